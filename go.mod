@@ -1,0 +1,3 @@
+module liangxin
+
+go 1.26.8

@@ -1,0 +1,50 @@
+// Package actor carries the identity of whoever makes a request through the
+// context, so that the data layer can scope every query to what they may see.
+package actor
+
+import (
+	"context"
+	"strings"
+)
+
+// Actor is the authenticated caller.
+type Actor struct {
+	UserID   int64
+	Username string
+	Role     string
+	// Scope is the canonical region code at the root of what the actor may see.
+	Scope string
+	IP    string
+	// System marks internal work (CLI, migrations, start-up) that is not bound to a scope.
+	System bool
+}
+
+type ctxKey struct{}
+
+// With returns a context carrying a.
+func With(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, ctxKey{}, a)
+}
+
+// From returns the actor in ctx, if any.
+func From(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(ctxKey{}).(Actor)
+	return a, ok
+}
+
+// System returns a context for internal work done on behalf of the named command.
+func System(ctx context.Context, name string) context.Context {
+	return With(ctx, Actor{Username: name, Role: "system", System: true})
+}
+
+// InScope reports whether a region code lies inside the actor's scope.
+// System actors see everything; an actor without a scope sees nothing.
+func (a Actor) InScope(code string) bool {
+	if a.System {
+		return true
+	}
+	if a.Scope == "" || code == "" {
+		return false
+	}
+	return strings.HasPrefix(code, a.Scope)
+}

@@ -1,0 +1,219 @@
+// Package app is the one place that wires configuration, the database, the
+// domain services and the HTTP server together.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/audit"
+	"liangxin/internal/auth"
+	"liangxin/internal/config"
+	"liangxin/internal/httpapi"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+)
+
+// App is a wired instance.
+type App struct {
+	Cfg     config.Config
+	DB      *store.DB
+	Log     *slog.Logger
+	Audit   *audit.Logger
+	Auth    *auth.Service
+	Regions *region.Service
+	Now     func() time.Time
+}
+
+// Version returns the build's version (module version or VCS revision).
+func Version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	v := bi.Main.Version
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += "+" + rev
+		if dirty {
+			v += ".dirty"
+		}
+	}
+	return v
+}
+
+// NewLogger returns the JSON logger at the configured level.
+func NewLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// Open opens the database, applies migrations and builds the services.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("数据库迁移失败：%w", err)
+	}
+	return New(cfg, db, log, time.Now), nil
+}
+
+// New builds the services on an open, migrated database.
+func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time) *App {
+	a := &App{Cfg: cfg, DB: db, Log: log, Now: now}
+	a.Audit = &audit.Logger{DB: db, Now: now}
+	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
+	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, Now: now, Policy: auth.Policy{
+		LockoutThreshold: cfg.LockoutThreshold,
+		LockoutDuration:  cfg.LockoutDuration,
+		IdleTimeout:      cfg.IdleTimeout,
+		SessionLifetime:  cfg.SessionLifetime,
+		PasswordMaxAge:   cfg.PasswordMaxAge,
+	}}
+	return a
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// HTTP returns the HTTP server's handler set.
+func (a *App) HTTP(ui fs.FS) *httpapi.Server {
+	return &httpapi.Server{
+		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
+		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
+	}
+}
+
+// ErrNotInitialised means the data folder has no jurisdiction yet.
+var errNotInitialised = errors.New("not initialised")
+
+// EnsureJurisdiction initialises the jurisdiction from code when the database
+// has none; it refuses a code that differs from the stored one.
+func (a *App) EnsureJurisdiction(ctx context.Context, code string) (string, error) {
+	sys := actor.System(ctx, "init")
+	cur, err := a.Regions.Jurisdiction(sys)
+	if err != nil {
+		return "", err
+	}
+	if code == "" {
+		if cur == "" {
+			return "", errNotInitialised
+		}
+		return cur, nil
+	}
+	n, err := a.Regions.Init(sys, code)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		a.Log.Info("jurisdiction initialised", "code", code, "regions", n)
+	}
+	return a.Regions.Jurisdiction(sys)
+}
+
+// Bootstrap creates the first administrator if there is none and returns the
+// one-time password.
+func (a *App) Bootstrap(ctx context.Context) (string, error) {
+	j, err := a.Regions.Jurisdiction(actor.System(ctx, "bootstrap"))
+	if err != nil || j == "" {
+		return "", err
+	}
+	return a.Auth.Bootstrap(ctx, j)
+}
+
+// IsNotInitialised reports whether err means the jurisdiction is missing.
+func IsNotInitialised(err error) bool { return errors.Is(err, errNotInitialised) }
+
+// LockDataDir takes an exclusive lock on the data folder so that a restore
+// cannot run under a live server. The returned file must stay open.
+func LockDataDir(dir string) (*os.File, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "liangxin.lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("数据目录 %s 正被另一个 liangxin 进程使用", dir)
+	}
+	return f, nil
+}
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
+	h := a.HTTP(ui)
+	srv := &http.Server{
+		Handler:           h.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("listening", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Redact hides a password in a database URL for messages.
+func Redact(u string) string {
+	if i := strings.Index(u, "@"); i > 0 {
+		if j := strings.Index(u, "://"); j > 0 && j < i {
+			cred := u[j+3 : i]
+			if k := strings.Index(cred, ":"); k >= 0 {
+				return u[:j+3] + cred[:k] + ":xxxxx" + u[i:]
+			}
+		}
+	}
+	return u
+}

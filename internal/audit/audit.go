@@ -1,0 +1,299 @@
+// Package audit writes and reads the append-only audit trail. Rows are only
+// ever inserted: the schema refuses UPDATE and DELETE, and no code path here
+// issues them.
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/store"
+)
+
+// Results.
+const (
+	Success = "success"
+	Failure = "failure"
+	Denied  = "denied"
+)
+
+// Action codes with their Chinese names.
+var actionNames = [][2]string{
+	{"login", "登录"},
+	{"login_failed", "登录失败"},
+	{"lockout", "账户锁定"},
+	{"logout", "退出登录"},
+	{"password_change", "修改密码"},
+	{"password_reset", "重置密码"},
+	{"unlock", "解锁账户"},
+	{"session_revoke", "强制下线"},
+	{"user_create", "新建用户"},
+	{"user_update", "修改用户"},
+	{"token_create", "新建 API 令牌"},
+	{"token_revoke", "吊销 API 令牌"},
+	{"region_init", "初始化区划"},
+	{"area_create", "新增片区"},
+	{"area_update", "修改片区"},
+	{"area_delete", "删除片区"},
+	{"audit_export", "导出审计日志"},
+	{"access_denied", "越权访问"},
+}
+
+// Action is an action code with its Chinese name.
+type Action struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Actions lists every action code.
+func Actions() []Action {
+	out := make([]Action, len(actionNames))
+	for i, a := range actionNames {
+		out[i] = Action{a[0], a[1]}
+	}
+	return out
+}
+
+// ActionName returns the Chinese name of an action code.
+func ActionName(code string) string {
+	for _, a := range actionNames {
+		if a[0] == code {
+			return a[1]
+		}
+	}
+	return code
+}
+
+// Entry is one audit record to write.
+type Entry struct {
+	Action   string
+	Entity   string // e.g. "user", "region", "session"
+	EntityID string
+	Result   string
+	Before   any
+	After    any
+	Note     string
+	// Username overrides the actor's (failed logins have no actor).
+	Username string
+}
+
+// Logger writes audit entries.
+type Logger struct {
+	DB  *store.DB
+	Now func() time.Time
+}
+
+// Record writes e using q (pass the transaction of the change it describes, so
+// the change and its record commit together).
+func (l *Logger) Record(ctx context.Context, q store.Querier, e Entry) error {
+	a, _ := actor.From(ctx)
+	username := a.Username
+	if e.Username != "" {
+		username = e.Username
+	}
+	var userID sql.NullInt64
+	if a.UserID != 0 && e.Username == "" {
+		userID = sql.NullInt64{Int64: a.UserID, Valid: true}
+	}
+	var detail sql.NullString
+	if e.Before != nil || e.After != nil || e.Note != "" {
+		d := map[string]any{}
+		if e.Before != nil {
+			d["before"] = e.Before
+		}
+		if e.After != nil {
+			d["after"] = e.After
+		}
+		if e.Note != "" {
+			d["note"] = e.Note
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		detail = sql.NullString{String: string(b), Valid: true}
+	}
+	if e.Result == "" {
+		e.Result = Success
+	}
+	_, err := l.DB.Exec(ctx, q, `INSERT INTO audit_log (at, user_id, username, role, ip, action, entity, entity_id, result, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		store.FormatTime(l.Now()), userID, username, a.Role, a.IP, e.Action, e.Entity, e.EntityID, e.Result, detail)
+	if err != nil {
+		return fmt.Errorf("audit: write %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Row is a stored audit record.
+type Row struct {
+	ID         int64           `json:"id"`
+	At         time.Time       `json:"at"`
+	Username   string          `json:"username"`
+	Role       string          `json:"role"`
+	IP         string          `json:"ip"`
+	Action     string          `json:"action"`
+	ActionName string          `json:"action_name"`
+	Entity     string          `json:"entity"`
+	EntityID   string          `json:"entity_id"`
+	Result     string          `json:"result"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// Filter selects audit rows. From and To are inclusive plain dates (local to
+// the deployment: China Standard Time).
+type Filter struct {
+	Action   string
+	Username string
+	Result   string
+	From, To string
+	Page     int
+	PageSize int
+}
+
+// Location is China Standard Time, the zone dates are interpreted in.
+var cst = time.FixedZone("CST", 8*3600)
+
+func (f Filter) where() (string, []any, error) {
+	var conds []string
+	var args []any
+	bad := apperr.Invalid()
+	if f.Action != "" {
+		conds = append(conds, "action = ?")
+		args = append(args, f.Action)
+	}
+	if f.Username != "" {
+		conds = append(conds, "username = ?")
+		args = append(args, f.Username)
+	}
+	if f.Result != "" {
+		conds = append(conds, "result = ?")
+		args = append(args, f.Result)
+	}
+	if f.From != "" {
+		t, err := time.ParseInLocation(store.DateFormat, f.From, cst)
+		if err != nil {
+			bad.Field("from", "开始日期格式应为 YYYY-MM-DD")
+		} else {
+			conds = append(conds, "at >= ?")
+			args = append(args, store.FormatTime(t))
+		}
+	}
+	if f.To != "" {
+		t, err := time.ParseInLocation(store.DateFormat, f.To, cst)
+		if err != nil {
+			bad.Field("to", "结束日期格式应为 YYYY-MM-DD")
+		} else {
+			conds = append(conds, "at < ?")
+			args = append(args, store.FormatTime(t.AddDate(0, 0, 1)))
+		}
+	}
+	if err := bad.OrNil(); err != nil {
+		return "", nil, err
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func requireReader(ctx context.Context) error {
+	a, ok := actor.From(ctx)
+	if !ok {
+		return apperr.Forbidden()
+	}
+	if a.System || a.Role == "audit_admin" {
+		return nil
+	}
+	return apperr.Forbidden()
+}
+
+// List returns one page of rows, newest first, and the total.
+func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
+	if err := requireReader(ctx); err != nil {
+		return nil, 0, err
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := l.DB.QueryRow(ctx, l.DB, "SELECT COUNT(*) FROM audit_log"+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page, size := f.Page, f.PageSize
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 500 {
+		size = 20
+	}
+	rows, err := l.DB.Query(ctx, l.DB, `SELECT id, at, username, role, ip, action, entity, entity_id, result, detail FROM audit_log`+
+		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out, err := scanRows(rows)
+	return out, total, err
+}
+
+// Each streams every matching row, newest first, to fn (for exports).
+func (l *Logger) Each(ctx context.Context, f Filter, fn func(Row) error) error {
+	if err := requireReader(ctx); err != nil {
+		return err
+	}
+	where, args, err := f.where()
+	if err != nil {
+		return err
+	}
+	rows, err := l.DB.Query(ctx, l.DB, `SELECT id, at, username, role, ip, action, entity, entity_id, result, detail FROM audit_log`+
+		where+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanRow(rows *sql.Rows) (Row, error) {
+	var r Row
+	var at string
+	var detail sql.NullString
+	if err := rows.Scan(&r.ID, &at, &r.Username, &r.Role, &r.IP, &r.Action, &r.Entity, &r.EntityID, &r.Result, &detail); err != nil {
+		return r, err
+	}
+	r.At, _ = store.ParseTime(at)
+	r.ActionName = ActionName(r.Action)
+	if detail.Valid {
+		r.Detail = json.RawMessage(detail.String)
+	}
+	return r, nil
+}
+
+func scanRows(rows *sql.Rows) ([]Row, error) {
+	defer rows.Close()
+	out := []Row{}
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,104 @@
+// Package auth holds users, roles, passwords, sessions, API tokens and the
+// permission table. Every query it makes about users is scoped to the caller.
+package auth
+
+// Role codes (stable API values).
+const (
+	RoleSystemAdmin   = "system_admin"
+	RoleSecurityAdmin = "security_admin"
+	RoleAuditAdmin    = "audit_admin"
+	RoleDistrict      = "district"
+	RoleStreet        = "street"
+	RolePartyOrg      = "party_org"
+	RoleInstructor    = "instructor"
+	RoleReadonly      = "readonly"
+)
+
+// Role describes one role.
+type Role struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Roles lists every role in display order.
+func Roles() []Role {
+	return []Role{
+		{RoleSystemAdmin, "系统管理员"},
+		{RoleSecurityAdmin, "安全管理员"},
+		{RoleAuditAdmin, "审计管理员"},
+		{RoleDistrict, "区两新工委"},
+		{RoleStreet, "街道/综合党委"},
+		{RolePartyOrg, "党组织书记/党务工作者"},
+		{RoleInstructor, "党建指导员"},
+		{RoleReadonly, "只读"},
+	}
+}
+
+// RoleName returns the Chinese name of a role code ("" if unknown).
+func RoleName(code string) string {
+	for _, r := range Roles() {
+		if r.Code == code {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// Perm is a permission a route requires.
+type Perm string
+
+// Permissions.
+const (
+	// PermPublic needs no login.
+	PermPublic Perm = "public"
+	// PermSelf is any logged-in user acting on their own account (me, password, tokens).
+	PermSelf Perm = "self"
+	// PermRegionRead reads the region tree inside the caller's scope.
+	PermRegionRead Perm = "region.read"
+	// PermRegionWrite adds, renames and removes areas (商圈/楼宇/园区/网格).
+	PermRegionWrite Perm = "region.write"
+	// PermUserManage manages user accounts and roles.
+	PermUserManage Perm = "user.manage"
+	// PermAuditRead reads and exports the audit trail.
+	PermAuditRead Perm = "audit.read"
+)
+
+// rolePerms is the permission table. 三员分立: the system and security
+// administrators never read or alter the audit trail; the audit administrator
+// reads it and nothing else.
+func rolePerms(role string) []Perm {
+	switch role {
+	case RoleSystemAdmin:
+		return []Perm{PermRegionRead, PermRegionWrite, PermUserManage}
+	case RoleSecurityAdmin:
+		return []Perm{PermRegionRead, PermUserManage}
+	case RoleAuditAdmin:
+		return []Perm{PermAuditRead}
+	case RoleDistrict, RoleStreet:
+		return []Perm{PermRegionRead, PermRegionWrite}
+	case RolePartyOrg, RoleInstructor, RoleReadonly:
+		return []Perm{PermRegionRead}
+	}
+	return nil
+}
+
+// Can reports whether role holds perm. PermPublic and PermSelf hold for every valid role.
+func Can(role string, p Perm) bool {
+	if RoleName(role) == "" {
+		return false
+	}
+	if p == PermPublic || p == PermSelf {
+		return true
+	}
+	for _, q := range rolePerms(role) {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Perms lists the permissions of a role, for the UI.
+func Perms(role string) []Perm {
+	return append([]Perm{PermSelf}, rolePerms(role)...)
+}

@@ -1,0 +1,383 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+)
+
+// Policy holds the security settings.
+type Policy struct {
+	LockoutThreshold int
+	LockoutDuration  time.Duration
+	IdleTimeout      time.Duration
+	SessionLifetime  time.Duration
+	PasswordMaxAge   time.Duration // 0 = rotation off
+}
+
+// ScopeResolver checks that a scope exists and names it.
+type ScopeResolver interface {
+	// ScopeName returns the display name of a scope code, or an error if it
+	// is not a known region of the jurisdiction.
+	ScopeName(ctx context.Context, code string) (string, error)
+}
+
+// Service implements accounts, sessions and tokens.
+type Service struct {
+	DB     *store.DB
+	Audit  *audit.Logger
+	Policy Policy
+	Scopes ScopeResolver
+	Now    func() time.Time
+}
+
+// User is an account as shown through the API.
+type User struct {
+	ID                 int64      `json:"id"`
+	Username           string     `json:"username"`
+	DisplayName        string     `json:"display_name"`
+	Role               string     `json:"role"`
+	RoleName           string     `json:"role_name"`
+	Scope              string     `json:"scope"`
+	ScopeName          string     `json:"scope_name"`
+	MustChangePassword bool       `json:"must_change_password"`
+	Disabled           bool       `json:"disabled"`
+	LockedUntil        *time.Time `json:"locked_until"`
+	LastLoginAt        *time.Time `json:"last_login_at"`
+	PasswordChangedAt  time.Time  `json:"password_changed_at"`
+	CreatedAt          time.Time  `json:"created_at"`
+
+	passwordHash   string
+	failedAttempts int
+}
+
+// auditView is what the audit trail keeps of a user (never the hash).
+func (u User) auditView() map[string]any {
+	return map[string]any{
+		"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
+		"scope": u.Scope, "disabled": u.Disabled,
+	}
+}
+
+// Session is an authenticated browser session.
+type Session struct {
+	User      User
+	CSRFToken string
+	// Token is the raw session id; only set when the session is created.
+	Token string
+}
+
+const userCols = `id, username, display_name, role, scope, password_hash, must_change_password, password_changed_at,
+	failed_attempts, locked_until, disabled, last_login_at, created_at`
+
+func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var changed, created string
+	var locked, last sql.NullString
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.passwordHash, &u.MustChangePassword,
+		&changed, &u.failedAttempts, &locked, &u.Disabled, &last, &created); err != nil {
+		return u, err
+	}
+	u.PasswordChangedAt, _ = store.ParseTime(changed)
+	u.CreatedAt, _ = store.ParseTime(created)
+	u.LockedUntil = store.NullTime(locked)
+	if u.LockedUntil != nil && !u.LockedUntil.After(s.Now()) {
+		u.LockedUntil = nil
+	}
+	u.LastLoginAt = store.NullTime(last)
+	u.RoleName = RoleName(u.Role)
+	if s.Policy.PasswordMaxAge > 0 && s.Now().Sub(u.PasswordChangedAt) > s.Policy.PasswordMaxAge {
+		u.MustChangePassword = true
+	}
+	if s.Scopes != nil {
+		u.ScopeName, _ = s.Scopes.ScopeName(actor.System(ctx, "auth"), u.Scope)
+	}
+	return u, nil
+}
+
+func (s *Service) userByUsername(ctx context.Context, q store.Querier, username string) (User, error) {
+	u, err := s.scanUser(ctx, s.DB.QueryRow(ctx, q, `SELECT `+userCols+` FROM users WHERE username = ?`, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, apperr.NotFound("用户")
+	}
+	return u, err
+}
+
+func (s *Service) userByID(ctx context.Context, q store.Querier, id int64) (User, error) {
+	u, err := s.scanUser(ctx, s.DB.QueryRow(ctx, q, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, apperr.NotFound("用户")
+	}
+	return u, err
+}
+
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+func lockedError(until time.Time) error {
+	return &apperr.Error{Kind: apperr.KindLocked, Code: "account_locked",
+		Message: fmt.Sprintf("账户已锁定，请于 %s 后再试或联系管理员解锁", until.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")),
+		Until:   until}
+}
+
+func invalidCredentials() error {
+	return &apperr.Error{Kind: apperr.KindUnauthenticated, Code: "invalid_credentials", Message: "用户名或密码错误"}
+}
+
+// Login checks a username and password and opens a new session. Every attempt
+// is audited; consecutive failures lock the account.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (Session, error) {
+	username = strings.TrimSpace(username)
+	ctx = actor.With(ctx, actor.Actor{Username: username, IP: ip})
+	bad := apperr.Invalid()
+	if username == "" {
+		bad.Field("username", "请输入用户名")
+	}
+	if password == "" {
+		bad.Field("password", "请输入密码")
+	}
+	if len(password) > 4*MaxPasswordLen {
+		bad.Field("password", "密码过长")
+	}
+	if err := bad.OrNil(); err != nil {
+		return Session{}, err
+	}
+	var sess Session
+	var loginErr error
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		u, err := s.userByUsername(ctx, tx, username)
+		if apperr.IsKind(err, apperr.KindNotFound) {
+			VerifyPassword(dummyHash, password)
+			loginErr = invalidCredentials()
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Failure, Username: username, Note: "用户名不存在"})
+		}
+		if err != nil {
+			return err
+		}
+		actx := actor.With(ctx, actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip})
+		if u.LockedUntil != nil {
+			loginErr = lockedError(*u.LockedUntil)
+			return s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
+		}
+		if u.Disabled {
+			VerifyPassword(dummyHash, password)
+			loginErr = &apperr.Error{Kind: apperr.KindUnauthenticated, Code: "account_disabled", Message: "账户已停用，请联系管理员"}
+			return s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已停用"})
+		}
+		if !VerifyPassword(u.passwordHash, password) {
+			attempts := u.failedAttempts + 1
+			var lockedUntil sql.NullString
+			if attempts >= s.Policy.LockoutThreshold {
+				until := now.Add(s.Policy.LockoutDuration)
+				lockedUntil = sql.NullString{String: store.FormatTime(until), Valid: true}
+				loginErr = lockedError(until)
+			} else {
+				loginErr = invalidCredentials()
+			}
+			if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?`,
+				attempts, lockedUntil, u.ID); err != nil {
+				return err
+			}
+			if err := s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Failure,
+				Note: fmt.Sprintf("密码错误（连续第 %d 次）", attempts)}); err != nil {
+				return err
+			}
+			if lockedUntil.Valid {
+				return s.Audit.Record(actx, tx, audit.Entry{Action: "lockout", Entity: "user", EntityID: fmt.Sprint(u.ID),
+					Note: fmt.Sprintf("连续 %d 次登录失败，锁定至 %s", attempts, lockedUntil.String)})
+			}
+			return nil
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`,
+			store.FormatTime(now), u.ID); err != nil {
+			return err
+		}
+		sess, err = s.newSession(ctx, tx, u, ip, userAgent)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(actx, tx, audit.Entry{Action: "login", Entity: "user", EntityID: fmt.Sprint(u.ID)})
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	if loginErr != nil {
+		return Session{}, loginErr
+	}
+	return sess, nil
+}
+
+func (s *Service) newSession(ctx context.Context, q store.Querier, u User, ip, userAgent string) (Session, error) {
+	now := s.Now()
+	token := randomToken(32)
+	csrf := randomToken(32)
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	_, err := s.DB.Exec(ctx, q, `INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hashSecret(token), u.ID, csrf, store.FormatTime(now), store.FormatTime(now),
+		store.FormatTime(now.Add(s.Policy.SessionLifetime)), ip, userAgent)
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{User: u, CSRFToken: csrf, Token: token}, nil
+}
+
+// Authenticate resolves a session token. It enforces the idle timeout and the
+// absolute lifetime, and ends sessions of disabled users.
+func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
+	if token == "" || len(token) > 200 {
+		return Session{}, apperr.Unauthenticated("")
+	}
+	h := hashSecret(token)
+	var userID int64
+	var csrf, lastSeen, expires string
+	err := s.DB.QueryRow(ctx, s.DB, `SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = ?`, h).
+		Scan(&userID, &csrf, &lastSeen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, apperr.Unauthenticated("")
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	now := s.Now()
+	ls, _ := store.ParseTime(lastSeen)
+	exp, _ := store.ParseTime(expires)
+	if now.Sub(ls) > s.Policy.IdleTimeout || !now.Before(exp) {
+		_, _ = s.DB.Exec(ctx, s.DB, `DELETE FROM sessions WHERE id_hash = ?`, h)
+		return Session{}, apperr.Unauthenticated("登录已超时，请重新登录")
+	}
+	u, err := s.userByID(ctx, s.DB, userID)
+	if err != nil {
+		return Session{}, apperr.Unauthenticated("")
+	}
+	if u.Disabled {
+		_, _ = s.DB.Exec(ctx, s.DB, `DELETE FROM sessions WHERE user_id = ?`, u.ID)
+		return Session{}, apperr.Unauthenticated("账户已停用")
+	}
+	// Refresh the idle clock at most every 30 seconds to spare the database.
+	if now.Sub(ls) > 30*time.Second {
+		_, _ = s.DB.Exec(ctx, s.DB, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, store.FormatTime(now), h)
+	}
+	return Session{User: u, CSRFToken: csrf}, nil
+}
+
+// CheckCSRF compares a submitted token with the session's in constant time.
+func CheckCSRF(sess Session, submitted string) bool {
+	return submitted != "" && subtle.ConstantTimeCompare([]byte(sess.CSRFToken), []byte(submitted)) == 1
+}
+
+// Logout ends the session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE id_hash = ?`, hashSecret(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		a, _ := actor.From(ctx)
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "logout", Entity: "user", EntityID: fmt.Sprint(a.UserID)})
+	})
+}
+
+// TokenPrefix starts every API token, so leaked tokens are easy to recognise.
+const TokenPrefix = "lx_"
+
+// AuthenticateToken resolves an API token.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, error) {
+	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 200 {
+		return User{}, apperr.Unauthenticated("API 令牌无效")
+	}
+	var id, userID int64
+	var lastUsed sql.NullString
+	err := s.DB.QueryRow(ctx, s.DB, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
+		hashSecret(token)).Scan(&id, &userID, &lastUsed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return User{}, apperr.Unauthenticated("API 令牌无效或已吊销")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.userByID(ctx, s.DB, userID)
+	if err != nil || u.Disabled {
+		return User{}, apperr.Unauthenticated("API 令牌所属账户不可用")
+	}
+	now := s.Now()
+	if lu := store.NullTime(lastUsed); lu == nil || now.Sub(*lu) > time.Minute {
+		_, _ = s.DB.Exec(ctx, s.DB, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, store.FormatTime(now), id)
+	}
+	// Tokens are for integrations: the first-login password change does not apply to them.
+	u.MustChangePassword = false
+	return u, nil
+}
+
+// ChangePassword changes the caller's own password after checking the old one,
+// ends every session of the user and opens a fresh one for the caller.
+func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, ip, userAgent string) (Session, error) {
+	a, ok := actor.From(ctx)
+	if !ok || a.UserID == 0 {
+		return Session{}, apperr.Unauthenticated("")
+	}
+	var sess Session
+	var verr error
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.userByID(ctx, tx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if !VerifyPassword(u.passwordHash, oldPassword) {
+			verr = apperr.InvalidField("old_password", "原密码不正确")
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_change", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Failure, Note: "原密码不正确"})
+		}
+		if err := CheckPasswordPolicy("new_password", newPassword, u.Username); err != nil {
+			verr = err
+			return nil
+		}
+		if oldPassword == newPassword {
+			verr = apperr.InvalidField("new_password", "新密码不能与原密码相同")
+			return nil
+		}
+		hash, err := HashPassword(newPassword)
+		if err != nil {
+			return err
+		}
+		now := s.Now()
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`,
+			hash, false, store.FormatTime(now), store.FormatTime(now), u.ID); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		u.MustChangePassword = false
+		u.PasswordChangedAt = now
+		sess, err = s.newSession(ctx, tx, u, ip, userAgent)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_change", Entity: "user", EntityID: fmt.Sprint(u.ID)})
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return sess, verr
+}
+
+var usernameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{2,31}$`)

@@ -1,0 +1,396 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+)
+
+// UserFilter selects users.
+type UserFilter struct {
+	Q        string // matches username or display name
+	Role     string
+	Page     int
+	PageSize int
+}
+
+// NewUser is the input to CreateUser.
+type NewUser struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	Scope       string `json:"scope"`
+	Password    string `json:"password"`
+}
+
+// UserPatch changes some fields of a user; nil fields stay as they are.
+type UserPatch struct {
+	DisplayName *string `json:"display_name"`
+	Role        *string `json:"role"`
+	Scope       *string `json:"scope"`
+	Disabled    *bool   `json:"disabled"`
+}
+
+// requirePerm returns the actor if it holds p.
+func requirePerm(ctx context.Context, p Perm) (actor.Actor, error) {
+	a, ok := actor.From(ctx)
+	if !ok {
+		return a, apperr.Unauthenticated("")
+	}
+	if a.System || Can(a.Role, p) {
+		return a, nil
+	}
+	return a, apperr.Forbidden()
+}
+
+// scopeCond returns a SQL condition restricting col to the actor's subtree.
+func scopeCond(a actor.Actor, col string) (string, []any) {
+	if a.System {
+		return "1=1", nil
+	}
+	return col + " LIKE ?", []any{store.LikeEscape(a.Scope) + "%"}
+}
+
+// ListUsers returns the users inside the caller's scope.
+func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return nil, 0, err
+	}
+	cond, args := scopeCond(a, "scope")
+	where := " WHERE " + cond + ` ESCAPE '\'`
+	if a.System {
+		where = " WHERE 1=1"
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where += ` AND (LOWER(username) LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`
+		pat := "%" + store.LikeEscape(strings.ToLower(q)) + "%"
+		args = append(args, pat, "%"+store.LikeEscape(q)+"%")
+	}
+	if f.Role != "" {
+		where += " AND role = ?"
+		args = append(args, f.Role)
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, s.DB, "SELECT COUNT(*) FROM users"+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page, size := normPage(f.Page, f.PageSize)
+	rows, err := s.DB.Query(ctx, s.DB, "SELECT "+userCols+" FROM users"+where+" ORDER BY id LIMIT ? OFFSET ?",
+		append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []User{}
+	for rows.Next() {
+		u, err := s.scanUser(ctx, rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
+func normPage(page, size int) (int, int) {
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 200 {
+		size = 20
+	}
+	return page, size
+}
+
+// GetUser returns one user inside the caller's scope (404 otherwise).
+func (s *Service) GetUser(ctx context.Context, id int64) (User, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return User{}, err
+	}
+	return s.scopedUser(ctx, s.DB, a, id)
+}
+
+func (s *Service) scopedUser(ctx context.Context, q store.Querier, a actor.Actor, id int64) (User, error) {
+	u, err := s.userByID(ctx, q, id)
+	if err != nil {
+		return u, err
+	}
+	if !a.InScope(u.Scope) {
+		return User{}, apperr.NotFound("用户")
+	}
+	return u, nil
+}
+
+// UserByUsername finds a user for the CLI (system actor only).
+func (s *Service) UserByUsername(ctx context.Context, username string) (User, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.userByUsername(ctx, s.DB, username)
+	if err != nil {
+		return u, err
+	}
+	if !a.InScope(u.Scope) {
+		return User{}, apperr.NotFound("用户")
+	}
+	return u, nil
+}
+
+func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role, scope string) {
+	if RoleName(role) == "" {
+		bad.Field("role", "角色无效")
+	}
+	if scope == "" {
+		bad.Field("scope", "请选择管辖范围")
+		return
+	}
+	if !a.InScope(scope) {
+		bad.Field("scope", "管辖范围超出了您自己的管辖范围")
+		return
+	}
+	if s.Scopes != nil {
+		if _, err := s.Scopes.ScopeName(actor.System(ctx, "auth"), scope); err != nil {
+			bad.Field("scope", "管辖范围不是本辖区内的有效区划")
+		}
+	}
+}
+
+// CreateUser creates an account. Without a password a random one is generated
+// and returned; either way it must be changed at first login.
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return User{}, "", err
+	}
+	in.Username = strings.TrimSpace(in.Username)
+	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	in.Scope = strings.TrimSpace(in.Scope)
+	bad := apperr.Invalid()
+	if !usernameRE.MatchString(in.Username) {
+		bad.Field("username", "用户名须为 3–32 位，以字母开头，只含字母、数字和 _ . -")
+	}
+	if in.DisplayName == "" {
+		in.DisplayName = in.Username
+	}
+	if utf8.RuneCountInString(in.DisplayName) > 50 {
+		bad.Field("display_name", "姓名不能超过 50 个字")
+	}
+	s.validateRoleScope(ctx, a, bad, in.Role, in.Scope)
+	generated := ""
+	if in.Password == "" {
+		generated = GeneratePassword()
+		in.Password = generated
+	} else if err := CheckPasswordPolicy("password", in.Password, in.Username); err != nil {
+		e, _ := apperr.As(err)
+		for f, m := range e.Fields {
+			bad.Field(f, m)
+		}
+	}
+	if err := bad.OrNil(); err != nil {
+		return User{}, "", err
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return User{}, "", err
+	}
+	var u User
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := store.FormatTime(s.Now())
+		var id int64
+		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, password_hash, must_change_password,
+			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.Scope, hash, true, now, now, now).Scan(&id)
+		if store.IsUniqueViolation(err) {
+			return apperr.Conflict("用户名已存在").Field("username", "用户名已存在")
+		}
+		if err != nil {
+			return err
+		}
+		u, err = s.userByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user_create", Entity: "user", EntityID: fmt.Sprint(id), After: u.auditView()})
+	})
+	if err != nil {
+		return User{}, "", err
+	}
+	return u, generated, nil
+}
+
+// UpdateUser changes a user's name, role, scope or disabled flag. Changing the
+// role, scope or disabling ends the user's sessions. Nobody changes their own
+// role, scope or disabled flag.
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return User{}, err
+	}
+	var out User
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.scopedUser(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		before := u.auditView()
+		bad := apperr.Invalid()
+		if p.DisplayName != nil {
+			n := strings.TrimSpace(*p.DisplayName)
+			if n == "" || utf8.RuneCountInString(n) > 50 {
+				bad.Field("display_name", "姓名不能为空且不能超过 50 个字")
+			}
+			u.DisplayName = n
+		}
+		self := !a.System && a.UserID == u.ID
+		endSessions := false
+		if p.Role != nil && *p.Role != u.Role {
+			if self {
+				bad.Field("role", "不能修改自己的角色")
+			}
+			u.Role = *p.Role
+			endSessions = true
+		}
+		if p.Scope != nil && *p.Scope != u.Scope {
+			if self {
+				bad.Field("scope", "不能修改自己的管辖范围")
+			}
+			u.Scope = strings.TrimSpace(*p.Scope)
+			endSessions = true
+		}
+		if p.Disabled != nil && *p.Disabled != u.Disabled {
+			if self {
+				bad.Field("disabled", "不能停用自己的账户")
+			}
+			u.Disabled = *p.Disabled
+			endSessions = endSessions || u.Disabled
+		}
+		s.validateRoleScope(ctx, a, bad, u.Role, u.Scope)
+		if err := bad.OrNil(); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET display_name = ?, role = ?, scope = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			u.DisplayName, u.Role, u.Scope, u.Disabled, store.FormatTime(s.Now()), u.ID); err != nil {
+			return err
+		}
+		if endSessions {
+			if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+				return err
+			}
+		}
+		out, err = s.userByID(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user_update", Entity: "user", EntityID: fmt.Sprint(u.ID), Before: before, After: out.auditView()})
+	})
+	return out, err
+}
+
+// ResetPassword sets a random temporary password that must be changed at next
+// login, unlocks the account and ends its sessions.
+func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return "", err
+	}
+	pw := GeneratePassword()
+	hash, err := HashPassword(pw)
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.scopedUser(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		now := store.FormatTime(s.Now())
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?,
+			failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?`, hash, true, now, now, u.ID); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_reset", Entity: "user", EntityID: fmt.Sprint(u.ID), Note: u.Username})
+	})
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+// Unlock clears a lockout.
+func (s *Service) Unlock(ctx context.Context, id int64) error {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.scopedUser(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "unlock", Entity: "user", EntityID: fmt.Sprint(u.ID), Note: u.Username})
+	})
+}
+
+// RevokeSessions ends every session of a user.
+func (s *Service) RevokeSessions(ctx context.Context, id int64) error {
+	a, err := requirePerm(ctx, PermUserManage)
+	if err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.scopedUser(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		res, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "session_revoke", Entity: "user", EntityID: fmt.Sprint(u.ID),
+			Note: fmt.Sprintf("%s：结束 %d 个会话", u.Username, n)})
+	})
+}
+
+// Me returns the caller's own account.
+func (s *Service) Me(ctx context.Context) (User, error) {
+	a, ok := actor.From(ctx)
+	if !ok || a.UserID == 0 {
+		return User{}, apperr.Unauthenticated("")
+	}
+	return s.userByID(ctx, s.DB, a.UserID)
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Service) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+// Bootstrap creates the administrator "admin" with a random password when the
+// database has no users yet. It returns the password ("" if nothing was done).
+func (s *Service) Bootstrap(ctx context.Context, scope string) (string, error) {
+	n, err := s.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	_, pw, err := s.CreateUser(actor.System(ctx, "bootstrap"), NewUser{Username: "admin", DisplayName: "系统管理员", Role: RoleSystemAdmin, Scope: scope})
+	return pw, err
+}

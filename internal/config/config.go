@@ -1,0 +1,188 @@
+// Package config holds every setting of Liangxin in one registry: each option
+// has a flag name, a LIANGXIN_* environment variable, a default and a Chinese
+// help text. Flags override the environment, which overrides the default.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the resolved configuration.
+type Config struct {
+	Addr         string
+	DataDir      string
+	DB           string
+	Jurisdiction string
+	LogLevel     string
+	DataKeyFile  string
+
+	LockoutThreshold int
+	LockoutDuration  time.Duration
+	IdleTimeout      time.Duration
+	SessionLifetime  time.Duration
+	PasswordMaxAge   time.Duration // 0 = rotation off
+	AuditRetention   time.Duration
+	SecureCookies    string // auto | always | never
+	TrustProxy       bool
+}
+
+// Option describes one setting.
+type Option struct {
+	Name    string // flag name, e.g. "addr"
+	Env     string // environment variable, e.g. LIANGXIN_ADDR
+	Default string
+	Help    string
+	set     func(c *Config, v string) error
+}
+
+func str(p func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *p(c) = v; return nil }
+}
+
+func integer(p func(*Config) *int, min int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < min {
+			return fmt.Errorf("必须是不小于 %d 的整数", min)
+		}
+		*p(c) = n
+		return nil
+	}
+}
+
+func duration(p func(*Config) *time.Duration, unit time.Duration, min int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < min {
+			return fmt.Errorf("必须是不小于 %d 的整数", min)
+		}
+		*p(c) = time.Duration(n) * unit
+		return nil
+	}
+}
+
+func boolean(p func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("必须是 true 或 false")
+		}
+		*p(c) = b
+		return nil
+	}
+}
+
+// Options lists every setting. A test pins these names: renaming one breaks deployments.
+func Options() []Option {
+	return []Option{
+		{Name: "addr", Default: "127.0.0.1:8080", Help: "HTTP 监听地址", set: str(func(c *Config) *string { return &c.Addr })},
+		{Name: "data", Default: "./data", Help: "数据目录（内置 SQLite 数据库、密钥文件等）", set: str(func(c *Config) *string { return &c.DataDir })},
+		{Name: "db", Default: "", Help: "数据库地址；为空时使用数据目录中的内置 SQLite，postgres://… 使用 PostgreSQL", set: str(func(c *Config) *string { return &c.DB })},
+		{Name: "jurisdiction", Default: "", Help: "本系统服务的行政区划代码（县级，如 430426；也可为地级或省级）", set: str(func(c *Config) *string { return &c.Jurisdiction })},
+		{Name: "log-level", Default: "info", Help: "日志级别：debug、info、warn、error", set: func(c *Config, v string) error {
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return fmt.Errorf("必须是 debug、info、warn 或 error")
+		}},
+		{Name: "data-key-file", Default: "", Help: "个人信息加密密钥文件；为空时使用数据目录下的 data.key", set: str(func(c *Config) *string { return &c.DataKeyFile })},
+		{Name: "lockout-threshold", Default: "5", Help: "连续登录失败多少次后锁定账户", set: integer(func(c *Config) *int { return &c.LockoutThreshold }, 1)},
+		{Name: "lockout-minutes", Default: "15", Help: "账户锁定时长（分钟）", set: duration(func(c *Config) *time.Duration { return &c.LockoutDuration }, time.Minute, 1)},
+		{Name: "idle-timeout-minutes", Default: "30", Help: "会话空闲超时（分钟）", set: duration(func(c *Config) *time.Duration { return &c.IdleTimeout }, time.Minute, 1)},
+		{Name: "session-lifetime-hours", Default: "12", Help: "会话最长有效期（小时）", set: duration(func(c *Config) *time.Duration { return &c.SessionLifetime }, time.Hour, 1)},
+		{Name: "password-max-age-days", Default: "90", Help: "密码有效期（天），0 表示不强制定期更换", set: duration(func(c *Config) *time.Duration { return &c.PasswordMaxAge }, 24*time.Hour, 0)},
+		{Name: "audit-retention-days", Default: "180", Help: "审计日志最短保存天数（不得少于 180 天）", set: duration(func(c *Config) *time.Duration { return &c.AuditRetention }, 24*time.Hour, 180)},
+		{Name: "secure-cookies", Default: "auto", Help: "会话 Cookie 的 Secure 属性：auto（按 TLS 判断）、always、never", set: func(c *Config, v string) error {
+			switch v {
+			case "auto", "always", "never":
+				c.SecureCookies = v
+				return nil
+			}
+			return fmt.Errorf("必须是 auto、always 或 never")
+		}},
+		{Name: "trust-proxy", Default: "false", Help: "是否信任反向代理的 X-Forwarded-For / X-Forwarded-Proto 头", set: boolean(func(c *Config) *bool { return &c.TrustProxy })},
+	}
+}
+
+func envName(name string) string {
+	return "LIANGXIN_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Default returns the configuration with every default applied.
+func Default() Config {
+	var c Config
+	for _, o := range Options() {
+		if err := o.set(&c, o.Default); err != nil {
+			panic("config: bad default for " + o.Name + ": " + err.Error())
+		}
+	}
+	return c
+}
+
+// Bind registers every option as a flag on fs and returns a function that
+// resolves the final Config (flags over environment over defaults) once fs
+// has been parsed.
+func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	opts := Options()
+	vals := make(map[string]*string, len(opts))
+	for _, o := range opts {
+		o.Env = envName(o.Name)
+		vals[o.Name] = fs.String(o.Name, o.Default, fmt.Sprintf("%s（环境变量 %s）", o.Help, o.Env))
+	}
+	return func() (Config, error) {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		var c Config
+		for _, o := range opts {
+			v := o.Default
+			env := envName(o.Name)
+			if e := getenv(env); e != "" {
+				v = e
+			}
+			if set[o.Name] {
+				v = *vals[o.Name]
+			}
+			if err := o.set(&c, v); err != nil {
+				return c, fmt.Errorf("配置项 %s（%s）取值 %q 无效：%w", o.Name, env, v, err)
+			}
+		}
+		if c.DataDir != "" {
+			abs, err := filepath.Abs(c.DataDir)
+			if err == nil {
+				c.DataDir = abs
+			}
+		}
+		return c, nil
+	}
+}
+
+// FromEnv resolves the configuration from the process environment only.
+func FromEnv() (Config, error) {
+	fs := flag.NewFlagSet("env", flag.ContinueOnError)
+	resolve := Bind(fs, os.Getenv)
+	return resolve()
+}
+
+// Dump writes a reference of every option, its variable and default.
+func Dump(w io.Writer) {
+	opts := Options()
+	for _, o := range opts {
+		def := o.Default
+		if def == "" {
+			def = "（空）"
+		}
+		fmt.Fprintf(w, "--%-24s %-36s 默认 %s\n    %s\n", o.Name, envName(o.Name), def, o.Help)
+	}
+}
+
+// EnvName exposes the environment variable name of an option (for docs and tests).
+func EnvName(name string) string { return envName(name) }

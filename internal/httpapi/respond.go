@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"liangxin/internal/apperr"
+)
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if v != nil {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v)
+	}
+}
+
+type errorBody struct {
+	Code        string            `json:"code"`
+	Message     string            `json:"message"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	LockedUntil *time.Time        `json:"locked_until,omitempty"`
+}
+
+// statusOf maps a domain error kind to an HTTP status.
+func statusOf(k apperr.Kind) int {
+	switch k {
+	case apperr.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case apperr.KindNotFound:
+		return http.StatusNotFound
+	case apperr.KindForbidden, apperr.KindPasswordChangeRequired:
+		return http.StatusForbidden
+	case apperr.KindConflict:
+		return http.StatusConflict
+	case apperr.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case apperr.KindLocked:
+		return http.StatusLocked
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError maps err to a status and the error envelope. Unknown errors are
+// logged and answered with a generic message (no internals leak).
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": errorBody{Code: "internal", Message: "服务器内部错误，请稍后重试"}})
+		return
+	}
+	body := errorBody{Code: e.Code, Message: e.Message, Fields: e.Fields}
+	if !e.Until.IsZero() {
+		t := e.Until
+		body.LockedUntil = &t
+	}
+	writeJSON(w, statusOf(e.Kind), map[string]any{"error": body})
+}
+
+// maxBody bounds JSON request bodies.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v, rejecting unknown fields and trailing data.
+func decode(r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if !strings.HasPrefix(ct, "application/json") {
+		return &apperr.Error{Kind: apperr.KindInvalid, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+	}
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) && ute.Field != "" {
+			return apperr.InvalidField(ute.Field, "字段类型不正确")
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return apperr.InvalidField(f, "不支持的字段")
+		}
+		return &apperr.Error{Kind: apperr.KindInvalid, Code: "invalid_json", Message: "请求体不是有效的 JSON"}
+	}
+	if dec.More() {
+		return &apperr.Error{Kind: apperr.KindInvalid, Code: "invalid_json", Message: "请求体只能包含一个 JSON 对象"}
+	}
+	return nil
+}
+
+// pageParams reads page and page_size.
+func pageParams(r *http.Request) (int, int, error) {
+	q := r.URL.Query()
+	page, size := 1, 20
+	bad := apperr.Invalid()
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			bad.Field("page", "页码应为正整数")
+		}
+		page = n
+	}
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			bad.Field("page_size", "每页条数应为 1–200")
+		}
+		size = n
+	}
+	return page, size, bad.OrNil()
+}
+
+// pathID parses an integer path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n < 1 {
+		return 0, apperr.NotFound("记录")
+	}
+	return n, nil
+}
+
+type page[T any] struct {
+	Items    []T `json:"items"`
+	Total    int `json:"total"`
+	Page     int `json:"page"`
+	PageSize int `json:"page_size"`
+}
+
+type list[T any] struct {
+	Items []T `json:"items"`
+}

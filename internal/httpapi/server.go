@@ -1,0 +1,250 @@
+// Package httpapi is the HTTP edge: the route table (with the permission each
+// route needs), middleware, handlers, the OpenAPI document and the embedded UI.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/auth"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "liangxin_session"
+
+// CSRFHeader carries the CSRF token on unsafe requests made with a cookie session.
+const CSRFHeader = "X-CSRF-Token"
+
+// Server holds what the handlers need.
+type Server struct {
+	DB            *store.DB
+	Auth          *auth.Service
+	Regions       *region.Service
+	Audit         *audit.Logger
+	Log           *slog.Logger
+	Version       string
+	UI            fs.FS // built UI (may be nil)
+	SecureCookies string
+	TrustProxy    bool
+
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// Route is one API endpoint.
+type Route struct {
+	Method  string
+	Path    string // stdlib ServeMux pattern path, e.g. /api/v1/regions/{code}
+	Perm    auth.Perm
+	Summary string // Chinese, for the OpenAPI document
+	Tag     string
+	// DuringPasswordChange allows the route while the user must still change
+	// the initial or expired password.
+	DuringPasswordChange bool
+	Request              string // OpenAPI schema name of the JSON body, if any
+	Response             string // OpenAPI schema name of the success body, if any
+	Status               int    // success status (200 if zero)
+	Query                []string
+	handler              func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Routes lists every API endpoint with the permission it needs.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/auth/login", Perm: auth.PermPublic, Tag: "认证", Summary: "登录", Request: "LoginRequest", Response: "SessionResponse", handler: s.login},
+		{Method: "POST", Path: "/api/v1/auth/logout", Perm: auth.PermSelf, Tag: "认证", Summary: "退出登录", DuringPasswordChange: true, Status: 204, handler: s.logout},
+		{Method: "GET", Path: "/api/v1/auth/me", Perm: auth.PermSelf, Tag: "认证", Summary: "当前用户", DuringPasswordChange: true, Response: "SessionResponse", handler: s.me},
+		{Method: "POST", Path: "/api/v1/auth/password", Perm: auth.PermSelf, Tag: "认证", Summary: "修改本人密码", DuringPasswordChange: true, Request: "PasswordChange", Response: "SessionResponse", handler: s.changePassword},
+
+		{Method: "GET", Path: "/api/v1/system", Perm: auth.PermSelf, Tag: "系统", Summary: "系统信息（名称、版本、辖区）", DuringPasswordChange: true, Response: "SystemInfo", handler: s.system},
+		{Method: "GET", Path: "/api/v1/roles", Perm: auth.PermSelf, Tag: "系统", Summary: "角色列表", Response: "RoleList", handler: s.roles},
+
+		{Method: "GET", Path: "/api/v1/regions", Perm: auth.PermRegionRead, Tag: "区划", Summary: "按名称或代码搜索区划", Query: []string{"q", "page", "page_size"}, Response: "RegionPage", handler: s.searchRegions},
+		{Method: "GET", Path: "/api/v1/regions/scope", Perm: auth.PermRegionRead, Tag: "区划", Summary: "本人管辖范围的根区划", Response: "Region", handler: s.scopeRegion},
+		{Method: "GET", Path: "/api/v1/regions/area-kinds", Perm: auth.PermRegionRead, Tag: "区划", Summary: "片区类型", Response: "AreaKindList", handler: s.areaKinds},
+		{Method: "GET", Path: "/api/v1/regions/{code}", Perm: auth.PermRegionRead, Tag: "区划", Summary: "查看区划", Response: "Region", handler: s.getRegion},
+		{Method: "GET", Path: "/api/v1/regions/{code}/children", Perm: auth.PermRegionRead, Tag: "区划", Summary: "下级区划", Response: "RegionList", handler: s.regionChildren},
+		{Method: "GET", Path: "/api/v1/regions/{code}/tree", Perm: auth.PermRegionRead, Tag: "区划", Summary: "区划树（含下级，可指定层数）", Query: []string{"depth"}, Response: "RegionTree", handler: s.regionTree},
+		{Method: "GET", Path: "/api/v1/regions/{code}/stats", Perm: auth.PermRegionRead, Tag: "区划", Summary: "区划统计", Response: "RegionStats", handler: s.regionStats},
+		{Method: "POST", Path: "/api/v1/regions/{code}/areas", Perm: auth.PermRegionWrite, Tag: "区划", Summary: "新增片区（商圈/楼宇/园区/网格）", Request: "AreaCreate", Response: "Region", Status: 201, handler: s.createArea},
+		{Method: "PATCH", Path: "/api/v1/regions/{code}", Perm: auth.PermRegionWrite, Tag: "区划", Summary: "修改片区名称", Request: "AreaUpdate", Response: "Region", handler: s.renameArea},
+		{Method: "DELETE", Path: "/api/v1/regions/{code}", Perm: auth.PermRegionWrite, Tag: "区划", Summary: "删除片区", Status: 204, handler: s.deleteArea},
+
+		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
+		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "新建用户", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
+		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
+		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "修改用户（姓名、角色、范围、停用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/reset-password", Perm: auth.PermUserManage, Tag: "用户", Summary: "重置密码", Response: "PasswordReset", handler: s.resetPassword},
+		{Method: "POST", Path: "/api/v1/users/{id}/unlock", Perm: auth.PermUserManage, Tag: "用户", Summary: "解锁账户", Status: 204, handler: s.unlockUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/revoke-sessions", Perm: auth.PermUserManage, Tag: "用户", Summary: "强制下线", Status: 204, handler: s.revokeSessions},
+
+		{Method: "GET", Path: "/api/v1/tokens", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "本人的 API 令牌", Response: "TokenList", handler: s.listTokens},
+		{Method: "POST", Path: "/api/v1/tokens", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "新建 API 令牌（只显示一次）", Request: "TokenCreate", Response: "TokenCreated", Status: 201, handler: s.createToken},
+		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "吊销 API 令牌", Status: 204, handler: s.revokeToken},
+
+		{Method: "GET", Path: "/api/v1/audit", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计日志", Query: []string{"action", "username", "result", "from", "to", "page", "page_size"}, Response: "AuditPage", handler: s.listAudit},
+		{Method: "GET", Path: "/api/v1/audit/actions", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计操作类型", Response: "ActionList", handler: s.auditActions},
+		{Method: "GET", Path: "/api/v1/audit/export", Perm: auth.PermAuditRead, Tag: "审计", Summary: "导出审计日志（Excel）", Query: []string{"action", "username", "result", "from", "to"}, Response: "xlsx", handler: s.exportAudit},
+
+		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Tag: "系统", Summary: "OpenAPI 文档", handler: s.openAPI},
+	}
+}
+
+// Handler builds the whole HTTP handler: API, probes, metrics and UI.
+func (s *Server) Handler() http.Handler {
+	s.initMetrics()
+	mux := http.NewServeMux()
+	for _, rt := range s.Routes() {
+		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": errorBody{Code: "not_found", Message: "接口不存在"}})
+	})
+	mux.Handle("/", s.uiHandler())
+	return s.recoverer(s.logRequests(securityHeaders(mux)))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.PingContext(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库不可用"})
+		return
+	}
+	if err := s.DB.CheckSchema(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// clientIP returns the caller's address (X-Forwarded-For only behind a trusted proxy).
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			return strings.TrimSpace(strings.Split(xff, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	switch s.SecureCookies {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return r.TLS != nil || (s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// wrap authenticates, checks the permission and the CSRF token, puts the actor
+// in the context and maps errors.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		ip := s.clientIP(r)
+		ctx := actor.With(r.Context(), actor.Actor{IP: ip})
+		if rt.Perm != auth.PermPublic {
+			u, csrf, err := s.authenticate(r)
+			if err != nil {
+				writeError(w, r, s.Log, err)
+				return
+			}
+			a := actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip}
+			ctx = context.WithValue(actor.With(r.Context(), a), ctxCSRFKey{}, csrf)
+			if u.MustChangePassword && !rt.DuringPasswordChange {
+				writeError(w, r, s.Log, &apperr.Error{Kind: apperr.KindPasswordChangeRequired, Code: "password_change_required", Message: "请先修改初始密码或已过期的密码"})
+				return
+			}
+			if !auth.Can(u.Role, rt.Perm) {
+				_ = s.Audit.Record(ctx, s.DB, audit.Entry{Action: "access_denied", Entity: "route", EntityID: rt.Method + " " + rt.Path, Result: audit.Denied})
+				writeError(w, r, s.Log, apperr.Forbidden())
+				return
+			}
+		}
+		if err := rt.handler(w, r.WithContext(ctx)); err != nil {
+			writeError(w, r, s.Log, err)
+		}
+	})
+}
+
+// ctxCSRFKey carries the session's CSRF token ("" for API tokens) to handlers.
+type ctxCSRFKey struct{}
+
+func csrfFrom(ctx context.Context) string {
+	v, _ := ctx.Value(ctxCSRFKey{}).(string)
+	return v
+}
+
+// authenticate accepts a Bearer API token or the session cookie (with the CSRF
+// token on unsafe methods). It returns the session's CSRF token.
+func (s *Server) authenticate(r *http.Request) (auth.User, string, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return auth.User{}, "", apperr.Unauthenticated("Authorization 头格式应为 Bearer <令牌>")
+		}
+		u, err := s.Auth.AuthenticateToken(r.Context(), strings.TrimSpace(tok))
+		return u, "", err
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return auth.User{}, "", apperr.Unauthenticated("")
+	}
+	sess, err := s.Auth.Authenticate(r.Context(), c.Value)
+	if err != nil {
+		return auth.User{}, "", err
+	}
+	if !isSafeMethod(r.Method) && !auth.CheckCSRF(sess, r.Header.Get(CSRFHeader)) {
+		return auth.User{}, "", &apperr.Error{Kind: apperr.KindForbidden, Code: "csrf_failed", Message: "请求校验失败（CSRF），请刷新页面后重试"}
+	}
+	return sess.User, sess.CSRFToken, nil
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) initMetrics() {
+	if s.registry != nil {
+		return
+	}
+	s.registry = prometheus.NewRegistry()
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liangxin_http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "liangxin_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
+	s.registry.MustRegister(s.requests, s.duration)
+}

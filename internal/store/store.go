@@ -1,0 +1,244 @@
+// Package store opens the database (embedded SQLite or PostgreSQL), runs the
+// migrations and offers the few helpers every data-access function shares:
+// placeholder rebinding, transactions and the time format.
+//
+// SQL is written once with '?' placeholders; Rebind turns them into $n for
+// PostgreSQL. Times are stored as fixed-width UTC text (see TimeFormat) in both
+// dialects, so ordering and comparison behave the same everywhere.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// Supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// TimeFormat is how instants are stored: UTC, fixed width, sortable as text.
+const TimeFormat = "2006-01-02T15:04:05.000000Z"
+
+// DateFormat is how plain dates are stored.
+const DateFormat = "2006-01-02"
+
+// DB is an open database.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+	// Path is the SQLite file (empty for PostgreSQL).
+	Path string
+	// URL is the PostgreSQL connection string (empty for SQLite).
+	URL string
+	// Schema is the PostgreSQL schema in use when not the default.
+	Schema string
+}
+
+// Querier is satisfied by *sql.DB, *sql.Tx and *DB.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// SQLiteFile is the database file name inside the data folder.
+const SQLiteFile = "liangxin.db"
+
+// Open opens the database: PostgreSQL when dbURL starts with postgres:// or
+// postgresql://, otherwise the embedded SQLite file in dataDir.
+func Open(ctx context.Context, dbURL, dataDir string) (*DB, error) {
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		return OpenPostgres(ctx, dbURL, "")
+	}
+	if dbURL != "" {
+		return nil, fmt.Errorf("不支持的数据库地址 %q：请使用 postgres://… 或留空使用内置 SQLite", redact(dbURL))
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("创建数据目录 %s 失败：%w", dataDir, err)
+	}
+	return OpenSQLite(ctx, filepath.Join(dataDir, SQLiteFile))
+}
+
+// OpenSQLite opens (creating if needed) a SQLite file tuned for a server:
+// WAL, foreign keys, a busy timeout and immediate write transactions.
+func OpenSQLite(ctx context.Context, path string) (*DB, error) {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("打开 SQLite 数据库 %s 失败：%w", path, err)
+	}
+	return &DB{DB: db, Dialect: SQLite, Path: path}, nil
+}
+
+// OpenPostgres connects to PostgreSQL. A non-empty schema becomes the
+// search_path (tests use one schema each).
+func OpenPostgres(ctx context.Context, dbURL, schema string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL 地址无效：%w", err)
+	}
+	if schema != "" {
+		cfg.RuntimeParams["search_path"] = schema
+	}
+	cfg.RuntimeParams["timezone"] = "UTC"
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("连接 PostgreSQL（%s）失败：%w", redact(dbURL), err)
+	}
+	return &DB{DB: db, Dialect: Postgres, URL: dbURL, Schema: schema}, nil
+}
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "（无法解析）"
+	}
+	if p.User != nil {
+		if _, has := p.User.Password(); has {
+			p.User = url.UserPassword(p.User.Username(), "xxxxx")
+		}
+	}
+	return p.String()
+}
+
+// Rebind converts '?' placeholders to the dialect's form.
+func (db *DB) Rebind(query string) string {
+	return Rebind(db.Dialect, query)
+}
+
+// Rebind converts '?' placeholders to $1, $2… for PostgreSQL. Question marks
+// inside single-quoted literals are left alone.
+func Rebind(d Dialect, query string) string {
+	if d != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// Exec runs a statement written with '?' placeholders.
+func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
+	return q.ExecContext(ctx, db.Rebind(query), args...)
+}
+
+// Query runs a query written with '?' placeholders.
+func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (*sql.Rows, error) {
+	return q.QueryContext(ctx, db.Rebind(query), args...)
+}
+
+// QueryRow runs a single-row query written with '?' placeholders.
+func (db *DB) QueryRow(ctx context.Context, q Querier, query string, args ...any) *sql.Row {
+	return q.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
+// InTx runs fn in a transaction, committing when it returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// FormatTime formats an instant for storage.
+func FormatTime(t time.Time) string {
+	return t.UTC().Format(TimeFormat)
+}
+
+// ParseTime parses a stored instant.
+func ParseTime(s string) (time.Time, error) {
+	return time.Parse(TimeFormat, s)
+}
+
+// NullTime converts a nullable stored instant.
+func NullTime(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t, err := ParseTime(s.String)
+	if err != nil {
+		return nil
+	}
+	return &t
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint violation.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// LikeEscape escapes LIKE wildcards in s; use with ESCAPE '\'.
+func LikeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

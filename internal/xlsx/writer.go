@@ -40,6 +40,9 @@ func NewWriter(sheet string, header []string, widths []float64) (*Writer, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, Split: false, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return nil, err
@@ -54,9 +57,6 @@ func NewWriter(sheet string, header []string, widths []float64) (*Writer, error)
 		cells[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
-		return nil, err
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, Split: false, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
 	}
 	return &Writer{f: f, sw: sw, row: 1}, nil

@@ -1,0 +1,244 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/auth"
+	"liangxin/internal/httpapi"
+	"liangxin/internal/testenv"
+)
+
+// fixtures are the records the matrix acts on: one of each inside the
+// caller's scope (洪桥街道) and one outside it (玉合街道).
+type fixtures struct {
+	e        *testenv.Env
+	seq      *int
+	n        int
+	userIn   int64
+	userOut  int64
+	otherTok int64 // a token of another user
+	ownTok   func() int64
+	password map[string]string
+}
+
+func (f *fixtures) next() int {
+	*f.seq++
+	f.n = *f.seq
+	return f.n
+}
+
+func (f *fixtures) area(t *testing.T, in bool) string {
+	t.Helper()
+	f.next()
+	parent := testenv.Yuhe
+	if in {
+		parent = testenv.Hongqiao
+	}
+	r, err := f.e.App.Regions.CreateArea(actor.System(context.Background(), "fixture"), parent, fmt.Sprintf("片区%d", f.n), "grid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Code
+}
+
+func pick(in bool, a, b string) string {
+	if in {
+		return a
+	}
+	return b
+}
+
+// matrixCase says how to call one route for the in-scope and out-of-scope variants.
+type matrixCase struct {
+	// path and body for a variant; in reports the in-scope variant.
+	call func(t *testing.T, f *fixtures, caller string, in bool) (path string, body any)
+	// unscoped routes act on the caller's own account or on nothing
+	// region-bound: the out variant is skipped.
+	unscoped bool
+	// outStatus is what the out-of-scope variant answers (404 unless set).
+	outStatus int
+	// public routes need no login.
+	public bool
+}
+
+func static(p string) func(*testing.T, *fixtures, string, bool) (string, any) {
+	return func(*testing.T, *fixtures, string, bool) (string, any) { return p, nil }
+}
+
+func matrixCases() map[string]matrixCase {
+	userPath := func(suffix string) func(*testing.T, *fixtures, string, bool) (string, any) {
+		return func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			id := f.userOut
+			if in {
+				id = f.userIn
+			}
+			return fmt.Sprintf("/api/v1/users/%d%s", id, suffix), nil
+		}
+	}
+	return map[string]matrixCase{
+		"POST /api/v1/auth/login": {public: true, unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/auth/login", map[string]string{"username": "nobody", "password": "x"}
+		}},
+		"POST /api/v1/auth/logout": {unscoped: true, call: static("/api/v1/auth/logout")},
+		"GET /api/v1/auth/me":      {unscoped: true, call: static("/api/v1/auth/me")},
+		"POST /api/v1/auth/password": {unscoped: true, call: func(t *testing.T, f *fixtures, caller string, _ bool) (string, any) {
+			old := f.password[caller]
+			next := "Nx#" + strings.Repeat("9", 2) + fmt.Sprint(len(f.password)*1000+f.n) + "Kq"
+			f.next()
+			f.password[caller] = next
+			return "/api/v1/auth/password", map[string]string{"old_password": old, "new_password": next}
+		}},
+		"GET /api/v1/system":             {unscoped: true, call: static("/api/v1/system")},
+		"GET /api/v1/roles":              {unscoped: true, call: static("/api/v1/roles")},
+		"GET /api/v1/regions":            {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
+		"GET /api/v1/regions/scope":      {unscoped: true, call: static("/api/v1/regions/scope")},
+		"GET /api/v1/regions/area-kinds": {unscoped: true, call: static("/api/v1/regions/area-kinds")},
+		"GET /api/v1/regions/{code}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
+		}},
+		"GET /api/v1/regions/{code}/children": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe) + "/children", nil
+		}},
+		"GET /api/v1/regions/{code}/tree": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe) + "/tree?depth=1", nil
+		}},
+		"GET /api/v1/regions/{code}/stats": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe) + "/stats", nil
+		}},
+		"POST /api/v1/regions/{code}/areas": {call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			f.next()
+			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe) + "/areas", map[string]string{"name": fmt.Sprintf("新片区%d", f.n), "kind": "building"}
+		}},
+		"PATCH /api/v1/regions/{code}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			code := f.area(t, in)
+			return "/api/v1/regions/" + code, map[string]string{"name": "改名" + code}
+		}},
+		"DELETE /api/v1/regions/{code}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/regions/" + f.area(t, in), nil
+		}},
+		"GET /api/v1/users": {unscoped: true, call: static("/api/v1/users")},
+		"POST /api/v1/users": {outStatus: 422, call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			f.next()
+			return "/api/v1/users", map[string]string{"username": fmt.Sprintf("new%d", f.n), "role": "readonly", "scope": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+		}},
+		"GET /api/v1/users/{id}": {call: userPath("")},
+		"PATCH /api/v1/users/{id}": {call: func(t *testing.T, f *fixtures, c string, in bool) (string, any) {
+			p, _ := userPath("")(t, f, c, in)
+			return p, map[string]string{"display_name": "新姓名"}
+		}},
+		"POST /api/v1/users/{id}/reset-password":  {call: userPath("/reset-password")},
+		"POST /api/v1/users/{id}/unlock":          {call: userPath("/unlock")},
+		"POST /api/v1/users/{id}/revoke-sessions": {call: userPath("/revoke-sessions")},
+		"GET /api/v1/tokens":                      {unscoped: true, call: static("/api/v1/tokens")},
+		"POST /api/v1/tokens": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/tokens", map[string]string{"name": "对接"}
+		}},
+		// Another user's token is out of reach, as if it did not exist.
+		"DELETE /api/v1/tokens/{id}": {call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			if in {
+				return fmt.Sprintf("/api/v1/tokens/%d", f.ownTok()), nil
+			}
+			return fmt.Sprintf("/api/v1/tokens/%d", f.otherTok), nil
+		}},
+		"GET /api/v1/audit":         {unscoped: true, call: static("/api/v1/audit?action=login")},
+		"GET /api/v1/audit/actions": {unscoped: true, call: static("/api/v1/audit/actions")},
+		"GET /api/v1/audit/export":  {unscoped: true, call: static("/api/v1/audit/export")},
+		"GET /api/v1/openapi.json":  {public: true, unscoped: true, call: static("/api/v1/openapi.json")},
+	}
+}
+
+// TestAccessMatrix walks every route × every role × inside/outside the
+// caller's scope. A route without a case here fails the test.
+func TestAccessMatrix(t *testing.T) {
+	e := testenv.New(t)
+	cases := matrixCases()
+	routes := (&httpapi.Server{}).Routes()
+	for _, rt := range routes {
+		if _, ok := cases[rt.Method+" "+rt.Path]; !ok {
+			t.Errorf("route %s %s has no access-matrix case", rt.Method, rt.Path)
+		}
+	}
+	if len(cases) != len(routes) {
+		t.Errorf("%d matrix cases for %d routes: remove stale cases", len(cases), len(routes))
+	}
+	sys := actor.System(context.Background(), "fixture")
+	tin := e.User("target_in", auth.RoleReadonly, testenv.Hongqiao)
+	tout := e.User("target_out", auth.RoleReadonly, testenv.Yuhe)
+	other, _, err := e.App.Auth.CreateTokenFor(sys, "target_out", "别人的令牌")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := 0
+	for _, role := range auth.Roles() {
+		t.Run(role.Code, func(t *testing.T) {
+			caller := "m_" + role.Code
+			e.User(caller, role.Code, testenv.Hongqiao)
+			_, secret, err := e.App.Auth.CreateTokenFor(sys, caller, "矩阵")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := e.Bearer(secret)
+			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}}
+			f.ownTok = func() int64 {
+				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return tok.ID
+			}
+			for _, rt := range routes {
+				mc, ok := cases[rt.Method+" "+rt.Path]
+				if !ok {
+					continue
+				}
+				allowed := mc.public || auth.Can(role.Code, rt.Perm)
+				for _, in := range []bool{true, false} {
+					if !in && mc.unscoped {
+						continue
+					}
+					path, body := mc.call(t, f, caller, in)
+					res := c.Do(rt.Method, path, body)
+					where := map[bool]string{true: "in scope", false: "out of scope"}[in]
+					switch {
+					case !allowed:
+						if res.Status != 403 {
+							t.Errorf("%s %s (%s) as %s: got %d, want 403", rt.Method, path, where, role.Code, res.Status)
+						}
+					case mc.public:
+						if res.Status == 403 || res.Status >= 500 {
+							t.Errorf("%s %s (public) as %s: got %d", rt.Method, path, role.Code, res.Status)
+						}
+					case in:
+						if res.Status < 200 || res.Status > 299 {
+							t.Errorf("%s %s (%s) as %s: got %d %s, want 2xx", rt.Method, path, where, role.Code, res.Status, res.Body)
+						}
+					default:
+						want := mc.outStatus
+						if want == 0 {
+							want = 404
+						}
+						if res.Status != want {
+							t.Errorf("%s %s (%s) as %s: got %d %s, want %d", rt.Method, path, where, role.Code, res.Status, res.Body, want)
+						}
+					}
+				}
+			}
+		})
+	}
+	// Without any credentials every non-public route answers 401.
+	anon := e.Client()
+	for _, rt := range routes {
+		mc := cases[rt.Method+" "+rt.Path]
+		if mc.public || mc.call == nil {
+			continue
+		}
+		path := strings.NewReplacer("{code}", testenv.Hongqiao, "{id}", "1").Replace(rt.Path)
+		if res := anon.Do(rt.Method, path, nil); res.Status != 401 {
+			t.Errorf("anonymous %s %s: got %d, want 401", rt.Method, path, res.Status)
+		}
+	}
+}

@@ -441,7 +441,13 @@ func restore(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	if strings.HasPrefix(cfg.DB, "postgres") {
-		if err := store.RestorePostgres(ctx, cfg.DB, *in); err != nil {
+		db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		err = store.RestorePostgres(ctx, db.URL, *in)
+		db.Close()
+		if err != nil {
 			return err
 		}
 	} else {

@@ -109,6 +109,8 @@ func OpenPostgres(ctx context.Context, dbURL, schema string) (*DB, error) {
 	}
 	if schema != "" {
 		cfg.RuntimeParams["search_path"] = schema
+	} else if sp := cfg.RuntimeParams["search_path"]; sp != "" && !strings.Contains(sp, ",") {
+		schema = sp
 	}
 	cfg.RuntimeParams["timezone"] = "UTC"
 	db := stdlib.OpenDB(*cfg)
@@ -118,7 +120,22 @@ func OpenPostgres(ctx context.Context, dbURL, schema string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("连接 PostgreSQL（%s）失败：%w", redact(dbURL), err)
 	}
-	return &DB{DB: db, Dialect: Postgres, URL: dbURL, Schema: schema}, nil
+	return &DB{DB: db, Dialect: Postgres, URL: libpqURL(dbURL), Schema: schema}, nil
+}
+
+// libpqURL drops query parameters that pgx understands but libpq tools
+// (pg_dump, pg_restore) refuse, such as search_path.
+func libpqURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	q := p.Query()
+	for _, k := range []string{"search_path", "timezone"} {
+		q.Del(k)
+	}
+	p.RawQuery = q.Encode()
+	return p.String()
 }
 
 func redact(u string) string {

@@ -1,0 +1,48 @@
+# Short targets; see README.md.
+GO ?= go
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+
+.PHONY: run build test test-pg race lint vuln bench ui ui-check e2e ci
+
+run:
+	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
+
+build:
+	$(GO) build -o bin/liangxin ./cmd/liangxin
+
+# The whole suite on the embedded SQLite database.
+test:
+	$(GO) test ./...
+
+# The whole suite again on PostgreSQL (every store-touching test switches on LIANGXIN_TEST_POSTGRES).
+test-pg:
+	LIANGXIN_TEST_POSTGRES='$(PG_URL)' $(GO) test -p 1 ./...
+
+race:
+	$(GO) test -race ./...
+
+lint:
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+vuln:
+	$(GO) run $(GOVULNCHECK) ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+ui:
+	cd web && npm ci && npm run build
+
+# Rebuild the UI and fail if the committed web/dist is stale.
+ui-check: ui
+	git diff --exit-code -- web/dist
+	test -z "$$(git status --porcelain -- web/dist)"
+
+e2e: build
+	cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test
+
+ci:
+	bash .ci/run

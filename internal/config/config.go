@@ -21,15 +21,13 @@ type Config struct {
 	DB           string
 	Jurisdiction string
 	LogLevel     string
-	DataKeyFile  string
 
 	LockoutThreshold int
 	LockoutDuration  time.Duration
 	IdleTimeout      time.Duration
 	SessionLifetime  time.Duration
 	PasswordMaxAge   time.Duration // 0 = rotation off
-	AuditRetention   time.Duration
-	SecureCookies    string // auto | always | never
+	SecureCookies    string        // auto | always | never
 	TrustProxy       bool
 }
 
@@ -94,13 +92,11 @@ func Options() []Option {
 			}
 			return fmt.Errorf("必须是 debug、info、warn 或 error")
 		}},
-		{Name: "data-key-file", Default: "", Help: "个人信息加密密钥文件；为空时使用数据目录下的 data.key", set: str(func(c *Config) *string { return &c.DataKeyFile })},
 		{Name: "lockout-threshold", Default: "5", Help: "连续登录失败多少次后锁定账户", set: integer(func(c *Config) *int { return &c.LockoutThreshold }, 1)},
 		{Name: "lockout-minutes", Default: "15", Help: "账户锁定时长（分钟）", set: duration(func(c *Config) *time.Duration { return &c.LockoutDuration }, time.Minute, 1)},
 		{Name: "idle-timeout-minutes", Default: "30", Help: "会话空闲超时（分钟）", set: duration(func(c *Config) *time.Duration { return &c.IdleTimeout }, time.Minute, 1)},
 		{Name: "session-lifetime-hours", Default: "12", Help: "会话最长有效期（小时）", set: duration(func(c *Config) *time.Duration { return &c.SessionLifetime }, time.Hour, 1)},
 		{Name: "password-max-age-days", Default: "90", Help: "密码有效期（天），0 表示不强制定期更换", set: duration(func(c *Config) *time.Duration { return &c.PasswordMaxAge }, 24*time.Hour, 0)},
-		{Name: "audit-retention-days", Default: "180", Help: "审计日志最短保存天数（不得少于 180 天）", set: duration(func(c *Config) *time.Duration { return &c.AuditRetention }, 24*time.Hour, 180)},
 		{Name: "secure-cookies", Default: "auto", Help: "会话 Cookie 的 Secure 属性：auto（按 TLS 判断）、always、never", set: func(c *Config, v string) error {
 			switch v {
 			case "auto", "always", "never":

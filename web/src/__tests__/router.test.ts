@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { RouteLocationNormalized } from 'vue-router'
+import { guardDecision } from '../router'
+import { session } from '../session'
+import type { User } from '../api/types'
+
+function route(name: string, path: string, meta: Record<string, unknown> = {}): RouteLocationNormalized {
+  return { name, path, fullPath: path, meta, params: {}, query: {}, hash: '', matched: [], redirectedFrom: undefined } as unknown as RouteLocationNormalized
+}
+
+function user(role: string, mustChange = false): User {
+  return {
+    id: 1,
+    username: 'u',
+    display_name: '用户',
+    role,
+    role_name: role,
+    scope: '430426',
+    scope_name: '祁东县',
+    must_change_password: mustChange,
+    disabled: false,
+    locked_until: null,
+    last_login_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+  }
+}
+
+describe('route guard', () => {
+  beforeEach(() => {
+    session.user = null
+    session.menus = undefined
+    session.perms = undefined
+    session.loaded = true
+  })
+
+  it('sends anonymous users to login with a redirect', () => {
+    expect(guardDecision(route('users', '/users', { menu: 'users' }))).toEqual({ path: '/login', query: { redirect: '/users' } })
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/login', query: {} })
+    expect(guardDecision(route('login', '/login', { public: true }))).toBe(true)
+  })
+
+  it('forces the password page while must_change_password is set', () => {
+    session.user = user('system_admin', true)
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/password' })
+    expect(guardDecision(route('regions', '/regions', { menu: 'regions' }))).toEqual({ path: '/password' })
+    expect(guardDecision(route('password', '/password'))).toBe(true)
+    expect(guardDecision(route('login', '/login', { public: true }))).toEqual({ path: '/password' })
+  })
+
+  it('keeps users out of pages their role cannot see', () => {
+    session.user = user('audit_admin')
+    expect(guardDecision(route('regions', '/regions', { menu: 'regions' }))).toEqual({ path: '/' })
+    expect(guardDecision(route('audit', '/audit', { menu: 'audit' }))).toBe(true)
+    session.user = user('street')
+    expect(guardDecision(route('users', '/users', { menu: 'users' }))).toEqual({ path: '/' })
+    expect(guardDecision(route('regions', '/regions', { menu: 'regions' }))).toBe(true)
+    expect(guardDecision(route('login', '/login', { public: true }))).toEqual({ path: '/' })
+  })
+})

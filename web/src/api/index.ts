@@ -1,0 +1,100 @@
+// Typed endpoints of the Liangxin API.
+import { http, buildQuery } from './http'
+import type {
+  ApiToken,
+  AuditAction,
+  AuditEntry,
+  Items,
+  Page,
+  Region,
+  RegionStats,
+  Role,
+  SessionInfo,
+  SystemInfo,
+  User,
+} from './types'
+
+const base = '/api/v1'
+const enc = encodeURIComponent
+
+export const authApi = {
+  login: (username: string, password: string) =>
+    http.post<SessionInfo>(`${base}/auth/login`, { username, password }, { handle401: false }),
+  logout: () => http.post<void>(`${base}/auth/logout`, undefined, { handle401: false }),
+  me: () => http.get<SessionInfo>(`${base}/auth/me`, undefined, { handle401: false }),
+  changePassword: (old_password: string, new_password: string) =>
+    http.post<void>(`${base}/auth/password`, { old_password, new_password }),
+}
+
+export const systemApi = {
+  info: () => http.get<SystemInfo>(`${base}/system`),
+  roles: () => http.get<Items<Role>>(`${base}/roles`),
+}
+
+export const regionApi = {
+  scope: () => http.get<Region>(`${base}/regions/scope`),
+  get: (code: string) => http.get<Region>(`${base}/regions/${enc(code)}`),
+  children: (code: string) => http.get<Items<Region>>(`${base}/regions/${enc(code)}/children`),
+  search: (q: string, page = 1, page_size = 20) => http.get<Page<Region>>(`${base}/regions`, { q, page, page_size }),
+  stats: (code: string) => http.get<RegionStats>(`${base}/regions/${enc(code)}/stats`),
+  createArea: (code: string, name: string, kind: string) =>
+    http.post<Region>(`${base}/regions/${enc(code)}/areas`, { name, kind }),
+  rename: (code: string, name: string) => http.patch<Region>(`${base}/regions/${enc(code)}`, { name }),
+  remove: (code: string) => http.del<void>(`${base}/regions/${enc(code)}`),
+}
+
+export interface UserQuery {
+  q?: string
+  role?: string
+  page?: number
+  page_size?: number
+}
+
+export interface CreateUserBody {
+  username: string
+  display_name: string
+  role: string
+  scope: string
+  password?: string
+}
+
+export interface UpdateUserBody {
+  display_name?: string
+  role?: string
+  scope?: string
+  disabled?: boolean
+}
+
+export const userApi = {
+  list: (q: UserQuery) => http.get<Page<User>>(`${base}/users`, { ...q }),
+  get: (id: number) => http.get<User>(`${base}/users/${id}`),
+  create: (body: CreateUserBody) => http.post<{ user: User; initial_password?: string }>(`${base}/users`, body),
+  update: (id: number, body: UpdateUserBody) => http.patch<User>(`${base}/users/${id}`, body),
+  resetPassword: (id: number) => http.post<{ temporary_password: string }>(`${base}/users/${id}/reset-password`),
+  unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
+  revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
+}
+
+export const tokenApi = {
+  list: () => http.get<Items<ApiToken>>(`${base}/tokens`),
+  create: (name: string) => http.post<{ token: string; item: ApiToken }>(`${base}/tokens`, { name }),
+  revoke: (id: number) => http.del<void>(`${base}/tokens/${id}`),
+}
+
+export interface AuditQuery {
+  action?: string
+  username?: string
+  from?: string
+  to?: string
+  page?: number
+  page_size?: number
+}
+
+export const auditApi = {
+  list: (q: AuditQuery) => http.get<Page<AuditEntry>>(`${base}/audit`, { ...q }),
+  actions: () => http.get<Items<AuditAction>>(`${base}/audit/actions`),
+  exportUrl: (q: AuditQuery) => {
+    const { action, username, from, to } = q
+    return `${base}/audit/export${buildQuery({ action, username, from, to })}`
+  },
+}

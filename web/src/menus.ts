@@ -1,0 +1,90 @@
+// Menu entries and which roles see them.
+
+export type MenuKey = 'home' | 'regions' | 'users' | 'audit' | 'tokens'
+
+export interface MenuItem {
+  key: MenuKey
+  path: string
+  title: string
+}
+
+export const allMenus: MenuItem[] = [
+  { key: 'home', path: '/', title: '首页' },
+  { key: 'regions', path: '/regions', title: '区划管理' },
+  { key: 'users', path: '/users', title: '用户管理' },
+  { key: 'audit', path: '/audit', title: '审计日志' },
+  { key: 'tokens', path: '/tokens', title: 'API 令牌' },
+]
+
+/** Fallback role table used when the server does not send a menu list. */
+export function roleAllows(role: string | undefined, key: MenuKey): boolean {
+  if (!role) return false
+  switch (key) {
+    case 'home':
+    case 'tokens':
+      return true
+    case 'regions':
+      return role !== 'audit_admin'
+    case 'users':
+      return role === 'system_admin' || role === 'security_admin'
+    case 'audit':
+      return role === 'audit_admin'
+  }
+}
+
+/**
+ * Normalises the optional `menus` value from /auth/me into menu keys.
+ * Accepts strings ("regions", "/regions") or objects with key/code/path/name.
+ * Returns null when no usable list is present.
+ */
+export function serverMenuKeys(menus: unknown): Set<MenuKey> | null {
+  if (!Array.isArray(menus)) return null
+  const keys = new Set<MenuKey>()
+  for (const m of menus) {
+    const candidates: unknown[] =
+      typeof m === 'string' ? [m] : m && typeof m === 'object' ? ['key', 'code', 'path', 'name', 'id'].map((f) => (m as Record<string, unknown>)[f]) : []
+    for (const c of candidates) {
+      if (typeof c !== 'string') continue
+      const hit = allMenus.find((item) => item.key === c || item.path === c || `/${item.key}` === c || item.title === c)
+      if (hit) keys.add(hit.key)
+    }
+  }
+  return keys.size > 0 ? keys : null
+}
+
+/** Permission (from /auth/me `perms`) each menu needs; null means any signed-in user. */
+const menuPerm: Record<MenuKey, string | null> = {
+  home: null,
+  regions: 'region.read',
+  users: 'user.manage',
+  audit: 'audit.read',
+  tokens: null,
+}
+
+function permList(perms: unknown): string[] | null {
+  return Array.isArray(perms) && perms.every((p) => typeof p === 'string') && perms.length > 0 ? (perms as string[]) : null
+}
+
+/**
+ * Menus the user sees: the server's `menus` list when present, else its `perms`
+ * list, else the built-in role table.
+ */
+export function visibleMenus(role: string | undefined, menus?: unknown, perms?: unknown): MenuItem[] {
+  if (!role) return []
+  const server = serverMenuKeys(menus)
+  if (server) return allMenus.filter((m) => server.has(m.key))
+  const p = permList(perms)
+  if (p) return allMenus.filter((m) => menuPerm[m.key] === null || p.includes(menuPerm[m.key] as string))
+  return allMenus.filter((m) => roleAllows(role, m.key))
+}
+
+export function canAccess(role: string | undefined, key: MenuKey, menus?: unknown, perms?: unknown): boolean {
+  return visibleMenus(role, menus, perms).some((m) => m.key === key)
+}
+
+/** Whether the user may create, rename and delete areas (片区): `region.write`, else by role. */
+export function canManageAreas(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('region.write')
+  return role === 'system_admin' || role === 'district' || role === 'street'
+}

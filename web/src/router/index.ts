@@ -1,0 +1,64 @@
+// History-mode routes with the authentication and role guards.
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
+import { session, ensureSession } from '../session'
+import { canAccess, type MenuKey } from '../menus'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    public?: boolean
+    menu?: MenuKey
+  }
+}
+
+const MainLayout = () => import('../layouts/MainLayout.vue')
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { title: '登录', public: true } },
+  {
+    path: '/',
+    component: MainLayout,
+    children: [
+      { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { title: '首页', menu: 'home' } },
+      { path: 'password', name: 'password', component: () => import('../views/PasswordView.vue'), meta: { title: '修改密码' } },
+      { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
+      { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
+      { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { title: '审计日志', menu: 'audit' } },
+      { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { title: 'API 令牌', menu: 'tokens' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },
+]
+
+/** Decides where a navigation should go; returns true to proceed. Exported for tests. */
+export function guardDecision(to: RouteLocationNormalized): true | { path: string; query?: Record<string, string> } {
+  const user = session.user
+  if (to.meta.public) {
+    if (to.name === 'login' && user) return { path: user.must_change_password ? '/password' : '/' }
+    return true
+  }
+  if (!user) {
+    const query: Record<string, string> = {}
+    if (to.fullPath && to.fullPath !== '/') query.redirect = to.fullPath
+    return { path: '/login', query }
+  }
+  if (user.must_change_password && to.name !== 'password') return { path: '/password' }
+  if (to.meta.menu && !canAccess(user.role, to.meta.menu, session.menus, session.perms)) return { path: '/' }
+  return true
+}
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  await ensureSession()
+  return guardDecision(to)
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title
+  document.title = title ? `${title} - 两新党建综合管理平台` : '两新党建综合管理平台'
+})

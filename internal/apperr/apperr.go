@@ -21,6 +21,7 @@ const (
 	KindUnauthenticated
 	KindLocked
 	KindPasswordChangeRequired
+	KindUnsupportedMedia
 )
 
 // Error is a domain error with a stable code and a Chinese message.
@@ -98,10 +99,14 @@ func (e *Error) Field(field, msg string) *Error {
 	if _, ok := e.Fields[field]; !ok {
 		e.Fields[field] = msg
 	}
-	if len(e.Fields) == 1 {
-		e.Message = msg
-	} else {
-		e.Message = "提交的数据有误，请检查标出的字段"
+	// Only a plain validation error takes its message from the fields;
+	// other kinds (e.g. a conflict) keep their own, more specific message.
+	if e.Kind == KindInvalid {
+		if len(e.Fields) == 1 {
+			e.Message = msg
+		} else {
+			e.Message = "提交的数据有误，请检查标出的字段"
+		}
 	}
 	return e
 }

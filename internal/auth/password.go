@@ -73,7 +73,7 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2H7VZ0h
 func isCommonPassword(pw string) bool {
 	l := strings.ToLower(pw)
 	for _, line := range strings.Split(commonPasswordsText, "\n") {
-		if c := strings.TrimSpace(line); c != "" && !strings.HasPrefix(c, "#") && c == l {
+		if c := strings.TrimSpace(line); c != "" && !strings.HasPrefix(c, "#") && strings.ToLower(c) == l {
 			return true
 		}
 	}

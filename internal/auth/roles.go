@@ -18,19 +18,22 @@ const (
 type Role struct {
 	Code string `json:"code"`
 	Name string `json:"name"`
+	// Assignable is false for the three administrators (三员), whose accounts
+	// are managed from the server console only.
+	Assignable bool `json:"assignable"`
 }
 
 // Roles lists every role in display order.
 func Roles() []Role {
 	return []Role{
-		{RoleSystemAdmin, "系统管理员"},
-		{RoleSecurityAdmin, "安全管理员"},
-		{RoleAuditAdmin, "审计管理员"},
-		{RoleDistrict, "区两新工委"},
-		{RoleStreet, "街道/综合党委"},
-		{RolePartyOrg, "党组织书记/党务工作者"},
-		{RoleInstructor, "党建指导员"},
-		{RoleReadonly, "只读"},
+		{RoleSystemAdmin, "系统管理员", false},
+		{RoleSecurityAdmin, "安全管理员", false},
+		{RoleAuditAdmin, "审计管理员", false},
+		{RoleDistrict, "区两新工委", true},
+		{RoleStreet, "街道/综合党委", true},
+		{RolePartyOrg, "党组织书记/党务工作者", true},
+		{RoleInstructor, "党建指导员", true},
+		{RoleReadonly, "只读", true},
 	}
 }
 

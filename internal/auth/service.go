@@ -101,9 +101,6 @@ func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) erro
 	if s.Policy.PasswordMaxAge > 0 && s.Now().Sub(u.PasswordChangedAt) > s.Policy.PasswordMaxAge {
 		u.MustChangePassword = true
 	}
-	if s.Scopes != nil {
-		u.ScopeName, _ = s.Scopes.ScopeName(actor.System(ctx, "auth"), u.Scope)
-	}
 	return u, nil
 }
 
@@ -128,7 +125,7 @@ func hashSecret(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func lockedError(until time.Time) error {
+func lockedError(until time.Time) *apperr.Error {
 	return &apperr.Error{Kind: apperr.KindLocked, Code: "account_locked",
 		Message: fmt.Sprintf("账户已锁定，请于 %s 后再试或联系管理员解锁", until.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")),
 		Until:   until}
@@ -156,55 +153,59 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if err := bad.OrNil(); err != nil {
 		return Session{}, err
 	}
-	var sess Session
-	var loginErr error
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		now := s.Now()
-		u, err := s.userByUsername(ctx, tx, username)
-		if apperr.IsKind(err, apperr.KindNotFound) {
-			VerifyPassword(dummyHash, password)
-			loginErr = invalidCredentials()
-			return s.Audit.Record(ctx, tx, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Failure, Username: username, Note: "用户名不存在"})
-		}
-		if err != nil {
-			return err
-		}
-		actx := actor.With(ctx, actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip})
-		if u.LockedUntil != nil {
-			loginErr = lockedError(*u.LockedUntil)
-			return s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
-		}
-		if u.Disabled {
-			VerifyPassword(dummyHash, password)
-			loginErr = &apperr.Error{Kind: apperr.KindUnauthenticated, Code: "account_disabled", Message: "账户已停用，请联系管理员"}
-			return s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已停用"})
-		}
-		if !VerifyPassword(u.passwordHash, password) {
-			attempts := u.failedAttempts + 1
-			var lockedUntil sql.NullString
-			if attempts >= s.Policy.LockoutThreshold {
-				until := now.Add(s.Policy.LockoutDuration)
-				lockedUntil = sql.NullString{String: store.FormatTime(until), Valid: true}
-				loginErr = lockedError(until)
+	now := s.Now()
+	// The password is checked outside any transaction: argon2id takes tens of
+	// milliseconds and must not hold the database's write lock.
+	u, err := s.userByUsername(ctx, s.DB, username)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		VerifyPassword(dummyHash, password)
+		return Session{}, s.unknownUserFailure(ctx, username, now)
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	actx := actor.With(ctx, actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip})
+	if u.LockedUntil != nil {
+		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
+		return Session{}, errors.Join(lockedError(*u.LockedUntil), err)
+	}
+	if u.Disabled {
+		VerifyPassword(dummyHash, password)
+		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已停用"})
+		return Session{}, errors.Join(&apperr.Error{Kind: apperr.KindUnauthenticated, Code: "account_disabled", Message: "账户已停用，请联系管理员"}, err)
+	}
+	if !VerifyPassword(u.passwordHash, password) {
+		var loginErr error
+		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			until, err := s.recordFailure(actx, tx, u.ID, "密码错误")
+			if until != nil {
+				loginErr = lockedError(*until)
 			} else {
 				loginErr = invalidCredentials()
 			}
-			if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?`,
-				attempts, lockedUntil, u.ID); err != nil {
-				return err
-			}
-			if err := s.Audit.Record(actx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Failure,
-				Note: fmt.Sprintf("密码错误（连续第 %d 次）", attempts)}); err != nil {
-				return err
-			}
-			if lockedUntil.Valid {
-				return s.Audit.Record(actx, tx, audit.Entry{Action: "lockout", Entity: "user", EntityID: fmt.Sprint(u.ID),
-					Note: fmt.Sprintf("连续 %d 次登录失败，锁定至 %s", attempts, lockedUntil.String)})
-			}
+			return err
+		})
+		if err != nil {
+			return Session{}, err
+		}
+		return Session{}, loginErr
+	}
+	var sess Session
+	var loginErr error
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		// Refuse if a concurrent attempt locked the account meanwhile.
+		res, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = ?
+			WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?)`, store.FormatTime(now), u.ID, store.FormatTime(now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			loginErr = lockedError(now.Add(s.Policy.LockoutDuration))
 			return nil
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`,
-			store.FormatTime(now), u.ID); err != nil {
+		// Sweep sessions that can no longer be used.
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?`,
+			store.FormatTime(now), store.FormatTime(now.Add(-s.Policy.IdleTimeout))); err != nil {
 			return err
 		}
 		sess, err = s.newSession(ctx, tx, u, ip, userAgent)
@@ -219,7 +220,65 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if loginErr != nil {
 		return Session{}, loginErr
 	}
+	s.fillScopeName(ctx, &sess.User)
 	return sess, nil
+}
+
+// recordFailure counts one failed password check for the user atomically and
+// locks the account when the count reaches the threshold. A failure after an
+// expired lock starts a new count. It returns the lock's end if it locked.
+func (s *Service) recordFailure(ctx context.Context, tx *sql.Tx, userID int64, what string) (*time.Time, error) {
+	now := store.FormatTime(s.Now())
+	var attempts int
+	err := s.DB.QueryRow(ctx, tx, `UPDATE users SET
+			failed_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN 1 ELSE failed_attempts + 1 END,
+			locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= ? THEN NULL ELSE locked_until END
+		WHERE id = ? RETURNING failed_attempts`, now, now, userID).Scan(&attempts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(userID), Result: audit.Failure,
+		Note: fmt.Sprintf("%s（连续第 %d 次）", what, attempts)}); err != nil {
+		return nil, err
+	}
+	if attempts < s.Policy.LockoutThreshold {
+		return nil, nil
+	}
+	until := s.Now().Add(s.Policy.LockoutDuration)
+	if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET locked_until = ? WHERE id = ?`, store.FormatTime(until), userID); err != nil {
+		return nil, err
+	}
+	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return nil, err
+	}
+	return &until, s.Audit.Record(ctx, tx, audit.Entry{Action: "lockout", Entity: "user", EntityID: fmt.Sprint(userID),
+		Note: fmt.Sprintf("连续 %d 次验证失败，锁定至 %s", attempts, store.FormatTime(until))})
+}
+
+// unknownUserFailure audits a login for a username that does not exist and
+// answers exactly as for a real account, including the lock after repeated
+// failures, so that answers do not reveal which usernames exist.
+func (s *Service) unknownUserFailure(ctx context.Context, username string, now time.Time) error {
+	if err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Failure, Username: username, Note: "用户名不存在"}); err != nil {
+		return err
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM audit_log WHERE username = ? AND action = 'login_failed' AND at > ?`,
+		username, store.FormatTime(now.Add(-s.Policy.LockoutDuration))).Scan(&n); err != nil {
+		return err
+	}
+	if n >= s.Policy.LockoutThreshold {
+		return lockedError(now.Add(s.Policy.LockoutDuration))
+	}
+	return invalidCredentials()
+}
+
+// fillScopeName resolves the display name of the user's scope. It is called
+// outside transactions, since the resolver uses its own connection.
+func (s *Service) fillScopeName(ctx context.Context, u *User) {
+	if s.Scopes != nil && u.Scope != "" {
+		u.ScopeName, _ = s.Scopes.ScopeName(actor.System(ctx, "auth"), u.Scope)
+	}
 }
 
 func (s *Service) newSession(ctx context.Context, q store.Querier, u User, ip, userAgent string) (Session, error) {
@@ -335,29 +394,40 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, 
 	if !ok || a.UserID == 0 {
 		return Session{}, apperr.Unauthenticated("")
 	}
+	u, err := s.userByID(ctx, s.DB, a.UserID)
+	if err != nil {
+		return Session{}, err
+	}
+	// Hashing happens outside the transaction (see Login).
+	if !VerifyPassword(u.passwordHash, oldPassword) {
+		verr := apperr.InvalidField("old_password", "原密码不正确")
+		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "password_change", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Failure, Note: "原密码不正确"}); err != nil {
+				return err
+			}
+			until, err := s.recordFailure(ctx, tx, u.ID, "修改密码时原密码错误")
+			if until != nil {
+				verr = lockedError(*until)
+			}
+			return err
+		})
+		if err != nil {
+			return Session{}, err
+		}
+		return Session{}, verr
+	}
+	if err := CheckPasswordPolicy("new_password", newPassword, u.Username); err != nil {
+		return Session{}, err
+	}
+	if oldPassword == newPassword {
+		return Session{}, apperr.InvalidField("new_password", "新密码不能与原密码相同")
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return Session{}, err
+	}
 	var sess Session
-	var verr error
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		u, err := s.userByID(ctx, tx, a.UserID)
-		if err != nil {
-			return err
-		}
-		if !VerifyPassword(u.passwordHash, oldPassword) {
-			verr = apperr.InvalidField("old_password", "原密码不正确")
-			return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_change", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Failure, Note: "原密码不正确"})
-		}
-		if err := CheckPasswordPolicy("new_password", newPassword, u.Username); err != nil {
-			verr = err
-			return nil
-		}
-		if oldPassword == newPassword {
-			verr = apperr.InvalidField("new_password", "新密码不能与原密码相同")
-			return nil
-		}
-		hash, err := HashPassword(newPassword)
-		if err != nil {
-			return err
-		}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?, updated_at = ? WHERE id = ?`,
 			hash, false, store.FormatTime(now), store.FormatTime(now), u.ID); err != nil {
@@ -377,7 +447,8 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, 
 	if err != nil {
 		return Session{}, err
 	}
-	return sess, verr
+	s.fillScopeName(ctx, &sess.User)
+	return sess, nil
 }
 
 var usernameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{2,31}$`)

@@ -97,7 +97,14 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 		}
 		out = append(out, u)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	for i := range out {
+		s.fillScopeName(ctx, &out[i])
+	}
+	return out, total, nil
 }
 
 func normPage(page, size int) (int, int) {
@@ -116,7 +123,12 @@ func (s *Service) GetUser(ctx context.Context, id int64) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	return s.scopedUser(ctx, s.DB, a, id)
+	u, err := s.scopedUser(ctx, s.DB, a, id)
+	if err != nil {
+		return u, err
+	}
+	s.fillScopeName(ctx, &u)
+	return u, nil
 }
 
 func (s *Service) scopedUser(ctx context.Context, q store.Querier, a actor.Actor, id int64) (User, error) {
@@ -143,7 +155,30 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (User, er
 	if !a.InScope(u.Scope) {
 		return User{}, apperr.NotFound("用户")
 	}
+	s.fillScopeName(ctx, &u)
 	return u, nil
+}
+
+// IsAdminRole reports whether role is one of the three administrators
+// (三员: system, security, audit).
+func IsAdminRole(role string) bool {
+	return role == RoleSystemAdmin || role == RoleSecurityAdmin || role == RoleAuditAdmin
+}
+
+// adminRoleError is returned when the web tries to create, change or take
+// over an administrator account: 三员 accounts are managed only from the
+// server console (liangxin user …), so no administrator can make themselves
+// another one, e.g. the system administrator an audit administrator.
+func adminRoleError(field string) *apperr.Error {
+	return apperr.InvalidField(field, "系统管理员、安全管理员、审计管理员（三员）账户只能由服务器运维人员使用 liangxin user 命令管理")
+}
+
+// guardAdmin refuses web changes to administrator accounts (system actors pass).
+func guardAdmin(a actor.Actor, u User) error {
+	if !a.System && IsAdminRole(u.Role) {
+		return adminRoleError("role")
+	}
+	return nil
 }
 
 func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role, scope string) {
@@ -186,6 +221,10 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 		bad.Field("display_name", "姓名不能超过 50 个字")
 	}
 	s.validateRoleScope(ctx, a, bad, in.Role, in.Scope)
+	if !a.System && IsAdminRole(in.Role) {
+		e := adminRoleError("role")
+		bad.Field("role", e.Fields["role"])
+	}
 	generated := ""
 	if in.Password == "" {
 		generated = GeneratePassword()
@@ -225,6 +264,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	if err != nil {
 		return User{}, "", err
 	}
+	s.fillScopeName(ctx, &u)
 	return u, generated, nil
 }
 
@@ -242,6 +282,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 		if err != nil {
 			return err
 		}
+		if err := guardAdmin(a, u); err != nil {
+			return err
+		}
 		before := u.auditView()
 		bad := apperr.Invalid()
 		if p.DisplayName != nil {
@@ -256,6 +299,10 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 		if p.Role != nil && *p.Role != u.Role {
 			if self {
 				bad.Field("role", "不能修改自己的角色")
+			}
+			if !a.System && IsAdminRole(*p.Role) {
+				e := adminRoleError("role")
+				bad.Field("role", e.Fields["role"])
 			}
 			u.Role = *p.Role
 			endSessions = true
@@ -293,7 +340,11 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user_update", Entity: "user", EntityID: fmt.Sprint(u.ID), Before: before, After: out.auditView()})
 	})
-	return out, err
+	if err != nil {
+		return User{}, err
+	}
+	s.fillScopeName(ctx, &out)
+	return out, nil
 }
 
 // ResetPassword sets a random temporary password that must be changed at next
@@ -313,7 +364,14 @@ func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 		if err != nil {
 			return err
 		}
+		if err := guardAdmin(a, u); err != nil {
+			return err
+		}
 		now := store.FormatTime(s.Now())
+		// A reset is how a suspected takeover is answered: end sessions and revoke API tokens too.
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, now, u.ID); err != nil {
+			return err
+		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?,
 			failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?`, hash, true, now, now, u.ID); err != nil {
 			return err
@@ -340,6 +398,9 @@ func (s *Service) Unlock(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		if err := guardAdmin(a, u); err != nil {
+			return err
+		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
@@ -358,6 +419,9 @@ func (s *Service) RevokeSessions(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		if err := guardAdmin(a, u); err != nil {
+			return err
+		}
 		res, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID)
 		if err != nil {
 			return err
@@ -374,7 +438,12 @@ func (s *Service) Me(ctx context.Context) (User, error) {
 	if !ok || a.UserID == 0 {
 		return User{}, apperr.Unauthenticated("")
 	}
-	return s.userByID(ctx, s.DB, a.UserID)
+	u, err := s.userByID(ctx, s.DB, a.UserID)
+	if err != nil {
+		return u, err
+	}
+	s.fillScopeName(ctx, &u)
+	return u, nil
 }
 
 // CountUsers returns how many accounts exist.

@@ -19,8 +19,8 @@ import (
 	"golang.org/x/term"
 
 	"liangxin/internal/actor"
-	"liangxin/internal/apperr"
 	"liangxin/internal/app"
+	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
 	"liangxin/internal/store"
@@ -402,12 +402,16 @@ func backup(ctx context.Context, args []string, env Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" {
-		*out = "liangxin-backup-" + time.Now().Format("20060102-150405") + ".db"
-	}
 	cfg, err := resolve()
 	if err != nil {
 		return err
+	}
+	if *out == "" {
+		ext := ".db"
+		if cfg.DB != "" {
+			ext = ".dump"
+		}
+		*out = "liangxin-backup-" + time.Now().Format("20060102-150405") + ext
 	}
 	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
 	if err != nil {

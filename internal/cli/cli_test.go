@@ -225,15 +225,6 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if s := login("Hq#Street2026"); s != 200 {
 		t.Fatalf("after unlock: %d", s)
 	}
-	// Reset prints a temporary password that works.
-	code, out, _ = tg.run(t, "user", "reset-password", "--username", "hongqiao")
-	m := regexp.MustCompile(`临时密码： (\S+)`).FindStringSubmatch(out)
-	if code != 0 || m == nil {
-		t.Fatalf("reset: %s", out)
-	}
-	if s := login(m[1]); s != 200 {
-		t.Fatalf("temporary password: %d", s)
-	}
 	if code, _, _ := tg.run(t, "token", "revoke", "--user", "hongqiao", "--name", "对接"); code != 0 {
 		t.Fatal("revoke failed")
 	}
@@ -244,6 +235,28 @@ func TestUserAndTokenCommands(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 401 {
 		t.Fatalf("revoked token: %d", res.StatusCode)
+	}
+	if code, _, errOut := tg.run(t, "token", "revoke", "--user", "hongqiao", "--name", "对接"); code == 0 || !strings.Contains(errOut, "不存在") {
+		t.Fatalf("revoking twice: %d %s", code, errOut)
+	}
+	// Reset prints a temporary password that works, and revokes the user's tokens.
+	_, out, _ = tg.run(t, "token", "create", "--user", "hongqiao", "--name", "第二个")
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(out))
+	code, out, _ = tg.run(t, "user", "reset-password", "--username", "hongqiao")
+	m := regexp.MustCompile(`临时密码： (\S+)`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("reset: %s", out)
+	}
+	if s := login(m[1]); s != 200 {
+		t.Fatalf("temporary password: %d", s)
+	}
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 401 {
+		t.Fatalf("token survived a password reset: %d", res.StatusCode)
 	}
 }
 

@@ -81,7 +81,7 @@ func boolean(p func(*Config) *bool) func(*Config, string) error {
 func Options() []Option {
 	return []Option{
 		{Name: "addr", Default: "127.0.0.1:8080", Help: "HTTP 监听地址", set: str(func(c *Config) *string { return &c.Addr })},
-		{Name: "data", Default: "./data", Help: "数据目录（内置 SQLite 数据库、密钥文件等）", set: str(func(c *Config) *string { return &c.DataDir })},
+		{Name: "data", Default: "./data", Help: "数据目录（内置 SQLite 数据库及其锁文件）", set: str(func(c *Config) *string { return &c.DataDir })},
 		{Name: "db", Default: "", Help: "数据库地址；为空时使用数据目录中的内置 SQLite，postgres://… 使用 PostgreSQL", set: str(func(c *Config) *string { return &c.DB })},
 		{Name: "jurisdiction", Default: "", Help: "本系统服务的行政区划代码（县级，如 430426；也可为地级或省级）", set: str(func(c *Config) *string { return &c.Jurisdiction })},
 		{Name: "log-level", Default: "info", Help: "日志级别：debug、info、warn、error", set: func(c *Config, v string) error {

@@ -46,6 +46,8 @@ func statusOf(k apperr.Kind) int {
 		return http.StatusUnauthorized
 	case apperr.KindLocked:
 		return http.StatusLocked
+	case apperr.KindUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -74,7 +76,7 @@ const maxBody = 1 << 20
 func decode(r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if !strings.HasPrefix(ct, "application/json") {
-		return &apperr.Error{Kind: apperr.KindInvalid, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+		return &apperr.Error{Kind: apperr.KindUnsupportedMedia, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
 	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
 	dec.DisallowUnknownFields()

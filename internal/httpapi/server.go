@@ -141,8 +141,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 // clientIP returns the caller's address (X-Forwarded-For only behind a trusted proxy).
 func (s *Server) clientIP(r *http.Request) string {
 	if s.TrustProxy {
+		// The trusted proxy appends the address it saw; earlier entries come
+		// from the client and can be forged, so take the last one.
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			return strings.TrimSpace(strings.Split(xff, ",")[0])
+			parts := strings.Split(xff, ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); ip != "" {
+				return ip
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -47,7 +47,18 @@ func (s *Service) CreateArea(ctx context.Context, parentCode, name, kind string)
 		bad.Field("kind", "片区类型应为商圈、楼宇、园区或网格")
 	}
 	var out Region
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	// Two clerks adding an area under the same parent at once may pick the
+	// same next code; the primary key refuses the second, which then retries.
+	for attempt := 0; ; attempt++ {
+		err = s.createArea(ctx, a, bad, parentCode, name, kind, &out)
+		if err == nil || !store.IsUniqueViolation(err) || attempt == 4 {
+			return out, err
+		}
+	}
+}
+
+func (s *Service) createArea(ctx context.Context, a actor.Actor, bad *apperr.Error, parentCode, name, kind string, out *Region) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		parent, err := s.get(ctx, tx, a, parentCode)
 		if err != nil {
 			return err
@@ -82,13 +93,12 @@ func (s *Service) CreateArea(ctx context.Context, parentCode, name, kind string)
 			code, parent.Code, name, LevelArea, kind, now, now); err != nil {
 			return err
 		}
-		out, err = s.get(ctx, tx, a, code)
+		*out, err = s.get(ctx, tx, a, code)
 		if err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "area_create", Entity: "region", EntityID: code, After: out})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "area_create", Entity: "region", EntityID: code, After: *out})
 	})
-	return out, err
 }
 
 // RenameArea renames an area (administrative divisions are not editable).

@@ -22,7 +22,7 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 		if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
 			return fmt.Errorf("备份失败：%w", err)
 		}
-		return nil
+		return os.Chmod(out, 0o600)
 	case Postgres:
 		args := []string{"--format=custom", "--no-owner", "--file=" + out, "--dbname=" + db.URL}
 		if db.Schema != "" {
@@ -33,7 +33,7 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 			os.Remove(out)
 			return fmt.Errorf("pg_dump 失败：%v：%s", err, b)
 		}
-		return nil
+		return os.Chmod(out, 0o600)
 	}
 	return fmt.Errorf("unknown dialect %q", db.Dialect)
 }

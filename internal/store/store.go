@@ -97,6 +97,11 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("打开 SQLite 数据库 %s 失败：%w", path, err)
 	}
+	// The file holds personal data: readable by the service account only.
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return &DB{DB: db, Dialect: SQLite, Path: path}, nil
 }
 

@@ -35,6 +35,8 @@ export interface SessionInfo {
 export interface Role {
   code: string
   name: string
+  /** false for the three administrators (三员), managed from the server console only */
+  assignable?: boolean
 }
 
 export type RegionLevel = 'province' | 'prefecture' | 'county' | 'town' | 'village' | 'area'

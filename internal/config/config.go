@@ -79,7 +79,7 @@ func boolean(p func(*Config) *bool) func(*Config, string) error {
 
 // Options lists every setting. A test pins these names: renaming one breaks deployments.
 func Options() []Option {
-	return []Option{
+	opts := []Option{
 		{Name: "addr", Default: "127.0.0.1:8080", Help: "HTTP 监听地址", set: str(func(c *Config) *string { return &c.Addr })},
 		{Name: "data", Default: "./data", Help: "数据目录（内置 SQLite 数据库及其锁文件）", set: str(func(c *Config) *string { return &c.DataDir })},
 		{Name: "db", Default: "", Help: "数据库地址；为空时使用数据目录中的内置 SQLite，postgres://… 使用 PostgreSQL", set: str(func(c *Config) *string { return &c.DB })},
@@ -107,6 +107,10 @@ func Options() []Option {
 		}},
 		{Name: "trust-proxy", Default: "false", Help: "是否信任反向代理的 X-Forwarded-For / X-Forwarded-Proto 头", set: boolean(func(c *Config) *bool { return &c.TrustProxy })},
 	}
+	for i := range opts {
+		opts[i].Env = envName(opts[i].Name)
+	}
+	return opts
 }
 
 func envName(name string) string {

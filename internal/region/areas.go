@@ -51,8 +51,11 @@ func (s *Service) CreateArea(ctx context.Context, parentCode, name, kind string)
 	// same next code; the primary key refuses the second, which then retries.
 	for attempt := 0; ; attempt++ {
 		err = s.createArea(ctx, a, bad, parentCode, name, kind, &out)
-		if err == nil || !store.IsUniqueViolation(err) || attempt == 4 {
+		if err == nil || !store.IsUniqueViolation(err) {
 			return out, err
+		}
+		if attempt == 4 {
+			return out, apperr.Conflict("同时新增的片区较多，请稍后重试")
 		}
 	}
 }
@@ -62,6 +65,12 @@ func (s *Service) createArea(ctx context.Context, a actor.Actor, bad *apperr.Err
 		parent, err := s.get(ctx, tx, a, parentCode)
 		if err != nil {
 			return err
+		}
+		if s.DB.Dialect == store.Postgres {
+			// Serialise creations under one parent (SQLite serialises all writers already).
+			if _, err := s.DB.Exec(ctx, tx, `SELECT code FROM regions WHERE code = ? FOR UPDATE`, parent.Code); err != nil {
+				return err
+			}
 		}
 		if parent.Level != "town" && parent.Level != "village" && parent.Level != "area" {
 			bad.Field("parent_code", "片区只能建在街道（乡镇）、社区（村）或其他片区之下")

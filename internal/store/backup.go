@@ -44,7 +44,7 @@ func CheckSQLiteBackup(ctx context.Context, file string) (version int, err error
 	if _, err := os.Stat(file); err != nil {
 		return 0, fmt.Errorf("找不到备份文件 %s", file)
 	}
-	db, err := sql.Open("sqlite", "file:"+file+"?mode=ro")
+	db, err := sql.Open("sqlite", sqliteURI(file)+"?mode=ro")
 	if err != nil {
 		return 0, err
 	}

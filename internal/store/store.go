@@ -86,7 +86,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	dsn := sqliteURI(path) + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -103,6 +103,11 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return &DB{DB: db, Dialect: SQLite, Path: path}, nil
+}
+
+// sqliteURI turns a file path into a SQLite URI, escaping '#', '?' and '%'.
+func sqliteURI(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath()
 }
 
 // OpenPostgres connects to PostgreSQL. A non-empty schema becomes the

@@ -14,7 +14,7 @@ build:
 
 # The whole suite on the embedded SQLite database.
 test:
-	$(GO) test ./...
+	$(GO) test -count=1 ./...
 
 # The whole suite again on PostgreSQL (every store-touching test switches on LIANGXIN_TEST_POSTGRES).
 test-pg:

@@ -19,7 +19,7 @@ import { chromium } from 'playwright-core'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '..')
 const binary = process.env.LIANGXIN_BIN ? path.resolve(process.env.LIANGXIN_BIN) : path.resolve(here, '../bin/liangxin')
-const shotsDir = path.join(repoRoot, 'docs', 'screenshots')
+const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(repoRoot, 'docs', 'screenshots')
 
 const STRONG_PASSWORD = 'Lx#Qidong-2026e2e'
 const NEW_USER = { username: 'hq_secretary', name: '李红梅', role: '街道/综合党委', scope: '洪桥街道' }

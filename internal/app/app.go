@@ -19,7 +19,11 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
+	"liangxin/internal/coverage"
 	"liangxin/internal/httpapi"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -32,6 +36,10 @@ type App struct {
 	Audit   *audit.Logger
 	Auth    *auth.Service
 	Regions *region.Service
+	Orgs    *org.Service
+	Party   *partyorg.Service
+	Instr   *instructor.Service
+	Cover   *coverage.Service
 	Now     func() time.Time
 }
 
@@ -91,6 +99,10 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a := &App{Cfg: cfg, DB: db, Log: log, Now: now}
 	a.Audit = &audit.Logger{DB: db, Now: now}
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
+	a.Orgs = &org.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Now: now}
+	a.Party = &partyorg.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
+	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
+	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
 		LockoutDuration:  cfg.LockoutDuration,
@@ -108,6 +120,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
+		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover,
 		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }

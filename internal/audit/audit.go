@@ -43,6 +43,19 @@ var actionNames = [][2]string{
 	{"area_delete", "删除片区"},
 	{"audit_export", "导出审计日志"},
 	{"access_denied", "越权访问"},
+	{"import", "导入数据"},
+	{"export", "导出数据"},
+	{"setting_update", "修改设置"},
+	{"instructor_visit", "登记走访"},
+	{"instructor_assign", "选派指导员"},
+	{"instructor_update", "修改党建指导员"},
+	{"instructor_create", "新增党建指导员"},
+	{"party_org_dissolve", "撤销党组织"},
+	{"party_org_update", "修改党组织"},
+	{"party_org_create", "新建党组织"},
+	{"organization_delete", "删除两新组织"},
+	{"organization_update", "修改两新组织"},
+	{"organization_create", "登记两新组织"},
 }
 
 // Action is an action code with its Chinese name.
@@ -149,6 +162,8 @@ type Row struct {
 // Filter selects audit rows. From and To are inclusive plain dates (local to
 // the deployment: China Standard Time).
 type Filter struct {
+	Entity   string
+	EntityID string
 	Action   string
 	Username string
 	Result   string
@@ -164,6 +179,14 @@ func (f Filter) where() (string, []any, error) {
 	var conds []string
 	var args []any
 	bad := apperr.Invalid()
+	if f.Entity != "" {
+		conds = append(conds, "entity = ?")
+		args = append(args, f.Entity)
+	}
+	if f.EntityID != "" {
+		conds = append(conds, "entity_id = ?")
+		args = append(args, f.EntityID)
+	}
 	if f.Action != "" {
 		conds = append(conds, "action = ?")
 		args = append(args, f.Action)

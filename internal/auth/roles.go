@@ -64,6 +64,13 @@ const (
 	PermUserManage Perm = "user.manage"
 	// PermAuditRead reads and exports the audit trail.
 	PermAuditRead Perm = "audit.read"
+	// PermLedgerRead reads the 两新 ledger: organizations, party organizations,
+	// instructors, coverage and work lists, inside the caller's scope.
+	PermLedgerRead Perm = "ledger.read"
+	// PermLedgerWrite changes the ledger inside the caller's scope.
+	PermLedgerWrite Perm = "ledger.write"
+	// PermLedgerSettings changes jurisdiction-wide ledger settings (the coverage scope rule).
+	PermLedgerSettings Perm = "ledger.settings"
 )
 
 // rolePerms is the permission table. 三员分立: the system and security
@@ -77,10 +84,12 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermUserManage}
 	case RoleAuditAdmin:
 		return []Perm{PermAuditRead}
-	case RoleDistrict, RoleStreet:
-		return []Perm{PermRegionRead, PermRegionWrite}
+	case RoleDistrict:
+		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings}
+	case RoleStreet:
+		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite}
 	case RolePartyOrg, RoleInstructor, RoleReadonly:
-		return []Perm{PermRegionRead}
+		return []Perm{PermRegionRead, PermLedgerRead}
 	}
 	return nil
 }

@@ -9,6 +9,9 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/auth"
 	"liangxin/internal/httpapi"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/testenv"
 )
 
@@ -43,6 +46,42 @@ func (f *fixtures) area(t *testing.T, in bool) string {
 		t.Fatal(err)
 	}
 	return r.Code
+}
+
+func (f *fixtures) sys() context.Context { return actor.System(context.Background(), "fixture") }
+
+// organization creates a fresh organization with 5 full members.
+func (f *fixtures) organization(t *testing.T, in bool) int64 {
+	t.Helper()
+	n := f.next()
+	name := fmt.Sprintf("测试企业%d", n)
+	cat, region, five := "individual_business", pick(in, testenv.Hongqiao, testenv.Yuhe), 5
+	o, err := f.e.App.Orgs.Create(f.sys(), org.Input{Name: &name, Category: &cat, RegionCode: &region, FullMembers: &five})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
+}
+
+// partyOrg creates a fresh regional party organization covering a fresh organization.
+func (f *fixtures) partyOrg(t *testing.T, in bool) partyorg.PartyOrg {
+	t.Helper()
+	p, err := f.e.App.Party.Create(f.sys(), partyorg.Input{Name: fmt.Sprintf("测试党支部%d", f.next()), Kind: "branch", Formation: "regional",
+		EstablishedOn: "2024-01-01", Covers: []int64{f.organization(t, in)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (f *fixtures) instructor(t *testing.T, in bool) int64 {
+	t.Helper()
+	name, region := fmt.Sprintf("指导员%d", f.next()), pick(in, testenv.Hongqiao, testenv.Yuhe)
+	i, err := f.e.App.Instr.Create(f.sys(), instructor.Input{Name: &name, RegionCode: &region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i.ID
 }
 
 func pick(in bool, a, b string) string {
@@ -148,6 +187,88 @@ func matrixCases() map[string]matrixCase {
 		"GET /api/v1/audit/actions": {unscoped: true, call: static("/api/v1/audit/actions")},
 		"GET /api/v1/audit/export":  {unscoped: true, call: static("/api/v1/audit/export")},
 		"GET /api/v1/openapi.json":  {public: true, unscoped: true, call: static("/api/v1/openapi.json")},
+
+		"GET /api/v1/organizations":         {unscoped: true, call: static("/api/v1/organizations?sort=name&order=desc")},
+		"GET /api/v1/organizations/options": {unscoped: true, call: static("/api/v1/organizations/options")},
+		"GET /api/v1/organizations/export":  {unscoped: true, call: static("/api/v1/organizations/export")},
+		"POST /api/v1/organizations": {outStatus: 422, call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/organizations", map[string]any{"name": fmt.Sprintf("新单位%d", f.next()), "category": "individual_business", "region_code": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+		}},
+		"GET /api/v1/organizations/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/organizations/%d", f.organization(t, in)), nil
+		}},
+		"GET /api/v1/organizations/{id}/history": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/organizations/%d/history", f.organization(t, in)), nil
+		}},
+		"PATCH /api/v1/organizations/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/organizations/%d", f.organization(t, in)), map[string]any{"employees": 50}
+		}},
+		"DELETE /api/v1/organizations/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/organizations/%d", f.organization(t, in)), nil
+		}},
+		"GET /api/v1/party-orgs":          {unscoped: true, call: static("/api/v1/party-orgs?status=active")},
+		"GET /api/v1/party-orgs/tree":     {unscoped: true, call: static("/api/v1/party-orgs/tree")},
+		"GET /api/v1/party-orgs/renewals": {unscoped: true, call: static("/api/v1/party-orgs/renewals?within_days=1000")},
+		"POST /api/v1/party-orgs": {outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/party-orgs", map[string]any{"name": fmt.Sprintf("新党支部%d", f.next()), "kind": "branch", "formation": "single",
+				"established_on": "2025-06-01", "covers": []int64{f.organization(t, in)}}
+		}},
+		"GET /api/v1/party-orgs/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/party-orgs/%d", f.partyOrg(t, in).ID), nil
+		}},
+		"PATCH /api/v1/party-orgs/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/party-orgs/%d", f.partyOrg(t, in).ID), map[string]any{"term_started_on": "2025-01-01"}
+		}},
+		"POST /api/v1/party-orgs/{id}/dissolve": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/party-orgs/%d/dissolve", f.partyOrg(t, in).ID), map[string]string{"on": "2026-01-01"}
+		}},
+		"POST /api/v1/party-orgs/{id}/covers": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/party-orgs/%d/covers", f.partyOrg(t, in).ID), map[string]any{"organization_id": f.organization(t, in), "from": "2025-01-01"}
+		}},
+		"POST /api/v1/party-orgs/{id}/covers/{cover_id}/end": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			p := f.partyOrg(t, in)
+			return fmt.Sprintf("/api/v1/party-orgs/%d/covers/%d/end", p.ID, p.Covers[0].ID), map[string]string{"on": "2025-01-01"}
+		}},
+		"GET /api/v1/instructors": {unscoped: true, call: static("/api/v1/instructors")},
+		"POST /api/v1/instructors": {outStatus: 422, call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/instructors", map[string]any{"name": "张指导", "region_code": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+		}},
+		"GET /api/v1/instructors/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d", f.instructor(t, in)), nil
+		}},
+		"PATCH /api/v1/instructors/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d", f.instructor(t, in)), map[string]any{"unit": "区委组织部"}
+		}},
+		"POST /api/v1/instructors/{id}/assignments": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d/assignments", f.instructor(t, in)), map[string]any{"organization_id": f.organization(t, in), "from": "2025-03-01"}
+		}},
+		"POST /api/v1/instructors/{id}/assignments/{assignment_id}/end": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			id := f.instructor(t, in)
+			a, err := f.e.App.Instr.Assign(f.sys(), id, f.organization(t, in), "2025-03-01", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/instructors/%d/assignments/%d/end", id, a.ID), map[string]string{"on": "2026-01-01"}
+		}},
+		"GET /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d/visits", f.instructor(t, in)), nil
+		}},
+		"POST /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d/visits", f.instructor(t, in)), map[string]any{"organization_id": f.organization(t, in), "visited_on": "2026-05-01", "content": "指导组建工作"}
+		}},
+		"GET /api/v1/stats/coverage": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/stats/coverage?as_of=2026-06-30&region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
+		}},
+		"GET /api/v1/stats/coverage/trend": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/stats/coverage/trend?months=2&region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
+		}},
+		"GET /api/v1/stats/worklists/{kind}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/stats/worklists/should_build?region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
+		}},
+		"GET /api/v1/settings/coverage-rule": {unscoped: true, call: static("/api/v1/settings/coverage-rule")},
+		"PUT /api/v1/settings/coverage-rule": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/settings/coverage-rule", map[string]any{"kind": "all"}
+		}},
 	}
 }
 
@@ -236,7 +357,7 @@ func TestAccessMatrix(t *testing.T) {
 		if mc.public || mc.call == nil {
 			continue
 		}
-		path := strings.NewReplacer("{code}", testenv.Hongqiao, "{id}", "1").Replace(rt.Path)
+		path := strings.NewReplacer("{code}", testenv.Hongqiao, "{id}", "1", "{cover_id}", "1", "{assignment_id}", "1", "{kind}", "should_build").Replace(rt.Path)
 		if res := anon.Do(rt.Method, path, nil); res.Status != 401 {
 			t.Errorf("anonymous %s %s: got %d, want 401", rt.Method, path, res.Status)
 		}

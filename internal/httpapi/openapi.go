@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"net/http"
+
+	"liangxin/internal/org"
 	"regexp"
 	"strings"
 )
@@ -26,7 +28,18 @@ var (
 	tBool    = map[string]any{"type": "boolean"}
 	tTime    = map[string]any{"type": "string", "format": "date-time"}
 	tTimeNul = map[string]any{"type": "string", "format": "date-time", "nullable": true}
+	tDate    = map[string]any{"type": "string", "format": "date"}
+	tDateNul = map[string]any{"type": "string", "format": "date", "nullable": true}
+	tNum     = map[string]any{"type": "number"}
 )
+
+func categoryCodes() []string {
+	var out []string
+	for _, c := range org.Categories() {
+		out = append(out, c.Code)
+	}
+	return out
+}
 
 func pageOf(item string) map[string]any {
 	return obj(map[string]any{"items": arr(ref(item)), "total": tInt, "page": tInt, "page_size": tInt})
@@ -76,8 +89,58 @@ func schemas() map[string]any {
 		"AuditRow": obj(map[string]any{"id": tInt, "at": tTime, "username": tStr, "role": tStr, "ip": tStr, "action": tStr, "action_name": tStr,
 			"entity": tStr, "entity_id": tStr, "result": map[string]any{"type": "string", "enum": []string{"success", "failure", "denied"}},
 			"detail": map[string]any{"type": "object", "nullable": true}}),
-		"AuditPage":  pageOf("AuditRow"),
-		"ActionList": obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"AuditPage": pageOf("AuditRow"),
+		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": tStr, "category_name": tStr, "sector": tStr,
+			"region_code": tStr, "region_name": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool,
+			"full_members": tInt, "probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool,
+			"tags": arr(tStr), "registered_on": tDateNul, "closed_on": tDateNul, "no_org_reason": tStr, "planned_on": tDateNul,
+			"created_at": tTime, "updated_at": tTime}),
+		"OrganizationInput": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
+			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
+			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
+			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}),
+		"OrganizationPage": pageOf("Organization"),
+		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
+		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),
+		"Cover":            obj(map[string]any{"id": tInt, "organization_id": tInt, "organization_name": tStr, "from": tDate, "to": tDateNul}),
+		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch"}}, "kind_name": tStr,
+			"formation": map[string]any{"type": "string", "enum": []string{"single", "joint", "regional", "industry"}}, "formation_name": tStr,
+			"parent_id": map[string]any{"type": "integer", "nullable": true}, "parent_name": tStr, "region_code": tStr, "region_name": tStr,
+			"established_on": tDate, "dissolved_on": tDateNul, "term_started_on": tDate, "term_years": tInt, "term_due_on": tDate,
+			"covers": arr(ref("Cover")), "members": tInt, "warnings": arr(tStr), "created_at": tTime, "updated_at": tTime}),
+		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": tStr, "formation": tStr, "parent_id": tInt, "region_code": tStr,
+			"established_on": tDate, "term_started_on": tDate, "covers": arr(tInt)}, "name", "kind", "formation", "established_on"),
+		"PartyOrgPatch": obj(map[string]any{"name": tStr, "parent_id": tInt, "term_started_on": tDate}),
+		"PartyOrgPage":  pageOf("PartyOrg"),
+		"PartyOrgTree":  obj(map[string]any{"items": arr(ref("PartyOrgNode"))}),
+		"PartyOrgNode": obj(map[string]any{"id": tInt, "name": tStr, "kind": tStr, "kind_name": tStr, "formation": tStr, "formation_name": tStr,
+			"units": tInt, "children": arr(ref("PartyOrgNode"))}),
+		"RenewalList":     obj(map[string]any{"items": arr(map[string]any{"allOf": []any{ref("PartyOrg"), obj(map[string]any{"days_left": tInt, "overdue": tBool})}})}),
+		"DateOn":          obj(map[string]any{"on": tDate}, "on"),
+		"CoverInput":      obj(map[string]any{"organization_id": tInt, "from": tDate}, "organization_id", "from"),
+		"Assignment":      obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "from": tDate, "to": tDateNul}),
+		"AssignmentInput": obj(map[string]any{"organization_id": tInt, "from": tDate, "to": tDate}, "organization_id", "from"),
+		"Instructor": obj(map[string]any{"id": tInt, "name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr,
+			"region_code": tStr, "region_name": tStr, "assignments": arr(ref("Assignment")), "active": tInt, "created_at": tTime}),
+		"InstructorInput": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}, "name"),
+		"InstructorPage":  pageOf("Instructor"),
+		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
+			"content": tStr, "problems": tStr, "solved": tStr}),
+		"VisitInput":   obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
+		"VisitList":    obj(map[string]any{"items": arr(ref("Visit"))}),
+		"CoverageRule": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt, "description": tStr}, "kind"),
+		"CoverageCounts": obj(map[string]any{"total": tInt, "org_covered": tInt, "single_covered": tInt, "work_covered": tInt,
+			"org_rate": tNum, "single_rate": tNum, "work_rate": tNum}),
+		"CoverageReport": map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{
+			"region_code": tStr, "region_name": tStr, "as_of": tDate, "scope_rule": ref("CoverageRule"),
+			"by_sector":      obj(map[string]any{"economic": ref("CoverageCounts"), "social": ref("CoverageCounts")}),
+			"by_category":    arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{"key": tStr, "name": tStr})}}),
+			"by_industry":    arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{"key": tStr, "name": tStr})}}),
+			"by_above_scale": arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{"key": tStr, "name": tStr})}}),
+			"by_region":      arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{"region_code": tStr, "name": tStr})}}),
+		})}},
+		"CoverageTrend": obj(map[string]any{"items": arr(ref("CoverageReport"))}),
+		"ActionList":    obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 	}
 }
 

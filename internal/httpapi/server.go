@@ -19,6 +19,10 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/coverage"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -34,6 +38,10 @@ type Server struct {
 	DB            *store.DB
 	Auth          *auth.Service
 	Regions       *region.Service
+	Orgs          *org.Service
+	Party         *partyorg.Service
+	Instr         *instructor.Service
+	Cover         *coverage.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -100,6 +108,40 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/audit", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计日志", Query: []string{"action", "username", "result", "from", "to", "page", "page_size"}, Response: "AuditPage", handler: s.listAudit},
 		{Method: "GET", Path: "/api/v1/audit/actions", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计操作类型", Response: "ActionList", handler: s.auditActions},
 		{Method: "GET", Path: "/api/v1/audit/export", Perm: auth.PermAuditRead, Tag: "审计", Summary: "导出审计日志（Excel）", Query: []string{"action", "username", "result", "from", "to"}, Response: "xlsx", handler: s.exportAudit},
+
+		{Method: "GET", Path: "/api/v1/organizations", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织台账（搜索、筛选、排序、分页）", Query: orgQuery, Response: "OrganizationPage", handler: s.listOrganizations},
+		{Method: "POST", Path: "/api/v1/organizations", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "登记两新组织", Request: "OrganizationInput", Response: "Organization", Status: 201, handler: s.createOrganization},
+		{Method: "GET", Path: "/api/v1/organizations/options", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "单位类别、行业门类、标签等选项", Response: "LedgerOptions", handler: s.ledgerOptions},
+		{Method: "GET", Path: "/api/v1/organizations/export", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "导出两新组织台账（Excel）", Query: orgQuery, Response: "xlsx", handler: s.exportOrganizations},
+		{Method: "GET", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "查看两新组织", Response: "Organization", handler: s.getOrganization},
+		{Method: "PATCH", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "修改两新组织", Request: "OrganizationInput", Response: "Organization", handler: s.updateOrganization},
+		{Method: "DELETE", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "删除误登记的两新组织（已有关联的应填写注销日期）", Status: 204, handler: s.deleteOrganization},
+		{Method: "GET", Path: "/api/v1/organizations/{id}/history", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织的修改历史", Response: "HistoryList", handler: s.organizationHistory},
+
+		{Method: "GET", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织列表", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status", "page", "page_size"}, Response: "PartyOrgPage", handler: s.listPartyOrgs},
+		{Method: "POST", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "新建党组织（按 domain.md §2 校验）", Request: "PartyOrgInput", Response: "PartyOrg", Status: 201, handler: s.createPartyOrg},
+		{Method: "GET", Path: "/api/v1/party-orgs/tree", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织隶属关系树（“1+7+N”）", Response: "PartyOrgTree", handler: s.partyOrgTree},
+		{Method: "GET", Path: "/api/v1/party-orgs/renewals", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "换届到期和逾期的党组织", Query: []string{"within_days"}, Response: "RenewalList", handler: s.renewals},
+		{Method: "GET", Path: "/api/v1/party-orgs/{id}", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "查看党组织", Response: "PartyOrg", handler: s.getPartyOrg},
+		{Method: "PATCH", Path: "/api/v1/party-orgs/{id}", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "修改党组织名称、隶属关系或本届开始日期（换届）", Request: "PartyOrgPatch", Response: "PartyOrg", handler: s.updatePartyOrg},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/dissolve", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "撤销党组织", Request: "DateOn", Response: "PartyOrg", handler: s.dissolvePartyOrg},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/covers", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "增加覆盖单位", Request: "CoverInput", Response: "PartyOrg", handler: s.addCover},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/covers/{cover_id}/end", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "结束对某单位的覆盖", Request: "DateOn", Response: "PartyOrg", handler: s.endCover},
+
+		{Method: "GET", Path: "/api/v1/instructors", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "党建指导员列表", Query: []string{"q", "page", "page_size"}, Response: "InstructorPage", handler: s.listInstructors},
+		{Method: "POST", Path: "/api/v1/instructors", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "新增党建指导员（只有姓名必填）", Request: "InstructorInput", Response: "Instructor", Status: 201, handler: s.createInstructor},
+		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "查看党建指导员", Response: "Instructor", handler: s.getInstructor},
+		{Method: "PATCH", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "修改党建指导员", Request: "InstructorInput", Response: "Instructor", handler: s.updateInstructor},
+		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "选派指导员联系两新组织", Request: "AssignmentInput", Response: "Assignment", Status: 201, handler: s.assign},
+		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments/{assignment_id}/end", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "结束联系", Request: "DateOn", Response: "Assignment", handler: s.endAssignment},
+		{Method: "GET", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "走访记录", Response: "VisitList", handler: s.listVisits},
+		{Method: "POST", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "登记走访记录", Request: "VisitInput", Response: "Visit", Status: 201, handler: s.addVisit},
+
+		{Method: "GET", Path: "/api/v1/stats/coverage", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "任一区划、任一日期的两个覆盖统计", Query: []string{"region_code", "as_of"}, Response: "CoverageReport", handler: s.coverageReport},
+		{Method: "GET", Path: "/api/v1/stats/coverage/trend", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率逐月趋势", Query: []string{"region_code", "as_of", "months"}, Response: "CoverageTrend", handler: s.coverageTrend},
+		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "工作清单：应建未建、有党员未建、无党员", Query: []string{"region_code", "as_of", "page", "page_size"}, Response: "OrganizationPage", handler: s.workList},
+		{Method: "GET", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率统计口径", Response: "CoverageRule", handler: s.getCoverageRule},
+		{Method: "PUT", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerSettings, Tag: "两个覆盖", Summary: "设置覆盖率统计口径", Request: "CoverageRule", Response: "CoverageRule", handler: s.setCoverageRule},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Tag: "系统", Summary: "OpenAPI 文档", handler: s.openAPI},
 	}

@@ -1,0 +1,436 @@
+// Package coverage computes 两个覆盖 (organizational and work coverage) of the
+// 两新组织 in any region or area on any date, and the work lists that follow
+// from it. See domain.md §7 and docs/coverage.md for the formulas.
+package coverage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/org"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+)
+
+// Scope rules: which organizations count in the denominator.
+const (
+	RuleAll          = "all"           // every operating organization
+	RuleAboveScale   = "above_scale"   // 规模以上 only
+	RuleMinEmployees = "min_employees" // at least N staff
+)
+
+// Rule is the configured scope rule.
+type Rule struct {
+	Kind         string `json:"kind"`
+	MinEmployees int    `json:"min_employees,omitempty"`
+	Description  string `json:"description"`
+}
+
+// Describe fills the Chinese description.
+func (r Rule) describe() Rule {
+	switch r.Kind {
+	case RuleAboveScale:
+		r.Description = "仅统计规模以上单位（营业收入 2000 万元以上或从业人员 100 人以上）"
+	case RuleMinEmployees:
+		r.Description = fmt.Sprintf("仅统计从业人员 %d 人以上的单位", r.MinEmployees)
+	default:
+		r.Kind = RuleAll
+		r.Description = "统计全部存续的两新组织"
+	}
+	return r
+}
+
+// SettingRule is the settings key of the scope rule.
+const SettingRule = "coverage_scope_rule"
+
+// Service computes coverage.
+type Service struct {
+	DB      *store.DB
+	Audit   *audit.Logger
+	Regions *region.Service
+	Orgs    *org.Service
+	Now     func() time.Time
+}
+
+// GetRule returns the configured scope rule (all organizations by default).
+func (s *Service) GetRule(ctx context.Context) (Rule, error) {
+	var v string
+	err := s.DB.QueryRow(ctx, s.DB, `SELECT value FROM settings WHERE key = ?`, SettingRule).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Rule{Kind: RuleAll}.describe(), nil
+	}
+	if err != nil {
+		return Rule{}, err
+	}
+	var r Rule
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return Rule{Kind: RuleAll}.describe(), nil
+	}
+	return r.describe(), nil
+}
+
+// SetRule changes the scope rule (audited).
+func (s *Service) SetRule(ctx context.Context, r Rule) (Rule, error) {
+	switch r.Kind {
+	case RuleAll, RuleAboveScale:
+		r.MinEmployees = 0
+	case RuleMinEmployees:
+		if r.MinEmployees < 1 || r.MinEmployees > 100000 {
+			return Rule{}, apperr.InvalidField("min_employees", "从业人员下限应为 1–100000 的整数")
+		}
+	default:
+		return Rule{}, apperr.InvalidField("kind", "统计口径应为 all（全部）、above_scale（规模以上）或 min_employees（从业人员达到一定人数）")
+	}
+	r = r.describe()
+	before, err := s.GetRule(ctx)
+	if err != nil {
+		return Rule{}, err
+	}
+	b, _ := json.Marshal(Rule{Kind: r.Kind, MinEmployees: r.MinEmployees})
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRule, string(b)); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRule, Before: before, After: r})
+	})
+	return r, err
+}
+
+// Counts are the coverage figures of one group.
+type Counts struct {
+	Total         int     `json:"total"`
+	OrgCovered    int     `json:"org_covered"`
+	SingleCovered int     `json:"single_covered"`
+	WorkCovered   int     `json:"work_covered"`
+	OrgRate       float64 `json:"org_rate"`
+	SingleRate    float64 `json:"single_rate"`
+	WorkRate      float64 `json:"work_rate"`
+}
+
+func (c *Counts) add(o Counts) {
+	c.Total += o.Total
+	c.OrgCovered += o.OrgCovered
+	c.SingleCovered += o.SingleCovered
+	c.WorkCovered += o.WorkCovered
+}
+
+func (c *Counts) rates() {
+	if c.Total == 0 {
+		c.OrgRate, c.SingleRate, c.WorkRate = 0, 0, 0
+		return
+	}
+	t := float64(c.Total)
+	c.OrgRate, c.SingleRate, c.WorkRate = float64(c.OrgCovered)/t, float64(c.SingleCovered)/t, float64(c.WorkCovered)/t
+}
+
+// RegionCounts are the figures of one child region.
+type RegionCounts struct {
+	RegionCode string `json:"region_code"`
+	Name       string `json:"name"`
+	Counts
+}
+
+// KeyCounts are the figures of one category, industry or the like.
+type KeyCounts struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	Counts
+}
+
+// Report is the coverage of a region on a day.
+type Report struct {
+	RegionCode   string            `json:"region_code"`
+	RegionName   string            `json:"region_name"`
+	AsOf         string            `json:"as_of"`
+	Rule         Rule              `json:"scope_rule"`
+	BySector     map[string]Counts `json:"by_sector"`
+	ByCategory   []KeyCounts       `json:"by_category"`
+	ByIndustry   []KeyCounts       `json:"by_industry"`
+	ByAboveScale []KeyCounts       `json:"by_above_scale"`
+	ByRegion     []RegionCounts    `json:"by_region"`
+	Counts
+}
+
+// childLen is the code length of the next level down (0 when none).
+func childLen(code string) int {
+	switch len(code) {
+	case 2:
+		return 4
+	case 4:
+		return 6
+	case 6:
+		return 9
+	case 9:
+		return 12
+	}
+	return 0
+}
+
+// activeCover is the SQL condition "o is covered by a party org on day ?"
+// (with %s for an extra condition on p); it takes four day arguments.
+const activeCover = `EXISTS (SELECT 1 FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+	WHERE c.organization_id = o.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)
+	AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
+
+// activeAssignment is "an instructor guides o on day ?" (two day arguments).
+const activeAssignment = `EXISTS (SELECT 1 FROM instructor_assignments a
+	WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?))`
+
+// inScope returns the condition for the organizations counted on day: inside
+// the caller's scope and the region/area, operating on the day, and meeting the rule.
+func (s *Service) inScope(ctx context.Context, code, day string, rule Rule, isArea bool) (string, []any, error) {
+	cond, args, err := store.ScopeFilter(ctx, "o.region_code")
+	if err != nil {
+		return "", nil, err
+	}
+	conds := []string{cond}
+	if isArea {
+		conds = append(conds, `EXISTS (SELECT 1 FROM organization_areas oa WHERE oa.organization_id = o.id AND oa.area_code LIKE ? ESCAPE '\')`)
+	} else {
+		conds = append(conds, `o.region_code LIKE ? ESCAPE '\'`)
+	}
+	args = append(args, store.LikeEscape(code)+"%")
+	conds = append(conds, "(o.registered_on IS NULL OR o.registered_on <= ?)", "(o.closed_on IS NULL OR o.closed_on > ?)")
+	args = append(args, day, day)
+	switch rule.Kind {
+	case RuleAboveScale:
+		conds = append(conds, "o.above_scale = ?")
+		args = append(args, true)
+	case RuleMinEmployees:
+		conds = append(conds, "o.employees >= ?")
+		args = append(args, rule.MinEmployees)
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+func (s *Service) day(asOf string) (string, error) {
+	if asOf == "" {
+		return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat), nil
+	}
+	d, err := org.ParseDate("as_of", asOf)
+	if err != nil {
+		return "", apperr.InvalidField("as_of", "统计日期格式应为 YYYY-MM-DD")
+	}
+	return d, nil
+}
+
+func (s *Service) target(ctx context.Context, code string) (region.Region, error) {
+	if code == "" {
+		return s.Regions.ScopeRoot(ctx)
+	}
+	rg, err := s.Regions.Get(ctx, code)
+	if err != nil {
+		return rg, apperr.NotFound("区划")
+	}
+	return rg, nil
+}
+
+// Coverage computes the report for a region or area (default: the caller's
+// scope) on a day (default: today). An organization counts once however many
+// party organizations cover it.
+func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report, error) {
+	day, err := s.day(asOf)
+	if err != nil {
+		return Report{}, err
+	}
+	rg, err := s.target(ctx, regionCode)
+	if err != nil {
+		return Report{}, err
+	}
+	rule, err := s.GetRule(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	isArea := rg.Level == "area"
+	where, args, err := s.inScope(ctx, rg.Code, day, rule, isArea)
+	if err != nil {
+		return Report{}, err
+	}
+	cl := childLen(rg.Code)
+	child := "''"
+	if !isArea && cl > 0 {
+		child = fmt.Sprintf("SUBSTR(o.region_code, 1, %d)", cl)
+	}
+	cover := fmt.Sprintf(activeCover, "")
+	single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
+	q := `SELECT t.category, t.industry, t.above_scale, t.child, COUNT(*), SUM(t.org_c), SUM(t.single_c), SUM(t.work_c) FROM (
+		SELECT o.category, o.industry, o.above_scale, ` + child + ` AS child,
+			CASE WHEN ` + cover + ` THEN 1 ELSE 0 END AS org_c,
+			CASE WHEN ` + single + ` THEN 1 ELSE 0 END AS single_c,
+			CASE WHEN ` + cover + ` OR ` + activeAssignment + ` THEN 1 ELSE 0 END AS work_c
+		FROM organizations o WHERE ` + where + `) t GROUP BY t.category, t.industry, t.above_scale, t.child`
+	dayArgs := []any{day, day, day, day, day, day, day, day, day, day, day, day, day, day}
+	rows, err := s.DB.Query(ctx, s.DB, q, append(dayArgs, args...)...)
+	if err != nil {
+		return Report{}, err
+	}
+	defer rows.Close()
+	rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: day, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
+	byCat, byInd, byScale, byChild := map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}
+	get := func(m map[string]*Counts, k string) *Counts {
+		if m[k] == nil {
+			m[k] = &Counts{}
+		}
+		return m[k]
+	}
+	for rows.Next() {
+		var cat, ind, ch string
+		var above bool
+		var c Counts
+		var o, sg, w sql.NullInt64
+		if err := rows.Scan(&cat, &ind, &above, &ch, &c.Total, &o, &sg, &w); err != nil {
+			return Report{}, err
+		}
+		c.OrgCovered, c.SingleCovered, c.WorkCovered = int(o.Int64), int(sg.Int64), int(w.Int64)
+		rep.Counts.add(c)
+		if category, ok := org.CategoryByCode(cat); ok {
+			sec := rep.BySector[category.Sector]
+			sec.add(c)
+			rep.BySector[category.Sector] = sec
+		}
+		get(byCat, cat).add(c)
+		get(byInd, ind).add(c)
+		get(byScale, fmt.Sprint(above)).add(c)
+		get(byChild, ch).add(c)
+	}
+	if err := rows.Err(); err != nil {
+		return Report{}, err
+	}
+	rep.Counts.rates()
+	for k, v := range rep.BySector {
+		v.rates()
+		rep.BySector[k] = v
+	}
+	for _, c := range org.Categories() {
+		kc := KeyCounts{Key: c.Code, Name: c.Name}
+		if v := byCat[c.Code]; v != nil {
+			kc.Counts = *v
+		}
+		kc.rates()
+		rep.ByCategory = append(rep.ByCategory, kc)
+	}
+	for k, v := range byInd {
+		name := "未填写"
+		if in, ok := org.IndustryByCodeOrName(k); ok {
+			name = in.Name
+		}
+		kc := KeyCounts{Key: k, Name: name, Counts: *v}
+		kc.rates()
+		rep.ByIndustry = append(rep.ByIndustry, kc)
+	}
+	sort.Slice(rep.ByIndustry, func(i, j int) bool { return rep.ByIndustry[i].Key < rep.ByIndustry[j].Key })
+	for _, k := range []string{"true", "false"} {
+		kc := KeyCounts{Key: k, Name: map[string]string{"true": "规模以上", "false": "规模以下"}[k]}
+		if v := byScale[k]; v != nil {
+			kc.Counts = *v
+		}
+		kc.rates()
+		rep.ByAboveScale = append(rep.ByAboveScale, kc)
+	}
+	rep.ByRegion = []RegionCounts{}
+	if !isArea && cl > 0 {
+		kids, err := s.Regions.Children(ctx, rg.Code)
+		if err != nil {
+			return Report{}, err
+		}
+		for _, k := range kids {
+			if k.Level == "area" {
+				continue
+			}
+			rc := RegionCounts{RegionCode: k.Code, Name: k.Name}
+			if v := byChild[k.Code]; v != nil {
+				rc.Counts = *v
+			}
+			rc.rates()
+			rep.ByRegion = append(rep.ByRegion, rc)
+		}
+		// Organizations registered at this region itself (e.g. directly under a street).
+		if v := byChild[rg.Code]; v != nil {
+			rc := RegionCounts{RegionCode: rg.Code, Name: rg.Name + "（直属）", Counts: *v}
+			rc.rates()
+			rep.ByRegion = append(rep.ByRegion, rc)
+		}
+	}
+	return rep, nil
+}
+
+// Trend returns the coverage of a region at the end of each of the last n
+// months (the last point is asOf).
+func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int) ([]Report, error) {
+	if months < 1 || months > 60 {
+		return nil, apperr.InvalidField("months", "月数应为 1–60")
+	}
+	day, err := s.day(asOf)
+	if err != nil {
+		return nil, err
+	}
+	end, _ := time.Parse(store.DateFormat, day)
+	var out []Report
+	for i := months - 1; i >= 0; i-- {
+		d := end
+		if i > 0 {
+			// last day of the month i months before
+			first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -i+1, 0)
+			d = first.AddDate(0, 0, -1)
+		}
+		r, err := s.Coverage(ctx, regionCode, d.Format(store.DateFormat))
+		if err != nil {
+			return nil, err
+		}
+		r.ByCategory, r.ByIndustry, r.ByAboveScale, r.ByRegion = nil, nil, nil, nil
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Work lists.
+const (
+	ListShouldBuild = "should_build" // 应建未建: ≥3 正式党员 and no party org of its own
+	ListFewMembers  = "few_members"  // 有党员未建: 1–2 members (fewer than 3 full), not covered
+	ListNoMembers   = "no_members"   // 无党员: no member, not covered (needs an instructor)
+)
+
+// WorkList returns one page of a work list for a region on a day.
+func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, page, size int) ([]org.Organization, int, error) {
+	day, err := s.day(asOf)
+	if err != nil {
+		return nil, 0, err
+	}
+	rg, err := s.target(ctx, regionCode)
+	if err != nil {
+		return nil, 0, err
+	}
+	rule, err := s.GetRule(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args, err := s.inScope(ctx, rg.Code, day, rule, rg.Level == "area")
+	if err != nil {
+		return nil, 0, err
+	}
+	cover := fmt.Sprintf(activeCover, "")
+	single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
+	four := []any{day, day, day, day}
+	switch kind {
+	case ListShouldBuild:
+		where += " AND o.full_members >= 3 AND NOT " + single
+		args = append(args, four...)
+	case ListFewMembers:
+		where += " AND o.full_members < 3 AND (o.full_members + o.probationary_members) >= 1 AND NOT " + cover
+		args = append(args, four...)
+	case ListNoMembers:
+		where += " AND (o.full_members + o.probationary_members) = 0 AND NOT " + cover
+		args = append(args, four...)
+	default:
+		return nil, 0, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）或 no_members（无党员）")
+	}
+	return s.Orgs.ListCond(ctx, org.Filter{Page: page, PageSize: size}, where, args)
+}

@@ -1,0 +1,601 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/coverage"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+	"liangxin/internal/xlsx"
+)
+
+var orgQuery = []string{"q", "category", "sector", "region_code", "area_code", "industry", "above_scale", "min_employees", "max_employees",
+	"has_members", "owner_is_member", "has_charter", "tag", "status", "coverage", "registered_from", "registered_to", "sort", "order", "page", "page_size"}
+
+func optBool(q url.Values, name string, bad *apperr.Error) *bool {
+	v := q.Get(name)
+	if v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		bad.Field(name, "应为 true 或 false")
+		return nil
+	}
+	return &b
+}
+
+func optInt(q url.Values, name string, bad *apperr.Error) *int {
+	v := q.Get(name)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		bad.Field(name, "应为非负整数")
+		return nil
+	}
+	return &n
+}
+
+func orgFilter(r *http.Request, paged bool) (org.Filter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := org.Filter{
+		Q: q.Get("q"), Category: q.Get("category"), Sector: q.Get("sector"), RegionCode: q.Get("region_code"), AreaCode: q.Get("area_code"),
+		Industry: q.Get("industry"), Tag: q.Get("tag"), Status: q.Get("status"), Coverage: q.Get("coverage"),
+		RegFrom: q.Get("registered_from"), RegTo: q.Get("registered_to"), Sort: q.Get("sort"),
+		AboveScale: optBool(q, "above_scale", bad), MinEmployees: optInt(q, "min_employees", bad), MaxEmployees: optInt(q, "max_employees", bad),
+		HasMembers: optBool(q, "has_members", bad), OwnerMember: optBool(q, "owner_is_member", bad), HasCharter: optBool(q, "has_charter", bad),
+	}
+	switch q.Get("order") {
+	case "", "asc":
+	case "desc":
+		f.Desc = true
+	default:
+		bad.Field("order", "排序方向应为 asc 或 desc")
+	}
+	if paged {
+		p, size, err := pageParams(r)
+		if err != nil {
+			return f, err
+		}
+		f.Page, f.PageSize = p, size
+	}
+	return f, bad.OrNil()
+}
+
+func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request) error {
+	f, err := orgFilter(r, true)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Orgs.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[org.Organization]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) createOrganization(w http.ResponseWriter, r *http.Request) error {
+	var in org.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.Orgs.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, o)
+	return nil
+}
+
+func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.Orgs.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) updateOrganization(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in org.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := s.Orgs.Update(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) deleteOrganization(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Orgs.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type historyEntry struct {
+	At         time.Time       `json:"at"`
+	Username   string          `json:"username"`
+	Action     string          `json:"action"`
+	ActionName string          `json:"action_name"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// organizationHistory shows the changes of one organization (from the audit
+// trail, limited to that record, which the caller may see).
+func (s *Server) organizationHistory(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Orgs.Get(r.Context(), id); err != nil {
+		return err
+	}
+	items := []historyEntry{}
+	err = s.Audit.Each(actor.System(r.Context(), "history"), audit.Filter{Entity: "organization", EntityID: fmt.Sprint(id)}, func(row audit.Row) error {
+		items = append(items, historyEntry{At: row.At, Username: row.Username, Action: row.Action, ActionName: row.ActionName, Detail: row.Detail})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[historyEntry]{Items: items})
+	return nil
+}
+
+func (s *Server) ledgerOptions(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"categories": org.Categories(), "industries": org.Industries(), "tags": org.Tags(),
+		"party_org_kinds": partyorg.Kinds(), "formations": partyorg.Formations(), "instructor_levels": instructor.Levels(),
+	})
+	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// OrgHeaders are the columns of the organization template and export; the
+// importer reads the same names.
+var OrgHeaders = []string{"单位名称", "统一社会信用代码", "单位类别", "所属街道（乡镇）", "所属社区（村）", "行业门类", "从业人员数", "正式党员数", "预备党员数", "是否规模以上", "成立日期", "注销日期"}
+
+func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) error {
+	f, err := orgFilter(r, false)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.Orgs.List(r.Context(), org.Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("两新组织", OrgHeaders, []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	regionName := func(code string) string {
+		if n, ok := names[code]; ok {
+			return n
+		}
+		n := ""
+		if rg, err := s.Regions.Get(r.Context(), code); err == nil {
+			n = rg.Name
+		}
+		names[code] = n
+		return n
+	}
+	n := 0
+	err = s.Orgs.Each(r.Context(), f, func(o org.Organization) error {
+		n++
+		town, village := o.RegionCode, ""
+		if len(o.RegionCode) == 12 {
+			town, village = o.RegionCode[:9], o.RegionCode
+		}
+		ind := o.Industry
+		if in, ok := org.IndustryByCodeOrName(o.Industry); ok {
+			ind = in.Code + " " + in.Name
+		}
+		villageName := ""
+		if village != "" {
+			villageName = regionName(village)
+		}
+		return sw.Row(o.Name, o.USCC, o.CategoryName, regionName(town), villageName, ind, o.Employees, o.FullMembers,
+			o.ProbationaryMembers, yesNo(o.AboveScale), deref(o.RegisteredOn), deref(o.ClosedOn))
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "organization", Note: fmt.Sprintf("导出两新组织 %d 条", n)}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="organizations.xlsx"; filename*=UTF-8''%E4%B8%A4%E6%96%B0%E7%BB%84%E7%BB%87.xlsx`)
+	return sw.Finish(w)
+}
+
+func (s *Server) listPartyOrgs(w http.ResponseWriter, r *http.Request) error {
+	p, size, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := partyorg.Filter{Q: q.Get("q"), Kind: q.Get("kind"), Formation: q.Get("formation"), RegionCode: q.Get("region_code"), Status: q.Get("status"), Page: p, PageSize: size}
+	if v := q.Get("parent_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return apperr.InvalidField("parent_id", "上级党组织编号应为整数")
+		}
+		f.ParentID = &id
+	}
+	items, total, err := s.Party.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[partyorg.PartyOrg]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) createPartyOrg(w http.ResponseWriter, r *http.Request) error {
+	var in partyorg.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Party.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (s *Server) partyOrgTree(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.Party.Tree(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[partyorg.TreeNode]{Items: t})
+	return nil
+}
+
+func (s *Server) renewals(w http.ResponseWriter, r *http.Request) error {
+	days := partyorg.DefaultRenewalRange
+	if v := r.URL.Query().Get("within_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return apperr.InvalidField("within_days", "天数应为整数")
+		}
+		days = n
+	}
+	items, err := s.Party.Renewals(r.Context(), days)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[partyorg.Renewal]{Items: items})
+	return nil
+}
+
+func (s *Server) getPartyOrg(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.Party.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) updatePartyOrg(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in partyorg.Patch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Party.Update(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+type dateOn struct {
+	On string `json:"on"`
+}
+
+func (s *Server) dissolvePartyOrg(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in dateOn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Party.Dissolve(r.Context(), id, in.On)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) addCover(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		OrganizationID int64  `json:"organization_id"`
+		From           string `json:"from"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Party.AddCover(r.Context(), id, in.OrganizationID, in.From)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) endCover(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(r, "cover_id")
+	if err != nil {
+		return err
+	}
+	var in dateOn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Party.EndCover(r.Context(), id, cid, in.On)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) listInstructors(w http.ResponseWriter, r *http.Request) error {
+	p, size, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Instr.List(r.Context(), r.URL.Query().Get("q"), p, size)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[instructor.Instructor]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) createInstructor(w http.ResponseWriter, r *http.Request) error {
+	var in instructor.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Instr.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getInstructor(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Instr.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) updateInstructor(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in instructor.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Instr.Update(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) assign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		OrganizationID int64  `json:"organization_id"`
+		From           string `json:"from"`
+		To             string `json:"to"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	a, err := s.Instr.Assign(r.Context(), id, in.OrganizationID, in.From, in.To)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, a)
+	return nil
+}
+
+func (s *Server) endAssignment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := pathID(r, "assignment_id")
+	if err != nil {
+		return err
+	}
+	var in dateOn
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	a, err := s.Instr.EndAssignment(r.Context(), id, aid, in.On)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *Server) listVisits(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.Instr.Visits(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[instructor.Visit]{Items: items})
+	return nil
+}
+
+func (s *Server) addVisit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in instructor.Visit
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := s.Instr.AddVisit(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (s *Server) coverageReport(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	rep, err := s.Cover.Coverage(r.Context(), q.Get("region_code"), q.Get("as_of"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (s *Server) coverageTrend(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	months := 12
+	if v := q.Get("months"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return apperr.InvalidField("months", "月数应为整数")
+		}
+		months = n
+	}
+	items, err := s.Cover.Trend(r.Context(), q.Get("region_code"), q.Get("as_of"), months)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[coverage.Report]{Items: items})
+	return nil
+}
+
+func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
+	p, size, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	items, total, err := s.Cover.WorkList(r.Context(), r.PathValue("kind"), q.Get("region_code"), q.Get("as_of"), p, size)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[org.Organization]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) getCoverageRule(w http.ResponseWriter, r *http.Request) error {
+	rule, err := s.Cover.GetRule(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rule)
+	return nil
+}
+
+func (s *Server) setCoverageRule(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Kind         string `json:"kind"`
+		MinEmployees int    `json:"min_employees"`
+		Description  string `json:"description"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	rule, err := s.Cover.SetRule(r.Context(), coverage.Rule{Kind: in.Kind, MinEmployees: in.MinEmployees})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rule)
+	return nil
+}

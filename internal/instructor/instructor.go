@@ -1,0 +1,443 @@
+// Package instructor keeps 党建指导员: who they are, which organizations each
+// guides and from when, and what they did on their visits.
+package instructor
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/org"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+)
+
+// Levels of instructor.
+func Levels() []string { return []string{"区级", "街道（乡镇）级", "社区（村）级"} }
+
+// Assignment links an instructor to an organization over a period.
+type Assignment struct {
+	ID               int64   `json:"id"`
+	InstructorID     int64   `json:"instructor_id"`
+	OrganizationID   int64   `json:"organization_id"`
+	OrganizationName string  `json:"organization_name"`
+	From             string  `json:"from"`
+	To               *string `json:"to"`
+}
+
+// Instructor is a 党建指导员.
+type Instructor struct {
+	ID          int64        `json:"id"`
+	Name        string       `json:"name"`
+	Phone       string       `json:"phone"`
+	Unit        string       `json:"unit"`
+	FullTime    bool         `json:"full_time"`
+	Level       string       `json:"level"`
+	RegionCode  string       `json:"region_code"`
+	RegionName  string       `json:"region_name"`
+	Assignments []Assignment `json:"assignments"`
+	Active      int          `json:"active"` // organizations guided today
+	CreatedAt   time.Time    `json:"created_at"`
+}
+
+// Input creates or changes an instructor.
+type Input struct {
+	Name       *string `json:"name"`
+	Phone      *string `json:"phone"`
+	Unit       *string `json:"unit"`
+	FullTime   *bool   `json:"full_time"`
+	Level      *string `json:"level"`
+	RegionCode *string `json:"region_code"`
+}
+
+// Visit is one visit log entry.
+type Visit struct {
+	ID               int64  `json:"id"`
+	InstructorID     int64  `json:"instructor_id"`
+	OrganizationID   int64  `json:"organization_id"`
+	OrganizationName string `json:"organization_name"`
+	VisitedOn        string `json:"visited_on"`
+	Content          string `json:"content"`
+	Problems         string `json:"problems"`
+	Solved           string `json:"solved"`
+}
+
+// Service manages instructors.
+type Service struct {
+	DB      *store.DB
+	Audit   *audit.Logger
+	Regions *region.Service
+	Orgs    *org.Service
+	Now     func() time.Time
+}
+
+// MaskPhone shows a phone number as 138****5678.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}
+
+func (s *Service) today() string {
+	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+}
+
+const cols = `i.id, i.name, i.phone, i.unit, i.full_time, i.level, i.region_code, COALESCE(r.name, ''), i.created_at`
+const from = ` FROM instructors i LEFT JOIN regions r ON r.code = i.region_code`
+
+func scan(row interface{ Scan(...any) error }) (Instructor, error) {
+	var in Instructor
+	var created string
+	err := row.Scan(&in.ID, &in.Name, &in.Phone, &in.Unit, &in.FullTime, &in.Level, &in.RegionCode, &in.RegionName, &created)
+	in.CreatedAt, _ = store.ParseTime(created)
+	in.Assignments = []Assignment{}
+	return in, err
+}
+
+// Get returns one instructor inside the caller's scope, with assignments.
+func (s *Service) Get(ctx context.Context, id int64) (Instructor, error) {
+	return s.get(ctx, s.DB, id)
+}
+
+func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Instructor, error) {
+	cond, args, err := store.ScopeFilter(ctx, "i.region_code")
+	if err != nil {
+		return Instructor{}, err
+	}
+	in, err := scan(s.DB.QueryRow(ctx, q, `SELECT `+cols+from+` WHERE i.id = ? AND `+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, apperr.NotFound("党建指导员")
+	}
+	if err != nil {
+		return in, err
+	}
+	list := []Instructor{in}
+	return list[0], s.loadAssignments(ctx, q, list)
+}
+
+func (s *Service) loadAssignments(ctx context.Context, q store.Querier, list []Instructor) error {
+	if len(list) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	ph := make([]string, len(list))
+	args := make([]any, len(list))
+	for i, in := range list {
+		idx[in.ID] = i
+		ph[i], args[i] = "?", in.ID
+	}
+	today := s.today()
+	rows, err := s.DB.Query(ctx, q, `SELECT a.id, a.instructor_id, a.organization_id, o.name, a.from_on, a.to_on
+		FROM instructor_assignments a JOIN organizations o ON o.id = a.organization_id
+		WHERE a.instructor_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.from_on, a.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Assignment
+		var to sql.NullString
+		if err := rows.Scan(&a.ID, &a.InstructorID, &a.OrganizationID, &a.OrganizationName, &a.From, &to); err != nil {
+			return err
+		}
+		if to.Valid {
+			v := to.String
+			a.To = &v
+		}
+		in := &list[idx[a.InstructorID]]
+		in.Assignments = append(in.Assignments, a)
+		if a.From <= today && (a.To == nil || *a.To > today) {
+			in.Active++
+		}
+	}
+	return rows.Err()
+}
+
+func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instructor, error) {
+	out := base
+	bad := apperr.Invalid()
+	if in.Name != nil {
+		out.Name = strings.TrimSpace(*in.Name)
+	}
+	if out.Name == "" {
+		bad.Field("name", "请填写姓名")
+	} else if utf8.RuneCountInString(out.Name) > 30 {
+		bad.Field("name", "姓名不能超过 30 个字")
+	}
+	if in.Phone != nil {
+		out.Phone = strings.ReplaceAll(strings.TrimSpace(*in.Phone), " ", "")
+		if out.Phone != "" && (len(out.Phone) < 7 || len(out.Phone) > 20 || strings.Trim(out.Phone, "0123456789-+") != "") {
+			bad.Field("phone", "联系电话应为手机号或带区号的固定电话")
+		}
+	}
+	if in.Unit != nil {
+		out.Unit = strings.TrimSpace(*in.Unit)
+		if utf8.RuneCountInString(out.Unit) > 100 {
+			bad.Field("unit", "工作单位不能超过 100 个字")
+		}
+	}
+	if in.FullTime != nil {
+		out.FullTime = *in.FullTime
+	}
+	if in.Level != nil {
+		out.Level = strings.TrimSpace(*in.Level)
+		ok := out.Level == ""
+		for _, l := range Levels() {
+			ok = ok || l == out.Level
+		}
+		if !ok {
+			bad.Field("level", "级别应为区级、街道（乡镇）级或社区（村）级")
+		}
+	}
+	if in.RegionCode != nil {
+		out.RegionCode = strings.TrimSpace(*in.RegionCode)
+	}
+	if out.RegionCode == "" {
+		if a, ok := actor.From(ctx); ok {
+			out.RegionCode = a.Scope
+		}
+	}
+	if rg, err := s.Regions.Get(ctx, out.RegionCode); err != nil {
+		bad.Field("region_code", "所属区划不存在或不在您的管辖范围内")
+	} else {
+		out.RegionCode, out.RegionName = rg.Code, rg.Name
+	}
+	return out, bad.OrNil()
+}
+
+// Create adds an instructor (only the name is required).
+func (s *Service) Create(ctx context.Context, in Input) (Instructor, error) {
+	out, err := s.apply(ctx, Instructor{Assignments: []Assignment{}}, in)
+	if err != nil {
+		return out, err
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructors (name, phone, unit, full_time, level, region_code, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, out.Name, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode,
+			store.FormatTime(now), store.FormatTime(now)).Scan(&out.ID); err != nil {
+			return err
+		}
+		out.CreatedAt = now
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_create", Entity: "instructor", EntityID: fmt.Sprint(out.ID), After: masked(out)})
+	})
+	return out, err
+}
+
+func masked(in Instructor) Instructor {
+	in.Phone = MaskPhone(in.Phone)
+	return in
+}
+
+// Update changes an instructor.
+func (s *Service) Update(ctx context.Context, id int64, in Input) (Instructor, error) {
+	var out Instructor
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if out, err = s.apply(ctx, before, in); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE instructors SET name = ?, phone = ?, unit = ?, full_time = ?, level = ?, region_code = ?, updated_at = ? WHERE id = ?`,
+			out.Name, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode, store.FormatTime(s.Now()), id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_update", Entity: "instructor", EntityID: fmt.Sprint(id), Before: masked(before), After: masked(out)})
+	})
+	return out, err
+}
+
+// List returns instructors inside the caller's scope, phones masked.
+func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instructor, int, error) {
+	cond, args, err := store.ScopeFilter(ctx, "i.region_code")
+	if err != nil {
+		return nil, 0, err
+	}
+	where := " WHERE " + cond
+	if q = strings.TrimSpace(q); q != "" {
+		where += ` AND (i.name LIKE ? ESCAPE '\' OR i.unit LIKE ? ESCAPE '\')`
+		args = append(args, "%"+store.LikeEscape(q)+"%", "%"+store.LikeEscape(q)+"%")
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM instructors i`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 500 {
+		size = 20
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY i.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []Instructor{}
+	for rows.Next() {
+		in, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		in.Phone = MaskPhone(in.Phone)
+		out = append(out, in)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.loadAssignments(ctx, s.DB, out)
+}
+
+// Assign makes the instructor guide an organization from a day.
+func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay string) (Assignment, error) {
+	bad := apperr.Invalid()
+	d, err := org.ParseDate("from", fromDay)
+	if err != nil {
+		bad.Field("from", "开始日期格式应为 YYYY-MM-DD")
+	}
+	var to any
+	if toDay != "" {
+		t, err := org.ParseDate("to", toDay)
+		if err != nil {
+			bad.Field("to", "结束日期格式应为 YYYY-MM-DD")
+		} else if t < d {
+			bad.Field("to", "结束日期不能早于开始日期")
+		}
+		to = t
+	}
+	if err := bad.OrNil(); err != nil {
+		return Assignment{}, err
+	}
+	var out Assignment
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		in, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		o, err := s.Orgs.Get(ctx, orgID)
+		if err != nil {
+			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
+		}
+		for _, a := range in.Assignments {
+			if a.OrganizationID == orgID && (a.To == nil || *a.To > d) {
+				return apperr.Conflict("该指导员已在联系「" + o.Name + "」")
+			}
+		}
+		out = Assignment{InstructorID: id, OrganizationID: orgID, OrganizationName: o.Name, From: d}
+		if t, ok := to.(string); ok {
+			out.To = &t
+		}
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructor_assignments (instructor_id, organization_id, from_on, to_on) VALUES (?, ?, ?, ?) RETURNING id`,
+			id, orgID, d, to).Scan(&out.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_assign", Entity: "instructor", EntityID: fmt.Sprint(id), After: out})
+	})
+	return out, err
+}
+
+// EndAssignment stops an assignment from a day.
+func (s *Service) EndAssignment(ctx context.Context, id, assignmentID int64, on string) (Assignment, error) {
+	d, err := org.ParseDate("on", on)
+	if err != nil {
+		return Assignment{}, apperr.InvalidField("on", "结束日期格式应为 YYYY-MM-DD")
+	}
+	var out Assignment
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		in, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, a := range in.Assignments {
+			if a.ID != assignmentID {
+				continue
+			}
+			if a.To != nil && *a.To <= d {
+				return apperr.Conflict("该联系记录已于 " + *a.To + " 结束")
+			}
+			if d < a.From {
+				return apperr.InvalidField("on", "结束日期不能早于开始日期 "+a.From)
+			}
+			if _, err := s.DB.Exec(ctx, tx, `UPDATE instructor_assignments SET to_on = ? WHERE id = ?`, d, a.ID); err != nil {
+				return err
+			}
+			a.To = &d
+			out = a
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_assign", Entity: "instructor", EntityID: fmt.Sprint(id), After: a, Note: "结束联系"})
+		}
+		return apperr.NotFound("联系记录")
+	})
+	return out, err
+}
+
+// AddVisit logs a visit to an organization the instructor guides.
+func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error) {
+	bad := apperr.Invalid()
+	d, err := org.ParseDate("visited_on", v.VisitedOn)
+	if err != nil {
+		bad.Field("visited_on", "走访日期格式应为 YYYY-MM-DD")
+	}
+	v.Content = strings.TrimSpace(v.Content)
+	if v.Content == "" {
+		bad.Field("content", "请填写走访内容")
+	}
+	for field, text := range map[string]string{"content": v.Content, "problems": v.Problems, "solved": v.Solved} {
+		if utf8.RuneCountInString(text) > 2000 {
+			bad.Field(field, "不能超过 2000 个字")
+		}
+	}
+	if err := bad.OrNil(); err != nil {
+		return Visit{}, err
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		o, err := s.Orgs.Get(ctx, v.OrganizationID)
+		if err != nil {
+			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
+		}
+		v.InstructorID, v.VisitedOn, v.OrganizationName = id, d, o.Name
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructor_visits (instructor_id, organization_id, visited_on, content, problems, solved, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, v.OrganizationID, d, v.Content, strings.TrimSpace(v.Problems), strings.TrimSpace(v.Solved),
+			store.FormatTime(s.Now())).Scan(&v.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit", Entity: "instructor", EntityID: fmt.Sprint(id), After: v})
+	})
+	return v, err
+}
+
+// Visits lists an instructor's visits, newest first.
+func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
+	if _, err := s.get(ctx, s.DB, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.instructor_id, v.organization_id, o.name, v.visited_on, v.content, v.problems, v.solved
+		FROM instructor_visits v JOIN organizations o ON o.id = v.organization_id WHERE v.instructor_id = ? ORDER BY v.visited_on DESC, v.id DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Visit{}
+	for rows.Next() {
+		var v Visit
+		if err := rows.Scan(&v.ID, &v.InstructorID, &v.OrganizationID, &v.OrganizationName, &v.VisitedOn, &v.Content, &v.Problems, &v.Solved); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

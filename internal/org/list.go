@@ -1,0 +1,239 @@
+package org
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/store"
+)
+
+// Filter selects organizations. Empty fields do not filter.
+type Filter struct {
+	Q            string // name or code contains
+	Category     string
+	Sector       string
+	RegionCode   string // subtree
+	AreaCode     string // subtree of an area
+	Industry     string
+	AboveScale   *bool
+	MinEmployees *int
+	MaxEmployees *int
+	HasMembers   *bool // any full or probationary member declared
+	OwnerMember  *bool
+	HasCharter   *bool
+	Tag          string
+	Status       string // operating (default: all) | closed
+	Coverage     string // covered | uncovered | single (as of today)
+	RegFrom      string
+	RegTo        string
+	Sort         string // name | registered_on | employees | full_members | created_at | region_code
+	Desc         bool
+	Page         int
+	PageSize     int
+}
+
+var sortable = map[string]string{
+	"name": "o.name", "registered_on": "o.registered_on", "employees": "o.employees",
+	"full_members": "o.full_members", "created_at": "o.created_at", "region_code": "o.region_code", "id": "o.id",
+}
+
+// where builds the WHERE clause (scope included) for f.
+func (s *Service) where(ctx context.Context, f Filter, today string) (string, []any, error) {
+	cond, args, err := store.ScopeFilter(ctx, "o.region_code")
+	if err != nil {
+		return "", nil, err
+	}
+	conds := []string{cond}
+	bad := apperr.Invalid()
+	add := func(c string, a ...any) {
+		conds = append(conds, c)
+		args = append(args, a...)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		add(`(o.name LIKE ? ESCAPE '\' OR o.uscc LIKE ? ESCAPE '\')`, "%"+store.LikeEscape(q)+"%", store.LikeEscape(strings.ToUpper(q))+"%")
+	}
+	if f.Category != "" {
+		if _, ok := CategoryByCode(f.Category); !ok {
+			bad.Field("category", "单位类别无效")
+		}
+		add("o.category = ?", f.Category)
+	}
+	if f.Sector != "" {
+		var codes []string
+		for _, c := range Categories() {
+			if c.Sector == f.Sector {
+				codes = append(codes, "'"+c.Code+"'")
+			}
+		}
+		if len(codes) == 0 {
+			bad.Field("sector", "领域应为 economic（新经济组织）或 social（新社会组织）")
+		} else {
+			add("o.category IN (" + strings.Join(codes, ",") + ")")
+		}
+	}
+	if f.RegionCode != "" {
+		add(`o.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(strings.TrimSpace(f.RegionCode))+"%")
+	}
+	if f.AreaCode != "" {
+		add(`EXISTS (SELECT 1 FROM organization_areas a WHERE a.organization_id = o.id AND a.area_code LIKE ? ESCAPE '\')`, store.LikeEscape(f.AreaCode)+"%")
+	}
+	if f.Industry != "" {
+		add("o.industry = ?", strings.ToUpper(f.Industry))
+	}
+	if f.AboveScale != nil {
+		add("o.above_scale = ?", *f.AboveScale)
+	}
+	if f.MinEmployees != nil {
+		add("o.employees >= ?", *f.MinEmployees)
+	}
+	if f.MaxEmployees != nil {
+		add("o.employees <= ?", *f.MaxEmployees)
+	}
+	if f.HasMembers != nil {
+		if *f.HasMembers {
+			add("(o.full_members + o.probationary_members) > 0")
+		} else {
+			add("(o.full_members + o.probationary_members) = 0")
+		}
+	}
+	if f.OwnerMember != nil {
+		add("o.owner_is_member = ?", *f.OwnerMember)
+	}
+	if f.HasCharter != nil {
+		add("o.has_charter = ?", *f.HasCharter)
+	}
+	if f.Tag != "" {
+		add(`(',' || o.tags || ',') LIKE ? ESCAPE '\'`, "%,"+store.LikeEscape(f.Tag)+",%")
+	}
+	switch f.Status {
+	case "":
+	case "operating":
+		add("(o.closed_on IS NULL OR o.closed_on > ?)", today)
+	case "closed":
+		add("o.closed_on <= ?", today)
+	default:
+		bad.Field("status", "状态应为 operating（存续）或 closed（已注销）")
+	}
+	covered := `EXISTS (SELECT 1 FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+		WHERE c.organization_id = o.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)
+		AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
+	switch f.Coverage {
+	case "":
+	case "covered":
+		add(strings.Replace(covered, "%s", "", 1), today, today, today, today)
+	case "uncovered":
+		add("NOT "+strings.Replace(covered, "%s", "", 1), today, today, today, today)
+	case "single":
+		add(strings.Replace(covered, "%s", " AND p.formation = 'single'", 1), today, today, today, today)
+	default:
+		bad.Field("coverage", "覆盖情况应为 covered、uncovered 或 single")
+	}
+	if f.RegFrom != "" {
+		d, err := ParseDate("registered_from", f.RegFrom)
+		if err != nil {
+			bad.Field("registered_from", "日期格式应为 YYYY-MM-DD")
+		}
+		add("o.registered_on >= ?", d)
+	}
+	if f.RegTo != "" {
+		d, err := ParseDate("registered_to", f.RegTo)
+		if err != nil {
+			bad.Field("registered_to", "日期格式应为 YYYY-MM-DD")
+		}
+		add("o.registered_on <= ?", d)
+	}
+	if f.Sort != "" {
+		if _, ok := sortable[f.Sort]; !ok {
+			bad.Field("sort", "不支持按该字段排序")
+		}
+	}
+	if err := bad.OrNil(); err != nil {
+		return "", nil, err
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func (s *Service) today() string {
+	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+}
+
+// List returns one page of organizations and the total.
+func (s *Service) List(ctx context.Context, f Filter) ([]Organization, int, error) {
+	return s.ListCond(ctx, f, "", nil)
+}
+
+// ListCond is List with an extra SQL condition on "o" (for other domain
+// packages, e.g. the coverage work lists; never built from user input).
+func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs []any) ([]Organization, int, error) {
+	where, args, err := s.where(ctx, f, s.today())
+	if err != nil {
+		return nil, 0, err
+	}
+	if cond != "" {
+		where += " AND " + cond
+		args = append(args, condArgs...)
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM organizations o`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page, size := f.Page, f.PageSize
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 500 {
+		size = 20
+	}
+	order := "o.id"
+	if col, ok := sortable[f.Sort]; ok {
+		order = col
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY `+order+dir+`, o.id`+dir+` LIMIT ? OFFSET ?`,
+		append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []Organization{}
+	for rows.Next() {
+		o, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.loadAreas(ctx, s.DB, out)
+}
+
+// Each streams every matching organization in id order (for exports).
+func (s *Service) Each(ctx context.Context, f Filter, fn func(Organization) error) error {
+	where, args, err := s.where(ctx, f, s.today())
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY o.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

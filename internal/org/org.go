@@ -1,0 +1,456 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+	"liangxin/internal/uscc"
+)
+
+// Organization is one 两新组织 of the ledger.
+type Organization struct {
+	ID                  int64     `json:"id"`
+	Name                string    `json:"name"`
+	USCC                string    `json:"uscc"`
+	Category            string    `json:"category"`
+	CategoryName        string    `json:"category_name"`
+	Sector              string    `json:"sector"`
+	RegionCode          string    `json:"region_code"`
+	RegionName          string    `json:"region_name"`
+	AreaCodes           []string  `json:"area_codes"`
+	Industry            string    `json:"industry"`
+	Employees           int       `json:"employees"`
+	AboveScale          bool      `json:"above_scale"`
+	FullMembers         int       `json:"full_members"`
+	ProbationaryMembers int       `json:"probationary_members"`
+	OwnerIsMember       bool      `json:"owner_is_member"`
+	HasCharter          bool      `json:"has_charter"`
+	CharterHasParty     bool      `json:"charter_has_party"`
+	Tags                []string  `json:"tags"`
+	RegisteredOn        *string   `json:"registered_on"`
+	ClosedOn            *string   `json:"closed_on"`
+	NoOrgReason         string    `json:"no_org_reason"`
+	PlannedOn           *string   `json:"planned_on"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// Input creates or changes an organization; nil fields are absent (on update: unchanged).
+type Input struct {
+	Name                *string   `json:"name"`
+	USCC                *string   `json:"uscc"`
+	Category            *string   `json:"category"`
+	RegionCode          *string   `json:"region_code"`
+	AreaCodes           *[]string `json:"area_codes"`
+	Industry            *string   `json:"industry"`
+	Employees           *int      `json:"employees"`
+	AboveScale          *bool     `json:"above_scale"`
+	FullMembers         *int      `json:"full_members"`
+	ProbationaryMembers *int      `json:"probationary_members"`
+	OwnerIsMember       *bool     `json:"owner_is_member"`
+	HasCharter          *bool     `json:"has_charter"`
+	CharterHasParty     *bool     `json:"charter_has_party"`
+	Tags                *[]string `json:"tags"`
+	RegisteredOn        *string   `json:"registered_on"`
+	ClosedOn            *string   `json:"closed_on"`
+	NoOrgReason         *string   `json:"no_org_reason"`
+	PlannedOn           *string   `json:"planned_on"`
+}
+
+// Service manages the ledger.
+type Service struct {
+	DB      *store.DB
+	Audit   *audit.Logger
+	Regions *region.Service
+	Now     func() time.Time
+}
+
+const cols = `o.id, o.name, COALESCE(o.uscc, ''), o.category, o.region_code, COALESCE(r.name, ''), o.industry, o.employees,
+	o.above_scale, o.full_members, o.probationary_members, o.owner_is_member, o.has_charter, o.charter_has_party, o.tags,
+	o.registered_on, o.closed_on, o.no_org_reason, o.planned_on, o.created_at, o.updated_at`
+
+const from = ` FROM organizations o LEFT JOIN regions r ON r.code = o.region_code`
+
+func scan(row interface{ Scan(...any) error }) (Organization, error) {
+	var o Organization
+	var tags, created, updated string
+	var reg, closed, planned sql.NullString
+	err := row.Scan(&o.ID, &o.Name, &o.USCC, &o.Category, &o.RegionCode, &o.RegionName, &o.Industry, &o.Employees,
+		&o.AboveScale, &o.FullMembers, &o.ProbationaryMembers, &o.OwnerIsMember, &o.HasCharter, &o.CharterHasParty, &tags,
+		&reg, &closed, &o.NoOrgReason, &planned, &created, &updated)
+	if err != nil {
+		return o, err
+	}
+	if c, ok := CategoryByCode(o.Category); ok {
+		o.CategoryName, o.Sector = c.Name, c.Sector
+	}
+	o.Tags = splitTags(tags)
+	o.RegisteredOn, o.ClosedOn, o.PlannedOn = nullDate(reg), nullDate(closed), nullDate(planned)
+	o.CreatedAt, _ = store.ParseTime(created)
+	o.UpdatedAt, _ = store.ParseTime(updated)
+	o.AreaCodes = []string{}
+	return o, nil
+}
+
+func nullDate(s sql.NullString) *string {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	v := s.String
+	return &v
+}
+
+func splitTags(s string) []string {
+	out := []string{}
+	for _, t := range strings.Split(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ParseDate checks a plain date (YYYY-MM-DD) for field.
+func ParseDate(field, s string) (string, error) {
+	t, err := time.Parse(store.DateFormat, strings.TrimSpace(s))
+	if err != nil {
+		return "", apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD，且须是有效日期")
+	}
+	return t.Format(store.DateFormat), nil
+}
+
+func (s *Service) loadAreas(ctx context.Context, q store.Querier, os []Organization) error {
+	if len(os) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	ph := make([]string, len(os))
+	args := make([]any, len(os))
+	for i, o := range os {
+		idx[o.ID] = i
+		ph[i] = "?"
+		args[i] = o.ID
+	}
+	rows, err := s.DB.Query(ctx, q, `SELECT organization_id, area_code FROM organization_areas WHERE organization_id IN (`+strings.Join(ph, ",")+`) ORDER BY area_code`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return err
+		}
+		os[idx[id]].AreaCodes = append(os[idx[id]].AreaCodes, code)
+	}
+	return rows.Err()
+}
+
+// Get returns one organization inside the caller's scope (404 otherwise).
+func (s *Service) Get(ctx context.Context, id int64) (Organization, error) {
+	return s.get(ctx, s.DB, id)
+}
+
+func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Organization, error) {
+	cond, args, err := store.ScopeFilter(ctx, "o.region_code")
+	if err != nil {
+		return Organization{}, err
+	}
+	o, err := scan(s.DB.QueryRow(ctx, q, `SELECT `+cols+from+` WHERE o.id = ? AND `+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, apperr.NotFound("两新组织")
+	}
+	if err != nil {
+		return o, err
+	}
+	list := []Organization{o}
+	if err := s.loadAreas(ctx, q, list); err != nil {
+		return o, err
+	}
+	return list[0], nil
+}
+
+// apply validates in over base and returns the record to write.
+func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organization, error) {
+	o := base
+	bad := apperr.Invalid()
+	if in.Name != nil {
+		o.Name = strings.Join(strings.Fields(*in.Name), " ")
+	}
+	if o.Name == "" {
+		bad.Field("name", "请填写单位名称")
+	} else if utf8.RuneCountInString(o.Name) > 100 {
+		bad.Field("name", "单位名称不能超过 100 个字")
+	}
+	if in.Category != nil {
+		o.Category = strings.TrimSpace(*in.Category)
+	}
+	cat, ok := CategoryByCode(o.Category)
+	if !ok {
+		bad.Field("category", "单位类别无效")
+	}
+	o.CategoryName, o.Sector = cat.Name, cat.Sector
+	if in.USCC != nil {
+		o.USCC = uscc.Normalize(*in.USCC)
+	}
+	switch {
+	case o.USCC != "":
+		if err := uscc.Validate(o.USCC); err != nil {
+			bad.Field("uscc", err.Error())
+		}
+	case ok && o.Category != "individual_business":
+		bad.Field("uscc", "请填写统一社会信用代码（只有个体工商户可以不填）")
+	}
+	if in.RegionCode != nil {
+		o.RegionCode = strings.TrimSpace(*in.RegionCode)
+	}
+	if o.RegionCode == "" {
+		bad.Field("region_code", "请选择所属区划")
+	} else if rg, err := s.Regions.Get(ctx, o.RegionCode); err != nil {
+		bad.Field("region_code", "所属区划不存在或不在您的管辖范围内")
+	} else if rg.Level != "town" && rg.Level != "village" {
+		bad.Field("region_code", "所属区划应为街道（乡镇）或社区（村）；商圈、楼宇等请填在片区中")
+	} else {
+		o.RegionCode, o.RegionName = rg.Code, rg.Name
+	}
+	if in.AreaCodes != nil {
+		o.AreaCodes = []string{}
+		seen := map[string]bool{}
+		for _, c := range *in.AreaCodes {
+			c = strings.TrimSpace(c)
+			if c == "" || seen[c] {
+				continue
+			}
+			seen[c] = true
+			rg, err := s.Regions.Get(ctx, c)
+			switch {
+			case err != nil:
+				bad.Field("area_codes", "片区 "+c+" 不存在或不在您的管辖范围内")
+			case rg.Level != "area":
+				bad.Field("area_codes", c+" 不是片区（商圈、楼宇、园区、网格）")
+			case len(o.RegionCode) >= 9 && !strings.HasPrefix(rg.Code, o.RegionCode[:9]):
+				bad.Field("area_codes", "片区「"+rg.Name+"」不在该单位所属的街道（乡镇）内")
+			default:
+				o.AreaCodes = append(o.AreaCodes, rg.Code)
+			}
+		}
+	}
+	if in.Industry != nil {
+		v := strings.TrimSpace(*in.Industry)
+		if v == "" {
+			o.Industry = ""
+		} else if ind, ok := IndustryByCodeOrName(v); ok {
+			o.Industry = ind.Code
+		} else {
+			bad.Field("industry", "行业门类应为 GB/T 4754 的门类字母 A–T")
+		}
+	}
+	nonNeg := func(field, label string, p *int, dst *int) {
+		if p == nil {
+			return
+		}
+		if *p < 0 || *p > 10_000_000 {
+			bad.Field(field, label+"应为 0 至 10000000 之间的整数")
+			return
+		}
+		*dst = *p
+	}
+	nonNeg("employees", "从业人员数", in.Employees, &o.Employees)
+	nonNeg("full_members", "正式党员数", in.FullMembers, &o.FullMembers)
+	nonNeg("probationary_members", "预备党员数", in.ProbationaryMembers, &o.ProbationaryMembers)
+	if o.Employees > 0 && o.FullMembers+o.ProbationaryMembers > o.Employees {
+		bad.Field("full_members", "正式党员与预备党员之和不能超过从业人员数")
+	}
+	for _, b := range []struct {
+		p   *bool
+		dst *bool
+	}{{in.AboveScale, &o.AboveScale}, {in.OwnerIsMember, &o.OwnerIsMember}, {in.HasCharter, &o.HasCharter}, {in.CharterHasParty, &o.CharterHasParty}} {
+		if b.p != nil {
+			*b.dst = *b.p
+		}
+	}
+	if o.CharterHasParty && !o.HasCharter {
+		bad.Field("charter_has_party", "没有章程的单位不能“党建入章”")
+	}
+	if in.Tags != nil {
+		o.Tags = []string{}
+		for _, t := range *in.Tags {
+			t = strings.TrimSpace(strings.ReplaceAll(t, ",", ""))
+			if t == "" {
+				continue
+			}
+			if utf8.RuneCountInString(t) > 20 {
+				bad.Field("tags", "每个标签不能超过 20 个字")
+			}
+			o.Tags = append(o.Tags, t)
+		}
+		if len(o.Tags) > 10 {
+			bad.Field("tags", "标签不能超过 10 个")
+		}
+	}
+	date := func(field string, p *string, dst **string) {
+		if p == nil {
+			return
+		}
+		if strings.TrimSpace(*p) == "" {
+			*dst = nil
+			return
+		}
+		d, err := ParseDate(field, *p)
+		if err != nil {
+			bad.Field(field, "日期格式应为 YYYY-MM-DD，且须是有效日期")
+			return
+		}
+		*dst = &d
+	}
+	date("registered_on", in.RegisteredOn, &o.RegisteredOn)
+	date("closed_on", in.ClosedOn, &o.ClosedOn)
+	date("planned_on", in.PlannedOn, &o.PlannedOn)
+	if o.RegisteredOn != nil && o.ClosedOn != nil && *o.ClosedOn < *o.RegisteredOn {
+		bad.Field("closed_on", "注销（吊销）日期不能早于成立日期")
+	}
+	if in.NoOrgReason != nil {
+		o.NoOrgReason = strings.TrimSpace(*in.NoOrgReason)
+		if utf8.RuneCountInString(o.NoOrgReason) > 200 {
+			bad.Field("no_org_reason", "未建原因不能超过 200 个字")
+		}
+	}
+	return o, bad.OrNil()
+}
+
+func nullable(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func usccValue(o Organization) any {
+	if o.USCC == "" {
+		return nil
+	}
+	return o.USCC
+}
+
+func (s *Service) conflict(err error, o Organization) error {
+	if !store.IsUniqueViolation(err) {
+		return err
+	}
+	if o.USCC != "" {
+		return apperr.Conflict("统一社会信用代码 "+o.USCC+" 已登记").Field("uscc", "该统一社会信用代码已登记")
+	}
+	return apperr.Conflict("本区划内已有同名的无代码单位「"+o.Name+"」").Field("name", "本区划内已有同名的无代码单位")
+}
+
+func (s *Service) writeAreas(ctx context.Context, tx *sql.Tx, o Organization) error {
+	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM organization_areas WHERE organization_id = ?`, o.ID); err != nil {
+		return err
+	}
+	for _, c := range o.AreaCodes {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Create adds an organization.
+func (s *Service) Create(ctx context.Context, in Input) (Organization, error) {
+	o, err := s.apply(ctx, Organization{AreaCodes: []string{}, Tags: []string{}}, in)
+	if err != nil {
+		return o, err
+	}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		return s.insert(ctx, tx, &o)
+	})
+	return o, err
+}
+
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, o *Organization) error {
+	now := s.Now()
+	err := s.DB.QueryRow(ctx, tx, `INSERT INTO organizations (name, uscc, category, region_code, industry, employees, above_scale,
+		full_members, probationary_members, owner_is_member, has_charter, charter_has_party, tags, registered_on, closed_on,
+		no_org_reason, planned_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		o.Name, usccValue(*o), o.Category, o.RegionCode, o.Industry, o.Employees, o.AboveScale, o.FullMembers, o.ProbationaryMembers,
+		o.OwnerIsMember, o.HasCharter, o.CharterHasParty, strings.Join(o.Tags, ","), nullable(o.RegisteredOn), nullable(o.ClosedOn),
+		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), store.FormatTime(now)).Scan(&o.ID)
+	if err != nil {
+		return s.conflict(err, *o)
+	}
+	o.CreatedAt, o.UpdatedAt = now.UTC().Truncate(time.Microsecond), now.UTC().Truncate(time.Microsecond)
+	if err := s.writeAreas(ctx, tx, *o); err != nil {
+		return err
+	}
+	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_create", Entity: "organization", EntityID: fmt.Sprint(o.ID), After: *o})
+}
+
+// Update changes an organization inside the caller's scope.
+func (s *Service) Update(ctx context.Context, id int64, in Input) (Organization, error) {
+	var out Organization
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		o, err := s.apply(ctx, before, in)
+		if err != nil {
+			return err
+		}
+		if err := s.update(ctx, tx, before, o); err != nil {
+			return err
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) update(ctx context.Context, tx *sql.Tx, before, o Organization) error {
+	now := s.Now()
+	_, err := s.DB.Exec(ctx, tx, `UPDATE organizations SET name = ?, uscc = ?, category = ?, region_code = ?, industry = ?, employees = ?,
+		above_scale = ?, full_members = ?, probationary_members = ?, owner_is_member = ?, has_charter = ?, charter_has_party = ?, tags = ?,
+		registered_on = ?, closed_on = ?, no_org_reason = ?, planned_on = ?, updated_at = ? WHERE id = ?`,
+		o.Name, usccValue(o), o.Category, o.RegionCode, o.Industry, o.Employees, o.AboveScale, o.FullMembers, o.ProbationaryMembers,
+		o.OwnerIsMember, o.HasCharter, o.CharterHasParty, strings.Join(o.Tags, ","), nullable(o.RegisteredOn), nullable(o.ClosedOn),
+		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), o.ID)
+	if err != nil {
+		return s.conflict(err, o)
+	}
+	if err := s.writeAreas(ctx, tx, o); err != nil {
+		return err
+	}
+	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_update", Entity: "organization", EntityID: fmt.Sprint(o.ID), Before: before, After: o})
+}
+
+// Delete removes an organization entered by mistake. One with party
+// organization or instructor links must be closed (注销) instead, so its history stays.
+func (s *Service) Delete(ctx context.Context, id int64) error {
+	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var links int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT (SELECT COUNT(*) FROM party_org_covers WHERE organization_id = ?) +
+			(SELECT COUNT(*) FROM instructor_assignments WHERE organization_id = ?)`, id, id).Scan(&links); err != nil {
+			return err
+		}
+		if links > 0 {
+			return apperr.Conflict("该单位已有党组织覆盖或指导员联系记录，不能删除；如已注销或吊销，请填写注销日期")
+		}
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM organizations WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_delete", Entity: "organization", EntityID: fmt.Sprint(id), Before: before})
+	})
+}

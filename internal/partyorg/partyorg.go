@@ -1,0 +1,832 @@
+// Package partyorg keeps the party organizations that cover 两新组织: their
+// kind, how they were formed, their place in the tree (隶属关系), the
+// organizations each covers over time, and their terms (换届). The rules of
+// domain.md §2 are checked when one is set up.
+package partyorg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/org"
+	"liangxin/internal/region"
+	"liangxin/internal/store"
+)
+
+// Kinds and formations.
+const (
+	KindCommittee     = "committee"
+	KindGeneralBranch = "general_branch"
+	KindBranch        = "branch"
+
+	FormationSingle   = "single"
+	FormationJoint    = "joint"
+	FormationRegional = "regional"
+	FormationIndustry = "industry"
+)
+
+// Code is a code with its Chinese name.
+type Code struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Kinds lists the kinds of party organization.
+func Kinds() []Code {
+	return []Code{{KindCommittee, "党委"}, {KindGeneralBranch, "党总支"}, {KindBranch, "党支部"}}
+}
+
+// Formations lists how a party organization can be formed.
+func Formations() []Code {
+	return []Code{{FormationSingle, "单独组建"}, {FormationJoint, "联合组建"}, {FormationRegional, "区域组建"}, {FormationIndustry, "行业组建"}}
+}
+
+func name(list []Code, code string) string {
+	for _, c := range list {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// Rule thresholds of domain.md §2 (warnings unless said otherwise).
+const (
+	MinSingleMembers    = 3   // a unit needs ≥3 正式党员 for its own branch (hard rule)
+	MaxJointUnits       = 5   // a joint branch normally covers ≤5 units
+	MaxBranchMembers    = 50  // a branch normally has ≤50 members
+	MinGeneralBranch    = 50  // 50–100 members → 党总支
+	MinCommittee        = 100 // ≥100 members → 基层党委
+	BranchTermYears     = 3
+	CommitteeTermYears  = 5
+	RenewalNoticeDays   = 90
+	DefaultRenewalRange = 90
+)
+
+// TermYears is the term length of a kind: 党委 5 years, 总支 and 支部 3.
+func TermYears(kind string) int {
+	if kind == KindCommittee {
+		return CommitteeTermYears
+	}
+	return BranchTermYears
+}
+
+// Cover is one organization covered over a period.
+type Cover struct {
+	ID               int64   `json:"id"`
+	OrganizationID   int64   `json:"organization_id"`
+	OrganizationName string  `json:"organization_name"`
+	From             string  `json:"from"`
+	To               *string `json:"to"`
+}
+
+// PartyOrg is a party organization.
+type PartyOrg struct {
+	ID            int64     `json:"id"`
+	Name          string    `json:"name"`
+	Kind          string    `json:"kind"`
+	KindName      string    `json:"kind_name"`
+	Formation     string    `json:"formation"`
+	FormationName string    `json:"formation_name"`
+	ParentID      *int64    `json:"parent_id"`
+	ParentName    string    `json:"parent_name"`
+	RegionCode    string    `json:"region_code"`
+	RegionName    string    `json:"region_name"`
+	EstablishedOn string    `json:"established_on"`
+	DissolvedOn   *string   `json:"dissolved_on"`
+	TermStartedOn string    `json:"term_started_on"`
+	TermYears     int       `json:"term_years"`
+	TermDueOn     string    `json:"term_due_on"`
+	Covers        []Cover   `json:"covers"`
+	Members       int       `json:"members"` // declared 正式党员 of the units covered today
+	Warnings      []string  `json:"warnings,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Input sets up a party organization.
+type Input struct {
+	Name          string  `json:"name"`
+	Kind          string  `json:"kind"`
+	Formation     string  `json:"formation"`
+	ParentID      *int64  `json:"parent_id"`
+	RegionCode    string  `json:"region_code"`
+	EstablishedOn string  `json:"established_on"`
+	TermStartedOn string  `json:"term_started_on"`
+	Covers        []int64 `json:"covers"`
+}
+
+// Patch changes a party organization; nil fields stay.
+type Patch struct {
+	Name          *string `json:"name"`
+	ParentID      *int64  `json:"parent_id"`
+	TermStartedOn *string `json:"term_started_on"`
+}
+
+// Service manages party organizations.
+type Service struct {
+	DB      *store.DB
+	Audit   *audit.Logger
+	Regions *region.Service
+	Orgs    *org.Service
+	Now     func() time.Time
+}
+
+const cols = `p.id, p.name, p.kind, p.formation, p.parent_id, COALESCE(pp.name, ''), p.region_code, COALESCE(r.name, ''),
+	p.established_on, p.dissolved_on, COALESCE(p.term_started_on, p.established_on), p.created_at, p.updated_at`
+
+const from = ` FROM party_orgs p LEFT JOIN party_orgs pp ON pp.id = p.parent_id LEFT JOIN regions r ON r.code = p.region_code`
+
+func scan(row interface{ Scan(...any) error }) (PartyOrg, error) {
+	var p PartyOrg
+	var parent sql.NullInt64
+	var dissolved sql.NullString
+	var created, updated string
+	if err := row.Scan(&p.ID, &p.Name, &p.Kind, &p.Formation, &parent, &p.ParentName, &p.RegionCode, &p.RegionName,
+		&p.EstablishedOn, &dissolved, &p.TermStartedOn, &created, &updated); err != nil {
+		return p, err
+	}
+	if parent.Valid {
+		v := parent.Int64
+		p.ParentID = &v
+	}
+	if dissolved.Valid {
+		v := dissolved.String
+		p.DissolvedOn = &v
+	}
+	p.KindName, p.FormationName = name(Kinds(), p.Kind), name(Formations(), p.Formation)
+	p.TermYears = TermYears(p.Kind)
+	if t, err := time.Parse(store.DateFormat, p.TermStartedOn); err == nil {
+		p.TermDueOn = t.AddDate(p.TermYears, 0, 0).Format(store.DateFormat)
+	}
+	p.CreatedAt, _ = store.ParseTime(created)
+	p.UpdatedAt, _ = store.ParseTime(updated)
+	p.Covers = []Cover{}
+	return p, nil
+}
+
+func (s *Service) today() string {
+	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+}
+
+// Get returns one party organization inside the caller's scope.
+func (s *Service) Get(ctx context.Context, id int64) (PartyOrg, error) {
+	return s.get(ctx, s.DB, id)
+}
+
+func (s *Service) get(ctx context.Context, q store.Querier, id int64) (PartyOrg, error) {
+	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
+	if err != nil {
+		return PartyOrg{}, err
+	}
+	p, err := scan(s.DB.QueryRow(ctx, q, `SELECT `+cols+from+` WHERE p.id = ? AND `+cond, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, apperr.NotFound("党组织")
+	}
+	if err != nil {
+		return p, err
+	}
+	list := []PartyOrg{p}
+	if err := s.loadCovers(ctx, q, list); err != nil {
+		return p, err
+	}
+	return list[0], nil
+}
+
+func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	ph := make([]string, len(ps))
+	args := make([]any, len(ps))
+	for i, p := range ps {
+		idx[p.ID] = i
+		ph[i], args[i] = "?", p.ID
+	}
+	today := s.today()
+	rows, err := s.DB.Query(ctx, q, `SELECT c.id, c.party_org_id, c.organization_id, o.name, c.from_on, c.to_on, o.full_members
+		FROM party_org_covers c JOIN organizations o ON o.id = c.organization_id
+		WHERE c.party_org_id IN (`+strings.Join(ph, ",")+`) ORDER BY c.from_on, c.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Cover
+		var pid int64
+		var to sql.NullString
+		var members int
+		if err := rows.Scan(&c.ID, &pid, &c.OrganizationID, &c.OrganizationName, &c.From, &to, &members); err != nil {
+			return err
+		}
+		if to.Valid {
+			v := to.String
+			c.To = &v
+		}
+		p := &ps[idx[pid]]
+		p.Covers = append(p.Covers, c)
+		if c.From <= today && (c.To == nil || *c.To > today) {
+			p.Members += members
+		}
+	}
+	return rows.Err()
+}
+
+func parseDate(field, s string) (string, error) {
+	return org.ParseDate(field, s)
+}
+
+// Create sets up a party organization after checking the rules of domain.md §2.
+// Hard rules refuse with a field error; soft rules come back as warnings.
+func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
+	bad := apperr.Invalid()
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		bad.Field("name", "请填写党组织全称")
+	} else if utf8.RuneCountInString(in.Name) > 100 {
+		bad.Field("name", "党组织名称不能超过 100 个字")
+	}
+	if name(Kinds(), in.Kind) == "" {
+		bad.Field("kind", "组织类别应为党委、党总支或党支部")
+	}
+	if name(Formations(), in.Formation) == "" {
+		bad.Field("formation", "组建方式应为单独组建、联合组建、区域组建或行业组建")
+	}
+	est, err := parseDate("established_on", in.EstablishedOn)
+	if err != nil {
+		bad.Field("established_on", "成立日期格式应为 YYYY-MM-DD")
+	}
+	term := est
+	if in.TermStartedOn != "" {
+		if term, err = parseDate("term_started_on", in.TermStartedOn); err != nil {
+			bad.Field("term_started_on", "本届开始日期格式应为 YYYY-MM-DD")
+		}
+	}
+	var parent *PartyOrg
+	if in.ParentID != nil {
+		p, err := s.get(ctx, s.DB, *in.ParentID)
+		if err != nil {
+			bad.Field("parent_id", "上级党组织不存在或不在您的管辖范围内")
+		} else if p.DissolvedOn != nil && *p.DissolvedOn <= est {
+			bad.Field("parent_id", "上级党组织已撤销")
+		} else {
+			parent = &p
+		}
+	}
+	// The units covered: each inside the caller's scope and operating on the day.
+	var units []org.Organization
+	seen := map[int64]bool{}
+	for _, id := range in.Covers {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		o, err := s.Orgs.Get(ctx, id)
+		if err != nil {
+			bad.Field("covers", fmt.Sprintf("两新组织 %d 不存在或不在您的管辖范围内", id))
+			continue
+		}
+		if o.ClosedOn != nil && est != "" && *o.ClosedOn <= est {
+			bad.Field("covers", "「"+o.Name+"」在成立日期前已注销")
+		}
+		units = append(units, o)
+	}
+	var warnings []string
+	members := 0
+	for _, u := range units {
+		members += u.FullMembers
+	}
+	switch in.Formation {
+	case FormationSingle:
+		if len(units) != 1 {
+			bad.Field("covers", "单独组建的党组织应覆盖且只覆盖 1 个单位")
+		} else if units[0].FullMembers < MinSingleMembers {
+			bad.Field("formation", fmt.Sprintf("「%s」只有 %d 名正式党员，单独组建党支部须有 %d 名以上正式党员，建议与邻近或同行业单位联合组建",
+				units[0].Name, units[0].FullMembers, MinSingleMembers))
+		}
+	case FormationJoint:
+		if len(units) < 2 {
+			bad.Field("covers", "联合组建的党组织应覆盖 2 个以上单位")
+		} else if len(units) > MaxJointUnits {
+			warnings = append(warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", len(units), MaxJointUnits))
+		}
+	}
+	switch in.Kind {
+	case KindBranch:
+		if members > MaxBranchMembers {
+			warnings = append(warnings, fmt.Sprintf("党支部有 %d 名正式党员，一般不超过 %d 人，可考虑设立党总支", members, MaxBranchMembers))
+		}
+	case KindGeneralBranch:
+		if members < MinGeneralBranch {
+			warnings = append(warnings, fmt.Sprintf("党员 %d 人以上一般才设立党总支（现有 %d 人），如因工作需要请报批", MinGeneralBranch, members))
+		}
+	case KindCommittee:
+		if members < MinCommittee {
+			warnings = append(warnings, fmt.Sprintf("党员 %d 人以上一般才设立基层党委（现有 %d 人），如因工作需要请报批", MinCommittee, members))
+		}
+	}
+	// Region: given, or where all covered units lie, or the parent's, or the caller's scope.
+	regionCode := strings.TrimSpace(in.RegionCode)
+	if regionCode == "" {
+		regionCode = commonRegion(units)
+	}
+	if regionCode == "" && parent != nil {
+		regionCode = parent.RegionCode
+	}
+	if regionCode == "" {
+		if a, ok := actor.From(ctx); ok {
+			regionCode = a.Scope
+		}
+	}
+	if rg, err := s.Regions.Get(ctx, regionCode); err != nil {
+		bad.Field("region_code", "所属区划不存在或不在您的管辖范围内")
+	} else {
+		regionCode = rg.Code
+	}
+	if err := bad.OrNil(); err != nil {
+		return PartyOrg{}, err
+	}
+	var out PartyOrg
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if in.Formation == FormationSingle {
+			var n int
+			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+				WHERE c.organization_id = ? AND p.formation = 'single' AND (c.to_on IS NULL OR c.to_on > ?)`, units[0].ID, est).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return apperr.Conflict("「" + units[0].Name + "」已有单独组建的党组织")
+			}
+		}
+		now := store.FormatTime(s.Now())
+		var parentID any
+		if parent != nil {
+			parentID = parent.ID
+		}
+		var id int64
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO party_orgs (name, kind, formation, parent_id, region_code, established_on, term_started_on, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.Name, in.Kind, in.Formation, parentID, regionCode, est, term, now, now).Scan(&id); err != nil {
+			return err
+		}
+		for _, u := range units {
+			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO party_org_covers (party_org_id, organization_id, from_on) VALUES (?, ?, ?)`, id, u.ID, est); err != nil {
+				return err
+			}
+		}
+		var err error
+		if out, err = s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_create", Entity: "party_org", EntityID: fmt.Sprint(id), After: out})
+	})
+	out.Warnings = warnings
+	return out, err
+}
+
+// commonRegion is the deepest town or village that contains every unit ("" if none).
+func commonRegion(units []org.Organization) string {
+	if len(units) == 0 {
+		return ""
+	}
+	prefix := units[0].RegionCode
+	for _, u := range units[1:] {
+		for !strings.HasPrefix(u.RegionCode, prefix) {
+			prefix = prefix[:len(prefix)-1]
+		}
+	}
+	for _, n := range []int{12, 9, 6, 4, 2} {
+		if len(prefix) >= n {
+			return prefix[:n]
+		}
+	}
+	return ""
+}
+
+// Update renames, moves in the tree or records a new term (换届).
+func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, error) {
+	var out PartyOrg
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		after := before
+		bad := apperr.Invalid()
+		if p.Name != nil {
+			after.Name = strings.TrimSpace(*p.Name)
+			if after.Name == "" || utf8.RuneCountInString(after.Name) > 100 {
+				bad.Field("name", "党组织名称不能为空且不能超过 100 个字")
+			}
+		}
+		if p.ParentID != nil {
+			if *p.ParentID == id {
+				bad.Field("parent_id", "上级党组织不能是自己")
+			} else if _, err := s.get(ctx, tx, *p.ParentID); err != nil {
+				bad.Field("parent_id", "上级党组织不存在或不在您的管辖范围内")
+			} else if cyc, err := s.isDescendant(ctx, tx, *p.ParentID, id); err != nil {
+				return err
+			} else if cyc {
+				bad.Field("parent_id", "上级党组织不能是本组织的下级")
+			}
+			after.ParentID = p.ParentID
+		}
+		if p.TermStartedOn != nil {
+			d, err := parseDate("term_started_on", *p.TermStartedOn)
+			if err != nil {
+				bad.Field("term_started_on", "本届开始日期格式应为 YYYY-MM-DD")
+			} else if d < before.EstablishedOn {
+				bad.Field("term_started_on", "本届开始日期不能早于成立日期")
+			}
+			after.TermStartedOn = d
+		}
+		if err := bad.OrNil(); err != nil {
+			return err
+		}
+		var parent any
+		if after.ParentID != nil {
+			parent = *after.ParentID
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_orgs SET name = ?, parent_id = ?, term_started_on = ?, updated_at = ? WHERE id = ?`,
+			after.Name, parent, after.TermStartedOn, store.FormatTime(s.Now()), id); err != nil {
+			return err
+		}
+		if out, err = s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_update", Entity: "party_org", EntityID: fmt.Sprint(id), Before: before, After: out})
+	})
+	return out, err
+}
+
+// isDescendant reports whether candidate lies beneath root in the tree.
+func (s *Service) isDescendant(ctx context.Context, q store.Querier, candidate, root int64) (bool, error) {
+	for cur, steps := candidate, 0; steps < 1000; steps++ {
+		var parent sql.NullInt64
+		if err := s.DB.QueryRow(ctx, q, `SELECT parent_id FROM party_orgs WHERE id = ?`, cur).Scan(&parent); err != nil {
+			return false, err
+		}
+		if !parent.Valid {
+			return false, nil
+		}
+		if parent.Int64 == root {
+			return true, nil
+		}
+		cur = parent.Int64
+	}
+	return true, nil
+}
+
+// Dissolve ends a party organization on a day; the units it covered stop
+// being covered by it from that day.
+func (s *Service) Dissolve(ctx context.Context, id int64, on string) (PartyOrg, error) {
+	d, err := parseDate("on", on)
+	if err != nil {
+		return PartyOrg{}, apperr.InvalidField("on", "撤销日期格式应为 YYYY-MM-DD")
+	}
+	var out PartyOrg
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.DissolvedOn != nil {
+			return apperr.Conflict("该党组织已于 " + *before.DissolvedOn + " 撤销")
+		}
+		if d < before.EstablishedOn {
+			return apperr.InvalidField("on", "撤销日期不能早于成立日期 "+before.EstablishedOn)
+		}
+		var active int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM party_orgs WHERE parent_id = ? AND (dissolved_on IS NULL OR dissolved_on > ?)`, id, d).Scan(&active); err != nil {
+			return err
+		}
+		if active > 0 {
+			return apperr.Conflict(fmt.Sprintf("该党组织下还有 %d 个未撤销的下级党组织，请先调整其隶属关系或撤销", active))
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_orgs SET dissolved_on = ?, updated_at = ? WHERE id = ?`, d, store.FormatTime(s.Now()), id); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_org_covers SET to_on = ? WHERE party_org_id = ? AND (to_on IS NULL OR to_on > ?)`, d, id, d); err != nil {
+			return err
+		}
+		if out, err = s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_dissolve", Entity: "party_org", EntityID: fmt.Sprint(id), Before: before, After: out})
+	})
+	return out, err
+}
+
+// AddCover makes the party organization cover one more unit from a day (a joint branch taking in a unit).
+func (s *Service) AddCover(ctx context.Context, id, orgID int64, fromDay string) (PartyOrg, error) {
+	d, err := parseDate("from", fromDay)
+	if err != nil {
+		return PartyOrg{}, apperr.InvalidField("from", "开始日期格式应为 YYYY-MM-DD")
+	}
+	var out PartyOrg
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.Formation == FormationSingle {
+			return apperr.InvalidField("organization_id", "单独组建的党组织只覆盖本单位")
+		}
+		if p.DissolvedOn != nil {
+			return apperr.Conflict("该党组织已撤销")
+		}
+		if d < p.EstablishedOn {
+			return apperr.InvalidField("from", "开始日期不能早于党组织成立日期")
+		}
+		o, err := s.Orgs.Get(ctx, orgID)
+		if err != nil {
+			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
+		}
+		for _, c := range p.Covers {
+			if c.OrganizationID == orgID && (c.To == nil || *c.To > d) {
+				return apperr.Conflict("「" + o.Name + "」已在该党组织覆盖范围内")
+			}
+		}
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO party_org_covers (party_org_id, organization_id, from_on) VALUES (?, ?, ?)`, id, orgID, d); err != nil {
+			return err
+		}
+		if out, err = s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_update", Entity: "party_org", EntityID: fmt.Sprint(id),
+			Note: fmt.Sprintf("自 %s 起覆盖「%s」", d, o.Name)})
+	})
+	if err == nil && p2(out) > MaxJointUnits && out.Formation == FormationJoint {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", p2(out), MaxJointUnits))
+	}
+	return out, err
+}
+
+// p2 counts the units covered today.
+func p2(p PartyOrg) int {
+	n := 0
+	for _, c := range p.Covers {
+		if c.To == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// EndCover stops covering a unit from a day.
+func (s *Service) EndCover(ctx context.Context, id, coverID int64, on string) (PartyOrg, error) {
+	d, err := parseDate("on", on)
+	if err != nil {
+		return PartyOrg{}, apperr.InvalidField("on", "结束日期格式应为 YYYY-MM-DD")
+	}
+	var out PartyOrg
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var found *Cover
+		for i := range p.Covers {
+			if p.Covers[i].ID == coverID {
+				found = &p.Covers[i]
+			}
+		}
+		if found == nil {
+			return apperr.NotFound("覆盖记录")
+		}
+		if found.To != nil {
+			return apperr.Conflict("该覆盖记录已于 " + *found.To + " 结束")
+		}
+		if d < found.From {
+			return apperr.InvalidField("on", "结束日期不能早于开始日期 "+found.From)
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_org_covers SET to_on = ? WHERE id = ?`, d, coverID); err != nil {
+			return err
+		}
+		if out, err = s.get(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_update", Entity: "party_org", EntityID: fmt.Sprint(id),
+			Note: fmt.Sprintf("自 %s 起不再覆盖「%s」", d, found.OrganizationName)})
+	})
+	return out, err
+}
+
+// Filter selects party organizations.
+type Filter struct {
+	Q          string
+	Kind       string
+	Formation  string
+	RegionCode string
+	ParentID   *int64
+	Status     string // active | dissolved
+	Page       int
+	PageSize   int
+}
+
+// List returns one page of party organizations.
+func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
+	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
+	if err != nil {
+		return nil, 0, err
+	}
+	where := " WHERE " + cond
+	bad := apperr.Invalid()
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where += ` AND p.name LIKE ? ESCAPE '\'`
+		args = append(args, "%"+store.LikeEscape(q)+"%")
+	}
+	if f.Kind != "" {
+		if name(Kinds(), f.Kind) == "" {
+			bad.Field("kind", "组织类别无效")
+		}
+		where += " AND p.kind = ?"
+		args = append(args, f.Kind)
+	}
+	if f.Formation != "" {
+		if name(Formations(), f.Formation) == "" {
+			bad.Field("formation", "组建方式无效")
+		}
+		where += " AND p.formation = ?"
+		args = append(args, f.Formation)
+	}
+	if f.RegionCode != "" {
+		where += ` AND p.region_code LIKE ? ESCAPE '\'`
+		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+	}
+	if f.ParentID != nil {
+		where += " AND p.parent_id = ?"
+		args = append(args, *f.ParentID)
+	}
+	switch f.Status {
+	case "":
+	case "active":
+		where += " AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)"
+		args = append(args, s.today())
+	case "dissolved":
+		where += " AND p.dissolved_on <= ?"
+		args = append(args, s.today())
+	default:
+		bad.Field("status", "状态应为 active（存续）或 dissolved（已撤销）")
+	}
+	if err := bad.OrNil(); err != nil {
+		return nil, 0, err
+	}
+	var total int
+	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM party_orgs p`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page, size := f.Page, f.PageSize
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 500 {
+		size = 20
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY p.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []PartyOrg{}
+	for rows.Next() {
+		p, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, s.loadCovers(ctx, s.DB, out)
+}
+
+// Renewal is a party organization whose term ends soon or has ended.
+type Renewal struct {
+	PartyOrg
+	DaysLeft int  `json:"days_left"`
+	Overdue  bool `json:"overdue"`
+}
+
+// Renewals lists active party organizations whose 换届 falls due within the
+// given days of today, or is overdue, soonest first.
+func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, error) {
+	if withinDays < 0 || withinDays > 3650 {
+		return nil, apperr.InvalidField("within_days", "天数应为 0–3650")
+	}
+	all, _, err := s.List(ctx, Filter{Status: "active", PageSize: 500})
+	if err != nil {
+		return nil, err
+	}
+	// List pages at 500; walk the rest.
+	for page := 2; len(all)%500 == 0 && len(all) > 0; page++ {
+		more, _, err := s.List(ctx, Filter{Status: "active", Page: page, PageSize: 500})
+		if err != nil {
+			return nil, err
+		}
+		if len(more) == 0 {
+			break
+		}
+		all = append(all, more...)
+	}
+	today, _ := time.Parse(store.DateFormat, s.today())
+	out := []Renewal{}
+	for _, p := range all {
+		due, err := time.Parse(store.DateFormat, p.TermDueOn)
+		if err != nil {
+			continue
+		}
+		days := int(due.Sub(today).Hours() / 24)
+		if days <= withinDays {
+			out = append(out, Renewal{PartyOrg: p, DaysLeft: days, Overdue: days < 0})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysLeft < out[j].DaysLeft })
+	return out, nil
+}
+
+// TreeNode is a party organization with its children.
+type TreeNode struct {
+	ID            int64      `json:"id"`
+	Name          string     `json:"name"`
+	Kind          string     `json:"kind"`
+	KindName      string     `json:"kind_name"`
+	Formation     string     `json:"formation"`
+	FormationName string     `json:"formation_name"`
+	Units         int        `json:"units"`
+	Children      []TreeNode `json:"children"`
+}
+
+// Tree returns the active party organizations of the caller's scope as a
+// forest: roots are those whose parent is absent or outside the scope.
+func (s *Service) Tree(ctx context.Context) ([]TreeNode, error) {
+	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name, p.kind, p.formation, p.parent_id,
+		(SELECT COUNT(*) FROM party_org_covers c WHERE c.party_org_id = p.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?))
+		FROM party_orgs p WHERE `+cond+` AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) ORDER BY p.id`,
+		append(append([]any{today, today}, args...), today)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type item struct {
+		node   TreeNode
+		parent int64
+	}
+	var items []item
+	byID := map[int64]int{}
+	for rows.Next() {
+		var it item
+		var parent sql.NullInt64
+		if err := rows.Scan(&it.node.ID, &it.node.Name, &it.node.Kind, &it.node.Formation, &parent, &it.node.Units); err != nil {
+			return nil, err
+		}
+		it.node.KindName, it.node.FormationName = name(Kinds(), it.node.Kind), name(Formations(), it.node.Formation)
+		it.node.Children = []TreeNode{}
+		it.parent = parent.Int64
+		byID[it.node.ID] = len(items)
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	children := map[int64][]int64{}
+	var roots []int64
+	for _, it := range items {
+		if _, ok := byID[it.parent]; ok && it.parent != 0 {
+			children[it.parent] = append(children[it.parent], it.node.ID)
+		} else {
+			roots = append(roots, it.node.ID)
+		}
+	}
+	var build func(id int64, depth int) TreeNode
+	build = func(id int64, depth int) TreeNode {
+		n := items[byID[id]].node
+		if depth < 20 {
+			for _, c := range children[id] {
+				n.Children = append(n.Children, build(c, depth+1))
+			}
+		}
+		return n
+	}
+	out := []TreeNode{}
+	for _, r := range roots {
+		out = append(out, build(r, 0))
+	}
+	return out, nil
+}

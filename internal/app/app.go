@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -120,7 +121,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
-		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover,
+		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: &orgimport.Sessions{DB: a.DB, Now: a.Now},
 		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }

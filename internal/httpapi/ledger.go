@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/coverage"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/xlsx"
 )
@@ -194,10 +195,6 @@ func deref(p *string) string {
 	return *p
 }
 
-// OrgHeaders are the columns of the organization template and export; the
-// importer reads the same names.
-var OrgHeaders = []string{"单位名称", "统一社会信用代码", "单位类别", "所属街道（乡镇）", "所属社区（村）", "行业门类", "从业人员数", "正式党员数", "预备党员数", "是否规模以上", "成立日期", "注销日期"}
-
 func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) error {
 	f, err := orgFilter(r, false)
 	if err != nil {
@@ -206,7 +203,7 @@ func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) err
 	if _, _, err := s.Orgs.List(r.Context(), org.Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("两新组织", OrgHeaders, []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12})
+	sw, err := xlsx.NewWriter("两新组织", orgimport.Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12})
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/auth"
@@ -84,6 +88,46 @@ func (f *fixtures) instructor(t *testing.T, in bool) int64 {
 	return i.ID
 }
 
+// session creates an import session owned by the caller (in) or by another user (out), with a report.
+func (f *fixtures) session(t *testing.T, caller string, in bool) string {
+	t.Helper()
+	owner := caller
+	if !in {
+		owner = "target_out"
+	}
+	u, err := f.e.App.Auth.UserByUsername(f.sys(), owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := fmt.Sprintf("matrix-session-%d", f.next())
+	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: owner})
+	if err := f.e.App.HTTP(nil).Imports.Start(ctx, id, "organizations"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.e.App.HTTP(nil).Imports.Finish(ctx, id, "rejected", "x", 1, org.BulkResult{}, []byte("PK")); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// ledgerFile is a one-row organization sheet in 洪桥 (in) or 玉合 (out).
+func ledgerFile(t *testing.T, n int, in bool) []byte {
+	f := excelize.NewFile()
+	for i, v := range []string{"单位名称", "统一社会信用代码", "单位类别", "所属街道（乡镇）"} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		f.SetCellValue("Sheet1", cell, v)
+	}
+	for i, v := range []string{fmt.Sprintf("导入个体户%d", n), "", "个体工商户", pick(in, "洪桥街道", "玉合街道")} {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
+		f.SetCellValue("Sheet1", cell, v)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func pick(in bool, a, b string) string {
 	if in {
 		return a
@@ -102,6 +146,8 @@ type matrixCase struct {
 	outStatus int
 	// public routes need no login.
 	public bool
+	// upload sends the body ([]byte) as a multipart "file".
+	upload bool
 }
 
 func static(p string) func(*testing.T, *fixtures, string, bool) (string, any) {
@@ -265,7 +311,18 @@ func matrixCases() map[string]matrixCase {
 		"GET /api/v1/stats/worklists/{kind}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/stats/worklists/should_build?region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
 		}},
-		"GET /api/v1/settings/coverage-rule": {unscoped: true, call: static("/api/v1/settings/coverage-rule")},
+		"GET /api/v1/settings/coverage-rule":         {unscoped: true, call: static("/api/v1/settings/coverage-rule")},
+		"GET /api/v1/imports/organizations/template": {unscoped: true, call: static("/api/v1/imports/organizations/template")},
+		"POST /api/v1/imports/organizations": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			n := f.next()
+			return fmt.Sprintf("/api/v1/imports/organizations?session=matrix-upload-%d", n), ledgerFile(t, n, in)
+		}},
+		"GET /api/v1/imports/{id}": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			return "/api/v1/imports/" + f.session(t, caller, in), nil
+		}},
+		"GET /api/v1/imports/{id}/report": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			return "/api/v1/imports/" + f.session(t, caller, in) + "/report", nil
+		}},
 		"PUT /api/v1/settings/coverage-rule": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
 			return "/api/v1/settings/coverage-rule", map[string]any{"kind": "all"}
 		}},
@@ -322,7 +379,17 @@ func TestAccessMatrix(t *testing.T) {
 						continue
 					}
 					path, body := mc.call(t, f, caller, in)
-					res := c.Do(rt.Method, path, body)
+					var res testenv.Response
+					if mc.upload {
+						var buf bytes.Buffer
+						mw := multipart.NewWriter(&buf)
+						fw, _ := mw.CreateFormFile("file", "ledger.xlsx")
+						fw.Write(body.([]byte))
+						mw.Close()
+						res = c.Raw(rt.Method, path, mw.FormDataContentType(), buf.Bytes())
+					} else {
+						res = c.Do(rt.Method, path, body)
+					}
 					where := map[bool]string{true: "in scope", false: "out of scope"}[in]
 					switch {
 					case !allowed:
@@ -358,6 +425,9 @@ func TestAccessMatrix(t *testing.T) {
 			continue
 		}
 		path := strings.NewReplacer("{code}", testenv.Hongqiao, "{id}", "1", "{cover_id}", "1", "{assignment_id}", "1", "{kind}", "should_build").Replace(rt.Path)
+		if rt.Upload {
+			continue
+		}
 		if res := anon.Do(rt.Method, path, nil); res.Status != 401 {
 			t.Errorf("anonymous %s %s: got %d, want 401", rt.Method, path, res.Status)
 		}

@@ -140,7 +140,10 @@ func schemas() map[string]any {
 			"by_region":      arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{"region_code": tStr, "name": tStr})}}),
 		})}},
 		"CoverageTrend": obj(map[string]any{"items": arr(ref("CoverageReport"))}),
-		"ActionList":    obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"ImportSession": obj(map[string]any{"id": tStr, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"running", "succeeded", "rejected", "failed"}},
+			"phase": tStr, "processed": tInt, "rows": tInt, "created": tInt, "updated": tInt, "unchanged": tInt, "message": tStr, "has_report": tBool,
+			"created_at": tTime, "updated_at": tTime}),
+		"ActionList": obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 	}
 }
 
@@ -186,6 +189,10 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		if rt.Perm == "public" {
 			op["security"] = []any{}
+		}
+		if rt.Upload {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
+				"schema": obj(map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}, "file")}}}
 		}
 		if rt.Request != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(rt.Request)}}}

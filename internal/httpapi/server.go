@@ -22,6 +22,7 @@ import (
 	"liangxin/internal/coverage"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -42,6 +43,7 @@ type Server struct {
 	Party         *partyorg.Service
 	Instr         *instructor.Service
 	Cover         *coverage.Service
+	Imports       *orgimport.Sessions
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -68,7 +70,11 @@ type Route struct {
 	Response             string // OpenAPI schema name of the success body, if any
 	Status               int    // success status (200 if zero)
 	Query                []string
-	handler              func(w http.ResponseWriter, r *http.Request) error
+	// MaxBody overrides the JSON body limit (uploads).
+	MaxBody int64
+	// Upload marks a multipart/form-data request with a "file" part.
+	Upload  bool
+	handler func(w http.ResponseWriter, r *http.Request) error
 }
 
 // Routes lists every API endpoint with the permission it needs.
@@ -142,6 +148,11 @@ func (s *Server) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "工作清单：应建未建、有党员未建、无党员", Query: []string{"region_code", "as_of", "page", "page_size"}, Response: "OrganizationPage", handler: s.workList},
 		{Method: "GET", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率统计口径", Response: "CoverageRule", handler: s.getCoverageRule},
 		{Method: "PUT", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerSettings, Tag: "两个覆盖", Summary: "设置覆盖率统计口径", Request: "CoverageRule", Response: "CoverageRule", handler: s.setCoverageRule},
+
+		{Method: "GET", Path: "/api/v1/imports/organizations/template", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载两新组织导入模板", Response: "xlsx", handler: s.orgTemplate},
+		{Method: "POST", Path: "/api/v1/imports/organizations", Perm: auth.PermLedgerWrite, Tag: "导入", Summary: "导入两新组织台账（.xlsx，全部成功或全部不导入）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importOrganizations},
+		{Method: "GET", Path: "/api/v1/imports/{id}", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "导入进度与结果", Response: "ImportSession", handler: s.importSession},
+		{Method: "GET", Path: "/api/v1/imports/{id}/report", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载标出错误的表格", Response: "xlsx", handler: s.importReport},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Tag: "系统", Summary: "OpenAPI 文档", handler: s.openAPI},
 	}
@@ -217,7 +228,11 @@ func isSafeMethod(m string) bool {
 // in the context and maps errors.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		limit := int64(maxBody)
+		if rt.MaxBody > 0 {
+			limit = rt.MaxBody
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		ip := s.clientIP(r)
 		ctx := actor.With(r.Context(), actor.Actor{IP: ip})
 		if rt.Perm != auth.PermPublic {

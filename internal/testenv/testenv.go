@@ -160,6 +160,29 @@ func (r Response) ErrorCode() string {
 	return m.Error.Code
 }
 
+// Raw sends a request with a body of the given content type.
+func (c *Client) Raw(method, path, contentType string, body []byte) Response {
+	c.e.T.Helper()
+	req, err := http.NewRequest(method, c.e.Server.URL+path, bytes.NewReader(body))
+	if err != nil {
+		c.e.T.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	if c.CSRF != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.e.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
 // Do sends a request with a JSON body (nil for none), adding the CSRF header.
 func (c *Client) Do(method, path string, body any) Response {
 	c.e.T.Helper()

@@ -99,3 +99,23 @@ CREATE TABLE instructor_visits (
 );
 CREATE INDEX instructor_visits_instructor ON instructor_visits(instructor_id, visited_on);
 CREATE INDEX instructor_visits_org ON instructor_visits(organization_id, visited_on);
+
+-- Imports run as sessions: their progress can be polled, and a rejected file's
+-- error workbook is kept for download by the user who uploaded it.
+CREATE TABLE import_sessions (
+    id         TEXT PRIMARY KEY,
+    user_id    BIGINT NOT NULL,
+    kind       TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    phase      TEXT NOT NULL DEFAULT '',
+    processed  INTEGER NOT NULL DEFAULT 0,
+    total_rows INTEGER NOT NULL DEFAULT 0,
+    created    INTEGER NOT NULL DEFAULT 0,
+    updated    INTEGER NOT NULL DEFAULT 0,
+    unchanged  INTEGER NOT NULL DEFAULT 0,
+    message    TEXT NOT NULL DEFAULT '',
+    report     {{BLOB}},
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX import_sessions_user ON import_sessions(user_id, created_at);

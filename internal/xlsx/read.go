@@ -1,0 +1,937 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// This file reads an uploaded ledger sheet row by row. The file is checked
+// before any XML is parsed (size, zip magic, central directory), the sheet
+// is streamed with excelize's Rows iterator, and a second streaming pass over
+// the same worksheet XML supplies each cell's stored type and style, which
+// excelize's iterator does not expose: that is how a code typed into a
+// number cell is told apart from the same digits typed as text.
+
+// Limits bound what OpenSheet accepts. A zero field takes its value from
+// DefaultLimits.
+type Limits struct {
+	// MaxBytes is the largest accepted file size.
+	MaxBytes int64
+	// MaxUnzipped bounds the sum of the uncompressed sizes declared in the
+	// zip central directory (archive/zip refuses to inflate an entry past its
+	// declared size, so the declaration cannot lie).
+	MaxUnzipped int64
+	// MaxEntries bounds the number of files inside the zip.
+	MaxEntries int
+	// MaxRows bounds the number of non-empty data rows.
+	MaxRows int
+}
+
+// DefaultLimits suit a hand-kept ledger of some tens of thousands of rows.
+var DefaultLimits = Limits{
+	MaxBytes:    20 << 20,
+	MaxUnzipped: 200 << 20,
+	MaxEntries:  500,
+	MaxRows:     100000,
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultLimits.MaxBytes
+	}
+	if l.MaxUnzipped <= 0 {
+		l.MaxUnzipped = DefaultLimits.MaxUnzipped
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = DefaultLimits.MaxEntries
+	}
+	if l.MaxRows <= 0 {
+		l.MaxRows = DefaultLimits.MaxRows
+	}
+	return l
+}
+
+// Kinds of FileError, for errors.Is.
+var (
+	ErrNotXLSX        = errors.New("不是 xlsx 文件")
+	ErrTooLarge       = errors.New("文件超过大小限制")
+	ErrCorrupt        = errors.New("文件已损坏")
+	ErrHeaderNotFound = errors.New("未找到表头")
+	ErrTooManyRows    = errors.New("数据行数超过上限")
+)
+
+// FileError is a problem with the uploaded file as a whole. Error() is a
+// Chinese message for the user; errors.Is(err, ErrNotXLSX) and friends tell
+// the kinds apart.
+type FileError struct {
+	Kind error
+	Msg  string
+}
+
+func (e *FileError) Error() string { return e.Msg }
+func (e *FileError) Unwrap() error { return e.Kind }
+
+func fileErr(kind error, format string, args ...any) error {
+	return &FileError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Column describes a column the caller wants. Name is the key in Row.Cells;
+// the header cell may read Name or any alias, compared after NormalizeHeader.
+type Column struct {
+	Name     string
+	Aliases  []string
+	Optional bool
+}
+
+// Required turns header names into required columns.
+func Required(names ...string) []Column {
+	cols := make([]Column, len(names))
+	for i, n := range names {
+		cols[i] = Column{Name: n}
+	}
+	return cols
+}
+
+// Cell is one cell of a data row.
+type Cell struct {
+	// Raw is the stored value, unformatted: the text of a text cell, the
+	// number as written in the file for a number cell ("41381",
+	// "9.14304262667915E+017"), "1"/"0" for a boolean cell. Dates of a
+	// 1904-system workbook are converted to 1900-system serials.
+	Raw string
+	// Numeric: the cell is stored as a number (no type or t="n").
+	Numeric bool
+	// Date: a number with a date or time format, or an ISO date cell.
+	Date bool
+	// Ref is the cell reference, e.g. "C6".
+	Ref string
+
+	typ byte // 0 number, 's' text, 'b' boolean, 'e' error, 'd' ISO date
+}
+
+// Blank reports whether the cell holds nothing but white space.
+func (c Cell) Blank() bool { return IsBlank(c.Raw) }
+
+// Text is NormalizeText(Raw).
+func (c Cell) Text() string { return NormalizeText(c.Raw) }
+
+// Row is a non-empty data row.
+type Row struct {
+	// Number is the 1-based row number in the sheet, as the user sees it.
+	Number int
+	// Cells holds one entry per wanted column found in the header, keyed by
+	// Column.Name, blank cells included (with their Ref).
+	Cells map[string]Cell
+
+	all []Cell // every cell of the row by column index, for ErrorWorkbook
+}
+
+// Get returns the cell of a column; the zero Cell if the column is absent.
+func (r Row) Get(name string) Cell { return r.Cells[name] }
+
+// Sheet describes where the data was found.
+type Sheet struct {
+	// Name is the worksheet name.
+	Name string
+	// HeaderRow is the 1-based sheet row of the header.
+	HeaderRow int
+	// Columns maps each Column.Name found to its column letters ("C").
+	Columns map[string]string
+	// Header is the header row as written, by column index (0 = A).
+	Header []string
+	// Date1904 is set for a workbook in the 1904 date system (see Cell.Raw).
+	Date1904 bool
+}
+
+// headerScanRows is how many rows are searched for the header.
+const headerScanRows = 10
+
+// Reader streams the data rows of a sheet. Use it like bufio.Scanner:
+//
+//	for r.Next() { row := r.Row() … }
+//	if err := r.Err(); err != nil { … }
+type Reader struct {
+	limits  Limits
+	f       *excelize.File
+	rows    *excelize.Rows
+	scan    *typeScanner
+	styles  []bool // date format, by style index
+	sheet   Sheet
+	cols    []mappedCol
+	rowNum  int      // last sheet row taken from the iterators
+	pre     []rawRow // rows above the header
+	cur     Row
+	count   int
+	err     error
+	done    bool
+	closers []io.Closer
+}
+
+type mappedCol struct {
+	name string
+	idx  int // 0-based column index
+}
+
+type rawRow struct {
+	num   int
+	cells []Cell
+}
+
+// OpenSheetFile opens a file by path; see OpenSheet.
+func OpenSheetFile(name string, columns []Column, limits Limits) (*Reader, error) {
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	r, err := OpenSheet(fh, st.Size(), columns, limits)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	r.closers = append(r.closers, fh)
+	return r, nil
+}
+
+// OpenSheet checks an uploaded workbook against limits and finds the first
+// worksheet (visible sheets before hidden ones) that has, within its first 10
+// rows, a header row holding every required column; rows above it (a title,
+// merged or not) are skipped. Columns may come in any order; unknown ones are
+// ignored. File-level problems are *FileError with a Chinese message.
+func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *Reader, err error) {
+	limits = limits.withDefaults()
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fileErr(ErrCorrupt, "文件已损坏，无法读取（%v）", p)
+		}
+	}()
+	zr, err := checkZip(ra, size, limits)
+	if err != nil {
+		return nil, err
+	}
+	wb, err := readWorkbook(zr)
+	if err != nil {
+		return nil, err
+	}
+	styles := readStyles(zr, wb.stylesPath)
+
+	f, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
+		UnzipSizeLimit: limits.MaxUnzipped,
+	})
+	if err != nil {
+		return nil, fileErr(ErrCorrupt, "文件已损坏或不是有效的 xlsx 文件，无法读取")
+	}
+
+	var best headerMiss
+	order := make([]wbSheet, 0, len(wb.sheets))
+	for _, hidden := range []bool{false, true} {
+		for _, s := range wb.sheets {
+			if s.hidden == hidden {
+				order = append(order, s)
+			}
+		}
+	}
+	for _, s := range order {
+		r := &Reader{limits: limits, f: f, styles: styles}
+		r.sheet.Name = s.name
+		r.sheet.Date1904 = wb.date1904
+		ok, miss, err := r.open(zr, s, columns)
+		if err != nil {
+			r.closeIters()
+			f.Close()
+			return nil, err
+		}
+		if ok {
+			return r, nil
+		}
+		r.closeIters()
+		if miss.found > best.found {
+			best = miss
+		}
+	}
+	f.Close()
+	names := make([]string, 0, len(columns))
+	for _, c := range columns {
+		if !c.Optional {
+			names = append(names, c.Name)
+		}
+	}
+	if best.found > 0 {
+		return nil, fileErr(ErrHeaderNotFound, "表头缺少以下列：%s（第 %d 行看起来是表头）。请使用系统提供的模板，或核对列名",
+			strings.Join(best.missing, "、"), best.row)
+	}
+	return nil, fileErr(ErrHeaderNotFound, "前 %d 行中没有找到表头（应包含：%s）。请使用系统提供的模板",
+		headerScanRows, strings.Join(names, "、"))
+}
+
+type headerMiss struct {
+	row     int
+	found   int
+	missing []string
+}
+
+// open starts the iterators on one sheet and looks for the header.
+func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, headerMiss, error) {
+	rows, err := r.f.Rows(s.name)
+	if err != nil {
+		return false, headerMiss{}, fileErr(ErrCorrupt, "工作表「%s」无法读取", s.name)
+	}
+	r.rows = rows
+	zf := findFile(zr, s.path)
+	if zf == nil {
+		return false, headerMiss{}, fileErr(ErrCorrupt, "文件已损坏：缺少工作表「%s」的数据", s.name)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return false, headerMiss{}, fileErr(ErrCorrupt, "文件已损坏：工作表「%s」无法解压", s.name)
+	}
+	r.scan = newTypeScanner(rc)
+
+	want := map[string]int{} // normalised header → index in columns
+	for i, c := range columns {
+		want[NormalizeHeader(c.Name)] = i
+		for _, a := range c.Aliases {
+			want[NormalizeHeader(a)] = i
+		}
+	}
+	var best headerMiss
+	var read []rawRow
+	for len(read) < headerScanRows {
+		rr, ok, err := r.readRaw()
+		if err != nil {
+			return false, headerMiss{}, err
+		}
+		if !ok {
+			break
+		}
+		read = append(read, rr)
+		at := make([]int, len(columns)) // column index + 1, per wanted column
+		found := 0
+		for ci, c := range rr.cells {
+			i, ok := want[NormalizeHeader(c.Raw)]
+			if !ok {
+				continue
+			}
+			if at[i] != 0 {
+				return false, headerMiss{}, fileErr(ErrHeaderNotFound, "第 %d 行表头中「%s」出现了不止一次（%s 列和 %s 列），请删除多余的列",
+					rr.num, columns[i].Name, colName(at[i]), colName(ci+1))
+			}
+			at[i] = ci + 1
+			found++
+		}
+		var missing []string
+		for i, c := range columns {
+			if at[i] == 0 && !c.Optional {
+				missing = append(missing, c.Name)
+			}
+		}
+		if len(missing) > 0 {
+			if found > best.found {
+				best = headerMiss{row: rr.num, found: found, missing: missing}
+			}
+			continue
+		}
+		r.sheet.HeaderRow = rr.num
+		r.sheet.Columns = map[string]string{}
+		for i, c := range columns {
+			if at[i] != 0 {
+				r.cols = append(r.cols, mappedCol{name: c.Name, idx: at[i] - 1})
+				r.sheet.Columns[c.Name] = colName(at[i])
+			}
+		}
+		r.sheet.Header = make([]string, len(rr.cells))
+		for i, c := range rr.cells {
+			r.sheet.Header[i] = c.Raw
+		}
+		r.pre = read[:len(read)-1]
+		// Nothing after the header has been consumed yet.
+		return true, headerMiss{}, nil
+	}
+	return false, best, nil
+}
+
+// Sheet describes the sheet and header that were found.
+func (r *Reader) Sheet() Sheet { return r.sheet }
+
+// Next advances to the next non-empty data row (a row is empty when every
+// wanted column is blank; 序号 or 备注 alone do not make a row). It returns
+// false at the end of the sheet or on error; see Err.
+func (r *Reader) Next() (ok bool) {
+	if r.err != nil || r.done {
+		return false
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.err, ok = fileErr(ErrCorrupt, "文件已损坏，第 %d 行无法读取（%v）", r.rowNum, p), false
+		}
+	}()
+	for {
+		rr, ok, err := r.readRaw()
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if !ok {
+			r.done = true
+			return false
+		}
+		row := Row{Number: rr.num, Cells: make(map[string]Cell, len(r.cols)), all: rr.cells}
+		blank := true
+		for _, c := range r.cols {
+			var cell Cell
+			if c.idx < len(rr.cells) {
+				cell = rr.cells[c.idx]
+			}
+			if cell.Ref == "" {
+				cell.Ref = colName(c.idx+1) + strconv.Itoa(rr.num)
+			}
+			if !cell.Blank() {
+				blank = false
+			}
+			row.Cells[c.name] = cell
+		}
+		if blank {
+			continue
+		}
+		r.count++
+		if r.count > r.limits.MaxRows {
+			r.err = fileErr(ErrTooManyRows, "数据超过 %d 行的上限，请分批导入", r.limits.MaxRows)
+			return false
+		}
+		r.cur = row
+		return true
+	}
+}
+
+// Row returns the current row.
+func (r *Reader) Row() Row { return r.cur }
+
+// Err returns the first error met by Next.
+func (r *Reader) Err() error { return r.err }
+
+// Close releases the workbook and its temporary files.
+func (r *Reader) Close() error {
+	r.closeIters()
+	var err error
+	if r.f != nil {
+		err = r.f.Close()
+		r.f = nil
+	}
+	for _, c := range r.closers {
+		if e := c.Close(); err == nil {
+			err = e
+		}
+	}
+	r.closers = nil
+	return err
+}
+
+func (r *Reader) closeIters() {
+	if r.rows != nil {
+		r.rows.Close()
+		r.rows = nil
+	}
+	if r.scan != nil {
+		r.scan.close()
+		r.scan = nil
+	}
+}
+
+var rawOpts = excelize.Options{RawCellValue: true}
+
+// readRaw reads the next sheet row (empty ones included) from both iterators.
+func (r *Reader) readRaw() (rawRow, bool, error) {
+	if !r.rows.Next() {
+		if err := r.rows.Error(); err != nil {
+			return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行之后无法读取", r.rowNum)
+		}
+		return rawRow{}, false, nil
+	}
+	r.rowNum++
+	vals, err := r.rows.Columns(rawOpts)
+	if err != nil {
+		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行无法读取", r.rowNum)
+	}
+	metas, err := r.scan.row(r.rowNum)
+	if err != nil {
+		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行无法读取", r.rowNum)
+	}
+	n := max(len(vals), len(metas))
+	cells := make([]Cell, n)
+	for i := range cells {
+		c := &cells[i]
+		if i < len(vals) {
+			c.Raw = vals[i]
+		}
+		m := cellMeta{t: 's'} // a cell excelize reports but the scanner did not see
+		if i < len(metas) && metas[i].seen {
+			m = metas[i]
+		} else if i < len(vals) && vals[i] == "" {
+			continue
+		}
+		c.Ref = colName(i+1) + strconv.Itoa(r.rowNum)
+		c.typ = m.t
+		switch m.t {
+		case 0:
+			c.Numeric = true
+			c.Date = m.style >= 0 && m.style < len(r.styles) && r.styles[m.style]
+			if c.Date && r.sheet.Date1904 && c.Raw != "" {
+				if f, err := strconv.ParseFloat(c.Raw, 64); err == nil {
+					c.Raw = strconv.FormatFloat(f+1462, 'f', -1, 64)
+				}
+			}
+		case 'd':
+			c.Date = true
+		}
+	}
+	return rawRow{num: r.rowNum, cells: cells}, true, nil
+}
+
+// colName turns a 1-based column index into letters.
+func colName(i int) string {
+	s, err := excelize.ColumnNumberToName(i)
+	if err != nil {
+		return "?"
+	}
+	return s
+}
+
+// ---- file checks ----
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+func checkZip(ra io.ReaderAt, size int64, l Limits) (*zip.Reader, error) {
+	if size <= 0 {
+		return nil, fileErr(ErrNotXLSX, "文件为空")
+	}
+	if size > l.MaxBytes {
+		return nil, fileErr(ErrTooLarge, "文件大小为 %s，超过 %s 的上限", humanBytes(size), humanBytes(l.MaxBytes))
+	}
+	head := make([]byte, 8)
+	n, _ := ra.ReadAt(head, 0)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, oleMagic):
+		return nil, fileErr(ErrNotXLSX, "这是旧版 Excel（.xls）文件或设置了打开密码的文件，请去掉密码并在 Excel 或 WPS 中“另存为” .xlsx 格式后重新上传")
+	case !bytes.HasPrefix(head, zipMagic):
+		return nil, fileErr(ErrNotXLSX, "文件不是 .xlsx 格式，请在 Excel 或 WPS 中“另存为” .xlsx 格式（Excel 工作簿）后重新上传")
+	}
+	zr, err := zip.NewReader(ra, size)
+	if err != nil {
+		return nil, fileErr(ErrNotXLSX, "文件已损坏或不是 .xlsx 格式，请在 Excel 或 WPS 中“另存为” .xlsx 格式后重新上传")
+	}
+	if len(zr.File) > l.MaxEntries {
+		return nil, fileErr(ErrTooLarge, "文件结构异常（包含 %d 个部件，上限 %d），拒绝处理", len(zr.File), l.MaxEntries)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > uint64(l.MaxUnzipped) || total > uint64(l.MaxUnzipped) {
+			return nil, fileErr(ErrTooLarge, "文件解压后超过 %s 的上限，拒绝处理", humanBytes(l.MaxUnzipped))
+		}
+	}
+	if f := findFile(zr, "mimetype"); f != nil {
+		if b, err := readPart(f, 256); err == nil && strings.Contains(string(b), "opendocument") {
+			return nil, fileErr(ErrNotXLSX, "这是 OpenDocument（.ods）文件，请“另存为” .xlsx 格式后重新上传")
+		}
+	}
+	return zr, nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64), ".0") + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " 字节"
+}
+
+func findFile(zr *zip.Reader, name string) *zip.File {
+	for _, f := range zr.File {
+		if f.Name == name {
+			return f
+		}
+	}
+	for _, f := range zr.File { // some writers vary the case
+		if strings.EqualFold(f.Name, name) {
+			return f
+		}
+	}
+	return nil
+}
+
+// readPart reads a small part whole, refusing anything past max bytes.
+func readPart(f *zip.File, max int64) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, errors.New("part too large")
+	}
+	return b, nil
+}
+
+const maxSmallPart = 16 << 20
+
+type wbSheet struct {
+	name, path string
+	hidden     bool
+}
+
+type workbookInfo struct {
+	sheets     []wbSheet
+	stylesPath string
+	date1904   bool
+}
+
+type xmlRels struct {
+	Rels []struct {
+		ID     string `xml:"Id,attr"`
+		Type   string `xml:"Type,attr"`
+		Target string `xml:"Target,attr"`
+	} `xml:"Relationship"`
+}
+
+// readWorkbook finds the workbook part through _rels/.rels and lists its
+// sheets with their part paths.
+func readWorkbook(zr *zip.Reader) (*workbookInfo, error) {
+	notXLSX := fileErr(ErrNotXLSX, "文件不是 Excel 工作簿（.xlsx），请在 Excel 或 WPS 中“另存为” .xlsx 格式后重新上传")
+	wbPath := "xl/workbook.xml"
+	if f := findFile(zr, "_rels/.rels"); f != nil {
+		var rels xmlRels
+		if b, err := readPart(f, maxSmallPart); err == nil && xml.Unmarshal(b, &rels) == nil {
+			for _, rel := range rels.Rels {
+				if strings.HasSuffix(rel.Type, "/officeDocument") {
+					wbPath = resolvePart("", rel.Target)
+				}
+			}
+		}
+	}
+	wf := findFile(zr, wbPath)
+	if wf == nil {
+		return nil, notXLSX
+	}
+	b, err := readPart(wf, maxSmallPart)
+	if err != nil {
+		return nil, fileErr(ErrCorrupt, "文件已损坏，无法读取工作簿")
+	}
+	var wb struct {
+		Pr *struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
+		Sheets []struct {
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			RID2  string `xml:"http://purl.oclc.org/ooxml/officeDocument/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	if err := xml.Unmarshal(b, &wb); err != nil {
+		return nil, fileErr(ErrCorrupt, "文件已损坏，无法读取工作簿")
+	}
+	dir := path.Dir(wbPath)
+	targets := map[string]string{}
+	info := &workbookInfo{}
+	if f := findFile(zr, path.Join(dir, "_rels", path.Base(wbPath)+".rels")); f != nil {
+		var rels xmlRels
+		if b, err := readPart(f, maxSmallPart); err == nil && xml.Unmarshal(b, &rels) == nil {
+			for _, rel := range rels.Rels {
+				p := resolvePart(dir, rel.Target)
+				targets[rel.ID] = p
+				if strings.HasSuffix(rel.Type, "/styles") {
+					info.stylesPath = p
+				}
+			}
+		}
+	}
+	if wb.Pr != nil {
+		info.date1904 = wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"
+	}
+	for _, s := range wb.Sheets {
+		id := s.RID
+		if id == "" {
+			id = s.RID2
+		}
+		p, ok := targets[id]
+		if !ok {
+			continue // a chart sheet or a dangling entry
+		}
+		info.sheets = append(info.sheets, wbSheet{name: s.Name, path: p, hidden: s.State == "hidden" || s.State == "veryHidden"})
+	}
+	if len(info.sheets) == 0 {
+		return nil, fileErr(ErrCorrupt, "文件中没有工作表")
+	}
+	return info, nil
+}
+
+func resolvePart(dir, target string) string {
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Join(dir, target), "/")
+}
+
+// readStyles returns, per cell style index, whether its number format is a
+// date or time format. A missing or unreadable styles part means "no dates".
+func readStyles(zr *zip.Reader, stylesPath string) []bool {
+	if stylesPath == "" {
+		stylesPath = "xl/styles.xml"
+	}
+	f := findFile(zr, stylesPath)
+	if f == nil {
+		return nil
+	}
+	b, err := readPart(f, maxSmallPart)
+	if err != nil {
+		return nil
+	}
+	var ss struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if xml.Unmarshal(b, &ss) != nil {
+		return nil
+	}
+	custom := map[int]string{}
+	for _, n := range ss.NumFmts {
+		custom[n.ID] = n.Code
+	}
+	out := make([]bool, len(ss.Xfs))
+	for i, xf := range ss.Xfs {
+		if code, ok := custom[xf.NumFmtID]; ok {
+			out[i] = isDateFormat(code)
+		} else {
+			out[i] = isBuiltinDate(xf.NumFmtID)
+		}
+	}
+	return out
+}
+
+// isBuiltinDate reports the built-in number formats that show dates or
+// times, including the CJK ones (27–36, 50–58).
+func isBuiltinDate(id int) bool {
+	return id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
+}
+
+// isDateFormat reports whether a custom number format code shows a date or
+// time: it has a y, m, d, h or s outside quoted text, escapes and [...].
+func isDateFormat(code string) bool {
+	switch strings.ToLower(code) {
+	case "general", "standard", "@", "":
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				return false
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			if j := strings.IndexByte(code[i+1:], ']'); j >= 0 {
+				i += j + 1
+			}
+		case ';':
+			return false // only the first section matters
+		default:
+			switch c | 0x20 {
+			case 'y', 'm', 'd', 'h', 's':
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ---- cell type scanner ----
+
+// cellMeta is what the scanner learns about one cell.
+type cellMeta struct {
+	seen  bool
+	t     byte // 0 number, 's' text (s, str, inlineStr), 'b', 'e', 'd'
+	style int
+}
+
+// typeScanner streams the worksheet XML alongside excelize's iterator and
+// reports the type and style of the cells of each row.
+type typeScanner struct {
+	rc      io.ReadCloser
+	d       *xml.Decoder
+	lastRow int
+	next    *xml.StartElement // a <row> read ahead, belonging to a later row
+	eof     bool
+}
+
+func newTypeScanner(rc io.ReadCloser) *typeScanner {
+	return &typeScanner{rc: rc, d: xml.NewDecoder(rc)}
+}
+
+func (s *typeScanner) close() { s.rc.Close() }
+
+// row returns the cell metadata of sheet row n; rows must be asked for in
+// increasing order. A row absent from the file gives nil.
+func (s *typeScanner) row(n int) ([]cellMeta, error) {
+	for {
+		var start xml.StartElement
+		if s.next != nil {
+			start = *s.next
+		} else {
+			if s.eof {
+				return nil, nil
+			}
+			tok, err := s.d.RawToken()
+			if err == io.EOF {
+				s.eof = true
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			el, ok := tok.(xml.StartElement)
+			if !ok || el.Name.Local != "row" {
+				continue
+			}
+			start = el.Copy()
+			num := s.lastRow + 1
+			if v := attr(start, "r"); v != "" {
+				if k, err := strconv.Atoi(v); err == nil && k > 0 {
+					num = k
+				}
+			}
+			s.lastRow = num
+			s.next = &start
+		}
+		switch {
+		case s.lastRow < n:
+			s.next = nil
+			if err := s.skip(); err != nil {
+				return nil, err
+			}
+			continue
+		case s.lastRow > n:
+			return nil, nil
+		}
+		s.next = nil
+		return s.cells()
+	}
+}
+
+// cells reads the <c> elements of the current <row> up to </row>.
+func (s *typeScanner) cells() ([]cellMeta, error) {
+	var out []cellMeta
+	col := 0
+	for {
+		tok, err := s.d.RawToken()
+		if err != nil {
+			return nil, err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			if el.Name.Local != "c" {
+				if err := s.skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			col++
+			if ref := attr(el, "r"); ref != "" {
+				if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
+					col = c
+				}
+			}
+			m := cellMeta{seen: true}
+			switch attr(el, "t") {
+			case "", "n":
+			case "b":
+				m.t = 'b'
+			case "e":
+				m.t = 'e'
+			case "d":
+				m.t = 'd'
+			default: // s, str, inlineStr
+				m.t = 's'
+			}
+			if v := attr(el, "s"); v != "" {
+				m.style, _ = strconv.Atoi(v)
+			}
+			if col > 0 && col <= excelize.MaxColumns {
+				for len(out) < col {
+					out = append(out, cellMeta{})
+				}
+				out[col-1] = m
+			}
+			if err := s.skip(); err != nil {
+				return nil, err
+			}
+		case xml.EndElement:
+			if el.Name.Local == "row" {
+				return out, nil
+			}
+		}
+	}
+}
+
+// skip consumes tokens up to the end of the element just started. RawToken
+// (no namespace translation) is used throughout for speed; only local names
+// matter here.
+func (s *typeScanner) skip() error {
+	depth := 1
+	for depth > 0 {
+		tok, err := s.d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+func attr(el xml.StartElement, name string) string {
+	for _, a := range el.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}

@@ -212,10 +212,15 @@ func OpenSheetFile(name string, columns []Column, limits Limits) (*Reader, error
 // rows, a header row holding every required column; rows above it (a title,
 // merged or not) are skipped. Columns may come in any order; unknown ones are
 // ignored. File-level problems are *FileError with a Chinese message.
+// ra must stay readable until the Reader is closed.
 func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *Reader, err error) {
 	limits = limits.withDefaults()
+	var f *excelize.File
 	defer func() {
 		if p := recover(); p != nil {
+			if f != nil {
+				f.Close()
+			}
 			r, err = nil, fileErr(ErrCorrupt, "文件已损坏，无法读取（%v）", p)
 		}
 	}()
@@ -229,7 +234,7 @@ func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *
 	}
 	styles := readStyles(zr, wb.stylesPath)
 
-	f, err := excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
+	f, err = excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
 		UnzipSizeLimit: limits.MaxUnzipped,
 	})
 	if err != nil {
@@ -303,9 +308,10 @@ func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, header
 
 	want := map[string]int{} // normalised header → index in columns
 	for i, c := range columns {
-		want[NormalizeHeader(c.Name)] = i
-		for _, a := range c.Aliases {
-			want[NormalizeHeader(a)] = i
+		for _, n := range append([]string{c.Name}, c.Aliases...) {
+			if h := NormalizeHeader(n); h != "" {
+				want[h] = i
+			}
 		}
 	}
 	var best headerMiss

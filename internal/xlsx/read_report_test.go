@@ -195,3 +195,31 @@ func TestErrorWorkbookLarge(t *testing.T) {
 		t.Errorf("read back %d rows with %d notes, want %d and %d", count, notes, n, len(errs))
 	}
 }
+
+// Cells right of the header are kept, after the note column.
+func TestErrorWorkbookStrayCells(t *testing.T) {
+	in := build(t, func(f *excelize.File, s string) {
+		must(t, f.SetSheetRow(s, "A1", &[]any{"单位名称", "从业人员数"}))
+		must(t, f.SetSheetRow(s, "A2", &[]any{"甲", "三十", nil, "旁注"}))
+		must(t, f.SetSheetRow(s, "A3", &[]any{"=乙", 12}))
+	})
+	var out bytes.Buffer
+	errs := []xlsx.CellError{{Row: 2, Column: "从业人员数", Message: "应为整数"}}
+	if err := xlsx.ErrorWorkbook(bytes.NewReader(in), int64(len(in)), xlsx.Required("单位名称", "从业人员数"), xlsx.Limits{}, errs, &out); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := map[string]string{"C1": xlsx.NoteHeader, "C2": "从业人员数：应为整数", "E2": "旁注", "B2": "三十", "A3": "'=乙", "B3": "12", "C3": ""}
+	for ref, w := range want {
+		if v, _ := f.GetCellValue("Sheet1", ref); v != w {
+			t.Errorf("%s = %q, want %q", ref, v, w)
+		}
+	}
+	if typ, _ := f.GetCellType("Sheet1", "B3"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		t.Errorf("B3 type %v, want a number", typ)
+	}
+}

@@ -185,7 +185,8 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 	o := base
 	bad := apperr.Invalid()
 	if in.Name != nil {
-		o.Name = strings.Join(strings.Fields(*in.Name), " ")
+		// Chinese names take full-width brackets; spreadsheets mix both forms.
+		o.Name = strings.NewReplacer("(", "（", ")", "）").Replace(strings.Join(strings.Fields(*in.Name), " "))
 	}
 	if o.Name == "" {
 		bad.Field("name", "请填写单位名称")

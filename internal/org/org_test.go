@@ -41,6 +41,11 @@ func TestValidationNamesEachField(t *testing.T) {
 	if _, err := e.App.Orgs.Create(ctx, org.Input{Name: str("某商行"), Category: str("individual_business"), RegionCode: str(testenv.Hongqiao)}); !apperr.IsKind(err, apperr.KindConflict) {
 		t.Fatalf("duplicate name without code: %v", err)
 	}
+	// Names take full-width brackets whatever was typed.
+	b, err := e.App.Orgs.Create(ctx, org.Input{Name: str("  某某(祁东)  商行 "), Category: str("individual_business"), RegionCode: str(testenv.Hongqiao)})
+	if err != nil || b.Name != "某某（祁东） 商行" {
+		t.Fatalf("name normalised to %q: %v", b.Name, err)
+	}
 	// Codes are normalised (full-width, lower case, spaces) and unique.
 	o, err := e.App.Orgs.Create(ctx, org.Input{Name: str("深圳某公司"), USCC: str(" ９１４４０３００７１５２６７２６ｘｇ "), Category: str("private_enterprise"), RegionCode: str("430426001000")})
 	if err != nil || o.USCC != "9144030071526726XG" || o.RegionCode != testenv.Hongqiao || o.Sector != "economic" {

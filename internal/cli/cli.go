@@ -52,6 +52,7 @@ const usage = `liangxin —— 两新党建综合管理平台
   token revoke     吊销 API 令牌（--user --name）
   backup           在线备份数据库（--out 文件）
   restore          从备份恢复（--in 文件；须先停止服务）
+  demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
   config           列出全部配置项及其环境变量
   version          显示版本
 
@@ -90,6 +91,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = backup(ctx, rest, env)
 	case "restore":
 		err = restore(ctx, rest, env)
+	case "demo":
+		err = demo(ctx, rest, env)
 	case "config":
 		config.Dump(env.Stdout)
 	case "version", "--version", "-v":

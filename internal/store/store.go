@@ -41,9 +41,16 @@ const TimeFormat = "2006-01-02T15:04:05.000000Z"
 // DateFormat is how plain dates are stored.
 const DateFormat = "2006-01-02"
 
-// DB is an open database.
+// DB is an open database. It holds two pools on the same database: the
+// embedded one for single statements, and tx for transactions. Code inside a
+// transaction may still read through the first (domain services look up
+// regions and organizations that way), so transactions can never take every
+// connection and starve those reads: the deadlock a single pool allows.
+// On SQLite the transaction pool has one connection, which also serialises
+// writers in Go instead of in SQLite's busy loop.
 type DB struct {
 	*sql.DB
+	tx      *sql.DB
 	Dialect Dialect
 	// Path is the SQLite file (empty for PostgreSQL).
 	Path string
@@ -91,18 +98,25 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(4)
+	db.SetMaxOpenConns(8)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("打开 SQLite 数据库 %s 失败：%w", path, err)
 	}
-	// The file holds personal data: readable by the service account only.
-	if err := os.Chmod(path, 0o600); err != nil {
+	txdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &DB{DB: db, Dialect: SQLite, Path: path}, nil
+	txdb.SetMaxOpenConns(1)
+	// The file holds personal data: readable by the service account only.
+	if err := os.Chmod(path, 0o600); err != nil {
+		db.Close()
+		txdb.Close()
+		return nil, err
+	}
+	return &DB{DB: db, tx: txdb, Dialect: SQLite, Path: path}, nil
 }
 
 // sqliteURI turns a file path into a SQLite URI, escaping '#', '?' and '%'.
@@ -130,7 +144,10 @@ func OpenPostgres(ctx context.Context, dbURL, schema string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("连接 PostgreSQL（%s）失败：%w", redact(dbURL), err)
 	}
-	return &DB{DB: db, Dialect: Postgres, URL: libpqURL(dbURL), Schema: schema}, nil
+	txdb := stdlib.OpenDB(*cfg)
+	txdb.SetMaxOpenConns(20)
+	txdb.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{DB: db, tx: txdb, Dialect: Postgres, URL: libpqURL(dbURL), Schema: schema}, nil
 }
 
 // libpqURL drops query parameters that pgx understands but libpq tools
@@ -206,6 +223,26 @@ func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (
 // QueryRow runs a single-row query written with '?' placeholders.
 func (db *DB) QueryRow(ctx context.Context, q Querier, query string, args ...any) *sql.Row {
 	return q.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
+// BeginTx starts a transaction on the transaction pool.
+func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	if db.tx == nil {
+		return db.DB.BeginTx(ctx, opts)
+	}
+	return db.tx.BeginTx(ctx, opts)
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var err error
+	if db.tx != nil {
+		err = db.tx.Close()
+	}
+	if e := db.DB.Close(); e != nil {
+		err = e
+	}
+	return err
 }
 
 // InTx runs fn in a transaction, committing when it returns nil.

@@ -330,6 +330,9 @@ func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay st
 		if err != nil {
 			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
 		}
+		if o.ClosedOn != nil && *o.ClosedOn <= d {
+			return apperr.InvalidField("organization_id", "「"+o.Name+"」已于 "+*o.ClosedOn+" 注销")
+		}
 		for _, a := range in.Assignments {
 			if a.OrganizationID == orgID && (a.To == nil || *a.To > d) {
 				return apperr.Conflict("该指导员已在联系「" + o.Name + "」")
@@ -388,6 +391,8 @@ func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error
 	d, err := org.ParseDate("visited_on", v.VisitedOn)
 	if err != nil {
 		bad.Field("visited_on", "走访日期格式应为 YYYY-MM-DD")
+	} else if d > s.today() {
+		bad.Field("visited_on", "走访日期不能晚于今天")
 	}
 	v.Content = strings.TrimSpace(v.Content)
 	if v.Content == "" {

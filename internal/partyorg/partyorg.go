@@ -270,6 +270,8 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 	if in.TermStartedOn != "" {
 		if term, err = parseDate("term_started_on", in.TermStartedOn); err != nil {
 			bad.Field("term_started_on", "本届开始日期格式应为 YYYY-MM-DD")
+		} else if est != "" && term < est {
+			bad.Field("term_started_on", "本届开始日期不能早于成立日期")
 		}
 	}
 	var parent *PartyOrg
@@ -279,6 +281,8 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 			bad.Field("parent_id", "上级党组织不存在或不在您的管辖范围内")
 		} else if p.DissolvedOn != nil && *p.DissolvedOn <= est {
 			bad.Field("parent_id", "上级党组织已撤销")
+		} else if est != "" && p.EstablishedOn > est {
+			bad.Field("parent_id", "上级党组织成立于 "+p.EstablishedOn+"，晚于本组织的成立日期")
 		} else {
 			parent = &p
 		}
@@ -319,6 +323,9 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 			bad.Field("covers", "联合组建的党组织应覆盖 2 个以上单位")
 		} else if len(units) > MaxJointUnits {
 			warnings = append(warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", len(units), MaxJointUnits))
+		}
+		if len(units) >= 2 && members < MinSingleMembers {
+			warnings = append(warnings, fmt.Sprintf("所覆盖单位共有 %d 名正式党员，成立党支部须有 %d 名以上正式党员", members, MinSingleMembers))
 		}
 	}
 	switch in.Kind {
@@ -379,7 +386,12 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 			return err
 		}
 		for _, u := range units {
-			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO party_org_covers (party_org_id, organization_id, from_on) VALUES (?, ?, ?)`, id, u.ID, est); err != nil {
+			// A unit registered after the founding day is covered from its registration.
+			from := est
+			if u.RegisteredOn != nil && *u.RegisteredOn > est {
+				from = *u.RegisteredOn
+			}
+			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO party_org_covers (party_org_id, organization_id, from_on) VALUES (?, ?, ?)`, id, u.ID, from); err != nil {
 				return err
 			}
 		}
@@ -431,8 +443,10 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, erro
 		if p.ParentID != nil {
 			if *p.ParentID == id {
 				bad.Field("parent_id", "上级党组织不能是自己")
-			} else if _, err := s.get(ctx, tx, *p.ParentID); err != nil {
+			} else if np, err := s.get(ctx, tx, *p.ParentID); err != nil {
 				bad.Field("parent_id", "上级党组织不存在或不在您的管辖范围内")
+			} else if np.DissolvedOn != nil {
+				bad.Field("parent_id", "上级党组织已撤销")
 			} else if cyc, err := s.isDescendant(ctx, tx, *p.ParentID, id); err != nil {
 				return err
 			} else if cyc {
@@ -550,6 +564,12 @@ func (s *Service) AddCover(ctx context.Context, id, orgID int64, fromDay string)
 		o, err := s.Orgs.Get(ctx, orgID)
 		if err != nil {
 			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
+		}
+		if o.ClosedOn != nil && *o.ClosedOn <= d {
+			return apperr.InvalidField("organization_id", "「"+o.Name+"」已于 "+*o.ClosedOn+" 注销")
+		}
+		if o.RegisteredOn != nil && *o.RegisteredOn > d {
+			return apperr.InvalidField("from", "「"+o.Name+"」成立于 "+*o.RegisteredOn+"，开始日期不能早于此")
 		}
 		for _, c := range p.Covers {
 			if c.OrganizationID == orgID && (c.To == nil || *c.To > d) {

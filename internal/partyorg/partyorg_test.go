@@ -165,3 +165,41 @@ func TestTreeAndCycles(t *testing.T) {
 		t.Fatal("dissolved before it was established")
 	}
 }
+
+// Dates must make sense against each other.
+func TestDateConsistency(t *testing.T) {
+	e, ctx, mk := setup(t)
+	_, err := e.App.Party.Create(ctx, partyorg.Input{Name: "甲", Kind: "branch", Formation: "single", EstablishedOn: "2025-01-01", TermStartedOn: "2024-12-31", Covers: []int64{mk(3)}})
+	fieldErr(t, err, "term_started_on")
+	late, _ := e.App.Party.Create(ctx, partyorg.Input{Name: "晚成立的上级", Kind: "committee", Formation: "regional", EstablishedOn: "2025-06-01"})
+	_, err = e.App.Party.Create(ctx, partyorg.Input{Name: "乙", Kind: "branch", Formation: "single", ParentID: &late.ID, EstablishedOn: "2025-01-01", Covers: []int64{mk(3)}})
+	fieldErr(t, err, "parent_id")
+	// A unit registered after the founding day is covered from its registration.
+	name, cat, region, reg := "新开的店", "individual_business", testenv.Hongqiao, "2025-03-10"
+	o, err := e.App.Orgs.Create(ctx, org.Input{Name: &name, Category: &cat, RegionCode: &region, RegisteredOn: &reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.App.Party.Create(ctx, partyorg.Input{Name: "丙", Kind: "branch", Formation: "joint", EstablishedOn: "2025-01-01", Covers: []int64{o.ID, mk(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range p.Covers {
+		if c.OrganizationID == o.ID && c.From != "2025-03-10" {
+			t.Errorf("cover from %s, want the registration day", c.From)
+		}
+	}
+	// Joint branch with fewer than 3 full members in all: a warning.
+	if len(p.Warnings) == 0 || !strings.Contains(strings.Join(p.Warnings, ""), "3 名以上") {
+		t.Errorf("warnings: %v", p.Warnings)
+	}
+	// A closed unit cannot be added.
+	closed := "2025-05-01"
+	if _, err := e.App.Orgs.Update(ctx, o.ID, org.Input{ClosedOn: &closed}); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := e.App.Party.Create(ctx, partyorg.Input{Name: "丁", Kind: "branch", Formation: "regional", EstablishedOn: "2025-01-01"})
+	if _, err := e.App.Party.AddCover(ctx, other.ID, o.ID, "2025-06-01"); err == nil {
+		t.Fatal("a closed unit was added")
+	}
+}

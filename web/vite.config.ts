@@ -10,11 +10,16 @@ const backend = 'http://127.0.0.1:8080'
 const vendorGroups: { name: string; test: RegExp; priority: number }[] = [
   { name: 'vue', test: /[\\/]node_modules[\\/](vue|vue-router|@vue)[\\/]/, priority: 30 },
   { name: 'echarts', test: /[\\/]node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 20 },
-  // Element Plus core; the date pickers (audit page only) are left to automatic splitting.
+  // Element Plus core; the date pickers (used by the audit and ledger pages only) get their own chunk below.
   {
     name: 'element-plus',
     test: /[\\/]node_modules[\\/](element-plus[\\/](?!es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select)[\\/])|@element-plus|@floating-ui|@vueuse|@ctrl|async-validator|lodash-es|lodash-unified|memoize-one|normalize-wheel-es|@sxzz|@popperjs)/,
     priority: 10,
+  },
+  {
+    name: 'element-plus-date',
+    test: /[\\/]node_modules[\\/](element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select)[\\/])/,
+    priority: 5,
   },
 ]
 

@@ -1,15 +1,35 @@
 // Menu entries and which roles see them.
 
-export type MenuKey = 'home' | 'regions' | 'users' | 'audit' | 'tokens'
+export type MenuKey =
+  | 'home'
+  | 'dashboard'
+  | 'organizations'
+  | 'partyOrgs'
+  | 'instructors'
+  | 'worklists'
+  | 'regions'
+  | 'users'
+  | 'audit'
+  | 'tokens'
 
 export interface MenuItem {
   key: MenuKey
   path: string
   title: string
+  /** Menu group (sub-menu) the item belongs to, if any. */
+  group?: string
 }
+
+/** Title of the ledger menu group. */
+export const LEDGER_GROUP = '两新台账'
 
 export const allMenus: MenuItem[] = [
   { key: 'home', path: '/', title: '首页' },
+  { key: 'dashboard', path: '/dashboard', title: '数据驾驶舱', group: LEDGER_GROUP },
+  { key: 'organizations', path: '/organizations', title: '两新组织', group: LEDGER_GROUP },
+  { key: 'partyOrgs', path: '/party-orgs', title: '党组织', group: LEDGER_GROUP },
+  { key: 'instructors', path: '/instructors', title: '党建指导员', group: LEDGER_GROUP },
+  { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -29,8 +49,17 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
       return role === 'system_admin' || role === 'security_admin'
     case 'audit':
       return role === 'audit_admin'
+    case 'dashboard':
+    case 'organizations':
+    case 'partyOrgs':
+    case 'instructors':
+    case 'worklists':
+      return ledgerRoles.includes(role)
   }
 }
+
+/** Roles that read the ledger (fallback when the server sends no perms). */
+const ledgerRoles = ['district', 'street', 'party_org', 'instructor', 'readonly']
 
 /**
  * Normalises the optional `menus` value from /auth/me into menu keys.
@@ -55,6 +84,11 @@ export function serverMenuKeys(menus: unknown): Set<MenuKey> | null {
 /** Permission (from /auth/me `perms`) each menu needs; null means any signed-in user. */
 const menuPerm: Record<MenuKey, string | null> = {
   home: null,
+  dashboard: 'ledger.read',
+  organizations: 'ledger.read',
+  partyOrgs: 'ledger.read',
+  instructors: 'ledger.read',
+  worklists: 'ledger.read',
   regions: 'region.read',
   users: 'user.manage',
   audit: 'audit.read',
@@ -87,4 +121,40 @@ export function canManageAreas(role: string | undefined, perms?: unknown): boole
   const p = permList(perms)
   if (p) return p.includes('region.write')
   return role === 'system_admin' || role === 'district' || role === 'street'
+}
+
+/** Whether the user may change the ledger (`ledger.write`, else district and street roles). */
+export function canWriteLedger(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('ledger.write')
+  return role === 'district' || role === 'street'
+}
+
+/** Whether the user may change jurisdiction-wide ledger settings (`ledger.settings`, else the district role). */
+export function canChangeLedgerSettings(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('ledger.settings')
+  return role === 'district'
+}
+
+export interface MenuEntry {
+  /** A plain item, or a group with its items. */
+  item?: MenuItem
+  group?: string
+  items?: MenuItem[]
+}
+
+/** Folds consecutive items of the same group into one entry, keeping order. */
+export function groupMenus(items: MenuItem[]): MenuEntry[] {
+  const out: MenuEntry[] = []
+  for (const m of items) {
+    if (!m.group) {
+      out.push({ item: m })
+      continue
+    }
+    const last = out[out.length - 1]
+    if (last && last.group === m.group && last.items) last.items.push(m)
+    else out.push({ group: m.group, items: [m] })
+  }
+  return out
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canAccess, canManageAreas, serverMenuKeys, visibleMenus } from '../menus'
+import { canAccess, canChangeLedgerSettings, canManageAreas, canWriteLedger, groupMenus, serverMenuKeys, visibleMenus } from '../menus'
 
 const keys = (role: string, menus?: unknown, perms?: unknown) => visibleMenus(role, menus, perms).map((m) => m.key)
 
@@ -9,7 +9,7 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['district', 'street', 'party_org', 'instructor', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'regions', 'tokens'])
     }
     expect(keys('')).toEqual([])
   })
@@ -26,6 +26,9 @@ describe('menus by role', () => {
     expect(keys('system_admin', undefined, ['self', 'region.read', 'region.write', 'user.manage'])).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin', undefined, ['self', 'audit.read'])).toEqual(['home', 'audit', 'tokens'])
     expect(keys('readonly', undefined, ['self', 'region.read'])).toEqual(['home', 'regions', 'tokens'])
+    expect(keys('district', undefined, ['self', 'region.read', 'ledger.read'])).toEqual([
+      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'regions', 'tokens',
+    ])
     expect(canManageAreas('readonly', ['self', 'region.read', 'region.write'])).toBe(true)
     expect(canManageAreas('system_admin', ['self', 'region.read'])).toBe(false)
   })
@@ -38,5 +41,26 @@ describe('menus by role', () => {
     expect(canManageAreas('system_admin')).toBe(true)
     expect(canManageAreas('readonly')).toBe(false)
     expect(canManageAreas('security_admin')).toBe(false)
+  })
+})
+
+describe('ledger menus and permissions', () => {
+  it('groups the ledger pages under 两新台账', () => {
+    const entries = groupMenus(visibleMenus('district'))
+    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', 'regions', 'tokens'])
+    expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
+    expect(groupMenus(visibleMenus('system_admin')).every((e) => !!e.item)).toBe(true)
+  })
+
+  it('follows ledger.write and ledger.settings', () => {
+    expect(canWriteLedger('readonly', ['self', 'ledger.read', 'ledger.write'])).toBe(true)
+    expect(canWriteLedger('district', ['self', 'ledger.read'])).toBe(false)
+    expect(canWriteLedger('street')).toBe(true)
+    expect(canWriteLedger('party_org')).toBe(false)
+    expect(canChangeLedgerSettings('street', ['ledger.read', 'ledger.write'])).toBe(false)
+    expect(canChangeLedgerSettings('district', ['ledger.settings'])).toBe(true)
+    expect(canChangeLedgerSettings('district')).toBe(true)
+    expect(canAccess('system_admin', 'dashboard', undefined, ['self', 'region.read', 'user.manage'])).toBe(false)
+    expect(canAccess('readonly', 'worklists', undefined, ['self', 'region.read', 'ledger.read'])).toBe(true)
   })
 })

@@ -133,7 +133,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   return data as T
 }
 
-function extractError(data: unknown): ApiErrorBody {
+export function extractError(data: unknown): ApiErrorBody {
   if (data && typeof data === 'object') {
     const obj = data as Record<string, unknown>
     const e = obj.error
@@ -154,5 +154,86 @@ export const http = {
     request<T>(path, { ...extra, method: 'POST', body }),
   patch: <T>(path: string, body?: unknown, extra: RequestOptions = {}) =>
     request<T>(path, { ...extra, method: 'PATCH', body }),
+  put: <T>(path: string, body?: unknown, extra: RequestOptions = {}) =>
+    request<T>(path, { ...extra, method: 'PUT', body }),
   del: <T>(path: string, extra: RequestOptions = {}) => request<T>(path, { ...extra, method: 'DELETE' }),
+}
+
+export interface UploadProgress {
+  loaded: number
+  total: number
+  /** 0–100 */
+  percent: number
+}
+
+/**
+ * Uploads one file as multipart/form-data (field `field`) with progress events.
+ * Uses XMLHttpRequest because fetch cannot report upload progress. Errors are
+ * raised as ApiError like request().
+ */
+export function uploadFile<T>(path: string, file: Blob, field = 'file', onProgress?: (p: UploadProgress) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    if (onProgress) {
+      xhr.upload.onprogress = (e) => {
+        const total = e.lengthComputable ? e.total : file.size
+        onProgress({ loaded: e.loaded, total, percent: total > 0 ? Math.min(100, Math.round((e.loaded / total) * 100)) : 0 })
+      }
+    }
+    pending.value++
+    let settled = false
+    const done = () => {
+      if (!settled) {
+        settled = true
+        pending.value--
+      }
+    }
+    xhr.onerror = () => {
+      done()
+      reject(new ApiError(0, { code: 'network_error', message: defaultMessage(0) }))
+    }
+    xhr.onabort = () => {
+      done()
+      const e = new Error('aborted')
+      e.name = 'AbortError'
+      reject(e)
+    }
+    xhr.onload = () => {
+      done()
+      let data: unknown = undefined
+      if (xhr.responseText) {
+        try {
+          data = JSON.parse(xhr.responseText)
+        } catch {
+          data = undefined
+        }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as T)
+        return
+      }
+      const err = new ApiError(xhr.status, extractError(data))
+      if (xhr.status === 401 && onUnauthorized) onUnauthorized()
+      if (xhr.status === 403 && err.code === 'password_change_required' && onPasswordChangeRequired) onPasswordChangeRequired()
+      reject(err)
+    }
+    const form = new FormData()
+    form.append(field, file, (file as File).name || 'upload.xlsx')
+    xhr.send(form)
+  })
+}
+
+/** Starts a browser download of a same-origin GET URL (the session cookie goes along). */
+export function downloadUrl(url: string): void {
+  const a = document.createElement('a')
+  a.href = url
+  a.rel = 'noopener'
+  a.download = ''
+  document.body.appendChild(a)
+  a.click()
+  document.body.removeChild(a)
 }

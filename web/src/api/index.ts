@@ -7,6 +7,7 @@ import type {
   Items,
   Page,
   Region,
+  RegionNode,
   RegionStats,
   Role,
   SessionInfo,
@@ -35,6 +36,7 @@ export const regionApi = {
   scope: () => http.get<Region>(`${base}/regions/scope`),
   get: (code: string) => http.get<Region>(`${base}/regions/${enc(code)}`),
   children: (code: string) => http.get<Items<Region>>(`${base}/regions/${enc(code)}/children`),
+  tree: (code: string, depth = 2) => http.get<RegionNode>(`${base}/regions/${enc(code)}/tree`, { depth }),
   search: (q: string, page = 1, page_size = 20) => http.get<Page<Region>>(`${base}/regions`, { q, page, page_size }),
   stats: (code: string) => http.get<RegionStats>(`${base}/regions/${enc(code)}/stats`),
   createArea: (code: string, name: string, kind: string) =>

@@ -54,6 +54,11 @@ export interface Region {
   path?: string
 }
 
+/** A region with its loaded descendants (GET /regions/{code}/tree). */
+export interface RegionNode extends Region {
+  children?: RegionNode[]
+}
+
 export interface Page<T> {
   items: T[]
   total: number

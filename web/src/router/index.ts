@@ -21,6 +21,11 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { title: '首页', menu: 'home' } },
       { path: 'password', name: 'password', component: () => import('../views/PasswordView.vue'), meta: { title: '修改密码' } },
+      { path: 'dashboard', name: 'dashboard', component: () => import('../views/DashboardView.vue'), meta: { title: '数据驾驶舱', menu: 'dashboard' } },
+      { path: 'organizations', name: 'organizations', component: () => import('../views/OrganizationsView.vue'), meta: { title: '两新组织', menu: 'organizations' } },
+      { path: 'party-orgs', name: 'party-orgs', component: () => import('../views/PartyOrgsView.vue'), meta: { title: '党组织', menu: 'partyOrgs' } },
+      { path: 'instructors', name: 'instructors', component: () => import('../views/InstructorsView.vue'), meta: { title: '党建指导员', menu: 'instructors' } },
+      { path: 'worklists', name: 'worklists', component: () => import('../views/WorklistsView.vue'), meta: { title: '工作清单', menu: 'worklists' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { title: '审计日志', menu: 'audit' } },

@@ -1,0 +1,366 @@
+// Types and endpoints of the 两新 ledger: organizations, party organizations,
+// instructors, coverage statistics and work lists.
+import { buildQuery, http, uploadFile, type UploadProgress } from './http'
+import type { Items, Page } from './types'
+
+const base = '/api/v1'
+
+export interface Code {
+  code: string
+  name: string
+}
+
+export interface Category extends Code {
+  sector: 'economic' | 'social' | string
+}
+
+export interface LedgerOptions {
+  categories: Category[]
+  industries: Code[]
+  tags: string[]
+  party_org_kinds: Code[]
+  formations: Code[]
+  instructor_levels: string[]
+}
+
+export interface Organization {
+  id: number
+  name: string
+  uscc: string
+  category: string
+  category_name: string
+  sector: string
+  region_code: string
+  region_name: string
+  area_codes: string[]
+  industry: string
+  employees: number
+  above_scale: boolean
+  full_members: number
+  probationary_members: number
+  owner_is_member: boolean
+  has_charter: boolean
+  charter_has_party: boolean
+  tags: string[]
+  registered_on: string | null
+  closed_on: string | null
+  no_org_reason: string
+  planned_on: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** Body of POST/PATCH /organizations; absent fields are left unchanged on PATCH. */
+export interface OrganizationInput {
+  name?: string
+  uscc?: string
+  category?: string
+  region_code?: string
+  area_codes?: string[]
+  industry?: string
+  employees?: number
+  above_scale?: boolean
+  full_members?: number
+  probationary_members?: number
+  owner_is_member?: boolean
+  has_charter?: boolean
+  charter_has_party?: boolean
+  tags?: string[]
+  registered_on?: string
+  closed_on?: string
+  no_org_reason?: string
+  planned_on?: string
+}
+
+export interface OrganizationQuery {
+  q?: string
+  category?: string
+  sector?: string
+  region_code?: string
+  area_code?: string
+  industry?: string
+  above_scale?: string
+  min_employees?: number | string
+  max_employees?: number | string
+  has_members?: string
+  owner_is_member?: string
+  has_charter?: string
+  tag?: string
+  status?: string
+  coverage?: string
+  registered_from?: string
+  registered_to?: string
+  sort?: string
+  order?: string
+  page?: number
+  page_size?: number
+}
+
+export interface HistoryEntry {
+  at: string
+  username: string
+  action: string
+  action_name: string
+  detail: { before?: Record<string, unknown>; after?: Record<string, unknown>; note?: string; [key: string]: unknown } | null
+}
+
+export interface Cover {
+  id: number
+  organization_id: number
+  organization_name: string
+  from: string
+  to: string | null
+}
+
+export interface PartyOrg {
+  id: number
+  name: string
+  kind: string
+  kind_name: string
+  formation: string
+  formation_name: string
+  parent_id: number | null
+  parent_name: string
+  region_code: string
+  region_name: string
+  established_on: string
+  dissolved_on: string | null
+  term_started_on: string
+  term_years: number
+  term_due_on: string
+  covers: Cover[]
+  members: number
+  warnings?: string[]
+  created_at: string
+  updated_at: string
+}
+
+export interface PartyOrgInput {
+  name: string
+  kind: string
+  formation: string
+  parent_id?: number | null
+  region_code?: string
+  established_on: string
+  term_started_on?: string
+  covers: number[]
+}
+
+export interface PartyOrgPatch {
+  name?: string
+  parent_id?: number | null
+  term_started_on?: string
+}
+
+export interface PartyOrgQuery {
+  q?: string
+  kind?: string
+  formation?: string
+  region_code?: string
+  parent_id?: number
+  status?: string
+  page?: number
+  page_size?: number
+}
+
+export interface PartyOrgNode {
+  id: number
+  name: string
+  kind: string
+  kind_name: string
+  formation: string
+  formation_name: string
+  units: number
+  children: PartyOrgNode[]
+}
+
+export interface Renewal extends PartyOrg {
+  days_left: number
+  overdue: boolean
+}
+
+export interface Assignment {
+  id: number
+  instructor_id: number
+  organization_id: number
+  organization_name: string
+  from: string
+  to: string | null
+}
+
+export interface Instructor {
+  id: number
+  name: string
+  phone: string
+  unit: string
+  full_time: boolean
+  level: string
+  region_code: string
+  region_name: string
+  assignments: Assignment[]
+  active: number
+  created_at: string
+}
+
+export interface InstructorInput {
+  name?: string
+  phone?: string
+  unit?: string
+  full_time?: boolean
+  level?: string
+  region_code?: string
+}
+
+export interface Visit {
+  id: number
+  instructor_id: number
+  organization_id: number
+  organization_name: string
+  visited_on: string
+  content: string
+  problems: string
+  solved: string
+}
+
+export interface VisitInput {
+  organization_id: number
+  visited_on: string
+  content: string
+  problems?: string
+  solved?: string
+}
+
+export interface CoverageCounts {
+  total: number
+  org_covered: number
+  single_covered: number
+  work_covered: number
+  org_rate: number
+  single_rate: number
+  work_rate: number
+}
+
+export interface KeyCounts extends CoverageCounts {
+  key: string
+  name: string
+}
+
+export interface RegionCounts extends CoverageCounts {
+  region_code: string
+  name: string
+}
+
+export interface CoverageRule {
+  kind: 'all' | 'above_scale' | 'min_employees' | string
+  min_employees?: number
+  description: string
+}
+
+export interface CoverageReport extends CoverageCounts {
+  region_code: string
+  region_name: string
+  as_of: string
+  scope_rule: CoverageRule
+  by_sector: Record<string, CoverageCounts>
+  by_category: KeyCounts[] | null
+  by_industry: KeyCounts[] | null
+  by_above_scale: KeyCounts[] | null
+  by_region: RegionCounts[] | null
+}
+
+export type WorklistKind = 'should_build' | 'few_members' | 'no_members'
+
+/** An import session (POST /imports/organizations answers with it; GET /imports/{id} polls it). */
+export interface ImportSession {
+  id: string
+  kind: string
+  status: 'running' | 'succeeded' | 'rejected' | 'failed' | string
+  phase: 'parse' | 'write' | string
+  processed: number
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  message: string
+  has_report: boolean
+}
+
+/** One bad cell of a rejected import (the first 50 come in the 422 answer). */
+export interface ImportCellError {
+  row: number
+  column: string
+  message: string
+}
+
+const enc = encodeURIComponent
+
+let optionsCache: Promise<LedgerOptions> | null = null
+
+export const ledgerApi = {
+  options: () => http.get<LedgerOptions>(`${base}/organizations/options`),
+  /** The options, fetched once per page load (they are fixed lists on the server). */
+  cachedOptions: (): Promise<LedgerOptions> => {
+    if (!optionsCache) {
+      optionsCache = ledgerApi.options().catch((e) => {
+        optionsCache = null
+        throw e
+      })
+    }
+    return optionsCache
+  },
+}
+
+export const orgApi = {
+  list: (q: OrganizationQuery) => http.get<Page<Organization>>(`${base}/organizations`, { ...q }),
+  get: (id: number) => http.get<Organization>(`${base}/organizations/${id}`),
+  create: (body: OrganizationInput) => http.post<Organization>(`${base}/organizations`, body),
+  update: (id: number, body: OrganizationInput) => http.patch<Organization>(`${base}/organizations/${id}`, body),
+  remove: (id: number) => http.del<void>(`${base}/organizations/${id}`),
+  history: (id: number) => http.get<Items<HistoryEntry>>(`${base}/organizations/${id}/history`),
+  exportUrl: (q: OrganizationQuery) => {
+    const { page: _p, page_size: _s, ...rest } = q
+    return `${base}/organizations/export${buildQuery({ ...rest })}`
+  },
+  templateUrl: () => `${base}/imports/organizations/template`,
+  importFile: (file: File, session: string, onProgress?: (p: UploadProgress) => void) =>
+    uploadFile<ImportSession>(`${base}/imports/organizations${buildQuery({ session })}`, file, 'file', onProgress),
+  importSession: (id: string) => http.get<ImportSession>(`${base}/imports/${enc(id)}`),
+}
+
+export const partyOrgApi = {
+  list: (q: PartyOrgQuery) => http.get<Page<PartyOrg>>(`${base}/party-orgs`, { ...q }),
+  get: (id: number) => http.get<PartyOrg>(`${base}/party-orgs/${id}`),
+  create: (body: PartyOrgInput) => http.post<PartyOrg>(`${base}/party-orgs`, body),
+  update: (id: number, body: PartyOrgPatch) => http.patch<PartyOrg>(`${base}/party-orgs/${id}`, body),
+  tree: () => http.get<Items<PartyOrgNode>>(`${base}/party-orgs/tree`),
+  renewals: (within_days = 90) => http.get<Items<Renewal>>(`${base}/party-orgs/renewals`, { within_days }),
+  dissolve: (id: number, on: string) => http.post<PartyOrg>(`${base}/party-orgs/${id}/dissolve`, { on }),
+  addCover: (id: number, organization_id: number, from: string) =>
+    http.post<PartyOrg>(`${base}/party-orgs/${id}/covers`, { organization_id, from }),
+  endCover: (id: number, coverId: number, on: string) =>
+    http.post<PartyOrg>(`${base}/party-orgs/${id}/covers/${coverId}/end`, { on }),
+}
+
+export const instructorApi = {
+  list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Page<Instructor>>(`${base}/instructors`, { ...q }),
+  get: (id: number) => http.get<Instructor>(`${base}/instructors/${id}`),
+  create: (body: InstructorInput) => http.post<Instructor>(`${base}/instructors`, body),
+  update: (id: number, body: InstructorInput) => http.patch<Instructor>(`${base}/instructors/${id}`, body),
+  assign: (id: number, organization_id: number, from: string, to?: string) =>
+    http.post<Assignment>(`${base}/instructors/${id}/assignments`, { organization_id, from, ...(to ? { to } : {}) }),
+  endAssignment: (id: number, assignmentId: number, on: string) =>
+    http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
+  visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
+  addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
+}
+
+export const coverageApi = {
+  report: (region_code?: string, as_of?: string) => http.get<CoverageReport>(`${base}/stats/coverage`, { region_code, as_of }),
+  trend: (region_code?: string, as_of?: string, months = 12) =>
+    http.get<Items<CoverageReport>>(`${base}/stats/coverage/trend`, { region_code, as_of, months }),
+  worklist: (kind: WorklistKind, q: { region_code?: string; as_of?: string; page?: number; page_size?: number }) =>
+    http.get<Page<Organization>>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
+  rule: () => http.get<CoverageRule>(`${base}/settings/coverage-rule`),
+  setRule: (kind: string, min_employees?: number) =>
+    http.put<CoverageRule>(`${base}/settings/coverage-rule`, { kind, ...(kind === 'min_employees' ? { min_employees } : {}) }),
+}

@@ -14,7 +14,11 @@ type Actor struct {
 	Role     string
 	// Scope is the canonical region code at the root of what the actor may see.
 	Scope string
-	IP    string
+	// PartyOrgID, when not zero, binds the actor to one party organization
+	// and its subtree (role party_org); Scope is then that party
+	// organization's region code.
+	PartyOrgID int64
+	IP         string
 	// System marks internal work (CLI, migrations, start-up) that is not bound to a scope.
 	System bool
 }

@@ -16,12 +16,17 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
 	"liangxin/internal/coverage"
+	"liangxin/internal/develop"
+	"liangxin/internal/dues"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
+	"liangxin/internal/meeting"
+	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
@@ -41,6 +46,11 @@ type App struct {
 	Party   *partyorg.Service
 	Instr   *instructor.Service
 	Cover   *coverage.Service
+	Members *member.Service
+	Dues    *dues.Service
+	Develop *develop.Service
+	Meet    *meeting.Service
+	Assess  *assess.Service
 	Now     func() time.Time
 }
 
@@ -104,7 +114,18 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Party = &partyorg.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
-	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, Now: now, Policy: auth.Policy{
+
+	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+
+	a.Dues = &dues.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+
+	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+
+	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+
+	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+
+	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
 		LockoutDuration:  cfg.LockoutDuration,
 		IdleTimeout:      cfg.IdleTimeout,
@@ -122,6 +143,11 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: &orgimport.Sessions{DB: a.DB, Now: a.Now},
+		Members: a.Members,
+		Dues:    a.Dues,
+		Develop: a.Develop,
+		Meet:    a.Meet,
+		Assess:  a.Assess,
 		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }

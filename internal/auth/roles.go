@@ -71,6 +71,24 @@ const (
 	PermLedgerWrite Perm = "ledger.write"
 	// PermLedgerSettings changes jurisdiction-wide ledger settings (the coverage scope rule).
 	PermLedgerSettings Perm = "ledger.settings"
+	// PermMemberRead reads party members (roster, transfers, dues, development)
+	// of the party organizations in the caller's scope, with personal data masked.
+	PermMemberRead Perm = "member.read"
+	// PermMemberWrite records members, transfers, dues payments and development steps.
+	PermMemberWrite Perm = "member.write"
+	// PermMemberReveal shows 身份证号 and phone numbers in full (each view audited).
+	PermMemberReveal Perm = "member.reveal"
+	// PermMemberSettings changes jurisdiction-wide member settings (dues rate
+	// table, refund policy, 公示 length).
+	PermMemberSettings Perm = "member.settings"
+	// PermOrgLifeRead reads organizational life: meetings, compliance, terms,
+	// assessment results, weak-branch signals, pairs and honours.
+	PermOrgLifeRead Perm = "orglife.read"
+	// PermOrgLifeWrite records meetings, elections, rectification and pair activities.
+	PermOrgLifeWrite Perm = "orglife.write"
+	// PermAssessManage sets meeting frequencies and indicator sheets, runs and
+	// closes assessment rounds, designates weak branches and pairs.
+	PermAssessManage Perm = "assess.manage"
 )
 
 // rolePerms is the permission table. 三员分立: the system and security
@@ -85,11 +103,18 @@ func rolePerms(role string) []Perm {
 	case RoleAuditAdmin:
 		return []Perm{PermAuditRead}
 	case RoleDistrict:
-		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings}
+		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
+			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
+			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage}
 	case RoleStreet:
-		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite}
-	case RolePartyOrg, RoleInstructor, RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead}
+		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
+			PermMemberRead, PermMemberWrite, PermMemberReveal,
+			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage}
+	case RolePartyOrg:
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
+			PermOrgLifeRead, PermOrgLifeWrite}
+	case RoleInstructor, RoleReadonly:
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead}
 	}
 	return nil
 }

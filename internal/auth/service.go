@@ -40,17 +40,37 @@ type Service struct {
 	Audit  *audit.Logger
 	Policy Policy
 	Scopes ScopeResolver
-	Now    func() time.Time
+	// PartyOrgs resolves party organizations a party_org user may be bound to.
+	PartyOrgs PartyOrgResolver
+	Now       func() time.Time
+}
+
+// PartyOrgResolver tells the region code and name of a party organization.
+type PartyOrgResolver interface {
+	// PartyOrgScope returns the region code and name of an existing,
+	// not dissolved party organization, or an error.
+	PartyOrgScope(ctx context.Context, id int64) (regionCode, name string, err error)
+}
+
+// Actor returns the request identity of u.
+func (u User) Actor(ip string) actor.Actor {
+	a := actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip}
+	if u.PartyOrgID != nil {
+		a.PartyOrgID = *u.PartyOrgID
+	}
+	return a
 }
 
 // User is an account as shown through the API.
 type User struct {
-	ID                 int64      `json:"id"`
-	Username           string     `json:"username"`
-	DisplayName        string     `json:"display_name"`
-	Role               string     `json:"role"`
-	RoleName           string     `json:"role_name"`
-	Scope              string     `json:"scope"`
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Role        string `json:"role"`
+	RoleName    string `json:"role_name"`
+	Scope       string `json:"scope"`
+	// PartyOrgID binds a party_org user to one party organization (nil: bound to the region Scope).
+	PartyOrgID         *int64     `json:"party_org_id"`
 	ScopeName          string     `json:"scope_name"`
 	MustChangePassword bool       `json:"must_change_password"`
 	Disabled           bool       `json:"disabled"`
@@ -67,7 +87,7 @@ type User struct {
 func (u User) auditView() map[string]any {
 	return map[string]any{
 		"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"scope": u.Scope, "disabled": u.Disabled,
+		"scope": u.Scope, "party_org_id": u.PartyOrgID, "disabled": u.Disabled,
 	}
 }
 
@@ -79,16 +99,20 @@ type Session struct {
 	Token string
 }
 
-const userCols = `id, username, display_name, role, scope, password_hash, must_change_password, password_changed_at,
+const userCols = `id, username, display_name, role, scope, party_org_id, password_hash, must_change_password, password_changed_at,
 	failed_attempts, locked_until, disabled, last_login_at, created_at`
 
 func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var changed, created string
 	var locked, last sql.NullString
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &u.passwordHash, &u.MustChangePassword,
+	var po sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &u.passwordHash, &u.MustChangePassword,
 		&changed, &u.failedAttempts, &locked, &u.Disabled, &last, &created); err != nil {
 		return u, err
+	}
+	if po.Valid {
+		u.PartyOrgID = &po.Int64
 	}
 	u.PasswordChangedAt, _ = store.ParseTime(changed)
 	u.CreatedAt, _ = store.ParseTime(created)
@@ -164,7 +188,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	if err != nil {
 		return Session{}, err
 	}
-	actx := actor.With(ctx, actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip})
+	actx := actor.With(ctx, u.Actor(ip))
 	if u.LockedUntil != nil {
 		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
 		return Session{}, errors.Join(lockedError(*u.LockedUntil), err)
@@ -276,6 +300,12 @@ func (s *Service) unknownUserFailure(ctx context.Context, username string, now t
 // fillScopeName resolves the display name of the user's scope. It is called
 // outside transactions, since the resolver uses its own connection.
 func (s *Service) fillScopeName(ctx context.Context, u *User) {
+	if s.PartyOrgs != nil && u.PartyOrgID != nil {
+		if _, name, err := s.PartyOrgs.PartyOrgScope(actor.System(ctx, "auth"), *u.PartyOrgID); err == nil {
+			u.ScopeName = name
+			return
+		}
+	}
 	if s.Scopes != nil && u.Scope != "" {
 		u.ScopeName, _ = s.Scopes.ScopeName(actor.System(ctx, "auth"), u.Scope)
 	}

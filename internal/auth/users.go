@@ -27,7 +27,10 @@ type NewUser struct {
 	DisplayName string `json:"display_name"`
 	Role        string `json:"role"`
 	Scope       string `json:"scope"`
-	Password    string `json:"password"`
+	// PartyOrgID binds a party_org user to one party organization; its
+	// region then becomes the scope.
+	PartyOrgID int64  `json:"party_org_id"`
+	Password   string `json:"password"`
 }
 
 // UserPatch changes some fields of a user; nil fields stay as they are.
@@ -35,7 +38,9 @@ type UserPatch struct {
 	DisplayName *string `json:"display_name"`
 	Role        *string `json:"role"`
 	Scope       *string `json:"scope"`
-	Disabled    *bool   `json:"disabled"`
+	// PartyOrgID binds the user to a party organization; 0 unbinds.
+	PartyOrgID *int64 `json:"party_org_id"`
+	Disabled   *bool  `json:"disabled"`
 }
 
 // requirePerm returns the actor if it holds p.
@@ -181,6 +186,25 @@ func guardAdmin(a actor.Actor, u User) error {
 	return nil
 }
 
+// resolvePartyOrgScope checks a party organization binding and returns the
+// region code that becomes the user's scope.
+func (s *Service) resolvePartyOrgScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role string, id int64) string {
+	if role != RolePartyOrg {
+		bad.Field("party_org_id", "只有“党组织书记/党务工作者”可以绑定到党组织")
+		return ""
+	}
+	if s.PartyOrgs == nil {
+		bad.Field("party_org_id", "无法绑定党组织")
+		return ""
+	}
+	region, _, err := s.PartyOrgs.PartyOrgScope(actor.System(ctx, "auth"), id)
+	if err != nil || !a.InScope(region) || (a.PartyOrgID != 0 && a.PartyOrgID != id) {
+		bad.Field("party_org_id", "党组织不存在或已撤销，或不在您的管辖范围内")
+		return ""
+	}
+	return region
+}
+
 func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role, scope string) {
 	if RoleName(role) == "" {
 		bad.Field("role", "角色无效")
@@ -211,6 +235,13 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	in.Scope = strings.TrimSpace(in.Scope)
 	bad := apperr.Invalid()
+	var partyOrg any
+	if in.PartyOrgID != 0 {
+		if region := s.resolvePartyOrgScope(ctx, a, bad, in.Role, in.PartyOrgID); region != "" {
+			in.Scope = region
+		}
+		partyOrg = in.PartyOrgID
+	}
 	if !usernameRE.MatchString(in.Username) {
 		bad.Field("username", "用户名须为 3–32 位，以字母开头，只含字母、数字和 _ . -")
 	}
@@ -246,9 +277,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := store.FormatTime(s.Now())
 		var id int64
-		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, password_hash, must_change_password,
-			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Username, in.DisplayName, in.Role, in.Scope, hash, true, now, now, now).Scan(&id)
+		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, password_hash, must_change_password,
+			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, hash, true, now, now, now).Scan(&id)
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflict("用户名已存在").Field("username", "用户名已存在")
 		}
@@ -314,6 +345,29 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 			u.Scope = strings.TrimSpace(*p.Scope)
 			endSessions = true
 		}
+		if p.PartyOrgID != nil {
+			cur := int64(0)
+			if u.PartyOrgID != nil {
+				cur = *u.PartyOrgID
+			}
+			if *p.PartyOrgID != cur {
+				if self {
+					bad.Field("party_org_id", "不能修改自己的管辖范围")
+				}
+				endSessions = true
+				if *p.PartyOrgID == 0 {
+					u.PartyOrgID = nil
+				} else {
+					id := *p.PartyOrgID
+					u.PartyOrgID = &id
+				}
+			}
+		}
+		if u.PartyOrgID != nil {
+			if region := s.resolvePartyOrgScope(ctx, a, bad, u.Role, *u.PartyOrgID); region != "" {
+				u.Scope = region
+			}
+		}
 		if p.Disabled != nil && *p.Disabled != u.Disabled {
 			if self {
 				bad.Field("disabled", "不能停用自己的账户")
@@ -325,8 +379,12 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 		if err := bad.OrNil(); err != nil {
 			return err
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET display_name = ?, role = ?, scope = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.DisplayName, u.Role, u.Scope, u.Disabled, store.FormatTime(s.Now()), u.ID); err != nil {
+		var partyOrg any
+		if u.PartyOrgID != nil {
+			partyOrg = *u.PartyOrgID
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET display_name = ?, role = ?, scope = ?, party_org_id = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			u.DisplayName, u.Role, u.Scope, partyOrg, u.Disabled, store.FormatTime(s.Now()), u.ID); err != nil {
 			return err
 		}
 		if endSessions {

@@ -334,6 +334,15 @@ func matrixCases() map[string]matrixCase {
 func TestAccessMatrix(t *testing.T) {
 	e := testenv.New(t)
 	cases := matrixCases()
+	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), duesMatrixCases(),
+		developMatrixCases(), meetingMatrixCases(), assessMatrixCases()} {
+		for k, v := range more {
+			if _, dup := cases[k]; dup {
+				t.Errorf("matrix case %s listed twice", k)
+			}
+			cases[k] = v
+		}
+	}
 	routes := (&httpapi.Server{}).Routes()
 	for _, rt := range routes {
 		if _, ok := cases[rt.Method+" "+rt.Path]; !ok {

@@ -49,7 +49,7 @@ func pageOf(item string) map[string]any {
 func schemas() map[string]any {
 	user := obj(map[string]any{
 		"id": tInt, "username": tStr, "display_name": tStr, "role": tStr, "role_name": tStr, "scope": tStr, "scope_name": tStr,
-		"must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
+		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
 		"password_changed_at": tTime, "created_at": tTime,
 	})
 	region := obj(map[string]any{
@@ -67,9 +67,9 @@ func schemas() map[string]any {
 		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 		"User":            user,
 		"UserPage":        pageOf("User"),
-		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr, "role": tStr, "scope": tStr, "password": tStr}, "username", "role", "scope"),
+		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr, "role": tStr, "scope": tStr, "party_org_id": tInt, "password": tStr}, "username", "role"),
 		"UserCreated":     obj(map[string]any{"user": ref("User"), "initial_password": tStr}),
-		"UserPatch":       obj(map[string]any{"display_name": tStr, "role": tStr, "scope": tStr, "disabled": tBool}),
+		"UserPatch":       obj(map[string]any{"display_name": tStr, "role": tStr, "scope": tStr, "party_org_id": tInt, "disabled": tBool}),
 		"PasswordReset":   obj(map[string]any{"temporary_password": tStr}),
 		"Region":          region,
 		"RegionList":      obj(map[string]any{"items": arr(ref("Region"))}),

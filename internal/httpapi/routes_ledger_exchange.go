@@ -1,0 +1,6 @@
+package httpapi
+
+// ledgerExchangeRoutes lists the routes of Excel import and export of party organizations, instructors and reports (issue 3).
+func (s *Server) ledgerExchangeRoutes() []Route {
+	return nil
+}

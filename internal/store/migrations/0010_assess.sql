@@ -1,0 +1,2 @@
+-- Reserved; the change that owns this version replaces the statement below.
+SELECT 1;

@@ -47,6 +47,17 @@ func pageOf(item string) map[string]any {
 
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
+	all := coreSchemas()
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas()} {
+		for k, v := range more {
+			all[k] = v
+		}
+	}
+	return all
+}
+
+// coreSchemas are the bodies of the core and ledger routes.
+func coreSchemas() map[string]any {
 	user := obj(map[string]any{
 		"id": tInt, "username": tStr, "display_name": tStr, "role": tStr, "role_name": tStr, "scope": tStr, "scope_name": tStr,
 		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,

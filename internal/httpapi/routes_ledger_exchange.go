@@ -4,3 +4,8 @@ package httpapi
 func (s *Server) ledgerExchangeRoutes() []Route {
 	return nil
 }
+
+// ledgerExchangeSchemas are the OpenAPI bodies of ledgerExchangeRoutes.
+func ledgerExchangeSchemas() map[string]any {
+	return map[string]any{}
+}

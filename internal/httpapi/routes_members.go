@@ -4,3 +4,8 @@ package httpapi
 func (s *Server) memberRoutes() []Route {
 	return nil
 }
+
+// memberSchemas are the OpenAPI bodies of memberRoutes.
+func memberSchemas() map[string]any {
+	return map[string]any{}
+}

@@ -270,6 +270,28 @@ func (s *Server) listPartyOrgs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// partyOrgOption is a party organization a party_org account can be bound to.
+type partyOrgOption struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	RegionCode string `json:"region_code"`
+}
+
+// partyOrgOptions lets user managers (who do not read the ledger) find the
+// existing party organization to bind a 党组织书记 account to.
+func (s *Server) partyOrgOptions(w http.ResponseWriter, r *http.Request) error {
+	items, _, err := s.Party.List(r.Context(), partyorg.Filter{Q: r.URL.Query().Get("q"), Status: "active", Page: 1, PageSize: 50})
+	if err != nil {
+		return err
+	}
+	out := make([]partyOrgOption, 0, len(items))
+	for _, p := range items {
+		out = append(out, partyOrgOption{ID: p.ID, Name: p.Name, RegionCode: p.RegionCode})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return nil
+}
+
 func (s *Server) createPartyOrg(w http.ResponseWriter, r *http.Request) error {
 	var in partyorg.Input
 	if err := decode(r, &in); err != nil {

@@ -154,7 +154,8 @@ func coreSchemas() map[string]any {
 		"ImportSession": obj(map[string]any{"id": tStr, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"running", "succeeded", "rejected", "failed"}},
 			"phase": tStr, "processed": tInt, "rows": tInt, "created": tInt, "updated": tInt, "unchanged": tInt, "message": tStr, "has_report": tBool,
 			"created_at": tTime, "updated_at": tTime}),
-		"ActionList": obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"PartyOrgOptionList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "region_code": tStr}))}),
+		"ActionList":         obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 	}
 }
 

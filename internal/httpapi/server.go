@@ -125,6 +125,7 @@ func (s *Server) coreRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "新建用户", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
+		{Method: "GET", Path: "/api/v1/users/party-org-options", Perm: auth.PermUserManage, Tag: "用户", Summary: "可绑定给党组织书记账户的党组织（按名称搜索）", Query: []string{"q"}, Response: "PartyOrgOptionList", handler: s.partyOrgOptions},
 		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "修改用户（姓名、角色、范围、停用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
 		{Method: "POST", Path: "/api/v1/users/{id}/reset-password", Perm: auth.PermUserManage, Tag: "用户", Summary: "重置密码", Response: "PasswordReset", handler: s.resetPassword},

@@ -56,7 +56,8 @@ export interface CreateUserBody {
   username: string
   display_name: string
   role: string
-  scope: string
+  scope?: string
+  party_org_id?: number
   password?: string
 }
 
@@ -64,7 +65,14 @@ export interface UpdateUserBody {
   display_name?: string
   role?: string
   scope?: string
+  party_org_id?: number
   disabled?: boolean
+}
+
+export interface PartyOrgOption {
+  id: number
+  name: string
+  region_code: string
 }
 
 export const userApi = {
@@ -75,6 +83,7 @@ export const userApi = {
   resetPassword: (id: number) => http.post<{ temporary_password: string }>(`${base}/users/${id}/reset-password`),
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
+  partyOrgOptions: (q: string) => http.get<Items<PartyOrgOption>>(`${base}/users/party-org-options`, { q }),
 }
 
 export const tokenApi = {

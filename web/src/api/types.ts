@@ -18,6 +18,7 @@ export interface User {
   role_name: string
   scope: string
   scope_name: string
+  party_org_id?: number | null
   must_change_password: boolean
   disabled: boolean
   locked_until: string | null

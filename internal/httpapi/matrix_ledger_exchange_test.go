@@ -2,5 +2,8 @@ package httpapi_test
 
 // ledgerExchangeMatrixCases are the access-matrix cases of ledgerExchangeRoutes.
 func ledgerExchangeMatrixCases() map[string]matrixCase {
-	return map[string]matrixCase{}
+	return map[string]matrixCase{
+		"GET /api/v1/party-orgs/export":  {unscoped: true, call: static("/api/v1/party-orgs/export")},
+		"GET /api/v1/instructors/export": {unscoped: true, call: static("/api/v1/instructors/export")},
+	}
 }

@@ -1,8 +1,13 @@
 package httpapi
 
+import "liangxin/internal/auth"
+
 // ledgerExchangeRoutes lists the routes of Excel import and export of party organizations, instructors and reports (issue 3).
 func (s *Server) ledgerExchangeRoutes() []Route {
-	return nil
+	return []Route{
+		{Method: "GET", Path: "/api/v1/party-orgs/export", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "导出党组织（Excel，筛选条件同列表）", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status"}, Response: "xlsx", handler: s.exportPartyOrgs},
+		{Method: "GET", Path: "/api/v1/instructors/export", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "导出党建指导员及联系单位（Excel）", Query: []string{"q"}, Response: "xlsx", handler: s.exportInstructors},
+	}
 }
 
 // ledgerExchangeSchemas are the OpenAPI bodies of ledgerExchangeRoutes.

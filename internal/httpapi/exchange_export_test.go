@@ -43,6 +43,8 @@ func TestExportScopeAndCells(t *testing.T) {
 		return o.ID
 	}
 	inOrg, outOrg := mk("洪桥修车铺", testenv.Hongqiao), mk("玉合修车铺", testenv.Yuhe)
+	mk("洪桥应建单位", testenv.Hongqiao)
+	mk("玉合应建单位", testenv.Yuhe)
 	for _, p := range []struct {
 		name string
 		org  int64
@@ -61,23 +63,29 @@ func TestExportScopeAndCells(t *testing.T) {
 	c := e.Login("hq_street", testenv.Password)
 	for _, tc := range []struct {
 		path, header, want, not string
+		rows                    int
 	}{
-		{"/api/v1/party-orgs/export", "党组织名称", "'=洪桥联合党支部", "玉合"},
-		{"/api/v1/instructors/export", "指导员姓名", "洪桥指导员", "玉合"},
+		{"/api/v1/party-orgs/export", "党组织名称", "'=洪桥联合党支部", "玉合", 2},
+		{"/api/v1/instructors/export", "指导员姓名", "洪桥指导员", "玉合", 2},
+		{"/api/v1/stats/worklists/should_build/export", "单位名称", "洪桥修车铺", "玉合", 3},
 	} {
 		r := c.Do("GET", tc.path, nil)
 		if r.Status != 200 {
 			t.Fatalf("%s: %d %s", tc.path, r.Status, r.Body)
 		}
 		rows := sheetRows(t, r.Body)
-		if len(rows) != 2 {
-			t.Fatalf("%s: %d rows, want header + 1: %v", tc.path, len(rows), rows)
+		// A regional branch is not the unit's own party organization, so both
+		// 洪桥 units with 5 members stay on 应建未建.
+		if len(rows) != tc.rows {
+			t.Fatalf("%s: %d rows, want %d: %v", tc.path, len(rows), tc.rows, rows)
 		}
 		if rows[0][0] != tc.header || rows[1][0] != tc.want {
 			t.Errorf("%s: got %q / %q", tc.path, rows[0][0], rows[1][0])
 		}
-		if strings.Contains(strings.Join(rows[1], "|"), tc.not) {
-			t.Errorf("%s: out-of-scope data %v", tc.path, rows[1])
+		for _, row := range rows[1:] {
+			if strings.Contains(strings.Join(row, "|"), tc.not) {
+				t.Errorf("%s: out-of-scope data %v", tc.path, row)
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverage"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/xlsx"
 )
@@ -125,5 +126,81 @@ func (s *Server) exportInstructors(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	xlsxHeaders(w, "instructors", "党建指导员")
+	return sw.Finish(w)
+}
+
+// worklistNames are the Chinese titles of the work lists.
+var worklistNames = map[string]string{coverage.ListShouldBuild: "应建未建", coverage.ListFewMembers: "有党员未建", coverage.ListNoMembers: "无党员"}
+
+// exportWorklist streams one work list (应建未建/有党员未建/无党员).
+func (s *Server) exportWorklist(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	kind := r.PathValue("kind")
+	items, total, err := s.Cover.WorkList(r.Context(), kind, q.Get("region_code"), q.Get("as_of"), 1, exportPageSize)
+	if err != nil {
+		return err
+	}
+	title := worklistNames[kind]
+	if title == "" {
+		title = "工作清单"
+	}
+	sw, err := xlsx.NewWriter(title, []string{"单位名称", "统一社会信用代码", "单位类别", "所属区划", "从业人员数", "正式党员数", "预备党员数", "是否规模以上", "未建原因", "拟建时间"}, []float64{36, 22, 16, 14, 10, 10, 10, 12, 24, 12})
+	if err != nil {
+		return err
+	}
+	n, page := 0, 1
+	for {
+		for _, o := range items {
+			n++
+			if err := sw.Row(o.Name, o.USCC, o.CategoryName, o.RegionCode, o.Employees, o.FullMembers, o.ProbationaryMembers, yesNo(o.AboveScale), o.NoOrgReason, deref(o.PlannedOn)); err != nil {
+				return err
+			}
+		}
+		if n >= total || len(items) == 0 {
+			break
+		}
+		page++
+		if items, _, err = s.Cover.WorkList(r.Context(), kind, q.Get("region_code"), q.Get("as_of"), page, exportPageSize); err != nil {
+			return err
+		}
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "worklist", Note: fmt.Sprintf("导出工作清单%s %d 条", title, n)}); err != nil {
+		return err
+	}
+	xlsxHeaders(w, "worklist-"+kind, title)
+	return sw.Finish(w)
+}
+
+// exportRenewals streams the 换届 due and overdue list.
+func (s *Server) exportRenewals(w http.ResponseWriter, r *http.Request) error {
+	days := partyorg.DefaultRenewalRange
+	if v := r.URL.Query().Get("within_days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return apperr.InvalidField("within_days", "天数应为整数")
+		}
+		days = n
+	}
+	items, err := s.Party.Renewals(r.Context(), days)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("换届提醒", []string{"党组织名称", "组织类别", "所属街道（乡镇）", "本届开始日期", "换届到期日", "状态", "剩余天数"}, []float64{36, 10, 16, 12, 12, 10, 10})
+	if err != nil {
+		return err
+	}
+	for _, p := range items {
+		state := "即将到期"
+		if p.Overdue {
+			state = "已逾期"
+		}
+		if err := sw.Row(p.Name, p.KindName, p.RegionName, p.TermStartedOn, p.TermDueOn, state, p.DaysLeft); err != nil {
+			return err
+		}
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "renewal", Note: fmt.Sprintf("导出换届提醒 %d 条", len(items))}); err != nil {
+		return err
+	}
+	xlsxHeaders(w, "renewals", "换届提醒")
 	return sw.Finish(w)
 }

@@ -3,6 +3,7 @@ module liangxin
 go 1.26.8
 
 require (
+	github.com/emmansun/gmsm v0.15.5
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/xuri/excelize/v2 v2.11.1

@@ -115,7 +115,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 
-	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, KeyFile: cfg.DataKeyFile, DataDir: cfg.DataDir, Cipher: cfg.DataCipher}
 
 	a.Dues = &dues.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
 

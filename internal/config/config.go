@@ -29,6 +29,9 @@ type Config struct {
 	PasswordMaxAge   time.Duration // 0 = rotation off
 	SecureCookies    string        // auto | always | never
 	TrustProxy       bool
+
+	DataKeyFile string // file holding the personal-data key; "" = <DataDir>/data.key
+	DataCipher  string // sm4 | aes
 }
 
 // Option describes one setting.
@@ -104,6 +107,15 @@ func Options() []Option {
 				return nil
 			}
 			return fmt.Errorf("必须是 auto、always 或 never")
+		}},
+		{Name: "data-key-file", Default: "", Help: "个人信息（身份证号、手机号）加密密钥文件；为空时使用数据目录中的 data.key（首次启动自动生成，权限 0600，须与数据库分开备份）", set: str(func(c *Config) *string { return &c.DataKeyFile })},
+		{Name: "data-cipher", Default: "sm4", Help: "个人信息加密算法：sm4（SM4-GCM，国密）或 aes（AES-256-GCM）", set: func(c *Config, v string) error {
+			switch v {
+			case "sm4", "aes":
+				c.DataCipher = v
+				return nil
+			}
+			return fmt.Errorf("必须是 sm4 或 aes")
 		}},
 		{Name: "trust-proxy", Default: "false", Help: "是否信任反向代理的 X-Forwarded-For / X-Forwarded-Proto 头", set: boolean(func(c *Config) *bool { return &c.TrustProxy })},
 	}

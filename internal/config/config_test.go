@@ -27,6 +27,8 @@ var pinned = []struct{ name, env, def string }{
 	{"session-lifetime-hours", "LIANGXIN_SESSION_LIFETIME_HOURS", "12"},
 	{"password-max-age-days", "LIANGXIN_PASSWORD_MAX_AGE_DAYS", "90"},
 	{"secure-cookies", "LIANGXIN_SECURE_COOKIES", "auto"},
+	{"data-key-file", "LIANGXIN_DATA_KEY_FILE", ""},
+	{"data-cipher", "LIANGXIN_DATA_CIPHER", "sm4"},
 	{"trust-proxy", "LIANGXIN_TRUST_PROXY", "false"},
 }
 
@@ -106,6 +108,7 @@ func TestDefaults(t *testing.T) {
 		SessionLifetime:  12 * time.Hour,
 		PasswordMaxAge:   90 * 24 * time.Hour,
 		SecureCookies:    "auto",
+		DataCipher:       "sm4",
 	}
 	if c != want {
 		t.Errorf("Default() = %+v\nwant %+v", c, want)
@@ -220,6 +223,7 @@ func TestBadValuesNameTheOption(t *testing.T) {
 		{nil, map[string]string{"LIANGXIN_LOG_LEVEL": "verbose"}, "log-level"},
 		{nil, map[string]string{"LIANGXIN_SECURE_COOKIES": "sometimes"}, "secure-cookies"},
 		{nil, map[string]string{"LIANGXIN_TRUST_PROXY": "yes please"}, "trust-proxy"},
+		{nil, map[string]string{"LIANGXIN_DATA_CIPHER": "des"}, "data-cipher"},
 		// A bad env value is an error even if a flag for another option is fine.
 		{[]string{"-addr=:1"}, map[string]string{"LIANGXIN_LOCKOUT_THRESHOLD": "abc"}, "lockout-threshold"},
 	}

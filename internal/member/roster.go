@@ -1,0 +1,200 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/pdata"
+	"liangxin/internal/store"
+)
+
+// Input is the writable part of a member.
+type Input struct {
+	Name           string `json:"name"`
+	Gender         string `json:"gender"`
+	BirthDate      string `json:"birth_date"`
+	IDNumber       string `json:"id_number"`
+	Phone          string `json:"phone"`
+	Category       string `json:"category"`
+	PartyOrgID     int64  `json:"party_org_id"`
+	OrganizationID *int64 `json:"organization_id"`
+	JoinedOn       string `json:"joined_on"`
+	ConfirmedOn    string `json:"confirmed_on"`
+}
+
+// Member is one roster entry; IDNumber and Phone are masked unless revealed.
+type Member struct {
+	ID             int64   `json:"id"`
+	Name           string  `json:"name"`
+	Gender         string  `json:"gender"`
+	BirthDate      string  `json:"birth_date"`
+	IDNumber       string  `json:"id_number"`
+	Phone          string  `json:"phone"`
+	Category       string  `json:"category"`
+	PartyOrgID     int64   `json:"party_org_id"`
+	OrganizationID *int64  `json:"organization_id"`
+	JoinedOn       *string `json:"joined_on"`
+	ConfirmedOn    *string `json:"confirmed_on"`
+	Status         string  `json:"status"`
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Create validates and stores a member with 身份证号 and phone encrypted.
+func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
+	p, err := s.Protector()
+	if err != nil {
+		return Member{}, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	verr := apperr.Invalid()
+	bad := false
+	if in.Name == "" {
+		verr.Field("name", "请填写姓名")
+		bad = true
+	}
+	info, idErr := pdata.ParseID(in.IDNumber, s.Now())
+	if idErr != nil {
+		verr.Field("id_number", idErr.Error())
+		bad = true
+	} else {
+		if in.BirthDate != info.BirthDate.Format("2006-01-02") {
+			verr.Field("birth_date", "出生日期与身份证号不一致")
+			bad = true
+		}
+		if in.Gender != info.Gender {
+			verr.Field("gender", "性别与身份证号不一致")
+			bad = true
+		}
+	}
+	if in.Category != "full" && in.Category != "probationary" {
+		verr.Field("category", "党员类别必须是正式党员（full）或预备党员（probationary）")
+		bad = true
+	}
+	if in.PartyOrgID == 0 {
+		verr.Field("party_org_id", "请选择组织关系所在党组织")
+		bad = true
+	}
+	if bad {
+		return Member{}, verr
+	}
+	var out Member
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		cond, args, err := store.PartyOrgFilter(ctx, "id")
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM party_orgs WHERE id = ? AND "+cond, append([]any{in.PartyOrgID}, args...)...).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.InvalidField("party_org_id", "党组织不存在或不在您的管辖范围内")
+		}
+		hash := p.Hash(info.Number)
+		if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM members WHERE id_number_hash = ?", hash).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.Conflict("该身份证号的党员已在花名册中")
+		}
+		idEnc, err := p.Encrypt(info.Number)
+		if err != nil {
+			return err
+		}
+		phEnc, err := p.Encrypt(in.Phone)
+		if err != nil {
+			return err
+		}
+		phMask := ""
+		if in.Phone != "" {
+			phMask = pdata.MaskPhone(in.Phone)
+		}
+		now := store.FormatTime(s.Now())
+		var id int64
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO members (name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask,
+			phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id`,
+			in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
+			nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now).Scan(&id); err != nil {
+			return err
+		}
+		if out, err = s.get(ctx, tx, id, false); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_create", Entity: "member", EntityID: fmt.Sprint(id), After: out})
+	})
+	return out, err
+}
+
+// Get returns one member in the actor's scope (404 otherwise). With reveal,
+// 身份证号 and phone are decrypted and the full view is audited; the caller
+// checks auth.PermMemberReveal.
+func (s *Service) Get(ctx context.Context, id int64, reveal bool) (Member, error) {
+	var out Member
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out, err = s.get(ctx, tx, id, reveal); err != nil {
+			return err
+		}
+		if reveal {
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_reveal", Entity: "member", EntityID: fmt.Sprint(id)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) get(ctx context.Context, tx *sql.Tx, id int64, reveal bool) (Member, error) {
+	cond, args, err := store.PartyOrgFilter(ctx, "party_org_id")
+	if err != nil {
+		return Member{}, err
+	}
+	var m Member
+	var idEnc, phEnc string
+	var org sql.NullInt64
+	var joined, confirmed sql.NullString
+	err = s.DB.QueryRow(ctx, tx, `SELECT id, name, gender, birth_date, id_number_enc, id_number_mask, phone_enc, phone_mask,
+		category, party_org_id, organization_id, joined_on, confirmed_on, status FROM members WHERE id = ? AND `+cond,
+		append([]any{id}, args...)...).Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &idEnc, &m.IDNumber, &phEnc, &m.Phone,
+		&m.Category, &m.PartyOrgID, &org, &joined, &confirmed, &m.Status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Member{}, apperr.NotFound("党员")
+	}
+	if err != nil {
+		return Member{}, err
+	}
+	if org.Valid {
+		m.OrganizationID = &org.Int64
+	}
+	if joined.Valid {
+		m.JoinedOn = &joined.String
+	}
+	if confirmed.Valid {
+		m.ConfirmedOn = &confirmed.String
+	}
+	if reveal {
+		p, err := s.Protector()
+		if err != nil {
+			return Member{}, err
+		}
+		if m.IDNumber, err = p.Decrypt(idEnc); err != nil {
+			return Member{}, err
+		}
+		if m.Phone, err = p.Decrypt(phEnc); err != nil {
+			return Member{}, err
+		}
+	}
+	return m, nil
+}

@@ -179,11 +179,11 @@ type KindCompliance struct {
 	Kind     string   `json:"kind"`
 	KindName string   `json:"kind_name"`
 	Required int      `json:"required"`
-	Held     int      `json:"held"`     // counted towards the requirement (capped per period)
-	Total    int      `json:"total"`    // all held meetings of the kind in the period
-	Late     int      `json:"late"`     // of which recorded late (补开/补报)
-	Rate     *float64 `json:"rate"`     // held / required; nil if nothing required
-	Missing  []string `json:"missing"`  // period labels not satisfied
+	Held     int      `json:"held"`    // counted towards the requirement (capped per period)
+	Total    int      `json:"total"`   // all held meetings of the kind in the period
+	Late     int      `json:"late"`    // of which recorded late (补开/补报)
+	Rate     *float64 `json:"rate"`    // held / required; nil if nothing required
+	Missing  []string `json:"missing"` // period labels not satisfied
 }
 
 // OrgCompliance is a party organization's compliance over a period.

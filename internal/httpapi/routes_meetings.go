@@ -80,7 +80,7 @@ func meetingSchemas() map[string]any {
 		"Committee": obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "full_members": tInt, "term_started_on": tDate, "term_due_on": tDate,
 			"current": arr(ref("CommitteeMember")), "history": arr(ref("CommitteeMember")),
 			"elections": arr(obj(map[string]any{"id": tInt, "held_on": tDate, "note": tStr, "members": tInt})),
-			"warnings": arr(tStr), "incomplete": tBool, "vacant_since": tDate, "secretary_vacant": tBool}),
+			"warnings":  arr(tStr), "incomplete": tBool, "vacant_since": tDate, "secretary_vacant": tBool}),
 		"VacancyList": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "vacant_since": tDate, "days": tInt, "flagged": tBool}))}),
 	}
 }

@@ -121,7 +121,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
 
-	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
+	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
 
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
 

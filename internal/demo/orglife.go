@@ -1,7 +1,163 @@
 package demo
 
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"liangxin/internal/meeting"
+)
+
 // orgLife adds a year of meetings, a closed assessment round and "1+1"
-// pairs (issue 5). It runs after members.
+// pairs (issue 5). It runs after members. This part writes the meetings
+// (with attendance from the roster when members exist) and the committees;
+// the assessment round and the pairs are added by the assessment step.
 func (l *loader) orgLife(p *plan) error {
+	r := rand.New(rand.NewPCG(uint64(len(p.Parties))+7, 0x6f72676c696665))
+	start := date(p.Today.Year()-1, p.Today.Month(), 1)
+	topics := map[string][]string{
+		meeting.KindBranchAssembly:   {"通报季度党建工作，讨论发展党员事项", "学习传达上级会议精神", "审议支部年度工作计划"},
+		meeting.KindCommitteeMeeting: {"研究本月党建工作安排", "讨论党员教育管理事项"},
+		meeting.KindGroupMeeting:     {"学习党章党规", "交流岗位建功体会"},
+		meeting.KindPartyLecture:     {"学习贯彻党的二十大精神", "新时代非公企业党建", "廉洁从业专题党课"},
+		meeting.KindThemeDay:         {"重温入党誓词", "志愿服务进社区", "参观红色教育基地", "学习先进典型事迹"},
+		meeting.KindLifeMeeting:      {"年度组织生活会，开展批评与自我批评"},
+		meeting.KindMemberReview:     {"年度民主评议党员"},
+		meeting.KindHeartTalk:        {"支部书记与党员谈心谈话"},
+	}
+	for i, pp := range p.Parties {
+		if pp.id == 0 || (!pp.Dissolve.IsZero() && !pp.Dissolve.After(p.Today)) {
+			continue
+		}
+		// Most organizations keep up; a few lag (so the dashboard has laggards).
+		diligence := 0.95
+		switch i % 10 {
+		case 3:
+			diligence = 0.6
+		case 7:
+			diligence = 0.8
+		}
+		members, err := l.roster(pp.id)
+		if err != nil {
+			return err
+		}
+		hasCommittee, err := l.committee(r, pp, len(members))
+		if err != nil {
+			return err
+		}
+		from := maxTime(start, pp.Est)
+		hold := func(kind string, lo, hi time.Time) error {
+			if hi.After(p.Today) {
+				hi = p.Today
+			}
+			if hi.Before(lo) || r.Float64() > diligence {
+				return nil
+			}
+			day := between(r, lo, hi)
+			ts := topics[kind]
+			in := meeting.Input{PartyOrgID: pp.id, Kind: kind, Date: fmtDate(day), Place: "党员活动室", Topic: ts[r.IntN(len(ts))]}
+			if kind == meeting.KindPartyLecture {
+				in.Presenter = "支部书记"
+			}
+			for _, id := range members {
+				st := meeting.Present
+				switch x := r.Float64(); {
+				case x < 0.06:
+					st = meeting.Absent
+				case x < 0.15:
+					st = meeting.Excused
+				}
+				in.Attendees = append(in.Attendees, meeting.AttendeeInput{MemberID: id, Status: st})
+			}
+			m, err := l.a.Meet.Create(l.ctx, in)
+			if err != nil {
+				return fmt.Errorf("demo meeting of %s: %w", pp.Name, err)
+			}
+			// The demo loads a year of history at once: only a few records are 补报.
+			if m.Late && r.Float64() > 0.05 {
+				if _, err := l.a.DB.Exec(l.ctx, l.a.DB, `UPDATE meetings SET late = ? WHERE id = ?`, false, m.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for m := from; !m.After(p.Today); m = m.AddDate(0, 1, 0) {
+			ms := date(m.Year(), m.Month(), 1)
+			me := ms.AddDate(0, 1, -1)
+			lo := maxTime(ms, pp.Est)
+			for _, kind := range []string{meeting.KindThemeDay, meeting.KindGroupMeeting} {
+				if err := hold(kind, lo, me); err != nil {
+					return err
+				}
+			}
+			if hasCommittee {
+				if err := hold(meeting.KindCommitteeMeeting, lo, me); err != nil {
+					return err
+				}
+			}
+			if ms.Month()%3 == 0 { // last month of a quarter
+				qs := ms.AddDate(0, -2, 0)
+				for _, kind := range []string{meeting.KindBranchAssembly, meeting.KindPartyLecture} {
+					if err := hold(kind, maxTime(qs, pp.Est), me); err != nil {
+						return err
+					}
+				}
+			}
+			if ms.Month() == 12 {
+				for _, kind := range []string{meeting.KindLifeMeeting, meeting.KindMemberReview, meeting.KindHeartTalk} {
+					if err := hold(kind, maxTime(ms, pp.Est), me); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
 	return nil
+}
+
+// roster lists the active members of a party organization.
+func (l *loader) roster(partyOrgID int64) ([]int64, error) {
+	rows, err := l.a.DB.Query(l.ctx, l.a.DB, `SELECT id FROM members WHERE party_org_id = ? AND status = 'active' ORDER BY id`, partyOrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// committee elects a committee at the start of the current term: a 书记
+// (sometimes also in the unit's management, 交叉任职) and, with ≥7 full
+// members, 组织 and 宣传委员. One in nine has no 书记 at present.
+func (l *loader) committee(r *rand.Rand, pp *partyPlan, _ int) (bool, error) {
+	var full int
+	if err := l.a.DB.QueryRow(l.ctx, l.a.DB, `SELECT COUNT(*) FROM members WHERE party_org_id = ? AND category = 'full' AND status = 'active'`, pp.id).Scan(&full); err != nil {
+		return false, err
+	}
+	if r.IntN(9) == 0 {
+		return false, nil
+	}
+	surname := []string{"王", "李", "张", "刘", "陈", "杨", "周", "邓"}
+	given := []string{"建国", "红梅", "志强", "丽华", "海波", "春燕", "卫东", "秀英"}
+	nm := func() string { return surname[r.IntN(len(surname))] + given[r.IntN(len(given))] }
+	posts := []meeting.CommitteeMemberInput{{Role: meeting.RoleSecretary, Name: nm(), CrossPost: r.IntN(2) == 0}}
+	committee := full >= meeting.MinFullForCommittee
+	if committee {
+		posts = append(posts, meeting.CommitteeMemberInput{Role: meeting.RoleOrganization, Name: nm()}, meeting.CommitteeMemberInput{Role: meeting.RolePropaganda, Name: nm()})
+	}
+	on := pp.Term
+	if on.IsZero() || on.Before(pp.Est) {
+		on = pp.Est
+	}
+	if _, err := l.a.Meet.RecordElection(l.ctx, pp.id, meeting.ElectionInput{HeldOn: fmtDate(on), Note: "换届选举", Members: posts}); err != nil {
+		return false, fmt.Errorf("demo committee of %s: %w", pp.Name, err)
+	}
+	return committee, nil
 }

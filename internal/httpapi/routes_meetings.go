@@ -1,11 +1,86 @@
 package httpapi
 
+import "liangxin/internal/auth"
+
 // meetingRoutes lists the routes of organizational life: meetings, compliance, terms (issue 5).
 func (s *Server) meetingRoutes() []Route {
-	return nil
+	const tag = "组织生活"
+	r, w := auth.PermOrgLifeRead, auth.PermOrgLifeWrite
+	mq := []string{"party_org_id", "region_code", "kind", "status", "from", "to", "late", "page", "page_size"}
+	cq := []string{"from", "to", "region_code", "party_org_id"}
+	return []Route{
+		{Method: "GET", Path: "/api/v1/meetings", Perm: r, Tag: tag, Summary: "会议记录列表（三会一课、主题党日等）", Query: mq, Response: "MeetingPage", handler: s.listMeetings},
+		{Method: "POST", Path: "/api/v1/meetings", Perm: w, Tag: tag, Summary: "登记会议（已召开或计划）及出席情况", Request: "MeetingInput", Response: "Meeting", Status: 201, handler: s.createMeeting},
+		{Method: "GET", Path: "/api/v1/meetings/export", Perm: r, Tag: tag, Summary: "导出会议记录（Excel）", Query: mq[:7], Response: "xlsx", handler: s.exportMeetings},
+		{Method: "GET", Path: "/api/v1/meetings/options", Perm: r, Tag: tag, Summary: "会议类型、状态、出席情况、委员会职务代码", Response: "MeetingOptions", handler: s.meetingOptions},
+		{Method: "GET", Path: "/api/v1/meetings/candidates", Perm: r, Tag: tag, Summary: "可登记出席的党员（党组织及下级的花名册）", Query: []string{"party_org_id"}, Response: "CandidateList", handler: s.meetingCandidates},
+		{Method: "GET", Path: "/api/v1/meetings/{id}", Perm: r, Tag: tag, Summary: "查看会议记录", Response: "Meeting", handler: s.getMeeting},
+		{Method: "PUT", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "修改会议记录（含计划改为已召开）", Request: "MeetingInput", Response: "Meeting", handler: s.updateMeeting},
+		{Method: "DELETE", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "删除会议记录", Status: 204, handler: s.deleteMeeting},
+		{Method: "POST", Path: "/api/v1/meetings/{id}/attachments", Perm: w, Tag: tag, Summary: "上传会议照片或文档（jpg/png/pdf/docx/xlsx）", Upload: true, MaxBody: 11 << 20, Response: "Attachment", Status: 201, handler: s.uploadAttachment},
+		{Method: "GET", Path: "/api/v1/meeting-attachments/{id}", Perm: r, Tag: tag, Summary: "下载会议附件", handler: s.downloadAttachment},
+
+		{Method: "GET", Path: "/api/v1/meeting-frequencies", Perm: r, Tag: tag, Summary: "规定频次（含历次版本）", Response: "FrequencyList", handler: s.listFrequencies},
+		{Method: "POST", Path: "/api/v1/meeting-frequencies", Perm: auth.PermAssessManage, Tag: tag, Summary: "设置规定频次（自某日起生效）", Request: "FrequencyInput", Response: "Frequency", Status: 201, handler: s.setFrequency},
+
+		{Method: "GET", Path: "/api/v1/compliance", Perm: r, Tag: tag, Summary: "组织生活落实情况（应开、已开、落实率、出席率、缺项）", Query: cq, Response: "ComplianceReport", handler: s.compliance},
+		{Method: "GET", Path: "/api/v1/compliance/export", Perm: r, Tag: tag, Summary: "导出组织生活落实情况（Excel）", Query: cq, Response: "xlsx", handler: s.exportCompliance},
+		{Method: "GET", Path: "/api/v1/compliance/reminders", Perm: r, Tag: tag, Summary: "本月、本季度、本年度还需召开的会议", Query: []string{"party_org_id"}, Response: "ReminderList", handler: s.reminders},
+		{Method: "GET", Path: "/api/v1/compliance/laggards", Perm: r, Tag: tag, Summary: "组织生活未落实到位的党组织", Query: cq, Response: "LaggardList", handler: s.laggards},
+		{Method: "GET", Path: "/api/v1/compliance/laggards/export", Perm: r, Tag: tag, Summary: "导出组织生活未落实到位的党组织（Excel）", Query: cq, Response: "xlsx", handler: s.exportLaggards},
+
+		{Method: "GET", Path: "/api/v1/party-orgs/{id}/committee", Perm: r, Tag: tag, Summary: "党组织委员会（现任、历任、换届记录、检查）", Response: "Committee", handler: s.getCommittee},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/committee", Perm: w, Tag: tag, Summary: "增补委员会成员", Request: "CommitteeMemberInput", Response: "CommitteeMember", Status: 201, handler: s.addCommitteeMember},
+		{Method: "PATCH", Path: "/api/v1/committee-members/{id}", Perm: w, Tag: tag, Summary: "委员会成员离任或修改交叉任职", Request: "CommitteeMemberPatch", Response: "CommitteeMember", handler: s.updateCommitteeMember},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/elections", Perm: w, Tag: tag, Summary: "登记换届选举（新一届委员会，开始新任期）", Request: "ElectionInput", Response: "Committee", Status: 201, handler: s.recordElection},
+		{Method: "GET", Path: "/api/v1/committees/renewals", Perm: r, Tag: tag, Summary: "三个月内到期及逾期未换届的党组织", Response: "RenewalList", handler: s.committeeRenewals},
+		{Method: "GET", Path: "/api/v1/committees/renewals/export", Perm: r, Tag: tag, Summary: "导出换届提醒（Excel）", Response: "xlsx", handler: s.exportRenewals},
+		{Method: "GET", Path: "/api/v1/committees/vacancies", Perm: r, Tag: tag, Summary: "书记空缺的党组织（超过三个月标记）", Response: "VacancyList", handler: s.vacancies},
+		{Method: "GET", Path: "/api/v1/committees/vacancies/export", Perm: r, Tag: tag, Summary: "导出书记空缺（Excel）", Response: "xlsx", handler: s.exportVacancies},
+	}
 }
 
 // meetingSchemas are the OpenAPI bodies of meetingRoutes.
 func meetingSchemas() map[string]any {
-	return map[string]any{}
+	code := obj(map[string]any{"code": tStr, "name": tStr})
+	rateT := map[string]any{"type": "number", "nullable": true}
+	attendee := obj(map[string]any{"member_id": tInt, "name": tStr, "status": tStr, "status_name": tStr})
+	kindC := obj(map[string]any{"kind": tStr, "kind_name": tStr, "required": tInt, "held": tInt, "total": tInt, "late": tInt, "rate": rateT, "missing": arr(tStr)})
+	orgC := obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "region_code": tStr, "street_code": tStr, "street_name": tStr,
+		"required": tInt, "held": tInt, "rate": rateT, "attendance": rateT, "meetings": tInt, "kinds": arr(kindC), "missing": arr(tStr)})
+	group := obj(map[string]any{"code": tStr, "name": tStr, "required": tInt, "held": tInt, "rate": rateT, "orgs": tInt})
+	cm := map[string]any{"id": tInt, "party_org_id": tInt, "election_id": tInt, "role": tStr, "role_name": tStr, "member_id": tInt, "name": tStr,
+		"from": tDate, "to": tDateNul, "cross_post": tBool}
+	return map[string]any{
+		"Attachment": obj(map[string]any{"id": tInt, "name": tStr, "content_type": tStr, "size": tInt, "created_at": tTime}),
+		"Meeting": obj(map[string]any{"id": tInt, "party_org_id": tInt, "party_org_name": tStr, "kind": tStr, "kind_name": tStr, "status": tStr,
+			"status_name": tStr, "date": tDate, "place": tStr, "topic": tStr, "presenter": tStr, "minutes": tStr, "resolutions": tStr,
+			"late": tBool, "late_note": tStr, "expected": tInt, "present": tInt, "excused": tInt, "absent": tInt, "attendance": rateT,
+			"attendees": arr(attendee), "attachments": arr(ref("Attachment")), "created_at": tTime, "updated_at": tTime}),
+		"MeetingPage": pageOf("Meeting"),
+		"MeetingInput": obj(map[string]any{"party_org_id": tInt, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"planned", "held"}},
+			"date": tDate, "place": tStr, "topic": tStr, "presenter": tStr, "minutes": tStr, "resolutions": tStr, "late": tBool, "late_note": tStr,
+			"attendees": arr(obj(map[string]any{"member_id": tInt, "status": map[string]any{"type": "string", "enum": []string{"present", "excused", "absent"}}}))},
+			"party_org_id", "kind", "date"),
+		"MeetingOptions": obj(map[string]any{"kinds": arr(code), "statuses": arr(code), "attendance": arr(code), "roles": arr(code), "periods": arr(code)}),
+		"CandidateList":  obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "category": tStr, "party_org_name": tStr}))}),
+		"Frequency":      obj(map[string]any{"id": tInt, "kind": tStr, "kind_name": tStr, "period": tStr, "period_name": tStr, "times": tInt, "effective_from": tDate}),
+		"FrequencyList":  obj(map[string]any{"items": arr(ref("Frequency"))}),
+		"FrequencyInput": obj(map[string]any{"kind": tStr, "period": map[string]any{"type": "string", "enum": []string{"month", "quarter", "year", "none"}},
+			"times": tInt, "effective_from": tDate}, "kind", "period", "effective_from"),
+		"ComplianceReport": obj(map[string]any{"from": tDate, "to": tDate, "required": tInt, "held": tInt, "rate": rateT, "attendance": rateT,
+			"orgs": arr(orgC), "by_street": arr(group), "by_kind": arr(group), "missing": arr(tStr)}),
+		"ReminderList":         obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "items": arr(tStr)}))}),
+		"LaggardList":          obj(map[string]any{"items": arr(orgC)}),
+		"CommitteeMember":      obj(cm),
+		"CommitteeMemberInput": obj(map[string]any{"role": tStr, "member_id": tInt, "name": tStr, "from": tDate, "cross_post": tBool}, "role", "from"),
+		"CommitteeMemberPatch": obj(map[string]any{"to": tDate, "cross_post": tBool}),
+		"ElectionInput": obj(map[string]any{"held_on": tDate, "note": tStr,
+			"members": arr(obj(map[string]any{"role": tStr, "member_id": tInt, "name": tStr, "cross_post": tBool}))}, "held_on", "members"),
+		"Committee": obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "full_members": tInt, "term_started_on": tDate, "term_due_on": tDate,
+			"current": arr(ref("CommitteeMember")), "history": arr(ref("CommitteeMember")),
+			"elections": arr(obj(map[string]any{"id": tInt, "held_on": tDate, "note": tStr, "members": tInt})),
+			"warnings":  arr(tStr), "incomplete": tBool, "vacant_since": tDate, "secretary_vacant": tBool}),
+		"VacancyList": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "vacant_since": tDate, "days": tInt, "flagged": tBool}))}),
+	}
 }

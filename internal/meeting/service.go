@@ -2,8 +2,12 @@
 package meeting
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"time"
 
+	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -19,4 +23,88 @@ type Service struct {
 	Orgs    *org.Service
 	Party   *partyorg.Service
 	Now     func() time.Time
+	// FilesDir is where attachments are stored (created on first use).
+	FilesDir string
+	// MaxAttachment bounds one attachment in bytes (10 MiB if zero).
+	MaxAttachment int64
+}
+
+// Code is a code with its Chinese name.
+type Code struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Meeting kinds.
+const (
+	KindBranchAssembly   = "branch_assembly"
+	KindCommitteeMeeting = "committee_meeting"
+	KindGroupMeeting     = "group_meeting"
+	KindPartyLecture     = "party_lecture"
+	KindThemeDay         = "theme_day"
+	KindLifeMeeting      = "life_meeting"
+	KindMemberReview     = "member_review"
+	KindHeartTalk        = "heart_talk"
+)
+
+// Kinds lists the meeting kinds in display order.
+func Kinds() []Code {
+	return []Code{{KindBranchAssembly, "支部党员大会"}, {KindCommitteeMeeting, "支委会"}, {KindGroupMeeting, "党小组会"},
+		{KindPartyLecture, "党课"}, {KindThemeDay, "主题党日"}, {KindLifeMeeting, "组织生活会"},
+		{KindMemberReview, "民主评议党员"}, {KindHeartTalk, "谈心谈话"}}
+}
+
+func name(list []Code, code string) string {
+	for _, c := range list {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// KindName is the Chinese name of a meeting kind ("" if unknown).
+func KindName(kind string) string { return name(Kinds(), kind) }
+
+// cst is the zone dates are read in.
+var cst = time.FixedZone("CST", 8*3600)
+
+func (s *Service) today() string {
+	return s.Now().In(cst).Format(store.DateFormat)
+}
+
+func parseDay(field, v string) (time.Time, error) {
+	t, err := time.Parse(store.DateFormat, v)
+	if err != nil {
+		return t, apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD")
+	}
+	return t, nil
+}
+
+// partyOrgInScope checks that the party organization is visible to the
+// caller and returns its name, kind, region, founding and dissolution dates.
+type poInfo struct {
+	ID          int64
+	Name        string
+	Kind        string
+	RegionCode  string
+	Established string
+	Dissolved   string
+	TermStarted string
+}
+
+func (s *Service) partyOrg(ctx context.Context, q store.Querier, id int64) (poInfo, error) {
+	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+	if err != nil {
+		return poInfo{}, err
+	}
+	var p poInfo
+	var dis sql.NullString
+	err = s.DB.QueryRow(ctx, q, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, p.dissolved_on, COALESCE(p.term_started_on, p.established_on)
+		FROM party_orgs p WHERE p.id = ? AND `+cond, append([]any{id}, args...)...).Scan(&p.ID, &p.Name, &p.Kind, &p.RegionCode, &p.Established, &dis, &p.TermStarted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, apperr.NotFound("党组织")
+	}
+	p.Dissolved = dis.String
+	return p, err
 }

@@ -7,6 +7,8 @@ export type MenuKey =
   | 'partyOrgs'
   | 'instructors'
   | 'worklists'
+  | 'meetings'
+  | 'compliance'
   | 'regions'
   | 'users'
   | 'audit'
@@ -30,6 +32,8 @@ export const allMenus: MenuItem[] = [
   { key: 'partyOrgs', path: '/party-orgs', title: '党组织', group: LEDGER_GROUP },
   { key: 'instructors', path: '/instructors', title: '党建指导员', group: LEDGER_GROUP },
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
+  { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
+  { key: 'compliance', path: '/compliance', title: '落实情况', group: '组织生活' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -54,6 +58,8 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'partyOrgs':
     case 'instructors':
     case 'worklists':
+    case 'meetings':
+    case 'compliance':
       return ledgerRoles.includes(role)
   }
 }
@@ -89,6 +95,8 @@ const menuPerm: Record<MenuKey, string | null> = {
   partyOrgs: 'ledger.read',
   instructors: 'ledger.read',
   worklists: 'ledger.read',
+  meetings: 'orglife.read',
+  compliance: 'orglife.read',
   regions: 'region.read',
   users: 'user.manage',
   audit: 'audit.read',

@@ -1,0 +1,480 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/meeting"
+	"liangxin/internal/xlsx"
+)
+
+func optID(q url.Values, name string, bad *apperr.Error) int64 {
+	v := q.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		bad.Field(name, "应为正整数")
+		return 0
+	}
+	return n
+}
+
+func meetingFilter(r *http.Request) (meeting.Filter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := meeting.Filter{PartyOrgID: optID(q, "party_org_id", bad), RegionCode: q.Get("region_code"), Kind: q.Get("kind"), Status: q.Get("status"),
+		From: q.Get("from"), To: q.Get("to"), Late: optBool(q, "late", bad)}
+	return f, bad.OrNil()
+}
+
+func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request) error {
+	f, err := meetingFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Page, f.PageSize, err = pageParams(r); err != nil {
+		return err
+	}
+	items, total, err := s.Meet.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[meeting.Meeting]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) createMeeting(w http.ResponseWriter, r *http.Request) error {
+	var in meeting.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Meet.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+func (s *Server) getMeeting(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	m, err := s.Meet.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) updateMeeting(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in meeting.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Meet.Update(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Meet.Delete(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) meetingOptions(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]any{"kinds": meeting.Kinds(), "statuses": meeting.Statuses(), "attendance": meeting.AttendanceStatuses(),
+		"roles": meeting.Roles(), "periods": meeting.Periods()})
+	return nil
+}
+
+func (s *Server) meetingCandidates(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	id := optID(r.URL.Query(), "party_org_id", bad)
+	if id == 0 {
+		bad.Field("party_org_id", "请选择党组织")
+	}
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	items, err := s.Meet.Candidates(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[meeting.Candidate]{Items: items})
+	return nil
+}
+
+func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return &apperr.Error{Kind: apperr.KindUnsupportedMedia, Code: "unsupported_media_type", Message: "请以 multipart/form-data 上传文件（字段名 file）"}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return apperr.InvalidField("file", "请选择要上传的照片或文档")
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return apperr.InvalidField("file", "附件不能超过 10 MB")
+			}
+			return apperr.InvalidField("file", "上传的数据不完整")
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		a, err := s.Meet.AddAttachment(r.Context(), id, part.FileName(), part)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return apperr.InvalidField("file", "附件不能超过 10 MB")
+			}
+			return err
+		}
+		writeJSON(w, http.StatusCreated, a)
+		return nil
+	}
+}
+
+func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, rc, err := s.Meet.OpenAttachment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Length", strconv.FormatInt(a.Size, 10))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))
+	_, err = io.Copy(w, rc)
+	return err
+}
+
+func (s *Server) listFrequencies(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Meet.Frequencies(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[meeting.Frequency]{Items: items})
+	return nil
+}
+
+func (s *Server) setFrequency(w http.ResponseWriter, r *http.Request) error {
+	var in meeting.FrequencyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.Meet.SetFrequency(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, f)
+	return nil
+}
+
+func (s *Server) reportFilter(r *http.Request) (meeting.ReportFilter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := meeting.ReportFilter{From: q.Get("from"), To: q.Get("to"), RegionCode: q.Get("region_code"), PartyOrgID: optID(q, "party_org_id", bad)}
+	if f.From == "" && f.To == "" {
+		f.From, f.To = s.Meet.DefaultRange()
+	}
+	if f.PartyOrgID != 0 {
+		if _, _, err := s.Meet.SecretaryVacancy(r.Context(), f.PartyOrgID, "2000-01-01"); err != nil {
+			return f, err
+		}
+	}
+	return f, bad.OrNil()
+}
+
+func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Meet.Compliance(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func pct(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return strconv.FormatFloat(*v*100, 'f', 1, 64) + "%"
+}
+
+func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Writer, entity, file, zhName string, n int) error {
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: entity, Note: fmt.Sprintf("导出%s %d 条", zhName, n)}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"; filename*=UTF-8''%s.xlsx`, file, url.PathEscape(zhName)))
+	return sw.Finish(w)
+}
+
+func orgRows(sw *xlsx.Writer, orgs []meeting.OrgCompliance) error {
+	for _, o := range orgs {
+		if err := sw.Row(o.PartyOrgName, o.StreetName, o.Required, o.Held, pct(o.Rate), pct(o.Attendance), o.Meetings, strings.Join(o.Missing, "；")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var orgHeaders = []string{"党组织", "街道（乡镇）", "应开次数", "已开次数", "落实率", "平均出席率", "会议总数", "缺项"}
+
+func (s *Server) exportCompliance(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Meet.Compliance(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("组织生活落实情况", orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80})
+	if err != nil {
+		return err
+	}
+	if err := orgRows(sw, rep.Orgs); err != nil {
+		return err
+	}
+	return s.sendXLSX(w, r, sw, "compliance", "compliance", "组织生活落实情况", len(rep.Orgs))
+}
+
+func (s *Server) reminders(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	id := optID(r.URL.Query(), "party_org_id", bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	items, err := s.Meet.Reminders(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if id != 0 && len(items) == 0 {
+		if _, _, err := s.Meet.SecretaryVacancy(r.Context(), id, "2000-01-01"); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, list[meeting.Reminder]{Items: items})
+	return nil
+}
+
+func (s *Server) laggards(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.Meet.Laggards(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[meeting.OrgCompliance]{Items: items})
+	return nil
+}
+
+func (s *Server) exportLaggards(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.reportFilter(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.Meet.Laggards(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("组织生活未落实", orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80})
+	if err != nil {
+		return err
+	}
+	if err := orgRows(sw, items); err != nil {
+		return err
+	}
+	return s.sendXLSX(w, r, sw, "compliance", "laggards", "组织生活未落实到位", len(items))
+}
+
+func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
+	f, err := meetingFilter(r)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("会议记录", []string{"党组织", "会议类型", "状态", "日期", "地点", "主题", "授课人", "应到", "实到", "请假", "缺席", "出席率", "补开/补报", "决议"},
+		[]float64{32, 14, 8, 12, 20, 30, 10, 6, 6, 6, 6, 8, 10, 40})
+	if err != nil {
+		return err
+	}
+	n := 0
+	err = s.Meet.Each(r.Context(), f, func(m meeting.Meeting) error {
+		n++
+		late := ""
+		if m.Late {
+			late = "是"
+		}
+		return sw.Row(m.PartyOrgName, m.KindName, m.StatusName, m.Date, m.Place, m.Topic, m.Presenter, m.Expected, m.Present, m.Excused, m.Absent,
+			pct(m.Attendance), late, m.Resolutions)
+	})
+	if err != nil {
+		return err
+	}
+	return s.sendXLSX(w, r, sw, "meeting", "meetings", "会议记录", n)
+}
+
+func (s *Server) getCommittee(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.Meet.Committee(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) addCommitteeMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in meeting.CommitteeMemberInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.Meet.AddCommitteeMember(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) updateCommitteeMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in meeting.CommitteeMemberPatch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.Meet.UpdateCommitteeMember(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) recordElection(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in meeting.ElectionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.Meet.RecordElection(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) committeeRenewals(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Meet.Renewals(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+func (s *Server) exportRenewals(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Meet.Renewals(r.Context())
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("换届提醒", []string{"党组织", "类别", "本届开始", "届满日期", "剩余天数", "状态"}, []float64{36, 10, 12, 12, 10, 10})
+	if err != nil {
+		return err
+	}
+	for _, p := range items {
+		st := "即将到期"
+		if p.Overdue {
+			st = "逾期未换届"
+		}
+		if err := sw.Row(p.Name, p.KindName, p.TermStartedOn, p.TermDueOn, p.DaysLeft, st); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "party_org", "renewals", "换届提醒", len(items))
+}
+
+func (s *Server) vacancies(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Meet.Vacancies(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[meeting.Vacancy]{Items: items})
+	return nil
+}
+
+func (s *Server) exportVacancies(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Meet.Vacancies(r.Context())
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("书记空缺", []string{"党组织", "空缺起始", "空缺天数", "超过三个月"}, []float64{36, 12, 10, 12})
+	if err != nil {
+		return err
+	}
+	for _, v := range items {
+		if err := sw.Row(v.PartyOrgName, v.VacantSince, v.Days, yesNo(v.Flagged)); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "party_org", "vacancies", "书记空缺", len(items))
+}

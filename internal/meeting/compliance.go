@@ -1,0 +1,620 @@
+package meeting
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+)
+
+// Periods of a required frequency.
+const (
+	PeriodMonth   = "month"
+	PeriodQuarter = "quarter"
+	PeriodYear    = "year"
+	PeriodNone    = "none" // not required
+)
+
+// Periods lists the periods a frequency can have.
+func Periods() []Code {
+	return []Code{{PeriodMonth, "每月"}, {PeriodQuarter, "每季度"}, {PeriodYear, "每年"}, {PeriodNone, "不作要求"}}
+}
+
+// Frequency is the required frequency of a meeting kind from a date on.
+type Frequency struct {
+	ID            int64  `json:"id"` // 0 for the built-in default
+	Kind          string `json:"kind"`
+	KindName      string `json:"kind_name"`
+	Period        string `json:"period"`
+	PeriodName    string `json:"period_name"`
+	Times         int    `json:"times"`
+	EffectiveFrom string `json:"effective_from"`
+}
+
+// DefaultFrequencies are the minimum frequencies of domain.md §3.
+func DefaultFrequencies() []Frequency {
+	d := []Frequency{
+		{Kind: KindBranchAssembly, Period: PeriodQuarter, Times: 1},
+		{Kind: KindCommitteeMeeting, Period: PeriodMonth, Times: 1},
+		{Kind: KindGroupMeeting, Period: PeriodMonth, Times: 1},
+		{Kind: KindPartyLecture, Period: PeriodQuarter, Times: 1},
+		{Kind: KindThemeDay, Period: PeriodMonth, Times: 1},
+		{Kind: KindLifeMeeting, Period: PeriodYear, Times: 1},
+		{Kind: KindMemberReview, Period: PeriodYear, Times: 1},
+		{Kind: KindHeartTalk, Period: PeriodYear, Times: 1},
+	}
+	for i := range d {
+		d[i].KindName, d[i].PeriodName, d[i].EffectiveFrom = KindName(d[i].Kind), name(Periods(), d[i].Period), "2000-01-01"
+	}
+	return d
+}
+
+// FrequencyInput sets a new version of a kind's frequency.
+type FrequencyInput struct {
+	Kind          string `json:"kind"`
+	Period        string `json:"period"`
+	Times         int    `json:"times"`
+	EffectiveFrom string `json:"effective_from"`
+}
+
+// frequencies holds every version, by kind, oldest first.
+type frequencies map[string][]Frequency
+
+func (s *Service) loadFrequencies(ctx context.Context, q store.Querier) (frequencies, error) {
+	fs := frequencies{}
+	for _, d := range DefaultFrequencies() {
+		fs[d.Kind] = []Frequency{d}
+	}
+	rows, err := s.DB.Query(ctx, q, `SELECT id, kind, period, times, effective_from FROM meeting_frequencies ORDER BY effective_from, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f Frequency
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Period, &f.Times, &f.EffectiveFrom); err != nil {
+			return nil, err
+		}
+		f.KindName, f.PeriodName = KindName(f.Kind), name(Periods(), f.Period)
+		fs[f.Kind] = append(fs[f.Kind], f)
+	}
+	return fs, rows.Err()
+}
+
+// at is the version of kind in force on day.
+func (fs frequencies) at(kind, day string) Frequency {
+	list := fs[kind]
+	cur := list[0]
+	for _, f := range list {
+		if f.EffectiveFrom <= day {
+			cur = f
+		}
+	}
+	return cur
+}
+
+func (s *Service) periodOf(ctx context.Context, q store.Querier, kind, day string) string {
+	fs, err := s.loadFrequencies(ctx, q)
+	if err != nil || fs[kind] == nil {
+		return PeriodMonth
+	}
+	p := fs.at(kind, day).Period
+	if p == PeriodNone {
+		return PeriodYear
+	}
+	return p
+}
+
+// Frequencies lists every version of every kind's frequency (defaults first).
+func (s *Service) Frequencies(ctx context.Context) ([]Frequency, error) {
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	out := []Frequency{}
+	for _, k := range Kinds() {
+		out = append(out, fs[k.Code]...)
+	}
+	return out, nil
+}
+
+// SetFrequency adds a version of a kind's required frequency effective from a date.
+func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequency, error) {
+	bad := apperr.Invalid()
+	if KindName(in.Kind) == "" {
+		bad.Field("kind", "会议类型无效")
+	}
+	if name(Periods(), in.Period) == "" {
+		bad.Field("period", "周期应为 month、quarter、year 或 none")
+	}
+	if in.Period == PeriodNone {
+		in.Times = 0
+	} else if in.Times < 1 || in.Times > 31 {
+		bad.Field("times", "每周期次数应为 1–31")
+	}
+	if _, err := time.Parse(store.DateFormat, in.EffectiveFrom); err != nil {
+		bad.Field("effective_from", "日期格式应为 YYYY-MM-DD")
+	}
+	if err := bad.OrNil(); err != nil {
+		return Frequency{}, err
+	}
+	f := Frequency{Kind: in.Kind, KindName: KindName(in.Kind), Period: in.Period, PeriodName: name(Periods(), in.Period), Times: in.Times, EffectiveFrom: in.EffectiveFrom}
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM meeting_frequencies WHERE kind = ? AND effective_from = ?`, in.Kind, in.EffectiveFrom); err != nil {
+			return err
+		}
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meeting_frequencies (kind, period, times, effective_from, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			in.Kind, in.Period, in.Times, in.EffectiveFrom, store.FormatTime(s.Now())).Scan(&f.ID); err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.frequency", Entity: "meeting_frequency", EntityID: fmt.Sprint(f.ID), After: f})
+	})
+	return f, err
+}
+
+// slotOf returns the period (month, quarter or year) containing day, with its Chinese label.
+func slotOf(day time.Time, period string) (start, end time.Time, label string) {
+	y, m := day.Year(), day.Month()
+	switch period {
+	case PeriodMonth:
+		start = time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+		return start, start.AddDate(0, 1, -1), fmt.Sprintf("%d年%d月", y, m)
+	case PeriodQuarter:
+		q := (int(m) - 1) / 3
+		start = time.Date(y, time.Month(q*3+1), 1, 0, 0, 0, 0, time.UTC)
+		return start, start.AddDate(0, 3, -1), fmt.Sprintf("%d年第%s季度", y, []string{"一", "二", "三", "四"}[q])
+	default:
+		start = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		return start, time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC), fmt.Sprintf("%d年度", y)
+	}
+}
+
+// KindCompliance is one kind's required vs held count for a party organization.
+type KindCompliance struct {
+	Kind     string   `json:"kind"`
+	KindName string   `json:"kind_name"`
+	Required int      `json:"required"`
+	Held     int      `json:"held"`    // counted towards the requirement (capped per period)
+	Total    int      `json:"total"`   // all held meetings of the kind in the period
+	Late     int      `json:"late"`    // of which recorded late (补开/补报)
+	Rate     *float64 `json:"rate"`    // held / required; nil if nothing required
+	Missing  []string `json:"missing"` // period labels not satisfied
+}
+
+// OrgCompliance is a party organization's compliance over a period.
+type OrgCompliance struct {
+	PartyOrgID   int64            `json:"party_org_id"`
+	PartyOrgName string           `json:"party_org_name"`
+	RegionCode   string           `json:"region_code"`
+	StreetCode   string           `json:"street_code"`
+	StreetName   string           `json:"street_name"`
+	Required     int              `json:"required"`
+	Held         int              `json:"held"`
+	Rate         *float64         `json:"rate"`
+	Attendance   *float64         `json:"attendance"` // mean per-meeting attendance of held meetings
+	Meetings     int              `json:"meetings"`
+	Kinds        []KindCompliance `json:"kinds"`
+	Missing      []string         `json:"missing"` // e.g. "某党支部：2024年第三季度未召开支部党员大会"
+}
+
+// GroupRate is a compliance rate of a group (a street or a kind).
+type GroupRate struct {
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Required int      `json:"required"`
+	Held     int      `json:"held"`
+	Rate     *float64 `json:"rate"`
+	Orgs     int      `json:"orgs"`
+}
+
+// Report is compliance over a period and subtree.
+type Report struct {
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	Required   int             `json:"required"`
+	Held       int             `json:"held"`
+	Rate       *float64        `json:"rate"`
+	Attendance *float64        `json:"attendance"`
+	Orgs       []OrgCompliance `json:"orgs"`
+	ByStreet   []GroupRate     `json:"by_street"`
+	ByKind     []GroupRate     `json:"by_kind"`
+	Missing    []string        `json:"missing"`
+}
+
+// ReportFilter selects the subtree of a report.
+type ReportFilter struct {
+	From, To   string
+	RegionCode string // region prefix
+	PartyOrgID int64  // root party organization (its subtree)
+}
+
+func rate(held, required int) *float64 {
+	if required == 0 {
+		return nil
+	}
+	v := float64(held) / float64(required)
+	return &v
+}
+
+// scopeOrgs lists the party organizations of the caller's scope matching f.
+func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, error) {
+	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+	if err != nil {
+		return nil, err
+	}
+	w := " WHERE " + cond
+	if f.RegionCode != "" {
+		w += ` AND p.region_code LIKE ? ESCAPE '\'`
+		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+	}
+	if f.PartyOrgID != 0 {
+		w += ` AND p.id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL
+			SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`
+		args = append(args, f.PartyOrgID)
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, COALESCE(p.dissolved_on, ''),
+		COALESCE(p.term_started_on, p.established_on) FROM party_orgs p`+w+` ORDER BY p.region_code, p.name, p.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []poInfo
+	for rows.Next() {
+		var p poInfo
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.RegionCode, &p.Established, &p.Dissolved, &p.TermStarted); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+type heldMeeting struct {
+	kind, day  string
+	late       bool
+	attendance *float64
+}
+
+// Compliance computes required vs held per party organization and kind for
+// every complete month, quarter or year inside [from, to] during which the
+// party organization existed. 支委会 is required only while the party
+// organization has a committee (≥3 committee members in office at the end
+// of the period).
+func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error) {
+	bad := apperr.Invalid()
+	from, err1 := time.Parse(store.DateFormat, f.From)
+	if err1 != nil {
+		bad.Field("from", "日期格式应为 YYYY-MM-DD")
+	}
+	to, err2 := time.Parse(store.DateFormat, f.To)
+	if err2 != nil {
+		bad.Field("to", "日期格式应为 YYYY-MM-DD")
+	}
+	if err1 == nil && err2 == nil && (to.Before(from) || to.Sub(from) > 10*366*24*time.Hour) {
+		bad.Field("to", "结束日期应不早于开始日期，且区间不超过 10 年")
+	}
+	if err := bad.OrNil(); err != nil {
+		return Report{}, err
+	}
+	orgs, err := s.scopeOrgs(ctx, f)
+	if err != nil {
+		return Report{}, err
+	}
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{From: f.From, To: f.To, Orgs: []OrgCompliance{}, Missing: []string{}}
+	streets := map[string]*GroupRate{}
+	kinds := map[string]*GroupRate{}
+	var attSum float64
+	var attN int
+	for _, p := range orgs {
+		oc, sum, n, err := s.orgCompliance(ctx, p, fs, from, to)
+		if err != nil {
+			return Report{}, err
+		}
+		if oc.Required == 0 && oc.Meetings == 0 {
+			continue
+		}
+		attSum += sum
+		attN += n
+		rep.Required += oc.Required
+		rep.Held += oc.Held
+		rep.Missing = append(rep.Missing, oc.Missing...)
+		if len(p.RegionCode) >= 9 {
+			oc.StreetCode = p.RegionCode[:9]
+		} else {
+			oc.StreetCode = p.RegionCode
+		}
+		g := streets[oc.StreetCode]
+		if g == nil {
+			g = &GroupRate{Code: oc.StreetCode}
+			if s.Regions != nil {
+				if r, err := s.Regions.Get(ctx, oc.StreetCode); err == nil {
+					g.Name = r.Name
+				}
+			}
+			streets[oc.StreetCode] = g
+		}
+		oc.StreetName = g.Name
+		g.Required += oc.Required
+		g.Held += oc.Held
+		g.Orgs++
+		for _, k := range oc.Kinds {
+			kg := kinds[k.Kind]
+			if kg == nil {
+				kg = &GroupRate{Code: k.Kind, Name: k.KindName}
+				kinds[k.Kind] = kg
+			}
+			kg.Required += k.Required
+			kg.Held += k.Held
+			if k.Required > 0 {
+				kg.Orgs++
+			}
+		}
+		rep.Orgs = append(rep.Orgs, oc)
+	}
+	rep.Rate = rate(rep.Held, rep.Required)
+	if attN > 0 {
+		v := attSum / float64(attN)
+		rep.Attendance = &v
+	}
+	rep.ByStreet = []GroupRate{}
+	for _, g := range streets {
+		g.Rate = rate(g.Held, g.Required)
+		rep.ByStreet = append(rep.ByStreet, *g)
+	}
+	sort.Slice(rep.ByStreet, func(i, j int) bool { return rep.ByStreet[i].Code < rep.ByStreet[j].Code })
+	rep.ByKind = []GroupRate{}
+	for _, k := range Kinds() {
+		if g := kinds[k.Code]; g != nil {
+			g.Rate = rate(g.Held, g.Required)
+			rep.ByKind = append(rep.ByKind, *g)
+		}
+	}
+	return rep, nil
+}
+
+// committeeSize is the number of committee members in office on day.
+func (s *Service) committeeSize(ctx context.Context, q store.Querier, partyOrgID int64, day string) (int, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*) FROM committee_members WHERE party_org_id = ? AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
+		partyOrgID, day, day).Scan(&n)
+	return n, err
+}
+
+func (s *Service) heldMeetings(ctx context.Context, partyOrgID int64, from, to string) ([]heldMeeting, error) {
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT m.kind, m.held_on, m.late`+attendanceAgg+` FROM meetings m
+		WHERE m.party_org_id = ? AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ? ORDER BY m.held_on`, partyOrgID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []heldMeeting
+	for rows.Next() {
+		var h heldMeeting
+		var exp, pre, exc int
+		if err := rows.Scan(&h.kind, &h.day, &h.late, &exp, &pre, &exc); err != nil {
+			return nil, err
+		}
+		h.attendance = Attendance(exp, pre, exc)
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, from, to time.Time) (OrgCompliance, float64, int, error) {
+	oc := OrgCompliance{PartyOrgID: p.ID, PartyOrgName: p.Name, RegionCode: p.RegionCode, Kinds: []KindCompliance{}, Missing: []string{}}
+	// Slots may start before from (a year slot for a from in March): load the widest span.
+	wideFrom := time.Date(from.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	held, err := s.heldMeetings(ctx, p.ID, wideFrom.Format(store.DateFormat), to.Format(store.DateFormat))
+	if err != nil {
+		return oc, 0, 0, err
+	}
+	var attSum float64
+	var attN int
+	fromS, toS := from.Format(store.DateFormat), to.Format(store.DateFormat)
+	for _, h := range held {
+		if h.day >= fromS && h.day <= toS {
+			oc.Meetings++
+			if h.attendance != nil {
+				attSum += *h.attendance
+				attN++
+			}
+		}
+	}
+	committee := map[string]bool{}
+	for _, k := range Kinds() {
+		kc := KindCompliance{Kind: k.Code, KindName: k.Name, Missing: []string{}}
+		for _, h := range held {
+			if h.kind == k.Code && h.day >= fromS && h.day <= toS {
+				kc.Total++
+				if h.late {
+					kc.Late++
+				}
+			}
+		}
+		// Walk the slots of the period in force, starting at the slot holding from.
+		day := from
+		for !day.After(to) {
+			fq := fs.at(k.Code, day.Format(store.DateFormat))
+			period := fq.Period
+			if period == PeriodNone {
+				period = PeriodMonth
+			}
+			start, end, label := slotOf(day, period)
+			next := end.AddDate(0, 0, 1)
+			startS, endS := start.Format(store.DateFormat), end.Format(store.DateFormat)
+			complete := !start.Before(from) && !end.After(to)
+			existed := p.Established <= startS && (p.Dissolved == "" || p.Dissolved > endS)
+			if fq.Period != PeriodNone && fq.Times > 0 && complete && existed {
+				required := true
+				if k.Code == KindCommitteeMeeting {
+					has, ok := committee[endS]
+					if !ok {
+						n, err := s.committeeSize(ctx, s.DB, p.ID, endS)
+						if err != nil {
+							return oc, 0, 0, err
+						}
+						has = n >= 3
+						committee[endS] = has
+					}
+					required = has
+				}
+				if required {
+					n := 0
+					for _, h := range held {
+						if h.kind == k.Code && h.day >= startS && h.day <= endS {
+							n++
+						}
+					}
+					kc.Required += fq.Times
+					kc.Held += min(n, fq.Times)
+					if n < fq.Times {
+						kc.Missing = append(kc.Missing, label)
+						if n == 0 {
+							oc.Missing = append(oc.Missing, fmt.Sprintf("%s：%s未召开%s", p.Name, label, k.Name))
+						} else {
+							oc.Missing = append(oc.Missing, fmt.Sprintf("%s：%s%s召开%d次，应召开%d次", p.Name, label, k.Name, n, fq.Times))
+						}
+					}
+				}
+			}
+			day = next
+		}
+		kc.Rate = rate(kc.Held, kc.Required)
+		oc.Required += kc.Required
+		oc.Held += kc.Held
+		oc.Kinds = append(oc.Kinds, kc)
+	}
+	oc.Rate = rate(oc.Held, oc.Required)
+	if attN > 0 {
+		v := attSum / float64(attN)
+		oc.Attendance = &v
+	}
+	return oc, attSum, attN, nil
+}
+
+// PartyOrgCompliance is a party organization's compliance rate and average
+// attendance over [from, to] (1 when nothing was required; attendance 0
+// without attended meetings).
+func (s *Service) PartyOrgCompliance(ctx context.Context, partyOrgID int64, from, to string) (compliance, attendance float64, err error) {
+	rep, err := s.Compliance(ctx, ReportFilter{From: from, To: to, PartyOrgID: partyOrgID})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, o := range rep.Orgs {
+		if o.PartyOrgID != partyOrgID {
+			continue
+		}
+		compliance = 1
+		if o.Rate != nil {
+			compliance = *o.Rate
+		}
+		if o.Attendance != nil {
+			attendance = *o.Attendance
+		}
+		return compliance, attendance, nil
+	}
+	if _, err := s.partyOrg(ctx, s.DB, partyOrgID); err != nil {
+		return 0, 0, err
+	}
+	return 1, 0, nil
+}
+
+// Reminder is what a party organization must still hold in the current month, quarter and year.
+type Reminder struct {
+	PartyOrgID   int64    `json:"party_org_id"`
+	PartyOrgName string   `json:"party_org_name"`
+	Items        []string `json:"items"`
+}
+
+// Reminders lists, for each party organization in scope (or one), the kinds
+// still to be held in the period of today (本月/本季度/本年度).
+func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, error) {
+	orgs, err := s.scopeOrgs(ctx, ReportFilter{PartyOrgID: partyOrgID})
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	todayS := s.today()
+	today, _ := time.Parse(store.DateFormat, todayS)
+	out := []Reminder{}
+	for _, p := range orgs {
+		if p.Dissolved != "" && p.Dissolved <= todayS {
+			continue
+		}
+		ys, _, _ := slotOf(today, PeriodYear)
+		held, err := s.heldMeetings(ctx, p.ID, ys.Format(store.DateFormat), todayS)
+		if err != nil {
+			return nil, err
+		}
+		r := Reminder{PartyOrgID: p.ID, PartyOrgName: p.Name, Items: []string{}}
+		for _, k := range Kinds() {
+			fq := fs.at(k.Code, todayS)
+			if fq.Period == PeriodNone || fq.Times == 0 {
+				continue
+			}
+			if k.Code == KindCommitteeMeeting {
+				n, err := s.committeeSize(ctx, s.DB, p.ID, todayS)
+				if err != nil {
+					return nil, err
+				}
+				if n < 3 {
+					continue
+				}
+			}
+			start, end, _ := slotOf(today, fq.Period)
+			n := 0
+			for _, h := range held {
+				if h.kind == k.Code && h.day >= start.Format(store.DateFormat) {
+					n++
+				}
+			}
+			if n < fq.Times {
+				when := map[string]string{PeriodMonth: "本月", PeriodQuarter: "本季度", PeriodYear: "本年度"}[fq.Period]
+				left := int(end.Sub(today).Hours()/24) + 1
+				r.Items = append(r.Items, fmt.Sprintf("%s还需召开%s%d次（剩余%d天）", when, k.Name, fq.Times-n, left))
+			}
+		}
+		if len(r.Items) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Laggards are the party organizations below full compliance over
+// [from, to], lowest rate first.
+func (s *Service) Laggards(ctx context.Context, f ReportFilter) ([]OrgCompliance, error) {
+	rep, err := s.Compliance(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := []OrgCompliance{}
+	for _, o := range rep.Orgs {
+		if o.Rate != nil && *o.Rate < 1 {
+			out = append(out, o)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return *out[i].Rate < *out[j].Rate })
+	return out, nil
+}
+
+// DefaultRange is the year to date up to the end of the last complete month
+// (or the previous year in January).
+func (s *Service) DefaultRange() (string, string) {
+	t, _ := time.Parse(store.DateFormat, s.today())
+	end := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	start := time.Date(end.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	return start.Format(store.DateFormat), end.Format(store.DateFormat)
+}

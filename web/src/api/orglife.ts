@@ -1,0 +1,212 @@
+// Types and endpoints of organizational life: meetings with attendance,
+// compliance against the required frequencies, committees and 换届.
+import { http, uploadFile } from './http'
+import type { Items, Page } from './types'
+
+const base = '/api/v1'
+
+export interface Code {
+  code: string
+  name: string
+}
+
+export interface MeetingOptions {
+  kinds: Code[]
+  statuses: Code[]
+  attendance: Code[]
+  roles: Code[]
+  periods: Code[]
+}
+
+export interface Attendee {
+  member_id: number
+  name: string
+  status: 'present' | 'excused' | 'absent' | string
+  status_name: string
+}
+
+export interface Attachment {
+  id: number
+  name: string
+  content_type: string
+  size: number
+  created_at: string
+}
+
+export interface Meeting {
+  id: number
+  party_org_id: number
+  party_org_name: string
+  kind: string
+  kind_name: string
+  status: string
+  status_name: string
+  date: string
+  place: string
+  topic: string
+  presenter: string
+  minutes: string
+  resolutions: string
+  late: boolean
+  late_note: string
+  expected: number
+  present: number
+  excused: number
+  absent: number
+  attendance: number | null
+  attendees: Attendee[]
+  attachments: Attachment[]
+}
+
+export interface MeetingInput {
+  party_org_id: number
+  kind: string
+  status: string
+  date: string
+  place: string
+  topic: string
+  presenter: string
+  minutes: string
+  resolutions: string
+  late: boolean
+  late_note: string
+  attendees: { member_id: number; status: string }[]
+}
+
+export interface Candidate {
+  id: number
+  name: string
+  category: string
+  party_org_name: string
+}
+
+export interface KindCompliance {
+  kind: string
+  kind_name: string
+  required: number
+  held: number
+  total: number
+  late: number
+  rate: number | null
+  missing: string[]
+}
+
+export interface OrgCompliance {
+  party_org_id: number
+  party_org_name: string
+  region_code: string
+  street_code: string
+  street_name: string
+  required: number
+  held: number
+  rate: number | null
+  attendance: number | null
+  meetings: number
+  kinds: KindCompliance[]
+  missing: string[]
+}
+
+export interface GroupRate {
+  code: string
+  name: string
+  required: number
+  held: number
+  rate: number | null
+  orgs: number
+}
+
+export interface ComplianceReport {
+  from: string
+  to: string
+  required: number
+  held: number
+  rate: number | null
+  attendance: number | null
+  orgs: OrgCompliance[]
+  by_street: GroupRate[]
+  by_kind: GroupRate[]
+  missing: string[]
+}
+
+export interface Reminder {
+  party_org_id: number
+  party_org_name: string
+  items: string[]
+}
+
+export interface CommitteeMember {
+  id: number
+  role: string
+  role_name: string
+  member_id: number | null
+  name: string
+  from: string
+  to: string | null
+  cross_post: boolean
+}
+
+export interface Committee {
+  party_org_id: number
+  party_org_name: string
+  full_members: number
+  term_started_on: string
+  term_due_on: string
+  current: CommitteeMember[]
+  history: CommitteeMember[]
+  elections: { id: number; held_on: string; note: string; members: number }[]
+  warnings: string[]
+  incomplete: boolean
+  vacant_since?: string
+  secretary_vacant: boolean
+}
+
+export interface Vacancy {
+  party_org_id: number
+  party_org_name: string
+  vacant_since: string
+  days: number
+  flagged: boolean
+}
+
+export interface ComplianceQuery {
+  from?: string
+  to?: string
+  region_code?: string
+  party_org_id?: number
+}
+
+export const meetingApi = {
+  options: () => http.get<MeetingOptions>(`${base}/meetings/options`),
+  list: (q: Record<string, string | number | undefined>) => http.get<Page<Meeting>>(`${base}/meetings`, q),
+  get: (id: number) => http.get<Meeting>(`${base}/meetings/${id}`),
+  create: (body: MeetingInput) => http.post<Meeting>(`${base}/meetings`, body),
+  update: (id: number, body: MeetingInput) => http.put<Meeting>(`${base}/meetings/${id}`, body),
+  remove: (id: number) => http.del<void>(`${base}/meetings/${id}`),
+  candidates: (party_org_id: number) => http.get<Items<Candidate>>(`${base}/meetings/candidates`, { party_org_id }),
+  upload: (id: number, file: Blob) => uploadFile<Attachment>(`${base}/meetings/${id}/attachments`, file),
+  attachmentUrl: (id: number) => `${base}/meeting-attachments/${id}`,
+  exportUrl: () => `${base}/meetings/export`,
+}
+
+export const complianceApi = {
+  report: (q: ComplianceQuery) => http.get<ComplianceReport>(`${base}/compliance`, { ...q }),
+  reminders: (party_org_id?: number) => http.get<Items<Reminder>>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
+  laggards: (q: ComplianceQuery) => http.get<Items<OrgCompliance>>(`${base}/compliance/laggards`, { ...q }),
+  exportUrl: (q: ComplianceQuery) =>
+    `${base}/compliance/export?` + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString(),
+}
+
+export const committeeApi = {
+  get: (partyOrgID: number) => http.get<Committee>(`${base}/party-orgs/${partyOrgID}/committee`),
+  add: (partyOrgID: number, body: { role: string; name: string; member_id?: number; from: string; cross_post: boolean }) =>
+    http.post<CommitteeMember>(`${base}/party-orgs/${partyOrgID}/committee`, body),
+  end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
+  elect: (partyOrgID: number, body: { held_on: string; note: string; members: { role: string; name: string; cross_post: boolean }[] }) =>
+    http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
+  vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
+}
+
+/** Formats a 0–1 rate as a percentage ("—" when absent). */
+export function percent(v: number | null | undefined): string {
+  return v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`
+}

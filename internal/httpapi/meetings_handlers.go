@@ -236,7 +236,7 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pct(v *float64) string {
+func pctPtr(v *float64) string {
 	if v == nil {
 		return "—"
 	}
@@ -254,7 +254,7 @@ func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Write
 
 func orgRows(sw *xlsx.Writer, orgs []meeting.OrgCompliance) error {
 	for _, o := range orgs {
-		if err := sw.Row(o.PartyOrgName, o.StreetName, o.Required, o.Held, pct(o.Rate), pct(o.Attendance), o.Meetings, strings.Join(o.Missing, "；")); err != nil {
+		if err := sw.Row(o.PartyOrgName, o.StreetName, o.Required, o.Held, pctPtr(o.Rate), pctPtr(o.Attendance), o.Meetings, strings.Join(o.Missing, "；")); err != nil {
 			return err
 		}
 	}
@@ -351,7 +351,7 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
 			late = "是"
 		}
 		return sw.Row(m.PartyOrgName, m.KindName, m.StatusName, m.Date, m.Place, m.Topic, m.Presenter, m.Expected, m.Present, m.Excused, m.Absent,
-			pct(m.Attendance), late, m.Resolutions)
+			pctPtr(m.Attendance), late, m.Resolutions)
 	})
 	if err != nil {
 		return err
@@ -432,7 +432,7 @@ func (s *Server) committeeRenewals(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *Server) exportRenewals(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) exportCommitteeRenewals(w http.ResponseWriter, r *http.Request) error {
 	items, err := s.Meet.Renewals(r.Context())
 	if err != nil {
 		return err

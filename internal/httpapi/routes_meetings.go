@@ -34,7 +34,7 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "PATCH", Path: "/api/v1/committee-members/{id}", Perm: w, Tag: tag, Summary: "委员会成员离任或修改交叉任职", Request: "CommitteeMemberPatch", Response: "CommitteeMember", handler: s.updateCommitteeMember},
 		{Method: "POST", Path: "/api/v1/party-orgs/{id}/elections", Perm: w, Tag: tag, Summary: "登记换届选举（新一届委员会，开始新任期）", Request: "ElectionInput", Response: "Committee", Status: 201, handler: s.recordElection},
 		{Method: "GET", Path: "/api/v1/committees/renewals", Perm: r, Tag: tag, Summary: "三个月内到期及逾期未换届的党组织", Response: "RenewalList", handler: s.committeeRenewals},
-		{Method: "GET", Path: "/api/v1/committees/renewals/export", Perm: r, Tag: tag, Summary: "导出换届提醒（Excel）", Response: "xlsx", handler: s.exportRenewals},
+		{Method: "GET", Path: "/api/v1/committees/renewals/export", Perm: r, Tag: tag, Summary: "导出换届提醒（Excel）", Response: "xlsx", handler: s.exportCommitteeRenewals},
 		{Method: "GET", Path: "/api/v1/committees/vacancies", Perm: r, Tag: tag, Summary: "书记空缺的党组织（超过三个月标记）", Response: "VacancyList", handler: s.vacancies},
 		{Method: "GET", Path: "/api/v1/committees/vacancies/export", Perm: r, Tag: tag, Summary: "导出书记空缺（Excel）", Response: "xlsx", handler: s.exportVacancies},
 	}

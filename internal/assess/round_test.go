@@ -209,10 +209,10 @@ func TestRoundLifecycle(t *testing.T) {
 	if _, err := v.svc.OrgScores(v.ctx, r.ID, out.ID); !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Fatalf("party org outside the round: %v", err)
 	}
-	v.score(r, sh, a.ID, "55", "35")     // 90 → 五星
-	v.score(r, sh, b.ID, "54.99", "35")  // 89.99 → 四星
-	v.score(r, sh, c.ID, "55", "35")     // 90, but a veto → 二星
-	v.score(r, sh, d.ID, "50", "")       // incomplete
+	v.score(r, sh, a.ID, "55", "35")    // 90 → 五星
+	v.score(r, sh, b.ID, "54.99", "35") // 89.99 → 四星
+	v.score(r, sh, c.ID, "55", "35")    // 90, but a veto → 二星
+	v.score(r, sh, d.ID, "50", "")      // incomplete
 	if _, err := v.svc.SaveOrgScores(v.ctx, r.ID, c.ID, assess.OrgScoresInput{Vetoes: []assess.VetoHitInput{{VetoID: sh.Vetoes[0].ID, Hit: true, Note: "2025年6月发生安全事故"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -206,8 +206,8 @@ func (s *Server) saveOrgScores(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// sendXLSX audits an export and writes the workbook.
-func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Writer, entity, what, file string, n int) error {
+// sendAssessXLSX audits an export and writes the workbook.
+func (s *Server) sendAssessXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Writer, entity, what, file string, n int) error {
 	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: entity, Note: fmt.Sprintf("导出%s %d 条", what, n)}); err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (s *Server) exportRound(w http.ResponseWriter, r *http.Request) error {
 	if err := sw.Row("", v.Name+"："+v.Distribution.Summary); err != nil {
 		return err
 	}
-	return s.sendXLSX(w, r, sw, "assess_round", "星级评定结果", "star-results", len(v.Results))
+	return s.sendAssessXLSX(w, r, sw, "assess_round", "星级评定结果", "star-results", len(v.Results))
 }
 
 func signalFilter(r *http.Request) assess.SignalFilter {
@@ -286,7 +286,7 @@ func (s *Server) exportSignals(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.sendXLSX(w, r, sw, "assess_signal", "软弱涣散预警", "weak-signals", len(rep.Items))
+	return s.sendAssessXLSX(w, r, sw, "assess_signal", "软弱涣散预警", "weak-signals", len(rep.Items))
 }
 
 func (s *Server) assessSettings(w http.ResponseWriter, r *http.Request) error {
@@ -370,7 +370,7 @@ func (s *Server) exportRectifications(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 	}
-	return s.sendXLSX(w, r, sw, "assess_rectification", "软弱涣散整改台账", "rectifications", len(items))
+	return s.sendAssessXLSX(w, r, sw, "assess_rectification", "软弱涣散整改台账", "rectifications", len(items))
 }
 
 func (s *Server) listPairs(w http.ResponseWriter, r *http.Request) error {
@@ -454,7 +454,7 @@ func (s *Server) exportPairs(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.sendXLSX(w, r, sw, "assess_pair", "结对帮带", "pairs", len(items))
+	return s.sendAssessXLSX(w, r, sw, "assess_pair", "结对帮带", "pairs", len(items))
 }
 
 func honourFilter(r *http.Request, paged bool) (assess.HonourFilter, error) {
@@ -547,5 +547,5 @@ func (s *Server) exportHonours(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.sendXLSX(w, r, sw, "assess_honour", "表彰", "honours", len(items))
+	return s.sendAssessXLSX(w, r, sw, "assess_honour", "表彰", "honours", len(items))
 }

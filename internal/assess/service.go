@@ -215,7 +215,3 @@ func (s *Service) inScopePartyOrg(ctx context.Context, q store.Querier, id int64
 	}
 	return name, regionCode, err
 }
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"liangxin/internal/assess"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+	"liangxin/internal/region"
 	"liangxin/internal/testenv"
 )
 
@@ -35,10 +38,42 @@ func (f *fixtures) assessRound(t *testing.T, in bool) (assess.Round, assess.Shee
 	return r, sh, po.ID
 }
 
-// scoredRound is a round whose every party organization is scored (closed when asked).
+// scoredRound is a round whose every party organization is scored (closed
+// when asked). It runs over one village of 洪桥 (in) or 玉合 (out), taken in
+// turn, so that it holds a handful of party organizations rather than every
+// one the matrix has created.
 func (f *fixtures) scoredRound(t *testing.T, in, closed bool) int64 {
 	t.Helper()
-	r, sh, _ := f.assessRound(t, in)
+	children, err := f.e.App.Regions.Children(f.sys(), pick(in, testenv.Hongqiao, testenv.Yuhe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var villages []region.Region
+	for _, c := range children {
+		if c.Level == "village" {
+			villages = append(villages, c)
+		}
+	}
+	if len(villages) == 0 {
+		t.Fatal("no villages")
+	}
+	n := f.next()
+	village := villages[n%len(villages)].Code
+	name, cat, five := fmt.Sprintf("考评企业%d", n), "individual_business", 5
+	o, err := f.e.App.Orgs.Create(f.sys(), org.Input{Name: &name, Category: &cat, RegionCode: &village, FullMembers: &five})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.App.Party.Create(f.sys(), partyorg.Input{Name: fmt.Sprintf("考评党支部%d", n), Kind: "branch", Formation: "single",
+		EstablishedOn: "2024-01-01", Covers: []int64{o.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	sh := f.assessSheet(t, in)
+	r, err := f.e.App.Assess.CreateRound(f.sys(), assess.RoundInput{SheetID: sh.ID, Name: fmt.Sprintf("矩阵考评%d", n),
+		RegionCode: village, From: "2025-01-01", To: "2025-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := f.e.App.Assess.RoundResults(f.sys(), r.ID)
 	if err != nil {
 		t.Fatal(err)

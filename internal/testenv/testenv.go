@@ -69,6 +69,9 @@ func New(t testing.TB) *Env {
 	db := storetest.Open(t)
 	clock := &Clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	cfg := config.Default()
+	// Attachments and the personal-data key live in a folder of the test's
+	// own, never in a ./data beside the package.
+	cfg.DataDir = t.TempDir()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	a := app.New(cfg, db, log, clock.Now)
 	ctx := context.Background()

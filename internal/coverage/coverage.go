@@ -259,20 +259,72 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if !isArea && cl > 0 {
 		child = fmt.Sprintf("SUBSTR(o.region_code, 1, %d)", cl)
 	}
-	cover := fmt.Sprintf(activeCover, "")
-	single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
-	q := `SELECT t.category, t.industry, t.above_scale, t.child, COUNT(*), SUM(t.org_c), SUM(t.single_c), SUM(t.work_c) FROM (
-		SELECT o.category, o.industry, o.above_scale, ` + child + ` AS child,
-			CASE WHEN ` + cover + ` THEN 1 ELSE 0 END AS org_c,
-			CASE WHEN ` + single + ` THEN 1 ELSE 0 END AS single_c,
-			CASE WHEN ` + cover + ` OR ` + activeAssignment + ` THEN 1 ELSE 0 END AS work_c
-		FROM organizations o WHERE ` + where + `) t GROUP BY t.category, t.industry, t.above_scale, t.child`
-	dayArgs := []any{day, day, day, day, day, day, day, day, day, day, day, day, day, day}
-	rows, err := s.DB.Query(ctx, s.DB, q, append(dayArgs, args...)...)
+	// Each organization's state is worked out once, by joining the covers and
+	// assignments active on the day (aggregated per organization, so an
+	// organization counts once however many party organizations cover it),
+	// and the rows are added up in Go: see docs/benchmarks.md for why this
+	// shape rather than correlated EXISTS or a GROUP BY in SQL.
+	coverArgs := []any{day, day, day, day}
+	assignArgs := []any{day, day}
+	narrow, narrowArgs := "", []any(nil)
+	if isArea || len(rg.Code) > 6 {
+		// Below the county the aggregates are limited to the organizations
+		// in the region, so a street's report does not aggregate the whole
+		// county's covers.
+		narrow = ` AND c.organization_id IN (SELECT o.id FROM organizations o WHERE ` + where + `)`
+		narrowArgs = args
+		coverArgs = append(coverArgs, narrowArgs...)
+		assignArgs = append(assignArgs, narrowArgs...)
+	}
+	q := `SELECT o.category, o.industry, o.above_scale, ` + child + `,
+		CASE WHEN cv.single = 1 THEN 3 WHEN cv.id IS NOT NULL THEN 2 WHEN asg.id IS NOT NULL THEN 1 ELSE 0 END
+		FROM organizations o
+		LEFT JOIN (SELECT c.organization_id AS id, MAX(CASE WHEN p.formation = 'single' THEN 1 ELSE 0 END) AS single
+			FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+			WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?) AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)` + narrow + `
+			GROUP BY c.organization_id) cv ON cv.id = o.id
+		LEFT JOIN (SELECT DISTINCT c.organization_id AS id FROM instructor_assignments c
+			WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)` + narrow + `) asg ON asg.id = o.id
+		WHERE ` + where
+	qargs := append(append(coverArgs, assignArgs...), args...)
+	type key struct {
+		cat, ind, child string
+		above           bool
+	}
+	groups := map[key]*Counts{}
+	err = s.DB.Report(ctx, func(q2 store.Querier) error {
+		rows, err := s.DB.Query(ctx, q2, q, qargs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var k key
+		var state int
+		for rows.Next() {
+			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &state); err != nil {
+				return err
+			}
+			c := groups[k]
+			if c == nil {
+				c = &Counts{}
+				groups[k] = c
+			}
+			c.Total++
+			if state >= 2 {
+				c.OrgCovered++
+			}
+			if state == 3 {
+				c.SingleCovered++
+			}
+			if state >= 1 {
+				c.WorkCovered++
+			}
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return Report{}, err
 	}
-	defer rows.Close()
 	rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: day, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
 	byCat, byInd, byScale, byChild := map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}
 	get := func(m map[string]*Counts, k string) *Counts {
@@ -281,28 +333,18 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		}
 		return m[k]
 	}
-	for rows.Next() {
-		var cat, ind, ch string
-		var above bool
-		var c Counts
-		var o, sg, w sql.NullInt64
-		if err := rows.Scan(&cat, &ind, &above, &ch, &c.Total, &o, &sg, &w); err != nil {
-			return Report{}, err
-		}
-		c.OrgCovered, c.SingleCovered, c.WorkCovered = int(o.Int64), int(sg.Int64), int(w.Int64)
+	for k, pc := range groups {
+		c := *pc
 		rep.Counts.add(c)
-		if category, ok := org.CategoryByCode(cat); ok {
+		if category, ok := org.CategoryByCode(k.cat); ok {
 			sec := rep.BySector[category.Sector]
 			sec.add(c)
 			rep.BySector[category.Sector] = sec
 		}
-		get(byCat, cat).add(c)
-		get(byInd, ind).add(c)
-		get(byScale, fmt.Sprint(above)).add(c)
-		get(byChild, ch).add(c)
-	}
-	if err := rows.Err(); err != nil {
-		return Report{}, err
+		get(byCat, k.cat).add(c)
+		get(byInd, k.ind).add(c)
+		get(byScale, fmt.Sprint(k.above)).add(c)
+		get(byChild, k.child).add(c)
 	}
 	rep.Counts.rates()
 	for k, v := range rep.BySector {

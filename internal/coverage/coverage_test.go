@@ -299,3 +299,58 @@ func TestWorkLists(t *testing.T) {
 		t.Errorf("after building: 应建未建 = %d, want 1", n)
 	}
 }
+
+// A street's or an area's report limits the covers and assignments it
+// aggregates to its own organizations; its figures must be exactly the
+// street's row of the county report, including a joint branch that spans two
+// streets and an instructor who guides organizations in both.
+func TestStreetAndAreaReportsAgreeWithTheCounty(t *testing.T) {
+	w := newWorld(t)
+	sys := actor.System(context.Background(), "test")
+	area, err := w.e.App.Regions.CreateArea(sys, testenv.Hongqiao, "步行街商圈", "business_district")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hq := []org.Organization{w.org(t, orgSpec{full: 3}), w.org(t, orgSpec{full: 1}), w.org(t, orgSpec{}), w.org(t, orgSpec{}), w.org(t, orgSpec{})}
+	yh := []org.Organization{w.org(t, orgSpec{region: testenv.Yuhe}), w.org(t, orgSpec{region: testenv.Yuhe})}
+	w.party(t, "single", "2025-01-01", hq[0])
+	w.party(t, "joint", "2025-01-01", hq[1], yh[0]) // spans both streets
+	w.party(t, "joint", "2025-01-01", hq[0], hq[2]) // hq[0] covered twice, counted once
+	name := "王指导员"
+	in, err := w.e.App.Instr.Create(w.ctx, instructor.Input{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []org.Organization{hq[3], yh[1], hq[0]} {
+		if _, err := w.e.App.Instr.Assign(w.ctx, in.ID, o.ID, "2025-01-01", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	codes := []string{area.Code}
+	for _, o := range []org.Organization{hq[0], hq[1], hq[3]} {
+		if _, err := w.e.App.Orgs.Update(w.ctx, o.ID, org.Input{AreaCodes: &codes}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	county := w.report(t, testenv.Jurisdiction, "2025-12-31")
+	var row coverage.RegionCounts
+	for _, r := range county.ByRegion {
+		if r.RegionCode == testenv.Hongqiao {
+			row = r
+		}
+	}
+	street := w.report(t, testenv.Hongqiao, "2025-12-31")
+	want := coverage.Counts{Total: 5, OrgCovered: 3, SingleCovered: 1, WorkCovered: 4}
+	for name, got := range map[string]coverage.Counts{"county row": row.Counts, "street": street.Counts} {
+		if got.Total != want.Total || got.OrgCovered != want.OrgCovered || got.SingleCovered != want.SingleCovered || got.WorkCovered != want.WorkCovered {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+	}
+	a := w.report(t, area.Code, "2025-12-31")
+	if a.Total != 3 || a.OrgCovered != 2 || a.SingleCovered != 1 || a.WorkCovered != 3 {
+		t.Errorf("area: %+v, want 3 organizations, 2 covered, 1 single, 3 work-covered", a.Counts)
+	}
+	if yhRep := w.report(t, testenv.Yuhe, "2025-12-31"); yhRep.Total != 2 || yhRep.OrgCovered != 1 || yhRep.SingleCovered != 0 || yhRep.WorkCovered != 2 {
+		t.Errorf("玉合: %+v, want 2 organizations, 1 covered, 0 single, 2 work-covered", yhRep.Counts)
+	}
+}

@@ -306,3 +306,30 @@ func LikeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// Report runs fn, a large read-only report, with the settings such queries
+// need. On PostgreSQL it is a read-only transaction on the statement pool
+// (never the transaction pool, which writers need) with plans made for the
+// actual arguments every time (a cached generic plan can turn a join over a
+// million rows into a nested loop), no JIT and a work_mem that keeps the
+// aggregates in memory. On SQLite fn reads through the statement pool.
+// A later read replica would be chosen here.
+func (db *DB) Report(ctx context.Context, fn func(q Querier) error) error {
+	if db.Dialect != Postgres {
+		return fn(db.DB)
+	}
+	tx, err := db.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, set := range []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
+		if _, err := tx.ExecContext(ctx, set); err != nil {
+			return err
+		}
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

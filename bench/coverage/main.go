@@ -203,6 +203,17 @@ func run() error {
 		}
 	}
 	logf("counts: %s", res[0].counts)
+	// A street's report goes through the narrowed form (aggregates limited to
+	// the street's organizations); time it once for the record.
+	if kids, err := a.Regions.Children(district, jurisdiction); err == nil && len(kids) > 0 {
+		street := kids[0].Code
+		start := time.Now()
+		rep, err := a.Cover.Coverage(district, street, asOf)
+		if err != nil {
+			return err
+		}
+		logf("Service.Coverage for one street (%s %s, %d organizations): %s", street, kids[0].Name, rep.Total, ms(time.Since(start)))
+	}
 	if *flagExplain {
 		if err := b.explain(forms); err != nil {
 			return err

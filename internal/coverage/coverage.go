@@ -259,34 +259,36 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if !isArea && cl > 0 {
 		child = fmt.Sprintf("SUBSTR(o.region_code, 1, %d)", cl)
 	}
-	// Each organization's state is worked out once, by joining the covers and
-	// assignments active on the day (aggregated per organization, so an
-	// organization counts once however many party organizations cover it),
-	// and the rows are added up in Go: see docs/benchmarks.md for why this
-	// shape rather than correlated EXISTS or a GROUP BY in SQL.
-	coverArgs := []any{day, day, day, day}
-	assignArgs := []any{day, day}
-	narrow, narrowArgs := "", []any(nil)
+	// Each organization's state (3 single, 2 covered, 1 guided by an
+	// instructor, 0 neither) is worked out once per organization, and the
+	// rows are added up in Go; an organization counts once however many party
+	// organizations cover it. For a county or more the state comes from the
+	// active covers and assignments aggregated per organization and joined
+	// once; below the county (a street, a village, an area) from per-row
+	// EXISTS probes, which touch only the region's organizations instead of
+	// aggregating the whole jurisdiction. See docs/benchmarks.md.
+	var q string
+	var qargs []any
 	if isArea || len(rg.Code) > 6 {
-		// Below the county the aggregates are limited to the organizations
-		// in the region, so a street's report does not aggregate the whole
-		// county's covers.
-		narrow = ` AND c.organization_id IN (SELECT o.id FROM organizations o WHERE ` + where + `)`
-		narrowArgs = args
-		coverArgs = append(coverArgs, narrowArgs...)
-		assignArgs = append(assignArgs, narrowArgs...)
+		single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
+		cover := fmt.Sprintf(activeCover, "")
+		q = `SELECT o.category, o.industry, o.above_scale, ` + child + `,
+			CASE WHEN ` + single + ` THEN 3 WHEN ` + cover + ` THEN 2 WHEN ` + activeAssignment + ` THEN 1 ELSE 0 END
+			FROM organizations o WHERE ` + where
+		qargs = append([]any{day, day, day, day, day, day, day, day, day, day}, args...)
+	} else {
+		q = `SELECT o.category, o.industry, o.above_scale, ` + child + `,
+			CASE WHEN cv.single = 1 THEN 3 WHEN cv.id IS NOT NULL THEN 2 WHEN asg.id IS NOT NULL THEN 1 ELSE 0 END
+			FROM organizations o
+			LEFT JOIN (SELECT c.organization_id AS id, MAX(CASE WHEN p.formation = 'single' THEN 1 ELSE 0 END) AS single
+				FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+				WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?) AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)
+				GROUP BY c.organization_id) cv ON cv.id = o.id
+			LEFT JOIN (SELECT DISTINCT a.organization_id AS id FROM instructor_assignments a
+				WHERE a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?)) asg ON asg.id = o.id
+			WHERE ` + where
+		qargs = append([]any{day, day, day, day, day, day}, args...)
 	}
-	q := `SELECT o.category, o.industry, o.above_scale, ` + child + `,
-		CASE WHEN cv.single = 1 THEN 3 WHEN cv.id IS NOT NULL THEN 2 WHEN asg.id IS NOT NULL THEN 1 ELSE 0 END
-		FROM organizations o
-		LEFT JOIN (SELECT c.organization_id AS id, MAX(CASE WHEN p.formation = 'single' THEN 1 ELSE 0 END) AS single
-			FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
-			WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?) AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)` + narrow + `
-			GROUP BY c.organization_id) cv ON cv.id = o.id
-		LEFT JOIN (SELECT DISTINCT c.organization_id AS id FROM instructor_assignments c
-			WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)` + narrow + `) asg ON asg.id = o.id
-		WHERE ` + where
-	qargs := append(append(coverArgs, assignArgs...), args...)
 	type key struct {
 		cat, ind, child string
 		above           bool

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"liangxin/internal/meeting"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // meeting creates a held 主题党日 of a fresh party organization in (洪桥) or out (玉合) of scope.
@@ -42,6 +44,22 @@ func (f *fixtures) committeeMember(t *testing.T, in bool) int64 {
 	return c.ID
 }
 
+// meetingFile is a one-row meeting ledger for a fresh party organization in or out of scope.
+func (f *fixtures) meetingFile(t *testing.T, in bool) []byte {
+	t.Helper()
+	p := f.partyOrg(t, in)
+	x := excelize.NewFile()
+	for i, v := range []any{"党组织名称", "会议类型", "召开日期", "主题", p.Name, "主题党日", "2026-10-15", "志愿服务"} {
+		cell, _ := excelize.CoordinatesToCellName(i%4+1, i/4+1)
+		_ = x.SetCellValue("Sheet1", cell, v)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // meetingMatrixCases are the access-matrix cases of meetingRoutes.
 func meetingMatrixCases() map[string]matrixCase {
 	poPath := func(format string) func(*testing.T, *fixtures, string, bool) (string, any) {
@@ -53,6 +71,10 @@ func meetingMatrixCases() map[string]matrixCase {
 		return fmt.Sprintf("/api/v1/meetings/%d", f.meeting(t, in).ID), nil
 	}
 	return map[string]matrixCase{
+		"GET /api/v1/imports/meetings/template": {unscoped: true, call: static("/api/v1/imports/meetings/template")},
+		"POST /api/v1/imports/meetings": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/imports/meetings?session=matrix-meetings-%d", f.next()), f.meetingFile(t, in)
+		}},
 		"GET /api/v1/meetings": {call: poPath("/api/v1/meetings?party_org_id=%d"), outStatus: 200},
 		"POST /api/v1/meetings": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/meetings", map[string]any{"party_org_id": f.partyOrg(t, in).ID, "kind": "theme_day", "date": "2026-11-01", "topic": "学习"}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/meeting"
+	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -477,4 +479,15 @@ func (s *Server) exportVacancies(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.sendXLSX(w, r, sw, "party_org", "vacancies", "书记空缺", len(items))
+}
+
+func (s *Server) meetingTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "meetings-template", "会议记录导入模板", meeting.ImportTemplate)
+}
+
+func (s *Server) importMeetings(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "meetings", meeting.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Meet.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
+	})
 }

@@ -276,7 +276,7 @@ func TestProbationExtendedOnceAndConfirmation(t *testing.T) {
 }
 
 func TestScheduleAndStats(t *testing.T) {
-	w := newWorld(t) // today is 2026-11-23
+	w := newWorld(t)                                // today is 2026-11-23
 	soon := w.apply(t, "1995-05-05", "2026-11-01")  // talk due 2026-12-01: within 30 days
 	over := w.apply(t, "1995-05-05", "2026-09-30")  // talk due 2026-10-30: overdue
 	later := w.apply(t, "1995-05-05", "2026-11-20") // talk due 2026-12-20: not within 7 days

@@ -9,6 +9,7 @@ export type MenuKey =
   | 'worklists'
   | 'meetings'
   | 'compliance'
+  | 'develop'
   | 'regions'
   | 'users'
   | 'audit'
@@ -34,6 +35,7 @@ export const allMenus: MenuItem[] = [
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
   { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
   { key: 'compliance', path: '/compliance', title: '落实情况', group: '组织生活' },
+  { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -60,6 +62,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'worklists':
     case 'meetings':
     case 'compliance':
+    case 'develop':
       return ledgerRoles.includes(role)
   }
 }
@@ -97,6 +100,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   worklists: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',
+  develop: 'member.read',
   regions: 'region.read',
   users: 'user.manage',
   audit: 'audit.read',

@@ -9,7 +9,7 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['district', 'street', 'party_org', 'instructor', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'develop', 'regions', 'tokens'])
     }
     expect(keys('')).toEqual([])
   })
@@ -47,7 +47,7 @@ describe('menus by role', () => {
 describe('ledger menus and permissions', () => {
   it('groups the ledger pages under 两新台账', () => {
     const entries = groupMenus(visibleMenus('district'))
-    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', 'regions', 'tokens'])
+    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '党员管理', 'regions', 'tokens'])
     expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
     expect(groupMenus(visibleMenus('system_admin')).every((e) => !!e.item)).toBe(true)
   })

@@ -28,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'worklists', name: 'worklists', component: () => import('../views/WorklistsView.vue'), meta: { title: '工作清单', menu: 'worklists' } },
       { path: 'meetings', name: 'meetings', component: () => import('../views/MeetingsView.vue'), meta: { title: '组织生活', menu: 'meetings' } },
       { path: 'compliance', name: 'compliance', component: () => import('../views/ComplianceView.vue'), meta: { title: '组织生活落实情况', menu: 'compliance' } },
+      { path: 'develop', name: 'develop', component: () => import('../views/DevelopView.vue'), meta: { title: '发展党员', menu: 'develop' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { title: '审计日志', menu: 'audit' } },

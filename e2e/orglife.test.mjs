@@ -93,6 +93,29 @@ test('compliance dashboard: by street and by kind, drill-down to a party organiz
   }
 })
 
+test('committee: record an election that starts a new term', { timeout: 180_000 }, async () => {
+  assert.ok(state.districtReady, 'the desktop test changes the first password')
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/meetings`)
+    await page.locator('[data-test="meetings-view"]').waitFor()
+    await waitFor('a party organization to be selected', async () => !(await page.locator('[data-test="new-meeting"]').isDisabled()), 15_000)
+    await page.getByRole('tab', { name: '委员会与换届' }).click()
+    await page.locator('[data-test="new-election"]').click()
+    const form = page.locator('[data-test="election-form"]')
+    await form.getByText('当选的委员会成员').waitFor()
+    await shot(page, 'orglife-election.png')
+    await page.locator('[data-test="save-election"]').click()
+    await page.getByText('换届选举已登记').first().waitFor({ timeout: 15_000 })
+    const text = await page.locator('[data-test="committee"]').innerText()
+    assert.match(text, /本届自 \d{4}-\d{2}-\d{2} 起/)
+  } finally {
+    await context.close()
+  }
+})
+
 test('no script errors in the browser', () => {
   // The login page probes the session first (401 before signing in): not an error.
   assert.deepEqual(state.pageErrors.filter((e) => !/\/login Failed to load resource: .*401/.test(e)), [])

@@ -201,7 +201,7 @@ export const committeeApi = {
   add: (partyOrgID: number, body: { role: string; name: string; member_id?: number; from: string; cross_post: boolean }) =>
     http.post<CommitteeMember>(`${base}/party-orgs/${partyOrgID}/committee`, body),
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
-  elect: (partyOrgID: number, body: { held_on: string; note: string; members: { role: string; name: string; cross_post: boolean }[] }) =>
+  elect: (partyOrgID: number, body: { held_on: string; note: string; members: { role: string; name: string; member_id?: number; cross_post: boolean }[] }) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
   vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
 }

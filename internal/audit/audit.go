@@ -69,6 +69,7 @@ var actionNames = [][2]string{
 	{"committee.election", "登记换届选举"},
 	{"dev_person_create", "登记入党申请人"},
 	{"dev_step_record", "记录发展党员步骤"},
+	{"dev_import", "导入发展党员记录"},
 	{"assess_sheet_create", "新建考评指标体系"},
 	{"assess_sheet_update", "修改考评指标体系"},
 	{"assess_sheet_copy", "复制考评指标体系"},

@@ -46,6 +46,16 @@ func addYears(t time.Time, n int) time.Time { return t.AddDate(n, 0, 0) }
 // rule refuses the step with a message naming the rule; soft rules record it
 // with a warning.
 func (s *Service) RecordStep(ctx context.Context, personID int64, in StepInput) (Recorded, error) {
+	var out Recorded
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.recordStepTx(ctx, tx, personID, in)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, in StepInput) (Recorded, error) {
 	def, ok := stepDef(in.Step)
 	if !ok || in.Step == 1 {
 		return Recorded{}, apperr.InvalidField("step", "步骤应为 2–25（第一步在登记入党申请人时记录），或 100（延长预备期）")
@@ -62,7 +72,7 @@ func (s *Service) RecordStep(ctx context.Context, personID int64, in StepInput) 
 		return Recorded{}, apperr.InvalidField("note", "说明不超过 2000 字，材料不超过 1000 字，人员不超过 200 字")
 	}
 	var out Recorded
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		p, err := s.get(ctx, tx, personID)
 		if err != nil {
 			return err
@@ -183,7 +193,7 @@ func (s *Service) RecordStep(ctx context.Context, personID int64, in StepInput) 
 			}
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "dev_step_record", Entity: "dev_person", EntityID: fmt.Sprint(personID), Before: before, After: out.Step})
-	})
+	}()
 	return out, err
 }
 

@@ -136,6 +136,16 @@ func (s *Service) visiblePartyOrg(ctx context.Context, q store.Querier, id int64
 
 // Apply registers a person's application (step ①): 18 years old on the day.
 func (s *Service) Apply(ctx context.Context, in PersonInput) (Person, error) {
+	var out Person
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.applyTx(ctx, tx, in)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) applyTx(ctx context.Context, tx *sql.Tx, in PersonInput) (Person, error) {
 	prot, err := s.Protector()
 	if err != nil {
 		return Person{}, err
@@ -179,7 +189,7 @@ func (s *Service) Apply(ctx context.Context, in PersonInput) (Person, error) {
 		return Person{}, bad
 	}
 	var out Person
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err = func() error {
 		ok, err := s.visiblePartyOrg(ctx, tx, in.PartyOrgID)
 		if err != nil {
 			return err
@@ -213,7 +223,7 @@ func (s *Service) Apply(ctx context.Context, in PersonInput) (Person, error) {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "dev_person_create", Entity: "dev_person", EntityID: fmt.Sprint(id), After: out})
-	})
+	}()
 	return out, err
 }
 

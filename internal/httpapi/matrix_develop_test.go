@@ -1,11 +1,14 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
 	"liangxin/internal/develop"
 	"liangxin/internal/pdata"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // devIDNumber is a valid, fresh 身份证号 for fixture n.
@@ -29,6 +32,21 @@ func (f *fixtures) devPerson(t *testing.T, in bool) int64 {
 // developMatrixCases are the access-matrix cases of developRoutes.
 func developMatrixCases() map[string]matrixCase {
 	return map[string]matrixCase{
+		"GET /api/v1/imports/develop/template": {unscoped: true, call: static("/api/v1/imports/develop/template")},
+		"POST /api/v1/imports/develop": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			po := f.partyOrg(t, in)
+			n := f.next()
+			x := excelize.NewFile()
+			for i, v := range []any{"身份证号", "姓名", "党组织名称", "步骤", "日期", devIDNumber(n), fmt.Sprintf("导入申请人%d", n), po.Name, 1, "2026-03-01"} {
+				cell, _ := excelize.CoordinatesToCellName(i%5+1, i/5+1)
+				_ = x.SetCellValue("Sheet1", cell, v)
+			}
+			var buf bytes.Buffer
+			if err := x.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/imports/develop?session=matrix-develop-%d", n), buf.Bytes()
+		}},
 		"GET /api/v1/develop/steps":    {unscoped: true, call: static("/api/v1/develop/steps")},
 		"GET /api/v1/develop/people":   {unscoped: true, call: static("/api/v1/develop/people?stage=applicant")},
 		"GET /api/v1/develop/schedule": {unscoped: true, call: static("/api/v1/develop/schedule?within=7")},

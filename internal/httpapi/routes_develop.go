@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
 	"liangxin/internal/develop"
+	"liangxin/internal/org"
+	"liangxin/internal/xlsx"
 )
 
 // developRoutes lists the routes of 发展党员: the 25-step pipeline (issue 4).
@@ -21,6 +25,8 @@ func (s *Server) developRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/develop/people/{id}", Perm: r, Tag: tag, Summary: "发展党员全过程记录（时间轴）", Response: "DevPerson", handler: s.getDevPerson},
 		{Method: "POST", Path: "/api/v1/develop/people/{id}/steps", Perm: w, Tag: tag, Summary: "记录一个步骤（校验时间规则：违反硬性规定拒绝，软性规定记录并提示）", Request: "DevStepInput", Response: "DevStepRecorded", Status: 201, handler: s.recordDevStep},
 		{Method: "GET", Path: "/api/v1/develop/schedule", Perm: r, Tag: tag, Summary: "近期到期（下周、下月）和已逾期的步骤", Query: []string{"party_org_id", "within"}, Response: "DevSchedule", handler: s.devSchedule},
+		{Method: "GET", Path: "/api/v1/imports/develop/template", Perm: w, Tag: tag, Summary: "下载发展党员记录导入模板（Excel）", Response: "xlsx", handler: s.developTemplate},
+		{Method: "POST", Path: "/api/v1/imports/develop", Perm: w, Tag: tag, Summary: "导入发展党员记录（每行一个步骤，按规定逐条校验，全部成功才写入）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importDevelop},
 		{Method: "GET", Path: "/api/v1/develop/stats", Perm: r, Tag: tag, Summary: "各党组织各阶段人数", Query: []string{"party_org_id"}, Response: "DevStats", handler: s.devStats},
 	}
 }
@@ -158,4 +164,15 @@ func (s *Server) devStats(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items, "totals": totals})
 	return nil
+}
+
+func (s *Server) developTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "develop-template", "发展党员记录导入模板", develop.ImportTemplate)
+}
+
+func (s *Server) importDevelop(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "develop", develop.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Develop.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
+	})
 }

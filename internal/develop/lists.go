@@ -2,6 +2,7 @@ package develop
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"strings"
 	"time"
@@ -246,13 +247,14 @@ func (s *Service) Stats(ctx context.Context, partyOrgID int64) ([]StageCounts, m
 	return out, totals, rows.Err()
 }
 
-// LastCandidateDecision is the latest day a 发展对象 was decided (step ⑦) in a
-// party organization, for the 软弱涣散 signal "no 发展对象 for 2 years".
-func (s *Service) LastCandidateDecision(ctx context.Context, partyOrgID int64) (string, error) {
-	var d *string
+// LastDevelopmentObject is the latest day a 发展对象 was decided (step ⑦) in a
+// party organization, for the 软弱涣散 signal "no 发展对象 for 2 years"; ok
+// is false when there is none on record.
+func (s *Service) LastDevelopmentObject(ctx context.Context, partyOrgID int64) (string, bool, error) {
+	var d sql.NullString
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT MAX(st.done_on) FROM dev_steps st JOIN dev_people p ON p.id = st.person_id WHERE st.step = 7 AND p.party_org_id = ?`, partyOrgID).Scan(&d)
-	if err != nil || d == nil {
-		return "", err
+	if err != nil || !d.Valid {
+		return "", false, err
 	}
-	return *d, nil
+	return d.String, true, nil
 }

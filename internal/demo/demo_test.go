@@ -99,6 +99,29 @@ func TestLoadWritesThePlanThroughTheServices(t *testing.T) {
 	if want := sum.Organizations + sum.PartyOrgs + sum.Instructors + sum.Assignments + sum.Visits; n < want {
 		t.Errorf("%d audit entries by demo, want at least %d", n, want)
 	}
+	// The roster, the pipeline and a closed assessment round with two pairs make the
+	// organizational-life and assessment screens alive.
+	var members, masked, closedRounds, rated, levels, pairs, candidates int
+	for _, q := range []struct {
+		sql string
+		n   *int
+	}{
+		{`SELECT COUNT(*) FROM members`, &members},
+		{`SELECT COUNT(*) FROM members WHERE id_number_mask LIKE '430426%' AND id_number_enc NOT LIKE '430426%'`, &masked},
+		{`SELECT COUNT(*) FROM assess_rounds WHERE status = 'closed'`, &closedRounds},
+		{`SELECT COUNT(*) FROM assess_results WHERE stars IS NOT NULL`, &rated},
+		{`SELECT COUNT(DISTINCT stars) FROM assess_results`, &levels},
+		{`SELECT COUNT(*) FROM assess_pairs`, &pairs},
+		{`SELECT COUNT(*) FROM dev_people WHERE stage = 'candidate'`, &candidates},
+	} {
+		if err := a.DB.QueryRowContext(ctx, q.sql).Scan(q.n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if members < 100 || masked != members || closedRounds != 1 || rated < 50 || levels < 4 || pairs != 2 || candidates < 20 {
+		t.Errorf("members %d (masked %d), closed rounds %d, rated %d over %d star levels, pairs %d, 发展对象 %d",
+			members, masked, closedRounds, rated, levels, pairs, candidates)
+	}
 	// A second load is refused, in Chinese.
 	if _, err := Load(ctx, a, Options{Seed: 7}); !apperr.IsKind(err, apperr.KindConflict) || !strings.Contains(err.Error(), "空台账") {
 		t.Fatalf("second load: %v", err)

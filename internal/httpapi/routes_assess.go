@@ -1,6 +1,9 @@
 package httpapi
 
-import "liangxin/internal/auth"
+import (
+	"liangxin/internal/assess"
+	"liangxin/internal/auth"
+)
 
 // assessRoutes lists the routes of assessment, star rating, weak branches, pairing, honours (issue 5).
 func (s *Server) assessRoutes() []Route {
@@ -48,15 +51,46 @@ func (s *Server) assessRoutes() []Route {
 	}
 }
 
-// assessSchemas are the OpenAPI bodies of assessRoutes.
+// assessSchemas are the OpenAPI bodies of assessRoutes, derived from the
+// types the handlers write and decode.
 func assessSchemas() map[string]any {
-	obj := map[string]any{"type": "object"}
-	out := map[string]any{}
-	for _, n := range []string{"AssessOptions", "AssessSheetList", "AssessSheetInput", "AssessSheet", "AssessSheetCopy", "AssessRoundList", "AssessRoundInput",
-		"AssessRound", "AssessRoundView", "AssessReopen", "AssessOrgScores", "AssessOrgScoresInput", "AssessSignalReport", "AssessSettings",
-		"AssessRectificationList", "AssessRectificationInput", "AssessRectificationPatch", "AssessRectification", "AssessPairList", "AssessPairInput",
-		"AssessPair", "AssessActivityInput", "AssessHonourPage", "AssessHonourInput", "AssessHonourDecision", "AssessHonour", "AssessHonourStats"} {
-		out[n] = obj
+	type reopen struct {
+		Reason string `json:"reason"`
 	}
-	return out
+	type options struct {
+		Methods           []assess.Method   `json:"methods"`
+		Signals           []assess.Method   `json:"signals"`
+		HonourKinds       []assess.Method   `json:"honour_kinds"`
+		HonourLevels      []assess.Method   `json:"honour_levels"`
+		DefaultThresholds assess.Thresholds `json:"default_thresholds"`
+	}
+	return map[string]any{
+		"AssessOptions":            schemaOf(options{}),
+		"AssessSheetList":          schemaOf(list[assess.Sheet]{}),
+		"AssessSheetInput":         schemaOf(assess.SheetInput{}),
+		"AssessSheet":              schemaOf(assess.Sheet{}),
+		"AssessSheetCopy":          schemaOf(assess.CopyInput{}),
+		"AssessRoundList":          schemaOf(list[assess.Round]{}),
+		"AssessRoundInput":         schemaOf(assess.RoundInput{}),
+		"AssessRound":              schemaOf(assess.Round{}),
+		"AssessRoundView":          schemaOf(assess.RoundView{}),
+		"AssessReopen":             schemaOf(reopen{}),
+		"AssessOrgScores":          schemaOf(assess.OrgScores{}),
+		"AssessOrgScoresInput":     schemaOf(assess.OrgScoresInput{}),
+		"AssessSignalReport":       schemaOf(assess.SignalReport{}),
+		"AssessSettings":           schemaOf(assess.Settings{}),
+		"AssessRectificationList":  schemaOf(list[assess.Rectification]{}),
+		"AssessRectificationInput": schemaOf(assess.RectificationInput{}),
+		"AssessRectificationPatch": schemaOf(assess.RectificationPatch{}),
+		"AssessRectification":      schemaOf(assess.Rectification{}),
+		"AssessPairList":           schemaOf(list[assess.Pair]{}),
+		"AssessPairInput":          schemaOf(assess.PairInput{}),
+		"AssessPair":               schemaOf(assess.Pair{}),
+		"AssessActivityInput":      schemaOf(assess.ActivityInput{}),
+		"AssessHonourPage":         schemaOf(page[assess.Honour]{}),
+		"AssessHonourInput":        schemaOf(assess.HonourInput{}),
+		"AssessHonourDecision":     schemaOf(assess.HonourDecision{}),
+		"AssessHonour":             schemaOf(assess.Honour{}),
+		"AssessHonourStats":        schemaOf(list[assess.HonourYear]{}),
+	}
 }

@@ -9,6 +9,11 @@ export type MenuKey =
   | 'worklists'
   | 'meetings'
   | 'compliance'
+  | 'assessSheets'
+  | 'assessRounds'
+  | 'assessSignals'
+  | 'assessPairs'
+  | 'assessHonours'
   | 'regions'
   | 'users'
   | 'audit'
@@ -25,6 +30,9 @@ export interface MenuItem {
 /** Title of the ledger menu group. */
 export const LEDGER_GROUP = '两新台账'
 
+/** Title of the assessment menu group (visible with assess.manage). */
+export const ASSESS_GROUP = '考评与星级'
+
 export const allMenus: MenuItem[] = [
   { key: 'home', path: '/', title: '首页' },
   { key: 'dashboard', path: '/dashboard', title: '数据驾驶舱', group: LEDGER_GROUP },
@@ -34,6 +42,11 @@ export const allMenus: MenuItem[] = [
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
   { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
   { key: 'compliance', path: '/compliance', title: '落实情况', group: '组织生活' },
+  { key: 'assessSheets', path: '/assess/sheets', title: '指标体系', group: ASSESS_GROUP },
+  { key: 'assessRounds', path: '/assess/rounds', title: '考评轮次', group: ASSESS_GROUP },
+  { key: 'assessSignals', path: '/assess/signals', title: '软弱涣散', group: ASSESS_GROUP },
+  { key: 'assessPairs', path: '/assess/pairs', title: '结对帮带', group: ASSESS_GROUP },
+  { key: 'assessHonours', path: '/assess/honours', title: '表彰', group: ASSESS_GROUP },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -61,6 +74,12 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'meetings':
     case 'compliance':
       return ledgerRoles.includes(role)
+    case 'assessSheets':
+    case 'assessRounds':
+    case 'assessSignals':
+    case 'assessPairs':
+    case 'assessHonours':
+      return role === 'district'
   }
 }
 
@@ -97,6 +116,11 @@ const menuPerm: Record<MenuKey, string | null> = {
   worklists: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',
+  assessSheets: 'assess.manage',
+  assessRounds: 'assess.manage',
+  assessSignals: 'assess.manage',
+  assessPairs: 'assess.manage',
+  assessHonours: 'assess.manage',
   regions: 'region.read',
   users: 'user.manage',
   audit: 'audit.read',

@@ -322,7 +322,7 @@ function qs(q: object): string {
   return s ? `?${s}` : ''
 }
 
-type Query = Record<string, string | number | boolean | undefined>
+type Query = Record<string, string | number | undefined>
 
 export const assessApi = {
   options: () => http.get<AssessOptions>(`${base}/options`),
@@ -343,7 +343,7 @@ export const assessApi = {
   saveOrgScores: (id: number, partyOrgID: number, body: OrgScoresInput) => http.put<OrgScores>(`${base}/rounds/${id}/orgs/${partyOrgID}`, body),
   roundExportUrl: (id: number) => `${base}/rounds/${id}/export`,
 
-  signals: (q: SignalQuery) => http.get<SignalReport>(`${base}/signals`, { ...q } as Query),
+  signals: (q: SignalQuery) => http.get<SignalReport>(`${base}/signals`, { ...q, all: q.all ? 'true' : undefined }),
   signalsExportUrl: (q: SignalQuery) => `${base}/signals/export${qs(q)}`,
 
   rectifications: (q: { region_code?: string; status?: string }) => http.get<Items<Rectification>>(`${base}/rectifications`, { ...q }),

@@ -397,6 +397,21 @@ test('软弱涣散 signals with evidence', { timeout: 120_000 }, async () => {
       assert.ok((await rows.first().locator('.el-tag').count()) > 0, 'a signal tag is shown')
     }
     await shot(page, 'assess-signals.png')
+    if (state.demo) {
+      // Designate the first organization and see it in the rectification records.
+      const name = (await rows.first().locator('td').first().innerText()).trim()
+      await rows.first().locator('[data-test="designate"]').click()
+      const dlg = page.locator('.el-dialog', { hasText: '认定软弱涣散' })
+      await dlg.waitFor()
+      await dlg.locator('textarea[data-test="measures"], [data-test="measures"] textarea').first().fill('配齐书记，每月召开主题党日')
+      await dlg.locator('input[data-test="responsible"], [data-test="responsible"] input').first().fill('李卫东')
+      await dlg.locator('[data-test="save-designate"]').click()
+      await page.getByText('已认定并建立整改台账').first().waitFor({ timeout: 15_000 })
+      await page.locator('.el-tabs__item', { hasText: '整改台账' }).click()
+      const rect = page.locator('[data-test="rect-table"] .el-table__row', { hasText: name }).first()
+      await rect.waitFor({ timeout: 15_000 })
+      assert.match(await rect.innerText(), /李卫东/)
+    }
   } finally {
     await context.close()
   }

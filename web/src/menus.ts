@@ -10,6 +10,11 @@ export type MenuKey =
   | 'meetings'
   | 'compliance'
   | 'develop'
+  | 'assessSheets'
+  | 'assessRounds'
+  | 'assessSignals'
+  | 'assessPairs'
+  | 'assessHonours'
   | 'regions'
   | 'users'
   | 'audit'
@@ -26,6 +31,9 @@ export interface MenuItem {
 /** Title of the ledger menu group. */
 export const LEDGER_GROUP = '两新台账'
 
+/** Title of the assessment menu group (visible with assess.manage). */
+export const ASSESS_GROUP = '考评与星级'
+
 export const allMenus: MenuItem[] = [
   { key: 'home', path: '/', title: '首页' },
   { key: 'dashboard', path: '/dashboard', title: '数据驾驶舱', group: LEDGER_GROUP },
@@ -35,6 +43,11 @@ export const allMenus: MenuItem[] = [
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
   { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
   { key: 'compliance', path: '/compliance', title: '落实情况', group: '组织生活' },
+  { key: 'assessSheets', path: '/assess/sheets', title: '指标体系', group: ASSESS_GROUP },
+  { key: 'assessRounds', path: '/assess/rounds', title: '考评轮次', group: ASSESS_GROUP },
+  { key: 'assessSignals', path: '/assess/signals', title: '软弱涣散', group: ASSESS_GROUP },
+  { key: 'assessPairs', path: '/assess/pairs', title: '结对帮带', group: ASSESS_GROUP },
+  { key: 'assessHonours', path: '/assess/honours', title: '表彰', group: ASSESS_GROUP },
   { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
@@ -64,6 +77,12 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'compliance':
     case 'develop':
       return ledgerRoles.includes(role)
+    case 'assessSheets':
+    case 'assessRounds':
+    case 'assessSignals':
+    case 'assessPairs':
+    case 'assessHonours':
+      return role === 'district'
   }
 }
 
@@ -101,6 +120,11 @@ const menuPerm: Record<MenuKey, string | null> = {
   meetings: 'orglife.read',
   compliance: 'orglife.read',
   develop: 'member.read',
+  assessSheets: 'assess.manage',
+  assessRounds: 'assess.manage',
+  assessSignals: 'assess.manage',
+  assessPairs: 'assess.manage',
+  assessHonours: 'assess.manage',
   regions: 'region.read',
   users: 'user.manage',
   audit: 'audit.read',

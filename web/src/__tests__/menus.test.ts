@@ -8,9 +8,13 @@ describe('menus by role', () => {
     expect(keys('system_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
-    for (const r of ['district', 'street', 'party_org', 'instructor', 'readonly']) {
+    for (const r of ['street', 'party_org', 'instructor', 'readonly']) {
       expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'develop', 'regions', 'tokens'])
     }
+    expect(keys('district')).toEqual([
+      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance',
+      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'develop', 'regions', 'tokens',
+    ])
     expect(keys('')).toEqual([])
   })
 
@@ -29,6 +33,10 @@ describe('menus by role', () => {
     expect(keys('district', undefined, ['self', 'region.read', 'ledger.read'])).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'regions', 'tokens',
     ])
+    expect(keys('street', undefined, ['self', 'orglife.read', 'assess.manage'])).toEqual([
+      'home', 'meetings', 'compliance', 'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'tokens',
+    ])
+    expect(canAccess('district', 'assessRounds', undefined, ['self', 'orglife.read'])).toBe(false)
     expect(canManageAreas('readonly', ['self', 'region.read', 'region.write'])).toBe(true)
     expect(canManageAreas('system_admin', ['self', 'region.read'])).toBe(false)
   })
@@ -47,7 +55,8 @@ describe('menus by role', () => {
 describe('ledger menus and permissions', () => {
   it('groups the ledger pages under 两新台账', () => {
     const entries = groupMenus(visibleMenus('district'))
-    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '党员管理', 'regions', 'tokens'])
+    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'regions', 'tokens'])
+    expect(entries[3].items?.map((m) => m.title)).toEqual(['指标体系', '考评轮次', '软弱涣散', '结对帮带', '表彰'])
     expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
     expect(groupMenus(visibleMenus('system_admin')).every((e) => !!e.item)).toBe(true)
   })

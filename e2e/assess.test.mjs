@@ -1,0 +1,445 @@
+// End-to-end browser test of 考评与星级: the data (an indicator sheet, a round, scores) is set up via
+// the API, then in the browser the round page is opened, one party organization is scored in the
+// drawer, the round is closed and the star chart is shown; plus the 软弱涣散 signals and the
+// home-page reminders. Setup as in orglife.test.mjs: the server binary (LIANGXIN_BIN, default
+// ../bin/liangxin) with demo data, Debian chromium via playwright-core.
+//
+// Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test assess.test.mjs
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { chromium } from 'playwright-core'
+
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repoRoot = path.resolve(here, '..')
+const binary = process.env.LIANGXIN_BIN ? path.resolve(process.env.LIANGXIN_BIN) : path.resolve(here, '../bin/liangxin')
+const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(repoRoot, 'docs', 'screenshots')
+
+const ADMIN_NEW = 'Lx#Qidong-2026e2e'
+const DISTRICT = { username: 'district1', initial: 'Dist#Pass2026x', password: 'Dist#Qidong-2026e2e' }
+
+const state = {
+  /** @type {import('node:child_process').ChildProcess | null} */
+  server: null,
+  output: '',
+  dataDir: '',
+  baseURL: '',
+  adminPassword: '',
+  /** @type {import('playwright-core').Browser | null} */
+  browser: null,
+  demo: false,
+  districtReady: false,
+  seeded: null,
+  pageErrors: [],
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+async function waitFor(what, fn, timeoutMs) {
+  const deadline = Date.now() + timeoutMs
+  let last
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn()
+      if (v) return v
+    } catch (e) {
+      last = e
+    }
+    if (state.server && state.server.exitCode !== null) {
+      throw new Error(`server exited (${state.server.exitCode}) while waiting for ${what}\n${state.output}`)
+    }
+    await sleep(200)
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}\n--- server output ---\n${state.output}`)
+}
+
+function extractAdminPassword(text) {
+  for (const line of text.split(/\r?\n/)) {
+    const m = line.match(/admin.*?(?:password|密码)[:：]\s*(\S+)/i)
+    if (m) return m[1]
+  }
+  return ''
+}
+
+/** Runs the CLI on the data folder (the server is not running yet). */
+async function cli(...args) {
+  try {
+    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout: 120_000 })
+    return stdout + stderr
+  } catch (e) {
+    throw new Error(`liangxin ${args.join(' ')} failed: ${e.message}\n${e.stdout || ''}${e.stderr || ''}`)
+  }
+}
+
+// --- a tiny API client for seeding (cookie session + CSRF token) -------------------
+
+function apiClient(base) {
+  let cookie = ''
+  let csrf = ''
+  async function call(method, p, body) {
+    const headers = { Accept: 'application/json' }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (cookie) headers.Cookie = cookie
+    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
+    const res = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    for (const c of res.headers.getSetCookie?.() || []) {
+      const kv = c.split(';')[0]
+      if (kv.split('=')[1]) cookie = kv
+    }
+    const text = await res.text()
+    let data
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = text
+    }
+    if (data && typeof data === 'object' && data.csrf_token) csrf = data.csrf_token
+    return { status: res.status, data }
+  }
+  return {
+    get: (p) => call('GET', p),
+    post: (p, b) => call('POST', p, b ?? {}),
+    put: (p, b) => call('PUT', p, b ?? {}),
+    /** GET of a binary body (an .xlsx download). */
+    bytes: async (p) => {
+      const res = await fetch(base + p, { headers: cookie ? { Cookie: cookie } : {} })
+      return { status: res.status, body: Buffer.from(await res.arrayBuffer()) }
+    },
+  }
+}
+
+/** YYYY-MM-DD in China time, offset by days. */
+function day(offsetDays = 0, from = new Date()) {
+  const t = new Date(from.getTime() + offsetDays * 86_400_000 + 8 * 3_600_000)
+  return t.toISOString().slice(0, 10)
+}
+
+function yearsAgo(years, plusDays = 0) {
+  const d = new Date(Date.now() + 8 * 3_600_000)
+  d.setUTCFullYear(d.getUTCFullYear() - years)
+  return day(plusDays, new Date(d.getTime() - 8 * 3_600_000))
+}
+
+// --- browser helpers -------------------------------------------------------------
+
+async function newContext(mobile = false) {
+  return state.browser.newContext(
+    mobile
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+      : { viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
+  )
+}
+
+async function newPage(context) {
+  const page = await context.newPage()
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') state.pageErrors.push(`[console] ${page.url()} ${msg.text()}`)
+  })
+  page.on('pageerror', (err) => state.pageErrors.push(`[pageerror] ${page.url()} ${err.message}`))
+  return page
+}
+
+async function shot(page, name) {
+  // Let requests, transitions and chart animations settle before capturing.
+  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.mouse.move(1, 1)
+  await page.waitForTimeout(1200)
+  await page.screenshot({ path: path.join(shotsDir, name), fullPage: false })
+}
+
+async function login(page, username, password) {
+  await page.goto(`${state.baseURL}/login`)
+  await page.locator('input[name="username"]').fill(username)
+  await page.locator('input[name="password"]').fill(password)
+  await page.locator('[data-testid="login-submit"]').click()
+}
+
+/** Signs in with a password that must be changed, changes it and lands on the home page. */
+async function loginAndChange(page, username, initial, next) {
+  await login(page, username, initial)
+  await page.waitForURL(/\/password$/)
+  await page.locator('[data-testid="force-change"]').waitFor()
+  await page.locator('input[name="old_password"]').fill(initial)
+  await page.locator('input[name="new_password"]').fill(next)
+  await page.locator('input[name="confirm_password"]').fill(next)
+  await page.locator('[data-testid="password-submit"]').click()
+  await page.waitForURL(/\/(login)?(\?.*)?$/)
+  if (/\/login/.test(page.url())) {
+    await login(page, username, next)
+    await page.waitForURL(`${state.baseURL}/`)
+  }
+}
+
+async function loginDistrict(page) {
+  await login(page, DISTRICT.username, DISTRICT.password)
+  await page.waitForURL(`${state.baseURL}/`)
+}
+
+/** Waits until a chart's canvas is drawn. */
+async function chartDrawn(page, testid) {
+  const canvas = page.locator(`[data-testid="${testid}"] canvas`).first()
+  await canvas.waitFor({ timeout: 15_000 })
+  const box = await canvas.boundingBox()
+  assert.ok(box && box.width > 100 && box.height > 100, `${testid} canvas should have a size, got ${JSON.stringify(box)}`)
+}
+
+async function kpiText(page, key) {
+  return (await page.locator(`[data-testid="kpi-${key}"] [data-testid="kpi-value"]`).innerText()).trim()
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `server binary not found at ${binary}; build it with: go build -o bin/liangxin ./cmd/liangxin`)
+  await mkdir(shotsDir, { recursive: true })
+  state.dataDir = await mkdtemp(path.join(os.tmpdir(), 'liangxin-e2e-assess-'))
+
+  // The CLI works on the data folder while the server is stopped: jurisdiction, district user, demo data.
+  const initOut = await cli('init', '--data', state.dataDir, '--jurisdiction', '430426')
+  state.adminPassword = extractAdminPassword(initOut)
+  await cli('user', 'create', '--data', state.dataDir, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
+  const help = await cli('help').catch((e) => e.message)
+  if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
+    await cli('demo', '--data', state.dataDir)
+    state.demo = true
+  }
+
+  const port = await freePort()
+  state.baseURL = `http://127.0.0.1:${port}`
+  const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', state.dataDir, '--jurisdiction', '430426'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env },
+  })
+  state.server = server
+  server.stdout.on('data', (d) => (state.output += d.toString()))
+  server.stderr.on('data', (d) => (state.output += d.toString()))
+  await waitFor('/healthz', async () => (await fetch(`${state.baseURL}/healthz`)).status === 200, 60_000)
+  if (!state.adminPassword) state.adminPassword = await waitFor('the first-start admin password', () => extractAdminPassword(state.output), 30_000)
+
+  state.browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  state.seeded = await seed()
+})
+
+after(async () => {
+  await state.browser?.close().catch(() => {})
+  const server = state.server
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server.once('exit', r))
+    server.kill('SIGTERM')
+    const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
+    if (timedOut) {
+      server.kill('SIGKILL')
+      await exited
+    }
+  }
+  if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })
+})
+
+
+const year = Number(day(0).slice(0, 4))
+
+/** Signs the district user in via the API, changing the first password. */
+async function districtAPI() {
+  const api = apiClient(state.baseURL)
+  let r = await api.post('/api/v1/auth/login', { username: DISTRICT.username, password: state.districtReady ? DISTRICT.password : DISTRICT.initial })
+  assert.equal(r.status, 200, `login: ${JSON.stringify(r.data)}`)
+  if (!state.districtReady) {
+    r = await api.post('/api/v1/auth/password', { old_password: DISTRICT.initial, new_password: DISTRICT.password })
+    assert.equal(r.status, 200, `password: ${JSON.stringify(r.data)}`)
+    state.districtReady = true
+  }
+  return api
+}
+
+/** Sheet (60 manual + 40 computed, one veto), a round over the county, all but one organization scored. */
+async function seed() {
+  const api = await districtAPI()
+  const sheet = await api.post('/api/v1/assess/sheets', {
+    name: `${year}年度E2E星级评定指标`,
+    year,
+    region_code: '430426',
+    thresholds: { five: 90, four: 80, three: 70, two: 60 },
+    indicators: [
+      { area: '组织建设', name: '班子健全、分工明确', max_points: 30, method: 'manual', guidance: '' },
+      { area: '组织建设', name: '三会一课落实', max_points: 40, method: 'meeting_compliance', guidance: '' },
+      { area: '作用发挥', name: '服务群众、推动发展', max_points: 30, method: 'manual', guidance: '' },
+    ],
+    vetoes: [{ name: '发生违纪违法问题', cap_stars: 2 }],
+  })
+  assert.equal(sheet.status, 201, `sheet: ${JSON.stringify(sheet.data)}`)
+  const round = await api.post('/api/v1/assess/rounds', { sheet_id: sheet.data.id, name: `${year}年度E2E星级评定`, region_code: '430426', from: `${year}-01-01`, to: day(0) })
+  assert.equal(round.status, 201, `round: ${JSON.stringify(round.data)}`)
+  const view = await api.get(`/api/v1/assess/rounds/${round.data.id}`)
+  assert.equal(view.status, 200)
+  const results = view.data.results
+  assert.ok(results.length >= 2, `round has ${results.length} party organizations`)
+  const manual = sheet.data.indicators.filter((i) => i.method === 'manual')
+  // Every organization but the last gets manual scores spread over the star levels.
+  const spread = [30, 28, 25, 22, 18, 12]
+  for (let k = 0; k < results.length - 1; k++) {
+    const pts = spread[k % spread.length]
+    const body = {
+      scores: manual.map((i) => ({ indicator_id: i.id, points: pts, note: 'E2E 评分', evidence: '' })),
+      vetoes: [],
+      satisfaction: 90,
+    }
+    const r = await api.put(`/api/v1/assess/rounds/${round.data.id}/orgs/${results[k].party_org_id}`, body)
+    assert.equal(r.status, 200, `score ${results[k].party_org_name}: ${JSON.stringify(r.data)}`)
+  }
+  return { sheet: sheet.data, round: round.data, last: results[results.length - 1], manual }
+}
+
+
+test('round page: score an organization in the drawer, close the round, see the star chart', { timeout: 240_000 }, async () => {
+  const { round, last } = state.seeded
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    // The menu group is there for a user with assess.manage.
+    await page.locator('[data-menu-group="考评与星级"]').first().waitFor()
+    await page.goto(`${state.baseURL}/assess/rounds`)
+    await page.locator('[data-test="rounds-table"] .el-table__row', { hasText: round.name }).click()
+    await page.waitForURL(new RegExp(`/assess/rounds/${round.id}$`))
+    await page.locator('[data-test="results-table"]').waitFor()
+    await page.locator('[data-test="round-status"]', { hasText: '评分中' }).waitFor()
+
+    // Score the one organization left: search it, open the drawer, fill the manual indicators.
+    await page.locator('.toolbar input').first().fill(last.party_org_name)
+    const row = page.locator('[data-test="results-table"] .el-table__row', { hasText: last.party_org_name }).first()
+    await row.getByText(/缺 \d+ 项/).waitFor()
+    await row.locator('[data-test="score-org"]').click()
+    const drawer = page.locator('.el-drawer', { hasText: '当前得分' })
+    await drawer.waitFor()
+    await drawer.locator('[data-test="computed"]').first().waitFor()
+    const inputs = drawer.locator('[data-test="points"] input')
+    const n = await inputs.count()
+    assert.ok(n >= 2, `manual indicators in the drawer: ${n}`)
+    for (let k = 0; k < n; k++) {
+      await inputs.nth(k).fill('29.5')
+      await inputs.nth(k).blur()
+    }
+    await drawer.locator('input[data-test="note"], [data-test="note"] input').first().fill('班子成员分工明确，台账规范')
+    await drawer.locator('[data-test="save-scores"]').click()
+    await page.getByText(/已保存：[\d.]+ 分/).first().waitFor({ timeout: 15_000 })
+    await drawer.getByText('关闭', { exact: true }).click()
+    await row.getByText('已评完').waitFor({ timeout: 15_000 })
+    await page.locator('.toolbar input').first().fill('')
+
+    // Close the round (confirm) and see the frozen results with the star chart.
+    await page.locator('[data-test="close-round"]').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
+    await page.locator('[data-test="round-status"]', { hasText: '已结束' }).waitFor({ timeout: 15_000 })
+    const summary = (await page.locator('[data-test="star-summary"]').innerText()).trim()
+    assert.match(summary, /星级 \d+ 个/, `star summary: ${summary}`)
+    const canvas = page.locator('[data-test="star-chart"] canvas').first()
+    await canvas.waitFor({ timeout: 15_000 })
+    const box = await canvas.boundingBox()
+    assert.ok(box && box.width > 200 && box.height > 100, `chart size ${JSON.stringify(box)}`)
+    await page.locator('[data-test="reopen-round"]').waitFor()
+    await shot(page, 'assess-round.png')
+
+    // The frozen round answers a conflict when scored through the API.
+    const api = await districtAPI()
+    const r = await api.put(`/api/v1/assess/rounds/${round.id}/orgs/${last.party_org_id}`, {
+      scores: state.seeded.manual.map((i) => ({ indicator_id: i.id, points: 1, note: '', evidence: '' })),
+      vetoes: [],
+      satisfaction: null,
+    })
+    assert.ok(r.status >= 400, `scoring a closed round answered ${r.status}`)
+  } finally {
+    await context.close()
+  }
+})
+
+test('软弱涣散 signals with evidence', { timeout: 120_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/assess/signals`)
+    const table = page.locator('[data-test="signals-table"]')
+    await table.waitFor()
+    await page.waitForLoadState('networkidle').catch(() => {})
+    const rows = table.locator('.el-table__row')
+    if (state.demo) {
+      await rows.first().waitFor({ timeout: 15_000 })
+      assert.ok((await rows.first().locator('.el-tag').count()) > 0, 'a signal tag is shown')
+    }
+    await shot(page, 'assess-signals.png')
+    if (state.demo) {
+      // Designate the first organization and see it in the rectification records.
+      const name = (await rows.first().locator('td').first().innerText()).trim()
+      await rows.first().locator('[data-test="designate"]').click()
+      const dlg = page.locator('.el-dialog', { hasText: '认定软弱涣散' })
+      await dlg.waitFor()
+      await dlg.locator('textarea[data-test="measures"], [data-test="measures"] textarea').first().fill('配齐书记，每月召开主题党日')
+      await dlg.locator('input[data-test="responsible"], [data-test="responsible"] input').first().fill('李卫东')
+      await dlg.locator('[data-test="save-designate"]').click()
+      await page.getByText('已认定并建立整改台账').first().waitFor({ timeout: 15_000 })
+      await page.locator('.el-tabs__item', { hasText: '整改台账' }).click()
+      const rect = page.locator('[data-test="rect-table"] .el-table__row', { hasText: name }).first()
+      await rect.waitFor({ timeout: 15_000 })
+      assert.match(await rect.innerText(), /李卫东/)
+    }
+  } finally {
+    await context.close()
+  }
+})
+
+test('home page shows this month\'s and quarter\'s reminders with links to record', { timeout: 120_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    const box = page.locator('[data-test="home-reminders"]')
+    await box.waitFor({ timeout: 15_000 })
+    const links = box.locator('[data-test="record-link"]')
+    if ((await links.count()) > 0) {
+      assert.match(await box.innerText(), /还需召开/)
+      await shot(page, 'home-reminders.png')
+      await links.first().click()
+      await page.waitForURL(/\/meetings\?party_org_id=\d+&record=/)
+      await page.locator('.el-drawer').getByText('会议类型').first().waitFor({ timeout: 15_000 })
+    } else {
+      await box.locator('[data-test="no-reminders"]').waitFor()
+      await shot(page, 'home-reminders.png')
+    }
+  } finally {
+    await context.close()
+  }
+})
+
+test('no script errors in the browser', () => {
+  assert.deepEqual(state.pageErrors.filter((e) => !/\/login Failed to load resource: .*401/.test(e)), [])
+})

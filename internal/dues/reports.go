@@ -65,14 +65,12 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 		return nil, err
 	}
 	var list []Arrear
-	idx := map[int64]int{}
 	for rows.Next() {
 		var a Arrear
 		if err := rows.Scan(&a.MemberID, &a.Name, &a.PartyOrgID, &a.PartyOrgName, &a.JoinedOn); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		idx[a.MemberID] = len(list)
 		list = append(list, a)
 	}
 	rows.Close()
@@ -126,7 +124,6 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 		}
 		out = append(out, a)
 	}
-	_ = idx
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Consecutive > out[j].Consecutive })
 	return out, nil
 }
@@ -211,7 +208,6 @@ func (s *Service) Summary(ctx context.Context, partyOrgID int64, year int) (Summ
 		monthly int64
 	}
 	var accs []*acc
-	byID := map[int64]*acc{}
 	for rows.Next() {
 		a := &acc{}
 		if err := rows.Scan(&a.line.MemberID, &a.line.Name, &a.joined, &a.line.Kind, &a.monthly); err != nil {
@@ -219,7 +215,6 @@ func (s *Service) Summary(ctx context.Context, partyOrgID int64, year int) (Summ
 			return out, err
 		}
 		accs = append(accs, a)
-		byID[a.line.MemberID] = a
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -304,7 +299,6 @@ func (s *Service) Summary(ctx context.Context, partyOrgID int64, year int) (Summ
 		out.MonthsWaived += l.MonthsWaived
 		out.Lines = append(out.Lines, l)
 	}
-	_ = byID
 	out.AmountDue, out.AmountPaid = FormatCents(due), FormatCents(paid)
 	un := due - paid
 	if un < 0 {

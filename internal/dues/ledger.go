@@ -487,3 +487,6 @@ func actorName(ctx context.Context) (string, bool) {
 	a, ok := actor.From(ctx)
 	return a.Username, ok
 }
+
+// CurrentMonth is the month of today (CST).
+func (s *Service) CurrentMonth() Month { return monthOfDate(s.today()) }

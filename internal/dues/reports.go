@@ -18,7 +18,7 @@ import (
 const arrearsLookback = 24
 
 // ArrearsFilter selects the arrears list: as of a month, optionally one party
-// organization (with its subtree) or a region.
+// organization with its subtree, optionally only the flagged members.
 type ArrearsFilter struct {
 	AsOf        string // YYYY-MM
 	PartyOrgID  int64

@@ -208,6 +208,9 @@ func (s *Service) DeclareBase(ctx context.Context, in BaseInput) (Base, error) {
 			_, err = s.DB.Exec(ctx, tx, `INSERT INTO dues_bases (member_id, year, kind, base_cents, monthly_cents, rate_bp, rate_table_from, recorded_by, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, in.Year, in.Kind, base, r.Cents, r.RateBP, t.EffectiveFrom, a.Username, now, now)
 		}
+		if store.IsUniqueViolation(err) {
+			return apperr.Conflict(fmt.Sprintf("%d 年党费基数正在由他人申报，请刷新后重试", in.Year))
+		}
 		if err != nil {
 			return err
 		}

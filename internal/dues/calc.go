@@ -36,37 +36,7 @@ const FarmerDefaultCents = 20
 // inclusive: exactly 3000.00 is 0.5%, 3000.01 is 1%. One rate applies to the
 // whole amount; the product is rounded half up to the 分.
 func Calc(kind Kind, baseCents int64) (Result, error) {
-	if baseCents < 0 {
-		return Result{}, apperr.InvalidField("base", "基数不能为负数")
-	}
-	var bp int64
-	switch kind {
-	case Employed:
-		switch {
-		case baseCents <= 300000:
-			bp = 50
-		case baseCents <= 500000:
-			bp = 100
-		case baseCents <= 1000000:
-			bp = 150
-		default:
-			bp = 200
-		}
-	case Retired:
-		if baseCents <= 500000 {
-			bp = 50
-		} else {
-			bp = 100
-		}
-	case Student, Unemployed, Relief:
-		return Result{Flat: true, Cents: 20}, nil
-	case Farmer:
-		return Result{Flat: true, Cents: FarmerDefaultCents}, nil
-	default:
-		return Result{}, apperr.InvalidField("kind", "类别应为 employed、retired、student、unemployed、relief 或 farmer")
-	}
-	// cents*bp/10000 rounded half up.
-	return Result{RateBP: bp, Cents: (baseCents*bp + 5000) / 10000}, nil
+	return Default2008().Calc(kind, baseCents)
 }
 
 // RateString renders the rate as a decimal fraction ("0.005"); flat kinds give "".

@@ -465,9 +465,6 @@ func (s *Service) StartTransfer(ctx context.Context, in TransferInput) (Transfer
 				}
 				toPO = in.ToPartyOrgID
 			}
-			if err := s.ensureOpenMembership(ctx, tx, m.ID); err != nil {
-				return err
-			}
 		}
 		now := store.FormatTime(s.Now())
 		var id int64
@@ -481,6 +478,13 @@ func (s *Service) StartTransfer(ctx context.Context, in TransferInput) (Transfer
 		}
 		if err != nil {
 			return err
+		}
+		// After the insert, which serialises concurrent starts on the
+		// one-pending index: record the current membership if it has no history yet.
+		if in.Kind != TransferIn {
+			if err := s.ensureOpenMembership(ctx, tx, in.MemberID); err != nil {
+				return err
+			}
 		}
 		if out, err = s.getTransfer(ctx, tx, id); err != nil {
 			return err
@@ -732,6 +736,9 @@ func (s *Service) ensureOpenMembership(ctx context.Context, tx *sql.Tx, memberID
 	_, err := s.DB.Exec(ctx, tx, `INSERT INTO member_memberships (member_id, party_org_id, started_on, created_at)
 		SELECT id, party_org_id, COALESCE(joined_on, SUBSTR(created_at, 1, 10)), ? FROM members WHERE id = ? AND status = 'active'`,
 		store.FormatTime(s.Now()), memberID)
+	if store.IsUniqueViolation(err) {
+		return apperr.Conflict("该党员的组织关系正在办理，请稍后重试")
+	}
 	return err
 }
 

@@ -642,6 +642,9 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 			return err
 		}
 		memberID := *before.MemberID
+		if err := s.ensureOpenMembership(ctx, tx, memberID); err != nil {
+			return err
+		}
 		res, err := s.DB.Exec(ctx, tx, "UPDATE members SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'",
 			memberTransferredOut, store.FormatTime(s.Now()), memberID)
 		if err != nil {
@@ -649,9 +652,6 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.Conflict("该党员已不在册")
-		}
-		if err := s.ensureOpenMembership(ctx, tx, memberID); err != nil {
-			return err
 		}
 		if _, err := s.DB.Exec(ctx, tx, "UPDATE member_memberships SET ended_on = ?, transfer_id = ? WHERE member_id = ? AND ended_on IS NULL",
 			trDay(on), id, memberID); err != nil {

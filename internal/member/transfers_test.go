@@ -287,6 +287,10 @@ func TestOutToOutsideAndCancel(t *testing.T) {
 	if err := x.e.App.DB.QueryRow(x.sys, x.e.App.DB, "SELECT COUNT(*) FROM member_memberships WHERE member_id = ? AND ended_on IS NULL", m.ID).Scan(&open); err != nil || open != 0 {
 		t.Fatalf("open memberships after leaving the system: %d %v", open, err)
 	}
+	hist, err := svc.Memberships(x.hq, m.ID)
+	if err != nil || len(hist) != 1 || hist[0].To == nil || *hist[0].To != "2026-11-20" {
+		t.Fatalf("history after leaving: %+v %v", hist, err)
+	}
 	if _, err := svc.StartTransfer(x.hq, member.TransferInput{Kind: member.TransferInternal, MemberID: m.ID, ToPartyOrgID: x.b, LetterNo: "O3"}); errKind(err) != apperr.KindInvalid {
 		t.Fatalf("transfer of a transferred-out member: %v", err)
 	}
@@ -418,5 +422,36 @@ func TestDualManagement(t *testing.T) {
 	}
 	if list, _ := svc.DualList(x.hq, 0, false); len(list) != 0 {
 		t.Fatalf("ended still listed: %+v", list)
+	}
+}
+
+func TestTransferScopeOfPartyOrgUser(t *testing.T) {
+	x := newTrEnv(t)
+	svc := x.e.App.Members
+	ma, mb := x.member(t, x.a), x.member(t, x.b)
+	ta, err := svc.StartTransfer(x.hq, member.TransferInput{Kind: member.TransferOut, MemberID: ma.ID, ToOutside: "外地", LetterNo: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := svc.StartTransfer(x.hq, member.TransferInput{Kind: member.TransferOut, MemberID: mb.ID, ToOutside: "外地", LetterNo: "B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A secretary bound to party org A sees A's transfer only.
+	pa := actor.With(context.Background(), actor.Actor{Username: "pa", Role: "party_org", Scope: testenv.Hongqiao, PartyOrgID: x.a})
+	if _, err := svc.GetTransfer(pa, ta.ID); err != nil {
+		t.Fatalf("own transfer: %v", err)
+	}
+	if _, err := svc.GetTransfer(pa, tb.ID); errKind(err) != apperr.KindNotFound {
+		t.Fatalf("sibling's transfer: %v", err)
+	}
+	if _, err := svc.CancelTransfer(pa, tb.ID, member.CloseInput{}); errKind(err) != apperr.KindNotFound {
+		t.Fatalf("cancel sibling's transfer: %v", err)
+	}
+	if list, total, err := svc.ListTransfers(pa, member.TransferFilter{}); err != nil || total != 1 || list[0].ID != ta.ID {
+		t.Fatalf("list: %v %d %v", list, total, err)
+	}
+	if _, err := svc.Memberships(pa, mb.ID); errKind(err) != apperr.KindNotFound {
+		t.Fatalf("sibling's history: %v", err)
 	}
 }

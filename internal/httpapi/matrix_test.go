@@ -335,7 +335,7 @@ func matrixCases() map[string]matrixCase {
 func TestAccessMatrix(t *testing.T) {
 	e := testenv.New(t)
 	cases := matrixCases()
-	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), duesMatrixCases(),
+	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
 		developMatrixCases(), meetingMatrixCases(), assessMatrixCases()} {
 		for k, v := range more {
 			if _, dup := cases[k]; dup {

@@ -94,6 +94,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.coreRoutes()...)
 	rs = append(rs, s.ledgerExchangeRoutes()...)
 	rs = append(rs, s.memberRoutes()...)
+	rs = append(rs, s.transferRoutes()...)
 	rs = append(rs, s.duesRoutes()...)
 	rs = append(rs, s.developRoutes()...)
 	rs = append(rs, s.meetingRoutes()...)

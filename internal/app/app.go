@@ -123,7 +123,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
 
-	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop}
+	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,

@@ -43,6 +43,9 @@ func memberMatrixCases() map[string]matrixCase {
 			return fmt.Sprintf("/api/v1/members/stats?party_org_id=%d", f.partyOrg(t, in).ID), nil
 		}},
 		"GET /api/v1/members/{id}": {call: memberPath},
+		"GET /api/v1/members/export": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/members/export?party_org_id=%d", f.partyOrg(t, in).ID), nil
+		}},
 		"PATCH /api/v1/members/{id}": {call: func(t *testing.T, f *fixtures, c string, in bool) (string, any) {
 			p, _ := memberPath(t, f, c, in)
 			return p, map[string]any{"position": "书记"}

@@ -74,6 +74,18 @@ func TestMemberRosterScopeMaskingReveal(t *testing.T) {
 	if res := ro.Do("GET", fmt.Sprintf("/api/v1/members/%d?reveal=true", in.ID), nil); res.Status != 403 {
 		t.Errorf("readonly reveal: %d", res.Status)
 	}
+	// The export holds only the street's member, masked.
+	exp := hq.Do("GET", "/api/v1/members/export", nil)
+	if exp.Status != 200 {
+		t.Fatalf("export: %d", exp.Status)
+	}
+	rows := sheetRows(t, exp.Body)
+	if len(rows) != 2 || rows[0][4] != "身份证号" || rows[1][4] != in.IDNumber || rows[1][5] != "138****5678" {
+		t.Errorf("export rows: %v", rows)
+	}
+	if res := hq.Do("GET", fmt.Sprintf("/api/v1/members/export?party_org_id=%d", out.PartyOrgID), nil); res.Status != 404 {
+		t.Errorf("export of other street's party org: %d", res.Status)
+	}
 	// 422 naming id_number; 409 on duplicate.
 	body := map[string]any{"name": "甲", "gender": "male", "birth_date": "1990-01-01", "id_number": in.IDNumber, "category": "full", "party_org_id": in.PartyOrgID}
 	if res := hq.Do("POST", "/api/v1/members", body); res.Status != 422 {

@@ -55,8 +55,8 @@ func TestListStatsUpdateScope(t *testing.T) {
 	check(member.Filter{Category: "probationary"}, 1)
 	check(member.Filter{Gender: "female"}, 1)
 	check(member.Filter{Education: "本科"}, 1)
-	check(member.Filter{AgeBand: "lt30"}, 1)   // born 2000-05-05, 26 on 2026-11-23
-	check(member.Filter{AgeBand: "30_39"}, 1)  // born 1990-01-01
+	check(member.Filter{AgeBand: "lt30"}, 1)  // born 2000-05-05, 26 on 2026-11-23
+	check(member.Filter{AgeBand: "30_39"}, 1) // born 1990-01-01
 	check(member.Filter{RegionCode: testenv.Yuhe}, 1)
 
 	hong := actor.With(context.Background(), actor.Actor{Username: "h", Role: "street", Scope: testenv.Hongqiao})

@@ -58,6 +58,7 @@ var actionNames = [][2]string{
 	{"organization_create", "登记两新组织"},
 	{"member_create", "登记党员"},
 	{"member_reveal", "查看党员完整身份证号、手机号"},
+	{"member_update", "修改党员信息"},
 	{"meeting.create", "登记会议"},
 	{"meeting.update", "修改会议记录"},
 	{"meeting.delete", "删除会议记录"},

@@ -1,11 +1,233 @@
 package httpapi
 
+import (
+	"net/http"
+
+	"liangxin/internal/xlsx"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/auth"
+	"liangxin/internal/member"
+)
+
 // memberRoutes lists the routes of party members: roster, mobile members, transfers (issue 4).
 func (s *Server) memberRoutes() []Route {
-	return nil
+	const tag = "党员花名册"
+	r, w := auth.PermMemberRead, auth.PermMemberWrite
+	lq := []string{"name", "id_number", "party_org_id", "organization_id", "region_code", "category", "status", "gender", "education", "age_band", "sort", "page", "page_size"}
+	return []Route{
+		{Method: "GET", Path: "/api/v1/members", Perm: r, Tag: tag, Summary: "党员花名册（身份证号、手机号脱敏）", Query: lq, Response: "MemberPage", handler: s.listMembers},
+		{Method: "POST", Path: "/api/v1/members", Perm: w, Tag: tag, Summary: "登记党员（校验身份证号，出生日期、性别须与之一致）", Request: "MemberInput", Response: "Member", Status: 201, handler: s.createMember},
+		{Method: "GET", Path: "/api/v1/members/stats", Perm: r, Tag: tag, Summary: "党员统计（年龄、性别、学历、党龄、类别，按下级区域和党组织）", Query: []string{"region_code", "party_org_id"}, Response: "MemberStats", handler: s.memberStats},
+		{Method: "GET", Path: "/api/v1/members/export", Perm: r, Tag: tag, Summary: "导出党员花名册（Excel，身份证号、手机号脱敏）", Query: lq[:10], Response: "xlsx", handler: s.exportMembers},
+		{Method: "GET", Path: "/api/v1/members/{id}", Perm: r, Tag: tag, Summary: "查看党员（reveal=true 显示完整身份证号和手机号，需权限并记入审计）", Query: []string{"reveal"}, Response: "Member", handler: s.getMember},
+		{Method: "PATCH", Path: "/api/v1/members/{id}", Perm: w, Tag: tag, Summary: "修改党员信息（身份证号不可修改）", Request: "MemberPatch", Response: "Member", handler: s.updateMember},
+		{Method: "GET", Path: "/api/v1/organizations/{id}/member-ledger", Perm: r, Tag: tag, Summary: "两新组织在册党员与申报党员数对比", Response: "MemberLedger", handler: s.memberLedger},
+	}
 }
 
 // memberSchemas are the OpenAPI bodies of memberRoutes.
 func memberSchemas() map[string]any {
-	return map[string]any{}
+	gender := map[string]any{"type": "string", "enum": []string{"male", "female"}}
+	category := map[string]any{"type": "string", "enum": []string{"full", "probationary"}}
+	status := map[string]any{"type": "string", "enum": []string{"active", "transferred_out", "suspended", "expelled", "deceased"}}
+	intNul := map[string]any{"type": "integer", "nullable": true}
+	count := obj(map[string]any{"code": tStr, "name": tStr, "count": tInt})
+	return map[string]any{
+		"Member": obj(map[string]any{"id": tInt, "name": tStr, "gender": gender, "ethnicity": tStr, "birth_date": tDate,
+			"id_number": tStr, "phone": tStr, "education": tStr, "category": category, "party_org_id": tInt, "organization_id": intNul,
+			"joined_on": tDateNul, "confirmed_on": tDateNul, "position": tStr, "status": status}),
+		"MemberPage": pageOf("Member"),
+		"MemberInput": obj(map[string]any{"name": tStr, "gender": gender, "ethnicity": tStr, "birth_date": tDate, "id_number": tStr,
+			"phone": tStr, "education": tStr, "category": category, "party_org_id": tInt, "organization_id": intNul,
+			"joined_on": tDate, "confirmed_on": tDate, "position": tStr},
+			"name", "gender", "birth_date", "id_number", "category", "party_org_id"),
+		"MemberPatch": obj(map[string]any{"name": tStr, "ethnicity": tStr, "phone": tStr, "education": tStr, "category": category,
+			"party_org_id": tInt, "organization_id": tInt, "joined_on": tStr, "confirmed_on": tStr, "position": tStr, "status": status}),
+		"MemberStats": obj(map[string]any{"total": tInt, "by_age": arr(count), "by_gender": arr(count), "by_education": arr(count),
+			"by_party_age": arr(count), "by_category": arr(count), "by_region": arr(count), "by_party_org": arr(count)}),
+		"MemberLedger": obj(map[string]any{"organization_id": tInt, "declared_full": tInt, "declared_probationary": tInt,
+			"recorded_full": tInt, "recorded_probationary": tInt, "mismatch": tBool}),
+	}
+}
+
+// memberFilter reads the roster query; a party organization or region
+// outside the actor's scope answers 404.
+func (s *Server) memberFilter(r *http.Request) (member.Filter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := member.Filter{Name: q.Get("name"), IDNumber: q.Get("id_number"), PartyOrgID: optID(q, "party_org_id", bad),
+		OrganizationID: optID(q, "organization_id", bad), RegionCode: q.Get("region_code"), Category: q.Get("category"),
+		Status: q.Get("status"), Gender: q.Get("gender"), Education: q.Get("education"), AgeBand: q.Get("age_band"), Sort: q.Get("sort")}
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	if f.PartyOrgID != 0 {
+		if _, err := s.Party.Get(r.Context(), f.PartyOrgID); err != nil {
+			return f, err
+		}
+	}
+	if f.RegionCode != "" {
+		if _, err := s.Regions.Get(r.Context(), f.RegionCode); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.memberFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Page, f.PageSize, err = pageParams(r); err != nil {
+		return err
+	}
+	items, total, err := s.Members.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[member.Member]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) createMember(w http.ResponseWriter, r *http.Request) error {
+	var in member.Input
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Members.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+func (s *Server) getMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	reveal := false
+	switch r.URL.Query().Get("reveal") {
+	case "", "false":
+	case "true":
+		a, _ := actor.From(r.Context())
+		if !auth.Can(a.Role, auth.PermMemberReveal) {
+			return apperr.Forbidden()
+		}
+		reveal = true
+	default:
+		return apperr.InvalidField("reveal", "reveal 应为 true 或 false")
+	}
+	m, err := s.Members.Get(r.Context(), id, reveal)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in member.Patch
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m, err := s.Members.Update(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) memberStats(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.memberFilter(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.Members.Stats(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) memberLedger(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	l, err := s.Members.LedgerOf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, l)
+	return nil
+}
+
+// exportMembers writes the roster of the filter, always masked.
+func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.memberFilter(r)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("党员花名册", []string{"姓名", "性别", "民族", "出生日期", "身份证号", "手机号", "学历", "入党日期", "转正日期",
+		"人员类别", "所在党组织", "工作单位(统一社会信用代码或名称)", "职务", "状态"},
+		[]float64{10, 6, 8, 12, 20, 14, 10, 12, 12, 10, 30, 34, 12, 10})
+	if err != nil {
+		return err
+	}
+	poNames, orgNames := map[int64]string{}, map[int64]string{}
+	genders := map[string]string{"male": "男", "female": "女"}
+	cats := map[string]string{"full": "正式党员", "probationary": "预备党员"}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	n := 0
+	f.PageSize = 200
+	for f.Page = 1; ; f.Page++ {
+		items, _, err := s.Members.List(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		for _, m := range items {
+			if _, ok := poNames[m.PartyOrgID]; !ok {
+				if p, err := s.Party.Get(r.Context(), m.PartyOrgID); err == nil {
+					poNames[m.PartyOrgID] = p.Name
+				}
+			}
+			unit := ""
+			if m.OrganizationID != nil {
+				if _, ok := orgNames[*m.OrganizationID]; !ok {
+					if o, err := s.Orgs.Get(r.Context(), *m.OrganizationID); err == nil {
+						orgNames[*m.OrganizationID] = o.USCC
+						if o.USCC == "" {
+							orgNames[*m.OrganizationID] = o.Name
+						}
+					}
+				}
+				unit = orgNames[*m.OrganizationID]
+			}
+			n++
+			if err := sw.Row(m.Name, genders[m.Gender], m.Ethnicity, m.BirthDate, m.IDNumber, m.Phone, m.Education, str(m.JoinedOn), str(m.ConfirmedOn),
+				cats[m.Category], poNames[m.PartyOrgID], unit, m.Position, member.Statuses[m.Status]); err != nil {
+				return err
+			}
+		}
+		if len(items) < f.PageSize {
+			break
+		}
+	}
+	return s.sendXLSX(w, r, sw, "member", "members", "党员花名册", n)
 }

@@ -25,6 +25,9 @@ type Input struct {
 	OrganizationID *int64 `json:"organization_id"`
 	JoinedOn       string `json:"joined_on"`
 	ConfirmedOn    string `json:"confirmed_on"`
+	Ethnicity      string `json:"ethnicity"`
+	Education      string `json:"education"`
+	Position       string `json:"position"`
 }
 
 // Member is one roster entry; IDNumber and Phone are masked unless revealed.
@@ -40,6 +43,9 @@ type Member struct {
 	OrganizationID *int64  `json:"organization_id"`
 	JoinedOn       *string `json:"joined_on"`
 	ConfirmedOn    *string `json:"confirmed_on"`
+	Ethnicity      string  `json:"ethnicity"`
+	Education      string  `json:"education"`
+	Position       string  `json:"position"`
 	Status         string  `json:"status"`
 }
 
@@ -124,10 +130,12 @@ func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
 		now := store.FormatTime(s.Now())
 		var id int64
 		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO members (name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask,
-			phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id`,
+			phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at,
+			ethnicity, education, position)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`,
 			in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
-			nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now).Scan(&id); err != nil {
+			nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now,
+			strings.TrimSpace(in.Ethnicity), strings.TrimSpace(in.Education), strings.TrimSpace(in.Position)).Scan(&id); err != nil {
 			return err
 		}
 		if out, err = s.get(ctx, tx, id, false); err != nil {
@@ -157,32 +165,17 @@ func (s *Service) Get(ctx context.Context, id int64, reveal bool) (Member, error
 }
 
 func (s *Service) get(ctx context.Context, tx *sql.Tx, id int64, reveal bool) (Member, error) {
-	cond, args, err := store.PartyOrgFilter(ctx, "party_org_id")
+	cond, args, err := store.PartyOrgFilter(ctx, "m.party_org_id")
 	if err != nil {
 		return Member{}, err
 	}
-	var m Member
-	var idEnc, phEnc string
-	var org sql.NullInt64
-	var joined, confirmed sql.NullString
-	err = s.DB.QueryRow(ctx, tx, `SELECT id, name, gender, birth_date, id_number_enc, id_number_mask, phone_enc, phone_mask,
-		category, party_org_id, organization_id, joined_on, confirmed_on, status FROM members WHERE id = ? AND `+cond,
-		append([]any{id}, args...)...).Scan(&m.ID, &m.Name, &m.Gender, &m.BirthDate, &idEnc, &m.IDNumber, &phEnc, &m.Phone,
-		&m.Category, &m.PartyOrgID, &org, &joined, &confirmed, &m.Status)
+	m, idEnc, phEnc, err := scanMember(s.DB.QueryRow(ctx, tx, `SELECT `+memberCols+` FROM members m WHERE m.id = ? AND `+cond,
+		append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Member{}, apperr.NotFound("党员")
 	}
 	if err != nil {
 		return Member{}, err
-	}
-	if org.Valid {
-		m.OrganizationID = &org.Int64
-	}
-	if joined.Valid {
-		m.JoinedOn = &joined.String
-	}
-	if confirmed.Valid {
-		m.ConfirmedOn = &confirmed.String
 	}
 	if reveal {
 		p, err := s.Protector()
@@ -197,4 +190,28 @@ func (s *Service) get(ctx context.Context, tx *sql.Tx, id int64, reveal bool) (M
 		}
 	}
 	return m, nil
+}
+
+const memberCols = `m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number_enc, m.id_number_mask, m.phone_enc, m.phone_mask,
+	m.education, m.category, m.party_org_id, m.organization_id, m.joined_on, m.confirmed_on, m.position, m.status`
+
+func scanMember(row interface{ Scan(...any) error }) (Member, string, string, error) {
+	var m Member
+	var idEnc, phEnc string
+	var org sql.NullInt64
+	var joined, confirmed sql.NullString
+	if err := row.Scan(&m.ID, &m.Name, &m.Gender, &m.Ethnicity, &m.BirthDate, &idEnc, &m.IDNumber, &phEnc, &m.Phone,
+		&m.Education, &m.Category, &m.PartyOrgID, &org, &joined, &confirmed, &m.Position, &m.Status); err != nil {
+		return Member{}, "", "", err
+	}
+	if org.Valid {
+		m.OrganizationID = &org.Int64
+	}
+	if joined.Valid {
+		m.JoinedOn = &joined.String
+	}
+	if confirmed.Valid {
+		m.ConfirmedOn = &confirmed.String
+	}
+	return m, idEnc, phEnc, nil
 }

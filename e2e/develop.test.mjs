@@ -48,6 +48,9 @@ test('desktop: the development timeline of one person', { timeout: 180_000 }, as
 
     await page.goto(`${state.baseURL}/develop`)
     await page.locator('[data-test="develop-view"]').waitFor()
+    // The demo has people in the pipeline too: search by name.
+    await page.locator('input[data-test="name-filter"], [data-test="name-filter"] input').first().fill('刘晓明')
+    await page.locator('input[data-test="name-filter"], [data-test="name-filter"] input').first().press('Enter')
     const row = page.locator('[data-test="dev-table"] .el-table__row', { hasText: '刘晓明' })
     await row.waitFor()
     assert.match(await row.innerText(), /发展对象/)

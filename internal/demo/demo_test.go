@@ -129,8 +129,8 @@ func TestLoadWritesThePlanThroughTheServices(t *testing.T) {
 }
 
 func TestLoadIsDeterministic(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads twice")
+	if testing.Short() || raceEnabled {
+		t.Skip("loads twice (too slow under the race detector, which the other demo test covers)")
 	}
 	ctx := context.Background()
 	a, b := newApp(t), newApp(t)

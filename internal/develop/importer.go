@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -82,14 +83,11 @@ func stepByText(s string) (int, bool) {
 		_, ok := stepDef(n)
 		return n, ok
 	}
-	for _, r := range s {
-		if r >= 0x2460 && r <= 0x2473 {
-			return int(r-0x2460) + 1, true
-		}
-		if r >= 0x3251 && r <= 0x3255 {
-			return int(r-0x3251) + 21, true
-		}
-		break
+	// A circled number (① … ⑳, ㉑ … ㉕) at the start.
+	if r, _ := utf8.DecodeRuneInString(s); r >= 0x2460 && r <= 0x2473 {
+		return int(r-0x2460) + 1, true
+	} else if r >= 0x3251 && r <= 0x3255 {
+		return int(r-0x3251) + 21, true
 	}
 	for _, d := range Steps {
 		if strings.Contains(s, d.Name) {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -66,70 +67,12 @@ func newSessionID() string {
 	return hex.EncodeToString(b)
 }
 
-// importOrganizations runs an import as a session: the client may choose the
-// session id (?session=) to poll GET /api/v1/imports/{id} for progress while
-// the upload is processed. All or nothing: a file with any bad cell writes
-// nothing and answers 422 with a link to the error workbook.
+// importOrganizations imports a ledger of organizations as a session (see runImport).
 func (s *Server) importOrganizations(w http.ResponseWriter, r *http.Request) error {
-	id := r.URL.Query().Get("session")
-	if id == "" {
-		id = newSessionID()
-	} else if !orgimport.ValidID(id) {
-		return apperr.InvalidField("session", "导入会话编号应为 8–64 位字母、数字、- 或 _")
-	}
-	data, err := readUpload(r)
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if err := s.Imports.Start(ctx, id, "organizations"); err != nil {
-		return err
-	}
-	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000}
-	out, err := orgimport.Run(ctx, s.Orgs, s.Regions, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
-		s.Imports.Progress(ctx, id, phase, n)
+	return s.runImport(w, r, "organizations", orgimport.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		out, err := orgimport.Run(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
+		return importOutcome{Rows: out.Rows, Result: out.Result, Errors: out.Errors}, err
 	})
-	if err != nil {
-		msg := "导入失败"
-		if e, ok := apperr.As(err); ok {
-			msg = e.Message
-		}
-		_ = s.Imports.Finish(ctx, id, orgimport.StatusFailed, msg, 0, out.Result, nil)
-		return err
-	}
-	if len(out.Errors) > 0 {
-		var rep bytes.Buffer
-		if err := xlsx.ErrorWorkbook(bytes.NewReader(data), int64(len(data)), orgimport.Columns(), limits, out.Errors, &rep); err != nil {
-			return err
-		}
-		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何数据。请下载标出错误的表格，修改后重新导入。", len(out.Errors))
-		if err := s.Imports.Finish(ctx, id, orgimport.StatusRejected, msg, out.Rows, out.Result, rep.Bytes()); err != nil {
-			return err
-		}
-		shown := out.Errors
-		if len(shown) > 50 {
-			shown = shown[:50]
-		}
-		details := make([]map[string]any, len(shown))
-		for i, e := range shown {
-			details[i] = map[string]any{"row": e.Row, "column": e.Column, "message": e.Message}
-		}
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{
-			"code": "import_invalid", "message": msg, "session": id, "errors": details, "error_count": len(out.Errors),
-			"report_url": "/api/v1/imports/" + id + "/report",
-		}})
-		return nil
-	}
-	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", out.Rows, out.Result.Created, out.Result.Updated, out.Result.Unchanged)
-	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, out.Rows, out.Result, nil); err != nil {
-		return err
-	}
-	ss, err := s.Imports.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, ss)
-	return nil
 }
 
 func (s *Server) importSession(w http.ResponseWriter, r *http.Request) error {

@@ -18,12 +18,11 @@ import (
 
 // trEnv has two party orgs in 洪桥 (A, B), one in 玉合 (C) and a street user context for each street.
 type trEnv struct {
-	e        *testenv.Env
-	sys      context.Context
-	hq, yh   context.Context
-	a, b, c  int64
-	seq      int
-	memberOf map[int64]int64
+	e       *testenv.Env
+	sys     context.Context
+	hq, yh  context.Context
+	a, b, c int64
+	seq     int
 }
 
 func newTrEnv(t *testing.T) *trEnv {

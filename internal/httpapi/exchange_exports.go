@@ -9,6 +9,8 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/coverage"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/xlsx"
 )
@@ -17,7 +19,8 @@ import (
 const exportPageSize = 500
 
 // partyOrgExportHeaders are the Chinese headers of the party-organization export.
-var partyOrgExportHeaders = []string{"党组织名称", "组织类别", "组建方式", "上级党组织", "所属街道（乡镇）", "成立日期", "本届开始日期", "换届到期日", "撤销日期", "覆盖单位（统一社会信用代码或单位名称，多个用、分隔）"}
+// They are the import template's, so an exported file imports as it is.
+var partyOrgExportHeaders = partyorg.ImportHeaders()
 
 func xlsxHeaders(w http.ResponseWriter, ascii, chinese string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -61,8 +64,9 @@ func (s *Server) exportPartyOrgs(w http.ResponseWriter, r *http.Request) error {
 			n++
 			covers := make([]string, 0, len(p.Covers))
 			for _, c := range p.Covers {
-				if c.To == nil {
-					covers = append(covers, c.OrganizationName)
+				// A dissolved one lists the units it covered until the end.
+				if c.To == nil || (p.DissolvedOn != nil && *c.To == *p.DissolvedOn) {
+					covers = append(covers, org.Label(c.OrganizationName, c.OrganizationUSCC, c.OrganizationRegion))
 				}
 			}
 			if err := sw.Row(p.Name, p.KindName, p.FormationName, p.ParentName, p.RegionName, p.EstablishedOn, p.TermStartedOn, p.TermDueOn, deref(p.DissolvedOn), strings.Join(covers, "、")); err != nil {
@@ -91,7 +95,7 @@ func (s *Server) exportInstructors(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("党建指导员", []string{"指导员姓名", "联系电话", "工作单位", "专职/兼职", "级别", "所属街道（乡镇）", "联系单位", "联系开始日期", "联系结束日期"}, []float64{14, 16, 30, 10, 10, 16, 36, 14, 14})
+	sw, err := xlsx.NewWriter("党建指导员", instructor.ImportHeaders(), instructor.ExportWidths)
 	if err != nil {
 		return err
 	}
@@ -109,7 +113,7 @@ func (s *Server) exportInstructors(w http.ResponseWriter, r *http.Request) error
 				}
 			}
 			for _, a := range in.Assignments {
-				if err := sw.Row(in.Name, in.Phone, in.Unit, kind, in.Level, in.RegionName, a.OrganizationName, a.From, deref(a.To)); err != nil {
+				if err := sw.Row(in.Name, in.Phone, in.Unit, kind, in.Level, in.RegionName, org.Label(a.OrganizationName, a.OrganizationUSCC, a.OrganizationRegion), a.From, deref(a.To)); err != nil {
 					return err
 				}
 			}

@@ -24,12 +24,15 @@ func Levels() []string { return []string{"区级", "街道（乡镇）级", "社
 
 // Assignment links an instructor to an organization over a period.
 type Assignment struct {
-	ID               int64   `json:"id"`
-	InstructorID     int64   `json:"instructor_id"`
-	OrganizationID   int64   `json:"organization_id"`
-	OrganizationName string  `json:"organization_name"`
-	From             string  `json:"from"`
-	To               *string `json:"to"`
+	ID               int64  `json:"id"`
+	InstructorID     int64  `json:"instructor_id"`
+	OrganizationID   int64  `json:"organization_id"`
+	OrganizationName string `json:"organization_name"`
+	OrganizationUSCC string `json:"organization_uscc"`
+	// OrganizationRegion names the unit's region, for export labels.
+	OrganizationRegion string  `json:"-"`
+	From               string  `json:"from"`
+	To                 *string `json:"to"`
 }
 
 // Instructor is a 党建指导员.
@@ -136,8 +139,8 @@ func (s *Service) loadAssignments(ctx context.Context, q store.Querier, list []I
 		ph[i], args[i] = "?", in.ID
 	}
 	today := s.today()
-	rows, err := s.DB.Query(ctx, q, `SELECT a.id, a.instructor_id, a.organization_id, o.name, a.from_on, a.to_on
-		FROM instructor_assignments a JOIN organizations o ON o.id = a.organization_id
+	rows, err := s.DB.Query(ctx, q, `SELECT a.id, a.instructor_id, a.organization_id, o.name, COALESCE(o.uscc, ''), COALESCE(r.name, ''), a.from_on, a.to_on
+		FROM instructor_assignments a JOIN organizations o ON o.id = a.organization_id LEFT JOIN regions r ON r.code = o.region_code
 		WHERE a.instructor_id IN (`+strings.Join(ph, ",")+`) ORDER BY a.from_on, a.id`, args...)
 	if err != nil {
 		return err
@@ -146,7 +149,7 @@ func (s *Service) loadAssignments(ctx context.Context, q store.Querier, list []I
 	for rows.Next() {
 		var a Assignment
 		var to sql.NullString
-		if err := rows.Scan(&a.ID, &a.InstructorID, &a.OrganizationID, &a.OrganizationName, &a.From, &to); err != nil {
+		if err := rows.Scan(&a.ID, &a.InstructorID, &a.OrganizationID, &a.OrganizationName, &a.OrganizationUSCC, &a.OrganizationRegion, &a.From, &to); err != nil {
 			return err
 		}
 		if to.Valid {
@@ -220,7 +223,13 @@ func (s *Service) Create(ctx context.Context, in Input) (Instructor, error) {
 	if err != nil {
 		return out, err
 	}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error { return s.insertTx(ctx, tx, &out) })
+	return out, err
+}
+
+// insertTx writes a validated new instructor.
+func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, out *Instructor) error {
+	{
 		now := s.Now()
 		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructors (name, phone, unit, full_time, level, region_code, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, out.Name, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode,
@@ -228,9 +237,8 @@ func (s *Service) Create(ctx context.Context, in Input) (Instructor, error) {
 			return err
 		}
 		out.CreatedAt = now
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_create", Entity: "instructor", EntityID: fmt.Sprint(out.ID), After: masked(out)})
-	})
-	return out, err
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_create", Entity: "instructor", EntityID: fmt.Sprint(out.ID), After: masked(*out)})
+	}
 }
 
 func masked(in Instructor) Instructor {
@@ -242,6 +250,15 @@ func masked(in Instructor) Instructor {
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Instructor, error) {
 	var out Instructor
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.updateTx(ctx, tx, id, in)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, in Input) (out Instructor, err error) {
+	err = func() error {
 		before, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -254,7 +271,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Instructor, e
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_update", Entity: "instructor", EntityID: fmt.Sprint(id), Before: masked(before), After: masked(out)})
-	})
+	}()
 	return out, err
 }
 
@@ -322,6 +339,16 @@ func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay st
 	}
 	var out Assignment
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.assignTx(ctx, tx, id, orgID, d, to)
+		return err
+	})
+	return out, err
+}
+
+// assignTx writes an assignment; to is nil or the end day.
+func (s *Service) assignTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d string, to any) (out Assignment, err error) {
+	err = func() error {
 		in, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -347,7 +374,7 @@ func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay st
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_assign", Entity: "instructor", EntityID: fmt.Sprint(id), After: out})
-	})
+	}()
 	return out, err
 }
 
@@ -359,6 +386,15 @@ func (s *Service) EndAssignment(ctx context.Context, id, assignmentID int64, on 
 	}
 	var out Assignment
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.endAssignmentTx(ctx, tx, id, assignmentID, d)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) endAssignmentTx(ctx context.Context, tx *sql.Tx, id, assignmentID int64, d string) (out Assignment, err error) {
+	err = func() error {
 		in, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -381,7 +417,7 @@ func (s *Service) EndAssignment(ctx context.Context, id, assignmentID int64, on 
 			return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_assign", Entity: "instructor", EntityID: fmt.Sprint(id), After: a, Note: "结束联系"})
 		}
 		return apperr.NotFound("联系记录")
-	})
+	}()
 	return out, err
 }
 

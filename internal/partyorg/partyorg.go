@@ -82,11 +82,14 @@ func TermYears(kind string) int {
 
 // Cover is one organization covered over a period.
 type Cover struct {
-	ID               int64   `json:"id"`
-	OrganizationID   int64   `json:"organization_id"`
-	OrganizationName string  `json:"organization_name"`
-	From             string  `json:"from"`
-	To               *string `json:"to"`
+	ID               int64  `json:"id"`
+	OrganizationID   int64  `json:"organization_id"`
+	OrganizationName string `json:"organization_name"`
+	OrganizationUSCC string `json:"organization_uscc"`
+	// OrganizationRegion names the unit's region, for export labels.
+	OrganizationRegion string  `json:"-"`
+	From               string  `json:"from"`
+	To                 *string `json:"to"`
 }
 
 // PartyOrg is a party organization.
@@ -216,8 +219,8 @@ func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg
 		ph[i], args[i] = "?", p.ID
 	}
 	today := s.today()
-	rows, err := s.DB.Query(ctx, q, `SELECT c.id, c.party_org_id, c.organization_id, o.name, c.from_on, c.to_on, o.full_members
-		FROM party_org_covers c JOIN organizations o ON o.id = c.organization_id
+	rows, err := s.DB.Query(ctx, q, `SELECT c.id, c.party_org_id, c.organization_id, o.name, COALESCE(o.uscc, ''), COALESCE(r.name, ''), c.from_on, c.to_on, o.full_members
+		FROM party_org_covers c JOIN organizations o ON o.id = c.organization_id LEFT JOIN regions r ON r.code = o.region_code
 		WHERE c.party_org_id IN (`+strings.Join(ph, ",")+`) ORDER BY c.from_on, c.id`, args...)
 	if err != nil {
 		return err
@@ -228,7 +231,7 @@ func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg
 		var pid int64
 		var to sql.NullString
 		var members int
-		if err := rows.Scan(&c.ID, &pid, &c.OrganizationID, &c.OrganizationName, &c.From, &to, &members); err != nil {
+		if err := rows.Scan(&c.ID, &pid, &c.OrganizationID, &c.OrganizationName, &c.OrganizationUSCC, &c.OrganizationRegion, &c.From, &to, &members); err != nil {
 			return err
 		}
 		if to.Valid {
@@ -251,6 +254,34 @@ func parseDate(field, s string) (string, error) {
 // Create sets up a party organization after checking the rules of domain.md §2.
 // Hard rules refuse with a field error; soft rules come back as warnings.
 func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
+	pl, err := s.prepare(ctx, in, nil)
+	if err != nil {
+		return PartyOrg{}, err
+	}
+	var out PartyOrg
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.insertTx(ctx, tx, pl)
+		return err
+	})
+	out.Warnings = pl.warnings
+	return out, err
+}
+
+// plan is a validated new party organization, ready to insert.
+type plan struct {
+	in         Input
+	est, term  string
+	parent     *PartyOrg // nil for a root; its ID may be set only at insert (an import's row above)
+	units      []org.Organization
+	regionCode string
+	warnings   []string
+}
+
+// prepare checks a new party organization against the rules of domain.md
+// §2. A pending parent (one created earlier in the same import) stands in
+// for in.ParentID.
+func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (plan, error) {
 	bad := apperr.Invalid()
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -276,8 +307,12 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 			bad.Field("term_started_on", "本届开始日期不能早于成立日期")
 		}
 	}
-	var parent *PartyOrg
-	if in.ParentID != nil {
+	parent := pending
+	if pending != nil {
+		if pending.EstablishedOn > est && est != "" {
+			bad.Field("parent_id", "上级党组织成立于 "+pending.EstablishedOn+"，晚于本组织的成立日期")
+		}
+	} else if in.ParentID != nil {
 		p, err := s.get(ctx, s.DB, *in.ParentID)
 		if err != nil {
 			bad.Field("parent_id", "上级党组织不存在或不在您的管辖范围内")
@@ -363,10 +398,16 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 		regionCode = rg.Code
 	}
 	if err := bad.OrNil(); err != nil {
-		return PartyOrg{}, err
+		return plan{}, err
 	}
+	return plan{in: in, est: est, term: term, parent: parent, units: units, regionCode: regionCode, warnings: warnings}, nil
+}
+
+// insertTx writes a prepared party organization with its covers.
+func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, pl plan) (PartyOrg, error) {
+	in, est, term, parent, units, regionCode := pl.in, pl.est, pl.term, pl.parent, pl.units, pl.regionCode
 	var out PartyOrg
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		if in.Formation == FormationSingle {
 			var n int
 			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
@@ -402,8 +443,7 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_create", Entity: "party_org", EntityID: fmt.Sprint(id), After: out})
-	})
-	out.Warnings = warnings
+	}()
 	return out, err
 }
 
@@ -430,6 +470,15 @@ func commonRegion(units []org.Organization) string {
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, error) {
 	var out PartyOrg
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.updateTx(ctx, tx, id, p)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (out PartyOrg, err error) {
+	err = func() error {
 		before, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -480,7 +529,7 @@ func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, erro
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_update", Entity: "party_org", EntityID: fmt.Sprint(id), Before: before, After: out})
-	})
+	}()
 	return out, err
 }
 
@@ -511,6 +560,15 @@ func (s *Service) Dissolve(ctx context.Context, id int64, on string) (PartyOrg, 
 	}
 	var out PartyOrg
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.dissolveTx(ctx, tx, id, d)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) dissolveTx(ctx context.Context, tx *sql.Tx, id int64, d string) (out PartyOrg, err error) {
+	err = func() error {
 		before, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -538,7 +596,7 @@ func (s *Service) Dissolve(ctx context.Context, id int64, on string) (PartyOrg, 
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_dissolve", Entity: "party_org", EntityID: fmt.Sprint(id), Before: before, After: out})
-	})
+	}()
 	return out, err
 }
 
@@ -550,6 +608,18 @@ func (s *Service) AddCover(ctx context.Context, id, orgID int64, fromDay string)
 	}
 	var out PartyOrg
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.addCoverTx(ctx, tx, id, orgID, d)
+		return err
+	})
+	if err == nil && p2(out) > MaxJointUnits && out.Formation == FormationJoint {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", p2(out), MaxJointUnits))
+	}
+	return out, err
+}
+
+func (s *Service) addCoverTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d string) (out PartyOrg, err error) {
+	err = func() error {
 		p, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -586,10 +656,7 @@ func (s *Service) AddCover(ctx context.Context, id, orgID int64, fromDay string)
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_update", Entity: "party_org", EntityID: fmt.Sprint(id),
 			Note: fmt.Sprintf("自 %s 起覆盖「%s」", d, o.Name)})
-	})
-	if err == nil && p2(out) > MaxJointUnits && out.Formation == FormationJoint {
-		out.Warnings = append(out.Warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", p2(out), MaxJointUnits))
-	}
+	}()
 	return out, err
 }
 

@@ -125,6 +125,17 @@ func (c Cell) Blank() bool { return IsBlank(c.Raw) }
 // Text is NormalizeText(Raw).
 func (c Cell) Text() string { return NormalizeText(c.Raw) }
 
+// Name is the cell as a name to store: trimmed, runs of white space made one
+// space, Chinese punctuation kept as written, and the apostrophe SafeText puts
+// before a formula trigger taken off again (so an exported file reads back).
+func (c Cell) Name() string {
+	s := strings.Join(strings.Fields(c.Raw), " ")
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		s = s[1:]
+	}
+	return s
+}
+
 // Row is a non-empty data row.
 type Row struct {
 	// Number is the 1-based row number in the sheet, as the user sees it.

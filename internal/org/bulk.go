@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/store"
 )
 
 // Validate checks an input as a new organization without writing anything.
@@ -33,7 +34,7 @@ var errRollback = errors.New("rollback")
 
 // matchExisting finds the organization an input refers to: by 统一社会信用代码,
 // or, without one, by name inside its region. It returns 0 when there is none.
-func (s *Service) matchExisting(ctx context.Context, tx *sql.Tx, o Organization) (int64, error) {
+func (s *Service) matchExisting(ctx context.Context, tx store.Querier, o Organization) (int64, error) {
 	var id int64
 	var err error
 	if o.USCC != "" {
@@ -53,10 +54,35 @@ func (s *Service) matchExisting(ctx context.Context, tx *sql.Tx, o Organization)
 // is stored change nothing. If any input fails, nothing is written and the
 // failures are returned. progress, if set, is called with the number done.
 func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done int)) (BulkResult, []RowError, error) {
+	i := 0
+	next := func() (Input, bool) {
+		if i == len(ins) {
+			return Input{}, false
+		}
+		i++
+		return ins[i-1], true
+	}
+	return s.UpsertEach(ctx, next, nil, progress)
+}
+
+// UpsertEach is UpsertAll over a stream: next yields the inputs until it
+// answers false. When keep is set it is asked before the commit, and false
+// rolls everything back (a reader that found bad cells of its own).
+func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), keep func() bool, progress func(done int)) (BulkResult, []RowError, error) {
 	var res BulkResult
 	var rowErrs []RowError
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for i, in := range ins {
+	total := 0
+	ctx = context.WithValue(ctx, regionCacheKey{}, map[string]regionResult{})
+	err := s.DB.InTx(ctx, func(sqlTx *sql.Tx) error {
+		// The same few statements run for every row: prepare them once.
+		tx := store.NewStmtCache(sqlTx)
+		defer tx.Close()
+		for i := 0; ; i++ {
+			in, ok := next()
+			if !ok {
+				break
+			}
+			total++
 			o, err := s.Validate(ctx, in)
 			if err != nil {
 				rowErrs = append(rowErrs, RowError{i, err})
@@ -107,7 +133,7 @@ func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done
 				progress(i + 1)
 			}
 		}
-		if len(rowErrs) > 0 {
+		if len(rowErrs) > 0 || (keep != nil && !keep()) {
 			return errRollback
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "import", Entity: "organization",
@@ -120,7 +146,7 @@ func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done
 		return BulkResult{}, nil, err
 	}
 	if progress != nil {
-		progress(len(ins))
+		progress(total)
 	}
 	return res, nil, nil
 }

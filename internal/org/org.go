@@ -181,6 +181,29 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Organizat
 }
 
 // apply validates in over base and returns the record to write.
+// regionCacheKey holds, in a bulk write's context, the regions already looked up.
+type regionCacheKey struct{}
+
+type regionResult struct {
+	r   region.Region
+	err error
+}
+
+// region is Regions.Get, remembered for the length of a bulk write (whose
+// rows name the same few streets again and again).
+func (s *Service) region(ctx context.Context, code string) (region.Region, error) {
+	cache, _ := ctx.Value(regionCacheKey{}).(map[string]regionResult)
+	if cache == nil {
+		return s.Regions.Get(ctx, code)
+	}
+	if hit, ok := cache[code]; ok {
+		return hit.r, hit.err
+	}
+	r, err := s.Regions.Get(ctx, code)
+	cache[code] = regionResult{r, err}
+	return r, err
+}
+
 func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organization, error) {
 	o := base
 	bad := apperr.Invalid()
@@ -217,7 +240,7 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 	}
 	if o.RegionCode == "" {
 		bad.Field("region_code", "请选择所属区划")
-	} else if rg, err := s.Regions.Get(ctx, o.RegionCode); err != nil {
+	} else if rg, err := s.region(ctx, o.RegionCode); err != nil {
 		bad.Field("region_code", "所属区划不存在或不在您的管辖范围内")
 	} else if rg.Level != "town" && rg.Level != "village" {
 		bad.Field("region_code", "所属区划应为街道（乡镇）或社区（村）；商圈、楼宇等请填在片区中")
@@ -233,7 +256,7 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 				continue
 			}
 			seen[c] = true
-			rg, err := s.Regions.Get(ctx, c)
+			rg, err := s.region(ctx, c)
 			switch {
 			case err != nil:
 				bad.Field("area_codes", "片区 "+c+" 不存在或不在您的管辖范围内")
@@ -353,7 +376,7 @@ func (s *Service) conflict(err error, o Organization) error {
 	return apperr.Conflict("本区划内已有同名的无代码单位「"+o.Name+"」").Field("name", "本区划内已有同名的无代码单位")
 }
 
-func (s *Service) writeAreas(ctx context.Context, tx *sql.Tx, o Organization) error {
+func (s *Service) writeAreas(ctx context.Context, tx store.Querier, o Organization) error {
 	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM organization_areas WHERE organization_id = ?`, o.ID); err != nil {
 		return err
 	}
@@ -377,7 +400,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Organization, error) {
 	return o, err
 }
 
-func (s *Service) insert(ctx context.Context, tx *sql.Tx, o *Organization) error {
+func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization) error {
 	now := s.Now()
 	err := s.DB.QueryRow(ctx, tx, `INSERT INTO organizations (name, uscc, category, region_code, industry, employees, above_scale,
 		full_members, probationary_members, owner_is_member, has_charter, charter_has_party, tags, registered_on, closed_on,
@@ -389,8 +412,10 @@ func (s *Service) insert(ctx context.Context, tx *sql.Tx, o *Organization) error
 		return s.conflict(err, *o)
 	}
 	o.CreatedAt, o.UpdatedAt = now.UTC().Truncate(time.Microsecond), now.UTC().Truncate(time.Microsecond)
-	if err := s.writeAreas(ctx, tx, *o); err != nil {
-		return err
+	for _, c := range o.AreaCodes { // a new row has no areas to replace
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
+			return err
+		}
 	}
 	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_create", Entity: "organization", EntityID: fmt.Sprint(o.ID), After: *o})
 }
@@ -416,7 +441,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Organization,
 	return out, err
 }
 
-func (s *Service) update(ctx context.Context, tx *sql.Tx, before, o Organization) error {
+func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organization) error {
 	now := s.Now()
 	_, err := s.DB.Exec(ctx, tx, `UPDATE organizations SET name = ?, uscc = ?, category = ?, region_code = ?, industry = ?, employees = ?,
 		above_scale = ?, full_members = ?, probationary_members = ?, owner_is_member = ?, has_charter = ?, charter_has_party = ?, tags = ?,

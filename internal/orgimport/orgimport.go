@@ -7,7 +7,9 @@ package orgimport
 
 import (
 	"context"
+	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"liangxin/internal/actor"
@@ -161,25 +163,42 @@ func (rn *regionNames) village(town, name string) (string, bool) {
 // Parse reads every data row into inputs. Cell problems are collected (not
 // fatal); a problem with the file as a whole is returned as an error.
 func Parse(ctx context.Context, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(int)) ([]Row, []xlsx.CellError, error) {
-	rn, err := loadRegions(ctx, regions)
+	var rows []Row
+	errs, err := ParseEach(ctx, regions, ra, size, limits, func(r Row, ok bool) error {
+		rows = append(rows, r)
+		if progress != nil && len(rows)%1000 == 0 {
+			progress(len(rows))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
+	}
+	return rows, errs, nil
+}
+
+// ParseEach reads the data rows one by one and hands each to emit, with ok
+// false when the row has a bad cell. An error from emit stops the reading.
+func ParseEach(ctx context.Context, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, emit func(r Row, ok bool) error) ([]xlsx.CellError, error) {
+	rn, err := loadRegions(ctx, regions)
+	if err != nil {
+		return nil, err
 	}
 	r, err := xlsx.OpenSheet(ra, size, Columns(), limits)
 	if err != nil {
 		var fe *xlsx.FileError
 		if ok := asFileError(err, &fe); ok {
-			return nil, nil, apperr.InvalidField("file", fe.Msg)
+			return nil, apperr.InvalidField("file", fe.Msg)
 		}
-		return nil, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
 	}
 	defer r.Close()
-	var rows []Row
 	var errs []xlsx.CellError
 	seenCode := map[string]int{}
 	seenName := map[string]int{}
 	for r.Next() {
 		row := r.Row()
+		before := len(errs)
 		bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: row.Number, Column: col, Message: msg}) }
 		var in org.Input
 		text := func(col string) string { return row.Get(col).Text() }
@@ -281,19 +300,18 @@ func Parse(ctx context.Context, regions *region.Service, ra io.ReaderAt, size in
 			d := t.Format("2006-01-02")
 			*f.dst = &d
 		}
-		rows = append(rows, Row{Number: row.Number, Input: in})
-		if progress != nil && len(rows)%1000 == 0 {
-			progress(len(rows))
+		if err := emit(Row{Number: row.Number, Input: in}, len(errs) == before); err != nil {
+			return errs, err
 		}
 	}
 	if err := r.Err(); err != nil {
 		var fe *xlsx.FileError
 		if asFileError(err, &fe) {
-			return nil, nil, apperr.InvalidField("file", fe.Msg)
+			return nil, apperr.InvalidField("file", fe.Msg)
 		}
-		return nil, nil, apperr.InvalidField("file", "读取文件出错："+err.Error())
+		return nil, apperr.InvalidField("file", "读取文件出错："+err.Error())
 	}
-	return rows, errs, nil
+	return errs, nil
 }
 
 // CellErrors turns a ledger validation error of one row into cell errors.
@@ -327,39 +345,71 @@ type Outcome struct {
 	Errors []xlsx.CellError `json:"-"`
 }
 
-// Run parses the file and, if every cell is good, writes it all in one
-// transaction. With any bad cell nothing is written and Outcome.Errors lists them.
+// Run reads the file and writes it in one transaction, all or nothing: with
+// any bad cell (found by the reader or by the ledger's rules) nothing is
+// written and Outcome.Errors lists them. The reading and the writing run side
+// by side (the writer validates and writes each row as the reader hands it
+// over), so a large file takes about as long as the slower of the two, and
+// the rows are never all held in memory.
 func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, done int)) (Outcome, error) {
-	rows, errs, err := Parse(ctx, regions, ra, size, limits, func(n int) {
-		if progress != nil {
-			progress("parse", n)
-		}
-	})
-	if err != nil {
-		return Outcome{}, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan org.Input, 1024)
+	var (
+		numbers  []int // file row number of each input handed to the writer
+		rows     int
+		parseErr error
+		cellErrs []xlsx.CellError
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(ch)
+		cellErrs, parseErr = ParseEach(ctx, regions, ra, size, limits, func(r Row, ok bool) error {
+			rows++
+			if !ok {
+				return nil
+			}
+			numbers = append(numbers, r.Number)
+			select {
+			case ch <- r.Input:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	next := func() (org.Input, bool) {
+		in, ok := <-ch
+		return in, ok
 	}
-	out := Outcome{Rows: len(rows)}
-	if len(errs) > 0 {
-		out.Errors = errs
-		return out, nil
-	}
-	ins := make([]org.Input, len(rows))
-	for i, r := range rows {
-		ins[i] = r.Input
-	}
-	res, rowErrs, err := orgs.UpsertAll(ctx, ins, func(n int) {
+	// Asked once the reader is done (ch is closed): keep only a clean file.
+	keep := func() bool { return len(cellErrs) == 0 }
+	res, rowErrs, err := orgs.UpsertEach(ctx, next, keep, func(n int) {
 		if progress != nil {
 			progress("write", n)
 		}
 	})
 	if err != nil {
+		cancel()
+		<-done
+		if parseErr != nil && !errors.Is(parseErr, context.Canceled) {
+			return Outcome{}, parseErr
+		}
 		return Outcome{}, err
 	}
+	<-done
+	if parseErr != nil {
+		return Outcome{}, parseErr
+	}
+	out := Outcome{Rows: rows, Errors: cellErrs}
 	for _, re := range rowErrs {
-		out.Errors = append(out.Errors, CellErrors(rows[re.Index].Number, re.Err)...)
+		out.Errors = append(out.Errors, CellErrors(numbers[re.Index], re.Err)...)
 	}
 	if len(out.Errors) == 0 {
 		out.Result = res
+	} else {
+		slices.SortStableFunc(out.Errors, func(a, b xlsx.CellError) int { return a.Row - b.Row })
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"regexp"
+	"sync"
 	"time"
 
 	"liangxin/internal/actor"
@@ -45,6 +46,19 @@ type Session struct {
 type Sessions struct {
 	DB  *store.DB
 	Now func() time.Time
+
+	// progress of the running sessions of this process. The import writes
+	// in one long transaction, and on SQLite (one writer at a time) a
+	// progress row written beside it would wait for the transaction to end;
+	// so this process keeps the figures in memory, and on PostgreSQL also
+	// writes them for the other app nodes.
+	mu       sync.Mutex
+	progress map[string]progressNote
+}
+
+type progressNote struct {
+	phase string
+	n     int
 }
 
 var sessionIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
@@ -66,12 +80,23 @@ func (s *Sessions) Start(ctx context.Context, id, kind string) error {
 
 // Progress updates a running session.
 func (s *Sessions) Progress(ctx context.Context, id, phase string, processed int) {
-	_, _ = s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
-		phase, processed, store.FormatTime(s.Now()), id)
+	s.mu.Lock()
+	if s.progress == nil {
+		s.progress = map[string]progressNote{}
+	}
+	s.progress[id] = progressNote{phase, processed}
+	s.mu.Unlock()
+	if s.DB.Dialect == store.Postgres {
+		_, _ = s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
+			phase, processed, store.FormatTime(s.Now()), id)
+	}
 }
 
 // Finish records the outcome.
 func (s *Sessions) Finish(ctx context.Context, id, status, message string, rows int, res org.BulkResult, report []byte) error {
+	s.mu.Lock()
+	delete(s.progress, id)
+	s.mu.Unlock()
 	var rep any
 	if report != nil {
 		rep = report
@@ -96,6 +121,13 @@ func (s *Sessions) Get(ctx context.Context, id string) (Session, error) {
 	}
 	ss.CreatedAt, _ = store.ParseTime(created)
 	ss.UpdatedAt, _ = store.ParseTime(updated)
+	if err == nil && ss.Status == StatusRunning {
+		s.mu.Lock()
+		if p, ok := s.progress[id]; ok {
+			ss.Phase, ss.Processed = p.phase, p.n
+		}
+		s.mu.Unlock()
+	}
 	return ss, err
 }
 

@@ -84,6 +84,7 @@ var actionNames = [][2]string{
 	{"dual_end", "结束双重管理"},
 	{"dues.base", "核定党费基数"},
 	{"dues.payment", "登记党费交纳"},
+	{"dues.payment_void", "撤销党费交纳"},
 	{"dues.refund", "登记党费返还"},
 	{"assess_sheet_create", "新建考评指标体系"},
 	{"assess_sheet_update", "修改考评指标体系"},

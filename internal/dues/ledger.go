@@ -465,7 +465,11 @@ func (s *Service) MemberYear(ctx context.Context, memberID int64, year int) (Mem
 }
 
 func (s *Service) payments(ctx context.Context, cond string, args ...any) ([]Payment, error) {
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.member_id, p.year, p.month, p.amount_cents, p.paid_on, p.method, p.payer, p.reason, p.batch_id, p.recorded_by
+	return s.paymentsTx(ctx, s.DB, cond, args...)
+}
+
+func (s *Service) paymentsTx(ctx context.Context, q store.Querier, cond string, args ...any) ([]Payment, error) {
+	rows, err := s.DB.Query(ctx, q, `SELECT p.id, p.member_id, p.year, p.month, p.amount_cents, p.paid_on, p.method, p.payer, p.reason, p.batch_id, p.recorded_by
 		FROM dues_payments p WHERE `+cond+` ORDER BY p.year, p.month`, args...)
 	if err != nil {
 		return nil, err

@@ -364,3 +364,51 @@ func TestRefundRounding(t *testing.T) {
 		}
 	}
 }
+
+// TestVoidPayment: a payment recorded by mistake is taken off whole, with a
+// reason; the months can be paid again; the old record stays in the audit
+// log; a year already refunded is closed to corrections; another street's
+// batch is not found.
+func TestVoidPayment(t *testing.T) {
+	w := newWorld(t)
+	po := w.partyOrg(testenv.Hongqiao)
+	m := w.member(po, "2010-07-01")
+	w.declare(m, 2026, "employed", "4000")
+	b := w.pay(m, "2026-11-20", months("2026-08", "2026-10"))
+	_, err := w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: b.BatchID})
+	wantField(t, err, "reason", "撤销原因")
+	v, err := w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: b.BatchID, Reason: "误录为本人交纳，实为代缴"})
+	if err != nil || len(v.Payments) != 3 || v.Total != "120.00" {
+		t.Fatalf("void: %+v %v", v, err)
+	}
+	y, err := w.d.MemberYear(w.ctx, m, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ms := range y.Months {
+		if ms.Month >= "2026-08" && ms.Month <= "2026-10" && ms.Payment != nil {
+			t.Fatalf("%s still paid after the void", ms.Month)
+		}
+	}
+	_, err = w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: b.BatchID, Reason: "再次撤销"})
+	wantKind(t, err, apperr.KindNotFound)
+	// The months are open again, for the right record.
+	again, err := w.d.RecordPayment(w.ctx, dues.PaymentInput{MemberID: m, Months: months("2026-08", "2026-10"), PaidOn: "2026-11-20", Method: dues.MethodProxy, Payer: "张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := w.e.App.DB.QueryRow(w.ctx, w.e.App.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'dues.payment_void' AND detail LIKE ?`, "%实为代缴%").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("audit of the void: %d %v", n, err)
+	}
+	// Another street cannot see the batch.
+	yuhe := actor.With(context.Background(), actor.Actor{Username: "yh", Role: "street", Scope: testenv.Yuhe})
+	_, err = w.d.VoidBatch(yuhe, dues.VoidInput{BatchID: again.BatchID, Reason: "越权"})
+	wantKind(t, err, apperr.KindNotFound)
+	// Once the year's refund is recorded, its payments are closed.
+	if _, err := w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-22"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: again.BatchID, Reason: "误录"})
+	wantKind(t, err, apperr.KindConflict)
+}

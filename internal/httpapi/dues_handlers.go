@@ -114,6 +114,19 @@ func (s *Server) duesRecordPayment(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+func (s *Server) duesVoidPayment(w http.ResponseWriter, r *http.Request) error {
+	var in dues.VoidInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	b, err := s.Dues.VoidBatch(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, b)
+	return nil
+}
+
 // duesYear reads ?year= (the current year when absent).
 func (s *Server) duesYear(q url.Values, bad *apperr.Error) int {
 	v := q.Get("year")

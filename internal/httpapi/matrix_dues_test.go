@@ -59,6 +59,14 @@ func duesMatrixCases() map[string]matrixCase {
 		"POST /api/v1/dues/payments": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/dues/payments", map[string]any{"member_id": f.duesMember(t, in), "months": []string{"2026-10", "2026-11"}, "paid_on": "2026-11-20", "method": "self"}
 		}},
+		// Out of scope the batch's member answers 404.
+		"POST /api/v1/dues/payments/void": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			b, err := f.e.App.Dues.RecordPayment(f.sys(), dues.PaymentInput{MemberID: f.duesMember(t, in), Months: []string{"2026-10"}, PaidOn: "2026-11-20", Method: "self"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/dues/payments/void", map[string]any{"batch_id": b.BatchID, "reason": "误录"}
+		}},
 		"GET /api/v1/dues/arrears":        {call: poQuery("/api/v1/dues/arrears?as_of=2026-11&party_org_id=%d")},
 		"GET /api/v1/dues/arrears/export": {call: poQuery("/api/v1/dues/arrears/export?as_of=2026-11&party_org_id=%d")},
 		"GET /api/v1/dues/summary":        {call: poQuery("/api/v1/dues/summary?year=2026&party_org_id=%d")},

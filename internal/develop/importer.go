@@ -110,13 +110,9 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	if err != nil {
 		return res, nil, err
 	}
-	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
+	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
 	if err != nil {
-		var fe *xlsx.FileError
-		if errors.As(err, &fe) {
-			return res, nil, apperr.InvalidField("file", fe.Msg)
-		}
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return res, nil, err
 	}
 	defer r.Close()
 	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
@@ -145,21 +141,11 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			res.Rows++
 			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
 			fromErr := func(err error) error {
-				e, ok := apperr.As(err)
+				cells, ok := xlsx.ServiceCells(x.Number, err, fieldColumn, ColStep)
 				if !ok {
 					return err
 				}
-				if e.Kind == apperr.KindInvalid && len(e.Fields) > 0 {
-					for f, m := range e.Fields {
-						col := fieldColumn[f]
-						if col == "" {
-							col = ColStep
-						}
-						bad(col, m)
-					}
-					return nil
-				}
-				bad(ColStep, e.Message)
+				errs = append(errs, cells...)
 				return nil
 			}
 			n, ok := stepByText(x.Get(ColStep).Text())
@@ -246,7 +232,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			}
 		}
 		if err := r.Err(); err != nil {
-			return apperr.InvalidField("file", "无法读取该文件："+err.Error())
+			return xlsx.ReadError(err)
 		}
 		if len(errs) > 0 {
 			return errRejected

@@ -10,7 +10,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
-	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
@@ -85,13 +84,9 @@ func squeeze(s string) string { return strings.ReplaceAll(xlsx.NormalizeText(s),
 // Re-importing a file changes nothing.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
 	var res ImportResult
-	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
+	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
 	if err != nil {
-		var fe *xlsx.FileError
-		if errors.As(err, &fe) {
-			return res, nil, apperr.InvalidField("file", fe.Msg)
-		}
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return res, nil, err
 	}
 	defer r.Close()
 	units, err := s.Orgs.Index(ctx)
@@ -126,25 +121,15 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			n := len(errs)
 			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
 			fromErr := func(err error) error {
-				e, ok := apperr.As(err)
+				fallback := ColName
+				if apperr.IsKind(err, apperr.KindConflict) {
+					fallback = ColOrg
+				}
+				cells, ok := xlsx.ServiceCells(x.Number, err, fieldColumn, fallback)
 				if !ok {
 					return err
 				}
-				if e.Kind == apperr.KindInvalid && len(e.Fields) > 0 {
-					for f, m := range e.Fields {
-						col := fieldColumn[f]
-						if col == "" {
-							col = ColName
-						}
-						bad(col, m)
-					}
-					return nil
-				}
-				col := ColName
-				if e.Kind == apperr.KindConflict {
-					col = ColOrg
-				}
-				bad(col, e.Message)
+				errs = append(errs, cells...)
 				return nil
 			}
 			name := x.Get(ColName).Name()
@@ -184,13 +169,13 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				}
 				orgID = id
 			}
-			from, fok := dateCell(x, ColFrom)
-			to, tok := dateCell(x, ColTo)
+			from, fok := x.Get(ColFrom).Day()
+			to, tok := x.Get(ColTo).Day()
 			if !fok {
-				bad(ColFrom, "日期无法识别（可写作 2022-03-15、2022/3/15、2022.3.15 或 2022年3月15日）")
+				bad(ColFrom, xlsx.DateHint)
 			}
 			if !tok {
-				bad(ColTo, "日期无法识别（可写作 2022-03-15、2022/3/15、2022.3.15 或 2022年3月15日）")
+				bad(ColTo, xlsx.DateHint)
 			}
 			if orgID != 0 && from == "" && fok {
 				bad(ColFrom, "请填写联系开始日期")
@@ -316,7 +301,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			}
 		}
 		if err := r.Err(); err != nil {
-			return apperr.InvalidField("file", "无法读取该文件："+err.Error())
+			return xlsx.ReadError(err)
 		}
 		if len(errs) > 0 {
 			return errRejected
@@ -333,16 +318,4 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		return ImportResult{Rows: res.Rows}, nil, err
 	}
 	return res, nil, nil
-}
-
-func dateCell(x xlsx.Row, col string) (string, bool) {
-	c := x.Get(col)
-	if c.Blank() {
-		return "", true
-	}
-	d, monthOnly, err := xlsx.ParseDate(c.Raw, c.Numeric)
-	if err != nil || monthOnly {
-		return "", false
-	}
-	return d.Format(store.DateFormat), true
 }

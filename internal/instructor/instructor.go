@@ -248,13 +248,7 @@ func masked(in Instructor) Instructor {
 
 // Update changes an instructor.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Instructor, error) {
-	var out Instructor
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.updateTx(ctx, tx, id, in)
-		return err
-	})
-	return out, err
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Instructor, error) { return s.updateTx(ctx, tx, id, in) })
 }
 
 func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, in Input) (out Instructor, err error) {
@@ -337,13 +331,7 @@ func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay st
 	if err := bad.OrNil(); err != nil {
 		return Assignment{}, err
 	}
-	var out Assignment
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.assignTx(ctx, tx, id, orgID, d, to)
-		return err
-	})
-	return out, err
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Assignment, error) { return s.assignTx(ctx, tx, id, orgID, d, to) })
 }
 
 // assignTx writes an assignment; to is nil or the end day.
@@ -384,13 +372,7 @@ func (s *Service) EndAssignment(ctx context.Context, id, assignmentID int64, on 
 	if err != nil {
 		return Assignment{}, apperr.InvalidField("on", "结束日期格式应为 YYYY-MM-DD")
 	}
-	var out Assignment
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.endAssignmentTx(ctx, tx, id, assignmentID, d)
-		return err
-	})
-	return out, err
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Assignment, error) { return s.endAssignmentTx(ctx, tx, id, assignmentID, d) })
 }
 
 func (s *Service) endAssignmentTx(ctx context.Context, tx *sql.Tx, id, assignmentID int64, d string) (out Assignment, err error) {

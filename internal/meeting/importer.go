@@ -109,13 +109,9 @@ func splitNames(s string) []string {
 // day and topic) updates it, so re-importing a file changes nothing.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
 	var res ImportResult
-	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
+	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
 	if err != nil {
-		var fe *xlsx.FileError
-		if errors.As(err, &fe) {
-			return res, nil, apperr.InvalidField("file", fe.Msg)
-		}
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return res, nil, err
 	}
 	defer r.Close()
 	type row struct {

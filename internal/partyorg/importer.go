@@ -10,7 +10,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
-	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
@@ -112,20 +111,6 @@ func codeByName(list []Code, text string) (string, bool) {
 	return "", false
 }
 
-func cellDate(x xlsx.Row, col string) (string, bool) {
-	c := x.Get(col)
-	if c.Blank() {
-		return "", true
-	}
-	d, monthOnly, err := xlsx.ParseDate(c.Raw, c.Numeric)
-	if err != nil || monthOnly {
-		return "", false
-	}
-	return d.Format(store.DateFormat), true
-}
-
-const dateHint = "日期无法识别（可写作 2022-03-15、2022/3/15、2022.3.15 或 2022年3月15日）"
-
 // Import reads party organizations with the units they cover and writes
 // them all or nothing, each through the same rules as one entered by hand.
 // A row is matched to an existing party organization of the caller's scope
@@ -135,13 +120,9 @@ const dateHint = "日期无法识别（可写作 2022-03-15、2022/3/15、2022.3
 // above or below. Re-importing a file changes nothing.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
 	var res ImportResult
-	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
+	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
 	if err != nil {
-		var fe *xlsx.FileError
-		if errors.As(err, &fe) {
-			return res, nil, apperr.InvalidField("file", fe.Msg)
-		}
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return res, nil, err
 	}
 	defer r.Close()
 	units, err := s.Orgs.Index(ctx)
@@ -194,16 +175,16 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		if row.in.Formation, ok = codeByName(Formations(), x.Get(ColFormation).Text()); !ok {
 			bad(x.Number, ColFormation, "组建方式应为单独组建、联合组建、区域组建或行业组建")
 		}
-		if row.in.EstablishedOn, ok = cellDate(x, ColEstablished); !ok {
-			bad(x.Number, ColEstablished, dateHint)
+		if row.in.EstablishedOn, ok = x.Get(ColEstablished).Day(); !ok {
+			bad(x.Number, ColEstablished, xlsx.DateHint)
 		} else if row.in.EstablishedOn == "" {
 			bad(x.Number, ColEstablished, "请填写成立日期")
 		}
-		if row.in.TermStartedOn, ok = cellDate(x, ColTerm); !ok {
-			bad(x.Number, ColTerm, dateHint)
+		if row.in.TermStartedOn, ok = x.Get(ColTerm).Day(); !ok {
+			bad(x.Number, ColTerm, xlsx.DateHint)
 		}
-		if row.dissolved, ok = cellDate(x, ColDissolved); !ok {
-			bad(x.Number, ColDissolved, dateHint)
+		if row.dissolved, ok = x.Get(ColDissolved).Day(); !ok {
+			bad(x.Number, ColDissolved, xlsx.DateHint)
 		}
 		if t := x.Get(ColRegion).Text(); t != "" {
 			code, msg := regions.Resolve(t)
@@ -237,7 +218,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		}
 	}
 	if err := r.Err(); err != nil {
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return res, nil, xlsx.ReadError(err)
 	}
 	if res.Rows == 0 {
 		return res, nil, apperr.InvalidField("file", "表格中没有数据行")
@@ -271,21 +252,11 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		fromErr := func(row *importRow, err error) error {
-			e, ok := apperr.As(err)
+			cells, ok := xlsx.ServiceCells(row.n, err, fieldColumn, ColName)
 			if !ok {
 				return err
 			}
-			if e.Kind == apperr.KindInvalid && len(e.Fields) > 0 {
-				for f, m := range e.Fields {
-					col := fieldColumn[f]
-					if col == "" {
-						col = ColName
-					}
-					bad(row.n, col, m)
-				}
-				return nil
-			}
-			bad(row.n, ColName, e.Message)
+			errs = append(errs, cells...)
 			return nil
 		}
 		// Write parents before children; a cycle inside the file is reported.

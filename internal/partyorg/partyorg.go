@@ -258,12 +258,7 @@ func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
 	if err != nil {
 		return PartyOrg{}, err
 	}
-	var out PartyOrg
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.insertTx(ctx, tx, pl)
-		return err
-	})
+	out, err := store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.insertTx(ctx, tx, pl) })
 	out.Warnings = pl.warnings
 	return out, err
 }
@@ -468,13 +463,7 @@ func commonRegion(units []org.Organization) string {
 
 // Update renames, moves in the tree or records a new term (换届).
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, error) {
-	var out PartyOrg
-	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.updateTx(ctx, tx, id, p)
-		return err
-	})
-	return out, err
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.updateTx(ctx, tx, id, p) })
 }
 
 func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (out PartyOrg, err error) {
@@ -558,13 +547,7 @@ func (s *Service) Dissolve(ctx context.Context, id int64, on string) (PartyOrg, 
 	if err != nil {
 		return PartyOrg{}, apperr.InvalidField("on", "撤销日期格式应为 YYYY-MM-DD")
 	}
-	var out PartyOrg
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.dissolveTx(ctx, tx, id, d)
-		return err
-	})
-	return out, err
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.dissolveTx(ctx, tx, id, d) })
 }
 
 func (s *Service) dissolveTx(ctx context.Context, tx *sql.Tx, id int64, d string) (out PartyOrg, err error) {
@@ -606,12 +589,7 @@ func (s *Service) AddCover(ctx context.Context, id, orgID int64, fromDay string)
 	if err != nil {
 		return PartyOrg{}, apperr.InvalidField("from", "开始日期格式应为 YYYY-MM-DD")
 	}
-	var out PartyOrg
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		out, err = s.addCoverTx(ctx, tx, id, orgID, d)
-		return err
-	})
+	out, err := store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.addCoverTx(ctx, tx, id, orgID, d) })
 	if err == nil && p2(out) > MaxJointUnits && out.Formation == FormationJoint {
 		out.Warnings = append(out.Warnings, fmt.Sprintf("联合党支部覆盖 %d 个单位，一般不超过 %d 个", p2(out), MaxJointUnits))
 	}

@@ -266,6 +266,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return tx.Commit()
 }
 
+// InTxGet runs fn in a transaction (as InTx) and returns what it made.
+func InTxGet[T any](ctx context.Context, db *DB, fn func(tx *sql.Tx) (T, error)) (T, error) {
+	var out T
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
 // FormatTime formats an instant for storage.
 func FormatTime(t time.Time) string {
 	return t.UTC().Format(TimeFormat)

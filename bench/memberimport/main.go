@@ -50,6 +50,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,6 +80,7 @@ var (
 	flagSeed      = flag.Uint64("seed", 1, "random seed of the synthetic data")
 	flagKeep      = flag.Bool("keep", false, "keep the database, the key and the workbook at the end")
 	flagOnly      = flag.String("only", "bare,import,reimport", "phases to run, comma-separated")
+	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of each phase to this folder as <phase>.pprof (investigation aid)")
 
 	// Set by the parent for a child process.
 	flagPhase  = flag.String("phase", "", "internal: run one phase (bare, import) and print its result as JSON")
@@ -170,7 +172,11 @@ func parent() error {
 		if phase == "reimport" {
 			run = "import"
 		}
-		cmd := exec.Command(exe, "-phase", run, "-db", *flagDB, "-pg", *flagPG, "-file", file, "-target", target, "-key", filepath.Join(dir, "data.key"))
+		args := []string{"-phase", run, "-db", *flagDB, "-pg", *flagPG, "-file", file, "-target", target, "-key", filepath.Join(dir, "data.key")}
+		if *flagProfile != "" {
+			args = append(args, "-cpuprofile", filepath.Join(*flagProfile, phase+".pprof"))
+		}
+		cmd := exec.Command(exe, args...)
 		cmd.Stderr = os.Stderr
 		var out bytes.Buffer
 		cmd.Stdout = &out
@@ -420,6 +426,17 @@ func child() error {
 	st, err := fh.Stat()
 	if err != nil {
 		return err
+	}
+	if *flagProfile != "" {
+		pf, err := os.Create(*flagProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var r result
 	runtime.GC()

@@ -549,6 +549,9 @@ func (im *importer) flush() error {
 		defer ins.Close()
 	}
 	if _, err := ins.ExecContext(ctx, fresh...); err != nil {
+		if store.IsUniqueViolation(err) {
+			return apperr.Conflict("导入期间有相同身份证号的党员被登记，请重新导入")
+		}
 		return err
 	}
 	im.res.Created += nFresh

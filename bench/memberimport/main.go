@@ -28,7 +28,10 @@
 //	reimport  the same file again: every row found by its hash, compared,
 //	          nothing written (0 created, all unchanged).
 //
-// Each reports rows/s, the peak Go heap in use (runtime.MemStats.HeapInuse
+// Each reports its wall time and rows/s, the CPU time of its process
+// (user + system, less sensitive than wall time to other work on the
+// machine; it includes the process's start-up and, on PostgreSQL, not the
+// server's work), the peak Go heap in use (runtime.MemStats.HeapInuse
 // sampled every 20 ms), the peak of runtime.MemStats.Sys and the process's
 // peak resident set (VmHWM from /proc/self/status). The file is read
 // through an *os.File in both; the HTTP route also holds the upload in
@@ -116,6 +119,7 @@ type result struct {
 	Created   int     `json:"created"`
 	Unchanged int     `json:"unchanged"`
 	Seconds   float64 `json:"seconds"`
+	CPU       float64 `json:"cpu"` // user + system seconds of the whole child process
 	PeakHeap  uint64  `json:"peak_heap"`
 	PeakSys   uint64  `json:"peak_sys"`
 	VmHWM     uint64  `json:"vmhwm"`
@@ -191,6 +195,7 @@ func parent() error {
 			return fmt.Errorf("phase %s: %w (%s)", phase, err, out.String())
 		}
 		r.Phase = phase
+		r.CPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 		results = append(results, r)
 		logf("phase %s: %d rows in %.1f s", phase, r.Rows, r.Seconds)
 	}
@@ -209,10 +214,10 @@ func parent() error {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("\n%s, %d rows, %s, %d CPUs, %s, load %s\n", *flagDB, *flagRows, runtime.Version(), runtime.NumCPU(), cpuModel(), strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Printf("workbook %.1f MB\n\n", float64(st.Size())/1e6)
-	fmt.Println("| phase | time | rows/s | peak Go heap in use | peak Go Sys | peak RSS (VmHWM) |")
-	fmt.Println("|---|---|---|---|---|---|")
+	fmt.Println("| phase | time | rows/s | CPU time (child) | peak Go heap in use | peak Go Sys | peak RSS (VmHWM) |")
+	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, r := range results {
-		fmt.Printf("| %s | %.1f s | %s | %s | %s | %s |\n", r.Phase, r.Seconds, group(int(float64(r.Rows)/r.Seconds)), mb(r.PeakHeap), mb(r.PeakSys), mb(r.VmHWM))
+		fmt.Printf("| %s | %.1f s | %s | %.1f s | %s | %s | %s |\n", r.Phase, r.Seconds, group(int(float64(r.Rows)/r.Seconds)), r.CPU, mb(r.PeakHeap), mb(r.PeakSys), mb(r.VmHWM))
 	}
 	secs := map[string]float64{}
 	for _, r := range results {

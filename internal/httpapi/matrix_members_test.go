@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/member"
 	"liangxin/internal/pdata"
@@ -49,6 +52,22 @@ func memberMatrixCases() map[string]matrixCase {
 		"PATCH /api/v1/members/{id}": {call: func(t *testing.T, f *fixtures, c string, in bool) (string, any) {
 			p, _ := memberPath(t, f, c, in)
 			return p, map[string]any{"position": "书记"}
+		}},
+		"GET /api/v1/imports/members/template": {unscoped: true, call: static("/api/v1/imports/members/template")},
+		// The out-of-scope variant names a party organization of 玉合: a cell error (422).
+		"POST /api/v1/imports/members": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			po := f.partyOrg(t, in)
+			n := f.next()
+			x := excelize.NewFile()
+			for i, v := range []any{"姓名", "身份证号", "党员类别", "所在党组织", fmt.Sprintf("导入党员%d", n), idNumber(n), "正式", po.Name} {
+				cell, _ := excelize.CoordinatesToCellName(i%4+1, i/4+1)
+				_ = x.SetCellValue("Sheet1", cell, v)
+			}
+			var buf bytes.Buffer
+			if err := x.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/imports/members?session=matrix-members-%d", n), buf.Bytes()
 		}},
 		"GET /api/v1/organizations/{id}/member-ledger": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/organizations/%d/member-ledger", f.organization(t, in)), nil

@@ -1,7 +1,11 @@
 package httpapi
 
 import (
+	"context"
+	"io"
 	"net/http"
+
+	"liangxin/internal/org"
 
 	"liangxin/internal/xlsx"
 
@@ -23,6 +27,8 @@ func (s *Server) memberRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/members/export", Perm: r, Tag: tag, Summary: "导出党员花名册（Excel，身份证号、手机号脱敏）", Query: lq[:10], Response: "xlsx", handler: s.exportMembers},
 		{Method: "GET", Path: "/api/v1/members/{id}", Perm: r, Tag: tag, Summary: "查看党员（reveal=true 显示完整身份证号和手机号，需权限并记入审计）", Query: []string{"reveal"}, Response: "Member", handler: s.getMember},
 		{Method: "PATCH", Path: "/api/v1/members/{id}", Perm: w, Tag: tag, Summary: "修改党员信息（身份证号不可修改）", Request: "MemberPatch", Response: "Member", handler: s.updateMember},
+		{Method: "GET", Path: "/api/v1/imports/members/template", Perm: w, Tag: tag, Summary: "下载党员花名册导入模板（Excel）", Response: "xlsx", handler: s.memberTemplate},
+		{Method: "POST", Path: "/api/v1/imports/members", Perm: w, Tag: tag, Summary: "导入党员花名册（逐行校验身份证号等，全部正确才写入；已在册的按身份证号更新）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importMembers},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/member-ledger", Perm: r, Tag: tag, Summary: "两新组织在册党员与申报党员数对比", Response: "MemberLedger", handler: s.memberLedger},
 	}
 }
@@ -230,4 +236,15 @@ func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.sendXLSX(w, r, sw, "member", "members", "党员花名册", n)
+}
+
+func (s *Server) memberTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "member-template", "党员花名册导入模板", member.ImportTemplate)
+}
+
+func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "members", member.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Members.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
+	})
 }

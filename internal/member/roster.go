@@ -56,43 +56,61 @@ func nullable(s string) any {
 	return s
 }
 
+// validate trims in and checks the rules every roster entry obeys (those of
+// Create and of the import): 姓名 given, 身份证号 valid (GB 11643) with 出生日期
+// and 性别 agreeing with it, 党员类别, a party organization chosen, dates in
+// YYYY-MM-DD form with 转正日期 not before 入党日期. It returns the parsed ID
+// number or the field errors. Scope and uniqueness need the database and are
+// checked by the callers.
+func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.Ethnicity = strings.TrimSpace(in.Ethnicity)
+	in.Education = strings.TrimSpace(in.Education)
+	in.Position = strings.TrimSpace(in.Position)
+	verr := apperr.Invalid()
+	if in.Name == "" {
+		verr.Field("name", "请填写姓名")
+	}
+	info, idErr := pdata.ParseID(in.IDNumber, s.Now())
+	if idErr != nil {
+		verr.Field("id_number", idErr.Error())
+	} else {
+		if in.BirthDate != info.BirthDate.Format("2006-01-02") {
+			verr.Field("birth_date", "出生日期与身份证号不一致")
+		}
+		if in.Gender != info.Gender {
+			verr.Field("gender", "性别与身份证号不一致")
+		}
+	}
+	if in.Category != "full" && in.Category != "probationary" {
+		verr.Field("category", "党员类别必须是正式党员（full）或预备党员（probationary）")
+	}
+	if in.PartyOrgID == 0 {
+		verr.Field("party_org_id", "请选择组织关系所在党组织")
+	}
+	if in.JoinedOn != "" && !validDate(in.JoinedOn) {
+		verr.Field("joined_on", "日期格式应为 YYYY-MM-DD")
+	}
+	if in.ConfirmedOn != "" && !validDate(in.ConfirmedOn) {
+		verr.Field("confirmed_on", "日期格式应为 YYYY-MM-DD")
+	} else if in.ConfirmedOn != "" && in.JoinedOn != "" && in.ConfirmedOn < in.JoinedOn {
+		verr.Field("confirmed_on", "转正日期不能早于入党日期")
+	}
+	if len(verr.Fields) > 0 {
+		return info, verr
+	}
+	return info, nil
+}
+
 // Create validates and stores a member with 身份证号 and phone encrypted.
 func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
 	p, err := s.Protector()
 	if err != nil {
 		return Member{}, err
 	}
-	in.Name = strings.TrimSpace(in.Name)
-	in.Phone = strings.TrimSpace(in.Phone)
-	verr := apperr.Invalid()
-	bad := false
-	if in.Name == "" {
-		verr.Field("name", "请填写姓名")
-		bad = true
-	}
-	info, idErr := pdata.ParseID(in.IDNumber, s.Now())
-	if idErr != nil {
-		verr.Field("id_number", idErr.Error())
-		bad = true
-	} else {
-		if in.BirthDate != info.BirthDate.Format("2006-01-02") {
-			verr.Field("birth_date", "出生日期与身份证号不一致")
-			bad = true
-		}
-		if in.Gender != info.Gender {
-			verr.Field("gender", "性别与身份证号不一致")
-			bad = true
-		}
-	}
-	if in.Category != "full" && in.Category != "probationary" {
-		verr.Field("category", "党员类别必须是正式党员（full）或预备党员（probationary）")
-		bad = true
-	}
-	if in.PartyOrgID == 0 {
-		verr.Field("party_org_id", "请选择组织关系所在党组织")
-		bad = true
-	}
-	if bad {
+	info, verr := s.validate(&in)
+	if verr != nil {
 		return Member{}, verr
 	}
 	var out Member
@@ -135,7 +153,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`,
 			in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
 			nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now,
-			strings.TrimSpace(in.Ethnicity), strings.TrimSpace(in.Education), strings.TrimSpace(in.Position)).Scan(&id); err != nil {
+			in.Ethnicity, in.Education, in.Position).Scan(&id); err != nil {
 			return err
 		}
 		if out, err = s.get(ctx, tx, id, false); err != nil {

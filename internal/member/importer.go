@@ -1,0 +1,648 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/pdata"
+	"liangxin/internal/store"
+	"liangxin/internal/xlsx"
+)
+
+// Columns of the roster template (党员花名册导入模板).
+const (
+	ColName        = "姓名"
+	ColGender      = "性别"
+	ColEthnicity   = "民族"
+	ColBirthDate   = "出生日期"
+	ColIDNumber    = "身份证号"
+	ColPhone       = "手机号"
+	ColEducation   = "学历"
+	ColCategory    = "党员类别"
+	ColPartyOrg    = "所在党组织"
+	ColUnit        = "工作单位"
+	ColJoinedOn    = "入党日期"
+	ColConfirmedOn = "转正日期"
+	ColPosition    = "职务"
+)
+
+// ImportHeaders is the template's header row, in order.
+func ImportHeaders() []string {
+	return []string{ColName, ColGender, ColEthnicity, ColBirthDate, ColIDNumber, ColPhone, ColEducation, ColCategory,
+		ColPartyOrg, ColUnit, ColJoinedOn, ColConfirmedOn, ColPosition}
+}
+
+// ImportColumns describes the columns for the reader. The aliases cover the
+// headers of the roster export and of the usual hand-kept rosters.
+func ImportColumns() []xlsx.Column {
+	return []xlsx.Column{
+		{Name: ColName, Aliases: []string{"党员姓名"}},
+		{Name: ColGender, Optional: true},
+		{Name: ColEthnicity, Aliases: []string{"民族（族别）"}, Optional: true},
+		{Name: ColBirthDate, Aliases: []string{"出生年月", "出生年月日"}, Optional: true},
+		{Name: ColIDNumber, Aliases: []string{"公民身份号码", "身份证号码", "身份证"}},
+		{Name: ColPhone, Aliases: []string{"手机号码", "联系电话", "手机", "联系方式", "电话"}, Optional: true},
+		{Name: ColEducation, Aliases: []string{"文化程度", "最高学历"}, Optional: true},
+		{Name: ColCategory, Aliases: []string{"类别", "人员类别", "党员类型"}},
+		{Name: ColPartyOrg, Aliases: []string{"党组织", "党组织名称", "所在党支部", "党支部", "所在支部"}},
+		{Name: ColUnit, Aliases: []string{"工作单位（统一社会信用代码或名称）", "所在单位", "两新组织", "统一社会信用代码"}, Optional: true},
+		{Name: ColJoinedOn, Aliases: []string{"入党时间"}, Optional: true},
+		{Name: ColConfirmedOn, Aliases: []string{"转正时间"}, Optional: true},
+		{Name: ColPosition, Aliases: []string{"职位", "现任职务"}, Optional: true},
+	}
+}
+
+// ImportResult counts what an import wrote.
+type ImportResult struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// errRejected rolls the import's transaction back when any cell is bad.
+var errRejected = errors.New("import rejected")
+
+// importBatch is how many rows are looked up and inserted per statement.
+const importBatch = 400
+
+// ImportTemplate writes the roster template: the header row and one
+// example row, which the user replaces.
+func ImportTemplate(w io.Writer) error {
+	xw, err := xlsx.NewWriter("党员花名册", ImportHeaders(), []float64{10, 6, 8, 12, 22, 14, 10, 10, 30, 34, 12, 12, 12})
+	if err != nil {
+		return err
+	}
+	return xw.Finish(w)
+}
+
+// Import reads a roster workbook (党员花名册) and writes it all or nothing,
+// in one transaction: a file with any bad cell writes nothing and returns
+// the cell errors for the error workbook. Each row obeys the rules of
+// Create; 出生日期 and 性别 may be left blank and are then taken from the
+// 身份证号. 所在党组织 and 工作单位 (name or 统一社会信用代码) are resolved
+// within the actor's scope. A row whose 身份证号 is already on the roster
+// updates that member (blank optional cells keep what is recorded), so
+// re-importing a file changes nothing. Rows are streamed and written in
+// batches; one audit entry sums the import up.
+func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
+	var res ImportResult
+	prot, err := s.Protector()
+	if err != nil {
+		return res, nil, err
+	}
+	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
+	if err != nil {
+		var fe *xlsx.FileError
+		if errors.As(err, &fe) {
+			return res, nil, apperr.InvalidField("file", fe.Msg)
+		}
+		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+	}
+	defer r.Close()
+	im := &importer{s: s, ctx: ctx, prot: prot, res: &res, seen: map[string]int{}, now: store.FormatTime(s.Now())}
+	if err := im.loadScope(); err != nil {
+		return res, nil, err
+	}
+	report, stop := asyncProgress(progress)
+	defer stop()
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		im.tx = tx
+		defer im.closeStmts()
+		if s.DB.Dialect == store.SQLite {
+			// The hash index takes inserts in random order: a page cache of
+			// 24 MB (instead of 2 MB) for this connection while importing
+			// keeps it from re-reading index pages. Not transactional, so
+			// restored whatever the outcome.
+			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -24576"); err != nil {
+				return err
+			}
+			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
+		}
+		for r.Next() {
+			res.Rows++
+			if err := im.row(r.Row()); err != nil {
+				return err
+			}
+			if len(im.batch) >= importBatch {
+				if err := im.flush(); err != nil {
+					return err
+				}
+			}
+			if res.Rows%1000 == 0 {
+				report("writing", res.Rows)
+			}
+		}
+		if err := r.Err(); err != nil {
+			var fe *xlsx.FileError
+			if errors.As(err, &fe) {
+				return apperr.InvalidField("file", fe.Msg)
+			}
+			return apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		}
+		if err := im.flush(); err != nil {
+			return err
+		}
+		if len(im.errs) > 0 {
+			return errRejected
+		}
+		if res.Rows == 0 {
+			return apperr.InvalidField("file", "表格中没有数据行")
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_import", Entity: "member", After: res})
+	})
+	if errors.Is(err, errRejected) {
+		sort.SliceStable(im.errs, func(i, j int) bool { return im.errs[i].Row < im.errs[j].Row })
+		return ImportResult{Rows: res.Rows}, im.errs, nil
+	}
+	if err != nil {
+		return ImportResult{Rows: res.Rows}, nil, err
+	}
+	return res, nil, nil
+}
+
+// asyncProgress hands progress to fn on its own goroutine, latest value
+// first, so the import never waits for it: on SQLite the session update
+// cannot be written while the import's transaction holds the write lock.
+// stop waits for the last report to be delivered.
+func asyncProgress(fn func(phase string, n int)) (report func(phase string, n int), stop func()) {
+	if fn == nil {
+		return func(string, int) {}, func() {}
+	}
+	type update struct {
+		phase string
+		n     int
+	}
+	ch := make(chan update, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for u := range ch {
+			fn(u.phase, u.n)
+		}
+	}()
+	report = func(phase string, n int) {
+		select {
+		case ch <- update{phase, n}:
+		default: // the previous report is still pending: skip this one
+		}
+	}
+	return report, func() { close(ch); <-done }
+}
+
+// importer is the state of one import.
+type importer struct {
+	s    *Service
+	ctx  context.Context
+	tx   *sql.Tx
+	prot *pdata.Protector
+	res  *ImportResult
+	now  string
+
+	partyOrgs map[string][]int64 // name key → ids in scope
+	inScope   map[int64]bool     // party organizations in scope
+	orgByName map[string][]int64 // 两新组织 in scope by name key
+	orgByCode map[string]int64   // … by 统一社会信用代码
+
+	seen  map[string]int // 身份证号 hash → first row
+	batch []pending
+	errs  []xlsx.CellError
+
+	insertStmt, lookupStmt, updateStmt *sql.Stmt
+}
+
+// pending is a valid row waiting for its batch to be written.
+type pending struct {
+	row   int
+	in    Input
+	id    string // normalized 身份证号
+	hash  string
+	blank map[string]bool // optional columns left blank (or absent)
+}
+
+// loadScope reads the party organizations and 两新组织 the actor may name.
+func (im *importer) loadScope() error {
+	ctx, db := im.ctx, im.s.DB
+	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+	if err != nil {
+		return err
+	}
+	im.partyOrgs, im.inScope = map[string][]int64{}, map[int64]bool{}
+	rows, err := db.Query(ctx, db, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		im.partyOrgs[nameKey(name)] = append(im.partyOrgs[nameKey(name)], id)
+		im.inScope[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cond, args, err = store.ScopeFilter(ctx, "region_code")
+	if err != nil {
+		return err
+	}
+	im.orgByName, im.orgByCode = map[string][]int64{}, map[string]int64{}
+	rows, err = db.Query(ctx, db, `SELECT id, name, uscc FROM organizations WHERE `+cond, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		var code sql.NullString
+		if err := rows.Scan(&id, &name, &code); err != nil {
+			return err
+		}
+		im.orgByName[nameKey(name)] = append(im.orgByName[nameKey(name)], id)
+		if code.Valid && code.String != "" {
+			im.orgByCode[strings.ToUpper(code.String)] = id
+		}
+	}
+	return rows.Err()
+}
+
+// fieldColumn maps a field of validate's errors to its column.
+var fieldColumn = map[string]string{"name": ColName, "gender": ColGender, "birth_date": ColBirthDate, "id_number": ColIDNumber,
+	"category": ColCategory, "party_org_id": ColPartyOrg, "joined_on": ColJoinedOn, "confirmed_on": ColConfirmedOn}
+
+const dateHint = "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）"
+
+// row reads and validates one data row; a valid one joins the batch.
+func (im *importer) row(x xlsx.Row) error {
+	bad := map[string]bool{}
+	fail := func(col, msg string) {
+		if !bad[col] {
+			bad[col] = true
+			im.errs = append(im.errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg})
+		}
+	}
+	p := pending{row: x.Number, blank: map[string]bool{}}
+	text := func(col string) string {
+		t := x.Get(col).Text()
+		if t == "" {
+			p.blank[col] = true
+		}
+		return t
+	}
+	in := Input{Name: text(ColName), Ethnicity: text(ColEthnicity), Education: text(ColEducation), Position: text(ColPosition)}
+	idn, err := xlsx.ParseCode(x.Get(ColIDNumber).Raw, x.Get(ColIDNumber).Numeric)
+	switch {
+	case err != nil:
+		fail(ColIDNumber, err.Error())
+	case idn == "":
+		fail(ColIDNumber, "请填写身份证号")
+	}
+	in.IDNumber = idn
+	info, idErr := pdata.ParseID(idn, im.s.Now())
+	if ph, err := xlsx.ParseCode(x.Get(ColPhone).Raw, x.Get(ColPhone).Numeric); err != nil {
+		fail(ColPhone, err.Error())
+	} else {
+		in.Phone = ph
+		p.blank[ColPhone] = ph == ""
+	}
+	switch g := text(ColGender); g {
+	case "男", "男性", "male":
+		in.Gender = "male"
+	case "女", "女性", "female":
+		in.Gender = "female"
+	case "":
+		if idErr == nil {
+			in.Gender = info.Gender
+		}
+	default:
+		fail(ColGender, "性别应为“男”或“女”")
+	}
+	if c := x.Get(ColBirthDate); c.Blank() {
+		if idErr == nil {
+			in.BirthDate = info.BirthDate.Format(store.DateFormat)
+		}
+	} else if d, monthOnly, err := xlsx.ParseDate(c.Raw, c.Numeric); err != nil {
+		fail(ColBirthDate, dateHint)
+	} else if monthOnly && idErr == nil && d.Year() == info.BirthDate.Year() && d.Month() == info.BirthDate.Month() {
+		in.BirthDate = info.BirthDate.Format(store.DateFormat) // 出生年月 agreeing with the ID number
+	} else {
+		in.BirthDate = d.Format(store.DateFormat)
+	}
+	switch c := text(ColCategory); c {
+	case "正式", "正式党员", "full":
+		in.Category = "full"
+	case "预备", "预备党员", "probationary":
+		in.Category = "probationary"
+	case "":
+		fail(ColCategory, "请填写党员类别（正式或预备）")
+	default:
+		fail(ColCategory, "党员类别应为“正式”或“预备”")
+	}
+	switch ids := im.partyOrgs[nameKey(x.Get(ColPartyOrg).Text())]; {
+	case x.Get(ColPartyOrg).Blank():
+		fail(ColPartyOrg, "请填写所在党组织")
+	case len(ids) == 0:
+		fail(ColPartyOrg, "党组织不存在或不在您的管辖范围内")
+	case len(ids) > 1:
+		fail(ColPartyOrg, "您的管辖范围内有多个同名党组织，请在系统中登记此党员")
+	default:
+		in.PartyOrgID = ids[0]
+	}
+	if u := text(ColUnit); u != "" {
+		code := strings.ToUpper(strings.ReplaceAll(u, " ", ""))
+		if id, ok := im.orgByCode[code]; ok {
+			in.OrganizationID = &id
+		} else if ids := im.orgByName[nameKey(u)]; len(ids) == 1 {
+			in.OrganizationID = &ids[0]
+		} else if len(ids) > 1 {
+			fail(ColUnit, "您的管辖范围内有多个同名两新组织，请填写统一社会信用代码")
+		} else {
+			fail(ColUnit, "两新组织不存在或不在您的管辖范围内（可填写名称或统一社会信用代码）")
+		}
+	}
+	for _, d := range []struct {
+		col string
+		dst *string
+	}{{ColJoinedOn, &in.JoinedOn}, {ColConfirmedOn, &in.ConfirmedOn}} {
+		c := x.Get(d.col)
+		if c.Blank() {
+			p.blank[d.col] = true
+			continue
+		}
+		t, monthOnly, err := xlsx.ParseDate(c.Raw, c.Numeric)
+		switch {
+		case err != nil:
+			fail(d.col, dateHint)
+		case monthOnly:
+			fail(d.col, "请填写到日（例如 2024-03-15）")
+		default:
+			*d.dst = t.Format(store.DateFormat)
+		}
+	}
+	// Every rule of Create; a column already reported keeps its first reason.
+	if bad[ColPartyOrg] {
+		in.PartyOrgID = -1
+	}
+	if _, verr := im.s.validate(&in); verr != nil {
+		for f, m := range verr.Fields {
+			col := fieldColumn[f]
+			if (f == "gender" && p.blank[ColGender]) || (f == "birth_date" && x.Get(ColBirthDate).Blank()) {
+				col = ColIDNumber
+			}
+			if col == "" {
+				col = ColName
+			}
+			if f == "id_number" && bad[ColIDNumber] {
+				continue
+			}
+			fail(col, m)
+		}
+	}
+	if len(bad) > 0 {
+		return nil
+	}
+	p.in, p.id = in, info.Number
+	p.hash = im.prot.Hash(info.Number)
+	if first, dup := im.seen[p.hash]; dup {
+		fail(ColIDNumber, fmt.Sprintf("与第 %d 行的身份证号重复", first))
+		return nil
+	}
+	im.seen[p.hash] = x.Number
+	im.batch = append(im.batch, p)
+	return nil
+}
+
+// existing is what the roster holds for a 身份证号 of the file.
+type existing struct {
+	id                                             int64
+	name, ethnicity, education, category, position string
+	phoneEnc, phoneHash, phoneMask                 string
+	partyOrg                                       int64
+	org                                            sql.NullInt64
+	joined, confirmed                              sql.NullString
+}
+
+const lookupCols = `id, id_number_hash, name, ethnicity, education, category, position, phone_enc, phone_hash, phone_mask,
+	party_org_id, organization_id, joined_on, confirmed_on`
+
+const insertCols = `(name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask, phone_enc, phone_hash, phone_mask,
+	joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at, ethnicity, education, position)`
+
+const insertRow = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`
+
+// stmt returns a prepared statement for a full batch, or prepares a one-off
+// one for the last, shorter batch.
+func (im *importer) stmt(cached **sql.Stmt, n int, build func(n int) string) (*sql.Stmt, bool, error) {
+	if n == importBatch && *cached != nil {
+		return *cached, false, nil
+	}
+	st, err := im.tx.PrepareContext(im.ctx, im.s.DB.Rebind(build(n)))
+	if err != nil {
+		return nil, false, err
+	}
+	if n == importBatch {
+		*cached = st
+		return st, false, nil
+	}
+	return st, true, nil
+}
+
+func (im *importer) closeStmts() {
+	for _, st := range []*sql.Stmt{im.insertStmt, im.lookupStmt, im.updateStmt} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func placeholders(n int, one string) string {
+	var b strings.Builder
+	b.Grow(n * (len(one) + 2))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
+// flush looks the batch up on the roster, then inserts the new members and
+// updates the changed ones. Once any cell is bad nothing more is written
+// (the transaction will be rolled back), but rows are still checked.
+func (im *importer) flush() error {
+	batch := im.batch
+	im.batch = im.batch[:0]
+	if len(batch) == 0 {
+		return nil
+	}
+	ctx := im.ctx
+	st, once, err := im.stmt(&im.lookupStmt, len(batch), func(n int) string {
+		return `SELECT ` + lookupCols + ` FROM members WHERE id_number_hash IN (` + placeholders(n, "?") + `)`
+	})
+	if err != nil {
+		return err
+	}
+	if once {
+		defer st.Close()
+	}
+	args := make([]any, len(batch))
+	for i, p := range batch {
+		args[i] = p.hash
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	found := make(map[string]existing, len(batch))
+	for rows.Next() {
+		var e existing
+		var hash string
+		if err := rows.Scan(&e.id, &hash, &e.name, &e.ethnicity, &e.education, &e.category, &e.position, &e.phoneEnc, &e.phoneHash,
+			&e.phoneMask, &e.partyOrg, &e.org, &e.joined, &e.confirmed); err != nil {
+			rows.Close()
+			return err
+		}
+		found[hash] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var fresh []any
+	nFresh := 0
+	for _, p := range batch {
+		e, ok := found[p.hash]
+		if !ok {
+			if len(im.errs) > 0 {
+				continue
+			}
+			if fresh, err = im.appendInsert(fresh, p); err != nil {
+				return err
+			}
+			nFresh++
+			continue
+		}
+		if !im.inScope[e.partyOrg] {
+			im.errs = append(im.errs, xlsx.CellError{Row: p.row, Column: ColIDNumber, Message: "该身份证号的党员已在其他党组织的花名册中（不在您的管辖范围内），请办理组织关系转接"})
+			continue
+		}
+		if len(im.errs) > 0 {
+			continue
+		}
+		if err := im.update(p, e); err != nil {
+			return err
+		}
+	}
+	if nFresh == 0 {
+		return nil
+	}
+	ins, once, err := im.stmt(&im.insertStmt, nFresh, func(n int) string {
+		return `INSERT INTO members ` + insertCols + ` VALUES ` + placeholders(n, insertRow)
+	})
+	if err != nil {
+		return err
+	}
+	if once {
+		defer ins.Close()
+	}
+	if _, err := ins.ExecContext(ctx, fresh...); err != nil {
+		if store.IsUniqueViolation(err) {
+			return apperr.Conflict("导入期间有相同身份证号的党员被登记，请重新导入")
+		}
+		return err
+	}
+	im.res.Created += nFresh
+	return nil
+}
+
+// appendInsert adds the values of one new member to a batched INSERT.
+func (im *importer) appendInsert(args []any, p pending) ([]any, error) {
+	idEnc, err := im.prot.Encrypt(p.id)
+	if err != nil {
+		return nil, err
+	}
+	phEnc, err := im.prot.Encrypt(p.in.Phone)
+	if err != nil {
+		return nil, err
+	}
+	phMask := ""
+	if p.in.Phone != "" {
+		phMask = pdata.MaskPhone(p.in.Phone)
+	}
+	var org any
+	if p.in.OrganizationID != nil {
+		org = *p.in.OrganizationID
+	}
+	return append(args, p.in.Name, p.in.Gender, p.in.BirthDate, idEnc, p.hash, pdata.MaskID(p.id), phEnc, im.prot.Hash(p.in.Phone), phMask,
+		nullable(p.in.JoinedOn), nullable(p.in.ConfirmedOn), p.in.Category, p.in.PartyOrgID, org, im.now, im.now,
+		p.in.Ethnicity, p.in.Education, p.in.Position), nil
+}
+
+// update writes a row over the member recorded with its 身份证号 when
+// something changed; blank optional cells keep what is recorded.
+func (im *importer) update(p pending, e existing) error {
+	keep := func(col string, v *string, old string) {
+		if p.blank[col] {
+			*v = old
+		}
+	}
+	in := p.in
+	keep(ColEthnicity, &in.Ethnicity, e.ethnicity)
+	keep(ColEducation, &in.Education, e.education)
+	keep(ColPosition, &in.Position, e.position)
+	keep(ColJoinedOn, &in.JoinedOn, e.joined.String)
+	keep(ColConfirmedOn, &in.ConfirmedOn, e.confirmed.String)
+	org := e.org
+	if in.OrganizationID != nil {
+		org = sql.NullInt64{Int64: *in.OrganizationID, Valid: true}
+	}
+	phEnc, phHash, phMask := e.phoneEnc, e.phoneHash, e.phoneMask
+	if !p.blank[ColPhone] {
+		if h := im.prot.Hash(in.Phone); h != e.phoneHash {
+			var err error
+			if phEnc, err = im.prot.Encrypt(in.Phone); err != nil {
+				return err
+			}
+			phHash, phMask = h, pdata.MaskPhone(in.Phone)
+		}
+	}
+	if in.Name == e.name && in.Ethnicity == e.ethnicity && in.Education == e.education && in.Category == e.category &&
+		in.Position == e.position && phHash == e.phoneHash && in.PartyOrgID == e.partyOrg && org == e.org &&
+		in.JoinedOn == e.joined.String && in.ConfirmedOn == e.confirmed.String {
+		im.res.Unchanged++
+		return nil
+	}
+	st, _, err := im.stmt(&im.updateStmt, importBatch, func(int) string {
+		return `UPDATE members SET name = ?, ethnicity = ?, education = ?, category = ?, position = ?, phone_enc = ?, phone_hash = ?,
+			phone_mask = ?, party_org_id = ?, organization_id = ?, joined_on = ?, confirmed_on = ?, updated_at = ? WHERE id = ?`
+	})
+	if err != nil {
+		return err
+	}
+	var orgArg any
+	if org.Valid {
+		orgArg = org.Int64
+	}
+	if _, err := st.ExecContext(im.ctx, in.Name, in.Ethnicity, in.Education, in.Category, in.Position, phEnc, phHash, phMask,
+		in.PartyOrgID, orgArg, nullable(in.JoinedOn), nullable(in.ConfirmedOn), im.now, e.id); err != nil {
+		return err
+	}
+	im.res.Updated++
+	return nil
+}
+
+// nameKey makes names comparable: NormalizeText, every space dropped.
+func nameKey(s string) string { return strings.ReplaceAll(xlsx.NormalizeText(s), " ", "") }

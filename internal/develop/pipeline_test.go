@@ -243,8 +243,21 @@ func TestProbationExtendedOnceAndConfirmation(t *testing.T) {
 	w := newWorld(t)
 	p := w.apply(t, "1995-05-05", "2023-01-10")
 	w.walk(t, p.ID, 22)
+	// Step ⑰ put the person on the roster as 预备党员, joined on the day of the branch meeting (⑮).
+	got, _ := w.e.App.Develop.Get(w.ctx, p.ID)
+	if got.MemberID == nil {
+		t.Fatal("step 17 created no roster member")
+	}
+	m, err := w.e.App.Members.Get(w.ctx, *got.MemberID, false)
+	if err != nil || m.Category != "probationary" || m.JoinedOn == nil || *m.JoinedOn != "2024-07-01" || m.PartyOrgID != got.PartyOrgID || m.Name != got.Name {
+		t.Fatalf("admitted member: %+v %v", m, err)
+	}
+	hist, err := w.e.App.Members.Memberships(w.ctx, m.ID)
+	if err != nil || len(hist) != 1 || hist[0].From != "2024-07-01" || hist[0].To != nil {
+		t.Fatalf("membership history of the admitted member: %+v %v", hist, err)
+	}
 	ext := develop.StepInput{Step: develop.StepExtension, DoneOn: "2025-06-20", Months: 5}
-	_, err := w.e.App.Develop.RecordStep(w.ctx, p.ID, ext)
+	_, err = w.e.App.Develop.RecordStep(w.ctx, p.ID, ext)
 	fieldErr(t, err, "months", "6至12个月")
 	ext.Months = 6
 	r := w.step(t, p.ID, ext)
@@ -261,11 +274,15 @@ func TestProbationExtendedOnceAndConfirmation(t *testing.T) {
 	if r.Person.Stage != develop.StageFull {
 		t.Fatalf("after step 24: %s", r.Person.Stage)
 	}
+	// 转正 on the roster, from the end of the (extended) probation.
+	if m, err = w.e.App.Members.Get(w.ctx, m.ID, false); err != nil || m.Category != "full" || m.ConfirmedOn == nil || *m.ConfirmedOn != "2026-01-01" {
+		t.Fatalf("confirmed member: %+v %v", m, err)
+	}
 	if _, err := w.e.App.Develop.RecordStep(w.ctx, p.ID, develop.StepInput{Step: 21, DoneOn: "2026-02-02"}); !apperr.IsKind(err, apperr.KindConflict) {
 		t.Fatalf("a step after 转正: %v", err)
 	}
 	w.step(t, p.ID, develop.StepInput{Step: 25, DoneOn: "2026-02-10"})
-	got, _ := w.e.App.Develop.Get(w.ctx, p.ID)
+	got, _ = w.e.App.Develop.Get(w.ctx, p.ID)
 	seen := map[int]bool{}
 	for _, st := range got.Steps {
 		seen[st.N] = true

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -103,8 +104,17 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 	return info, nil
 }
 
-// Create validates and stores a member with 身份证号 and phone encrypted.
+// Create validates and stores a member with 身份证号 and phone encrypted,
+// and opens the member's membership history (from 入党日期, else today).
 func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
+	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Member, error) { return s.createTx(ctx, tx, in, "", nil, "") })
+}
+
+// createTx is Create inside a transaction: the roster entry of a new
+// member, of an incoming transfer (transferID, from its day) or of a person
+// admitted through the development pipeline. The open membership row starts
+// on startedOn (default 入党日期, else today); note goes to the audit entry.
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, startedOn string, transferID *int64, note string) (Member, error) {
 	p, err := s.Protector()
 	if err != nil {
 		return Member{}, err
@@ -113,55 +123,65 @@ func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
 	if verr != nil {
 		return Member{}, verr
 	}
-	var out Member
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		cond, args, err := store.PartyOrgFilter(ctx, "id")
-		if err != nil {
-			return err
+	cond, args, err := store.PartyOrgFilter(ctx, "id")
+	if err != nil {
+		return Member{}, err
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM party_orgs WHERE id = ? AND "+cond, append([]any{in.PartyOrgID}, args...)...).Scan(&n); err != nil {
+		return Member{}, err
+	}
+	if n == 0 {
+		return Member{}, apperr.InvalidField("party_org_id", "党组织不存在或不在您的管辖范围内")
+	}
+	hash := p.Hash(info.Number)
+	if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM members WHERE id_number_hash = ?", hash).Scan(&n); err != nil {
+		return Member{}, err
+	}
+	if n > 0 {
+		return Member{}, apperr.Conflict("该身份证号的党员已在花名册中")
+	}
+	idEnc, err := p.Encrypt(info.Number)
+	if err != nil {
+		return Member{}, err
+	}
+	phEnc, err := p.Encrypt(in.Phone)
+	if err != nil {
+		return Member{}, err
+	}
+	phMask := ""
+	if in.Phone != "" {
+		phMask = pdata.MaskPhone(in.Phone)
+	}
+	now := store.FormatTime(s.Now())
+	var id int64
+	if err := s.DB.QueryRow(ctx, tx, `INSERT INTO members (name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask,
+		phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at,
+		ethnicity, education, position)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`,
+		in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
+		nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now,
+		in.Ethnicity, in.Education, in.Position).Scan(&id); err != nil {
+		if store.IsUniqueViolation(err) {
+			return Member{}, apperr.Conflict("该身份证号的党员已在花名册中")
 		}
-		var n int
-		if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM party_orgs WHERE id = ? AND "+cond, append([]any{in.PartyOrgID}, args...)...).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return apperr.InvalidField("party_org_id", "党组织不存在或不在您的管辖范围内")
-		}
-		hash := p.Hash(info.Number)
-		if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM members WHERE id_number_hash = ?", hash).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return apperr.Conflict("该身份证号的党员已在花名册中")
-		}
-		idEnc, err := p.Encrypt(info.Number)
-		if err != nil {
-			return err
-		}
-		phEnc, err := p.Encrypt(in.Phone)
-		if err != nil {
-			return err
-		}
-		phMask := ""
-		if in.Phone != "" {
-			phMask = pdata.MaskPhone(in.Phone)
-		}
-		now := store.FormatTime(s.Now())
-		var id int64
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO members (name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask,
-			phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at,
-			ethnicity, education, position)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
-			nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now,
-			in.Ethnicity, in.Education, in.Position).Scan(&id); err != nil {
-			return err
-		}
-		if out, err = s.get(ctx, tx, id, false); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_create", Entity: "member", EntityID: fmt.Sprint(id), After: out})
-	})
-	return out, err
+		return Member{}, err
+	}
+	if startedOn == "" {
+		startedOn = in.JoinedOn
+	}
+	if startedOn == "" {
+		startedOn = s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	}
+	if _, err := s.DB.Exec(ctx, tx, "INSERT INTO member_memberships (member_id, party_org_id, started_on, transfer_id, created_at) VALUES (?, ?, ?, ?, ?)",
+		id, in.PartyOrgID, startedOn, transferID, now); err != nil {
+		return Member{}, err
+	}
+	out, err := s.get(ctx, tx, id, false)
+	if err != nil {
+		return out, err
+	}
+	return out, s.Audit.Record(ctx, tx, audit.Entry{Action: "member_create", Entity: "member", EntityID: fmt.Sprint(id), After: out, Note: note})
 }
 
 // Get returns one member in the actor's scope (404 otherwise). With reveal,

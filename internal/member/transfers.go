@@ -12,7 +12,6 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
-	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
 
@@ -592,16 +591,13 @@ func (s *Service) AcceptTransfer(ctx context.Context, id int64, in AcceptInput) 
 			}
 			m := *in.Member
 			m.PartyOrgID = to
-			created, err := s.insertMember(ctx, tx, m)
+			transferID := id
+			created, err := s.createTx(ctx, tx, m, trDay(on), &transferID, "组织关系转入")
 			if err != nil {
-				return err
+				return prefixFields(err, "member.")
 			}
 			memberID = created.ID
 			if _, err := s.DB.Exec(ctx, tx, "UPDATE transfers SET member_id = ?, member_name = ? WHERE id = ?", memberID, created.Name, id); err != nil {
-				return err
-			}
-			if _, err := s.DB.Exec(ctx, tx, "INSERT INTO member_memberships (member_id, party_org_id, started_on, transfer_id, created_at) VALUES (?, ?, ?, ?, ?)",
-				memberID, to, trDay(on), id, store.FormatTime(s.Now())); err != nil {
 				return err
 			}
 		}
@@ -797,74 +793,17 @@ func (s *Service) Memberships(ctx context.Context, memberID int64) ([]Membership
 	return out, nil
 }
 
-// insertMember validates and stores a member inside tx (the roster entry of
-// an incoming transfer). It mirrors Create's rules.
-// TODO(lead): fold into Create once roster.go exposes a tx-level insert.
-func (s *Service) insertMember(ctx context.Context, tx *sql.Tx, in Input) (Member, error) {
-	p, err := s.Protector()
-	if err != nil {
-		return Member{}, err
+// prefixFields names the invalid fields of a nested body (member.id_number).
+func prefixFields(err error, prefix string) error {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind != apperr.KindInvalid || len(e.Fields) == 0 {
+		return err
 	}
-	in.Name = strings.TrimSpace(in.Name)
-	in.Phone = strings.TrimSpace(in.Phone)
-	bad := apperr.Invalid()
-	if in.Name == "" {
-		bad.Field("member.name", "请填写姓名")
+	out := apperr.Invalid()
+	for f, m := range e.Fields {
+		out.Field(prefix+f, m)
 	}
-	info, idErr := pdata.ParseID(in.IDNumber, s.Now())
-	if idErr != nil {
-		bad.Field("member.id_number", idErr.Error())
-	} else {
-		if in.BirthDate != info.BirthDate.Format(store.DateFormat) {
-			bad.Field("member.birth_date", "出生日期与身份证号不一致")
-		}
-		if in.Gender != info.Gender {
-			bad.Field("member.gender", "性别与身份证号不一致")
-		}
-	}
-	if in.Category != "full" && in.Category != "probationary" {
-		bad.Field("member.category", "党员类别必须是正式党员（full）或预备党员（probationary）")
-	}
-	if err := bad.OrNil(); err != nil {
-		return Member{}, err
-	}
-	hash := p.Hash(info.Number)
-	var n int
-	if err := s.DB.QueryRow(ctx, tx, "SELECT COUNT(*) FROM members WHERE id_number_hash = ?", hash).Scan(&n); err != nil {
-		return Member{}, err
-	}
-	if n > 0 {
-		return Member{}, apperr.Conflict("该身份证号的党员已在花名册中")
-	}
-	idEnc, err := p.Encrypt(info.Number)
-	if err != nil {
-		return Member{}, err
-	}
-	phEnc, err := p.Encrypt(in.Phone)
-	if err != nil {
-		return Member{}, err
-	}
-	phMask := ""
-	if in.Phone != "" {
-		phMask = pdata.MaskPhone(in.Phone)
-	}
-	now := store.FormatTime(s.Now())
-	var id int64
-	if err := s.DB.QueryRow(ctx, tx, `INSERT INTO members (name, gender, birth_date, id_number_enc, id_number_hash, id_number_mask,
-		phone_enc, phone_hash, phone_mask, joined_on, confirmed_on, category, party_org_id, organization_id, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id`,
-		in.Name, in.Gender, in.BirthDate, idEnc, hash, pdata.MaskID(info.Number), phEnc, p.Hash(in.Phone), phMask,
-		nullable(in.JoinedOn), nullable(in.ConfirmedOn), in.Category, in.PartyOrgID, in.OrganizationID, now, now).Scan(&id); err != nil {
-		if store.IsUniqueViolation(err) {
-			return Member{}, apperr.Conflict("该身份证号的党员已在花名册中")
-		}
-		return Member{}, err
-	}
-	out, err := s.get(ctx, tx, id, false)
-	if err != nil {
-		return out, err
-	}
-	return out, s.Audit.Record(ctx, tx, audit.Entry{Action: "member_create", Entity: "member", EntityID: fmt.Sprint(id), After: out, Note: "组织关系转入"})
+	return out
 }
 
 // memberRef is the little of a member the transfer and mobility code needs.

@@ -1,0 +1,22 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+
+	"liangxin/internal/develop"
+	"liangxin/internal/member"
+)
+
+// admitter lets the development pipeline create and confirm roster members
+// (steps ⑰ and ㉔) without the two packages knowing each other.
+type admitter struct{ members *member.Service }
+
+func (a admitter) AdmitTx(ctx context.Context, tx *sql.Tx, ad develop.Admission) (int64, error) {
+	return a.members.AdmitTx(ctx, tx, member.Input{Name: ad.Name, Gender: ad.Gender, BirthDate: ad.BirthDate, IDNumber: ad.IDNumber,
+		PartyOrgID: ad.PartyOrgID, OrganizationID: ad.OrganizationID, JoinedOn: ad.JoinedOn})
+}
+
+func (a admitter) ConfirmTx(ctx context.Context, tx *sql.Tx, memberID int64, confirmedOn string) error {
+	return a.members.ConfirmTx(ctx, tx, memberID, confirmedOn)
+}

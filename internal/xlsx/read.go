@@ -173,8 +173,7 @@ const headerScanRows = 10
 //	if err := r.Err(); err != nil { … }
 type Reader struct {
 	limits  Limits
-	f       *excelize.File
-	rows    *excelize.Rows
+	sst     []string // shared strings
 	scan    *typeScanner
 	styles  []bool // date format, by style index
 	sheet   Sheet
@@ -244,10 +243,7 @@ func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *
 		return nil, err
 	}
 	styles := readStyles(zr, wb.stylesPath)
-
-	f, err = excelize.OpenReader(io.NewSectionReader(ra, 0, size), excelize.Options{
-		UnzipSizeLimit: limits.MaxUnzipped,
-	})
+	sst, err := readSharedStrings(zr, wb.sstPath, limits.MaxUnzipped)
 	if err != nil {
 		return nil, fileErr(ErrCorrupt, "文件已损坏或不是有效的 xlsx 文件，无法读取")
 	}
@@ -262,13 +258,12 @@ func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *
 		}
 	}
 	for _, s := range order {
-		r := &Reader{limits: limits, f: f, styles: styles}
+		r := &Reader{limits: limits, sst: sst, styles: styles}
 		r.sheet.Name = s.name
 		r.sheet.Date1904 = wb.date1904
 		ok, miss, err := r.open(zr, s, columns)
 		if err != nil {
 			r.closeIters()
-			f.Close()
 			return nil, err
 		}
 		if ok {
@@ -279,7 +274,6 @@ func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *
 			best = miss
 		}
 	}
-	f.Close()
 	names := make([]string, 0, len(columns))
 	for _, c := range columns {
 		if !c.Optional {
@@ -302,11 +296,6 @@ type headerMiss struct {
 
 // open starts the iterators on one sheet and looks for the header.
 func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, headerMiss, error) {
-	rows, err := r.f.Rows(s.name)
-	if err != nil {
-		return false, headerMiss{}, fileErr(ErrCorrupt, "工作表「%s」无法读取", s.name)
-	}
-	r.rows = rows
 	zf := findFile(zr, s.path)
 	if zf == nil {
 		return false, headerMiss{}, fileErr(ErrCorrupt, "文件已损坏：缺少工作表「%s」的数据", s.name)
@@ -315,7 +304,7 @@ func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, header
 	if err != nil {
 		return false, headerMiss{}, fileErr(ErrCorrupt, "文件已损坏：工作表「%s」无法解压", s.name)
 	}
-	r.scan = newTypeScanner(rc)
+	r.scan = newTypeScanner(rc, r.sst)
 
 	want := map[string]int{} // normalised header → index in columns
 	for i, c := range columns {
@@ -332,7 +321,7 @@ func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, header
 		if err != nil {
 			return false, headerMiss{}, err
 		}
-		if !ok {
+		if !ok || rr.num > headerScanRows {
 			break
 		}
 		read = append(read, rr)
@@ -444,10 +433,6 @@ func (r *Reader) Err() error { return r.err }
 func (r *Reader) Close() error {
 	r.closeIters()
 	var err error
-	if r.f != nil {
-		err = r.f.Close()
-		r.f = nil
-	}
 	for _, c := range r.closers {
 		if e := c.Close(); err == nil {
 			err = e
@@ -458,48 +443,30 @@ func (r *Reader) Close() error {
 }
 
 func (r *Reader) closeIters() {
-	if r.rows != nil {
-		r.rows.Close()
-		r.rows = nil
-	}
 	if r.scan != nil {
 		r.scan.close()
 		r.scan = nil
 	}
 }
 
-var rawOpts = excelize.Options{RawCellValue: true}
-
-// readRaw reads the next sheet row (empty ones included) from both iterators.
+// readRaw reads the next row element of the sheet with its cells.
 func (r *Reader) readRaw() (rawRow, bool, error) {
-	if !r.rows.Next() {
-		if err := r.rows.Error(); err != nil {
-			return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行之后无法读取", r.rowNum)
-		}
+	num, metas, ok, err := r.scan.nextRow()
+	if err != nil {
+		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行之后无法读取", r.rowNum)
+	}
+	if !ok {
 		return rawRow{}, false, nil
 	}
-	r.rowNum++
-	vals, err := r.rows.Columns(rawOpts)
-	if err != nil {
-		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行无法读取", r.rowNum)
-	}
-	metas, err := r.scan.row(r.rowNum)
-	if err != nil {
-		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行无法读取", r.rowNum)
-	}
-	n := max(len(vals), len(metas))
-	cells := make([]Cell, n)
+	r.rowNum = num
+	cells := make([]Cell, len(metas))
 	for i := range cells {
 		c := &cells[i]
-		if i < len(vals) {
-			c.Raw = vals[i]
-		}
-		m := cellMeta{t: 's'} // a cell excelize reports but the scanner did not see
-		if i < len(metas) && metas[i].seen {
-			m = metas[i]
-		} else if i < len(vals) && vals[i] == "" {
+		m := metas[i]
+		if !m.seen {
 			continue
 		}
+		c.Raw = m.v
 		c.Ref = colName(i+1) + strconv.Itoa(r.rowNum)
 		c.typ = m.t
 		switch m.t {
@@ -623,6 +590,7 @@ type wbSheet struct {
 type workbookInfo struct {
 	sheets     []wbSheet
 	stylesPath string
+	sstPath    string
 	date1904   bool
 }
 
@@ -682,6 +650,9 @@ func readWorkbook(zr *zip.Reader) (*workbookInfo, error) {
 				targets[rel.ID] = p
 				if strings.HasSuffix(rel.Type, "/styles") {
 					info.stylesPath = p
+				}
+				if strings.HasSuffix(rel.Type, "/sharedStrings") {
+					info.sstPath = p
 				}
 			}
 		}
@@ -800,71 +771,57 @@ type cellMeta struct {
 	seen  bool
 	t     byte // 0 number, 's' text (s, str, inlineStr), 'b', 'e', 'd'
 	style int
+	v     string // the value: the text of a string cell, else as written in <v>
 }
 
-// typeScanner streams the worksheet XML alongside excelize's iterator and
-// reports the type and style of the cells of each row.
+// typeScanner streams the worksheet XML in one pass and reports the value,
+// type and style of the cells of each row.
 type typeScanner struct {
 	rc      io.ReadCloser
 	d       *xml.Decoder
+	sst     []string
 	lastRow int
-	next    *xml.StartElement // a <row> read ahead, belonging to a later row
 	eof     bool
 }
 
-func newTypeScanner(rc io.ReadCloser) *typeScanner {
-	return &typeScanner{rc: rc, d: xml.NewDecoder(rc)}
+func newTypeScanner(rc io.ReadCloser, sst []string) *typeScanner {
+	return &typeScanner{rc: rc, d: xml.NewDecoder(rc), sst: sst}
+}
+
+// nextRow returns the next <row> element of the sheet: its number and cells.
+func (s *typeScanner) nextRow() (int, []cellMeta, bool, error) {
+	for {
+		if s.eof {
+			return 0, nil, false, nil
+		}
+		tok, err := s.d.RawToken()
+		if err == io.EOF {
+			s.eof = true
+			return 0, nil, false, nil
+		}
+		if err != nil {
+			return 0, nil, false, err
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok || el.Name.Local != "row" {
+			continue
+		}
+		num := s.lastRow + 1
+		if v := attr(el, "r"); v != "" {
+			if k, err := strconv.Atoi(v); err == nil && k > 0 {
+				num = k
+			}
+		}
+		s.lastRow = num
+		cells, err := s.cells()
+		if err != nil {
+			return 0, nil, false, err
+		}
+		return num, cells, true, nil
+	}
 }
 
 func (s *typeScanner) close() { s.rc.Close() }
-
-// row returns the cell metadata of sheet row n; rows must be asked for in
-// increasing order. A row absent from the file gives nil.
-func (s *typeScanner) row(n int) ([]cellMeta, error) {
-	for {
-		var start xml.StartElement
-		if s.next != nil {
-			start = *s.next
-		} else {
-			if s.eof {
-				return nil, nil
-			}
-			tok, err := s.d.RawToken()
-			if err == io.EOF {
-				s.eof = true
-				return nil, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			el, ok := tok.(xml.StartElement)
-			if !ok || el.Name.Local != "row" {
-				continue
-			}
-			start = el.Copy()
-			num := s.lastRow + 1
-			if v := attr(start, "r"); v != "" {
-				if k, err := strconv.Atoi(v); err == nil && k > 0 {
-					num = k
-				}
-			}
-			s.lastRow = num
-			s.next = &start
-		}
-		switch {
-		case s.lastRow < n:
-			s.next = nil
-			if err := s.skip(); err != nil {
-				return nil, err
-			}
-			continue
-		case s.lastRow > n:
-			return nil, nil
-		}
-		s.next = nil
-		return s.cells()
-	}
-}
 
 // cells reads the <c> elements of the current <row> up to </row>.
 func (s *typeScanner) cells() ([]cellMeta, error) {
@@ -890,7 +847,8 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 				}
 			}
 			m := cellMeta{seen: true}
-			switch attr(el, "t") {
+			kind := attr(el, "t")
+			switch kind {
 			case "", "n":
 			case "b":
 				m.t = 'b'
@@ -904,14 +862,28 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 			if v := attr(el, "s"); v != "" {
 				m.style, _ = strconv.Atoi(v)
 			}
+			v, inline, err := s.cellValue()
+			if err != nil {
+				return nil, err
+			}
+			switch kind {
+			case "s":
+				if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && i >= 0 && i < len(s.sst) {
+					m.v = s.sst[i]
+				}
+			case "inlineStr":
+				m.v = inline
+			default:
+				m.v = v
+			}
+			if m.v == "" && kind != "inlineStr" && inline != "" {
+				m.v = inline
+			}
 			if col > 0 && col <= excelize.MaxColumns {
 				for len(out) < col {
 					out = append(out, cellMeta{})
 				}
 				out[col-1] = m
-			}
-			if err := s.skip(); err != nil {
-				return nil, err
 			}
 		case xml.EndElement:
 			if el.Name.Local == "row" {
@@ -919,6 +891,60 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 			}
 		}
 	}
+}
+
+// cellValue reads the children of a <c> up to </c>: the text of <v>, and the
+// text of an inline string <is> (its <t> runs, phonetic runs left out).
+func (s *typeScanner) cellValue() (v, inline string, err error) {
+	var vb, ib strings.Builder
+	depth := 1
+	in := "" // the child being read: "v", "t" (inside <is>), or ""
+	inIs, inPh := false, false
+	for depth > 0 {
+		tok, err := s.d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				return "", "", io.ErrUnexpectedEOF
+			}
+			return "", "", err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch el.Name.Local {
+			case "v":
+				if depth == 2 {
+					in = "v"
+				}
+			case "is":
+				inIs = true
+			case "rPh":
+				inPh = true
+			case "t":
+				if inIs && !inPh {
+					in = "t"
+				}
+			}
+		case xml.EndElement:
+			depth--
+			switch el.Name.Local {
+			case "v", "t":
+				in = ""
+			case "is":
+				inIs = false
+			case "rPh":
+				inPh = false
+			}
+		case xml.CharData:
+			switch in {
+			case "v":
+				vb.Write(el)
+			case "t":
+				ib.Write(el)
+			}
+		}
+	}
+	return vb.String(), unescapeOOXML(ib.String()), nil
 }
 
 // skip consumes tokens up to the end of the element just started. RawToken
@@ -942,6 +968,82 @@ func (s *typeScanner) skip() error {
 		}
 	}
 	return nil
+}
+
+// readSharedStrings reads the shared-string table: each <si> is the text of
+// its <t> runs (rich text runs joined, phonetic runs left out).
+func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
+	if p == "" {
+		p = "xl/sharedStrings.xml"
+	}
+	f := findFile(zr, p)
+	if f == nil {
+		return nil, nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, max))
+	var out []string
+	var b strings.Builder
+	inSi, inT, inPh := false, false, false
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			switch el.Name.Local {
+			case "si":
+				inSi = true
+				b.Reset()
+			case "rPh":
+				inPh = true
+			case "t":
+				inT = inSi && !inPh
+			}
+		case xml.EndElement:
+			switch el.Name.Local {
+			case "si":
+				inSi = false
+				out = append(out, unescapeOOXML(b.String()))
+			case "rPh":
+				inPh = false
+			case "t":
+				inT = false
+			}
+		case xml.CharData:
+			if inT {
+				b.Write(el)
+			}
+		}
+	}
+}
+
+// unescapeOOXML decodes the _xHHHH_ escapes Excel writes for control
+// characters (_x000D_ for a carriage return; _x005F_ escapes an underscore).
+func unescapeOOXML(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '_' && i+6 < len(s) && s[i+1] == 'x' && s[i+6] == '_' {
+			if n, err := strconv.ParseUint(s[i+2:i+6], 16, 16); err == nil {
+				b.WriteRune(rune(n))
+				i += 6
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func attr(el xml.StartElement, name string) string {

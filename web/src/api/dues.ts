@@ -213,7 +213,7 @@ export const duesApi = {
       party_org_id: q.party_org_id || undefined,
       name: q.name || undefined,
       status: q.status ?? 'active',
-      page_size: q.page_size ?? 100,
+      page_size: q.page_size ?? 200,
       sort: 'name',
     }),
 }

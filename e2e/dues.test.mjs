@@ -128,8 +128,7 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     assert.match(await rows.first().innerText(), /40\.00 元[\s\S]*代缴[\s\S]*王秀英/)
     assert.equal((await page.locator('[data-test="year-paid"]').innerText()).trim(), '80.00 元')
     await page.locator(`[data-test="months"] [data-month="${thisMonth}"]`, { hasText: '已交' }).waitFor()
-    await page.locator('[data-test="pay-table"]').scrollIntoViewIfNeeded()
-    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.evaluate(() => document.querySelectorAll('*').forEach((el) => { if (el.scrollTop) el.scrollTop = 0 }))
     await shot(page, 'dues-payments.png')
 
     // Last year, all 12 months unpaid: a back payment of 12 months is refused by the server (422).

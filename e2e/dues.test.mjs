@@ -161,6 +161,7 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
       assert.equal(mine.flagged, false)
       assert.equal(mine.consecutive_unpaid, 0)
     }
+    await shot(page, 'dues-arrears.png')
     // The export is an xlsx file.
     const x = await api.bytes('/api/v1/dues/arrears/export')
     assert.equal(x.status, 200)
@@ -172,6 +173,14 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     const line = page.locator('[data-test="summary-table"] .el-table__row', { hasText: payer.name })
     await line.waitFor()
     assert.match(await line.innerText(), /40\.00 元[\s\S]*80\.00 元/)
+    await shot(page, 'dues-summary.png')
+
+    // 基数与标准: the built-in 2008 table, read-only.
+    await page.getByRole('tab', { name: '基数与标准' }).click()
+    const table = page.locator('[data-test="rate-table"]').first()
+    await table.waitFor()
+    assert.match(await table.innerText(), /2008-04-01 起施行[\s\S]*3,000\.00 元及以下\s*0\.5%/)
+    await shot(page, 'dues-rates.png')
   } finally {
     await context.close()
   }
@@ -260,6 +269,7 @@ test('desktop: an internal transfer created and accepted, pocket and mobile memb
     assert.equal(await mob.count(), 3)
     assert.doesNotMatch(await page.locator('[data-test="mobility-table"]').innerText(), /义乌/)
     assert.match(await page.locator('[data-test="place"]').first().innerText(), /广东省深圳市宝安区：3 人/)
+    await shot(page, 'mobility.png')
   } finally {
     await context.close()
   }

@@ -175,6 +175,25 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     assert.match(await line.innerText(), /40\.00 元[\s\S]*80\.00 元/)
     await shot(page, 'dues-summary.png')
 
+    // 党费返还: full refund by default; the payer's party organization collected 80.00 元 this year.
+    await page.getByRole('tab', { name: '党费返还' }).click()
+    await page.locator('[data-test="refund-policy"]', { hasText: '100%' }).waitFor()
+    const refund = page.locator('[data-test="refund-table"] .el-table__row', { hasText: orgName })
+    await refund.waitFor()
+    assert.match(await refund.innerText(), /80\.00 元[\s\S]*100%[\s\S]*80\.00 元[\s\S]*未返还/)
+    await refund.getByRole('button', { name: '登记返还' }).click()
+    const rd = page.locator('[data-test="refund-dialog"]')
+    // More than collected is refused by the server, on the amount field.
+    await rd.locator('input[data-test="refund-amount"], [data-test="refund-amount"] input').first().fill('80.01')
+    await rd.locator('[data-test="refund-save"]').click()
+    await confirm(page)
+    await rd.locator('.el-form-item__error', { hasText: '返还金额不能超过收缴金额 80.00 元' }).waitFor()
+    await rd.locator('input[data-test="refund-amount"], [data-test="refund-amount"] input').first().fill('80.00')
+    await rd.locator('[data-test="refund-save"]').click()
+    await confirm(page)
+    await page.getByText('已登记党费返还').first().waitFor()
+    await page.locator('[data-test="refund-table"] .el-table__row', { hasText: orgName }).getByText(day(0)).waitFor()
+
     // 基数与标准: the built-in 2008 table, read-only.
     await page.getByRole('tab', { name: '基数与标准' }).click()
     const table = page.locator('[data-test="rate-table"]').first()

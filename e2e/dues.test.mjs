@@ -294,6 +294,28 @@ test('desktop: an internal transfer created and accepted, pocket and mobile memb
   }
 })
 
+test('mobile: the dues and transfers screens fit the phone width', { timeout: 120_000 }, async () => {
+  const context = await newContext(true)
+  const page = await newPage(context)
+  try {
+    await page.goto(`${state.baseURL}/login`)
+    await page.locator('input[name="username"]').fill(DISTRICT.username)
+    await page.locator('input[name="password"]').fill(DISTRICT.password)
+    await page.locator('[data-testid="login-submit"]').click()
+    await page.waitForURL(`${state.baseURL}/`)
+    for (const [path, view] of [['/dues', 'dues-view'], ['/transfers', 'transfers-view']]) {
+      await page.goto(state.baseURL + path)
+      await page.locator(`[data-test="${view}"]`).waitFor()
+      await page.waitForLoadState('networkidle').catch(() => {})
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      assert.ok(overflow <= 1, `${path} overflows the phone width by ${overflow}px`)
+      if (process.env.E2E_MOBILE_SHOTS) await page.screenshot({ path: `${process.env.E2E_MOBILE_SHOTS}/${view}.png` })
+    }
+  } finally {
+    await context.close()
+  }
+})
+
 test('no script errors in the browser', () => {
   assert.deepEqual(state.pageErrors.filter((e) => !/\/login Failed to load resource: .*401/.test(e) && !/Failed to load resource: .*(422|409)/.test(e)), [])
 })

@@ -10,6 +10,8 @@ export type MenuKey =
   | 'meetings'
   | 'compliance'
   | 'develop'
+  | 'dues'
+  | 'transfers'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -49,6 +51,8 @@ export const allMenus: MenuItem[] = [
   { key: 'assessPairs', path: '/assess/pairs', title: '结对帮带', group: ASSESS_GROUP },
   { key: 'assessHonours', path: '/assess/honours', title: '表彰', group: ASSESS_GROUP },
   { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
+  { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
+  { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -76,6 +80,8 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'meetings':
     case 'compliance':
     case 'develop':
+    case 'dues':
+    case 'transfers':
       return ledgerRoles.includes(role)
     case 'assessSheets':
     case 'assessRounds':
@@ -120,6 +126,8 @@ const menuPerm: Record<MenuKey, string | null> = {
   meetings: 'orglife.read',
   compliance: 'orglife.read',
   develop: 'member.read',
+  dues: 'member.read',
+  transfers: 'member.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',
@@ -193,4 +201,18 @@ export function groupMenus(items: MenuItem[]): MenuEntry[] {
     else out.push({ group: m.group, items: [m] })
   }
   return out
+}
+
+/** Whether the user may record members' dues and transfers (`member.write`, else district, street and party_org roles). */
+export function canWriteMembers(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('member.write')
+  return role === 'district' || role === 'street' || role === 'party_org'
+}
+
+/** Whether the user may change the dues rate table and refund policy (`member.settings`, else the district role). */
+export function canChangeMemberSettings(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('member.settings')
+  return role === 'district'
 }

@@ -9,11 +9,11 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'party_org', 'instructor', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'develop', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
     }
     expect(keys('district')).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance',
-      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'develop', 'regions', 'tokens',
+      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'develop', 'dues', 'transfers', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
   })
@@ -71,5 +71,21 @@ describe('ledger menus and permissions', () => {
     expect(canChangeLedgerSettings('district')).toBe(true)
     expect(canAccess('system_admin', 'dashboard', undefined, ['self', 'region.read', 'user.manage'])).toBe(false)
     expect(canAccess('readonly', 'worklists', undefined, ['self', 'region.read', 'ledger.read'])).toBe(true)
+  })
+})
+
+describe('dues and transfers menus', () => {
+  it('puts 党费管理 and 组织关系转接 after 发展党员 under 党员管理 for member.read', async () => {
+    const { canWriteMembers, canChangeMemberSettings } = await import('../menus')
+    const entries = groupMenus(visibleMenus('party_org'))
+    const group = entries.find((e) => e.group === '党员管理')
+    expect(group?.items?.map((m) => m.title)).toEqual(['发展党员', '党费管理', '组织关系转接'])
+    expect(keys('readonly', undefined, ['self', 'member.read'])).toEqual(['home', 'develop', 'dues', 'transfers', 'tokens'])
+    expect(canAccess('audit_admin', 'dues')).toBe(false)
+    expect(canWriteMembers('readonly', ['self', 'member.read'])).toBe(false)
+    expect(canWriteMembers('readonly', ['self', 'member.write'])).toBe(true)
+    expect(canWriteMembers('instructor')).toBe(false)
+    expect(canChangeMemberSettings('street', ['member.read', 'member.write'])).toBe(false)
+    expect(canChangeMemberSettings('district')).toBe(true)
   })
 })

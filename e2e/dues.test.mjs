@@ -146,6 +146,27 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     const ly = (await api.get(`/api/v1/dues/members/${payer.id}?year=${thisYear - 1}`)).data
     assert.equal(ly.paid, '0.00', 'nothing was written')
 
+    // A payment recorded by mistake is voided whole, with a reason, and the month is open again.
+    const [py, pm] = prevMonth.split('-').map(Number)
+    const earlier = new Date(Date.UTC(py, pm - 2, 1)).toISOString().slice(0, 7)
+    const wrong = await api.post('/api/v1/dues/payments', { member_id: payer.id, months: [earlier], paid_on: day(0), method: 'self' })
+    assert.equal(wrong.status, 201, JSON.stringify(wrong.data))
+    await pick(page, page.locator('[data-test="pay-year"]'), `${earlier.slice(0, 4)} 年`)
+    const wrongRow = page.locator('[data-test="pay-table"] .el-table__row', { hasText: '本人交纳' })
+    await wrongRow.waitFor()
+    await wrongRow.locator('[data-test="pay-void"]').click()
+    const box = page.locator('.el-message-box')
+    await box.getByText('撤销后这些月份恢复为未交').waitFor()
+    await box.locator('input').fill('误录：该月实际未交')
+    await box.getByRole('button', { name: '撤销' }).click()
+    await page.getByText('已撤销 1 个月').first().waitFor()
+    await wrongRow.waitFor({ state: 'detached' })
+    const after = (await api.get(`/api/v1/dues/members/${payer.id}?year=${earlier.slice(0, 4)}`)).data
+    assert.ok(!after.months.find((m) => m.month === earlier).payment, 'the voided month is unpaid again')
+    const audit = await api.get('/api/v1/audit?action=dues.payment_void')
+    assert.ok(audit.status === 403 || (audit.data.items || []).length >= 1, 'the void is audited')
+    if (earlier.slice(0, 4) !== String(thisYear)) await pick(page, page.locator('[data-test="pay-year"]'), `${thisYear} 年`)
+
     // 欠缴名单: the demo roster has paid nothing, so the list is long and flagged; our payer has
     // earlier unpaid months of the year but no unpaid run ending this month, so no flag.
     await page.getByRole('tab', { name: '欠缴名单' }).click()

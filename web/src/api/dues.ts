@@ -201,6 +201,8 @@ export const duesApi = {
   declareBase: (body: DuesBaseInput) => http.post<DuesBase>(`${base}/bases`, body),
   memberYear: (id: number, year?: number) => http.get<DuesMemberYear>(`${base}/members/${id}`, { year }),
   pay: (body: DuesPaymentInput) => http.post<DuesBatch>(`${base}/payments`, body),
+  /** Voids a payment recorded by mistake: the whole batch, with a reason (audited). */
+  voidBatch: (body: { batch_id: string; reason: string }) => http.post<DuesBatch>(`${base}/payments/void`, body),
   arrears: (q: ArrearsQuery) => http.get<Items<Arrear>>(`${base}/arrears`, arrearsParams(q)),
   arrearsExportUrl: (q: ArrearsQuery) => `${base}/arrears/export${buildQuery(arrearsParams(q))}`,
   summary: (party_org_id: number, year: number) => http.get<DuesSummary>(`${base}/summary`, { party_org_id, year }),

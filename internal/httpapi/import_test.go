@@ -169,6 +169,11 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if len(after) != len(before) {
 		t.Fatalf("%d organizations after round trip, want %d", len(after), len(before))
 	}
+	// Each organization the import created has its own audit entry (written in batches).
+	var audited int
+	if err := e2.App.DB.QueryRow(ctx, e2.App.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'organization_create' AND detail LIKE '%"after"%'`).Scan(&audited); err != nil || audited != len(before) {
+		t.Fatalf("audit entries of the import: %d, want %d (%v)", audited, len(before), err)
+	}
 	key := func(o org.Organization) string {
 		return strings.Join([]string{o.Name, o.USCC, o.Category, o.RegionCode, o.Industry, itoa(int64(o.Employees)), itoa(int64(o.FullMembers)),
 			map[bool]string{true: "y", false: "n"}[o.AboveScale], *o.RegisteredOn}, "|")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -32,20 +33,75 @@ type RowError struct {
 
 var errRollback = errors.New("rollback")
 
-// matchExisting finds the organization an input refers to: by 统一社会信用代码,
-// or, without one, by name inside its region. It returns 0 when there is none.
-func (s *Service) matchExisting(ctx context.Context, tx store.Querier, o Organization) (int64, error) {
-	var id int64
-	var err error
+// bulkChunk is how many rows a bulk write looks up at once.
+const bulkChunk = 200
+
+// matchKey identifies an organization the way an import matches it: by
+// 统一社会信用代码, or, without one, by name inside its region.
+func matchKey(o Organization) string {
 	if o.USCC != "" {
-		err = s.DB.QueryRow(ctx, tx, `SELECT id FROM organizations WHERE uscc = ?`, o.USCC).Scan(&id)
-	} else {
-		err = s.DB.QueryRow(ctx, tx, `SELECT id FROM organizations WHERE uscc IS NULL AND name = ? AND region_code = ?`, o.Name, o.RegionCode).Scan(&id)
+		return "c|" + o.USCC
 	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+	return "n|" + o.Name + "|" + o.RegionCode
+}
+
+// matchMany looks up the organizations a chunk of validated inputs refers
+// to (see matchKey) and adds them to known.
+func (s *Service) matchMany(ctx context.Context, tx store.Querier, os []Organization, verr []error, known map[string]int64) error {
+	var codes, names []any
+	for j, o := range os {
+		if verr[j] != nil {
+			continue
+		}
+		if _, ok := known[matchKey(o)]; ok {
+			continue
+		}
+		if o.USCC != "" {
+			codes = append(codes, o.USCC)
+		} else {
+			names = append(names, o.Name)
+		}
 	}
-	return id, err
+	ph := func(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+	if len(codes) > 0 {
+		rows, err := s.DB.Query(ctx, tx, `SELECT id, uscc FROM organizations WHERE uscc IN (`+ph(len(codes))+`)`, codes...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return err
+			}
+			known["c|"+code] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if len(names) > 0 {
+		rows, err := s.DB.Query(ctx, tx, `SELECT id, name, region_code FROM organizations WHERE uscc IS NULL AND name IN (`+ph(len(names))+`)`, names...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var name, region string
+			if err := rows.Scan(&id, &name, &region); err != nil {
+				rows.Close()
+				return err
+			}
+			known["n|"+name+"|"+region] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UpsertAll writes inputs in one transaction, all or nothing: each input
@@ -77,61 +133,90 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 		// The same few statements run for every row: prepare them once.
 		tx := store.NewStmtCache(sqlTx)
 		defer tx.Close()
-		for i := 0; ; i++ {
-			in, ok := next()
-			if !ok {
-				break
+		// Rows come in chunks: one lookup of the chunk's codes and names
+		// instead of one per row, and the audit entries of new rows in
+		// multi-row INSERTs. known holds what this write has matched or made.
+		audits := s.Audit.NewBuffer(tx)
+		known := map[string]int64{}
+		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
+		chunk := make([]Input, 0, bulkChunk)
+		for i, more := 0, true; more; {
+			chunk = chunk[:0]
+			for len(chunk) < bulkChunk {
+				in, ok := next()
+				if !ok {
+					more = false
+					break
+				}
+				chunk = append(chunk, in)
 			}
-			total++
-			o, err := s.Validate(ctx, in)
-			if err != nil {
-				rowErrs = append(rowErrs, RowError{i, err})
-				continue
+			os := make([]Organization, len(chunk))
+			verr := make([]error, len(chunk))
+			for j, in := range chunk {
+				os[j], verr[j] = s.Validate(ctx, in)
 			}
-			id, err := s.matchExisting(ctx, tx, o)
-			if err != nil {
+			if err := s.matchMany(ctx, tx, os, verr, known); err != nil {
 				return err
 			}
-			if id == 0 {
-				if err := s.insert(ctx, tx, &o); err != nil {
-					if _, ok := apperr.As(err); ok {
-						rowErrs = append(rowErrs, RowError{i, err})
-						continue
-					}
-					return err
-				}
-				res.Created++
-			} else {
-				before, err := s.get(ctx, tx, id)
-				if apperr.IsKind(err, apperr.KindNotFound) {
-					rowErrs = append(rowErrs, RowError{i, apperr.Conflict("该单位已登记在您的管辖范围以外，不能在此导入").Field("uscc", "该单位已登记在您的管辖范围以外")})
+			for j, in := range chunk {
+				total++
+				o := os[j]
+				if verr[j] != nil {
+					rowErrs = append(rowErrs, RowError{i, verr[j]})
+					i++
 					continue
 				}
-				if err != nil {
-					return err
-				}
-				after, err := s.apply(ctx, before, in)
-				if err != nil {
-					rowErrs = append(rowErrs, RowError{i, err})
-					continue
-				}
-				after.UpdatedAt = before.UpdatedAt
-				if reflect.DeepEqual(before, after) {
-					res.Unchanged++
-				} else {
-					if err := s.update(ctx, tx, before, after); err != nil {
+				id := known[matchKey(o)]
+				if id == 0 {
+					if err := s.insert(ctx, tx, &o, rec); err != nil {
 						if _, ok := apperr.As(err); ok {
 							rowErrs = append(rowErrs, RowError{i, err})
+							i++
 							continue
 						}
 						return err
 					}
-					res.Updated++
+					known[matchKey(o)] = o.ID
+					res.Created++
+				} else {
+					before, err := s.get(ctx, tx, id)
+					if apperr.IsKind(err, apperr.KindNotFound) {
+						rowErrs = append(rowErrs, RowError{i, apperr.Conflict("该单位已登记在您的管辖范围以外，不能在此导入").Field("uscc", "该单位已登记在您的管辖范围以外")})
+						i++
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					after, err := s.apply(ctx, before, in)
+					if err != nil {
+						rowErrs = append(rowErrs, RowError{i, err})
+						i++
+						continue
+					}
+					after.UpdatedAt = before.UpdatedAt
+					if reflect.DeepEqual(before, after) {
+						res.Unchanged++
+					} else {
+						if err := s.update(ctx, tx, before, after); err != nil {
+							if _, ok := apperr.As(err); ok {
+								rowErrs = append(rowErrs, RowError{i, err})
+								i++
+								continue
+							}
+							return err
+						}
+						res.Updated++
+					}
+				}
+				i++
+				if progress != nil && i%500 == 0 {
+					progress(i)
 				}
 			}
-			if progress != nil && (i+1)%500 == 0 {
-				progress(i + 1)
-			}
+		}
+		if err := audits.Flush(ctx); err != nil {
+			return err
 		}
 		if len(rowErrs) > 0 || (keep != nil && !keep()) {
 			return errRollback

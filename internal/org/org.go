@@ -395,12 +395,14 @@ func (s *Service) Create(ctx context.Context, in Input) (Organization, error) {
 		return o, err
 	}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		return s.insert(ctx, tx, &o)
+		return s.insert(ctx, tx, &o, func(ctx context.Context, e audit.Entry) error { return s.Audit.Record(ctx, tx, e) })
 	})
 	return o, err
 }
 
-func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization) error {
+// insert writes a new organization; rec writes its audit entry (at once,
+// or queued by a bulk write).
+func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization, rec func(context.Context, audit.Entry) error) error {
 	now := s.Now()
 	err := s.DB.QueryRow(ctx, tx, `INSERT INTO organizations (name, uscc, category, region_code, industry, employees, above_scale,
 		full_members, probationary_members, owner_is_member, has_charter, charter_has_party, tags, registered_on, closed_on,
@@ -417,7 +419,7 @@ func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization)
 			return err
 		}
 	}
-	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_create", Entity: "organization", EntityID: fmt.Sprint(o.ID), After: *o})
+	return rec(ctx, audit.Entry{Action: "organization_create", Entity: "organization", EntityID: fmt.Sprint(o.ID), After: *o})
 }
 
 // Update changes an organization inside the caller's scope.

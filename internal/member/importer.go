@@ -73,8 +73,7 @@ var errRejected = errors.New("import rejected")
 // importBatch is how many rows are looked up and inserted per statement.
 const importBatch = 400
 
-// ImportTemplate writes the roster template: the header row and one
-// example row, which the user replaces.
+// ImportTemplate writes the roster template: the header row only.
 func ImportTemplate(w io.Writer) error {
 	xw, err := xlsx.NewWriter("党员花名册", ImportHeaders(), []float64{10, 6, 8, 12, 22, 14, 10, 10, 30, 34, 12, 12, 12})
 	if err != nil {

@@ -9,6 +9,7 @@ export type MenuKey =
   | 'worklists'
   | 'meetings'
   | 'compliance'
+  | 'members'
   | 'develop'
   | 'assessSheets'
   | 'assessRounds'
@@ -48,6 +49,7 @@ export const allMenus: MenuItem[] = [
   { key: 'assessSignals', path: '/assess/signals', title: '软弱涣散', group: ASSESS_GROUP },
   { key: 'assessPairs', path: '/assess/pairs', title: '结对帮带', group: ASSESS_GROUP },
   { key: 'assessHonours', path: '/assess/honours', title: '表彰', group: ASSESS_GROUP },
+  { key: 'members', path: '/members', title: '党员花名册', group: '党员管理' },
   { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
@@ -75,6 +77,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'worklists':
     case 'meetings':
     case 'compliance':
+    case 'members':
     case 'develop':
       return ledgerRoles.includes(role)
     case 'assessSheets':
@@ -119,6 +122,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   worklists: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',
+  members: 'member.read',
   develop: 'member.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
@@ -193,4 +197,18 @@ export function groupMenus(items: MenuItem[]): MenuEntry[] {
     else out.push({ group: m.group, items: [m] })
   }
   return out
+}
+
+/** Whether the user may register, edit and import party members (`member.write`, else district, street and party-org roles). */
+export function canWriteMembers(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('member.write')
+  return role === 'district' || role === 'street' || role === 'party_org'
+}
+
+/** Whether the user may show 身份证号 and phone in full (`member.reveal`, else district, street and party-org roles). */
+export function canRevealMembers(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('member.reveal')
+  return role === 'district' || role === 'street' || role === 'party_org'
 }

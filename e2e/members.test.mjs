@@ -15,7 +15,7 @@ after(stopServer)
 const field = (scope, testid) => scope.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first()
 
 /** Extra screenshots for looking at the layout (not part of the docs). */
-const debugShot = (page, name) => (process.env.MEMBERS_DEBUG_SHOTS ? page.screenshot({ path: `${process.env.MEMBERS_DEBUG_SHOTS}/${name}`, fullPage: true }) : null)
+const debugShot = (page, name) => (process.env.MEMBERS_DEBUG_SHOTS ? page.screenshot({ path: `${process.env.MEMBERS_DEBUG_SHOTS}/${name}` }) : null)
 
 const MASKED_ID = /^\d{6}\*{8}\d{3}[\dX]$/
 const FULL_ID = /^\d{17}[\dX]$/
@@ -187,7 +187,12 @@ test('desktop: roster search, detail with reveal, registration and statistics', 
     }
     await page.evaluate(() => window.scrollTo(0, 0))
     await shot(page, 'members-stats.png')
-    await debugShot(page, 'stats-full.png')
+    if (process.env.MEMBERS_DEBUG_SHOTS) {
+      await page.locator('[data-testid="chart-category"]').scrollIntoViewIfNeeded()
+      await debugShot(page, 'stats-middle.png')
+      await page.locator('[data-testid="chart-party-org"]').scrollIntoViewIfNeeded()
+      await debugShot(page, 'stats-bottom.png')
+    }
   } finally {
     await context.close()
   }

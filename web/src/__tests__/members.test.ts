@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Member, MemberInput } from '../api/members'
 import { memberApi } from '../api/members'
+import { canRevealMembers, canWriteMembers } from '../menus'
 import {
   ageOn,
   categoryLabel,
@@ -15,6 +16,7 @@ import {
   parseIdNumber,
   patchOf,
   phoneError,
+  regionCounts,
   statusLabel,
   validateMemberEdit,
   validateMemberInput,
@@ -189,6 +191,12 @@ describe('statistics charts', () => {
     expect(o.xAxis.data).toEqual(['30岁以下', '30–39岁', '40–49岁'])
     expect(o.series[0].data).toEqual([4, 0, 9])
   })
+  it('names the scope own region 本级', () => {
+    expect(regionCounts([{ code: '430426', name: '430426', count: 5 }, { code: '430426001', name: '洪桥街道', count: 3 }])).toEqual([
+      { code: '430426', name: '本级', count: 5 },
+      { code: '430426001', name: '洪桥街道', count: 3 },
+    ])
+  })
   it('leaves empty slices out of the ring and counts them in the legend', () => {
     const o = countPieOption(counts) as { series: { data: { name: string; value: number }[] }[]; legend: { formatter: (n: string) => string } }
     expect(o.series[0].data).toEqual([
@@ -203,5 +211,17 @@ describe('member API URLs', () => {
   it('exports with the filter and without paging', () => {
     expect(memberApi.exportUrl({ name: '李', category: 'full', page: 2, page_size: 50, gender: '' })).toBe('/api/v1/members/export?name=%E6%9D%8E&category=full')
     expect(memberApi.templateUrl()).toBe('/api/v1/imports/members/template')
+  })
+})
+
+describe('member permissions', () => {
+  it('follows member.write and member.reveal, else the role', () => {
+    expect(canWriteMembers('readonly', ['member.read', 'member.write'])).toBe(true)
+    expect(canWriteMembers('district', ['member.read'])).toBe(false)
+    expect(canRevealMembers('party_org', ['member.read', 'member.reveal'])).toBe(true)
+    expect(canRevealMembers('street', ['member.read', 'member.write'])).toBe(false)
+    expect(canRevealMembers('instructor')).toBe(false)
+    expect(canRevealMembers('party_org')).toBe(true)
+    expect(canWriteMembers('readonly')).toBe(false)
   })
 })

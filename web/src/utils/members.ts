@@ -261,7 +261,7 @@ export function countBarOption(counts: StatCount[], color = '#c8161d', horizonta
     data: names,
     axisTick: { alignWithLabel: true },
     axisLabel: horizontal
-      ? { fontSize: 12, width: 150, overflow: 'truncate' as const }
+      ? { fontSize: 12, width: 300, overflow: 'truncate' as const }
       : { interval: 0, fontSize: 12, rotate: names.length > 6 ? 30 : 0, width: 90, overflow: 'truncate' as const },
   }
   const value = { type: 'value' as const, minInterval: 1, splitLine: { lineStyle: { color: '#eef0f3' } } }
@@ -281,6 +281,14 @@ export function countBarOption(counts: StatCount[], color = '#c8161d', horizonta
       },
     ],
   }
+}
+
+/**
+ * Names the region buckets of the statistics: members of party organizations
+ * registered on the scope's own region come back under its bare code, shown as 本级.
+ */
+export function regionCounts(counts: StatCount[]): StatCount[] {
+  return counts.map((c) => (c.name === c.code && /^\d+$/.test(c.code) ? { ...c, name: '本级' } : c))
 }
 
 /** A ring of counts without the empty buckets; names and counts in the legend. */

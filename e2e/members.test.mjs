@@ -172,6 +172,28 @@ test('desktop: roster search, detail with reveal, registration and statistics', 
     assert.equal(created.data.items[0].birth_date, '1990-06-12', 'the birth date follows the 身份证号')
     assert.equal(created.data.items[0].gender, 'male', 'the gender follows the 身份证号')
 
+    // 编辑: 学历 and 职务 of the new member; only the changed fields are saved.
+    await nameInput.fill('')
+    await idInput.fill('')
+    await nameInput.fill('周明远')
+    await nameInput.press('Enter')
+    const newRow = page.locator(bodyRows, { hasText: '周明远' }).first()
+    await newRow.waitFor()
+    assert.match((await newRow.locator('[data-testid="member-id-cell"]').innerText()).trim(), MASKED_ID)
+    await newRow.locator('[data-testid="member-edit"]').click()
+    const edit = page.locator('[data-testid="member-edit-dialog"]')
+    await edit.getByText('编辑党员：周明远').waitFor()
+    await edit.locator('[data-testid="edit-education"]').click()
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '大学本科' }).click()
+    await field(edit, 'edit-position').fill('党支部组织委员')
+    await edit.locator('[data-testid="member-edit-save"]').click()
+    await page.getByText('已保存：周明远').first().waitFor({ timeout: 15_000 })
+    await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((r) => r.textContent.includes('大学本科')), bodyRows, { timeout: 15_000 })
+    const edited = await api.get(`/api/v1/members/${created.data.items[0].id}?reveal=true`)
+    assert.equal(edited.data.education, '大学本科')
+    assert.equal(edited.data.position, '党支部组织委员')
+    assert.equal(edited.data.phone, '13907341234', 'an empty phone field keeps the stored number')
+
     // 统计: the charts are drawn from the statistics.
     await page.locator('.el-tabs__item', { hasText: '统计' }).click()
     await page.locator('[data-testid="member-stats"]').waitFor()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Member, MemberInput } from '../api/members'
 import { memberApi } from '../api/members'
+import { ApiError, extractError } from '../api/http'
 import { canRevealMembers, canWriteMembers } from '../menus'
 import {
   ageOn,
@@ -8,6 +9,7 @@ import {
   countBarOption,
   countPieOption,
   editFormOf,
+  formErrorsOf,
   genderLabel,
   idCheckChar,
   idNumberError,
@@ -223,5 +225,22 @@ describe('member permissions', () => {
     expect(canRevealMembers('instructor')).toBe(false)
     expect(canRevealMembers('party_org')).toBe(true)
     expect(canWriteMembers('readonly')).toBe(false)
+  })
+})
+
+describe('server errors on the form', () => {
+  const shown = ['name', 'id_number', 'birth_date', 'gender']
+  it('puts the 422 fields under the form fields and the rest in the alert', () => {
+    const body = { error: { code: 'invalid', message: '提交的数据有误', fields: { birth_date: '出生日期与身份证号不一致', region_code: '区划不存在' } } }
+    const r = formErrorsOf(new ApiError(422, extractError(body)), shown)
+    expect(r).toEqual({ fields: { birth_date: '出生日期与身份证号不一致' }, alert: '区划不存在' })
+  })
+  it('puts a duplicate 身份证号 (409) under the field', () => {
+    const e = new ApiError(409, extractError({ error: { code: 'conflict', message: '该身份证号的党员已在花名册中' } }))
+    expect(formErrorsOf(e, shown, 'id_number')).toEqual({ fields: { id_number: '该身份证号的党员已在花名册中' }, alert: '' })
+    expect(formErrorsOf(e, shown)).toEqual({ fields: {}, alert: '该身份证号的党员已在花名册中' })
+  })
+  it('shows other errors in the alert', () => {
+    expect(formErrorsOf(new ApiError(403, {}), shown)).toEqual({ fields: {}, alert: '没有权限执行此操作' })
   })
 })

@@ -251,6 +251,30 @@ export function ageOn(birth: string, today: string): number | null {
   return a
 }
 
+/**
+ * Splits a failed save into field errors and the text of the form alert: the
+ * server's 422 `error.fields` go under the fields the form shows, the others
+ * into the alert; a 409 (same 身份证号) goes under conflictField when given.
+ */
+export function formErrorsOf(
+  e: { status: number; message: string; fields?: Record<string, string> },
+  shown: string[],
+  conflictField = '',
+): { fields: Record<string, string>; alert: string } {
+  const fields = e.fields || {}
+  if (e.status === 409 && conflictField) return { fields: { [conflictField]: e.message }, alert: '' }
+  if (Object.keys(fields).length) {
+    const onForm: Record<string, string> = {}
+    const rest: string[] = []
+    for (const [k, v] of Object.entries(fields)) {
+      if (shown.includes(k)) onForm[k] = v
+      else rest.push(v)
+    }
+    return { fields: onForm, alert: rest.join('；') }
+  }
+  return { fields: {}, alert: e.message }
+}
+
 // --- charts -------------------------------------------------------------------------------
 
 /** Bars of counts (one category per bucket, empty buckets kept so the bands stay in order). */

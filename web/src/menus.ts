@@ -9,6 +9,7 @@ export type MenuKey =
   | 'worklists'
   | 'meetings'
   | 'compliance'
+  | 'members'
   | 'develop'
   | 'dues'
   | 'transfers'
@@ -50,6 +51,7 @@ export const allMenus: MenuItem[] = [
   { key: 'assessSignals', path: '/assess/signals', title: '软弱涣散', group: ASSESS_GROUP },
   { key: 'assessPairs', path: '/assess/pairs', title: '结对帮带', group: ASSESS_GROUP },
   { key: 'assessHonours', path: '/assess/honours', title: '表彰', group: ASSESS_GROUP },
+  { key: 'members', path: '/members', title: '党员花名册', group: '党员管理' },
   { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
   { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
@@ -79,6 +81,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'worklists':
     case 'meetings':
     case 'compliance':
+    case 'members':
     case 'develop':
     case 'dues':
     case 'transfers':
@@ -125,6 +128,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   worklists: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',
+  members: 'member.read',
   develop: 'member.read',
   dues: 'member.read',
   transfers: 'member.read',
@@ -203,7 +207,7 @@ export function groupMenus(items: MenuItem[]): MenuEntry[] {
   return out
 }
 
-/** Whether the user may record members' dues and transfers (`member.write`, else district, street and party_org roles). */
+/** Whether the user may register, edit and import party members and record their dues and transfers (`member.write`, else district, street and party-org roles). */
 export function canWriteMembers(role: string | undefined, perms?: unknown): boolean {
   const p = permList(perms)
   if (p) return p.includes('member.write')
@@ -215,4 +219,11 @@ export function canChangeMemberSettings(role: string | undefined, perms?: unknow
   const p = permList(perms)
   if (p) return p.includes('member.settings')
   return role === 'district'
+}
+
+/** Whether the user may show 身份证号 and phone in full (`member.reveal`, else district, street and party-org roles). */
+export function canRevealMembers(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('member.reveal')
+  return role === 'district' || role === 'street' || role === 'party_org'
 }

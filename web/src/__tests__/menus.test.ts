@@ -9,11 +9,11 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'party_org', 'instructor', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
     }
     expect(keys('district')).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance',
-      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'develop', 'dues', 'transfers', 'regions', 'tokens',
+      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
   })
@@ -58,6 +58,7 @@ describe('ledger menus and permissions', () => {
     expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'regions', 'tokens'])
     expect(entries[3].items?.map((m) => m.title)).toEqual(['指标体系', '考评轮次', '软弱涣散', '结对帮带', '表彰'])
     expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
+    expect(entries[4].items?.map((m) => m.title)).toEqual(['党员花名册', '发展党员'])
     expect(groupMenus(visibleMenus('system_admin')).every((e) => !!e.item)).toBe(true)
   })
 

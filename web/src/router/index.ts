@@ -28,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'worklists', name: 'worklists', component: () => import('../views/WorklistsView.vue'), meta: { title: '工作清单', menu: 'worklists' } },
       { path: 'meetings', name: 'meetings', component: () => import('../views/MeetingsView.vue'), meta: { title: '组织生活', menu: 'meetings' } },
       { path: 'compliance', name: 'compliance', component: () => import('../views/ComplianceView.vue'), meta: { title: '组织生活落实情况', menu: 'compliance' } },
+      { path: 'members', name: 'members', component: () => import('../views/MembersView.vue'), meta: { title: '党员花名册', menu: 'members' } },
       { path: 'develop', name: 'develop', component: () => import('../views/DevelopView.vue'), meta: { title: '发展党员', menu: 'develop' } },
       { path: 'dues', name: 'dues', component: () => import('../views/DuesView.vue'), meta: { title: '党费管理', menu: 'dues' } },
       { path: 'transfers', name: 'transfers', component: () => import('../views/TransfersView.vue'), meta: { title: '组织关系转接', menu: 'transfers' } },

@@ -167,23 +167,6 @@ func TestPartyOrgAndInstructorRoundTrip(t *testing.T) {
 	}
 }
 
-func edit(t *testing.T, data []byte, cells map[string]string) []byte {
-	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh := f.GetSheetName(0)
-	for ref, v := range cells {
-		f.SetCellValue(sh, ref, v)
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func countRows(t *testing.T, e *testenv.Env, table string) int {
 	t.Helper()
 	var n int

@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
 	"liangxin/internal/coverage"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/httpapi"
@@ -101,6 +102,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("数据库迁移失败：%w", err)
+	}
+	if err := coverspan.EnsureBuilt(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)
 	}
 	return New(cfg, db, log, time.Now), nil
 }

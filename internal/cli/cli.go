@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -252,6 +253,9 @@ func migrate(ctx context.Context, args []string, env Env) error {
 	defer db.Close()
 	n, err := db.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := coverspan.EnsureBuilt(ctx, db); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "已执行 %d 个迁移，数据库结构版本 %d\n", n, store.LatestVersion(db.Dialect))

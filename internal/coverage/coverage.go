@@ -15,6 +15,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -184,30 +185,43 @@ const activeCover = `EXISTS (SELECT 1 FROM party_org_covers c JOIN party_orgs p 
 const activeAssignment = `EXISTS (SELECT 1 FROM instructor_assignments a
 	WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?))`
 
-// inScope returns the condition for the organizations counted on day: inside
-// the caller's scope and the region/area, operating on the day, and meeting the rule.
-func (s *Service) inScope(ctx context.Context, code, day string, rule Rule, isArea bool) (string, []any, error) {
-	cond, args, err := store.ScopeFilter(ctx, "o.region_code")
+// regionScope returns the conditions shared by every coverage query on the
+// table aliased a (organizations, or coverage_spans with its copied columns;
+// idCol is the organization id there): inside the caller's scope, inside the
+// region or area, and meeting the rule.
+func regionScope(ctx context.Context, a, idCol, code string, rule Rule, isArea bool) ([]string, []any, error) {
+	cond, args, err := store.ScopeFilter(ctx, a+".region_code")
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	conds := []string{cond}
 	if isArea {
-		conds = append(conds, `EXISTS (SELECT 1 FROM organization_areas oa WHERE oa.organization_id = o.id AND oa.area_code LIKE ? ESCAPE '\')`)
+		conds = append(conds, `EXISTS (SELECT 1 FROM organization_areas oa WHERE oa.organization_id = `+a+"."+idCol+` AND oa.area_code LIKE ? ESCAPE '\')`)
 	} else {
-		conds = append(conds, `o.region_code LIKE ? ESCAPE '\'`)
+		conds = append(conds, a+`.region_code LIKE ? ESCAPE '\'`)
 	}
 	args = append(args, store.LikeEscape(code)+"%")
-	conds = append(conds, "(o.registered_on IS NULL OR o.registered_on <= ?)", "(o.closed_on IS NULL OR o.closed_on > ?)")
-	args = append(args, day, day)
 	switch rule.Kind {
 	case RuleAboveScale:
-		conds = append(conds, "o.above_scale = ?")
+		conds = append(conds, a+".above_scale = ?")
 		args = append(args, true)
 	case RuleMinEmployees:
-		conds = append(conds, "o.employees >= ?")
+		conds = append(conds, a+".employees >= ?")
 		args = append(args, rule.MinEmployees)
 	}
+	return conds, args, nil
+}
+
+// inScope returns the condition for the organizations (aliased o) counted on
+// day: inside the caller's scope and the region/area, operating on the day,
+// and meeting the rule.
+func (s *Service) inScope(ctx context.Context, code, day string, rule Rule, isArea bool) (string, []any, error) {
+	conds, args, err := regionScope(ctx, "o", "id", code, rule, isArea)
+	if err != nil {
+		return "", nil, err
+	}
+	conds = append(conds, "(o.registered_on IS NULL OR o.registered_on <= ?)", "(o.closed_on IS NULL OR o.closed_on > ?)")
+	args = append(args, day, day)
 	return strings.Join(conds, " AND "), args, nil
 }
 
@@ -254,72 +268,77 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if err != nil {
 		return Report{}, err
 	}
+	spanConds, spanArgs, err := regionScope(ctx, "s", "organization_id", rg.Code, rule, isArea)
+	if err != nil {
+		return Report{}, err
+	}
+	spanWhere := strings.Join(append(spanConds, "s.from_on <= ?", "(s.to_on IS NULL OR s.to_on > ?)"), " AND ")
+	spanArgs = append(spanArgs, day, day)
 	cl := childLen(rg.Code)
-	child := "''"
-	if !isArea && cl > 0 {
-		child = fmt.Sprintf("SUBSTR(o.region_code, 1, %d)", cl)
+	child := func(alias string) string {
+		if isArea || cl == 0 {
+			return "''"
+		}
+		return fmt.Sprintf("SUBSTR(%s.region_code, 1, %d)", alias, cl)
 	}
-	// Each organization's state (3 single, 2 covered, 1 guided by an
-	// instructor, 0 neither) is worked out once per organization, and the
-	// rows are added up in Go; an organization counts once however many party
-	// organizations cover it. For a county or more the state comes from the
-	// active covers and assignments aggregated per organization and joined
-	// once; below the county (a street, a village, an area) from per-row
-	// EXISTS probes, which touch only the region's organizations instead of
-	// aggregating the whole jurisdiction. See docs/benchmarks.md.
-	var q string
-	var qargs []any
-	if isArea || len(rg.Code) > 6 {
-		single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
-		cover := fmt.Sprintf(activeCover, "")
-		q = `SELECT o.category, o.industry, o.above_scale, ` + child + `,
-			CASE WHEN ` + single + ` THEN 3 WHEN ` + cover + ` THEN 2 WHEN ` + activeAssignment + ` THEN 1 ELSE 0 END
-			FROM organizations o WHERE ` + where
-		qargs = append([]any{day, day, day, day, day, day, day, day, day, day}, args...)
-	} else {
-		q = `SELECT o.category, o.industry, o.above_scale, ` + child + `,
-			CASE WHEN cv.single = 1 THEN 3 WHEN cv.id IS NOT NULL THEN 2 WHEN asg.id IS NOT NULL THEN 1 ELSE 0 END
-			FROM organizations o
-			LEFT JOIN (SELECT c.organization_id AS id, MAX(CASE WHEN p.formation = 'single' THEN 1 ELSE 0 END) AS single
-				FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
-				WHERE c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?) AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)
-				GROUP BY c.organization_id) cv ON cv.id = o.id
-			LEFT JOIN (SELECT DISTINCT a.organization_id AS id FROM instructor_assignments a
-				WHERE a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?)) asg ON asg.id = o.id
-			WHERE ` + where
-		qargs = append([]any{day, day, day, day, day, day}, args...)
-	}
+	// The organizations in scope are counted from the ledger and the covered
+	// ones from their precomputed spans (internal/coverspan), each grouped by
+	// (category, industry, above-scale, child region) in one pass over one
+	// table; the groups are added up in Go. A span is one organization on one
+	// day, so an organization counts once however many party organizations
+	// cover it. See docs/benchmarks.md.
+	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, COUNT(*)
+		FROM organizations o WHERE ` + where + ` GROUP BY 1, 2, 3, 4`
+	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, COUNT(*)
+		FROM coverage_spans s WHERE ` + spanWhere + ` GROUP BY 1, 2, 3, 4, 5`
 	type key struct {
 		cat, ind, child string
 		above           bool
 	}
 	groups := map[key]*Counts{}
-	err = s.DB.Report(ctx, func(q2 store.Querier) error {
-		rows, err := s.DB.Query(ctx, q2, q, qargs...)
+	group := func(k key) *Counts {
+		c := groups[k]
+		if c == nil {
+			c = &Counts{}
+			groups[k] = c
+		}
+		return c
+	}
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		rows, err := s.DB.Query(ctx, q, totals, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		var k key
-		var state int
+		var n int
 		for rows.Next() {
-			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &state); err != nil {
+			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &n); err != nil {
 				return err
 			}
-			c := groups[k]
-			if c == nil {
-				c = &Counts{}
-				groups[k] = c
+			group(k).Total += n
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		rows, err = s.DB.Query(ctx, q, covered, spanArgs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var state int
+		for rows.Next() {
+			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &state, &n); err != nil {
+				return err
 			}
-			c.Total++
-			if state >= 2 {
-				c.OrgCovered++
+			c := group(k)
+			c.WorkCovered += n
+			if state >= coverspan.Covered {
+				c.OrgCovered += n
 			}
-			if state == 3 {
-				c.SingleCovered++
-			}
-			if state >= 1 {
-				c.WorkCovered++
+			if state == coverspan.Single {
+				c.SingleCovered += n
 			}
 		}
 		return rows.Err()

@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -361,6 +362,9 @@ func (s *Service) assignTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d s
 			id, orgID, d, to).Scan(&out.ID); err != nil {
 			return err
 		}
+		if err := coverspan.Refresh(ctx, s.DB, tx, orgID); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_assign", Entity: "instructor", EntityID: fmt.Sprint(id), After: out})
 	}()
 	return out, err
@@ -392,6 +396,9 @@ func (s *Service) endAssignmentTx(ctx context.Context, tx *sql.Tx, id, assignmen
 				return apperr.InvalidField("on", "结束日期不能早于开始日期 "+a.From)
 			}
 			if _, err := s.DB.Exec(ctx, tx, `UPDATE instructor_assignments SET to_on = ? WHERE id = ?`, d, a.ID); err != nil {
+				return err
+			}
+			if err := coverspan.Refresh(ctx, s.DB, tx, a.OrganizationID); err != nil {
 				return err
 			}
 			a.To = &d

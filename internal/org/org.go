@@ -11,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 	"liangxin/internal/uscc"
@@ -457,7 +458,27 @@ func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organi
 	if err := s.writeAreas(ctx, tx, o); err != nil {
 		return err
 	}
+	if spanFieldsChanged(before, o) {
+		if err := coverspan.Refresh(ctx, s.DB, tx, o.ID); err != nil {
+			return err
+		}
+	}
 	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_update", Entity: "organization", EntityID: fmt.Sprint(o.ID), Before: before, After: o})
+}
+
+// spanFieldsChanged tells whether an update changes what the organization's
+// coverage spans copy or are clipped to (internal/coverspan).
+func spanFieldsChanged(a, b Organization) bool {
+	return a.RegionCode != b.RegionCode || a.Category != b.Category || a.Industry != b.Industry ||
+		a.AboveScale != b.AboveScale || a.Employees != b.Employees ||
+		str(a.RegisteredOn) != str(b.RegisteredOn) || str(a.ClosedOn) != str(b.ClosedOn)
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // Delete removes an organization entered by mistake. One with party

@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -433,6 +434,13 @@ func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, pl plan) (PartyOrg, 
 				return err
 			}
 		}
+		unitIDs := make([]int64, len(units))
+		for i, u := range units {
+			unitIDs[i] = u.ID
+		}
+		if err := coverspan.Refresh(ctx, s.DB, tx, unitIDs...); err != nil {
+			return err
+		}
 		var err error
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
@@ -575,6 +583,9 @@ func (s *Service) dissolveTx(ctx context.Context, tx *sql.Tx, id int64, d string
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_org_covers SET to_on = ? WHERE party_org_id = ? AND (to_on IS NULL OR to_on > ?)`, d, id, d); err != nil {
 			return err
 		}
+		if err := coverspan.RefreshPartyOrg(ctx, s.DB, tx, id); err != nil {
+			return err
+		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
@@ -629,6 +640,9 @@ func (s *Service) addCoverTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO party_org_covers (party_org_id, organization_id, from_on) VALUES (?, ?, ?)`, id, orgID, d); err != nil {
 			return err
 		}
+		if err := coverspan.Refresh(ctx, s.DB, tx, orgID); err != nil {
+			return err
+		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
@@ -677,6 +691,9 @@ func (s *Service) EndCover(ctx context.Context, id, coverID int64, on string) (P
 			return apperr.InvalidField("on", "结束日期不能早于开始日期 "+found.From)
 		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_org_covers SET to_on = ? WHERE id = ?`, d, coverID); err != nil {
+			return err
+		}
+		if err := coverspan.Refresh(ctx, s.DB, tx, found.OrganizationID); err != nil {
 			return err
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {

@@ -1,0 +1,358 @@
+// Package coverspan keeps the precomputed coverage history of every
+// 两新组织: for each organization, the stretches of days on which it is in the
+// ledger (registered, not closed) and covered by a single party organization
+// (state 3), by any party organization (2), or only guided by an instructor (1).
+// Days in none of these have no row. Coverage on any date then reads one
+// table without joins (docs/coverage.md, docs/benchmarks.md).
+//
+// The spans are derived data: every write that changes an organization's
+// dates or dimensions, a cover link, a party organization's established or
+// dissolved date, or an instructor assignment calls Refresh for the
+// organizations it touched, inside its own transaction. Rebuild recomputes
+// everything (after a migration, or a bulk load that bypassed the services).
+package coverspan
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+
+	"liangxin/internal/store"
+)
+
+// States of an organization on a day (the absence of a span is 0).
+const (
+	Guided  = 1 // an active instructor assignment only (工作覆盖)
+	Covered = 2 // covered by a party organization (组织覆盖), none of them single
+	Single  = 3 // covered by a 单独组建 party organization
+)
+
+// SettingRebuild is the settings key a migration sets when the spans must be
+// recomputed from the ledger (EnsureBuilt clears it).
+const SettingRebuild = "coverage_spans_rebuild"
+
+// chunk bounds the ids of one IN list and the rows of one INSERT.
+const chunk = 500
+
+// Org is what the spans copy from an organization.
+type Org struct {
+	ID           int64
+	RegionCode   string
+	Category     string
+	Industry     string
+	AboveScale   bool
+	Employees    int
+	RegisteredOn string // "" when unknown (always in the ledger)
+	ClosedOn     string // "" when operating
+}
+
+// Link is a dated link that makes an organization covered or guided: a cover
+// with its party organization's dates folded in, or an assignment.
+type Link struct {
+	From, To string // To "" when open; the link is active on From ≤ d < To
+	State    int    // Single, Covered or Guided
+}
+
+// Span is one stretch of constant state.
+type Span struct {
+	From, To string // To "" when open
+	State    int
+}
+
+func active(from, to, d string) bool { return from <= d && (to == "" || to > d) }
+
+// Compute returns the spans of an organization from its links: maximal
+// stretches of the same non-zero state, clipped to the days it is in the
+// ledger. It is pure, so the rules can be tested day by day.
+func Compute(o Org, links []Link) []Span {
+	if len(links) == 0 {
+		return nil
+	}
+	points := make([]string, 0, 2*len(links)+2)
+	for _, l := range links {
+		points = append(points, l.From)
+		if l.To != "" {
+			points = append(points, l.To)
+		}
+	}
+	if o.RegisteredOn != "" {
+		points = append(points, o.RegisteredOn)
+	}
+	if o.ClosedOn != "" {
+		points = append(points, o.ClosedOn)
+	}
+	sort.Strings(points)
+	var out []Span
+	for i, d := range points {
+		if i > 0 && d == points[i-1] {
+			continue
+		}
+		state := 0
+		if (o.RegisteredOn == "" || o.RegisteredOn <= d) && (o.ClosedOn == "" || o.ClosedOn > d) {
+			for _, l := range links {
+				if l.State > state && active(l.From, l.To, d) {
+					state = l.State
+				}
+			}
+		}
+		n := len(out)
+		if n > 0 && out[n-1].To == "" {
+			if out[n-1].State == state {
+				continue
+			}
+			out[n-1].To = d
+		}
+		if state > 0 {
+			out = append(out, Span{From: d, State: state})
+		}
+	}
+	return out
+}
+
+// CoverLink folds a cover link and its party organization's dates into one
+// link; ok is false when they never overlap.
+func CoverLink(from, to, established, dissolved, formation string) (Link, bool) {
+	l := Link{From: max(from, established), To: to, State: Covered}
+	if formation == "single" {
+		l.State = Single
+	}
+	if dissolved != "" && (l.To == "" || dissolved < l.To) {
+		l.To = dissolved
+	}
+	return l, l.To == "" || l.To > l.From
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func idArgs(ids []int64) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+func str(s sql.NullString) string { return s.String }
+
+// Refresh recomputes the spans of the given organizations from the ledger,
+// through q (the caller's transaction).
+func Refresh(ctx context.Context, db *store.DB, q store.Querier, ids ...int64) error {
+	ids = unique(ids)
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		if err := refresh(ctx, db, q, ids[:n]); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func unique(ids []int64) []int64 {
+	if len(ids) < 2 {
+		return ids
+	}
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) error {
+	in := "(" + placeholders(len(ids)) + ")"
+	args := idArgs(ids)
+	links := map[int64][]Link{}
+	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
+		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id IN `+in, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var from, est, formation string
+		var to, diss sql.NullString
+		if err := rows.Scan(&id, &from, &to, &est, &diss, &formation); err != nil {
+			rows.Close()
+			return err
+		}
+		if l, ok := CoverLink(from, str(to), est, str(diss), formation); ok {
+			links[id] = append(links[id], l)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id IN `+in, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var from string
+		var to sql.NullString
+		if err := rows.Scan(&id, &from, &to); err != nil {
+			rows.Close()
+			return err
+		}
+		if !to.Valid || to.String > from {
+			links[id] = append(links[id], Link{From: from, To: to.String, State: Guided})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var orgs []Org
+	if len(links) > 0 {
+		linked := make([]int64, 0, len(links))
+		for id := range links {
+			linked = append(linked, id)
+		}
+		rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, registered_on, closed_on
+			FROM organizations WHERE id IN (`+placeholders(len(linked))+`)`, idArgs(linked)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var o Org
+			var reg, closed sql.NullString
+			if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &reg, &closed); err != nil {
+				rows.Close()
+				return err
+			}
+			o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
+			orgs = append(orgs, o)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_spans WHERE organization_id IN `+in, args...); err != nil {
+		return err
+	}
+	return insert(ctx, db, q, orgs, links)
+}
+
+const spanCols = 9
+
+// insert writes the spans of orgs in multi-row INSERTs.
+func insert(ctx context.Context, db *store.DB, q store.Querier, orgs []Org, links map[int64][]Link) error {
+	vals := make([]any, 0, chunk*spanCols)
+	flush := func() error {
+		if len(vals) == 0 {
+			return nil
+		}
+		n := len(vals) / spanCols
+		row := "(" + placeholders(spanCols) + ")"
+		_, err := db.Exec(ctx, q, `INSERT INTO coverage_spans (organization_id, from_on, to_on, state, region_code, category, industry, above_scale, employees)
+			VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...)
+		vals = vals[:0]
+		return err
+	}
+	for _, o := range orgs {
+		for _, sp := range Compute(o, links[o.ID]) {
+			var to any
+			if sp.To != "" {
+				to = sp.To
+			}
+			vals = append(vals, o.ID, sp.From, to, sp.State, o.RegionCode, o.Category, o.Industry, o.AboveScale, o.Employees)
+			if len(vals) == chunk*spanCols {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return flush()
+}
+
+// Rebuild recomputes every organization's spans in one transaction.
+func Rebuild(ctx context.Context, db *store.DB) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error { return rebuildTx(ctx, db, tx) })
+}
+
+func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	if _, err := db.Exec(ctx, tx, `DELETE FROM coverage_spans`); err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, tx, `SELECT organization_id FROM party_org_covers UNION SELECT organization_id FROM instructor_assignments`)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	if err := Refresh(ctx, db, tx, ids...); err != nil {
+		return err
+	}
+	if db.Dialect == store.Postgres {
+		if _, err := db.Exec(ctx, tx, `ANALYZE coverage_spans`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EnsureBuilt rebuilds the spans when a migration asked for it.
+func EnsureBuilt(ctx context.Context, db *store.DB) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		var v string
+		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key = ?`, SettingRebuild).Scan(&v)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := rebuildTx(ctx, db, tx); err != nil {
+			return fmt.Errorf("coverage spans: %w", err)
+		}
+		_, err = db.Exec(ctx, tx, `DELETE FROM settings WHERE key = ?`, SettingRebuild)
+		return err
+	})
+}
+
+// RefreshPartyOrg recomputes the spans of every organization a party
+// organization has covered (after its dates changed).
+func RefreshPartyOrg(ctx context.Context, db *store.DB, q store.Querier, partyOrgID int64) error {
+	rows, err := db.Query(ctx, q, `SELECT DISTINCT organization_id FROM party_org_covers WHERE party_org_id = ?`, partyOrgID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return Refresh(ctx, db, q, ids...)
+}

@@ -1,0 +1,353 @@
+package coverage_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/coverage"
+	"liangxin/internal/coverspan"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+	"liangxin/internal/testenv"
+)
+
+// referenceState is each operating organization's state on day, straight
+// from the ledger tables (the rules of domain.md §7 as correlated EXISTS, the
+// way coverage was computed before the spans), keyed by id, with its street
+// and category.
+type refRow struct {
+	street, category string
+	state            int
+}
+
+func referenceStates(t *testing.T, w *world, day string) map[int64]refRow {
+	t.Helper()
+	const cover = `EXISTS (SELECT 1 FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
+		WHERE c.organization_id = o.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)
+		AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
+	q := `SELECT o.id, SUBSTR(o.region_code, 1, 9), o.category, CASE WHEN ` + fmt.Sprintf(cover, " AND p.formation = 'single'") +
+		` THEN 3 WHEN ` + fmt.Sprintf(cover, "") + ` THEN 2 WHEN EXISTS (SELECT 1 FROM instructor_assignments a
+		WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?)) THEN 1 ELSE 0 END
+		FROM organizations o WHERE (o.registered_on IS NULL OR o.registered_on <= ?) AND (o.closed_on IS NULL OR o.closed_on > ?)`
+	args := make([]any, 12)
+	for i := range args {
+		args[i] = day
+	}
+	db := w.e.App.DB
+	rows, err := db.Query(w.ctx, db, q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]refRow{}
+	for rows.Next() {
+		var id int64
+		var r refRow
+		if err := rows.Scan(&id, &r.street, &r.category, &r.state); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func countsOf(rows map[int64]refRow, keep func(refRow) bool) coverage.Counts {
+	var c coverage.Counts
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		c.Total++
+		if r.state >= 1 {
+			c.WorkCovered++
+		}
+		if r.state >= 2 {
+			c.OrgCovered++
+		}
+		if r.state == 3 {
+			c.SingleCovered++
+		}
+	}
+	return c
+}
+
+func figures(c coverage.Counts) [4]int {
+	return [4]int{c.Total, c.OrgCovered, c.SingleCovered, c.WorkCovered}
+}
+
+type spanRow struct {
+	org         int64
+	from, to    string
+	state       int
+	region, cat string
+	industry    string
+	above       bool
+	employees   int
+}
+
+func spansTable(t *testing.T, w *world) []spanRow {
+	t.Helper()
+	db := w.e.App.DB
+	rows, err := db.Query(w.ctx, db, `SELECT organization_id, from_on, COALESCE(to_on, ''), state, region_code, category, industry, above_scale, employees
+		FROM coverage_spans ORDER BY organization_id, from_on`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []spanRow
+	for rows.Next() {
+		var s spanRow
+		if err := rows.Scan(&s.org, &s.from, &s.to, &s.state, &s.region, &s.cat, &s.industry, &s.above, &s.employees); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCoverageFromSpansMatchesTheLedger builds a random history through the
+// services (party organizations founded, dissolved, taking in and letting go
+// of units; instructors assigned and withdrawn; organizations closed, moved
+// and recategorised) and checks that the coverage read from the precomputed
+// spans equals the figures worked out from the ledger tables, on every day
+// where something changed and the days around it, for the county and for
+// each street and category. It also checks that rebuilding the spans from
+// scratch gives the table the services kept in step.
+func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
+	w := newWorld(t)
+	r := rand.New(rand.NewPCG(3, 5))
+	start := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	day := func(n int) string { return start.AddDate(0, 0, n).Format("2006-01-02") }
+	const horizon = 900
+	events := map[string]bool{}
+	done := map[string]int{} // successful changes by kind
+	kind := 0
+	// check compares the county's figures with the ledger's on a day.
+	check := func(when, d string) {
+		t.Helper()
+		if got, want := figures(w.report(t, testenv.Jurisdiction, d).Counts), figures(countsOf(referenceStates(t, w, d), func(refRow) bool { return true })); got != want {
+			t.Fatalf("%s, on %s: spans give %v, the ledger %v", when, d, got, want)
+		}
+	}
+	mark := func(d string) {
+		t.Helper()
+		events[d] = true
+		done[fmt.Sprint(kind)]++
+		check(fmt.Sprintf("after change %d of kind %d", len(events), kind), d)
+	}
+
+	streets := []string{testenv.Hongqiao, testenv.Yuhe}
+	var orgs []org.Organization
+	for i := 0; i < 24; i++ {
+		s := orgSpec{region: streets[i%2], full: 3 + r.IntN(3)}
+		if i%4 == 3 {
+			s.category = "social_group"
+		}
+		if r.IntN(3) == 0 {
+			s.registered = day(r.IntN(horizon / 2))
+			mark(s.registered)
+		}
+		orgs = append(orgs, w.org(t, s))
+	}
+	name := "王指导"
+	in, err := w.e.App.Instr.Create(w.ctx, instructor.Input{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parties []partyorg.PartyOrg
+	var assigns []instructor.Assignment
+	refused := 0
+	// ok tolerates a refusal by the ledger's own rules (a unit already has a
+	// single branch, a date before a founding day, …): the history is random.
+	ok := func(err error) bool {
+		if err == nil {
+			return true
+		}
+		if _, isApp := apperr.As(err); isApp {
+			refused++
+			return false
+		}
+		t.Fatal(err)
+		return false
+	}
+	pick := func() org.Organization { return orgs[r.IntN(len(orgs))] }
+	for step := 0; step < 160; step++ {
+		d := day(r.IntN(horizon))
+		kind = r.IntN(9)
+		switch kind {
+		case 0, 1: // a single branch
+			p, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("单独支部%d", step), Kind: "branch", Formation: "single", EstablishedOn: d, Covers: []int64{pick().ID}})
+			if ok(err) {
+				parties = append(parties, p)
+				mark(d)
+			}
+		case 2: // a joint branch over 2–4 units
+			ids := map[int64]bool{}
+			for n := 2 + r.IntN(3); len(ids) < n; {
+				ids[pick().ID] = true
+			}
+			var covers []int64
+			for id := range ids {
+				covers = append(covers, id)
+			}
+			sort.Slice(covers, func(i, j int) bool { return covers[i] < covers[j] })
+			p, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("联合支部%d", step), Kind: "branch", Formation: "joint", EstablishedOn: d, Covers: covers})
+			if ok(err) {
+				parties = append(parties, p)
+				mark(d)
+			}
+		case 3: // a dissolution
+			if len(parties) > 0 {
+				p := parties[r.IntN(len(parties))]
+				if _, err := w.e.App.Party.Dissolve(w.ctx, p.ID, d); ok(err) {
+					mark(d)
+				}
+			}
+		case 4: // a joint branch takes in a unit, or lets one go
+			if len(parties) == 0 {
+				continue
+			}
+			p, err := w.e.App.Party.Get(w.ctx, parties[r.IntN(len(parties))].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.IntN(2) == 0 || len(p.Covers) == 0 {
+				if _, err := w.e.App.Party.AddCover(w.ctx, p.ID, pick().ID, d); ok(err) {
+					mark(d)
+				}
+			} else if _, err := w.e.App.Party.EndCover(w.ctx, p.ID, p.Covers[r.IntN(len(p.Covers))].ID, d); ok(err) {
+				mark(d)
+			}
+		case 5: // an instructor starts guiding a unit
+			if a, err := w.e.App.Instr.Assign(w.ctx, in.ID, pick().ID, d, ""); ok(err) {
+				assigns = append(assigns, a)
+				mark(d)
+			}
+		case 8: // an instructor stops guiding a unit
+			if len(assigns) > 0 {
+				if _, err := w.e.App.Instr.EndAssignment(w.ctx, in.ID, assigns[r.IntN(len(assigns))].ID, d); ok(err) {
+					mark(d)
+				}
+			}
+		case 6: // an organization closes
+			o := pick()
+			if _, err := w.e.App.Orgs.Update(w.ctx, o.ID, org.Input{ClosedOn: &d}); ok(err) {
+				mark(d)
+			}
+		case 7: // an organization moves to the other street and changes category
+			o := pick()
+			to, cat := testenv.Hongqiao, "social_group"
+			if o.RegionCode == to {
+				to, cat = testenv.Yuhe, "private_enterprise"
+			}
+			if u, err := w.e.App.Orgs.Update(w.ctx, o.ID, org.Input{RegionCode: &to, Category: &cat}); ok(err) {
+				done["7"]++
+				for i := range orgs {
+					if orgs[i].ID == u.ID {
+						orgs[i] = u
+					}
+				}
+			}
+		}
+	}
+	for k := 0; k <= 8; k++ {
+		if done[fmt.Sprint(k)] < 2 {
+			t.Fatalf("the random history is too thin: changes by kind %v (%d refusals)", done, refused)
+		}
+	}
+	var days []string
+	for d := range events {
+		t0, _ := time.Parse("2006-01-02", d)
+		days = append(days, t0.AddDate(0, 0, -1).Format("2006-01-02"), d)
+	}
+	for n := 0; n <= horizon+30; n += 45 {
+		days = append(days, day(n))
+	}
+	sort.Strings(days)
+	covered := 0
+	for _, d := range days {
+		ref := referenceStates(t, w, d)
+		rep := w.report(t, testenv.Jurisdiction, d)
+		want := countsOf(ref, func(refRow) bool { return true })
+		if figures(rep.Counts) != figures(want) {
+			t.Fatalf("%s: spans give %v, the ledger %v", d, figures(rep.Counts), figures(want))
+		}
+		covered += want.OrgCovered
+		for _, rc := range rep.ByRegion {
+			code := rc.RegionCode
+			if got, want := figures(rc.Counts), figures(countsOf(ref, func(r refRow) bool { return r.street == code })); got != want {
+				t.Fatalf("%s, %s: spans give %v, the ledger %v", d, rc.Name, got, want)
+			}
+		}
+		for _, kc := range rep.ByCategory {
+			cat := kc.Key
+			if got, want := figures(kc.Counts), figures(countsOf(ref, func(r refRow) bool { return r.category == cat })); got != want {
+				t.Fatalf("%s, %s: spans give %v, the ledger %v", d, kc.Name, got, want)
+			}
+		}
+		street := w.report(t, testenv.Hongqiao, d)
+		if got, want := figures(street.Counts), figures(countsOf(ref, func(r refRow) bool { return r.street == testenv.Hongqiao })); got != want {
+			t.Fatalf("%s, the street's own report: spans give %v, the ledger %v", d, got, want)
+		}
+	}
+	if covered == 0 {
+		t.Fatal("no day had a covered organization: the comparison proved nothing")
+	}
+
+	kept := spansTable(t, w)
+	if err := coverspan.Rebuild(w.ctx, w.e.App.DB); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := spansTable(t, w); !reflect.DeepEqual(kept, rebuilt) {
+		t.Fatalf("the spans kept in step differ from a rebuild:\nkept    %v\nrebuilt %v", kept, rebuilt)
+	}
+	if len(kept) == 0 {
+		t.Fatal("no spans")
+	}
+}
+
+// A migration that adds or changes the spans asks for a rebuild; the next
+// start (EnsureBuilt) recomputes them from the ledger once.
+func TestEnsureBuiltRebuildsWhenAsked(t *testing.T) {
+	w := newWorld(t)
+	a := w.org(t, orgSpec{full: 3})
+	w.party(t, "single", "2025-01-01", a)
+	db := w.e.App.DB
+	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil { // the migration's request on a fresh database
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(w.ctx, db, `DELETE FROM coverage_spans`); err != nil {
+		t.Fatal(err)
+	}
+	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.report(t, testenv.Jurisdiction, "2025-06-30"); r.OrgCovered != 0 {
+		t.Fatalf("without a request nothing is rebuilt, got %d covered", r.OrgCovered)
+	}
+	if _, err := db.Exec(w.ctx, db, `INSERT INTO settings (key, value) VALUES (?, '1')`, coverspan.SettingRebuild); err != nil {
+		t.Fatal(err)
+	}
+	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.report(t, testenv.Jurisdiction, "2025-06-30"); r.OrgCovered != 1 || r.SingleCovered != 1 {
+		t.Fatalf("after the rebuild: %+v", r.Counts)
+	}
+	var n int
+	if err := db.QueryRow(w.ctx, db, `SELECT COUNT(*) FROM settings WHERE key = ?`, coverspan.SettingRebuild).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the request stays: %d, %v", n, err)
+	}
+}

@@ -166,7 +166,9 @@ func run() error {
 	// (a) Service.Coverage end to end and (b) the bare SQL forms, interleaved;
 	// the fastest bare form is the baseline.
 	forms := bareForms(db.Dialect)
-	jobs := []job{serviceJob, {"bare: spans grouped (the service's breakdown)", b.spansGrouped()}}
+	jobs := []job{serviceJob,
+		{"bare: spans grouped in SQL (the service's breakdown)", b.spansGrouped()},
+		{"bare: spans grouped in Go (the service's breakdown)", b.spansInGo()}}
 	for _, f := range forms {
 		jobs = append(jobs, job{"bare: " + f.name, b.sqlForm(f)})
 	}
@@ -199,10 +201,14 @@ func run() error {
 	}
 	// The baseline is the hand-written form of the service's own work when it
 	// is measured: the same queries with the same breakdown, without the Go.
+	baseline := -1
 	for i, r := range res {
-		if strings.Contains(r.name, "spans grouped") {
-			asMigrated.best = i
+		if strings.Contains(r.name, "the service's breakdown") && (baseline < 0 || r.median < res[baseline].median) {
+			baseline = i
 		}
+	}
+	if baseline >= 0 {
+		asMigrated.best = baseline
 	}
 	if asMigrated.best < 0 {
 		asMigrated.best = 0
@@ -1105,6 +1111,72 @@ func (b *bench) spansGrouped() func() (Counts, error) {
 			}
 		}
 		return c, rows.Err()
+	}
+}
+
+// spansInGo is spansGrouped with the rows handed over one by one and added
+// up per (category, industry, above-scale, street) in Go, the way SQLite
+// runs it fastest (no temporary B-tree for the GROUP BY).
+func (b *bench) spansInGo() func() (Counts, error) {
+	tq, cq := spansGroupedSQL()
+	cut := func(q string) string {
+		q = strings.ReplaceAll(q, "SUBSTR(o.region_code, 1, 9)", "o.region_code")
+		q = strings.ReplaceAll(q, "SUBSTR(s.region_code, 1, 9)", "s.region_code")
+		q = strings.Replace(q, "COUNT(*)", "1", 1)
+		return q[:strings.Index(q, "GROUP BY")]
+	}
+	tq, cq = b.db.Rebind(cut(tq)), b.db.Rebind(cut(cq))
+	type key struct {
+		cat, ind, child string
+		above           bool
+		state           int
+	}
+	return func() (Counts, error) {
+		var c Counts
+		groups := map[key]int{}
+		for _, q := range []string{tq, cq} {
+			rows, err := b.db.QueryContext(b.ctx, q, b.handArgs(days(2))...)
+			if err != nil {
+				return c, err
+			}
+			spans := q == cq
+			for rows.Next() {
+				var k key
+				var n int
+				dest := []any{&k.cat, &k.ind, &k.above, &k.child}
+				if spans {
+					dest = append(dest, &k.state)
+				}
+				if err := rows.Scan(append(dest, &n)...); err != nil {
+					rows.Close()
+					return c, err
+				}
+				k.child = k.child[:9]
+				if !spans {
+					k.state = -1
+				}
+				groups[k] += n
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return c, err
+			}
+		}
+		for k, n := range groups {
+			switch {
+			case k.state < 0:
+				c.Total += n
+			case k.state == 3:
+				c.SingleCovered += n
+				fallthrough
+			case k.state == 2:
+				c.OrgCovered += n
+				fallthrough
+			default:
+				c.WorkCovered += n
+			}
+		}
+		return c, nil
 	}
 }
 

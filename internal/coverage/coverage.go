@@ -275,28 +275,39 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	spanWhere := strings.Join(append(spanConds, "s.from_on <= ?", "(s.to_on IS NULL OR s.to_on > ?)"), " AND ")
 	spanArgs = append(spanArgs, day, day)
 	cl := childLen(rg.Code)
+	// The organizations in scope are counted from the ledger and the covered
+	// ones from their precomputed spans (internal/coverspan), each by
+	// (category, industry, above-scale, child region) in one pass over one
+	// table. PostgreSQL groups in SQL (in parallel); SQLite, which would sort
+	// the rows into a temporary B-tree, hands them over one by one and Go adds
+	// them up. A span is one organization on one day, so an organization
+	// counts once however many party organizations cover it. See
+	// docs/benchmarks.md.
+	groupInSQL := s.DB.Dialect == store.Postgres
 	child := func(alias string) string {
 		if isArea || cl == 0 {
 			return "''"
 		}
+		if !groupInSQL {
+			return alias + ".region_code"
+		}
 		return fmt.Sprintf("SUBSTR(%s.region_code, 1, %d)", alias, cl)
 	}
-	// The organizations in scope are counted from the ledger and the covered
-	// ones from their precomputed spans (internal/coverspan), each grouped by
-	// (category, industry, above-scale, child region) in one pass over one
-	// table; the groups are added up in Go. A span is one organization on one
-	// day, so an organization counts once however many party organizations
-	// cover it. See docs/benchmarks.md.
-	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, COUNT(*)
-		FROM organizations o WHERE ` + where + ` GROUP BY 1, 2, 3, 4`
-	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, COUNT(*)
-		FROM coverage_spans s WHERE ` + spanWhere + ` GROUP BY 1, 2, 3, 4, 5`
+	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
+	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
+	if groupInSQL {
+		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
+		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4, 5`
+	}
 	type key struct {
 		cat, ind, child string
 		above           bool
 	}
 	groups := map[key]*Counts{}
 	group := func(k key) *Counts {
+		if len(k.child) > cl {
+			k.child = k.child[:cl]
+		}
 		c := groups[k]
 		if c == nil {
 			c = &Counts{}

@@ -1,6 +1,6 @@
 // Package coverage computes 两个覆盖 (organizational and work coverage) of the
 // 两新组织 in any region or area on any date, and the work lists that follow
-// from it. See domain.md §7 and docs/coverage.md for the formulas.
+// from it. See domain.md §7 and docs/ledger.md for the formulas.
 package coverage
 
 import (

@@ -3,7 +3,7 @@
 // ledger (registered, not closed) and covered by a single party organization
 // (state 3), by any party organization (2), or only guided by an instructor (1).
 // Days in none of these have no row. Coverage on any date then reads one
-// table without joins (docs/coverage.md, docs/benchmarks.md).
+// table without joins (docs/ledger.md, docs/benchmarks.md).
 //
 // The spans are derived data: every write that changes an organization's
 // dates or dimensions, a cover link, a party organization's established or
@@ -315,11 +315,17 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	return nil
 }
 
-// EnsureBuilt rebuilds the spans when a migration asked for it.
+// EnsureBuilt rebuilds the spans when a migration asked for it. On
+// PostgreSQL the request row is locked, so of several nodes starting at once
+// one rebuilds and the others, once it commits, find nothing to do.
 func EnsureBuilt(ctx context.Context, db *store.DB) error {
+	lock := ""
+	if db.Dialect == store.Postgres {
+		lock = " FOR UPDATE"
+	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		var v string
-		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key = ?`, SettingRebuild).Scan(&v)
+		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key = ?`+lock, SettingRebuild).Scan(&v)
 		if err == sql.ErrNoRows {
 			return nil
 		}

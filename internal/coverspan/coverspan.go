@@ -170,6 +170,14 @@ func unique(ids []int64) []int64 {
 func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) error {
 	in := "(" + placeholders(len(ids)) + ")"
 	args := idArgs(ids)
+	if db.Dialect == store.Postgres {
+		// Two writers refreshing one organization at once would both delete
+		// its spans and insert new ones; locking the organization's row makes
+		// the second wait and then read what the first committed.
+		if _, err := db.Exec(ctx, q, `SELECT id FROM organizations WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...); err != nil {
+			return err
+		}
+	}
 	links := map[int64][]Link{}
 	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
 		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id IN `+in, args...)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -106,7 +107,8 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
 	}
 	defer r.Close()
-	im := &importer{s: s, ctx: ctx, prot: prot, res: &res, seen: map[string]int{}, now: store.FormatTime(s.Now())}
+	im := &importer{s: s, ctx: ctx, prot: prot, res: &res, seen: map[string]int{}, now: store.FormatTime(s.Now()),
+		today: s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)}
 	if err := im.loadScope(); err != nil {
 		return res, nil, err
 	}
@@ -198,12 +200,13 @@ func asyncProgress(fn func(phase string, n int)) (report func(phase string, n in
 
 // importer is the state of one import.
 type importer struct {
-	s    *Service
-	ctx  context.Context
-	tx   *sql.Tx
-	prot *pdata.Protector
-	res  *ImportResult
-	now  string
+	s     *Service
+	ctx   context.Context
+	tx    *sql.Tx
+	prot  *pdata.Protector
+	res   *ImportResult
+	now   string
+	today string // in China
 
 	partyOrgs map[string][]int64 // name key → ids in scope
 	inScope   map[int64]bool     // party organizations in scope
@@ -521,6 +524,7 @@ func (im *importer) flush() error {
 		return err
 	}
 	var fresh []any
+	freshHashes := []any{im.today, im.now}
 	nFresh := 0
 	for _, p := range batch {
 		e, ok := found[p.hash]
@@ -531,6 +535,7 @@ func (im *importer) flush() error {
 			if fresh, err = im.appendInsert(fresh, p); err != nil {
 				return err
 			}
+			freshHashes = append(freshHashes, p.hash)
 			nFresh++
 			continue
 		}
@@ -561,6 +566,12 @@ func (im *importer) flush() error {
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflict("导入期间有相同身份证号的党员被登记，请重新导入")
 		}
+		return err
+	}
+	// Each new member's 组织关系 history opens at once, as when a member is
+	// entered by hand: from 入党日期, else today.
+	if _, err := im.s.DB.Exec(ctx, im.tx, `INSERT INTO member_memberships (member_id, party_org_id, started_on, created_at)
+		SELECT id, party_org_id, COALESCE(joined_on, ?), ? FROM members WHERE id_number_hash IN (`+strings.TrimSuffix(strings.Repeat("?, ", nFresh), ", ")+`)`, freshHashes...); err != nil {
 		return err
 	}
 	im.res.Created += nFresh

@@ -126,6 +126,18 @@ func TestImportRosterCreatesThenIsIdempotent(t *testing.T) {
 		t.Errorf("per-member audit entries: %d, want none", n)
 	}
 
+	// Each imported member holds exactly one open membership, from 入党日期
+	// (else the import day), as one entered by hand does.
+	for nm, want := range map[string]string{"王芳": "2010-07-01", "李强": "2026-06-01"} {
+		ms, err := e.App.Members.Memberships(ctx, byName[nm].ID)
+		if err != nil || len(ms) != 1 || ms[0].PartyOrgID != po || ms[0].From != want || ms[0].To != nil {
+			t.Errorf("%s: memberships %+v %v, want one open at party org %d from %s", nm, ms, err, po, want)
+		}
+	}
+	if n := countRows(t, e, "SELECT COUNT(*) FROM member_memberships WHERE ended_on IS NULL"); n != 3 {
+		t.Errorf("open memberships after the import: %d, want 3", n)
+	}
+
 	// The same file again: nothing new, nothing changed.
 	if res, errs = importFile(t, e.App.Members, ctx, file); len(errs) != 0 || res.Created != 0 || res.Updated != 0 || res.Unchanged != 3 {
 		t.Fatalf("re-import: %+v %v", res, errs)
@@ -145,6 +157,9 @@ func TestImportRosterCreatesThenIsIdempotent(t *testing.T) {
 	}
 	if total := countRows(t, e, "SELECT COUNT(*) FROM members"); total != 3 {
 		t.Errorf("members after re-imports: %d", total)
+	}
+	if n := countRows(t, e, "SELECT COUNT(*) FROM member_memberships"); n != 3 {
+		t.Errorf("memberships after re-imports: %d, want 3", n)
 	}
 }
 

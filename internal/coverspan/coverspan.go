@@ -168,19 +168,28 @@ func unique(ids []int64) []int64 {
 }
 
 func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) error {
-	in := "(" + placeholders(len(ids)) + ")"
+	in := " IN (" + placeholders(len(ids)) + ")"
 	args := idArgs(ids)
 	if db.Dialect == store.Postgres {
 		// Two writers refreshing one organization at once would both delete
 		// its spans and insert new ones; locking the organization's row makes
 		// the second wait and then read what the first committed.
-		if _, err := db.Exec(ctx, q, `SELECT id FROM organizations WHERE id IN `+in+` ORDER BY id FOR UPDATE`, args...); err != nil {
+		if _, err := db.Exec(ctx, q, `SELECT id FROM organizations WHERE id`+in+` ORDER BY id FOR UPDATE`, args...); err != nil {
 			return err
 		}
 	}
+	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_spans WHERE organization_id`+in, args...); err != nil {
+		return err
+	}
+	return compute(ctx, db, q, in, args)
+}
+
+// compute writes the spans of the organizations whose id meets sel (" IN
+// (…)" or " BETWEEN ? AND ?", with args), which have none yet.
+func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) error {
 	links := map[int64][]Link{}
 	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
-		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id IN `+in, args...)
+		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id`+sel, args...)
 	if err != nil {
 		return err
 	}
@@ -200,7 +209,7 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id IN `+in, args...)
+	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id`+sel, args...)
 	if err != nil {
 		return err
 	}
@@ -220,33 +229,29 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if len(links) == 0 {
+		return nil
+	}
 	var orgs []Org
-	if len(links) > 0 {
-		linked := make([]int64, 0, len(links))
-		for id := range links {
-			linked = append(linked, id)
-		}
-		rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, registered_on, closed_on
-			FROM organizations WHERE id IN (`+placeholders(len(linked))+`)`, idArgs(linked)...)
-		if err != nil {
+	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, registered_on, closed_on
+		FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var o Org
+		var reg, closed sql.NullString
+		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &reg, &closed); err != nil {
+			rows.Close()
 			return err
 		}
-		for rows.Next() {
-			var o Org
-			var reg, closed sql.NullString
-			if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &reg, &closed); err != nil {
-				rows.Close()
-				return err
-			}
+		if links[o.ID] != nil {
 			o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
 			orgs = append(orgs, o)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 	}
-	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_spans WHERE organization_id IN `+in, args...); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	return insert(ctx, db, q, orgs, links)
@@ -290,30 +295,23 @@ func Rebuild(ctx context.Context, db *store.DB) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error { return rebuildTx(ctx, db, tx) })
 }
 
+// rebuildRange is how many organization ids one step of a rebuild reads.
+const rebuildRange = 20000
+
 func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	if _, err := db.Exec(ctx, tx, `DELETE FROM coverage_spans`); err != nil {
 		return err
 	}
-	rows, err := db.Query(ctx, tx, `SELECT organization_id FROM party_org_covers UNION SELECT organization_id FROM instructor_assignments`)
-	if err != nil {
+	var lo, hi sql.NullInt64
+	if err := db.QueryRow(ctx, tx, `SELECT MIN(id), MAX(id) FROM organizations`).Scan(&lo, &hi); err != nil {
 		return err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+	// Id ranges, not lists: each step reads the covers, assignments and
+	// organizations of 20,000 ids through their indexes.
+	for from := lo.Int64; lo.Valid && from <= hi.Int64; from += rebuildRange {
+		if err := compute(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1}); err != nil {
 			return err
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	if err := Refresh(ctx, db, tx, ids...); err != nil {
-		return err
 	}
 	if db.Dialect == store.Postgres {
 		if _, err := db.Exec(ctx, tx, `ANALYZE coverage_spans`); err != nil {

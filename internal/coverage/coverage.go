@@ -175,15 +175,11 @@ func childLen(code string) int {
 	return 0
 }
 
-// activeCover is the SQL condition "o is covered by a party org on day ?"
-// (with %s for an extra condition on p); it takes four day arguments.
-const activeCover = `EXISTS (SELECT 1 FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
-	WHERE c.organization_id = o.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?)
-	AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
-
-// activeAssignment is "an instructor guides o on day ?" (two day arguments).
-const activeAssignment = `EXISTS (SELECT 1 FROM instructor_assignments a
-	WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?))`
+// activeSpan is the SQL condition "o has a coverage span of state ≥ %d alive
+// on day ?" (two day arguments): 3 for a single party organization of its
+// own, 2 for covered by any party organization.
+const activeSpan = `EXISTS (SELECT 1 FROM coverage_spans s WHERE s.organization_id = o.id AND s.state >= %d
+	AND s.from_on <= ? AND (s.to_on IS NULL OR s.to_on > ?))`
 
 // regionScope returns the conditions shared by every coverage query on the
 // table aliased a (organizations, or coverage_spans with its copied columns;
@@ -490,19 +486,19 @@ func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, p
 	if err != nil {
 		return nil, 0, err
 	}
-	cover := fmt.Sprintf(activeCover, "")
-	single := fmt.Sprintf(activeCover, " AND p.formation = 'single'")
-	four := []any{day, day, day, day}
+	cover := fmt.Sprintf(activeSpan, coverspan.Covered)
+	single := fmt.Sprintf(activeSpan, coverspan.Single)
+	two := []any{day, day}
 	switch kind {
 	case ListShouldBuild:
 		where += " AND o.full_members >= 3 AND NOT " + single
-		args = append(args, four...)
+		args = append(args, two...)
 	case ListFewMembers:
 		where += " AND o.full_members < 3 AND (o.full_members + o.probationary_members) >= 1 AND NOT " + cover
-		args = append(args, four...)
+		args = append(args, two...)
 	case ListNoMembers:
 		where += " AND (o.full_members + o.probationary_members) = 0 AND NOT " + cover
-		args = append(args, four...)
+		args = append(args, two...)
 	default:
 		return nil, 0, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）或 no_members（无党员）")
 	}

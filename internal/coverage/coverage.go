@@ -247,6 +247,12 @@ func (s *Service) target(ctx context.Context, code string) (region.Region, error
 // scope) on a day (default: today). An organization counts once however many
 // party organizations cover it.
 func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report, error) {
+	return s.coverage(ctx, regionCode, asOf, true)
+}
+
+// coverage computes the report; without full it splits by sector only (the
+// trend's points), which spares grouping by industry and child region.
+func (s *Service) coverage(ctx context.Context, regionCode, asOf string, full bool) (Report, error) {
 	day, err := s.day(asOf)
 	if err != nil {
 		return Report{}, err
@@ -281,7 +287,7 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	// docs/benchmarks.md.
 	groupInSQL := s.DB.Dialect == store.Postgres
 	child := func(alias string) string {
-		if isArea || cl == 0 {
+		if isArea || cl == 0 || !full {
 			return "''"
 		}
 		if !groupInSQL {
@@ -289,8 +295,14 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		}
 		return fmt.Sprintf("SUBSTR(%s.region_code, 1, %d)", alias, cl)
 	}
-	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
-	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
+	industry := func(alias string) string {
+		if !full {
+			return "''"
+		}
+		return alias + ".industry"
+	}
+	totals := `SELECT o.category, ` + industry("o") + `, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
+	covered := `SELECT s.category, ` + industry("s") + `, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
 	if groupInSQL {
 		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
 		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4, 5`
@@ -451,7 +463,7 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 			first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -i+1, 0)
 			d = first.AddDate(0, 0, -1)
 		}
-		r, err := s.Coverage(ctx, regionCode, d.Format(store.DateFormat))
+		r, err := s.coverage(ctx, regionCode, d.Format(store.DateFormat), false)
 		if err != nil {
 			return nil, err
 		}

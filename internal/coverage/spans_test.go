@@ -306,6 +306,22 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 		t.Fatal("no day had a covered organization: the comparison proved nothing")
 	}
 
+	// The trend's points (sector split only) agree with the full report of
+	// each month end.
+	trend, err := w.e.App.Cover.Trend(w.ctx, testenv.Jurisdiction, day(horizon), 30)
+	if err != nil || len(trend) != 30 {
+		t.Fatalf("trend: %d points, %v", len(trend), err)
+	}
+	for _, pt := range trend {
+		full := w.report(t, testenv.Jurisdiction, pt.AsOf)
+		if figures(pt.Counts) != figures(full.Counts) || !reflect.DeepEqual(pt.BySector, full.BySector) {
+			t.Fatalf("trend point %s: %v %v, the report %v %v", pt.AsOf, figures(pt.Counts), pt.BySector, figures(full.Counts), full.BySector)
+		}
+	}
+	if trend[0].AsOf != "2023-01-31" || trend[29].AsOf != day(horizon) {
+		t.Fatalf("trend from %s to %s", trend[0].AsOf, trend[29].AsOf)
+	}
+
 	kept := spansTable(t, w)
 	if err := coverspan.Rebuild(w.ctx, w.e.App.DB); err != nil {
 		t.Fatal(err)

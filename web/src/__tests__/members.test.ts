@@ -212,7 +212,6 @@ describe('statistics charts', () => {
 describe('member API URLs', () => {
   it('exports with the filter and without paging', () => {
     expect(memberApi.exportUrl({ name: '李', category: 'full', page: 2, page_size: 50, gender: '' })).toBe('/api/v1/members/export?name=%E6%9D%8E&category=full')
-    expect(memberApi.templateUrl()).toBe('/api/v1/imports/members/template')
   })
 })
 

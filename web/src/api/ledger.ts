@@ -1,6 +1,6 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
-import { buildQuery, http, uploadFile, type UploadProgress } from './http'
+import { buildQuery, http } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -321,9 +321,6 @@ export const orgApi = {
     const { page: _p, page_size: _s, ...rest } = q
     return `${base}/organizations/export${buildQuery({ ...rest })}`
   },
-  templateUrl: () => `${base}/imports/organizations/template`,
-  importFile: (file: File, session: string, onProgress?: (p: UploadProgress) => void) =>
-    uploadFile<ImportSession>(`${base}/imports/organizations${buildQuery({ session })}`, file, 'file', onProgress),
   importSession: (id: string) => http.get<ImportSession>(`${base}/imports/${enc(id)}`),
 }
 

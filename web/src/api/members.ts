@@ -1,7 +1,6 @@
 // Types and endpoints of 党员花名册: the roster, one member (masked, or in full
-// with reveal=true, audited), statistics, export, membership history and import.
-import { buildQuery, http, uploadFile, type UploadProgress } from './http'
-import type { ImportSession } from './ledger'
+// with reveal=true, audited), statistics, export and membership history (import goes through ImportDialog).
+import { buildQuery, http } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -121,8 +120,4 @@ export const memberApi = {
   stats: (q: { region_code?: string; party_org_id?: number | null } = {}) => http.get<MemberStats>(`${base}/members/stats`, q as Query),
   memberships: (id: number) => http.get<Items<Membership>>(`${base}/members/${id}/memberships`),
   exportUrl: (q: MemberQuery) => `${base}/members/export${buildQuery(filterOnly(q))}`,
-  templateUrl: () => `${base}/imports/members/template`,
-  importFile: (file: File, session: string, onProgress?: (p: UploadProgress) => void) =>
-    uploadFile<ImportSession>(`${base}/imports/members${buildQuery({ session })}`, file, 'file', onProgress),
-  importSession: (id: string) => http.get<ImportSession>(`${base}/imports/${encodeURIComponent(id)}`),
 }

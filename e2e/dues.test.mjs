@@ -1,7 +1,8 @@
 // End-to-end browser test of 党费管理 and 组织关系转接: the calculator, declaring a base and
 // recording a payment (代缴, two months) for a demo member, the server's 422 on a back payment of
 // more than 6 months, the arrears list with its 6-month flag, an internal transfer created and
-// accepted in the browser, and mobile members grouped by place. Set-up from harness.mjs.
+// accepted in the browser, mobile members grouped by place, and a 双重管理 record started and
+// ended. Set-up from harness.mjs.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test dues.test.mjs
 import { after, before, test } from 'node:test'
@@ -310,6 +311,37 @@ test('desktop: an internal transfer created and accepted, pocket and mobile memb
     assert.doesNotMatch(await page.locator('[data-test="mobility-table"]').innerText(), /义乌/)
     assert.match(await page.locator('[data-test="place"]').first().innerText(), /广东省深圳市宝安区：3 人/)
     await shot(page, 'mobility.png')
+
+    // 双重管理: a member of one branch takes part in another's activities; the membership stays.
+    const dualMember = others[6]
+    const dualFrom = orgs.find((o) => o.id === dualMember.party_org_id)
+    const second = orgs.find((o) => o.id !== dualMember.party_org_id)
+    await page.getByRole('tab', { name: '双重管理' }).click()
+    await page.locator('[data-test="dual-table"]').waitFor()
+    await page.locator('[data-test="create-dual"]').click()
+    const dd = page.locator('[data-test="dual-dialog"]')
+    await dd.locator('[data-test="dual-save"]').click() // nothing chosen: both fields named
+    await dd.getByText('请选择党员').waitFor()
+    await dd.getByText('请选择参加活动的党组织').waitFor()
+    await pick(page, dd.locator('[data-test="dual-from-org"]'), dualFrom.name)
+    await pick(page, dd.locator('[data-test="dual-member"]'), dualMember.name)
+    await pick(page, dd.locator('[data-test="dual-second"]'), second.name)
+    await dd.locator('input').last().fill('在工作单位党支部参加组织生活')
+    await dd.locator('[data-test="dual-save"]').click()
+    await page.getByText('已登记双重管理，组织关系不变').first().waitFor()
+    const drow = page.locator('[data-test="dual-table"] .el-table__row', { hasText: dualMember.name })
+    await drow.waitFor()
+    const dtext = await drow.innerText()
+    assert.ok(dtext.includes(dualFrom.name) && dtext.includes(second.name), dtext)
+    assert.equal((await api.get(`/api/v1/members/${dualMember.id}`)).data.party_org_id, dualMember.party_org_id, 'the membership stays')
+    await shot(page, 'dual.png')
+    // Ending it asks first, then the row leaves the current list.
+    await drow.getByRole('button', { name: '结束' }).click()
+    await confirm(page)
+    await page.getByText('已结束双重管理').first().waitFor()
+    await page.locator('[data-test="dual-table"] .el-table__row', { hasText: dualMember.name }).waitFor({ state: 'detached' })
+    const all = (await api.get('/api/v1/dual?ended=true')).data.items
+    assert.ok(all.some((d) => d.member_id === dualMember.id && d.to), 'the ended record is kept')
   } finally {
     await context.close()
   }

@@ -177,3 +177,30 @@ export const mobilityApi = {
   start: (memberId: number, body: MobilityInput) => http.post<Mobility>(`${base}/members/${memberId}/mobility`, body),
   update: (id: number, body: MobilityPatch) => http.patch<Mobility>(`${base}/mobility/${id}`, body),
 }
+
+/** 双重管理: a member takes part in a second party organization's activities; the membership stays. */
+export interface Dual {
+  id: number
+  member_id: number
+  member_name: string
+  party_org_id: number
+  party_org_name: string
+  second_party_org_id: number
+  second_party_org_name: string
+  from: string
+  to: string | null
+  note: string
+}
+
+export interface DualInput {
+  second_party_org_id: number
+  from: string
+  note?: string
+}
+
+export const dualApi = {
+  list: (q: { party_org_id?: number | null; ended?: boolean }) =>
+    http.get<Items<Dual>>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
+  start: (memberId: number, body: DualInput) => http.post<Dual>(`${base}/members/${memberId}/dual`, body),
+  end: (id: number, body: { on: string; note?: string }) => http.post<Dual>(`${base}/dual/${id}/end`, body),
+}

@@ -1,270 +1,31 @@
 // End-to-end browser test of 考评与星级: the data (an indicator sheet, a round, scores) is set up via
 // the API, then in the browser the round page is opened, one party organization is scored in the
 // drawer, the round is closed and the star chart is shown; plus the 软弱涣散 signals and the
-// home-page reminders. Setup as in orglife.test.mjs: the server binary (LIANGXIN_BIN, default
+// home-page reminders. Set-up from harness.mjs: the server binary (LIANGXIN_BIN, default
 // ../bin/liangxin) with demo data, Debian chromium via playwright-core.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test assess.test.mjs
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import net from 'node:net'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { chromium } from 'playwright-core'
-
-const run = promisify(execFile)
-const here = path.dirname(fileURLToPath(import.meta.url))
-const repoRoot = path.resolve(here, '..')
-const binary = process.env.LIANGXIN_BIN ? path.resolve(process.env.LIANGXIN_BIN) : path.resolve(here, '../bin/liangxin')
-const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(repoRoot, 'docs', 'screenshots')
-
-const ADMIN_NEW = 'Lx#Qidong-2026e2e'
-const DISTRICT = { username: 'district1', initial: 'Dist#Pass2026x', password: 'Dist#Qidong-2026e2e' }
-
-const state = {
-  /** @type {import('node:child_process').ChildProcess | null} */
-  server: null,
-  output: '',
-  dataDir: '',
-  baseURL: '',
-  adminPassword: '',
-  /** @type {import('playwright-core').Browser | null} */
-  browser: null,
-  demo: false,
-  districtReady: false,
-  seeded: null,
-  pageErrors: [],
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function waitFor(what, fn, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  let last
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn()
-      if (v) return v
-    } catch (e) {
-      last = e
-    }
-    if (state.server && state.server.exitCode !== null) {
-      throw new Error(`server exited (${state.server.exitCode}) while waiting for ${what}\n${state.output}`)
-    }
-    await sleep(200)
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}\n--- server output ---\n${state.output}`)
-}
-
-function extractAdminPassword(text) {
-  for (const line of text.split(/\r?\n/)) {
-    const m = line.match(/admin.*?(?:password|密码)[:：]\s*(\S+)/i)
-    if (m) return m[1]
-  }
-  return ''
-}
-
-/** Runs the CLI on the data folder (the server is not running yet). */
-async function cli(...args) {
-  try {
-    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout: 120_000 })
-    return stdout + stderr
-  } catch (e) {
-    throw new Error(`liangxin ${args.join(' ')} failed: ${e.message}\n${e.stdout || ''}${e.stderr || ''}`)
-  }
-}
-
-// --- a tiny API client for seeding (cookie session + CSRF token) -------------------
-
-function apiClient(base) {
-  let cookie = ''
-  let csrf = ''
-  async function call(method, p, body) {
-    const headers = { Accept: 'application/json' }
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    if (cookie) headers.Cookie = cookie
-    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
-    const res = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    for (const c of res.headers.getSetCookie?.() || []) {
-      const kv = c.split(';')[0]
-      if (kv.split('=')[1]) cookie = kv
-    }
-    const text = await res.text()
-    let data
-    try {
-      data = JSON.parse(text)
-    } catch {
-      data = text
-    }
-    if (data && typeof data === 'object' && data.csrf_token) csrf = data.csrf_token
-    return { status: res.status, data }
-  }
-  return {
-    get: (p) => call('GET', p),
-    post: (p, b) => call('POST', p, b ?? {}),
-    put: (p, b) => call('PUT', p, b ?? {}),
-    /** GET of a binary body (an .xlsx download). */
-    bytes: async (p) => {
-      const res = await fetch(base + p, { headers: cookie ? { Cookie: cookie } : {} })
-      return { status: res.status, body: Buffer.from(await res.arrayBuffer()) }
-    },
-  }
-}
-
-/** YYYY-MM-DD in China time, offset by days. */
-function day(offsetDays = 0, from = new Date()) {
-  const t = new Date(from.getTime() + offsetDays * 86_400_000 + 8 * 3_600_000)
-  return t.toISOString().slice(0, 10)
-}
-
-function yearsAgo(years, plusDays = 0) {
-  const d = new Date(Date.now() + 8 * 3_600_000)
-  d.setUTCFullYear(d.getUTCFullYear() - years)
-  return day(plusDays, new Date(d.getTime() - 8 * 3_600_000))
-}
-
-// --- browser helpers -------------------------------------------------------------
-
-async function newContext(mobile = false) {
-  return state.browser.newContext(
-    mobile
-      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
-      : { viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
-  )
-}
-
-async function newPage(context) {
-  const page = await context.newPage()
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') state.pageErrors.push(`[console] ${page.url()} ${msg.text()}`)
-  })
-  page.on('pageerror', (err) => state.pageErrors.push(`[pageerror] ${page.url()} ${err.message}`))
-  return page
-}
-
-async function shot(page, name) {
-  // Let requests, transitions and chart animations settle before capturing.
-  await page.waitForLoadState('networkidle').catch(() => {})
-  await page.mouse.move(1, 1)
-  await page.waitForTimeout(1200)
-  await page.screenshot({ path: path.join(shotsDir, name), fullPage: false })
-}
-
-async function login(page, username, password) {
-  await page.goto(`${state.baseURL}/login`)
-  await page.locator('input[name="username"]').fill(username)
-  await page.locator('input[name="password"]').fill(password)
-  await page.locator('[data-testid="login-submit"]').click()
-}
-
-/** Signs in with a password that must be changed, changes it and lands on the home page. */
-async function loginAndChange(page, username, initial, next) {
-  await login(page, username, initial)
-  await page.waitForURL(/\/password$/)
-  await page.locator('[data-testid="force-change"]').waitFor()
-  await page.locator('input[name="old_password"]').fill(initial)
-  await page.locator('input[name="new_password"]').fill(next)
-  await page.locator('input[name="confirm_password"]').fill(next)
-  await page.locator('[data-testid="password-submit"]').click()
-  await page.waitForURL(/\/(login)?(\?.*)?$/)
-  if (/\/login/.test(page.url())) {
-    await login(page, username, next)
-    await page.waitForURL(`${state.baseURL}/`)
-  }
-}
-
-async function loginDistrict(page) {
-  await login(page, DISTRICT.username, DISTRICT.password)
-  await page.waitForURL(`${state.baseURL}/`)
-}
-
-/** Waits until a chart's canvas is drawn. */
-async function chartDrawn(page, testid) {
-  const canvas = page.locator(`[data-testid="${testid}"] canvas`).first()
-  await canvas.waitFor({ timeout: 15_000 })
-  const box = await canvas.boundingBox()
-  assert.ok(box && box.width > 100 && box.height > 100, `${testid} canvas should have a size, got ${JSON.stringify(box)}`)
-}
-
-async function kpiText(page, key) {
-  return (await page.locator(`[data-testid="kpi-${key}"] [data-testid="kpi-value"]`).innerText()).trim()
-}
+import {
+  apiClient,
+  day,
+  DISTRICT,
+  login,
+  loginDistrict,
+  newContext,
+  newPage,
+  shot,
+  startServer,
+  state,
+  stopServer,
+} from './harness.mjs'
 
 before(async () => {
-  assert.ok(existsSync(binary), `server binary not found at ${binary}; build it with: go build -o bin/liangxin ./cmd/liangxin`)
-  await mkdir(shotsDir, { recursive: true })
-  state.dataDir = await mkdtemp(path.join(os.tmpdir(), 'liangxin-e2e-assess-'))
-
-  // The CLI works on the data folder while the server is stopped: jurisdiction, district user, demo data.
-  const initOut = await cli('init', '--data', state.dataDir, '--jurisdiction', '430426')
-  state.adminPassword = extractAdminPassword(initOut)
-  await cli('user', 'create', '--data', state.dataDir, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
-  const help = await cli('help').catch((e) => e.message)
-  if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
-    await cli('demo', '--data', state.dataDir)
-    state.demo = true
-  }
-
-  const port = await freePort()
-  state.baseURL = `http://127.0.0.1:${port}`
-  const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', state.dataDir, '--jurisdiction', '430426'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
-  })
-  state.server = server
-  server.stdout.on('data', (d) => (state.output += d.toString()))
-  server.stderr.on('data', (d) => (state.output += d.toString()))
-  await waitFor('/healthz', async () => (await fetch(`${state.baseURL}/healthz`)).status === 200, 60_000)
-  if (!state.adminPassword) state.adminPassword = await waitFor('the first-start admin password', () => extractAdminPassword(state.output), 30_000)
-
-  state.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  await startServer('assess')
   state.seeded = await seed()
 })
-
-after(async () => {
-  await state.browser?.close().catch(() => {})
-  const server = state.server
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
-    if (timedOut) {
-      server.kill('SIGKILL')
-      await exited
-    }
-  }
-  if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })
-})
-
+after(stopServer)
 
 const year = Number(day(0).slice(0, 4))
 

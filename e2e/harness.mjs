@@ -114,6 +114,8 @@ export function apiClient(base) {
   return {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b ?? {}),
+    put: (p, b) => call('PUT', p, b ?? {}),
+    patch: (p, b) => call('PATCH', p, b ?? {}),
     /** GET of a binary body (an .xlsx download). */
     bytes: async (p) => {
       const res = await fetch(base + p, { headers: cookie ? { Cookie: cookie } : {} })

@@ -242,6 +242,12 @@ func run() error {
 		}
 		logf("Service.Coverage for one street (%s %s, %d organizations): %s", street, kids[0].Name, rep.Total, ms(time.Since(start)))
 	}
+	// The dashboard's trend: the county at the end of each of 12 months.
+	start = time.Now()
+	if _, err := a.Cover.Trend(district, "", asOf, 12); err != nil {
+		return err
+	}
+	logf("Service.Trend, 12 month ends for the county, one run: %s", ms(time.Since(start)))
 	if *flagExplain {
 		if err := b.explain(forms); err != nil {
 			return err

@@ -247,12 +247,6 @@ func (s *Service) target(ctx context.Context, code string) (region.Region, error
 // scope) on a day (default: today). An organization counts once however many
 // party organizations cover it.
 func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report, error) {
-	return s.coverage(ctx, regionCode, asOf, true)
-}
-
-// coverage computes the report; without full it splits by sector only (the
-// trend's points), which spares grouping by industry and child region.
-func (s *Service) coverage(ctx context.Context, regionCode, asOf string, full bool) (Report, error) {
 	day, err := s.day(asOf)
 	if err != nil {
 		return Report{}, err
@@ -287,7 +281,7 @@ func (s *Service) coverage(ctx context.Context, regionCode, asOf string, full bo
 	// docs/benchmarks.md.
 	groupInSQL := s.DB.Dialect == store.Postgres
 	child := func(alias string) string {
-		if isArea || cl == 0 || !full {
+		if isArea || cl == 0 {
 			return "''"
 		}
 		if !groupInSQL {
@@ -295,14 +289,8 @@ func (s *Service) coverage(ctx context.Context, regionCode, asOf string, full bo
 		}
 		return fmt.Sprintf("SUBSTR(%s.region_code, 1, %d)", alias, cl)
 	}
-	industry := func(alias string) string {
-		if !full {
-			return "''"
-		}
-		return alias + ".industry"
-	}
-	totals := `SELECT o.category, ` + industry("o") + `, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
-	covered := `SELECT s.category, ` + industry("s") + `, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
+	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
+	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
 	if groupInSQL {
 		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
 		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4, 5`
@@ -445,7 +433,13 @@ func (s *Service) coverage(ctx context.Context, regionCode, asOf string, full bo
 }
 
 // Trend returns the coverage of a region at the end of each of the last n
-// months (the last point is asOf).
+// months (the last point is asOf), each with its sector split.
+//
+// All points come from one pass over each table: with the days sorted, the
+// days on which an organization is in scope (or a span alive) are a run of
+// consecutive points [i, j), where i counts the days before its first day
+// and j those before its end. SQL works out (category, [state,] i, j) per row
+// and Go adds each group to the points of its run.
 func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int) ([]Report, error) {
 	if months < 1 || months > 60 {
 		return nil, apperr.InvalidField("months", "月数应为 1–60")
@@ -454,8 +448,16 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 	if err != nil {
 		return nil, err
 	}
+	rg, err := s.target(ctx, regionCode)
+	if err != nil {
+		return nil, err
+	}
+	rule, err := s.GetRule(ctx)
+	if err != nil {
+		return nil, err
+	}
 	end, _ := time.Parse(store.DateFormat, day)
-	var out []Report
+	days := make([]string, 0, months)
 	for i := months - 1; i >= 0; i-- {
 		d := end
 		if i > 0 {
@@ -463,12 +465,121 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 			first := time.Date(end.Year(), end.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -i+1, 0)
 			d = first.AddDate(0, 0, -1)
 		}
-		r, err := s.coverage(ctx, regionCode, d.Format(store.DateFormat), false)
-		if err != nil {
-			return nil, err
+		days = append(days, d.Format(store.DateFormat))
+	}
+	n := len(days)
+	// run(col, null) is the number of days before col's day (null when col is NULL).
+	run := func(col string, null int) (string, []any) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "CASE WHEN %s IS NULL THEN %d", col, null)
+		args := make([]any, 0, n)
+		for k, d := range days {
+			fmt.Fprintf(&b, " WHEN %s <= ? THEN %d", col, k)
+			args = append(args, d)
 		}
-		r.ByCategory, r.ByIndustry, r.ByAboveScale, r.ByRegion = nil, nil, nil, nil
-		out = append(out, r)
+		fmt.Fprintf(&b, " ELSE %d END", n)
+		return b.String(), args
+	}
+	isArea := rg.Level == "area"
+	orgConds, orgArgs, err := regionScope(ctx, "o", "id", rg.Code, rule, isArea)
+	if err != nil {
+		return nil, err
+	}
+	spanConds, spanArgs, err := regionScope(ctx, "s", "organization_id", rg.Code, rule, isArea)
+	if err != nil {
+		return nil, err
+	}
+	// Only rows alive on some point: begun by the last day, not ended by the first.
+	orgConds = append(orgConds, "(o.registered_on IS NULL OR o.registered_on <= ?)", "(o.closed_on IS NULL OR o.closed_on > ?)")
+	orgArgs = append(orgArgs, days[n-1], days[0])
+	spanConds = append(spanConds, "s.from_on <= ?", "(s.to_on IS NULL OR s.to_on > ?)")
+	spanArgs = append(spanArgs, days[n-1], days[0])
+	regI, regArgs := run("o.registered_on", 0)
+	closedJ, closedArgs := run("o.closed_on", n)
+	fromI, fromArgs := run("s.from_on", 0)
+	toJ, toArgs := run("s.to_on", n)
+	groupInSQL := s.DB.Dialect == store.Postgres
+	totals := `SELECT o.category, 0, ` + regI + `, ` + closedJ + `, 1 FROM organizations o WHERE ` + strings.Join(orgConds, " AND ")
+	covered := `SELECT s.category, s.state, ` + fromI + `, ` + toJ + `, 1 FROM coverage_spans s WHERE ` + strings.Join(spanConds, " AND ")
+	if groupInSQL {
+		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
+		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
+	}
+	totalArgs := append(append(regArgs, closedArgs...), orgArgs...)
+	coveredArgs := append(append(fromArgs, toArgs...), spanArgs...)
+
+	// points[k][sector] are the counts of day k; state 0 marks the totals.
+	points := make([]map[string]*Counts, n)
+	for k := range points {
+		points[k] = map[string]*Counts{"economic": {}, "social": {}}
+	}
+	add := func(cat string, state, i, j, c int) {
+		sector := "" // an unknown category counts in the totals only, as in Coverage
+		if category, ok := org.CategoryByCode(cat); ok {
+			sector = category.Sector
+		}
+		for k := max(i, 0); k < min(j, n); k++ {
+			p := points[k][sector]
+			if p == nil {
+				p = &Counts{}
+				points[k][sector] = p
+			}
+			switch state {
+			case 0:
+				p.Total += c
+			case coverspan.Single:
+				p.SingleCovered += c
+				p.OrgCovered += c
+				p.WorkCovered += c
+			case coverspan.Covered:
+				p.OrgCovered += c
+				p.WorkCovered += c
+			default:
+				p.WorkCovered += c
+			}
+		}
+	}
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		for _, part := range []struct {
+			sql  string
+			args []any
+		}{{totals, totalArgs}, {covered, coveredArgs}} {
+			rows, err := s.DB.Query(ctx, q, part.sql, part.args...)
+			if err != nil {
+				return err
+			}
+			var cat string
+			var state, i, j, c int
+			for rows.Next() {
+				if err := rows.Scan(&cat, &state, &i, &j, &c); err != nil {
+					rows.Close()
+					return err
+				}
+				add(cat, state, i, j, c)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Report, n)
+	for k, d := range days {
+		r := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: d, Rule: rule, BySector: map[string]Counts{}}
+		for sec, c := range points[k] {
+			v := *c
+			r.Counts.add(v)
+			if sec != "" {
+				v.rates()
+				r.BySector[sec] = v
+			}
+		}
+		r.Counts.rates()
+		out[k] = r
 	}
 	return out, nil
 }

@@ -308,18 +308,20 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 
 	// The trend's points (sector split only) agree with the full report of
 	// each month end.
-	trend, err := w.e.App.Cover.Trend(w.ctx, testenv.Jurisdiction, day(horizon), 30)
-	if err != nil || len(trend) != 30 {
-		t.Fatalf("trend: %d points, %v", len(trend), err)
-	}
-	for _, pt := range trend {
-		full := w.report(t, testenv.Jurisdiction, pt.AsOf)
-		if figures(pt.Counts) != figures(full.Counts) || !reflect.DeepEqual(pt.BySector, full.BySector) {
-			t.Fatalf("trend point %s: %v %v, the report %v %v", pt.AsOf, figures(pt.Counts), pt.BySector, figures(full.Counts), full.BySector)
+	for _, region := range []string{testenv.Jurisdiction, testenv.Hongqiao} {
+		trend, err := w.e.App.Cover.Trend(w.ctx, region, day(horizon), 30)
+		if err != nil || len(trend) != 30 {
+			t.Fatalf("trend: %d points, %v", len(trend), err)
 		}
-	}
-	if trend[0].AsOf != "2023-01-31" || trend[29].AsOf != day(horizon) {
-		t.Fatalf("trend from %s to %s", trend[0].AsOf, trend[29].AsOf)
+		for _, pt := range trend {
+			full := w.report(t, region, pt.AsOf)
+			if figures(pt.Counts) != figures(full.Counts) || !reflect.DeepEqual(pt.BySector, full.BySector) || pt.RegionCode != region {
+				t.Fatalf("%s, trend point %s: %v %v, the report %v %v", region, pt.AsOf, figures(pt.Counts), pt.BySector, figures(full.Counts), full.BySector)
+			}
+		}
+		if trend[0].AsOf != "2023-01-31" || trend[29].AsOf != day(horizon) {
+			t.Fatalf("trend from %s to %s", trend[0].AsOf, trend[29].AsOf)
+		}
 	}
 
 	kept := spansTable(t, w)

@@ -50,8 +50,8 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/config"
-	"liangxin/internal/coverspan"
 	"liangxin/internal/coverage"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/store"
 )

@@ -123,6 +123,19 @@ func (c *Counts) add(o Counts) {
 	c.WorkCovered += o.WorkCovered
 }
 
+// addSpans counts n organizations in a coverage state (coverspan.Guided,
+// Covered or Single): each is work-covered, the last two organizationally
+// covered, the last one by a single party organization.
+func (c *Counts) addSpans(state, n int) {
+	c.WorkCovered += n
+	if state >= coverspan.Covered {
+		c.OrgCovered += n
+	}
+	if state == coverspan.Single {
+		c.SingleCovered += n
+	}
+}
+
 func (c *Counts) rates() {
 	if c.Total == 0 {
 		c.OrgRate, c.SingleRate, c.WorkRate = 0, 0, 0
@@ -291,10 +304,7 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	}
 	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
 	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
-	if groupInSQL {
-		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
-		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4, 5`
-	}
+	totals, covered = s.counted(totals, 4), s.counted(covered, 5)
 	type key struct {
 		cat, ind, child string
 		above           bool
@@ -339,14 +349,7 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &state, &n); err != nil {
 				return err
 			}
-			c := group(k)
-			c.WorkCovered += n
-			if state >= coverspan.Covered {
-				c.OrgCovered += n
-			}
-			if state == coverspan.Single {
-				c.SingleCovered += n
-			}
+			group(k).addSpans(state, n)
 		}
 		return rows.Err()
 	})
@@ -432,6 +435,21 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	return rep, nil
 }
 
+// counted finishes a query whose last column is 1 for every row: PostgreSQL
+// groups the rows by the first keys columns and counts them (in parallel);
+// SQLite, which would first sort them into a temporary B-tree, hands them
+// over one by one and Go adds them up.
+func (s *Service) counted(q string, keys int) string {
+	if s.DB.Dialect != store.Postgres {
+		return q
+	}
+	cols := make([]string, keys)
+	for i := range cols {
+		cols[i] = fmt.Sprint(i + 1)
+	}
+	return strings.Replace(q, ", 1 FROM", ", COUNT(*) FROM", 1) + " GROUP BY " + strings.Join(cols, ", ")
+}
+
 // Trend returns the coverage of a region at the end of each of the last n
 // months (the last point is asOf), each with its sector split.
 //
@@ -498,13 +516,8 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 	closedJ, closedArgs := run("o.closed_on", n)
 	fromI, fromArgs := run("s.from_on", 0)
 	toJ, toArgs := run("s.to_on", n)
-	groupInSQL := s.DB.Dialect == store.Postgres
-	totals := `SELECT o.category, 0, ` + regI + `, ` + closedJ + `, 1 FROM organizations o WHERE ` + strings.Join(orgConds, " AND ")
-	covered := `SELECT s.category, s.state, ` + fromI + `, ` + toJ + `, 1 FROM coverage_spans s WHERE ` + strings.Join(spanConds, " AND ")
-	if groupInSQL {
-		totals = strings.Replace(totals, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
-		covered = strings.Replace(covered, ", 1 FROM", ", COUNT(*) FROM", 1) + ` GROUP BY 1, 2, 3, 4`
-	}
+	totals := s.counted(`SELECT o.category, 0, `+regI+`, `+closedJ+`, 1 FROM organizations o WHERE `+strings.Join(orgConds, " AND "), 4)
+	covered := s.counted(`SELECT s.category, s.state, `+fromI+`, `+toJ+`, 1 FROM coverage_spans s WHERE `+strings.Join(spanConds, " AND "), 4)
 	totalArgs := append(append(regArgs, closedArgs...), orgArgs...)
 	coveredArgs := append(append(fromArgs, toArgs...), spanArgs...)
 
@@ -524,18 +537,10 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 				p = &Counts{}
 				points[k][sector] = p
 			}
-			switch state {
-			case 0:
+			if state == 0 {
 				p.Total += c
-			case coverspan.Single:
-				p.SingleCovered += c
-				p.OrgCovered += c
-				p.WorkCovered += c
-			case coverspan.Covered:
-				p.OrgCovered += c
-				p.WorkCovered += c
-			default:
-				p.WorkCovered += c
+			} else {
+				p.addSpans(state, c)
 			}
 		}
 	}

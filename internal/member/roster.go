@@ -195,11 +195,22 @@ func (s *Service) Get(ctx context.Context, id int64, reveal bool) (Member, error
 			return err
 		}
 		if reveal {
-			return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_reveal", Entity: "member", EntityID: fmt.Sprint(id)})
+			// Whose data was shown, with the values masked.
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_reveal", Entity: "member", EntityID: fmt.Sprint(id),
+				After: map[string]any{"id": id, "name": out.Name, "id_number": pdata.MaskID(out.IDNumber), "phone": maskedPhone(out.Phone)},
+				Note:  fmt.Sprintf("查看党员「%s」（编号 %d）的完整身份证号和手机号", out.Name, id)})
 		}
 		return nil
 	})
 	return out, err
+}
+
+// maskedPhone masks a phone number for the audit trail ("" stays "").
+func maskedPhone(p string) string {
+	if p == "" {
+		return ""
+	}
+	return pdata.MaskPhone(p)
 }
 
 func (s *Service) get(ctx context.Context, tx *sql.Tx, id int64, reveal bool) (Member, error) {

@@ -52,6 +52,7 @@ type App struct {
 	Develop *develop.Service
 	Meet    *meeting.Service
 	Assess  *assess.Service
+	Imports *orgimport.Sessions
 	Now     func() time.Time
 }
 
@@ -107,7 +108,33 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)
 	}
-	return New(cfg, db, log, time.Now), nil
+	a := New(cfg, db, log, time.Now)
+	if err := a.sealAtRest(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// sealAtRest finishes migration 0015: phone numbers an older version kept
+// in clear are sealed, and the storage is rewritten once so that no freed
+// page or dead row keeps a copy (docs/security.md §10).
+func (a *App) sealAtRest(ctx context.Context) error {
+	n, err := a.Instr.SealLegacyPhones(ctx)
+	if err != nil {
+		return fmt.Errorf("加密党建指导员联系电话失败：%w", err)
+	}
+	pending, err := a.DB.ScrubPending(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 || pending {
+		if err := a.DB.Scrub(ctx, "instructors", "import_sessions"); err != nil {
+			return fmt.Errorf("清除旧的明文数据失败：%w", err)
+		}
+		a.Log.Info("personal data sealed at rest", "instructor_phones", n)
+	}
+	return nil
 }
 
 // New builds the services on an open, migrated database.
@@ -117,14 +144,17 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Orgs = &org.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Now: now}
 	a.Party = &partyorg.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
-	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 
 	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, KeyFile: cfg.DataKeyFile, DataDir: cfg.DataDir, Cipher: cfg.DataCipher}
 
+	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now, Protector: a.Members.Protector}
+
 	a.Dues = &dues.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now}
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Admitter: admitter{a.Members}}
+
+	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector}
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
 
@@ -147,7 +177,7 @@ func (a *App) Close() error { return a.DB.Close() }
 func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
-		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: &orgimport.Sessions{DB: a.DB, Now: a.Now},
+		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
 		Members: a.Members,
 		Dues:    a.Dues,
 		Develop: a.Develop,
@@ -212,6 +242,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.background(ctx)
 	a.Log.Info("listening", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version())
 	select {
 	case err := <-errc:
@@ -228,6 +259,40 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 		return err
 	}
 	return nil
+}
+
+// sweepEvery is how often the server looks for expired import reports.
+const sweepEvery = time.Hour
+
+// background runs the server's periodic work until ctx ends: now, and then
+// every sweepEvery, it deletes the error workbooks past their retention.
+func (a *App) background(ctx context.Context) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		a.SweepImportReports(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SweepImportReports deletes the error workbooks older than the retention
+// setting (import-report-retention-days) and logs how many went.
+func (a *App) SweepImportReports(ctx context.Context) int64 {
+	n, err := a.Imports.SweepReports(ctx, a.Now().Add(-a.Cfg.ImportReportRetention))
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("import report sweep failed", "err", err)
+		}
+		return 0
+	}
+	if n > 0 {
+		a.Log.Info("expired import reports deleted", "reports", n)
+	}
+	return n
 }
 
 // Redact hides a password in a database URL for messages.

@@ -32,6 +32,10 @@ type Config struct {
 
 	DataKeyFile string // file holding the personal-data key; "" = <DataDir>/data.key
 	DataCipher  string // sm4 | aes
+
+	// ImportReportRetention is how long an import's error workbook (which
+	// holds the uploaded rows, sealed) is kept before it is deleted.
+	ImportReportRetention time.Duration
 }
 
 // Option describes one setting.
@@ -117,6 +121,7 @@ func Options() []Option {
 			}
 			return fmt.Errorf("必须是 sm4 或 aes")
 		}},
+		{Name: "import-report-retention-days", Default: "7", Help: "导入错误报告（标出错误的表格，含上传的原始数据，加密保存）保留天数，到期自动删除", set: duration(func(c *Config) *time.Duration { return &c.ImportReportRetention }, 24*time.Hour, 1)},
 		{Name: "trust-proxy", Default: "false", Help: "是否信任反向代理的 X-Forwarded-For / X-Forwarded-Proto 头", set: boolean(func(c *Config) *bool { return &c.TrustProxy })},
 	}
 	for i := range opts {

@@ -29,6 +29,7 @@ var pinned = []struct{ name, env, def string }{
 	{"secure-cookies", "LIANGXIN_SECURE_COOKIES", "auto"},
 	{"data-key-file", "LIANGXIN_DATA_KEY_FILE", ""},
 	{"data-cipher", "LIANGXIN_DATA_CIPHER", "sm4"},
+	{"import-report-retention-days", "LIANGXIN_IMPORT_REPORT_RETENTION_DAYS", "7"},
 	{"trust-proxy", "LIANGXIN_TRUST_PROXY", "false"},
 }
 
@@ -109,6 +110,8 @@ func TestDefaults(t *testing.T) {
 		PasswordMaxAge:   90 * 24 * time.Hour,
 		SecureCookies:    "auto",
 		DataCipher:       "sm4",
+
+		ImportReportRetention: 7 * 24 * time.Hour,
 	}
 	if c != want {
 		t.Errorf("Default() = %+v\nwant %+v", c, want)
@@ -220,6 +223,7 @@ func TestBadValuesNameTheOption(t *testing.T) {
 		{nil, map[string]string{"LIANGXIN_IDLE_TIMEOUT_MINUTES": "0"}, "idle-timeout-minutes"},
 		{[]string{"-session-lifetime-hours=1.5"}, nil, "session-lifetime-hours"},
 		{nil, map[string]string{"LIANGXIN_LOCKOUT_MINUTES": "15m"}, "lockout-minutes"},
+		{nil, map[string]string{"LIANGXIN_IMPORT_REPORT_RETENTION_DAYS": "0"}, "import-report-retention-days"},
 		{nil, map[string]string{"LIANGXIN_LOG_LEVEL": "verbose"}, "log-level"},
 		{nil, map[string]string{"LIANGXIN_SECURE_COOKIES": "sometimes"}, "secure-cookies"},
 		{nil, map[string]string{"LIANGXIN_TRUST_PROXY": "yes please"}, "trust-proxy"},

@@ -300,7 +300,7 @@ func TestInstructorImportRules(t *testing.T) {
 		t.Fatalf("王新: %+v", list)
 	}
 	list, _, _ = e.App.Instr.List(ctx, "刘指导", 1, 10)
-	liu, err := e.App.Instr.Get(ctx, list[0].ID)
+	liu, err := e.App.Instr.Reveal(ctx, list[0].ID)
 	if err != nil || liu.Phone != "13812345678" || liu.Assignments[1].To == nil || *liu.Assignments[1].To != "2024-12-31" {
 		t.Fatalf("刘指导: %+v %v", liu, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/xlsx"
 )
@@ -93,4 +94,16 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Disposition", `attachment; filename="import-errors.xlsx"; filename*=UTF-8''%E5%AF%BC%E5%85%A5%E9%94%99%E8%AF%AF.xlsx`)
 	_, err = w.Write(b)
 	return err
+}
+
+func (s *Server) deleteImportReport(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if err := s.Imports.DeleteReport(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "import_report_delete", Entity: "import", EntityID: id, Note: "删除导入错误报告"}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

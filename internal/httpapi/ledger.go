@@ -454,7 +454,15 @@ func (s *Server) getInstructor(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.Instr.Get(r.Context(), id)
+	reveal, err := revealParam(r)
+	if err != nil {
+		return err
+	}
+	get := s.Instr.Get
+	if reveal {
+		get = s.Instr.Reveal
+	}
+	out, err := get(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -324,6 +324,9 @@ func matrixCases() map[string]matrixCase {
 		"GET /api/v1/imports/{id}/report": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
 			return "/api/v1/imports/" + f.session(t, caller, in) + "/report", nil
 		}},
+		"DELETE /api/v1/imports/{id}/report": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			return "/api/v1/imports/" + f.session(t, caller, in) + "/report", nil
+		}},
 		"PUT /api/v1/settings/coverage-rule": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
 			return "/api/v1/settings/coverage-rule", map[string]any{"kind": "all"}
 		}},

@@ -116,17 +116,9 @@ func (s *Server) getMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	reveal := false
-	switch r.URL.Query().Get("reveal") {
-	case "", "false":
-	case "true":
-		a, _ := actor.From(r.Context())
-		if !auth.Can(a.Role, auth.PermMemberReveal) {
-			return apperr.Forbidden()
-		}
-		reveal = true
-	default:
-		return apperr.InvalidField("reveal", "reveal 应为 true 或 false")
+	reveal, err := revealParam(r)
+	if err != nil {
+		return err
 	}
 	m, err := s.Members.Get(r.Context(), id, reveal)
 	if err != nil {
@@ -134,6 +126,22 @@ func (s *Server) getMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, m)
 	return nil
+}
+
+// revealParam reads ?reveal=true|false; true needs auth.PermMemberReveal
+// (the same permission for members' and instructors' personal data).
+func revealParam(r *http.Request) (bool, error) {
+	switch r.URL.Query().Get("reveal") {
+	case "", "false":
+		return false, nil
+	case "true":
+		a, _ := actor.From(r.Context())
+		if !auth.Can(a.Role, auth.PermMemberReveal) {
+			return false, apperr.Forbidden()
+		}
+		return true, nil
+	}
+	return false, apperr.InvalidField("reveal", "reveal 应为 true 或 false")
 }
 
 func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {

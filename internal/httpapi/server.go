@@ -162,7 +162,7 @@ func (s *Server) coreRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/instructors", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "党建指导员列表", Query: []string{"q", "page", "page_size"}, Response: "InstructorPage", handler: s.listInstructors},
 		{Method: "POST", Path: "/api/v1/instructors", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "新增党建指导员（只有姓名必填）", Request: "InstructorInput", Response: "Instructor", Status: 201, handler: s.createInstructor},
-		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "查看党建指导员", Response: "Instructor", handler: s.getInstructor},
+		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "查看党建指导员（联系电话脱敏显示；reveal=true 显示完整号码，需查看个人信息权限并记入审计）", Query: []string{"reveal"}, Response: "Instructor", handler: s.getInstructor},
 		{Method: "PATCH", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "修改党建指导员", Request: "InstructorInput", Response: "Instructor", handler: s.updateInstructor},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "选派指导员联系两新组织", Request: "AssignmentInput", Response: "Assignment", Status: 201, handler: s.assign},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments/{assignment_id}/end", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "结束联系", Request: "DateOn", Response: "Assignment", handler: s.endAssignment},
@@ -178,7 +178,8 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/imports/organizations/template", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载两新组织导入模板", Response: "xlsx", handler: s.orgTemplate},
 		{Method: "POST", Path: "/api/v1/imports/organizations", Perm: auth.PermLedgerWrite, Tag: "导入", Summary: "导入两新组织台账（.xlsx，全部成功或全部不导入）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importOrganizations},
 		{Method: "GET", Path: "/api/v1/imports/{id}", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "导入进度与结果", Response: "ImportSession", handler: s.importSession},
-		{Method: "GET", Path: "/api/v1/imports/{id}/report", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载标出错误的表格", Response: "xlsx", handler: s.importReport},
+		{Method: "GET", Path: "/api/v1/imports/{id}/report", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载标出错误的表格（加密保存，保留期满自动删除）", Response: "xlsx", handler: s.importReport},
+		{Method: "DELETE", Path: "/api/v1/imports/{id}/report", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "删除标出错误的表格（只能删除本人的导入记录）", Status: 204, handler: s.deleteImportReport},
 
 		{Method: "GET", Path: "/api/v1/openapi.json", Perm: auth.PermPublic, Tag: "系统", Summary: "OpenAPI 文档", handler: s.openAPI},
 	}

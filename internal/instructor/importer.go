@@ -133,7 +133,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				return nil
 			}
 			name := x.Get(ColName).Name()
-			phone := strings.ReplaceAll(x.Get(ColPhone).Text(), " ", "")
+			phone := NormalizePhone(x.Get(ColPhone).Raw)
 			masked := strings.Contains(phone, "*")
 			unit := x.Get(ColUnit).Name()
 			var in Input
@@ -198,7 +198,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				if len(cands) > 1 {
 					var narrowed []Instructor
 					for _, c := range cands {
-						if (!masked && phone != "" && c.Phone == MaskPhone(phone)) || (unit != "" && c.Unit == unit) {
+						if (!masked && s.phoneIs(c, phone)) || (unit != "" && c.Unit == unit) {
 							narrowed = append(narrowed, c)
 						}
 					}
@@ -238,7 +238,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 						}
 						continue
 					}
-					if after.Name != before.Name || after.Phone != before.Phone || after.Unit != before.Unit || after.FullTime != before.FullTime ||
+					if after.Name != before.Name || after.phoneHash != before.phoneHash || after.Unit != before.Unit || after.FullTime != before.FullTime ||
 						after.Level != before.Level || after.RegionCode != before.RegionCode {
 						if _, err := s.updateTx(ctx, tx, id, in); err != nil {
 							if e := fromErr(err); e != nil {

@@ -16,6 +16,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
+	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -36,7 +37,8 @@ type Assignment struct {
 	To                 *string `json:"to"`
 }
 
-// Instructor is a 党建指导员.
+// Instructor is a 党建指导员. Phone is masked (138****5678) unless revealed
+// (Reveal); the number itself is kept sealed.
 type Instructor struct {
 	ID          int64        `json:"id"`
 	Name        string       `json:"name"`
@@ -49,6 +51,9 @@ type Instructor struct {
 	Assignments []Assignment `json:"assignments"`
 	Active      int          `json:"active"` // organizations guided today
 	CreatedAt   time.Time    `json:"created_at"`
+
+	// phoneEnc and phoneHash are the sealed number and its keyed hash.
+	phoneEnc, phoneHash string
 }
 
 // Input creates or changes an instructor.
@@ -80,28 +85,22 @@ type Service struct {
 	Regions *region.Service
 	Orgs    *org.Service
 	Now     func() time.Time
-}
-
-// MaskPhone shows a phone number as 138****5678.
-func MaskPhone(p string) string {
-	r := []rune(p)
-	if len(r) < 7 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + "****" + string(r[len(r)-4:])
+	// Protector seals phone numbers (the members' key: app wires
+	// member.Service.Protector).
+	Protector func() (*pdata.Protector, error)
 }
 
 func (s *Service) today() string {
 	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
 }
 
-const cols = `i.id, i.name, i.phone, i.unit, i.full_time, i.level, i.region_code, COALESCE(r.name, ''), i.created_at`
+const cols = `i.id, i.name, i.phone_mask, i.phone_enc, i.phone_hash, i.unit, i.full_time, i.level, i.region_code, COALESCE(r.name, ''), i.created_at`
 const from = ` FROM instructors i LEFT JOIN regions r ON r.code = i.region_code`
 
 func scan(row interface{ Scan(...any) error }) (Instructor, error) {
 	var in Instructor
 	var created string
-	err := row.Scan(&in.ID, &in.Name, &in.Phone, &in.Unit, &in.FullTime, &in.Level, &in.RegionCode, &in.RegionName, &created)
+	err := row.Scan(&in.ID, &in.Name, &in.Phone, &in.phoneEnc, &in.phoneHash, &in.Unit, &in.FullTime, &in.Level, &in.RegionCode, &in.RegionName, &created)
 	in.CreatedAt, _ = store.ParseTime(created)
 	in.Assignments = []Assignment{}
 	return in, err
@@ -178,9 +177,11 @@ func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instruc
 		bad.Field("name", "姓名不能超过 30 个字")
 	}
 	if in.Phone != nil {
-		out.Phone = strings.ReplaceAll(strings.TrimSpace(*in.Phone), " ", "")
-		if out.Phone != "" && (len(out.Phone) < 7 || len(out.Phone) > 20 || strings.Trim(out.Phone, "0123456789-+") != "") {
+		phone := NormalizePhone(*in.Phone)
+		if phone != "" && (len(phone) < 7 || len(phone) > 20 || strings.Trim(phone, "0123456789-+") != "") {
 			bad.Field("phone", "联系电话应为手机号或带区号的固定电话")
+		} else if err := s.setPhone(&out, phone); err != nil {
+			return out, err
 		}
 	}
 	if in.Unit != nil {
@@ -232,19 +233,14 @@ func (s *Service) Create(ctx context.Context, in Input) (Instructor, error) {
 func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, out *Instructor) error {
 	{
 		now := s.Now()
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructors (name, phone, unit, full_time, level, region_code, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, out.Name, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode,
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructors (name, phone, phone_enc, phone_hash, phone_mask, unit, full_time, level, region_code, created_at, updated_at)
+			VALUES (?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, out.Name, out.phoneEnc, out.phoneHash, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode,
 			store.FormatTime(now), store.FormatTime(now)).Scan(&out.ID); err != nil {
 			return err
 		}
 		out.CreatedAt = now
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_create", Entity: "instructor", EntityID: fmt.Sprint(out.ID), After: masked(*out)})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_create", Entity: "instructor", EntityID: fmt.Sprint(out.ID), After: *out})
 	}
-}
-
-func masked(in Instructor) Instructor {
-	in.Phone = MaskPhone(in.Phone)
-	return in
 }
 
 // Update changes an instructor.
@@ -261,11 +257,11 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, in Input) 
 		if out, err = s.apply(ctx, before, in); err != nil {
 			return err
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE instructors SET name = ?, phone = ?, unit = ?, full_time = ?, level = ?, region_code = ?, updated_at = ? WHERE id = ?`,
-			out.Name, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode, store.FormatTime(s.Now()), id); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE instructors SET name = ?, phone = '', phone_enc = ?, phone_hash = ?, phone_mask = ?, unit = ?, full_time = ?, level = ?, region_code = ?, updated_at = ? WHERE id = ?`,
+			out.Name, out.phoneEnc, out.phoneHash, out.Phone, out.Unit, out.FullTime, out.Level, out.RegionCode, store.FormatTime(s.Now()), id); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_update", Entity: "instructor", EntityID: fmt.Sprint(id), Before: masked(before), After: masked(out)})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_update", Entity: "instructor", EntityID: fmt.Sprint(id), Before: before, After: out})
 	}()
 	return out, err
 }
@@ -302,7 +298,6 @@ func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instruc
 			rows.Close()
 			return nil, 0, err
 		}
-		in.Phone = MaskPhone(in.Phone)
 		out = append(out, in)
 	}
 	rows.Close()

@@ -56,11 +56,3 @@ func TestConcurrentWritesDoNotStarve(t *testing.T) {
 		t.Fatalf("visits: %d %v", len(visits), err)
 	}
 }
-
-func TestMaskPhone(t *testing.T) {
-	for in, want := range map[string]string{"13812345678": "138****5678", "0734-1234567": "073****4567", "12345": "*****", "": ""} {
-		if got := instructor.MaskPhone(in); got != want {
-			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"regexp"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/org"
+	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 
@@ -42,10 +44,14 @@ type Session struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Sessions stores import sessions.
+// Sessions stores import sessions. An error workbook holds the rows the
+// uploader sent (身份证号, phone numbers): it is stored sealed with the
+// personal-data key and deleted after the retention period (SweepReports).
 type Sessions struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Protector seals and opens error workbooks (the members' key).
+	Protector func() (*pdata.Protector, error)
 
 	// progress of the running sessions of this process. The import writes
 	// in one long transaction, and on SQLite (one writer at a time) a
@@ -99,7 +105,15 @@ func (s *Sessions) Finish(ctx context.Context, id, status, message string, rows 
 	s.mu.Unlock()
 	var rep any
 	if report != nil {
-		rep = report
+		p, err := s.protector()
+		if err != nil {
+			return err
+		}
+		sealed, err := p.SealBytes(report)
+		if err != nil {
+			return err
+		}
+		rep = sealed
 	}
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
 		unchanged = ?, report = ?, updated_at = ? WHERE id = ?`, status, message, rows, rows, res.Created, res.Updated, res.Unchanged, rep,
@@ -139,7 +153,47 @@ func (s *Sessions) Report(ctx context.Context, id string) ([]byte, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.NotFound("错误报告")
 	}
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.protector()
+	if err != nil {
+		return nil, err
+	}
+	return p.OpenBytes(b)
+}
+
+func (s *Sessions) protector() (*pdata.Protector, error) {
+	if s.Protector == nil {
+		return nil, errors.New("orgimport: no personal-data protector wired: error workbooks are never stored in clear")
+	}
+	return s.Protector()
+}
+
+// DeleteReport deletes the error workbook of one of the caller's sessions
+// (another user's answers 404).
+func (s *Sessions) DeleteReport(ctx context.Context, id string) error {
+	a, _ := actor.From(ctx)
+	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL, updated_at = ? WHERE id = ? AND user_id = ? AND report IS NOT NULL`,
+		store.FormatTime(s.Now()), id, a.UserID)
+	if err != nil {
+		return fmt.Errorf("orgimport: delete report: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.NotFound("错误报告")
+	}
+	return nil
+}
+
+// SweepReports deletes the error workbooks of sessions finished before
+// cutoff and returns how many went. The sessions themselves (counts and
+// message, no personal data) stay.
+func (s *Sessions) SweepReports(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL WHERE report IS NOT NULL AND updated_at < ?`, store.FormatTime(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("orgimport: sweep reports: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // Template writes the organization template: the header (code column as

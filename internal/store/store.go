@@ -89,7 +89,10 @@ func Open(ctx context.Context, dbURL, dataDir string) (*DB, error) {
 // WAL, foreign keys, a busy timeout and immediate write transactions.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
+		// Deleted and overwritten content is zeroed, not left in free space
+		// (personal data, import reports past their retention).
+		"secure_delete(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

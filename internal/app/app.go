@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -109,11 +111,34 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)
 	}
 	a := New(cfg, db, log, time.Now)
+	if err := a.resetTempDir(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.sealAtRest(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// TempDir is the private folder for temporary files that may hold uploaded
+// personal data (a large error workbook while it is built).
+func (a *App) TempDir() string { return filepath.Join(a.Cfg.DataDir, "tmp") }
+
+// resetTempDir empties the temporary folder (left-overs of a killed
+// process) and makes it readable by the service account only.
+func (a *App) resetTempDir() error {
+	if a.Cfg.DataDir == "" {
+		return nil
+	}
+	if err := os.RemoveAll(a.TempDir()); err != nil {
+		return fmt.Errorf("清空临时目录 %s 失败：%w", a.TempDir(), err)
+	}
+	if err := os.MkdirAll(a.TempDir(), 0o700); err != nil {
+		return fmt.Errorf("创建临时目录 %s 失败：%w", a.TempDir(), err)
+	}
+	return nil
 }
 
 // sealAtRest finishes migration 0015: phone numbers an older version kept
@@ -183,6 +208,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Develop: a.Develop,
 		Meet:    a.Meet,
 		Assess:  a.Assess,
+		TempDir: a.TempDir(),
 		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }

@@ -43,7 +43,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	if err := s.Imports.Start(ctx, id, kind); err != nil {
 		return err
 	}
-	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000}
+	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
 	out, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
 	})

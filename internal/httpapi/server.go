@@ -60,6 +60,9 @@ type Server struct {
 	UI            fs.FS // built UI (may be nil)
 	SecureCookies string
 	TrustProxy    bool
+	// TempDir is a private folder for temporary files that may hold
+	// uploaded personal data (emptied at start-up); empty = os.TempDir().
+	TempDir string
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec

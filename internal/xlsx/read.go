@@ -35,6 +35,10 @@ type Limits struct {
 	MaxEntries int
 	// MaxRows bounds the number of non-empty data rows.
 	MaxRows int
+	// TempDir is where a large error workbook may spill while it is built
+	// (it holds the uploaded rows); empty means os.TempDir(). The server
+	// points it at a private folder it empties at start-up.
+	TempDir string
 }
 
 // DefaultLimits suit a hand-kept ledger of some tens of thousands of rows.

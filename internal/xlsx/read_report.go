@@ -62,7 +62,7 @@ func ErrorWorkbook(ra io.ReaderAt, size int64, columns []Column, limits Limits, 
 		byRow[e.Row] = append(byRow[e.Row], e)
 	}
 
-	f := excelize.NewFile()
+	f := excelize.NewFile(excelize.Options{TmpDir: limits.TempDir})
 	defer f.Close()
 	name := sh.Name
 	if err := f.SetSheetName("Sheet1", name); err != nil {

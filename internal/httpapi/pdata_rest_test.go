@@ -157,7 +157,8 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 	rejID, rejPhone := plantedID("43042619880808808"), "13988880808"
 	badID, badPhone := "430426199909099090", "13599990909" // wrong check character: the rejected cell
 	instrPhone, instrImported, instrRejected := "13766660606", "13655550505", "13544440404"
-	planted := []string{goodID, rejID, badID}
+	devID, devRejID := plantedID("43042620000202202"), plantedID("43042620010303303")
+	planted := []string{goodID, rejID, badID, devID, devRejID}
 	for _, p := range []string{goodPhone, rejPhone, badPhone, instrPhone, instrImported, instrRejected} {
 		planted = append(planted, phoneForms(p)...)
 	}
@@ -204,6 +205,15 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 	}
 	if r := uploadTo(t, c, "/api/v1/imports/instructors", "bad-instr", book(ih, []any{"退回指导员", instrRejected, "县委组织部", "半职"})); r.Status != 422 {
 		t.Fatalf("rejected instructor import: %d %s", r.Status, r.Body)
+	}
+
+	// Development candidates (发展党员): one imported, one file rejected.
+	dh := []string{"身份证号", "姓名", "党组织名称", "步骤", "日期"}
+	if r := uploadTo(t, c, "/api/v1/imports/develop", "good-dev", book(dh, []any{devID, "申请人甲", po.Name, 1, "2026-03-01"})); r.Status != 200 {
+		t.Fatalf("develop import: %d %s", r.Status, r.Body)
+	}
+	if r := uploadTo(t, c, "/api/v1/imports/develop", "bad-dev", book(dh, []any{devRejID, "申请人乙", po.Name, 99, "2026-03-01"})); r.Status != 422 {
+		t.Fatalf("rejected develop import: %d %s", r.Status, r.Body)
 	}
 
 	var hits []string

@@ -176,7 +176,9 @@ func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instruc
 	} else if utf8.RuneCountInString(out.Name) > 30 {
 		bad.Field("name", "姓名不能超过 30 个字")
 	}
-	if in.Phone != nil {
+	// The mask sent back as it was shown (an edit form) keeps the stored number.
+	keep := in.Phone != nil && strings.Contains(base.Phone, "*") && NormalizePhone(*in.Phone) == base.Phone
+	if in.Phone != nil && !keep {
 		phone := NormalizePhone(*in.Phone)
 		if phone != "" && (len(phone) < 7 || len(phone) > 20 || strings.Trim(phone, "0123456789-+") != "") {
 			bad.Field("phone", "联系电话应为手机号或带区号的固定电话")

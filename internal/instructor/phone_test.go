@@ -3,12 +3,14 @@ package instructor_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
 	"liangxin/internal/instructor"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
@@ -154,5 +156,30 @@ func TestSealLegacyPhones(t *testing.T) {
 		if bytes.Contains(b, []byte(legacy)) || bytes.Contains(b, []byte("6543210")) {
 			t.Errorf("%s still holds a legacy clear phone", f)
 		}
+	}
+}
+
+// An edit form shows the masked number; sending it back keeps the stored
+// number, and any other masked text is refused naming the field.
+func TestMaskSentBackKeepsTheNumber(t *testing.T) {
+	e := testenv.New(t)
+	ctx := districtCtx()
+	name, phone, region := "吴指导", "13811112222", testenv.Hongqiao
+	in, err := e.App.Instr.Create(ctx, instructor.Input{Name: &name, Phone: &phone, RegionCode: &region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask, unit := in.Phone, "县委组织部"
+	if _, err := e.App.Instr.Update(ctx, in.ID, instructor.Input{Phone: &mask, Unit: &unit}); err != nil {
+		t.Fatalf("mask sent back: %v", err)
+	}
+	if rev, err := e.App.Instr.Reveal(ctx, in.ID); err != nil || rev.Phone != phone {
+		t.Fatalf("number after the edit: %q %v", rev.Phone, err)
+	}
+	other := "139****2222"
+	_, err = e.App.Instr.Update(ctx, in.ID, instructor.Input{Phone: &other})
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Fields["phone"] == "" {
+		t.Fatalf("another mask: %v", err)
 	}
 }

@@ -340,7 +340,8 @@ export const partyOrgApi = {
 
 export const instructorApi = {
   list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Page<Instructor>>(`${base}/instructors`, { ...q }),
-  get: (id: number) => http.get<Instructor>(`${base}/instructors/${id}`),
+  /** One instructor; the phone is masked unless reveal (needs member.reveal; audited). */
+  get: (id: number, reveal = false) => http.get<Instructor>(`${base}/instructors/${id}`, reveal ? { reveal: 'true' } : undefined),
   create: (body: InstructorInput) => http.post<Instructor>(`${base}/instructors`, body),
   update: (id: number, body: InstructorInput) => http.patch<Instructor>(`${base}/instructors/${id}`, body),
   assign: (id: number, organization_id: number, from: string, to?: string) =>

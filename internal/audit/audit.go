@@ -50,6 +50,8 @@ var actionNames = [][2]string{
 	{"instructor_assign", "选派指导员"},
 	{"instructor_import", "导入党建指导员"},
 	{"instructor_update", "修改党建指导员"},
+	{"instructor_reveal", "查看党建指导员完整联系电话"},
+	{"import_report_delete", "删除导入错误报告"},
 	{"instructor_create", "新增党建指导员"},
 	{"party_org_dissolve", "撤销党组织"},
 	{"party_org_import", "导入党组织"},

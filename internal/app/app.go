@@ -126,17 +126,38 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // personal data (a large error workbook while it is built).
 func (a *App) TempDir() string { return filepath.Join(a.Cfg.DataDir, "tmp") }
 
-// resetTempDir empties the temporary folder (left-overs of a killed
-// process) and makes it readable by the service account only.
+// tempMaxAge is the age after which a file in the temporary folder is a
+// left-over: a workbook is built within one request, which the server's
+// write timeout ends after 10 minutes.
+const tempMaxAge = time.Hour
+
+// resetTempDir deletes the left-overs of a killed process from the
+// temporary folder (files older than tempMaxAge, so that a command started
+// beside a running server leaves its work alone) and makes the folder
+// readable by the service account only.
 func (a *App) resetTempDir() error {
 	if a.Cfg.DataDir == "" {
 		return nil
 	}
-	if err := os.RemoveAll(a.TempDir()); err != nil {
-		return fmt.Errorf("清空临时目录 %s 失败：%w", a.TempDir(), err)
+	dir := a.TempDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("创建临时目录 %s 失败：%w", dir, err)
 	}
-	if err := os.MkdirAll(a.TempDir(), 0o700); err != nil {
-		return fmt.Errorf("创建临时目录 %s 失败：%w", a.TempDir(), err)
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("设置临时目录 %s 权限失败：%w", dir, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("读取临时目录 %s 失败：%w", dir, err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < tempMaxAge {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("清理临时目录 %s 失败：%w", dir, err)
+		}
 	}
 	return nil
 }

@@ -61,7 +61,7 @@ type Server struct {
 	SecureCookies string
 	TrustProxy    bool
 	// TempDir is a private folder for temporary files that may hold
-	// uploaded personal data (emptied at start-up); empty = os.TempDir().
+	// uploaded personal data (left-overs deleted at start-up); empty = os.TempDir().
 	TempDir string
 
 	registry *prometheus.Registry

@@ -37,7 +37,7 @@ type Limits struct {
 	MaxRows int
 	// TempDir is where a large error workbook may spill while it is built
 	// (it holds the uploaded rows); empty means os.TempDir(). The server
-	// points it at a private folder it empties at start-up.
+	// points it at a private folder whose left-overs go at start-up.
 	TempDir string
 }
 

@@ -115,7 +115,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
-	if err := a.sealAtRest(ctx); err != nil {
+	if err := a.SealAtRest(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -162,10 +162,10 @@ func (a *App) resetTempDir() error {
 	return nil
 }
 
-// sealAtRest finishes migration 0015: phone numbers an older version kept
+// SealAtRest finishes migration 0015: phone numbers an older version kept
 // in clear are sealed, and the storage is rewritten once so that no freed
 // page or dead row keeps a copy (docs/security.md §10).
-func (a *App) sealAtRest(ctx context.Context) error {
+func (a *App) SealAtRest(ctx context.Context) error {
 	n, err := a.Instr.SealLegacyPhones(ctx)
 	if err != nil {
 		return fmt.Errorf("加密党建指导员联系电话失败：%w", err)

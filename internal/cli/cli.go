@@ -258,6 +258,10 @@ func migrate(ctx context.Context, args []string, env Env) error {
 	if err := coverspan.EnsureBuilt(ctx, db); err != nil {
 		return err
 	}
+	// Values SQL cannot encrypt (migration 0015) are sealed here too.
+	if err := app.New(cfg, db, app.NewLogger(env.Stderr, cfg.LogLevel), time.Now).SealAtRest(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "已执行 %d 个迁移，数据库结构版本 %d\n", n, store.LatestVersion(db.Dialect))
 	return nil
 }

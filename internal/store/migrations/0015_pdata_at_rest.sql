@@ -3,9 +3,10 @@
 -- (phone_hash, HMAC-SM3) for exact matching, and the masked form (phone_mask)
 -- for lists. SQL cannot encrypt, so the clear values of instructors.phone are
 -- moved into these columns by Go at the first start after this migration
--- (instructor.SealLegacyPhones, called from app.Open), which then empties
--- instructors.phone; the column stays, always '', because dropping a column
--- differs between the two databases and old binaries must not see it vanish.
+-- (instructor.SealLegacyPhones, called by app.SealAtRest from app.Open and
+-- `liangxin migrate`), which then empties instructors.phone. The column
+-- stays, always '' (no code writes anything else): it can only be dropped
+-- after the Go step has run, which a later migration may do.
 ALTER TABLE instructors ADD COLUMN phone_enc TEXT NOT NULL DEFAULT '';
 ALTER TABLE instructors ADD COLUMN phone_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE instructors ADD COLUMN phone_mask TEXT NOT NULL DEFAULT '';

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -242,6 +243,14 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 			hits = append(hits, findClear(p, b, planted, 0)...)
 			return nil
 		})
+	}
+	if e.App.DB.Dialect == store.Postgres {
+		// The custom-format dump is compressed: read it back as SQL text.
+		sqlText, err := exec.CommandContext(ctx, "pg_restore", "--file=-", backup).Output()
+		if err != nil || !bytes.Contains(sqlText, []byte("import_sessions")) {
+			t.Fatalf("pg_restore of the backup: %v", err)
+		}
+		hits = append(hits, findClear("backup (pg_restore)", sqlText, planted, 0)...)
 	}
 	if e.App.DB.Dialect == store.SQLite {
 		if files < 3 {

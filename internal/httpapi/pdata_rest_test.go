@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -140,6 +143,11 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	e := testenv.New(t)
+	// The server logs at debug level into logs, which is searched too.
+	logs := &lockedBuffer{}
+	e.App.Log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.Server = httptest.NewServer(e.App.HTTP(nil).Handler())
+	t.Cleanup(e.Server.Close)
 	ctx := context.Background()
 	sys := actor.System(ctx, "fixture")
 	name, cat, region, full := "洪桥清扫公司", "individual_business", testenv.Hongqiao, 3
@@ -263,9 +271,37 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 		defer bdb.Close()
 		hits = append(hits, dumpDatabase(t, ctx, bdb, store.SQLite, "backup", planted)...)
 	}
+	if logs.Len() == 0 {
+		t.Fatal("the server logged nothing")
+	}
+	hits = append(hits, findClear("server log", logs.Bytes(), planted, 0)...)
 	for _, h := range hits {
 		t.Error(h)
 	}
+}
+
+// lockedBuffer collects log lines written by the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
+}
+
+func (l *lockedBuffer) Bytes() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return bytes.Clone(l.b.Bytes())
 }
 
 // auditDetail returns the detail of the newest audit entry of an action.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
@@ -225,6 +226,8 @@ func TestArrearsFlagAtSix(t *testing.T) {
 	w.declare(paidUp, 2026, "employed", "3000")
 	w.pay(paidUp, "2026-06-30", months("2026-01", "2026-06"))
 	w.pay(paidUp, "2026-11-20", months("2026-07", "2026-11"))
+	// November must have ended for it to count (the clock starts on 2026-11-23).
+	w.e.Clock.Advance(8 * 24 * time.Hour)
 	list, err := w.d.Arrears(w.ctx, dues.ArrearsFilter{AsOf: "2026-11", PartyOrgID: po})
 	if err != nil {
 		t.Fatal(err)
@@ -411,4 +414,44 @@ func TestVoidPayment(t *testing.T) {
 	}
 	_, err = w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: again.BatchID, Reason: "误录"})
 	wantKind(t, err, apperr.KindConflict)
+}
+
+// TestArrearsCountOnlyEndedMonths: a member paid through 2026-06 has, on
+// 2026-12-06, five ended unpaid months (07–11); December is not over, so the
+// 6-month flag is not raised until 2027-01-01 (hand count, domain.md §5).
+func TestArrearsCountOnlyEndedMonths(t *testing.T) {
+	w := newWorld(t)
+	po := w.partyOrg(testenv.Hongqiao)
+	m := w.member(po, "2026-01-01")
+	w.declare(m, 2026, "employed", "3000")
+	w.pay(m, "2026-06-30", months("2026-01", "2026-06"))
+	china := time.FixedZone("CST", 8*3600)
+	for _, c := range []struct {
+		now, asOf   string
+		consecutive int
+		flagged     bool
+		lastUnpaid  string
+	}{
+		{"2026-12-06T10:00:00", "2026-12", 5, false, "2026-11"},
+		{"2026-12-31T23:59:00", "2026-12", 5, false, "2026-11"},
+		{"2026-12-06T10:00:00", "2026-11", 5, false, "2026-11"},
+		{"2027-01-01T00:00:00", "2026-12", 6, true, "2026-12"},
+	} {
+		now, err := time.ParseInLocation("2006-01-02T15:04:05", c.now, china)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.d.Now = func() time.Time { return now }
+		list, err := w.d.Arrears(w.ctx, dues.ArrearsFilter{AsOf: c.asOf, PartyOrgID: po})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 {
+			t.Fatalf("%s as of %s: %d rows", c.now, c.asOf, len(list))
+		}
+		a := list[0]
+		if a.Consecutive != c.consecutive || a.Flagged != c.flagged || a.Unpaid[len(a.Unpaid)-1] != c.lastUnpaid {
+			t.Errorf("%s as of %s: consecutive %d flagged %v unpaid %v; want %d %v ending %s", c.now, c.asOf, a.Consecutive, a.Flagged, a.Unpaid, c.consecutive, c.flagged, c.lastUnpaid)
+		}
+	}
 }

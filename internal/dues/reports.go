@@ -38,7 +38,8 @@ type Arrear struct {
 }
 
 // Arrears lists, per member in the caller's scope, the unpaid months and the
-// consecutive unpaid run ending at the as-of month (a 免交 month counts as
+// consecutive unpaid run ending at the as-of month, or at the last month that
+// has ended when the as-of month is not over yet (a 免交 month counts as
 // settled), flagged at 6 (ArrearsFlag). Members with nothing unpaid are left out.
 func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error) {
 	asOf, err := ParseMonth("as_of", f.AsOf)
@@ -99,6 +100,11 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 	if err := prow.Err(); err != nil {
 		return nil, err
 	}
+	// Only months that have ended count: the current month's dues are not late yet.
+	last := asOf
+	if cur := s.CurrentMonth(); last >= cur {
+		last = cur - 1
+	}
 	out := []Arrear{}
 	for _, a := range list {
 		from := monthOfDate(a.JoinedOn)
@@ -107,7 +113,7 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 		}
 		var seq []bool
 		a.Unpaid = []string{}
-		for m := from; m <= asOf; m++ {
+		for m := from; m <= last; m++ {
 			p := paid[a.MemberID][m]
 			seq = append(seq, p)
 			if !p && m.Year() == asOf.Year() {

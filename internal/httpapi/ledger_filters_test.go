@@ -16,7 +16,7 @@ func TestOrganizationsFilterCharterHasParty(t *testing.T) {
 	sys := actor.System(context.Background(), "test")
 	yes, no := true, false
 	for _, c := range []struct {
-		name              string
+		name               string
 		charter, inCharter *bool
 	}{{"无章程企业", &no, &no}, {"有章程未入章企业", &yes, &no}, {"党建入章企业", &yes, &yes}} {
 		name, cat, region := c.name, "individual_business", testenv.Hongqiao

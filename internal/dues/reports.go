@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"liangxin/internal/apperr"
@@ -339,15 +340,41 @@ func (s *Service) GetRefundPolicy(ctx context.Context) (RefundPolicy, error) {
 		BP   int64  `json:"ratio_bp"`
 		Note string `json:"note"`
 	}
-	if err := json.Unmarshal([]byte(v), &st); err != nil || st.BP < 0 || st.BP > 10000 {
+	if err := json.Unmarshal([]byte(v), &st); err != nil || st.BP < 0 || st.BP > MaxRefundBP {
 		return RefundPolicy{Ratio: "1", Note: "全额返还", bp: 10000}, nil
 	}
 	return RefundPolicy{Ratio: FormatRate(st.BP), Note: st.Note, bp: st.BP}, nil
 }
 
+// MaxRefundBP bounds the refund ratio: up to 3, so that matching schemes
+// (seed 002: 党费全额返还并 1:1 配套 = 2) can be expressed.
+const MaxRefundBP = 30000
+
+// ParseRefundRatio reads a refund ratio: a decimal from 0 to 3 with at most
+// four decimals ("1" = full refund, "2" = full refund matched 1:1).
+func ParseRefundRatio(field, s string) (int64, error) {
+	bad := apperr.InvalidField(field, "应为 0 到 3 之间的小数，最多四位小数（1 为全额返还，2 为全额返还并 1:1 配套）")
+	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
+	if len(whole) != 1 || whole[0] < '0' || whole[0] > '3' || len(frac) > 4 {
+		return 0, bad
+	}
+	for len(frac) < 4 {
+		frac += "0"
+	}
+	f, err := strconv.ParseUint(frac, 10, 32)
+	if err != nil {
+		return 0, bad
+	}
+	bp := int64(whole[0]-'0')*10000 + int64(f)
+	if bp > MaxRefundBP {
+		return 0, bad
+	}
+	return bp, nil
+}
+
 // SetRefundPolicy changes the ratio (audited). Recorded refunds keep theirs.
 func (s *Service) SetRefundPolicy(ctx context.Context, in RefundPolicy) (RefundPolicy, error) {
-	bp, err := ParseRate("ratio", in.Ratio)
+	bp, err := ParseRefundRatio("ratio", in.Ratio)
 	if err != nil {
 		return RefundPolicy{}, err
 	}
@@ -504,8 +531,10 @@ func (s *Service) RecordRefund(ctx context.Context, in RefundInput) (Refund, err
 		if amount < 0 {
 			amount = due
 		}
-		if amount > c {
-			return apperr.InvalidField("amount", fmt.Sprintf("返还金额不能超过收缴金额 %s 元", FormatCents(c)))
+		// The cap is what was collected, or the due amount when a matching
+		// scheme (ratio above 1) makes it larger.
+		if limit := max(c, due); amount > limit {
+			return apperr.InvalidField("amount", fmt.Sprintf("返还金额不能超过 %s 元（收缴金额 %s 元，按返还比例应返 %s 元）", FormatCents(limit), FormatCents(c), FormatCents(due)))
 		}
 		by := ""
 		if a, ok := actorName(ctx); ok {

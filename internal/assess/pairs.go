@@ -142,11 +142,14 @@ func (s *Service) snapshot(ctx context.Context, partyOrgID int64, from, to, rati
 	case s.Meetings == nil:
 		sn.Note = "组织生活数据来源未接入，无法计算完成率"
 	default:
-		c, _, err := s.Meetings.PartyOrgCompliance(ctx, partyOrgID, from, to)
-		if err != nil {
+		c, err := s.Meetings.PartyOrgRate(ctx, partyOrgID, from, to)
+		switch {
+		case err != nil:
 			sn.Note = "组织生活数据读取失败"
-		} else {
-			v := pct(toValue(c))
+		case c == nil:
+			sn.Note = "期间内无应开的组织生活"
+		default:
+			v := pct(toValue(*c))
 			sn.Compliance = &v
 		}
 	}

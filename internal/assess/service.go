@@ -23,6 +23,8 @@ import (
 // and average attendance (both 0–1) over a period (internal/meeting).
 type MeetingSource interface {
 	PartyOrgCompliance(ctx context.Context, partyOrgID int64, from, to string) (compliance, attendance float64, err error)
+	// PartyOrgRate is the compliance rate, nil when nothing was required.
+	PartyOrgRate(ctx context.Context, partyOrgID int64, from, to string) (*float64, error)
 }
 
 // CommitteeSource tells whether a party organization's 书记 post is vacant

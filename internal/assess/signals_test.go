@@ -260,3 +260,28 @@ func TestHonoursCountedPerYear(t *testing.T) {
 		t.Fatalf("stats: %+v", stats)
 	}
 }
+
+// A pair whose "before" window lies before the helped branch existed has
+// nothing due there: no rate ("—"), not 100.00%; the "after" window of a
+// branch that held nothing is 0.00%.
+func TestPairBeforeWithNothingDueHasNoRate(t *testing.T) {
+	v := setup(t)
+	model, helped := v.branch(testenv.Hongqiao), v.branch(testenv.Hongqiao) // both founded 2020-01-01
+	p, err := v.svc.CreatePair(v.ctx, assess.PairInput{ModelID: model.ID, HelpedID: helped.ID, From: "2020-01-01", To: "2020-12-31", Goals: "规范三会一课"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Before.Compliance != nil || p.Before.Note == "" {
+		t.Errorf("before (2019, branch not founded): compliance %v note %q, want none with a note", deref(p.Before.Compliance), p.Before.Note)
+	}
+	if p.After.Compliance == nil || *p.After.Compliance != "0.00%" {
+		t.Errorf("after (2020, nothing held): %v, want 0.00%%", deref(p.After.Compliance))
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}

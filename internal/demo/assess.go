@@ -46,8 +46,8 @@ func (l *loader) development(p *plan) error {
 				develop.StepInput{Step: 3, DoneOn: fmtDate(activist)},
 				develop.StepInput{Step: 4, DoneOn: fmtDate(activist.AddDate(0, 0, 7))},
 				develop.StepInput{Step: 5, DoneOn: fmtDate(activist.AddDate(0, 0, 10)), People: personName(r) + "、" + personName(r)},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 6, 0)), Note: "半年考察：表现良好"},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(1, 0, 0)), Note: "半年考察：积极参加志愿服务"},
+				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 5, 0)), Note: "半年考察：表现良好"},
+				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 11, 0)), Note: "半年考察：积极参加志愿服务"},
 				develop.StepInput{Step: 7, DoneOn: fmtDate(activist.AddDate(1, 0, 10+r.IntN(60)))})
 		}
 		for _, s := range steps {

@@ -116,6 +116,10 @@ func (w *world) walk(t *testing.T, id int64, upto int) {
 			in.VotersDue, in.Present, in.Yes = 10, 8, 8
 		}
 		w.step(t, id, in)
+		if n == 6 {
+			// ⑥ every half year: the second half year since ③ (2023-10-01..2024-04-01) needs its own review.
+			w.step(t, id, develop.StepInput{Step: 6, DoneOn: "2024-03-20"})
+		}
 	}
 }
 
@@ -191,6 +195,7 @@ func TestContactsIntroducersAndTraining(t *testing.T) {
 	fieldErr(t, err, "people", "1至2名")
 	w.step(t, p.ID, develop.StepInput{Step: 5, DoneOn: "2023-04-15", People: "张明"})
 	w.step(t, p.ID, develop.StepInput{Step: 6, DoneOn: "2023-10-01"})
+	w.step(t, p.ID, develop.StepInput{Step: 6, DoneOn: "2024-03-20"})
 	w.step(t, p.ID, develop.StepInput{Step: 7, DoneOn: "2024-04-01"})
 	w.step(t, p.ID, develop.StepInput{Step: 8, DoneOn: "2024-04-10"})
 	_, err = w.e.App.Develop.RecordStep(w.ctx, p.ID, develop.StepInput{Step: 9, DoneOn: "2024-04-15", Introducers: w.intr[:1]})
@@ -287,7 +292,7 @@ func TestProbationExtendedOnceAndConfirmation(t *testing.T) {
 	for _, st := range got.Steps {
 		seen[st.N] = true
 	}
-	if len(got.Steps) != 26 || len(seen) != 26 || !seen[develop.StepExtension] { // the 25 steps and the extension
+	if len(got.Steps) != 27 || len(seen) != 26 || !seen[develop.StepExtension] { // the 25 steps (⑥ twice) and the extension
 		t.Fatalf("timeline holds %d records of %d steps", len(got.Steps), len(seen))
 	}
 }

@@ -80,8 +80,12 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 		before := p
 		last := map[int]time.Time{} // latest day of each recorded step
 		count := map[int]int{}
+		var reviews []time.Time // every ⑥
 		for _, st := range p.Steps {
 			t, _ := time.Parse("2006-01-02", st.DoneOn)
+			if st.N == 6 {
+				reviews = append(reviews, t)
+			}
 			if t.After(last[st.N]) {
 				last[st.N] = t
 			}
@@ -130,6 +134,9 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 		case 7:
 			if err := CheckActivistYear(last[3], done); err != nil {
 				return apperr.InvalidField("done_on", fmt.Sprintf("确定为发展对象前须经过1年以上的积极分子培养：%s 确定为积极分子，最早 %s", day(last[3]), day(addYears(last[3], 1))))
+			}
+			if from, to, missing := MissingHalfYearReview(last[3], reviews, done); missing {
+				return apperr.InvalidField("done_on", fmt.Sprintf("积极分子每半年应至少考察一次：%s 至 %s 没有第6步“培养教育考察”记录，请先补记", day(from), day(to)))
 			}
 		case 9:
 			names, err := s.checkIntroducers(ctx, tx, in.Introducers)

@@ -65,3 +65,27 @@ func CheckExtension(previous, months int) error {
 	}
 	return nil
 }
+
+// MissingHalfYearReview is the rule of step ⑥ before step ⑦: a 积极分子 is
+// educated and reviewed every half year, so every half year since ③ that has
+// ended by the day of ⑦ must hold at least one ⑥. Half year k runs from
+// ③ + 6(k−1) months (exclusive; the first one includes ③'s own day) to
+// ③ + 6k months (inclusive). It returns the first half year without a review.
+func MissingHalfYearReview(activistOn time.Time, reviews []time.Time, decidedOn time.Time) (from, to time.Time, missing bool) {
+	for k := 1; ; k++ {
+		from, to = addMonths(activistOn, 6*(k-1)), addMonths(activistOn, 6*k)
+		if to.After(decidedOn) {
+			return time.Time{}, time.Time{}, false
+		}
+		held := false
+		for _, r := range reviews {
+			if (r.After(from) || (k == 1 && r.Equal(from))) && !r.After(to) {
+				held = true
+				break
+			}
+		}
+		if !held {
+			return from, to, true
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
@@ -225,6 +226,8 @@ func TestArrearsFlagAtSix(t *testing.T) {
 	w.declare(paidUp, 2026, "employed", "3000")
 	w.pay(paidUp, "2026-06-30", months("2026-01", "2026-06"))
 	w.pay(paidUp, "2026-11-20", months("2026-07", "2026-11"))
+	// November must have ended for it to count (the clock starts on 2026-11-23).
+	w.e.Clock.Advance(8 * 24 * time.Hour)
 	list, err := w.d.Arrears(w.ctx, dues.ArrearsFilter{AsOf: "2026-11", PartyOrgID: po})
 	if err != nil {
 		t.Fatal(err)
@@ -316,8 +319,10 @@ func TestSummaryAndRefund(t *testing.T) {
 	if r, _ := w.d.Refunds(w.ctx, 2026, po); r[0].Due != "76.66" || r[0].Ratio != "0.3333" {
 		t.Fatalf("ratio: %+v", r)
 	}
-	_, err = w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1.5"})
-	wantField(t, err, "ratio", "0 到 1")
+	for _, bad := range []string{"3.0001", "4", "-1", "1.23456", "x"} {
+		_, err = w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: bad})
+		wantField(t, err, "ratio", "0 到 3")
+	}
 	got, err := w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-20"})
 	if err != nil || *got.Refunded != "76.66" || got.Collected != "230.00" {
 		t.Fatalf("record: %+v %v", got, err)
@@ -411,4 +416,73 @@ func TestVoidPayment(t *testing.T) {
 	}
 	_, err = w.d.VoidBatch(w.ctx, dues.VoidInput{BatchID: again.BatchID, Reason: "误录"})
 	wantKind(t, err, apperr.KindConflict)
+}
+
+// TestArrearsCountOnlyEndedMonths: a member paid through 2026-06 has, on
+// 2026-12-06, five ended unpaid months (07–11); December is not over, so the
+// 6-month flag is not raised until 2027-01-01 (hand count, domain.md §5).
+func TestArrearsCountOnlyEndedMonths(t *testing.T) {
+	w := newWorld(t)
+	po := w.partyOrg(testenv.Hongqiao)
+	m := w.member(po, "2026-01-01")
+	w.declare(m, 2026, "employed", "3000")
+	w.pay(m, "2026-06-30", months("2026-01", "2026-06"))
+	china := time.FixedZone("CST", 8*3600)
+	for _, c := range []struct {
+		now, asOf   string
+		consecutive int
+		flagged     bool
+		lastUnpaid  string
+	}{
+		{"2026-12-06T10:00:00", "2026-12", 5, false, "2026-11"},
+		{"2026-12-31T23:59:00", "2026-12", 5, false, "2026-11"},
+		{"2026-12-06T10:00:00", "2026-11", 5, false, "2026-11"},
+		{"2027-01-01T00:00:00", "2026-12", 6, true, "2026-12"},
+	} {
+		now, err := time.ParseInLocation("2006-01-02T15:04:05", c.now, china)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.d.Now = func() time.Time { return now }
+		list, err := w.d.Arrears(w.ctx, dues.ArrearsFilter{AsOf: c.asOf, PartyOrgID: po})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 {
+			t.Fatalf("%s as of %s: %d rows", c.now, c.asOf, len(list))
+		}
+		a := list[0]
+		if a.Consecutive != c.consecutive || a.Flagged != c.flagged || a.Unpaid[len(a.Unpaid)-1] != c.lastUnpaid {
+			t.Errorf("%s as of %s: consecutive %d flagged %v unpaid %v; want %d %v ending %s", c.now, c.asOf, a.Consecutive, a.Flagged, a.Unpaid, c.consecutive, c.flagged, c.lastUnpaid)
+		}
+	}
+}
+
+// TestRefundMatchingScheme: a matching scheme (seed 002: 党费全额返还并 1:1
+// 配套) is ratio 2: 230.00 collected → 460.00 due; the amount may reach the due
+// but not exceed it; 1.5 → 345.00. Hand computation.
+func TestRefundMatchingScheme(t *testing.T) {
+	w := newWorld(t)
+	po := w.partyOrg(testenv.Hongqiao)
+	m := w.member(po, "2026-01-01")
+	w.declare(m, 2026, "employed", "4600") // 1% of 4600 = 46.00 a month
+	w.pay(m, "2026-05-31", months("2026-01", "2026-05"))
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1.5"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := w.d.Refunds(w.ctx, 2026, po); err != nil || r[0].Collected != "230.00" || r[0].Due != "345.00" || r[0].Ratio != "1.5" {
+		t.Fatalf("1.5: %+v %v", r, err)
+	}
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "2", Note: "全额返还并1:1配套"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := w.d.Refunds(w.ctx, 2026, po); r[0].Due != "460.00" || r[0].Ratio != "2" {
+		t.Fatalf("2: %+v", r)
+	}
+	_, err := w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-20", Amount: "460.01"})
+	wantField(t, err, "amount", "460.00")
+	got, err := w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-20"})
+	if err != nil || *got.Refunded != "460.00" || got.Ratio != "2" {
+		t.Fatalf("record: %+v %v", got, err)
+	}
 }

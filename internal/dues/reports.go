@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"liangxin/internal/apperr"
@@ -38,7 +39,8 @@ type Arrear struct {
 }
 
 // Arrears lists, per member in the caller's scope, the unpaid months and the
-// consecutive unpaid run ending at the as-of month (a 免交 month counts as
+// consecutive unpaid run ending at the as-of month, or at the last month that
+// has ended when the as-of month is not over yet (a 免交 month counts as
 // settled), flagged at 6 (ArrearsFlag). Members with nothing unpaid are left out.
 func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error) {
 	asOf, err := ParseMonth("as_of", f.AsOf)
@@ -99,6 +101,11 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 	if err := prow.Err(); err != nil {
 		return nil, err
 	}
+	// Only months that have ended count: the current month's dues are not late yet.
+	last := asOf
+	if cur := s.CurrentMonth(); last >= cur {
+		last = cur - 1
+	}
 	out := []Arrear{}
 	for _, a := range list {
 		from := monthOfDate(a.JoinedOn)
@@ -107,7 +114,7 @@ func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error
 		}
 		var seq []bool
 		a.Unpaid = []string{}
-		for m := from; m <= asOf; m++ {
+		for m := from; m <= last; m++ {
 			p := paid[a.MemberID][m]
 			seq = append(seq, p)
 			if !p && m.Year() == asOf.Year() {
@@ -333,15 +340,41 @@ func (s *Service) GetRefundPolicy(ctx context.Context) (RefundPolicy, error) {
 		BP   int64  `json:"ratio_bp"`
 		Note string `json:"note"`
 	}
-	if err := json.Unmarshal([]byte(v), &st); err != nil || st.BP < 0 || st.BP > 10000 {
+	if err := json.Unmarshal([]byte(v), &st); err != nil || st.BP < 0 || st.BP > MaxRefundBP {
 		return RefundPolicy{Ratio: "1", Note: "全额返还", bp: 10000}, nil
 	}
 	return RefundPolicy{Ratio: FormatRate(st.BP), Note: st.Note, bp: st.BP}, nil
 }
 
+// MaxRefundBP bounds the refund ratio: up to 3, so that matching schemes
+// (seed 002: 党费全额返还并 1:1 配套 = 2) can be expressed.
+const MaxRefundBP = 30000
+
+// ParseRefundRatio reads a refund ratio: a decimal from 0 to 3 with at most
+// four decimals ("1" = full refund, "2" = full refund matched 1:1).
+func ParseRefundRatio(field, s string) (int64, error) {
+	bad := apperr.InvalidField(field, "应为 0 到 3 之间的小数，最多四位小数（1 为全额返还，2 为全额返还并 1:1 配套）")
+	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
+	if len(whole) != 1 || whole[0] < '0' || whole[0] > '3' || len(frac) > 4 {
+		return 0, bad
+	}
+	for len(frac) < 4 {
+		frac += "0"
+	}
+	f, err := strconv.ParseUint(frac, 10, 32)
+	if err != nil {
+		return 0, bad
+	}
+	bp := int64(whole[0]-'0')*10000 + int64(f)
+	if bp > MaxRefundBP {
+		return 0, bad
+	}
+	return bp, nil
+}
+
 // SetRefundPolicy changes the ratio (audited). Recorded refunds keep theirs.
 func (s *Service) SetRefundPolicy(ctx context.Context, in RefundPolicy) (RefundPolicy, error) {
-	bp, err := ParseRate("ratio", in.Ratio)
+	bp, err := ParseRefundRatio("ratio", in.Ratio)
 	if err != nil {
 		return RefundPolicy{}, err
 	}
@@ -498,8 +531,10 @@ func (s *Service) RecordRefund(ctx context.Context, in RefundInput) (Refund, err
 		if amount < 0 {
 			amount = due
 		}
-		if amount > c {
-			return apperr.InvalidField("amount", fmt.Sprintf("返还金额不能超过收缴金额 %s 元", FormatCents(c)))
+		// The cap is what was collected, or the due amount when a matching
+		// scheme (ratio above 1) makes it larger.
+		if limit := max(c, due); amount > limit {
+			return apperr.InvalidField("amount", fmt.Sprintf("返还金额不能超过 %s 元（收缴金额 %s 元，按返还比例应返 %s 元）", FormatCents(limit), FormatCents(c), FormatCents(due)))
 		}
 		by := ""
 		if a, ok := actorName(ctx); ok {

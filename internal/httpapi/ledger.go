@@ -20,7 +20,7 @@ import (
 )
 
 var orgQuery = []string{"q", "category", "sector", "region_code", "area_code", "industry", "above_scale", "min_employees", "max_employees",
-	"has_members", "owner_is_member", "has_charter", "tag", "status", "coverage", "registered_from", "registered_to", "sort", "order", "page", "page_size"}
+	"has_members", "owner_is_member", "has_charter", "charter_has_party", "tag", "status", "coverage", "registered_from", "registered_to", "sort", "order", "page", "page_size"}
 
 func optBool(q url.Values, name string, bad *apperr.Error) *bool {
 	v := q.Get(name)
@@ -57,6 +57,7 @@ func orgFilter(r *http.Request, paged bool) (org.Filter, error) {
 		RegFrom: q.Get("registered_from"), RegTo: q.Get("registered_to"), Sort: q.Get("sort"),
 		AboveScale: optBool(q, "above_scale", bad), MinEmployees: optInt(q, "min_employees", bad), MaxEmployees: optInt(q, "max_employees", bad),
 		HasMembers: optBool(q, "has_members", bad), OwnerMember: optBool(q, "owner_is_member", bad), HasCharter: optBool(q, "has_charter", bad),
+		CharterHasParty: optBool(q, "charter_has_party", bad),
 	}
 	switch q.Get("order") {
 	case "", "asc":

@@ -112,7 +112,7 @@ func meetingMatrixCases() map[string]matrixCase {
 			return fmt.Sprintf("/api/v1/committee-members/%d", f.committeeMember(t, in)), map[string]any{"cross_post": true}
 		}},
 		"POST /api/v1/party-orgs/{id}/elections": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/party-orgs/%d/elections", f.partyOrg(t, in).ID), map[string]any{"held_on": "2026-03-01",
+			return fmt.Sprintf("/api/v1/party-orgs/%d/elections", f.partyOrg(t, in).ID), map[string]any{"held_on": "2026-03-01", "approval": "县委组织部同意提前换届",
 				"members": []map[string]any{{"role": "secretary", "name": "新书记"}, {"role": "deputy_secretary", "name": "新副书记"}}}
 		}},
 		"GET /api/v1/committees/renewals":         {unscoped: true, call: static("/api/v1/committees/renewals")},

@@ -77,11 +77,11 @@ func meetingSchemas() map[string]any {
 		"CommitteeMember":      obj(cm),
 		"CommitteeMemberInput": obj(map[string]any{"role": tStr, "member_id": tInt, "name": tStr, "from": tDate, "cross_post": tBool}, "role", "from"),
 		"CommitteeMemberPatch": obj(map[string]any{"to": tDate, "cross_post": tBool}),
-		"ElectionInput": obj(map[string]any{"held_on": tDate, "note": tStr,
+		"ElectionInput": obj(map[string]any{"held_on": tDate, "note": tStr, "approval": tStr,
 			"members": arr(obj(map[string]any{"role": tStr, "member_id": tInt, "name": tStr, "cross_post": tBool}))}, "held_on", "members"),
 		"Committee": obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "full_members": tInt, "term_started_on": tDate, "term_due_on": tDate,
 			"current": arr(ref("CommitteeMember")), "history": arr(ref("CommitteeMember")),
-			"elections": arr(obj(map[string]any{"id": tInt, "held_on": tDate, "note": tStr, "members": tInt})),
+			"elections": arr(obj(map[string]any{"id": tInt, "held_on": tDate, "note": tStr, "members": tInt, "timing": tStr, "approval": tStr})),
 			"warnings":  arr(tStr), "incomplete": tBool, "vacant_since": tDate, "secretary_vacant": tBool}),
 		"VacancyList": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "vacant_since": tDate, "days": tInt, "flagged": tBool}))}),
 	}

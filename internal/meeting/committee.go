@@ -87,17 +87,22 @@ type Committee struct {
 
 // Election is a recorded 换届 election.
 type Election struct {
-	ID      int64  `json:"id"`
-	HeldOn  string `json:"held_on"`
-	Note    string `json:"note"`
-	Members int    `json:"members"`
+	ID       int64  `json:"id"`
+	HeldOn   string `json:"held_on"`
+	Note     string `json:"note"`
+	Members  int    `json:"members"`
+	Timing   string `json:"timing"` // on_time, early, late; "" for a first election
+	Approval string `json:"approval"`
 }
 
 // ElectionInput records a 换届: the new committee replaces the current one.
 type ElectionInput struct {
-	HeldOn  string                 `json:"held_on"`
-	Note    string                 `json:"note"`
-	Members []CommitteeMemberInput `json:"members"`
+	HeldOn string `json:"held_on"`
+	Note   string `json:"note"`
+	// Approval is the higher committee's approval (批复) of an early or late
+	// 换届: required when ElectionTiming says so.
+	Approval string                 `json:"approval"`
+	Members  []CommitteeMemberInput `json:"members"`
 }
 
 func (s *Service) fullMembers(ctx context.Context, q store.Querier, partyOrgID int64) (int, error) {
@@ -238,7 +243,7 @@ func (s *Service) Committee(ctx context.Context, partyOrgID int64) (Committee, e
 	if c.VacantSince, c.Vacant, err = s.SecretaryVacancy(ctx, p.ID, today); err != nil {
 		return c, err
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT e.id, e.held_on, e.note, (SELECT COUNT(*) FROM committee_members c WHERE c.election_id = e.id)
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT e.id, e.held_on, e.note, e.timing, e.approval, (SELECT COUNT(*) FROM committee_members c WHERE c.election_id = e.id)
 		FROM elections e WHERE e.party_org_id = ? ORDER BY e.held_on DESC, e.id DESC`, p.ID)
 	if err != nil {
 		return c, err
@@ -246,7 +251,7 @@ func (s *Service) Committee(ctx context.Context, partyOrgID int64) (Committee, e
 	defer rows.Close()
 	for rows.Next() {
 		var e Election
-		if err := rows.Scan(&e.ID, &e.HeldOn, &e.Note, &e.Members); err != nil {
+		if err := rows.Scan(&e.ID, &e.HeldOn, &e.Note, &e.Timing, &e.Approval, &e.Members); err != nil {
 			return c, err
 		}
 		c.Elections = append(c.Elections, e)
@@ -367,6 +372,21 @@ func (s *Service) RecordElection(ctx context.Context, partyOrgID int64, in Elect
 		if utf8.RuneCountInString(in.Note) > 500 {
 			bad.Field("note", "备注不能超过 500 个字")
 		}
+		in.Approval = strings.TrimSpace(in.Approval)
+		if utf8.RuneCountInString(in.Approval) > 200 {
+			bad.Field("approval", "批复情况不能超过 200 个字")
+		}
+		timing := ""
+		if bad.OrNil() == nil {
+			var msg string
+			timing, msg = ElectionTiming(p.TermStarted, partyorg.TermYears(p.Kind), in.HeldOn)
+			switch {
+			case timing == TimingRefused:
+				bad.Field("held_on", msg)
+			case (timing == TimingEarly || timing == TimingLate) && in.Approval == "":
+				bad.Field("approval", msg+"，须填写上级党组织的批复（文号或批准情况）")
+			}
+		}
 		if len(in.Members) == 0 {
 			bad.Field("members", "请填写当选的委员会成员")
 		}
@@ -403,8 +423,8 @@ func (s *Service) RecordElection(ctx context.Context, partyOrgID int64, in Elect
 			return err
 		}
 		var eid int64
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO elections (party_org_id, held_on, note, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			p.ID, in.HeldOn, in.Note, now).Scan(&eid); err != nil {
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO elections (party_org_id, held_on, note, timing, approval, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.ID, in.HeldOn, in.Note, timing, in.Approval, now).Scan(&eid); err != nil {
 			return err
 		}
 		for _, m := range in.Members {
@@ -417,7 +437,7 @@ func (s *Service) RecordElection(ctx context.Context, partyOrgID int64, in Elect
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "committee.election", Entity: "party_org", EntityID: fmt.Sprint(p.ID),
-			Before: map[string]any{"term_started_on": p.TermStarted, "committee": before}, After: map[string]any{"term_started_on": in.HeldOn, "election_id": eid, "committee": in.Members}})
+			Before: map[string]any{"term_started_on": p.TermStarted, "committee": before}, After: map[string]any{"term_started_on": in.HeldOn, "election_id": eid, "committee": in.Members, "timing": timing, "approval": in.Approval}})
 	})
 	if err != nil {
 		return Committee{}, err
@@ -538,4 +558,49 @@ func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 // Renewals lists 换届 due within 3 months (90 days) and overdue, from the party organization ledger.
 func (s *Service) Renewals(ctx context.Context) ([]partyorg.Renewal, error) {
 	return s.Party.Renewals(ctx, partyorg.RenewalNoticeDays)
+}
+
+// Timings of a 换届 against the term it ends.
+const (
+	TimingOnTime  = "on_time"
+	TimingEarly   = "early"
+	TimingLate    = "late"
+	TimingRefused = "refused"
+)
+
+// ElectionTiming judges a 换届 held on heldOn against the term that started on
+// termStarted and lasts termYears (domain.md §3: early or late 换届 needs
+// approval and shifts by at most one year). On time is from
+// partyorg.RenewalNoticeDays (90) days before the term's end up to its last
+// day; earlier is early and later is late, both needing an approval; more than
+// one year early is refused (late elections are recorded, however late, since
+// they happened). An election within RenewalNoticeDays after the term's start
+// is the one that began it (the founding election, or one recorded after the
+// fact) and returns "". The message says why, in Chinese.
+func ElectionTiming(termStarted string, termYears int, heldOn string) (timing, msg string) {
+	start, err := time.Parse(store.DateFormat, termStarted)
+	if err != nil {
+		return "", ""
+	}
+	held, err := time.Parse(store.DateFormat, heldOn)
+	if err != nil {
+		return "", ""
+	}
+	if !held.Before(start) && !held.After(start.AddDate(0, 0, partyorg.RenewalNoticeDays)) {
+		return "", ""
+	}
+	due := start.AddDate(termYears, 0, 0)
+	dueS := due.Format(store.DateFormat)
+	switch {
+	case held.Before(due.AddDate(-1, 0, 0)):
+		return TimingRefused, fmt.Sprintf("本届任期至 %s 届满，提前换届一般不超过1年（最早 %s）", dueS, due.AddDate(-1, 0, 0).Format(store.DateFormat))
+	case held.Before(due.AddDate(0, 0, -partyorg.RenewalNoticeDays)):
+		return TimingEarly, fmt.Sprintf("本届任期至 %s 届满，%s 换届属于提前换届", dueS, heldOn)
+	case held.After(due):
+		if held.After(due.AddDate(1, 0, 0)) {
+			return TimingLate, fmt.Sprintf("本届任期已于 %s 届满，延期换届超过1年", dueS)
+		}
+		return TimingLate, fmt.Sprintf("本届任期已于 %s 届满，%s 换届属于延期换届", dueS, heldOn)
+	}
+	return TimingOnTime, ""
 }

@@ -505,27 +505,41 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 // attendance over [from, to] (1 when nothing was required; attendance 0
 // without attended meetings).
 func (s *Service) PartyOrgCompliance(ctx context.Context, partyOrgID int64, from, to string) (compliance, attendance float64, err error) {
-	rep, err := s.Compliance(ctx, ReportFilter{From: from, To: to, PartyOrgID: partyOrgID})
+	rate, attendance, err := s.partyOrgRate(ctx, partyOrgID, from, to)
 	if err != nil {
 		return 0, 0, err
+	}
+	if rate == nil {
+		return 1, attendance, nil
+	}
+	return *rate, attendance, nil
+}
+
+// PartyOrgRate is a party organization's compliance rate over [from, to], or
+// nil when nothing was required in it (a comparison then shows "—", not 100%).
+func (s *Service) PartyOrgRate(ctx context.Context, partyOrgID int64, from, to string) (*float64, error) {
+	rate, _, err := s.partyOrgRate(ctx, partyOrgID, from, to)
+	return rate, err
+}
+
+func (s *Service) partyOrgRate(ctx context.Context, partyOrgID int64, from, to string) (rate *float64, attendance float64, err error) {
+	rep, err := s.Compliance(ctx, ReportFilter{From: from, To: to, PartyOrgID: partyOrgID})
+	if err != nil {
+		return nil, 0, err
 	}
 	for _, o := range rep.Orgs {
 		if o.PartyOrgID != partyOrgID {
 			continue
 		}
-		compliance = 1
-		if o.Rate != nil {
-			compliance = *o.Rate
-		}
 		if o.Attendance != nil {
 			attendance = *o.Attendance
 		}
-		return compliance, attendance, nil
+		return o.Rate, attendance, nil
 	}
 	if _, err := s.partyOrg(ctx, s.DB, partyOrgID); err != nil {
-		return 0, 0, err
+		return nil, 0, err
 	}
-	return 1, 0, nil
+	return nil, 0, nil
 }
 
 // Reminder is what a party organization must still hold in the current month, quarter and year.

@@ -217,7 +217,7 @@ func TestCommitteeMeetingsRequiredWithCommittee(t *testing.T) {
 	for i := 0; i < 7; i++ {
 		k.member(p.ID, fmt.Sprintf("党员%d", i), "full")
 	}
-	_, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Members: []meeting.CommitteeMemberInput{
+	_, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Approval: "县委组织部同意延期换届", Members: []meeting.CommitteeMemberInput{
 		{Role: "secretary", Name: "张三"}, {Role: "organization", Name: "李四"}, {Role: "propaganda", Name: "王五"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestCommitteeRules(t *testing.T) {
 		t.Fatalf("committee: %+v %v", c, err)
 	}
 	// Election: the old committee goes to history, the term restarts.
-	c, err = svc.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Members: []meeting.CommitteeMemberInput{
+	c, err = svc.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Approval: "县委组织部同意延期换届", Members: []meeting.CommitteeMemberInput{
 		{Role: "secretary", Name: "新书记"}, {Role: "organization", Name: "新组织委员"}, {Role: "discipline", Name: "新纪检委员"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -417,4 +417,46 @@ func TestRemindersAndLaggards(t *testing.T) {
 	if err != nil || c != 1 || att != 0 {
 		t.Errorf("PartyOrgCompliance: %v %v %v", c, att, err)
 	}
+}
+
+// TestElectionTimingNeedsApproval: a 党支部's term is 3 years; from 90 days
+// before its end to the end is on time; earlier or later needs the higher
+// committee's approval; more than a year early is refused (domain.md §3).
+// Term started 2023-06-01 → due 2026-06-01; 90 days before is 2026-03-03.
+func TestElectionTimingNeedsApproval(t *testing.T) {
+	for _, c := range []struct {
+		held, want string
+	}{
+		{"2023-06-01", ""}, {"2023-08-30", ""}, // the election that began the term (≤ 90 days after its start)
+		{"2025-05-31", meeting.TimingRefused}, {"2025-06-01", meeting.TimingEarly},
+		{"2026-03-02", meeting.TimingEarly}, {"2026-03-03", meeting.TimingOnTime},
+		{"2026-06-01", meeting.TimingOnTime}, {"2026-06-02", meeting.TimingLate},
+		{"2027-06-02", meeting.TimingLate},
+	} {
+		if got, _ := meeting.ElectionTiming("2023-06-01", 3, c.held); got != c.want {
+			t.Errorf("held %s: %q, want %q", c.held, got, c.want)
+		}
+	}
+	// A 党委's 5-year term: 2021-06-01 → 2026-06-01, so 2026-03-03 is on time
+	// there too, and 2022-06-01 (4 years early) is refused.
+	if got, _ := meeting.ElectionTiming("2021-06-01", 5, "2022-06-01"); got != meeting.TimingRefused {
+		t.Errorf("党委 4 years early: %q", got)
+	}
+
+	k := newKit(t)
+	p := k.partyOrg("换届支部", testenv.Hongqiao) // founded 2020-01-01: term due 2023-01-01
+	posts := []meeting.CommitteeMemberInput{{Role: "secretary", Name: "新书记"}}
+	_, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Members: posts})
+	fieldErr(t, err, "approval")
+	c, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Approval: "祁组复〔2023〕5号", Members: posts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := c.Elections[0]; e.Timing != meeting.TimingLate || e.Approval != "祁组复〔2023〕5号" || c.TermDueOn != "2027-03-15" {
+		t.Errorf("recorded: %+v due %s", e, c.TermDueOn)
+	}
+	// The next term ends 2027-03-15: on 2026-11-23 (today) that is early, and
+	// 2026-03-14 would be more than a year early.
+	_, err = k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2026-03-14", Approval: "同意", Members: posts})
+	fieldErr(t, err, "held_on")
 }

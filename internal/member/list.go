@@ -68,6 +68,23 @@ func ageOn(birth string, day time.Time) int {
 	return age
 }
 
+// partyAgeFrom is the day 党龄 counts from: the 转正日期 of a full member, or,
+// when it was not recorded, one year after 入党日期 (the normal probation).
+// 预备党员 have no 党龄: the empty string.
+func partyAgeFrom(category, joined, confirmed string) string {
+	if category != "full" {
+		return ""
+	}
+	if confirmed != "" {
+		return confirmed
+	}
+	j, err := time.Parse("2006-01-02", joined)
+	if err != nil {
+		return ""
+	}
+	return j.AddDate(1, 0, 0).Format("2006-01-02")
+}
+
 // birthRange turns an age band into birth dates: born after lo (exclusive) and on or before hi.
 func birthRange(min, max int, day time.Time) (after, onOrBefore string) {
 	onOrBefore = day.AddDate(-min, 0, 0).Format("2006-01-02")
@@ -341,7 +358,8 @@ type Stats struct {
 	ByPartyOrg  []Count `json:"by_party_org"`
 }
 
-// PartyAgeBands are the 党龄 bands (years since 入党日期).
+// PartyAgeBands are the 党龄 bands: whole years since the end of probation
+// (转正日期; see partyAgeFrom). 预备党员 have no 党龄 and fall in no band.
 var PartyAgeBands = []struct {
 	Code     string
 	Name     string
@@ -359,7 +377,7 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT m.birth_date, m.gender, m.education, m.category, COALESCE(m.joined_on, ''), po.id, po.name, po.region_code
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT m.birth_date, m.gender, m.education, m.category, COALESCE(m.joined_on, ''), COALESCE(m.confirmed_on, ''), po.id, po.name, po.region_code
 		FROM members m JOIN party_orgs po ON po.id = m.party_org_id WHERE `+cond, args...)
 	if err != nil {
 		return Stats{}, err
@@ -376,9 +394,9 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 	poNames := map[string]string{}
 	var st Stats
 	for rows.Next() {
-		var birth, g, e, c, joined, poName, region string
+		var birth, g, e, c, joined, confirmed, poName, region string
 		var poID int64
-		if err := rows.Scan(&birth, &g, &e, &c, &joined, &poID, &poName, &region); err != nil {
+		if err := rows.Scan(&birth, &g, &e, &c, &joined, &confirmed, &poID, &poName, &region); err != nil {
 			return Stats{}, err
 		}
 		st.Total++
@@ -394,8 +412,8 @@ func (s *Service) Stats(ctx context.Context, f Filter) (Stats, error) {
 		}
 		edu[e]++
 		cat[c]++
-		if joined != "" {
-			y := ageOn(joined, now)
+		if from := partyAgeFrom(c, joined, confirmed); from != "" {
+			y := ageOn(from, now)
 			for _, b := range PartyAgeBands {
 				if y >= b.Min && (b.Max == 0 || y < b.Max) {
 					pAge[b.Code]++

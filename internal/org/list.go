@@ -23,15 +23,17 @@ type Filter struct {
 	HasMembers   *bool // any full or probationary member declared
 	OwnerMember  *bool
 	HasCharter   *bool
-	Tag          string
-	Status       string // operating (default: all) | closed
-	Coverage     string // covered | uncovered | single (as of today)
-	RegFrom      string
-	RegTo        string
-	Sort         string // name | registered_on | employees | full_members | created_at | region_code
-	Desc         bool
-	Page         int
-	PageSize     int
+	// CharterHasParty selects on 党建入章 (party building written into the charter).
+	CharterHasParty *bool
+	Tag             string
+	Status          string // operating (default: all) | closed
+	Coverage        string // covered | uncovered | single (as of today)
+	RegFrom         string
+	RegTo           string
+	Sort            string // name | registered_on | employees | full_members | created_at | region_code
+	Desc            bool
+	Page            int
+	PageSize        int
 }
 
 var sortable = map[string]string{
@@ -103,6 +105,9 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 	}
 	if f.HasCharter != nil {
 		add("o.has_charter = ?", *f.HasCharter)
+	}
+	if f.CharterHasParty != nil {
+		add("o.charter_has_party = ?", *f.CharterHasParty)
 	}
 	if f.Tag != "" {
 		add(`(',' || o.tags || ',') LIKE ? ESCAPE '\'`, "%,"+store.LikeEscape(f.Tag)+",%")

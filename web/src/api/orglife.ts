@@ -153,7 +153,7 @@ export interface Committee {
   term_due_on: string
   current: CommitteeMember[]
   history: CommitteeMember[]
-  elections: { id: number; held_on: string; note: string; members: number }[]
+  elections: { id: number; held_on: string; note: string; members: number; timing: string; approval: string }[]
   warnings: string[]
   incomplete: boolean
   vacant_since?: string
@@ -201,7 +201,7 @@ export const committeeApi = {
   add: (partyOrgID: number, body: { role: string; name: string; member_id?: number; from: string; cross_post: boolean }) =>
     http.post<CommitteeMember>(`${base}/party-orgs/${partyOrgID}/committee`, body),
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
-  elect: (partyOrgID: number, body: { held_on: string; note: string; members: { role: string; name: string; member_id?: number; cross_post: boolean }[] }) =>
+  elect: (partyOrgID: number, body: { held_on: string; note: string; approval?: string; members: { role: string; name: string; member_id?: number; cross_post: boolean }[] }) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
   vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
 }

@@ -311,6 +311,21 @@ func (s *Server) atJurisdictionRoot(ctx context.Context, u auth.User) error {
 	return nil
 }
 
+// effectivePerms are the permissions u can use: its role's, less the
+// jurisdiction-wide ones when u is not at the jurisdiction root. The UI shows
+// the settings buttons from this list.
+func (s *Server) effectivePerms(ctx context.Context, u auth.User) []auth.Perm {
+	all := auth.Perms(u.Role)
+	out := make([]auth.Perm, 0, len(all))
+	atRoot := s.atJurisdictionRoot(ctx, u) == nil
+	for _, p := range all {
+		if !auth.JurisdictionWide(p) || atRoot {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // ctxCSRFKey carries the session's CSRF token ("" for API tokens) to handlers.
 type ctxCSRFKey struct{}
 

@@ -193,3 +193,24 @@ func TestBackdatedRuleNeedsReason(t *testing.T) {
 		t.Errorf("assess settings audit detail = %s", detail)
 	}
 }
+
+// TestEffectivePermsLeaveOutJurisdictionRules: /auth/me lists the
+// jurisdiction-wide permissions only for an account at the root, so the UI
+// hides the settings a street-scoped account cannot use.
+func TestEffectivePermsLeaveOutJurisdictionRules(t *testing.T) {
+	e := testenv.New(t)
+	e.User("district_hq", auth.RoleDistrict, testenv.Hongqiao)
+	e.User("district", auth.RoleDistrict, testenv.Jurisdiction)
+	for who, want := range map[string]bool{"district_hq": false, "district": true} {
+		var me struct {
+			Perms []string `json:"perms"`
+		}
+		e.Login(who, testenv.Password).Do("GET", "/api/v1/auth/me", nil).JSON(t, &me)
+		for _, p := range []auth.Perm{auth.PermLedgerSettings, auth.PermMemberSettings, auth.PermOrgLifeSettings} {
+			has := strings.Contains(strings.Join(me.Perms, ","), string(p))
+			if has != want {
+				t.Errorf("%s perms %v: has %s = %v, want %v", who, me.Perms, p, has, want)
+			}
+		}
+	}
+}

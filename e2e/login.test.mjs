@@ -22,7 +22,8 @@ const binary = process.env.LIANGXIN_BIN ? path.resolve(process.env.LIANGXIN_BIN)
 const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(repoRoot, 'docs', 'screenshots')
 
 const STRONG_PASSWORD = 'Lx#Qidong-2026e2e'
-const NEW_USER = { username: 'hq_secretary', name: '李红梅', role: '街道/综合党委', scope: '洪桥街道' }
+const NEW_USER = { username: 'hq_secretary', name: '李红梅', role: '街道/综合党委', scope: '洪桥街道', own: 'Hq#Own-Secret2026' }
+const SEC_NEW = 'Sa#Qidong-2026e2e'
 
 const state = {
   /** @type {import('node:child_process').ChildProcess | null} */
@@ -71,12 +72,32 @@ async function waitFor(what, fn, timeoutMs) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}\n--- server output ---\n${state.output}`)
 }
 
-function extractAdminPassword(text) {
+function extractAdminPassword(text, username = 'admin') {
   for (const line of text.split(/\r?\n/)) {
-    const m = line.match(/admin.*?(?:password|密码)[:：]\s*(\S+)/i)
+    const m = line.match(new RegExp(`(?:^|[^A-Za-z])${username}[^A-Za-z].*?(?:password|密码)[:：]\\s*(\\S+)`, 'i'))
     if (m) return m[1]
   }
   return ''
+}
+
+/** A tiny API client (cookie session + CSRF token) for steps that are not under test. */
+function apiClient(base) {
+  let cookie = ''
+  let csrf = ''
+  return async function call(method, p, body) {
+    const headers = { Accept: 'application/json' }
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    if (cookie) headers.Cookie = cookie
+    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf
+    const res = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    for (const c of res.headers.getSetCookie?.() || []) {
+      const kv = c.split(';')[0]
+      if (kv.split('=')[1]) cookie = kv
+    }
+    const data = await res.json().catch(() => null)
+    if (data && data.csrf_token) csrf = data.csrf_token
+    return { status: res.status, data }
+  }
 }
 
 async function newPage(context) {
@@ -244,21 +265,19 @@ test('admin first login: forced password change, home, regions, users', { timeou
     await detail.locator('[data-testid="add-area"]').waitFor()
     await shot(page, 'regions.png')
 
-    // Users: create a street-level user.
+    // Users: the system administrator creates an account — a name only; the
+    // role and scope are the security administrator's to grant (三员分立).
     await page.locator('.side-menu [data-menu="users"]').first().click()
     await page.waitForURL(/\/users$/)
     await page.locator('[data-testid="user-table"]').getByText('admin', { exact: true }).waitFor()
+    assert.equal(await page.locator('[data-testid="user-grant"]').count(), 0, 'the system administrator must not see 授权')
     await page.locator('[data-testid="user-create"]').click()
-    const dialog = page.locator('.el-dialog').filter({ hasText: '新增用户' })
+    const dialog = page.locator('.el-dialog').filter({ hasText: '新增账户' })
     await dialog.waitFor()
+    assert.equal(await dialog.locator('[data-testid="user-role"]').count(), 0, 'no role field when creating an account')
+    assert.equal(await dialog.locator('input[type="password"]').count(), 0, 'no password field when creating an account')
     await dialog.locator('input[name="username"]').fill(NEW_USER.username)
     await dialog.locator('input[name="display_name"]').fill(NEW_USER.name)
-    await dialog.locator('[data-testid="user-role"]').click()
-    await page.locator('.el-select-dropdown__item:visible', { hasText: NEW_USER.role }).first().click()
-    await dialog.locator('.region-tree-select').click()
-    const option = page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: NEW_USER.scope })
-    await option.first().waitFor()
-    await option.first().click()
     await dialog.locator('[data-testid="user-save"]').click()
 
     const secretDialog = page.locator('.secret-dialog').filter({ hasText: '初始密码' })
@@ -276,11 +295,65 @@ test('admin first login: forced password change, home, regions, users', { timeou
     await created.waitFor()
     const row = page.locator('[data-testid="user-table"] .el-table__row', { hasText: NEW_USER.username })
     await row.getByText(NEW_USER.name).waitFor()
-    await row.getByText(NEW_USER.scope).waitFor()
+    await row.getByText('未授权').waitFor()
     await shot(page, 'users.png')
   } finally {
     await context.close()
   }
+})
+
+test('security administrator grants the new account its role and scope', { timeout: 180_000 }, async () => {
+  assert.ok(state.createdUser?.password, 'the account created in the previous test is needed')
+  // The owner signs in with the one-time password and chooses their own (not under test here).
+  const owner = apiClient(state.baseURL)
+  let res = await owner('POST', '/api/v1/auth/login', { username: NEW_USER.username, password: state.createdUser.password })
+  assert.equal(res.status, 200, `owner login: ${JSON.stringify(res.data)}`)
+  res = await owner('POST', '/api/v1/auth/password', { old_password: state.createdUser.password, new_password: NEW_USER.own })
+  assert.equal(res.status, 200, `owner password change: ${JSON.stringify(res.data)}`)
+  state.createdUser = { username: NEW_USER.username, password: NEW_USER.own }
+  res = await owner('GET', '/api/v1/organizations')
+  assert.equal(res.status, 403, 'an account without a granted role reads nothing')
+
+  const secInitial = extractAdminPassword(state.output, 'secadmin')
+  assert.ok(secInitial, `the first start prints secadmin's one-time password:\n${state.output}`)
+  const context = await state.browser.newContext({ viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  const page = await newPage(context)
+  try {
+    await login(page, 'secadmin', secInitial)
+    await page.waitForURL(/\/password$/)
+    await page.locator('input[name="old_password"]').fill(secInitial)
+    await page.locator('input[name="new_password"]').fill(SEC_NEW)
+    await page.locator('input[name="confirm_password"]').fill(SEC_NEW)
+    await page.locator('[data-testid="password-submit"]').click()
+    await page.waitForURL(/\/(login)?(\?.*)?$/)
+    if (/\/login/.test(page.url())) {
+      await login(page, 'secadmin', SEC_NEW)
+      await page.waitForURL(`${state.baseURL}/`)
+    }
+    await page.locator('.side-menu [data-menu="users"]').first().click()
+    await page.waitForURL(/\/users$/)
+    assert.equal(await page.locator('[data-testid="user-create"]').count(), 0, 'the security administrator must not create accounts')
+    const row = page.locator('[data-testid="user-table"] .el-table__row', { hasText: NEW_USER.username })
+    await row.locator('[data-testid="user-grant"]').click()
+    const dialog = page.locator('.el-dialog').filter({ hasText: '授权' })
+    await dialog.waitFor()
+    await dialog.locator('[data-testid="user-role"]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: NEW_USER.role }).first().click()
+    await dialog.locator('.region-tree-select').click()
+    const option = page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: NEW_USER.scope })
+    await option.first().waitFor()
+    await option.first().click()
+    await dialog.locator('[data-testid="grant-save"]').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await row.getByText(NEW_USER.role).waitFor()
+    await row.getByText(NEW_USER.scope).waitFor()
+    await shot(page, 'users-grant.png')
+  } finally {
+    await context.close()
+  }
+  res = await apiClient(state.baseURL)('POST', '/api/v1/auth/login', { username: NEW_USER.username, password: NEW_USER.own })
+  assert.equal(res.status, 200)
+  assert.equal(res.data.user.role, 'street')
 })
 
 test('lockout: five wrong passwords, then the right one shows 账户已锁定', { timeout: 120_000 }, async () => {

@@ -261,12 +261,12 @@ func (a *App) EnsureJurisdiction(ctx context.Context, code string) (string, erro
 	return a.Regions.Jurisdiction(sys)
 }
 
-// Bootstrap creates the first administrator if there is none and returns the
-// one-time password.
-func (a *App) Bootstrap(ctx context.Context) (string, error) {
+// Bootstrap creates the three administrators (三员) that do not exist yet and
+// returns them with their one-time passwords.
+func (a *App) Bootstrap(ctx context.Context) ([]auth.InitialAccount, error) {
 	j, err := a.Regions.Jurisdiction(actor.System(ctx, "bootstrap"))
 	if err != nil || j == "" {
-		return "", err
+		return nil, err
 	}
 	return a.Auth.Bootstrap(ctx, j)
 }

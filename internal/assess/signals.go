@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/backdate"
 	"liangxin/internal/store"
 )
 
@@ -71,8 +72,9 @@ func (s *Service) GetSettings(ctx context.Context) (Settings, error) {
 	return st, json.Unmarshal([]byte(v), &st)
 }
 
-// SetSettings changes the signal settings.
-func (s *Service) SetSettings(ctx context.Context, st Settings) (Settings, error) {
+// SetSettings changes the signal settings. They apply to every period, past
+// ones included, so the audit entry records the reason given (optional).
+func (s *Service) SetSettings(ctx context.Context, st Settings, reason string) (Settings, error) {
 	bad := apperr.Invalid()
 	if st.MinCompliance <= 0 || st.MinCompliance > 10000 {
 		bad.Field("min_compliance", "组织生活完成率下限应为 0–100（%）")
@@ -80,6 +82,7 @@ func (s *Service) SetSettings(ctx context.Context, st Settings) (Settings, error
 	if st.MinSatisfaction <= 0 || st.MinSatisfaction > 10000 {
 		bad.Field("min_satisfaction", "满意度下限应为 0–100（%）")
 	}
+	reason = backdate.Check(bad, "", "", reason)
 	if err := bad.OrNil(); err != nil {
 		return st, err
 	}
@@ -92,7 +95,8 @@ func (s *Service) SetSettings(ctx context.Context, st Settings) (Settings, error
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingSignals, string(b)); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingSignals, Before: before, After: st})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingSignals, Before: before, After: st,
+			Note: backdate.Note("", "", reason)})
 	})
 	return st, err
 }

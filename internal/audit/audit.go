@@ -35,6 +35,7 @@ var actionNames = [][2]string{
 	{"session_revoke", "强制下线"},
 	{"user_create", "新建用户"},
 	{"user_update", "修改用户"},
+	{"user_grant", "授权（角色、管辖范围）"},
 	{"token_create", "新建 API 令牌"},
 	{"token_revoke", "吊销 API 令牌"},
 	{"region_init", "初始化区划"},

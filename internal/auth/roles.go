@@ -12,6 +12,10 @@ const (
 	RolePartyOrg      = "party_org"
 	RoleInstructor    = "instructor"
 	RoleReadonly      = "readonly"
+	// RoleNone is an account without a business role: what the system
+	// administrator creates, and what a password reset leaves, until the
+	// security administrator grants a role. It holds only PermSelf.
+	RoleNone = "none"
 )
 
 // Role describes one role.
@@ -34,6 +38,7 @@ func Roles() []Role {
 		{RolePartyOrg, "党组织书记/党务工作者", true},
 		{RoleInstructor, "党建指导员", true},
 		{RoleReadonly, "只读", true},
+		{RoleNone, "未授权", true},
 	}
 }
 
@@ -60,8 +65,15 @@ const (
 	PermRegionRead Perm = "region.read"
 	// PermRegionWrite adds, renames and removes areas (商圈/楼宇/园区/网格).
 	PermRegionWrite Perm = "region.write"
-	// PermUserManage manages user accounts and roles.
-	PermUserManage Perm = "user.manage"
+	// PermUserRead lists and views user accounts (system and security administrators).
+	PermUserRead Perm = "user.read"
+	// PermUserAccount creates accounts (without a role), renames, disables and
+	// enables them, resets passwords, unlocks and ends sessions: the system
+	// administrator's share of 三员分立.
+	PermUserAccount Perm = "user.account"
+	// PermUserGrant grants and revokes roles, scopes and party-organization
+	// bindings: the security administrator's share. It never sets passwords.
+	PermUserGrant Perm = "user.grant"
 	// PermAuditRead reads and exports the audit trail.
 	PermAuditRead Perm = "audit.read"
 	// PermLedgerRead reads the 两新 ledger: organizations, party organizations,
@@ -69,7 +81,9 @@ const (
 	PermLedgerRead Perm = "ledger.read"
 	// PermLedgerWrite changes the ledger inside the caller's scope.
 	PermLedgerWrite Perm = "ledger.write"
-	// PermLedgerSettings changes jurisdiction-wide ledger settings (the coverage scope rule).
+	// PermLedgerSettings changes jurisdiction-wide ledger settings (the coverage
+	// scope rule). Like every jurisdiction-wide permission, it also needs a
+	// caller scoped at the jurisdiction root (JurisdictionWide).
 	PermLedgerSettings Perm = "ledger.settings"
 	// PermMemberRead reads party members (roster, transfers, dues, development)
 	// of the party organizations in the caller's scope, with personal data masked.
@@ -86,26 +100,41 @@ const (
 	PermOrgLifeRead Perm = "orglife.read"
 	// PermOrgLifeWrite records meetings, elections, rectification and pair activities.
 	PermOrgLifeWrite Perm = "orglife.write"
-	// PermAssessManage sets meeting frequencies and indicator sheets, runs and
-	// closes assessment rounds, designates weak branches and pairs.
+	// PermOrgLifeSettings changes the jurisdiction-wide rules of organizational
+	// life and assessment: the required meeting frequencies and the 软弱涣散
+	// signal thresholds.
+	PermOrgLifeSettings Perm = "orglife.settings"
+	// PermAssessManage sets indicator sheets for the caller's own region, runs
+	// and closes assessment rounds, designates weak branches and pairs.
 	PermAssessManage Perm = "assess.manage"
 )
 
-// rolePerms is the permission table. 三员分立: the system and security
-// administrators never read or alter the audit trail; the audit administrator
-// reads it and nothing else.
+// JurisdictionWide reports whether p changes rules that apply to the whole
+// jurisdiction. Holding the permission is not enough: the caller must also be
+// scoped at the jurisdiction root and not bound to a party organization (the
+// district itself); the HTTP edge checks this for every route that needs p.
+func JurisdictionWide(p Perm) bool {
+	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings
+}
+
+// rolePerms is the permission table. 三员分立: the system administrator
+// creates accounts (without a role) and manages passwords; the security
+// administrator grants roles and scopes and cannot set passwords; the audit
+// administrator reads the trail and nothing else. None of the three holds a
+// business permission (ledger, members, organizational life): none of them
+// reads personal data.
 func rolePerms(role string) []Perm {
 	switch role {
 	case RoleSystemAdmin:
-		return []Perm{PermRegionRead, PermRegionWrite, PermUserManage}
+		return []Perm{PermRegionRead, PermRegionWrite, PermUserRead, PermUserAccount}
 	case RoleSecurityAdmin:
-		return []Perm{PermRegionRead, PermUserManage}
+		return []Perm{PermRegionRead, PermUserRead, PermUserGrant}
 	case RoleAuditAdmin:
 		return []Perm{PermAuditRead}
 	case RoleDistrict:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
-			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage}
+			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,

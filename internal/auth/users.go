@@ -33,14 +33,21 @@ type NewUser struct {
 	Password   string `json:"password"`
 }
 
-// UserPatch changes some fields of a user; nil fields stay as they are.
+// UserPatch changes the account fields of a user (the system
+// administrator's share); nil fields stay as they are. Role and scope are
+// granted with Grant.
 type UserPatch struct {
 	DisplayName *string `json:"display_name"`
-	Role        *string `json:"role"`
-	Scope       *string `json:"scope"`
-	// PartyOrgID binds the user to a party organization; 0 unbinds.
-	PartyOrgID *int64 `json:"party_org_id"`
-	Disabled   *bool  `json:"disabled"`
+	Disabled    *bool   `json:"disabled"`
+}
+
+// Grant is what the security administrator grants: a role, a scope and, for
+// role party_org, a party organization (whose region becomes the scope).
+// Role "none" revokes the business role.
+type Grant struct {
+	Role       string `json:"role"`
+	Scope      string `json:"scope"`
+	PartyOrgID int64  `json:"party_org_id"`
 }
 
 // requirePerm returns the actor if it holds p.
@@ -65,7 +72,7 @@ func scopeCond(a actor.Actor, col string) (string, []any) {
 
 // ListUsers returns the users inside the caller's scope.
 func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -124,7 +131,7 @@ func normPage(page, size int) (int, int) {
 
 // GetUser returns one user inside the caller's scope (404 otherwise).
 func (s *Service) GetUser(ctx context.Context, id int64) (User, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
 		return User{}, err
 	}
@@ -149,7 +156,7 @@ func (s *Service) scopedUser(ctx context.Context, q store.Querier, a actor.Actor
 
 // UserByUsername finds a user for the CLI (system actor only).
 func (s *Service) UserByUsername(ctx context.Context, username string) (User, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
 		return User{}, err
 	}
@@ -226,8 +233,14 @@ func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *app
 
 // CreateUser creates an account. Without a password a random one is generated
 // and returned; either way it must be changed at first login.
+//
+// Through the web (the system administrator) an account is created with
+// role "none", the creator's scope and a random password shown once: the
+// creator can choose neither a role, a scope nor the password, and the
+// account can do nothing until the security administrator grants a role
+// (GrantUser). The server console (a system actor) may give all three.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return User{}, "", err
 	}
@@ -235,6 +248,24 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	in.DisplayName = strings.TrimSpace(in.DisplayName)
 	in.Scope = strings.TrimSpace(in.Scope)
 	bad := apperr.Invalid()
+	if in.Role == "" {
+		in.Role = RoleNone
+	}
+	if !a.System {
+		if in.Role != RoleNone {
+			bad.Field("role", "新建的账户没有业务角色，须由安全管理员授予角色和管辖范围")
+		}
+		if in.Scope != "" && in.Scope != a.Scope {
+			bad.Field("scope", "管辖范围由安全管理员授权时设定")
+		}
+		if in.PartyOrgID != 0 {
+			bad.Field("party_org_id", "绑定党组织由安全管理员授权时设定")
+		}
+		if in.Password != "" {
+			bad.Field("password", "初始密码由系统随机生成，只显示一次，不能指定")
+		}
+		in.Role, in.Scope, in.PartyOrgID, in.Password = RoleNone, a.Scope, 0, ""
+	}
 	var partyOrg any
 	if in.PartyOrgID != 0 {
 		if region := s.resolvePartyOrgScope(ctx, a, bad, in.Role, in.PartyOrgID); region != "" {
@@ -252,10 +283,6 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 		bad.Field("display_name", "姓名不能超过 50 个字")
 	}
 	s.validateRoleScope(ctx, a, bad, in.Role, in.Scope)
-	if !a.System && IsAdminRole(in.Role) {
-		e := adminRoleError("role")
-		bad.Field("role", e.Fields["role"])
-	}
 	generated := ""
 	if in.Password == "" {
 		generated = GeneratePassword()
@@ -299,11 +326,11 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	return u, generated, nil
 }
 
-// UpdateUser changes a user's name, role, scope or disabled flag. Changing the
-// role, scope or disabling ends the user's sessions. Nobody changes their own
-// role, scope or disabled flag.
+// UpdateUser changes a user's display name or disabled flag (the system
+// administrator's share). Disabling ends the user's sessions. Nobody disables
+// their own account.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return User{}, err
 	}
@@ -325,66 +352,19 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 			}
 			u.DisplayName = n
 		}
-		self := !a.System && a.UserID == u.ID
 		endSessions := false
-		if p.Role != nil && *p.Role != u.Role {
-			if self {
-				bad.Field("role", "不能修改自己的角色")
-			}
-			if !a.System && IsAdminRole(*p.Role) {
-				e := adminRoleError("role")
-				bad.Field("role", e.Fields["role"])
-			}
-			u.Role = *p.Role
-			endSessions = true
-		}
-		if p.Scope != nil && *p.Scope != u.Scope {
-			if self {
-				bad.Field("scope", "不能修改自己的管辖范围")
-			}
-			u.Scope = strings.TrimSpace(*p.Scope)
-			endSessions = true
-		}
-		if p.PartyOrgID != nil {
-			cur := int64(0)
-			if u.PartyOrgID != nil {
-				cur = *u.PartyOrgID
-			}
-			if *p.PartyOrgID != cur {
-				if self {
-					bad.Field("party_org_id", "不能修改自己的管辖范围")
-				}
-				endSessions = true
-				if *p.PartyOrgID == 0 {
-					u.PartyOrgID = nil
-				} else {
-					id := *p.PartyOrgID
-					u.PartyOrgID = &id
-				}
-			}
-		}
-		if u.PartyOrgID != nil {
-			if region := s.resolvePartyOrgScope(ctx, a, bad, u.Role, *u.PartyOrgID); region != "" {
-				u.Scope = region
-			}
-		}
 		if p.Disabled != nil && *p.Disabled != u.Disabled {
-			if self {
+			if !a.System && a.UserID == u.ID {
 				bad.Field("disabled", "不能停用自己的账户")
 			}
 			u.Disabled = *p.Disabled
-			endSessions = endSessions || u.Disabled
+			endSessions = u.Disabled
 		}
-		s.validateRoleScope(ctx, a, bad, u.Role, u.Scope)
 		if err := bad.OrNil(); err != nil {
 			return err
 		}
-		var partyOrg any
-		if u.PartyOrgID != nil {
-			partyOrg = *u.PartyOrgID
-		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET display_name = ?, role = ?, scope = ?, party_org_id = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.DisplayName, u.Role, u.Scope, partyOrg, u.Disabled, store.FormatTime(s.Now()), u.ID); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET display_name = ?, disabled = ?, updated_at = ? WHERE id = ?`,
+			u.DisplayName, u.Disabled, store.FormatTime(s.Now()), u.ID); err != nil {
 			return err
 		}
 		if endSessions {
@@ -405,10 +385,79 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, 
 	return out, nil
 }
 
+// GrantUser grants a role and a scope (or, for role party_org, a party
+// organization) to an account, or revokes its business role with role
+// "none" (the security administrator's share). It ends the account's
+// sessions. Nobody grants to themselves or to one of the three
+// administrator accounts, and a business role is granted only once the
+// account's owner has replaced the initial or temporary password, which its
+// creator saw: a password known to the system administrator is never valid
+// on an account with a business role.
+func (s *Service) GrantUser(ctx context.Context, id int64, g Grant) (User, error) {
+	a, err := requirePerm(ctx, PermUserGrant)
+	if err != nil {
+		return User{}, err
+	}
+	g.Role, g.Scope = strings.TrimSpace(g.Role), strings.TrimSpace(g.Scope)
+	var out User
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		u, err := s.scopedUser(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := guardAdmin(a, u); err != nil {
+			return err
+		}
+		before := u.auditView()
+		bad := apperr.Invalid()
+		if !a.System && a.UserID == u.ID {
+			bad.Field("role", "不能修改自己的角色和管辖范围")
+		}
+		if !a.System && IsAdminRole(g.Role) {
+			e := adminRoleError("role")
+			bad.Field("role", e.Fields["role"])
+		}
+		if g.Role != RoleNone && !IsAdminRole(g.Role) && u.MustChangePassword && !a.System {
+			bad.Field("role", "该账户尚未由本人登录并修改初始密码（或重置后的临时密码），请在其修改密码后再授予角色")
+		}
+		scope := g.Scope
+		var partyOrg any
+		if g.PartyOrgID != 0 {
+			if region := s.resolvePartyOrgScope(ctx, a, bad, g.Role, g.PartyOrgID); region != "" {
+				scope = region
+			}
+			partyOrg = g.PartyOrgID
+		} else if scope == "" && g.Role == RoleNone {
+			scope = u.Scope
+		}
+		s.validateRoleScope(ctx, a, bad, g.Role, scope)
+		if err := bad.OrNil(); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET role = ?, scope = ?, party_org_id = ?, updated_at = ? WHERE id = ?`,
+			g.Role, scope, partyOrg, store.FormatTime(s.Now()), u.ID); err != nil {
+			return err
+		}
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+		out, err = s.userByID(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "user_grant", Entity: "user", EntityID: fmt.Sprint(u.ID), Before: before, After: out.auditView()})
+	})
+	if err != nil {
+		return User{}, err
+	}
+	s.fillScopeName(ctx, &out)
+	return out, nil
+}
+
 // ResetPassword sets a random temporary password that must be changed at next
 // login, unlocks the account and ends its sessions.
 func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return "", err
 	}
@@ -426,18 +475,34 @@ func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 			return err
 		}
 		now := store.FormatTime(s.Now())
+		before := u.auditView()
+		// The one who resets sees the temporary password. Through the web
+		// that is the system administrator, who must not be able to act as
+		// a business user: the reset also revokes the business role, which
+		// the security administrator grants again once the owner has chosen
+		// a new password. The console (a system actor) keeps the role.
+		role, note := u.Role, u.Username
+		if !a.System && role != RoleNone {
+			role = RoleNone
+			note = u.Username + "：重置密码同时撤销业务角色（" + RoleName(u.Role) + "），待本人修改密码后由安全管理员重新授权"
+		}
 		// A reset is how a suspected takeover is answered: end sessions and revoke API tokens too.
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, now, u.ID); err != nil {
 			return err
 		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET password_hash = ?, must_change_password = ?, password_changed_at = ?,
-			failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE id = ?`, hash, true, now, now, u.ID); err != nil {
+			failed_attempts = 0, locked_until = NULL, role = ?, updated_at = ? WHERE id = ?`, hash, true, now, role, now, u.ID); err != nil {
 			return err
 		}
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_reset", Entity: "user", EntityID: fmt.Sprint(u.ID), Note: u.Username})
+		after, err := s.userByID(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "password_reset", Entity: "user", EntityID: fmt.Sprint(u.ID),
+			Before: before, After: after.auditView(), Note: note})
 	})
 	if err != nil {
 		return "", err
@@ -447,7 +512,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64) (string, error) {
 
 // Unlock clears a lockout.
 func (s *Service) Unlock(ctx context.Context, id int64) error {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return err
 	}
@@ -468,7 +533,7 @@ func (s *Service) Unlock(ctx context.Context, id int64) error {
 
 // RevokeSessions ends every session of a user.
 func (s *Service) RevokeSessions(ctx context.Context, id int64) error {
-	a, err := requirePerm(ctx, PermUserManage)
+	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return err
 	}
@@ -511,13 +576,43 @@ func (s *Service) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Bootstrap creates the administrator "admin" with a random password when the
-// database has no users yet. It returns the password ("" if nothing was done).
-func (s *Service) Bootstrap(ctx context.Context, scope string) (string, error) {
-	n, err := s.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return "", err
+// InitialAccount is an administrator account made at the first start, with
+// its one-time password.
+type InitialAccount struct {
+	Username string
+	Role     string
+	Password string
+}
+
+// bootstrapAccounts are the three administrators (三员) the first start makes.
+var bootstrapAccounts = []struct{ username, name, role string }{
+	{"admin", "系统管理员", RoleSystemAdmin},
+	{"secadmin", "安全管理员", RoleSecurityAdmin},
+	{"auditor", "审计管理员", RoleAuditAdmin},
+}
+
+// Bootstrap makes sure each of the three administrator roles has an account:
+// on an empty database it creates admin (system administrator), secadmin
+// (security administrator) and auditor (audit administrator), each with a
+// random password that must be changed at the first login. On an older
+// database that has only admin, it adds the missing ones (when their username
+// is free). It returns the accounts it created, with their passwords.
+func (s *Service) Bootstrap(ctx context.Context, scope string) ([]InitialAccount, error) {
+	sys := actor.System(ctx, "bootstrap")
+	var out []InitialAccount
+	for _, b := range bootstrapAccounts {
+		var n int
+		if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM users WHERE role = ? OR username = ?`, b.role, b.username).Scan(&n); err != nil {
+			return out, err
+		}
+		if n > 0 {
+			continue
+		}
+		_, pw, err := s.CreateUser(sys, NewUser{Username: b.username, DisplayName: b.name, Role: b.role, Scope: scope})
+		if err != nil {
+			return out, err
+		}
+		out = append(out, InitialAccount{Username: b.username, Role: b.role, Password: pw})
 	}
-	_, pw, err := s.CreateUser(actor.System(ctx, "bootstrap"), NewUser{Username: "admin", DisplayName: "系统管理员", Role: RoleSystemAdmin, Scope: scope})
-	return pw, err
+	return out, nil
 }

@@ -173,13 +173,11 @@ func serve(ctx context.Context, args []string, env Env) error {
 	} else if err != nil {
 		return err
 	}
-	pw, err := a.Bootstrap(ctx)
+	created, err := a.Bootstrap(ctx)
 	if err != nil {
 		return err
 	}
-	if pw != "" {
-		fmt.Fprintf(env.Stdout, "已创建系统管理员 admin，初始密码： %s （只显示这一次，首次登录后须修改）\n", pw)
-	}
+	printBootstrap(env, created)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
@@ -189,6 +187,17 @@ func serve(ctx context.Context, args []string, env Env) error {
 		env.Ready(ln.Addr().String())
 	}
 	return a.Serve(ctx, ln, env.UI)
+}
+
+// printBootstrap prints the administrators the first start created, system
+// administrator first, each with its one-time password.
+func printBootstrap(env Env, created []auth.InitialAccount) {
+	for _, c := range created {
+		fmt.Fprintf(env.Stdout, "已创建%s %s，初始密码： %s （只显示这一次，首次登录后须修改）\n", auth.RoleName(c.Role), c.Username, c.Password)
+	}
+	if len(created) > 0 {
+		fmt.Fprintln(env.Stdout, "三员分立：系统管理员 admin 新建账户（新账户没有业务角色），安全管理员 secadmin 授予角色和管辖范围，审计管理员 auditor 查阅审计日志；三者都不能查看台账和党员信息。")
+	}
 }
 
 func promptJurisdiction(env Env) (string, error) {
@@ -227,13 +236,11 @@ func initCmd(ctx context.Context, args []string, env Env) error {
 	}
 	full, _ := a.Regions.FullName(actor.System(ctx, "init"), code)
 	fmt.Fprintf(env.Stdout, "辖区：%s %s\n", code, full)
-	pw, err := a.Bootstrap(ctx)
+	created, err := a.Bootstrap(ctx)
 	if err != nil {
 		return err
 	}
-	if pw != "" {
-		fmt.Fprintf(env.Stdout, "已创建系统管理员 admin，初始密码： %s （只显示这一次，首次登录后须修改）\n", pw)
-	}
+	printBootstrap(env, created)
 	return nil
 }
 

@@ -46,13 +46,11 @@ func demo(ctx context.Context, args []string, env Env) error {
 	}
 	full, _ := a.Regions.FullName(sys, j)
 	fmt.Fprintf(env.Stdout, "辖区：%s %s\n", j, full)
-	pw, err := a.Bootstrap(ctx)
+	created, err := a.Bootstrap(ctx)
 	if err != nil {
 		return err
 	}
-	if pw != "" {
-		fmt.Fprintf(env.Stdout, "已创建系统管理员 admin，初始密码： %s （只显示这一次，首次登录后须修改）\n", pw)
-	}
+	printBootstrap(env, created)
 	start := time.Now()
 	sum, err := demodata.Load(ctx, a, demodata.Options{Seed: *seed})
 	if err != nil {

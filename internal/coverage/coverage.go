@@ -15,6 +15,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/backdate"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
@@ -78,8 +79,13 @@ func (s *Service) GetRule(ctx context.Context) (Rule, error) {
 	return r.describe(), nil
 }
 
-// SetRule changes the scope rule (audited).
-func (s *Service) SetRule(ctx context.Context, r Rule) (Rule, error) {
+// SetRule changes the scope rule (audited, with the reason given, which is
+// optional: the rule applies to every date, past ones included).
+func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, error) {
+	bad := apperr.Invalid()
+	if reason = backdate.Check(bad, "", "", reason); bad.OrNil() != nil {
+		return Rule{}, bad
+	}
 	switch r.Kind {
 	case RuleAll, RuleAboveScale:
 		r.MinEmployees = 0
@@ -100,7 +106,8 @@ func (s *Service) SetRule(ctx context.Context, r Rule) (Rule, error) {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRule, string(b)); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRule, Before: before, After: r})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRule, Before: before, After: r,
+			Note: backdate.Note("", "", reason)})
 	})
 	return r, err
 }

@@ -193,20 +193,20 @@ func TestScopeRule(t *testing.T) {
 	if r := w.report(t, testenv.Jurisdiction, day); r.Total != 3 || r.Rule.Kind != "all" || r.Rule.Description == "" {
 		t.Fatalf("all: %+v %+v", r.Counts, r.Rule)
 	}
-	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "above_scale"}); err != nil {
+	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "above_scale"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.report(t, testenv.Jurisdiction, day); r.Total != 1 || !near(r.OrgRate, 1) || r.Rule.Kind != "above_scale" {
 		t.Fatalf("above_scale: %+v %+v", r.Counts, r.Rule)
 	}
-	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "min_employees", MinEmployees: 10}); err != nil {
+	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "min_employees", MinEmployees: 10}, ""); err != nil {
 		t.Fatal(err)
 	}
 	r := w.report(t, testenv.Jurisdiction, day)
 	if r.Total != 2 || r.Rule.MinEmployees != 10 || !near(r.OrgRate, 0.5) {
 		t.Fatalf("≥10 staff: %+v %+v", r.Counts, r.Rule)
 	}
-	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "min_employees"}); !apperr.IsKind(err, apperr.KindInvalid) {
+	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: "min_employees"}, ""); !apperr.IsKind(err, apperr.KindInvalid) {
 		t.Fatalf("min_employees without N: %v", err)
 	}
 }

@@ -111,7 +111,7 @@ func TestRateTableAndAmountFixedAtStartOfYear(t *testing.T) {
 		t.Fatalf("2008 table: %+v", b)
 	}
 	// A version from 2026-07-01: 3% on everything above 0 for the employed.
-	in := dues.RateTableInput{EffectiveFrom: "2026-07-01", Note: "测试标准", Brackets: map[string][]dues.BracketInput{
+	in := dues.RateTableInput{EffectiveFrom: "2026-07-01", Note: "测试标准", Reason: "补录年中已执行的标准", Brackets: map[string][]dues.BracketInput{
 		"employed": {{Rate: "0.03"}}, "retired": {{UpTo: "5000", Rate: "0.005"}, {Rate: "0.01"}},
 		"student": {{Amount: "0.50"}}, "unemployed": {{Amount: "0.20"}}, "relief": {{Amount: "0.20"}}, "farmer": {{Amount: "1.00"}}}}
 	if _, err := w.d.SetRateTable(w.ctx, in); err != nil {
@@ -313,14 +313,14 @@ func TestSummaryAndRefund(t *testing.T) {
 		t.Fatalf("refunds: %+v %v", r, err)
 	}
 	// 0.3333: 230.00 × 0.3333 = 76.659 → 76.66 (half up to the 分).
-	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "0.3333", Note: "按比例返还"}); err != nil {
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "0.3333", Note: "按比例返还"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := w.d.Refunds(w.ctx, 2026, po); r[0].Due != "76.66" || r[0].Ratio != "0.3333" {
 		t.Fatalf("ratio: %+v", r)
 	}
 	for _, bad := range []string{"3.0001", "4", "-1", "1.23456", "x"} {
-		_, err = w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: bad})
+		_, err = w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: bad}, "")
 		wantField(t, err, "ratio", "0 到 3")
 	}
 	got, err := w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-20"})
@@ -330,7 +330,7 @@ func TestSummaryAndRefund(t *testing.T) {
 	_, err = w.d.RecordRefund(w.ctx, dues.RefundInput{PartyOrgID: po, Year: 2026, RefundedOn: "2026-11-20"})
 	wantKind(t, err, apperr.KindConflict)
 	// A later policy change leaves the recorded refund as it was.
-	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1"}); err != nil {
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := w.d.Refunds(w.ctx, 2026, po); r[0].Ratio != "0.3333" || *r[0].Refunded != "76.66" {
@@ -467,13 +467,13 @@ func TestRefundMatchingScheme(t *testing.T) {
 	m := w.member(po, "2026-01-01")
 	w.declare(m, 2026, "employed", "4600") // 1% of 4600 = 46.00 a month
 	w.pay(m, "2026-05-31", months("2026-01", "2026-05"))
-	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1.5"}); err != nil {
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "1.5"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := w.d.Refunds(w.ctx, 2026, po); err != nil || r[0].Collected != "230.00" || r[0].Due != "345.00" || r[0].Ratio != "1.5" {
 		t.Fatalf("1.5: %+v %v", r, err)
 	}
-	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "2", Note: "全额返还并1:1配套"}); err != nil {
+	if _, err := w.d.SetRefundPolicy(w.ctx, dues.RefundPolicy{Ratio: "2", Note: "全额返还并1:1配套"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := w.d.Refunds(w.ctx, 2026, po); r[0].Due != "460.00" || r[0].Ratio != "2" {

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/backdate"
 	"liangxin/internal/store"
 )
 
@@ -183,6 +184,9 @@ type RateTableInput struct {
 	EffectiveFrom string                    `json:"effective_from"`
 	Note          string                    `json:"note"`
 	Brackets      map[string][]BracketInput `json:"brackets"`
+	// Reason is required when EffectiveFrom is before today (back-dating);
+	// it is recorded in the audit trail.
+	Reason string `json:"reason"`
 }
 
 func (t RateTable) view() RateTableView {
@@ -302,8 +306,21 @@ func (s *Service) SetRateTable(ctx context.Context, in RateTableInput) (RateTabl
 	if t.EffectiveFrom <= Default2008().EffectiveFrom {
 		return RateTableView{}, apperr.InvalidField("effective_from", "生效日期应晚于 2008-04-01（内置标准）")
 	}
+	today := s.today()
+	bad := apperr.Invalid()
+	reason := backdate.Check(bad, t.EffectiveFrom, today, in.Reason)
+	if err := bad.OrNil(); err != nil {
+		return RateTableView{}, err
+	}
 	b, _ := json.Marshal(t.Brackets)
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		ts, err := s.loadTables(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// Before: the version in force on the effective date (the one
+		// replaced, when a version already started that day).
+		before := tableAt(ts, t.EffectiveFrom).view()
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM dues_rate_tables WHERE effective_from = ?`, t.EffectiveFrom); err != nil {
 			return err
 		}
@@ -311,7 +328,8 @@ func (s *Service) SetRateTable(ctx context.Context, in RateTableInput) (RateTabl
 			t.EffectiveFrom, string(b), t.Note, store.FormatTime(s.Now())).Scan(&t.ID); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "dues_rate_table", EntityID: fmt.Sprint(t.ID), After: t.view()})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "dues_rate_table", EntityID: fmt.Sprint(t.ID),
+			Before: before, After: t.view(), Note: backdate.Note(t.EffectiveFrom, today, reason)})
 	})
 	return t.view(), err
 }

@@ -12,6 +12,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/backdate"
 	"liangxin/internal/store"
 )
 
@@ -373,7 +374,12 @@ func ParseRefundRatio(field, s string) (int64, error) {
 }
 
 // SetRefundPolicy changes the ratio (audited). Recorded refunds keep theirs.
-func (s *Service) SetRefundPolicy(ctx context.Context, in RefundPolicy) (RefundPolicy, error) {
+// The reason, optional, is recorded in the audit entry.
+func (s *Service) SetRefundPolicy(ctx context.Context, in RefundPolicy, reason string) (RefundPolicy, error) {
+	bad := apperr.Invalid()
+	if reason = backdate.Check(bad, "", "", reason); bad.OrNil() != nil {
+		return RefundPolicy{}, bad
+	}
 	bp, err := ParseRefundRatio("ratio", in.Ratio)
 	if err != nil {
 		return RefundPolicy{}, err
@@ -392,7 +398,8 @@ func (s *Service) SetRefundPolicy(ctx context.Context, in RefundPolicy) (RefundP
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRefund, string(b)); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRefund, Before: before, After: out})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRefund, Before: before, After: out,
+			Note: backdate.Note("", "", reason)})
 	})
 	return out, err
 }

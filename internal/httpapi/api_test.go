@@ -27,12 +27,19 @@ func countAudit(t *testing.T, e *testenv.Env, action, username, result string) i
 
 func TestAdminFirstLoginMustChangePassword(t *testing.T) {
 	e := testenv.New(t)
-	pw, err := e.App.Bootstrap(context.Background())
-	if err != nil || pw == "" {
-		t.Fatalf("bootstrap: %q %v", pw, err)
+	created, err := e.App.Bootstrap(context.Background())
+	if err != nil || len(created) != 3 || created[0].Username != "admin" || created[0].Password == "" {
+		t.Fatalf("bootstrap: %+v %v", created, err)
 	}
-	if again, _ := e.App.Bootstrap(context.Background()); again != "" {
-		t.Fatal("bootstrap created a second administrator")
+	// 三员: the system, security and audit administrators, each with a one-time password.
+	for i, want := range [][2]string{{"admin", auth.RoleSystemAdmin}, {"secadmin", auth.RoleSecurityAdmin}, {"auditor", auth.RoleAuditAdmin}} {
+		if created[i].Username != want[0] || created[i].Role != want[1] || len(created[i].Password) < 12 {
+			t.Errorf("bootstrap account %d = %+v, want %v", i, created[i], want)
+		}
+	}
+	pw := created[0].Password
+	if again, _ := e.App.Bootstrap(context.Background()); len(again) != 0 {
+		t.Fatal("bootstrap created a second set of administrators")
 	}
 	c := e.Client()
 	res := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": pw})
@@ -154,10 +161,10 @@ func TestUnknownUserAndDisabledUser(t *testing.T) {
 		t.Fatalf("empty login: %d %s", r.Status, r.Body)
 	}
 	u := e.User("temp", "readonly", testenv.Hongqiao)
-	e.User("sec", "security_admin", testenv.Jurisdiction)
+	e.User("sysadm", "system_admin", testenv.Jurisdiction)
 	tc := e.Login("temp", testenv.Password)
-	sec := e.Login("sec", testenv.Password)
-	if r := sec.Do("PATCH", "/api/v1/users/"+itoa(u.ID), map[string]any{"disabled": true}); r.Status != 200 {
+	sys := e.Login("sysadm", testenv.Password)
+	if r := sys.Do("PATCH", "/api/v1/users/"+itoa(u.ID), map[string]any{"disabled": true}); r.Status != 200 {
 		t.Fatalf("disable: %d %s", r.Status, r.Body)
 	}
 	if r := tc.Do("GET", "/api/v1/auth/me", nil); r.Status != 401 {
@@ -327,25 +334,32 @@ func TestAuditTrailReadableOnlyByAuditAdmin(t *testing.T) {
 
 func TestUserChangesAreAuditedWithBeforeAndAfter(t *testing.T) {
 	e := testenv.New(t)
+	e.User("sysadm", "system_admin", testenv.Jurisdiction)
 	e.User("sec", "security_admin", testenv.Jurisdiction)
+	admin := e.Login("sysadm", testenv.Password)
 	c := e.Login("sec", testenv.Password)
 	var created struct {
 		User            auth.User `json:"user"`
 		InitialPassword string    `json:"initial_password"`
 	}
-	r := c.Do("POST", "/api/v1/users", map[string]string{"username": "wang", "display_name": "王书记", "role": "party_org", "scope": testenv.Hongqiao})
+	r := admin.Do("POST", "/api/v1/users", map[string]string{"username": "wang", "display_name": "王书记"})
 	if r.Status != 201 {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	r.JSON(t, &created)
-	if created.InitialPassword == "" || !created.User.MustChangePassword {
+	if created.InitialPassword == "" || !created.User.MustChangePassword || created.User.Role != auth.RoleNone {
 		t.Fatalf("created: %+v", created)
 	}
-	if r := c.Do("PATCH", "/api/v1/users/"+itoa(created.User.ID), map[string]string{"role": "street"}); r.Status != 200 {
-		t.Fatalf("patch: %d %s", r.Status, r.Body)
+	firstLogin(t, e, "wang", created.InitialPassword, "Wq#Own-Secret2026")
+	grant := "/api/v1/users/" + itoa(created.User.ID) + "/grant"
+	if r := c.Do("PUT", grant, map[string]string{"role": "party_org", "scope": testenv.Hongqiao}); r.Status != 200 {
+		t.Fatalf("grant: %d %s", r.Status, r.Body)
+	}
+	if r := c.Do("PUT", grant, map[string]string{"role": "street", "scope": testenv.Hongqiao}); r.Status != 200 {
+		t.Fatalf("grant: %d %s", r.Status, r.Body)
 	}
 	var detail string
-	if err := e.App.DB.QueryRow(context.Background(), e.App.DB, `SELECT detail FROM audit_log WHERE action = 'user_update'`).Scan(&detail); err != nil {
+	if err := e.App.DB.QueryRow(context.Background(), e.App.DB, `SELECT detail FROM audit_log WHERE action = 'user_grant' ORDER BY id DESC LIMIT 1`).Scan(&detail); err != nil {
 		t.Fatal(err)
 	}
 	var d struct {
@@ -362,17 +376,20 @@ func TestUserChangesAreAuditedWithBeforeAndAfter(t *testing.T) {
 		t.Fatal("audit detail contains a password hash")
 	}
 	// Validation names the field.
-	r = c.Do("POST", "/api/v1/users", map[string]string{"username": "1x", "role": "king", "scope": "999999"})
+	r = c.Do("PUT", grant, map[string]string{"role": "king", "scope": "999999"})
 	if r.Status != 422 {
-		t.Fatalf("bad user: %d", r.Status)
+		t.Fatalf("bad grant: %d", r.Status)
 	}
 	body := string(r.Body)
-	for _, f := range []string{`"username"`, `"role"`, `"scope"`} {
+	for _, f := range []string{`"role"`, `"scope"`} {
 		if !strings.Contains(body, f) {
 			t.Errorf("error lacks field %s: %s", f, body)
 		}
 	}
-	if r := c.Do("POST", "/api/v1/users", map[string]string{"username": "wang", "role": "street", "scope": testenv.Hongqiao}); r.Status != 409 {
+	if r := admin.Do("POST", "/api/v1/users", map[string]string{"username": "1x"}); r.Status != 422 || !strings.Contains(string(r.Body), `"username"`) {
+		t.Fatalf("bad user: %d %s", r.Status, r.Body)
+	}
+	if r := admin.Do("POST", "/api/v1/users", map[string]string{"username": "wang"}); r.Status != 409 {
 		t.Fatalf("duplicate: %d %s", r.Status, r.Body)
 	}
 	// Nobody changes their own role.
@@ -380,7 +397,7 @@ func TestUserChangesAreAuditedWithBeforeAndAfter(t *testing.T) {
 		User auth.User `json:"user"`
 	}
 	c.Do("GET", "/api/v1/auth/me", nil).JSON(t, &me)
-	if r := c.Do("PATCH", "/api/v1/users/"+itoa(me.User.ID), map[string]string{"role": "system_admin"}); r.Status != 422 {
+	if r := c.Do("PUT", "/api/v1/users/"+itoa(me.User.ID)+"/grant", map[string]string{"role": "system_admin", "scope": testenv.Jurisdiction}); r.Status != 422 {
 		t.Fatalf("self role change: %d %s", r.Status, r.Body)
 	}
 }

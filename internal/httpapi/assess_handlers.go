@@ -299,11 +299,14 @@ func (s *Server) assessSettings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setAssessSettings(w http.ResponseWriter, r *http.Request) error {
-	var in assess.Settings
+	var in struct {
+		assess.Settings
+		Reason string `json:"reason"`
+	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	st, err := s.Assess.SetSettings(r.Context(), in)
+	st, err := s.Assess.SetSettings(r.Context(), in.Settings, in.Reason)
 	if err != nil {
 		return err
 	}

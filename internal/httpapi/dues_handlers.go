@@ -76,11 +76,14 @@ func (s *Server) duesRefundPolicy(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) duesSetRefundPolicy(w http.ResponseWriter, r *http.Request) error {
-	var in dues.RefundPolicy
+	var in struct {
+		dues.RefundPolicy
+		Reason string `json:"reason"`
+	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	p, err := s.Dues.SetRefundPolicy(r.Context(), in)
+	p, err := s.Dues.SetRefundPolicy(r.Context(), in.RefundPolicy, in.Reason)
 	if err != nil {
 		return err
 	}

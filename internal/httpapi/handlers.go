@@ -33,7 +33,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, r, sess.Token)
-	writeJSON(w, http.StatusOK, sessionResponse{User: sess.User, CSRFToken: sess.CSRFToken, Perms: auth.Perms(sess.User.Role)})
+	writeJSON(w, http.StatusOK, sessionResponse{User: sess.User, CSRFToken: sess.CSRFToken, Perms: s.effectivePerms(r.Context(), sess.User)})
 	return nil
 }
 
@@ -53,7 +53,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, sessionResponse{User: u, CSRFToken: csrfFrom(r.Context()), Perms: auth.Perms(u.Role)})
+	writeJSON(w, http.StatusOK, sessionResponse{User: u, CSRFToken: csrfFrom(r.Context()), Perms: s.effectivePerms(r.Context(), u)})
 	return nil
 }
 
@@ -72,7 +72,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if _, err := r.Cookie(SessionCookie); err == nil {
 		s.setSessionCookie(w, r, sess.Token)
 	}
-	writeJSON(w, http.StatusOK, sessionResponse{User: sess.User, CSRFToken: sess.CSRFToken, Perms: auth.Perms(sess.User.Role)})
+	writeJSON(w, http.StatusOK, sessionResponse{User: sess.User, CSRFToken: sess.CSRFToken, Perms: s.effectivePerms(r.Context(), sess.User)})
 	return nil
 }
 
@@ -262,6 +262,23 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.Auth.UpdateUser(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) grantUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in auth.Grant
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.Auth.GrantUser(r.Context(), id, in)
 	if err != nil {
 		return err
 	}

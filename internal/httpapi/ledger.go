@@ -616,11 +616,12 @@ func (s *Server) setCoverageRule(w http.ResponseWriter, r *http.Request) error {
 		Kind         string `json:"kind"`
 		MinEmployees int    `json:"min_employees"`
 		Description  string `json:"description"`
+		Reason       string `json:"reason"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	rule, err := s.Cover.SetRule(r.Context(), coverage.Rule{Kind: in.Kind, MinEmployees: in.MinEmployees})
+	rule, err := s.Cover.SetRule(r.Context(), coverage.Rule{Kind: in.Kind, MinEmployees: in.MinEmployees}, in.Reason)
 	if err != nil {
 		return err
 	}

@@ -207,14 +207,22 @@ func matrixCases() map[string]matrixCase {
 			return "/api/v1/regions/" + f.area(t, in), nil
 		}},
 		"GET /api/v1/users": {unscoped: true, call: static("/api/v1/users")},
-		"POST /api/v1/users": {outStatus: 422, call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
+		// The system administrator creates an account with nothing but a
+		// name: no role, no scope, no password (TestThreeAdmins* check the refusals).
+		"POST /api/v1/users": {unscoped: true, call: func(_ *testing.T, f *fixtures, _ string, _ bool) (string, any) {
 			f.next()
-			return "/api/v1/users", map[string]string{"username": fmt.Sprintf("new%d", f.n), "role": "readonly", "scope": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+			return "/api/v1/users", map[string]string{"username": fmt.Sprintf("new%d", f.n)}
 		}},
 		"GET /api/v1/users/{id}": {call: userPath("")},
 		"PATCH /api/v1/users/{id}": {call: func(t *testing.T, f *fixtures, c string, in bool) (string, any) {
 			p, _ := userPath("")(t, f, c, in)
 			return p, map[string]string{"display_name": "新姓名"}
+		}},
+		// A fresh account each time: a reset by the system administrator
+		// leaves target_in without a role and with a password to change.
+		"PUT /api/v1/users/{id}/grant": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			u := f.e.User(fmt.Sprintf("grantee%d", f.next()), auth.RoleReadonly, pick(in, testenv.Hongqiao, testenv.Yuhe))
+			return fmt.Sprintf("/api/v1/users/%d/grant", u.ID), map[string]string{"role": auth.RoleStreet, "scope": pick(in, testenv.Hongqiao, testenv.Yuhe)}
 		}},
 		"POST /api/v1/users/{id}/reset-password":  {call: userPath("/reset-password")},
 		"POST /api/v1/users/{id}/unlock":          {call: userPath("/unlock")},
@@ -386,7 +394,9 @@ func TestAccessMatrix(t *testing.T) {
 				if !ok {
 					continue
 				}
-				allowed := mc.public || auth.Can(role.Code, rt.Perm)
+				// Every caller here is scoped at 洪桥街道, a street: rules
+				// of the whole jurisdiction are refused to it whatever its role.
+				allowed := mc.public || (auth.Can(role.Code, rt.Perm) && !auth.JurisdictionWide(rt.Perm))
 				for _, in := range []bool{true, false} {
 					if !in && mc.unscoped {
 						continue
@@ -429,6 +439,29 @@ func TestAccessMatrix(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The level that owns the jurisdiction-wide rules: a district account
+	// scoped at the jurisdiction root succeeds on each of them.
+	e.User("m_root_district", auth.RoleDistrict, testenv.Jurisdiction)
+	_, secret, err := e.App.Auth.CreateTokenFor(sys, "m_root_district", "矩阵")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := e.Bearer(secret)
+	f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{}}
+	wide := 0
+	for _, rt := range routes {
+		if !auth.JurisdictionWide(rt.Perm) {
+			continue
+		}
+		wide++
+		path, body := cases[rt.Method+" "+rt.Path].call(t, f, "m_root_district", true)
+		if res := root.Do(rt.Method, path, body); res.Status < 200 || res.Status > 299 {
+			t.Errorf("%s %s as the district at the jurisdiction root: got %d %s, want 2xx", rt.Method, path, res.Status, res.Body)
+		}
+	}
+	if wide == 0 {
+		t.Error("no jurisdiction-wide route in the table")
 	}
 	// Without any credentials every non-public route answers 401.
 	anon := e.Client()

@@ -31,7 +31,25 @@ var (
 	tDate    = map[string]any{"type": "string", "format": "date"}
 	tDateNul = map[string]any{"type": "string", "format": "date", "nullable": true}
 	tNum     = map[string]any{"type": "number"}
+	// reasonSchema is the reason of a change to a jurisdiction-wide rule.
+	reasonSchema = map[string]any{"type": "string", "description": "修改原因（生效日期早于今天即追溯修改时必填；记入审计日志）"}
 )
+
+// withReason adds the optional reason field to an object schema.
+func withReason(o map[string]any) map[string]any {
+	props, _ := o["properties"].(map[string]any)
+	out := map[string]any{}
+	for k, v := range props {
+		out[k] = v
+	}
+	out["reason"] = reasonSchema
+	c := map[string]any{}
+	for k, v := range o {
+		c[k] = v
+	}
+	c["properties"] = out
+	return c
+}
 
 func categoryCodes() []string {
 	var out []string
@@ -78,9 +96,10 @@ func coreSchemas() map[string]any {
 		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 		"User":            user,
 		"UserPage":        pageOf("User"),
-		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr, "role": tStr, "scope": tStr, "party_org_id": tInt, "password": tStr}, "username", "role"),
+		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr}, "username"),
+		"UserGrant":       obj(map[string]any{"role": tStr, "scope": tStr, "party_org_id": tInt}, "role"),
 		"UserCreated":     obj(map[string]any{"user": ref("User"), "initial_password": tStr}),
-		"UserPatch":       obj(map[string]any{"display_name": tStr, "role": tStr, "scope": tStr, "party_org_id": tInt, "disabled": tBool}),
+		"UserPatch":       obj(map[string]any{"display_name": tStr, "disabled": tBool}),
 		"PasswordReset":   obj(map[string]any{"temporary_password": tStr}),
 		"Region":          region,
 		"RegionList":      obj(map[string]any{"items": arr(ref("Region"))}),
@@ -140,6 +159,8 @@ func coreSchemas() map[string]any {
 		"VisitInput":   obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":    obj(map[string]any{"items": arr(ref("Visit"))}),
 		"CoverageRule": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt, "description": tStr}, "kind"),
+		"CoverageRuleInput": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt, "description": tStr,
+			"reason": reasonSchema}, "kind"),
 		"CoverageCounts": obj(map[string]any{"total": tInt, "org_covered": tInt, "single_covered": tInt, "work_covered": tInt,
 			"org_rate": tNum, "single_rate": tNum, "work_rate": tNum}),
 		"CoverageReport": map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{

@@ -28,6 +28,10 @@ func TestBindPartyOrgUserThroughAPI(t *testing.T) {
 	}
 	e.User("hq_admin", auth.RoleSecurityAdmin, testenv.Hongqiao)
 	c := e.Login("hq_admin", testenv.Password)
+	// The system administrator creates the account; its owner replaces the
+	// one-time password; the security administrator binds it.
+	hq := e.User("hq_sec", auth.RoleNone, testenv.Hongqiao)
+	grant := fmt.Sprintf("/api/v1/users/%d/grant", hq.ID)
 
 	var opts struct {
 		Items []struct {
@@ -41,26 +45,24 @@ func TestBindPartyOrgUserThroughAPI(t *testing.T) {
 		t.Fatalf("options of a 洪桥 manager: %s", res.Body)
 	}
 
-	res = c.Do("POST", "/api/v1/users", map[string]any{"username": "hq_sec", "role": "party_org", "party_org_id": inPO.ID})
-	if res.Status != 201 {
-		t.Fatalf("create bound user: %d %s", res.Status, res.Body)
+	res = c.Do("PUT", grant, map[string]any{"role": "party_org", "party_org_id": inPO.ID})
+	if res.Status != 200 {
+		t.Fatalf("bind user: %d %s", res.Status, res.Body)
 	}
-	var created struct {
-		User auth.User `json:"user"`
-	}
+	var created auth.User
 	if err := json.Unmarshal(res.Body, &created); err != nil {
 		t.Fatal(err)
 	}
-	if created.User.PartyOrgID == nil || *created.User.PartyOrgID != inPO.ID || created.User.Scope != testenv.Hongqiao || created.User.ScopeName != inPO.Name {
-		t.Fatalf("created: %s", res.Body)
+	if created.PartyOrgID == nil || *created.PartyOrgID != inPO.ID || created.Scope != testenv.Hongqiao || created.ScopeName != inPO.Name {
+		t.Fatalf("bound: %s", res.Body)
 	}
 	// Another street's party organization is refused, naming the field.
-	res = c.Do("POST", "/api/v1/users", map[string]any{"username": "hq_sec2", "role": "party_org", "party_org_id": outPO.ID})
+	res = c.Do("PUT", grant, map[string]any{"role": "party_org", "party_org_id": outPO.ID})
 	if res.Status != 422 || !json.Valid(res.Body) || !contains(res.Body, "party_org_id") {
 		t.Fatalf("binding outside scope: %d %s", res.Status, res.Body)
 	}
 	// Unbinding puts the account back on a region scope.
-	res = c.Do("PATCH", fmt.Sprintf("/api/v1/users/%d", created.User.ID), map[string]any{"party_org_id": 0, "scope": testenv.Hongqiao})
+	res = c.Do("PUT", grant, map[string]any{"role": "party_org", "scope": testenv.Hongqiao})
 	if res.Status != 200 || contains(res.Body, fmt.Sprintf(`"party_org_id":%d`, inPO.ID)) {
 		t.Fatalf("unbind: %d %s", res.Status, res.Body)
 	}

@@ -30,7 +30,7 @@ func (s *Server) assessRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/assess/signals", Perm: read, Tag: tag, Summary: "软弱涣散预警信号及依据", Query: []string{"region_code", "from", "to", "as_of", "all"}, Response: "AssessSignalReport", handler: s.signals},
 		{Method: "GET", Path: "/api/v1/assess/signals/export", Perm: read, Tag: tag, Summary: "导出软弱涣散预警（Excel）", Query: []string{"region_code", "from", "to", "as_of"}, Response: "xlsx", handler: s.exportSignals},
 		{Method: "GET", Path: "/api/v1/assess/settings", Perm: read, Tag: tag, Summary: "预警阈值设置", Response: "AssessSettings", handler: s.assessSettings},
-		{Method: "PUT", Path: "/api/v1/assess/settings", Perm: manage, Tag: tag, Summary: "修改预警阈值", Request: "AssessSettings", Response: "AssessSettings", handler: s.setAssessSettings},
+		{Method: "PUT", Path: "/api/v1/assess/settings", Perm: auth.PermOrgLifeSettings, Tag: tag, Summary: "修改预警阈值", Request: "AssessSettingsInput", Response: "AssessSettings", handler: s.setAssessSettings},
 
 		{Method: "GET", Path: "/api/v1/assess/rectifications", Perm: read, Tag: tag, Summary: "软弱涣散整改台账（可筛选逾期）", Query: []string{"region_code", "status"}, Response: "AssessRectificationList", handler: s.listRectifications},
 		{Method: "POST", Path: "/api/v1/assess/rectifications", Perm: manage, Tag: tag, Summary: "认定软弱涣散党组织并制定整改", Request: "AssessRectificationInput", Response: "AssessRectification", Status: 201, handler: s.designate},
@@ -79,6 +79,7 @@ func assessSchemas() map[string]any {
 		"AssessOrgScoresInput":     schemaOf(assess.OrgScoresInput{}),
 		"AssessSignalReport":       schemaOf(assess.SignalReport{}),
 		"AssessSettings":           schemaOf(assess.Settings{}),
+		"AssessSettingsInput":      withReason(schemaOf(assess.Settings{})),
 		"AssessRectificationList":  schemaOf(list[assess.Rectification]{}),
 		"AssessRectificationInput": schemaOf(assess.RectificationInput{}),
 		"AssessRectificationPatch": schemaOf(assess.RectificationPatch{}),

@@ -23,7 +23,7 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/meeting-attachments/{id}", Perm: r, Tag: tag, Summary: "下载会议附件", handler: s.downloadAttachment},
 
 		{Method: "GET", Path: "/api/v1/meeting-frequencies", Perm: r, Tag: tag, Summary: "规定频次（含历次版本）", Response: "FrequencyList", handler: s.listFrequencies},
-		{Method: "POST", Path: "/api/v1/meeting-frequencies", Perm: auth.PermAssessManage, Tag: tag, Summary: "设置规定频次（自某日起生效）", Request: "FrequencyInput", Response: "Frequency", Status: 201, handler: s.setFrequency},
+		{Method: "POST", Path: "/api/v1/meeting-frequencies", Perm: auth.PermOrgLifeSettings, Tag: tag, Summary: "设置规定频次（自某日起生效）", Request: "FrequencyInput", Response: "Frequency", Status: 201, handler: s.setFrequency},
 
 		{Method: "GET", Path: "/api/v1/compliance", Perm: r, Tag: tag, Summary: "组织生活落实情况（应开、已开、落实率、出席率、缺项）", Query: cq, Response: "ComplianceReport", handler: s.compliance},
 		{Method: "GET", Path: "/api/v1/compliance/export", Perm: r, Tag: tag, Summary: "导出组织生活落实情况（Excel）", Query: cq, Response: "xlsx", handler: s.exportCompliance},
@@ -69,7 +69,7 @@ func meetingSchemas() map[string]any {
 		"Frequency":      obj(map[string]any{"id": tInt, "kind": tStr, "kind_name": tStr, "period": tStr, "period_name": tStr, "times": tInt, "effective_from": tDate}),
 		"FrequencyList":  obj(map[string]any{"items": arr(ref("Frequency"))}),
 		"FrequencyInput": obj(map[string]any{"kind": tStr, "period": map[string]any{"type": "string", "enum": []string{"month", "quarter", "year", "none"}},
-			"times": tInt, "effective_from": tDate}, "kind", "period", "effective_from"),
+			"times": tInt, "effective_from": tDate, "reason": reasonSchema}, "kind", "period", "effective_from"),
 		"ComplianceReport": obj(map[string]any{"from": tDate, "to": tDate, "required": tInt, "held": tInt, "rate": rateT, "attendance": rateT,
 			"orgs": arr(orgC), "by_street": arr(group), "by_kind": arr(group), "missing": arr(tStr)}),
 		"ReminderList":         obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "items": arr(tStr)}))}),

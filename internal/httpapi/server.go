@@ -127,14 +127,15 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "PATCH", Path: "/api/v1/regions/{code}", Perm: auth.PermRegionWrite, Tag: "区划", Summary: "修改片区名称", Request: "AreaUpdate", Response: "Region", handler: s.renameArea},
 		{Method: "DELETE", Path: "/api/v1/regions/{code}", Perm: auth.PermRegionWrite, Tag: "区划", Summary: "删除片区", Status: 204, handler: s.deleteArea},
 
-		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
-		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserManage, Tag: "用户", Summary: "新建用户", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
-		{Method: "GET", Path: "/api/v1/users/party-org-options", Perm: auth.PermUserManage, Tag: "用户", Summary: "可绑定给党组织书记账户的党组织（按名称搜索）", Query: []string{"q"}, Response: "PartyOrgOptionList", handler: s.partyOrgOptions},
-		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
-		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserManage, Tag: "用户", Summary: "修改用户（姓名、角色、范围、停用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
-		{Method: "POST", Path: "/api/v1/users/{id}/reset-password", Perm: auth.PermUserManage, Tag: "用户", Summary: "重置密码", Response: "PasswordReset", handler: s.resetPassword},
-		{Method: "POST", Path: "/api/v1/users/{id}/unlock", Perm: auth.PermUserManage, Tag: "用户", Summary: "解锁账户", Status: 204, handler: s.unlockUser},
-		{Method: "POST", Path: "/api/v1/users/{id}/revoke-sessions", Perm: auth.PermUserManage, Tag: "用户", Summary: "强制下线", Status: 204, handler: s.revokeSessions},
+		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserRead, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
+		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserAccount, Tag: "用户", Summary: "新建账户（无业务角色，初始密码随机生成、只显示一次；由安全管理员授权）", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
+		{Method: "GET", Path: "/api/v1/users/party-org-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给党组织书记账户的党组织（按名称搜索）", Query: []string{"q"}, Response: "PartyOrgOptionList", handler: s.partyOrgOptions},
+		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserRead, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
+		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserAccount, Tag: "用户", Summary: "修改账户（姓名、停用/启用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
+		{Method: "PUT", Path: "/api/v1/users/{id}/grant", Perm: auth.PermUserGrant, Tag: "用户", Summary: "授予或撤销角色、管辖范围、绑定党组织（安全管理员）", Request: "UserGrant", Response: "User", handler: s.grantUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/reset-password", Perm: auth.PermUserAccount, Tag: "用户", Summary: "重置密码（同时撤销业务角色，待安全管理员重新授权）", Response: "PasswordReset", handler: s.resetPassword},
+		{Method: "POST", Path: "/api/v1/users/{id}/unlock", Perm: auth.PermUserAccount, Tag: "用户", Summary: "解锁账户", Status: 204, handler: s.unlockUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/revoke-sessions", Perm: auth.PermUserAccount, Tag: "用户", Summary: "强制下线", Status: 204, handler: s.revokeSessions},
 
 		{Method: "GET", Path: "/api/v1/tokens", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "本人的 API 令牌", Response: "TokenList", handler: s.listTokens},
 		{Method: "POST", Path: "/api/v1/tokens", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "新建 API 令牌（只显示一次）", Request: "TokenCreate", Response: "TokenCreated", Status: 201, handler: s.createToken},
@@ -176,7 +177,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/stats/coverage/trend", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率逐月趋势", Query: []string{"region_code", "as_of", "months"}, Response: "CoverageTrend", handler: s.coverageTrend},
 		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "工作清单：应建未建、有党员未建、无党员", Query: []string{"region_code", "as_of", "page", "page_size"}, Response: "OrganizationPage", handler: s.workList},
 		{Method: "GET", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率统计口径", Response: "CoverageRule", handler: s.getCoverageRule},
-		{Method: "PUT", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerSettings, Tag: "两个覆盖", Summary: "设置覆盖率统计口径", Request: "CoverageRule", Response: "CoverageRule", handler: s.setCoverageRule},
+		{Method: "PUT", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerSettings, Tag: "两个覆盖", Summary: "设置覆盖率统计口径", Request: "CoverageRuleInput", Response: "CoverageRule", handler: s.setCoverageRule},
 
 		{Method: "GET", Path: "/api/v1/imports/organizations/template", Perm: auth.PermLedgerRead, Tag: "导入", Summary: "下载两新组织导入模板", Response: "xlsx", handler: s.orgTemplate},
 		{Method: "POST", Path: "/api/v1/imports/organizations", Perm: auth.PermLedgerWrite, Tag: "导入", Summary: "导入两新组织台账（.xlsx，全部成功或全部不导入）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importOrganizations},
@@ -282,11 +283,51 @@ func (s *Server) wrap(rt Route) http.Handler {
 				writeError(w, r, s.Log, apperr.Forbidden())
 				return
 			}
+			if auth.JurisdictionWide(rt.Perm) {
+				if err := s.atJurisdictionRoot(ctx, u); err != nil {
+					if apperr.IsKind(err, apperr.KindForbidden) {
+						_ = s.Audit.Record(ctx, s.DB, audit.Entry{Action: "access_denied", Entity: "route", EntityID: rt.Method + " " + rt.Path, Result: audit.Denied,
+							Note: "全辖区规则只能由辖区一级设置"})
+					}
+					writeError(w, r, s.Log, err)
+					return
+				}
+			}
 		}
 		if err := rt.handler(w, r.WithContext(ctx)); err != nil {
 			writeError(w, r, s.Log, err)
 		}
 	})
+}
+
+// atJurisdictionRoot checks that u may change rules that apply to the whole
+// jurisdiction: only the level that owns them may, i.e. an account scoped at
+// the jurisdiction root and not bound to a party organization. A street
+// (街道) user with the same role gets 403.
+func (s *Server) atJurisdictionRoot(ctx context.Context, u auth.User) error {
+	root, err := s.Regions.Jurisdiction(actor.System(ctx, "auth"))
+	if err != nil {
+		return err
+	}
+	if root == "" || u.Scope != root || u.PartyOrgID != nil {
+		return &apperr.Error{Kind: apperr.KindForbidden, Code: "forbidden", Message: "全辖区适用的规则只能由辖区（区县）一级的区两新工委设置，街道或党组织账户不能修改"}
+	}
+	return nil
+}
+
+// effectivePerms are the permissions u can use: its role's, less the
+// jurisdiction-wide ones when u is not at the jurisdiction root. The UI shows
+// the settings buttons from this list.
+func (s *Server) effectivePerms(ctx context.Context, u auth.User) []auth.Perm {
+	all := auth.Perms(u.Role)
+	out := make([]auth.Perm, 0, len(all))
+	atRoot := s.atJurisdictionRoot(ctx, u) == nil
+	for _, p := range all {
+		if !auth.JurisdictionWide(p) || atRoot {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // ctxCSRFKey carries the session's CSRF token ("" for API tokens) to handlers.

@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/backdate"
 	"liangxin/internal/store"
 )
 
@@ -60,6 +61,9 @@ type FrequencyInput struct {
 	Period        string `json:"period"`
 	Times         int    `json:"times"`
 	EffectiveFrom string `json:"effective_from"`
+	// Reason is required when EffectiveFrom is before today (back-dating);
+	// it is recorded in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // frequencies holds every version, by kind, oldest first.
@@ -140,11 +144,20 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 	if _, err := time.Parse(store.DateFormat, in.EffectiveFrom); err != nil {
 		bad.Field("effective_from", "日期格式应为 YYYY-MM-DD")
 	}
+	today := s.today()
+	in.Reason = backdate.Check(bad, in.EffectiveFrom, today, in.Reason)
 	if err := bad.OrNil(); err != nil {
 		return Frequency{}, err
 	}
 	f := Frequency{Kind: in.Kind, KindName: KindName(in.Kind), Period: in.Period, PeriodName: name(Periods(), in.Period), Times: in.Times, EffectiveFrom: in.EffectiveFrom}
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		fs, err := s.loadFrequencies(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// Before: the version that was in force on the effective date (the
+		// one replaced, when a version already started that day).
+		before := fs.at(in.Kind, in.EffectiveFrom)
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM meeting_frequencies WHERE kind = ? AND effective_from = ?`, in.Kind, in.EffectiveFrom); err != nil {
 			return err
 		}
@@ -152,7 +165,8 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 			in.Kind, in.Period, in.Times, in.EffectiveFrom, store.FormatTime(s.Now())).Scan(&f.ID); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.frequency", Entity: "meeting_frequency", EntityID: fmt.Sprint(f.ID), After: f})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.frequency", Entity: "meeting_frequency", EntityID: fmt.Sprint(f.ID),
+			Before: before, After: f, Note: backdate.Note(in.EffectiveFrom, today, in.Reason)})
 	})
 	return f, err
 }

@@ -198,7 +198,7 @@ func TestMonthAndYearBoundaries(t *testing.T) {
 func TestFrequencyVersions(t *testing.T) {
 	k := newKit(t)
 	p := k.partyOrg("党课党支部", testenv.Hongqiao)
-	if _, err := k.e.App.Meet.SetFrequency(k.ctx, meeting.FrequencyInput{Kind: meeting.KindPartyLecture, Period: "month", Times: 1, EffectiveFrom: "2024-07-01"}); err != nil {
+	if _, err := k.e.App.Meet.SetFrequency(k.ctx, meeting.FrequencyInput{Kind: meeting.KindPartyLecture, Period: "month", Times: 1, EffectiveFrom: "2024-07-01", Reason: "补录"}); err != nil {
 		t.Fatal(err)
 	}
 	oc := k.report(p.ID, "2024-01-01", "2024-12-31")
@@ -209,6 +209,12 @@ func TestFrequencyVersions(t *testing.T) {
 	fieldErr(t, err, "period")
 	_, err = k.e.App.Meet.SetFrequency(k.ctx, meeting.FrequencyInput{Kind: meeting.KindPartyLecture, Period: "month", Times: 0, EffectiveFrom: "2024-07-01"})
 	fieldErr(t, err, "times")
+	// Back-dated (before today, 2026-11-23 in China) without a reason.
+	_, err = k.e.App.Meet.SetFrequency(k.ctx, meeting.FrequencyInput{Kind: meeting.KindPartyLecture, Period: "month", Times: 1, EffectiveFrom: "2026-11-22"})
+	fieldErr(t, err, "reason")
+	if _, err := k.e.App.Meet.SetFrequency(k.ctx, meeting.FrequencyInput{Kind: meeting.KindPartyLecture, Period: "month", Times: 1, EffectiveFrom: "2026-11-23"}); err != nil {
+		t.Errorf("from today needs no reason: %v", err)
+	}
 }
 
 func TestCommitteeMeetingsRequiredWithCommittee(t *testing.T) {

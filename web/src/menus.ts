@@ -138,7 +138,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   assessPairs: 'assess.manage',
   assessHonours: 'assess.manage',
   regions: 'region.read',
-  users: 'user.manage',
+  users: 'user.read',
   audit: 'audit.read',
   tokens: null,
 }
@@ -226,4 +226,18 @@ export function canRevealMembers(role: string | undefined, perms?: unknown): boo
   const p = permList(perms)
   if (p) return p.includes('member.reveal')
   return role === 'district' || role === 'street' || role === 'party_org'
+}
+
+/** Whether the user creates, disables and resets accounts (`user.account`, else the system administrator). */
+export function canManageAccounts(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('user.account')
+  return role === 'system_admin'
+}
+
+/** Whether the user grants roles and scopes (`user.grant`, else the security administrator). */
+export function canGrantRoles(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('user.grant')
+  return role === 'security_admin'
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canAccess, canChangeLedgerSettings, canManageAreas, canWriteLedger, groupMenus, serverMenuKeys, visibleMenus } from '../menus'
+import { canAccess, canChangeLedgerSettings, canGrantRoles, canManageAccounts, canManageAreas, canWriteLedger, groupMenus, serverMenuKeys, visibleMenus } from '../menus'
 
 const keys = (role: string, menus?: unknown, perms?: unknown) => visibleMenus(role, menus, perms).map((m) => m.key)
 
@@ -27,7 +27,7 @@ describe('menus by role', () => {
   })
 
   it('uses the perms list when there is no menu list', () => {
-    expect(keys('system_admin', undefined, ['self', 'region.read', 'region.write', 'user.manage'])).toEqual(['home', 'regions', 'users', 'tokens'])
+    expect(keys('system_admin', undefined, ['self', 'region.read', 'region.write', 'user.read', 'user.account'])).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin', undefined, ['self', 'audit.read'])).toEqual(['home', 'audit', 'tokens'])
     expect(keys('readonly', undefined, ['self', 'region.read'])).toEqual(['home', 'regions', 'tokens'])
     expect(keys('district', undefined, ['self', 'region.read', 'ledger.read'])).toEqual([
@@ -70,7 +70,7 @@ describe('ledger menus and permissions', () => {
     expect(canChangeLedgerSettings('street', ['ledger.read', 'ledger.write'])).toBe(false)
     expect(canChangeLedgerSettings('district', ['ledger.settings'])).toBe(true)
     expect(canChangeLedgerSettings('district')).toBe(true)
-    expect(canAccess('system_admin', 'dashboard', undefined, ['self', 'region.read', 'user.manage'])).toBe(false)
+    expect(canAccess('system_admin', 'dashboard', undefined, ['self', 'region.read', 'user.read', 'user.grant'])).toBe(false)
     expect(canAccess('readonly', 'worklists', undefined, ['self', 'region.read', 'ledger.read'])).toBe(true)
   })
 })
@@ -88,5 +88,17 @@ describe('dues and transfers menus', () => {
     expect(canWriteMembers('instructor')).toBe(false)
     expect(canChangeMemberSettings('street', ['member.read', 'member.write'])).toBe(false)
     expect(canChangeMemberSettings('district')).toBe(true)
+  })
+})
+
+describe('三员分立 on the users page', () => {
+  it('gives accounts to the system administrator and grants to the security administrator', () => {
+    expect(canManageAccounts('system_admin', ['self', 'user.read', 'user.account'])).toBe(true)
+    expect(canGrantRoles('system_admin', ['self', 'user.read', 'user.account'])).toBe(false)
+    expect(canGrantRoles('security_admin', ['self', 'user.read', 'user.grant'])).toBe(true)
+    expect(canManageAccounts('security_admin', ['self', 'user.read', 'user.grant'])).toBe(false)
+    expect(canManageAccounts('system_admin')).toBe(true)
+    expect(canGrantRoles('security_admin')).toBe(true)
+    expect(keys('none', undefined, ['self'])).toEqual(['home', 'tokens'])
   })
 })

@@ -52,21 +52,23 @@ export interface UserQuery {
   page_size?: number
 }
 
+/** A new account: name only. It has no business role until the security administrator grants one. */
 export interface CreateUserBody {
   username: string
   display_name: string
+}
+
+/** Account fields the system administrator changes. */
+export interface UpdateUserBody {
+  display_name?: string
+  disabled?: boolean
+}
+
+/** What the security administrator grants: a role and a scope, or a party organization for party_org. */
+export interface GrantBody {
   role: string
   scope?: string
   party_org_id?: number
-  password?: string
-}
-
-export interface UpdateUserBody {
-  display_name?: string
-  role?: string
-  scope?: string
-  party_org_id?: number
-  disabled?: boolean
 }
 
 export interface PartyOrgOption {
@@ -80,6 +82,7 @@ export const userApi = {
   get: (id: number) => http.get<User>(`${base}/users/${id}`),
   create: (body: CreateUserBody) => http.post<{ user: User; initial_password?: string }>(`${base}/users`, body),
   update: (id: number, body: UpdateUserBody) => http.patch<User>(`${base}/users/${id}`, body),
+  grant: (id: number, body: GrantBody) => http.put<User>(`${base}/users/${id}/grant`, body),
   resetPassword: (id: number) => http.post<{ temporary_password: string }>(`${base}/users/${id}/reset-password`),
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),

@@ -35,6 +35,7 @@ export const roleNames: Record<string, string> = {
   party_org: '党组织书记/党务工作者',
   instructor: '党建指导员',
   readonly: '只读',
+  none: '未授权',
 }
 
 /** Chinese names of audit entity types; unknown types are shown as sent. */

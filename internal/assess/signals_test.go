@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
@@ -58,8 +59,13 @@ func (v *env) candidate(po int64, applied, decided string) {
 	if err != nil {
 		v.t.Fatal(err)
 	}
-	for _, s := range []develop.StepInput{{Step: 2, DoneOn: applied}, {Step: 3, DoneOn: applied}, {Step: 4, DoneOn: applied}, {Step: 5, DoneOn: applied, People: "张明"},
-		{Step: 6, DoneOn: applied}, {Step: 7, DoneOn: decided}} {
+	steps := []develop.StepInput{{Step: 2, DoneOn: applied}, {Step: 3, DoneOn: applied}, {Step: 4, DoneOn: applied}, {Step: 5, DoneOn: applied, People: "张明"}}
+	// ⑥ every half year from ③ up to the decision (the rule of step ⑦).
+	start, _ := time.Parse("2006-01-02", applied)
+	for d := start; d.Format("2006-01-02") <= decided; d = d.AddDate(0, 6, 0) {
+		steps = append(steps, develop.StepInput{Step: 6, DoneOn: d.Format("2006-01-02")})
+	}
+	for _, s := range append(steps, develop.StepInput{Step: 7, DoneOn: decided}) {
 		if _, err := v.e.App.Develop.RecordStep(v.ctx, p.ID, s); err != nil {
 			v.t.Fatalf("step %d: %v", s.Step, err)
 		}

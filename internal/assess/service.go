@@ -12,6 +12,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 	"liangxin/internal/audit"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -190,11 +191,7 @@ func parseDay(field, s string) (string, error) {
 	if s == "" {
 		return "", apperr.InvalidField(field, "请填写日期")
 	}
-	t, err := time.Parse(store.DateFormat, s)
-	if err != nil {
-		return "", apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD")
-	}
-	return t.Format(store.DateFormat), nil
+	return civil.Day(field, s)
 }
 
 func addDays(day string, years, months, days int) string {

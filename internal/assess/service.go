@@ -12,8 +12,8 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/civil"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"

@@ -10,8 +10,8 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/civil"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 

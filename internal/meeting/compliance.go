@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/civil"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 

@@ -11,8 +11,8 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/civil"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 

@@ -10,8 +10,8 @@ import (
 	"unicode/utf8"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/civil"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/region"
 	"liangxin/internal/store"

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"liangxin/internal/auth"
@@ -56,5 +57,22 @@ func TestOrganizationDatesBounded(t *testing.T) {
 	}
 	if r := c.Do("GET", "/api/v1/organizations?registered_from=0000-01-01", nil); r.Status != 422 {
 		t.Errorf("filter from 0000-01-01: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestAuditFilterDatesBounded: the audit trail's date filters refuse dates
+// outside 1900-01-01..2099-12-31 like every other date field.
+func TestAuditFilterDatesBounded(t *testing.T) {
+	e := testenv.New(t)
+	e.User("auditor", auth.RoleAuditAdmin, testenv.Jurisdiction)
+	c := e.Login("auditor", testenv.Password)
+	for _, q := range []string{"from=0000-01-01", "to=9999-12-31", "from=1899-12-31", "to=2100-01-01"} {
+		field := q[:strings.IndexByte(q, '=')]
+		if r := c.Do("GET", "/api/v1/audit?"+q, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"`+field+`"`) {
+			t.Errorf("GET /api/v1/audit?%s: %d %s, want 422 naming %s", q, r.Status, r.Body, field)
+		}
+	}
+	if r := c.Do("GET", "/api/v1/audit?from=1900-01-01&to=2099-12-31", nil); r.Status != 200 {
+		t.Errorf("the bounds themselves: %d %s", r.Status, r.Body)
 	}
 }

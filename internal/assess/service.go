@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
@@ -192,11 +193,7 @@ func parseDay(field, s string) (string, error) {
 	if s == "" {
 		return "", apperr.InvalidField(field, "请填写日期")
 	}
-	t, err := time.Parse(store.DateFormat, s)
-	if err != nil {
-		return "", apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD")
-	}
-	return t.Format(store.DateFormat), nil
+	return civil.Day(field, s)
 }
 
 func addDays(day string, years, months, days int) string {

@@ -13,6 +13,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -304,7 +305,9 @@ func (f Filter) where() (string, []any, error) {
 	}
 	if f.From != "" {
 		t, err := time.ParseInLocation(store.DateFormat, f.From, cst)
-		if err != nil {
+		if err == nil && !civil.InRange(t) {
+			bad.Field("from", civil.RangeMessage)
+		} else if err != nil {
 			bad.Field("from", "开始日期格式应为 YYYY-MM-DD")
 		} else {
 			conds = append(conds, "at >= ?")
@@ -313,7 +316,9 @@ func (f Filter) where() (string, []any, error) {
 	}
 	if f.To != "" {
 		t, err := time.ParseInLocation(store.DateFormat, f.To, cst)
-		if err != nil {
+		if err == nil && !civil.InRange(t) {
+			bad.Field("to", civil.RangeMessage)
+		} else if err != nil {
 			bad.Field("to", "结束日期格式应为 YYYY-MM-DD")
 		} else {
 			conds = append(conds, "at < ?")

@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
-	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -28,9 +27,6 @@ const (
 	MinPasswordLen = 8
 	MaxPasswordLen = 128
 )
-
-//go:embed common_passwords.txt
-var commonPasswordsText string
 
 // HashPassword returns an encoded argon2id hash.
 func HashPassword(pw string) (string, error) {
@@ -69,16 +65,6 @@ func VerifyPassword(encoded, pw string) bool {
 // dummyHash is verified against when the username does not exist, so that
 // the response time does not reveal which usernames exist.
 const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2H7VZ0h3ufmcPx4x0uGQGz6yXyUvU3o1mqzA5PVyT0Q"
-
-func isCommonPassword(pw string) bool {
-	l := strings.ToLower(pw)
-	for _, line := range strings.Split(commonPasswordsText, "\n") {
-		if c := strings.TrimSpace(line); c != "" && !strings.HasPrefix(c, "#") && strings.ToLower(c) == l {
-			return true
-		}
-	}
-	return false
-}
 
 // CheckPasswordPolicy applies the 等保 rule: at least 8 characters, at least
 // 3 of the 4 classes (upper, lower, digit, symbol), not a common password,

@@ -43,6 +43,19 @@ type Service struct {
 	// PartyOrgs resolves party organizations a party_org user may be bound to.
 	PartyOrgs PartyOrgResolver
 	Now       func() time.Time
+
+	// onVerify, when set (by tests), is called on every argon2id
+	// verification of the login path, so that tests can check that every
+	// answer costs the same number of hashes.
+	onVerify func()
+}
+
+// verify checks pw against an encoded hash (see VerifyPassword).
+func (s *Service) verify(encoded, pw string) bool {
+	if s.onVerify != nil {
+		s.onVerify()
+	}
+	return VerifyPassword(encoded, pw)
 }
 
 // PartyOrgResolver tells the region code and name of a party organization.
@@ -150,6 +163,9 @@ func hashSecret(s string) string {
 }
 
 func lockedError(until time.Time) *apperr.Error {
+	// The instant as stored (UTC, microseconds), so that the answer that
+	// locks and the answers during the lock carry the same locked_until.
+	until = until.UTC().Truncate(time.Microsecond)
 	return &apperr.Error{Kind: apperr.KindLocked, Code: "account_locked",
 		Message: fmt.Sprintf("账户已锁定，请于 %s 后再试或联系管理员解锁", until.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")),
 		Until:   until}
@@ -179,26 +195,30 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	now := s.Now()
 	// The password is checked outside any transaction: argon2id takes tens of
-	// milliseconds and must not hold the database's write lock.
+	// milliseconds and must not hold the database's write lock. Every answer
+	// below costs exactly one argon2id verification (a dummy one where there
+	// is no hash to check), so that timing does not tell which usernames
+	// exist or which accounts are locked.
 	u, err := s.userByUsername(ctx, s.DB, username)
 	if apperr.IsKind(err, apperr.KindNotFound) {
-		VerifyPassword(dummyHash, password)
-		return Session{}, s.unknownUserFailure(ctx, username, now)
+		s.verify(dummyHash, password)
+		return Session{}, s.unknownUserFailure(ctx, username)
 	}
 	if err != nil {
 		return Session{}, err
 	}
 	actx := actor.With(ctx, u.Actor(ip))
 	if u.LockedUntil != nil {
+		s.verify(dummyHash, password)
 		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
 		return Session{}, errors.Join(lockedError(*u.LockedUntil), err)
 	}
 	if u.Disabled {
-		VerifyPassword(dummyHash, password)
+		s.verify(dummyHash, password)
 		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已停用"})
 		return Session{}, errors.Join(&apperr.Error{Kind: apperr.KindUnauthenticated, Code: "account_disabled", Message: "账户已停用，请联系管理员"}, err)
 	}
-	if !VerifyPassword(u.passwordHash, password) {
+	if !s.verify(u.passwordHash, password) {
 		var loginErr error
 		err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 			until, err := s.recordFailure(actx, tx, u.ID, "密码错误")
@@ -280,21 +300,77 @@ func (s *Service) recordFailure(ctx context.Context, tx *sql.Tx, userID int64, w
 }
 
 // unknownUserFailure audits a login for a username that does not exist and
-// answers exactly as for a real account, including the lock after repeated
-// failures, so that answers do not reveal which usernames exist.
-func (s *Service) unknownUserFailure(ctx context.Context, username string, now time.Time) error {
-	if err := s.Audit.Record(ctx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Failure, Username: username, Note: "用户名不存在"}); err != nil {
+// answers exactly as for a real account, so that answers do not reveal which
+// usernames exist. The name's state is kept in the audit trail the way a
+// real account keeps it in its row: its last lock is its last `lockout`
+// record (locked until that record's time plus the lockout duration, a fixed
+// instant like a real account's locked_until), and its count of consecutive
+// failures is the number of failed attempts since that lock ended.
+func (s *Service) unknownUserFailure(ctx context.Context, username string) error {
+	var loginErr error
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.Now()
+		until, err := s.unknownNameLock(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		if until != nil && until.After(now) {
+			loginErr = lockedError(*until)
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Denied, Username: username, Note: "用户名不存在（已锁定）"})
+		}
+		var since string
+		if until != nil {
+			since = store.FormatTime(*until)
+		}
+		var n int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM audit_log
+			WHERE username = ? AND user_id IS NULL AND action = 'login_failed' AND result = 'failure' AND at >= ?`,
+			username, since).Scan(&n); err != nil {
+			return err
+		}
+		n++
+		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "login_failed", Entity: "user", Result: audit.Failure, Username: username,
+			Note: fmt.Sprintf("用户名不存在（连续第 %d 次）", n)}); err != nil {
+			return err
+		}
+		if n < s.Policy.LockoutThreshold {
+			loginErr = invalidCredentials()
+			return nil
+		}
+		if err := s.Audit.Record(ctx, tx, audit.Entry{Action: "lockout", Entity: "user", Username: username,
+			Note: fmt.Sprintf("用户名不存在，连续 %d 次验证失败", n)}); err != nil {
+			return err
+		}
+		until, err = s.unknownNameLock(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		if until == nil {
+			return fmt.Errorf("auth: lockout of unknown name not found after writing it")
+		}
+		loginErr = lockedError(*until)
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	var n int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM audit_log WHERE username = ? AND action = 'login_failed' AND at > ?`,
-		username, store.FormatTime(now.Add(-s.Policy.LockoutDuration))).Scan(&n); err != nil {
-		return err
+	return loginErr
+}
+
+// unknownNameLock returns the end of the last lock of a name that is not an
+// account (nil if it was never locked), read from the audit trail.
+func (s *Service) unknownNameLock(ctx context.Context, q store.Querier, username string) (*time.Time, error) {
+	var at sql.NullString
+	if err := s.DB.QueryRow(ctx, q, `SELECT MAX(at) FROM audit_log WHERE username = ? AND user_id IS NULL AND action = 'lockout'`,
+		username).Scan(&at); err != nil {
+		return nil, fmt.Errorf("auth: last lock of unknown name: %w", err)
 	}
-	if n >= s.Policy.LockoutThreshold {
-		return lockedError(now.Add(s.Policy.LockoutDuration))
+	t := store.NullTime(at)
+	if t == nil {
+		return nil, nil
 	}
-	return invalidCredentials()
+	until := t.Add(s.Policy.LockoutDuration)
+	return &until, nil
 }
 
 // fillScopeName resolves the display name of the user's scope. It is called

@@ -67,7 +67,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 	}
 	conds := []string{cond}
 	if f.PartyOrgID != 0 {
-		conds = append(conds, `p.party_org_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`)
+		conds = append(conds, `p.party_org_id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`)
 		args = append(args, f.PartyOrgID)
 	}
 	if f.Stage != "" {

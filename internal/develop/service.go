@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -114,11 +115,7 @@ func (s *Service) today() time.Time {
 }
 
 func parseDay(field, v string) (time.Time, error) {
-	t, err := time.Parse(store.DateFormat, strings.TrimSpace(v))
-	if err != nil {
-		return t, apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD，且须是有效日期")
-	}
-	return t, nil
+	return civil.Parse(field, v)
 }
 
 func day(t time.Time) string { return t.Format(store.DateFormat) }

@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -66,6 +67,9 @@ func ParseMonth(field, s string) (Month, error) {
 	t, err := time.Parse("2006-01", strings.TrimSpace(s))
 	if err != nil {
 		return 0, apperr.InvalidField(field, "月份格式应为 YYYY-MM")
+	}
+	if !civil.InRange(t) {
+		return 0, apperr.InvalidField(field, "月份应在 1900-01 至 2099-12 之间")
 	}
 	return MonthOf(t.Year(), int(t.Month())), nil
 }
@@ -292,9 +296,9 @@ func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (Batch, er
 	if utf8.RuneCountInString(in.Reason) > 200 {
 		bad.Field("reason", "原因不能超过 200 个字")
 	}
-	paidOn, err := time.Parse(store.DateFormat, in.PaidOn)
+	paidOn, err := civil.Parse("paid_on", in.PaidOn)
 	if err != nil {
-		bad.Field("paid_on", "日期格式应为 YYYY-MM-DD")
+		bad.Field("paid_on", civil.Message(err, "paid_on"))
 	} else if in.PaidOn > s.today() {
 		bad.Field("paid_on", "交纳日期不能晚于今天")
 	}
@@ -488,7 +492,7 @@ func (s *Service) paymentsTx(ctx context.Context, q store.Querier, cond string, 
 	return out, rows.Err()
 }
 
-func parseDate(s string) (time.Time, error) { return time.Parse(store.DateFormat, s) }
+func parseDate(s string) (time.Time, error) { return civil.Parse("", s) }
 
 func actorName(ctx context.Context) (string, bool) {
 	a, ok := actor.From(ctx)

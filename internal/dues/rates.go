@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/backdate"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -89,9 +89,7 @@ func (t RateTable) Calc(kind Kind, baseCents int64) (Result, error) {
 // last one unbounded; a rate between 0.01% and 100% or a single flat amount.
 func (t RateTable) validate() *apperr.Error {
 	bad := apperr.Invalid()
-	if _, err := time.Parse(store.DateFormat, t.EffectiveFrom); err != nil {
-		bad.Field("effective_from", "日期格式应为 YYYY-MM-DD")
-	}
+	civil.Check(bad, "effective_from", t.EffectiveFrom)
 	for _, k := range Kinds() {
 		kind := Kind(k[0])
 		field := "brackets." + k[0]

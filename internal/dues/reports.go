@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/backdate"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -501,7 +502,7 @@ func (s *Service) RecordRefund(ctx context.Context, in RefundInput) (Refund, err
 		bad.Field("year", "年度无效")
 	}
 	if _, err := parseDate(in.RefundedOn); err != nil {
-		bad.Field("refunded_on", "日期格式应为 YYYY-MM-DD")
+		bad.Field("refunded_on", civil.Hint)
 	} else if in.RefundedOn > s.today() {
 		bad.Field("refunded_on", "返还日期不能晚于今天")
 	}

@@ -195,7 +195,7 @@ func (s *Server) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tStr})
 		}
 		for _, q := range rt.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": tStr})
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string", "maxLength": maxQueryValue}})
 		}
 		status := rt.Status
 		if status == 0 {

@@ -294,6 +294,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 				}
 			}
 		}
+		if err := checkQuery(r.URL.RawQuery); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
 		if err := rt.handler(w, r.WithContext(ctx)); err != nil {
 			writeError(w, r, s.Log, err)
 		}

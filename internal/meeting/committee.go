@@ -11,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/store"
 )
@@ -269,9 +270,7 @@ func (s *Service) AddCommitteeMember(ctx context.Context, partyOrgID int64, in C
 		}
 		bad := apperr.Invalid()
 		s.checkPost(ctx, tx, p.ID, &in, "", bad)
-		if _, err := time.Parse(store.DateFormat, in.From); err != nil {
-			bad.Field("from", "日期格式应为 YYYY-MM-DD")
-		} else if in.From < p.Established {
+		if _, ok := civil.Check(bad, "from", in.From); ok && in.From < p.Established {
 			bad.Field("from", "任职日期不能早于党组织成立日期（"+p.Established+"）")
 		} else if in.From > s.today() {
 			bad.Field("from", "任职日期不能晚于今天")
@@ -326,8 +325,8 @@ func (s *Service) UpdateCommitteeMember(ctx context.Context, id int64, p Committ
 		before := list[0]
 		after := before
 		if p.To != nil {
-			if _, err := time.Parse(store.DateFormat, *p.To); err != nil {
-				return apperr.InvalidField("to", "日期格式应为 YYYY-MM-DD")
+			if _, err := civil.Parse("to", *p.To); err != nil {
+				return err
 			}
 			if *p.To <= before.From {
 				return apperr.InvalidField("to", "离任日期应晚于任职日期（"+before.From+"）")
@@ -361,9 +360,7 @@ func (s *Service) RecordElection(ctx context.Context, partyOrgID int64, in Elect
 			return err
 		}
 		bad := apperr.Invalid()
-		if _, err := time.Parse(store.DateFormat, in.HeldOn); err != nil {
-			bad.Field("held_on", "日期格式应为 YYYY-MM-DD")
-		} else if in.HeldOn < p.Established {
+		if _, ok := civil.Check(bad, "held_on", in.HeldOn); ok && in.HeldOn < p.Established {
 			bad.Field("held_on", "选举日期不能早于党组织成立日期（"+p.Established+"）")
 		} else if in.HeldOn > s.today() {
 			bad.Field("held_on", "选举日期不能晚于今天")

@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/backdate"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -141,9 +142,7 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 	} else if in.Times < 1 || in.Times > 31 {
 		bad.Field("times", "每周期次数应为 1–31")
 	}
-	if _, err := time.Parse(store.DateFormat, in.EffectiveFrom); err != nil {
-		bad.Field("effective_from", "日期格式应为 YYYY-MM-DD")
-	}
+	civil.Check(bad, "effective_from", in.EffectiveFrom)
 	today := s.today()
 	in.Reason = backdate.Check(bad, in.EffectiveFrom, today, in.Reason)
 	if err := bad.OrNil(); err != nil {
@@ -301,15 +300,9 @@ type heldMeeting struct {
 // of the period).
 func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error) {
 	bad := apperr.Invalid()
-	from, err1 := time.Parse(store.DateFormat, f.From)
-	if err1 != nil {
-		bad.Field("from", "日期格式应为 YYYY-MM-DD")
-	}
-	to, err2 := time.Parse(store.DateFormat, f.To)
-	if err2 != nil {
-		bad.Field("to", "日期格式应为 YYYY-MM-DD")
-	}
-	if err1 == nil && err2 == nil && (to.Before(from) || to.Sub(from) > 10*366*24*time.Hour) {
+	from, ok1 := civil.Check(bad, "from", f.From)
+	to, ok2 := civil.Check(bad, "to", f.To)
+	if ok1 && ok2 && (to.Before(from) || to.Sub(from) > 10*366*24*time.Hour) {
 		bad.Field("to", "结束日期应不早于开始日期，且区间不超过 10 年")
 	}
 	if err := bad.OrNil(); err != nil {

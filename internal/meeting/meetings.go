@@ -11,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -235,10 +236,8 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 	if err != nil {
 		return p, err
 	}
-	day, err := time.Parse(store.DateFormat, in.Date)
-	if err != nil {
-		bad.Field("date", "日期格式应为 YYYY-MM-DD")
-	} else {
+	day, ok := civil.Check(bad, "date", in.Date)
+	if ok {
 		today := s.today()
 		switch {
 		case in.Status == StatusHeld && in.Date > today:
@@ -438,16 +437,12 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		args = append(args, f.Status)
 	}
 	if f.From != "" {
-		if _, err := time.Parse(store.DateFormat, f.From); err != nil {
-			bad.Field("from", "日期格式应为 YYYY-MM-DD")
-		}
+		civil.Check(bad, "from", f.From)
 		w += " AND m.held_on >= ?"
 		args = append(args, f.From)
 	}
 	if f.To != "" {
-		if _, err := time.Parse(store.DateFormat, f.To); err != nil {
-			bad.Field("to", "日期格式应为 YYYY-MM-DD")
-		}
+		civil.Check(bad, "to", f.To)
 		w += " AND m.held_on <= ?"
 		args = append(args, f.To)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
@@ -74,11 +75,7 @@ func (s *Service) today() string {
 }
 
 func parseDay(field, v string) (time.Time, error) {
-	t, err := time.Parse(store.DateFormat, v)
-	if err != nil {
-		return t, apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD")
-	}
-	return t, nil
+	return civil.Parse(field, v)
 }
 
 // partyOrgInScope checks that the party organization is visible to the

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -221,8 +222,9 @@ type Patch struct {
 	Status         *string `json:"status"`
 }
 
+// validDate reports whether s is a plain date in civil's range.
 func validDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
+	_, err := civil.Parse("", s)
 	return err == nil
 }
 
@@ -279,7 +281,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Patch) (Member, error
 	for col, v := range map[string]*string{"joined_on": in.JoinedOn, "confirmed_on": in.ConfirmedOn} {
 		if v != nil {
 			if *v != "" && !validDate(*v) {
-				bad.Field(col, "日期格式应为 YYYY-MM-DD")
+				bad.Field(col, civil.Hint)
 			}
 			set(col, nullable(*v))
 		}

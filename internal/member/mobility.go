@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -88,8 +89,7 @@ func optDate(bad *apperr.Error, field string, v *string) any {
 	if v == nil || *v == "" {
 		return nil
 	}
-	if _, err := time.Parse(store.DateFormat, *v); err != nil {
-		bad.Field(field, "日期格式应为 YYYY-MM-DD")
+	if _, ok := civil.Check(bad, field, *v); !ok {
 		return nil
 	}
 	return *v

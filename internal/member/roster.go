@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -91,10 +92,10 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 		verr.Field("party_org_id", "请选择组织关系所在党组织")
 	}
 	if in.JoinedOn != "" && !validDate(in.JoinedOn) {
-		verr.Field("joined_on", "日期格式应为 YYYY-MM-DD")
+		verr.Field("joined_on", civil.Hint)
 	}
 	if in.ConfirmedOn != "" && !validDate(in.ConfirmedOn) {
-		verr.Field("confirmed_on", "日期格式应为 YYYY-MM-DD")
+		verr.Field("confirmed_on", civil.Hint)
 	} else if in.ConfirmedOn != "" && in.JoinedOn != "" && in.ConfirmedOn < in.JoinedOn {
 		verr.Field("confirmed_on", "转正日期不能早于入党日期")
 	}

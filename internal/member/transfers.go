@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -158,12 +159,7 @@ func trDate(bad *apperr.Error, field, v string, def time.Time) (time.Time, bool)
 	if v == "" {
 		return def, true
 	}
-	t, err := time.Parse(store.DateFormat, v)
-	if err != nil {
-		bad.Field(field, "日期格式应为 YYYY-MM-DD")
-		return t, false
-	}
-	return t, true
+	return civil.Check(bad, field, v)
 }
 
 func trText(bad *apperr.Error, field, v string, max int, required bool, msg string) string {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -138,14 +139,14 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 	if f.RegFrom != "" {
 		d, err := ParseDate("registered_from", f.RegFrom)
 		if err != nil {
-			bad.Field("registered_from", "日期格式应为 YYYY-MM-DD")
+			bad.Field("registered_from", civil.Message(err, "registered_from"))
 		}
 		add("o.registered_on >= ?", d)
 	}
 	if f.RegTo != "" {
 		d, err := ParseDate("registered_to", f.RegTo)
 		if err != nil {
-			bad.Field("registered_to", "日期格式应为 YYYY-MM-DD")
+			bad.Field("registered_to", civil.Message(err, "registered_to"))
 		}
 		add("o.registered_on <= ?", d)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
@@ -120,13 +121,10 @@ func splitTags(s string) []string {
 	return out
 }
 
-// ParseDate checks a plain date (YYYY-MM-DD) for field.
+// ParseDate checks a plain date (YYYY-MM-DD, 1900-01-01..2099-12-31) for
+// field; see civil.Day.
 func ParseDate(field, s string) (string, error) {
-	t, err := time.Parse(store.DateFormat, strings.TrimSpace(s))
-	if err != nil {
-		return "", apperr.InvalidField(field, "日期格式应为 YYYY-MM-DD，且须是有效日期")
-	}
-	return t.Format(store.DateFormat), nil
+	return civil.Day(field, s)
 }
 
 func (s *Service) loadAreas(ctx context.Context, q store.Querier, os []Organization) error {
@@ -333,7 +331,7 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 		}
 		d, err := ParseDate(field, *p)
 		if err != nil {
-			bad.Field(field, "日期格式应为 YYYY-MM-DD，且须是有效日期")
+			bad.Field(field, civil.Message(err, field))
 			return
 		}
 		*dst = &d

@@ -1,0 +1,90 @@
+// Package civil reads plain calendar dates (YYYY-MM-DD) typed by users and
+// bounds them to a sane range, with errors that name the field.
+//
+// Every date of the domain — registration, founding, joining, meetings,
+// payments, filters — lies between MinDay and MaxDay. The spreadsheet
+// importers (internal/xlsx) use the same years, so a date refused through
+// the API is refused in an import too.
+package civil
+
+import (
+	"strings"
+	"time"
+
+	"liangxin/internal/apperr"
+)
+
+// Layout is the form of a plain date.
+const Layout = "2006-01-02"
+
+// The range of accepted dates, inclusive.
+const (
+	MinDay = "1900-01-01"
+	MaxDay = "2099-12-31"
+)
+
+var (
+	minTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// Messages of the two ways a date is refused.
+const (
+	FormatMessage = "日期格式应为 YYYY-MM-DD，且须是有效日期"
+	RangeMessage  = "日期应在 " + MinDay + " 至 " + MaxDay + " 之间"
+)
+
+// InRange reports whether the day of t lies between MinDay and MaxDay.
+func InRange(t time.Time) bool {
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return !d.Before(minTime) && !d.After(maxTime)
+}
+
+// Parse reads s (surrounding spaces ignored) as a date for field. It refuses
+// a malformed or impossible date and one outside MinDay..MaxDay with a
+// validation error naming field.
+func Parse(field, s string) (time.Time, error) {
+	t, err := time.Parse(Layout, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, apperr.InvalidField(field, FormatMessage)
+	}
+	if !InRange(t) {
+		return time.Time{}, apperr.InvalidField(field, RangeMessage)
+	}
+	return t, nil
+}
+
+// Day is Parse written back in the canonical form ("2024-5-6" is refused,
+// " 2024-05-06 " gives "2024-05-06").
+func Day(field, s string) (string, error) {
+	t, err := Parse(field, s)
+	if err != nil {
+		return "", err
+	}
+	return t.Format(Layout), nil
+}
+
+// Check is Parse adding its refusal to bad, for validators that collect
+// every field's error; ok is false when s was refused.
+func Check(bad *apperr.Error, field, s string) (t time.Time, ok bool) {
+	t, err := Parse(field, s)
+	if err != nil {
+		bad.Field(field, Message(err, field))
+		return t, false
+	}
+	return t, true
+}
+
+// Message is the message err (from Parse) gives for field.
+func Message(err error, field string) string {
+	if e, ok := apperr.As(err); ok {
+		if m, ok := e.Fields[field]; ok {
+			return m
+		}
+	}
+	return FormatMessage
+}
+
+// Hint is the one message for validators that refuse a bad format and an
+// out-of-range date alike.
+const Hint = "日期格式应为 YYYY-MM-DD，且在 " + MinDay + " 至 " + MaxDay + " 之间"

@@ -324,6 +324,22 @@ func TestRestoreRefusesDamagedArchive(t *testing.T) {
 			t.Fatalf("%s: the refused restore changed the data folder:\n%s\n%s", c.name, got, beforeFiles)
 		}
 	}
+	// A key file that does not open the backup's sealed values is refused too.
+	keyFile := filepath.Join(tg.data, "data.key")
+	right, _ := pdata.LoadKey(keyFile)
+	other, _ := pdata.NewKey()
+	if err := pdata.WriteKeyFile(keyFile, other); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := tg.run(t, "restore", "--in", archive); code == 0 || !strings.Contains(errOut, "不是加密该备份所用的密钥") {
+		t.Errorf("restore with another key: %d %s", code, errOut)
+	}
+	if got := users(t, tg); got != before {
+		t.Fatal("restore with another key changed the database")
+	}
+	if err := pdata.WriteKeyFile(keyFile, right); err != nil {
+		t.Fatal(err)
+	}
 	// The untouched archive restores.
 	if code, out, errOut := tg.run(t, "restore", "--in", archive); code != 0 {
 		t.Fatalf("restore: %s %s", out, errOut)
@@ -378,4 +394,53 @@ func TestKeyRotateCommand(t *testing.T) {
 		t.Fatal("key unchanged")
 	}
 	checkRestored(t, tg, p)
+}
+
+// TestBackupRefusesMissingAttachment: an attachment the database lists but
+// the disk lacks makes the backup fail instead of writing an archive whose
+// restore would answer 404.
+func TestBackupRefusesMissingAttachment(t *testing.T) {
+	tg := newTarget(t)
+	seedPersonal(t, tg)
+	ents, _ := os.ReadDir(filepath.Join(tg.data, "attachments"))
+	for _, e := range ents {
+		os.Remove(filepath.Join(tg.data, "attachments", e.Name()))
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	code, _, errOut := tg.run(t, "backup", "--out", archive)
+	if code == 0 || !strings.Contains(errOut, "附件") {
+		t.Fatalf("backup with a missing attachment: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(archive); !os.IsNotExist(err) {
+		t.Fatal("an incomplete archive was written")
+	}
+}
+
+// TestRestoreLegacyNeedsConsent: a bare database file from an older version
+// is refused unless --legacy=true says the operator accepts an unchecked
+// restore without attachments.
+func TestRestoreLegacyNeedsConsent(t *testing.T) {
+	tg := newTarget(t)
+	if tg.db != "" {
+		t.Skip("SQLite file format")
+	}
+	if code, _, errOut := tg.run(t, "init", "--jurisdiction", "430426"); code != 0 {
+		t.Fatal(errOut)
+	}
+	db, err := store.Open(context.Background(), "", tg.data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := filepath.Join(t.TempDir(), "old.db")
+	err = db.Backup(context.Background(), legacy)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := tg.run(t, "restore", "--in", legacy); code == 0 || !strings.Contains(errOut, "--legacy=true") {
+		t.Fatalf("legacy restore without consent: %d %s", code, errOut)
+	}
+	if code, _, errOut := tg.run(t, "restore", "--in", legacy, "--legacy=true"); code != 0 {
+		t.Fatalf("legacy restore: %s", errOut)
+	}
 }

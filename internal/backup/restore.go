@@ -104,7 +104,7 @@ func (x *extracted) key(opt RestoreOptions) (key []byte, fromArchive bool, err e
 			}
 			hint := "请放回备份时使用的密钥文件"
 			if x.wrappedKey != nil {
-				hint = "备份中含有用口令加密的密钥：请用 --key-passphrase-file 提供口令"
+				hint = "备份中含有用口令加密的密钥：请用 --key-passphrase-file（或环境变量 LIANGXIN_KEY_PASSPHRASE）提供口令"
 			}
 			return nil, false, fmt.Errorf("备份中的个人信息已加密，但找不到密钥文件 %s：%s。未恢复任何内容", opt.KeyPath, hint)
 		}

@@ -194,12 +194,19 @@ func Create(ctx context.Context, db *store.DB, out string, opt Options) (Manifes
 	if err := aw.close(); err != nil {
 		return m, err
 	}
-	// A hard link never replaces an existing file.
-	if err := os.Link(tmp, out); err != nil {
-		if errors.Is(err, os.ErrExist) {
+	// A hard link never replaces an existing file. Where the file system has
+	// no hard links (some network shares), check and rename instead.
+	err = os.Link(tmp, out)
+	if errors.Is(err, os.ErrExist) {
+		return m, fmt.Errorf("备份文件 %s 已存在，不会覆盖", out)
+	}
+	if err != nil {
+		if _, serr := os.Stat(out); serr == nil {
 			return m, fmt.Errorf("备份文件 %s 已存在，不会覆盖", out)
 		}
-		return m, err
+		if err := os.Rename(tmp, out); err != nil {
+			return m, err
+		}
 	}
 	return m, nil
 }

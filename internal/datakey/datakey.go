@@ -60,7 +60,12 @@ func Open(ctx context.Context, db *store.DB, path, cipherName string) (*pdata.Pr
 			return nil, fmt.Errorf("%w：数据库中已有加密的个人信息（%s.%s），但找不到密钥文件 %s：请放回原来的密钥文件（或用 --data-key-file 指定），或用 liangxin restore --key-passphrase-file 从含密钥的备份恢复；不会为已有数据生成新密钥。见 %s",
 				ErrNoKeyForData, col.Table, col.Column, path, Doc)
 		}
-		if key, err = pdata.CreateKey(path); err != nil {
+		key, err = pdata.CreateKey(path)
+		if errors.Is(err, os.ErrExist) {
+			// Another command started at the same moment and made it: use that one.
+			key, err = pdata.LoadKey(path)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("无法创建个人信息密钥文件 %s：%w", path, err)
 		}
 	} else if err != nil {

@@ -47,46 +47,35 @@ func NewKey() ([]byte, error) {
 	return key, nil
 }
 
-// CreateKey writes a fresh random key to path (mode 0600). It fails if the
-// file exists, so an existing key is never replaced.
+// CreateKey writes a fresh random key to path (mode 0600). It fails (with an
+// error matching os.ErrExist) if the file exists, so an existing key is never
+// replaced; the file appears complete or not at all.
 func CreateKey(path string) ([]byte, error) {
 	key, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, err
-	}
-	return key, f.Close()
-}
-
-// WriteKeyFile replaces path with key atomically (a temporary file in the same
-// folder, synced, then renamed), mode 0600.
-func WriteKeyFile(path string, key []byte) error {
-	if len(key) != KeySize {
-		return fmt.Errorf("pdata: key must be %d bytes", KeySize)
-	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+		return nil, err
 	}
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	tmp, err := writeTemp(dir, filepath.Base(path), key)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	// A hard link never replaces an existing file.
+	if err := os.Link(tmp, path); err != nil {
+		return nil, err
+	}
+	return key, syncDir(dir)
+}
+
+// writeTemp writes key as hex to a new temporary file (0600, synced) in dir.
+func writeTemp(dir, base string, key []byte) (string, error) {
+	f, err := os.CreateTemp(dir, base+".tmp-*")
+	if err != nil {
+		return "", err
 	}
 	tmp := f.Name()
 	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
@@ -99,10 +88,28 @@ func WriteKeyFile(path string, key []byte) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// WriteKeyFile replaces path with key atomically (a temporary file in the same
+// folder, synced, then renamed), mode 0600.
+func WriteKeyFile(path string, key []byte) error {
+	if len(key) != KeySize {
+		return fmt.Errorf("pdata: key must be %d bytes", KeySize)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := writeTemp(dir, filepath.Base(path), key)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}

@@ -182,17 +182,34 @@ func TestBackupRestoreOnNewMachine(t *testing.T) {
 	if tg.db != "" && strings.Contains(users(t, tg), "after") {
 		t.Fatal("restore kept a user created after the backup")
 	}
+	if !strings.HasSuffix(actions(t, fresh), ",meeting.attachment,backup_restore") {
+		t.Fatalf("the restore is not the last entry of the restored trail: %s", actions(t, fresh))
+	}
 	checkRestored(t, fresh, p)
+	if !strings.Contains(actions(t, tg), "backup_create") && tg.db == "" {
+		t.Fatal("backup not audited")
+	}
 }
 
 func users(t *testing.T, tg target) string {
+	t.Helper()
+	return column(t, tg, `SELECT username FROM users ORDER BY id`)
+}
+
+// actions lists the audit trail's actions.
+func actions(t *testing.T, tg target) string {
+	t.Helper()
+	return column(t, tg, `SELECT action FROM audit_log ORDER BY id`)
+}
+
+func column(t *testing.T, tg target, query string) string {
 	t.Helper()
 	db, err := store.Open(context.Background(), tg.db, tg.data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(context.Background(), `SELECT username FROM users ORDER BY id`)
+	rows, err := db.QueryContext(context.Background(), query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,6 +409,9 @@ func TestKeyRotateCommand(t *testing.T) {
 	k, _ := pdata.LoadKey(filepath.Join(tg.data, "data.key"))
 	if pdata.Fingerprint(k) == pdata.Fingerprint(old) {
 		t.Fatal("key unchanged")
+	}
+	if !strings.HasSuffix(actions(t, tg), ",key_rotate") {
+		t.Fatalf("rotation not audited: %s", actions(t, tg))
 	}
 	checkRestored(t, tg, p)
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	backuparchive "liangxin/internal/backup"
 	"liangxin/internal/config"
@@ -467,6 +469,10 @@ func backup(ctx context.Context, args []string, env Env) error {
 	for _, n := range m.Tables {
 		rows += n
 	}
+	if err := auditCLI(ctx, db, audit.Entry{Action: "backup_create", Entity: "backup", EntityID: filepath.Base(*out),
+		After: map[string]any{"tables": len(m.Tables), "rows": rows, "attachments": len(m.Attachments), "key_included": m.KeyIncluded}}); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "已备份到 %s（%d 张表 %d 行，%d 个附件）\n", *out, len(m.Tables), rows, len(m.Attachments))
 	if m.KeyIncluded {
 		fmt.Fprintln(env.Stdout, "备份中含有用口令加密的个人信息密钥：口令请另行妥善保管")
@@ -526,6 +532,17 @@ func restore(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return fmt.Errorf("恢复失败：%w", err)
 	}
+	// The restored trail records the restore itself.
+	rdb, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	err = auditCLI(ctx, rdb, audit.Entry{Action: "backup_restore", Entity: "backup", EntityID: filepath.Base(*in),
+		After: map[string]any{"created_at": m.CreatedAt, "tables": len(m.Tables), "attachments": len(m.Attachments), "key_restored": pass != nil}})
+	rdb.Close()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "已从 %s 恢复（备份时间 %s；%d 张表的行数、%d 个附件的校验和与密钥均已核对）\n", *in, m.CreatedAt.Format(time.RFC3339), len(m.Tables), len(m.Attachments))
 	return nil
 }
@@ -556,6 +573,11 @@ func restoreLegacy(ctx context.Context, cfg config.Config, in string, env Env) e
 	return nil
 }
 
+// auditCLI records an administration command as the internal actor cli.
+func auditCLI(ctx context.Context, db *store.DB, e audit.Entry) error {
+	return (&audit.Logger{DB: db, Now: time.Now}).Record(actor.System(ctx, "cli"), db, e)
+}
+
 func keyRotate(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("key rotate", env)
 	batch := fs.Int("batch", 500, "每个事务重新加密的行数")
@@ -584,6 +606,10 @@ func keyRotate(ctx context.Context, args []string, env Env) error {
 	res, err := datakey.Rotate(ctx, db, app.KeyPath(cfg), datakey.RotateOptions{Cipher: cfg.DataCipher, BatchSize: *batch})
 	if err != nil {
 		return fmt.Errorf("密钥轮换未完成（可重新运行 liangxin key rotate 继续）：%w", err)
+	}
+	if err := auditCLI(ctx, db, audit.Entry{Action: "key_rotate", Entity: "data_key", EntityID: res.NewFingerprint,
+		Before: map[string]any{"fingerprint": res.OldFingerprint}, After: map[string]any{"fingerprint": res.NewFingerprint, "resealed": res.Resealed}}); err != nil {
+		return err
 	}
 	fmt.Fprintf(env.Stdout, "密钥已轮换：重新加密 %d 个值（%d 个此前已完成）。旧密钥保存在 %s：轮换前的备份仍需要它，请与那些备份一同离线保管，然后从服务器上删除；并请立即做一次新的备份\n",
 		res.Resealed, res.Skipped, res.OldFile)

@@ -29,6 +29,8 @@ type RotateResult struct {
 	Resealed int    // values sealed again under the new key by this run
 	Skipped  int    // values already under the new key (an earlier, interrupted run)
 	OldFile  string // where the old key was kept
+	// OldFingerprint and NewFingerprint identify the two keys (pdata.Fingerprint).
+	OldFingerprint, NewFingerprint string
 }
 
 // OldPath is where a finished rotation keeps the old key: backups made
@@ -110,6 +112,7 @@ func Rotate(ctx context.Context, db *store.DB, path string, opt RotateOptions) (
 		}
 	}
 	res.OldFile = OldPath(path, oldKey)
+	res.OldFingerprint, res.NewFingerprint = pdata.Fingerprint(oldKey), pdata.Fingerprint(newKey)
 	if err := pdata.WriteKeyFile(res.OldFile, oldKey); err != nil {
 		return res, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -240,26 +241,87 @@ func swapSQLite(staged, dataDir string) error {
 	return os.Rename(staged, dst)
 }
 
-// restorePostgres loads the dump in one transaction (pg_restore
-// --single-transaction), then checks the counts, the key and the file
-// references on the restored database. PostgreSQL offers no staging schema
-// for a dump of the same schema, so the archive is checked in full (dump
-// checksum, key fingerprint) before anything is loaded.
+// restorePostgres loads the dump and checks it in one transaction: pg_restore
+// turns the dump into a script, the row counts of the manifest and the
+// attachment references are appended as statements that raise an error on a
+// mismatch, and psql runs the whole in a single transaction, so a failed
+// check rolls everything back. The key was checked against the manifest's
+// fingerprint before; a few sealed values are opened afterwards as well.
 func restorePostgres(ctx context.Context, db *store.DB, x *extracted, prot *pdata.Protector) error {
-	if err := store.RestorePostgres(ctx, db.URL, x.dbPath); err != nil {
+	schema := db.Schema
+	if schema == "" {
+		if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return err
+		}
+	}
+	for _, tool := range []string{"pg_restore", "psql"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return fmt.Errorf("恢复 PostgreSQL 备份需要 %s（PostgreSQL 客户端），本机找不到", tool)
+		}
+	}
+	script := filepath.Join(x.dir, "restore.sql")
+	if b, err := exec.CommandContext(ctx, "pg_restore", "--clean", "--if-exists", "--no-owner", "--file="+script, x.dbPath).CombinedOutput(); err != nil {
+		return fmt.Errorf("pg_restore 失败：%v：%s", err, b)
+	}
+	f, err := os.OpenFile(script, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
 		return err
+	}
+	_, err = f.WriteString(checkSQL(schema, x))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1", "--file="+script, "--dbname="+db.URL)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		msg := string(b)
+		if i := strings.Index(msg, "备份"); i >= 0 {
+			msg = strings.SplitN(msg[i:], "\n", 2)[0]
+		}
+		return fmt.Errorf("恢复未生效（已整体回滚）：%s", strings.TrimSpace(msg))
 	}
 	fresh, err := store.OpenPostgres(ctx, db.URL, db.Schema)
 	if err != nil {
 		return err
 	}
 	defer fresh.Close()
-	snap, err := readSnapshot(ctx, store.Postgres, fresh, prot)
-	if err != nil {
-		return fmt.Errorf("恢复后的数据库未通过检查：%w", err)
-	}
-	if err := x.compare(snap); err != nil {
+	if _, err := readSnapshot(ctx, store.Postgres, fresh, prot); err != nil {
 		return fmt.Errorf("恢复后的数据库未通过检查：%w", err)
 	}
 	return nil
+}
+
+// checkSQL is the statements that end the restore script: each raises an
+// error, rolling the restore back, when the restored data differ from the
+// manifest or refer to an attachment the archive lacks.
+func checkSQL(schema string, x *extracted) string {
+	lit := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSET search_path TO %s;\n", store.QuoteIdent(schema))
+	tables := make([]string, 0, len(x.manifest.Tables))
+	for t := range x.manifest.Tables {
+		tables = append(tables, t)
+	}
+	sort.Strings(tables)
+	for _, t := range tables {
+		n := x.manifest.Tables[t]
+		fmt.Fprintf(&b, "DO $check$ DECLARE n bigint; BEGIN SELECT COUNT(*) INTO n FROM %s; IF n <> %d THEN RAISE EXCEPTION %s, n; END IF; END $check$;\n",
+			store.QuoteIdent(t), n, lit(fmt.Sprintf("备份中的数据与清单不符：%s 有 %% 行，清单为 %d 行", t, n)))
+	}
+	if _, ok := x.manifest.Tables["meeting_attachments"]; ok {
+		names := make([]string, 0, len(x.attachments))
+		for n := range x.attachments {
+			names = append(names, lit(n))
+		}
+		sort.Strings(names)
+		cond := "TRUE"
+		if len(names) > 0 {
+			cond = "stored_name NOT IN (" + strings.Join(names, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "DO $check$ DECLARE s text; BEGIN SELECT stored_name INTO s FROM meeting_attachments WHERE %s LIMIT 1; IF s IS NOT NULL THEN RAISE EXCEPTION %s, s; END IF; END $check$;\n",
+			cond, lit("数据库登记的会议附件 % 不在备份中"))
+	}
+	return b.String()
 }

@@ -115,7 +115,7 @@ func run() error {
 	defer cleanup()
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a := app.New(config.Default(), db, log, time.Now)
+	a := app.New(config.Default(), db, log, time.Now, nil) // no personal data here: no key
 	loadTime, rebuildTime := time.Duration(0), time.Duration(0)
 	// Migrating a reused database adds what later versions need (the spans).
 	if _, err := db.Migrate(ctx); err != nil {

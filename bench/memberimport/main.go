@@ -148,7 +148,11 @@ func parent() error {
 	}
 	cfg := config.Default()
 	cfg.DataDir = dir
-	a := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	prot, err := app.OpenKey(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	a := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, prot)
 	if _, err := a.EnsureJurisdiction(ctx, jurisdiction); err != nil {
 		return fmt.Errorf("jurisdiction: %w", err)
 	}
@@ -462,7 +466,11 @@ func child() error {
 		cfg := config.Default()
 		cfg.DataDir = filepath.Dir(*flagKey)
 		cfg.DataKeyFile = *flagKey
-		a := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+		prot, kerr := app.OpenKey(ctx, cfg, db)
+		if kerr != nil {
+			return kerr
+		}
+		a := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, prot)
 		district := actor.With(ctx, actor.Actor{Username: "bench", Role: "district", Scope: jurisdiction})
 		var res member.ImportResult
 		var errs []xlsx.CellError

@@ -184,7 +184,7 @@ func child() error {
 	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	a := app.New(config.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	a := app.New(config.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil) // no personal data here: no key
 	if _, err := a.EnsureJurisdiction(ctx, jurisdiction); err != nil {
 		return err
 	}

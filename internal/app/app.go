@@ -24,6 +24,7 @@ import (
 	"liangxin/internal/config"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/datakey"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/httpapi"
@@ -33,6 +34,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -56,6 +58,8 @@ type App struct {
 	Assess  *assess.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
+	// Prot is the personal-data protector, loaded and checked once at start-up.
+	Prot *pdata.Protector
 }
 
 // Version returns the build's version (module version or VCS revision).
@@ -110,7 +114,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)
 	}
-	a := New(cfg, db, log, time.Now)
+	prot, err := OpenKey(ctx, cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := New(cfg, db, log, time.Now, prot)
 	if err := a.resetTempDir(); err != nil {
 		db.Close()
 		return nil, err
@@ -183,16 +192,28 @@ func (a *App) SealAtRest(ctx context.Context) error {
 	return nil
 }
 
-// New builds the services on an open, migrated database.
-func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time) *App {
-	a := &App{Cfg: cfg, DB: db, Log: log, Now: now}
+// OpenKey loads the personal-data key named by the configuration and checks
+// it against the database: it refuses a missing key or a key that does not
+// open the sealed values, and creates a key only for a database that holds
+// no sealed value (datakey.Open).
+func OpenKey(ctx context.Context, cfg config.Config, db *store.DB) (*pdata.Protector, error) {
+	return datakey.Open(ctx, db, KeyPath(cfg), cfg.DataCipher)
+}
+
+// KeyPath is the personal-data key file of the configuration.
+func KeyPath(cfg config.Config) string { return datakey.Path(cfg.DataKeyFile, cfg.DataDir) }
+
+// New builds the services on an open, migrated database with the checked
+// personal-data protector (OpenKey).
+func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time, prot *pdata.Protector) *App {
+	a := &App{Cfg: cfg, DB: db, Log: log, Now: now, Prot: prot}
 	a.Audit = &audit.Logger{DB: db, Now: now}
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Orgs = &org.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Now: now}
 	a.Party = &partyorg.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
 
-	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, KeyFile: cfg.DataKeyFile, DataDir: cfg.DataDir, Cipher: cfg.DataCipher}
+	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Prot: prot}
 
 	a.Instr = &instructor.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now, Protector: a.Members.Protector}
 

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -21,9 +22,12 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	backuparchive "liangxin/internal/backup"
 	"liangxin/internal/config"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/datakey"
 	"liangxin/internal/store"
 )
 
@@ -51,8 +55,10 @@ const usage = `liangxin —— 两新党建综合管理平台
   user unlock      解锁用户（--username）
   token create     为用户新建 API 令牌（--user --name），令牌只输出一次
   token revoke     吊销 API 令牌（--user --name）
-  backup           在线备份数据库（--out 文件）
-  restore          从备份恢复（--in 文件；须先停止服务）
+  backup           在线备份数据库、附件和清单到一个归档（--out 文件.tar.gz；
+                   --key-passphrase-file 时连同用口令加密的密钥）
+  restore          从备份恢复，核对无误才替换（--in 文件；须先停止服务）
+  key rotate       轮换个人信息密钥，重新加密全部加密值（须先停止服务；中断后可重新运行）
   demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
   config           列出全部配置项及其环境变量
   version          显示版本
@@ -67,7 +73,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
-	if (cmd == "user" || cmd == "token") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+	if (cmd == "user" || cmd == "token" || cmd == "key") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	var err error
@@ -92,6 +98,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = backup(ctx, rest, env)
 	case "restore":
 		err = restore(ctx, rest, env)
+	case "key rotate":
+		err = keyRotate(ctx, rest, env)
 	case "demo":
 		err = demo(ctx, rest, env)
 	case "config":
@@ -265,8 +273,13 @@ func migrate(ctx context.Context, args []string, env Env) error {
 	if err := coverspan.EnsureBuilt(ctx, db); err != nil {
 		return err
 	}
-	// Values SQL cannot encrypt (migration 0015) are sealed here too.
-	if err := app.New(cfg, db, app.NewLogger(env.Stderr, cfg.LogLevel), time.Now).SealAtRest(ctx); err != nil {
+	// Values SQL cannot encrypt (migration 0015) are sealed here too, with the
+	// key checked as at start-up (it is made only for a database with no sealed value).
+	prot, err := app.OpenKey(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	if err := app.New(cfg, db, app.NewLogger(env.Stderr, cfg.LogLevel), time.Now, prot).SealAtRest(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "已执行 %d 个迁移，数据库结构版本 %d\n", n, store.LatestVersion(db.Dialect))
@@ -414,9 +427,34 @@ func tokenRevoke(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// passphraseEnv holds the key passphrase for backup and restore when no file is given.
+const passphraseEnv = "LIANGXIN_KEY_PASSPHRASE"
+
+// passphrase reads the key passphrase from the file named by the flag, else
+// from LIANGXIN_KEY_PASSPHRASE; nil when neither is given. It is never a
+// command-line value, which other users would see in the process list.
+func passphrase(file string, env Env) ([]byte, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("无法读取密钥口令文件：%w", err)
+		}
+		b = []byte(strings.TrimRight(string(b), "\r\n"))
+		if len(b) == 0 {
+			return nil, fmt.Errorf("密钥口令文件 %s 是空的", file)
+		}
+		return b, nil
+	}
+	if v := env.Getenv(passphraseEnv); v != "" {
+		return []byte(v), nil
+	}
+	return nil, nil
+}
+
 func backup(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("backup", env)
-	out := fs.String("out", "", "备份文件路径")
+	out := fs.String("out", "", "备份文件路径（.tar.gz）")
+	passFile := fs.String("key-passphrase-file", "", "密钥口令文件：给出时把个人信息密钥用该口令加密后放入备份（也可用环境变量 "+passphraseEnv+"）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -424,12 +462,12 @@ func backup(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	pass, err := passphrase(*passFile, env)
+	if err != nil {
+		return err
+	}
 	if *out == "" {
-		ext := ".db"
-		if cfg.DB != "" {
-			ext = ".dump"
-		}
-		*out = "liangxin-backup-" + time.Now().Format("20060102-150405") + ext
+		*out = "liangxin-backup-" + time.Now().Format("20060102-150405") + ".tar.gz"
 	}
 	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
 	if err != nil {
@@ -439,16 +477,32 @@ func backup(ctx context.Context, args []string, env Env) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
-	if err := db.Backup(ctx, *out); err != nil {
+	m, err := backuparchive.Create(ctx, db, *out, backuparchive.Options{DataDir: cfg.DataDir, KeyPath: app.KeyPath(cfg), Cipher: cfg.DataCipher, Passphrase: pass})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已备份到 %s\n", *out)
+	var rows int64
+	for _, n := range m.Tables {
+		rows += n
+	}
+	if err := auditCLI(ctx, db, audit.Entry{Action: "backup_create", Entity: "backup", EntityID: filepath.Base(*out),
+		After: map[string]any{"tables": len(m.Tables), "rows": rows, "attachments": len(m.Attachments), "key_included": m.KeyIncluded}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已备份到 %s（%d 张表 %d 行，%d 个附件）\n", *out, len(m.Tables), rows, len(m.Attachments))
+	if m.KeyIncluded {
+		fmt.Fprintln(env.Stdout, "备份中含有用口令加密的个人信息密钥：口令请另行妥善保管")
+	} else if m.KeyFingerprint != "" {
+		fmt.Fprintf(env.Stdout, "备份中不含密钥：恢复时需要密钥文件 %s（指纹 %s），请另行备份\n", app.KeyPath(cfg), m.KeyFingerprint)
+	}
 	return nil
 }
 
 func restore(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("restore", env)
 	in := fs.String("in", "", "备份文件路径")
+	passFile := fs.String("key-passphrase-file", "", "密钥口令文件：从备份中恢复个人信息密钥（也可用环境变量 "+passphraseEnv+"）")
+	legacy := fs.String("legacy", "false", "恢复旧版本生成的单个数据库文件（不含附件和清单，无法核对）：true 或 false")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -462,12 +516,61 @@ func restore(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	pass, err := passphrase(*passFile, env)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(*in); err != nil {
+		return fmt.Errorf("找不到备份文件 %s", *in)
+	}
+	if backuparchive.IsLegacy(*in) {
+		if *legacy != "true" {
+			return fmt.Errorf("%s 是旧版本的备份（只有数据库，没有附件和清单，无法核对）：确认要恢复时加 --legacy=true", *in)
+		}
+		return restoreLegacy(ctx, cfg, *in, env)
+	}
+	opt := backuparchive.RestoreOptions{DataDir: cfg.DataDir, KeyPath: app.KeyPath(cfg), Cipher: cfg.DataCipher, Passphrase: pass}
 	if strings.HasPrefix(cfg.DB, "postgres") {
 		db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
 		if err != nil {
 			return err
 		}
-		err = store.RestorePostgres(ctx, db.URL, *in)
+		defer db.Close()
+		opt.Postgres = db
+	} else {
+		lock, err := app.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("%w：请先停止服务再恢复", err)
+		}
+		defer lock.Close()
+	}
+	m, err := backuparchive.Restore(ctx, *in, opt)
+	if err != nil {
+		return fmt.Errorf("恢复失败：%w", err)
+	}
+	// The restored trail records the restore itself.
+	rdb, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	err = auditCLI(ctx, rdb, audit.Entry{Action: "backup_restore", Entity: "backup", EntityID: filepath.Base(*in),
+		After: map[string]any{"created_at": m.CreatedAt, "tables": len(m.Tables), "attachments": len(m.Attachments), "key_restored": pass != nil}})
+	rdb.Close()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已从 %s 恢复（备份时间 %s；%d 张表的行数、%d 个附件的校验和与密钥均已核对）\n", *in, m.CreatedAt.Format(time.RFC3339), len(m.Tables), len(m.Attachments))
+	return nil
+}
+
+// restoreLegacy restores a bare database file made by an older version.
+func restoreLegacy(ctx context.Context, cfg config.Config, in string, env Env) error {
+	if strings.HasPrefix(cfg.DB, "postgres") {
+		db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		err = store.RestorePostgres(ctx, db.URL, in)
 		db.Close()
 		if err != nil {
 			return err
@@ -478,10 +581,53 @@ func restore(ctx context.Context, args []string, env Env) error {
 			return fmt.Errorf("%w：请先停止服务再恢复", err)
 		}
 		defer lock.Close()
-		if err := store.RestoreSQLite(ctx, *in, cfg.DataDir); err != nil {
+		if err := store.RestoreSQLite(ctx, in, cfg.DataDir); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(env.Stdout, "已从 %s 恢复\n", *in)
+	fmt.Fprintf(env.Stdout, "已从旧格式备份 %s 恢复数据库（附件未恢复；密钥在启动时核对）\n", in)
+	return nil
+}
+
+// auditCLI records an administration command as the internal actor cli.
+func auditCLI(ctx context.Context, db *store.DB, e audit.Entry) error {
+	return (&audit.Logger{DB: db, Now: time.Now}).Record(actor.System(ctx, "cli"), db, e)
+}
+
+func keyRotate(ctx context.Context, args []string, env Env) error {
+	fs, resolve := flags("key rotate", env)
+	batch := fs.Int("batch", 500, "每个事务重新加密的行数")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := resolve()
+	if err != nil {
+		return err
+	}
+	if cfg.DB == "" {
+		lock, err := app.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("%w：请先停止服务再轮换密钥", err)
+		}
+		defer lock.Close()
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	res, err := datakey.Rotate(ctx, db, app.KeyPath(cfg), datakey.RotateOptions{Cipher: cfg.DataCipher, BatchSize: *batch})
+	if err != nil {
+		return fmt.Errorf("密钥轮换未完成（可重新运行 liangxin key rotate 继续）：%w", err)
+	}
+	if err := auditCLI(ctx, db, audit.Entry{Action: "key_rotate", Entity: "data_key", EntityID: res.NewFingerprint,
+		Before: map[string]any{"fingerprint": res.OldFingerprint}, After: map[string]any{"fingerprint": res.NewFingerprint, "resealed": res.Resealed}}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "密钥已轮换：重新加密 %d 个值（%d 个此前已完成）。旧密钥保存在 %s：轮换前的备份仍需要它，请与那些备份一同离线保管，然后从服务器上删除；并请立即做一次新的备份\n",
+		res.Resealed, res.Skipped, res.OldFile)
 	return nil
 }

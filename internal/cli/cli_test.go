@@ -25,6 +25,7 @@ import (
 type target struct {
 	data string
 	db   string
+	vars map[string]string // further environment variables
 }
 
 func newTarget(t *testing.T) target {
@@ -58,6 +59,9 @@ func newTarget(t *testing.T) target {
 
 func (tg target) env() cli.Env {
 	return cli.Env{Stdin: strings.NewReader(""), Getenv: func(k string) string {
+		if v, ok := tg.vars[k]; ok {
+			return v
+		}
 		switch k {
 		case "LIANGXIN_DATA":
 			return tg.data

@@ -112,7 +112,7 @@ func Options() []Option {
 			}
 			return fmt.Errorf("必须是 auto、always 或 never")
 		}},
-		{Name: "data-key-file", Default: "", Help: "个人信息（身份证号、手机号）加密密钥文件；为空时使用数据目录中的 data.key（首次启动自动生成，权限 0600，须与数据库分开备份）", set: str(func(c *Config) *string { return &c.DataKeyFile })},
+		{Name: "data-key-file", Default: "", Help: "个人信息（身份证号、手机号）加密密钥文件；为空时使用数据目录中的 data.key（只在数据库还没有任何加密值时自动生成，权限 0600；密钥打不开库中加密值时拒绝启动；须与数据库分开保管，或用 backup --key-passphrase-file 加密后放入备份）", set: str(func(c *Config) *string { return &c.DataKeyFile })},
 		{Name: "data-cipher", Default: "sm4", Help: "个人信息加密算法：sm4（SM4-GCM，国密）或 aes（AES-256-GCM）", set: func(c *Config, v string) error {
 			switch v {
 			case "sm4", "aes":

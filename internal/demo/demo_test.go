@@ -23,7 +23,14 @@ var clock = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 func newApp(t *testing.T) *app.App {
 	t.Helper()
-	a := app.New(config.Default(), storetest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return clock })
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	db := storetest.Open(t)
+	prot, err := app.OpenKey(context.Background(), cfg, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)), func() time.Time { return clock }, prot)
 	if _, err := a.EnsureJurisdiction(context.Background(), DefaultJurisdiction); err != nil {
 		t.Fatal(err)
 	}

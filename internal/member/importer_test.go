@@ -278,7 +278,11 @@ func TestImportedRosterNotInPlainTextOnDisk(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.DataKeyFile = filepath.Join(t.TempDir(), "data.key")
-	a := app.New(cfg, db, slog.New(slog.NewJSONHandler(io.Discard, nil)), func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) })
+	prot, err := app.OpenKey(ctx, cfg, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(cfg, db, slog.New(slog.NewJSONHandler(io.Discard, nil)), func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) }, prot)
 	if _, err := a.EnsureJurisdiction(ctx, testenv.Jurisdiction); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package member_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"liangxin/internal/actor"
@@ -17,7 +16,6 @@ import (
 
 func setup(t *testing.T) (*testenv.Env, context.Context, int64) {
 	e := testenv.New(t)
-	e.App.Members.KeyFile = filepath.Join(t.TempDir(), "data.key")
 	ctx := actor.With(context.Background(), actor.Actor{Username: "d", Role: "district", Scope: testenv.Jurisdiction})
 	name, cat, region, full := "红星个体户", "individual_business", testenv.Hongqiao, 3
 	o, err := e.App.Orgs.Create(ctx, org.Input{Name: &name, Category: &cat, RegionCode: &region, FullMembers: &full})

@@ -2,8 +2,7 @@
 package member
 
 import (
-	"path/filepath"
-	"sync"
+	"errors"
 	"time"
 
 	"liangxin/internal/audit"
@@ -23,37 +22,20 @@ type Service struct {
 	Party   *partyorg.Service
 	Now     func() time.Time
 
-	// KeyFile is the personal-data key file (created with mode 0600 on first
-	// use); empty means DataDir/data.key.
-	KeyFile string
-	// DataDir is the data folder, used when KeyFile is empty.
-	DataDir string
-	// Cipher is pdata.CipherSM4 (default) or pdata.CipherAES.
-	Cipher string
-
-	once sync.Once
-	prot *pdata.Protector
-	err  error
+	// Prot seals, hashes and opens 身份证号 and phone. The wiring (app.Open)
+	// loads it once at start-up and checks it against the database; the
+	// service never reads or creates a key file itself.
+	Prot *pdata.Protector
 }
 
-// KeyPath is the file the personal-data key is read from.
-func (s *Service) KeyPath() string {
-	if s.KeyFile != "" {
-		return s.KeyFile
-	}
-	return filepath.Join(s.DataDir, "data.key")
-}
+// errNoProtector means the service was built without a key.
+var errNoProtector = errors.New("member: personal-data key not loaded")
 
-// Protector loads (or on first use creates) the data key and returns the
-// protector of 身份证号 and phone. The key never enters the database.
+// Protector returns the protector of 身份证号 and phone. The key never enters
+// the database.
 func (s *Service) Protector() (*pdata.Protector, error) {
-	s.once.Do(func() {
-		key, err := pdata.LoadOrCreateKey(s.KeyPath())
-		if err != nil {
-			s.err = err
-			return
-		}
-		s.prot, s.err = pdata.New(key, s.Cipher)
-	})
-	return s.prot, s.err
+	if s.Prot == nil {
+		return nil, errNoProtector
+	}
+	return s.Prot, nil
 }

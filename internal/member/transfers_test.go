@@ -3,7 +3,6 @@ package member_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -27,7 +26,6 @@ type trEnv struct {
 
 func newTrEnv(t *testing.T) *trEnv {
 	e := testenv.New(t)
-	e.App.Members.KeyFile = filepath.Join(t.TempDir(), "data.key")
 	x := &trEnv{e: e, sys: actor.System(context.Background(), "test"),
 		hq: actor.With(context.Background(), actor.Actor{Username: "hq", Role: "street", Scope: testenv.Hongqiao}),
 		yh: actor.With(context.Background(), actor.Actor{Username: "yh", Role: "street", Scope: testenv.Yuhe})}

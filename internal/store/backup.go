@@ -24,18 +24,28 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 		}
 		return os.Chmod(out, 0o600)
 	case Postgres:
-		args := []string{"--format=custom", "--no-owner", "--file=" + out, "--dbname=" + db.URL}
-		if db.Schema != "" {
-			args = append(args, "--schema="+db.Schema)
-		}
-		cmd := exec.CommandContext(ctx, "pg_dump", args...)
-		if b, err := cmd.CombinedOutput(); err != nil {
-			os.Remove(out)
-			return fmt.Errorf("pg_dump 失败：%v：%s", err, b)
-		}
-		return os.Chmod(out, 0o600)
+		return db.DumpPostgres(ctx, out, "")
 	}
 	return fmt.Errorf("unknown dialect %q", db.Dialect)
+}
+
+// DumpPostgres runs pg_dump (custom format) into out; a non-empty snapshot
+// (from pg_export_snapshot in a transaction the caller keeps open) makes the
+// dump see exactly what that transaction sees.
+func (db *DB) DumpPostgres(ctx context.Context, out, snapshot string) error {
+	args := []string{"--format=custom", "--no-owner", "--file=" + out, "--dbname=" + db.URL}
+	if db.Schema != "" {
+		args = append(args, "--schema="+db.Schema)
+	}
+	if snapshot != "" {
+		args = append(args, "--snapshot="+snapshot)
+	}
+	cmd := exec.CommandContext(ctx, "pg_dump", args...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		os.Remove(out)
+		return fmt.Errorf("pg_dump 失败：%v：%s", err, b)
+	}
+	return os.Chmod(out, 0o600)
 }
 
 // CheckSQLiteBackup opens a backup file read-only and checks that it is an
@@ -116,4 +126,12 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// OpenSQLiteReadOnly opens a SQLite file (a backup being checked) read-only.
+func OpenSQLiteReadOnly(file string) (*sql.DB, error) {
+	if _, err := os.Stat(file); err != nil {
+		return nil, fmt.Errorf("找不到数据库文件 %s", file)
+	}
+	return sql.Open("sqlite", sqliteURI(file)+"?mode=ro")
 }

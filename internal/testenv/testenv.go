@@ -73,8 +73,12 @@ func New(t testing.TB) *Env {
 	// own, never in a ./data beside the package.
 	cfg.DataDir = t.TempDir()
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	a := app.New(cfg, db, log, clock.Now)
 	ctx := context.Background()
+	prot, err := app.OpenKey(ctx, cfg, db)
+	if err != nil {
+		t.Fatalf("data key: %v", err)
+	}
+	a := app.New(cfg, db, log, clock.Now, prot)
 	if _, err := a.EnsureJurisdiction(ctx, Jurisdiction); err != nil {
 		t.Fatalf("init jurisdiction: %v", err)
 	}

@@ -1,13 +1,17 @@
 package httpapi_test
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
 	"io"
 	"io/fs"
+	"liangxin/internal/app"
+	"liangxin/internal/backup"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -46,6 +50,25 @@ func findClear(where string, b []byte, planted []string, depth int) []string {
 		}
 	}
 	if depth > 4 {
+		return hits
+	}
+	// A gzip stream (a backup archive) and a tar archive inside it.
+	if bytes.HasPrefix(b, []byte{0x1f, 0x8b}) {
+		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			inner, _ := io.ReadAll(io.LimitReader(zr, 1<<30))
+			return append(hits, findClear(where+"!gunzip", inner, planted, depth+1)...)
+		}
+	}
+	if len(b) > 262 && bytes.Equal(b[257:262], []byte("ustar")) {
+		tr := tar.NewReader(bytes.NewReader(b))
+		for {
+			h, err := tr.Next()
+			if err != nil {
+				break
+			}
+			inner, _ := io.ReadAll(io.LimitReader(tr, 1<<30))
+			hits = append(hits, findClear(where+"!"+h.Name, inner, planted, depth+1)...)
+		}
 		return hits
 	}
 	// Any zip archive inside b (a blob in a dump, a file on disk).
@@ -231,11 +254,17 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 	if e.App.DB.Path != "" {
 		dirs = append(dirs, filepath.Dir(e.App.DB.Path))
 	}
-	backup := filepath.Join(t.TempDir(), "backup.db")
-	if err := e.App.DB.Backup(ctx, backup); err != nil {
+	// The backup an operator makes: one archive (tar.gz) with the database.
+	archiveDir := t.TempDir()
+	archive := filepath.Join(archiveDir, "liangxin.tar.gz")
+	if _, err := backup.Create(ctx, e.App.DB, archive, backup.Options{DataDir: e.App.Cfg.DataDir, KeyPath: app.KeyPath(e.App.Cfg), Cipher: e.App.Cfg.DataCipher}); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
-	dirs = append(dirs, filepath.Dir(backup))
+	dirs = append(dirs, archiveDir)
+	backupDB := filepath.Join(t.TempDir(), "backup.db")
+	if err := os.WriteFile(backupDB, archiveEntry(t, archive, map[store.Dialect]string{store.SQLite: backup.SQLiteName, store.Postgres: backup.PostgresName}[e.App.DB.Dialect]), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	files := 0
 	for _, d := range dirs {
 		_ = filepath.WalkDir(d, func(p string, de fs.DirEntry, err error) error {
@@ -254,7 +283,7 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 	}
 	if e.App.DB.Dialect == store.Postgres {
 		// The custom-format dump is compressed: read it back as SQL text.
-		sqlText, err := exec.CommandContext(ctx, "pg_restore", "--file=-", backup).Output()
+		sqlText, err := exec.CommandContext(ctx, "pg_restore", "--file=-", backupDB).Output()
 		if err != nil || !bytes.Contains(sqlText, []byte("import_sessions")) {
 			t.Fatalf("pg_restore of the backup: %v", err)
 		}
@@ -264,7 +293,7 @@ func TestPersonalDataNotStoredInClear(t *testing.T) {
 		if files < 3 {
 			t.Fatalf("only %d files looked at", files)
 		}
-		bdb, err := sql.Open("sqlite", "file:"+backup+"?mode=ro")
+		bdb, err := sql.Open("sqlite", "file:"+backupDB+"?mode=ro")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -379,5 +408,57 @@ func TestPhonesMaskedUnlessRevealedAndRevealAudited(t *testing.T) {
 	d = auditDetail(t, e, "member_reveal", fmt.Sprint(m.ID))
 	if !strings.Contains(d, "钱党员") || !strings.Contains(d, pdata.MaskID(idn)) || strings.Contains(d, idn) || strings.Contains(d, "13612345679") {
 		t.Errorf("member reveal audit: %s", d)
+	}
+}
+
+// archiveEntry reads one entry of a backup archive (tar.gz).
+func archiveEntry(t *testing.T, archive, name string) []byte {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("%s has no %s: %v", archive, name, err)
+		}
+		if h.Name == name {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+}
+
+// The search itself must see through a backup archive (tar.gz) and a zip
+// inside it, or the at-rest test could pass while a backup leaks.
+func TestFindClearOpensArchives(t *testing.T) {
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.Create("xl/sharedStrings.xml")
+	_, _ = w.Write([]byte("<t>13912345678</t>"))
+	_ = zw.Close()
+	var gbuf bytes.Buffer
+	gz := gzip.NewWriter(&gbuf)
+	tw := tar.NewWriter(gz)
+	for name, body := range map[string][]byte{"database.db": append([]byte("page 110105194912310021 "), zbuf.Bytes()...), "manifest.json": []byte("{}")} {
+		_ = tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: int64(len(body)), Typeflag: tar.TypeReg})
+		_, _ = tw.Write(body)
+	}
+	_ = tw.Close()
+	_ = gz.Close()
+	hits := findClear("archive", gbuf.Bytes(), []string{"110105194912310021", "13912345678", "13800000000"}, 0)
+	all := strings.Join(hits, "\n")
+	if !strings.Contains(all, "database.db holds 110105194912310021") || !strings.Contains(all, "sharedStrings.xml holds 13912345678") || strings.Contains(all, "13800000000") {
+		t.Fatalf("hits %v, want the ID number and the phone inside the archive, and nothing else", hits)
 	}
 }

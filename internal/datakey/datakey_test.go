@@ -237,3 +237,38 @@ func isConflict(err error) bool {
 	e, ok := apperr.As(err)
 	return ok && e.Kind == apperr.KindConflict
 }
+
+// TestRotateResealsErrorWorkbooks: the error workbook an uploader may still
+// download (a sealed blob, not an *_enc column) follows the key; one that
+// opens with neither key is dropped rather than left unreadable.
+func TestRotateResealsErrorWorkbooks(t *testing.T) {
+	e, _ := withMembers(t, 1)
+	ctx := context.Background()
+	path := app.KeyPath(e.App.Cfg)
+	oldKey, _ := pdata.LoadKey(path)
+	oldP, _ := pdata.New(oldKey, "")
+	stranger, _ := pdata.New([]byte(strings.Repeat("k", pdata.KeySize)), "")
+	good, _ := oldP.SealBytes([]byte("PK workbook"))
+	lost, _ := stranger.SealBytes([]byte("PK lost"))
+	for id, blob := range map[string][]byte{"s-good": good, "s-lost": lost} {
+		if _, err := e.App.DB.Exec(ctx, e.App.DB, `INSERT INTO import_sessions (id, user_id, kind, status, report, created_at, updated_at) VALUES (?, 1, 'members', 'rejected', ?, '2026-11-23T09:00:00Z', '2026-11-23T09:00:00Z')`, id, blob); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := datakey.Rotate(ctx, e.App.DB, path, datakey.RotateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	newKey, _ := pdata.LoadKey(path)
+	newP, _ := pdata.New(newKey, "")
+	var b []byte
+	if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT report FROM import_sessions WHERE id = 's-good'`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	if plain, err := newP.OpenBytes(b); err != nil || string(plain) != "PK workbook" {
+		t.Fatalf("workbook after rotation: %q %v", plain, err)
+	}
+	var n int
+	if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT COUNT(*) FROM import_sessions WHERE id = 's-lost' AND report IS NULL`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("unreadable workbook kept: %d %v", n, err)
+	}
+}

@@ -105,6 +105,10 @@ func Rotate(ctx context.Context, db *store.DB, path string, opt RotateOptions) (
 			}
 		}
 	}
+	// The sealed error workbooks of imports (blobs, not *_enc columns) follow.
+	if err := rotateReports(ctx, db, oldP, newP); err != nil {
+		return res, err
+	}
 	// Every value must open with the new key before it replaces the old one.
 	for _, c := range cols {
 		if err := checkAll(ctx, db, c, newP); err != nil {
@@ -229,4 +233,50 @@ func checkAll(ctx context.Context, db *store.DB, c store.SealedColumn, p *pdata.
 		}
 	}
 	return rows.Err()
+}
+
+// rotateReports re-seals the error workbooks kept for their uploaders
+// (import_sessions.report, sealed blobs) under the new key. A workbook that
+// already opens with the new key is left (a resumed rotation); one that opens
+// with neither key could never be shown again and is dropped.
+func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
+	type report struct {
+		id   string
+		blob []byte
+	}
+	var list []report
+	rows, err := db.Query(ctx, db, `SELECT id, report FROM import_sessions WHERE report IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("读取导入错误报告失败：%w", err)
+	}
+	for rows.Next() {
+		var r report
+		if err := rows.Scan(&r.id, &r.blob); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range list {
+		if _, err := newP.OpenBytes(r.blob); err == nil {
+			continue
+		}
+		var sealed []byte
+		if plain, err := oldP.OpenBytes(r.blob); err == nil {
+			if sealed, err = newP.SealBytes(plain); err != nil {
+				return err
+			}
+		}
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			_, err := db.Exec(ctx, tx, `UPDATE import_sessions SET report = ? WHERE id = ?`, sealed, r.id)
+			return err
+		}); err != nil {
+			return fmt.Errorf("重新加密导入错误报告失败：%w", err)
+		}
+	}
+	return nil
 }

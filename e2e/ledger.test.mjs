@@ -104,7 +104,7 @@ async function seedLedger(api) {
     parent_id: regional.id,
   })
   await party({ name: '中共祁东县永昌网络科技有限公司支部委员会', kind: 'branch', formation: 'single', established_on: yearsAgo(3, -25), covers: [ids[9]] })
-  const ins = await api.post('/api/v1/instructors', { name: '王建国', phone: '13807340001', unit: '祁东县洪桥街道党工委', full_time: true, level: '街道（乡镇）级', region_code: '430426001' })
+  const ins = await api.post('/api/v1/instructors', { name: '王建国', phone: '13807340001', unit: '祁东县洪桥街道党工委', full_time: true, level: '乡镇（街道）级', region_code: '430426001' })
   assert.equal(ins.status, 201, `create instructor: ${JSON.stringify(ins.data)}`)
   for (const [k, from] of [
     [3, day(-150)],

@@ -128,6 +128,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
+	// Instructor levels of earlier versions (区级 in a county) take the jurisdiction's names.
+	if err := a.Instr.NormalizeLevels(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("更新党建指导员级别名称失败：%w", err)
+	}
 	return a, nil
 }
 

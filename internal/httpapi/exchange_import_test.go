@@ -268,7 +268,7 @@ func TestInstructorImportRules(t *testing.T) {
 	c := e.Login("dist", testenv.Password)
 	ctx := actor.System(context.Background(), "test")
 	file, _ := excelizeFile(instructor.ImportHeaders(), [][]string{
-		{"刘指导", "138****5678", "县委组织部", "专职", "区级", "洪桥街道", "老张修车铺", "2023-07-01", "2024-12-31"},
+		{"刘指导", "138****5678", "县委组织部", "专职", "县级", "洪桥街道", "老张修车铺", "2023-07-01", "2024-12-31"},
 	})
 	r := uploadTo(t, c, "/api/v1/imports/instructors", "instr-1", file)
 	if r.Status != 422 || !strings.Contains(string(r.Body), "重名") {
@@ -276,7 +276,7 @@ func TestInstructorImportRules(t *testing.T) {
 	}
 	before := countRows(t, e, "instructors")
 	rows := [][]string{
-		{"刘指导", "138****5678", "县委组织部", "专职", "区级", "洪桥街道", "老张修车铺（玉合街道）", "2023-07-01", "2024-12-31"},
+		{"刘指导", "138****5678", "县委组织部", "专职", "县级", "洪桥街道", "老张修车铺（玉合街道）", "2023-07-01", "2024-12-31"},
 		{"王新", "13900001111", "洪桥街道党工委", "兼职", "街道（乡镇）级", "洪桥街道", "祁东县湘江商贸有限公司", "2024-02-01", ""},
 		{"王新", "13900001111", "洪桥街道党工委", "兼职", "街道（乡镇）级", "洪桥街道", "祁东县物流协会", "2024-03-01", "2024-02-01"},
 	}
@@ -296,7 +296,7 @@ func TestInstructorImportRules(t *testing.T) {
 		t.Fatalf("good file: %d %s", r.Status, r.Body)
 	}
 	list, _, _ := e.App.Instr.List(ctx, "王新", 1, 10)
-	if len(list) != 1 || len(list[0].Assignments) != 2 || list[0].FullTime || list[0].Level != "街道（乡镇）级" {
+	if len(list) != 1 || len(list[0].Assignments) != 2 || list[0].FullTime || list[0].Level != "乡镇（街道）级" {
 		t.Fatalf("王新: %+v", list)
 	}
 	list, _, _ = e.App.Instr.List(ctx, "刘指导", 1, 10)

@@ -175,9 +175,13 @@ func (s *Server) organizationHistory(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) ledgerOptions(w http.ResponseWriter, r *http.Request) error {
+	levels, err := s.Instr.Levels(r.Context())
+	if err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"categories": org.Categories(), "industries": org.Industries(), "tags": org.Tags(),
-		"party_org_kinds": partyorg.Kinds(), "formations": partyorg.Formations(), "instructor_levels": instructor.Levels(),
+		"party_org_kinds": partyorg.Kinds(), "formations": partyorg.Formations(), "instructor_levels": levels,
 	})
 	return nil
 }

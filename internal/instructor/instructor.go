@@ -21,8 +21,6 @@ import (
 	"liangxin/internal/store"
 )
 
-// Levels of instructor.
-func Levels() []string { return []string{"区级", "街道（乡镇）级", "社区（村）级"} }
 
 // Assignment links an instructor to an organization over a period.
 type Assignment struct {
@@ -196,14 +194,15 @@ func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instruc
 		out.FullTime = *in.FullTime
 	}
 	if in.Level != nil {
-		out.Level = strings.TrimSpace(*in.Level)
-		ok := out.Level == ""
-		for _, l := range Levels() {
-			ok = ok || l == out.Level
+		labels, err := s.Levels(ctx)
+		if err != nil {
+			return out, err
 		}
+		lv, ok := normalizeLevel(labels, strings.TrimSpace(*in.Level))
 		if !ok {
-			bad.Field("level", "级别应为区级、街道（乡镇）级或社区（村）级")
+			bad.Field("level", "级别应为"+strings.Join(labels, "、")+"之一")
 		}
+		out.Level = lv
 	}
 	if in.RegionCode != nil {
 		out.RegionCode = strings.TrimSpace(*in.RegionCode)

@@ -21,7 +21,6 @@ import (
 	"liangxin/internal/store"
 )
 
-
 // Assignment links an instructor to an organization over a period.
 type Assignment struct {
 	ID               int64  `json:"id"`

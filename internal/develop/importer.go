@@ -32,11 +32,13 @@ const (
 	ColPresent   = "实到人数"
 	ColYes       = "赞成人数"
 	ColMonths    = "延长月数"
+	ColPubFrom   = "公示开始日期"
+	ColPubTo     = "公示结束日期"
 )
 
 // ImportHeaders is the template's header row.
 func ImportHeaders() []string {
-	return []string{ColIDNumber, ColName, ColPartyOrg, ColStep, ColDate, ColPeople, ColDocuments, ColNote, ColDays, ColHours, ColDue, ColPresent, ColYes, ColMonths}
+	return []string{ColIDNumber, ColName, ColPartyOrg, ColStep, ColDate, ColPeople, ColDocuments, ColNote, ColDays, ColHours, ColDue, ColPresent, ColYes, ColMonths, ColPubFrom, ColPubTo}
 }
 
 // ImportColumns describes the columns for the reader.
@@ -56,13 +58,16 @@ func ImportColumns() []xlsx.Column {
 		{Name: ColPresent, Optional: true},
 		{Name: ColYes, Optional: true},
 		{Name: ColMonths, Optional: true},
+		{Name: ColPubFrom, Aliases: []string{"公示开始时间"}, Optional: true},
+		{Name: ColPubTo, Aliases: []string{"公示结束时间"}, Optional: true},
 	}
 }
 
 // fieldColumn maps a field of the services' errors to its column.
 var fieldColumn = map[string]string{"id_number": ColIDNumber, "name": ColName, "party_org_id": ColPartyOrg, "birth_date": ColIDNumber,
 	"gender": ColIDNumber, "applied_on": ColDate, "done_on": ColDate, "step": ColStep, "people": ColPeople, "introducers": ColPeople,
-	"training_days": ColDays, "voters_due": ColDue, "present": ColPresent, "yes": ColYes, "months": ColMonths, "note": ColNote}
+	"training_days": ColDays, "voters_due": ColDue, "present": ColPresent, "yes": ColYes, "months": ColMonths, "note": ColNote,
+	"publicity_from": ColPubFrom, "publicity_to": ColPubTo}
 
 // ImportResult counts what an import wrote.
 type ImportResult struct {
@@ -209,6 +214,21 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			}
 			in := StepInput{Step: n, DoneOn: day, People: x.Get(ColPeople).Text(), Documents: x.Get(ColDocuments).Text(), Note: x.Get(ColNote).Text(),
 				TrainingDays: num(ColDays), TrainingHours: num(ColHours), VotersDue: num(ColDue), Present: num(ColPresent), Yes: num(ColYes), Months: num(ColMonths)}
+			pubOK := true
+			for _, p := range []struct {
+				col string
+				dst *string
+			}{{ColPubFrom, &in.PublicityFrom}, {ColPubTo, &in.PublicityTo}} {
+				v, ok := x.Get(p.col).Day()
+				if !ok {
+					bad(p.col, xlsx.DateHint)
+					pubOK = false
+				}
+				*p.dst = v
+			}
+			if !pubOK {
+				continue
+			}
 			if n == 9 {
 				ids, msg, err := s.introducersByName(ctx, tx, personID, in.People)
 				if err != nil {

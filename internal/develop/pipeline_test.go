@@ -114,6 +114,10 @@ func (w *world) walk(t *testing.T, id int64, upto int) {
 			in.TrainingDays = 3
 		case 15, 23:
 			in.VotersDue, in.Present, in.Yes = 10, 8, 8
+		case 16: // 公示 Monday 2024-07-01 to Friday 2024-07-05: 5 working days
+			in.PublicityFrom, in.PublicityTo = "2024-07-01", "2024-07-05"
+		case 24: // Monday 2025-07-07 to Friday 2025-07-11
+			in.PublicityFrom, in.PublicityTo = "2025-07-07", "2025-07-11"
 		}
 		w.step(t, id, in)
 		if n == 6 {
@@ -275,7 +279,7 @@ func TestProbationExtendedOnceAndConfirmation(t *testing.T) {
 	_, err = w.e.App.Develop.RecordStep(w.ctx, p.ID, develop.StepInput{Step: 23, DoneOn: "2025-12-31", VotersDue: 10, Present: 8, Yes: 8})
 	fieldErr(t, err, "done_on", "届满后")
 	w.step(t, p.ID, develop.StepInput{Step: 23, DoneOn: "2026-01-01", VotersDue: 10, Present: 8, Yes: 8})
-	r = w.step(t, p.ID, develop.StepInput{Step: 24, DoneOn: "2026-02-01"})
+	r = w.step(t, p.ID, develop.StepInput{Step: 24, DoneOn: "2026-02-01", PublicityFrom: "2026-01-05", PublicityTo: "2026-01-09"})
 	if r.Person.Stage != develop.StageFull {
 		t.Fatalf("after step 24: %s", r.Person.Stage)
 	}

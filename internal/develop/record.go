@@ -31,6 +31,9 @@ type StepInput struct {
 	Yes       int `json:"yes,omitempty"`
 	// The probation extension: months.
 	Months int `json:"months,omitempty"`
+	// Steps ⑯ and ㉔: the 公示 held before them (first and last day).
+	PublicityFrom string `json:"publicity_from,omitempty"`
+	PublicityTo   string `json:"publicity_to,omitempty"`
 }
 
 // Recorded is a step as recorded, with the warnings of the soft rules.
@@ -161,6 +164,24 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 			if in.Step == 23 && p.ProbationEndsOn != nil && day(done) < *p.ProbationEndsOn {
 				return apperr.InvalidField("done_on", fmt.Sprintf("预备期至 %s 届满，届满后方可讨论转正", *p.ProbationEndsOn))
 			}
+		case 16, 24:
+			since := 7 // 公示 of the 发展对象 before ⑯; of the 转正 after the application ㉒ before ㉔
+			if in.Step == 24 {
+				since = 22
+			}
+			set, err := s.Publicity(ctx)
+			if err != nil {
+				return err
+			}
+			pub, err := checkPublicity(in, last[since], done, since, set)
+			if err != nil {
+				return err
+			}
+			for k, v := range pub {
+				details[k] = v
+			}
+		}
+		switch in.Step {
 		case 17, 24:
 			vote := 15
 			if in.Step == 24 {

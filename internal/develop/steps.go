@@ -62,7 +62,7 @@ var Steps = func() []StepDef {
 		{N: 13, Phase: 4, Name: "上级党委预审"},
 		{N: 14, Phase: 4, Name: "填写入党志愿书"},
 		{N: 15, Phase: 4, Name: "支部党员大会讨论", Fields: "vote"},
-		{N: 16, Phase: 4, Name: "上级党委派人谈话"},
+		{N: 16, Phase: 4, Name: "上级党委派人谈话", Fields: "publicity"},
 		{N: 17, Phase: 4, Name: "上级党委审批", Enters: StageProbationary},
 		{N: 18, Phase: 4, Name: "报县级党委组织部门备案"},
 		{N: 19, Phase: 5, Name: "编入党支部和党小组"},
@@ -70,7 +70,7 @@ var Steps = func() []StepDef {
 		{N: 21, Phase: 5, Name: "继续教育考察", Repeatable: true},
 		{N: 22, Phase: 5, Name: "提出转正申请"},
 		{N: 23, Phase: 5, Name: "支部党员大会讨论转正", Fields: "vote"},
-		{N: 24, Phase: 5, Name: "上级党委审批转正", Enters: StageFull},
+		{N: 24, Phase: 5, Name: "上级党委审批转正", Enters: StageFull, Fields: "publicity"},
 		{N: 25, Phase: 5, Name: "材料归档"},
 	}
 	for i := range s {

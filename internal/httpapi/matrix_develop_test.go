@@ -47,10 +47,14 @@ func developMatrixCases() map[string]matrixCase {
 			}
 			return fmt.Sprintf("/api/v1/imports/develop?session=matrix-develop-%d", n), buf.Bytes()
 		}},
-		"GET /api/v1/develop/steps":    {unscoped: true, call: static("/api/v1/develop/steps")},
-		"GET /api/v1/develop/people":   {unscoped: true, call: static("/api/v1/develop/people?stage=applicant")},
-		"GET /api/v1/develop/schedule": {unscoped: true, call: static("/api/v1/develop/schedule?within=7")},
-		"GET /api/v1/develop/stats":    {unscoped: true, call: static("/api/v1/develop/stats")},
+		"GET /api/v1/develop/steps":     {unscoped: true, call: static("/api/v1/develop/steps")},
+		"GET /api/v1/develop/people":    {unscoped: true, call: static("/api/v1/develop/people?stage=applicant")},
+		"GET /api/v1/develop/schedule":  {unscoped: true, call: static("/api/v1/develop/schedule?within=7")},
+		"GET /api/v1/develop/stats":     {unscoped: true, call: static("/api/v1/develop/stats")},
+		"GET /api/v1/develop/publicity": {unscoped: true, call: static("/api/v1/develop/publicity")},
+		"PUT /api/v1/develop/publicity": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/develop/publicity", map[string]any{"days": 5, "unit": "working", "holidays": []string{"2026-10-01"}}
+		}},
 		"POST /api/v1/develop/people": {outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			n := f.next()
 			return "/api/v1/develop/people", map[string]any{"party_org_id": f.partyOrg(t, in).ID, "name": fmt.Sprintf("新申请人%d", n),

@@ -28,6 +28,8 @@ func (s *Server) developRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/imports/develop/template", Perm: w, Tag: tag, Summary: "下载发展党员记录导入模板（Excel）", Response: "xlsx", handler: s.developTemplate},
 		{Method: "POST", Path: "/api/v1/imports/develop", Perm: w, Tag: tag, Summary: "导入发展党员记录（每行一个步骤，按规定逐条校验，全部成功才写入）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importDevelop},
 		{Method: "GET", Path: "/api/v1/develop/stats", Perm: r, Tag: tag, Summary: "各党组织各阶段人数", Query: []string{"party_org_id"}, Response: "DevStats", handler: s.devStats},
+		{Method: "GET", Path: "/api/v1/develop/publicity", Perm: r, Tag: tag, Summary: "公示期设置（第⑯步、第㉔步前的公示天数及节假日安排）", Response: "DevPublicity", handler: s.devPublicity},
+		{Method: "PUT", Path: "/api/v1/develop/publicity", Perm: auth.PermMemberSettings, Tag: tag, Summary: "修改公示期设置（全辖区规则，仅区两新工委）", Request: "DevPublicityInput", Response: "DevPublicity", handler: s.devSetPublicity},
 	}
 }
 
@@ -50,7 +52,13 @@ func developSchemas() map[string]any {
 			"organization_id": tInt, "applied_on": tDate, "note": tStr}, "party_org_id", "name", "id_number", "applied_on"),
 		"DevStepInput": obj(map[string]any{"step": map[string]any{"type": "integer", "description": "2–25，或 100（延长预备期）"}, "done_on": tDate,
 			"people": tStr, "documents": tStr, "note": tStr, "introducers": arr(tInt), "training_days": tInt, "training_hours": tInt,
-			"voters_due": tInt, "present": tInt, "yes": tInt, "months": tInt}, "step", "done_on"),
+			"voters_due": tInt, "present": tInt, "yes": tInt, "months": tInt,
+			"publicity_from": map[string]any{"type": "string", "format": "date", "description": "第⑯、㉔步必填：公示开始日期"},
+			"publicity_to":   map[string]any{"type": "string", "format": "date", "description": "第⑯、㉔步必填：公示结束日期（不晚于本步骤日期）"}}, "step", "done_on"),
+		"DevPublicity": obj(map[string]any{"days": tInt, "unit": map[string]any{"type": "string", "enum": []string{develop.UnitWorkingDays, develop.UnitCalendarDays}},
+			"holidays": arr(tDate), "workdays": arr(tDate)}),
+		"DevPublicityInput": obj(map[string]any{"days": tInt, "unit": map[string]any{"type": "string", "enum": []string{develop.UnitWorkingDays, develop.UnitCalendarDays}},
+			"holidays": arr(tDate), "workdays": arr(tDate), "reason": reasonSchema}, "days", "unit"),
 		"DevStepRecorded": obj(map[string]any{"person": ref("DevPerson"), "step": step, "warnings": arr(tStr)}),
 		"DevSchedule":     obj(map[string]any{"from": tDate, "to": tDate, "due": arr(item), "overdue": arr(item)}),
 		"DevStats": obj(map[string]any{"totals": map[string]any{"type": "object", "additionalProperties": tInt},
@@ -175,4 +183,29 @@ func (s *Server) importDevelop(w http.ResponseWriter, r *http.Request) error {
 		res, errs, err := s.Develop.Import(ctx, ra, size, limits, progress)
 		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
 	})
+}
+
+func (s *Server) devPublicity(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.Develop.Publicity(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) devSetPublicity(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		develop.PublicitySettings
+		Reason string `json:"reason"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	p, err := s.Develop.SetPublicity(r.Context(), in.PublicitySettings, in.Reason)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
 }

@@ -21,6 +21,7 @@ var jurisdictionRoutes = []string{
 	"POST /api/v1/dues/rate-tables",
 	"POST /api/v1/meeting-frequencies",
 	"PUT /api/v1/assess/settings",
+	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
 	"PUT /api/v1/settings/coverage-rule",
 }
@@ -49,6 +50,7 @@ func settingBodies() map[string]any {
 			"student": flat, "unemployed": flat, "relief": flat, "farmer": flat}},
 		"POST /api/v1/meeting-frequencies":   map[string]any{"kind": "party_lecture", "period": "month", "times": 1, "effective_from": "2027-01-01"},
 		"PUT /api/v1/assess/settings":        map[string]any{"min_compliance": 50, "min_satisfaction": 40},
+		"PUT /api/v1/develop/publicity":      map[string]any{"days": 7, "unit": "calendar"},
 		"PUT /api/v1/dues/refund-policy":     map[string]any{"ratio": "0.5", "note": "半额返还"},
 		"PUT /api/v1/settings/coverage-rule": map[string]any{"kind": "above_scale"},
 	}

@@ -83,6 +83,16 @@ export interface DevStepInput {
   present?: number
   yes?: number
   months?: number
+  /** Steps ⑯ and ㉔: the 公示 held before the step. */
+  publicity_from?: string
+  publicity_to?: string
+}
+
+export interface DevPublicity {
+  days: number
+  unit: 'working' | 'calendar'
+  holidays: string[]
+  workdays: string[]
 }
 
 export interface ScheduleItem extends Due {
@@ -115,6 +125,8 @@ export const developApi = {
     http.get<Page<DevPerson>>(`${base}/people`, q as Record<string, string | number | undefined>),
   get: (id: number) => http.get<DevPerson>(`${base}/people/${id}`),
   apply: (body: DevPersonInput) => http.post<DevPerson>(`${base}/people`, body),
+  publicity: () => http.get<DevPublicity>(`${base}/publicity`),
+  setPublicity: (body: DevPublicity & { reason?: string }) => http.put<DevPublicity>(`${base}/publicity`, body),
   record: (id: number, body: DevStepInput) => http.post<{ person: DevPerson; step: DevStep; warnings: string[] }>(`${base}/people/${id}/steps`, body),
   schedule: (within: number, party_org_id?: number | null) => http.get<Schedule>(`${base}/schedule`, { within, party_org_id: party_org_id || undefined }),
   stats: (party_org_id?: number | null) => http.get<{ items: StageCounts[]; totals: Record<string, number> }>(`${base}/stats`, { party_org_id: party_org_id || undefined }),

@@ -16,6 +16,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
+	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -82,13 +83,9 @@ type Service struct {
 	Now     func() time.Time
 }
 
-// MaskPhone shows a phone number as 138****5678.
+// MaskPhone shows a phone number as 138****5678: the one masking of pdata.MaskPhone.
 func MaskPhone(p string) string {
-	r := []rune(p)
-	if len(r) < 7 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + "****" + string(r[len(r)-4:])
+	return pdata.MaskPhone(p)
 }
 
 func (s *Service) today() string {

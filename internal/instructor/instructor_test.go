@@ -58,7 +58,7 @@ func TestConcurrentWritesDoNotStarve(t *testing.T) {
 }
 
 func TestMaskPhone(t *testing.T) {
-	for in, want := range map[string]string{"13812345678": "138****5678", "0734-1234567": "073****4567", "12345": "*****", "": ""} {
+	for in, want := range map[string]string{"13812345678": "138****5678", "0734-1234567": "073*****4567", "1234567": "****567", "12345": "****5", "": ""} {
 		if got := instructor.MaskPhone(in); got != want {
 			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
 		}

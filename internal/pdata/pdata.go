@@ -130,14 +130,6 @@ func MaskID(id string) string {
 	return id[:6] + strings.Repeat("*", len(id)-10) + id[len(id)-4:]
 }
 
-// MaskPhone shows the first 3 and last 4 digits of a phone number: 138****5678.
-func MaskPhone(phone string) string {
-	if len(phone) <= 7 {
-		return strings.Repeat("*", len(phone))
-	}
-	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
-}
-
 // LoadOrCreateKey reads the master key (hex, 64 characters) from path, or, if
 // the file does not exist, creates it with a fresh random key and mode 0600.
 func LoadOrCreateKey(path string) ([]byte, error) {

@@ -81,6 +81,9 @@ func TestNormalizePhone(t *testing.T) {
 		{"0734-2234567-801", "0734-2234567-801"},
 		{"0734-2234567转801", "0734-2234567-801"},
 		{"07342234567#8", "0734-2234567-8"},
+		{"0734-2234567-123456", "0734-2234567-123456"}, // six-digit extension: the longest
+		{"0371-62345678", "0371-62345678"},             // 03xx: the lowest four-digit area codes
+		{"037162345678", "0371-62345678"},
 	}
 	for _, c := range good {
 		got, ok := NormalizePhone(c.in)

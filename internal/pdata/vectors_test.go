@@ -1,6 +1,7 @@
 package pdata
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,46 @@ func TestIDVectorsOneCharacterOff(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "校验位") {
 			t.Errorf("ParseID(%q) = %v, want a check-character error", v, err)
 		}
+	}
+}
+
+// ParseID at its other edges: the earliest accepted birth year, 1900, and the
+// year before it; a letter among the first 17 characters is reported as such
+// (not as a wrong check character).
+func TestParseIDEdges(t *testing.T) {
+	// 4·7+3·9+1·10+1·5+2·8+1·4+1·2+9·1+0·6+0·3+0·7+1·9+0·10+1·5+1·8+2·4+3·2 = 137; 137 mod 11 = 5 → 7
+	if info, err := ParseID("431121190001011237", today); err != nil || info.BirthDate.Year() != 1900 {
+		t.Errorf("born 1900-01-01: %v %+v", err, info)
+	}
+	// 4·7+3·9+1·10+1·5+2·8+1·4+1·2+8·1+9·6+9·3+1·7+2·9+3·10+1·5+1·8+2·4+3·2 = 263; 263 mod 11 = 10 → 2
+	if _, err := ParseID("431121189912311232", today); err == nil || !strings.Contains(err.Error(), "出生日期无效") {
+		t.Errorf("born 1899-12-31: %v, want an invalid birth date", err)
+	}
+	if _, err := ParseID("4311211987121311A3", today); err == nil || !strings.Contains(err.Error(), "前17位必须是数字") {
+		t.Errorf("a letter at position 17: %v", err)
+	}
+}
+
+// MaskID never shows a short value in full: 10 characters or fewer are all hidden.
+func TestMaskIDShort(t *testing.T) {
+	for in, want := range map[string]string{"1234567890": "**********", "12345678901": "123456*8901", "": ""} {
+		if got := MaskID(in); got != want {
+			t.Errorf("MaskID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A sealed value as long as the nonce alone is malformed (no ciphertext, no tag).
+func TestDecryptNonceOnly(t *testing.T) {
+	p, err := New(make([]byte, KeySize), CipherSM4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonceOnly := "sm4:" + base64.RawStdEncoding.EncodeToString(make([]byte, 12))
+	if _, err := p.Decrypt(nonceOnly); err == nil || !strings.Contains(err.Error(), "cannot open") {
+		t.Errorf("Decrypt(nonce only) = %v, want the open failure", err)
+	}
+	if _, err := p.Decrypt("sm4:" + base64.RawStdEncoding.EncodeToString(make([]byte, 11))); err == nil || !strings.Contains(err.Error(), "malformed") {
+		t.Errorf("Decrypt(11 bytes) = %v, want malformed", err)
 	}
 }

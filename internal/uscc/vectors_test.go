@@ -41,6 +41,10 @@ var vectors = []string{
 	"92131182MA7LYKQ8A1",
 	// 9·1+1·3+4·9+2·27+1·19+1·26+2·16+7·17+21·20+10·29+12·25+1·13+28·8+13·24+3·10+14·30+16·28 = 2755; 2755 mod 31 = 27; (31−27) mod 31 = 4 → 4
 	"91421127MAC1WD3EG4",
+	// 431129 江华: a 9 at position 8, the last digit-only position (a zero here is fine: this
+	// vector is about the digit range, not the weights).
+	// 9·1+1·3+4·9+3·27+1·19+1·26+2·16+9·17+21·20+10·29+4·25+24·13+7·8+25·24+8·10+26·30+19·28 = 3529; 3529 mod 31 = 26; (31−26) mod 31 = 5 → 5
+	"91431129MA4Q7R8TK5",
 }
 
 // oneOff are vectors above with one character changed: each fails its check.
@@ -99,5 +103,18 @@ func TestDivisionCodeDigitsThroughPosition8(t *testing.T) {
 		if !errors.As(err, &e) || e.Kind != uscc.ErrChar || e.Pos != c.pos || !e.Digit {
 			t.Errorf("Validate(%q) = %#v, want a digit error at position %d", c.code, err, c.pos)
 		}
+	}
+}
+
+// Generate keeps in-range characters and maps the others deterministically:
+// 'a' → 'A'; 'z' → 'Z', which is not in the charset → Charset['Z' % 31] = 'W';
+// '0' is in the charset and stays; a 9 in the division code is a digit.
+func TestGenerateCharacterEdges(t *testing.T) {
+	c := uscc.Generate('a', 'z', "431129", 1)
+	if c[:8] != "AW431129" || !uscc.Valid(c) {
+		t.Errorf("Generate('a', 'z', 431129) = %q, want AW431129…", c)
+	}
+	if c := uscc.Generate('0', 'Y', "9x9", 1); c[:8] != "0Y990000" {
+		t.Errorf("Generate('0', 'Y', 9x9) = %q, want 0Y990000…", c)
 	}
 }

@@ -32,15 +32,23 @@ func TestCommitteeSizeEdges(t *testing.T) {
 	if c, err := svc.Committee(k.ctx, big.ID); err != nil || strings.Contains(strings.Join(c.Warnings, "|"), "应设支部委员会") {
 		t.Errorf("before any election: %+v %v", c.Warnings, err)
 	}
-	if _, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Members: []meeting.CommitteeMemberInput{
-		{Role: "secretary", Name: "书记"}, {Role: "deputy_secretary", Name: "副书记一"}, {Role: "deputy_secretary", Name: "副书记二"}}}); err != nil {
-		t.Errorf("two 副书记 with 7 full members: %v", err)
+	c, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Members: []meeting.CommitteeMemberInput{
+		{Role: "secretary", Name: "书记"}, {Role: "deputy_secretary", Name: "副书记一"}, {Role: "deputy_secretary", Name: "副书记二"}}})
+	if err != nil || len(c.Warnings) != 0 {
+		t.Errorf("three posts (two 副书记) with 7 full members: %v %q", err, c.Warnings)
+	}
+	five := []meeting.CommitteeMemberInput{{Role: "secretary", Name: "书记"}}
+	for i := 0; i < 4; i++ {
+		five = append(five, meeting.CommitteeMemberInput{Role: "member", Name: fmt.Sprintf("五委员%d", i)})
+	}
+	if c, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-06-15", Members: five}); err != nil || len(c.Warnings) != 0 {
+		t.Errorf("five posts: %v %q", err, c.Warnings)
 	}
 	seven := []meeting.CommitteeMemberInput{{Role: "secretary", Name: "书记"}}
 	for i := 0; i < 6; i++ {
 		seven = append(seven, meeting.CommitteeMemberInput{Role: "member", Name: fmt.Sprintf("委员%d", i)})
 	}
-	c, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-07-01", Members: seven})
+	c, err = svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-07-01", Members: seven})
 	if err != nil {
 		t.Fatalf("seven posts: %v", err)
 	}

@@ -4,7 +4,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build test test-pg race lint vuln bench ui ui-check e2e ci
+.PHONY: run build test test-pg race lint vuln bench ui ui-check e2e ci mutate
 
 run:
 	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
@@ -46,3 +46,7 @@ e2e: build
 
 ci:
 	bash .ci/run
+
+# Mutation testing of the rule packages (gremlins, pinned; slow: see docs/testing.md). Not part of ci.
+mutate:
+	bash .ci/mutate

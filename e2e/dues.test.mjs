@@ -7,10 +7,11 @@
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test dues.test.mjs
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DISTRICT, apiClient, day, loginAndChange, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+import { DISTRICT, apiClient, day, loginAndChange, newContext, newPage, shot, startServer, state, stopServer, failOnScriptErrors, LOGIN_PROBE } from './harness.mjs'
 
 before(() => startServer('dues'))
 after(stopServer)
+failOnScriptErrors(LOGIN_PROBE, /Failed to load resource: .*(422|409)/)
 
 /** Opens an Element Plus select and clicks the option with the text. */
 async function pick(page, select, text) {
@@ -367,8 +368,4 @@ test('mobile: the dues and transfers screens fit the phone width', { timeout: 12
   } finally {
     await context.close()
   }
-})
-
-test('no script errors in the browser', () => {
-  assert.deepEqual(state.pageErrors.filter((e) => !/\/login Failed to load resource: .*401/.test(e) && !/Failed to load resource: .*(422|409)/.test(e)), [])
 })

@@ -9,6 +9,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach } from 'node:test'
 import { promisify } from 'node:util'
 import { chromium } from 'playwright-core'
 
@@ -123,6 +124,49 @@ export function apiClient(base) {
     },
   }
 }
+
+/**
+ * Signs the district user in through the API and returns the client. The first call (whichever
+ * test makes it) changes the initial password, so no test depends on an earlier one for that.
+ */
+export async function districtAPI() {
+  const api = apiClient(state.baseURL)
+  const password = state.districtReady ? DISTRICT.password : DISTRICT.initial
+  let r = await api.post('/api/v1/auth/login', { username: DISTRICT.username, password })
+  assert.equal(r.status, 200, `district login: ${JSON.stringify(r.data)}`)
+  if (!state.districtReady) {
+    r = await api.post('/api/v1/auth/password', { old_password: DISTRICT.initial, new_password: DISTRICT.password })
+    assert.equal(r.status, 200, `district password change: ${JSON.stringify(r.data)}`)
+    state.districtReady = true
+  }
+  return api
+}
+
+/** Signs the district user in on a page, through districtAPI's password change when it is still due. */
+export async function loginDistrictReady(page) {
+  if (!state.districtReady) await districtAPI()
+  await loginDistrict(page)
+}
+
+/**
+ * Makes each test of the calling file fail on a script error (console error or uncaught
+ * exception) in the pages it opened itself, instead of a last test that depends on the ones
+ * before it. allowed are patterns of expected console errors (a 401 probe on the login page, or
+ * the 409/422 of a form the test submits wrong on purpose).
+ */
+export function failOnScriptErrors(...allowed) {
+  beforeEach(() => {
+    state.pageErrors.length = 0
+  })
+  afterEach(() => {
+    const errors = state.pageErrors.filter((e) => !allowed.some((re) => re.test(e)))
+    state.pageErrors.length = 0
+    assert.deepEqual(errors, [], 'script errors in the browser during this test')
+  })
+}
+
+/** The login page probes the session first: a 401 before signing in is not an error. */
+export const LOGIN_PROBE = /\/login Failed to load resource: .*401/
 
 /** YYYY-MM-DD in China time, offset by days. */
 export function day(offsetDays = 0, from = new Date()) {

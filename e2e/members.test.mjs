@@ -6,10 +6,11 @@
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test members.test.mjs
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DISTRICT, apiClient, chartDrawn, loginAndChange, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+import { DISTRICT, apiClient, chartDrawn, loginAndChange, newContext, newPage, shot, startServer, state, stopServer, failOnScriptErrors, LOGIN_PROBE } from './harness.mjs'
 
 before(() => startServer('members'))
 after(stopServer)
+failOnScriptErrors(LOGIN_PROBE, /Failed to load resource: .*(409|422)/)
 
 /** An el-input by its data-testid (Element Plus puts the attribute on the <input> itself). */
 const field = (scope, testid) => scope.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first()
@@ -218,8 +219,4 @@ test('desktop: roster search, detail with reveal, registration and statistics', 
   } finally {
     await context.close()
   }
-})
-
-test('no script errors in the browser', () => {
-  assert.deepEqual(state.pageErrors.filter((e) => !/\/login Failed to load resource: .*401/.test(e) && !/Failed to load resource: .*(409|422)/.test(e)), [])
 })

@@ -91,7 +91,7 @@ func (w *world) step(t *testing.T, id int64, in develop.StepInput) develop.Recor
 func fieldErr(t *testing.T, err error, field, contains string) {
 	t.Helper()
 	e, ok := apperr.As(err)
-	if !ok || e.Kind != apperr.KindInvalid || !strings.Contains(e.Fields[field], contains) {
+	if !ok || e.Kind != apperr.KindInvalid || e.Fields[field] == "" || !strings.Contains(e.Fields[field], contains) {
 		t.Fatalf("want a %s error containing %q, got %v (%+v)", field, contains, err, e)
 	}
 }
@@ -216,18 +216,29 @@ func TestContactsIntroducersAndTraining(t *testing.T) {
 	w.step(t, p.ID, develop.StepInput{Step: 11, DoneOn: "2024-05-10", TrainingHours: 24})
 }
 
+// ⑮: more than half of those due attend, and more than half of those due vote
+// yes; exactly half is not more than half. Each refusal names its own field.
 func TestBranchVoteNeedsMajorities(t *testing.T) {
 	w := newWorld(t)
 	p := w.apply(t, "1995-05-05", "2023-01-10")
 	w.walk(t, p.ID, 14)
 	for _, c := range []struct {
 		due, present, yes int
-		field             string
-	}{{10, 5, 5, "present"}, {10, 6, 5, "yes"}, {10, 11, 6, "present"}, {0, 0, 0, "voters_due"}} {
+		field, msg        string
+	}{
+		{10, 5, 5, "present", "超过应到会人数的半数"}, // exactly half attend
+		{9, 4, 4, "present", "超过应到会人数的半数"},
+		{10, 6, 5, "yes", "超过应到会有表决权正式党员的半数"}, // exactly half vote yes
+		{9, 9, 4, "yes", "超过应到会有表决权正式党员的半数"},
+		{10, 11, 6, "present", "0 至应到人数"},
+		{10, 6, 7, "yes", "0 至实到人数"},
+		{0, 0, 0, "voters_due", "应到会"},
+	} {
 		_, err := w.e.App.Develop.RecordStep(w.ctx, p.ID, develop.StepInput{Step: 15, DoneOn: "2024-07-01", VotersDue: c.due, Present: c.present, Yes: c.yes})
-		fieldErr(t, err, c.field, "")
+		fieldErr(t, err, c.field, c.msg)
 	}
-	w.step(t, p.ID, develop.StepInput{Step: 15, DoneOn: "2024-07-01", VotersDue: 10, Present: 6, Yes: 6})
+	// 5 of 9 is more than half: attendance and vote both pass.
+	w.step(t, p.ID, develop.StepInput{Step: 15, DoneOn: "2024-07-01", VotersDue: 9, Present: 5, Yes: 5})
 }
 
 func TestApprovalWithinThreeMonthsAndProbation(t *testing.T) {

@@ -176,9 +176,13 @@ func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instruc
 	// The mask sent back as it was shown (an edit form) keeps the stored number.
 	keep := in.Phone != nil && strings.Contains(base.Phone, "*") && NormalizePhone(*in.Phone) == base.Phone
 	if in.Phone != nil && !keep {
-		phone := NormalizePhone(*in.Phone)
-		if phone != "" && (len(phone) < 7 || len(phone) > 20 || strings.Trim(phone, "0123456789-+") != "") {
-			bad.Field("phone", "联系电话应为手机号或带区号的固定电话")
+		// One rule for every phone (pdata.NormalizePhone), as for members.
+		phone, ok := "", true
+		if raw := NormalizePhone(*in.Phone); raw != "" {
+			phone, ok = pdata.NormalizePhone(raw)
+		}
+		if !ok {
+			bad.Field("phone", "联系电话应为11位手机号或带区号的固定电话（如 0734-1234567，分机号可写在“-”或“转”之后）")
 		} else if err := s.setPhone(&out, phone); err != nil {
 			return out, err
 		}

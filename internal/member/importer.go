@@ -282,7 +282,7 @@ func (im *importer) loadScope() error {
 
 // fieldColumn maps a field of validate's errors to its column.
 var fieldColumn = map[string]string{"name": ColName, "gender": ColGender, "birth_date": ColBirthDate, "id_number": ColIDNumber,
-	"category": ColCategory, "party_org_id": ColPartyOrg, "joined_on": ColJoinedOn, "confirmed_on": ColConfirmedOn}
+	"phone": ColPhone, "category": ColCategory, "party_org_id": ColPartyOrg, "joined_on": ColJoinedOn, "confirmed_on": ColConfirmedOn}
 
 const dateHint = "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）"
 

@@ -189,6 +189,8 @@ func TestImportRosterRejectsBadCells(t *testing.T) {
 		{"bad date", func(r []any) { r[10] = "去年七月" }, member.ColJoinedOn, "日期无法识别"},
 		{"name", func(r []any) { r[0] = "" }, member.ColName, "请填写姓名"},
 		{"ID number as a number", func(r []any) { r[4] = 430426199001010051 }, member.ColIDNumber, "数字格式"},
+		{"phone too short", func(r []any) { r[5] = "1381234567" }, member.ColPhone, "联系电话"},
+		{"landline without area code", func(r []any) { r[5] = "8234567" }, member.ColPhone, "联系电话"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

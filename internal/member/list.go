@@ -254,6 +254,13 @@ func (s *Service) Update(ctx context.Context, id int64, in Patch) (Member, error
 	}
 	if in.Phone != nil {
 		ph := strings.TrimSpace(*in.Phone)
+		if ph != "" {
+			if norm, ok := pdata.NormalizePhone(ph); ok {
+				ph = norm
+			} else {
+				bad.Field("phone", phoneHint)
+			}
+		}
 		enc, err := p.Encrypt(ph)
 		if err != nil {
 			return Member{}, err

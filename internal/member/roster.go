@@ -60,7 +60,8 @@ func nullable(s string) any {
 
 // validate trims in and checks the rules every roster entry obeys (those of
 // Create and of the import): 姓名 given, 身份证号 valid (GB 11643) with 出生日期
-// and 性别 agreeing with it, 党员类别, a party organization chosen, dates in
+// and 性别 agreeing with it, 联系电话 a mobile or landline number (stored in
+// the form of pdata.NormalizePhone), 党员类别, a party organization chosen, dates in
 // YYYY-MM-DD form with 转正日期 not before 入党日期. It returns the parsed ID
 // number or the field errors. Scope and uniqueness need the database and are
 // checked by the callers.
@@ -85,6 +86,13 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 			verr.Field("gender", "性别与身份证号不一致")
 		}
 	}
+	if in.Phone != "" {
+		if ph, ok := pdata.NormalizePhone(in.Phone); ok {
+			in.Phone = ph
+		} else {
+			verr.Field("phone", phoneHint)
+		}
+	}
 	if in.Category != "full" && in.Category != "probationary" {
 		verr.Field("category", "党员类别必须是正式党员（full）或预备党员（probationary）")
 	}
@@ -104,6 +112,9 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 	}
 	return info, nil
 }
+
+// phoneHint says which phone numbers are accepted.
+const phoneHint = "联系电话应为11位手机号或带区号的固定电话（如 13812345678、0734-8234567，分机可写作 0734-8234567-801）"
 
 // Create validates and stores a member with 身份证号 and phone encrypted,
 // and opens the member's membership history (from 入党日期, else today).

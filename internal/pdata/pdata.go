@@ -13,8 +13,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/emmansun/gmsm/sm3"
@@ -128,47 +126,4 @@ func MaskID(id string) string {
 		return strings.Repeat("*", len(id))
 	}
 	return id[:6] + strings.Repeat("*", len(id)-10) + id[len(id)-4:]
-}
-
-// MaskPhone shows the first 3 and last 4 digits of a phone number: 138****5678.
-func MaskPhone(phone string) string {
-	if len(phone) <= 7 {
-		return strings.Repeat("*", len(phone))
-	}
-	return phone[:3] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-4:]
-}
-
-// LoadOrCreateKey reads the master key (hex, 64 characters) from path, or, if
-// the file does not exist, creates it with a fresh random key and mode 0600.
-func LoadOrCreateKey(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err == nil {
-		key, derr := hex.DecodeString(strings.TrimSpace(string(b)))
-		if derr != nil || len(key) != KeySize {
-			return nil, fmt.Errorf("pdata: %s does not hold a %d-byte hex key", path, KeySize)
-		}
-		return key, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	key := make([]byte, KeySize)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return LoadOrCreateKey(path)
-		}
-		return nil, err
-	}
-	if _, err := f.WriteString(hex.EncodeToString(key) + "\n"); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return key, f.Close()
 }

@@ -1,8 +1,6 @@
 package pdata
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -123,25 +121,5 @@ func TestEncryptRoundTripBothCiphers(t *testing.T) {
 	pa, _ := New(key, CipherAES)
 	if _, err := pa.Decrypt(e); err == nil {
 		t.Fatal("aes opened an sm4 value")
-	}
-}
-
-func TestLoadOrCreateKey(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sub", "data.key")
-	k1, err := LoadOrCreateKey(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, _ := os.Stat(path)
-	if st.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v", st.Mode())
-	}
-	k2, err := LoadOrCreateKey(path)
-	if err != nil || string(k1) != string(k2) {
-		t.Fatal("key changed on second load")
-	}
-	os.WriteFile(path, []byte("short"), 0o600)
-	if _, err := LoadOrCreateKey(path); err == nil {
-		t.Fatal("bad key file accepted")
 	}
 }

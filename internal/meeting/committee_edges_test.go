@@ -20,7 +20,7 @@ func TestCommitteeSizeEdges(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		k.member(small.ID, fmt.Sprintf("甲%d", i), "full")
 	}
-	_, err := svc.RecordElection(k.ctx, small.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Members: []meeting.CommitteeMemberInput{
+	_, err := svc.RecordElection(k.ctx, small.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Approval: "县委组织部同意延期换届", Members: []meeting.CommitteeMemberInput{
 		{Role: "secretary", Name: "书记"}, {Role: "deputy_secretary", Name: "副书记一"}, {Role: "deputy_secretary", Name: "副书记二"}}})
 	fieldErr(t, err, "members")
 
@@ -32,7 +32,7 @@ func TestCommitteeSizeEdges(t *testing.T) {
 	if c, err := svc.Committee(k.ctx, big.ID); err != nil || strings.Contains(strings.Join(c.Warnings, "|"), "应设支部委员会") {
 		t.Errorf("before any election: %+v %v", c.Warnings, err)
 	}
-	c, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Members: []meeting.CommitteeMemberInput{
+	c, err := svc.RecordElection(k.ctx, big.ID, meeting.ElectionInput{HeldOn: "2026-06-01", Approval: "县委组织部同意延期换届", Members: []meeting.CommitteeMemberInput{
 		{Role: "secretary", Name: "书记"}, {Role: "deputy_secretary", Name: "副书记一"}, {Role: "deputy_secretary", Name: "副书记二"}}})
 	if err != nil || len(c.Warnings) != 0 {
 		t.Errorf("three posts (two 副书记) with 7 full members: %v %q", err, c.Warnings)

@@ -23,7 +23,7 @@ func TestCommitteeMeetingsNotRequiredBelowThreePosts(t *testing.T) {
 		for i := 0; i < 5; i++ {
 			k.member(p.ID, fmt.Sprintf("党员%d", i), "full")
 		}
-		if _, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Members: posts}); err != nil {
+		if _, err := k.e.App.Meet.RecordElection(k.ctx, p.ID, meeting.ElectionInput{HeldOn: "2024-03-15", Approval: "县委组织部同意延期换届", Members: posts}); err != nil {
 			t.Fatal(err)
 		}
 		if n := committeeCount(t, k, p.ID); n != len(posts) {

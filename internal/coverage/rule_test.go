@@ -24,4 +24,10 @@ func TestScopeRuleThresholdEdges(t *testing.T) {
 			t.Errorf("read back %d: %+v %v", n, r, err)
 		}
 	}
+	// Each change is audited.
+	var audited int
+	db := w.e.App.DB
+	if err := db.QueryRow(w.ctx, db, `SELECT COUNT(*) FROM audit_log WHERE action = 'setting_update' AND entity_id = ?`, coverage.SettingRule).Scan(&audited); err != nil || audited != 2 {
+		t.Errorf("audited %d rule changes, want 2 (%v)", audited, err)
+	}
 }

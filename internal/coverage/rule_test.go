@@ -12,12 +12,12 @@ import (
 func TestScopeRuleThresholdEdges(t *testing.T) {
 	w := newWorld(t)
 	for _, n := range []int{0, 100001} {
-		if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: coverage.RuleMinEmployees, MinEmployees: n}); !apperr.IsKind(err, apperr.KindInvalid) {
+		if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: coverage.RuleMinEmployees, MinEmployees: n}, ""); !apperr.IsKind(err, apperr.KindInvalid) {
 			t.Errorf("min_employees %d: %v", n, err)
 		}
 	}
 	for _, n := range []int{1, 100000} {
-		if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: coverage.RuleMinEmployees, MinEmployees: n}); err != nil {
+		if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: coverage.RuleMinEmployees, MinEmployees: n}, ""); err != nil {
 			t.Errorf("min_employees %d: %v", n, err)
 		}
 		if r, err := w.e.App.Cover.GetRule(w.ctx); err != nil || r.MinEmployees != n || r.Kind != coverage.RuleMinEmployees {

@@ -56,6 +56,23 @@ func orgKindName(kind string) string {
 	return ""
 }
 
+// OrgKindKinds is a kind of party organization with the meeting kinds whose
+// frequency can be set for it.
+type OrgKindKinds struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Kinds []Code `json:"kinds"`
+}
+
+// FrequencyOrgKinds lists 党委, 党总支 and 党支部 with their meeting kinds.
+func FrequencyOrgKinds() []OrgKindKinds {
+	var out []OrgKindKinds
+	for _, k := range frequencyOrgKinds {
+		out = append(out, OrgKindKinds{Code: k, Name: orgKindName(k), Kinds: KindsFor(k)})
+	}
+	return out
+}
+
 // KindsFor lists the meeting kinds whose frequency can be set for a kind of
 // party organization: a branch's 支部党员大会, 支委会 and 党小组会 are not
 // asked of a 党委 or 党总支, whose own committee meets instead.

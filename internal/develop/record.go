@@ -31,6 +31,8 @@ type StepInput struct {
 	Yes       int `json:"yes,omitempty"`
 	// The probation extension: months.
 	Months int `json:"months,omitempty"`
+	// Step ⑲: the 党小组 of the branch the member joins (optional).
+	GroupID *int64 `json:"group_id,omitempty"`
 }
 
 // Recorded is a step as recorded, with the warnings of the soft rules.
@@ -172,6 +174,17 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 			}
 			if warn {
 				warnings = append(warnings, fmt.Sprintf("审批超过3个月（%s 前），已按延长期限记录", day(addMonths(last[vote], 3))))
+			}
+		case 19:
+			if in.GroupID != nil {
+				if p.MemberID == nil || s.Grouper == nil {
+					return apperr.InvalidField("group_id", "尚未列入党员花名册，不能编入党小组")
+				}
+				name, err := s.Grouper.PlaceTx(ctx, tx, *in.GroupID, *p.MemberID, day(done))
+				if err != nil {
+					return err
+				}
+				details["group_id"], details["group_name"] = *in.GroupID, name
 			}
 		case StepExtension:
 			if err := CheckExtension(p.ExtensionMonths, in.Months); err != nil {

@@ -49,7 +49,7 @@ func developSchemas() map[string]any {
 		"DevPersonInput": obj(map[string]any{"party_org_id": tInt, "name": tStr, "gender": tStr, "birth_date": tDate, "id_number": tStr,
 			"organization_id": tInt, "applied_on": tDate, "note": tStr}, "party_org_id", "name", "id_number", "applied_on"),
 		"DevStepInput": obj(map[string]any{"step": map[string]any{"type": "integer", "description": "2–25，或 100（延长预备期）"}, "done_on": tDate,
-			"people": tStr, "documents": tStr, "note": tStr, "introducers": arr(tInt), "training_days": tInt, "training_hours": tInt,
+			"people": tStr, "documents": tStr, "note": tStr, "introducers": arr(tInt), "group_id": tInt, "training_days": tInt, "training_hours": tInt,
 			"voters_due": tInt, "present": tInt, "yes": tInt, "months": tInt}, "step", "done_on"),
 		"DevStepRecorded": obj(map[string]any{"person": ref("DevPerson"), "step": step, "warnings": arr(tStr)}),
 		"DevSchedule":     obj(map[string]any{"from": tDate, "to": tDate, "due": arr(item), "overdue": arr(item)}),

@@ -183,3 +183,12 @@ func TestFrequencyVersionsPerKind(t *testing.T) {
 		t.Errorf("党委会 versions listed: %d, want default + 1", n)
 	}
 }
+
+// 党员大会 recorded for a branch is its 支部党员大会 (as the import has always read it).
+func TestBranchMemberAssemblyIsBranchAssembly(t *testing.T) {
+	k := newKit(t)
+	p := k.partyOrg("大会党支部", testenv.Hongqiao)
+	if m := k.meet(p.ID, meeting.KindMemberAssembly, "2025-02-10"); m.Kind != meeting.KindBranchAssembly {
+		t.Errorf("kind %s, want branch_assembly", m.Kind)
+	}
+}

@@ -237,6 +237,9 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 	if err != nil {
 		return p, err
 	}
+	if p.Kind == partyorg.KindBranch && in.Kind == KindMemberAssembly {
+		in.Kind = KindBranchAssembly // a branch's 党员大会 is its 支部党员大会
+	}
 	if p.Kind == partyorg.KindGroup && in.Kind != KindGroupMeeting {
 		bad.Field("kind", "党小组只召开党小组会（计入所属党支部），其他会议请以党支部名义登记")
 	}

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/develop"
 	"liangxin/internal/meeting"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
 	"liangxin/internal/testenv"
 )
@@ -290,4 +291,36 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// A 党总支 that held its own 总支委员会 every month is not flagged for the
+// 支部党员大会 and 党小组会 it is not asked for: the signal uses the same
+// compliance as the meetings page.
+func TestSignalMeetingsPerPartyOrgKind(t *testing.T) {
+	v := setup(t)
+	gb, err := v.e.App.Party.Create(v.ctx, partyorg.Input{Name: "某公司党总支", Kind: "general_branch", Formation: "regional", RegionCode: testenv.Hongqiao, EstablishedOn: "2020-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []string{"2026-04-10", "2026-05-10", "2026-06-10"} {
+		if _, err := v.e.App.Meet.Create(v.ctx, meeting.Input{PartyOrgID: gb.ID, Kind: meeting.KindGeneralCommittee, Date: day, Topic: "研究工作"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := v.svc.Signals(v.ctx, assess.SignalFilter{From: "2026-04-01", To: "2026-06-30", AsOf: "2026-07-01", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Items {
+		if r.PartyOrgID != gb.ID {
+			continue
+		}
+		for _, s := range r.Signals {
+			if s.Code == assess.SignalMeetingsLow {
+				t.Fatalf("a 党总支 that held its committee each month flagged: %q", s.Evidence)
+			}
+		}
+		return
+	}
+	t.Fatal("the 党总支 is not in the signal list")
 }

@@ -56,6 +56,8 @@ var actionNames = [][2]string{
 	{"import_report_delete", "删除导入错误报告"},
 	{"instructor_create", "新增党建指导员"},
 	{"party_org_dissolve", "撤销党组织"},
+	{"party_group_member_add", "编入党小组"},
+	{"party_group_member_end", "移出党小组"},
 	{"party_org_import", "导入党组织"},
 	{"party_org_update", "修改党组织"},
 	{"party_org_create", "新建党组织"},

@@ -34,6 +34,8 @@ type StepInput struct {
 	// Steps ⑯ and ㉔: the 公示 held before them (first and last day).
 	PublicityFrom string `json:"publicity_from,omitempty"`
 	PublicityTo   string `json:"publicity_to,omitempty"`
+	// Step ⑲: the 党小组 of the branch the member joins (optional).
+	GroupID *int64 `json:"group_id,omitempty"`
 }
 
 // Recorded is a step as recorded, with the warnings of the soft rules.
@@ -193,6 +195,17 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 			}
 			if warn {
 				warnings = append(warnings, fmt.Sprintf("审批超过3个月（%s 前），已按延长期限记录", day(addMonths(last[vote], 3))))
+			}
+		case 19:
+			if in.GroupID != nil {
+				if p.MemberID == nil || s.Grouper == nil {
+					return apperr.InvalidField("group_id", "尚未列入党员花名册，不能编入党小组")
+				}
+				name, err := s.Grouper.PlaceTx(ctx, tx, *in.GroupID, *p.MemberID, day(done))
+				if err != nil {
+					return err
+				}
+				details["group_id"], details["group_name"] = *in.GroupID, name
 			}
 		case StepExtension:
 			if err := CheckExtension(p.ExtensionMonths, in.Months); err != nil {

@@ -41,6 +41,12 @@ type Admitter interface {
 	ConfirmTx(ctx context.Context, tx *sql.Tx, memberID int64, confirmedOn string) error
 }
 
+// Grouper places the admitted member in a 党小组 of the branch at step ⑲
+// (编入党支部和党小组) and returns the group's name.
+type Grouper interface {
+	PlaceTx(ctx context.Context, tx *sql.Tx, groupID, memberID int64, from string) (groupName string, err error)
+}
+
 // Service holds the dependencies of the pipeline.
 type Service struct {
 	DB        *store.DB
@@ -48,6 +54,7 @@ type Service struct {
 	Now       func() time.Time
 	Protector func() (*pdata.Protector, error)
 	Admitter  Admitter
+	Grouper   Grouper
 }
 
 // PersonInput registers an application (step 1).

@@ -8,12 +8,31 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/member"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
 )
 
+// group creates a 党小组 under a fresh branch in or out of scope, with one
+// member of the branch (in the group when placed is true).
+func (f *fixtures) group(t *testing.T, in, placed bool) (groupID, memberID int64) {
+	t.Helper()
+	m := f.member(t, in)
+	g, err := f.e.App.Party.Create(f.sys(), partyorg.Input{Name: fmt.Sprintf("测试党小组%d", m.ID), Kind: "group", ParentID: &m.PartyOrgID, EstablishedOn: "2024-02-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if placed {
+		if _, err := f.e.App.Party.AddGroupMember(f.sys(), g.ID, partyorg.GroupMemberInput{MemberID: m.ID, From: "2024-03-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return g.ID, m.ID
+}
+
 // idNumber is a valid 身份证号 of a man born 1990-01-01 with sequence n.
 func idNumber(n int) string {
-	first := fmt.Sprintf("43042619900101%03d", (n*2+1)%1000)
+	// 500 sequences per address code; the address code's last digit moves on after that.
+	first := fmt.Sprintf("43042%d19900101%03d", (6+n/500)%10, (n*2+1)%1000)
 	return first + string(pdata.CheckChar(first))
 }
 
@@ -35,6 +54,18 @@ func memberMatrixCases() map[string]matrixCase {
 		return fmt.Sprintf("/api/v1/members/%d", f.member(t, in).ID), nil
 	}
 	return map[string]matrixCase{
+		"GET /api/v1/party-orgs/{id}/group-members": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			g, _ := f.group(t, in, true)
+			return fmt.Sprintf("/api/v1/party-orgs/%d/group-members", g), nil
+		}},
+		"POST /api/v1/party-orgs/{id}/group-members": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			g, m := f.group(t, in, false)
+			return fmt.Sprintf("/api/v1/party-orgs/%d/group-members", g), map[string]any{"member_id": m, "from": "2024-03-01"}
+		}},
+		"POST /api/v1/party-orgs/{id}/group-members/{member_id}/end": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			g, m := f.group(t, in, true)
+			return fmt.Sprintf("/api/v1/party-orgs/%d/group-members/%d/end", g, m), map[string]any{"on": "2024-06-01"}
+		}},
 		"GET /api/v1/members": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/members?party_org_id=%d", f.partyOrg(t, in).ID), nil
 		}},

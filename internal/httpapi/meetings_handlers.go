@@ -112,7 +112,7 @@ func (s *Server) deleteMeeting(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) meetingOptions(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"kinds": meeting.Kinds(), "statuses": meeting.Statuses(), "attendance": meeting.AttendanceStatuses(),
-		"roles": meeting.Roles(), "periods": meeting.Periods()})
+		"roles": meeting.Roles(), "periods": meeting.Periods(), "party_org_kinds": meeting.FrequencyOrgKinds()})
 	return nil
 }
 

@@ -133,7 +133,7 @@ func coreSchemas() map[string]any {
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
 		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),
 		"Cover":            obj(map[string]any{"id": tInt, "organization_id": tInt, "organization_name": tStr, "organization_uscc": tStr, "from": tDate, "to": tDateNul}),
-		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch"}}, "kind_name": tStr,
+		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch", "group"}}, "kind_name": tStr,
 			"formation": map[string]any{"type": "string", "enum": []string{"single", "joint", "regional", "industry"}}, "formation_name": tStr,
 			"parent_id": map[string]any{"type": "integer", "nullable": true}, "parent_name": tStr, "region_code": tStr, "region_name": tStr,
 			"established_on": tDate, "dissolved_on": tDateNul, "term_started_on": tDate, "term_years": tInt, "term_due_on": tDate,

@@ -51,7 +51,7 @@ func developSchemas() map[string]any {
 		"DevPersonInput": obj(map[string]any{"party_org_id": tInt, "name": tStr, "gender": tStr, "birth_date": tDate, "id_number": tStr,
 			"organization_id": tInt, "applied_on": tDate, "note": tStr}, "party_org_id", "name", "id_number", "applied_on"),
 		"DevStepInput": obj(map[string]any{"step": map[string]any{"type": "integer", "description": "2–25，或 100（延长预备期）"}, "done_on": tDate,
-			"people": tStr, "documents": tStr, "note": tStr, "introducers": arr(tInt), "training_days": tInt, "training_hours": tInt,
+			"people": tStr, "documents": tStr, "note": tStr, "introducers": arr(tInt), "group_id": tInt, "training_days": tInt, "training_hours": tInt,
 			"voters_due": tInt, "present": tInt, "yes": tInt, "months": tInt,
 			"publicity_from": map[string]any{"type": "string", "format": "date", "description": "第⑯、㉔步必填：公示开始日期"},
 			"publicity_to":   map[string]any{"type": "string", "format": "date", "description": "第⑯、㉔步必填：公示结束日期（不晚于本步骤日期）"}}, "step", "done_on"),

@@ -29,6 +29,9 @@ func (s *Server) memberRoutes() []Route {
 		{Method: "PATCH", Path: "/api/v1/members/{id}", Perm: w, Tag: tag, Summary: "修改党员信息（身份证号不可修改）", Request: "MemberPatch", Response: "Member", handler: s.updateMember},
 		{Method: "GET", Path: "/api/v1/imports/members/template", Perm: w, Tag: tag, Summary: "下载党员花名册导入模板（Excel）", Response: "xlsx", handler: s.memberTemplate},
 		{Method: "POST", Path: "/api/v1/imports/members", Perm: w, Tag: tag, Summary: "导入党员花名册（逐行校验身份证号等，全部正确才写入；已在册的按身份证号更新）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importMembers},
+		{Method: "GET", Path: "/api/v1/party-orgs/{id}/group-members", Perm: r, Tag: tag, Summary: "党小组成员（现任在前，含历史；标明流动党员和双重管理）", Response: "GroupMemberList", handler: s.listGroupMembers},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/group-members", Perm: w, Tag: tag, Summary: "编入党小组（本支部党员或在本支部双重管理的流入党员；同一支部内同时只在一个党小组）", Request: "GroupMemberInput", Response: "GroupMember", Status: 201, handler: s.addGroupMember},
+		{Method: "POST", Path: "/api/v1/party-orgs/{id}/group-members/{member_id}/end", Perm: w, Tag: tag, Summary: "移出党小组", Request: "DateOn", Response: "GroupMember", handler: s.endGroupMember},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/member-ledger", Perm: r, Tag: tag, Summary: "两新组织在册党员与申报党员数对比", Response: "MemberLedger", handler: s.memberLedger},
 	}
 }
@@ -53,6 +56,10 @@ func memberSchemas() map[string]any {
 			"party_org_id": tInt, "organization_id": tInt, "joined_on": tStr, "confirmed_on": tStr, "position": tStr, "status": status}),
 		"MemberStats": obj(map[string]any{"total": tInt, "by_age": arr(count), "by_gender": arr(count), "by_education": arr(count),
 			"by_party_age": arr(count), "by_category": arr(count), "by_region": arr(count), "by_party_org": arr(count)}),
+		"GroupMember": obj(map[string]any{"id": tInt, "group_id": tInt, "group_name": tStr, "member_id": tInt, "member_name": tStr,
+			"from": tDate, "to": tDateNul, "mobile": tStr, "dual": tBool}),
+		"GroupMemberList":  obj(map[string]any{"items": arr(ref("GroupMember"))}),
+		"GroupMemberInput": obj(map[string]any{"member_id": tInt, "from": tDate}, "member_id", "from"),
 		"MemberLedger": obj(map[string]any{"organization_id": tInt, "declared_full": tInt, "declared_probationary": tInt,
 			"recorded_full": tInt, "recorded_probationary": tInt, "mismatch": tBool}),
 	}

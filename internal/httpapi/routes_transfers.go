@@ -63,7 +63,7 @@ func transferSchemas() map[string]any {
 		"MobilityList":  obj(map[string]any{"items": arr(ref("Mobility"))}),
 		"MobilityInput": obj(map[string]any{"direction": dir, "place": tStr, "since": tDate, "card_no": tStr, "reviewed_on": tDate, "note": tStr}, "direction", "place", "since"),
 		"MobilityPatch": obj(map[string]any{"card_no": tStr, "reviewed_on": tDate, "ended_on": tDate, "note": tStr}),
-		"PlaceList":     obj(map[string]any{"items": arr(obj(map[string]any{"place": tStr, "count": tInt, "members": arr(ref("Mobility"))}))}),
+		"PlaceList":     obj(map[string]any{"items": arr(obj(map[string]any{"place": tStr, "count": tInt, "members": arr(ref("Mobility")), "ungrouped": tInt, "warning": tStr}))}),
 		"Dual": obj(map[string]any{"id": tInt, "member_id": tInt, "member_name": tStr, "party_org_id": tInt, "party_org_name": tStr,
 			"second_party_org_id": tInt, "second_party_org_name": tStr, "from": tDate, "to": tDateNul, "note": tStr}),
 		"DualInput": obj(map[string]any{"second_party_org_id": tInt, "from": tDate, "note": tStr}, "second_party_org_id"),

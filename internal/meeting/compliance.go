@@ -11,6 +11,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/backdate"
 	"liangxin/internal/civil"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/store"
 )
 
@@ -27,37 +28,114 @@ func Periods() []Code {
 	return []Code{{PeriodMonth, "每月"}, {PeriodQuarter, "每季度"}, {PeriodYear, "每年"}, {PeriodNone, "不作要求"}}
 }
 
-// Frequency is the required frequency of a meeting kind from a date on.
+// Frequency is the required frequency of a meeting kind for a kind of
+// party organization from a date on.
 type Frequency struct {
-	ID            int64  `json:"id"` // 0 for the built-in default
-	Kind          string `json:"kind"`
-	KindName      string `json:"kind_name"`
-	Period        string `json:"period"`
-	PeriodName    string `json:"period_name"`
-	Times         int    `json:"times"`
-	EffectiveFrom string `json:"effective_from"`
+	ID               int64  `json:"id"` // 0 for the built-in default
+	PartyOrgKind     string `json:"party_org_kind"`
+	PartyOrgKindName string `json:"party_org_kind_name"`
+	Kind             string `json:"kind"`
+	KindName         string `json:"kind_name"`
+	Period           string `json:"period"`
+	PeriodName       string `json:"period_name"`
+	Times            int    `json:"times"`
+	EffectiveFrom    string `json:"effective_from"`
 }
 
-// DefaultFrequencies are the minimum frequencies of domain.md §3.
+// Party-organization kinds that hold meetings of their own (a 党小组's
+// 党小组会 count for its branch).
+var frequencyOrgKinds = []string{partyorg.KindCommittee, partyorg.KindGeneralBranch, partyorg.KindBranch}
+
+// orgKindName is the Chinese name of a party-organization kind.
+func orgKindName(kind string) string {
+	for _, k := range partyorg.Kinds() {
+		if k.Code == kind {
+			return k.Name
+		}
+	}
+	return ""
+}
+
+// OrgKindKinds is a kind of party organization with the meeting kinds whose
+// frequency can be set for it.
+type OrgKindKinds struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Kinds []Code `json:"kinds"`
+}
+
+// FrequencyOrgKinds lists 党委, 党总支 and 党支部 with their meeting kinds.
+func FrequencyOrgKinds() []OrgKindKinds {
+	var out []OrgKindKinds
+	for _, k := range frequencyOrgKinds {
+		out = append(out, OrgKindKinds{Code: k, Name: orgKindName(k), Kinds: KindsFor(k)})
+	}
+	return out
+}
+
+// KindsFor lists the meeting kinds whose frequency can be set for a kind of
+// party organization: a branch's 支部党员大会, 支委会 and 党小组会 are not
+// asked of a 党委 or 党总支, whose own committee meets instead.
+func KindsFor(partyOrgKind string) []Code {
+	own := map[string][]string{
+		partyorg.KindBranch:        {KindBranchAssembly, KindCommitteeMeeting, KindGroupMeeting},
+		partyorg.KindGeneralBranch: {KindGeneralCommittee, KindMemberAssembly},
+		partyorg.KindCommittee:     {KindPartyCommittee, KindMemberAssembly, KindDelegateAssembly},
+	}[partyOrgKind]
+	if own == nil {
+		return nil
+	}
+	common := []string{KindPartyLecture, KindThemeDay, KindLifeMeeting, KindMemberReview, KindHeartTalk}
+	ok := map[string]bool{}
+	for _, k := range append(own, common...) {
+		ok[k] = true
+	}
+	var out []Code
+	for _, k := range Kinds() {
+		if ok[k.Code] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// DefaultFrequencies are the built-in minimum frequencies per kind of party
+// organization (sources in docs/meetings.md): a branch's are those of
+// domain.md §3; a 党总支's committee meets monthly and its 党员大会 yearly; a
+// 党委's committee meets monthly and its 党员大会 yearly, its 党员代表大会
+// not by default (a 党委 with a congress sets it per its rules).
 func DefaultFrequencies() []Frequency {
 	d := []Frequency{
-		{Kind: KindBranchAssembly, Period: PeriodQuarter, Times: 1},
-		{Kind: KindCommitteeMeeting, Period: PeriodMonth, Times: 1},
-		{Kind: KindGroupMeeting, Period: PeriodMonth, Times: 1},
-		{Kind: KindPartyLecture, Period: PeriodQuarter, Times: 1},
-		{Kind: KindThemeDay, Period: PeriodMonth, Times: 1},
-		{Kind: KindLifeMeeting, Period: PeriodYear, Times: 1},
-		{Kind: KindMemberReview, Period: PeriodYear, Times: 1},
-		{Kind: KindHeartTalk, Period: PeriodYear, Times: 1},
+		{PartyOrgKind: partyorg.KindCommittee, Kind: KindPartyCommittee, Period: PeriodMonth, Times: 1},
+		{PartyOrgKind: partyorg.KindCommittee, Kind: KindMemberAssembly, Period: PeriodYear, Times: 1},
+		{PartyOrgKind: partyorg.KindCommittee, Kind: KindDelegateAssembly, Period: PeriodNone},
+		{PartyOrgKind: partyorg.KindGeneralBranch, Kind: KindGeneralCommittee, Period: PeriodMonth, Times: 1},
+		{PartyOrgKind: partyorg.KindGeneralBranch, Kind: KindMemberAssembly, Period: PeriodYear, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindBranchAssembly, Period: PeriodQuarter, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindCommitteeMeeting, Period: PeriodMonth, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindGroupMeeting, Period: PeriodMonth, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindPartyLecture, Period: PeriodQuarter, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindThemeDay, Period: PeriodMonth, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindLifeMeeting, Period: PeriodYear, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindMemberReview, Period: PeriodYear, Times: 1},
+		{PartyOrgKind: partyorg.KindBranch, Kind: KindHeartTalk, Period: PeriodYear, Times: 1},
 	}
 	for i := range d {
-		d[i].KindName, d[i].PeriodName, d[i].EffectiveFrom = KindName(d[i].Kind), name(Periods(), d[i].Period), "2000-01-01"
+		d[i].fill()
+		d[i].EffectiveFrom = "2000-01-01"
 	}
 	return d
 }
 
+func (f *Frequency) fill() {
+	f.PartyOrgKindName, f.KindName, f.PeriodName = orgKindName(f.PartyOrgKind), KindName(f.Kind), name(Periods(), f.Period)
+}
+
 // FrequencyInput sets a new version of a kind's frequency.
 type FrequencyInput struct {
+	// PartyOrgKind is the kind of party organization it applies to
+	// (committee, general_branch or branch; branch when empty).
+	PartyOrgKind  string `json:"party_org_kind"`
 	Kind          string `json:"kind"`
 	Period        string `json:"period"`
 	Times         int    `json:"times"`
@@ -67,33 +145,44 @@ type FrequencyInput struct {
 	Reason string `json:"reason"`
 }
 
-// frequencies holds every version, by kind, oldest first.
-type frequencies map[string][]Frequency
+// frequencies holds every version, by party-organization kind and meeting
+// kind, oldest first.
+type frequencies map[[2]string][]Frequency
 
 func (s *Service) loadFrequencies(ctx context.Context, q store.Querier) (frequencies, error) {
 	fs := frequencies{}
 	for _, d := range DefaultFrequencies() {
-		fs[d.Kind] = []Frequency{d}
+		fs[[2]string{d.PartyOrgKind, d.Kind}] = []Frequency{d}
 	}
-	rows, err := s.DB.Query(ctx, q, `SELECT id, kind, period, times, effective_from FROM meeting_frequencies ORDER BY effective_from, id`)
+	rows, err := s.DB.Query(ctx, q, `SELECT id, party_org_kind, kind, period, times, effective_from FROM meeting_frequencies ORDER BY effective_from, id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f Frequency
-		if err := rows.Scan(&f.ID, &f.Kind, &f.Period, &f.Times, &f.EffectiveFrom); err != nil {
+		if err := rows.Scan(&f.ID, &f.PartyOrgKind, &f.Kind, &f.Period, &f.Times, &f.EffectiveFrom); err != nil {
 			return nil, err
 		}
-		f.KindName, f.PeriodName = KindName(f.Kind), name(Periods(), f.Period)
-		fs[f.Kind] = append(fs[f.Kind], f)
+		f.fill()
+		key := [2]string{f.PartyOrgKind, f.Kind}
+		if fs[key] == nil {
+			// A kind without a built-in default is not required before its first version.
+			fs[key] = []Frequency{{PartyOrgKind: f.PartyOrgKind, Kind: f.Kind, Period: PeriodNone, EffectiveFrom: "2000-01-01"}}
+			fs[key][0].fill()
+		}
+		fs[key] = append(fs[key], f)
 	}
 	return fs, rows.Err()
 }
 
-// at is the version of kind in force on day.
-func (fs frequencies) at(kind, day string) Frequency {
-	list := fs[kind]
+// at is the version for a party-organization kind and a meeting kind in
+// force on day (not required when none is set).
+func (fs frequencies) at(orgKind, kind, day string) Frequency {
+	list := fs[[2]string{orgKind, kind}]
+	if len(list) == 0 {
+		return Frequency{PartyOrgKind: orgKind, Kind: kind, Period: PeriodNone}
+	}
 	cur := list[0]
 	for _, f := range list {
 		if f.EffectiveFrom <= day {
@@ -103,36 +192,71 @@ func (fs frequencies) at(kind, day string) Frequency {
 	return cur
 }
 
-func (s *Service) periodOf(ctx context.Context, q store.Querier, kind, day string) string {
+// kinds lists the meeting kinds with a frequency for a party-organization kind.
+func (fs frequencies) kinds(orgKind string) []Code {
+	var out []Code
+	for _, k := range Kinds() {
+		if fs[[2]string{orgKind, k.Code}] != nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// periodOf is the period a meeting of kind held on day belongs to, for a
+// party organization of orgKind (a 党小组's 党小组会 by its branch's).
+func (s *Service) periodOf(ctx context.Context, q store.Querier, orgKind, kind, day string) string {
 	fs, err := s.loadFrequencies(ctx, q)
-	if err != nil || fs[kind] == nil {
+	if err != nil {
 		return PeriodMonth
 	}
-	p := fs.at(kind, day).Period
+	if orgKind == partyorg.KindGroup {
+		orgKind = partyorg.KindBranch
+	}
+	p := fs.at(orgKind, kind, day).Period
 	if p == PeriodNone {
-		return PeriodYear
+		if orgKind != partyorg.KindBranch {
+			p = fs.at(partyorg.KindBranch, kind, day).Period
+		}
+		if p == PeriodNone {
+			return PeriodMonth
+		}
 	}
 	return p
 }
 
-// Frequencies lists every version of every kind's frequency (defaults first).
+// Frequencies lists every version of every kind's frequency, per kind of
+// party organization (党委, 党总支, 党支部; defaults first).
 func (s *Service) Frequencies(ctx context.Context) ([]Frequency, error) {
 	fs, err := s.loadFrequencies(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
 	out := []Frequency{}
-	for _, k := range Kinds() {
-		out = append(out, fs[k.Code]...)
+	for _, ok := range frequencyOrgKinds {
+		for _, k := range Kinds() {
+			out = append(out, fs[[2]string{ok, k.Code}]...)
+		}
 	}
 	return out, nil
 }
 
-// SetFrequency adds a version of a kind's required frequency effective from a date.
+// SetFrequency adds a version of a kind's required frequency for a kind of
+// party organization, effective from a date.
 func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequency, error) {
 	bad := apperr.Invalid()
-	if KindName(in.Kind) == "" {
+	if in.PartyOrgKind == "" {
+		in.PartyOrgKind = partyorg.KindBranch
+	}
+	switch {
+	case in.PartyOrgKind == partyorg.KindGroup:
+		bad.Field("party_org_kind", "党小组会计入所属党支部，请设置党支部的党小组会频次")
+	case KindsFor(in.PartyOrgKind) == nil:
+		bad.Field("party_org_kind", "党组织类别应为 committee（党委）、general_branch（党总支）或 branch（党支部）")
+	case KindName(in.Kind) == "":
 		bad.Field("kind", "会议类型无效")
+	case name(KindsFor(in.PartyOrgKind), in.Kind) == "":
+		bad.Field("kind", orgKindName(in.PartyOrgKind)+"不召开"+KindName(in.Kind))
 	}
 	if name(Periods(), in.Period) == "" {
 		bad.Field("period", "周期应为 month、quarter、year 或 none")
@@ -148,7 +272,8 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 	if err := bad.OrNil(); err != nil {
 		return Frequency{}, err
 	}
-	f := Frequency{Kind: in.Kind, KindName: KindName(in.Kind), Period: in.Period, PeriodName: name(Periods(), in.Period), Times: in.Times, EffectiveFrom: in.EffectiveFrom}
+	f := Frequency{PartyOrgKind: in.PartyOrgKind, Kind: in.Kind, Period: in.Period, Times: in.Times, EffectiveFrom: in.EffectiveFrom}
+	f.fill()
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		fs, err := s.loadFrequencies(ctx, tx)
 		if err != nil {
@@ -156,12 +281,13 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 		}
 		// Before: the version that was in force on the effective date (the
 		// one replaced, when a version already started that day).
-		before := fs.at(in.Kind, in.EffectiveFrom)
-		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM meeting_frequencies WHERE kind = ? AND effective_from = ?`, in.Kind, in.EffectiveFrom); err != nil {
+		before := fs.at(in.PartyOrgKind, in.Kind, in.EffectiveFrom)
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM meeting_frequencies WHERE party_org_kind = ? AND kind = ? AND effective_from = ?`,
+			in.PartyOrgKind, in.Kind, in.EffectiveFrom); err != nil {
 			return err
 		}
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meeting_frequencies (kind, period, times, effective_from, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			in.Kind, in.Period, in.Times, in.EffectiveFrom, store.FormatTime(s.Now())).Scan(&f.ID); err != nil {
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meeting_frequencies (party_org_kind, kind, period, times, effective_from, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.PartyOrgKind, in.Kind, in.Period, in.Times, in.EffectiveFrom, store.FormatTime(s.Now())).Scan(&f.ID); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.frequency", Entity: "meeting_frequency", EntityID: fmt.Sprint(f.ID),
@@ -287,6 +413,38 @@ func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, erro
 	return out, rows.Err()
 }
 
+// groupSpan is the life of one 党小组 of a branch.
+type groupSpan struct{ from, to string } // to "" while it exists
+
+// groupSpans lists the 党小组 of a branch.
+func (s *Service) groupSpans(ctx context.Context, branchID int64) ([]groupSpan, error) {
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT established_on, COALESCE(dissolved_on, '') FROM party_orgs WHERE parent_id = ? AND kind = ?`,
+		branchID, partyorg.KindGroup)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []groupSpan
+	for rows.Next() {
+		var g groupSpan
+		if err := rows.Scan(&g.from, &g.to); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// hasGroup reports whether a 党小组 existed on some day of [start, end].
+func hasGroup(groups []groupSpan, start, end string) bool {
+	for _, g := range groups {
+		if g.from <= end && (g.to == "" || g.to > start) {
+			return true
+		}
+	}
+	return false
+}
+
 type heldMeeting struct {
 	kind, day  string
 	late       bool
@@ -322,6 +480,9 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 	var attSum float64
 	var attN int
 	for _, p := range orgs {
+		if p.Kind == partyorg.KindGroup {
+			continue // its 党小组会 count for its branch
+		}
 		oc, sum, n, err := s.orgCompliance(ctx, p, fs, from, to)
 		if err != nil {
 			return Report{}, err
@@ -396,9 +557,13 @@ func (s *Service) committeeSize(ctx context.Context, q store.Querier, partyOrgID
 	return n, err
 }
 
+// heldMeetings lists the meetings a party organization held in [from, to],
+// with the 党小组会 of its 党小组.
 func (s *Service) heldMeetings(ctx context.Context, partyOrgID int64, from, to string) ([]heldMeeting, error) {
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT m.kind, m.held_on, m.late`+attendanceAgg+` FROM meetings m
-		WHERE m.party_org_id = ? AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ? ORDER BY m.held_on`, partyOrgID, from, to)
+		WHERE (m.party_org_id = ? OR (m.kind = ? AND m.party_org_id IN (SELECT g.id FROM party_orgs g WHERE g.parent_id = ? AND g.kind = ?)))
+		AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ? ORDER BY m.held_on`,
+		partyOrgID, KindGroupMeeting, partyOrgID, partyorg.KindGroup, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -437,6 +602,14 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 		}
 	}
 	committee := map[string]bool{}
+	groups, err := s.groupSpans(ctx, p.ID)
+	if err != nil {
+		return oc, 0, 0, err
+	}
+	asked := map[string]bool{}
+	for _, k := range fs.kinds(p.Kind) {
+		asked[k.Code] = true
+	}
 	for _, k := range Kinds() {
 		kc := KindCompliance{Kind: k.Code, KindName: k.Name, Missing: []string{}}
 		for _, h := range held {
@@ -447,10 +620,17 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 				}
 			}
 		}
+		if !asked[k.Code] {
+			// Not asked of this kind of party organization: listed only when held.
+			if kc.Total > 0 {
+				oc.Kinds = append(oc.Kinds, kc)
+			}
+			continue
+		}
 		// Walk the slots of the period in force, starting at the slot holding from.
 		day := from
 		for !day.After(to) {
-			fq := fs.at(k.Code, day.Format(store.DateFormat))
+			fq := fs.at(p.Kind, k.Code, day.Format(store.DateFormat))
 			period := fq.Period
 			if period == PeriodNone {
 				period = PeriodMonth
@@ -462,6 +642,10 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 			existed := p.Established <= startS && (p.Dissolved == "" || p.Dissolved > endS)
 			if fq.Period != PeriodNone && fq.Times > 0 && complete && existed {
 				required := true
+				if k.Code == KindGroupMeeting {
+					// 党小组会 only of a branch that has a 党小组 in the period.
+					required = hasGroup(groups, startS, endS)
+				}
 				if k.Code == KindCommitteeMeeting {
 					has, ok := committee[endS]
 					if !ok {
@@ -571,7 +755,7 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 	today, _ := time.Parse(store.DateFormat, todayS)
 	out := []Reminder{}
 	for _, p := range orgs {
-		if p.Dissolved != "" && p.Dissolved <= todayS {
+		if p.Dissolved != "" && p.Dissolved <= todayS || p.Kind == partyorg.KindGroup {
 			continue
 		}
 		ys, _, _ := slotOf(today, PeriodYear)
@@ -580,11 +764,16 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 			return nil, err
 		}
 		r := Reminder{PartyOrgID: p.ID, PartyOrgName: p.Name, Items: []string{}}
-		for _, k := range Kinds() {
-			fq := fs.at(k.Code, todayS)
+		groups, err := s.groupSpans(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range fs.kinds(p.Kind) {
+			fq := fs.at(p.Kind, k.Code, todayS)
 			if fq.Period == PeriodNone || fq.Times == 0 {
 				continue
 			}
+
 			if k.Code == KindCommitteeMeeting {
 				n, err := s.committeeSize(ctx, s.DB, p.ID, todayS)
 				if err != nil {
@@ -595,6 +784,9 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 				}
 			}
 			start, end, _ := slotOf(today, fq.Period)
+			if k.Code == KindGroupMeeting && !hasGroup(groups, start.Format(store.DateFormat), todayS) {
+				continue
+			}
 			n := 0
 			for _, h := range held {
 				if h.kind == k.Code && h.day >= start.Format(store.DateFormat) {

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/store"
 )
 
@@ -236,6 +237,12 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 	if err != nil {
 		return p, err
 	}
+	if p.Kind == partyorg.KindBranch && in.Kind == KindMemberAssembly {
+		in.Kind = KindBranchAssembly // a branch's 党员大会 is its 支部党员大会
+	}
+	if p.Kind == partyorg.KindGroup && in.Kind != KindGroupMeeting {
+		bad.Field("kind", "党小组只召开党小组会（计入所属党支部），其他会议请以党支部名义登记")
+	}
 	day, ok := civil.Check(bad, "date", in.Date)
 	if ok {
 		today := s.today()
@@ -249,7 +256,7 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 		}
 		// Recorded after the period it belongs to ended: 补开/补报.
 		if in.Status == StatusHeld {
-			_, end, _ := slotOf(day, s.periodOf(ctx, q, in.Kind, in.Date))
+			_, end, _ := slotOf(day, s.periodOf(ctx, q, p.Kind, in.Kind, in.Date))
 			if end.Format(store.DateFormat) < today {
 				in.Late = true
 			}
@@ -276,7 +283,8 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 		var n int
 		if err := s.DB.QueryRow(ctx, q, `WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL
 			SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id)
-			SELECT COUNT(*) FROM members WHERE id = ? AND party_org_id IN (SELECT id FROM sub)`, in.PartyOrgID, a.MemberID).Scan(&n); err != nil {
+			SELECT COUNT(*) FROM members WHERE id = ? AND (party_org_id IN (SELECT id FROM sub)
+				OR id IN (SELECT member_id FROM party_group_members WHERE group_id = ? AND to_on IS NULL))`, in.PartyOrgID, a.MemberID, in.PartyOrgID).Scan(&n); err != nil {
 			return p, err
 		}
 		if n == 0 {
@@ -541,7 +549,8 @@ func (s *Service) Candidates(ctx context.Context, partyOrgID int64) ([]Candidate
 	rows, err := s.DB.Query(ctx, s.DB, `WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL
 		SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id)
 		SELECT mb.id, mb.name, mb.category, p.name FROM members mb JOIN party_orgs p ON p.id = mb.party_org_id
-		WHERE mb.party_org_id IN (SELECT id FROM sub) AND mb.status = 'active' ORDER BY mb.name, mb.id`, partyOrgID)
+		WHERE (mb.party_org_id IN (SELECT id FROM sub) OR mb.id IN (SELECT member_id FROM party_group_members WHERE group_id = ? AND to_on IS NULL))
+		AND mb.status = 'active' ORDER BY mb.name, mb.id`, partyOrgID, partyOrgID)
 	if err != nil {
 		return nil, err
 	}

@@ -46,13 +46,19 @@ const (
 	KindLifeMeeting      = "life_meeting"
 	KindMemberReview     = "member_review"
 	KindHeartTalk        = "heart_talk"
+	// Meetings of 党委 and 党总支 (domain.md §3 names the branch's only).
+	KindPartyCommittee   = "party_committee"   // 党委会 (党委委员会会议)
+	KindGeneralCommittee = "general_committee" // 总支委员会
+	KindMemberAssembly   = "member_assembly"   // 党员大会 of a 党委 or 党总支
+	KindDelegateAssembly = "delegate_assembly" // 党员代表大会 of a 党委
 )
 
 // Kinds lists the meeting kinds in display order.
 func Kinds() []Code {
 	return []Code{{KindBranchAssembly, "支部党员大会"}, {KindCommitteeMeeting, "支委会"}, {KindGroupMeeting, "党小组会"},
 		{KindPartyLecture, "党课"}, {KindThemeDay, "主题党日"}, {KindLifeMeeting, "组织生活会"},
-		{KindMemberReview, "民主评议党员"}, {KindHeartTalk, "谈心谈话"}}
+		{KindMemberReview, "民主评议党员"}, {KindHeartTalk, "谈心谈话"},
+		{KindPartyCommittee, "党委会"}, {KindGeneralCommittee, "总支委员会"}, {KindMemberAssembly, "党员大会"}, {KindDelegateAssembly, "党员代表大会"}}
 }
 
 func name(list []Code, code string) string {

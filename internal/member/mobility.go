@@ -74,6 +74,10 @@ type Place struct {
 	Place   string     `json:"place"`
 	Count   int        `json:"count"`
 	Members []Mobility `json:"members"`
+	// Ungrouped counts those not in any 党小组 today; Warning says so when
+	// 3+ of them are (they should form a 党小组 or branch there).
+	Ungrouped int    `json:"ungrouped"`
+	Warning   string `json:"warning,omitempty"`
 }
 
 // wholeMonths counts the whole months from since to at (clamped month ends).
@@ -293,6 +297,9 @@ func (s *Service) Places(ctx context.Context, asOf string) ([]Place, error) {
 	if err != nil {
 		return nil, err
 	}
+	if asOf == "" {
+		asOf = s.todayCST().Format(store.DateFormat)
+	}
 	by := map[string][]Mobility{}
 	for _, x := range list {
 		by[x.Place] = append(by[x.Place], x)
@@ -300,7 +307,21 @@ func (s *Service) Places(ctx context.Context, asOf string) ([]Place, error) {
 	out := []Place{}
 	for place, ms := range by {
 		if len(ms) >= PlaceThreshold {
-			out = append(out, Place{Place: place, Count: len(ms), Members: ms})
+			pl := Place{Place: place, Count: len(ms), Members: ms}
+			for _, x := range ms {
+				var n int
+				if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM party_group_members WHERE member_id = ? AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
+					x.MemberID, asOf, asOf).Scan(&n); err != nil {
+					return nil, err
+				}
+				if n == 0 {
+					pl.Ungrouped++
+				}
+			}
+			if pl.Ungrouped >= PlaceThreshold {
+				pl.Warning = fmt.Sprintf("%s有 %d 名流动党员未编入党小组，3 名以上可成立流动党员党小组", place, pl.Ungrouped)
+			}
+			out = append(out, pl)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -581,6 +581,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, id int64, in AcceptInput) 
 			if err := s.moveMembership(ctx, tx, memberID, to, trDay(on), id); err != nil {
 				return err
 			}
+			if err := endGroupPlaces(ctx, s.DB, tx, memberID, trDay(on)); err != nil {
+				return err
+			}
 		} else {
 			if in.Member == nil {
 				return apperr.InvalidField("member", "请填写转入党员的信息")
@@ -647,6 +650,9 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 		}
 		if _, err := s.DB.Exec(ctx, tx, "UPDATE member_memberships SET ended_on = ?, transfer_id = ? WHERE member_id = ? AND ended_on IS NULL",
 			trDay(on), id, memberID); err != nil {
+			return err
+		}
+		if err := endGroupPlaces(ctx, s.DB, tx, memberID, trDay(on)); err != nil {
 			return err
 		}
 		if out, err = s.getTransfer(ctx, tx, id); err != nil {
@@ -826,4 +832,12 @@ func (s *Service) memberRef(ctx context.Context, q store.Querier, id int64) (mem
 		return m, apperr.NotFound("党员")
 	}
 	return m, err
+}
+
+// endGroupPlaces ends a member's open places in 党小组 on a day (the member
+// leaves the branch, and so its groups).
+func endGroupPlaces(ctx context.Context, db *store.DB, tx *sql.Tx, memberID int64, on string) error {
+	_, err := db.Exec(ctx, tx, "UPDATE party_group_members SET to_on = CASE WHEN from_on > ? THEN from_on ELSE ? END WHERE member_id = ? AND to_on IS NULL",
+		on, on, memberID)
+	return err
 }

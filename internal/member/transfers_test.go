@@ -3,6 +3,7 @@ package member_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -370,6 +371,9 @@ func TestMobileMembersSixMonthsAndPlaces(t *testing.T) {
 	p, err := svc.Places(x.hq, "2027-03-01")
 	if err != nil || len(p) != 1 || p[0].Place != "广东省深圳市" || p[0].Count != 3 {
 		t.Fatalf("places: %+v %v", p, err)
+	}
+	if p[0].Ungrouped != 3 || !strings.Contains(p[0].Warning, "3 名流动党员未编入党小组") {
+		t.Errorf("3 mobile members without a 党小组: ungrouped %d, warning %q", p[0].Ungrouped, p[0].Warning)
 	}
 	if p, _ := svc.Places(x.yh, "2027-03-01"); len(p) != 0 {
 		t.Fatalf("places out of scope: %+v", p)

@@ -170,7 +170,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		byName[key] = row
 		ok := true
 		if row.in.Kind, ok = codeByName(Kinds(), x.Get(ColKind).Text()); !ok {
-			bad(x.Number, ColKind, "组织类别应为党委、党总支或党支部")
+			bad(x.Number, ColKind, "组织类别应为党委、党总支、党支部或党小组")
 		}
 		if row.in.Formation, ok = codeByName(Formations(), x.Get(ColFormation).Text()); !ok {
 			bad(x.Number, ColFormation, "组建方式应为单独组建、联合组建、区域组建或行业组建")

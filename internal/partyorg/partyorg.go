@@ -28,6 +28,9 @@ const (
 	KindCommittee     = "committee"
 	KindGeneralBranch = "general_branch"
 	KindBranch        = "branch"
+	// KindGroup is a 党小组 (党统 code 641): set up under a 党支部 only, it
+	// covers no unit and holds 党小组会 counted for its branch.
+	KindGroup = "group"
 
 	FormationSingle   = "single"
 	FormationJoint    = "joint"
@@ -43,7 +46,7 @@ type Code struct {
 
 // Kinds lists the kinds of party organization.
 func Kinds() []Code {
-	return []Code{{KindCommittee, "党委"}, {KindGeneralBranch, "党总支"}, {KindBranch, "党支部"}}
+	return []Code{{KindCommittee, "党委"}, {KindGeneralBranch, "党总支"}, {KindBranch, "党支部"}, {KindGroup, "党小组"}}
 }
 
 // Formations lists how a party organization can be formed.
@@ -286,7 +289,10 @@ func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (pla
 		bad.Field("name", "党组织名称不能超过 100 个字")
 	}
 	if name(Kinds(), in.Kind) == "" {
-		bad.Field("kind", "组织类别应为党委、党总支或党支部")
+		bad.Field("kind", "组织类别应为党委、党总支、党支部或党小组")
+	}
+	if in.Kind == KindGroup && in.Formation == "" {
+		in.Formation = FormationSingle // a 党小组 is formed inside its branch
 	}
 	if name(Formations(), in.Formation) == "" {
 		bad.Field("formation", "组建方式应为单独组建、联合组建、区域组建或行业组建")
@@ -320,6 +326,21 @@ func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (pla
 			parent = &p
 		}
 	}
+	if parent != nil && parent.Kind == KindGroup {
+		bad.Field("parent_id", "党小组「"+parent.Name+"」下不能再设立党组织")
+	}
+	if in.Kind == KindGroup {
+		switch {
+		case in.ParentID == nil && pending == nil:
+			bad.Field("parent_id", "党小组须设在党支部之下，请选择所属党支部")
+		case parent != nil && parent.Kind != KindBranch:
+			bad.Field("parent_id", "党小组只能设在党支部之下，「"+parent.Name+"」是"+name(Kinds(), parent.Kind))
+		}
+		if len(in.Covers) > 0 {
+			bad.Field("covers", "党小组不覆盖单位，单位由所属党支部覆盖")
+		}
+		in.RegionCode = "" // inherited from the branch
+	}
 	// The units covered: each inside the caller's scope and operating on the day.
 	var units []org.Organization
 	seen := map[int64]bool{}
@@ -345,6 +366,9 @@ func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (pla
 	}
 	switch in.Formation {
 	case FormationSingle:
+		if in.Kind == KindGroup {
+			break
+		}
 		if len(units) != 1 {
 			bad.Field("covers", "单独组建的党组织应覆盖且只覆盖 1 个单位")
 		} else if units[0].FullMembers < MinSingleMembers {
@@ -377,6 +401,9 @@ func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (pla
 	}
 	// Region: given, or where all covered units lie, or the parent's, or the caller's scope.
 	regionCode := strings.TrimSpace(in.RegionCode)
+	if in.Kind == KindGroup && parent != nil {
+		regionCode = parent.RegionCode
+	}
 	if regionCode == "" {
 		regionCode = commonRegion(units)
 	}
@@ -404,7 +431,7 @@ func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, pl plan) (PartyOrg, 
 	in, est, term, parent, units, regionCode := pl.in, pl.est, pl.term, pl.parent, pl.units, pl.regionCode
 	var out PartyOrg
 	err := func() error {
-		if in.Formation == FormationSingle {
+		if in.Formation == FormationSingle && in.Kind != KindGroup {
 			var n int
 			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id
 				WHERE c.organization_id = ? AND p.formation = 'single' AND (c.to_on IS NULL OR c.to_on > ?)`, units[0].ID, est).Scan(&n); err != nil {
@@ -499,6 +526,10 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (
 				return err
 			} else if cyc {
 				bad.Field("parent_id", "上级党组织不能是本组织的下级")
+			} else if before.Kind == KindGroup && np.Kind != KindBranch {
+				bad.Field("parent_id", "党小组只能设在党支部之下，「"+np.Name+"」是"+name(Kinds(), np.Kind))
+			} else if np.Kind == KindGroup {
+				bad.Field("parent_id", "党小组「"+np.Name+"」下不能再设立党组织")
 			}
 			after.ParentID = p.ParentID
 		}
@@ -583,6 +614,9 @@ func (s *Service) dissolveTx(ctx context.Context, tx *sql.Tx, id int64, d string
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_org_covers SET to_on = ? WHERE party_org_id = ? AND (to_on IS NULL OR to_on > ?)`, d, id, d); err != nil {
 			return err
 		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_group_members SET to_on = ? WHERE group_id = ? AND (to_on IS NULL OR to_on > ?)`, d, id, d); err != nil {
+			return err
+		}
 		if err := coverspan.RefreshPartyOrg(ctx, s.DB, tx, id); err != nil {
 			return err
 		}
@@ -612,6 +646,9 @@ func (s *Service) addCoverTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d
 		p, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if p.Kind == KindGroup {
+			return apperr.InvalidField("organization_id", "党小组不覆盖单位，单位由所属党支部覆盖")
 		}
 		if p.Formation == FormationSingle {
 			return apperr.InvalidField("organization_id", "单独组建的党组织只覆盖本单位")

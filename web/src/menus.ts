@@ -185,6 +185,13 @@ export function canChangeLedgerSettings(role: string | undefined, perms?: unknow
   return role === 'district'
 }
 
+/** Whether the user may change the rules of organizational life such as the required frequencies (`orglife.settings`, else the district role). */
+export function canChangeOrgLifeSettings(role: string | undefined, perms?: unknown): boolean {
+  const p = permList(perms)
+  if (p) return p.includes('orglife.settings')
+  return role === 'district'
+}
+
 export interface MenuEntry {
   /** A plain item, or a group with its items. */
   item?: MenuItem

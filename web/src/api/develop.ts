@@ -77,6 +77,8 @@ export interface DevStepInput {
   documents?: string
   note?: string
   introducers?: number[]
+  /** Step ⑲: the 党小组 of the branch the new member joins (optional). */
+  group_id?: number
   training_days?: number
   training_hours?: number
   voters_due?: number

@@ -121,3 +121,26 @@ export const memberApi = {
   memberships: (id: number) => http.get<Items<Membership>>(`${base}/members/${id}/memberships`),
   exportUrl: (q: MemberQuery) => `${base}/members/export${buildQuery(filterOnly(q))}`,
 }
+
+/** A member's place in a 党小组 (party organization of kind `group`) over a period. */
+export interface GroupMember {
+  id: number
+  group_id: number
+  group_name: string
+  member_id: number
+  member_name: string
+  from: string
+  to: string | null
+  /** Where a 流出 member is away ('' if not away). */
+  mobile: string
+  /** A member of another party organization taking part here under 双重管理 (流入). */
+  dual: boolean
+}
+
+export const groupMemberApi = {
+  list: (groupId: number) => http.get<Items<GroupMember>>(`${base}/party-orgs/${groupId}/group-members`),
+  add: (groupId: number, member_id: number, from: string) =>
+    http.post<GroupMember>(`${base}/party-orgs/${groupId}/group-members`, { member_id, from }),
+  end: (groupId: number, memberId: number, on: string) =>
+    http.post<GroupMember>(`${base}/party-orgs/${groupId}/group-members/${memberId}/end`, { on }),
+}

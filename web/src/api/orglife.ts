@@ -16,6 +16,37 @@ export interface MeetingOptions {
   attendance: Code[]
   roles: Code[]
   periods: Code[]
+  /** 党委, 党总支 and 党支部 with the meeting kinds whose frequency can be set for each. */
+  party_org_kinds?: (Code & { kinds: Code[] })[]
+}
+
+/** A version of the required frequency of a meeting kind for a kind of party organization. */
+export interface Frequency {
+  /** 0 for a built-in default. */
+  id: number
+  party_org_kind: string
+  party_org_kind_name: string
+  kind: string
+  kind_name: string
+  period: string
+  period_name: string
+  times: number
+  effective_from: string
+}
+
+export interface FrequencyInput {
+  party_org_kind: string
+  kind: string
+  period: string
+  times: number
+  effective_from: string
+  /** Required when effective_from is before today. */
+  reason?: string
+}
+
+export const frequencyApi = {
+  list: () => http.get<Items<Frequency>>(`${base}/meeting-frequencies`),
+  set: (body: FrequencyInput) => http.post<Frequency>(`${base}/meeting-frequencies`, body),
 }
 
 export interface Attendee {

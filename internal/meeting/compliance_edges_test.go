@@ -33,15 +33,15 @@ func TestCommitteeMeetingsNotRequiredBelowThreePosts(t *testing.T) {
 		if cm := kindOf(oc, meeting.KindCommitteeMeeting); cm.Required != 0 || len(cm.Missing) != 0 {
 			t.Errorf("%d posts: 支委会 required: %+v", len(posts), cm)
 		}
-		if gm := kindOf(oc, meeting.KindGroupMeeting); gm.Required != 3 {
-			t.Errorf("%d posts: 党小组会 required %d, want 3 (the report itself works)", len(posts), gm.Required)
+		if td := kindOf(oc, meeting.KindThemeDay); td.Required != 3 {
+			t.Errorf("%d posts: 主题党日 required %d, want 3 (the report itself works)", len(posts), td.Required)
 		}
 		rs, err := k.e.App.Meet.Reminders(k.ctx, p.ID)
 		if err != nil || len(rs) != 1 {
 			t.Fatalf("reminders: %+v %v", rs, err)
 		}
 		joined := strings.Join(rs[0].Items, "|")
-		if strings.Contains(joined, "支委会") || !strings.Contains(joined, "党小组会") {
+		if strings.Contains(joined, "支委会") || !strings.Contains(joined, "主题党日") {
 			t.Errorf("%d posts: reminders %s", len(posts), joined)
 		}
 	}

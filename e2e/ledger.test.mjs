@@ -478,6 +478,69 @@ test('mobile 390×844: 数据驾驶舱', { timeout: 120_000 }, async () => {
   }
 })
 
+/** Sets up a unit covered by a new joint branch (with another unit), guided by a new instructor with one visit; returns its name. */
+async function coveredUnit(api) {
+  const other = (await api.get('/api/v1/organizations?coverage=uncovered&status=operating&page_size=1')).data.items[0]
+  assert.ok(other, 'an uncovered unit to join the branch')
+  const name = `覆盖详情测试商行${Date.now() % 100000}`
+  const o = await api.post('/api/v1/organizations', { name, category: 'individual_business', region_code: other.region_code, industry: 'C', full_members: 3 })
+  assert.equal(o.status, 201, JSON.stringify(o.data))
+  const po = await api.post('/api/v1/party-orgs', {
+    name: `${name}联合党支部`, kind: 'branch', formation: 'joint', region_code: other.region_code, established_on: day(-30), covers: [o.data.id, other.id],
+  })
+  assert.equal(po.status, 201, JSON.stringify(po.data))
+  const ins = await api.post('/api/v1/instructors', { name: '覆盖详情指导员', region_code: other.region_code })
+  assert.equal(ins.status, 201, JSON.stringify(ins.data))
+  assert.equal((await api.post(`/api/v1/instructors/${ins.data.id}/assignments`, { organization_id: o.data.id, from: day(-20) })).status, 201)
+  const v = await api.post(`/api/v1/instructors/${ins.data.id}/visits`, { organization_id: o.data.id, visited_on: day(-3), content: '指导建立党员活动室' })
+  assert.equal(v.status, 201, JSON.stringify(v.data))
+  return { name, since: day(-30), branch: `${name}联合党支部` }
+}
+
+for (const mobile of [false, true]) {
+  test(`两新组织 detail (${mobile ? 'phone 390×844' : 'desktop'}): coverage, instructor and visits, members, names not codes`, { timeout: 180_000 }, async () => {
+    assert.ok(state.districtReady, 'the district user was set up in an earlier test')
+    const api = apiClient(state.baseURL)
+    assert.equal((await api.post('/api/v1/auth/login', { username: DISTRICT.username, password: DISTRICT.password })).status, 200)
+    const unit = await coveredUnit(api)
+    const context = await newContext(mobile)
+    const page = await newPage(context)
+    try {
+      await loginDistrict(page)
+      await page.goto(`${state.baseURL}/organizations`)
+      const q = page.locator('[data-testid="org-q"]')
+      await q.fill(unit.name)
+      await q.press('Enter')
+      const open = page.getByRole('button', { name: unit.name, exact: true }).first()
+      await open.waitFor()
+      await open.click()
+      const drawer = page.locator('[data-testid="org-drawer"]')
+      const coverage = drawer.locator('[data-test="org-coverage"]')
+      await coverage.waitFor()
+      assert.match(await coverage.locator('[data-test="coverage-name"]').innerText(), /已覆盖（联合、区域或行业党组织）/)
+      const row = coverage.locator('[data-test="cover-row"]').first()
+      const text = await row.innerText()
+      assert.match(text, new RegExp(unit.branch))
+      assert.match(text, /联合组建/)
+      assert.match(text, new RegExp(`${unit.since} 起`))
+      assert.match(text, /共覆盖 2 家单位/)
+      const guide = await drawer.locator('[data-test="org-instructors"]').innerText()
+      assert.match(guide, /覆盖详情指导员/)
+      assert.match(guide, /指导建立党员活动室/)
+      assert.match(await drawer.locator('[data-test="org-members"]').innerText(), /0 \/ 3/)
+      await drawer.locator('[data-test="members-mismatch"]').waitFor()
+      // Names, never raw codes.
+      const all = await drawer.innerText()
+      assert.match(all, /C 制造业/)
+      assert.doesNotMatch(all, /\b4304\d{8}[A-Z]\d{3}\b/, 'no raw 片区 code')
+      await coverage.scrollIntoViewIfNeeded()
+      await shot(page, mobile ? 'org-detail-coverage-mobile.png' : 'org-detail-coverage.png')
+    } finally {
+      await context.close()
+    }
+  })
+}
+
 test('no CSP violations or script errors in the browser', () => {
   const relevant = state.pageErrors.filter((e) => !/Failed to load resource: the server responded with a status of (401|409|422)/.test(e))
   assert.deepEqual(relevant, [])

@@ -43,6 +43,54 @@ async function branchWithMembers() {
   return po
 }
 
+/**
+ * The reminders are one compact, collapsed summary below the records (counts per kind); expanding it
+ * lists the party organizations. Returns the summary's height.
+ */
+async function checkCompactReminders(page, list) {
+  const summary = page.locator('[data-test="reminder-summary"]')
+  if (!(await summary.count())) {
+    assert.ok(!state.demo, 'the demo leaves meetings due: the summary is shown')
+    return 0
+  }
+  const box = await page.locator('[data-test="reminders"]').boundingBox()
+  const listBox = await page.locator(list).first().boundingBox()
+  assert.ok(listBox.y < box.y, `records (${listBox.y}px) come before the reminders (${box.y}px)`)
+  assert.ok(box.height < 140, `collapsed reminders take ${box.height}px`)
+  assert.match(await summary.innerText(), /待召开提醒\s*\d+ 个党组织/)
+  assert.ok((await page.locator('[data-test^="due-"]').count()) > 0, 'counts per kind')
+  assert.equal(await page.locator('[data-test="reminder-orgs"]').isVisible(), false)
+  await summary.click()
+  await page.locator('[data-test="reminder-orgs"] .el-table__row').first().waitFor()
+  assert.match(await page.locator('[data-test="reminder-orgs"]').innerText(), /还需召开/)
+  return box.height
+}
+
+/** Opens a record's 编辑, changes its topic and 主持人/记录人, saves, and checks 查看 shows them. */
+async function editRecord(page, container, topic, newTopic, host) {
+  await page.locator(container, { hasText: topic }).first().locator('[data-test="edit-meeting"]').click()
+  const form = page.locator('[data-test="meeting-form"]')
+  await form.getByText('编辑会议记录').waitFor()
+  assert.equal(await form.locator('[data-test="topic"] input, input[data-test="topic"]').first().inputValue(), topic)
+  await form.locator('[data-test="topic"] input, input[data-test="topic"]').first().fill(newTopic)
+  for (const [field, value] of [['host', host], ['recorder', '记录员甲']]) {
+    const input = form.locator(`[data-test="${field}"] input`).first()
+    await input.click()
+    await input.fill(value)
+    await input.press('Enter')
+  }
+  await page.locator('[data-test="save-meeting"]').click()
+  await page.getByText('会议记录已修改').first().waitFor({ timeout: 15_000 })
+  const row = page.locator(container, { hasText: newTopic }).first()
+  await row.waitFor()
+  await row.locator('[data-test="view-meeting"]').click()
+  const detail = page.locator('[data-test="meeting-detail"]')
+  await detail.getByText(newTopic).waitFor()
+  const text = await detail.innerText()
+  assert.match(text, new RegExp(`主持人\\s*${host}`))
+  assert.match(text, /记录人\s*记录员甲/)
+}
+
 /** Records a 主题党日 for the party organization po (its own members on the list); ticks one member 请假. */
 async function recordThemeDay(page, po, topic, shotName) {
   await page.goto(`${state.baseURL}/meetings?party_org_id=${po.id}`)
@@ -79,7 +127,13 @@ test('desktop: record a 主题党日 with attendance', { timeout: 180_000 }, asy
     const text = await row.innerText()
     assert.match(text, /主题党日/)
     assert.match(text, new RegExp(`${members - 1}/${members}（请假 1）`))
+    await page.evaluate(() => window.scrollTo(0, 0))
     await shot(page, 'orglife-meetings-desktop.png')
+    await checkCompactReminders(page, '[data-test="meeting-table"]')
+    await page.locator('[data-test="reminders"]').scrollIntoViewIfNeeded()
+    await shot(page, 'orglife-reminders-desktop.png')
+    await editRecord(page, '[data-test="meeting-table"] .el-table__row', '重温入党誓词（桌面端）', '重温入党誓词（桌面端，已修改）', '张主持')
+    await shot(page, 'orglife-meeting-view-desktop.png')
   } finally {
     await context.close()
   }
@@ -97,7 +151,11 @@ test('mobile 390×844: record a 主题党日 with attendance', { timeout: 180_00
     // The form and the cards fit the phone's width: no horizontal scrolling.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px`)
+    await page.evaluate(() => window.scrollTo(0, 0))
     await shot(page, 'orglife-meetings-mobile.png')
+    await checkCompactReminders(page, '[data-test="meeting-card"]')
+    await editRecord(page, '[data-test="meeting-card"]', '志愿服务进社区（手机端）', '志愿服务进社区（手机端，已修改）', '李主持')
+    await shot(page, 'orglife-meeting-view-mobile.png')
   } finally {
     await context.close()
   }
@@ -136,13 +194,19 @@ test('committee: record an election that starts a new term', { timeout: 180_000 
   const page = await newPage(context)
   try {
     await loginDistrictReady(page)
+    // Its own page, reached from the menu.
     await page.goto(`${state.baseURL}/meetings`)
     await page.locator('[data-test="meetings-view"]').waitFor()
-    await waitFor('a party organization to be selected', async () => !(await page.locator('[data-test="new-meeting"]').isDisabled()), 15_000)
-    await page.getByRole('tab', { name: '委员会与换届' }).click()
+    await page.locator('.el-menu-item', { hasText: '委员会与换届' }).first().click()
+    await page.locator('[data-test="committee-view"]').waitFor()
+    assert.match(page.url(), /\/committees$/)
+    await page.locator('[data-test="new-election"]').waitFor({ timeout: 15_000 })
+    await shot(page, 'orglife-committee.png')
     await page.locator('[data-test="new-election"]').click()
     const form = page.locator('[data-test="election-form"]')
     await form.getByText('当选的委员会成员').waitFor()
+    // An election off the term's last three months needs the higher committee's approval (批复).
+    await page.locator('[data-test="election-approval"] input, input[data-test="election-approval"]').first().fill('祁组复〔2026〕5号 同意换届')
     await shot(page, 'orglife-election.png')
     await page.locator('[data-test="save-election"]').click()
     await page.getByText('换届选举已登记').first().waitFor({ timeout: 15_000 })

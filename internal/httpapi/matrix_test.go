@@ -252,6 +252,9 @@ func matrixCases() map[string]matrixCase {
 		"GET /api/v1/organizations/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/organizations/%d", f.organization(t, in)), nil
 		}},
+		"GET /api/v1/organizations/{id}/profile": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/organizations/%d/profile", f.organization(t, in)), nil
+		}},
 		"GET /api/v1/organizations/{id}/history": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/organizations/%d/history", f.organization(t, in)), nil
 		}},

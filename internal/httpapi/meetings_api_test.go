@@ -57,9 +57,22 @@ func TestMeetingScopeDistrictAndSecretary(t *testing.T) {
 		t.Errorf("street compliance: %+v", rep.Orgs)
 	}
 	// The secretary's home-page reminders.
-	var rem struct{ Items []struct{ Items []string } }
+	var rem struct {
+		Items []struct {
+			Items []string
+			Due   []struct {
+				Kind     string
+				KindName string `json:"kind_name"`
+				Times    int
+			}
+		}
+	}
 	sec.Do("GET", fmt.Sprintf("/api/v1/compliance/reminders?party_org_id=%d", hq.ID), nil).JSON(t, &rem)
 	if len(rem.Items) != 1 || len(rem.Items[0].Items) == 0 {
-		t.Errorf("reminders: %+v", rem)
+		t.Fatalf("reminders: %+v", rem)
+	}
+	// The same reminders as data, one per kind, for the page's summary by kind.
+	if due := rem.Items[0].Due; len(due) != len(rem.Items[0].Items) || due[0].Kind == "" || due[0].KindName == "" || due[0].Times < 1 {
+		t.Errorf("reminders by kind: %+v", due)
 	}
 }

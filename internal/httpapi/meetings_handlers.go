@@ -340,8 +340,8 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("会议记录", []string{"党组织", "会议类型", "状态", "日期", "地点", "主题", "授课人", "应到", "实到", "请假", "缺席", "出席率", "补开/补报", "决议"},
-		[]float64{32, 14, 8, 12, 20, 30, 10, 6, 6, 6, 6, 8, 10, 40})
+	sw, err := xlsx.NewWriter("会议记录", []string{"党组织", "会议类型", "状态", "日期", "地点", "主题", "授课人", "主持人", "记录人", "应到", "实到", "请假", "缺席", "出席率", "补开/补报", "决议"},
+		[]float64{32, 14, 8, 12, 20, 30, 10, 10, 10, 6, 6, 6, 6, 8, 10, 40})
 	if err != nil {
 		return err
 	}
@@ -352,7 +352,7 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
 		if m.Late {
 			late = "是"
 		}
-		return sw.Row(m.PartyOrgName, m.KindName, m.StatusName, m.Date, m.Place, m.Topic, m.Presenter, m.Expected, m.Present, m.Excused, m.Absent,
+		return sw.Row(m.PartyOrgName, m.KindName, m.StatusName, m.Date, m.Place, m.Topic, m.Presenter, m.Host, m.Recorder, m.Expected, m.Present, m.Excused, m.Absent,
 			pctPtr(m.Attendance), late, m.Resolutions)
 	})
 	if err != nil {

@@ -738,6 +738,17 @@ type Reminder struct {
 	PartyOrgID   int64    `json:"party_org_id"`
 	PartyOrgName string   `json:"party_org_name"`
 	Items        []string `json:"items"`
+	Due          []Due    `json:"due"` // Items as data, one per kind, for summaries by kind
+}
+
+// Due is one kind a party organization must still hold in the current period.
+type Due struct {
+	Kind       string `json:"kind"`
+	KindName   string `json:"kind_name"`
+	Period     string `json:"period"`
+	PeriodName string `json:"period_name"`
+	Times      int    `json:"times"`     // still to be held
+	DaysLeft   int    `json:"days_left"` // until the period ends, today included
 }
 
 // Reminders lists, for each party organization in scope (or one), the kinds
@@ -763,7 +774,7 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 		if err != nil {
 			return nil, err
 		}
-		r := Reminder{PartyOrgID: p.ID, PartyOrgName: p.Name, Items: []string{}}
+		r := Reminder{PartyOrgID: p.ID, PartyOrgName: p.Name, Items: []string{}, Due: []Due{}}
 		groups, err := s.groupSpans(ctx, p.ID)
 		if err != nil {
 			return nil, err
@@ -797,6 +808,7 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 				when := map[string]string{PeriodMonth: "本月", PeriodQuarter: "本季度", PeriodYear: "本年度"}[fq.Period]
 				left := int(end.Sub(today).Hours()/24) + 1
 				r.Items = append(r.Items, fmt.Sprintf("%s还需召开%s%d次（剩余%d天）", when, k.Name, fq.Times-n, left))
+				r.Due = append(r.Due, Due{Kind: k.Code, KindName: k.Name, Period: fq.Period, PeriodName: when, Times: fq.Times - n, DaysLeft: left})
 			}
 		}
 		if len(r.Items) > 0 {

@@ -114,3 +114,28 @@ func TestImportStaysInScope(t *testing.T) {
 		t.Fatalf("another street's branch: %+v %v", res, errs)
 	}
 }
+
+// A ledger with 主持人 and 记录人 records them; an older file without those
+// columns still imports and keeps what was recorded.
+func TestImportHostAndRecorder(t *testing.T) {
+	k := newKit(t)
+	k.partyOrg("石亭子社区党支部", testenv.Hongqiao)
+	withHost := ledger(t, []string{"党组织名称", "会议类型", "召开日期", "主题", "主持人", "记录人"},
+		[]any{"石亭子社区党支部", "主题党日", "2024-05-01", "清洁家园", "刘书记", "陈委员"})
+	if res, errs := runImport(t, k, k.ctx, withHost); len(errs) != 0 || res.Created != 1 {
+		t.Fatalf("with 主持人: %+v %v", res, errs)
+	}
+	old := ledger(t, []string{"党组织名称", "会议类型", "召开日期", "主题"}, []any{"石亭子社区党支部", "主题党日", "2024-05-01", "清洁家园"})
+	if res, errs := runImport(t, k, k.ctx, old); len(errs) != 0 || res.Unchanged != 1 {
+		t.Fatalf("old file: %+v %v", res, errs)
+	}
+	list, _, err := k.e.App.Meet.List(k.ctx, meeting.Filter{Page: 1, PageSize: 10})
+	if err != nil || len(list) != 1 || list[0].Host != "刘书记" || list[0].Recorder != "陈委员" {
+		t.Fatalf("recorded: %+v %v", list, err)
+	}
+	tooLong := ledger(t, []string{"党组织名称", "会议类型", "召开日期", "主题", "记录人"},
+		[]any{"石亭子社区党支部", "主题党日", "2024-06-01", "七一", strings.Repeat("记", 51)})
+	if _, errs := runImport(t, k, k.ctx, tooLong); len(errs) != 1 || errs[0].Column != meeting.ColRecorder {
+		t.Fatalf("51-character 记录人: %v", errs)
+	}
+}

@@ -22,6 +22,8 @@ const (
 	ColPlace     = "地点"
 	ColTopic     = "主题"
 	ColPresenter = "授课人"
+	ColHost      = "主持人"
+	ColRecorder  = "记录人"
 	ColPresent   = "出席党员"
 	ColExcused   = "请假党员"
 	ColAbsent    = "缺席党员"
@@ -32,7 +34,7 @@ const (
 
 // ImportHeaders is the template's header row, in order.
 func ImportHeaders() []string {
-	return []string{ColPartyOrg, ColKind, ColDate, ColPlace, ColTopic, ColPresenter, ColPresent, ColExcused, ColAbsent, ColMinutes, ColResolve, ColLateNote}
+	return []string{ColPartyOrg, ColKind, ColDate, ColPlace, ColTopic, ColPresenter, ColHost, ColRecorder, ColPresent, ColExcused, ColAbsent, ColMinutes, ColResolve, ColLateNote}
 }
 
 // ImportColumns describes the columns for the reader.
@@ -44,6 +46,8 @@ func ImportColumns() []xlsx.Column {
 		{Name: ColPlace, Aliases: []string{"会议地点"}, Optional: true},
 		{Name: ColTopic, Aliases: []string{"会议主题", "内容", "议题"}, Optional: true},
 		{Name: ColPresenter, Aliases: []string{"主讲人", "讲课人"}, Optional: true},
+		{Name: ColHost, Aliases: []string{"会议主持人", "主持"}, Optional: true},
+		{Name: ColRecorder, Aliases: []string{"会议记录人", "记录员"}, Optional: true},
 		{Name: ColPresent, Aliases: []string{"出席", "参会党员", "出席人员"}, Optional: true},
 		{Name: ColExcused, Aliases: []string{"请假", "请假人员"}, Optional: true},
 		{Name: ColAbsent, Aliases: []string{"缺席", "缺席人员"}, Optional: true},
@@ -55,7 +59,7 @@ func ImportColumns() []xlsx.Column {
 
 // fieldColumn maps an Input field to the column that feeds it.
 var fieldColumn = map[string]string{"party_org_id": ColPartyOrg, "kind": ColKind, "date": ColDate, "place": ColPlace, "topic": ColTopic,
-	"presenter": ColPresenter, "minutes": ColMinutes, "resolutions": ColResolve, "late_note": ColLateNote, "attendees": ColPresent, "status": ColDate}
+	"presenter": ColPresenter, "host": ColHost, "recorder": ColRecorder, "minutes": ColMinutes, "resolutions": ColResolve, "late_note": ColLateNote, "attendees": ColPresent, "status": ColDate}
 
 // ImportResult counts what an import wrote.
 type ImportResult struct {
@@ -147,7 +151,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			bad(ColDate, "请填写到日（例如 2024-03-15）")
 		}
 		rw.in = Input{Kind: kind, Status: StatusHeld, Date: d.Format(store.DateFormat), Place: x.Get(ColPlace).Text(), Topic: x.Get(ColTopic).Text(),
-			Presenter: x.Get(ColPresenter).Text(), Minutes: x.Get(ColMinutes).Text(), Resolutions: x.Get(ColResolve).Text(), LateNote: x.Get(ColLateNote).Text()}
+			Presenter: x.Get(ColPresenter).Text(), Host: x.Get(ColHost).Text(), Recorder: x.Get(ColRecorder).Text(), Minutes: x.Get(ColMinutes).Text(), Resolutions: x.Get(ColResolve).Text(), LateNote: x.Get(ColLateNote).Text()}
 		rw.names[Present] = splitNames(x.Get(ColPresent).Text())
 		rw.names[Excused] = splitNames(x.Get(ColExcused).Text())
 		rw.names[Absent] = splitNames(x.Get(ColAbsent).Text())
@@ -282,32 +286,39 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				continue
 			}
 			var id int64
-			var place, presenter, minutes, resolutions, lateNote string
-			err := s.DB.QueryRow(ctx, tx, `SELECT id, place, presenter, minutes, resolutions, late_note FROM meetings
+			var place, presenter, host, recorder, minutes, resolutions, lateNote string
+			err := s.DB.QueryRow(ctx, tx, `SELECT id, place, presenter, host, recorder, minutes, resolutions, late_note FROM meetings
 				WHERE party_org_id = ? AND kind = ? AND held_on = ? AND topic = ? AND status = ?`, in.PartyOrgID, in.Kind, in.Date, in.Topic, StatusHeld).
-				Scan(&id, &place, &presenter, &minutes, &resolutions, &lateNote)
+				Scan(&id, &place, &presenter, &host, &recorder, &minutes, &resolutions, &lateNote)
 			now := store.FormatTime(s.Now())
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, minutes, resolutions, late, late_note, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
-					in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
+				if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, host, recorder, minutes, resolutions, late, late_note, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
+					in.Host, in.Recorder, in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
 					return err
 				}
 				res.Created++
 			case err != nil:
 				return err
 			default:
+				// Files without 主持人/记录人 (older templates) keep what was recorded.
+				if in.Host == "" {
+					in.Host = host
+				}
+				if in.Recorder == "" {
+					in.Recorder = recorder
+				}
 				same, err := s.sameAttendance(ctx, tx, id, in.Attendees)
 				if err != nil {
 					return err
 				}
-				if same && place == in.Place && presenter == in.Presenter && minutes == in.Minutes && resolutions == in.Resolutions && lateNote == in.LateNote {
+				if same && place == in.Place && presenter == in.Presenter && host == in.Host && recorder == in.Recorder && minutes == in.Minutes && resolutions == in.Resolutions && lateNote == in.LateNote {
 					res.Unchanged++
 					continue
 				}
-				if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET place = ?, presenter = ?, minutes = ?, resolutions = ?, late_note = ?, updated_at = ? WHERE id = ?`,
-					in.Place, in.Presenter, in.Minutes, in.Resolutions, in.LateNote, now, id); err != nil {
+				if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET place = ?, presenter = ?, host = ?, recorder = ?, minutes = ?, resolutions = ?, late_note = ?, updated_at = ? WHERE id = ?`,
+					in.Place, in.Presenter, in.Host, in.Recorder, in.Minutes, in.Resolutions, in.LateNote, now, id); err != nil {
 					return err
 				}
 				res.Updated++

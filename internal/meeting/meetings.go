@@ -64,6 +64,8 @@ type Meeting struct {
 	Place        string       `json:"place"`
 	Topic        string       `json:"topic"`
 	Presenter    string       `json:"presenter"`
+	Host         string       `json:"host"`
+	Recorder     string       `json:"recorder"`
 	Minutes      string       `json:"minutes"`
 	Resolutions  string       `json:"resolutions"`
 	Late         bool         `json:"late"`
@@ -94,6 +96,8 @@ type Input struct {
 	Place       string          `json:"place"`
 	Topic       string          `json:"topic"`
 	Presenter   string          `json:"presenter"`
+	Host        string          `json:"host"`
+	Recorder    string          `json:"recorder"`
 	Minutes     string          `json:"minutes"`
 	Resolutions string          `json:"resolutions"`
 	Late        bool            `json:"late"`
@@ -111,14 +115,14 @@ func Attendance(expected, present, excused int) *float64 {
 	return &v
 }
 
-const meetingCols = `m.id, m.party_org_id, p.name, m.kind, m.status, m.held_on, m.place, m.topic, m.presenter, m.minutes, m.resolutions,
+const meetingCols = `m.id, m.party_org_id, p.name, m.kind, m.status, m.held_on, m.place, m.topic, m.presenter, m.host, m.recorder, m.minutes, m.resolutions,
 	m.late, m.late_note, m.created_at, m.updated_at`
 
 func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
 	var m Meeting
 	var created, updated string
 	if err := row.Scan(&m.ID, &m.PartyOrgID, &m.PartyOrgName, &m.Kind, &m.Status, &m.Date, &m.Place, &m.Topic, &m.Presenter,
-		&m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated); err != nil {
+		&m.Host, &m.Recorder, &m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated); err != nil {
 		return m, err
 	}
 	m.KindName, m.StatusName = KindName(m.Kind), name(Statuses(), m.Status)
@@ -220,6 +224,8 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 	in.Place = checkText(bad, "place", in.Place, 200)
 	in.Topic = checkText(bad, "topic", in.Topic, 200)
 	in.Presenter = checkText(bad, "presenter", in.Presenter, 50)
+	in.Host = checkText(bad, "host", in.Host, 50)
+	in.Recorder = checkText(bad, "recorder", in.Recorder, 50)
 	in.Minutes = checkText(bad, "minutes", in.Minutes, 20000)
 	in.Resolutions = checkText(bad, "resolutions", in.Resolutions, 5000)
 	in.LateNote = checkText(bad, "late_note", in.LateNote, 500)
@@ -315,9 +321,9 @@ func (s *Service) Create(ctx context.Context, in Input) (Meeting, error) {
 		}
 		now := store.FormatTime(s.Now())
 		var id int64
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, minutes, resolutions, late, late_note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
-			in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, host, recorder, minutes, resolutions, late, late_note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
+			in.Host, in.Recorder, in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
 			return err
 		}
 		if err := s.writeAttendees(ctx, tx, id, in.Attendees); err != nil {
@@ -353,9 +359,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Meeting, erro
 		if _, err := s.validate(ctx, tx, &in); err != nil {
 			return err
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET kind = ?, status = ?, held_on = ?, place = ?, topic = ?, presenter = ?, minutes = ?,
-			resolutions = ?, late = ?, late_note = ?, updated_at = ? WHERE id = ?`, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
-			in.Minutes, in.Resolutions, in.Late, in.LateNote, store.FormatTime(s.Now()), id); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET kind = ?, status = ?, held_on = ?, place = ?, topic = ?, presenter = ?, host = ?, recorder = ?,
+			minutes = ?, resolutions = ?, late = ?, late_note = ?, updated_at = ? WHERE id = ?`, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
+			in.Host, in.Recorder, in.Minutes, in.Resolutions, in.Late, in.LateNote, store.FormatTime(s.Now()), id); err != nil {
 			return err
 		}
 		if err := s.writeAttendees(ctx, tx, id, in.Attendees); err != nil {
@@ -510,7 +516,7 @@ func (s *Service) each(ctx context.Context, w string, args []any, limit string, 
 		var m Meeting
 		var created, updated string
 		if err := rows.Scan(&m.ID, &m.PartyOrgID, &m.PartyOrgName, &m.Kind, &m.Status, &m.Date, &m.Place, &m.Topic, &m.Presenter,
-			&m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated, &m.Expected, &m.Present, &m.Excused); err != nil {
+			&m.Host, &m.Recorder, &m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated, &m.Expected, &m.Present, &m.Excused); err != nil {
 			return err
 		}
 		m.KindName, m.StatusName = KindName(m.Kind), name(Statuses(), m.Status)

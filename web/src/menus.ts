@@ -9,6 +9,7 @@ export type MenuKey =
   | 'worklists'
   | 'meetings'
   | 'compliance'
+  | 'committees'
   | 'members'
   | 'develop'
   | 'dues'
@@ -45,6 +46,7 @@ export const allMenus: MenuItem[] = [
   { key: 'instructors', path: '/instructors', title: '党建指导员', group: LEDGER_GROUP },
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
   { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
+  { key: 'committees', path: '/committees', title: '委员会与换届', group: '组织生活' },
   { key: 'compliance', path: '/compliance', title: '落实情况', group: '组织生活' },
   { key: 'assessSheets', path: '/assess/sheets', title: '指标体系', group: ASSESS_GROUP },
   { key: 'assessRounds', path: '/assess/rounds', title: '考评轮次', group: ASSESS_GROUP },
@@ -81,6 +83,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'worklists':
     case 'meetings':
     case 'compliance':
+    case 'committees':
     case 'members':
     case 'develop':
     case 'dues':
@@ -128,6 +131,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   worklists: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',
+  committees: 'orglife.read',
   members: 'member.read',
   develop: 'member.read',
   dues: 'member.read',

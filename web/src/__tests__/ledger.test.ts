@@ -214,3 +214,11 @@ describe('imports', () => {
     expect(importPhaseText('', 0)).toContain('正在处理')
   })
 })
+
+describe('history names codes', () => {
+  it('shows names instead of codes where the page knows them', () => {
+    const name = (field: string, v: unknown) => (field === 'industry' ? `${v} 制造业` : undefined)
+    expect(diffFields({ industry: '' }, { industry: 'C' }, undefined, name)).toEqual([{ field: 'industry', label: '行业门类', from: '（空）', to: 'C 制造业' }])
+    expect(diffFields({ employees: 1 }, { employees: 2 }, undefined, name)[0]).toMatchObject({ from: '1', to: '2' })
+  })
+})

@@ -9,10 +9,10 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'party_org', 'instructor', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
     }
     expect(keys('district')).toEqual([
-      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'compliance',
+      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance',
       'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
@@ -34,7 +34,7 @@ describe('menus by role', () => {
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'regions', 'tokens',
     ])
     expect(keys('street', undefined, ['self', 'orglife.read', 'assess.manage'])).toEqual([
-      'home', 'meetings', 'compliance', 'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'tokens',
+      'home', 'meetings', 'committees', 'compliance', 'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'tokens',
     ])
     expect(canAccess('district', 'assessRounds', undefined, ['self', 'orglife.read'])).toBe(false)
     expect(canManageAreas('readonly', ['self', 'region.read', 'region.write'])).toBe(true)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dueSoon, parseReminder, recordLink } from '../utils/reminders'
+import { dueSoon, parseReminder, recordLink, summariseByKind } from '../utils/reminders'
 
 const kinds = [
   { code: 'member_meeting', name: '支部党员大会' },
@@ -23,5 +23,25 @@ describe('home reminders', () => {
   it('links to the meeting form with the kind', () => {
     expect(recordLink(7, 'theme_day')).toBe('/meetings?party_org_id=7&record=theme_day')
     expect(recordLink(7, '')).toBe('/meetings?party_org_id=7&record=1')
+  })
+})
+
+describe('reminder summary by kind', () => {
+  const due = (kind: string, kind_name: string, period_name: string, times: number, days_left: number) => ({ kind, kind_name, period: '', period_name, times, days_left })
+  it('counts organizations and meetings per kind, soonest first', () => {
+    const s = summariseByKind([
+      { due: [due('group_meeting', '党小组会', '本月', 1, 25), due('member_meeting', '支部党员大会', '本季度', 1, 25)] },
+      { due: [due('group_meeting', '党小组会', '本月', 1, 25)] },
+      { due: [due('party_lecture', '党课', '本季度', 2, 3)] },
+      {},
+    ])
+    expect(s).toEqual([
+      { kind: 'party_lecture', kindName: '党课', periodName: '本季度', orgs: 1, times: 2, daysLeft: 3 },
+      { kind: 'group_meeting', kindName: '党小组会', periodName: '本月', orgs: 2, times: 2, daysLeft: 25 },
+      { kind: 'member_meeting', kindName: '支部党员大会', periodName: '本季度', orgs: 1, times: 1, daysLeft: 25 },
+    ])
+  })
+  it('is empty without reminders', () => {
+    expect(summariseByKind([])).toEqual([])
   })
 })

@@ -310,6 +310,39 @@ export const ledgerApi = {
   },
 }
 
+/** GET /organizations/{id}/profile: how an organization is covered, its instructors and visits, its members. */
+export interface OrganizationProfile {
+  organization_id: number
+  region_name: string
+  industry_name: string
+  areas: { code: string; name: string }[]
+  coverage: 'single' | 'shared' | 'guided' | 'none'
+  coverage_name: string
+  covers: {
+    party_org_id: number
+    party_org_name: string
+    kind: string
+    kind_name: string
+    formation: string
+    formation_name: string
+    from: string
+    to: string | null
+    current: boolean
+    units: number
+  }[]
+  instructors: { instructor_id: number; name: string; unit: string; full_time: boolean; from: string; to: string | null; current: boolean }[]
+  visits: { id: number; instructor_name: string; visited_on: string; content: string; problems: string; solved: string }[]
+  visit_count: number
+  members: {
+    organization_id: number
+    declared_full: number
+    declared_probationary: number
+    recorded_full: number
+    recorded_probationary: number
+    mismatch: boolean
+  }
+}
+
 export const orgApi = {
   list: (q: OrganizationQuery) => http.get<Page<Organization>>(`${base}/organizations`, { ...q }),
   get: (id: number) => http.get<Organization>(`${base}/organizations/${id}`),
@@ -317,6 +350,7 @@ export const orgApi = {
   update: (id: number, body: OrganizationInput) => http.patch<Organization>(`${base}/organizations/${id}`, body),
   remove: (id: number) => http.del<void>(`${base}/organizations/${id}`),
   history: (id: number) => http.get<Items<HistoryEntry>>(`${base}/organizations/${id}/history`),
+  profile: (id: number) => http.get<OrganizationProfile>(`${base}/organizations/${id}/profile`),
   exportUrl: (q: OrganizationQuery) => {
     const { page: _p, page_size: _s, ...rest } = q
     return `${base}/organizations/export${buildQuery({ ...rest })}`

@@ -1,5 +1,6 @@
 // Types and endpoints of organizational life: meetings with attendance,
 // compliance against the required frequencies, committees and 换届.
+import type { DueItem } from '../utils/reminders'
 import { http, uploadFile } from './http'
 import type { Items, Page } from './types'
 
@@ -76,6 +77,8 @@ export interface Meeting {
   place: string
   topic: string
   presenter: string
+  host: string
+  recorder: string
   minutes: string
   resolutions: string
   late: boolean
@@ -97,6 +100,8 @@ export interface MeetingInput {
   place: string
   topic: string
   presenter: string
+  host: string
+  recorder: string
   minutes: string
   resolutions: string
   late: boolean
@@ -163,6 +168,8 @@ export interface Reminder {
   party_org_id: number
   party_org_name: string
   items: string[]
+  /** The items as data, one per kind. */
+  due: DueItem[]
 }
 
 export interface CommitteeMember {

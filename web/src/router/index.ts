@@ -27,6 +27,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'instructors', name: 'instructors', component: () => import('../views/InstructorsView.vue'), meta: { title: '党建指导员', menu: 'instructors' } },
       { path: 'worklists', name: 'worklists', component: () => import('../views/WorklistsView.vue'), meta: { title: '工作清单', menu: 'worklists' } },
       { path: 'meetings', name: 'meetings', component: () => import('../views/MeetingsView.vue'), meta: { title: '组织生活', menu: 'meetings' } },
+      { path: 'committees', name: 'committees', component: () => import('../views/CommitteeView.vue'), meta: { title: '委员会与换届', menu: 'committees' } },
       { path: 'compliance', name: 'compliance', component: () => import('../views/ComplianceView.vue'), meta: { title: '组织生活落实情况', menu: 'compliance' } },
       { path: 'members', name: 'members', component: () => import('../views/MembersView.vue'), meta: { title: '党员花名册', menu: 'members' } },
       { path: 'develop', name: 'develop', component: () => import('../views/DevelopView.vue'), meta: { title: '发展党员', menu: 'develop' } },

@@ -230,6 +230,8 @@ export function diffFields(
   before: Record<string, unknown> | null | undefined,
   after: Record<string, unknown> | null | undefined,
   labels: Record<string, string> = organizationFieldLabels,
+  /** Names a field's value (codes → names); undefined leaves the default display. */
+  name?: (field: string, value: unknown) => string | undefined,
 ): FieldChange[] {
   const out: FieldChange[] = []
   for (const [field, label] of Object.entries(labels)) {
@@ -237,7 +239,8 @@ export function diffFields(
     const b = after ? after[field] : undefined
     if (JSON.stringify(a ?? null) === JSON.stringify(b ?? null)) continue
     if (!before && (b === null || b === undefined || b === '' || b === false || (Array.isArray(b) && b.length === 0) || b === 0)) continue
-    out.push({ field, label, from: displayValue(a), to: displayValue(b) })
+    const show = (v: unknown) => (v === null || v === undefined || v === '' ? undefined : name?.(field, v)) ?? displayValue(v)
+    out.push({ field, label, from: show(a), to: show(b) })
   }
   return out
 }

@@ -38,3 +38,39 @@ export function recordLink(partyOrgID: number, kind: string): string {
   const q = new URLSearchParams({ party_org_id: String(partyOrgID), record: kind || '1' })
   return `/meetings?${q.toString()}`
 }
+
+/** One meeting kind still due in the current period (the server's `due` of a reminder). */
+export interface DueItem {
+  kind: string
+  kind_name: string
+  period: string
+  period_name: string
+  times: number
+  days_left: number
+}
+
+/** One line of the compact reminder summary: a kind and how many party organizations still owe it. */
+export interface KindSummary {
+  kind: string
+  kindName: string
+  periodName: string
+  orgs: number
+  times: number
+  /** Fewest days left among those organizations. */
+  daysLeft: number
+}
+
+/** Counts the reminders per kind (organizations and meetings still due), soonest deadline first. */
+export function summariseByKind(reminders: { due?: DueItem[] }[]): KindSummary[] {
+  const by = new Map<string, KindSummary>()
+  for (const r of reminders) {
+    for (const d of r.due || []) {
+      const s = by.get(d.kind) || { kind: d.kind, kindName: d.kind_name, periodName: d.period_name, orgs: 0, times: 0, daysLeft: d.days_left }
+      s.orgs++
+      s.times += d.times
+      s.daysLeft = Math.min(s.daysLeft, d.days_left)
+      by.set(d.kind, s)
+    }
+  }
+  return [...by.values()].sort((a, b) => a.daysLeft - b.daysLeft || b.orgs - a.orgs || a.kind.localeCompare(b.kind))
+}

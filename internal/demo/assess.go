@@ -95,17 +95,57 @@ func (l *loader) assessment(p *plan) error {
 	if err != nil {
 		return err
 	}
-	vetoed := r.IntN(len(view.Results))
-	for i, res := range view.Results {
-		// A branch's manual scores follow one quality level, so the levels spread.
-		q := 0.45 + 0.55*r.Float64()
+	// The seed's round: 五星 7, 四星 10, 三星 25, the others lower. The
+	// computed indicators come from the records; the manual ones are scored
+	// so that the total lands in the band of the star level planned, the
+	// best computed records taking the highest levels.
+	rs0 := append([]assess.Result{}, view.Results...)
+	sort.SliceStable(rs0, func(a, b int) bool {
+		if rs0[a].Total != rs0[b].Total {
+			return rs0[a].Total > rs0[b].Total
+		}
+		return rs0[a].PartyOrgID < rs0[b].PartyOrgID
+	})
+	manualMax := assess.Points(0)
+	for _, ind := range sh.Indicators {
+		if ind.Method == assess.MethodManual {
+			manualMax += ind.MaxPoints
+		}
+	}
+	vetoed := len(rs0) - 1 - r.IntN(max(1, len(rs0)/4))
+	for i, res := range rs0 {
+		var lo, span int
+		switch {
+		case i < starsFive:
+			lo, span = 9000, 800
+		case i < starsFive+starsFour:
+			lo, span = 8000, 900
+		case i < starsFive+starsFour+starsThree:
+			lo, span = 7000, 900
+		case r.IntN(10) < 7:
+			lo, span = 6000, 900
+		default:
+			lo, span = 4500, 1400
+		}
+		target := assess.Points(lo + r.IntN(span/50+1)*50)
+		need := min(manualMax, max(0, target-res.Total))
 		var in assess.OrgScoresInput
+		left := need
 		for _, ind := range sh.Indicators {
 			if ind.Method != assess.MethodManual {
 				continue
 			}
-			v := assess.Points(float64(ind.MaxPoints)*q/50) * 50 // to half points
+			v := need * ind.MaxPoints / manualMax / 50 * 50 // to half points
+			v = min(v, left)
+			left -= v
 			in.Scores = append(in.Scores, assess.ScoreInput{IndicatorID: ind.ID, Points: &v, Note: "查阅台账、实地查看"})
+		}
+		for k := 0; left > 0 && k < len(in.Scores); k++ {
+			ind := manualIndicator(sh, in.Scores[k].IndicatorID)
+			add := min(left, ind.MaxPoints-*in.Scores[k].Points)
+			v := *in.Scores[k].Points + add
+			in.Scores[k].Points = &v
+			left -= add
 		}
 		sat := assess.Points(5500 + r.IntN(45)*100)
 		in.Satisfaction = &sat
@@ -150,4 +190,20 @@ func (l *loader) assessment(p *plan) error {
 		}
 	}
 	return nil
+}
+
+// The seed's star levels (祁东县: 五星级党支部 7 个、四星级 10 个、三星级 25 个).
+const (
+	starsFive  = 7
+	starsFour  = 10
+	starsThree = 25
+)
+
+func manualIndicator(sh assess.Sheet, id int64) assess.Indicator {
+	for _, ind := range sh.Indicators {
+		if ind.ID == id {
+			return ind
+		}
+	}
+	return assess.Indicator{}
 }

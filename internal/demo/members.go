@@ -52,8 +52,8 @@ func (l *loader) members(p *plan) error {
 				return fmt.Errorf("demo id number %s: %w", id, err)
 			}
 			joined := birth.AddDate(22+r.IntN(10), r.IntN(12), 0)
-			if joined.After(p.YearAgo) {
-				joined = p.YearAgo.AddDate(0, -r.IntN(24), 0)
+			if joined.After(p.YearStart) {
+				joined = p.YearStart.AddDate(0, -r.IntN(24), 0)
 			}
 			in := member.Input{Name: personName(r), Gender: info.Gender, BirthDate: fmtDate(birth), IDNumber: id,
 				Phone: fmt.Sprintf("13%d%08d", 5+r.IntN(5), r.IntN(100000000)), Category: s.category, PartyOrgID: pp.id,

@@ -24,31 +24,39 @@ func (l *loader) development(p *plan) error {
 		if pp.id == 0 || !pp.Dissolve.IsZero() || pp.Kind == partyorg.KindCommittee {
 			continue
 		}
-		roll := r.IntN(10)
-		if roll >= 8 {
-			continue // nobody in the pipeline
+		// Branches older than two years have had a 发展对象 lately (but one
+		// in twelve); newer ones have applicants and 积极分子 on the way.
+		old := pp.Est.Before(p.Today.AddDate(-2, 0, 0))
+		roll := r.IntN(12)
+		if old && roll == 0 {
+			continue // nobody in the pipeline: a 软弱涣散 signal
 		}
 		seq++
-		birth := date(1990+r.IntN(10), time.Month(1+r.IntN(12)), 1+r.IntN(28))
+		birth := date(p.Today.Year()-22-r.IntN(15), time.Month(1+r.IntN(12)), 1+r.IntN(28))
 		first := fmt.Sprintf("430426%s%03d", birth.Format("20060102"), 500+seq%500)
 		applied := p.Today.AddDate(-2, -r.IntN(6), -r.IntN(28))
-		if roll >= 6 { // still early on
-			applied = p.Today.AddDate(0, -2-r.IntN(8), -r.IntN(28))
+		activist := !old && roll < 6
+		if !old {
+			applied = between(r, maxTime(pp.Est.AddDate(0, 0, 10), p.Today.AddDate(0, -14, 0)), p.Today.AddDate(0, 0, -20))
 		}
 		person, err := l.a.Develop.Apply(l.ctx, develop.PersonInput{PartyOrgID: pp.id, Name: personName(r), IDNumber: first + string(pdata.CheckChar(first)), AppliedOn: fmtDate(applied)})
 		if err != nil {
 			return fmt.Errorf("demo applicant of %s: %w", pp.Name, err)
 		}
 		steps := []develop.StepInput{{Step: 2, DoneOn: fmtDate(applied.AddDate(0, 0, 10+r.IntN(15)))}}
-		if roll < 6 {
-			activist := applied.AddDate(0, 2, 0)
+		if old || activist {
+			on := applied.AddDate(0, 2, 0)
 			steps = append(steps,
-				develop.StepInput{Step: 3, DoneOn: fmtDate(activist)},
-				develop.StepInput{Step: 4, DoneOn: fmtDate(activist.AddDate(0, 0, 7))},
-				develop.StepInput{Step: 5, DoneOn: fmtDate(activist.AddDate(0, 0, 10)), People: personName(r) + "、" + personName(r)},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 5, 0)), Note: "半年考察：表现良好"},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 11, 0)), Note: "半年考察：积极参加志愿服务"},
-				develop.StepInput{Step: 7, DoneOn: fmtDate(activist.AddDate(1, 0, 10+r.IntN(60)))})
+				develop.StepInput{Step: 3, DoneOn: fmtDate(on)},
+				develop.StepInput{Step: 4, DoneOn: fmtDate(on.AddDate(0, 0, 7))},
+				develop.StepInput{Step: 5, DoneOn: fmtDate(on.AddDate(0, 0, 10)), People: personName(r) + "、" + personName(r)})
+			// A review every quarter, so every half year has one.
+			for q, note := range []string{"季度考察：表现良好", "半年考察：积极参加志愿服务", "季度考察：按时参加党课学习", "年度考察：具备发展对象条件"} {
+				steps = append(steps, develop.StepInput{Step: 6, DoneOn: fmtDate(on.AddDate(0, 3*(q+1), -5)), Note: note})
+			}
+			if old {
+				steps = append(steps, develop.StepInput{Step: 7, DoneOn: fmtDate(on.AddDate(1, 0, 10+r.IntN(60)))})
+			}
 		}
 		for _, s := range steps {
 			if s.DoneOn > fmtDate(p.Today) {
@@ -147,7 +155,10 @@ func (l *loader) assessment(p *plan) error {
 			in.Scores[k].Points = &v
 			left -= add
 		}
-		sat := assess.Points(5500 + r.IntN(45)*100)
+		sat := assess.Points(7000 + r.IntN(28)*100)
+		if i == len(rs0)-2 {
+			sat = 5600 // one branch the people are not satisfied with
+		}
 		in.Satisfaction = &sat
 		if i == vetoed {
 			in.Vetoes = []assess.VetoHitInput{{VetoID: sh.Vetoes[0].ID, Hit: true, Note: "书记受到党纪处分"}}

@@ -12,7 +12,9 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/apperr"
+	"liangxin/internal/assess"
 	"liangxin/internal/config"
+	"liangxin/internal/meeting"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/store/storetest"
@@ -212,6 +214,36 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 	rows.Close()
 	if stars[5] != 7 || stars[4] != 10 || stars[3] != 25 || stars[2]+stars[1] < 50 {
 		t.Errorf("stars %v, want 五星 7, 四星 10, 三星 25, the others lower", stars)
+	}
+	// Rosters: 学历 and 民族 for everyone, ages of working people; every
+	// branch's 书记 on its roster.
+	if n := count(t, a, `SELECT COUNT(*) FROM members WHERE education IS NULL OR education = '' OR ethnicity IS NULL OR ethnicity = ''`); n != 0 {
+		t.Errorf("%d members without 学历 or 民族", n)
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM members WHERE birth_date > ? OR birth_date < ?`, "2002-11-23", "1961-01-01"); n != 0 {
+		t.Errorf("%d members younger than 24 or older than 65", n)
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM committee_members c JOIN party_orgs p ON p.id = c.party_org_id
+		WHERE c.role = ? AND c.to_on IS NULL AND p.kind = ? AND (c.member_id IS NULL OR NOT EXISTS
+		(SELECT 1 FROM members m WHERE m.id = c.member_id AND m.party_org_id = c.party_org_id))`, meeting.RoleSecretary, partyorg.KindBranch); n != 0 {
+		t.Errorf("%d branch 书记 not on their branch's roster", n)
+	}
+	// The 发展党员 pipeline has people in every stage before admission.
+	for _, stage := range []string{"applicant", "activist", "candidate"} {
+		if n := count(t, a, `SELECT COUNT(*) FROM dev_people WHERE stage = ?`, stage); n < 10 {
+			t.Errorf("%d people in stage %s", n, stage)
+		}
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM members WHERE category = 'probationary' AND status = 'active'`); n < 10 {
+		t.Errorf("%d 预备党员 on the rosters", n)
+	}
+	// 软弱涣散: a realistic few (at most one party organization in ten).
+	rep, err := a.Assess.Signals(sys, assess.SignalFilter{RegionCode: DefaultJurisdiction, AsOf: sum.Today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if weak := len(rep.Items); weak == 0 || weak*10 > len(ps) {
+		t.Errorf("%d of %d party organizations show 软弱涣散 signals", weak, len(ps))
 	}
 	// 有章程的两新组织100%党建入章.
 	if n := count(t, a, `SELECT COUNT(*) FROM organizations WHERE has_charter = ? AND charter_has_party <> ?`, true, true); n != 0 {

@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/assess"
 	"liangxin/internal/config"
+	"liangxin/internal/dues"
 	"liangxin/internal/meeting"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -236,6 +237,18 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 	}
 	if n := count(t, a, `SELECT COUNT(*) FROM members WHERE category = 'probationary' AND status = 'active'`); n < 10 {
 		t.Errorf("%d 预备党员 on the rosters", n)
+	}
+	// A year of 党费: every member has a base; a few are truly in arrears.
+	members := count(t, a, `SELECT COUNT(*) FROM members WHERE status = 'active'`)
+	if n := count(t, a, `SELECT COUNT(*) FROM dues_bases WHERE year = 2026`); n != members {
+		t.Errorf("%d dues bases for %d members", n, members)
+	}
+	arrears, err := a.Dues.Arrears(sys, dues.ArrearsFilter{AsOf: "2026-11", FlaggedOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(arrears) == 0 || len(arrears)*50 > members {
+		t.Errorf("%d of %d members flagged 连续6个月未交", len(arrears), members)
 	}
 	// 软弱涣散: a realistic few (at most one party organization in ten).
 	rep, err := a.Assess.Signals(sys, assess.SignalFilter{RegionCode: DefaultJurisdiction, AsOf: sum.Today})

@@ -16,6 +16,7 @@ import (
 	"liangxin/internal/config"
 	"liangxin/internal/dues"
 	"liangxin/internal/meeting"
+	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/store/storetest"
@@ -249,6 +250,25 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 	}
 	if len(arrears) == 0 || len(arrears)*50 > members {
 		t.Errorf("%d of %d members flagged 连续6个月未交", len(arrears), members)
+	}
+	// Transfers (internal, in transit, 口袋党员), 流动党员 and honours.
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM transfers WHERE kind = 'internal' AND status IN ('accepted', 'completed')`: 6,
+		`SELECT COUNT(*) FROM transfers WHERE kind = 'internal' AND status = 'issued'`:                   2,
+		`SELECT COUNT(*) FROM transfers WHERE kind = 'out_to_outside' AND valid_until < '2026-11-23'`:    2,
+		`SELECT COUNT(*) FROM assess_honours WHERE status = 'awarded' AND subject = 'member'`:            16,
+		`SELECT COUNT(*) FROM assess_honours WHERE status = 'awarded' AND subject = 'party_org'`:         4,
+	} {
+		if n := count(t, a, q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
+	}
+	mobile, err := a.Members.MobileMembers(sys, member.MobileFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mobile) < 6 {
+		t.Errorf("%d 流动党员", len(mobile))
 	}
 	// 软弱涣散: a realistic few (at most one party organization in ten).
 	rep, err := a.Assess.Signals(sys, assess.SignalFilter{RegionCode: DefaultJurisdiction, AsOf: sum.Today})

@@ -219,7 +219,7 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     await rd.locator('input[data-test="refund-amount"], [data-test="refund-amount"] input').first().fill('80.01')
     await rd.locator('[data-test="refund-save"]').click()
     await confirm(page)
-    await rd.locator('.el-form-item__error', { hasText: '返还金额不能超过收缴金额 80.00 元' }).waitFor()
+    await rd.locator('.el-form-item__error', { hasText: '返还金额不能超过 80.00 元（收缴金额 80.00 元' }).waitFor()
     await rd.locator('input[data-test="refund-amount"], [data-test="refund-amount"] input').first().fill('80.00')
     await rd.locator('[data-test="refund-save"]').click()
     await confirm(page)
@@ -313,13 +313,14 @@ test('desktop: an internal transfer created and accepted, pocket and mobile memb
     await page.getByRole('tab', { name: /口袋党员/ }).click()
     await page.locator('[data-test="pocket-table"] .el-table__row', { hasText: '祁组转〔2026〕007号' }).waitFor()
 
-    // 流动党员: three away ≥6 months (the 2-month one is not listed), and their place.
+    // 流动党员: our three away ≥6 months (the 2-month one is not listed), and their place; the
+    // demo's own 流动党员 (东莞, 广州, …) are listed beside them.
     await page.getByRole('tab', { name: '流动党员' }).click()
-    const mob = page.locator('[data-test="mobility-table"] .el-table__row')
+    const mob = page.locator('[data-test="mobility-table"] .el-table__row', { hasText: '广东省深圳市宝安区' })
     await mob.first().waitFor()
     assert.equal(await mob.count(), 3)
     assert.doesNotMatch(await page.locator('[data-test="mobility-table"]').innerText(), /义乌/)
-    assert.match(await page.locator('[data-test="place"]').first().innerText(), /广东省深圳市宝安区：3 人/)
+    await page.locator('[data-test="place"]', { hasText: /广东省深圳市宝安区：3 人/ }).first().waitFor()
     await shot(page, 'mobility.png')
 
     // 双重管理: a member of one branch takes part in another's activities; the membership stays.

@@ -34,7 +34,6 @@ const (
 	seedNewSocial      = 48
 	seedTownCommittees = 14
 	seedInstructors    = 225
-	seedClosing        = 2 // covered units closed during the year
 	seedNewRegistered  = 2 // units registered during the year (covered by new joint branches)
 	seedOldSingle      = 45
 )

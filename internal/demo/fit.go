@@ -92,9 +92,11 @@ func (pl *planner) fit() {
 
 	// The tree: the county's 综合党委, the 14 town committees, the 商圈, its
 	// 楼宇, the 园区 and the 快递物流 industry.
+	// The county's 综合党委 was set up three terms ago and its 换届 falls due
+	// in one to three months: an election recorded today is on time.
 	y := y0.Year()
 	root := pl.party(&partyPlan{Name: g.County.Name + "两新组织综合党委", Kind: partyorg.KindCommittee, Formation: partyorg.FormationRegional,
-		Region: g.County.Code, Parent: -1, Est: between(r, date(y-14, 6, 1), date(y-14, 7, 31))})
+		Region: g.County.Code, Parent: -1, Est: between(r, today.AddDate(-15, 0, 30), today.AddDate(-15, 0, 80))})
 	econ := make([]int, len(g.Towns))
 	for _, u := range p.Units {
 		if !isSocialCategory(u.Category) {

@@ -684,15 +684,18 @@ func (pl *planner) terms() {
 		if p.Dissolve.IsZero() {
 			if !p.Term.AddDate(years, 0, 0).After(pl.today.AddDate(0, 0, partyorg.RenewalNoticeDays)) {
 				dueSoon++
-				soon = append(soon, p)
+				if i > 0 { // the county's 综合党委 stays due (fit.go)
+					soon = append(soon, p)
+				}
 			} else if i > 0 && p.Est.Before(pl.today.AddDate(-years, 0, -200)) {
 				older = append(older, p)
 			}
 		}
 	}
-	// Beyond four falling due, the others held their election a little early.
+	// Beyond four falling due (the county's and three others), the others
+	// held their election a little early.
 	r.Shuffle(len(soon), func(i, j int) { soon[i], soon[j] = soon[j], soon[i] })
-	for _, p := range soon[min(4, len(soon)):] {
+	for _, p := range soon[min(3, len(soon)):] {
 		if t := pl.today.AddDate(0, 0, -(5 + r.IntN(55))); !t.Before(p.Est) {
 			p.Term = t
 			dueSoon--

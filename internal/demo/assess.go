@@ -24,31 +24,39 @@ func (l *loader) development(p *plan) error {
 		if pp.id == 0 || !pp.Dissolve.IsZero() || pp.Kind == partyorg.KindCommittee {
 			continue
 		}
-		roll := r.IntN(10)
-		if roll >= 8 {
-			continue // nobody in the pipeline
+		// Branches older than two years have had a 发展对象 lately (but one
+		// in twelve); newer ones have applicants and 积极分子 on the way.
+		old := pp.Est.Before(p.Today.AddDate(-2, 0, 0))
+		roll := r.IntN(12)
+		if old && roll == 0 {
+			continue // nobody in the pipeline: a 软弱涣散 signal
 		}
 		seq++
-		birth := date(1990+r.IntN(10), time.Month(1+r.IntN(12)), 1+r.IntN(28))
+		birth := date(p.Today.Year()-22-r.IntN(15), time.Month(1+r.IntN(12)), 1+r.IntN(28))
 		first := fmt.Sprintf("430426%s%03d", birth.Format("20060102"), 500+seq%500)
 		applied := p.Today.AddDate(-2, -r.IntN(6), -r.IntN(28))
-		if roll >= 6 { // still early on
-			applied = p.Today.AddDate(0, -2-r.IntN(8), -r.IntN(28))
+		activist := !old && roll < 6
+		if !old {
+			applied = between(r, maxTime(pp.Est.AddDate(0, 0, 10), p.Today.AddDate(0, -14, 0)), p.Today.AddDate(0, 0, -20))
 		}
 		person, err := l.a.Develop.Apply(l.ctx, develop.PersonInput{PartyOrgID: pp.id, Name: personName(r), IDNumber: first + string(pdata.CheckChar(first)), AppliedOn: fmtDate(applied)})
 		if err != nil {
 			return fmt.Errorf("demo applicant of %s: %w", pp.Name, err)
 		}
 		steps := []develop.StepInput{{Step: 2, DoneOn: fmtDate(applied.AddDate(0, 0, 10+r.IntN(15)))}}
-		if roll < 6 {
-			activist := applied.AddDate(0, 2, 0)
+		if old || activist {
+			on := applied.AddDate(0, 2, 0)
 			steps = append(steps,
-				develop.StepInput{Step: 3, DoneOn: fmtDate(activist)},
-				develop.StepInput{Step: 4, DoneOn: fmtDate(activist.AddDate(0, 0, 7))},
-				develop.StepInput{Step: 5, DoneOn: fmtDate(activist.AddDate(0, 0, 10)), People: personName(r) + "、" + personName(r)},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 5, 0)), Note: "半年考察：表现良好"},
-				develop.StepInput{Step: 6, DoneOn: fmtDate(activist.AddDate(0, 11, 0)), Note: "半年考察：积极参加志愿服务"},
-				develop.StepInput{Step: 7, DoneOn: fmtDate(activist.AddDate(1, 0, 10+r.IntN(60)))})
+				develop.StepInput{Step: 3, DoneOn: fmtDate(on)},
+				develop.StepInput{Step: 4, DoneOn: fmtDate(on.AddDate(0, 0, 7))},
+				develop.StepInput{Step: 5, DoneOn: fmtDate(on.AddDate(0, 0, 10)), People: personName(r) + "、" + personName(r)})
+			// A review every quarter, so every half year has one.
+			for q, note := range []string{"季度考察：表现良好", "半年考察：积极参加志愿服务", "季度考察：按时参加党课学习", "年度考察：具备发展对象条件"} {
+				steps = append(steps, develop.StepInput{Step: 6, DoneOn: fmtDate(on.AddDate(0, 3*(q+1), -5)), Note: note})
+			}
+			if old {
+				steps = append(steps, develop.StepInput{Step: 7, DoneOn: fmtDate(on.AddDate(1, 0, 10+r.IntN(60)))})
+			}
 		}
 		for _, s := range steps {
 			if s.DoneOn > fmtDate(p.Today) {
@@ -95,19 +103,62 @@ func (l *loader) assessment(p *plan) error {
 	if err != nil {
 		return err
 	}
-	vetoed := r.IntN(len(view.Results))
-	for i, res := range view.Results {
-		// A branch's manual scores follow one quality level, so the levels spread.
-		q := 0.45 + 0.55*r.Float64()
+	// The seed's round: 五星 7, 四星 10, 三星 25, the others lower. The
+	// computed indicators come from the records; the manual ones are scored
+	// so that the total lands in the band of the star level planned, the
+	// best computed records taking the highest levels.
+	rs0 := append([]assess.Result{}, view.Results...)
+	sort.SliceStable(rs0, func(a, b int) bool {
+		if rs0[a].Total != rs0[b].Total {
+			return rs0[a].Total > rs0[b].Total
+		}
+		return rs0[a].PartyOrgID < rs0[b].PartyOrgID
+	})
+	manualMax := assess.Points(0)
+	for _, ind := range sh.Indicators {
+		if ind.Method == assess.MethodManual {
+			manualMax += ind.MaxPoints
+		}
+	}
+	vetoed := len(rs0) - 1 - r.IntN(max(1, len(rs0)/4))
+	for i, res := range rs0 {
+		var lo, span int
+		switch {
+		case i < starsFive:
+			lo, span = 9000, 800
+		case i < starsFive+starsFour:
+			lo, span = 8000, 900
+		case i < starsFive+starsFour+starsThree:
+			lo, span = 7000, 900
+		case r.IntN(10) < 7:
+			lo, span = 6000, 900
+		default:
+			lo, span = 4500, 1400
+		}
+		target := assess.Points(lo + r.IntN(span/50+1)*50)
+		need := min(manualMax, max(0, target-res.Total))
 		var in assess.OrgScoresInput
+		left := need
 		for _, ind := range sh.Indicators {
 			if ind.Method != assess.MethodManual {
 				continue
 			}
-			v := assess.Points(float64(ind.MaxPoints)*q/50) * 50 // to half points
+			v := need * ind.MaxPoints / manualMax / 50 * 50 // to half points
+			v = min(v, left)
+			left -= v
 			in.Scores = append(in.Scores, assess.ScoreInput{IndicatorID: ind.ID, Points: &v, Note: "查阅台账、实地查看"})
 		}
-		sat := assess.Points(5500 + r.IntN(45)*100)
+		for k := 0; left > 0 && k < len(in.Scores); k++ {
+			ind := manualIndicator(sh, in.Scores[k].IndicatorID)
+			add := min(left, ind.MaxPoints-*in.Scores[k].Points)
+			v := *in.Scores[k].Points + add
+			in.Scores[k].Points = &v
+			left -= add
+		}
+		sat := assess.Points(7000 + r.IntN(28)*100)
+		if i == len(rs0)-2 {
+			sat = 5600 // one branch the people are not satisfied with
+		}
 		in.Satisfaction = &sat
 		if i == vetoed {
 			in.Vetoes = []assess.VetoHitInput{{VetoID: sh.Vetoes[0].ID, Hit: true, Note: "书记受到党纪处分"}}
@@ -150,4 +201,20 @@ func (l *loader) assessment(p *plan) error {
 		}
 	}
 	return nil
+}
+
+// The seed's star levels (祁东县: 五星级党支部 7 个、四星级 10 个、三星级 25 个).
+const (
+	starsFive  = 7
+	starsFour  = 10
+	starsThree = 25
+)
+
+func manualIndicator(sh assess.Sheet, id int64) assess.Indicator {
+	for _, ind := range sh.Indicators {
+		if ind.ID == id {
+			return ind
+		}
+	}
+	return assess.Indicator{}
 }

@@ -29,8 +29,8 @@ import (
 // DefaultJurisdiction is 祁东县, the county the demo was designed on.
 const DefaultJurisdiction = "430426"
 
-// DefaultOrgs is how many organizations the demo creates.
-const DefaultOrgs = 300
+// DefaultOrgs is how many organizations the demo creates: 祁东县's 611 (seed 001).
+const DefaultOrgs = seedOrgs
 
 // Options configures Load.
 type Options struct {
@@ -52,7 +52,7 @@ type Summary struct {
 	Jurisdiction     string
 	JurisdictionName string
 	Seed             uint64
-	Today, YearAgo   string
+	Today, YearStart string // the demo's year: 1 January to today (see fit.go)
 	Users            []User
 	Areas            []region.Region
 	Organizations    int
@@ -119,7 +119,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 	}
 	now := a.Now().In(time.FixedZone("CST", 8*3600))
 	today := date(now.Year(), now.Month(), now.Day())
-	l.sum.Today, l.sum.YearAgo = fmtDate(today), fmtDate(today.AddDate(-1, 0, 0))
+	l.sum.Today, l.sum.YearStart = fmtDate(today), fmtDate(yearStart(today))
 	if err := l.users(g); err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.members, l.orgLife, l.development, l.assessment} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -428,7 +428,7 @@ func (l *loader) instructors(p *plan) error {
 func (l *loader) summarise(p *plan) error {
 	var err error
 	j := l.sum.Jurisdiction
-	if l.sum.Before, err = l.a.Cover.Coverage(l.ctx, j, l.sum.YearAgo); err != nil {
+	if l.sum.Before, err = l.a.Cover.Coverage(l.ctx, j, l.sum.YearStart); err != nil {
 		return err
 	}
 	if l.sum.Now, err = l.a.Cover.Coverage(l.ctx, j, l.sum.Today); err != nil {
@@ -470,7 +470,7 @@ func (s *Summary) Print(w io.Writer) {
 		areas = append(areas, a.KindName+"「"+a.Name+"」")
 	}
 	fp("片区：%s\n", strings.Join(areas, "、"))
-	fp("两新组织：%d 个（新经济组织 %d、新社会组织 %d；过去一年注销 %d；无统一社会信用代码的个体工商户 %d）\n",
+	fp("两新组织：%d 个（新经济组织 %d、新社会组织 %d；年内注销 %d；无统一社会信用代码的个体工商户 %d）\n",
 		s.Organizations, s.Economic, s.Social, s.Closed, s.NoCode)
 	kinds := make([]string, 0, len(s.Kinds))
 	for _, k := range partyorg.Kinds() {
@@ -488,7 +488,7 @@ func (s *Summary) Print(w io.Writer) {
 			pct(r.OrgRate), r.OrgCovered, r.Total, pct(r.SingleRate), pct(r.WorkRate))
 	}
 	fp("%s两新组织覆盖情况（口径：%s）：\n", s.JurisdictionName, s.Now.Rule.Description)
-	line("一年前", s.Before)
+	line("年　初", s.Before)
 	line("今　天", s.Now)
 	var pts []string
 	for _, r := range s.Trend {

@@ -44,7 +44,8 @@ func (l *loader) members(p *plan) error {
 		}
 		for _, s := range slots {
 			seq++
-			birth := date(1962+r.IntN(40), time.Month(1+r.IntN(12)), 1+r.IntN(28))
+			// Ages 25–64, most between 35 and 50 (the sum of two draws).
+			birth := date(p.Today.Year()-25-r.IntN(20)-r.IntN(20), time.Month(1+r.IntN(12)), 1+r.IntN(28))
 			id := fmt.Sprintf("430426%s%03d", birth.Format("20060102"), seq%1000)
 			id += string(pdata.CheckChar(id))
 			info, err := pdata.ParseID(id, p.Today)
@@ -52,12 +53,13 @@ func (l *loader) members(p *plan) error {
 				return fmt.Errorf("demo id number %s: %w", id, err)
 			}
 			joined := birth.AddDate(22+r.IntN(10), r.IntN(12), 0)
-			if joined.After(p.YearAgo) {
-				joined = p.YearAgo.AddDate(0, -r.IntN(24), 0)
+			if joined.After(p.Today.AddDate(-1, 0, -1)) {
+				joined = p.Today.AddDate(-1, -r.IntN(24), -1)
 			}
 			in := member.Input{Name: personName(r), Gender: info.Gender, BirthDate: fmtDate(birth), IDNumber: id,
 				Phone: fmt.Sprintf("13%d%08d", 5+r.IntN(5), r.IntN(100000000)), Category: s.category, PartyOrgID: pp.id,
-				OrganizationID: &s.unit.id, JoinedOn: fmtDate(joined)}
+				OrganizationID: &s.unit.id, JoinedOn: fmtDate(joined), Ethnicity: ethnicity(r), Education: education(r, birth),
+				Position: pick(r, positions)}
 			if s.category == "full" {
 				in.ConfirmedOn = fmtDate(joined.AddDate(1, 0, 0))
 			} else {
@@ -70,3 +72,45 @@ func (l *loader) members(p *plan) error {
 	}
 	return nil
 }
+
+// ethnicity: 祁东 is almost all 汉族, with a few 瑶族, 土家族, 苗族 and 回族.
+func ethnicity(r *rand.Rand) string {
+	switch x := r.IntN(100); {
+	case x < 95:
+		return "汉族"
+	case x < 97:
+		return "瑶族"
+	case x < 98:
+		return "土家族"
+	case x < 99:
+		return "苗族"
+	default:
+		return "回族"
+	}
+}
+
+// education: the younger, the more schooling.
+func education(r *rand.Rand, birth time.Time) string {
+	x := r.IntN(100)
+	if birth.Year() >= 1985 {
+		x += 25
+	} else if birth.Year() < 1972 {
+		x -= 25
+	}
+	switch {
+	case x < 8:
+		return "初中"
+	case x < 22:
+		return "高中"
+	case x < 32:
+		return "中专"
+	case x < 62:
+		return "大专"
+	case x < 115:
+		return "大学本科"
+	default:
+		return "研究生"
+	}
+}
+
+var positions = []string{"总经理", "副总经理", "财务负责人", "技术员", "车间主任", "销售经理", "行政主管", "项目经理", "职员", "一线员工", "工程师", "人力资源主管"}

@@ -30,12 +30,12 @@ func (l *loader) orgLife(p *plan) error {
 			continue
 		}
 		// Most organizations keep up; a few lag (so the dashboard has laggards).
-		diligence := 0.95
-		switch i % 10 {
+		diligence := 0.97
+		switch i % 25 {
 		case 3:
 			diligence = 0.6
-		case 7:
-			diligence = 0.8
+		case 16:
+			diligence = 0.85
 		}
 		members, err := l.roster(pp.id)
 		if err != nil {
@@ -141,16 +141,42 @@ func (l *loader) committee(r *rand.Rand, pp *partyPlan, _ int) (bool, error) {
 	if err := l.a.DB.QueryRow(l.ctx, l.a.DB, `SELECT COUNT(*) FROM members WHERE party_org_id = ? AND category = 'full' AND status = 'active'`, pp.id).Scan(&full); err != nil {
 		return false, err
 	}
-	if r.IntN(9) == 0 {
+	if r.IntN(40) == 0 {
 		return false, nil
 	}
-	surname := []string{"王", "李", "张", "刘", "陈", "杨", "周", "邓"}
-	given := []string{"建国", "红梅", "志强", "丽华", "海波", "春燕", "卫东", "秀英"}
-	nm := func() string { return surname[r.IntN(len(surname))] + given[r.IntN(len(given))] }
-	posts := []meeting.CommitteeMemberInput{{Role: meeting.RoleSecretary, Name: nm(), CrossPost: r.IntN(2) == 0}}
+	// The 书记 and 委员 are full members of the roster; a committee without
+	// a roster of its own (a 综合党委) is led by officials named only.
+	var ids []int64
+	var names []string
+	rows, err := l.a.DB.Query(l.ctx, l.a.DB, `SELECT id, name FROM members WHERE party_org_id = ? AND category = 'full' AND status = 'active' ORDER BY id`, pp.id)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return false, err
+		}
+		ids, names = append(ids, id), append(names, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	k := 0
+	post := func(role string, cross bool) meeting.CommitteeMemberInput {
+		if k < len(ids) {
+			k++
+			return meeting.CommitteeMemberInput{Role: role, MemberID: &ids[k-1], Name: names[k-1], CrossPost: cross}
+		}
+		return meeting.CommitteeMemberInput{Role: role, Name: personName(r), CrossPost: cross}
+	}
+	posts := []meeting.CommitteeMemberInput{post(meeting.RoleSecretary, r.IntN(2) == 0)}
 	committee := full >= meeting.MinFullForCommittee
 	if committee {
-		posts = append(posts, meeting.CommitteeMemberInput{Role: meeting.RoleOrganization, Name: nm()}, meeting.CommitteeMemberInput{Role: meeting.RolePropaganda, Name: nm()})
+		posts = append(posts, post(meeting.RoleOrganization, false), post(meeting.RolePropaganda, false))
 	}
 	on := pp.Term
 	if on.IsZero() || on.Before(pp.Est) {

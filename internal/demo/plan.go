@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -50,18 +49,6 @@ const (
 	zonePark
 )
 
-// Coverage mechanisms (how a unit is meant to be covered).
-const (
-	mechNone = iota
-	mechSingle
-	mechJoint
-	mechDistrict
-	mechBuilding
-	mechPark
-	mechIndustry
-	mechCommunity
-)
-
 // unit is one planned organization.
 type unit struct {
 	Name, USCC, Category, Region, Industry string
@@ -74,7 +61,6 @@ type unit struct {
 
 	town  int // index in geo.Towns
 	zone  int
-	mech  int
 	cover time.Time // planned start of coverage (zero: not covered)
 	party int       // index of the covering party organization (-1: none)
 	id    int64
@@ -92,7 +78,6 @@ type partyPlan struct {
 	Initial                       []int // units covered from Est
 	Later                         []int // units added later, each from its cover date
 	Dissolve                      time.Time
-	community                     bool // a 社区 regional branch, set up with its first unit
 	id                            int64
 }
 
@@ -118,10 +103,10 @@ type visitPlan struct {
 
 // Plan is everything the demo will write.
 type plan struct {
-	Today, YearAgo time.Time
-	Units          []*unit
-	Parties        []*partyPlan
-	Instructors    []*instructorPlan
+	Today, YearStart time.Time // the demo's year: see fit.go
+	Units            []*unit
+	Parties          []*partyPlan
+	Instructors      []*instructorPlan
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -151,7 +136,9 @@ type planner struct {
 	r       *rand.Rand
 	g       *geo
 	today   time.Time
-	yearAgo time.Time
+	yearAgo time.Time // the year start (fit.go)
+	t       targets
+	n       int
 	p       *plan
 	names   map[string]bool
 	seqs    map[int]bool
@@ -164,15 +151,16 @@ func makePlan(seed uint64, today time.Time, g *geo, n int) *plan {
 		r:       rand.New(rand.NewPCG(seed, 0x6c69616e67786e)),
 		g:       g,
 		today:   today,
-		yearAgo: today.AddDate(-1, 0, 0),
-		p:       &plan{Today: today, YearAgo: today.AddDate(-1, 0, 0)},
+		yearAgo: yearStart(today),
+		t:       scaledTargets(n),
+		n:       n,
+		p:       &plan{Today: today, YearStart: yearStart(today)},
 		names:   map[string]bool{},
 		seqs:    map[int]bool{},
 		groups:  slices.Clone(groupNames),
 	}
 	pl.units(n)
-	pl.closures()
-	pl.coverage()
+	pl.fit()
 	pl.terms()
 	pl.instructors()
 	pl.reasons()
@@ -303,18 +291,28 @@ func (pl *planner) add(town int, region string, zone, i int) {
 			pl.enterprise(u, pl.tradeIn("M", "E"))
 		}
 	default:
-		switch x := r.Float64(); {
-		case x < 0.36:
+		// As many social organizations as the seed has (186 of 611).
+		social := 0
+		for _, v := range pl.p.Units {
+			if isSocialCategory(v.Category) {
+				social++
+			}
+		}
+		need, slots := pl.t.social-social, pl.n-len(pl.p.Units)
+		if need > 0 && (need >= slots || r.Float64() < float64(need)/float64(slots)) {
+			switch x := r.Float64(); {
+			case x < 0.35 && len(pl.groups) > 0:
+				pl.toCountySeat(u) // county-wide associations sit in town
+				pl.group(u)
+			case x < 0.8:
+				pl.nonProfit(u)
+			default:
+				pl.intermediary(u)
+			}
+		} else if r.Float64() < 0.12 {
 			pl.individual(u)
-		case x < 0.86:
+		} else {
 			pl.enterprise(u, pl.weightedTrade(enterpriseTrades))
-		case x < 0.915 && len(pl.groups) > 0:
-			pl.toCountySeat(u) // county-wide associations sit in town
-			pl.group(u)
-		case x < 0.97:
-			pl.nonProfit(u)
-		default:
-			pl.intermediary(u)
 		}
 	}
 	pl.finish(u)
@@ -609,37 +607,6 @@ func (pl *planner) finish(u *unit) {
 	pl.p.Units = append(pl.p.Units, u)
 }
 
-// closures: a handful of units closed (注销/吊销) during the past year, one
-// of them a unit with its own old branch (dissolved when it closed).
-func (pl *planner) closures() {
-	r := pl.r
-	old := pl.yearAgo.AddDate(-3, 0, 0)
-	var withBranch, others []*unit
-	for _, u := range pl.p.Units {
-		if !u.Reg.Before(old) || u.zone != zoneNone {
-			continue
-		}
-		if u.Full >= 3 && u.Full < 20 && u.Category == catPrivate {
-			withBranch = append(withBranch, u)
-		} else if u.Full < 3 {
-			others = append(others, u)
-		}
-	}
-	close := func(u *unit) {
-		u.Closed = between(r, pl.yearAgo.AddDate(0, 0, 60), pl.today.AddDate(0, 0, -10))
-	}
-	if len(withBranch) > 0 {
-		u := pick(r, withBranch)
-		close(u)
-		u.mech = mechSingle
-		u.cover = between(r, u.Reg.AddDate(1, 0, 0), pl.yearAgo.AddDate(-2, 0, 0))
-	}
-	r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
-	for _, u := range others[:min(6, len(others))] {
-		close(u)
-	}
-}
-
 // ---------------------------------------------------------------------------
 // Coverage: the party organizations and whom they cover from when.
 
@@ -647,223 +614,6 @@ func (pl *planner) party(p *partyPlan) int {
 	pl.p.Parties = append(pl.p.Parties, p)
 	return len(pl.p.Parties) - 1
 }
-
-// choose draws the day a unit becomes covered under a party organization
-// that exists from lo: with chance pOld before a year ago (within span
-// before it), otherwise during the past year; zero when not covered.
-func (pl *planner) choose(u *unit, lo time.Time, pCover, pOld float64, span int) time.Time {
-	r := pl.r
-	if r.Float64() >= pCover {
-		return time.Time{}
-	}
-	earliest := maxTime(lo, u.Reg.AddDate(0, 2, 0))
-	old := r.Float64() < pOld
-	if !u.Closed.IsZero() {
-		old = true
-	}
-	if old {
-		hi := pl.yearAgo.AddDate(0, 0, -10)
-		if !u.Closed.IsZero() && u.Closed.AddDate(0, 0, -30).Before(hi) {
-			hi = u.Closed.AddDate(0, 0, -30)
-		}
-		from := maxTime(earliest, pl.yearAgo.AddDate(0, 0, -span))
-		if !from.After(hi) {
-			return between(r, from, hi)
-		}
-		if !u.Closed.IsZero() {
-			return time.Time{}
-		}
-	}
-	from := maxTime(earliest, pl.yearAgo.AddDate(0, 0, 5))
-	hi := pl.today.AddDate(0, 0, -7)
-	if from.After(hi) {
-		return time.Time{}
-	}
-	return between(r, from, hi)
-}
-
-func (pl *planner) coverage() {
-	r, g := pl.r, pl.g
-	y := pl.today.Year()
-	root := pl.party(&partyPlan{Name: g.County.Name + "两新组织综合党委", Kind: partyorg.KindCommittee, Formation: partyorg.FormationRegional,
-		Region: g.County.Code, Parent: -1, Est: between(r, date(y-14, 6, 1), date(y-14, 7, 31))})
-	// The "7": street committees, the 商圈, the 园区 and the industry.
-	streetParty := make([]int, len(g.Towns))
-	n := 0
-	for i, t := range g.Towns {
-		streetParty[i] = root
-		if !t.Street {
-			continue
-		}
-		kind, suffix := partyorg.KindCommittee, "两新组织综合党委"
-		if n >= 2 {
-			kind, suffix = partyorg.KindGeneralBranch, "两新组织综合党总支"
-		}
-		streetParty[i] = pl.party(&partyPlan{Name: t.Name + suffix, Kind: kind, Formation: partyorg.FormationRegional,
-			Region: t.Code, Parent: root, Est: between(r, date(y-11+n, 3, 1), date(y-11+n, 10, 31))})
-		n++
-	}
-	district, building, park := -1, -1, -1
-	if g.District != "" {
-		district = pl.party(&partyPlan{Name: g.Towns[g.Hub].Short + "商圈党委", Kind: partyorg.KindCommittee, Formation: partyorg.FormationRegional,
-			Region: g.District, Parent: streetParty[g.Hub], Est: between(r, pl.yearAgo.AddDate(-2, -4, 0), pl.yearAgo.AddDate(-2, 0, 0))})
-		building = pl.party(&partyPlan{Name: "金融大厦楼宇党支部", Kind: partyorg.KindBranch, Formation: partyorg.FormationRegional,
-			Region: g.Building, Parent: district, Est: between(r, pl.yearAgo.AddDate(0, 0, -300), pl.yearAgo.AddDate(0, 0, -150))})
-	}
-	if g.Park != "" {
-		park = pl.party(&partyPlan{Name: shortName(g.County.Name) + "工业园综合党委", Kind: partyorg.KindCommittee, Formation: partyorg.FormationRegional,
-			Region: g.Park, Parent: streetParty[g.ParkTown], Est: between(r, pl.yearAgo.AddDate(-1, -6, 0), pl.yearAgo.AddDate(-1, 0, 0))})
-	}
-	industry := pl.party(&partyPlan{Name: g.County.Name + "快递物流行业党总支", Kind: partyorg.KindGeneralBranch, Formation: partyorg.FormationIndustry,
-		Region: g.County.Code, Parent: root, Est: between(r, pl.yearAgo.AddDate(0, 0, -200), pl.yearAgo.AddDate(0, 0, -60))})
-
-	// Where the units' own branches hang in the tree.
-	parentOf := func(u *unit) int {
-		switch {
-		case (u.zone == zoneBuilding || u.zone == zoneDistrict) && district >= 0:
-			return district
-		case u.zone == zonePark && park >= 0:
-			return park
-		case hasTag(u, "快递"):
-			return industry
-		}
-		return streetParty[u.town]
-	}
-	// Communities (and villages) with a regional branch: in each street up to
-	// five with the most units that have no member.
-	community := map[string]int{}
-	for ti, t := range g.Towns {
-		if !t.Street {
-			continue
-		}
-		count := map[string]int{}
-		for _, u := range pl.p.Units {
-			if u.town == ti && u.zone == zoneNone && u.Full == 0 && len(u.Region) == 12 && u.Region != "" {
-				count[u.Region]++
-			}
-		}
-		var vs []place
-		for _, v := range t.Kids {
-			if count[v.Code] >= 2 {
-				vs = append(vs, v)
-			}
-		}
-		sort.SliceStable(vs, func(i, j int) bool { return count[vs[i].Code] > count[vs[j].Code] })
-		for _, v := range vs[:min(5, len(vs))] {
-			community[v.Code] = pl.party(&partyPlan{Name: t.Name + v.Short + "两新组织区域党支部", Kind: partyorg.KindBranch,
-				Formation: partyorg.FormationRegional, Region: v.Code, Parent: streetParty[ti], community: true})
-		}
-	}
-	// Towns (镇/乡) with several such units get one regional branch for the town.
-	for ti, t := range g.Towns {
-		if t.Street {
-			continue
-		}
-		n := 0
-		for _, u := range pl.p.Units {
-			if u.town == ti && u.zone == zoneNone && u.Full == 0 {
-				n++
-			}
-		}
-		if n >= 4 {
-			community[t.Code] = pl.party(&partyPlan{Name: t.Name + "两新组织区域党支部", Kind: partyorg.KindBranch,
-				Formation: partyorg.FormationRegional, Region: t.Code, Parent: root, community: true})
-		}
-	}
-	areaBranch := func(u *unit) int {
-		if c := community[u.Region]; c > 0 {
-			return c
-		}
-		if !g.Towns[u.town].Street {
-			return community[g.Towns[u.town].Code]
-		}
-		return 0
-	}
-
-	// Decide each unit's mechanism and day: pOld is the chance that a unit
-	// covered today was already covered a year ago.
-	const pOld = 0.63
-	for _, u := range pl.p.Units {
-		if u.mech == mechSingle { // the closed unit with an old branch
-			par := parentOf(u)
-			u.cover = maxTime(u.cover, pl.partyAt(par).Est.AddDate(0, 1, 0))
-			u.party = pl.single(u, par)
-			continue
-		}
-		switch {
-		case u.Full >= partyorg.MinSingleMembers:
-			u.mech = mechSingle
-			par := parentOf(u)
-			span := 365
-			if r.Float64() < 0.25 {
-				span = 365 * 10
-			}
-			if u.cover = pl.choose(u, pl.partyAt(par).Est, 0.92, pOld, span); !u.cover.IsZero() {
-				u.party = pl.single(u, par)
-			}
-		case u.zone == zoneBuilding:
-			pl.regional(u, building, mechBuilding, 0.92, pOld)
-		case u.zone == zoneDistrict:
-			pl.regional(u, district, mechDistrict, 0.88, pOld)
-		case u.zone == zonePark:
-			pl.regional(u, park, mechPark, 0.88, pOld-0.05)
-		case u.Industry == "G" && (hasTag(u, "快递") || hasTag(u, "外卖")) && u.Closed.IsZero():
-			pl.regional(u, industry, mechIndustry, 0.9, pOld-0.2)
-		case u.Full > 0 && u.Closed.IsZero():
-			u.mech = mechJoint
-			u.cover = pl.choose(u, pl.partyAt(streetParty[u.town]).Est, 0.93, pOld, 730)
-		case areaBranch(u) > 0:
-			u.mech = mechCommunity
-			if u.cover = pl.choose(u, pl.partyAt(streetParty[u.town]).Est, 0.92, pOld, 730); !u.cover.IsZero() {
-				u.party = areaBranch(u)
-			}
-		case u.Closed.IsZero() && g.Towns[u.town].Street:
-			u.mech = mechJoint
-			u.cover = pl.choose(u, pl.partyAt(streetParty[u.town]).Est, 0.72, pOld-0.1, 730)
-		case u.Closed.IsZero():
-			u.mech = mechJoint
-			u.cover = pl.choose(u, pl.partyAt(streetParty[u.town]).Est, 0.7, pOld-0.1, 730)
-		}
-	}
-	// Joint branches, town by town; units left over go to the regional
-	// branch of their town or community when there is one.
-	for ti := range g.Towns {
-		pl.joint(ti, streetParty[ti], areaBranch)
-	}
-	// Community branches: set up when their first unit is covered.
-	for pi, p := range pl.p.Parties {
-		if !p.community {
-			continue
-		}
-		var us []int
-		for ui, u := range pl.p.Units {
-			if u.party == pi && !u.cover.IsZero() {
-				us = append(us, ui)
-			}
-		}
-		sort.SliceStable(us, func(i, j int) bool { return pl.p.Units[us[i]].cover.Before(pl.p.Units[us[j]].cover) })
-		if len(us) == 0 {
-			p.Est = pl.yearAgo.AddDate(0, 0, 30)
-			continue
-		}
-		p.Est = pl.p.Units[us[0]].cover
-		for _, ui := range us {
-			if pl.p.Units[ui].cover.Equal(p.Est) {
-				p.Initial = append(p.Initial, ui)
-			} else {
-				p.Later = append(p.Later, ui)
-			}
-		}
-	}
-	// Units planned but not placed are not covered.
-	for _, u := range pl.p.Units {
-		if u.party < 0 {
-			u.cover = time.Time{}
-		}
-	}
-}
-
-func (pl *planner) partyAt(i int) *partyPlan { return pl.p.Parties[i] }
 
 func hasTag(u *unit, tag string) bool { return slices.Contains(u.Tags, tag) }
 
@@ -882,137 +632,11 @@ func (pl *planner) single(u *unit, parent int) int {
 	}
 	i := pl.party(p)
 	p.Initial = []int{pl.index(u)}
+	u.party = i
 	return i
 }
 
 func (pl *planner) index(u *unit) int { return slices.Index(pl.p.Units, u) }
-
-// regional puts the unit under a regional or industry party organization:
-// at its setting up, or added later.
-func (pl *planner) regional(u *unit, party, mech int, pCover, pOld float64) {
-	if party < 0 {
-		return
-	}
-	p := pl.p.Parties[party]
-	u.mech = mech
-	u.cover = pl.choose(u, p.Est, pCover, pOld, 730)
-	if u.cover.IsZero() {
-		return
-	}
-	u.party = party
-	i := pl.index(u)
-	if u.cover.Before(pl.yearAgo) && !u.Reg.AddDate(0, 2, 0).After(p.Est) && pl.r.Float64() < 0.5 {
-		u.cover = p.Est // one of the units it was set up with
-	}
-	if u.cover.Equal(p.Est) {
-		p.Initial = append(p.Initial, i)
-	} else {
-		p.Later = append(p.Later, i)
-	}
-}
-
-// joint groups the town's small units into 联合党支部 of 2–5 units with at
-// least 3 full members between them.
-func (pl *planner) joint(ti, parent int, fallback func(*unit) int) {
-	r := pl.r
-	var ms, zs []int
-	for i, u := range pl.p.Units {
-		if u.town != ti || u.mech != mechJoint || u.cover.IsZero() {
-			continue
-		}
-		if u.Full > 0 {
-			ms = append(ms, i)
-		} else {
-			zs = append(zs, i)
-		}
-	}
-	byDay := func(list []int) {
-		sort.SliceStable(list, func(a, b int) bool { return pl.p.Units[list[a]].cover.Before(pl.p.Units[list[b]].cover) })
-	}
-	byDay(ms)
-	byDay(zs)
-	type group struct {
-		party int
-		room  int
-	}
-	var groups []*group
-	var cur []int
-	members := 0
-	t := pl.g.Towns[ti]
-	words := map[string]int{}
-	flush := func() {
-		// Set up on the day one of them planned, once all of them exist.
-		est := pl.p.Units[pick(r, cur)].cover
-		for _, ui := range cur {
-			est = maxTime(est, pl.p.Units[ui].Reg.AddDate(0, 2, 0))
-		}
-		name := t.Name + pl.jointWord(cur) + "联合党支部"
-		words[name]++
-		if k := words[name]; k > 1 {
-			name = t.Name + pl.jointWord(cur) + "第" + []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}[min(k, 10)] + "联合党支部"
-		}
-		p := &partyPlan{Name: name, Kind: partyorg.KindBranch, Formation: partyorg.FormationJoint, Parent: parent, Est: est}
-		pi := pl.party(p)
-		for _, ui := range cur {
-			p.Initial = append(p.Initial, ui)
-			pl.p.Units[ui].party = pi
-			pl.p.Units[ui].cover = est
-		}
-		groups = append(groups, &group{party: pi, room: min(5-len(cur), 2+r.IntN(2))})
-		cur, members = nil, 0
-	}
-	for _, ui := range ms {
-		cur = append(cur, ui)
-		members += pl.p.Units[ui].Full
-		if members >= 3 && len(cur) >= 2 {
-			flush()
-		}
-	}
-	// Left-over small units join the last group when it has room.
-	var left []int
-	for _, ui := range cur {
-		if len(groups) > 0 {
-			g := groups[len(groups)-1]
-			if p := pl.p.Parties[g.party]; len(p.Initial)+len(p.Later) < 5 {
-				p.Later = append(p.Later, ui)
-				pl.p.Units[ui].party = g.party
-				continue
-			}
-		}
-		left = append(left, ui)
-	}
-	// Units without members fill the remaining room, in turn.
-	k := 0
-	for _, ui := range zs {
-		placed := false
-		for range groups {
-			g := groups[k%len(groups)]
-			k++
-			if g.room > 0 {
-				g.room--
-				p := pl.p.Parties[g.party]
-				u := pl.p.Units[ui]
-				if u.cover.Before(p.Est) {
-					u.cover = p.Est
-					p.Initial = append(p.Initial, ui)
-				} else {
-					p.Later = append(p.Later, ui)
-				}
-				u.party = g.party
-				placed = true
-				break
-			}
-		}
-		if !placed {
-			left = append(left, ui)
-		}
-	}
-	for _, ui := range left {
-		if b := fallback(pl.p.Units[ui]); b > 0 {
-			pl.p.Units[ui].party = b
-		}
-	}
-}
 
 // jointWord names a joint branch after what its units do.
 func (pl *planner) jointWord(us []int) string {
@@ -1060,15 +684,18 @@ func (pl *planner) terms() {
 		if p.Dissolve.IsZero() {
 			if !p.Term.AddDate(years, 0, 0).After(pl.today.AddDate(0, 0, partyorg.RenewalNoticeDays)) {
 				dueSoon++
-				soon = append(soon, p)
+				if i > 0 { // the county's 综合党委 stays due (fit.go)
+					soon = append(soon, p)
+				}
 			} else if i > 0 && p.Est.Before(pl.today.AddDate(-years, 0, -200)) {
 				older = append(older, p)
 			}
 		}
 	}
-	// Beyond four falling due, the others held their election a little early.
+	// Beyond four falling due (the county's and three others), the others
+	// held their election a little early.
 	r.Shuffle(len(soon), func(i, j int) { soon[i], soon[j] = soon[j], soon[i] })
-	for _, p := range soon[min(4, len(soon)):] {
+	for _, p := range soon[min(3, len(soon)):] {
 		if t := pl.today.AddDate(0, 0, -(5 + r.IntN(55))); !t.Before(p.Est) {
 			p.Term = t
 			dueSoon--
@@ -1084,126 +711,6 @@ func (pl *planner) terms() {
 			p.Term = pl.today.AddDate(-years, 0, 10+r.IntN(75))
 			dueSoon++
 		}
-	}
-}
-
-// ---------------------------------------------------------------------------
-// Instructors: guide units without a party organization (工作覆盖).
-
-func (pl *planner) instructors() {
-	r, g := pl.r, pl.g
-	c := g.County.Name
-	add := func(level, region, unit string, fullTime bool) {
-		name := pl.unique(func() string { return personName(r) })
-		phone := pick(r, []string{"135", "136", "137", "138", "139", "150", "151", "152", "158", "173", "177", "180", "187", "189", "199"}) +
-			fmt.Sprintf("%08d", r.IntN(100000000))
-		pl.p.Instructors = append(pl.p.Instructors, &instructorPlan{Name: name, Phone: phone, Unit: unit, Level: level, Region: region, FullTime: fullTime})
-	}
-	for i, u := range []string{"中共" + c + "委组织部", c + "市场监督管理局", c + "工商业联合会"} {
-		add("区级", g.County.Code, u, i == 0)
-	}
-	// Uncovered units today, by town and village.
-	uncovered := func(u *unit) bool { return u.cover.IsZero() && u.operating(pl.today) }
-	byTown, byVillage := map[int]int{}, map[string]int{}
-	for _, u := range pl.p.Units {
-		if uncovered(u) {
-			byTown[u.town]++
-			if len(u.Region) == 12 {
-				byVillage[u.Region]++
-			}
-		}
-	}
-	for ti, t := range g.Towns {
-		if !t.Street {
-			continue
-		}
-		k := 1
-		if ti == g.Hub || byTown[ti] > 8 {
-			k = 2
-		}
-		for range k {
-			add("街道（乡镇）级", t.Code, t.Name+"党工委", r.IntN(2) == 0)
-		}
-	}
-	towns := make([]int, 0, len(g.Towns))
-	for ti, t := range g.Towns {
-		if !t.Street {
-			towns = append(towns, ti)
-		}
-	}
-	sort.SliceStable(towns, func(i, j int) bool { return byTown[towns[i]] > byTown[towns[j]] })
-	for _, ti := range towns[:min(4, len(towns))] {
-		add("街道（乡镇）级", g.Towns[ti].Code, g.Towns[ti].Name+"党委", false)
-	}
-	var villages []place
-	for _, t := range g.Towns {
-		for _, v := range t.Kids {
-			if byVillage[v.Code] > 0 {
-				villages = append(villages, v)
-			}
-		}
-	}
-	sort.SliceStable(villages, func(i, j int) bool { return byVillage[villages[i].Code] > byVillage[villages[j].Code] })
-	for _, v := range villages[:max(0, min(15-len(pl.p.Instructors), len(villages)))] {
-		add("社区（村）级", v.Code, v.Short+"党总支", false)
-	}
-	// Assign: the nearest instructor with room.
-	assign := func(ui int, from, to time.Time) bool {
-		u := pl.p.Units[ui]
-		best := -1
-		for i, in := range pl.p.Instructors {
-			if !strings.HasPrefix(u.Region, in.Region) || len(in.Assign) >= 7 {
-				continue
-			}
-			if best < 0 || len(in.Region) > len(pl.p.Instructors[best].Region) ||
-				(len(in.Region) == len(pl.p.Instructors[best].Region) && len(in.Assign) < len(pl.p.Instructors[best].Assign)) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return false
-		}
-		pl.p.Instructors[best].Assign = append(pl.p.Instructors[best].Assign, assignPlan{Unit: ui, From: from, To: to})
-		return true
-	}
-	for ui, u := range pl.p.Units {
-		lo := maxTime(pl.yearAgo.AddDate(0, 0, 3), u.Reg.AddDate(0, 0, 15))
-		hi := pl.today.AddDate(0, 0, -14)
-		switch {
-		case uncovered(u) && r.Float64() < 0.7 && !lo.After(hi):
-			assign(ui, between(r, lo, hi), time.Time{})
-		case !u.cover.IsZero() && u.cover.After(pl.yearAgo.AddDate(0, 0, 60)) && u.mech != mechSingle && r.Float64() < 0.25:
-			// Guided until the party organization took the unit in.
-			from := between(r, maxTime(pl.yearAgo, u.Reg.AddDate(0, 0, 15)), u.cover.AddDate(0, 0, -30))
-			if from.Before(u.cover) {
-				var to time.Time
-				if r.IntN(2) == 0 {
-					to = u.cover
-				}
-				assign(ui, from, to)
-			}
-		}
-	}
-	// Visits: one or two to each unit guided, at least two per instructor.
-	for _, in := range pl.p.Instructors {
-		for k, a := range in.Assign {
-			nv := r.IntN(3)
-			if k < 2 {
-				nv = max(nv, 1)
-			}
-			end := pl.today.AddDate(0, 0, -1)
-			if !a.To.IsZero() {
-				end = a.To
-			}
-			if len(in.Assign) == 1 {
-				nv = 2 + r.IntN(2)
-			}
-			for range nv {
-				in.Visits = append(in.Visits, visitPlan{Unit: a.Unit, On: between(r, a.From, end),
-					Content: pick(r, visitContents), Problems: pick(r, visitProblems), Done: pick(r, visitSolved)})
-			}
-		}
-		sort.SliceStable(in.Visits, func(i, j int) bool { return in.Visits[i].On.Before(in.Visits[j].On) })
 	}
 }
 

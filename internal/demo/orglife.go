@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"liangxin/internal/meeting"
+	"liangxin/internal/partyorg"
 )
 
 // orgLife adds a year of meetings, a closed assessment round and "1+1"
@@ -24,13 +25,16 @@ func (l *loader) orgLife(p *plan) error {
 		meeting.KindLifeMeeting:      {"年度组织生活会，开展批评与自我批评"},
 		meeting.KindMemberReview:     {"年度民主评议党员"},
 		meeting.KindHeartTalk:        {"支部书记与党员谈心谈话"},
+		meeting.KindGeneralCommittee: {"研究本月党建工作安排", "听取各支部工作汇报"},
+		meeting.KindPartyCommittee:   {"研究部署本月党建工作", "听取所属党组织工作汇报", "研究发展党员工作"},
+		meeting.KindMemberAssembly:   {"年度党员大会，审议年度工作报告"},
 	}
 	for i, pp := range p.Parties {
 		if pp.id == 0 || (!pp.Dissolve.IsZero() && !pp.Dissolve.After(p.Today)) {
 			continue
 		}
 		// Most organizations keep up; a few lag (so the dashboard has laggards).
-		diligence := 0.97
+		diligence := 1.0
 		switch i % 25 {
 		case 3:
 			diligence = 0.6
@@ -85,26 +89,38 @@ func (l *loader) orgLife(p *plan) error {
 			ms := date(m.Year(), m.Month(), 1)
 			me := ms.AddDate(0, 1, -1)
 			lo := maxTime(ms, pp.Est)
-			for _, kind := range []string{meeting.KindThemeDay, meeting.KindGroupMeeting} {
-				if err := hold(kind, lo, me); err != nil {
-					return err
-				}
+			if err := hold(meeting.KindThemeDay, lo, me); err != nil {
+				return err
 			}
-			if hasCommittee {
-				if err := hold(meeting.KindCommitteeMeeting, lo, me); err != nil {
+			// The committee's own meeting: 支委会 of a branch with a committee,
+			// 总支委员会 of a 党总支, 党委会 of a 党委 (meeting.KindsFor).
+			committeeKind := map[string]string{partyorg.KindGeneralBranch: meeting.KindGeneralCommittee, partyorg.KindCommittee: meeting.KindPartyCommittee}[pp.Kind]
+			if committeeKind == "" && hasCommittee {
+				committeeKind = meeting.KindCommitteeMeeting
+			}
+			if committeeKind != "" {
+				if err := hold(committeeKind, lo, me); err != nil {
 					return err
 				}
 			}
 			if ms.Month()%3 == 0 { // last month of a quarter
 				qs := ms.AddDate(0, -2, 0)
-				for _, kind := range []string{meeting.KindBranchAssembly, meeting.KindPartyLecture} {
+				quarterly := []string{meeting.KindPartyLecture}
+				if pp.Kind == partyorg.KindBranch {
+					quarterly = append(quarterly, meeting.KindBranchAssembly)
+				}
+				for _, kind := range quarterly {
 					if err := hold(kind, maxTime(qs, pp.Est), me); err != nil {
 						return err
 					}
 				}
 			}
 			if ms.Month() == 12 {
-				for _, kind := range []string{meeting.KindLifeMeeting, meeting.KindMemberReview, meeting.KindHeartTalk} {
+				yearly := []string{meeting.KindLifeMeeting, meeting.KindMemberReview, meeting.KindHeartTalk}
+				if pp.Kind != partyorg.KindBranch {
+					yearly = append(yearly, meeting.KindMemberAssembly)
+				}
+				for _, kind := range yearly {
 					if err := hold(kind, maxTime(ms, pp.Est), me); err != nil {
 						return err
 					}

@@ -47,7 +47,7 @@ test('desktop: the dashboard drill-down lives in the URL; the audit log names it
     await page.reload()
     await crumbs.getByText(street.name).waitFor()
     assert.match(await crumbs.innerText(), /祁东县/)
-    assert.equal(await page.locator('[data-testid="as-of"] input').inputValue(), '2026-06-30')
+    assert.equal(await page.locator('.header-tools input').first().inputValue(), '2026-06-30')
     await page.locator('[data-testid="uncovered-table"]').waitFor()
     await shot(page, 'dashboard-drill.png')
     // Back to the county through the breadcrumb, then the browser's Back returns to the street.
@@ -107,7 +107,7 @@ test('phone: the dashboard date is readable and the audit-free pages keep their 
     await page.locator('[data-testid="login-submit"]').click()
     await page.waitForURL(`${state.baseURL}/`)
     await page.goto(`${state.baseURL}/dashboard`)
-    const input = page.locator('[data-testid="as-of"] input')
+    const input = page.locator('.header-tools input').first()
     await input.waitFor()
     const box = await input.boundingBox()
     assert.ok(box && box.width >= 90, `the date field should show a whole date, got ${JSON.stringify(box)}`)

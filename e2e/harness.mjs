@@ -255,6 +255,7 @@ export async function startServer(name) {
   // The CLI works on the data folder while the server is stopped: jurisdiction, district user, demo data.
   const initOut = await cli('init', '--data', state.dataDir, '--jurisdiction', '430426')
   state.adminPassword = extractAdminPassword(initOut)
+  state.initOutput = initOut
   await cli('user', 'create', '--data', state.dataDir, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
   const help = await cli('help').catch((e) => e.message)
   if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {

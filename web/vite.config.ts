@@ -64,5 +64,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // Component tests mount Element Plus, whose modules import their CSS.
+    server: { deps: { inline: ['element-plus'] } },
+    css: false,
   },
 })

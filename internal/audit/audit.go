@@ -266,6 +266,15 @@ type Row struct {
 	EntityID   string          `json:"entity_id"`
 	Result     string          `json:"result"`
 	Detail     json.RawMessage `json:"detail"`
+	// EntityLabel is the Chinese name of the kind of object (党员, 会议).
+	EntityLabel string `json:"entity_label,omitempty"`
+	// EntityName names the object as the ledger does (a member's name, a
+	// meeting's party organization, date and topic); empty when it is gone.
+	EntityName string `json:"entity_name,omitempty"`
+	// Labels are the Chinese labels of the keys in Detail.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Subject says, for a reveal, whose data was shown (values masked).
+	Subject string `json:"subject,omitempty"`
 }
 
 // Filter selects audit rows. From and To are inclusive plain dates (local to
@@ -376,7 +385,13 @@ func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
 		return nil, 0, err
 	}
 	out, err := scanRows(rows)
-	return out, total, err
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := l.resolve(ctx, out); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
 }
 
 // Each streams every matching row, newest first, to fn (for exports).

@@ -361,7 +361,8 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 
 func auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
-	return audit.Filter{Action: q.Get("action"), Username: q.Get("username"), Result: q.Get("result"), From: q.Get("from"), To: q.Get("to")}
+	return audit.Filter{Action: q.Get("action"), Username: q.Get("username"), Result: q.Get("result"), From: q.Get("from"), To: q.Get("to"),
+		Entity: q.Get("entity"), EntityID: q.Get("entity_id")}
 }
 
 func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
@@ -389,7 +390,8 @@ var resultNames = map[string]string{audit.Success: "成功", audit.Failure: "失
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	f := auditFilter(r)
 	// Validate and count before streaming, so errors still answer as JSON.
-	if _, _, err := s.Audit.List(r.Context(), audit.Filter{Action: f.Action, Username: f.Username, Result: f.Result, From: f.From, To: f.To, Page: 1, PageSize: 1}); err != nil {
+	if _, _, err := s.Audit.List(r.Context(), audit.Filter{Action: f.Action, Username: f.Username, Result: f.Result, From: f.From, To: f.To,
+		Entity: f.Entity, EntityID: f.EntityID, Page: 1, PageSize: 1}); err != nil {
 		return err
 	}
 	sw, err := xlsx.NewWriter("审计日志", []string{"序号", "时间", "用户", "角色", "IP", "操作", "对象", "对象编号", "结果", "详情"},
@@ -402,7 +404,7 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	err = s.Audit.Each(r.Context(), f, func(row audit.Row) error {
 		n++
 		return sw.Row(n, row.At.In(cst).Format("2006-01-02 15:04:05"), row.Username, auth.RoleName(row.Role), row.IP,
-			row.ActionName, row.Entity, row.EntityID, resultNames[row.Result], string(row.Detail))
+			row.ActionName, audit.EntityLabel(row.Entity), row.EntityID, resultNames[row.Result], string(row.Detail))
 	})
 	if err != nil {
 		return err

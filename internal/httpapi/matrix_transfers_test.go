@@ -60,6 +60,7 @@ func transferMatrixCases() map[string]matrixCase {
 	}
 	return map[string]matrixCase{
 		"GET /api/v1/transfers":         {unscoped: true, call: static("/api/v1/transfers?status=pending")},
+		"GET /api/v1/transfers/export":  {unscoped: true, call: static("/api/v1/transfers/export?status=pending")},
 		"GET /api/v1/transfers/options": {unscoped: true, call: static("/api/v1/transfers/options")},
 		"GET /api/v1/transfers/pocket":  {unscoped: true, call: static("/api/v1/transfers/pocket?as_of=2026-11-23")},
 		"POST /api/v1/transfers": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {

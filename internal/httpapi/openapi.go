@@ -117,7 +117,7 @@ func coreSchemas() map[string]any {
 		"TokenCreate":  obj(map[string]any{"name": tStr}, "name"),
 		"TokenCreated": obj(map[string]any{"token": tStr, "item": ref("Token")}),
 		"AuditRow": obj(map[string]any{"id": tInt, "at": tTime, "username": tStr, "role": tStr, "ip": tStr, "action": tStr, "action_name": tStr,
-			"entity": tStr, "entity_id": tStr, "result": map[string]any{"type": "string", "enum": []string{"success", "failure", "denied"}},
+			"entity": tStr, "entity_id": tStr, "entity_label": tStr, "entity_name": tStr, "subject": tStr, "labels": map[string]any{"type": "object", "additionalProperties": tStr}, "result": map[string]any{"type": "string", "enum": []string{"success", "failure", "denied"}},
 			"detail": map[string]any{"type": "object", "nullable": true}}),
 		"AuditPage": pageOf("AuditRow"),
 		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": tStr, "category_name": tStr, "sector": tStr,

@@ -141,9 +141,9 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/tokens", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "新建 API 令牌（只显示一次）", Request: "TokenCreate", Response: "TokenCreated", Status: 201, handler: s.createToken},
 		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Perm: auth.PermSelf, Tag: "API 令牌", Summary: "吊销 API 令牌", Status: 204, handler: s.revokeToken},
 
-		{Method: "GET", Path: "/api/v1/audit", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计日志", Query: []string{"action", "username", "result", "from", "to", "page", "page_size"}, Response: "AuditPage", handler: s.listAudit},
+		{Method: "GET", Path: "/api/v1/audit", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计日志（对象的中文名称、详情字段的中文标签、查看完整个人信息时的对象）", Query: []string{"action", "username", "result", "from", "to", "entity", "entity_id", "page", "page_size"}, Response: "AuditPage", handler: s.listAudit},
 		{Method: "GET", Path: "/api/v1/audit/actions", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计操作类型", Response: "ActionList", handler: s.auditActions},
-		{Method: "GET", Path: "/api/v1/audit/export", Perm: auth.PermAuditRead, Tag: "审计", Summary: "导出审计日志（Excel）", Query: []string{"action", "username", "result", "from", "to"}, Response: "xlsx", handler: s.exportAudit},
+		{Method: "GET", Path: "/api/v1/audit/export", Perm: auth.PermAuditRead, Tag: "审计", Summary: "导出审计日志（Excel）", Query: []string{"action", "username", "result", "from", "to", "entity", "entity_id"}, Response: "xlsx", handler: s.exportAudit},
 
 		{Method: "GET", Path: "/api/v1/organizations", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织台账（搜索、筛选、排序、分页）", Query: orgQuery, Response: "OrganizationPage", handler: s.listOrganizations},
 		{Method: "POST", Path: "/api/v1/organizations", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "登记两新组织", Request: "OrganizationInput", Response: "Organization", Status: 201, handler: s.createOrganization},

@@ -30,6 +30,8 @@ export interface MenuItem {
   title: string
   /** Menu group (sub-menu) the item belongs to, if any. */
   group?: string
+  /** Shown in the user's own (avatar) menu instead of the side menu. */
+  personal?: boolean
 }
 
 /** Title of the ledger menu group. */
@@ -60,7 +62,7 @@ export const allMenus: MenuItem[] = [
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
-  { key: 'tokens', path: '/tokens', title: 'API 令牌' },
+  { key: 'tokens', path: '/tokens', title: 'API 令牌', personal: true },
 ]
 
 /** Fallback role table used when the server does not send a menu list. */
@@ -194,6 +196,16 @@ export function canChangeOrgLifeSettings(role: string | undefined, perms?: unkno
   const p = permList(perms)
   if (p) return p.includes('orglife.settings')
   return role === 'district'
+}
+
+/** The items of the side menu: the visible ones that are not personal. */
+export function sideMenus(items: MenuItem[]): MenuItem[] {
+  return items.filter((m) => !m.personal)
+}
+
+/** The items of the user's own menu (avatar dropdown), such as API 令牌. */
+export function personalMenus(items: MenuItem[]): MenuItem[] {
+  return items.filter((m) => m.personal)
 }
 
 export interface MenuEntry {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canAccess, canChangeLedgerSettings, canGrantRoles, canManageAccounts, canManageAreas, canWriteLedger, groupMenus, serverMenuKeys, visibleMenus } from '../menus'
+import { canAccess, canChangeLedgerSettings, canGrantRoles, canManageAccounts, canManageAreas, canWriteLedger, groupMenus, personalMenus, serverMenuKeys, sideMenus, visibleMenus } from '../menus'
 
 const keys = (role: string, menus?: unknown, perms?: unknown) => visibleMenus(role, menus, perms).map((m) => m.key)
 
@@ -52,10 +52,22 @@ describe('menus by role', () => {
   })
 })
 
+describe('the user menu', () => {
+  it('puts API 令牌 in the user menu, not the side menu, for every role', () => {
+    for (const r of ['district', 'street', 'party_org', 'instructor', 'readonly', 'system_admin', 'security_admin', 'audit_admin']) {
+      const items = visibleMenus(r)
+      expect(sideMenus(items).map((m) => m.key)).not.toContain('tokens')
+      expect(personalMenus(items).map((m) => [m.key, m.path, m.title])).toEqual([['tokens', '/tokens', 'API 令牌']])
+      // The /tokens route stays reachable.
+      expect(canAccess(r, 'tokens')).toBe(true)
+    }
+  })
+})
+
 describe('ledger menus and permissions', () => {
   it('groups the ledger pages under 两新台账', () => {
-    const entries = groupMenus(visibleMenus('district'))
-    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'regions', 'tokens'])
+    const entries = groupMenus(sideMenus(visibleMenus('district')))
+    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'regions'])
     expect(entries[3].items?.map((m) => m.title)).toEqual(['指标体系', '考评轮次', '软弱涣散', '结对帮带', '表彰'])
     expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
     expect(entries[4].items?.map((m) => m.title)).toEqual(['党员花名册', '发展党员', '党费管理', '组织关系转接'])

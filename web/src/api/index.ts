@@ -100,6 +100,8 @@ export interface AuditQuery {
   username?: string
   from?: string
   to?: string
+  entity?: string
+  entity_id?: string
   page?: number
   page_size?: number
 }
@@ -108,7 +110,7 @@ export const auditApi = {
   list: (q: AuditQuery) => http.get<Page<AuditEntry>>(`${base}/audit`, { ...q }),
   actions: () => http.get<Items<AuditAction>>(`${base}/audit/actions`),
   exportUrl: (q: AuditQuery) => {
-    const { action, username, from, to } = q
-    return `${base}/audit/export${buildQuery({ action, username, from, to })}`
+    const { action, username, from, to, entity, entity_id } = q
+    return `${base}/audit/export${buildQuery({ action, username, from, to, entity, entity_id })}`
   },
 }

@@ -1,5 +1,5 @@
 // Types and endpoints of 组织关系转接, 口袋党员 and 流动党员.
-import { http } from './http'
+import { buildQuery, http } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -154,6 +154,14 @@ export const transferApi = {
       page: q.page,
       page_size: q.page_size,
     }),
+  /** The Excel export of the filtered list (all pages). */
+  exportUrl: (q: Omit<TransferQuery, 'page' | 'page_size'>) =>
+    `${base}/transfers/export${buildQuery({
+      status: q.status || undefined,
+      kind: q.kind || undefined,
+      party_org_id: q.party_org_id || undefined,
+      member_id: q.member_id || undefined,
+    })}`,
   get: (id: number) => http.get<Transfer>(`${base}/transfers/${id}`),
   create: (body: TransferInput) => http.post<Transfer>(`${base}/transfers`, body),
   options: () => http.get<TransferOptions>(`${base}/transfers/options`),

@@ -101,6 +101,12 @@ export interface AuditEntry {
   action_name: string
   entity: string
   entity_name?: string
+  /** Chinese name of the kind of object (党员, 会议). */
+  entity_label?: string
+  /** For a reveal: whose data was shown, values masked. */
+  subject?: string
+  /** Chinese labels of the keys of detail. */
+  labels?: Record<string, string>
   entity_id: string
   result: string
   detail: { before?: unknown; after?: unknown; note?: string; [key: string]: unknown } | null

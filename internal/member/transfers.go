@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -581,6 +582,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, id int64, in AcceptInput) 
 			if err := s.moveMembership(ctx, tx, memberID, to, trDay(on), id); err != nil {
 				return err
 			}
+			if err := coverspan.RefreshRoster(ctx, s.DB, tx, *before.FromPartyOrgID, to); err != nil {
+				return err
+			}
 		} else {
 			if in.Member == nil {
 				return apperr.InvalidField("member", "请填写转入党员的信息")
@@ -647,6 +651,9 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 		}
 		if _, err := s.DB.Exec(ctx, tx, "UPDATE member_memberships SET ended_on = ?, transfer_id = ? WHERE member_id = ? AND ended_on IS NULL",
 			trDay(on), id, memberID); err != nil {
+			return err
+		}
+		if err := s.refreshRosterOf(ctx, tx, memberID); err != nil {
 			return err
 		}
 		if out, err = s.getTransfer(ctx, tx, id); err != nil {
@@ -826,4 +833,14 @@ func (s *Service) memberRef(ctx context.Context, q store.Querier, id int64) (mem
 		return m, apperr.NotFound("党员")
 	}
 	return m, err
+}
+
+// refreshRosterOf refreshes the coverage validity of a member's party
+// organization after the roster changed (internal/coverspan).
+func (s *Service) refreshRosterOf(ctx context.Context, tx *sql.Tx, memberID int64) error {
+	var partyOrgID int64
+	if err := s.DB.QueryRow(ctx, tx, `SELECT party_org_id FROM members WHERE id = ?`, memberID).Scan(&partyOrgID); err != nil {
+		return err
+	}
+	return coverspan.RefreshRoster(ctx, s.DB, tx, partyOrgID)
 }

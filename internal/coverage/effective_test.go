@@ -81,10 +81,10 @@ func TestEffectiveCoverageByHand(t *testing.T) {
 		}
 		return p
 	}
-	must(w.partyKind(t, "single", a))                // valid: A declares 5
-	p2 := must(w.partyKind(t, "joint", b, c))        // 1+1: a warning, invalid
-	p3 := must(w.partyKind(t, "regional", d, e))     // 0+4: valid
-	p4 := must(w.partyKind(t, "joint", f, g))        // 2+0: invalid
+	must(w.partyKind(t, "single", a))                   // valid: A declares 5
+	p2 := must(w.partyKind(t, "joint", b, c))           // 1+1: a warning, invalid
+	p3 := must(w.partyKind(t, "regional", d, e))        // 0+4: valid
+	p4 := must(w.partyKind(t, "joint", f, g))           // 2+0: invalid
 	if len(p2.Warnings) == 0 || len(p4.Warnings) == 0 { // joint branches below 3 are only warned
 		t.Fatalf("joint warnings %v %v", p2.Warnings, p4.Warnings)
 	}
@@ -218,7 +218,7 @@ func TestNamedRulesByHand(t *testing.T) {
 	}
 	check("defaults 10 / 30", map[string]want{
 		coverage.NamedAll:         {5, 2, 0.4},
-		coverage.NamedShouldBuild: {2, 2, 1},      // e1 (3), s2 (4)
+		coverage.NamedShouldBuild: {2, 2, 1},       // e1 (3), s2 (4)
 		coverage.NamedSize:        {3, 1, 1.0 / 3}, // e1 (12), the 150, s1 (30)
 		coverage.NamedAboveScale:  {1, 0, 0},
 	})

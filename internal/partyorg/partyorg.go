@@ -365,7 +365,10 @@ func (s *Service) prepare(ctx context.Context, in Input, pending *PartyOrg) (pla
 		// units' declared 正式党员 must reach the minimum. Regional branches
 		// are refused below it (issue 17 item 4), industry ones and
 		// 党总支/党委 (whose members sit in the branches below) warned.
-		if members < MinSingleMembers {
+		// One set up before it covers any unit (a 楼宇党支部 whose members
+		// are put on its roster next) covers nothing yet and passes; units
+		// added later without 3 正式党员 show in the 有形无效 work list.
+		if len(units) > 0 && members < MinSingleMembers {
 			msg := fmt.Sprintf("所覆盖单位共有 %d 名正式党员，成立党支部须有 %d 名以上正式党员", members, MinSingleMembers)
 			if in.Formation == FormationRegional && in.Kind == KindBranch {
 				bad.Field("covers", "区域组建的党支部"+msg+"，不足的可先选派党建指导员开展工作覆盖")

@@ -122,11 +122,18 @@ func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, err
 	default:
 		return Rule{}, apperr.InvalidField("kind", "统计口径应为 all（全部）、above_scale（规模以上）或 min_employees（从业人员达到一定人数）")
 	}
-	r = r.describe()
 	before, err := s.GetRule(ctx)
 	if err != nil {
 		return Rule{}, err
 	}
+	// A threshold left out (0) keeps the one in force.
+	if r.EnterpriseMinEmployees == 0 {
+		r.EnterpriseMinEmployees = before.EnterpriseMinEmployees
+	}
+	if r.SocialMinEmployees == 0 {
+		r.SocialMinEmployees = before.SocialMinEmployees
+	}
+	r = r.describe()
 	b, _ := json.Marshal(Rule{Kind: r.Kind, MinEmployees: r.MinEmployees, EnterpriseMinEmployees: r.EnterpriseMinEmployees, SocialMinEmployees: r.SocialMinEmployees})
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRule, string(b)); err != nil {

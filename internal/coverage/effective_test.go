@@ -245,3 +245,31 @@ func TestNamedRulesByHand(t *testing.T) {
 		t.Fatal("a negative threshold passed")
 	}
 }
+
+// A 党委's validity counts the rosters of the branches directly under it:
+// moving a branch with 3 正式党员 under it makes the units it covers
+// effectively covered (the move refreshes the spans).
+func TestEffectiveCoverageFollowsTheBranchesUnderACommittee(t *testing.T) {
+	w := newWorld(t)
+	u := w.org(t, orgSpec{full: 0, registered: "2020-01-01"})
+	v := w.org(t, orgSpec{full: 0, registered: "2020-01-01"})
+	committee, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: "综合党委", Kind: "committee", Formation: "regional", EstablishedOn: "2025-01-01", Covers: []int64{u.ID, v.ID}})
+	if err != nil || len(committee.Warnings) == 0 {
+		t.Fatalf("committee: %v, warnings %v", err, committee.Warnings)
+	}
+	branch, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: "机关党支部", Kind: "branch", Formation: "regional", EstablishedOn: "2025-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.addMembers(t, branch.ID, "full", 3)
+	eff := func() int { return w.report(t, testenv.Jurisdiction, "2025-06-30").EffectiveCovered }
+	if n := eff(); n != 0 {
+		t.Fatalf("before the move: %d effective", n)
+	}
+	if _, err := w.e.App.Party.Update(w.ctx, branch.ID, partyorg.Patch{ParentID: &committee.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if n := eff(); n != 2 {
+		t.Fatalf("branch under the committee: %d effective, want 2", n)
+	}
+}

@@ -538,6 +538,17 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (
 			after.Name, parent, after.TermStartedOn, store.FormatTime(s.Now()), id); err != nil {
 			return err
 		}
+		// A move changes the rosters the old and the new parent count (the
+		// ≥3 正式党员 rule of 有效覆盖, internal/coverspan).
+		if (before.ParentID == nil) != (after.ParentID == nil) || (before.ParentID != nil && after.ParentID != nil && *before.ParentID != *after.ParentID) {
+			for _, p := range []*int64{before.ParentID, after.ParentID} {
+				if p != nil {
+					if err := coverspan.RefreshPartyOrg(ctx, s.DB, tx, *p); err != nil {
+						return err
+					}
+				}
+			}
+		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}

@@ -169,6 +169,60 @@ func idArgs(ids []int64) []any {
 
 func str(s sql.NullString) string { return s.String }
 
+// validity tells, for each of the given party organizations, whether it
+// meets the ≥3 正式党员 rule (ValidPartyOrg): three grouped queries per
+// chunk of ids, each through an index (members by party organization,
+// party organizations by parent, covers by party organization).
+func validity(ctx context.Context, db *store.DB, q store.Querier, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		part := ids[:n]
+		ids = ids[n:]
+		in := " IN (" + placeholders(len(part)) + ")"
+		args := idArgs(part)
+		full, all, declared := map[int64]int{}, map[int64]int{}, map[int64]int{}
+		for _, qq := range []string{
+			// its own roster
+			`SELECT m.party_org_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM members m
+				WHERE m.status = 'active' AND m.party_org_id` + in + ` GROUP BY m.party_org_id`,
+			// the rosters of the party organizations directly under it
+			`SELECT k.parent_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM party_orgs k
+				JOIN members m ON m.party_org_id = k.id AND m.status = 'active' WHERE k.parent_id` + in + ` GROUP BY k.parent_id`,
+			// the 正式党员 declared by every unit it has covered
+			`SELECT c.party_org_id, COALESCE(SUM(u.full_members), 0), 0 FROM (SELECT DISTINCT party_org_id, organization_id
+				FROM party_org_covers WHERE party_org_id` + in + `) c JOIN organizations u ON u.id = c.organization_id GROUP BY c.party_org_id`,
+		} {
+			rows, err := db.Query(ctx, q, qq, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				var a, b int
+				if err := rows.Scan(&id, &a, &b); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if strings.Contains(qq, "full_members") {
+					declared[id] += a
+				} else {
+					full[id] += a
+					all[id] += b
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range part {
+			out[id] = ValidPartyOrg(full[id], all[id], declared[id])
+		}
+	}
+	return out, nil
+}
+
 // Refresh recomputes the spans of the given organizations from the ledger,
 // through q (the caller's transaction).
 func Refresh(ctx context.Context, db *store.DB, q store.Querier, ids ...int64) error {
@@ -219,38 +273,39 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 // (…)" or " BETWEEN ? AND ?", with args), which have none yet.
 func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) error {
 	links := map[int64][]Link{}
-	// The validity of each covering party organization is worked out in the
-	// same query: active 正式党员 on its roster and on those of the party
-	// organizations directly under it, all its active members, and the
-	// 正式党员 declared by every unit it has covered.
-	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation,
-		(SELECT COUNT(*) FROM members m WHERE m.status = 'active' AND m.category = 'full'
-			AND m.party_org_id IN (SELECT k.id FROM party_orgs k WHERE k.id = p.id OR k.parent_id = p.id)),
-		(SELECT COUNT(*) FROM members m WHERE m.status = 'active'
-			AND m.party_org_id IN (SELECT k.id FROM party_orgs k WHERE k.id = p.id OR k.parent_id = p.id)),
-		(SELECT COALESCE(SUM(u.full_members), 0) FROM organizations u
-			WHERE u.id IN (SELECT c2.organization_id FROM party_org_covers c2 WHERE c2.party_org_id = p.id))
+	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.party_org_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
 		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id`+sel, args...)
 	if err != nil {
 		return err
 	}
+	coveredBy := map[int64][]int64{} // organization → party organization of each of its links, in order
+	var parties []int64
 	for rows.Next() {
-		var id int64
+		var id, party int64
 		var from, est, formation string
 		var to, diss sql.NullString
-		var rosterFull, rosterAll, declared int
-		if err := rows.Scan(&id, &from, &to, &est, &diss, &formation, &rosterFull, &rosterAll, &declared); err != nil {
+		if err := rows.Scan(&id, &party, &from, &to, &est, &diss, &formation); err != nil {
 			rows.Close()
 			return err
 		}
 		if l, ok := CoverLink(from, str(to), est, str(diss), formation); ok {
-			l.Valid = ValidPartyOrg(rosterFull, rosterAll, declared)
 			links[id] = append(links[id], l)
+			coveredBy[id] = append(coveredBy[id], party)
+			parties = append(parties, party)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	valid, err := validity(ctx, db, q, unique(parties))
+	if err != nil {
+		return err
+	}
+	for id, ps := range coveredBy {
+		for i, p := range ps {
+			links[id][i].Valid = valid[p]
+		}
 	}
 	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id`+sel, args...)
 	if err != nil {

@@ -33,11 +33,28 @@ const (
 type Rule struct {
 	Kind         string `json:"kind"`
 	MinEmployees int    `json:"min_employees,omitempty"`
-	Description  string `json:"description"`
+	// The size rule (规模口径, one of the named rules computed side by side):
+	// 企业 with at least EnterpriseMinEmployees staff, 社会组织 with at least
+	// SocialMinEmployees (defaults 10 and 30).
+	EnterpriseMinEmployees int    `json:"enterprise_min_employees"`
+	SocialMinEmployees     int    `json:"social_min_employees"`
+	Description            string `json:"description"`
 }
+
+// Default size thresholds of the 规模口径 rule (domain.md §7).
+const (
+	DefaultEnterpriseMinEmployees = 10
+	DefaultSocialMinEmployees     = 30
+)
 
 // Describe fills the Chinese description.
 func (r Rule) describe() Rule {
+	if r.EnterpriseMinEmployees <= 0 {
+		r.EnterpriseMinEmployees = DefaultEnterpriseMinEmployees
+	}
+	if r.SocialMinEmployees <= 0 {
+		r.SocialMinEmployees = DefaultSocialMinEmployees
+	}
 	switch r.Kind {
 	case RuleAboveScale:
 		r.Description = "仅统计规模以上单位（营业收入 2000 万元以上或从业人员 100 人以上）"
@@ -86,6 +103,15 @@ func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, err
 	if reason = backdate.Check(bad, "", "", reason); bad.OrNil() != nil {
 		return Rule{}, bad
 	}
+	if r.EnterpriseMinEmployees < 0 || r.EnterpriseMinEmployees > 100000 {
+		bad.Field("enterprise_min_employees", "企业从业人员下限应为 1–100000 的整数")
+	}
+	if r.SocialMinEmployees < 0 || r.SocialMinEmployees > 100000 {
+		bad.Field("social_min_employees", "社会组织从业人员下限应为 1–100000 的整数")
+	}
+	if err := bad.OrNil(); err != nil {
+		return Rule{}, err
+	}
 	switch r.Kind {
 	case RuleAll, RuleAboveScale:
 		r.MinEmployees = 0
@@ -96,12 +122,19 @@ func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, err
 	default:
 		return Rule{}, apperr.InvalidField("kind", "统计口径应为 all（全部）、above_scale（规模以上）或 min_employees（从业人员达到一定人数）")
 	}
-	r = r.describe()
 	before, err := s.GetRule(ctx)
 	if err != nil {
 		return Rule{}, err
 	}
-	b, _ := json.Marshal(Rule{Kind: r.Kind, MinEmployees: r.MinEmployees})
+	// A threshold left out (0) keeps the one in force.
+	if r.EnterpriseMinEmployees == 0 {
+		r.EnterpriseMinEmployees = before.EnterpriseMinEmployees
+	}
+	if r.SocialMinEmployees == 0 {
+		r.SocialMinEmployees = before.SocialMinEmployees
+	}
+	r = r.describe()
+	b, _ := json.Marshal(Rule{Kind: r.Kind, MinEmployees: r.MinEmployees, EnterpriseMinEmployees: r.EnterpriseMinEmployees, SocialMinEmployees: r.SocialMinEmployees})
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRule, string(b)); err != nil {
 			return err
@@ -114,13 +147,27 @@ func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, err
 
 // Counts are the coverage figures of one group.
 type Counts struct {
-	Total         int     `json:"total"`
-	OrgCovered    int     `json:"org_covered"`
-	SingleCovered int     `json:"single_covered"`
-	WorkCovered   int     `json:"work_covered"`
-	OrgRate       float64 `json:"org_rate"`
-	SingleRate    float64 `json:"single_rate"`
-	WorkRate      float64 `json:"work_rate"`
+	Total         int `json:"total"`
+	OrgCovered    int `json:"org_covered"`
+	SingleCovered int `json:"single_covered"`
+	WorkCovered   int `json:"work_covered"`
+	// EffectiveCovered (有效覆盖): covered by at least one party organization
+	// meeting the ≥3 正式党员 rule; Ineffective (有形无效) = OrgCovered − it.
+	EffectiveCovered int `json:"effective_covered"`
+	Ineffective      int `json:"ineffective"`
+	// Instructed: with an active instructor assignment, covered or not
+	// (其中党建工作指导员联系的).
+	Instructed int `json:"instructed"`
+	// HasCharter: units with a charter (章程); CharterHasParty: of those, the
+	// ones whose charter includes party building (党建入章).
+	HasCharter      int     `json:"has_charter"`
+	CharterHasParty int     `json:"charter_has_party"`
+	OrgRate         float64 `json:"org_rate"`
+	SingleRate      float64 `json:"single_rate"`
+	WorkRate        float64 `json:"work_rate"`
+	EffectiveRate   float64 `json:"effective_rate"`
+	// CharterRate (党建入章率) = CharterHasParty ÷ HasCharter (0 when none).
+	CharterRate float64 `json:"charter_rate"`
 }
 
 func (c *Counts) add(o Counts) {
@@ -128,29 +175,122 @@ func (c *Counts) add(o Counts) {
 	c.OrgCovered += o.OrgCovered
 	c.SingleCovered += o.SingleCovered
 	c.WorkCovered += o.WorkCovered
+	c.EffectiveCovered += o.EffectiveCovered
+	c.Instructed += o.Instructed
+	c.HasCharter += o.HasCharter
+	c.CharterHasParty += o.CharterHasParty
 }
 
 // addSpans counts n organizations in a coverage state (coverspan.Guided,
 // Covered or Single): each is work-covered, the last two organizationally
-// covered, the last one by a single party organization.
-func (c *Counts) addSpans(state, n int) {
+// covered, the last one by a single party organization; effective ones by a
+// party organization meeting the ≥3 正式党员 rule; instructed ones with an
+// instructor.
+func (c *Counts) addSpans(state int, effective, instructed bool, n int) {
 	c.WorkCovered += n
 	if state >= coverspan.Covered {
 		c.OrgCovered += n
+		if effective {
+			c.EffectiveCovered += n
+		}
 	}
 	if state == coverspan.Single {
 		c.SingleCovered += n
 	}
+	if instructed {
+		c.Instructed += n
+	}
 }
 
 func (c *Counts) rates() {
+	c.Ineffective = c.OrgCovered - c.EffectiveCovered
+	c.CharterRate = 0
+	if c.HasCharter > 0 {
+		c.CharterRate = float64(c.CharterHasParty) / float64(c.HasCharter)
+	}
 	if c.Total == 0 {
-		c.OrgRate, c.SingleRate, c.WorkRate = 0, 0, 0
+		c.OrgRate, c.SingleRate, c.WorkRate, c.EffectiveRate = 0, 0, 0, 0
 		return
 	}
 	t := float64(c.Total)
 	c.OrgRate, c.SingleRate, c.WorkRate = float64(c.OrgCovered)/t, float64(c.SingleCovered)/t, float64(c.WorkCovered)/t
+	c.EffectiveRate = float64(c.EffectiveCovered) / t
 }
+
+// Named rules: the denominators computed side by side in every report.
+const (
+	NamedAll         = "all"          // 全部存续单位
+	NamedShouldBuild = "should_build" // 应建单位: ≥3 正式党员 declared
+	NamedSize        = "size"         // 规模口径: 企业 ≥N staff, 社会组织 ≥M staff
+	NamedAboveScale  = "above_scale"  // 规模以上
+)
+
+// RuleCounts are the figures of one named rule.
+type RuleCounts struct {
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Counts
+}
+
+// namedRules lists the named rules with their Chinese names, in report order.
+func namedRules(r Rule) []RuleCounts {
+	return []RuleCounts{
+		{Key: NamedAll, Name: "全部单位", Description: "全部存续的两新组织"},
+		{Key: NamedShouldBuild, Name: "应建单位", Description: "正式党员 3 名以上的单位（应建尽建）"},
+		{Key: NamedSize, Name: "规模口径", Description: fmt.Sprintf("企业从业人员 %d 人以上、社会组织从业人员 %d 人以上（台账无固定场所字段，按从业人员计）",
+			r.EnterpriseMinEmployees, r.SocialMinEmployees)},
+		{Key: NamedAboveScale, Name: "规模以上", Description: "营业收入 2000 万元以上或从业人员 100 人以上"},
+	}
+}
+
+// Flag bits of a counted row (see ruleFlags).
+const (
+	flagMain         = 1  // meets the configured scope rule
+	flagShouldBuild  = 2  // ≥3 正式党员 declared
+	flagSize         = 4  // meets the size rule
+	flagCharter      = 8  // has a charter (organizations only)
+	flagCharterParty = 16 // its charter includes party building (organizations only)
+)
+
+// ruleFlags is the SQL of the flag bits of a row of the table aliased a
+// (organizations or coverage_spans, which copies the columns read), with its
+// arguments; charter adds the charter bits (organizations only).
+func ruleFlags(a string, rule Rule, charter bool) (string, []any) {
+	var b strings.Builder
+	var args []any
+	b.WriteString("(CASE WHEN ")
+	switch rule.Kind {
+	case RuleAboveScale:
+		b.WriteString(a + ".above_scale = ?")
+		args = append(args, true)
+	case RuleMinEmployees:
+		b.WriteString(a + ".employees >= ?")
+		args = append(args, rule.MinEmployees)
+	default:
+		b.WriteString("1 = 1")
+	}
+	fmt.Fprintf(&b, " THEN %d ELSE 0 END + CASE WHEN %s.full_members >= %d THEN %d ELSE 0 END", flagMain, a, coverspan.MinFullMembers, flagShouldBuild)
+	var econ, social []any
+	for _, c := range org.Categories() {
+		if c.Sector == org.SectorEconomic {
+			econ = append(econ, c.Code)
+		} else {
+			social = append(social, c.Code)
+		}
+	}
+	fmt.Fprintf(&b, " + CASE WHEN (%s.category IN (%s) AND %s.employees >= ?) OR (%s.category IN (%s) AND %s.employees >= ?) THEN %d ELSE 0 END",
+		a, marks(len(econ)), a, a, marks(len(social)), a, flagSize)
+	args = append(append(append(append(args, econ...), rule.EnterpriseMinEmployees), social...), rule.SocialMinEmployees)
+	if charter {
+		fmt.Fprintf(&b, " + CASE WHEN %s.has_charter THEN %d ELSE 0 END + CASE WHEN %s.has_charter AND %s.charter_has_party THEN %d ELSE 0 END",
+			a, flagCharter, a, a, flagCharterParty)
+	}
+	b.WriteString(")")
+	return b.String(), args
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
 
 // RegionCounts are the figures of one child region.
 type RegionCounts struct {
@@ -172,6 +312,7 @@ type Report struct {
 	RegionName   string            `json:"region_name"`
 	AsOf         string            `json:"as_of"`
 	Rule         Rule              `json:"scope_rule"`
+	Rules        []RuleCounts      `json:"rules,omitempty"`
 	BySector     map[string]Counts `json:"by_sector"`
 	ByCategory   []KeyCounts       `json:"by_category"`
 	ByIndustry   []KeyCounts       `json:"by_industry"`
@@ -280,25 +421,33 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		return Report{}, err
 	}
 	isArea := rg.Level == "area"
-	where, args, err := s.inScope(ctx, rg.Code, day, rule, isArea)
+	// Every organization in the region is read once; the configured rule and
+	// the named rules are flag bits of each row (ruleFlags), so all of them
+	// come out of the same pass.
+	all := Rule{Kind: RuleAll}
+	where, args, err := s.inScope(ctx, rg.Code, day, all, isArea)
 	if err != nil {
 		return Report{}, err
 	}
-	spanConds, spanArgs, err := regionScope(ctx, "s", "organization_id", rg.Code, rule, isArea)
+	spanConds, spanArgs, err := regionScope(ctx, "s", "organization_id", rg.Code, all, isArea)
 	if err != nil {
 		return Report{}, err
 	}
 	spanWhere := strings.Join(append(spanConds, "s.from_on <= ?", "(s.to_on IS NULL OR s.to_on > ?)"), " AND ")
 	spanArgs = append(spanArgs, day, day)
+	orgFlags, orgFlagArgs := ruleFlags("o", rule, true)
+	spanFlags, spanFlagArgs := ruleFlags("s", rule, false)
+	args = append(orgFlagArgs, args...)
+	spanArgs = append(spanFlagArgs, spanArgs...)
 	cl := childLen(rg.Code)
 	// The organizations in scope are counted from the ledger and the covered
 	// ones from their precomputed spans (internal/coverspan), each by
-	// (category, industry, above-scale, child region) in one pass over one
-	// table. PostgreSQL groups in SQL (in parallel); SQLite, which would sort
-	// the rows into a temporary B-tree, hands them over one by one and Go adds
-	// them up. A span is one organization on one day, so an organization
-	// counts once however many party organizations cover it. See
-	// docs/benchmarks.md.
+	// (category, industry, above-scale, child region, rule flags) in one pass
+	// over one table. PostgreSQL groups in SQL (in parallel); SQLite, which
+	// would sort the rows into a temporary B-tree, hands them over one by one
+	// and Go adds them up. A span is one organization on one day, so an
+	// organization counts once however many party organizations cover it.
+	// See docs/benchmarks.md.
 	groupInSQL := s.DB.Dialect == store.Postgres
 	child := func(alias string) string {
 		if isArea || cl == 0 {
@@ -309,12 +458,13 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		}
 		return fmt.Sprintf("SUBSTR(%s.region_code, 1, %d)", alias, cl)
 	}
-	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, 1 FROM organizations o WHERE ` + where
-	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, s.state, 1 FROM coverage_spans s WHERE ` + spanWhere
-	totals, covered = s.counted(totals, 4), s.counted(covered, 5)
+	totals := `SELECT o.category, o.industry, o.above_scale, ` + child("o") + `, ` + orgFlags + `, 1 FROM organizations o WHERE ` + where
+	covered := `SELECT s.category, s.industry, s.above_scale, ` + child("s") + `, ` + spanFlags + `, s.state, s.effective, s.instructed, 1 FROM coverage_spans s WHERE ` + spanWhere
+	totals, covered = s.counted(totals, 5), s.counted(covered, 8)
 	type key struct {
 		cat, ind, child string
 		above           bool
+		flags           int
 	}
 	groups := map[key]*Counts{}
 	group := func(k key) *Counts {
@@ -337,10 +487,19 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		var k key
 		var n int
 		for rows.Next() {
-			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &n); err != nil {
+			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &k.flags, &n); err != nil {
 				return err
 			}
-			group(k).Total += n
+			// The charter bits are folded into counts, so that organization
+			// and span rows of the same rule flags share a group.
+			g := group(key{k.cat, k.ind, k.child, k.above, k.flags &^ (flagCharter | flagCharterParty)})
+			g.Total += n
+			if k.flags&flagCharter != 0 {
+				g.HasCharter += n
+			}
+			if k.flags&flagCharterParty != 0 {
+				g.CharterHasParty += n
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -352,11 +511,12 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		}
 		defer rows.Close()
 		var state int
+		var effective, instructed bool
 		for rows.Next() {
-			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &state, &n); err != nil {
+			if err := rows.Scan(&k.cat, &k.ind, &k.above, &k.child, &k.flags, &state, &effective, &instructed, &n); err != nil {
 				return err
 			}
-			group(k).addSpans(state, n)
+			group(k).addSpans(state, effective, instructed, n)
 		}
 		return rows.Err()
 	})
@@ -371,8 +531,28 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		}
 		return m[k]
 	}
+	rep.Rules = namedRules(rule)
 	for k, pc := range groups {
 		c := *pc
+		for i := range rep.Rules {
+			var in bool
+			switch rep.Rules[i].Key {
+			case NamedAll:
+				in = true
+			case NamedShouldBuild:
+				in = k.flags&flagShouldBuild != 0
+			case NamedSize:
+				in = k.flags&flagSize != 0
+			case NamedAboveScale:
+				in = k.above
+			}
+			if in {
+				rep.Rules[i].Counts.add(c)
+			}
+		}
+		if k.flags&flagMain == 0 {
+			continue
+		}
 		rep.Counts.add(c)
 		if category, ok := org.CategoryByCode(k.cat); ok {
 			sec := rep.BySector[category.Sector]
@@ -385,6 +565,9 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 		get(byChild, k.child).add(c)
 	}
 	rep.Counts.rates()
+	for i := range rep.Rules {
+		rep.Rules[i].rates()
+	}
 	for k, v := range rep.BySector {
 		v.rates()
 		rep.BySector[k] = v
@@ -523,12 +706,14 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 	closedJ, closedArgs := run("o.closed_on", n)
 	fromI, fromArgs := run("s.from_on", 0)
 	toJ, toArgs := run("s.to_on", n)
-	totals := s.counted(`SELECT o.category, 0, `+regI+`, `+closedJ+`, 1 FROM organizations o WHERE `+strings.Join(orgConds, " AND "), 4)
-	covered := s.counted(`SELECT s.category, s.state, `+fromI+`, `+toJ+`, 1 FROM coverage_spans s WHERE `+strings.Join(spanConds, " AND "), 4)
+	totals := s.counted(`SELECT o.category, -1 - CASE WHEN o.has_charter THEN 1 ELSE 0 END - CASE WHEN o.has_charter AND o.charter_has_party THEN 2 ELSE 0 END, `+regI+`, `+closedJ+`, 1 FROM organizations o WHERE `+strings.Join(orgConds, " AND "), 4)
+	covered := s.counted(`SELECT s.category, s.state + CASE WHEN s.effective THEN 4 ELSE 0 END + CASE WHEN s.instructed THEN 8 ELSE 0 END, `+fromI+`, `+toJ+`, 1 FROM coverage_spans s WHERE `+strings.Join(spanConds, " AND "), 4)
 	totalArgs := append(append(regArgs, closedArgs...), orgArgs...)
 	coveredArgs := append(append(fromArgs, toArgs...), spanArgs...)
 
-	// points[k][sector] are the counts of day k; state 0 marks the totals.
+	// points[k][sector] are the counts of day k. A negative state marks the
+	// totals (−1 minus the charter bits: 1 has a charter, 2 党建入章); a
+	// span's state carries bit 4 when effective and 8 when instructed.
 	points := make([]map[string]*Counts, n)
 	for k := range points {
 		points[k] = map[string]*Counts{"economic": {}, "social": {}}
@@ -544,10 +729,17 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 				p = &Counts{}
 				points[k][sector] = p
 			}
-			if state == 0 {
+			if state < 0 {
+				b := -state - 1
 				p.Total += c
+				if b&1 != 0 {
+					p.HasCharter += c
+				}
+				if b&2 != 0 {
+					p.CharterHasParty += c
+				}
 			} else {
-				p.addSpans(state, c)
+				p.addSpans(state&3, state&4 != 0, state&8 != 0, c)
 			}
 		}
 	}
@@ -601,6 +793,7 @@ const (
 	ListShouldBuild = "should_build" // 应建未建: ≥3 正式党员 and no party org of its own
 	ListFewMembers  = "few_members"  // 有党员未建: 1–2 members (fewer than 3 full), not covered
 	ListNoMembers   = "no_members"   // 无党员: no member, not covered (needs an instructor)
+	ListIneffective = "ineffective"  // 有形无效: covered only by party organizations below the ≥3 正式党员 rule
 )
 
 // WorkList returns one page of a work list for a region on a day.
@@ -634,8 +827,13 @@ func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, p
 	case ListNoMembers:
 		where += " AND (o.full_members + o.probationary_members) = 0 AND NOT " + cover
 		args = append(args, two...)
+	case ListIneffective:
+		// Spans never overlap, so the one alive on the day tells.
+		where += ` AND EXISTS (SELECT 1 FROM coverage_spans s WHERE s.organization_id = o.id AND s.state >= ? AND NOT s.effective
+			AND s.from_on <= ? AND (s.to_on IS NULL OR s.to_on > ?))`
+		args = append(args, coverspan.Covered, day, day)
 	default:
-		return nil, 0, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）或 no_members（无党员）")
+		return nil, 0, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）、no_members（无党员）或 ineffective（有形无效）")
 	}
 	return s.Orgs.ListCond(ctx, org.Filter{Page: page, PageSize: size}, where, args)
 }

@@ -34,6 +34,8 @@ type orgSpec struct {
 	aboveScale bool
 	registered string
 	closed     string
+	charter    bool // has a charter
+	inCharter  bool // 党建入章
 }
 
 func (w *world) org(t *testing.T, s orgSpec) org.Organization {
@@ -56,6 +58,9 @@ func (w *world) org(t *testing.T, s orgSpec) org.Organization {
 	}
 	if s.closed != "" {
 		in.ClosedOn = &s.closed
+	}
+	if s.charter {
+		in.HasCharter, in.CharterHasParty = &s.charter, &s.inCharter
 	}
 	o, err := w.e.App.Orgs.Create(w.ctx, in)
 	if err != nil {

@@ -22,8 +22,9 @@ import (
 // way coverage was computed before the spans), keyed by id, with its street
 // and category.
 type refRow struct {
-	street, category string
-	state            int
+	street, category      string
+	state                 int
+	effective, instructed bool
 }
 
 func referenceStates(t *testing.T, w *world, day string) map[int64]refRow {
@@ -33,9 +34,11 @@ func referenceStates(t *testing.T, w *world, day string) map[int64]refRow {
 		AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
 	q := `SELECT o.id, SUBSTR(o.region_code, 1, 9), o.category, CASE WHEN ` + fmt.Sprintf(cover, " AND p.formation = 'single'") +
 		` THEN 3 WHEN ` + fmt.Sprintf(cover, "") + ` THEN 2 WHEN EXISTS (SELECT 1 FROM instructor_assignments a
+		WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?)) THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM instructor_assignments a
 		WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?)) THEN 1 ELSE 0 END
 		FROM organizations o WHERE (o.registered_on IS NULL OR o.registered_on <= ?) AND (o.closed_on IS NULL OR o.closed_on > ?)`
-	args := make([]any, 12)
+	args := make([]any, 14)
 	for i := range args {
 		args[i] = day
 	}
@@ -49,13 +52,116 @@ func referenceStates(t *testing.T, w *world, day string) map[int64]refRow {
 	for rows.Next() {
 		var id int64
 		var r refRow
-		if err := rows.Scan(&id, &r.street, &r.category, &r.state); err != nil {
+		var instructed int
+		if err := rows.Scan(&id, &r.street, &r.category, &r.state, &instructed); err != nil {
 			t.Fatal(err)
 		}
+		r.instructed = instructed == 1
 		out[id] = r
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	rows.Close()
+	for id, c := range effectiveOn(t, w, day) {
+		if r, ok := out[id]; ok && c {
+			r.effective = true
+			out[id] = r
+		}
+	}
+	return out
+}
+
+// effectiveOn tells, straight from the tables and worked out in Go, which
+// organizations a party organization meeting the ≥3 正式党员 rule covers on
+// day: its roster (active members of it and of the party organizations
+// directly under it) where it has one, else the 正式党员 declared by every
+// unit it has covered.
+func effectiveOn(t *testing.T, w *world, day string) map[int64]bool {
+	t.Helper()
+	db := w.e.App.DB
+	scan := func(q string, each func(rows interface{ Scan(...any) error }) error) {
+		t.Helper()
+		rows, err := db.Query(w.ctx, db, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	parent := map[int64]int64{}
+	alive := map[int64][2]string{}
+	scan(`SELECT id, COALESCE(parent_id, 0), established_on, COALESCE(dissolved_on, '') FROM party_orgs`, func(r interface{ Scan(...any) error }) error {
+		var id, p int64
+		var est, diss string
+		err := r.Scan(&id, &p, &est, &diss)
+		parent[id], alive[id] = p, [2]string{est, diss}
+		return err
+	})
+	full, all := map[int64]int{}, map[int64]int{}
+	scan(`SELECT party_org_id, category FROM members WHERE status = 'active'`, func(r interface{ Scan(...any) error }) error {
+		var p int64
+		var cat string
+		if err := r.Scan(&p, &cat); err != nil {
+			return err
+		}
+		for _, q := range []int64{p, parent[p]} {
+			all[q]++
+			if cat == "full" {
+				full[q]++
+			}
+		}
+		return nil
+	})
+	declaredOf := map[int64]int{}
+	scan(`SELECT id, full_members FROM organizations`, func(r interface{ Scan(...any) error }) error {
+		var id int64
+		var n int
+		err := r.Scan(&id, &n)
+		declaredOf[id] = n
+		return err
+	})
+	type cover struct {
+		p, o     int64
+		from, to string
+	}
+	var covers []cover
+	units := map[int64]map[int64]bool{}
+	scan(`SELECT party_org_id, organization_id, from_on, COALESCE(to_on, '') FROM party_org_covers`, func(r interface{ Scan(...any) error }) error {
+		var c cover
+		if err := r.Scan(&c.p, &c.o, &c.from, &c.to); err != nil {
+			return err
+		}
+		covers = append(covers, c)
+		if units[c.p] == nil {
+			units[c.p] = map[int64]bool{}
+		}
+		units[c.p][c.o] = true
+		return nil
+	})
+	valid := func(p int64) bool {
+		if all[p] > 0 {
+			return full[p] >= 3
+		}
+		n := 0
+		for o := range units[p] {
+			n += declaredOf[o]
+		}
+		return n >= 3
+	}
+	on := func(from, to string) bool { return from <= day && (to == "" || to > day) }
+	out := map[int64]bool{}
+	for _, c := range covers {
+		if on(c.from, c.to) && on(alive[c.p][0], alive[c.p][1]) && valid(c.p) {
+			out[c.o] = true
+		}
 	}
 	return out
 }
@@ -76,12 +182,18 @@ func countsOf(rows map[int64]refRow, keep func(refRow) bool) coverage.Counts {
 		if r.state == 3 {
 			c.SingleCovered++
 		}
+		if r.state >= 2 && r.effective {
+			c.EffectiveCovered++
+		}
+		if r.instructed {
+			c.Instructed++
+		}
 	}
 	return c
 }
 
-func figures(c coverage.Counts) [4]int {
-	return [4]int{c.Total, c.OrgCovered, c.SingleCovered, c.WorkCovered}
+func figures(c coverage.Counts) [6]int {
+	return [6]int{c.Total, c.OrgCovered, c.SingleCovered, c.WorkCovered, c.EffectiveCovered, c.Instructed}
 }
 
 type spanRow struct {
@@ -92,13 +204,16 @@ type spanRow struct {
 	industry    string
 	above       bool
 	employees   int
+	effective   bool
+	instructed  bool
+	full        int
 }
 
 func spansTable(t *testing.T, w *world) []spanRow {
 	t.Helper()
 	db := w.e.App.DB
-	rows, err := db.Query(w.ctx, db, `SELECT organization_id, from_on, COALESCE(to_on, ''), state, region_code, category, industry, above_scale, employees
-		FROM coverage_spans ORDER BY organization_id, from_on`)
+	rows, err := db.Query(w.ctx, db, `SELECT organization_id, from_on, COALESCE(to_on, ''), state, region_code, category, industry, above_scale, employees,
+		effective, instructed, full_members FROM coverage_spans ORDER BY organization_id, from_on`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +221,7 @@ func spansTable(t *testing.T, w *world) []spanRow {
 	var out []spanRow
 	for rows.Next() {
 		var s spanRow
-		if err := rows.Scan(&s.org, &s.from, &s.to, &s.state, &s.region, &s.cat, &s.industry, &s.above, &s.employees); err != nil {
+		if err := rows.Scan(&s.org, &s.from, &s.to, &s.state, &s.region, &s.cat, &s.industry, &s.above, &s.employees, &s.effective, &s.instructed, &s.full); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, s)
@@ -151,7 +266,7 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 	streets := []string{testenv.Hongqiao, testenv.Yuhe}
 	var orgs []org.Organization
 	for i := 0; i < 24; i++ {
-		s := orgSpec{region: streets[i%2], full: 3 + r.IntN(3)}
+		s := orgSpec{region: streets[i%2], full: r.IntN(6)}
 		if i%4 == 3 {
 			s.category = "social_group"
 		}
@@ -185,7 +300,7 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 	pick := func() org.Organization { return orgs[r.IntN(len(orgs))] }
 	for step := 0; step < 160; step++ {
 		d := day(r.IntN(horizon))
-		kind = r.IntN(9)
+		kind = r.IntN(11)
 		switch kind {
 		case 0, 1: // a single branch
 			p, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("单独支部%d", step), Kind: "branch", Formation: "single", EstablishedOn: d, Covers: []int64{pick().ID}})
@@ -203,7 +318,11 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 				covers = append(covers, id)
 			}
 			sort.Slice(covers, func(i, j int) bool { return covers[i] < covers[j] })
-			p, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("联合支部%d", step), Kind: "branch", Formation: "joint", EstablishedOn: d, Covers: covers})
+			formation := "joint"
+			if r.IntN(3) == 0 {
+				formation = "regional"
+			}
+			p, err := w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("联合支部%d", step), Kind: "branch", Formation: formation, EstablishedOn: d, Covers: covers})
 			if ok(err) {
 				parties = append(parties, p)
 				mark(d)
@@ -246,6 +365,21 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 			if _, err := w.e.App.Orgs.Update(w.ctx, o.ID, org.Input{ClosedOn: &d}); ok(err) {
 				mark(d)
 			}
+		case 9: // members join a party organization's roster (its validity reads it)
+			if len(parties) > 0 {
+				category := "full"
+				if r.IntN(3) == 0 {
+					category = "probationary"
+				}
+				w.addMembers(t, parties[r.IntN(len(parties))].ID, category, 1+r.IntN(2))
+				mark(d)
+			}
+		case 10: // an organization declares another number of 正式党员
+			o := pick()
+			n := r.IntN(6)
+			if _, err := w.e.App.Orgs.Update(w.ctx, o.ID, org.Input{FullMembers: &n}); ok(err) {
+				mark(d)
+			}
 		case 7: // an organization moves to the other street and changes category
 			o := pick()
 			to, cat := testenv.Hongqiao, "social_group"
@@ -262,7 +396,7 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 			}
 		}
 	}
-	for k := 0; k <= 8; k++ {
+	for k := 0; k <= 10; k++ {
 		if done[fmt.Sprint(k)] < 2 {
 			t.Fatalf("the random history is too thin: changes by kind %v (%d refusals)", done, refused)
 		}
@@ -276,7 +410,7 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 		days = append(days, day(n))
 	}
 	sort.Strings(days)
-	covered := 0
+	covered, ineffective := 0, 0
 	for _, d := range days {
 		ref := referenceStates(t, w, d)
 		rep := w.report(t, testenv.Jurisdiction, d)
@@ -285,6 +419,7 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 			t.Fatalf("%s: spans give %v, the ledger %v", d, figures(rep.Counts), figures(want))
 		}
 		covered += want.OrgCovered
+		ineffective += want.OrgCovered - want.EffectiveCovered
 		for _, rc := range rep.ByRegion {
 			code := rc.RegionCode
 			if got, want := figures(rc.Counts), figures(countsOf(ref, func(r refRow) bool { return r.street == code })); got != want {
@@ -302,8 +437,8 @@ func TestCoverageFromSpansMatchesTheLedger(t *testing.T) {
 			t.Fatalf("%s, the street's own report: spans give %v, the ledger %v", d, got, want)
 		}
 	}
-	if covered == 0 {
-		t.Fatal("no day had a covered organization: the comparison proved nothing")
+	if covered == 0 || ineffective == 0 || ineffective == covered {
+		t.Fatalf("covered %d, of which not effective %d over the days: the comparison proved little", covered, ineffective)
 	}
 
 	// The trend's points (sector split only) agree with the full report of

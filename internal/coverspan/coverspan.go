@@ -44,6 +44,7 @@ type Org struct {
 	Industry     string
 	AboveScale   bool
 	Employees    int
+	FullMembers  int    // declared 正式党员 (the 应建 rule reads it)
 	RegisteredOn string // "" when unknown (always in the ledger)
 	ClosedOn     string // "" when operating
 }
@@ -53,12 +54,35 @@ type Org struct {
 type Link struct {
 	From, To string // To "" when open; the link is active on From ≤ d < To
 	State    int    // Single, Covered or Guided
+	// Valid marks a cover by a party organization that meets the ≥3 正式党员
+	// rule (ValidPartyOrg); only such covers make the coverage effective.
+	Valid bool
 }
 
 // Span is one stretch of constant state.
 type Span struct {
 	From, To string // To "" when open
 	State    int
+	// Effective: covered on these days by at least one party organization
+	// that meets the ≥3 正式党员 rule (有效覆盖).
+	Effective bool
+	// Instructed: an instructor assignment is active on these days, whatever
+	// the state (the 党统 tables' 其中党建工作指导员联系的).
+	Instructed bool
+}
+
+// MinFullMembers is the number of 正式党员 a party organization needs (domain.md §2).
+const MinFullMembers = 3
+
+// ValidPartyOrg tells whether a party organization meets the ≥3 正式党员
+// rule: its own roster (active 正式党员 of it and of the party organizations
+// directly under it) where it has one, else the 正式党员 declared by the
+// units it covers.
+func ValidPartyOrg(rosterFull, rosterAll, declared int) bool {
+	if rosterAll > 0 {
+		return rosterFull >= MinFullMembers
+	}
+	return declared >= MinFullMembers
 }
 
 func active(from, to, d string) bool { return from <= d && (to == "" || to > d) }
@@ -89,23 +113,30 @@ func Compute(o Org, links []Link) []Span {
 		if i > 0 && d == points[i-1] {
 			continue
 		}
-		state := 0
+		cur := Span{From: d}
 		if (o.RegisteredOn == "" || o.RegisteredOn <= d) && (o.ClosedOn == "" || o.ClosedOn > d) {
 			for _, l := range links {
-				if l.State > state && active(l.From, l.To, d) {
-					state = l.State
+				if !active(l.From, l.To, d) {
+					continue
+				}
+				cur.State = max(cur.State, l.State)
+				if l.State >= Covered && l.Valid {
+					cur.Effective = true
+				}
+				if l.State == Guided {
+					cur.Instructed = true
 				}
 			}
 		}
 		n := len(out)
 		if n > 0 && out[n-1].To == "" {
-			if out[n-1].State == state {
+			if last := out[n-1]; last.State == cur.State && last.Effective == cur.Effective && last.Instructed == cur.Instructed {
 				continue
 			}
 			out[n-1].To = d
 		}
-		if state > 0 {
-			out = append(out, Span{From: d, State: state})
+		if cur.State > 0 {
+			out = append(out, cur)
 		}
 	}
 	return out
@@ -137,6 +168,60 @@ func idArgs(ids []int64) []any {
 }
 
 func str(s sql.NullString) string { return s.String }
+
+// validity tells, for each of the given party organizations, whether it
+// meets the ≥3 正式党员 rule (ValidPartyOrg): three grouped queries per
+// chunk of ids, each through an index (members by party organization,
+// party organizations by parent, covers by party organization).
+func validity(ctx context.Context, db *store.DB, q store.Querier, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		part := ids[:n]
+		ids = ids[n:]
+		in := " IN (" + placeholders(len(part)) + ")"
+		args := idArgs(part)
+		full, all, declared := map[int64]int{}, map[int64]int{}, map[int64]int{}
+		for _, qq := range []string{
+			// its own roster
+			`SELECT m.party_org_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM members m
+				WHERE m.status = 'active' AND m.party_org_id` + in + ` GROUP BY m.party_org_id`,
+			// the rosters of the party organizations directly under it
+			`SELECT k.parent_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM party_orgs k
+				JOIN members m ON m.party_org_id = k.id AND m.status = 'active' WHERE k.parent_id` + in + ` GROUP BY k.parent_id`,
+			// the 正式党员 declared by every unit it has covered
+			`SELECT c.party_org_id, COALESCE(SUM(u.full_members), 0), 0 FROM (SELECT DISTINCT party_org_id, organization_id
+				FROM party_org_covers WHERE party_org_id` + in + `) c JOIN organizations u ON u.id = c.organization_id GROUP BY c.party_org_id`,
+		} {
+			rows, err := db.Query(ctx, q, qq, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				var a, b int
+				if err := rows.Scan(&id, &a, &b); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				if strings.Contains(qq, "full_members") {
+					declared[id] += a
+				} else {
+					full[id] += a
+					all[id] += b
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range part {
+			out[id] = ValidPartyOrg(full[id], all[id], declared[id])
+		}
+	}
+	return out, nil
+}
 
 // Refresh recomputes the spans of the given organizations from the ledger,
 // through q (the caller's transaction).
@@ -188,26 +273,39 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 // (…)" or " BETWEEN ? AND ?", with args), which have none yet.
 func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) error {
 	links := map[int64][]Link{}
-	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
+	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.party_org_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
 		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id`+sel, args...)
 	if err != nil {
 		return err
 	}
+	coveredBy := map[int64][]int64{} // organization → party organization of each of its links, in order
+	var parties []int64
 	for rows.Next() {
-		var id int64
+		var id, party int64
 		var from, est, formation string
 		var to, diss sql.NullString
-		if err := rows.Scan(&id, &from, &to, &est, &diss, &formation); err != nil {
+		if err := rows.Scan(&id, &party, &from, &to, &est, &diss, &formation); err != nil {
 			rows.Close()
 			return err
 		}
 		if l, ok := CoverLink(from, str(to), est, str(diss), formation); ok {
 			links[id] = append(links[id], l)
+			coveredBy[id] = append(coveredBy[id], party)
+			parties = append(parties, party)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	valid, err := validity(ctx, db, q, unique(parties))
+	if err != nil {
+		return err
+	}
+	for id, ps := range coveredBy {
+		for i, p := range ps {
+			links[id][i].Valid = valid[p]
+		}
 	}
 	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id`+sel, args...)
 	if err != nil {
@@ -233,7 +331,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 		return nil
 	}
 	var orgs []Org
-	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, registered_on, closed_on
+	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on
 		FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
 	if err != nil {
 		return err
@@ -241,7 +339,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	for rows.Next() {
 		var o Org
 		var reg, closed sql.NullString
-		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &reg, &closed); err != nil {
+		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed); err != nil {
 			rows.Close()
 			return err
 		}
@@ -257,7 +355,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	return insert(ctx, db, q, orgs, links)
 }
 
-const spanCols = 9
+const spanCols = 12
 
 // insert writes the spans of orgs in multi-row INSERTs.
 func insert(ctx context.Context, db *store.DB, q store.Querier, orgs []Org, links map[int64][]Link) error {
@@ -268,7 +366,8 @@ func insert(ctx context.Context, db *store.DB, q store.Querier, orgs []Org, link
 		}
 		n := len(vals) / spanCols
 		row := "(" + placeholders(spanCols) + ")"
-		_, err := db.Exec(ctx, q, `INSERT INTO coverage_spans (organization_id, from_on, to_on, state, region_code, category, industry, above_scale, employees)
+		_, err := db.Exec(ctx, q, `INSERT INTO coverage_spans (organization_id, from_on, to_on, state, region_code, category, industry, above_scale, employees,
+			effective, instructed, full_members)
 			VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...)
 		vals = vals[:0]
 		return err
@@ -279,7 +378,8 @@ func insert(ctx context.Context, db *store.DB, q store.Querier, orgs []Org, link
 			if sp.To != "" {
 				to = sp.To
 			}
-			vals = append(vals, o.ID, sp.From, to, sp.State, o.RegionCode, o.Category, o.Industry, o.AboveScale, o.Employees)
+			vals = append(vals, o.ID, sp.From, to, sp.State, o.RegionCode, o.Category, o.Industry, o.AboveScale, o.Employees,
+				sp.Effective, sp.Instructed, o.FullMembers)
 			if len(vals) == chunk*spanCols {
 				if err := flush(); err != nil {
 					return err
@@ -347,9 +447,38 @@ func EnsureBuilt(ctx context.Context, db *store.DB) error {
 }
 
 // RefreshPartyOrg recomputes the spans of every organization a party
-// organization has covered (after its dates changed).
+// organization has covered (after its dates, covers or validity changed).
 func RefreshPartyOrg(ctx context.Context, db *store.DB, q store.Querier, partyOrgID int64) error {
-	rows, err := db.Query(ctx, q, `SELECT DISTINCT organization_id FROM party_org_covers WHERE party_org_id = ?`, partyOrgID)
+	return refreshWhere(ctx, db, q, `SELECT DISTINCT organization_id FROM party_org_covers WHERE party_org_id = ?`, partyOrgID)
+}
+
+// RefreshRoster recomputes the spans of every organization covered by the
+// given party organizations or by the ones directly above them, after their
+// rosters changed (a member added, transferred, admitted or gone): the
+// validity of a party organization reads its roster and its children's.
+func RefreshRoster(ctx context.Context, db *store.DB, q store.Querier, partyOrgIDs ...int64) error {
+	for _, id := range unique(partyOrgIDs) {
+		if err := refreshWhere(ctx, db, q, `SELECT DISTINCT organization_id FROM party_org_covers WHERE party_org_id = ?
+			OR party_org_id = (SELECT parent_id FROM party_orgs WHERE id = ?)`, id, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RefreshPeers recomputes the spans of an organization and of every
+// organization sharing a party organization with it (after its declared
+// 正式党员 changed: the validity of those party organizations reads them).
+func RefreshPeers(ctx context.Context, db *store.DB, q store.Querier, orgID int64) error {
+	if err := Refresh(ctx, db, q, orgID); err != nil {
+		return err
+	}
+	return refreshWhere(ctx, db, q, `SELECT DISTINCT c.organization_id FROM party_org_covers c WHERE c.party_org_id IN
+		(SELECT party_org_id FROM party_org_covers WHERE organization_id = ?)`, orgID)
+}
+
+func refreshWhere(ctx context.Context, db *store.DB, q store.Querier, query string, args ...any) error {
+	rows, err := db.Query(ctx, q, query, args...)
 	if err != nil {
 		return err
 	}

@@ -134,9 +134,10 @@ func (s *Server) exportInstructors(w http.ResponseWriter, r *http.Request) error
 }
 
 // worklistNames are the Chinese titles of the work lists.
-var worklistNames = map[string]string{coverage.ListShouldBuild: "应建未建", coverage.ListFewMembers: "有党员未建", coverage.ListNoMembers: "无党员"}
+var worklistNames = map[string]string{coverage.ListShouldBuild: "应建未建", coverage.ListFewMembers: "有党员未建", coverage.ListNoMembers: "无党员",
+	coverage.ListIneffective: "有形无效"}
 
-// exportWorklist streams one work list (应建未建/有党员未建/无党员).
+// exportWorklist streams one work list (应建未建/有党员未建/无党员/有形无效).
 func (s *Server) exportWorklist(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	kind := r.PathValue("kind")
@@ -219,18 +220,27 @@ func (s *Server) exportCoverage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("两个覆盖", []string{"范围", "区划代码", "名称", "单位总数", "组织覆盖", "单独组建", "工作覆盖", "组织覆盖率", "单独组建率", "工作覆盖率"}, []float64{10, 14, 20, 10, 10, 10, 10, 12, 12, 12})
+	sw, err := xlsx.NewWriter("两个覆盖", []string{"范围", "区划代码", "名称", "单位总数", "组织覆盖", "单独组建", "工作覆盖", "组织覆盖率", "单独组建率", "工作覆盖率",
+		"有效覆盖", "有效覆盖率", "有形无效", "其中党建工作指导员联系的", "有章程", "党建入章", "党建入章率"},
+		[]float64{10, 14, 20, 10, 10, 10, 10, 12, 12, 12, 10, 12, 10, 14, 10, 10, 12})
 	if err != nil {
 		return err
 	}
 	row := func(scope, code, name string, c coverage.Counts) error {
-		return sw.Row(scope, code, name, c.Total, c.OrgCovered, c.SingleCovered, c.WorkCovered, pct(c.OrgRate), pct(c.SingleRate), pct(c.WorkRate))
+		return sw.Row(scope, code, name, c.Total, c.OrgCovered, c.SingleCovered, c.WorkCovered, pct(c.OrgRate), pct(c.SingleRate), pct(c.WorkRate),
+			c.EffectiveCovered, pct(c.EffectiveRate), c.Ineffective, c.Instructed, c.HasCharter, c.CharterHasParty, pct(c.CharterRate))
 	}
 	if err := row("合计", rep.RegionCode, rep.RegionName, rep.Counts); err != nil {
 		return err
 	}
 	for _, rc := range rep.ByRegion {
 		if err := row("下级区划", rc.RegionCode, rc.Name, rc.Counts); err != nil {
+			return err
+		}
+	}
+	// The named rules side by side, each with its own denominator.
+	for _, rc := range rep.Rules {
+		if err := row("口径", rc.Key, rc.Name+"（"+rc.Description+"）", rc.Counts); err != nil {
 			return err
 		}
 	}

@@ -619,13 +619,17 @@ func (s *Server) setCoverageRule(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Kind         string `json:"kind"`
 		MinEmployees int    `json:"min_employees"`
-		Description  string `json:"description"`
-		Reason       string `json:"reason"`
+		// The 规模口径 thresholds (0: keep the default 10 / 30).
+		EnterpriseMinEmployees int    `json:"enterprise_min_employees"`
+		SocialMinEmployees     int    `json:"social_min_employees"`
+		Description            string `json:"description"`
+		Reason                 string `json:"reason"`
 	}
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	rule, err := s.Cover.SetRule(r.Context(), coverage.Rule{Kind: in.Kind, MinEmployees: in.MinEmployees}, in.Reason)
+	rule, err := s.Cover.SetRule(r.Context(), coverage.Rule{Kind: in.Kind, MinEmployees: in.MinEmployees,
+		EnterpriseMinEmployees: in.EnterpriseMinEmployees, SocialMinEmployees: in.SocialMinEmployees}, in.Reason)
 	if err != nil {
 		return err
 	}

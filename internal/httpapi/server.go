@@ -176,7 +176,7 @@ func (s *Server) coreRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/stats/coverage", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "任一区划、任一日期的两个覆盖统计", Query: []string{"region_code", "as_of"}, Response: "CoverageReport", handler: s.coverageReport},
 		{Method: "GET", Path: "/api/v1/stats/coverage/trend", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率逐月趋势", Query: []string{"region_code", "as_of", "months"}, Response: "CoverageTrend", handler: s.coverageTrend},
-		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "工作清单：应建未建、有党员未建、无党员", Query: []string{"region_code", "as_of", "page", "page_size"}, Response: "OrganizationPage", handler: s.workList},
+		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "工作清单：应建未建、有党员未建、无党员、有形无效", Query: []string{"region_code", "as_of", "page", "page_size"}, Response: "OrganizationPage", handler: s.workList},
 		{Method: "GET", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率统计口径", Response: "CoverageRule", handler: s.getCoverageRule},
 		{Method: "PUT", Path: "/api/v1/settings/coverage-rule", Perm: auth.PermLedgerSettings, Tag: "两个覆盖", Summary: "设置覆盖率统计口径", Request: "CoverageRuleInput", Response: "CoverageRule", handler: s.setCoverageRule},
 

@@ -7,6 +7,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -38,6 +39,9 @@ func (s *Service) ConfirmTx(ctx context.Context, tx *sql.Tx, memberID int64, con
 	}
 	after, err := s.get(ctx, tx, memberID, false)
 	if err != nil {
+		return err
+	}
+	if err := coverspan.RefreshRoster(ctx, s.DB, tx, after.PartyOrgID); err != nil {
 		return err
 	}
 	return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_update", Entity: "member", EntityID: fmt.Sprint(memberID),

@@ -12,6 +12,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
@@ -157,6 +158,9 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		if res.Rows == 0 {
 			return apperr.InvalidField("file", "表格中没有数据行")
 		}
+		if err := coverspan.RefreshRoster(ctx, s.DB, tx, im.touched...); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_import", Entity: "member", After: res})
 	})
 	if errors.Is(err, errRejected) {
@@ -213,9 +217,12 @@ type importer struct {
 	orgByName map[string][]int64 // 两新组织 in scope by name key
 	orgByCode map[string]int64   // … by 统一社会信用代码
 
-	seen  map[string]int // 身份证号 hash → first row
-	batch []pending
-	errs  []xlsx.CellError
+	seen map[string]int // 身份证号 hash → first row
+	// touched are the party organizations whose rosters the import changed
+	// (their coverage validity is refreshed at the end, internal/coverspan).
+	touched []int64
+	batch   []pending
+	errs    []xlsx.CellError
 
 	insertStmt, lookupStmt, updateStmt *sql.Stmt
 }
@@ -536,6 +543,7 @@ func (im *importer) flush() error {
 				return err
 			}
 			freshHashes = append(freshHashes, p.hash)
+			im.touched = append(im.touched, p.in.PartyOrgID)
 			nFresh++
 			continue
 		}
@@ -549,6 +557,7 @@ func (im *importer) flush() error {
 		if err := im.update(p, e); err != nil {
 			return err
 		}
+		im.touched = append(im.touched, e.partyOrg, p.in.PartyOrgID)
 	}
 	if nFresh == 0 {
 		return nil

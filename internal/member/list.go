@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -342,6 +343,11 @@ func (s *Service) Update(ctx context.Context, id int64, in Patch) (Member, error
 		}
 		if out, err = s.get(ctx, tx, id, false); err != nil {
 			return err
+		}
+		if before.PartyOrgID != out.PartyOrgID || before.Category != out.Category || before.Status != out.Status {
+			if err := coverspan.RefreshRoster(ctx, s.DB, tx, before.PartyOrgID, out.PartyOrgID); err != nil {
+				return err
+			}
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_update", Entity: "member", EntityID: fmt.Sprint(id), Before: before, After: out})
 	})

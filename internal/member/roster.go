@@ -11,6 +11,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -191,6 +192,9 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, startedOn 
 	}
 	out, err := s.get(ctx, tx, id, false)
 	if err != nil {
+		return out, err
+	}
+	if err := coverspan.RefreshRoster(ctx, s.DB, tx, out.PartyOrgID); err != nil {
 		return out, err
 	}
 	return out, s.Audit.Record(ctx, tx, audit.Entry{Action: "member_create", Entity: "member", EntityID: fmt.Sprint(id), After: out, Note: note})

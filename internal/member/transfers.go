@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -584,6 +585,9 @@ func (s *Service) AcceptTransfer(ctx context.Context, id int64, in AcceptInput) 
 			if err := endGroupPlaces(ctx, s.DB, tx, memberID, trDay(on)); err != nil {
 				return err
 			}
+			if err := coverspan.RefreshRoster(ctx, s.DB, tx, *before.FromPartyOrgID, to); err != nil {
+				return err
+			}
 		} else {
 			if in.Member == nil {
 				return apperr.InvalidField("member", "请填写转入党员的信息")
@@ -653,6 +657,9 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 			return err
 		}
 		if err := endGroupPlaces(ctx, s.DB, tx, memberID, trDay(on)); err != nil {
+			return err
+		}
+		if err := s.refreshRosterOf(ctx, tx, memberID); err != nil {
 			return err
 		}
 		if out, err = s.getTransfer(ctx, tx, id); err != nil {
@@ -840,4 +847,14 @@ func endGroupPlaces(ctx context.Context, db *store.DB, tx *sql.Tx, memberID int6
 	_, err := db.Exec(ctx, tx, "UPDATE party_group_members SET to_on = CASE WHEN from_on > ? THEN from_on ELSE ? END WHERE member_id = ? AND to_on IS NULL",
 		on, on, memberID)
 	return err
+}
+
+// refreshRosterOf refreshes the coverage validity of a member's party
+// organization after the roster changed (internal/coverspan).
+func (s *Service) refreshRosterOf(ctx context.Context, tx *sql.Tx, memberID int64) error {
+	var partyOrgID int64
+	if err := s.DB.QueryRow(ctx, tx, `SELECT party_org_id FROM members WHERE id = ?`, memberID).Scan(&partyOrgID); err != nil {
+		return err
+	}
+	return coverspan.RefreshRoster(ctx, s.DB, tx, partyOrgID)
 }

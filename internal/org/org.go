@@ -456,7 +456,13 @@ func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organi
 	if err := s.writeAreas(ctx, tx, o); err != nil {
 		return err
 	}
-	if spanFieldsChanged(before, o) {
+	if before.FullMembers != o.FullMembers {
+		// The declared 正式党员 count in the validity of every party
+		// organization covering it, so its peers' spans change too.
+		if err := coverspan.RefreshPeers(ctx, s.DB, tx, o.ID); err != nil {
+			return err
+		}
+	} else if spanFieldsChanged(before, o) {
 		if err := coverspan.Refresh(ctx, s.DB, tx, o.ID); err != nil {
 			return err
 		}

@@ -238,6 +238,24 @@ export interface CoverageCounts {
   org_rate: number
   single_rate: number
   work_rate: number
+  /** 有效覆盖: covered by a party organization with ≥3 正式党员. */
+  effective_covered?: number
+  effective_rate?: number
+  /** 有形无效 = org_covered − effective_covered. */
+  ineffective?: number
+  /** 其中党建工作指导员联系的. */
+  instructed?: number
+  has_charter?: number
+  charter_has_party?: number
+  /** 党建入章率 = charter_has_party ÷ has_charter. */
+  charter_rate?: number
+}
+
+/** One named coverage rule (全部单位, 应建单位, 规模口径, 规模以上) with its own denominator. */
+export interface RuleCounts extends CoverageCounts {
+  key: 'all' | 'should_build' | 'size' | 'above_scale' | string
+  name: string
+  description: string
 }
 
 export interface KeyCounts extends CoverageCounts {
@@ -253,6 +271,8 @@ export interface RegionCounts extends CoverageCounts {
 export interface CoverageRule {
   kind: 'all' | 'above_scale' | 'min_employees' | string
   min_employees?: number
+  enterprise_min_employees?: number
+  social_min_employees?: number
   description: string
 }
 
@@ -266,9 +286,10 @@ export interface CoverageReport extends CoverageCounts {
   by_industry: KeyCounts[] | null
   by_above_scale: KeyCounts[] | null
   by_region: RegionCounts[] | null
+  rules?: RuleCounts[] | null
 }
 
-export type WorklistKind = 'should_build' | 'few_members' | 'no_members'
+export type WorklistKind = 'should_build' | 'few_members' | 'no_members' | 'ineffective'
 
 /** An import session (POST /imports/organizations answers with it; GET /imports/{id} polls it). */
 export interface ImportSession {
@@ -393,6 +414,6 @@ export const coverageApi = {
   worklist: (kind: WorklistKind, q: { region_code?: string; as_of?: string; page?: number; page_size?: number }) =>
     http.get<Page<Organization>>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
   rule: () => http.get<CoverageRule>(`${base}/settings/coverage-rule`),
-  setRule: (kind: string, min_employees?: number) =>
-    http.put<CoverageRule>(`${base}/settings/coverage-rule`, { kind, ...(kind === 'min_employees' ? { min_employees } : {}) }),
+  setRule: (kind: string, min_employees?: number, size?: { enterprise_min_employees?: number; social_min_employees?: number }) =>
+    http.put<CoverageRule>(`${base}/settings/coverage-rule`, { kind, ...(kind === 'min_employees' ? { min_employees } : {}), ...(size || {}) }),
 }

@@ -343,17 +343,10 @@ func (l *loader) parties(p *plan) error {
 		if pp.Parent >= 0 {
 			in.ParentID = ptr(p.Parties[pp.Parent].id)
 		}
-		declared := 0
+		// The plan's single and regional 党支部 cover ≥3 declared 正式党员
+		// (fit.go), as the service requires: it refuses them otherwise.
 		for _, ui := range pp.Initial {
 			in.Covers = append(in.Covers, p.Units[ui].id)
-			declared += p.Units[ui].Full
-		}
-		// Stopgap until the demo is refitted (issue 17 item 14): a regional
-		// 党支部 is now refused below 3 declared 正式党员 (item 4); the plan's
-		// short ones go in as 行业组建, which only warns, and show in the
-		// 有形无效 work list.
-		if in.Formation == partyorg.FormationRegional && in.Kind == partyorg.KindBranch && declared < partyorg.MinSingleMembers {
-			in.Formation = partyorg.FormationIndustry
 		}
 		po, err := l.a.Party.Create(l.ctx, in)
 		if err != nil {

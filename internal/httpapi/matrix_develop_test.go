@@ -49,6 +49,7 @@ func developMatrixCases() map[string]matrixCase {
 		}},
 		"GET /api/v1/develop/steps":     {unscoped: true, call: static("/api/v1/develop/steps")},
 		"GET /api/v1/develop/people":    {unscoped: true, call: static("/api/v1/develop/people?stage=applicant")},
+		"GET /api/v1/develop/export":    {unscoped: true, call: static("/api/v1/develop/export?stage=applicant")},
 		"GET /api/v1/develop/schedule":  {unscoped: true, call: static("/api/v1/develop/schedule?within=7")},
 		"GET /api/v1/develop/stats":     {unscoped: true, call: static("/api/v1/develop/stats")},
 		"GET /api/v1/develop/publicity": {unscoped: true, call: static("/api/v1/develop/publicity")},

@@ -1,5 +1,5 @@
 // Types and endpoints of 发展党员: the 25-step pipeline.
-import { http } from './http'
+import { buildQuery, http } from './http'
 import type { Page } from './types'
 
 const base = '/api/v1/develop'
@@ -125,6 +125,12 @@ export const developApi = {
   catalogue: () => http.get<Catalogue>(`${base}/steps`),
   list: (q: { party_org_id?: number | null; stage?: string; name?: string; page?: number; page_size?: number }) =>
     http.get<Page<DevPerson>>(`${base}/people`, q as Record<string, string | number | undefined>),
+  exportUrl: (q: { party_org_id?: number | null; stage?: string; name?: string }) =>
+    `${base}/export${buildQuery({
+      party_org_id: q.party_org_id || undefined,
+      stage: q.stage || undefined,
+      name: q.name?.trim() || undefined,
+    })}`,
   get: (id: number) => http.get<DevPerson>(`${base}/people/${id}`),
   apply: (body: DevPersonInput) => http.post<DevPerson>(`${base}/people`, body),
   publicity: () => http.get<DevPublicity>(`${base}/publicity`),

@@ -13,7 +13,7 @@ export function rateBarOption(names: string[], values: (number | null)[], name: 
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 48, top: 16, bottom: 24, containLabel: true },
-    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    xAxis: { type: 'value', min: 0, max: 100, interval: 50, axisLabel: { formatter: '{value}%' } },
     yAxis: {
       type: 'category',
       data: names,

@@ -31,6 +31,11 @@ func openApp(t *testing.T, tg target) *app.App {
 }
 
 func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
+	if raceEnabled {
+		// The whole demo through the command takes minutes under the race
+		// detector; internal/demo's TestDemo loads it under race already.
+		t.Skip("the demo load runs under the race detector in internal/demo")
+	}
 	tg := newTarget(t)
 	start := time.Now()
 	code, out, errOut := tg.run(t, "demo", "--seed", "3")

@@ -88,7 +88,7 @@ func TestDemo(t *testing.T) {
 func count(t *testing.T, a *app.App, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := a.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+	if err := a.DB.QueryRow(context.Background(), a.DB, q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n

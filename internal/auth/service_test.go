@@ -773,8 +773,10 @@ func TestConcurrentLogins(t *testing.T) {
 	f.user("wangfang", auth.RoleStreet, hongqiao)
 	const n = 8
 	errs := make([]error, n)
+	// The stall ended in SQLITE_BUSY errors, which the error check below
+	// catches without timing anything (timed assertions fail on a loaded
+	// machine or under the race detector).
 	var wg sync.WaitGroup
-	start := time.Now()
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
@@ -787,9 +789,6 @@ func TestConcurrentLogins(t *testing.T) {
 		if err != nil {
 			t.Errorf("login %d: %v", i, err)
 		}
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("%d concurrent logins took %v", n, d)
 	}
 	if got := len(f.auditRows("login")); got != n {
 		t.Errorf("%d login rows, want %d", got, n)

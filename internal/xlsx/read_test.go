@@ -611,13 +611,9 @@ func TestZipBomb(t *testing.T) {
 	_, err = fw.Write([]byte(`<workbook/>`))
 	must(t, err)
 	must(t, w.Close())
-	start := time.Now()
 	_, err = open(t, buf.Bytes(), xlsx.Required("单位名称"), xlsx.Limits{MaxUnzipped: 10 << 20})
 	if !errors.Is(err, xlsx.ErrTooLarge) {
 		t.Fatalf("err = %v", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("refusing took %v", d)
 	}
 }
 

@@ -13,10 +13,9 @@ import (
 	"liangxin/internal/apperr"
 )
 
-// Argon2id parameters (OWASP minimum: m=19 MiB, t=2, p=1).
+// Argon2id parameters (OWASP minimum: m=19 MiB, t=2, p=1); argonMemory and
+// argonTime are in argon_cost.go (argon_cost_race.go for race-detector builds).
 const (
-	argonMemory  = 19 * 1024
-	argonTime    = 2
 	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
@@ -61,10 +60,6 @@ func VerifyPassword(encoded, pw string) bool {
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
-
-// dummyHash is verified against when the username does not exist, so that
-// the response time does not reveal which usernames exist.
-const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2H7VZ0h3ufmcPx4x0uGQGz6yXyUvU3o1mqzA5PVyT0Q"
 
 // CheckPasswordPolicy applies the 等保 rule: at least 8 characters, at least
 // 3 of the 4 classes (upper, lower, digit, symbol), not a common password,

@@ -43,16 +43,24 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	if err := s.Imports.Start(ctx, id, kind); err != nil {
 		return err
 	}
+	// Whatever ends this request (an internal error, a panic, the client
+	// gone), the session does not stay running: Abandon fails it unless
+	// Finish recorded an outcome.
+	defer func() {
+		if err := s.Imports.Abandon(context.WithoutCancel(ctx), id, orgimport.ReasonInternal); err != nil {
+			s.Log.Error("import session not closed", "session", id, "err", err)
+		}
+	}()
 	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
 	out, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
 	})
 	if err != nil {
-		msg := "导入失败"
-		if e, ok := apperr.As(err); ok {
+		msg := orgimport.ReasonInternal
+		if e, ok := apperr.As(err); ok && e.Kind != apperr.KindInternal {
 			msg = e.Message
 		}
-		_ = s.Imports.Finish(ctx, id, orgimport.StatusFailed, msg, 0, out.Result, nil)
+		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, orgimport.StatusFailed, msg, 0, out.Result, nil)
 		return err
 	}
 	if len(out.Errors) > 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/testenv"
@@ -53,5 +54,71 @@ func TestProgressDuringTheImportTransaction(t *testing.T) {
 	ss, err := s.Get(ctx, "progress-test-1")
 	if err != nil || ss.Status != orgimport.StatusSucceeded || ss.Processed != 1500 || ss.Created != 1500 {
 		t.Fatalf("finished session: %+v %v", ss, err)
+	}
+}
+
+// An import whose writer panics ends its session failed (the deferred
+// Abandon of the HTTP runner), not running; Abandon leaves a finished
+// session as it was; a failed session's id may be started again by its
+// owner only.
+func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
+	e := testenv.New(t)
+	u := e.User("importer", "district", testenv.Jurisdiction)
+	v := e.User("neighbour", "district", testenv.Jurisdiction)
+	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
+	other := actor.With(context.Background(), actor.Actor{UserID: v.ID, Username: v.Username, Role: "district", Scope: testenv.Jurisdiction})
+	s := &orgimport.Sessions{DB: e.App.DB, Now: time.Now, Instance: "this-process"}
+	const reason = "导入因服务内部错误中止，数据已回滚，请重新导入；如再次出现请联系系统管理员"
+
+	run := func(id string, write func()) (panicked bool) {
+		defer func() { panicked = recover() != nil }()
+		if err := s.Start(ctx, id, "organizations"); err != nil {
+			t.Fatal(err)
+		}
+		defer s.Abandon(context.Background(), id, orgimport.ReasonInternal)
+		s.Progress(ctx, id, "write", 200)
+		write()
+		return false
+	}
+	if !run("panicking-job", func() { panic("writer bug") }) {
+		t.Fatal("the writer's panic was swallowed")
+	}
+	ss, err := s.Get(ctx, "panicking-job")
+	if err != nil || ss.Status != orgimport.StatusFailed || ss.Message != reason {
+		t.Fatalf("after the panic: %+v %v", ss, err)
+	}
+	// Another user may not take the id; its owner may.
+	if err := s.Start(other, "panicking-job", "organizations"); !apperr.IsKind(err, apperr.KindConflict) {
+		t.Fatalf("another user's failed id: %v", err)
+	}
+	run("panicking-job", func() {
+		if err := s.Finish(ctx, "panicking-job", orgimport.StatusSucceeded, "ok", 3, org.BulkResult{Created: 3}, nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ss, err = s.Get(ctx, "panicking-job")
+	if err != nil || ss.Status != orgimport.StatusSucceeded || ss.Created != 3 || ss.Message != "ok" {
+		t.Fatalf("finished session after the deferred Abandon: %+v %v", ss, err)
+	}
+	if err := s.Start(ctx, "panicking-job", "organizations"); !apperr.IsKind(err, apperr.KindConflict) {
+		t.Fatalf("a succeeded id started again: %v", err)
+	}
+	// A running job of this process survives the start-up recovery; one of
+	// another process does not (SQLite) or once its heartbeat is stale.
+	if err := s.Start(ctx, "mine-running", "organizations"); err != nil {
+		t.Fatal(err)
+	}
+	gone := &orgimport.Sessions{DB: e.App.DB, Now: func() time.Time { return time.Now().Add(-time.Hour) }, Instance: "gone-process"}
+	if err := gone.Start(ctx, "theirs-running", "organizations"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.RecoverAbandoned(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("recovered %d %v, want 1", n, err)
+	}
+	for id, want := range map[string]string{"mine-running": orgimport.StatusRunning, "theirs-running": orgimport.StatusFailed} {
+		if ss, err := s.Get(ctx, id); err != nil || ss.Status != want {
+			t.Errorf("%s: %+v %v, want %s", id, ss, err, want)
+		}
 	}
 }

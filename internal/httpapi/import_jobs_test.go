@@ -1,12 +1,14 @@
 package httpapi_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,5 +169,43 @@ func TestImportJobEndingInAnInternalErrorIsFailed(t *testing.T) {
 	}
 	if n := countOrgs(t, e); n != 1 {
 		t.Fatalf("after the retry: %d organizations", n)
+	}
+}
+
+// The memory upload of the issue: about 200 KB holding one 190 MB cell. The
+// reader refuses it while it streams; the user gets a 422 naming the limit
+// and the row, and the session is failed with the same message.
+func TestImportRefusesAHugeCellWith422(t *testing.T) {
+	e := testenv.New(t)
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for _, p := range [][2]string{
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+	} {
+		w, _ := z.Create(p[0])
+		io.WriteString(w, p[1])
+	}
+	w, _ := z.Create("xl/worksheets/sheet1.xml")
+	io.WriteString(w, `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
+	chunk := strings.Repeat("a", 1<<20)
+	for range 190 {
+		io.WriteString(w, chunk)
+	}
+	io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
+	z.Close()
+	if buf.Len() > 1<<20 {
+		t.Fatalf("upload of %d bytes", buf.Len())
+	}
+	const msg = "单元格内容超过 32767 个字符（第 1 行）"
+	r := uploadSession(t, c, "huge-cell-1", buf.Bytes())
+	if r.Status != 422 || !strings.Contains(string(r.Body), msg) {
+		t.Fatalf("huge cell: %d %s", r.Status, r.Body)
+	}
+	if st, m := sessionState(t, c, "huge-cell-1"); st != "failed" || m != msg {
+		t.Fatalf("session: %s %q", st, m)
 	}
 }

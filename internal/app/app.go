@@ -343,12 +343,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 const sweepEvery = time.Hour
 
 // background runs the server's periodic work until ctx ends: now, and then
-// every sweepEvery, it deletes the error workbooks past their retention.
+// every sweepEvery, it deletes the error workbooks past their retention and
+// lets SQLite refresh stale statistics.
 func (a *App) background(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		a.SweepImportReports(ctx)
+		// SQLite: statistics follow the data (hourly, and at Close).
+		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("statistics refresh failed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -21,6 +21,10 @@ type importOutcome struct {
 	Errors []xlsx.CellError
 }
 
+// analyzeAfter is how many new records make an import refresh the
+// database's statistics.
+const analyzeAfter = 10000
+
 // importer reads an uploaded workbook and writes it all or nothing.
 type importer func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (importOutcome, error)
 
@@ -89,6 +93,13 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", out.Rows, out.Result.Created, out.Result.Updated, out.Result.Unchanged)
 	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, out.Rows, out.Result, nil); err != nil {
 		return err
+	}
+	if out.Result.Created >= analyzeAfter {
+		// The planner's statistics still describe the tables before the
+		// import (SQLite; see store.DB.Analyze).
+		if err := s.DB.Analyze(context.WithoutCancel(ctx)); err != nil {
+			s.Log.Error("statistics refresh after an import failed", "err", err)
+		}
 	}
 	ss, err := s.Imports.Get(ctx, id)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
 
@@ -120,5 +121,48 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 		if ss, err := s.Get(ctx, id); err != nil || ss.Status != want {
 			t.Errorf("%s: %+v %v, want %s", id, ss, err, want)
 		}
+	}
+}
+
+// On PostgreSQL a node's heartbeat keeps its running job alive for the
+// other nodes; a job whose heartbeat is older than StaleAfter (90 s) is
+// failed by them. On SQLite (one serving process) there is no heartbeat and
+// another process's job is always abandoned.
+func TestHeartbeatKeepsAJobAlive(t *testing.T) {
+	e := testenv.New(t)
+	u := e.User("importer", "district", testenv.Jurisdiction)
+	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
+	t0 := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
+	at := t0
+	clock := func() time.Time { return at }
+	nodeA := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-a"}
+	nodeB := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-b"}
+	if err := nodeA.Start(ctx, "long-import", "organizations"); err != nil {
+		t.Fatal(err)
+	}
+	at = t0.Add(2 * time.Minute)
+	if err := nodeA.Heartbeat(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// 2 min 30 s: the heartbeat is 30 s old on PostgreSQL.
+	at = t0.Add(150 * time.Second)
+	n, err := nodeB.RecoverAbandoned(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[bool]int64{true: 0, false: 1}[e.App.DB.Dialect == store.Postgres]
+	if n != want {
+		t.Fatalf("recovered %d with a 30 s old heartbeat, want %d", n, want)
+	}
+	if e.App.DB.Dialect != store.Postgres {
+		return
+	}
+	// 3 min 31 s: the last heartbeat (2 min) is 91 s old.
+	at = t0.Add(211 * time.Second)
+	if n, err := nodeB.RecoverAbandoned(context.Background()); err != nil || n != 1 {
+		t.Fatalf("recovered %d %v with a 91 s old heartbeat, want 1", n, err)
+	}
+	if ss, err := nodeA.Get(ctx, "long-import"); err != nil || ss.Status != orgimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
+		t.Fatalf("stale job: %+v %v", ss, err)
 	}
 }

@@ -226,7 +226,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Admitter: admitter{a.Members}, Grouper: grouper{a.Party}}
 
-	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector}
+	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: orgimport.NewInstanceID()}
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
 
@@ -303,6 +303,8 @@ func IsNotInitialised(err error) bool { return errors.Is(err, errNotInitialised)
 // Serve runs the HTTP server until ctx is cancelled, then shuts down
 // gracefully, letting requests in flight finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
+	// Jobs a killed process left running are failed before anyone can ask.
+	a.RecoverImports(ctx)
 	h := a.HTTP(ui)
 	srv := &http.Server{
 		Handler:           h.Handler(),
@@ -316,6 +318,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.background(ctx)
+	if a.DB.Dialect == store.Postgres {
+		go a.watchImports(ctx)
+	}
 	a.Log.Info("listening", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version())
 	select {
 	case err := <-errc:
@@ -338,17 +343,55 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 const sweepEvery = time.Hour
 
 // background runs the server's periodic work until ctx ends: now, and then
-// every sweepEvery, it deletes the error workbooks past their retention.
+// every sweepEvery, it deletes the error workbooks past their retention and
+// lets SQLite refresh stale statistics.
 func (a *App) background(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		a.SweepImportReports(ctx)
+		// SQLite: statistics follow the data (hourly, and at Close).
+		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("statistics refresh failed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// RecoverImports marks failed the import jobs whose process is gone (see
+// orgimport.Sessions.RecoverAbandoned) and logs how many.
+func (a *App) RecoverImports(ctx context.Context) int64 {
+	n, err := a.Imports.RecoverAbandoned(context.WithoutCancel(ctx))
+	if err != nil {
+		a.Log.Error("import job recovery failed", "err", err)
+		return 0
+	}
+	if n > 0 {
+		a.Log.Warn("import jobs of a stopped process marked failed", "jobs", n)
+	}
+	return n
+}
+
+// watchImports runs on PostgreSQL, where several nodes share the database:
+// every orgimport.HeartbeatEvery it refreshes the heartbeat of this node's
+// jobs and fails the jobs of nodes whose heartbeat stopped.
+func (a *App) watchImports(ctx context.Context) {
+	t := time.NewTicker(orgimport.HeartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := a.Imports.Heartbeat(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("import heartbeat failed", "err", err)
+		}
+		a.RecoverImports(ctx)
 	}
 }
 

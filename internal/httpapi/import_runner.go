@@ -21,6 +21,10 @@ type importOutcome struct {
 	Errors []xlsx.CellError
 }
 
+// analyzeAfter is how many new records make an import refresh the
+// database's statistics.
+const analyzeAfter = 10000
+
 // importer reads an uploaded workbook and writes it all or nothing.
 type importer func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (importOutcome, error)
 
@@ -43,16 +47,24 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	if err := s.Imports.Start(ctx, id, kind); err != nil {
 		return err
 	}
+	// Whatever ends this request (an internal error, a panic, the client
+	// gone), the session does not stay running: Abandon fails it unless
+	// Finish recorded an outcome.
+	defer func() {
+		if err := s.Imports.Abandon(context.WithoutCancel(ctx), id, orgimport.ReasonInternal); err != nil {
+			s.Log.Error("import session not closed", "session", id, "err", err)
+		}
+	}()
 	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
 	out, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
 	})
 	if err != nil {
-		msg := "导入失败"
-		if e, ok := apperr.As(err); ok {
+		msg := orgimport.ReasonInternal
+		if e, ok := apperr.As(err); ok && e.Kind != apperr.KindInternal {
 			msg = e.Message
 		}
-		_ = s.Imports.Finish(ctx, id, orgimport.StatusFailed, msg, 0, out.Result, nil)
+		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, orgimport.StatusFailed, msg, 0, out.Result, nil)
 		return err
 	}
 	if len(out.Errors) > 0 {
@@ -81,6 +93,13 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", out.Rows, out.Result.Created, out.Result.Updated, out.Result.Unchanged)
 	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, out.Rows, out.Result, nil); err != nil {
 		return err
+	}
+	if out.Result.Created >= analyzeAfter {
+		// The planner's statistics still describe the tables before the
+		// import (SQLite; see store.DB.Analyze).
+		if err := s.DB.Analyze(context.WithoutCancel(ctx)); err != nil {
+			s.Log.Error("statistics refresh after an import failed", "err", err)
+		}
 	}
 	ss, err := s.Imports.Get(ctx, id)
 	if err != nil {

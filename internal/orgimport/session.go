@@ -2,7 +2,9 @@ package orgimport
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"regexp"
@@ -60,6 +62,35 @@ type Sessions struct {
 	// writes them for the other app nodes.
 	mu       sync.Mutex
 	progress map[string]progressNote
+
+	// Instance names this process as the owner of the jobs it runs (a
+	// random id per start, see NewInstanceID). Empty is allowed in tests
+	// that never recover jobs.
+	Instance string
+}
+
+// Reasons a job ends failed without an importer's own message.
+const (
+	// ReasonRestarted: the process that ran the job is gone (killed, crashed,
+	// restarted). Its transaction never committed, so nothing was written.
+	ReasonRestarted = "服务重启，导入未完成，数据已回滚，请重新导入"
+	// ReasonInternal: the import ended in an internal error or a panic.
+	ReasonInternal = "导入因服务内部错误中止，数据已回滚，请重新导入；如再次出现请联系系统管理员"
+)
+
+// HeartbeatEvery is how often a PostgreSQL node refreshes the heartbeat of
+// its running jobs; a job whose heartbeat is older than StaleAfter belongs
+// to a node that is gone.
+const (
+	HeartbeatEvery = 30 * time.Second
+	StaleAfter     = 3 * HeartbeatEvery
+)
+
+// NewInstanceID returns a random id naming this process as a job owner.
+func NewInstanceID() string {
+	b := make([]byte, 9)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 type progressNote struct {
@@ -72,16 +103,80 @@ var sessionIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 // ValidID reports whether a client-chosen session id is acceptable.
 func ValidID(id string) bool { return sessionIDRE.MatchString(id) }
 
-// Start records a running session for the caller.
+// Start records a running session for the caller, owned by this process.
+// The id of one of the caller's failed sessions may be used again (the
+// retry after a crash or an internal error); any other id in use answers
+// 409.
 func (s *Sessions) Start(ctx context.Context, id, kind string) error {
 	a, _ := actor.From(ctx)
 	now := store.FormatTime(s.Now())
-	_, err := s.DB.Exec(ctx, s.DB, `INSERT INTO import_sessions (id, user_id, kind, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, a.UserID, kind, StatusRunning, now, now)
-	if store.IsUniqueViolation(err) {
-		return apperr.Conflict("导入会话编号已被使用").Field("session", "导入会话编号已被使用")
+	_, err := s.DB.Exec(ctx, s.DB, `INSERT INTO import_sessions (id, user_id, kind, status, owner, heartbeat_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.UserID, kind, StatusRunning, s.Instance, now, now, now)
+	if !store.IsUniqueViolation(err) {
+		return err
 	}
-	return err
+	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET kind = ?, status = ?, phase = '', processed = 0, total_rows = 0, created = 0, updated = 0,
+		unchanged = 0, message = '', report = NULL, owner = ?, heartbeat_at = ?, created_at = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ?`,
+		kind, StatusRunning, s.Instance, now, now, now, id, a.UserID, StatusFailed)
+	if err != nil {
+		return fmt.Errorf("orgimport: restart failed session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	return apperr.Conflict("导入会话编号已被使用").Field("session", "导入会话编号已被使用")
+}
+
+// Abandon marks the session failed with reason unless it has already
+// finished: an import that returned an internal error or panicked calls it
+// (deferred), so that no session stays running for a request that is over.
+func (s *Sessions) Abandon(ctx context.Context, id, reason string) error {
+	s.mu.Lock()
+	delete(s.progress, id)
+	s.mu.Unlock()
+	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ?`,
+		StatusFailed, reason, store.FormatTime(s.Now()), id, StatusRunning)
+	if err != nil {
+		return fmt.Errorf("orgimport: abandon session: %w", err)
+	}
+	return nil
+}
+
+// Heartbeat tells the other nodes that this process still runs its jobs
+// (PostgreSQL; on SQLite one server holds the data folder's lock and an
+// update beside the import's write transaction would wait for it).
+func (s *Sessions) Heartbeat(ctx context.Context) error {
+	if s.DB.Dialect != store.Postgres {
+		return nil
+	}
+	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
+		store.FormatTime(s.Now()), StatusRunning, s.Instance)
+	if err != nil {
+		return fmt.Errorf("orgimport: heartbeat: %w", err)
+	}
+	return nil
+}
+
+// RecoverAbandoned marks failed, with ReasonRestarted, every running job
+// whose owner is gone, and returns how many. On SQLite the serving process
+// holds the data folder's lock, so a job owned by any other process is
+// abandoned; on PostgreSQL several nodes share the database, so a job is
+// abandoned when its owner's heartbeat is older than StaleAfter. An import's
+// rows are written in one transaction, which the database rolled back when
+// its process died: marking the job failed is all that is left to do.
+func (s *Sessions) RecoverAbandoned(ctx context.Context) (int64, error) {
+	now := s.Now()
+	q := `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`
+	args := []any{StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance}
+	if s.DB.Dialect == store.Postgres {
+		q += ` AND heartbeat_at < ?`
+		args = append(args, store.FormatTime(now.Add(-StaleAfter)))
+	}
+	res, err := s.DB.Exec(ctx, s.DB, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // Progress updates a running session.

@@ -154,6 +154,13 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		}
 		applied++
 	}
+	if applied > 0 {
+		// New tables and indexes get statistics at once (SQLite has none
+		// until ANALYZE runs, and plans some lookups badly without them).
+		if err := db.Analyze(ctx); err != nil {
+			return applied, err
+		}
+	}
 	return applied, nil
 }
 

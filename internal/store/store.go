@@ -236,8 +236,47 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 	return db.tx.BeginTx(ctx, opts)
 }
 
-// Close closes both pools.
+// Analyze refreshes the query planner's statistics. On SQLite, which has
+// none until ANALYZE runs, it samples at most about 1000 rows of each index
+// (analysis_limit), so it stays quick on a large database; migrations and
+// large imports call it. On PostgreSQL autovacuum keeps the statistics and
+// Analyze does nothing.
+func (db *DB) Analyze(ctx context.Context) error {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA analysis_limit = 1000`); err != nil {
+		return fmt.Errorf("store: analysis_limit: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
+}
+
+// Optimize lets SQLite refresh the statistics of the tables that changed a
+// lot since they were last analysed (PRAGMA optimize, all tables); the
+// server runs it hourly and at Close. Nothing on PostgreSQL.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.Dialect != SQLite {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `PRAGMA optimize = 0x10002`); err != nil {
+		return fmt.Errorf("store: optimize: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools, on SQLite after a last PRAGMA optimize.
 func (db *DB) Close() error {
+	if db.Dialect == SQLite {
+		_ = db.Optimize(context.Background())
+	}
 	var err error
 	if db.tx != nil {
 		err = db.tx.Close()

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -35,6 +37,23 @@ type Limits struct {
 	MaxEntries int
 	// MaxRows bounds the number of non-empty data rows.
 	MaxRows int
+	// The limits below are enforced while the XML streams, so that a small
+	// upload cannot make the server hold a huge value (a 190 MB cell of one
+	// repeated character compresses into a few hundred KB).
+	//
+	// MaxCellChars bounds the characters of one cell (Excel's own limit is
+	// 32767).
+	MaxCellChars int
+	// MaxSharedStrings and MaxSharedBytes bound the shared-string table,
+	// which is held in memory while the sheet is read: its entries and the
+	// bytes of their text.
+	MaxSharedStrings int
+	MaxSharedBytes   int64
+	// MaxColumns bounds the cells of one row (Excel's limit is 16384).
+	MaxColumns int
+	// MaxSheetRows bounds the row elements of the sheet, empty ones
+	// included (Excel's limit is 1048576).
+	MaxSheetRows int
 	// TempDir is where a large error workbook may spill while it is built
 	// (it holds the uploaded rows); empty means os.TempDir(). The server
 	// points it at a private folder whose left-overs go at start-up.
@@ -47,6 +66,12 @@ var DefaultLimits = Limits{
 	MaxUnzipped: 200 << 20,
 	MaxEntries:  500,
 	MaxRows:     100000,
+
+	MaxCellChars:     32767,
+	MaxSharedStrings: 1000000,
+	MaxSharedBytes:   32 << 20,
+	MaxColumns:       16384,
+	MaxSheetRows:     1048576,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -62,6 +87,21 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxRows <= 0 {
 		l.MaxRows = DefaultLimits.MaxRows
 	}
+	if l.MaxCellChars <= 0 {
+		l.MaxCellChars = DefaultLimits.MaxCellChars
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = DefaultLimits.MaxSharedStrings
+	}
+	if l.MaxSharedBytes <= 0 {
+		l.MaxSharedBytes = DefaultLimits.MaxSharedBytes
+	}
+	if l.MaxColumns <= 0 {
+		l.MaxColumns = DefaultLimits.MaxColumns
+	}
+	if l.MaxSheetRows <= 0 {
+		l.MaxSheetRows = DefaultLimits.MaxSheetRows
+	}
 	return l
 }
 
@@ -72,6 +112,9 @@ var (
 	ErrCorrupt        = errors.New("文件已损坏")
 	ErrHeaderNotFound = errors.New("未找到表头")
 	ErrTooManyRows    = errors.New("数据行数超过上限")
+	// ErrLimit: a streaming limit was reached (a cell too long, too many
+	// shared strings or columns, too many row elements).
+	ErrLimit = errors.New("文件内容超过读取限制")
 )
 
 // FileError is a problem with the uploaded file as a whole. Error() is a
@@ -177,7 +220,7 @@ const headerScanRows = 10
 //	if err := r.Err(); err != nil { … }
 type Reader struct {
 	limits  Limits
-	sst     []string // shared strings
+	sst     *sharedStrings
 	scan    *typeScanner
 	styles  []bool // date format, by style index
 	sheet   Sheet
@@ -247,8 +290,12 @@ func OpenSheet(ra io.ReaderAt, size int64, columns []Column, limits Limits) (r *
 		return nil, err
 	}
 	styles := readStyles(zr, wb.stylesPath)
-	sst, err := readSharedStrings(zr, wb.sstPath, limits.MaxUnzipped)
+	sst, err := readSharedStrings(zr, wb.sstPath, limits)
 	if err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
 		return nil, fileErr(ErrCorrupt, "文件已损坏或不是有效的 xlsx 文件，无法读取")
 	}
 
@@ -308,7 +355,7 @@ func (r *Reader) open(zr *zip.Reader, s wbSheet, columns []Column) (bool, header
 	if err != nil {
 		return false, headerMiss{}, fileErr(ErrCorrupt, "文件已损坏：工作表「%s」无法解压", s.name)
 	}
-	r.scan = newTypeScanner(rc, r.sst)
+	r.scan = newTypeScanner(rc, r.sst, r.limits)
 
 	want := map[string]int{} // normalised header → index in columns
 	for i, c := range columns {
@@ -457,6 +504,15 @@ func (r *Reader) closeIters() {
 func (r *Reader) readRaw() (rawRow, bool, error) {
 	num, metas, ok, err := r.scan.nextRow()
 	if err != nil {
+		var fe *FileError
+		switch {
+		case errors.As(err, &fe):
+			return rawRow{}, false, err
+		case errors.Is(err, errTokenTooLong):
+			return rawRow{}, false, cellTooLong(r.limits, r.scan.lastRow)
+		case errors.Is(err, errDoctype):
+			return rawRow{}, false, doctypeErr()
+		}
 		return rawRow{}, false, fileErr(ErrCorrupt, "文件已损坏，第 %d 行之后无法读取", r.rowNum)
 	}
 	if !ok {
@@ -783,13 +839,15 @@ type cellMeta struct {
 type typeScanner struct {
 	rc      io.ReadCloser
 	d       *xml.Decoder
-	sst     []string
+	sst     *sharedStrings
+	limits  Limits
 	lastRow int
+	rows    int // row elements read
 	eof     bool
 }
 
-func newTypeScanner(rc io.ReadCloser, sst []string) *typeScanner {
-	return &typeScanner{rc: rc, d: xml.NewDecoder(rc), sst: sst}
+func newTypeScanner(rc io.ReadCloser, sst *sharedStrings, l Limits) *typeScanner {
+	return &typeScanner{rc: rc, d: xml.NewDecoder(newTokenGuard(rc, tokenLimit(l))), sst: sst, limits: l}
 }
 
 // nextRow returns the next <row> element of the sheet: its number and cells.
@@ -817,6 +875,10 @@ func (s *typeScanner) nextRow() (int, []cellMeta, bool, error) {
 			}
 		}
 		s.lastRow = num
+		s.rows++
+		if s.rows > s.limits.MaxSheetRows {
+			return 0, nil, false, fileErr(ErrLimit, "工作表超过 %d 行的上限（空行也计算在内），请删除多余的空行或分批导入", s.limits.MaxSheetRows)
+		}
 		cells, err := s.cells()
 		if err != nil {
 			return 0, nil, false, err
@@ -830,7 +892,7 @@ func (s *typeScanner) close() { s.rc.Close() }
 // cells reads the <c> elements of the current <row> up to </row>.
 func (s *typeScanner) cells() ([]cellMeta, error) {
 	var out []cellMeta
-	col := 0
+	col, n := 0, 0
 	for {
 		tok, err := s.d.RawToken()
 		if err != nil {
@@ -845,6 +907,9 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 				continue
 			}
 			col++
+			if n++; n > s.limits.MaxColumns {
+				return nil, fileErr(ErrLimit, "第 %d 行超过 %d 列的上限", s.lastRow, s.limits.MaxColumns)
+			}
 			if ref := attr(el, "r"); ref != "" {
 				if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
 					col = c
@@ -872,8 +937,8 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 			}
 			switch kind {
 			case "s":
-				if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && i >= 0 && i < len(s.sst) {
-					m.v = s.sst[i]
+				if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && i >= 0 && i < s.sst.len() {
+					m.v = s.sst.get(i)
 				}
 			case "inlineStr":
 				m.v = inline
@@ -882,6 +947,9 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 			}
 			if m.v == "" && kind != "inlineStr" && inline != "" {
 				m.v = inline
+			}
+			if len(m.v) > s.limits.MaxCellChars && utf8.RuneCountInString(m.v) > s.limits.MaxCellChars {
+				return nil, cellTooLong(s.limits, s.lastRow)
 			}
 			if col > 0 && col <= excelize.MaxColumns {
 				for len(out) < col {
@@ -946,6 +1014,11 @@ func (s *typeScanner) cellValue() (v, inline string, err error) {
 			case "t":
 				ib.Write(el)
 			}
+			// Rich text may split a value into many runs, each within the
+			// token guard's bound: the sum is checked as it grows.
+			if vb.Len()+ib.Len() > maxCellBytes(s.limits) {
+				return "", "", cellTooLong(s.limits, s.lastRow)
+			}
 		}
 	}
 	return vb.String(), unescapeOOXML(ib.String()), nil
@@ -975,8 +1048,10 @@ func (s *typeScanner) skip() error {
 }
 
 // readSharedStrings reads the shared-string table: each <si> is the text of
-// its <t> runs (rich text runs joined, phonetic runs left out).
-func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
+// its <t> runs (rich text runs joined, phonetic runs left out). The table
+// is read before any sheet (so before the header check) and its limits
+// (entries, bytes, one entry's length) hold while it streams.
+func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, error) {
 	if p == "" {
 		p = "xl/sharedStrings.xml"
 	}
@@ -989,14 +1064,28 @@ func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, max))
-	var out []string
+	d := xml.NewDecoder(newTokenGuard(io.LimitReader(rc, l.MaxUnzipped), tokenLimit(l)))
+	out := &sharedStrings{}
+	maxBytes := sharedBytesLimit(l, f.CompressedSize64)
 	var b strings.Builder
+	var total int64
 	inSi, inT, inPh := false, false, false
+	tooMany := func() error {
+		return fileErr(ErrLimit, "文件中的不重复文本超过 %d 条的上限，请分批导入", l.MaxSharedStrings)
+	}
+	tooLong := func() error {
+		return fileErr(ErrLimit, "单元格内容超过 %d 个字符（共享文本第 %d 条）", l.MaxCellChars, out.len()+1)
+	}
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			return out, nil
+		}
+		if errors.Is(err, errTokenTooLong) {
+			return nil, tooLong()
+		}
+		if errors.Is(err, errDoctype) {
+			return nil, doctypeErr()
 		}
 		if err != nil {
 			return nil, err
@@ -1005,6 +1094,9 @@ func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
 		case xml.StartElement:
 			switch el.Name.Local {
 			case "si":
+				if out.len() >= l.MaxSharedStrings {
+					return nil, tooMany()
+				}
 				inSi = true
 				b.Reset()
 			case "rPh":
@@ -1016,7 +1108,14 @@ func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
 			switch el.Name.Local {
 			case "si":
 				inSi = false
-				out = append(out, unescapeOOXML(b.String()))
+				v := unescapeOOXML(b.String())
+				if len(v) > l.MaxCellChars && utf8.RuneCountInString(v) > l.MaxCellChars {
+					return nil, tooLong()
+				}
+				if total += int64(len(v)); total > maxBytes {
+					return nil, fileErr(ErrLimit, "文件中的文本总量超过 %s 的上限，请分批导入", humanBytes(maxBytes))
+				}
+				out.add(v)
 			case "rPh":
 				inPh = false
 			case "t":
@@ -1025,9 +1124,61 @@ func readSharedStrings(zr *zip.Reader, p string, max int64) ([]string, error) {
 		case xml.CharData:
 			if inT {
 				b.Write(el)
+				if b.Len() > maxCellBytes(l) {
+					return nil, tooLong()
+				}
 			}
 		}
 	}
+}
+
+// sharedTextRatio bounds the text of the shared-string table against the
+// compressed size of its part. Real text (names, codes, addresses) deflates
+// three to eight times; a table of one repeated letter deflates a thousand
+// times, and only such a table reaches the bound.
+const sharedTextRatio = 20
+
+// sharedBytesLimit is the text the table may hold: MaxSharedBytes, or less
+// when the part is small: sharedTextRatio times its compressed size, in
+// whole megabytes, at least 1 MB.
+func sharedBytesLimit(l Limits, compressed uint64) int64 {
+	mb := int64((compressed*sharedTextRatio + 1<<20 - 1) >> 20)
+	return min(l.MaxSharedBytes, max(1, mb)<<20)
+}
+
+// sharedStrings holds the shared-string table in one buffer: entry i is
+// data[ends[i-1]:ends[i]]. A table of a million one-letter entries takes
+// 5 MB this way, against about 32 MB as a []string.
+type sharedStrings struct {
+	data []byte
+	ends []uint32
+}
+
+func (t *sharedStrings) len() int {
+	if t == nil {
+		return 0
+	}
+	return len(t.ends)
+}
+
+func (t *sharedStrings) add(s string) {
+	t.data = append(t.data, s...)
+	t.ends = append(t.ends, uint32(len(t.data)))
+}
+
+// get returns entry i without copying: the table is complete before the
+// first lookup and never written again, so the bytes behind the string
+// cannot change (an append that moved the buffer happened before).
+func (t *sharedStrings) get(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	b := t.data[start:t.ends[i]]
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // unescapeOOXML decodes the _xHHHH_ escapes Excel writes for control

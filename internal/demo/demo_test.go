@@ -368,11 +368,10 @@ func testPipeline(t *testing.T, a *app.App, sum *Summary) {
 		t.Errorf("%d 转正 (㉔) within the year, want all %d", n, stages["full"])
 	}
 	type step struct {
-		person    int64
-		n         int
-		on        string
-		details   map[string]any
-		introduce int
+		person  int64
+		n       int
+		on      string
+		details map[string]any
 	}
 	rows, err = a.DB.QueryContext(context.Background(), `SELECT person_id, step, done_on, details FROM dev_steps ORDER BY person_id, step, done_on`)
 	if err != nil {

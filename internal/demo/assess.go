@@ -79,7 +79,7 @@ func (l *loader) development(p *plan) error {
 			if err != nil {
 				return err
 			}
-			var rec develop.Recorded
+			rec := develop.Recorded{Person: person}
 			for _, st := range run.plan.steps {
 				if st.DoneOn > fmtDate(p.Today) {
 					break
@@ -88,6 +88,10 @@ func (l *loader) development(p *plan) error {
 					return fmt.Errorf("demo step %d of %s: %w", st.Step, pp.Name, err)
 				}
 			}
+			if l.sum.Development == nil {
+				l.sum.Development = map[string]int{}
+			}
+			l.sum.Development[rec.Person.Stage]++
 			if rec.Person.MemberID != nil {
 				// The roster member the admission made: the rest of the
 				// record (学历, 民族, phone, post), then the year's 党费.

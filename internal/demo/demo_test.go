@@ -61,6 +61,21 @@ func ledger(t *testing.T, a *app.App) string {
 	for _, p := range ps {
 		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%v|%d\n", p.Name, p.Kind, p.Formation, p.ParentName, p.EstablishedOn, p.TermStartedOn, deref(p.DissolvedOn), len(p.Covers))
 	}
+	// The 发展党员 pipeline: every person's steps and days.
+	rows, err := a.DB.QueryContext(context.Background(), `SELECT p.name, p.stage, s.step, s.done_on FROM dev_steps s
+		JOIN dev_people p ON p.id = s.person_id ORDER BY p.id, s.step, s.done_on`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, stage, on string
+		var step int
+		if err := rows.Scan(&name, &stage, &step, &on); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s|%s|%d|%s\n", name, stage, step, on)
+	}
 	return b.String()
 }
 
@@ -341,6 +356,9 @@ func testPipeline(t *testing.T, a *app.App, sum *Summary) {
 	}
 	rows.Close()
 	t.Logf("发展党员 by stage: %v", stages)
+	if fmt.Sprint(stages) != fmt.Sprint(sum.Development) {
+		t.Errorf("the summary says %v by stage, the database %v", sum.Development, stages)
+	}
 	for _, st := range []string{"applicant", "activist", "candidate", "probationary", "full"} {
 		if stages[st] < 10 {
 			t.Errorf("%d people in stage %s, want at least 10 in every stage (%v)", stages[st], st, stages)

@@ -168,8 +168,8 @@ test('软弱涣散 signals with evidence', { timeout: 120_000 }, async () => {
 })
 
 test('home page shows this month\'s and quarter\'s reminders with links to record', { timeout: 120_000 }, async () => {
-  // Its own branch, founded a year ago, with no meeting held: this month's 主题党日 and 党小组会
-  // are due whatever the date.
+  // Its own branch, founded a year ago, with no meeting held: this month's 主题党日 and this
+  // quarter's 支部党员大会 are due whatever the date; it has no 党小组, so no 党小组会 is owed.
   const api = await districtAPI()
   const stamp = Date.now().toString(36)
   const unit = await api.post('/api/v1/organizations', { name: `祁东县提醒测试商行${stamp}`, category: 'individual_business', region_code: '430426001001', full_members: 3, registered_on: '2020-01-01' })
@@ -190,7 +190,8 @@ test('home page shows this month\'s and quarter\'s reminders with links to recor
     await mine.waitFor({ timeout: 15_000 })
     const text = await mine.innerText()
     assert.match(text, /还需召开主题党日1次/)
-    assert.match(text, /还需召开党小组会1次/)
+    assert.match(text, /还需召开支部党员大会1次/)
+    assert.doesNotMatch(text, /党小组会/)
     assert.equal(await box.locator('[data-test="no-reminders"]').count(), 0, 'no "all held" note beside reminders')
     await shot(page, 'home-reminders.png')
     await mine.locator('[data-test="record-link"]').first().click()

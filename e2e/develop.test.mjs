@@ -71,3 +71,58 @@ test('desktop: the development timeline of one person', { timeout: 180_000 }, as
     await context.close()
   }
 })
+
+test('desktop: the demo pipeline has people in every stage, a 转正 timeline in full', { timeout: 180_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    const api = apiClient(state.baseURL)
+    let r = await api.post('/api/v1/auth/login', { username: DISTRICT.username, password: DISTRICT.password })
+    if (r.status !== 200) {
+      // This test may run first: the initial password is changed in the browser.
+      await loginAndChange(page, DISTRICT.username, DISTRICT.initial, DISTRICT.password)
+      r = await api.post('/api/v1/auth/login', { username: DISTRICT.username, password: DISTRICT.password })
+    } else {
+      await page.goto(`${state.baseURL}/login`)
+      await page.locator('input[name="username"]').fill(DISTRICT.username)
+      await page.locator('input[name="password"]').fill(DISTRICT.password)
+      await page.locator('[data-testid="login-submit"]').click()
+      await page.waitForURL(`${state.baseURL}/`)
+    }
+    assert.equal(r.status, 200)
+    // The demo (internal/demo, assess.go) puts people in all five stages.
+    for (const stage of ['applicant', 'activist', 'candidate', 'probationary', 'full']) {
+      const res = await api.get(`/api/v1/develop/people?stage=${stage}&page_size=1`)
+      assert.equal(res.status, 200)
+      assert.ok(res.data.total >= 10, `${stage}: ${res.data.total} people`)
+    }
+    const full = (await api.get('/api/v1/develop/people?stage=full&page_size=1')).data.items[0]
+    const person = (await api.get(`/api/v1/develop/people/${full.id}`)).data
+    // ㉔ and ㉕ recorded, a 公示 before ㉔.
+    const s24 = person.steps.find((s) => s.n === 24)
+    assert.ok(s24 && s24.details.publicity_to <= s24.done_on, JSON.stringify(s24))
+    assert.ok(person.steps.some((s) => s.n === 25))
+
+    await page.goto(`${state.baseURL}/develop`)
+    await page.locator('[data-test="develop-view"]').waitFor()
+    await page.getByRole('tab', { name: '各阶段人数' }).click()
+    await page.locator('.el-tab-pane canvas').first().waitFor()
+    await shot(page, 'develop-stages.png')
+
+    await page.getByRole('tab', { name: '发展名册' }).click()
+    const name = page.locator('input[data-test="name-filter"], [data-test="name-filter"] input').first()
+    await name.fill(full.name)
+    await name.press('Enter')
+    const row = page.locator('[data-test="dev-table"] .el-table__row', { hasText: full.party_org_name }).filter({ hasText: '正式党员' }).first()
+    await row.waitFor()
+    await row.click()
+    const drawer = page.locator('[data-test="dev-person"]')
+    await drawer.getByText('㉕ 材料归档').waitFor()
+    // The last part of the timeline: admission, probation and 转正.
+    await drawer.getByText('⑮ 支部党员大会讨论').scrollIntoViewIfNeeded()
+    await drawer.getByText('⑮ 支部党员大会讨论').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+    await shot(page, 'develop-full.png')
+  } finally {
+    await context.close()
+  }
+})

@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
 	"liangxin/internal/coverage"
+	"liangxin/internal/develop"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -68,6 +69,7 @@ type Summary struct {
 	Instructors      int
 	Assignments      int
 	Visits           int
+	Development      map[string]int // people in the 发展党员 pipeline by stage code
 	DueSoon, Overdue int
 	Before, Now      coverage.Report
 	Trend            []coverage.Report
@@ -485,6 +487,15 @@ func (s *Summary) Print(w io.Writer) {
 	fp("党组织：%d 个（%s；%s；已撤销 %d），覆盖关系 %d 条\n", s.PartyOrgs, strings.Join(kinds, "、"), strings.Join(forms, "、"), s.Dissolved, s.Covers)
 	fp("换届提醒：90 天内到期 %d 个，已超期 %d 个\n", s.DueSoon, s.Overdue)
 	fp("党建指导员：%d 名，联系单位 %d 次，走访记录 %d 条\n", s.Instructors, s.Assignments, s.Visits)
+	var dev []string
+	for _, st := range develop.StageNames {
+		name := st.Name
+		if st.Code == develop.StageFull {
+			name = "今年转正"
+		}
+		dev = append(dev, fmt.Sprintf("%s %d", name, s.Development[st.Code]))
+	}
+	fp("发展党员：%s\n", strings.Join(dev, "、"))
 	line := func(label string, r coverage.Report) {
 		fp("  %s %s：组织覆盖率 %s（%d/%d），单独组建率 %s，工作覆盖率 %s\n", label, r.AsOf,
 			pct(r.OrgRate), r.OrgCovered, r.Total, pct(r.SingleRate), pct(r.WorkRate))

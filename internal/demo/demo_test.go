@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,6 +60,21 @@ func ledger(t *testing.T, a *app.App) string {
 	}
 	for _, p := range ps {
 		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%v|%d\n", p.Name, p.Kind, p.Formation, p.ParentName, p.EstablishedOn, p.TermStartedOn, deref(p.DissolvedOn), len(p.Covers))
+	}
+	// The 发展党员 pipeline: every person's steps and days.
+	rows, err := a.DB.QueryContext(context.Background(), `SELECT p.name, p.stage, s.step, s.done_on FROM dev_steps s
+		JOIN dev_people p ON p.id = s.person_id ORDER BY p.id, s.step, s.done_on`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, stage, on string
+		var step int
+		if err := rows.Scan(&name, &stage, &step, &on); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s|%s|%d|%s\n", name, stage, step, on)
 	}
 	return b.String()
 }
@@ -236,12 +252,7 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 		(SELECT 1 FROM members m WHERE m.id = c.member_id AND m.party_org_id = c.party_org_id))`, meeting.RoleSecretary, partyorg.KindBranch); n != 0 {
 		t.Errorf("%d branch 书记 not on their branch's roster", n)
 	}
-	// The 发展党员 pipeline has people in every stage before admission.
-	for _, stage := range []string{"applicant", "activist", "candidate"} {
-		if n := count(t, a, `SELECT COUNT(*) FROM dev_people WHERE stage = ?`, stage); n < 10 {
-			t.Errorf("%d people in stage %s", n, stage)
-		}
-	}
+	testPipeline(t, a, sum)
 	if n := count(t, a, `SELECT COUNT(*) FROM members WHERE category = 'probationary' AND status = 'active'`); n < 10 {
 		t.Errorf("%d 预备党员 on the rosters", n)
 	}
@@ -283,6 +294,13 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kinds := map[string]int{}
+	for _, it := range rep.Items {
+		for _, sg := range it.Signals {
+			kinds[sg.Code]++
+		}
+	}
+	t.Logf("%d of %d party organizations show 软弱涣散 signals: %v", len(rep.Items), len(ps), kinds)
 	if weak := len(rep.Items); weak == 0 || weak*10 > len(ps) {
 		t.Errorf("%d of %d party organizations show 软弱涣散 signals", weak, len(ps))
 	}
@@ -311,4 +329,184 @@ func testDeterministic(t *testing.T, a *app.App) {
 			t.Errorf("the network lacks %s:\n%.2000s", name, la)
 		}
 	}
+}
+
+// testPipeline pins the 发展党员 pipeline of the demo's year: people in every
+// stage, admissions within the year, 转正 a year after admission, and the
+// rules of the 25 steps visible in the records (the develop service refused
+// anything else while loading; these read what it kept).
+func testPipeline(t *testing.T, a *app.App, sum *Summary) {
+	// The plan (assess.go): a person in each branch older than two years
+	// but one in twelve, by the roll 3 of 12 转正, 3 of 12 预备党员, 6 of 12
+	// 发展对象; half of them with a second, earlier person; newer branches
+	// with applicants and 积极分子. The demo has about a hundred branches
+	// older than two years, so each stage holds well over ten people.
+	stages := map[string]int{}
+	rows, err := a.DB.QueryContext(context.Background(), `SELECT stage, COUNT(*) FROM dev_people GROUP BY stage`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			t.Fatal(err)
+		}
+		stages[st] = n
+	}
+	rows.Close()
+	t.Logf("发展党员 by stage: %v", stages)
+	if fmt.Sprint(stages) != fmt.Sprint(sum.Development) {
+		t.Errorf("the summary says %v by stage, the database %v", sum.Development, stages)
+	}
+	for _, st := range []string{"applicant", "activist", "candidate", "probationary", "full"} {
+		if stages[st] < 10 {
+			t.Errorf("%d people in stage %s, want at least 10 in every stage (%v)", stages[st], st, stages)
+		}
+	}
+	// Every admission made a roster member: 预备党员 on the roster as
+	// such from the branch meeting ⑮, the 转正 ones full members from the
+	// end of the probation.
+	if n := count(t, a, `SELECT COUNT(*) FROM dev_people p WHERE p.stage IN ('probationary', 'full') AND NOT EXISTS (SELECT 1 FROM members m
+		WHERE m.id = p.member_id AND m.status = 'active' AND m.joined_on = (SELECT done_on FROM dev_steps s WHERE s.person_id = p.id AND s.step = 15)
+		AND ((p.stage = 'probationary' AND m.category = 'probationary') OR (p.stage = 'full' AND m.category = 'full' AND m.confirmed_on = p.probation_ends_on)))`); n != 0 {
+		t.Errorf("%d admitted people without their roster member", n)
+	}
+	// The plan's dates: a 预备党员's ⑦ was 5–11 months ago and ⑰ follows
+	// it by 110–150 days, so every 预备党员 was admitted within the year;
+	// a 转正 one's ⑦ was 20–21 months ago, so ⑰ fell last year and ㉔ a
+	// year later, in this one.
+	if n := count(t, a, `SELECT COUNT(*) FROM dev_steps WHERE step = 17 AND done_on >= ?`, sum.YearStart); n != stages["probationary"] {
+		t.Errorf("%d admitted (⑰) within the year, want all %d 预备党员", n, stages["probationary"])
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM dev_steps WHERE step = 17 AND done_on < ?`, sum.YearStart); n != stages["full"] {
+		t.Errorf("%d admitted (⑰) before the year, want the %d 转正 this year", n, stages["full"])
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM dev_steps WHERE step = 24 AND done_on >= ?`, sum.YearStart); n != stages["full"] {
+		t.Errorf("%d 转正 (㉔) within the year, want all %d", n, stages["full"])
+	}
+	type step struct {
+		person  int64
+		n       int
+		on      string
+		details map[string]any
+	}
+	rows, err = a.DB.QueryContext(context.Background(), `SELECT person_id, step, done_on, details FROM dev_steps ORDER BY person_id, step, done_on`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPerson := map[int64][]step{}
+	for rows.Next() {
+		var st step
+		var details string
+		if err := rows.Scan(&st.person, &st.n, &st.on, &details); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(details), &st.details); err != nil {
+			t.Fatal(err)
+		}
+		byPerson[st.person] = append(byPerson[st.person], st)
+	}
+	rows.Close()
+	if len(byPerson) != stages["applicant"]+stages["activist"]+stages["candidate"]+stages["probationary"]+stages["full"] {
+		t.Fatalf("%d people with steps, stages %v", len(byPerson), stages)
+	}
+	for id, steps := range byPerson {
+		on := map[int]string{}
+		var reviews []string
+		prev := ""
+		for _, st := range steps {
+			// Never in the future; in the order of the steps.
+			if st.on > sum.Today || st.on < prev {
+				t.Errorf("person %d: step %d on %s (today %s, the step before on %s)", id, st.n, st.on, sum.Today, prev)
+			}
+			prev = st.on
+			on[st.n] = st.on
+			if st.n == 6 {
+				reviews = append(reviews, st.on)
+			}
+		}
+		// ⑦ follows a ⑥ review within the half year before it, and a year of 积极分子.
+		if d7, ok := on[7]; ok {
+			last := ""
+			for _, r := range reviews {
+				if r <= d7 && r > last {
+					last = r
+				}
+			}
+			if last == "" || last < shiftDate(t, d7, 0, -6) || on[3] > shiftDate(t, d7, -1, 0) {
+				t.Errorf("person %d: ⑦ on %s, last ⑥ on %q, ③ on %s", id, d7, last, on[3])
+			}
+		}
+		// ⑨: two introducers, full members.
+		for _, st := range steps {
+			switch st.n {
+			case 9:
+				ids, _ := st.details["introducers"].([]any)
+				if len(ids) != 2 {
+					t.Errorf("person %d: introducers %v", id, st.details)
+				}
+				for _, x := range ids {
+					if n := count(t, a, `SELECT COUNT(*) FROM members WHERE id = ? AND category = 'full'`, int64(x.(float64))); n != 1 {
+						t.Errorf("person %d: introducer %v is not a full member", id, x)
+					}
+				}
+			case 11:
+				if days, _ := st.details["training_days"].(float64); days < 3 {
+					t.Errorf("person %d: training %v", id, st.details)
+				}
+			case 15, 23:
+				due, _ := st.details["voters_due"].(float64)
+				yes, _ := st.details["yes"].(float64)
+				if yes*2 <= due {
+					t.Errorf("person %d: vote of step %d %v", id, st.n, st.details)
+				}
+			case 16, 24:
+				// A 公示 of 5 working days (Monday to Friday) before the
+				// step, after ⑦ (for ⑯) or the application ㉒ (for ㉔).
+				from, _ := st.details["publicity_from"].(string)
+				to, _ := st.details["publicity_to"].(string)
+				since := on[7]
+				if st.n == 24 {
+					since = on[22]
+				}
+				if from == "" || from < since || to > st.on || to != shiftDate(t, from, 0, 0, 4) || weekday(t, from) != time.Monday {
+					t.Errorf("person %d: step %d on %s, 公示 %s to %s (since %s)", id, st.n, st.on, from, to, since)
+				}
+			case 17:
+				if st.on < on[15] || st.on > shiftDate(t, on[15], 0, 3) {
+					t.Errorf("person %d: ⑰ on %s, ⑮ on %s", id, st.on, on[15])
+				}
+			}
+		}
+		// 转正 a year after admission: ㉓ after the probation of a year from ⑮, ㉔ a year after ⑰.
+		if d24, ok := on[24]; ok {
+			if on[23] < shiftDate(t, on[15], 1, 0) || d24 < shiftDate(t, on[17], 1, 0) || on[25] < d24 {
+				t.Errorf("person %d: ⑮ %s ⑰ %s ㉓ %s ㉔ %s ㉕ %s", id, on[15], on[17], on[23], d24, on[25])
+			}
+		}
+	}
+}
+
+// shiftDate moves a YYYY-MM-DD day by years, months and days.
+func shiftDate(t *testing.T, d string, years, months int, days ...int) string {
+	t.Helper()
+	v, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if len(days) > 0 {
+		n = days[0]
+	}
+	return v.AddDate(years, months, n).Format("2006-01-02")
+}
+
+func weekday(t *testing.T, d string) time.Weekday {
+	t.Helper()
+	v, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Weekday()
 }

@@ -17,7 +17,6 @@ import (
 // behind until it starts).
 func (l *loader) duesYear(p *plan) error {
 	r := rand.New(rand.NewPCG(uint64(len(p.Units)), 0x64756573))
-	year := p.Today.Year()
 	// The branch set up last (days ago) has not started its 党费 ledger.
 	var newest *partyPlan
 	for _, pp := range p.Parties {
@@ -52,21 +51,6 @@ func (l *loader) duesYear(p *plan) error {
 	}
 	ended := int(p.Today.Month()) - 1 // months of the year that have ended
 	for i, m := range ms {
-		kind, base := "employed", 3000+r.IntN(90)*100
-		if m.birth < fmt.Sprintf("%04d", year-60) {
-			kind, base = "retired", 2200+r.IntN(30)*100
-		}
-		if _, err := l.a.Dues.DeclareBase(l.ctx, dues.BaseInput{MemberID: m.id, Year: year, Kind: kind, Base: fmt.Sprintf("%d.00", base)}); err != nil {
-			return fmt.Errorf("demo dues base: %w", err)
-		}
-		first := 1
-		if m.joined >= fmt.Sprintf("%04d-01-01", year) {
-			j, err := time.Parse("2006-01-02", m.joined)
-			if err != nil {
-				return err
-			}
-			first = int(j.Month()) + 1
-		}
 		paidTo := ended
 		switch {
 		case i%97 == 5:
@@ -74,21 +58,47 @@ func (l *loader) duesYear(p *plan) error {
 		case i%31 == 7:
 			paidTo = ended - 2 - r.IntN(2) // behind, not yet flagged
 		}
-		for _, span := range [][2]int{{first, min(6, paidTo)}, {max(first, 7), paidTo}} {
-			if span[0] > span[1] {
-				continue
-			}
-			var months []string
-			for mo := span[0]; mo <= span[1]; mo++ {
-				months = append(months, fmt.Sprintf("%04d-%02d", year, mo))
-			}
-			paid := date(year, time.Month(span[1]), 15+r.IntN(10))
-			if paid.After(p.Today) {
-				paid = p.Today
-			}
-			if _, err := l.a.Dues.RecordPayment(l.ctx, dues.PaymentInput{MemberID: m.id, Months: months, PaidOn: fmtDate(paid), Method: dues.MethodSelf}); err != nil {
-				return fmt.Errorf("demo dues of member %d: %w", m.id, err)
-			}
+		if err := l.memberDues(r, p, m.id, m.birth, m.joined, paidTo); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberDues declares a member's 党费 base for the demo's year and records
+// the months from January (or the month after joining in the year) up to
+// paidTo: the first half year paid in June, the rest in the last month.
+func (l *loader) memberDues(r *rand.Rand, p *plan, id int64, birth, joined string, paidTo int) error {
+	year := p.Today.Year()
+	kind, base := "employed", 3000+r.IntN(90)*100
+	if birth < fmt.Sprintf("%04d", year-60) {
+		kind, base = "retired", 2200+r.IntN(30)*100
+	}
+	if _, err := l.a.Dues.DeclareBase(l.ctx, dues.BaseInput{MemberID: id, Year: year, Kind: kind, Base: fmt.Sprintf("%d.00", base)}); err != nil {
+		return fmt.Errorf("demo dues base: %w", err)
+	}
+	first := 1
+	if joined >= fmt.Sprintf("%04d-01-01", year) {
+		j, err := time.Parse("2006-01-02", joined)
+		if err != nil {
+			return err
+		}
+		first = int(j.Month()) + 1
+	}
+	for _, span := range [][2]int{{first, min(6, paidTo)}, {max(first, 7), paidTo}} {
+		if span[0] > span[1] {
+			continue
+		}
+		var months []string
+		for mo := span[0]; mo <= span[1]; mo++ {
+			months = append(months, fmt.Sprintf("%04d-%02d", year, mo))
+		}
+		paid := date(year, time.Month(span[1]), 15+r.IntN(10))
+		if paid.After(p.Today) {
+			paid = p.Today
+		}
+		if _, err := l.a.Dues.RecordPayment(l.ctx, dues.PaymentInput{MemberID: id, Months: months, PaidOn: fmtDate(paid), Method: dues.MethodSelf}); err != nil {
+			return fmt.Errorf("demo dues of member %d: %w", id, err)
 		}
 	}
 	return nil

@@ -36,7 +36,8 @@ var entityKinds = map[string]entityKind{
 	"committee_member": {label: "委员会成员", names: `SELECT c.id, c.name || '（' || p.name || '）' FROM committee_members c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.id IN (%s)`},
 	"assess_sheet":     {label: "考评指标体系", names: `SELECT id, name FROM assess_sheets WHERE id IN (%s)`},
 	"assess_round":     {label: "考评轮次", names: `SELECT id, name FROM assess_rounds WHERE id IN (%s)`},
-	"assess_honour":    {label: "表彰", names: `SELECT id, subject FROM assess_honours WHERE id IN (%s)`},
+	"assess_honour": {label: "表彰", names: `SELECT h.id, COALESCE(m.name, p.name) || '（' || h.year || ' 年）' FROM assess_honours h
+		JOIN party_orgs p ON p.id = h.party_org_id LEFT JOIN members m ON m.id = h.member_id WHERE h.id IN (%s)`},
 	"assess_pair": {label: "结对帮带", names: `SELECT x.id, a.name || ' 帮带 ' || b.name FROM assess_pairs x JOIN party_orgs a ON a.id = x.model_party_org_id
 		JOIN party_orgs b ON b.id = x.helped_party_org_id WHERE x.id IN (%s)`},
 	"region":               {label: "区划", names: `SELECT code, name FROM regions WHERE code IN (%s)`, text: true},

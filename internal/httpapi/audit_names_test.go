@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -99,6 +100,20 @@ func TestAuditNamesEveryKind(t *testing.T) {
 	seq := 0
 	f := &fixtures{e: e, seq: &seq}
 	m := f.member(t, true)
+	// An honour is named by whom it honours, never by its subject code
+	// ("party_org", "member").
+	now := "2026-06-01T00:00:00Z"
+	if _, err := e.App.DB.Exec(context.Background(), e.App.DB, `INSERT INTO assess_honours (subject, member_id, party_org_id, kind, level, year, status, recommended_on, created_at, updated_at)
+		VALUES ('member', ?, ?, 'excellent_member', 'county', 2026, 'recommended', '2026-06-01', ?, ?)`, m.ID, m.PartyOrgID, now, now); err != nil {
+		t.Fatal(err)
+	}
+	var honourID int64
+	if err := e.App.DB.QueryRow(context.Background(), e.App.DB, `SELECT MAX(id) FROM assess_honours`).Scan(&honourID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Audit.Record(f.sys(), e.App.DB, audit.Entry{Action: "export", Entity: "assess_honour", EntityID: fmt.Sprint(honourID)}); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range audit.EntityKinds() {
 		for _, id := range []string{fmt.Sprint(m.ID), "430426", "x"} {
 			if err := e.App.Audit.Record(f.sys(), e.App.DB, audit.Entry{Action: "export", Entity: k, EntityID: id}); err != nil {
@@ -125,6 +140,9 @@ func TestAuditNamesEveryKind(t *testing.T) {
 		if it.EntityName != "" {
 			named[it.Entity+" "+it.EntityID] = it.EntityName
 		}
+	}
+	if want := m.Name + "（2026 年）"; named[fmt.Sprintf("assess_honour %d", honourID)] != want {
+		t.Errorf("honour named %q, want %q", named[fmt.Sprintf("assess_honour %d", honourID)], want)
 	}
 	if named[fmt.Sprintf("member %d", m.ID)] != m.Name || named["region 430426"] != "祁东县" {
 		t.Errorf("names: %v", named)

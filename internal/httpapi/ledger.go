@@ -547,6 +547,19 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) instructorOrganizations(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.Instr.Organizations(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[instructor.AssignedOrg]{Items: items})
+	return nil
+}
+
 func (s *Server) addVisit(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -181,8 +181,9 @@ func coreSchemas() map[string]any {
 		"ImportSession": obj(map[string]any{"id": tStr, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"running", "succeeded", "rejected", "failed"}},
 			"phase": tStr, "processed": tInt, "rows": tInt, "created": tInt, "updated": tInt, "unchanged": tInt, "message": tStr, "has_report": tBool,
 			"created_at": tTime, "updated_at": tTime}),
-		"PartyOrgOptionList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "region_code": tStr}))}),
-		"ActionList":         obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"InstructorOptionList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "unit": tStr, "region_name": tStr}))}),
+		"PartyOrgOptionList":   obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "region_code": tStr}))}),
+		"ActionList":           obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 	}
 }
 

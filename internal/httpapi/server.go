@@ -133,6 +133,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserRead, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserAccount, Tag: "用户", Summary: "新建账户（无业务角色，初始密码随机生成、只显示一次；由安全管理员授权）", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
 		{Method: "GET", Path: "/api/v1/users/party-org-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给党组织书记账户的党组织（按名称搜索）", Query: []string{"q"}, Response: "PartyOrgOptionList", handler: s.partyOrgOptions},
+		{Method: "GET", Path: "/api/v1/users/instructor-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给党建指导员账户的指导员记录（按姓名或单位搜索）", Query: []string{"q"}, Response: "InstructorOptionList", handler: s.instructorOptions},
 		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserRead, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserAccount, Tag: "用户", Summary: "修改账户（姓名、停用/启用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
 		{Method: "PUT", Path: "/api/v1/users/{id}/grant", Perm: auth.PermUserGrant, Tag: "用户", Summary: "授予或撤销角色、管辖范围、绑定党组织（安全管理员）", Request: "UserGrant", Response: "User", handler: s.grantUser},

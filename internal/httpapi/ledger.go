@@ -582,6 +582,25 @@ func (s *Server) instructorOrganizations(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
+// dueVisitList is the answer of GET /instructors/{id}/due-visits.
+type dueVisitList struct {
+	EveryMonths int                   `json:"every_months"`
+	Items       []instructor.DueVisit `json:"items"`
+}
+
+func (s *Server) dueVisits(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	every, items, err := s.Instr.DueVisits(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dueVisitList{EveryMonths: every, Items: items})
+	return nil
+}
+
 func (s *Server) addVisit(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

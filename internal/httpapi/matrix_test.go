@@ -345,6 +345,10 @@ func matrixCases() map[string]matrixCase {
 			id, _ := f.assigned(t, caller, in)
 			return fmt.Sprintf("/api/v1/instructors/%d/organizations", id), nil
 		}},
+		"GET /api/v1/instructors/{id}/due-visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			id, _ := f.assigned(t, caller, in)
+			return fmt.Sprintf("/api/v1/instructors/%d/due-visits", id), nil
+		}},
 		"POST /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
 			id, o := f.assigned(t, caller, in)
 			return fmt.Sprintf("/api/v1/instructors/%d/visits", id), map[string]any{"organization_id": o, "visited_on": "2026-05-01", "form": "电话", "content": "指导组建工作"}

@@ -160,6 +160,7 @@ func coreSchemas() map[string]any {
 		"VisitInput":      obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":       obj(map[string]any{"items": arr(ref("Visit"))}),
 		"AssignedOrgList": schemaOf(list[instructor.AssignedOrg]{}),
+		"DueVisitList":    schemaOf(dueVisitList{}),
 		"CoverageRule": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt,
 			"enterprise_min_employees": tInt, "social_min_employees": tInt, "description": tStr}, "kind"),
 		"CoverageRuleInput": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt, "description": tStr,

@@ -3,10 +3,13 @@ package instructor
 import (
 	"context"
 	"database/sql"
+	"sort"
 	"strings"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/store"
 )
 
 // AssignedOrg is an organization an instructor is assigned to today, with
@@ -132,4 +135,69 @@ func (s *Service) Organizations(ctx context.Context, id int64) ([]AssignedOrg, e
 		}
 	}
 	return out, nil
+}
+
+// VisitEveryMonths is how often an instructor should visit each organization
+// it is assigned to: 专职 every month, 兼职 every quarter.
+func VisitEveryMonths(fullTime bool) int {
+	if fullTime {
+		return 1
+	}
+	return 3
+}
+
+// addMonths adds n calendar months to a day, keeping to the last day of a
+// shorter month (01-31 plus one month is 02-28, not 03-03).
+func addMonths(d time.Time, n int) time.Time {
+	first := time.Date(d.Year(), d.Month()+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d.Day(), last)-1)
+}
+
+// DueVisit is an assigned organization whose last visit (or, never visited,
+// the start of the assignment) is older than the visit frequency.
+type DueVisit struct {
+	OrganizationID int64   `json:"organization_id"`
+	Name           string  `json:"name"`
+	RegionName     string  `json:"region_name"`
+	From           string  `json:"from"`
+	LastVisitOn    *string `json:"last_visit_on"`
+	DueOn          string  `json:"due_on"`
+	DaysOverdue    int     `json:"days_overdue"`
+}
+
+// DueVisits lists the organizations assigned to the instructor today whose
+// next visit was due before today, most overdue first. The next visit is due
+// VisitEveryMonths after the last visit made while assigned, or after the
+// start of the assignment when there is none.
+func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []DueVisit, err error) {
+	in, err := s.get(ctx, s.DB, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	every = VisitEveryMonths(in.FullTime)
+	orgs, err := s.Organizations(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	today, _ := time.Parse(store.DateFormat, s.today())
+	out = []DueVisit{}
+	for _, o := range orgs {
+		base := o.From
+		if o.LastVisitOn != nil && *o.LastVisitOn > base {
+			base = *o.LastVisitOn
+		}
+		b, err := time.Parse(store.DateFormat, base)
+		if err != nil {
+			return 0, nil, err
+		}
+		due := addMonths(b, every)
+		if !today.After(due) {
+			continue
+		}
+		out = append(out, DueVisit{OrganizationID: o.OrganizationID, Name: o.Name, RegionName: o.RegionName, From: o.From, LastVisitOn: o.LastVisitOn,
+			DueOn: due.Format(store.DateFormat), DaysOverdue: int(today.Sub(due).Hours() / 24)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
+	return every, out, nil
 }

@@ -226,3 +226,59 @@ func TestGrantBindsInstructorAccount(t *testing.T) {
 		t.Fatalf("regrant: %+v %v", u, err)
 	}
 }
+
+// Due visits, hand-computed on the test clock (today 2026-11-23): 兼职
+// every 3 months, 专职 every month, from the last visit or, never visited,
+// from the start of the assignment; a month added to 10-31 ends on 11-30.
+func TestDueVisits(t *testing.T) {
+	f := newWorkFixture(t)
+	ctx := districtCtx()
+	// x (兼职): a from 2026-01-01, visited 2026-08-20 → due 2026-11-20, 3 days overdue.
+	if _, err := f.e.App.Instr.AddVisit(ctx, f.x, instructor.Visit{OrganizationID: f.a, VisitedOn: "2026-08-20", Content: "走访"}); err != nil {
+		t.Fatal(err)
+	}
+	every, due, err := f.e.App.Instr.DueVisits(boundCtx(f.x), f.x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if every != 3 || len(due) != 1 || due[0].OrganizationID != f.a || due[0].DueOn != "2026-11-20" || due[0].DaysOverdue != 3 {
+		t.Fatalf("兼职: every %d, %+v", every, due)
+	}
+	// z (专职) with three organizations.
+	name, region, full := "郑专职", testenv.Hongqiao, true
+	z, err := f.e.App.Instr.Create(ctx, instructor.Input{Name: &name, RegionCode: &region, FullTime: &full})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(n string) int64 {
+		cat := "individual_business"
+		o, err := f.e.App.Orgs.Create(ctx, org.Input{Name: &n, Category: &cat, RegionCode: &region})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	d, e, g := mk("洪桥丁店"), mk("洪桥戊店"), mk("洪桥己店")
+	for _, as := range []struct {
+		org  int64
+		from string
+	}{{d, "2026-10-01"}, {e, "2026-10-31"}, {g, "2026-09-01"}} {
+		if _, err := f.e.App.Instr.Assign(ctx, z.ID, as.org, as.from, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// g visited 2026-10-23 → due 2026-11-23 = today: not yet overdue.
+	if _, err := f.e.App.Instr.AddVisit(ctx, z.ID, instructor.Visit{OrganizationID: g, VisitedOn: "2026-10-23", Content: "走访"}); err != nil {
+		t.Fatal(err)
+	}
+	every, due, err = f.e.App.Instr.DueVisits(ctx, z.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// d never visited since 2026-10-01 → due 2026-11-01, 22 days; e due 2026-11-30.
+	if every != 1 || len(due) != 1 || due[0].OrganizationID != d || due[0].DueOn != "2026-11-01" || due[0].DaysOverdue != 22 || due[0].LastVisitOn != nil {
+		t.Fatalf("专职: every %d, %+v", every, due)
+	}
+	_, _, err = f.e.App.Instr.DueVisits(boundCtx(f.x), z.ID)
+	wantKind(t, "another instructor's due visits", err, apperr.KindNotFound)
+}

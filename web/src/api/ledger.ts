@@ -239,6 +239,17 @@ export interface AssignedOrg {
   members: { name: string; gender: string; category: string; id_number: string; phone: string; position: string }[]
 }
 
+/** GET /instructors/{id}/due-visits: an assigned organization whose visit is overdue. */
+export interface DueVisit {
+  organization_id: number
+  name: string
+  region_name: string
+  from: string
+  last_visit_on: string | null
+  due_on: string
+  days_overdue: number
+}
+
 export interface VisitInput {
   organization_id: number
   visited_on: string
@@ -423,6 +434,7 @@ export const instructorApi = {
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
   visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
   organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
 }
 

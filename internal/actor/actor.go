@@ -18,7 +18,10 @@ type Actor struct {
 	// and its subtree (role party_org); Scope is then that party
 	// organization's region code.
 	PartyOrgID int64
-	IP         string
+	// InstructorID, when not zero, binds the actor (role instructor) to one
+	// 党建指导员 record: it sees that record, its assignments and visits only.
+	InstructorID int64
+	IP           string
 	// System marks internal work (CLI, migrations, start-up) that is not bound to a scope.
 	System bool
 }
@@ -39,6 +42,19 @@ func From(ctx context.Context) (Actor, bool) {
 // System returns a context for internal work done on behalf of the named command.
 func System(ctx context.Context, name string) context.Context {
 	return With(ctx, Actor{Username: name, Role: "system", System: true})
+}
+
+// RoleInstructor is the role code of 党建指导员 (auth.RoleInstructor; auth
+// imports this package, not the other way round).
+const RoleInstructor = "instructor"
+
+// BoundInstructor reports whether the actor is a 党建指导员 account, and the
+// instructor record it is bound to (0 if none: it then sees no record).
+func (a Actor) BoundInstructor() (id int64, ok bool) {
+	if a.System || a.Role != RoleInstructor {
+		return 0, false
+	}
+	return a.InstructorID, true
 }
 
 // InScope reports whether a region code lies inside the actor's scope.

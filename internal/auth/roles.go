@@ -104,6 +104,12 @@ const (
 	// life and assessment: the required meeting frequencies and the 软弱涣散
 	// signal thresholds.
 	PermOrgLifeSettings Perm = "orglife.settings"
+	// PermInstructorWork is a 党建指导员's own work: its record, the
+	// organizations it is assigned to, its visits and what is due. The
+	// instructor role holds only this (and only for the record its account
+	// is bound to); the district and the street hold it for every
+	// instructor in their scope, so that they record visits for anyone.
+	PermInstructorWork Perm = "instructor.work"
 	// PermAssessManage sets indicator sheets for the caller's own region, runs
 	// and closes assessment rounds, designates weak branches and pairs.
 	PermAssessManage Perm = "assess.manage"
@@ -134,15 +140,19 @@ func rolePerms(role string) []Perm {
 	case RoleDistrict:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
-			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage}
+			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
-			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage}
+			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
-	case RoleInstructor, RoleReadonly:
+	case RoleInstructor:
+		// Bound to one instructor record (users.instructor_id): nothing of
+		// the ledger but its own record, assignments and visits.
+		return []Perm{PermInstructorWork}
+	case RoleReadonly:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead}
 	}
 	return nil

@@ -71,6 +71,9 @@ func (u User) Actor(ip string) actor.Actor {
 	if u.PartyOrgID != nil {
 		a.PartyOrgID = *u.PartyOrgID
 	}
+	if u.InstructorID != nil {
+		a.InstructorID = *u.InstructorID
+	}
 	return a
 }
 
@@ -83,7 +86,9 @@ type User struct {
 	RoleName    string `json:"role_name"`
 	Scope       string `json:"scope"`
 	// PartyOrgID binds a party_org user to one party organization (nil: bound to the region Scope).
-	PartyOrgID         *int64     `json:"party_org_id"`
+	PartyOrgID *int64 `json:"party_org_id"`
+	// InstructorID binds an instructor user to one 党建指导员 record.
+	InstructorID       *int64     `json:"instructor_id"`
 	ScopeName          string     `json:"scope_name"`
 	MustChangePassword bool       `json:"must_change_password"`
 	Disabled           bool       `json:"disabled"`
@@ -100,7 +105,7 @@ type User struct {
 func (u User) auditView() map[string]any {
 	return map[string]any{
 		"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"scope": u.Scope, "party_org_id": u.PartyOrgID, "disabled": u.Disabled,
+		"scope": u.Scope, "party_org_id": u.PartyOrgID, "instructor_id": u.InstructorID, "disabled": u.Disabled,
 	}
 }
 
@@ -112,20 +117,23 @@ type Session struct {
 	Token string
 }
 
-const userCols = `id, username, display_name, role, scope, party_org_id, password_hash, must_change_password, password_changed_at,
+const userCols = `id, username, display_name, role, scope, party_org_id, instructor_id, password_hash, must_change_password, password_changed_at,
 	failed_attempts, locked_until, disabled, last_login_at, created_at`
 
 func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var changed, created string
 	var locked, last sql.NullString
-	var po sql.NullInt64
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &u.passwordHash, &u.MustChangePassword,
+	var po, ins sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &ins, &u.passwordHash, &u.MustChangePassword,
 		&changed, &u.failedAttempts, &locked, &u.Disabled, &last, &created); err != nil {
 		return u, err
 	}
 	if po.Valid {
 		u.PartyOrgID = &po.Int64
+	}
+	if ins.Valid {
+		u.InstructorID = &ins.Int64
 	}
 	u.PasswordChangedAt, _ = store.ParseTime(changed)
 	u.CreatedAt, _ = store.ParseTime(created)
@@ -379,6 +387,13 @@ func (s *Service) fillScopeName(ctx context.Context, u *User) {
 	if s.PartyOrgs != nil && u.PartyOrgID != nil {
 		if _, name, err := s.PartyOrgs.PartyOrgScope(actor.System(ctx, "auth"), *u.PartyOrgID); err == nil {
 			u.ScopeName = name
+			return
+		}
+	}
+	if u.InstructorID != nil {
+		var name string
+		if err := s.DB.QueryRow(ctx, s.DB, `SELECT name FROM instructors WHERE id = ?`, *u.InstructorID).Scan(&name); err == nil {
+			u.ScopeName = "党建指导员 " + name
 			return
 		}
 	}

@@ -29,8 +29,11 @@ type NewUser struct {
 	Scope       string `json:"scope"`
 	// PartyOrgID binds a party_org user to one party organization; its
 	// region then becomes the scope.
-	PartyOrgID int64  `json:"party_org_id"`
-	Password   string `json:"password"`
+	PartyOrgID int64 `json:"party_org_id"`
+	// InstructorID binds an instructor user to one 党建指导员 record; the
+	// record's region then becomes the scope.
+	InstructorID int64  `json:"instructor_id"`
+	Password     string `json:"password"`
 }
 
 // UserPatch changes the account fields of a user (the system
@@ -48,6 +51,9 @@ type Grant struct {
 	Role       string `json:"role"`
 	Scope      string `json:"scope"`
 	PartyOrgID int64  `json:"party_org_id"`
+	// InstructorID binds role instructor to one 党建指导员 record (required
+	// for that role); the record's region becomes the scope.
+	InstructorID int64 `json:"instructor_id"`
 }
 
 // requirePerm returns the actor if it holds p.
@@ -212,6 +218,33 @@ func (s *Service) resolvePartyOrgScope(ctx context.Context, a actor.Actor, bad *
 	return region
 }
 
+// resolveInstructorScope checks an instructor binding (required for role
+// instructor, refused for every other role) and returns the region code of
+// the record, which becomes the user's scope.
+func (s *Service) resolveInstructorScope(ctx context.Context, q store.Querier, a actor.Actor, bad *apperr.Error, role string, id int64) string {
+	if role != RoleInstructor {
+		if id != 0 {
+			bad.Field("instructor_id", "只有“党建指导员”角色可以绑定到指导员记录")
+		}
+		return ""
+	}
+	if id == 0 {
+		// The console may make an unbound instructor account (it sees
+		// nothing until bound); the web grant requires the binding.
+		if !a.System {
+			bad.Field("instructor_id", "党建指导员账户须绑定一名指导员")
+		}
+		return ""
+	}
+	var region string
+	err := s.DB.QueryRow(ctx, q, `SELECT region_code FROM instructors WHERE id = ?`, id).Scan(&region)
+	if err != nil || !a.InScope(region) {
+		bad.Field("instructor_id", "指导员记录不存在或不在您的管辖范围内")
+		return ""
+	}
+	return region
+}
+
 func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role, scope string) {
 	if RoleName(role) == "" {
 		bad.Field("role", "角色无效")
@@ -261,10 +294,17 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 		if in.PartyOrgID != 0 {
 			bad.Field("party_org_id", "绑定党组织由安全管理员授权时设定")
 		}
+		if in.InstructorID != 0 {
+			bad.Field("instructor_id", "绑定指导员记录由安全管理员授权时设定")
+		}
 		if in.Password != "" {
 			bad.Field("password", "初始密码由系统随机生成，只显示一次，不能指定")
 		}
-		in.Role, in.Scope, in.PartyOrgID, in.Password = RoleNone, a.Scope, 0, ""
+		in.Role, in.Scope, in.PartyOrgID, in.InstructorID, in.Password = RoleNone, a.Scope, 0, 0, ""
+	}
+	var instr any
+	if region := s.resolveInstructorScope(ctx, s.DB, a, bad, in.Role, in.InstructorID); region != "" {
+		in.Scope, instr = region, in.InstructorID
 	}
 	var partyOrg any
 	if in.PartyOrgID != 0 {
@@ -304,9 +344,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := store.FormatTime(s.Now())
 		var id int64
-		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, password_hash, must_change_password,
-			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, hash, true, now, now, now).Scan(&id)
+		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, instructor_id, password_hash, must_change_password,
+			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, instr, hash, true, now, now, now).Scan(&id)
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflict("用户名已存在").Field("username", "用户名已存在")
 		}
@@ -430,12 +470,16 @@ func (s *Service) GrantUser(ctx context.Context, id int64, g Grant) (User, error
 		} else if scope == "" && g.Role == RoleNone {
 			scope = u.Scope
 		}
+		var instr any
+		if region := s.resolveInstructorScope(ctx, tx, a, bad, g.Role, g.InstructorID); region != "" {
+			scope, instr = region, g.InstructorID
+		}
 		s.validateRoleScope(ctx, a, bad, g.Role, scope)
 		if err := bad.OrNil(); err != nil {
 			return err
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET role = ?, scope = ?, party_org_id = ?, updated_at = ? WHERE id = ?`,
-			g.Role, scope, partyOrg, store.FormatTime(s.Now()), u.ID); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET role = ?, scope = ?, party_org_id = ?, instructor_id = ?, updated_at = ? WHERE id = ?`,
+			g.Role, scope, partyOrg, instr, store.FormatTime(s.Now()), u.ID); err != nil {
 			return err
 		}
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {

@@ -190,6 +190,13 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if code, _, errOut := tg.run(t, "user", "create", "--username", "bad", "--role", "emperor", "--scope", "430426001"); code == 0 || !strings.Contains(errOut, "角色") {
 		t.Fatalf("bad role accepted: %s", errOut)
 	}
+	// An instructor account is bound to an existing instructor record.
+	if code, _, errOut := tg.run(t, "user", "create", "--username", "zhidao", "--role", "instructor"); code == 0 || !strings.Contains(errOut, "--instructor-id") {
+		t.Fatalf("unbound instructor accepted: %s", errOut)
+	}
+	if code, _, errOut := tg.run(t, "user", "create", "--username", "zhidao", "--role", "instructor", "--instructor-id", "999"); code == 0 || !strings.Contains(errOut, "指导员记录不存在") {
+		t.Fatalf("missing instructor record accepted: %s", errOut)
+	}
 	code, out, _ = tg.run(t, "token", "create", "--user", "hongqiao", "--name", "对接")
 	tok := strings.TrimSpace(out)
 	if code != 0 || !regexp.MustCompile(`^lx_[A-Za-z0-9_-]{40,}$`).MatchString(tok) || strings.Count(out, "\n") != 1 {

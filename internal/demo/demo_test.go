@@ -121,6 +121,10 @@ func testWritesThePlan(t *testing.T, a *app.App, sum *Summary) {
 	var out strings.Builder
 	sum.Print(&out)
 	t.Log("\n" + out.String())
+	// Pin (issue 22): the demo instructor account is bound to a record guiding two or more units.
+	if n := count(t, a, `SELECT COUNT(*) FROM users u WHERE u.username = 'instructor1' AND (SELECT COUNT(*) FROM instructor_assignments x WHERE x.instructor_id = u.instructor_id) >= 2`); n != 1 {
+		t.Errorf("instructor1 bound to a record guiding two or more units: %d", n)
+	}
 	if sum.Today != "2026-11-23" || sum.YearStart != "2026-01-01" {
 		t.Fatalf("today %s, year start %s", sum.Today, sum.YearStart)
 	}

@@ -297,6 +297,28 @@ func (s *Server) partyOrgOptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// instructorOption is an instructor record the security administrator may
+// bind an instructor account to (no phone).
+type instructorOption struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	Unit       string `json:"unit"`
+	RegionName string `json:"region_name"`
+}
+
+func (s *Server) instructorOptions(w http.ResponseWriter, r *http.Request) error {
+	items, _, err := s.Instr.List(r.Context(), r.URL.Query().Get("q"), 1, 50)
+	if err != nil {
+		return err
+	}
+	out := make([]instructorOption, 0, len(items))
+	for _, in := range items {
+		out = append(out, instructorOption{ID: in.ID, Name: in.Name, Unit: in.Unit, RegionName: in.RegionName})
+	}
+	writeJSON(w, http.StatusOK, list[instructorOption]{Items: out})
+	return nil
+}
+
 func (s *Server) createPartyOrg(w http.ResponseWriter, r *http.Request) error {
 	var in partyorg.Input
 	if err := decode(r, &in); err != nil {
@@ -544,6 +566,38 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, list[instructor.Visit]{Items: items})
+	return nil
+}
+
+func (s *Server) instructorOrganizations(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.Instr.Organizations(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[instructor.AssignedOrg]{Items: items})
+	return nil
+}
+
+// dueVisitList is the answer of GET /instructors/{id}/due-visits.
+type dueVisitList struct {
+	EveryMonths int                   `json:"every_months"`
+	Items       []instructor.DueVisit `json:"items"`
+}
+
+func (s *Server) dueVisits(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	every, items, err := s.Instr.DueVisits(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dueVisitList{EveryMonths: every, Items: items})
 	return nil
 }
 

@@ -30,6 +30,8 @@ type fixtures struct {
 	otherTok int64 // a token of another user
 	ownTok   func() int64
 	password map[string]string
+	// ownInstr is the instructor record the instructor caller is bound to.
+	ownInstr int64
 }
 
 func (f *fixtures) next() int {
@@ -86,6 +88,33 @@ func (f *fixtures) instructor(t *testing.T, in bool) int64 {
 		t.Fatal(err)
 	}
 	return i.ID
+}
+
+// instructorFor is the instructor record a route acts on: for the bound
+// instructor caller its own record (in) or another instructor's in the same
+// street (out: 404 all the same); for everyone else a fresh record inside
+// or outside the scope.
+func (f *fixtures) instructorFor(t *testing.T, caller string, in bool) int64 {
+	t.Helper()
+	if caller == "m_"+auth.RoleInstructor {
+		if in {
+			return f.ownInstr
+		}
+		return f.instructor(t, true)
+	}
+	return f.instructor(t, in)
+}
+
+// assigned returns an instructor record (as instructorFor) and a fresh
+// organization it is assigned to since 2025-01-01.
+func (f *fixtures) assigned(t *testing.T, caller string, in bool) (int64, int64) {
+	t.Helper()
+	id := f.instructorFor(t, caller, in)
+	o := f.organization(t, in || caller == "m_"+auth.RoleInstructor)
+	if _, err := f.e.App.Instr.Assign(f.sys(), id, o, "2025-01-01", ""); err != nil {
+		t.Fatal(err)
+	}
+	return id, o
 }
 
 // session creates an import session owned by the caller (in) or by another user (out), with a report.
@@ -177,12 +206,13 @@ func matrixCases() map[string]matrixCase {
 			f.password[caller] = next
 			return "/api/v1/auth/password", map[string]string{"old_password": old, "new_password": next}
 		}},
-		"GET /api/v1/users/party-org-options": {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
-		"GET /api/v1/system":                  {unscoped: true, call: static("/api/v1/system")},
-		"GET /api/v1/roles":                   {unscoped: true, call: static("/api/v1/roles")},
-		"GET /api/v1/regions":                 {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
-		"GET /api/v1/regions/scope":           {unscoped: true, call: static("/api/v1/regions/scope")},
-		"GET /api/v1/regions/area-kinds":      {unscoped: true, call: static("/api/v1/regions/area-kinds")},
+		"GET /api/v1/users/party-org-options":  {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
+		"GET /api/v1/users/instructor-options": {unscoped: true, call: static("/api/v1/users/instructor-options?q=" + "指导")},
+		"GET /api/v1/system":                   {unscoped: true, call: static("/api/v1/system")},
+		"GET /api/v1/roles":                    {unscoped: true, call: static("/api/v1/roles")},
+		"GET /api/v1/regions":                  {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
+		"GET /api/v1/regions/scope":            {unscoped: true, call: static("/api/v1/regions/scope")},
+		"GET /api/v1/regions/area-kinds":       {unscoped: true, call: static("/api/v1/regions/area-kinds")},
 		"GET /api/v1/regions/{code}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
 		}},
@@ -291,8 +321,8 @@ func matrixCases() map[string]matrixCase {
 		"POST /api/v1/instructors": {outStatus: 422, call: func(_ *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/instructors", map[string]any{"name": "张指导", "region_code": pick(in, testenv.Hongqiao, testenv.Yuhe)}
 		}},
-		"GET /api/v1/instructors/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/instructors/%d", f.instructor(t, in)), nil
+		"GET /api/v1/instructors/{id}": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d", f.instructorFor(t, caller, in)), nil
 		}},
 		"PATCH /api/v1/instructors/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/instructors/%d", f.instructor(t, in)), map[string]any{"unit": "区委组织部"}
@@ -308,11 +338,20 @@ func matrixCases() map[string]matrixCase {
 			}
 			return fmt.Sprintf("/api/v1/instructors/%d/assignments/%d/end", id, a.ID), map[string]string{"on": "2026-01-01"}
 		}},
-		"GET /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/instructors/%d/visits", f.instructor(t, in)), nil
+		"GET /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/instructors/%d/visits", f.instructorFor(t, caller, in)), nil
 		}},
-		"POST /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/instructors/%d/visits", f.instructor(t, in)), map[string]any{"organization_id": f.organization(t, in), "visited_on": "2026-05-01", "content": "指导组建工作"}
+		"GET /api/v1/instructors/{id}/organizations": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			id, _ := f.assigned(t, caller, in)
+			return fmt.Sprintf("/api/v1/instructors/%d/organizations", id), nil
+		}},
+		"GET /api/v1/instructors/{id}/due-visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			id, _ := f.assigned(t, caller, in)
+			return fmt.Sprintf("/api/v1/instructors/%d/due-visits", id), nil
+		}},
+		"POST /api/v1/instructors/{id}/visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			id, o := f.assigned(t, caller, in)
+			return fmt.Sprintf("/api/v1/instructors/%d/visits", id), map[string]any{"organization_id": o, "visited_on": "2026-05-01", "form": "电话", "content": "指导组建工作"}
 		}},
 		"GET /api/v1/stats/coverage": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/stats/coverage?as_of=2026-06-30&region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
@@ -383,13 +422,25 @@ func TestAccessMatrix(t *testing.T) {
 	for _, role := range auth.Roles() {
 		t.Run(role.Code, func(t *testing.T) {
 			caller := "m_" + role.Code
-			e.User(caller, role.Code, testenv.Hongqiao)
+			var own int64
+			if role.Code == auth.RoleInstructor {
+				// An instructor account is bound to its record in 洪桥街道.
+				name, region := "本人指导员", testenv.Hongqiao
+				rec, err := e.App.Instr.Create(sys, instructor.Input{Name: &name, RegionCode: &region})
+				if err != nil {
+					t.Fatal(err)
+				}
+				own = rec.ID
+				e.InstructorUser(caller, own)
+			} else {
+				e.User(caller, role.Code, testenv.Hongqiao)
+			}
 			_, secret, err := e.App.Auth.CreateTokenFor(sys, caller, "矩阵")
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := e.Bearer(secret)
-			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}}
+			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}, ownInstr: own}
 			f.ownTok = func() int64 {
 				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")
 				if err != nil {
@@ -404,7 +455,7 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				// Every caller here is scoped at 洪桥街道, a street: rules
 				// of the whole jurisdiction are refused to it whatever its role.
-				allowed := mc.public || (auth.Can(role.Code, rt.Perm) && !auth.JurisdictionWide(rt.Perm))
+				allowed := mc.public || (rt.Allows(role.Code) && !auth.JurisdictionWide(rt.Perm))
 				for _, in := range []bool{true, false} {
 					if !in && mc.unscoped {
 						continue

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"regexp"
 	"strings"
@@ -78,7 +79,7 @@ func schemas() map[string]any {
 func coreSchemas() map[string]any {
 	user := obj(map[string]any{
 		"id": tInt, "username": tStr, "display_name": tStr, "role": tStr, "role_name": tStr, "scope": tStr, "scope_name": tStr,
-		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
+		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "instructor_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
 		"password_changed_at": tTime, "created_at": tTime,
 	})
 	region := obj(map[string]any{
@@ -97,7 +98,7 @@ func coreSchemas() map[string]any {
 		"User":            user,
 		"UserPage":        pageOf("User"),
 		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr}, "username"),
-		"UserGrant":       obj(map[string]any{"role": tStr, "scope": tStr, "party_org_id": tInt}, "role"),
+		"UserGrant":       obj(map[string]any{"role": tStr, "scope": tStr, "party_org_id": tInt, "instructor_id": tInt}, "role"),
 		"UserCreated":     obj(map[string]any{"user": ref("User"), "initial_password": tStr}),
 		"UserPatch":       obj(map[string]any{"display_name": tStr, "disabled": tBool}),
 		"PasswordReset":   obj(map[string]any{"temporary_password": tStr}),
@@ -155,9 +156,11 @@ func coreSchemas() map[string]any {
 		"InstructorInput": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}, "name"),
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
-			"content": tStr, "problems": tStr, "solved": tStr}),
-		"VisitInput": obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
-		"VisitList":  obj(map[string]any{"items": arr(ref("Visit"))}),
+			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr}),
+		"VisitInput":      obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
+		"VisitList":       obj(map[string]any{"items": arr(ref("Visit"))}),
+		"AssignedOrgList": schemaOf(list[instructor.AssignedOrg]{}),
+		"DueVisitList":    schemaOf(dueVisitList{}),
 		"CoverageRule": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt,
 			"enterprise_min_employees": tInt, "social_min_employees": tInt, "description": tStr}, "kind"),
 		"CoverageRuleInput": obj(map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"all", "above_scale", "min_employees"}}, "min_employees": tInt, "description": tStr,
@@ -179,8 +182,9 @@ func coreSchemas() map[string]any {
 		"ImportSession": obj(map[string]any{"id": tStr, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"running", "succeeded", "rejected", "failed"}},
 			"phase": tStr, "processed": tInt, "rows": tInt, "created": tInt, "updated": tInt, "unchanged": tInt, "message": tStr, "has_report": tBool,
 			"created_at": tTime, "updated_at": tTime}),
-		"PartyOrgOptionList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "region_code": tStr}))}),
-		"ActionList":         obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"InstructorOptionList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "unit": tStr, "region_name": tStr}))}),
+		"PartyOrgOptionList":   obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "region_code": tStr}))}),
+		"ActionList":           obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
 	}
 }
 
@@ -220,6 +224,9 @@ func (s *Server) OpenAPI() map[string]any {
 			"operationId":  operationID(rt),
 			"responses":    map[string]any{itoa(status): ok, "default": errResp},
 			"x-permission": string(rt.Perm),
+		}
+		if rt.AltPerm != "" {
+			op["x-permission-alt"] = string(rt.AltPerm)
 		}
 		if len(params) > 0 {
 			op["parameters"] = params

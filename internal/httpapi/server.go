@@ -71,9 +71,12 @@ type Server struct {
 
 // Route is one API endpoint.
 type Route struct {
-	Method  string
-	Path    string // stdlib ServeMux pattern path, e.g. /api/v1/regions/{code}
-	Perm    auth.Perm
+	Method string
+	Path   string // stdlib ServeMux pattern path, e.g. /api/v1/regions/{code}
+	Perm   auth.Perm
+	// AltPerm, when set, also opens the route: a 党建指导员's own record
+	// and work (auth.PermInstructorWork) beside the ledger readers.
+	AltPerm auth.Perm
 	Summary string // Chinese, for the OpenAPI document
 	Tag     string
 	// DuringPasswordChange allows the route while the user must still change
@@ -130,6 +133,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/users", Perm: auth.PermUserRead, Tag: "用户", Summary: "用户列表", Query: []string{"q", "role", "page", "page_size"}, Response: "UserPage", handler: s.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Perm: auth.PermUserAccount, Tag: "用户", Summary: "新建账户（无业务角色，初始密码随机生成、只显示一次；由安全管理员授权）", Request: "UserCreate", Response: "UserCreated", Status: 201, handler: s.createUser},
 		{Method: "GET", Path: "/api/v1/users/party-org-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给党组织书记账户的党组织（按名称搜索）", Query: []string{"q"}, Response: "PartyOrgOptionList", handler: s.partyOrgOptions},
+		{Method: "GET", Path: "/api/v1/users/instructor-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给党建指导员账户的指导员记录（按姓名或单位搜索）", Query: []string{"q"}, Response: "InstructorOptionList", handler: s.instructorOptions},
 		{Method: "GET", Path: "/api/v1/users/{id}", Perm: auth.PermUserRead, Tag: "用户", Summary: "查看用户", Response: "User", handler: s.getUser},
 		{Method: "PATCH", Path: "/api/v1/users/{id}", Perm: auth.PermUserAccount, Tag: "用户", Summary: "修改账户（姓名、停用/启用）", Request: "UserPatch", Response: "User", handler: s.updateUser},
 		{Method: "PUT", Path: "/api/v1/users/{id}/grant", Perm: auth.PermUserGrant, Tag: "用户", Summary: "授予或撤销角色、管辖范围、绑定党组织（安全管理员）", Request: "UserGrant", Response: "User", handler: s.grantUser},
@@ -167,12 +171,14 @@ func (s *Server) coreRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/instructors", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "党建指导员列表", Query: []string{"q", "page", "page_size"}, Response: "InstructorPage", handler: s.listInstructors},
 		{Method: "POST", Path: "/api/v1/instructors", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "新增党建指导员（只有姓名必填）", Request: "InstructorInput", Response: "Instructor", Status: 201, handler: s.createInstructor},
-		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "查看党建指导员（联系电话脱敏显示；reveal=true 显示完整号码，需查看个人信息权限并记入审计）", Query: []string{"reveal"}, Response: "Instructor", handler: s.getInstructor},
+		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "查看党建指导员（联系电话脱敏显示；reveal=true 显示完整号码，需查看个人信息权限并记入审计）", Query: []string{"reveal"}, Response: "Instructor", handler: s.getInstructor},
 		{Method: "PATCH", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "修改党建指导员", Request: "InstructorInput", Response: "Instructor", handler: s.updateInstructor},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "选派指导员联系两新组织", Request: "AssignmentInput", Response: "Assignment", Status: 201, handler: s.assign},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments/{assignment_id}/end", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "结束联系", Request: "DateOn", Response: "Assignment", handler: s.endAssignment},
-		{Method: "GET", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "走访记录", Response: "VisitList", handler: s.listVisits},
-		{Method: "POST", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "登记走访记录", Request: "VisitInput", Response: "Visit", Status: 201, handler: s.addVisit},
+		{Method: "GET", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "走访记录（党建指导员本人只能查看自己的）", Response: "VisitList", handler: s.listVisits},
+		{Method: "POST", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "登记走访记录（党建指导员本人，或区、街道为辖区内任一指导员登记；只能走访当日联系的单位）", Request: "VisitInput", Response: "Visit", Status: 201, handler: s.addVisit},
+		{Method: "GET", Path: "/api/v1/instructors/{id}/organizations", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "指导员当前联系的两新组织及其党组织、党员（个人信息脱敏）", Response: "AssignedOrgList", handler: s.instructorOrganizations},
+		{Method: "GET", Path: "/api/v1/instructors/{id}/due-visits", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "应走访未走访：上次走访（或开始联系）已超过走访频次（专职每月、兼职每季度）的联系单位，含逾期天数", Response: "DueVisitList", handler: s.dueVisits},
 
 		{Method: "GET", Path: "/api/v1/stats/coverage", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "任一区划、任一日期的两个覆盖统计", Query: []string{"region_code", "as_of"}, Response: "CoverageReport", handler: s.coverageReport},
 		{Method: "GET", Path: "/api/v1/stats/coverage/trend", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率逐月趋势", Query: []string{"region_code", "as_of", "months"}, Response: "CoverageTrend", handler: s.coverageTrend},
@@ -279,7 +285,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 				writeError(w, r, s.Log, &apperr.Error{Kind: apperr.KindPasswordChangeRequired, Code: "password_change_required", Message: "请先修改初始密码或已过期的密码"})
 				return
 			}
-			if !auth.Can(u.Role, rt.Perm) {
+			if !rt.Allows(u.Role) {
 				_ = s.Audit.Record(ctx, s.DB, audit.Entry{Action: "access_denied", Entity: "route", EntityID: rt.Method + " " + rt.Path, Result: audit.Denied})
 				writeError(w, r, s.Log, apperr.Forbidden())
 				return
@@ -303,6 +309,11 @@ func (s *Server) wrap(rt Route) http.Handler {
 			writeError(w, r, s.Log, err)
 		}
 	})
+}
+
+// Allows reports whether role may use the route (its Perm or its AltPerm).
+func (rt Route) Allows(role string) bool {
+	return auth.Can(role, rt.Perm) || (rt.AltPerm != "" && auth.Can(role, rt.AltPerm))
 }
 
 // atJurisdictionRoot checks that u may change rules that apply to the whole

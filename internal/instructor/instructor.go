@@ -70,9 +70,11 @@ type Visit struct {
 	OrganizationID   int64  `json:"organization_id"`
 	OrganizationName string `json:"organization_name"`
 	VisitedOn        string `json:"visited_on"`
-	Content          string `json:"content"`
-	Problems         string `json:"problems"`
-	Solved           string `json:"solved"`
+	// Form is how the visit was made: 走访, 电话, 线上 or 座谈.
+	Form     string `json:"form"`
+	Content  string `json:"content"`
+	Problems string `json:"problems"`
+	Solved   string `json:"solved"`
 }
 
 // Service manages instructors.
@@ -109,7 +111,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Instructor, error) {
 }
 
 func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Instructor, error) {
-	cond, args, err := store.ScopeFilter(ctx, "i.region_code")
+	cond, args, err := s.recordFilter(ctx)
 	if err != nil {
 		return Instructor{}, err
 	}
@@ -270,9 +272,20 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, in Input) 
 	return out, err
 }
 
+// recordFilter restricts instructor records to what the caller may see: an
+// instructor account only its own record (whatever the record's region),
+// everyone else the records of their scope.
+func (s *Service) recordFilter(ctx context.Context) (string, []any, error) {
+	a, _ := actor.From(ctx)
+	if own, ok := a.BoundInstructor(); ok {
+		return "i.id = ?", []any{own}, nil
+	}
+	return store.ScopeFilter(ctx, "i.region_code")
+}
+
 // List returns instructors inside the caller's scope, phones masked.
 func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instructor, int, error) {
-	cond, args, err := store.ScopeFilter(ctx, "i.region_code")
+	cond, args, err := s.recordFilter(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -409,7 +422,13 @@ func (s *Service) endAssignmentTx(ctx context.Context, tx *sql.Tx, id, assignmen
 	return out, err
 }
 
-// AddVisit logs a visit to an organization the instructor guides.
+// VisitForms are the ways a visit is made.
+var VisitForms = []string{"走访", "电话", "线上", "座谈"}
+
+// AddVisit logs a visit to an organization the instructor is assigned to on
+// the day of the visit (422 naming the organization otherwise). An
+// instructor account records only for its own record; the district and the
+// street for any instructor in their scope.
 func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error) {
 	bad := apperr.Invalid()
 	d, err := org.ParseDate("visited_on", v.VisitedOn)
@@ -418,14 +437,29 @@ func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error
 	} else if d > s.today() {
 		bad.Field("visited_on", "走访日期不能晚于今天")
 	}
+	v.Form = strings.TrimSpace(v.Form)
+	if v.Form == "" {
+		v.Form = VisitForms[0]
+	}
+	formOK := false
+	for _, f := range VisitForms {
+		formOK = formOK || f == v.Form
+	}
+	if !formOK {
+		bad.Field("form", "走访形式应为"+strings.Join(VisitForms, "、")+"之一")
+	}
 	v.Content = strings.TrimSpace(v.Content)
+	v.Problems, v.Solved = strings.TrimSpace(v.Problems), strings.TrimSpace(v.Solved)
 	if v.Content == "" {
-		bad.Field("content", "请填写走访内容")
+		bad.Field("content", "请填写走访发现的情况")
 	}
 	for field, text := range map[string]string{"content": v.Content, "problems": v.Problems, "solved": v.Solved} {
 		if utf8.RuneCountInString(text) > 2000 {
 			bad.Field(field, "不能超过 2000 个字")
 		}
+	}
+	if v.OrganizationID <= 0 {
+		bad.Field("organization_id", "请选择走访的两新组织")
 	}
 	if err := bad.OrNil(); err != nil {
 		return Visit{}, err
@@ -434,13 +468,23 @@ func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error
 		if _, err := s.get(ctx, tx, id); err != nil {
 			return err
 		}
-		o, err := s.Orgs.Get(ctx, v.OrganizationID)
-		if err != nil {
+		var name, regionCode string
+		err := s.DB.QueryRow(ctx, tx, `SELECT name, region_code FROM organizations WHERE id = ?`, v.OrganizationID).Scan(&name, &regionCode)
+		a, _ := actor.From(ctx)
+		if _, bound := a.BoundInstructor(); err != nil || (!bound && !a.InScope(regionCode)) {
 			return apperr.InvalidField("organization_id", "两新组织不存在或不在您的管辖范围内")
 		}
-		v.InstructorID, v.VisitedOn, v.OrganizationName = id, d, o.Name
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructor_visits (instructor_id, organization_id, visited_on, content, problems, solved, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, v.OrganizationID, d, v.Content, strings.TrimSpace(v.Problems), strings.TrimSpace(v.Solved),
+		var n int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM instructor_assignments WHERE instructor_id = ? AND organization_id = ?
+			AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`, id, v.OrganizationID, d, d).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.InvalidField("organization_id", "「"+name+"」在 "+d+" 不是该指导员联系的单位，不能登记走访")
+		}
+		v.InstructorID, v.VisitedOn, v.OrganizationName = id, d, name
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructor_visits (instructor_id, organization_id, visited_on, form, content, problems, solved, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, v.OrganizationID, d, v.Form, v.Content, v.Problems, v.Solved,
 			store.FormatTime(s.Now())).Scan(&v.ID); err != nil {
 			return err
 		}
@@ -454,7 +498,7 @@ func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	if _, err := s.get(ctx, s.DB, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.instructor_id, v.organization_id, o.name, v.visited_on, v.content, v.problems, v.solved
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.instructor_id, v.organization_id, o.name, v.visited_on, v.form, v.content, v.problems, v.solved
 		FROM instructor_visits v JOIN organizations o ON o.id = v.organization_id WHERE v.instructor_id = ? ORDER BY v.visited_on DESC, v.id DESC`, id)
 	if err != nil {
 		return nil, err
@@ -463,7 +507,7 @@ func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	out := []Visit{}
 	for rows.Next() {
 		var v Visit
-		if err := rows.Scan(&v.ID, &v.InstructorID, &v.OrganizationID, &v.OrganizationName, &v.VisitedOn, &v.Content, &v.Problems, &v.Solved); err != nil {
+		if err := rows.Scan(&v.ID, &v.InstructorID, &v.OrganizationID, &v.OrganizationName, &v.VisitedOn, &v.Form, &v.Content, &v.Problems, &v.Solved); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

@@ -28,6 +28,9 @@ func TestConcurrentWritesDoNotStarve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.App.Instr.Assign(ctx, in.ID, o.ID, "2026-01-01", ""); err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
 	for i := 0; i < 32; i++ {

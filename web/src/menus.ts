@@ -2,6 +2,7 @@
 
 export type MenuKey =
   | 'home'
+  | 'myWork'
   | 'dashboard'
   | 'organizations'
   | 'partyOrgs'
@@ -42,6 +43,7 @@ export const ASSESS_GROUP = '考评与星级'
 
 export const allMenus: MenuItem[] = [
   { key: 'home', path: '/', title: '首页' },
+  { key: 'myWork', path: '/my-work', title: '我的指导工作' },
   { key: 'dashboard', path: '/dashboard', title: '数据驾驶舱', group: LEDGER_GROUP },
   { key: 'organizations', path: '/organizations', title: '两新组织', group: LEDGER_GROUP },
   { key: 'partyOrgs', path: '/party-orgs', title: '党组织', group: LEDGER_GROUP },
@@ -72,8 +74,10 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'home':
     case 'tokens':
       return true
+    case 'myWork':
+      return role === 'instructor'
     case 'regions':
-      return role !== 'audit_admin'
+      return role !== 'audit_admin' && role !== 'instructor'
     case 'users':
       return role === 'system_admin' || role === 'security_admin'
     case 'audit':
@@ -101,7 +105,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
 }
 
 /** Roles that read the ledger (fallback when the server sends no perms). */
-const ledgerRoles = ['district', 'street', 'party_org', 'instructor', 'readonly']
+const ledgerRoles = ['district', 'street', 'party_org', 'readonly']
 
 /**
  * Normalises the optional `menus` value from /auth/me into menu keys.
@@ -126,6 +130,7 @@ export function serverMenuKeys(menus: unknown): Set<MenuKey> | null {
 /** Permission (from /auth/me `perms`) each menu needs; null means any signed-in user. */
 const menuPerm: Record<MenuKey, string | null> = {
   home: null,
+  myWork: 'instructor.work',
   dashboard: 'ledger.read',
   organizations: 'ledger.read',
   partyOrgs: 'ledger.read',
@@ -162,7 +167,9 @@ export function visibleMenus(role: string | undefined, menus?: unknown, perms?: 
   const server = serverMenuKeys(menus)
   if (server) return allMenus.filter((m) => server.has(m.key))
   const p = permList(perms)
-  if (p) return allMenus.filter((m) => menuPerm[m.key] === null || p.includes(menuPerm[m.key] as string))
+  // 我的指导工作 is the instructor's own page: the district and the street
+  // hold instructor.work too, for recording visits from the instructors page.
+  if (p) return allMenus.filter((m) => (m.key !== 'myWork' || role === 'instructor') && (menuPerm[m.key] === null || p.includes(menuPerm[m.key] as string)))
   return allMenus.filter((m) => roleAllows(role, m.key))
 }
 

@@ -8,9 +8,11 @@ describe('menus by role', () => {
     expect(keys('system_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
-    for (const r of ['street', 'party_org', 'instructor', 'readonly']) {
+    for (const r of ['street', 'party_org', 'readonly']) {
       expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
     }
+    // A 党建指导员 sees its own work page and nothing of the ledger.
+    expect(keys('instructor')).toEqual(['home', 'myWork', 'tokens'])
     expect(keys('district')).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance',
       'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens',
@@ -24,6 +26,11 @@ describe('menus by role', () => {
     expect(serverMenuKeys(undefined)).toBeNull()
     expect(serverMenuKeys([])).toBeNull()
     expect(serverMenuKeys(['unknown'])).toBeNull()
+  })
+
+  it('shows 我的指导工作 to the instructor only', () => {
+    expect(keys('instructor', undefined, ['self', 'instructor.work'])).toEqual(['home', 'myWork', 'tokens'])
+    expect(keys('street', undefined, ['self', 'ledger.read', 'instructor.work'])).not.toContain('myWork')
   })
 
   it('uses the perms list when there is no menu list', () => {

@@ -56,4 +56,15 @@ describe('route guard', () => {
     expect(guardDecision(route('regions', '/regions', { menu: 'regions' }))).toBe(true)
     expect(guardDecision(route('login', '/login', { public: true }))).toEqual({ path: '/' })
   })
+
+  it('sends an instructor to its own work page and keeps it out of the ledger', () => {
+    session.user = user('instructor')
+    session.perms = ['self', 'instructor.work']
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/my-work' })
+    expect(guardDecision(route('my-work', '/my-work', { menu: 'myWork' }))).toBe(true)
+    expect(guardDecision(route('organizations', '/organizations', { menu: 'organizations' }))).toEqual({ path: '/' })
+    session.user = user('street')
+    session.perms = ['self', 'ledger.read', 'instructor.work']
+    expect(guardDecision(route('my-work', '/my-work', { menu: 'myWork' }))).toEqual({ path: '/' })
+  })
 })

@@ -69,6 +69,16 @@ export interface GrantBody {
   role: string
   scope?: string
   party_org_id?: number
+  /** Required for role instructor: the record the account is bound to. */
+  instructor_id?: number
+}
+
+/** An instructor record an instructor account may be bound to. */
+export interface InstructorOption {
+  id: number
+  name: string
+  unit: string
+  region_name: string
 }
 
 export interface PartyOrgOption {
@@ -87,6 +97,7 @@ export const userApi = {
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
   partyOrgOptions: (q: string) => http.get<Items<PartyOrgOption>>(`${base}/users/party-org-options`, { q }),
+  instructorOptions: (q: string) => http.get<Items<InstructorOption>>(`${base}/users/instructor-options`, { q }),
 }
 
 export const tokenApi = {

@@ -217,14 +217,43 @@ export interface Visit {
   organization_id: number
   organization_name: string
   visited_on: string
+  /** 走访, 电话, 线上 or 座谈. */
+  form: string
   content: string
   problems: string
   solved: string
 }
 
+/** The ways a visit is made. */
+export const visitForms = ['走访', '电话', '线上', '座谈']
+
+/** GET /instructors/{id}/organizations: an organization assigned today. */
+export interface AssignedOrg {
+  organization_id: number
+  name: string
+  uscc: string
+  region_name: string
+  from: string
+  last_visit_on: string | null
+  party_orgs: { id: number; name: string; kind_name: string }[]
+  members: { name: string; gender: string; category: string; id_number: string; phone: string; position: string }[]
+}
+
+/** GET /instructors/{id}/due-visits: an assigned organization whose visit is overdue. */
+export interface DueVisit {
+  organization_id: number
+  name: string
+  region_name: string
+  from: string
+  last_visit_on: string | null
+  due_on: string
+  days_overdue: number
+}
+
 export interface VisitInput {
   organization_id: number
   visited_on: string
+  form?: string
   content: string
   problems?: string
   solved?: string
@@ -404,6 +433,8 @@ export const instructorApi = {
   endAssignment: (id: number, assignmentId: number, on: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
   visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
+  organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
 }
 

@@ -19,6 +19,8 @@ export interface User {
   scope: string
   scope_name: string
   party_org_id?: number | null
+  /** The instructor record an instructor account is bound to. */
+  instructor_id?: number | null
   must_change_password: boolean
   disabled: boolean
   locked_until: string | null

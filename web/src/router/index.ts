@@ -20,6 +20,7 @@ export const routes: RouteRecordRaw[] = [
     component: MainLayout,
     children: [
       { path: '', name: 'home', component: () => import('../views/HomeView.vue'), meta: { title: '首页', menu: 'home' } },
+      { path: 'my-work', name: 'my-work', component: () => import('../views/MyWorkView.vue'), meta: { title: '我的指导工作', menu: 'myWork' } },
       { path: 'password', name: 'password', component: () => import('../views/PasswordView.vue'), meta: { title: '修改密码' } },
       { path: 'dashboard', name: 'dashboard', component: () => import('../views/DashboardView.vue'), meta: { title: '数据驾驶舱', menu: 'dashboard' } },
       { path: 'organizations', name: 'organizations', component: () => import('../views/OrganizationsView.vue'), meta: { title: '两新组织', menu: 'organizations' } },
@@ -61,6 +62,8 @@ export function guardDecision(to: RouteLocationNormalized): true | { path: strin
     return { path: '/login', query }
   }
   if (user.must_change_password && to.name !== 'password') return { path: '/password' }
+  // A 党建指导员's home is its own work page.
+  if (to.name === 'home' && user.role === 'instructor') return { path: '/my-work' }
   if (to.meta.menu && !canAccess(user.role, to.meta.menu, session.menus, session.perms)) return { path: '/' }
   return true
 }

@@ -15,9 +15,9 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/imports/meetings/template", Perm: w, Tag: tag, Summary: "下载会议记录导入模板（Excel）", Response: "xlsx", handler: s.meetingTemplate},
 		{Method: "POST", Path: "/api/v1/imports/meetings", Perm: w, Tag: tag, Summary: "导入历史会议记录（Excel，全部成功才写入；出错时返回标注错误的表格）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importMeetings},
 		{Method: "GET", Path: "/api/v1/meetings/options", Perm: r, Tag: tag, Summary: "会议类型、状态、出席情况、委员会职务代码", Response: "MeetingOptions", handler: s.meetingOptions},
-		{Method: "GET", Path: "/api/v1/meetings/candidates", Perm: r, Tag: tag, Summary: "可登记出席的党员（党组织及下级的花名册）", Query: []string{"party_org_id"}, Response: "CandidateList", handler: s.meetingCandidates},
+		{Method: "GET", Path: "/api/v1/meetings/candidates", Perm: r, Tag: tag, Summary: "可登记出席的党员（党组织及下级的花名册）", Query: []string{"party_org_id"}, RequiredQuery: []string{"party_org_id"}, Response: "CandidateList", handler: s.meetingCandidates},
 		{Method: "GET", Path: "/api/v1/meetings/{id}", Perm: r, Tag: tag, Summary: "查看会议记录", Response: "Meeting", handler: s.getMeeting},
-		{Method: "PUT", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "修改会议记录（含计划改为已召开）", Request: "MeetingInput", Response: "Meeting", handler: s.updateMeeting},
+		{Method: "PUT", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "修改会议记录（含计划改为已召开）", Request: "MeetingUpdate", Response: "Meeting", handler: s.updateMeeting},
 		{Method: "DELETE", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "删除会议记录", Status: 204, handler: s.deleteMeeting},
 		{Method: "POST", Path: "/api/v1/meetings/{id}/attachments", Perm: w, Tag: tag, Summary: "上传会议照片或文档（jpg/png/pdf/docx/xlsx）", Upload: true, MaxBody: 11 << 20, Response: "Attachment", Status: 201, handler: s.uploadAttachment},
 		{Method: "GET", Path: "/api/v1/meeting-attachments/{id}", Perm: r, Tag: tag, Summary: "下载会议附件", handler: s.downloadAttachment},
@@ -51,7 +51,7 @@ func meetingSchemas() map[string]any {
 	orgC := obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "region_code": tStr, "street_code": tStr, "street_name": tStr,
 		"required": tInt, "held": tInt, "rate": rateT, "attendance": rateT, "meetings": tInt, "kinds": arr(kindC), "missing": arr(tStr)})
 	group := obj(map[string]any{"code": tStr, "name": tStr, "required": tInt, "held": tInt, "rate": rateT, "orgs": tInt})
-	cm := map[string]any{"id": tInt, "party_org_id": tInt, "election_id": tInt, "role": tStr, "role_name": tStr, "member_id": tInt, "name": tStr,
+	cm := map[string]any{"id": tInt, "party_org_id": tInt, "election_id": tIntNul, "role": tStr, "role_name": tStr, "member_id": tIntNul, "name": tStr,
 		"from": tDate, "to": tDateNul, "cross_post": tBool}
 	return map[string]any{
 		"Attachment": obj(map[string]any{"id": tInt, "name": tStr, "content_type": tStr, "size": tInt, "created_at": tTime}),
@@ -64,6 +64,10 @@ func meetingSchemas() map[string]any {
 			"date": tDate, "place": tStr, "topic": tStr, "presenter": tStr, "host": tStr, "recorder": tStr, "minutes": tStr, "resolutions": tStr, "late": tBool, "late_note": tStr,
 			"attendees": arr(obj(map[string]any{"member_id": tInt, "status": map[string]any{"type": "string", "enum": []string{"present", "excused", "absent"}}}))},
 			"party_org_id", "kind", "date"),
+		"MeetingUpdate": obj(map[string]any{"party_org_id": map[string]any{"type": "integer", "description": "不可修改，可省略"}, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"planned", "held"}},
+			"date": tDate, "place": tStr, "topic": tStr, "presenter": tStr, "host": tStr, "recorder": tStr, "minutes": tStr, "resolutions": tStr, "late": tBool, "late_note": tStr,
+			"attendees": arr(obj(map[string]any{"member_id": tInt, "status": map[string]any{"type": "string", "enum": []string{"present", "excused", "absent"}}}))},
+			"kind", "date"),
 		"MeetingOptions": obj(map[string]any{"kinds": arr(code), "statuses": arr(code), "attendance": arr(code), "roles": arr(code), "periods": arr(code),
 			"party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr, "kinds": arr(code)}))}),
 		"CandidateList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "category": tStr, "party_org_name": tStr}))}),

@@ -221,6 +221,13 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 	}
 	tighten(all, requests, responses)
+	for name := range responses {
+		if o, ok := all[name].(map[string]any); ok {
+			if props, ok := o["properties"].(map[string]any); ok && len(props) == 1 && props["items"] != nil && o["description"] == nil {
+				o["description"] = "完整列表，不分页（一次返回全部符合条件的记录）"
+			}
+		}
+	}
 	for _, rt := range s.Routes() {
 		item, _ := paths[rt.Path].(map[string]any)
 		if item == nil {

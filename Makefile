@@ -4,7 +4,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build test test-pg race lint vuln bench ui ui-check e2e ci mutate
+.PHONY: run build test test-pg race lint openapi-lint vuln bench ui ui-check e2e ci mutate
 
 run:
 	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
@@ -26,6 +26,12 @@ race:
 lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+# Lint the generated OpenAPI document with Redocly CLI (recommended rules,
+# warnings count as errors).
+openapi-lint:
+	$(GO) run ./tools/openapi-lint/dump > tools/openapi-lint/openapi.json
+	cd tools/openapi-lint && npm ci --no-audit --no-fund --loglevel=error && npx redocly lint --config redocly.yaml openapi.json
 
 vuln:
 	$(GO) run $(GOVULNCHECK) ./...

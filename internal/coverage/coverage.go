@@ -523,7 +523,8 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: day, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
+	rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: day, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}},
+		ByCategory: []KeyCounts{}, ByIndustry: []KeyCounts{}, ByAboveScale: []KeyCounts{}}
 	byCat, byInd, byScale, byChild := map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}
 	get := func(m map[string]*Counts, k string) *Counts {
 		if m[k] == nil {

@@ -6,6 +6,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -31,6 +32,7 @@ var (
 	tTimeNul = map[string]any{"type": "string", "format": "date-time", "nullable": true}
 	tDate    = map[string]any{"type": "string", "format": "date"}
 	tDateNul = map[string]any{"type": "string", "format": "date", "nullable": true}
+	tIntNul  = map[string]any{"type": "integer", "nullable": true}
 	tNum     = map[string]any{"type": "number"}
 	// reasonSchema is the reason of a change to a jurisdiction-wide rule.
 	reasonSchema = map[string]any{"type": "string", "description": "修改原因（生效日期早于今天即追溯修改时必填；记入审计日志）"}
@@ -88,7 +90,15 @@ func coreSchemas() map[string]any {
 	})
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{
-			"code": tStr, "message": tStr, "fields": map[string]any{"type": "object", "additionalProperties": tStr}, "locked_until": tTime,
+			"code":         map[string]any{"type": "string", "enum": errorCodeList(), "description": errorCodesDescription()},
+			"message":      map[string]any{"type": "string", "description": "给用户看的中文说明"},
+			"fields":       map[string]any{"type": "object", "additionalProperties": tStr, "description": "字段名 → 中文错误说明（code 为 invalid 时）"},
+			"locked_until": map[string]any{"type": "string", "format": "date-time", "description": "账号锁定到期时间（code 为 account_locked 时）"},
+			"session":      map[string]any{"type": "string", "description": "导入会话 ID（code 为 import_invalid 时）"},
+			"error_count":  map[string]any{"type": "integer", "description": "文件中的错误总数（code 为 import_invalid 时）"},
+			"errors": map[string]any{"type": "array", "description": "前 50 处错误（code 为 import_invalid 时）",
+				"items": obj(map[string]any{"row": tInt, "column": tStr, "message": tStr}, "row", "column", "message")},
+			"report_url": map[string]any{"type": "string", "description": "标出错误的表格下载地址（code 为 import_invalid 时）"},
 		}, "code", "message")}, "error"),
 		"LoginRequest":    obj(map[string]any{"username": tStr, "password": tStr}, "username", "password"),
 		"SessionResponse": obj(map[string]any{"user": ref("User"), "csrf_token": tStr, "perms": arr(tStr)}),
@@ -129,6 +139,10 @@ func coreSchemas() map[string]any {
 		"OrganizationInput": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
+			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}, "name", "category", "region_code"),
+		"OrganizationPatch": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
+			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
+			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
 			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}),
 		"OrganizationPage": pageOf("Organization"),
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
@@ -154,6 +168,7 @@ func coreSchemas() map[string]any {
 		"Instructor": obj(map[string]any{"id": tInt, "name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr,
 			"region_code": tStr, "region_name": tStr, "assignments": arr(ref("Assignment")), "active": tInt, "created_at": tTime}),
 		"InstructorInput": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}, "name"),
+		"InstructorPatch": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}),
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
 			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr}),
@@ -178,7 +193,14 @@ func coreSchemas() map[string]any {
 			"rules": arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{
 				"key": map[string]any{"type": "string", "enum": []string{"all", "should_build", "size", "above_scale"}}, "name": tStr, "description": tStr})}}),
 		})}},
-		"CoverageTrend": obj(map[string]any{"items": arr(ref("CoverageReport"))}),
+		"CoverageTrend": obj(map[string]any{"items": arr(map[string]any{"allOf": []any{ref("CoverageCounts"), obj(map[string]any{
+			"region_code": tStr, "region_name": tStr, "as_of": tDate, "scope_rule": ref("CoverageRule"),
+			"by_sector":      map[string]any{"type": "object", "additionalProperties": ref("CoverageCounts")},
+			"by_category":    map[string]any{"type": "array", "nullable": true, "description": "趋势不按类别分解，为 null", "items": obj(map[string]any{"key": tStr, "name": tStr})},
+			"by_industry":    map[string]any{"type": "array", "nullable": true, "description": "趋势不按行业分解，为 null", "items": obj(map[string]any{"key": tStr, "name": tStr})},
+			"by_above_scale": map[string]any{"type": "array", "nullable": true, "description": "趋势不按规模分解，为 null", "items": obj(map[string]any{"key": tStr, "name": tStr})},
+			"by_region":      map[string]any{"type": "array", "nullable": true, "description": "趋势不按地区分解，为 null", "items": obj(map[string]any{"region_code": tStr, "name": tStr})},
+		})}})}),
 		"ImportSession": obj(map[string]any{"id": tStr, "kind": tStr, "status": map[string]any{"type": "string", "enum": []string{"running", "succeeded", "rejected", "failed"}},
 			"phase": tStr, "processed": tInt, "rows": tInt, "created": tInt, "updated": tInt, "unchanged": tInt, "message": tStr, "has_report": tBool,
 			"created_at": tTime, "updated_at": tTime}),
@@ -192,6 +214,24 @@ func coreSchemas() map[string]any {
 // cannot drift apart.
 func (s *Server) OpenAPI() map[string]any {
 	paths := map[string]any{}
+	all := schemas()
+	requests, responses := map[string]bool{}, map[string]bool{}
+	for _, rt := range s.Routes() {
+		if rt.Request != "" {
+			refsFrom(all, rt.Request, requests)
+		}
+		if rt.Response != "" && rt.Response != "xlsx" {
+			refsFrom(all, rt.Response, responses)
+		}
+	}
+	tighten(all, requests, responses)
+	for name := range responses {
+		if o, ok := all[name].(map[string]any); ok {
+			if props, ok := o["properties"].(map[string]any); ok && len(props) == 1 && props["items"] != nil && o["description"] == nil {
+				o["description"] = "完整列表，不分页（一次返回全部符合条件的记录）"
+			}
+		}
+	}
 	for _, rt := range s.Routes() {
 		item, _ := paths[rt.Path].(map[string]any)
 		if item == nil {
@@ -203,13 +243,13 @@ func (s *Server) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tStr})
 		}
 		for _, q := range rt.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string", "maxLength": maxQueryValue}})
+			params = append(params, queryParameter(rt, q))
 		}
 		status := rt.Status
 		if status == 0 {
 			status = http.StatusOK
 		}
-		ok := map[string]any{"description": http.StatusText(status)}
+		ok := map[string]any{"description": successText(status)}
 		switch rt.Response {
 		case "":
 		case "xlsx":
@@ -217,16 +257,18 @@ func (s *Server) OpenAPI() map[string]any {
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
 		}
-		errResp := map[string]any{"description": "错误", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 		op := map[string]any{
 			"summary":      rt.Summary,
 			"tags":         []string{rt.Tag},
 			"operationId":  operationID(rt),
-			"responses":    map[string]any{itoa(status): ok, "default": errResp},
+			"responses":    errorResponses(rt, map[string]any{itoa(status): ok}),
 			"x-permission": string(rt.Perm),
 		}
 		if rt.AltPerm != "" {
 			op["x-permission-alt"] = string(rt.AltPerm)
+		}
+		if rt.Perm != "public" && rt.Method != http.MethodGet {
+			params = append(params, map[string]any{"$ref": "#/components/parameters/CSRFToken"})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
@@ -249,25 +291,153 @@ func (s *Server) OpenAPI() map[string]any {
 			"title":       "两新党建综合管理平台 API",
 			"version":     s.Version,
 			"description": "JSON 接口。浏览器会话使用 Cookie（非 GET 请求需带 X-CSRF-Token 头）；集成方使用 Authorization: Bearer 令牌。",
+			"contact":     map[string]any{"name": "两新党建综合管理平台运维组（部署单位的系统管理员）"},
+			"license":     map[string]any{"name": "专有软件，仅限授权单位使用"},
 		},
+		"tags":    openAPITags(s.Routes()),
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas(),
+			"schemas": all,
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie},
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "lx_ 前缀的不透明令牌（auth.TokenPrefix）", "description": "API 令牌（在“API 令牌”页面创建），Authorization: Bearer <令牌>"},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie, "description": "浏览器会话 Cookie；非 GET 请求还须带 X-CSRF-Token 头（见参数 CSRFToken）"},
 			},
+			"parameters": map[string]any{"CSRFToken": map[string]any{"name": "X-CSRF-Token", "in": "header", "required": false,
+				"description": "Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要", "schema": tStr}},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
 	}
 }
 
+// actionVerbs are last path segments that name an action, not a resource:
+// POST /party-orgs/{id}/covers/{cover_id}/end is endPartyOrgCover.
+var actionVerbs = map[string]string{
+	"accept": "accept", "cancel": "cancel", "close": "close", "copy": "copy", "dissolve": "dissolve", "end": "end",
+	"grant": "grant", "login": "login", "logout": "logout", "password": "change", "prefill": "prefill", "reopen": "reopen",
+	"reset-password": "resetPassword", "return": "return", "revoke-sessions": "revokeSessions", "unlock": "unlock",
+	"void": "void", "export": "export", "report": "getReport", "return-slip": "getReturnSlip",
+}
+
+// operationID derives a readable, stable operationId from method and path:
+// listOrganizations, getOrganization, createOrganization, updateOrganization,
+// deleteOrganization, exportOrganizations, endPartyOrgCover.
 func operationID(rt Route) string {
-	p := strings.TrimPrefix(rt.Path, "/api/v1/")
-	p = pathParamRE.ReplaceAllString(p, "by_$1")
-	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(p)
-	return strings.ToLower(rt.Method) + "_" + p
+	if id, ok := operationIDs[rt.Method+" "+rt.Path]; ok {
+		return id
+	}
+	segs := strings.Split(strings.TrimPrefix(rt.Path, "/api/v1/"), "/")
+	last := segs[len(segs)-1]
+	endsWithParam := strings.HasPrefix(last, "{")
+	var nouns []string
+	for _, sg := range segs {
+		if !strings.HasPrefix(sg, "{") {
+			nouns = append(nouns, sg)
+		}
+	}
+	verb := ""
+	if v, ok := actionVerbs[last]; ok && !(rt.Method == http.MethodGet && last == "password") {
+		verb = v
+		nouns = nouns[:len(nouns)-1]
+		if last == "password" {
+			verb = "change"
+			nouns = append(nouns, "password")
+		}
+	}
+	plural := false
+	if verb == "" {
+		switch rt.Method {
+		case http.MethodGet:
+			if endsWithParam {
+				verb = "get"
+			} else if isListResponse(rt.Response) {
+				verb, plural = "list", true
+			} else {
+				verb = "get"
+				plural = true
+			}
+		case http.MethodPost:
+			verb = "create"
+		case http.MethodPut, http.MethodPatch:
+			verb = "update"
+		case http.MethodDelete:
+			verb = "delete"
+		}
+	}
+	if verb == "export" {
+		plural = len(segs) < 2 || !strings.HasPrefix(segs[len(segs)-2], "{")
+	}
+	var b strings.Builder
+	b.WriteString(verb)
+	for i, n := range nouns {
+		w := camel(n)
+		if !(plural && i == len(nouns)-1) {
+			w = singular(w)
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+func isListResponse(name string) bool {
+	return strings.HasSuffix(name, "Page") || strings.HasSuffix(name, "List") || name == "xlsx"
+}
+
+// camel turns "party-orgs" into "PartyOrgs".
+func camel(s string) string {
+	var b strings.Builder
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		b.WriteString(strings.ToUpper(p[:1]) + p[1:])
+	}
+	return b.String()
+}
+
+// operationIDs name the operations the rules of operationID name badly.
+var operationIDs = map[string]string{
+	"POST /api/v1/auth/login":                    "login",
+	"POST /api/v1/auth/logout":                   "logout",
+	"GET /api/v1/auth/me":                        "getCurrentSession",
+	"POST /api/v1/auth/password":                 "changeOwnPassword",
+	"GET /api/v1/openapi.json":                   "getOpenAPIDocument",
+	"GET /api/v1/imports/{id}/report":            "getImportReport",
+	"DELETE /api/v1/imports/{id}/report":         "deleteImportReport",
+	"POST /api/v1/users/{id}/reset-password":     "resetUserPassword",
+	"POST /api/v1/users/{id}/revoke-sessions":    "revokeUserSessions",
+	"POST /api/v1/transfers/{id}/return-slip":    "issueTransferReturnSlip",
+	"POST /api/v1/party-orgs/{id}/committee":     "addPartyOrgCommitteeMember",
+	"POST /api/v1/develop/people":                "createDevelopPerson",
+	"GET /api/v1/develop/people/{id}":            "getDevelopPerson",
+	"POST /api/v1/develop/people/{id}/steps":     "recordDevelopStep",
+	"GET /api/v1/imports/organizations/template": "getOrganizationImportTemplate",
+	"GET /api/v1/imports/party-orgs/template":    "getPartyOrgImportTemplate",
+	"GET /api/v1/imports/instructors/template":   "getInstructorImportTemplate",
+	"GET /api/v1/imports/members/template":       "getMemberImportTemplate",
+	"GET /api/v1/imports/develop/template":       "getDevelopImportTemplate",
+	"GET /api/v1/imports/meetings/template":      "getMeetingImportTemplate",
+	"POST /api/v1/imports/organizations":         "importOrganizations",
+	"POST /api/v1/imports/party-orgs":            "importPartyOrgs",
+	"POST /api/v1/imports/instructors":           "importInstructors",
+	"POST /api/v1/imports/members":               "importMembers",
+	"POST /api/v1/imports/develop":               "importDevelopPeople",
+	"POST /api/v1/imports/meetings":              "importMeetings",
+}
+
+// uncountable words keep their form (Dues, not Due).
+var uncountable = map[string]bool{"Dues": true, "Stats": true, "Settings": true, "People": true, "Compliance": true, "Mobility": true, "Dual": true, "Assess": true, "Develop": true, "Options": true}
+
+// singular drops an English plural ending (Activities → Activity, Orgs → Org).
+func singular(w string) string {
+	switch {
+	case uncountable[w]:
+		return w
+	case strings.HasSuffix(w, "ies"):
+		return strings.TrimSuffix(w, "ies") + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "Status"), strings.HasSuffix(w, "ss"):
+		return w
+	case strings.HasSuffix(w, "s"):
+		return strings.TrimSuffix(w, "s")
+	}
+	return w
 }
 
 func itoa(n int) string {
@@ -281,4 +451,161 @@ func itoa(n int) string {
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, s.OpenAPI())
 	return nil
+}
+
+// nullable returns a copy of an inline schema that may also be null.
+func nullable(s map[string]any, description string) map[string]any {
+	c := map[string]any{}
+	for k, v := range s {
+		c[k] = v
+	}
+	c["nullable"] = true
+	if description != "" {
+		c["description"] = description
+	}
+	return c
+}
+
+// tighten closes the request bodies (additionalProperties: false, as the
+// server refuses unknown fields) and marks every property of a response body
+// required unless listed in optionalFields (the field is omitted at times).
+// Each schema is copied first: inline parts are shared between schemas.
+func tighten(all map[string]any, requests, responses map[string]bool) {
+	for name, s := range all {
+		if !requests[name] && !responses[name] {
+			continue
+		}
+		c := deepCopy(s)
+		walkObjects(c, func(o map[string]any) {
+			props, ok := o["properties"].(map[string]any)
+			if !ok {
+				return
+			}
+			if requests[name] {
+				if _, has := o["additionalProperties"]; !has {
+					o["additionalProperties"] = false
+				}
+				return
+			}
+			var req []string
+			for k := range props {
+				if !optionalFields[name+"."+k] && !optionalFields["*."+k] {
+					req = append(req, k)
+				}
+			}
+			sort.Strings(req)
+			if len(req) > 0 {
+				o["required"] = req
+			}
+		})
+		all[name] = c
+	}
+}
+
+// optionalFields are response properties the server omits at times
+// ("Schema.field", or "*.field" for every schema).
+var optionalFields = map[string]bool{
+	// The json ",omitempty" fields of the response types.
+	"*.amount":         true,
+	"*.children":       true,
+	"*.enters":         true,
+	"*.entity_label":   true,
+	"*.entity_name":    true,
+	"*.fields":         true,
+	"*.group_id":       true,
+	"*.introducers":    true,
+	"*.labels":         true,
+	"*.locked_until":   true,
+	"*.min_employees":  true,
+	"*.months":         true,
+	"*.path":           true,
+	"*.present":        true,
+	"*.publicity_from": true,
+	"*.publicity_to":   true,
+	"*.rate":           true,
+	"*.rules":          true,
+	"*.steps":          true,
+	"*.subject":        true,
+	"*.training_days":  true,
+	"*.training_hours": true,
+	"*.up_to":          true,
+	"*.vacant_since":   true,
+	"*.voters_due":     true,
+	"*.warning":        true,
+	"*.warnings":       true,
+	"*.yes":            true,
+}
+
+func walkObjects(s any, f func(map[string]any)) {
+	switch v := s.(type) {
+	case map[string]any:
+		if _, isRef := v["$ref"]; isRef {
+			return
+		}
+		if _, ok := v["properties"]; ok {
+			f(v)
+		}
+		for _, k := range []string{"properties", "additionalProperties", "items"} {
+			switch x := v[k].(type) {
+			case map[string]any:
+				if k == "properties" {
+					for _, p := range x {
+						walkObjects(p, f)
+					}
+				} else {
+					walkObjects(x, f)
+				}
+			}
+		}
+		if all, ok := v["allOf"].([]any); ok {
+			for _, p := range all {
+				walkObjects(p, f)
+			}
+		}
+	}
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(x))
+		for k, e := range x {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = deepCopy(e)
+		}
+		return c
+	case []string:
+		return append([]string(nil), x...)
+	}
+	return v
+}
+
+// refsFrom collects the schema names reachable from name.
+func refsFrom(all map[string]any, name string, seen map[string]bool) {
+	if seen[name] {
+		return
+	}
+	seen[name] = true
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if r, ok := x["$ref"].(string); ok {
+				refsFrom(all, strings.TrimPrefix(r, "#/components/schemas/"), seen)
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(all[name])
 }

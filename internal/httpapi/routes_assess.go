@@ -27,7 +27,7 @@ func (s *Server) assessRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/assess/rounds/{id}/orgs/{party_org_id}", Perm: read, Tag: tag, Summary: "某党组织的评分表（含系统预填及依据）", Response: "AssessOrgScores", handler: s.orgScores},
 		{Method: "PUT", Path: "/api/v1/assess/rounds/{id}/orgs/{party_org_id}", Perm: write, Tag: tag, Summary: "评分：人工指标得分、否决事项、满意度", Request: "AssessOrgScoresInput", Response: "AssessOrgScores", handler: s.saveOrgScores},
 
-		{Method: "GET", Path: "/api/v1/assess/signals", Perm: read, Tag: tag, Summary: "软弱涣散预警信号及依据", Query: []string{"region_code", "from", "to", "as_of", "all"}, Response: "AssessSignalReport", handler: s.signals},
+		{Method: "GET", Path: "/api/v1/assess/signals", Perm: read, Tag: tag, Summary: "软弱涣散预警信号及依据", Query: []string{"region_code", "from", "to", "as_of", "all"}, QueryTypes: map[string]queryParamSpec{"all": qStr("为 true 时含全部组织（其他值视为 false）")}, Response: "AssessSignalReport", handler: s.signals},
 		{Method: "GET", Path: "/api/v1/assess/signals/export", Perm: read, Tag: tag, Summary: "导出软弱涣散预警（Excel）", Query: []string{"region_code", "from", "to", "as_of"}, Response: "xlsx", handler: s.exportSignals},
 		{Method: "GET", Path: "/api/v1/assess/settings", Perm: read, Tag: tag, Summary: "预警阈值设置", Response: "AssessSettings", handler: s.assessSettings},
 		{Method: "PUT", Path: "/api/v1/assess/settings", Perm: auth.PermOrgLifeSettings, Tag: tag, Summary: "修改预警阈值", Request: "AssessSettingsInput", Response: "AssessSettings", handler: s.setAssessSettings},

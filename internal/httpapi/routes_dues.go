@@ -7,9 +7,10 @@ func (s *Server) duesRoutes() []Route {
 	const tag = "党费"
 	r, w, set := auth.PermMemberRead, auth.PermMemberWrite, auth.PermMemberSettings
 	aq := []string{"as_of", "party_org_id", "flagged"}
+	asOfMonth := map[string]queryParamSpec{"as_of": {map[string]any{"type": "string", "pattern": `^[0-9]{4}-[0-9]{2}$`}, "截至月份 YYYY-MM（默认本月）"}}
 	sq := []string{"party_org_id", "year"}
 	return []Route{
-		{Method: "GET", Path: "/api/v1/dues/calc", Perm: r, Tag: tag, Summary: "按基数和类别计算每月党费", Query: []string{"base", "kind"}, Response: "DuesCalc", handler: s.duesCalc},
+		{Method: "GET", Path: "/api/v1/dues/calc", Perm: r, Tag: tag, Summary: "按基数和类别计算每月党费", Query: []string{"base", "kind"}, RequiredQuery: []string{"base"}, Response: "DuesCalc", handler: s.duesCalc},
 		{Method: "GET", Path: "/api/v1/dues/options", Perm: r, Tag: tag, Summary: "党费类别、交纳方式及补交、预交月数上限", Response: "DuesOptions", handler: s.duesOptions},
 		{Method: "GET", Path: "/api/v1/dues/rate-tables", Perm: r, Tag: tag, Summary: "党费收缴标准（含内置 2008 年标准和历次版本）", Response: "DuesRateTableList", handler: s.duesRateTables},
 		{Method: "POST", Path: "/api/v1/dues/rate-tables", Perm: set, Tag: tag, Summary: "设置党费收缴标准新版本（自某日起生效，只影响此后开始的年度）", Request: "DuesRateTableInput", Response: "DuesRateTable", Status: 201, handler: s.duesSetRateTable},
@@ -19,10 +20,10 @@ func (s *Server) duesRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/dues/members/{id}", Perm: r, Tag: tag, Summary: "党员某年度党费（基数、各月交纳情况）", Query: []string{"year"}, Response: "DuesMemberYear", handler: s.duesMemberYear},
 		{Method: "POST", Path: "/api/v1/dues/payments", Perm: w, Tag: tag, Summary: "登记党费交纳（可一次多月：按季交纳、补交、代缴、免交）", Request: "DuesPaymentInput", Response: "DuesBatch", Status: 201, handler: s.duesRecordPayment},
 		{Method: "POST", Path: "/api/v1/dues/payments/void", Perm: w, Tag: tag, Summary: "撤销登记有误的党费交纳（整笔撤销并注明原因，原记录留在审计日志中；已登记返还的年度不能撤销）", Request: "DuesVoidInput", Response: "DuesBatch", handler: s.duesVoidPayment},
-		{Method: "GET", Path: "/api/v1/dues/arrears", Perm: r, Tag: tag, Summary: "党费欠交名单（连续 6 个月未交标记）", Query: aq, Response: "DuesArrearsList", handler: s.duesArrears},
-		{Method: "GET", Path: "/api/v1/dues/arrears/export", Perm: r, Tag: tag, Summary: "导出党费欠交名单（Excel）", Query: aq, Response: "xlsx", handler: s.duesArrearsExport},
-		{Method: "GET", Path: "/api/v1/dues/summary", Perm: r, Tag: tag, Summary: "党组织年度党费收缴公示", Query: sq, Response: "DuesSummary", handler: s.duesSummary},
-		{Method: "GET", Path: "/api/v1/dues/summary/export", Perm: r, Tag: tag, Summary: "导出党费收缴公示（Excel）", Query: sq, Response: "xlsx", handler: s.duesSummaryExport},
+		{Method: "GET", Path: "/api/v1/dues/arrears", Perm: r, Tag: tag, Summary: "党费欠交名单（连续 6 个月未交标记）", Query: aq, QueryTypes: asOfMonth, Response: "DuesArrearsList", handler: s.duesArrears},
+		{Method: "GET", Path: "/api/v1/dues/arrears/export", Perm: r, Tag: tag, Summary: "导出党费欠交名单（Excel）", Query: aq, QueryTypes: asOfMonth, Response: "xlsx", handler: s.duesArrearsExport},
+		{Method: "GET", Path: "/api/v1/dues/summary", Perm: r, Tag: tag, Summary: "党组织年度党费收缴公示", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "DuesSummary", handler: s.duesSummary},
+		{Method: "GET", Path: "/api/v1/dues/summary/export", Perm: r, Tag: tag, Summary: "导出党费收缴公示（Excel）", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "xlsx", handler: s.duesSummaryExport},
 		{Method: "GET", Path: "/api/v1/dues/refunds", Perm: r, Tag: tag, Summary: "两新党组织党费返还（收缴金额 × 返还比例、已返还记录）", Query: []string{"year", "party_org_id"}, Response: "DuesRefundList", handler: s.duesRefunds},
 		{Method: "POST", Path: "/api/v1/dues/refunds", Perm: w, Tag: tag, Summary: "登记党费返还（每个党组织每年一次）", Request: "DuesRefundInput", Response: "DuesRefund", Status: 201, handler: s.duesRecordRefund},
 	}
@@ -61,8 +62,8 @@ func duesSchemas() map[string]any {
 		"DuesRefundPolicyInput": obj(map[string]any{"ratio": map[string]any{"type": "string", "description": "返还比例（0–3，最多四位小数；1 为全额返还，2 为全额返还并 1:1 配套）"}, "note": tStr, "reason": reasonSchema}, "ratio"),
 		"DuesBaseInput":         obj(map[string]any{"member_id": tInt, "year": tInt, "kind": kind, "base": money("基数")}, "member_id", "year", "kind", "base"),
 		"DuesBase":              base,
-		"DuesMemberYear": obj(map[string]any{"member_id": tInt, "name": tStr, "year": tInt, "base": base, "paid": money("本年已交"),
-			"months": arr(obj(map[string]any{"month": month, "due": tBool, "payment": payment}))}),
+		"DuesMemberYear": obj(map[string]any{"member_id": tInt, "name": tStr, "year": tInt, "base": nullable(base, "未申报基数时为 null"), "paid": money("本年已交"),
+			"months": arr(obj(map[string]any{"month": month, "due": tBool, "payment": nullable(payment, "未交纳时为 null")}))}),
 		"DuesPaymentInput": obj(map[string]any{"member_id": tInt, "months": arr(month), "paid_on": tDate,
 			"method": map[string]any{"type": "string", "enum": []string{"self", "proxy", "waived"}}, "payer": tStr, "reason": tStr}, "member_id", "months", "paid_on", "method"),
 		"DuesVoidInput": obj(map[string]any{"batch_id": tStr, "reason": tStr}, "batch_id", "reason"),

@@ -86,6 +86,12 @@ type Route struct {
 	Response             string // OpenAPI schema name of the success body, if any
 	Status               int    // success status (200 if zero)
 	Query                []string
+	// RequiredQuery names the query parameters the handler refuses to go
+	// without (422); the document marks them required.
+	RequiredQuery []string
+	// QueryTypes documents a parameter whose type differs on this route
+	// from the common one in queryParams.
+	QueryTypes map[string]queryParamSpec
 	// MaxBody overrides the JSON body limit (uploads).
 	MaxBody int64
 	// Upload marks a multipart/form-data request with a "file" part.
@@ -152,9 +158,9 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/organizations", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织台账（搜索、筛选、排序、分页）", Query: orgQuery, Response: "OrganizationPage", handler: s.listOrganizations},
 		{Method: "POST", Path: "/api/v1/organizations", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "登记两新组织", Request: "OrganizationInput", Response: "Organization", Status: 201, handler: s.createOrganization},
 		{Method: "GET", Path: "/api/v1/organizations/options", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "单位类别、行业门类、标签等选项", Response: "LedgerOptions", handler: s.ledgerOptions},
-		{Method: "GET", Path: "/api/v1/organizations/export", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "导出两新组织台账（Excel）", Query: orgQuery, Response: "xlsx", handler: s.exportOrganizations},
+		{Method: "GET", Path: "/api/v1/organizations/export", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "导出两新组织台账（Excel，全部符合条件的记录，不分页）", Query: withoutPaging(orgQuery), Response: "xlsx", handler: s.exportOrganizations},
 		{Method: "GET", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "查看两新组织", Response: "Organization", handler: s.getOrganization},
-		{Method: "PATCH", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "修改两新组织", Request: "OrganizationInput", Response: "Organization", handler: s.updateOrganization},
+		{Method: "PATCH", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "修改两新组织（只改提交的字段）", Request: "OrganizationPatch", Response: "Organization", handler: s.updateOrganization},
 		{Method: "DELETE", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "删除误登记的两新组织（已有关联的应填写注销日期）", Status: 204, handler: s.deleteOrganization},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/profile", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数", Response: "OrganizationProfile", handler: s.organizationProfile},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/history", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织的修改历史", Response: "HistoryList", handler: s.organizationHistory},
@@ -172,7 +178,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/instructors", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "党建指导员列表", Query: []string{"q", "page", "page_size"}, Response: "InstructorPage", handler: s.listInstructors},
 		{Method: "POST", Path: "/api/v1/instructors", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "新增党建指导员（只有姓名必填）", Request: "InstructorInput", Response: "Instructor", Status: 201, handler: s.createInstructor},
 		{Method: "GET", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "查看党建指导员（联系电话脱敏显示；reveal=true 显示完整号码，需查看个人信息权限并记入审计）", Query: []string{"reveal"}, Response: "Instructor", handler: s.getInstructor},
-		{Method: "PATCH", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "修改党建指导员", Request: "InstructorInput", Response: "Instructor", handler: s.updateInstructor},
+		{Method: "PATCH", Path: "/api/v1/instructors/{id}", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "修改党建指导员", Request: "InstructorPatch", Response: "Instructor", handler: s.updateInstructor},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "选派指导员联系两新组织", Request: "AssignmentInput", Response: "Assignment", Status: 201, handler: s.assign},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/assignments/{assignment_id}/end", Perm: auth.PermLedgerWrite, Tag: "党建指导员", Summary: "结束联系", Request: "DateOn", Response: "Assignment", handler: s.endAssignment},
 		{Method: "GET", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "走访记录（党建指导员本人只能查看自己的）", Response: "VisitList", handler: s.listVisits},

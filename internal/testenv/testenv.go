@@ -82,7 +82,12 @@ func New(t testing.TB) *Env {
 	if _, err := a.EnsureJurisdiction(ctx, Jurisdiction); err != nil {
 		t.Fatalf("init jurisdiction: %v", err)
 	}
-	srv := httptest.NewServer(a.HTTP(nil).Handler())
+	h := a.HTTP(nil)
+	var viol Violations
+	srv := httptest.NewServer(contractFor(t, h).Wrap(h.Handler(), &viol))
+	// Cleanups run last-in first-out: the server closes (every handler
+	// done) before the contract violations are reported.
+	t.Cleanup(func() { checkContract(t, &viol) })
 	t.Cleanup(srv.Close)
 	return &Env{T: t, App: a, Server: srv, Clock: clock}
 }

@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+)
+
+// errorCodes are the stable codes of error.code with what they mean.
+var errorCodes = []struct{ code, meaning string }{
+	{"invalid", "提交的数据或查询参数有误，fields 逐项说明（422）"},
+	{"invalid_json", "请求体不是有效的 JSON 或含有未知字段（422）"},
+	{"import_invalid", "导入文件有错误，未导入任何数据（422，附 errors、error_count、report_url、session）"},
+	{"unsupported_media_type", "请求体类型不对，须为 application/json（415）"},
+	{"unauthenticated", "未登录或会话、令牌已失效（401）"},
+	{"invalid_credentials", "用户名或密码错误（401）"},
+	{"forbidden", "没有权限执行此操作（403）"},
+	{"csrf_failed", "Cookie 会话的写请求缺少或带错 X-CSRF-Token 头（403）"},
+	{"password_change_required", "须先修改初始或过期的密码（403）"},
+	{"account_disabled", "登录：账号已停用（401）"},
+	{"not_found", "记录或接口不存在（404）"},
+	{"conflict", "与现有数据冲突（409）"},
+	{"account_locked", "登录失败次数过多，账号暂时锁定，见 locked_until（423）"},
+	{"internal", "服务器内部错误（500）"},
+}
+
+func errorCodeList() []string {
+	out := make([]string, len(errorCodes))
+	for i, c := range errorCodes {
+		out[i] = c.code
+	}
+	return out
+}
+
+func errorCodesDescription() string {
+	var b strings.Builder
+	b.WriteString("稳定的错误代码：")
+	for _, c := range errorCodes {
+		b.WriteString("\n- `" + c.code + "`：" + c.meaning)
+	}
+	return b.String()
+}
+
+func successText(status int) string {
+	switch status {
+	case http.StatusCreated:
+		return "已创建"
+	case http.StatusNoContent:
+		return "成功，无响应体"
+	}
+	return "成功"
+}
+
+// errorResponses adds the error statuses an operation can answer, each with
+// the Error body: 401/403 for every authenticated route, 404 where a path,
+// query or body names a record, 409 for writes, 415 for JSON bodies, 422
+// where there is input to check, 500 always.
+func errorResponses(rt Route, out map[string]any) map[string]any {
+	e := func(d string) map[string]any {
+		return map[string]any{"description": d, "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	}
+	hasPath := strings.Contains(rt.Path, "{")
+	hasInput := hasPath || len(rt.Query) > 0 || rt.Request != "" || rt.Upload
+	if rt.Perm != "public" {
+		out["401"] = e("未登录或会话、令牌已失效")
+		out["403"] = e("没有权限、缺少 CSRF 头或须先修改密码")
+	}
+	if hasInput {
+		out["404"] = e("记录不存在")
+		out["422"] = e("输入有误（fields 逐项说明）")
+	}
+	if rt.Method != http.MethodGet {
+		out["409"] = e("与现有数据冲突")
+	}
+	if rt.Request != "" {
+		out["415"] = e("请求体须为 application/json")
+	}
+	if rt.Perm == "public" && rt.Request != "" {
+		out["401"] = e("用户名或密码错误，或账号已停用")
+		out["423"] = e("账号暂时锁定（见 locked_until）")
+	}
+	if rt.Path == "/api/v1/auth/password" {
+		out["423"] = e("原密码多次输错，账号暂时锁定（见 locked_until）")
+	}
+	out["500"] = e("服务器内部错误")
+	return out
+}
+
+// tagDescriptions describe the tags of the document (a route with a tag
+// missing here fails TestOpenAPIContractRules).
+var tagDescriptions = map[string]string{
+	"认证":          "登录、退出、当前会话与修改本人密码",
+	"系统":          "系统信息与接口文档",
+	"区划":          "行政区划与片区",
+	"用户":          "用户、角色与授权",
+	"API 令牌":      "集成方使用的 Bearer 令牌",
+	"审计":          "审计日志",
+	"两新组织":        "非公有制经济组织和社会组织台账",
+	"党组织":         "党组织设置、覆盖与换届",
+	"党建指导员":       "党建指导员、联系组织与走访",
+	"两个覆盖":        "组织覆盖与工作覆盖统计",
+	"导入":          "Excel 批量导入（预检、确认、错误报告）",
+	"党员花名册":       "党员信息与统计",
+	"组织关系转接与流动党员": "组织关系转接、流动党员、口袋党员与双重管理",
+	"党费":          "党费基数、交纳、欠交与返还",
+	"发展党员":        "发展党员全过程",
+	"组织生活":        "“三会一课”等组织生活、委员会与换届",
+	"考评与星级":       "考评、星级评定、软弱涣散整顿、结对与表彰",
+}
+
+// openAPITags declares each tag the routes use, in the order of first use.
+func openAPITags(routes []Route) []any {
+	var out []any
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		if seen[rt.Tag] {
+			continue
+		}
+		seen[rt.Tag] = true
+		out = append(out, map[string]any{"name": rt.Tag, "description": tagDescriptions[rt.Tag]})
+	}
+	return out
+}

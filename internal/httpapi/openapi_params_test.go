@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"regexp"
+	"sort"
+	"testing"
+)
+
+// TestOpenAPIQueryParametersTyped: every query parameter of every route has
+// a documented type and description, so a new route cannot add a plain
+// untyped parameter; every required one is among the route's parameters.
+func TestOpenAPIQueryParametersTyped(t *testing.T) {
+	for _, rt := range (&Server{}).Routes() {
+		for _, q := range rt.Query {
+			spec, ok := queryParams[q]
+			if !ok || spec.description == "" {
+				t.Errorf("%s %s: query parameter %q has no documented type (add it to queryParams)", rt.Method, rt.Path, q)
+			}
+		}
+		for _, q := range rt.RequiredQuery {
+			found := false
+			for _, p := range rt.Query {
+				found = found || p == q
+			}
+			if !found {
+				t.Errorf("%s %s: required query parameter %q is not in Query", rt.Method, rt.Path, q)
+			}
+		}
+	}
+}
+
+// TestOpenAPIParameterSchemas checks a few parameters by hand: page is an
+// integer of at least 1 defaulting to 1, page_size at most 200, and base of
+// dues/calc is required.
+func TestOpenAPIParameterSchemas(t *testing.T) {
+	doc := (&Server{}).OpenAPI()
+	paths := doc["paths"].(map[string]any)
+	param := func(path, method, name string) map[string]any {
+		op := paths[path].(map[string]any)[method].(map[string]any)
+		for _, p := range op["parameters"].([]any) {
+			if pm := p.(map[string]any); pm["name"] == name {
+				return pm
+			}
+		}
+		t.Fatalf("%s %s has no parameter %s", method, path, name)
+		return nil
+	}
+	page := param("/api/v1/organizations", "get", "page")["schema"].(map[string]any)
+	if page["type"] != "integer" || page["minimum"] != 1 || page["default"] != 1 {
+		t.Errorf("page: %v", page)
+	}
+	size := param("/api/v1/organizations", "get", "page_size")["schema"].(map[string]any)
+	if size["maximum"] != 200 {
+		t.Errorf("page_size: %v", size)
+	}
+	for _, c := range []struct{ path, name string }{
+		{"/api/v1/dues/calc", "base"}, {"/api/v1/dues/summary", "party_org_id"},
+		{"/api/v1/dues/summary/export", "party_org_id"}, {"/api/v1/meetings/candidates", "party_org_id"},
+	} {
+		if param(c.path, "get", c.name)["required"] != true {
+			t.Errorf("%s: %s should be required", c.path, c.name)
+		}
+	}
+	if param("/api/v1/organizations", "get", "q")["required"] != nil {
+		t.Error("q of /organizations must stay optional")
+	}
+	var names []string
+	for n := range queryParams {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		t.Fatal("no typed parameters")
+	}
+}
+
+// TestOpenAPIContractRules: operationIds are unique lowerCamelCase words
+// and stable for a few known operations; every tag is declared with a
+// description; every authenticated operation lists 401 and 403 with the
+// Error body.
+func TestOpenAPIContractRules(t *testing.T) {
+	doc := (&Server{}).OpenAPI()
+	ids := map[string]string{}
+	idRE := regexp.MustCompile(`^[a-z][A-Za-z]+$`)
+	for _, rt := range (&Server{}).Routes() {
+		id := operationID(rt)
+		if !idRE.MatchString(id) {
+			t.Errorf("%s %s: operationId %q is not lowerCamelCase", rt.Method, rt.Path, id)
+		}
+		if other, dup := ids[id]; dup {
+			t.Errorf("operationId %q of %s %s is also %s", id, rt.Method, rt.Path, other)
+		}
+		ids[id] = rt.Method + " " + rt.Path
+		if tagDescriptions[rt.Tag] == "" {
+			t.Errorf("%s %s: tag %q has no description in tagDescriptions", rt.Method, rt.Path, rt.Tag)
+		}
+	}
+	for id, want := range map[string]string{
+		"listOrganizations":  "GET /api/v1/organizations",
+		"getOrganization":    "GET /api/v1/organizations/{id}",
+		"createOrganization": "POST /api/v1/organizations",
+		"endPartyOrgCover":   "POST /api/v1/party-orgs/{id}/covers/{cover_id}/end",
+		"exportMembers":      "GET /api/v1/members/export",
+		"login":              "POST /api/v1/auth/login",
+		"listDuesArrears":    "GET /api/v1/dues/arrears",
+	} {
+		if ids[id] != want {
+			t.Errorf("operationId %s is %q, want %q", id, ids[id], want)
+		}
+	}
+	paths := doc["paths"].(map[string]any)
+	op := paths["/api/v1/organizations/{id}"].(map[string]any)["patch"].(map[string]any)
+	res := op["responses"].(map[string]any)
+	for _, code := range []string{"200", "401", "403", "404", "409", "415", "422", "500"} {
+		if res[code] == nil {
+			t.Errorf("PATCH /organizations/{id} does not list %s", code)
+		}
+	}
+	if res["default"] != nil {
+		t.Error("PATCH /organizations/{id} still has a default response")
+	}
+}

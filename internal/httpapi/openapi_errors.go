@@ -66,8 +66,10 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 	}
 	if hasInput {
 		out["404"] = e("记录不存在")
-		out["422"] = e("输入有误（fields 逐项说明）")
 	}
+	// Every route checks its query string (length, count, encoding) before
+	// the handler runs, so every route can answer 422.
+	out["422"] = e("输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复）")
 	if rt.Method != http.MethodGet {
 		out["409"] = e("与现有数据冲突")
 	}

@@ -32,6 +32,8 @@ export const state = {
   /** @type {import('playwright-core').Browser | null} */
   browser: null,
   demo: false,
+  /** What `liangxin demo` printed (the demo accounts' initial passwords). */
+  demoOutput: '',
   districtReady: false,
   seeded: null,
   pageErrors: [],
@@ -259,7 +261,7 @@ export async function startServer(name) {
   await cli('user', 'create', '--data', state.dataDir, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
   const help = await cli('help').catch((e) => e.message)
   if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
-    await cli('demo', '--data', state.dataDir)
+    state.demoOutput = await cli('demo', '--data', state.dataDir)
     state.demo = true
   }
 

@@ -437,6 +437,18 @@ test('党组织: tree, create with warnings; 党建指导员 and 工作清单', 
       await idrawer.getByText('宣讲党的创新理论').waitFor()
     }
 
+    // 应走访未走访: the tab counts what the API counts, most overdue first, with today's frequencies.
+    await page.goto(`${state.baseURL}/instructors`)
+    const overdueApi = (await api.get('/api/v1/instructors/due-visits?page_size=1')).data
+    await page.locator('[data-testid="overdue-tab"]').click()
+    await page.locator('[data-testid="overdue-tab"]').getByText(`（${overdueApi.total}）`).waitFor()
+    await page.locator('[data-testid="overdue-note"]').getByText('专职指导员每月、兼职每季度').waitFor()
+    if (overdueApi.total > 0) {
+      const top = page.locator('[data-testid="overdue-table"] .el-table__body-wrapper tbody tr').first()
+      await top.getByText(overdueApi.items[0].name).waitFor()
+      await top.getByText(`${overdueApi.items[0].days_overdue} 天`).waitFor()
+    }
+
     // Work lists: three tabs; the counts match the API.
     await page.goto(`${state.baseURL}/worklists`)
     const wl = page.locator('[data-testid="worklist-table"] .el-table__body-wrapper tbody tr')

@@ -133,6 +133,45 @@ func (s *Server) exportInstructors(w http.ResponseWriter, r *http.Request) error
 	return sw.Finish(w)
 }
 
+// exportAllDueVisits streams the district's list of overdue visits, most overdue first.
+func (s *Server) exportAllDueVisits(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	kind := optBool(r.URL.Query(), "full_time", bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	items, total, err := s.Instr.AllDueVisits(r.Context(), kind, 1, exportPageSize)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("应走访未走访", []string{"指导员", "类别", "走访频次", "联系单位", "所在区划", "开始联系", "上次走访", "应走访日期", "逾期天数"},
+		[]float64{12, 8, 10, 36, 16, 12, 12, 12, 10})
+	if err != nil {
+		return err
+	}
+	n, p := 0, 1
+	for {
+		for _, v := range items {
+			n++
+			if err := sw.Row(v.InstructorName, v.KindName, fmt.Sprintf("每 %d 个月", v.EveryMonths), v.Name, v.RegionName, v.From, deref(v.LastVisitOn), v.DueOn, v.DaysOverdue); err != nil {
+				return err
+			}
+		}
+		if n >= total || len(items) == 0 {
+			break
+		}
+		p++
+		if items, _, err = s.Instr.AllDueVisits(r.Context(), kind, p, exportPageSize); err != nil {
+			return err
+		}
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "instructor", Note: fmt.Sprintf("导出应走访未走访 %d 条", n)}); err != nil {
+		return err
+	}
+	xlsxHeaders(w, "due-visits", "应走访未走访")
+	return sw.Finish(w)
+}
+
 // worklistNames are the Chinese titles of the work lists.
 var worklistNames = map[string]string{coverage.ListShouldBuild: "应建未建", coverage.ListFewMembers: "有党员未建", coverage.ListNoMembers: "无党员",
 	coverage.ListIneffective: "有形无效"}

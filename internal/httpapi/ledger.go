@@ -601,6 +601,48 @@ func (s *Server) dueVisits(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// allDueVisits is GET /instructors/due-visits: the district's list of who is
+// behind, over every instructor, organizations of the caller's scope.
+func (s *Server) allDueVisits(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	kind := optBool(r.URL.Query(), "full_time", bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	p, size, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Instr.AllDueVisits(r.Context(), kind, p, size)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[instructor.OverdueVisit]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) visitFrequencies(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Instr.Frequencies(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[instructor.Frequency]{Items: items})
+	return nil
+}
+
+func (s *Server) setVisitFrequency(w http.ResponseWriter, r *http.Request) error {
+	var in instructor.FrequencyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	f, err := s.Instr.SetFrequency(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, f)
+	return nil
+}
+
 func (s *Server) addVisit(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

@@ -345,6 +345,7 @@ func matrixCases() map[string]matrixCase {
 			id, _ := f.assigned(t, caller, in)
 			return fmt.Sprintf("/api/v1/instructors/%d/organizations", id), nil
 		}},
+		"GET /api/v1/instructors/due-visits": {unscoped: true, call: static("/api/v1/instructors/due-visits?full_time=true")},
 		"GET /api/v1/instructors/{id}/due-visits": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
 			id, _ := f.assigned(t, caller, in)
 			return fmt.Sprintf("/api/v1/instructors/%d/due-visits", id), nil
@@ -361,6 +362,10 @@ func matrixCases() map[string]matrixCase {
 		}},
 		"GET /api/v1/stats/worklists/{kind}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/stats/worklists/should_build?region_code=" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
+		}},
+		"GET /api/v1/settings/visit-frequencies": {unscoped: true, call: static("/api/v1/settings/visit-frequencies")},
+		"POST /api/v1/settings/visit-frequencies": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/settings/visit-frequencies", map[string]any{"full_time": false, "every_months": 2, "effective_from": "2027-01-01"}
 		}},
 		"GET /api/v1/settings/coverage-rule":         {unscoped: true, call: static("/api/v1/settings/coverage-rule")},
 		"GET /api/v1/imports/organizations/template": {unscoped: true, call: static("/api/v1/imports/organizations/template")},

@@ -63,6 +63,7 @@ var queryParams = map[string]queryParamSpec{
 	"late":              qBool("是否补录"),
 	"flagged":           qBool("是否只看标记项"),
 	"ended":             qBool("是否含已结束的"),
+	"full_time":         qBool("指导员类别：true 专职，false 兼职，不填为全部"),
 	"reveal":            qBool("是否显示完整的个人信息（记入审计日志）"),
 	"all":               qBool("是否含全部（不只未处理的）"),
 	"base":              qStr("月工资基数（元，最多两位小数）"),

@@ -17,6 +17,7 @@ func (s *Server) ledgerExchangeRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/party-orgs/export", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "导出党组织（Excel，筛选条件同列表）", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status"}, Response: "xlsx", handler: s.exportPartyOrgs},
 		{Method: "GET", Path: "/api/v1/instructors/export", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "导出党建指导员及联系单位（Excel）", Query: []string{"q"}, Response: "xlsx", handler: s.exportInstructors},
+		{Method: "GET", Path: "/api/v1/instructors/due-visits/export", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "导出应走访未走访清单（Excel，筛选条件同列表）", Query: []string{"full_time"}, Response: "xlsx", handler: s.exportAllDueVisits},
 		{Method: "GET", Path: "/api/v1/stats/worklists/{kind}/export", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "导出工作清单（Excel）：应建未建、有党员未建、无党员", Query: []string{"region_code", "as_of"}, Response: "xlsx", handler: s.exportWorklist},
 		{Method: "GET", Path: "/api/v1/party-orgs/renewals/export", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "导出换届到期和逾期的党组织（Excel）", Query: []string{"within_days"}, Response: "xlsx", handler: s.exportRenewals},
 		{Method: "GET", Path: "/api/v1/imports/party-orgs/template", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "下载党组织导入模板（Excel，与导出表头相同）", Response: "xlsx", handler: s.partyOrgTemplate},

@@ -184,7 +184,11 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "走访记录（党建指导员本人只能查看自己的）", Response: "VisitList", handler: s.listVisits},
 		{Method: "POST", Path: "/api/v1/instructors/{id}/visits", Perm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "登记走访记录（党建指导员本人，或区、街道为辖区内任一指导员登记；只能走访当日联系的单位）", Request: "VisitInput", Response: "Visit", Status: 201, handler: s.addVisit},
 		{Method: "GET", Path: "/api/v1/instructors/{id}/organizations", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "指导员当前联系的两新组织及其党组织、党员（个人信息脱敏）", Response: "AssignedOrgList", handler: s.instructorOrganizations},
+		{Method: "GET", Path: "/api/v1/instructors/due-visits", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "谁的走访落后了：辖区内所有指导员应走访未走访的联系单位（按逾期天数从多到少，可按专职、兼职筛选）", Query: []string{"full_time", "page", "page_size"}, Response: "OverdueVisitPage", handler: s.allDueVisits},
 		{Method: "GET", Path: "/api/v1/instructors/{id}/due-visits", Perm: auth.PermLedgerRead, AltPerm: auth.PermInstructorWork, Tag: "党建指导员", Summary: "应走访未走访：上次走访（或开始联系）已超过走访频次（专职每月、兼职每季度）的联系单位，含逾期天数", Response: "DueVisitList", handler: s.dueVisits},
+
+		{Method: "GET", Path: "/api/v1/settings/visit-frequencies", Perm: auth.PermLedgerRead, Tag: "党建指导员", Summary: "党建指导员走访频次（专职、兼职各自的默认值和历次版本）", Response: "VisitFrequencyList", handler: s.visitFrequencies},
+		{Method: "POST", Path: "/api/v1/settings/visit-frequencies", Perm: auth.PermLedgerSettings, Tag: "党建指导员", Summary: "设置党建指导员走访频次（自某日起生效；追溯修改须填写原因）", Request: "VisitFrequencyInput", Response: "VisitFrequency", Status: 201, handler: s.setVisitFrequency},
 
 		{Method: "GET", Path: "/api/v1/stats/coverage", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "任一区划、任一日期的两个覆盖统计", Query: []string{"region_code", "as_of"}, Response: "CoverageReport", handler: s.coverageReport},
 		{Method: "GET", Path: "/api/v1/stats/coverage/trend", Perm: auth.PermLedgerRead, Tag: "两个覆盖", Summary: "覆盖率逐月趋势", Query: []string{"region_code", "as_of", "months"}, Response: "CoverageTrend", handler: s.coverageTrend},

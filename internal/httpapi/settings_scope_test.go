@@ -20,6 +20,7 @@ import (
 var jurisdictionRoutes = []string{
 	"POST /api/v1/dues/rate-tables",
 	"POST /api/v1/meeting-frequencies",
+	"POST /api/v1/settings/visit-frequencies",
 	"PUT /api/v1/assess/settings",
 	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
@@ -48,11 +49,12 @@ func settingBodies() map[string]any {
 		"POST /api/v1/dues/rate-tables": map[string]any{"effective_from": "2030-01-01", "note": "新标准", "brackets": map[string]any{
 			"employed": []map[string]string{{"up_to": "3000", "rate": "0.005"}, {"rate": "0.01"}}, "retired": []map[string]string{{"rate": "0.005"}},
 			"student": flat, "unemployed": flat, "relief": flat, "farmer": flat}},
-		"POST /api/v1/meeting-frequencies":   map[string]any{"kind": "party_lecture", "period": "month", "times": 1, "effective_from": "2027-01-01"},
-		"PUT /api/v1/assess/settings":        map[string]any{"min_compliance": 50, "min_satisfaction": 40},
-		"PUT /api/v1/develop/publicity":      map[string]any{"days": 7, "unit": "calendar"},
-		"PUT /api/v1/dues/refund-policy":     map[string]any{"ratio": "0.5", "note": "半额返还"},
-		"PUT /api/v1/settings/coverage-rule": map[string]any{"kind": "above_scale"},
+		"POST /api/v1/meeting-frequencies":        map[string]any{"kind": "party_lecture", "period": "month", "times": 1, "effective_from": "2027-01-01"},
+		"POST /api/v1/settings/visit-frequencies": map[string]any{"full_time": true, "every_months": 2, "effective_from": "2027-01-01"},
+		"PUT /api/v1/assess/settings":             map[string]any{"min_compliance": 50, "min_satisfaction": 40},
+		"PUT /api/v1/develop/publicity":           map[string]any{"days": 7, "unit": "calendar"},
+		"PUT /api/v1/dues/refund-policy":          map[string]any{"ratio": "0.5", "note": "半额返还"},
+		"PUT /api/v1/settings/coverage-rule":      map[string]any{"kind": "above_scale"},
 	}
 }
 

@@ -137,8 +137,10 @@ func (s *Service) Organizations(ctx context.Context, id int64) ([]AssignedOrg, e
 	return out, nil
 }
 
-// VisitEveryMonths is how often an instructor should visit each organization
-// it is assigned to: 专职 every month, 兼职 every quarter.
+// VisitEveryMonths is the default of how often an instructor should visit
+// each organization it is assigned to: 专职 every month, 兼职 every quarter.
+// The versioned setting (Frequencies) overrides it from a date on; the
+// version in force today applies.
 func VisitEveryMonths(fullTime bool) int {
 	if fullTime {
 		return 1
@@ -168,14 +170,16 @@ type DueVisit struct {
 
 // DueVisits lists the organizations assigned to the instructor today whose
 // next visit was due before today, most overdue first. The next visit is due
-// VisitEveryMonths after the last visit made while assigned, or after the
+// the frequency in force today after the last visit made while assigned, or after the
 // start of the assignment when there is none.
 func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []DueVisit, err error) {
 	in, err := s.get(ctx, s.DB, id)
 	if err != nil {
 		return 0, nil, err
 	}
-	every = VisitEveryMonths(in.FullTime)
+	if every, err = s.visitEvery(ctx, in.FullTime); err != nil {
+		return 0, nil, err
+	}
 	orgs, err := s.Organizations(ctx, id)
 	if err != nil {
 		return 0, nil, err
@@ -183,15 +187,10 @@ func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []Due
 	today, _ := time.Parse(store.DateFormat, s.today())
 	out = []DueVisit{}
 	for _, o := range orgs {
-		base := o.From
-		if o.LastVisitOn != nil && *o.LastVisitOn > base {
-			base = *o.LastVisitOn
-		}
-		b, err := time.Parse(store.DateFormat, base)
+		due, err := nextDue(o.From, o.LastVisitOn, every)
 		if err != nil {
 			return 0, nil, err
 		}
-		due := addMonths(b, every)
 		if !today.After(due) {
 			continue
 		}
@@ -200,4 +199,129 @@ func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []Due
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
 	return every, out, nil
+}
+
+// nextDue is the day the next visit is due: every months after the last
+// visit, or after the start of the assignment when there is none or the
+// last visit came before it.
+func nextDue(from string, last *string, every int) (time.Time, error) {
+	base := from
+	if last != nil && *last > base {
+		base = *last
+	}
+	b, err := time.Parse(store.DateFormat, base)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return addMonths(b, every), nil
+}
+
+// OverdueVisit is one row of the district's list of who is behind: an
+// instructor, an organization it is assigned to today and how late its next
+// visit is.
+type OverdueVisit struct {
+	InstructorID   int64   `json:"instructor_id"`
+	InstructorName string  `json:"instructor_name"`
+	FullTime       bool    `json:"full_time"`
+	KindName       string  `json:"kind_name"`
+	EveryMonths    int     `json:"every_months"`
+	OrganizationID int64   `json:"organization_id"`
+	Name           string  `json:"name"`
+	RegionName     string  `json:"region_name"`
+	From           string  `json:"from"`
+	LastVisitOn    *string `json:"last_visit_on"`
+	DueOn          string  `json:"due_on"`
+	DaysOverdue    int     `json:"days_overdue"`
+}
+
+// KindName is the Chinese name of an instructor kind.
+func KindName(fullTime bool) string {
+	if fullTime {
+		return "专职"
+	}
+	return "兼职"
+}
+
+// AllDueVisits lists, over every instructor, the organizations of the
+// caller's scope assigned today whose next visit was due before today: most
+// overdue first, then by instructor and organization name. fullTime, when
+// set, keeps only 专职 (true) or 兼职 (false) instructors. Pages start at 1;
+// the total counts every overdue row.
+func (s *Service) AllDueVisits(ctx context.Context, fullTime *bool, page, size int) ([]OverdueVisit, int, error) {
+	cond, args, err := store.ScopeFilter(ctx, "o.region_code")
+	if err != nil {
+		return nil, 0, err
+	}
+	today := s.today()
+	q := `SELECT i.id, i.name, i.full_time, o.id, o.name, COALESCE(r.name, ''), a.from_on,
+		(SELECT MAX(v.visited_on) FROM instructor_visits v WHERE v.instructor_id = a.instructor_id AND v.organization_id = o.id)
+		FROM instructor_assignments a JOIN instructors i ON i.id = a.instructor_id JOIN organizations o ON o.id = a.organization_id
+		LEFT JOIN regions r ON r.code = o.region_code
+		WHERE a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?) AND ` + cond
+	args = append([]any{today, today}, args...)
+	if fullTime != nil {
+		q += ` AND i.full_time = ?`
+		args = append(args, *fullTime)
+	}
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, q, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	now, _ := time.Parse(store.DateFormat, today)
+	all := []OverdueVisit{}
+	for rows.Next() {
+		var v OverdueVisit
+		var last sql.NullString
+		if err := rows.Scan(&v.InstructorID, &v.InstructorName, &v.FullTime, &v.OrganizationID, &v.Name, &v.RegionName, &v.From, &last); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if last.Valid {
+			v.LastVisitOn = &last.String
+		}
+		v.EveryMonths, v.KindName = fs.at(v.FullTime, today), KindName(v.FullTime)
+		due, err := nextDue(v.From, v.LastVisitOn, v.EveryMonths)
+		if err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if !now.After(due) {
+			continue
+		}
+		v.DueOn, v.DaysOverdue = due.Format(store.DateFormat), int(now.Sub(due).Hours()/24)
+		all = append(all, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		x, y := all[i], all[j]
+		if x.DaysOverdue != y.DaysOverdue {
+			return x.DaysOverdue > y.DaysOverdue
+		}
+		if x.InstructorName != y.InstructorName {
+			return x.InstructorName < y.InstructorName
+		}
+		if x.InstructorID != y.InstructorID {
+			return x.InstructorID < y.InstructorID
+		}
+		if x.Name != y.Name {
+			return x.Name < y.Name
+		}
+		return x.OrganizationID < y.OrganizationID
+	})
+	if page < 1 {
+		page = 1
+	}
+	if size < 1 || size > 500 {
+		size = 20
+	}
+	start := min((page-1)*size, len(all))
+	end := min(start+size, len(all))
+	return all[start:end], len(all), nil
 }

@@ -282,3 +282,87 @@ func TestDueVisits(t *testing.T) {
 	_, _, err = f.e.App.Instr.DueVisits(boundCtx(f.x), z.ID)
 	wantKind(t, "another instructor's due visits", err, apperr.KindNotFound)
 }
+
+// The district sees, over every instructor, the organizations whose next
+// visit is overdue, most overdue first; a street sees only its own
+// organizations, and the kind filter keeps 专职 or 兼职. Today is 2026-11-23.
+func TestAllDueVisits(t *testing.T) {
+	f := newWorkFixture(t)
+	ctx := districtCtx()
+	region, yuhe := testenv.Hongqiao, testenv.Yuhe
+	mk := func(n, r string) int64 {
+		cat := "individual_business"
+		o, err := f.e.App.Orgs.Create(ctx, org.Input{Name: &n, Category: &cat, RegionCode: &r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	name, full := "郑专职", true
+	z, err := f.e.App.Instr.Create(ctx, instructor.Input{Name: &name, RegionCode: &region, FullTime: &full})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, e, g := mk("洪桥丁店", region), mk("洪桥戊店", region), mk("玉合庚店", yuhe)
+	for _, as := range []struct {
+		who, org int64
+		from     string
+	}{{z.ID, d, "2026-10-01"}, {z.ID, e, "2026-10-31"}, {f.y, g, "2026-06-15"}} {
+		if _, err := f.e.App.Instr.Assign(ctx, as.who, as.org, as.from, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// x/a (兼职) visited 2026-08-20 → due 2026-11-20, 3 days overdue.
+	if _, err := f.e.App.Instr.AddVisit(ctx, f.x, instructor.Visit{OrganizationID: f.a, VisitedOn: "2026-08-20", Content: "走访"}); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		who, org int64
+		due      string
+		days     int
+	}
+	// y/c (兼职) from 2025-01-01, never visited → due 2025-04-01: 365 + 236 = 601 days.
+	// y/g (兼职) from 2026-06-15 → due 2026-09-15: 15 + 31 + 23 = 69 days.
+	// z/d (专职) from 2026-10-01 → due 2026-11-01: 22 days. z/e due 2026-11-30: not yet.
+	// x/b ended 2026-03-01: not listed.
+	yc, yg, zd, xa := row{f.y, f.c, "2025-04-01", 601}, row{f.y, g, "2026-09-15", 69}, row{z.ID, d, "2026-11-01", 22}, row{f.x, f.a, "2026-11-20", 3}
+	check := func(what string, c context.Context, kind *bool, page, size, total int, want ...row) {
+		t.Helper()
+		got, n, err := f.e.App.Instr.AllDueVisits(c, kind, page, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != total || len(got) != len(want) {
+			t.Fatalf("%s: total %d, %+v; want total %d, %+v", what, n, got, total, want)
+		}
+		for i, w := range want {
+			if got[i].InstructorID != w.who || got[i].OrganizationID != w.org || got[i].DueOn != w.due || got[i].DaysOverdue != w.days {
+				t.Fatalf("%s: row %d is %+v, want %+v", what, i, got[i], w)
+			}
+		}
+	}
+	check("district", ctx, nil, 1, 20, 4, yc, yg, zd, xa)
+	check("district page 2 of 3", ctx, nil, 2, 3, 4, xa)
+	part, fullTime := false, true
+	check("兼职", ctx, &part, 1, 20, 3, yc, yg, xa)
+	check("专职", ctx, &fullTime, 1, 20, 1, zd)
+	street := actor.With(context.Background(), actor.Actor{UserID: 2, Username: "hq", Role: "street", Scope: testenv.Hongqiao})
+	check("洪桥街道", street, nil, 1, 20, 3, yc, zd, xa)
+	yuheStreet := actor.With(context.Background(), actor.Actor{UserID: 3, Username: "yh", Role: "street", Scope: testenv.Yuhe})
+	check("玉合街道", yuheStreet, nil, 1, 20, 1, yg)
+
+	got, _, err := f.e.App.Instr.AllDueVisits(ctx, &fullTime, 1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got[0]; r.InstructorName != "郑专职" || r.KindName != "专职" || r.EveryMonths != 1 || r.Name != "洪桥丁店" || r.From != "2026-10-01" || r.LastVisitOn != nil {
+		t.Fatalf("专职 row: %+v", r)
+	}
+	got, _, err = f.e.App.Instr.AllDueVisits(ctx, &part, 1, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got[2]; r.KindName != "兼职" || r.EveryMonths != 3 || r.LastVisitOn == nil || *r.LastVisitOn != "2026-08-20" {
+		t.Fatalf("兼职 row: %+v", r)
+	}
+}

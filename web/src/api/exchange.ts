@@ -20,6 +20,11 @@ export function exportInstructors(q: Record<string, string | undefined> = {}): v
   downloadUrl(withQuery('/api/v1/instructors/export', q))
 }
 
+/** Downloads the district's list of overdue instructor visits (full_time: "true" 专职, "false" 兼职). */
+export function exportOverdueVisits(q: Record<string, string | undefined> = {}): void {
+  downloadUrl(withQuery('/api/v1/instructors/due-visits/export', q))
+}
+
 /** Downloads one work list: should_build, few_members or no_members. */
 export function exportWorklist(kind: string, q: Record<string, string | undefined> = {}): void {
   downloadUrl(withQuery(`/api/v1/stats/worklists/${encodeURIComponent(kind)}/export`, q))

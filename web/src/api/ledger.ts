@@ -250,6 +250,25 @@ export interface DueVisit {
   days_overdue: number
 }
 
+/** GET /instructors/due-visits: one row of the district's list of who is behind. */
+export interface OverdueVisit extends DueVisit {
+  instructor_id: number
+  instructor_name: string
+  full_time: boolean
+  kind_name: string
+  every_months: number
+}
+
+/** GET /settings/visit-frequencies: a default (id 0) or a version of a kind's visit frequency. */
+export interface VisitFrequency {
+  id: number
+  full_time: boolean
+  kind_name: string
+  every_months: number
+  effective_from: string
+  reason: string
+}
+
 export interface VisitInput {
   organization_id: number
   visited_on: string
@@ -434,6 +453,9 @@ export const instructorApi = {
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
   visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
   organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
+    http.get<Page<OverdueVisit>>(`${base}/instructors/due-visits`, { ...q }),
+  visitFrequencies: () => http.get<{ items: VisitFrequency[] }>(`${base}/settings/visit-frequencies`),
   dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
 }

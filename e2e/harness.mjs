@@ -216,8 +216,8 @@ export async function login(page, username, password) {
   await page.locator('[data-testid="login-submit"]').click()
 }
 
-/** Signs in with a password that must be changed, changes it and lands on the home page. */
-export async function loginAndChange(page, username, initial, next) {
+/** Signs in with a password that must be changed, changes it and lands on the home page (or on landing, a URL or pattern). */
+export async function loginAndChange(page, username, initial, next, landing = undefined) {
   await login(page, username, initial)
   await page.waitForURL(/\/password$/)
   await page.locator('[data-testid="force-change"]').waitFor()
@@ -225,10 +225,17 @@ export async function loginAndChange(page, username, initial, next) {
   await page.locator('input[name="new_password"]').fill(next)
   await page.locator('input[name="confirm_password"]').fill(next)
   await page.locator('[data-testid="password-submit"]').click()
-  await page.waitForURL(/\/(login)?(\?.*)?$/)
+  if (landing) {
+    // A role whose home is elsewhere (an instructor's 我的指导工作) goes there at once.
+    await page.waitForURL((u) => !/\/password$/.test(u.pathname))
+  } else {
+    await page.waitForURL(/\/(login)?(\?.*)?$/)
+  }
   if (/\/login/.test(page.url())) {
     await login(page, username, next)
-    await page.waitForURL(`${state.baseURL}/`)
+    await page.waitForURL(landing ?? `${state.baseURL}/`)
+  } else if (landing) {
+    await page.waitForURL(landing)
   }
 }
 

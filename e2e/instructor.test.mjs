@@ -21,8 +21,8 @@ test('phone: an instructor sees its own organizations, records a visit and sees 
   const context = await newContext(true)
   const page = await newPage(context)
   try {
-    await loginAndChange(page, 'instructor1', m[1], NEXT)
     // An instructor's home is its own work.
+    await loginAndChange(page, 'instructor1', m[1], NEXT, /\/my-work$/)
     await page.waitForURL(/\/my-work$/)
     await page.locator('[data-testid="my-work"] .page-title').waitFor()
 
@@ -44,7 +44,7 @@ test('phone: an instructor sees its own organizations, records a visit and sees 
     const content = '走访了解企业党支部三会一课开展情况，党员学习积极性较高'
     await page.locator('[data-testid="visit-org"]').first().click()
     await page.locator('[data-testid="visit-form"]').waitFor()
-    await page.locator('[data-testid="visit-content"] textarea').fill(content)
+    await page.locator('[data-testid="visit-form"] textarea').first().fill(content)
     await shot(page, 'my-work-visit-mobile.png')
     await page.locator('[data-testid="visit-save"]').click()
     await page.locator('[data-testid="my-visit"]', { hasText: content }).first().waitFor()

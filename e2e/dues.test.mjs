@@ -184,12 +184,18 @@ test('desktop: calculator, base, payment with 代缴, the 422 of a long back pay
     await page.getByRole('tab', { name: '欠缴名单' }).click()
     const arrears = page.locator('[data-test="arrears-table"] .el-table__row')
     await arrears.first().waitFor()
-    const api_ = (await api.get('/api/v1/dues/arrears')).data.items
-    const flagged = api_.filter((a) => a.flagged).length
+    // The list is paged: the count comes from the totals, the table shows one page.
+    const owing = (await api.get('/api/v1/dues/arrears?page_size=200')).data
+    const flagged = (await api.get('/api/v1/dues/arrears?flagged=true&page_size=1')).data.total
     assert.ok(flagged > 0, 'some demo members are flagged')
-    await page.locator('[data-test="arrears-count"]', { hasText: `欠交 ${api_.length} 人，其中连续 6 个月未交 ${flagged} 人` }).waitFor()
+    assert.ok(owing.total > 50, 'the demo owes more than one page')
+    await page.locator('[data-test="arrears-count"]', { hasText: `欠交 ${owing.total} 人，其中连续 6 个月未交 ${flagged} 人` }).waitFor()
+    assert.equal(await arrears.count(), 50, 'one page of 50 rows')
+    await page.locator('[data-test="arrears-pager"]', { hasText: `共 ${owing.total} 条` }).waitFor()
     assert.match(await page.locator('[data-test="arrears-table"] .el-table__row.flagged').first().innerText(), /连续6个月未交/)
-    const mine = api_.find((a) => a.member_id === payer.id)
+    const all = [...owing.items]
+    for (let p = 2; all.length < owing.total; p++) all.push(...(await api.get(`/api/v1/dues/arrears?page_size=200&page=${p}`)).data.items)
+    const mine = all.find((a) => a.member_id === payer.id)
     if (mine) {
       assert.equal(mine.flagged, false)
       assert.equal(mine.consecutive_unpaid, 0)

@@ -179,11 +179,18 @@ func (s *Server) duesArrearsList(r *http.Request) ([]dues.Arrear, string, error)
 }
 
 func (s *Server) duesArrears(w http.ResponseWriter, r *http.Request) error {
+	if _, _, err := pageParams(r); err != nil {
+		return err
+	}
 	items, _, err := s.duesArrearsList(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[dues.Arrear]{Items: items})
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 

@@ -122,6 +122,7 @@ func (s *Server) meetingCandidates(w http.ResponseWriter, r *http.Request) error
 	if id == 0 {
 		bad.Field("party_org_id", "请选择党组织")
 	}
+	pagingErrors(r, bad)
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
@@ -129,7 +130,11 @@ func (s *Server) meetingCandidates(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[meeting.Candidate]{Items: items})
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -287,6 +292,7 @@ func (s *Server) exportCompliance(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) reminders(w http.ResponseWriter, r *http.Request) error {
 	bad := apperr.Invalid()
 	id := optID(r.URL.Query(), "party_org_id", bad)
+	pagingErrors(r, bad)
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
@@ -299,7 +305,11 @@ func (s *Server) reminders(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, list[meeting.Reminder]{Items: items})
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 
@@ -308,11 +318,18 @@ func (s *Server) laggards(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if _, _, err := pageParams(r); err != nil {
+		return err
+	}
 	items, err := s.Meet.Laggards(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[meeting.OrgCompliance]{Items: items})
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
 	return nil
 }
 

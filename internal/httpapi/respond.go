@@ -135,6 +135,33 @@ type page[T any] struct {
 	PageSize int `json:"page_size"`
 }
 
+// pagingErrors adds the errors of page and page_size to bad, so that one
+// answer names every wrong parameter.
+func pagingErrors(r *http.Request, bad *apperr.Error) {
+	var e *apperr.Error
+	if _, _, err := pageParams(r); errors.As(err, &e) {
+		for f, m := range e.Fields {
+			bad.Field(f, m)
+		}
+	}
+}
+
+// pageSlice pages a list the store computes in full (arrears, rosters,
+// compliance): items keep their order, total is the full count.
+func pageSlice[T any](r *http.Request, items []T) (page[T], error) {
+	p, size, err := pageParams(r)
+	if err != nil {
+		return page[T]{}, err
+	}
+	from := min((p-1)*size, len(items))
+	to := min(from+size, len(items))
+	out := items[from:to]
+	if out == nil {
+		out = []T{}
+	}
+	return page[T]{Items: out, Total: len(items), Page: p, PageSize: size}, nil
+}
+
 type list[T any] struct {
 	Items []T `json:"items"`
 }

@@ -6,7 +6,7 @@ import "liangxin/internal/auth"
 func (s *Server) duesRoutes() []Route {
 	const tag = "党费"
 	r, w, set := auth.PermMemberRead, auth.PermMemberWrite, auth.PermMemberSettings
-	aq := []string{"as_of", "party_org_id", "flagged"}
+	aq := []string{"as_of", "party_org_id", "flagged", "page", "page_size"}
 	asOfMonth := map[string]queryParamSpec{"as_of": {map[string]any{"type": "string", "pattern": `^[0-9]{4}-[0-9]{2}$`}, "截至月份 YYYY-MM（默认本月）"}}
 	sq := []string{"party_org_id", "year"}
 	return []Route{
@@ -20,8 +20,8 @@ func (s *Server) duesRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/dues/members/{id}", Perm: r, Tag: tag, Summary: "党员某年度党费（基数、各月交纳情况）", Query: []string{"year"}, Response: "DuesMemberYear", handler: s.duesMemberYear},
 		{Method: "POST", Path: "/api/v1/dues/payments", Perm: w, Tag: tag, Summary: "登记党费交纳（可一次多月：按季交纳、补交、代缴、免交）", Request: "DuesPaymentInput", Response: "DuesBatch", Status: 201, handler: s.duesRecordPayment},
 		{Method: "POST", Path: "/api/v1/dues/payments/void", Perm: w, Tag: tag, Summary: "撤销登记有误的党费交纳（整笔撤销并注明原因，原记录留在审计日志中；已登记返还的年度不能撤销）", Request: "DuesVoidInput", Response: "DuesBatch", handler: s.duesVoidPayment},
-		{Method: "GET", Path: "/api/v1/dues/arrears", Perm: r, Tag: tag, Summary: "党费欠交名单（连续 6 个月未交标记）", Query: aq, QueryTypes: asOfMonth, Response: "DuesArrearsList", handler: s.duesArrears},
-		{Method: "GET", Path: "/api/v1/dues/arrears/export", Perm: r, Tag: tag, Summary: "导出党费欠交名单（Excel）", Query: aq, QueryTypes: asOfMonth, Response: "xlsx", handler: s.duesArrearsExport},
+		{Method: "GET", Path: "/api/v1/dues/arrears", Perm: r, Tag: tag, Summary: "党费欠交名单（连续 6 个月未交标记）", Query: aq, QueryTypes: asOfMonth, Response: "DuesArrearsPage", handler: s.duesArrears},
+		{Method: "GET", Path: "/api/v1/dues/arrears/export", Perm: r, Tag: tag, Summary: "导出党费欠交名单（Excel）", Query: aq[:3], QueryTypes: asOfMonth, Response: "xlsx", handler: s.duesArrearsExport},
 		{Method: "GET", Path: "/api/v1/dues/summary", Perm: r, Tag: tag, Summary: "党组织年度党费收缴公示", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "DuesSummary", handler: s.duesSummary},
 		{Method: "GET", Path: "/api/v1/dues/summary/export", Perm: r, Tag: tag, Summary: "导出党费收缴公示（Excel）", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "xlsx", handler: s.duesSummaryExport},
 		{Method: "GET", Path: "/api/v1/dues/refunds", Perm: r, Tag: tag, Summary: "两新党组织党费返还（收缴金额 × 返还比例、已返还记录）", Query: []string{"year", "party_org_id"}, Response: "DuesRefundList", handler: s.duesRefunds},
@@ -68,8 +68,9 @@ func duesSchemas() map[string]any {
 			"method": map[string]any{"type": "string", "enum": []string{"self", "proxy", "waived"}}, "payer": tStr, "reason": tStr}, "member_id", "months", "paid_on", "method"),
 		"DuesVoidInput": obj(map[string]any{"batch_id": tStr, "reason": tStr}, "batch_id", "reason"),
 		"DuesBatch":     obj(map[string]any{"batch_id": tStr, "member_id": tInt, "total": money("合计"), "back_months": tInt, "ahead_months": tInt, "payments": arr(payment)}),
-		"DuesArrearsList": obj(map[string]any{"items": arr(obj(map[string]any{"member_id": tInt, "name": tStr, "party_org_id": tInt, "party_org_name": tStr,
-			"joined_on": tDate, "unpaid_months": arr(month), "consecutive_unpaid": tInt, "flagged": tBool}))}),
+		"DuesArrear": obj(map[string]any{"member_id": tInt, "name": tStr, "party_org_id": tInt, "party_org_name": tStr,
+			"joined_on": tDate, "unpaid_months": arr(month), "consecutive_unpaid": tInt, "flagged": tBool}),
+		"DuesArrearsPage": pageOf("DuesArrear"),
 		"DuesSummary": obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "year": tInt, "through": month, "members": tInt,
 			"months_due": tInt, "months_paid": tInt, "months_waived": tInt, "amount_due": money("应交"), "amount_paid": money("已交"),
 			"amount_unpaid": money("未交"), "lines": arr(obj(line))}),

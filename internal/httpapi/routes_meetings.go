@@ -8,6 +8,7 @@ func (s *Server) meetingRoutes() []Route {
 	r, w := auth.PermOrgLifeRead, auth.PermOrgLifeWrite
 	mq := []string{"party_org_id", "region_code", "kind", "status", "from", "to", "late", "page", "page_size"}
 	cq := []string{"from", "to", "region_code", "party_org_id"}
+	paged := func(q ...string) []string { return append(q, "page", "page_size") }
 	return []Route{
 		{Method: "GET", Path: "/api/v1/meetings", Perm: r, Tag: tag, Summary: "会议记录列表（三会一课、主题党日等）", Query: mq, Response: "MeetingPage", handler: s.listMeetings},
 		{Method: "POST", Path: "/api/v1/meetings", Perm: w, Tag: tag, Summary: "登记会议（已召开或计划）及出席情况", Request: "MeetingInput", Response: "Meeting", Status: 201, handler: s.createMeeting},
@@ -15,7 +16,7 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/imports/meetings/template", Perm: w, Tag: tag, Summary: "下载会议记录导入模板（Excel）", Response: "xlsx", handler: s.meetingTemplate},
 		{Method: "POST", Path: "/api/v1/imports/meetings", Perm: w, Tag: tag, Summary: "导入历史会议记录（Excel，全部成功才写入；出错时返回标注错误的表格）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importMeetings},
 		{Method: "GET", Path: "/api/v1/meetings/options", Perm: r, Tag: tag, Summary: "会议类型、状态、出席情况、委员会职务代码", Response: "MeetingOptions", handler: s.meetingOptions},
-		{Method: "GET", Path: "/api/v1/meetings/candidates", Perm: r, Tag: tag, Summary: "可登记出席的党员（党组织及下级的花名册）", Query: []string{"party_org_id"}, RequiredQuery: []string{"party_org_id"}, Response: "CandidateList", handler: s.meetingCandidates},
+		{Method: "GET", Path: "/api/v1/meetings/candidates", Perm: r, Tag: tag, Summary: "可登记出席的党员（党组织及下级的花名册）", Query: paged("party_org_id"), RequiredQuery: []string{"party_org_id"}, Response: "CandidatePage", handler: s.meetingCandidates},
 		{Method: "GET", Path: "/api/v1/meetings/{id}", Perm: r, Tag: tag, Summary: "查看会议记录", Response: "Meeting", handler: s.getMeeting},
 		{Method: "PUT", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "修改会议记录（含计划改为已召开）", Request: "MeetingUpdate", Response: "Meeting", handler: s.updateMeeting},
 		{Method: "DELETE", Path: "/api/v1/meetings/{id}", Perm: w, Tag: tag, Summary: "删除会议记录", Status: 204, handler: s.deleteMeeting},
@@ -27,8 +28,8 @@ func (s *Server) meetingRoutes() []Route {
 
 		{Method: "GET", Path: "/api/v1/compliance", Perm: r, Tag: tag, Summary: "组织生活落实情况（应开、已开、落实率、出席率、缺项）", Query: cq, Response: "ComplianceReport", handler: s.compliance},
 		{Method: "GET", Path: "/api/v1/compliance/export", Perm: r, Tag: tag, Summary: "导出组织生活落实情况（Excel）", Query: cq, Response: "xlsx", handler: s.exportCompliance},
-		{Method: "GET", Path: "/api/v1/compliance/reminders", Perm: r, Tag: tag, Summary: "本月、本季度、本年度还需召开的会议", Query: []string{"party_org_id"}, Response: "ReminderList", handler: s.reminders},
-		{Method: "GET", Path: "/api/v1/compliance/laggards", Perm: r, Tag: tag, Summary: "组织生活未落实到位的党组织", Query: cq, Response: "LaggardList", handler: s.laggards},
+		{Method: "GET", Path: "/api/v1/compliance/reminders", Perm: r, Tag: tag, Summary: "本月、本季度、本年度还需召开的会议", Query: paged("party_org_id"), Response: "ReminderPage", handler: s.reminders},
+		{Method: "GET", Path: "/api/v1/compliance/laggards", Perm: r, Tag: tag, Summary: "组织生活未落实到位的党组织", Query: paged(cq...), Response: "LaggardPage", handler: s.laggards},
 		{Method: "GET", Path: "/api/v1/compliance/laggards/export", Perm: r, Tag: tag, Summary: "导出组织生活未落实到位的党组织（Excel）", Query: cq, Response: "xlsx", handler: s.exportLaggards},
 
 		{Method: "GET", Path: "/api/v1/party-orgs/{id}/committee", Perm: r, Tag: tag, Summary: "党组织委员会（现任、历任、换届记录、检查）", Response: "Committee", handler: s.getCommittee},
@@ -70,16 +71,19 @@ func meetingSchemas() map[string]any {
 			"kind", "date"),
 		"MeetingOptions": obj(map[string]any{"kinds": arr(code), "statuses": arr(code), "attendance": arr(code), "roles": arr(code), "periods": arr(code),
 			"party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr, "kinds": arr(code)}))}),
-		"CandidateList": obj(map[string]any{"items": arr(obj(map[string]any{"id": tInt, "name": tStr, "category": tStr, "party_org_name": tStr}))}),
+		"Candidate":     obj(map[string]any{"id": tInt, "name": tStr, "category": tStr, "party_org_name": tStr}),
+		"CandidatePage": pageOf("Candidate"),
 		"Frequency":     obj(map[string]any{"id": tInt, "party_org_kind": tStr, "party_org_kind_name": tStr, "kind": tStr, "kind_name": tStr, "period": tStr, "period_name": tStr, "times": tInt, "effective_from": tDate}),
 		"FrequencyList": obj(map[string]any{"items": arr(ref("Frequency"))}),
 		"FrequencyInput": obj(map[string]any{"party_org_kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch"}}, "kind": tStr, "period": map[string]any{"type": "string", "enum": []string{"month", "quarter", "year", "none"}},
 			"times": tInt, "effective_from": tDate, "reason": reasonSchema}, "kind", "period", "effective_from"),
 		"ComplianceReport": obj(map[string]any{"from": tDate, "to": tDate, "required": tInt, "held": tInt, "rate": rateT, "attendance": rateT,
 			"orgs": arr(orgC), "by_street": arr(group), "by_kind": arr(group), "missing": arr(tStr)}),
-		"ReminderList": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "items": arr(tStr),
-			"due": arr(obj(map[string]any{"kind": tStr, "kind_name": tStr, "period": tStr, "period_name": tStr, "times": tInt, "days_left": tInt}))}))}),
-		"LaggardList":          obj(map[string]any{"items": arr(orgC)}),
+		"Reminder": obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "items": arr(tStr),
+			"due": arr(obj(map[string]any{"kind": tStr, "kind_name": tStr, "period": tStr, "period_name": tStr, "times": tInt, "days_left": tInt}))}),
+		"ReminderPage":         pageOf("Reminder"),
+		"OrgCompliance":        orgC,
+		"LaggardPage":          pageOf("OrgCompliance"),
 		"CommitteeMember":      obj(cm),
 		"CommitteeMemberInput": obj(map[string]any{"role": tStr, "member_id": tInt, "name": tStr, "from": tDate, "cross_post": tBool}, "role", "from"),
 		"CommitteeMemberPatch": obj(map[string]any{"to": tDate, "cross_post": tBool}),

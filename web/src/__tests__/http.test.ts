@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildQuery, pending, request, setCsrfToken, setPasswordChangeHandler, setUnauthorizedHandler } from '../api/http'
+import { ApiError, allPages, buildQuery, pending, request, setCsrfToken, setPasswordChangeHandler, setUnauthorizedHandler } from '../api/http'
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -119,5 +119,46 @@ describe('request', () => {
     resolve(jsonResponse(200, {}))
     await p
     expect(pending.value).toBe(0)
+  })
+})
+
+describe('allPages', () => {
+  const fetchMock = vi.fn()
+  beforeEach(() => {
+    fetchMock.mockReset()
+    vi.stubGlobal('fetch', fetchMock)
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('reads the pages of 200 in order until the total is reached', async () => {
+    // 401 items: pages of 200, 200 and 1.
+    const item = (n: number) => ({ id: n })
+    const pageOf = (p: number, n: number) => ({ items: Array.from({ length: n }, (_, i) => item((p - 1) * 200 + i + 1)), total: 401, page: p, page_size: 200 })
+    fetchMock
+      .mockResolvedValueOnce(jsonResponse(200, pageOf(1, 200)))
+      .mockResolvedValueOnce(jsonResponse(200, pageOf(2, 200)))
+      .mockResolvedValueOnce(jsonResponse(200, pageOf(3, 1)))
+    const all = await allPages<{ id: number }>('/api/v1/meetings/candidates', { party_org_id: 7 })
+    expect(all.total).toBe(401)
+    expect(all.items.length).toBe(401)
+    expect(all.items[0].id).toBe(1)
+    expect(all.items[400].id).toBe(401)
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      '/api/v1/meetings/candidates?party_org_id=7&page=1&page_size=200',
+      '/api/v1/meetings/candidates?party_org_id=7&page=2&page_size=200',
+      '/api/v1/meetings/candidates?party_org_id=7&page=3&page_size=200',
+    ])
+  })
+
+  it('stops on an empty page even if the total grew meanwhile', async () => {
+    fetchMock
+      .mockResolvedValueOnce(jsonResponse(200, { items: [{ id: 1 }], total: 1, page: 1, page_size: 200 }))
+    expect((await allPages('/api/v1/compliance/reminders')).items).toEqual([{ id: 1 }])
+    fetchMock.mockReset()
+    fetchMock.mockResolvedValueOnce(jsonResponse(200, { items: [], total: 3, page: 1, page_size: 200 }))
+    expect((await allPages('/api/v1/compliance/reminders')).items).toEqual([])
+    expect(fetchMock).toHaveBeenCalledTimes(1)
   })
 })

@@ -203,7 +203,8 @@ export const duesApi = {
   pay: (body: DuesPaymentInput) => http.post<DuesBatch>(`${base}/payments`, body),
   /** Voids a payment recorded by mistake: the whole batch, with a reason (audited). */
   voidBatch: (body: { batch_id: string; reason: string }) => http.post<DuesBatch>(`${base}/payments/void`, body),
-  arrears: (q: ArrearsQuery) => http.get<Items<Arrear>>(`${base}/arrears`, arrearsParams(q)),
+  /** One page of the arrears (in the order of the whole list); total is the full count. */
+  arrears: (q: ArrearsQuery, page = 1, page_size = 50) => http.get<Page<Arrear>>(`${base}/arrears`, { ...arrearsParams(q), page, page_size }),
   arrearsExportUrl: (q: ArrearsQuery) => `${base}/arrears/export${buildQuery(arrearsParams(q))}`,
   summary: (party_org_id: number, year: number) => http.get<DuesSummary>(`${base}/summary`, { party_org_id, year }),
   summaryExportUrl: (party_org_id: number, year: number) => `${base}/summary/export${buildQuery({ party_org_id, year })}`,

@@ -159,6 +159,20 @@ export const http = {
   del: <T>(path: string, extra: RequestOptions = {}) => request<T>(path, { ...extra, method: 'DELETE' }),
 }
 
+/**
+ * Reads every page of a paged list ({items,total,page,page_size}) with the
+ * largest page size the server allows, for a picker or a summary that needs
+ * the whole list; the items keep the order of the list.
+ */
+export async function allPages<T>(path: string, query: RequestOptions['query'] = {}): Promise<{ items: T[]; total: number }> {
+  const items: T[] = []
+  for (let page = 1; ; page++) {
+    const p = await http.get<{ items: T[]; total: number }>(path, { ...query, page, page_size: 200 })
+    items.push(...p.items)
+    if (!p.items.length || items.length >= p.total) return { items, total: p.total }
+  }
+}
+
 export interface UploadProgress {
   loaded: number
   total: number

@@ -1,7 +1,7 @@
 // Types and endpoints of organizational life: meetings with attendance,
 // compliance against the required frequencies, committees and 换届.
 import type { DueItem } from '../utils/reminders'
-import { http, uploadFile } from './http'
+import { allPages, http, uploadFile } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -220,7 +220,8 @@ export const meetingApi = {
   create: (body: MeetingInput) => http.post<Meeting>(`${base}/meetings`, body),
   update: (id: number, body: MeetingInput) => http.put<Meeting>(`${base}/meetings/${id}`, body),
   remove: (id: number) => http.del<void>(`${base}/meetings/${id}`),
-  candidates: (party_org_id: number) => http.get<Items<Candidate>>(`${base}/meetings/candidates`, { party_org_id }),
+  /** The whole roster of a party organization and its subordinates (all pages), for choosing attendees. */
+  candidates: (party_org_id: number) => allPages<Candidate>(`${base}/meetings/candidates`, { party_org_id }),
   upload: (id: number, file: Blob) => uploadFile<Attachment>(`${base}/meetings/${id}/attachments`, file),
   attachmentUrl: (id: number) => `${base}/meeting-attachments/${id}`,
   exportUrl: () => `${base}/meetings/export`,
@@ -228,8 +229,9 @@ export const meetingApi = {
 
 export const complianceApi = {
   report: (q: ComplianceQuery) => http.get<ComplianceReport>(`${base}/compliance`, { ...q }),
-  reminders: (party_org_id?: number) => http.get<Items<Reminder>>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
-  laggards: (q: ComplianceQuery) => http.get<Items<OrgCompliance>>(`${base}/compliance/laggards`, { ...q }),
+  /** Every reminder in scope (all pages): the pages summarise them by kind. */
+  reminders: (party_org_id?: number) => allPages<Reminder>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
+  laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Page<OrgCompliance>>(`${base}/compliance/laggards`, { ...q, page, page_size }),
   exportUrl: (q: ComplianceQuery) =>
     `${base}/compliance/export?` + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString(),
 }

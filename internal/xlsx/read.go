@@ -834,50 +834,58 @@ type cellMeta struct {
 	v     string // the value: the text of a string cell, else as written in <v>
 }
 
-// typeScanner streams the worksheet XML in one pass and reports the value,
-// type and style of the cells of each row.
+// typeScanner streams the worksheet XML in one pass (xmlScan, no
+// encoding/xml) and reports the value, type and style of the cells of each
+// row.
 type typeScanner struct {
 	rc      io.ReadCloser
-	d       *xml.Decoder
+	x       *xmlScan
 	sst     *sharedStrings
 	limits  Limits
 	lastRow int
 	rows    int // row elements read
 	eof     bool
+	out     []cellMeta // reused between rows
+	vb, ib  []byte     // the text of <v> and of an inline string's <t> runs
 }
 
 func newTypeScanner(rc io.ReadCloser, sst *sharedStrings, l Limits) *typeScanner {
-	return &typeScanner{rc: rc, d: xml.NewDecoder(newTokenGuard(rc, tokenLimit(l))), sst: sst, limits: l}
+	return &typeScanner{rc: rc, x: newXMLScan(rc, tokenLimit(l)), sst: sst, limits: l}
 }
 
-// nextRow returns the next <row> element of the sheet: its number and cells.
+// nextRow returns the next <row> element of the sheet: its number and
+// cells. The cells are valid until the next call.
 func (s *typeScanner) nextRow() (int, []cellMeta, bool, error) {
 	for {
 		if s.eof {
 			return 0, nil, false, nil
 		}
-		tok, err := s.d.RawToken()
-		if err == io.EOF {
-			s.eof = true
-			return 0, nil, false, nil
-		}
+		kind, err := s.x.next(nil)
 		if err != nil {
 			return 0, nil, false, err
 		}
-		el, ok := tok.(xml.StartElement)
-		if !ok || el.Name.Local != "row" {
+		if kind == tokEOF {
+			s.eof = true
+			return 0, nil, false, nil
+		}
+		if kind != tokStart || string(s.x.name) != "row" {
 			continue
 		}
 		num := s.lastRow + 1
-		if v := attr(el, "r"); v != "" {
-			if k, err := strconv.Atoi(v); err == nil && k > 0 {
-				num = k
-			}
+		v, _, err := s.x.attr("r")
+		if err != nil {
+			return 0, nil, false, err
+		}
+		if k, ok := atoi(v); ok && k > 0 {
+			num = k
 		}
 		s.lastRow = num
 		s.rows++
 		if s.rows > s.limits.MaxSheetRows {
 			return 0, nil, false, fileErr(ErrLimit, "工作表超过 %d 行的上限（空行也计算在内），请删除多余的空行或分批导入", s.limits.MaxSheetRows)
+		}
+		if s.x.self {
+			return num, s.out[:0], true, nil
 		}
 		cells, err := s.cells()
 		if err != nil {
@@ -889,104 +897,190 @@ func (s *typeScanner) nextRow() (int, []cellMeta, bool, error) {
 
 func (s *typeScanner) close() { s.rc.Close() }
 
+// atoi parses a small unsigned decimal, spaces around it allowed.
+func atoi(b []byte) (int, bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// cellColumn returns the 1-based column of a plain reference such as
+// "AB12"; anything else (absolute references, odd forms) is left to
+// excelize.CellNameToCoordinates.
+func cellColumn(ref []byte) (int, bool) {
+	i, col := 0, 0
+	for ; i < len(ref) && i < 3; i++ {
+		c := ref[i] | 0x20
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+	}
+	if i == 0 || i == len(ref) {
+		return 0, false
+	}
+	row := 0
+	for _, c := range ref[i:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		if row = row*10 + int(c-'0'); row > excelize.TotalRows {
+			return 0, false
+		}
+	}
+	return col, row > 0
+}
+
 // cells reads the <c> elements of the current <row> up to </row>.
 func (s *typeScanner) cells() ([]cellMeta, error) {
-	var out []cellMeta
+	out := s.out[:0]
+	defer func() { s.out = out[:0] }()
 	col, n := 0, 0
 	for {
-		tok, err := s.d.RawToken()
+		kind, err := s.x.next(nil)
 		if err != nil {
 			return nil, err
 		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			if el.Name.Local != "c" {
+		switch kind {
+		case tokEOF:
+			return nil, io.ErrUnexpectedEOF
+		case tokEnd:
+			if string(s.x.name) == "row" {
+				return out, nil
+			}
+			continue
+		}
+		if string(s.x.name) != "c" {
+			if !s.x.self {
 				if err := s.skip(); err != nil {
 					return nil, err
 				}
-				continue
 			}
-			col++
-			if n++; n > s.limits.MaxColumns {
-				return nil, fileErr(ErrLimit, "第 %d 行超过 %d 列的上限", s.lastRow, s.limits.MaxColumns)
+			continue
+		}
+		col++
+		if n++; n > s.limits.MaxColumns {
+			return nil, fileErr(ErrLimit, "第 %d 行超过 %d 列的上限", s.lastRow, s.limits.MaxColumns)
+		}
+		ref, _, err := s.x.attr("r")
+		if err != nil {
+			return nil, err
+		}
+		if len(ref) > 0 {
+			if c, ok := cellColumn(ref); ok {
+				col = c
+			} else if c, _, err := excelize.CellNameToCoordinates(string(ref)); err == nil {
+				col = c
 			}
-			if ref := attr(el, "r"); ref != "" {
-				if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
-					col = c
-				}
-			}
-			m := cellMeta{seen: true}
-			kind := attr(el, "t")
-			switch kind {
-			case "", "n":
-			case "b":
-				m.t = 'b'
-			case "e":
-				m.t = 'e'
-			case "d":
-				m.t = 'd'
-			default: // s, str, inlineStr
-				m.t = 's'
-			}
-			if v := attr(el, "s"); v != "" {
-				m.style, _ = strconv.Atoi(v)
-			}
-			v, inline, err := s.cellValue()
-			if err != nil {
+		}
+		m := cellMeta{seen: true}
+		t, _, err := s.x.attr("t")
+		if err != nil {
+			return nil, err
+		}
+		kindT := cellKind(t)
+		m.t = kindT
+		if kindT == 's' && len(t) == 1 && t[0] == 's' {
+			kindT = 'S' // a shared string
+		} else if kindT == 's' && string(t) == "inlineStr" {
+			kindT = 'I'
+		}
+		if v, ok, err := s.x.attr("s"); err != nil {
+			return nil, err
+		} else if ok {
+			m.style, _ = strconv.Atoi(string(v))
+		}
+		s.vb, s.ib = s.vb[:0], s.ib[:0]
+		if !s.x.self {
+			if err := s.cellValue(); err != nil {
 				return nil, err
 			}
-			switch kind {
-			case "s":
-				if i, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && i >= 0 && i < s.sst.len() {
-					m.v = s.sst.get(i)
-				}
-			case "inlineStr":
-				m.v = inline
-			default:
-				m.v = v
+		}
+		switch kindT {
+		case 'S':
+			if i, err := strconv.Atoi(string(bytes.TrimSpace(s.vb))); err == nil && i >= 0 && i < s.sst.len() {
+				m.v = s.sst.get(i)
 			}
-			if m.v == "" && kind != "inlineStr" && inline != "" {
-				m.v = inline
+		case 'I':
+			if !utf8.Valid(s.ib) {
+				return nil, errXMLSyntax
 			}
-			if len(m.v) > s.limits.MaxCellChars && utf8.RuneCountInString(m.v) > s.limits.MaxCellChars {
-				return nil, cellTooLong(s.limits, s.lastRow)
+			m.v = unescapeOOXML(string(s.ib))
+		default:
+			if !utf8.Valid(s.vb) {
+				return nil, errXMLSyntax
 			}
-			if col > 0 && col <= excelize.MaxColumns {
-				for len(out) < col {
-					out = append(out, cellMeta{})
-				}
-				out[col-1] = m
+			m.v = string(s.vb)
+		}
+		if m.v == "" && kindT != 'I' && len(s.ib) > 0 {
+			m.v = unescapeOOXML(string(s.ib))
+		}
+		if len(m.v) > s.limits.MaxCellChars && utf8.RuneCountInString(m.v) > s.limits.MaxCellChars {
+			return nil, cellTooLong(s.limits, s.lastRow)
+		}
+		if col > 0 && col <= excelize.MaxColumns {
+			for len(out) < col {
+				out = append(out, cellMeta{})
 			}
-		case xml.EndElement:
-			if el.Name.Local == "row" {
-				return out, nil
-			}
+			out[col-1] = m
 		}
 	}
 }
 
-// cellValue reads the children of a <c> up to </c>: the text of <v>, and the
-// text of an inline string <is> (its <t> runs, phonetic runs left out).
-func (s *typeScanner) cellValue() (v, inline string, err error) {
-	var vb, ib strings.Builder
+// cellKind maps the t attribute of a cell: 0 number, 's' text (s, str,
+// inlineStr and anything unknown), 'b', 'e', 'd'.
+func cellKind(t []byte) byte {
+	switch string(t) {
+	case "", "n":
+		return 0
+	case "b":
+		return 'b'
+	case "e":
+		return 'e'
+	case "d":
+		return 'd'
+	}
+	return 's'
+}
+
+// cellValue reads the children of a <c> up to </c>: the text of <v> into
+// s.vb, and the text of an inline string <is> (its <t> runs, phonetic runs
+// left out) into s.ib.
+func (s *typeScanner) cellValue() error {
 	depth := 1
-	in := "" // the child being read: "v", "t" (inside <is>), or ""
+	var keep *[]byte // where character data goes: &s.vb, &s.ib or nil
 	inIs, inPh := false, false
 	for depth > 0 {
-		tok, err := s.d.RawToken()
+		kind, err := s.x.next(keep)
 		if err != nil {
-			if err == io.EOF {
-				return "", "", io.ErrUnexpectedEOF
-			}
-			return "", "", err
+			return err
 		}
-		switch el := tok.(type) {
-		case xml.StartElement:
+		// Rich text may split a value into many runs: the sum is checked
+		// as it grows.
+		if len(s.vb)+len(s.ib) > maxCellBytes(s.limits) {
+			return cellTooLong(s.limits, s.lastRow)
+		}
+		switch kind {
+		case tokEOF:
+			return io.ErrUnexpectedEOF
+		case tokStart:
+			if s.x.self {
+				continue
+			}
 			depth++
-			switch el.Name.Local {
+			switch string(s.x.name) {
 			case "v":
 				if depth == 2 {
-					in = "v"
+					keep = &s.vb
 				}
 			case "is":
 				inIs = true
@@ -994,53 +1088,40 @@ func (s *typeScanner) cellValue() (v, inline string, err error) {
 				inPh = true
 			case "t":
 				if inIs && !inPh {
-					in = "t"
+					keep = &s.ib
 				}
 			}
-		case xml.EndElement:
+		case tokEnd:
 			depth--
-			switch el.Name.Local {
+			switch string(s.x.name) {
 			case "v", "t":
-				in = ""
+				keep = nil
 			case "is":
 				inIs = false
 			case "rPh":
 				inPh = false
 			}
-		case xml.CharData:
-			switch in {
-			case "v":
-				vb.Write(el)
-			case "t":
-				ib.Write(el)
-			}
-			// Rich text may split a value into many runs, each within the
-			// token guard's bound: the sum is checked as it grows.
-			if vb.Len()+ib.Len() > maxCellBytes(s.limits) {
-				return "", "", cellTooLong(s.limits, s.lastRow)
-			}
 		}
 	}
-	return vb.String(), unescapeOOXML(ib.String()), nil
+	return nil
 }
 
-// skip consumes tokens up to the end of the element just started. RawToken
-// (no namespace translation) is used throughout for speed; only local names
-// matter here.
+// skip consumes tokens up to the end of the element just started.
 func (s *typeScanner) skip() error {
 	depth := 1
 	for depth > 0 {
-		tok, err := s.d.RawToken()
+		kind, err := s.x.next(nil)
 		if err != nil {
-			if err == io.EOF {
-				return io.ErrUnexpectedEOF
-			}
 			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
-			depth++
-		case xml.EndElement:
+		switch kind {
+		case tokEOF:
+			return io.ErrUnexpectedEOF
+		case tokStart:
+			if !s.x.self {
+				depth++
+			}
+		case tokEnd:
 			depth--
 		}
 	}
@@ -1064,12 +1145,13 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(newTokenGuard(io.LimitReader(rc, l.MaxUnzipped), tokenLimit(l)))
+	x := newXMLScan(io.LimitReader(rc, l.MaxUnzipped), tokenLimit(l))
 	out := &sharedStrings{}
 	maxBytes := sharedBytesLimit(l, f.CompressedSize64)
-	var b strings.Builder
+	var b []byte
+	var keep *[]byte
 	var total int64
-	inSi, inT, inPh := false, false, false
+	inSi, inPh := false, false
 	tooMany := func() error {
 		return fileErr(ErrLimit, "文件中的不重复文本超过 %d 条的上限，请分批导入", l.MaxSharedStrings)
 	}
@@ -1077,10 +1159,7 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 		return fileErr(ErrLimit, "单元格内容超过 %d 个字符（共享文本第 %d 条）", l.MaxCellChars, out.len()+1)
 	}
 	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return out, nil
-		}
+		kind, err := x.next(keep)
 		if errors.Is(err, errTokenTooLong) {
 			return nil, tooLong()
 		}
@@ -1090,25 +1169,40 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 		if err != nil {
 			return nil, err
 		}
-		switch el := tok.(type) {
-		case xml.StartElement:
-			switch el.Name.Local {
+		if len(b) > maxCellBytes(l) {
+			return nil, tooLong()
+		}
+		switch kind {
+		case tokEOF:
+			return out, nil
+		case tokStart:
+			switch string(x.name) {
 			case "si":
 				if out.len() >= l.MaxSharedStrings {
 					return nil, tooMany()
 				}
+				if x.self {
+					out.add("")
+					continue
+				}
 				inSi = true
-				b.Reset()
+				b = b[:0]
 			case "rPh":
-				inPh = true
+				inPh = !x.self
 			case "t":
-				inT = inSi && !inPh
+				if inSi && !inPh && !x.self {
+					keep = &b
+				}
 			}
-		case xml.EndElement:
-			switch el.Name.Local {
+		case tokEnd:
+			switch string(x.name) {
 			case "si":
 				inSi = false
-				v := unescapeOOXML(b.String())
+				keep = nil
+				if !utf8.Valid(b) {
+					return nil, errXMLSyntax
+				}
+				v := unescapeOOXML(string(b))
 				if len(v) > l.MaxCellChars && utf8.RuneCountInString(v) > l.MaxCellChars {
 					return nil, tooLong()
 				}
@@ -1119,14 +1213,7 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 			case "rPh":
 				inPh = false
 			case "t":
-				inT = false
-			}
-		case xml.CharData:
-			if inT {
-				b.Write(el)
-				if b.Len() > maxCellBytes(l) {
-					return nil, tooLong()
-				}
+				keep = nil
 			}
 		}
 	}

@@ -846,6 +846,15 @@ type typeScanner struct {
 	rows    int // row elements read
 	eof     bool
 	out     []cellMeta // reused between rows
+	// lenient: the sheet has something no spreadsheet program writes and
+	// the scanner reads differently from excelize on purpose: a row or cell
+	// reference going backwards (placed by its reference; excelize appends
+	// the cell after the previous one), an inline string in a cell
+	// without t="inlineStr" (taken; excelize reads nothing), a style that
+	// is not a number (the value taken; excelize drops the cell), a row or
+	// cell reference that is not one (ignored; excelize stops). The
+	// differential tests leave such sheets out.
+	lenient bool
 	vb, ib  []byte     // the text of <v> and of an inline string's <t> runs
 }
 
@@ -872,11 +881,16 @@ func (s *typeScanner) nextRow() (int, []cellMeta, bool, error) {
 			continue
 		}
 		num := s.lastRow + 1
-		v, _, err := s.x.attr("r")
+		v, hasR, err := s.x.attr("r")
 		if err != nil {
 			return 0, nil, false, err
 		}
-		if k, ok := atoi(v); ok && k > 0 {
+		if k, ok := atoi(v); hasR && (!ok || k <= 0) {
+			s.lenient = true // excelize stops reading the sheet
+		} else if ok {
+			if k <= s.lastRow {
+				s.lenient = true
+			}
 			num = k
 		}
 		s.lastRow = num
@@ -976,10 +990,16 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 			return nil, err
 		}
 		if len(ref) > 0 {
+			prev := col - 1
 			if c, ok := cellColumn(ref); ok {
 				col = c
 			} else if c, _, err := excelize.CellNameToCoordinates(string(ref)); err == nil {
 				col = c
+			} else {
+				s.lenient = true // excelize stops reading the row
+			}
+			if col <= prev {
+				s.lenient = true
 			}
 		}
 		m := cellMeta{seen: true}
@@ -997,7 +1017,9 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 		if v, ok, err := s.x.attr("s"); err != nil {
 			return nil, err
 		} else if ok {
-			m.style, _ = strconv.Atoi(string(v))
+			if m.style, err = strconv.Atoi(string(v)); err != nil {
+				s.lenient = true // excelize drops the cell
+			}
 		}
 		s.vb, s.ib = s.vb[:0], s.ib[:0]
 		if !s.x.self {
@@ -1023,6 +1045,7 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 		}
 		if m.v == "" && kindT != 'I' && len(s.ib) > 0 {
 			m.v = unescapeOOXML(string(s.ib))
+			s.lenient = true
 		}
 		if len(m.v) > s.limits.MaxCellChars && utf8.RuneCountInString(m.v) > s.limits.MaxCellChars {
 			return nil, cellTooLong(s.limits, s.lastRow)
@@ -1053,13 +1076,22 @@ func cellKind(t []byte) byte {
 }
 
 // cellValue reads the children of a <c> up to </c>: the text of <v> into
-// s.vb, and the text of an inline string <is> (its <t> runs, phonetic runs
-// left out) into s.ib.
+// s.vb, and the text of an inline string <is> into s.ib: its own <t> and
+// the <t> of its rich-text runs <r>; phonetic runs (<rPh>) and anything
+// else are left out. Where excelize would keep only the last of repeated
+// elements (two <v>, two <t> in one run), the scanner keeps the last <v>
+// and marks repeated <t> as lenient.
 func (s *typeScanner) cellValue() error {
-	depth := 1
-	var keep *[]byte // where character data goes: &s.vb, &s.ib or nil
-	inIs, inPh := false, false
+	depth := 1     // inside <c>
+	capDepth := -1 // the depth of the element whose text is kept
+	var target *[]byte
+	inIs, inR, sawIs, sawRun := false, false, false, false
+	directT, runT := 0, 0
 	for depth > 0 {
+		var keep *[]byte
+		if depth == capDepth {
+			keep = target
+		}
 		kind, err := s.x.next(keep)
 		if err != nil {
 			return err
@@ -1073,33 +1105,45 @@ func (s *typeScanner) cellValue() error {
 		case tokEOF:
 			return io.ErrUnexpectedEOF
 		case tokStart:
-			if s.x.self {
-				continue
+			self := s.x.self
+			switch d, name := depth+1, string(s.x.name); {
+			case d == 2 && name == "v":
+				s.vb = s.vb[:0]
+				capDepth, target = 2, &s.vb
+			case d == 2 && name == "is":
+				if sawIs {
+					s.lenient = true
+				}
+				sawIs, sawRun, directT = true, false, 0
+				s.ib = s.ib[:0]
+				inIs = !self
+			case d == 3 && inIs && name == "t":
+				if directT++; directT > 1 || sawRun {
+					s.lenient = true // excelize keeps the last, before the runs
+				}
+				capDepth, target = 3, &s.ib
+			case d == 3 && inIs && name == "r":
+				sawRun, runT = true, 0
+				inR = !self
+			case d == 4 && inR && name == "t":
+				if runT++; runT > 1 {
+					s.lenient = true
+				}
+				capDepth, target = 4, &s.ib
 			}
-			depth++
-			switch string(s.x.name) {
-			case "v":
-				if depth == 2 {
-					keep = &s.vb
-				}
-			case "is":
-				inIs = true
-			case "rPh":
-				inPh = true
-			case "t":
-				if inIs && !inPh {
-					keep = &s.ib
-				}
+			if !self {
+				depth++
 			}
 		case tokEnd:
+			if depth == capDepth {
+				capDepth = -1
+			}
 			depth--
-			switch string(s.x.name) {
-			case "v", "t":
-				keep = nil
-			case "is":
+			switch depth {
+			case 1:
 				inIs = false
-			case "rPh":
-				inPh = false
+			case 2:
+				inR = false
 			}
 		}
 	}
@@ -1149,9 +1193,12 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 	out := &sharedStrings{}
 	maxBytes := sharedBytesLimit(l, f.CompressedSize64)
 	var b []byte
-	var keep *[]byte
 	var total int64
-	inSi, inPh := false, false
+	// The same structure as an inline string (see cellValue): <si> holds
+	// <t> and runs <r> holding <t>.
+	depth, capDepth := 0, -1
+	inSi, inR, sawRun := false, false, false
+	directT, runT := 0, 0
 	tooMany := func() error {
 		return fileErr(ErrLimit, "文件中的不重复文本超过 %d 条的上限，请分批导入", l.MaxSharedStrings)
 	}
@@ -1159,6 +1206,10 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 		return fileErr(ErrLimit, "单元格内容超过 %d 个字符（共享文本第 %d 条）", l.MaxCellChars, out.len()+1)
 	}
 	for {
+		var keep *[]byte
+		if depth == capDepth {
+			keep = &b
+		}
 		kind, err := x.next(keep)
 		if errors.Is(err, errTokenTooLong) {
 			return nil, tooLong()
@@ -1176,29 +1227,42 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 		case tokEOF:
 			return out, nil
 		case tokStart:
-			switch string(x.name) {
-			case "si":
+			self := x.self
+			switch d, name := depth+1, string(x.name); {
+			case d == 2 && name == "si":
 				if out.len() >= l.MaxSharedStrings {
 					return nil, tooMany()
 				}
-				if x.self {
+				b, sawRun, directT = b[:0], false, 0
+				if self {
 					out.add("")
-					continue
 				}
-				inSi = true
-				b = b[:0]
-			case "rPh":
-				inPh = !x.self
-			case "t":
-				if inSi && !inPh && !x.self {
-					keep = &b
+				inSi = !self
+			case d == 3 && inSi && name == "t":
+				if directT++; directT > 1 || sawRun {
+					out.lenient = true
 				}
+				capDepth = 3
+			case d == 3 && inSi && name == "r":
+				sawRun, runT = true, 0
+				inR = !self
+			case d == 4 && inR && name == "t":
+				if runT++; runT > 1 {
+					out.lenient = true
+				}
+				capDepth = 4
+			}
+			if !self {
+				depth++
 			}
 		case tokEnd:
-			switch string(x.name) {
-			case "si":
+			if depth == capDepth {
+				capDepth = -1
+			}
+			depth--
+			switch {
+			case depth == 1 && inSi:
 				inSi = false
-				keep = nil
 				if !utf8.Valid(b) {
 					return nil, errXMLSyntax
 				}
@@ -1210,10 +1274,8 @@ func readSharedStrings(zr *zip.Reader, p string, l Limits) (*sharedStrings, erro
 					return nil, fileErr(ErrLimit, "文件中的文本总量超过 %s 的上限，请分批导入", humanBytes(maxBytes))
 				}
 				out.add(v)
-			case "rPh":
-				inPh = false
-			case "t":
-				keep = nil
+			case depth == 2:
+				inR = false
 			}
 		}
 	}
@@ -1239,6 +1301,9 @@ func sharedBytesLimit(l Limits, compressed uint64) int64 {
 type sharedStrings struct {
 	data []byte
 	ends []uint32
+	// lenient: repeated <t> in an entry, read differently from excelize
+	// on purpose (see typeScanner.lenient).
+	lenient bool
 }
 
 func (t *sharedStrings) len() int {

@@ -82,6 +82,11 @@ func excelizeAll(b []byte) (map[string]map[string]string, error) {
 	defer f.Close()
 	out := map[string]map[string]string{}
 	for _, name := range f.GetSheetList() {
+		// GetRows hides an error in the shared-string table (it returns
+		// the rows read so far); a single lookup reports it.
+		if _, err := f.GetCellValue(name, "A1"); err != nil {
+			return nil, err
+		}
 		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, err

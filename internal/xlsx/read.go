@@ -1031,6 +1031,8 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 		case 'S':
 			if i, err := strconv.Atoi(string(bytes.TrimSpace(s.vb))); err == nil && i >= 0 && i < s.sst.len() {
 				m.v = s.sst.get(i)
+			} else if len(s.vb) > 0 {
+				s.lenient = true // excelize reads entry 0 for an index that is not a number
 			}
 		case 'I':
 			if !utf8.Valid(s.ib) {

@@ -852,7 +852,8 @@ type typeScanner struct {
 	// the cell after the previous one), an inline string in a cell
 	// without t="inlineStr" (taken; excelize reads nothing), a style that
 	// is not a number (the value taken; excelize drops the cell), a row or
-	// cell reference that is not one (ignored; excelize stops). The
+	// cell reference that is not one (ignored; excelize stops), a cell
+	// reference naming another row than its row element. The
 	// differential tests leave such sheets out.
 	lenient bool
 	vb, ib  []byte     // the text of <v> and of an inline string's <t> runs
@@ -930,8 +931,8 @@ func atoi(b []byte) (int, bool) {
 // cellColumn returns the 1-based column of a plain reference such as
 // "AB12"; anything else (absolute references, odd forms) is left to
 // excelize.CellNameToCoordinates.
-func cellColumn(ref []byte) (int, bool) {
-	i, col := 0, 0
+func cellColumn(ref []byte) (col, row int, ok bool) {
+	i := 0
 	for ; i < len(ref) && i < 3; i++ {
 		c := ref[i] | 0x20
 		if c < 'a' || c > 'z' {
@@ -940,18 +941,17 @@ func cellColumn(ref []byte) (int, bool) {
 		col = col*26 + int(c-'a'+1)
 	}
 	if i == 0 || i == len(ref) {
-		return 0, false
+		return 0, 0, false
 	}
-	row := 0
 	for _, c := range ref[i:] {
 		if c < '0' || c > '9' {
-			return 0, false
+			return 0, 0, false
 		}
 		if row = row*10 + int(c-'0'); row > excelize.TotalRows {
-			return 0, false
+			return 0, 0, false
 		}
 	}
-	return col, row > 0
+	return col, row, row > 0
 }
 
 // cells reads the <c> elements of the current <row> up to </row>.
@@ -991,14 +991,16 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 		}
 		if len(ref) > 0 {
 			prev := col - 1
-			if c, ok := cellColumn(ref); ok {
-				col = c
-			} else if c, _, err := excelize.CellNameToCoordinates(string(ref)); err == nil {
-				col = c
-			} else {
-				s.lenient = true // excelize stops reading the row
+			c, row, ok := cellColumn(ref)
+			if !ok {
+				var err error
+				if c, row, err = excelize.CellNameToCoordinates(string(ref)); err != nil {
+					c, row = col, s.lastRow
+					s.lenient = true // excelize stops reading the row
+				}
 			}
-			if col <= prev {
+			col = c
+			if col <= prev || row != s.lastRow {
 				s.lenient = true
 			}
 		}

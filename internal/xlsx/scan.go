@@ -237,16 +237,23 @@ func (x *xmlScan) parseTag() (int, error) {
 }
 
 // attr returns the value of an attribute without a prefix, decoded, and
-// whether it is there. The result may share the tag buffer; it is valid
-// until the next call of next.
+// whether it is there; of a repeated attribute the last, as excelize
+// takes it. The result may share the tag buffer; it is valid until the
+// next call of next.
 func (x *xmlScan) attr(name string) ([]byte, bool, error) {
 	a := x.attrs
+	var found []byte
+	ok := false
 	for {
 		for len(a) > 0 && isSpace(a[0]) {
 			a = a[1:]
 		}
 		if len(a) == 0 {
-			return nil, false, nil
+			if !ok || (bytes.IndexByte(found, '&') < 0 && bytes.IndexByte(found, '\r') < 0) {
+				return found, ok, nil
+			}
+			v, err := appendText(nil, found)
+			return v, true, err
 		}
 		eq := bytes.IndexByte(a, '=')
 		if eq < 0 {
@@ -267,11 +274,7 @@ func (x *xmlScan) attr(name string) ([]byte, bool, error) {
 		val := a[1 : 1+end]
 		a = a[end+2:]
 		if string(key) == name {
-			if bytes.IndexByte(val, '&') < 0 && bytes.IndexByte(val, '\r') < 0 {
-				return val, true, nil
-			}
-			v, err := appendText(nil, val)
-			return v, true, err
+			found, ok = val, true
 		}
 	}
 }

@@ -18,11 +18,12 @@ import (
 )
 
 // This file reads an uploaded ledger sheet row by row. The file is checked
-// before any XML is parsed (size, zip magic, central directory), the sheet
-// is streamed with excelize's Rows iterator, and a second streaming pass over
-// the same worksheet XML supplies each cell's stored type and style, which
-// excelize's iterator does not expose: that is how a code typed into a
-// number cell is told apart from the same digits typed as text.
+// before any XML is parsed (size, zip magic, central directory); the
+// workbook, its relationships and styles are small and read with
+// encoding/xml; the shared strings and the worksheet, which hold the data,
+// are read in one streaming pass each by a byte scanner (scan.go) that
+// yields each cell's value, stored type and style: that is how a code typed
+// into a number cell is told apart from the same digits typed as text.
 
 // Limits bound what OpenSheet accepts. A zero field takes its value from
 // DefaultLimits.
@@ -1355,13 +1356,4 @@ func unescapeOOXML(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func attr(el xml.StartElement, name string) string {
-	for _, a := range el.Attr {
-		if a.Name.Local == name && a.Name.Space == "" {
-			return a.Value
-		}
-	}
-	return ""
 }

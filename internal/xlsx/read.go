@@ -857,7 +857,7 @@ type typeScanner struct {
 	// reference naming another row than its row element. The
 	// differential tests leave such sheets out.
 	lenient bool
-	vb, ib  []byte     // the text of <v> and of an inline string's <t> runs
+	vb, ib  []byte // the text of <v> and of an inline string's <t> runs
 }
 
 func newTypeScanner(rc io.ReadCloser, sst *sharedStrings, l Limits) *typeScanner {

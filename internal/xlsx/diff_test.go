@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -219,7 +220,7 @@ const excelStyles = `<numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&
 // without numbers, single quotes, a '>' inside an attribute value,
 // comments and a processing instruction among the cells, CDATA.
 const wpsSheet = `<row><c t="inlineStr"><is><t>甲</t></is></c><c t="inlineStr"><is><r><t>乙</t></r><r><rPr/><t xml:space="preserve"> 丙</t></r></is></c><c><v>1</v></c></row>` +
-	`<row r='3'><c r='B3' t='inlineStr'><is><t>B3 &amp; &#38; &#x26;</t></is></c><c r="F3" t="inlineStr"><is><t>F3</t><rPh sb="0" eb="1"><t>ph</t></rPh></is></c><c><v>7</v></c></row>` +
+	`<row r='3'><c r='B3' t='inlineStr'><is><t>B3 &amp; &#38; &#x26;</t></is></c><c r="F3" t="inlineStr"><is><t>F3</t><rPh sb="0" eb="1"><t>ph</t></rPh></is></c></row>` +
 	`<row><!-- a comment with <tags> --><c r="C4" x="a>b" t="str"><v><![CDATA[<不是标签> & 原样]]></v></c><?pi data?><c r="E4" t="inlineStr"><is><t>_x0009_制表</t></is></c></row>` +
 	`<row r="6" ht="20" customHeight="1"></row>` +
 	`<row r="7"><c r="a7"><v>12</v></c><c r="B7" t="n"><v> 5 </v></c><c r="C7" t="inlineStr"><is><t>` + "多\n行" + `</t></is></c></row>`
@@ -323,15 +324,23 @@ func TestScannerValuesByHand(t *testing.T) {
 		t.Errorf("excel F1 (an empty shared string) = %q, want nothing", got["Sheet1"]["F1"])
 	}
 	for ref, want := range map[string]string{
-		"A1": "甲", "B1": "乙 丙", "C1": "1", "B3": "B3 & & &", "F3": "F3", "G3": "7",
+		"A1": "甲", "B1": "乙 丙", "C1": "1", "B3": "B3 & & &", "F3": "F3",
 		"C4": "<不是标签> & 原样", "E4": "\t制表", "A7": "12", "B7": " 5 ", "C7": "多\n行",
 	} {
 		if wps["Sheet1"][ref] != want {
 			t.Errorf("wps %s = %q, want %q", ref, wps["Sheet1"][ref], want)
 		}
 	}
-	if len(wps["Sheet1"]) != 11 {
-		t.Errorf("wps: %d cells, want 11: %v", len(wps["Sheet1"]), wps["Sheet1"])
+	if len(wps["Sheet1"]) != 10 {
+		t.Errorf("wps: %d cells, want 10: %v", len(wps["Sheet1"]), wps["Sheet1"])
+	}
+	// A cell without a reference after one with a reference follows it.
+	mixed, lenient, err := scanAll(rawBook(`<row r="3"><c r="B3"/><c t="inlineStr"><is><t>行</t></is></c><c r="F3"><v>1</v></c><c><v>7</v></c></row>`, "", "", false), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"C3": "行", "F3": "1", "G3": "7"}; !reflect.DeepEqual(mixed["Sheet1"], want) || !lenient {
+		t.Errorf("mixed references: %v (lenient %v), want %v, lenient", mixed["Sheet1"], lenient, want)
 	}
 }
 

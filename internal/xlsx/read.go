@@ -854,7 +854,9 @@ type typeScanner struct {
 	// without t="inlineStr" (taken; excelize reads nothing), a style that
 	// is not a number (the value taken; excelize drops the cell), a row or
 	// cell reference that is not one (ignored; excelize stops), a cell
-	// reference naming another row than its row element. The
+	// reference naming another row than its row element, a cell without a
+	// reference after one with a reference in the same row (placed after
+	// it; excelize may place it elsewhere). The
 	// differential tests leave such sheets out.
 	lenient bool
 	vb, ib  []byte // the text of <v> and of an inline string's <t> runs
@@ -960,6 +962,7 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 	out := s.out[:0]
 	defer func() { s.out = out[:0] }()
 	col, n := 0, 0
+	hadRef := false
 	for {
 		kind, err := s.x.next(nil)
 		if err != nil {
@@ -990,7 +993,11 @@ func (s *typeScanner) cells() ([]cellMeta, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(ref) == 0 && hadRef {
+			s.lenient = true
+		}
 		if len(ref) > 0 {
+			hadRef = true
 			prev := col - 1
 			c, row, ok := cellColumn(ref)
 			if !ok {

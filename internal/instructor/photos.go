@@ -106,7 +106,7 @@ func (s *Service) AddPhoto(ctx context.Context, id, visitID int64, r io.Reader) 
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, visitID, ct, out.Size, sealed, out.CreatedAt).Scan(&out.ID); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit.photo_add", Entity: "instructor", EntityID: fmt.Sprint(id), After: out})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit_photo_add", Entity: "instructor", EntityID: fmt.Sprint(id), After: out})
 	})
 	if err != nil {
 		return Photo{}, fmt.Errorf("instructor: add photo: %w", err)
@@ -159,7 +159,7 @@ func (s *Service) DeletePhoto(ctx context.Context, id, visitID, photoID int64) e
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM instructor_visit_photos WHERE id = ?`, photoID); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit.photo_delete", Entity: "instructor", EntityID: fmt.Sprint(id), Before: ph})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit_photo_delete", Entity: "instructor", EntityID: fmt.Sprint(id), Before: ph})
 	})
 	if err != nil {
 		return fmt.Errorf("instructor: delete photo: %w", err)

@@ -172,7 +172,7 @@ func coreSchemas() map[string]any {
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
 			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "photos": arr(ref("VisitPhoto"))}),
-		"VisitPhoto": obj(map[string]any{"id": tInt, "visit_id": tInt, "content_type": map[string]any{"type": "string", "enum": []string{"image/jpeg", "image/png", "image/webp"}}, "size": tInt, "created_at": tTime}),
+		"VisitPhoto":         obj(map[string]any{"id": tInt, "visit_id": tInt, "content_type": map[string]any{"type": "string", "enum": []string{"image/jpeg", "image/png", "image/webp"}}, "size": tInt, "created_at": tTime}),
 		"VisitInput":         obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":          obj(map[string]any{"items": arr(ref("Visit"))}),
 		"AssignedOrgList":    schemaOf(list[instructor.AssignedOrg]{}),

@@ -219,11 +219,11 @@ export interface Visit {
   visited_on: string
   /** 走访, 电话, 线上 or 座谈. */
   form: string
+  /** The visit's photos (the images at visitPhotoUrl). */
+  photos?: VisitPhoto[]
   content: string
   problems: string
   solved: string
-  /** The visit's photos (the images at visitPhotoUrl). */
-  photos?: VisitPhoto[]
 }
 
 /** A photo of a visit (JPEG, PNG or WebP, sealed at rest). */

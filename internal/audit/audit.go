@@ -55,6 +55,8 @@ var actionNames = [][2]string{
 	{"instructor_reveal", "查看党建指导员完整联系电话"},
 	{"import_report_delete", "删除导入错误报告"},
 	{"instructor_create", "新增党建指导员"},
+	{"instructor_visit_photo_add", "上传走访照片"},
+	{"instructor_visit_photo_delete", "删除走访照片"},
 	{"party_org_dissolve", "撤销党组织"},
 	{"party_group_member_add", "编入党小组"},
 	{"party_group_member_end", "移出党小组"},

@@ -109,6 +109,10 @@ func Rotate(ctx context.Context, db *store.DB, path string, opt RotateOptions) (
 	if err := rotateReports(ctx, db, oldP, newP); err != nil {
 		return res, err
 	}
+	// So do the sealed photos of instructor visits.
+	if err := rotatePhotos(ctx, db, oldP, newP); err != nil {
+		return res, err
+	}
 	// Every value must open with the new key before it replaces the old one.
 	for _, c := range cols {
 		if err := checkAll(ctx, db, c, newP); err != nil {
@@ -276,6 +280,57 @@ func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protecto
 			return err
 		}); err != nil {
 			return fmt.Errorf("重新加密导入错误报告失败：%w", err)
+		}
+	}
+	return nil
+}
+
+// rotatePhotos re-seals the photos of instructor visits
+// (instructor_visit_photos.sealed_data) under the new key, one transaction
+// per photo. A photo that already opens with the new key is left (a resumed
+// rotation); one that opens with neither key stops the rotation, since a
+// photo is a record, not a convenience copy like an error workbook.
+func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
+	var ids []int64
+	rows, err := db.Query(ctx, db, `SELECT id FROM instructor_visit_photos ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("读取走访照片失败：%w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := db.InTx(ctx, func(tx *sql.Tx) error {
+			var blob []byte
+			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM instructor_visit_photos WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
+				return nil // deleted meanwhile
+			} else if err != nil {
+				return err
+			}
+			if _, err := newP.OpenBytes(blob); err == nil {
+				return nil
+			}
+			plain, err := oldP.OpenBytes(blob)
+			if err != nil {
+				return fmt.Errorf("走访照片 %d 用原密钥无法解密", id)
+			}
+			sealed, err := newP.SealBytes(plain)
+			if err != nil {
+				return err
+			}
+			_, err = db.Exec(ctx, tx, `UPDATE instructor_visit_photos SET sealed_data = ? WHERE id = ?`, sealed, id)
+			return err
+		}); err != nil {
+			return fmt.Errorf("重新加密走访照片失败：%w", err)
 		}
 	}
 	return nil

@@ -224,6 +224,9 @@ func (l *loader) users(g *geo) error {
 		{Username: names[0], DisplayName: streets[0].Name + "综合党委", Role: auth.RoleStreet, Scope: streets[0].Code},
 		{Username: names[1], DisplayName: streets[1].Name + "综合党委", Role: auth.RoleStreet, Scope: streets[1].Code},
 		{Username: "instructor1", DisplayName: "党建指导员", Role: auth.RoleInstructor, Scope: g.County.Code},
+		{Username: "instructor2", DisplayName: "党建指导员（兼职）", Role: auth.RoleInstructor, Scope: g.County.Code},
+		{Username: "instructor3", DisplayName: "党建指导员3", Role: auth.RoleInstructor, Scope: g.County.Code},
+		{Username: "instructor4", DisplayName: "党建指导员4", Role: auth.RoleInstructor, Scope: g.County.Code},
 	}
 	for _, nu := range accounts {
 		if u, err := l.a.Auth.UserByUsername(l.ctx, nu.Username); err == nil {
@@ -420,7 +423,7 @@ func (l *loader) instructors(p *plan) error {
 		}
 		for _, v := range ip.Visits {
 			if _, err := l.a.Instr.AddVisit(l.ctx, ip.id, instructor.Visit{OrganizationID: p.Units[v.Unit].id, VisitedOn: fmtDate(v.On),
-				Content: v.Content, Problems: v.Problems, Solved: v.Done}); err != nil {
+				Form: v.Form, Content: v.Content, Problems: v.Problems, Solved: v.Done}); err != nil {
 				return fmt.Errorf("指导员 %s 走访记录：%w", ip.Name, err)
 			}
 			l.sum.Visits++

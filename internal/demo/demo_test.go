@@ -128,6 +128,7 @@ func testWritesThePlan(t *testing.T, a *app.App, sum *Summary) {
 	if sum.Today != "2026-11-23" || sum.YearStart != "2026-01-01" {
 		t.Fatalf("today %s, year start %s", sum.Today, sum.YearStart)
 	}
+	testInstructorAccounts(t, a)
 	// The database counts what the plan simulates: dates went in unchanged.
 	p := makePlan(7, date(2026, 11, 23), testGeo(t), DefaultOrgs)
 	c0, t0 := simulate(p, p.YearStart)
@@ -513,4 +514,83 @@ func weekday(t *testing.T, d string) time.Weekday {
 		t.Fatal(err)
 	}
 	return v.Weekday()
+}
+
+// testInstructorAccounts pins the four instructor accounts (issue 22) and
+// the visits accountInstructors gives them, worked out by hand from its rule
+// on the seed-7 plan (today 2026-11-23; the k-th account visits on day
+// 2+5k, so 2, 7, 12, 17 of the month):
+//
+//   - instructor1 (k=0): 专职, 3 units. Monthly from 2025-11-02 to 2026-11-02
+//     = 13 visits on each of the first two units; the last unit lapsed after
+//     9 (2025-11-02 … 2026-07-02). 13+13+9 = 35 visits. That unit was due on
+//     2026-08-02: 29 (rest of Aug) + 30 + 31 + 23 = 113 days overdue.
+//   - instructor2 (k=1): 兼职, 3 units. Quarterly 2025-11-07, 2026-02-07,
+//     05-07, 08-07, 11-07 = 5 each on two units, the last lapsed after 2
+//     (2025-11-07, 2026-02-07): 5+5+2 = 12. Due 2026-05-07: 24 (rest of May)
+//   - 30 + 31 + 31 + 30 + 31 + 23 = 200 days overdue.
+//   - instructor3 (k=2): 专职, 2 units: 13+9 = 22; due 2026-08-12:
+//     19 + 30 + 31 + 23 = 103 days overdue.
+//   - instructor4 (k=3): 专职, 2 units: 13+9 = 22; due 2026-08-17:
+//     14 + 30 + 31 + 23 = 98 days overdue.
+//
+// Each has exactly one overdue unit (its last); the others were visited
+// less than a frequency ago. The four are in four different towns.
+func testInstructorAccounts(t *testing.T, a *app.App) {
+	ctx := actor.System(context.Background(), "test")
+	want := []struct {
+		user     string
+		fullTime bool
+		units    int
+		visits   int
+		overdue  int
+		problems int
+	}{
+		// problems: the visits n ≡ 1 (mod 4) of each unit raise one: of 13
+		// (n = 0…12) n = 1, 5, 9 → 3; of 9 (n = 0…8) → 2; of 5 (n = 0…4) and of 2
+		// (n = 0, 1) → 1.
+		{"instructor1", true, 3, 35, 113, 3 + 3 + 2},
+		{"instructor2", false, 3, 12, 200, 1 + 1 + 1},
+		{"instructor3", true, 2, 22, 103, 3 + 2},
+		{"instructor4", true, 2, 22, 98, 3 + 2},
+	}
+	towns := map[string]string{}
+	for _, w := range want {
+		u, err := a.Auth.UserByUsername(ctx, w.user)
+		if err != nil || u.InstructorID == nil {
+			t.Fatalf("%s: %v, bound to %v", w.user, err, u.InstructorID)
+		}
+		in, err := a.Instr.Get(ctx, *u.InstructorID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.FullTime != w.fullTime || in.Active != w.units {
+			t.Errorf("%s: full time %v, %d units; want %v, %d", w.user, in.FullTime, in.Active, w.fullTime, w.units)
+		}
+		if prev, dup := towns[in.RegionCode[:9]]; dup {
+			t.Errorf("%s and %s in the same town %s", prev, w.user, in.RegionCode[:9])
+		}
+		towns[in.RegionCode[:9]] = w.user
+		visits, err := a.Instr.Visits(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems, forms := 0, map[string]bool{}
+		for _, v := range visits {
+			if v.Problems != "" {
+				problems++
+			}
+			forms[v.Form] = true
+		}
+		if len(visits) != w.visits || problems != w.problems || len(forms) != 4 {
+			t.Errorf("%s: %d visits, %d with problems, %d forms; want %d, %d, 4", w.user, len(visits), problems, len(forms), w.visits, w.problems)
+		}
+		_, due, err := a.Instr.DueVisits(ctx, in.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due) != 1 || due[0].DaysOverdue != w.overdue {
+			t.Errorf("%s: due %+v, want one unit %d days overdue", w.user, due, w.overdue)
+		}
+	}
 }

@@ -87,7 +87,10 @@ type instructorPlan struct {
 	FullTime                         bool
 	Assign                           []assignPlan
 	Visits                           []visitPlan
-	id                               int64
+	// Account is the demo account bound to this record, if any
+	// (accountInstructors).
+	Account string
+	id      int64
 }
 
 type assignPlan struct {
@@ -96,9 +99,9 @@ type assignPlan struct {
 }
 
 type visitPlan struct {
-	Unit                    int
-	On                      time.Time
-	Content, Problems, Done string
+	Unit                          int
+	On                            time.Time
+	Form, Content, Problems, Done string // Form "" is 走访
 }
 
 // Plan is everything the demo will write.
@@ -164,6 +167,7 @@ func makePlan(seed uint64, today time.Time, g *geo, n int) *plan {
 	pl.terms()
 	pl.instructors()
 	pl.reasons()
+	pl.accountInstructors()
 	return pl.p
 }
 

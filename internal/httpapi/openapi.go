@@ -171,7 +171,8 @@ func coreSchemas() map[string]any {
 		"InstructorPatch": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}),
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
-			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr}),
+			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "photos": arr(ref("VisitPhoto"))}),
+		"VisitPhoto":         obj(map[string]any{"id": tInt, "visit_id": tInt, "content_type": map[string]any{"type": "string", "enum": []string{"image/jpeg", "image/png", "image/webp"}}, "size": tInt, "created_at": tTime}),
 		"VisitInput":         obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":          obj(map[string]any{"items": arr(ref("Visit"))}),
 		"AssignedOrgList":    schemaOf(list[instructor.AssignedOrg]{}),
@@ -225,7 +226,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.Request != "" {
 			refsFrom(all, rt.Request, requests)
 		}
-		if rt.Response != "" && rt.Response != "xlsx" {
+		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" {
 			refsFrom(all, rt.Response, responses)
 		}
 	}
@@ -259,6 +260,9 @@ func (s *Server) OpenAPI() map[string]any {
 		case "":
 		case "xlsx":
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		case "image":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
 		}

@@ -75,6 +75,8 @@ type Visit struct {
 	Content  string `json:"content"`
 	Problems string `json:"problems"`
 	Solved   string `json:"solved"`
+	// Photos are the visit's photos (read only: added with AddPhoto).
+	Photos []Photo `json:"photos"`
 }
 
 // Service manages instructors.
@@ -482,7 +484,7 @@ func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error
 		if n == 0 {
 			return apperr.InvalidField("organization_id", "「"+name+"」在 "+d+" 不是该指导员联系的单位，不能登记走访")
 		}
-		v.InstructorID, v.VisitedOn, v.OrganizationName = id, d, name
+		v.InstructorID, v.VisitedOn, v.OrganizationName, v.Photos = id, d, name, []Photo{}
 		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO instructor_visits (instructor_id, organization_id, visited_on, form, content, problems, solved, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, id, v.OrganizationID, d, v.Form, v.Content, v.Problems, v.Solved,
 			store.FormatTime(s.Now())).Scan(&v.ID); err != nil {
@@ -512,5 +514,9 @@ func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, s.loadPhotos(ctx, id, out)
 }

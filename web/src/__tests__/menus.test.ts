@@ -9,12 +9,12 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'party_org', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens'])
     }
     // A 党建指导员 sees its own work page and nothing of the ledger.
     expect(keys('instructor')).toEqual(['home', 'myWork', 'tokens'])
     expect(keys('district')).toEqual([
-      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'meetings', 'committees', 'compliance',
+      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'visitFrequencies', 'meetings', 'committees', 'compliance',
       'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
@@ -38,7 +38,7 @@ describe('menus by role', () => {
     expect(keys('audit_admin', undefined, ['self', 'audit.read'])).toEqual(['home', 'audit', 'tokens'])
     expect(keys('readonly', undefined, ['self', 'region.read'])).toEqual(['home', 'regions', 'tokens'])
     expect(keys('district', undefined, ['self', 'region.read', 'ledger.read'])).toEqual([
-      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'regions', 'tokens',
+      'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'visitFrequencies', 'regions', 'tokens',
     ])
     expect(keys('street', undefined, ['self', 'orglife.read', 'assess.manage'])).toEqual([
       'home', 'meetings', 'committees', 'compliance', 'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'tokens',
@@ -76,7 +76,7 @@ describe('ledger menus and permissions', () => {
     const entries = groupMenus(sideMenus(visibleMenus('district')))
     expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'regions'])
     expect(entries[3].items?.map((m) => m.title)).toEqual(['指标体系', '考评轮次', '软弱涣散', '结对帮带', '表彰'])
-    expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单'])
+    expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单', '指导员走访频次'])
     expect(entries[4].items?.map((m) => m.title)).toEqual(['党员花名册', '发展党员', '党费管理', '组织关系转接'])
     expect(groupMenus(visibleMenus('system_admin')).every((e) => !!e.item)).toBe(true)
   })
@@ -91,6 +91,8 @@ describe('ledger menus and permissions', () => {
     expect(canChangeLedgerSettings('district')).toBe(true)
     expect(canAccess('system_admin', 'dashboard', undefined, ['self', 'region.read', 'user.read', 'user.grant'])).toBe(false)
     expect(canAccess('readonly', 'worklists', undefined, ['self', 'region.read', 'ledger.read'])).toBe(true)
+    expect(canAccess('readonly', 'visitFrequencies', undefined, ['self', 'region.read', 'ledger.read'])).toBe(true)
+    expect(canAccess('instructor', 'visitFrequencies', undefined, ['self', 'instructor.work'])).toBe(false)
   })
 })
 

@@ -1,6 +1,6 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
-import { buildQuery, http } from './http'
+import { buildQuery, http, uploadFile } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -219,9 +219,37 @@ export interface Visit {
   visited_on: string
   /** 走访, 电话, 线上 or 座谈. */
   form: string
+  /** The visit's photos (the images at visitPhotoUrl). */
+  photos?: VisitPhoto[]
   content: string
   problems: string
   solved: string
+}
+
+/** A photo of a visit (JPEG, PNG or WebP, sealed at rest). */
+export interface VisitPhoto {
+  id: number
+  visit_id: number
+  content_type: string
+  size: number
+  created_at: string
+}
+
+/** Largest photo the server takes (instructor.MaxPhotoBytes) and photos per visit (MaxPhotosPerVisit). */
+export const maxPhotoBytes = 8 << 20
+export const maxPhotosPerVisit = 9
+
+/** URL of a visit photo's image (same origin: the session cookie goes along). */
+export function visitPhotoUrl(instructorId: number, visitId: number, photoId: number): string {
+  return `${base}/instructors/${instructorId}/visits/${visitId}/photos/${photoId}`
+}
+
+/** The body of POST /settings/visit-frequencies. */
+export interface VisitFrequencyInput {
+  full_time: boolean
+  every_months: number
+  effective_from: string
+  reason?: string
 }
 
 /** The ways a visit is made. */
@@ -458,6 +486,9 @@ export const instructorApi = {
   visitFrequencies: () => http.get<{ items: VisitFrequency[] }>(`${base}/settings/visit-frequencies`),
   dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
+  uploadPhoto: (id: number, visitId: number, file: Blob) => uploadFile<VisitPhoto>(`${base}/instructors/${id}/visits/${visitId}/photos`, file),
+  deletePhoto: (id: number, visitId: number, photoId: number) => http.del<void>(visitPhotoUrl(id, visitId, photoId)),
+  setVisitFrequency: (body: VisitFrequencyInput) => http.post<VisitFrequency>(`${base}/settings/visit-frequencies`, body),
 }
 
 export const coverageApi = {

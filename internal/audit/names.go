@@ -112,6 +112,7 @@ var fieldLabels = map[string]string{
 	"charter_has_party": "党建入章", "has_charter": "有章程", "employees": "从业人员数", "no_org_reason": "未建党组织原因",
 	"owner_is_member": "出资人是党员", "planned_on": "计划组建日期", "registered_on": "登记日期", "party_org_binding_name": "绑定党组织",
 	"ip": "IP 地址", "file": "文件", "count": "条数", "value": "值", "key": "设置项", "rule": "规则",
+	"visit_id": "走访记录", "solved_on": "问题解决日期", "solved_note": "解决情况",
 }
 
 // FieldLabel is the Chinese label of a detail key, or the key itself.

@@ -69,7 +69,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -171,7 +171,7 @@ func coreSchemas() map[string]any {
 		"InstructorPatch": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}),
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
-			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr}),
+			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "solved_on": tDateNul, "solved_note": tStr}),
 		"VisitInput":         obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":          obj(map[string]any{"items": arr(ref("Visit"))}),
 		"AssignedOrgList":    schemaOf(list[instructor.AssignedOrg]{}),

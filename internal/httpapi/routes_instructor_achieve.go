@@ -13,9 +13,8 @@ func (s *Server) instructorAchieveRoutes() []Route {
 	const tag = "党建指导员"
 	period := []string{"from", "to", "year", "quarter"}
 	types := map[string]queryParamSpec{
-		"quarter": qInt(1, 4, "季度（1–4，与 year 一起用）"),
-		"region":  qStr("行政区划代码：只看该区划（含下级）的指导员"),
-		"sort":    {map[string]any{"type": "string", "enum": instructor.RankingSorts}, "排序：visits 走访次数、reached 走访单位数、on_time 按时走访、problems_solved 解决问题、incubated 孵化党组织、developed 发展党员、assigned 联系单位数（均从多到少），name 按姓名"},
+		"region": qStr("行政区划代码：只看该区划（含下级）的指导员"),
+		"sort":   {map[string]any{"type": "string", "enum": instructor.RankingSorts}, "排序：visits 走访次数、reached 走访单位数、on_time 按时走访、problems_solved 解决问题、incubated 孵化党组织、developed 发展党员、assigned 联系单位数（均从多到少），name 按姓名"},
 	}
 	return []Route{
 		{Method: "GET", Path: "/api/v1/instructors/achievements", Perm: auth.PermLedgerRead, Tag: tag,

@@ -222,6 +222,9 @@ export interface Visit {
   content: string
   problems: string
   solved: string
+  /** When the problems raised were marked solved (标记已解决), and how. */
+  solved_on?: string | null
+  solved_note?: string
 }
 
 /** The ways a visit is made. */

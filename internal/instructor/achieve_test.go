@@ -79,7 +79,10 @@ func newAchieveFixture(t *testing.T) achieveFixture {
 			t.Fatal(err)
 		}
 	}
-	exec(`UPDATE organizations SET closed_on = ? WHERE id = ?`, "2026-10-01", fx.g)
+	closed := "2026-10-01"
+	if _, err := e.App.Orgs.Update(ctx, fx.g, org.Input{ClosedOn: &closed}); err != nil {
+		t.Fatal(err)
+	}
 	// A gets its first party organization on 2026-06-01, while 许 is assigned.
 	po := func(name, est string, unit int64) int64 {
 		p, err := e.App.Party.Create(ctx, partyorg.Input{Name: name, Kind: "branch", Formation: "single", EstablishedOn: est, Covers: []int64{unit}})
@@ -293,6 +296,12 @@ func TestContactedOrganizations(t *testing.T) {
 		got, err := svc.ContactedOrganizations(districtCtx(), c.region, c.on)
 		if err != nil || got.Count != len(c.want) || !reflect.DeepEqual(got.OrganizationIDs, c.want) {
 			t.Errorf("contacted(%s, %s) = %+v, %v; want %v", c.region, c.on, got, err, c.want)
+		}
+		// The coverage report's 其中党建工作指导员联系的 agrees (every unit of
+		// the fixture is in the default scope rule).
+		rep, err := fx.e.App.Cover.Coverage(districtCtx(), c.region, c.on)
+		if err != nil || rep.Instructed != len(c.want) {
+			t.Errorf("coverage(%s, %s).instructed = %d, %v; want %d", c.region, c.on, rep.Instructed, err, len(c.want))
 		}
 	}
 }

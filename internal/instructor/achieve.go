@@ -61,11 +61,10 @@ type Period struct {
 
 // ParsePeriod reads a period from explicit from/to dates or from the year
 // and quarter shorthands (year=2026 is the whole year, with quarter=3 its
-// third quarter). With nothing given it is the current year. Bad input is a
-// 422 naming the field.
+// third quarter). With nothing given it is the current year. Bad input (a
+// blank value too) is a 422 naming the field.
 func (s *Service) ParsePeriod(from, to, year, quarter string) (Period, error) {
 	bad := apperr.Invalid()
-	from, to, year, quarter = strings.TrimSpace(from), strings.TrimSpace(to), strings.TrimSpace(year), strings.TrimSpace(quarter)
 	var p Period
 	if from != "" || to != "" {
 		if year != "" || quarter != "" {

@@ -217,6 +217,9 @@ func TestParsePeriod(t *testing.T) {
 		{"2026-01-01", "", "", "", "to"},
 		{"", "", "26", "", "year"},
 		{"", "", "2026", "5", "quarter"},
+		{"", "", " ", "", "year"},
+		{"", "", "2026", " ", "quarter"},
+		{" ", "2026-02-01", "", "", "from"},
 		{"2026-01-01", "2026-02-01", "2026", "", "year"},
 	} {
 		_, err := svc.ParsePeriod(c.from, c.to, c.year, c.quarter)

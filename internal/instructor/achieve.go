@@ -572,11 +572,20 @@ func (s *Service) Ranking(ctx context.Context, f RankingFilter, page, size int) 
 	for i := range all {
 		all[i].Rank = i + 1
 	}
+	// The contacted organizations of the region asked, within the caller's
+	// scope: the scope itself when the region holds it, none when the two do
+	// not meet; an instructor account gets none.
 	region := f.Region
-	if a, _ := actor.From(ctx); region == "" || !strings.HasPrefix(region, a.Scope) {
-		if _, bound := a.BoundInstructor(); !bound {
-			region = a.Scope
-		}
+	a, _ := actor.From(ctx)
+	_, bound := a.BoundInstructor()
+	switch {
+	case bound:
+		region = ""
+	case a.System:
+	case region == "" || strings.HasPrefix(a.Scope, region):
+		region = a.Scope
+	case !strings.HasPrefix(region, a.Scope):
+		region = ""
 	}
 	on := min(f.To, s.today())
 	if tot.Contacted, err = s.ContactedOrganizations(ctx, region, on); err != nil {

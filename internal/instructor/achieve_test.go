@@ -270,9 +270,19 @@ func TestAchievementRanking(t *testing.T) {
 	if tot.Contacted.Count != 2 || !reflect.DeepEqual(tot.Contacted.OrganizationIDs, []int64{fx.a, fx.c}) {
 		t.Errorf("洪桥 contacted = %+v, want A, C", tot.Contacted)
 	}
-	items, total, _, err = svc.Ranking(districtCtx(), instructor.RankingFilter{Period: p, Region: testenv.Yuhe}, 1, 20)
-	if err != nil || total != 1 || items[0].InstructorID != fx.y {
-		t.Errorf("region 玉合 = %+v (total %d), %v; want only 严", items, total, err)
+	items, total, tot, err = svc.Ranking(districtCtx(), instructor.RankingFilter{Period: p, Region: testenv.Yuhe}, 1, 20)
+	if err != nil || total != 1 || items[0].InstructorID != fx.y || !reflect.DeepEqual(tot.Contacted.OrganizationIDs, []int64{fx.e2}) {
+		t.Errorf("region 玉合 = %+v (total %d, contacted %+v), %v; want only 严 and E", items, total, tot.Contacted, err)
+	}
+	// A street asking for another street sees nobody and counts nothing;
+	// asking for the whole county it gets its own street.
+	_, total, tot, err = svc.Ranking(streetCtx(testenv.Hongqiao), instructor.RankingFilter{Period: p, Region: testenv.Yuhe}, 1, 20)
+	if err != nil || total != 0 || tot.Contacted.Count != 0 {
+		t.Errorf("洪桥 asking 玉合: total %d, contacted %+v, %v; want nothing", total, tot.Contacted, err)
+	}
+	_, total, tot, err = svc.Ranking(streetCtx(testenv.Hongqiao), instructor.RankingFilter{Period: p, Region: testenv.Jurisdiction}, 1, 20)
+	if err != nil || total != 1 || tot.Contacted.Count != 2 {
+		t.Errorf("洪桥 asking the county: total %d, contacted %+v, %v; want 许 and A, C", total, tot.Contacted, err)
 	}
 	_, _, _, err = svc.Ranking(districtCtx(), instructor.RankingFilter{Period: p, Sort: "stars"}, 1, 20)
 	if e := wantKind(t, "bad sort", err, apperr.KindInvalid); e != nil && e.Fields["sort"] == "" {

@@ -76,6 +76,7 @@ test('phone: an instructor sees its own organizations and what is due, records a
     const assigned = (await api.get(`/api/v1/instructors/${id}/organizations`)).data.items
     assert.ok(assigned.length >= 1, 'the demo instructor is assigned to organizations today')
     await page.locator('[data-testid="my-org"]').first().waitFor()
+    await page.locator('[data-testid="my-achieve"]').waitFor() // 我的成效
     assert.equal(await page.locator('[data-testid="my-org"]').count(), assigned.length)
     assert.equal((await api.get('/api/v1/organizations')).status, 403, 'the ledger is closed to an instructor')
     assert.equal((await api.get(`/api/v1/instructors/${id > 1 ? id - 1 : id + 1}`)).status, 404, "another instructor's record is not found")

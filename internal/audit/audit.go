@@ -49,6 +49,7 @@ var actionNames = [][2]string{
 	{"export", "导出数据"},
 	{"setting_update", "修改设置"},
 	{"instructor_visit", "登记走访"},
+	{"instructor_visit_solve", "标记走访发现的问题已解决"},
 	{"instructor_assign", "选派指导员"},
 	{"instructor_import", "导入党建指导员"},
 	{"instructor_update", "修改党建指导员"},

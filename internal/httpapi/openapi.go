@@ -69,7 +69,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -171,7 +171,7 @@ func coreSchemas() map[string]any {
 		"InstructorPatch": obj(map[string]any{"name": tStr, "phone": tStr, "unit": tStr, "full_time": tBool, "level": tStr, "region_code": tStr}),
 		"InstructorPage":  pageOf("Instructor"),
 		"Visit": obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "visited_on": tDate,
-			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "photos": arr(ref("VisitPhoto"))}),
+			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "solved_on": tDateNul, "solved_note": tStr, "photos": arr(ref("VisitPhoto"))}),
 		"VisitPhoto":         obj(map[string]any{"id": tInt, "visit_id": tInt, "content_type": map[string]any{"type": "string", "enum": []string{"image/jpeg", "image/png", "image/webp"}}, "size": tInt, "created_at": tTime}),
 		"VisitInput":         obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
 		"VisitList":          obj(map[string]any{"items": arr(ref("Visit"))}),
@@ -403,34 +403,39 @@ func camel(s string) string {
 
 // operationIDs name the operations the rules of operationID name badly.
 var operationIDs = map[string]string{
-	"POST /api/v1/auth/login":                    "login",
-	"POST /api/v1/auth/logout":                   "logout",
-	"GET /api/v1/auth/me":                        "getCurrentSession",
-	"POST /api/v1/auth/password":                 "changeOwnPassword",
-	"GET /api/v1/openapi.json":                   "getOpenAPIDocument",
-	"GET /api/v1/instructors/due-visits":         "listOverdueVisits",
-	"GET /api/v1/instructors/due-visits/export":  "exportOverdueVisits",
-	"GET /api/v1/imports/{id}/report":            "getImportReport",
-	"DELETE /api/v1/imports/{id}/report":         "deleteImportReport",
-	"POST /api/v1/users/{id}/reset-password":     "resetUserPassword",
-	"POST /api/v1/users/{id}/revoke-sessions":    "revokeUserSessions",
-	"POST /api/v1/transfers/{id}/return-slip":    "issueTransferReturnSlip",
-	"POST /api/v1/party-orgs/{id}/committee":     "addPartyOrgCommitteeMember",
-	"POST /api/v1/develop/people":                "createDevelopPerson",
-	"GET /api/v1/develop/people/{id}":            "getDevelopPerson",
-	"POST /api/v1/develop/people/{id}/steps":     "recordDevelopStep",
-	"GET /api/v1/imports/organizations/template": "getOrganizationImportTemplate",
-	"GET /api/v1/imports/party-orgs/template":    "getPartyOrgImportTemplate",
-	"GET /api/v1/imports/instructors/template":   "getInstructorImportTemplate",
-	"GET /api/v1/imports/members/template":       "getMemberImportTemplate",
-	"GET /api/v1/imports/develop/template":       "getDevelopImportTemplate",
-	"GET /api/v1/imports/meetings/template":      "getMeetingImportTemplate",
-	"POST /api/v1/imports/organizations":         "importOrganizations",
-	"POST /api/v1/imports/party-orgs":            "importPartyOrgs",
-	"POST /api/v1/imports/instructors":           "importInstructors",
-	"POST /api/v1/imports/members":               "importMembers",
-	"POST /api/v1/imports/develop":               "importDevelopPeople",
-	"POST /api/v1/imports/meetings":              "importMeetings",
+	"POST /api/v1/auth/login":                               "login",
+	"POST /api/v1/auth/logout":                              "logout",
+	"GET /api/v1/auth/me":                                   "getCurrentSession",
+	"POST /api/v1/auth/password":                            "changeOwnPassword",
+	"GET /api/v1/openapi.json":                              "getOpenAPIDocument",
+	"GET /api/v1/instructors/due-visits":                    "listOverdueVisits",
+	"GET /api/v1/instructors/due-visits/export":             "exportOverdueVisits",
+	"GET /api/v1/instructors/achievements":                  "listInstructorAchievements",
+	"GET /api/v1/instructors/achievements/export":           "exportInstructorAchievementRanking",
+	"GET /api/v1/instructors/{id}/achievements":             "getInstructorAchievements",
+	"GET /api/v1/instructors/{id}/achievements/export":      "exportInstructorAchievementReport",
+	"POST /api/v1/instructors/{id}/visits/{visit_id}/solve": "solveInstructorVisit",
+	"GET /api/v1/imports/{id}/report":                       "getImportReport",
+	"DELETE /api/v1/imports/{id}/report":                    "deleteImportReport",
+	"POST /api/v1/users/{id}/reset-password":                "resetUserPassword",
+	"POST /api/v1/users/{id}/revoke-sessions":               "revokeUserSessions",
+	"POST /api/v1/transfers/{id}/return-slip":               "issueTransferReturnSlip",
+	"POST /api/v1/party-orgs/{id}/committee":                "addPartyOrgCommitteeMember",
+	"POST /api/v1/develop/people":                           "createDevelopPerson",
+	"GET /api/v1/develop/people/{id}":                       "getDevelopPerson",
+	"POST /api/v1/develop/people/{id}/steps":                "recordDevelopStep",
+	"GET /api/v1/imports/organizations/template":            "getOrganizationImportTemplate",
+	"GET /api/v1/imports/party-orgs/template":               "getPartyOrgImportTemplate",
+	"GET /api/v1/imports/instructors/template":              "getInstructorImportTemplate",
+	"GET /api/v1/imports/members/template":                  "getMemberImportTemplate",
+	"GET /api/v1/imports/develop/template":                  "getDevelopImportTemplate",
+	"GET /api/v1/imports/meetings/template":                 "getMeetingImportTemplate",
+	"POST /api/v1/imports/organizations":                    "importOrganizations",
+	"POST /api/v1/imports/party-orgs":                       "importPartyOrgs",
+	"POST /api/v1/imports/instructors":                      "importInstructors",
+	"POST /api/v1/imports/members":                          "importMembers",
+	"POST /api/v1/imports/develop":                          "importDevelopPeople",
+	"POST /api/v1/imports/meetings":                         "importMeetings",
 }
 
 // uncountable words keep their form (Dues, not Due).

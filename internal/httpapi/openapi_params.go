@@ -43,6 +43,8 @@ var queryParams = map[string]queryParamSpec{
 	"organization_id":   qInt(1, 1<<53, "“两新”组织 ID"),
 	"entity_id":         qStr("审计对象 ID"),
 	"year":              qInteger("年度"),
+	"quarter":           qInt(1, 4, "季度（1–4，与 year 一起用）"),
+	"region":            qStr("行政区划代码（含下级）"),
 	"months":            qInt(1, 120, "月数"),
 	"min_months":        qInteger("最少月数"),
 	"within":            qInt(0, 3660, "天数范围"),

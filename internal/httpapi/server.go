@@ -111,6 +111,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.developRoutes()...)
 	rs = append(rs, s.meetingRoutes()...)
 	rs = append(rs, s.assessRoutes()...)
+	rs = append(rs, s.instructorAchieveRoutes()...)
 	return rs
 }
 

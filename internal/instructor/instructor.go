@@ -77,6 +77,10 @@ type Visit struct {
 	Solved   string `json:"solved"`
 	// Photos are the visit's photos (read only: added with AddPhoto).
 	Photos []Photo `json:"photos"`
+	// SolvedOn and SolvedNote say when and how the problems raised were
+	// solved (SolveVisit); nil while they are open.
+	SolvedOn   *string `json:"solved_on"`
+	SolvedNote string  `json:"solved_note"`
 }
 
 // Service manages instructors.
@@ -500,7 +504,7 @@ func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	if _, err := s.get(ctx, s.DB, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.instructor_id, v.organization_id, o.name, v.visited_on, v.form, v.content, v.problems, v.solved
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.instructor_id, v.organization_id, o.name, v.visited_on, v.form, v.content, v.problems, v.solved, v.solved_on, v.solved_note
 		FROM instructor_visits v JOIN organizations o ON o.id = v.organization_id WHERE v.instructor_id = ? ORDER BY v.visited_on DESC, v.id DESC`, id)
 	if err != nil {
 		return nil, err
@@ -509,8 +513,12 @@ func (s *Service) Visits(ctx context.Context, id int64) ([]Visit, error) {
 	out := []Visit{}
 	for rows.Next() {
 		var v Visit
-		if err := rows.Scan(&v.ID, &v.InstructorID, &v.OrganizationID, &v.OrganizationName, &v.VisitedOn, &v.Form, &v.Content, &v.Problems, &v.Solved); err != nil {
+		var solved sql.NullString
+		if err := rows.Scan(&v.ID, &v.InstructorID, &v.OrganizationID, &v.OrganizationName, &v.VisitedOn, &v.Form, &v.Content, &v.Problems, &v.Solved, &solved, &v.SolvedNote); err != nil {
 			return nil, err
+		}
+		if solved.Valid {
+			v.SolvedOn = &solved.String
 		}
 		out = append(out, v)
 	}

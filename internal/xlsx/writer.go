@@ -23,7 +23,7 @@ func SafeText(s string) string {
 	return s
 }
 
-// Writer streams rows into a single-sheet workbook.
+// Writer streams rows into a workbook, one sheet after another.
 type Writer struct {
 	f   *excelize.File
 	sw  *excelize.StreamWriter
@@ -36,30 +36,52 @@ func NewWriter(sheet string, header []string, widths []float64) (*Writer, error)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
+	w := &Writer{f: f}
+	if err := w.start(sheet, header, widths); err != nil {
 		return nil, err
 	}
+	return w, nil
+}
+
+// Sheet finishes the current sheet and goes on in a new one, with its own
+// bold header row and column widths.
+func (w *Writer) Sheet(sheet string, header []string, widths []float64) error {
+	if err := w.sw.Flush(); err != nil {
+		return err
+	}
+	if _, err := w.f.NewSheet(sheet); err != nil {
+		return err
+	}
+	return w.start(sheet, header, widths)
+}
+
+// start opens the stream of a sheet and writes its header row.
+func (w *Writer) start(sheet string, header []string, widths []float64) error {
+	sw, err := w.f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, Split: false, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+		return err
 	}
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}})
+	bold, err := w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cells := make([]any, len(header))
 	for i, h := range header {
 		cells[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
-		return nil, err
+		return err
 	}
-	return &Writer{f: f, sw: sw, row: 1}, nil
+	w.sw, w.row = sw, 1
+	return nil
 }
 
 // Row appends a row. Strings are neutralised; other values are written as they are.

@@ -195,3 +195,43 @@ func FuzzSafeText(f *testing.F) {
 		}
 	})
 }
+
+// Sheet goes on in a new sheet with its own header; each sheet keeps only
+// its own rows.
+func TestWriterSheets(t *testing.T) {
+	w, err := xlsx.NewWriter("汇总", []string{"项目", "数量"}, []float64{20, 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Row("走访次数", 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sheet("走访记录", []string{"日期", "单位"}, []float64{12, 30}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"2026-01-05", "2026-02-05"} {
+		if err := w.Row(d, "洪桥甲店"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := w.Finish(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "汇总" || got[1] != "走访记录" {
+		t.Fatalf("sheets = %q", got)
+	}
+	sum, _ := f.GetRows("汇总")
+	visits, _ := f.GetRows("走访记录")
+	if len(sum) != 2 || sum[1][0] != "走访次数" || sum[1][1] != "3" {
+		t.Errorf("summary rows = %q", sum)
+	}
+	if len(visits) != 3 || visits[0][0] != "日期" || visits[2][0] != "2026-02-05" {
+		t.Errorf("visit rows = %q", visits)
+	}
+}

@@ -224,6 +224,9 @@ export interface Visit {
   content: string
   problems: string
   solved: string
+  /** When the problems raised were marked solved (标记已解决), and how. */
+  solved_on?: string | null
+  solved_note?: string
 }
 
 /** A photo of a visit (JPEG, PNG or WebP, sealed at rest). */

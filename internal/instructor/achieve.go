@@ -691,5 +691,12 @@ func (s *Service) SolveVisit(ctx context.Context, id, visitID int64, in SolveInp
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "instructor_visit_solve", Entity: "instructor", EntityID: fmt.Sprint(id), Before: b,
 			After: map[string]any{"visit_id": visitID, "solved_on": d, "solved_note": in.Note}})
 	})
-	return out, err
+	if err != nil {
+		return Visit{}, err
+	}
+	visits := []Visit{out}
+	if err := s.loadPhotos(ctx, id, visits); err != nil {
+		return Visit{}, err
+	}
+	return visits[0], nil
 }

@@ -275,6 +275,7 @@ func isSafeMethod(m string) bool {
 // wrap authenticates, checks the permission and the CSRF token, puts the actor
 // in the context and maps errors.
 func (s *Server) wrap(rt Route) http.Handler {
+	accepted := acceptedQuery(rt.Query)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := int64(maxBody)
 		if rt.MaxBody > 0 {
@@ -312,6 +313,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 		}
 		if err := checkQuery(r.URL.RawQuery); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if err := checkQueryNames(r.URL.Query(), accepted, rt.Query); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}

@@ -245,7 +245,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		var params []any
 		for _, m := range pathParamRE.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tStr})
+			params = append(params, pathParameter(rt.Path, m[1]))
 		}
 		for _, q := range rt.Query {
 			params = append(params, queryParameter(rt, q))

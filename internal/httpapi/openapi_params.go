@@ -1,6 +1,13 @@
 package httpapi
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"liangxin/internal/coverage"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+)
 
 // queryParamSpec is the documented type of a query parameter.
 type queryParamSpec struct {
@@ -22,6 +29,12 @@ func qBool(d string) queryParamSpec {
 
 func qDate(d string) queryParamSpec {
 	return queryParamSpec{map[string]any{"type": "string", "format": "date"}, d}
+}
+
+// qEnum is a parameter the server checks against a fixed set of codes:
+// pass the set the server validates with, never a second list.
+func qEnum(values []string, d string) queryParamSpec {
+	return queryParamSpec{map[string]any{"type": "string", "enum": append([]string(nil), values...)}, d}
 }
 
 func qStr(d string) queryParamSpec {
@@ -70,12 +83,12 @@ var queryParams = map[string]queryParamSpec{
 	"kind":              qStr("类别代码"),
 	"status":            qStr("状态代码"),
 	"category":          qStr("组织类别代码"),
-	"sector":            {map[string]any{"type": "string", "enum": []string{"economic", "social"}}, "领域：economic 非公有制经济组织，social 社会组织"},
+	"sector":            qEnum(org.Sectors(), "领域：economic 非公有制经济组织，social 社会组织"),
 	"coverage":          qStr("覆盖情况代码"),
 	"industry":          qStr("行业代码"),
 	"tag":               qStr("标签"),
 	"sort":              qStr("排序字段"),
-	"order":             {map[string]any{"type": "string", "enum": []string{"asc", "desc"}}, "排序方向"},
+	"order":             qEnum(sortOrders, "排序方向：asc 升序，desc 降序"),
 	"formation":         qStr("组建方式代码"),
 	"stage":             qStr("发展阶段代码"),
 	"subject":           qStr("对象类别代码"),
@@ -121,4 +134,71 @@ func queryParameter(rt Route, name string) map[string]any {
 		p["required"] = true
 	}
 	return p
+}
+
+// sortOrders are the values of order (checked by orgFilter).
+var sortOrders = []string{"asc", "desc"}
+
+// orgQueryTypes are the enums of the organization list and its export, from
+// the sets org.Service validates with.
+var orgQueryTypes = map[string]queryParamSpec{
+	"category": qEnum(categoryCodes(), "单位类别代码（见 /organizations/options 的 categories）"),
+	"status":   qEnum(org.StatusFilters, "状态：operating 存续，closed 已注销（按今天）"),
+	"coverage": qEnum(org.CoverageFilters, "覆盖情况：covered 已覆盖，uncovered 未覆盖，single 单独组建覆盖"),
+	"sort":     qEnum(org.SortKeys(), "排序字段"),
+}
+
+// partyOrgQueryTypes are the enums of the party organization list and its
+// export, from the sets partyorg.Service validates with.
+var partyOrgQueryTypes = map[string]queryParamSpec{
+	"kind":      qEnum(partyorg.Codes(partyorg.Kinds()), "组织类别：committee 党委，general_branch 党总支，branch 党支部，group 党小组"),
+	"formation": qEnum(partyorg.Codes(partyorg.Formations()), "组建方式：single 单独组建，joint 联合组建，regional 区域组建，industry 行业组建"),
+	"status":    qEnum(partyorg.StatusFilters, "状态：active 存续，dissolved 已撤销（按今天）"),
+}
+
+// pathNouns name the object of an {id} by the path segment before it.
+var pathNouns = map[string]string{
+	"honours": "表彰记录", "pairs": "结对", "rectifications": "整改事项", "rounds": "考核轮次", "sheets": "评分表",
+	"committee-members": "班子成员记录", "people": "发展对象", "dual": "双重组织关系记录", "members": "党员",
+	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
+	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
+	"transfers": "组织关系转接", "users": "用户",
+}
+
+// pathParameter is the OpenAPI parameter object of path parameter name in path.
+func pathParameter(path, name string) map[string]any {
+	schema := map[string]any{"type": "string"}
+	d := ""
+	switch name {
+	case "id":
+		segs := strings.Split(path, "/")
+		for i, sg := range segs {
+			if sg == "{id}" && i > 0 {
+				d = pathNouns[segs[i-1]]
+			}
+		}
+		if path == "/api/v1/dues/members/{id}" {
+			d = "党员"
+		}
+		if strings.HasPrefix(path, "/api/v1/imports/") {
+			d += " ID（预检或导入返回的 id）"
+		} else {
+			schema = map[string]any{"type": "integer", "minimum": 1}
+			d += " ID"
+		}
+	case "code":
+		d = "区划或片区代码"
+	case "kind":
+		schema = map[string]any{"type": "string", "enum": append([]string(nil), coverage.WorkListKinds...)}
+		d = "清单：should_build 应建未建，few_members 有党员未建，no_members 无党员，ineffective 有形无效"
+	case "cover_id":
+		d, schema = "覆盖记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "assignment_id":
+		d, schema = "联系记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "member_id":
+		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "party_org_id":
+		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
+	}
+	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

@@ -17,8 +17,10 @@ type docParam struct {
 	Description string `json:"description"`
 	Required    bool   `json:"required"`
 	Schema      struct {
-		Type string   `json:"type"`
-		Enum []string `json:"enum"`
+		Type    string   `json:"type"`
+		Format  string   `json:"format"`
+		Pattern string   `json:"pattern"`
+		Enum    []string `json:"enum"`
 	} `json:"schema"`
 }
 
@@ -47,6 +49,7 @@ func TestOpenAPIParametersDescribedAndEnumsMatchServer(t *testing.T) {
 	}
 	sort.Strings(paths)
 	checked := map[string]int{}
+	pendingSeen := map[string]bool{}
 	for _, path := range paths {
 		for method, op := range doc.Paths[path] {
 			for _, p := range op.Parameters {
@@ -81,6 +84,19 @@ func TestOpenAPIParametersDescribedAndEnumsMatchServer(t *testing.T) {
 					good = p.Enum()
 				case p.Schema.Type == "boolean":
 					good, bad = []string{"true", "false"}, "maybe"
+				case p.Schema.Type == "string" && p.Schema.Format == "" && p.Schema.Pattern == "":
+					// A free string: the server must not check it against a
+					// set the document does not list.
+					u := withParam(path, base, p, bad)
+					key := strings.ToUpper(method) + " " + path + " " + p.Name
+					r := try(u)
+					refused := r.Status == 422 && strings.Contains(string(r.Body), `"`+p.Name+`":`)
+					if enumPending[key] {
+						pendingSeen[key] = refused
+					} else if refused {
+						t.Errorf("GET %s: refused with 422 but the document lists no enum for %s: %.200s", u, p.Name, r.Body)
+					}
+					continue
 				default:
 					continue
 				}
@@ -99,7 +115,11 @@ func TestOpenAPIParametersDescribedAndEnumsMatchServer(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("checked: %v", checked)
+	for key := range enumPending {
+		if !pendingSeen[key] {
+			t.Errorf("%s: listed in enumPending but no longer a free string the server checks: remove it", key)
+		}
+	}
 	// The parameters of the organization and party organization lists and
 	// the work lists are among those walked (by hand: the org list and its
 	// export have category/status/coverage/sort/order/sector, the party-org
@@ -121,4 +141,24 @@ func withParam(path, base string, p docParam, v string) string {
 		return strings.Replace(path, "{"+p.Name+"}", url.PathEscape(v), 1)
 	}
 	return base + "?" + url.Values{p.Name: {v}}.Encode()
+}
+
+// enumPending are validated parameters still documented as free strings.
+// Each is a gap of the document, listed so that it shrinks and no new one
+// appears unnoticed.
+var enumPending = map[string]bool{
+	"GET /api/v1/assess/honours kind":                 true,
+	"GET /api/v1/assess/honours status":               true,
+	"GET /api/v1/assess/honours subject":              true,
+	"GET /api/v1/assess/honours/export kind":          true,
+	"GET /api/v1/assess/honours/export status":        true,
+	"GET /api/v1/assess/honours/export subject":       true,
+	"GET /api/v1/assess/rectifications status":        true,
+	"GET /api/v1/assess/rectifications/export status": true,
+	"GET /api/v1/develop/people stage":                true,
+	"GET /api/v1/develop/export stage":                true,
+	"GET /api/v1/meetings kind":                       true,
+	"GET /api/v1/meetings status":                     true,
+	"GET /api/v1/meetings/export kind":                true,
+	"GET /api/v1/meetings/export status":              true,
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"liangxin/internal/coverage"
+	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 )
@@ -201,4 +202,28 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
+}
+
+// memberQueryTypes are the enums of the roster and its export, from the sets
+// member.Service validates with.
+var memberQueryTypes = map[string]queryParamSpec{
+	"category": qEnum(member.Categories, "党员类别：full 正式党员，probationary 预备党员"),
+	"status":   qEnum(member.StatusCodes(), "党籍状态代码"),
+	"gender":   qEnum(member.Genders, "性别：male 男，female 女"),
+	"age_band": qEnum(member.AgeBandCodes(), "年龄段代码"),
+	"sort":     qEnum(member.SortKeys(), "排序字段（前加 - 为降序）"),
+}
+
+// transferQueryTypes are the enums of the transfer list and its export.
+var transferQueryTypes = map[string]queryParamSpec{
+	"kind":   qEnum(transferCodes(member.TransferKinds()), "转接类型：internal 系统内转接，in_from_outside 从系统外转入，out_to_outside 转出到系统外"),
+	"status": qEnum(member.TransferStatusFilters(), "转接状态代码（expired 已过有效期未接收，pending 全部待接收）"),
+}
+
+func transferCodes(list []member.TransferCode) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
 }

@@ -3,6 +3,10 @@ package httpapi
 import (
 	"net/http"
 
+	"liangxin/internal/audit"
+	"liangxin/internal/auth"
+	"liangxin/internal/region"
+
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"regexp"
@@ -230,6 +234,14 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 	}
 	tighten(all, requests, responses)
+	for name, max := range fixedLists() {
+		if o, ok := all[name].(map[string]any); ok && responses[name] {
+			o["description"] = "固定小列表，不分页"
+			if items, ok := o["properties"].(map[string]any)["items"].(map[string]any); ok && max > 0 {
+				items["maxItems"] = max
+			}
+		}
+	}
 	for name := range responses {
 		if o, ok := all[name].(map[string]any); ok {
 			if props, ok := o["properties"].(map[string]any); ok && len(props) == 1 && props["items"] != nil && o["description"] == nil {
@@ -458,6 +470,28 @@ func itoa(n int) string {
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, s.OpenAPI())
 	return nil
+}
+
+// fixedLists are the bare {items} responses whose length does not grow with
+// the data: code lists, settings, a trend of at most 120 months, the
+// candidates of a binding search. The value is the bound (maxItems), 0 when
+// none is fixed in code. Every other bare list is described as a complete,
+// unpaged list.
+func fixedLists() map[string]int {
+	return map[string]int{
+		"RoleList":             len(auth.Roles()),
+		"ActionList":           len(audit.Actions()),
+		"AreaKindList":         len(region.AreaKinds()),
+		"CoverageTrend":        120,
+		"PartyOrgOptionList":   optionsLimit,
+		"InstructorOptionList": optionsLimit,
+		"VisitFrequencyList":   0,
+		"FrequencyList":        0,
+		"DuesRateTableList":    0,
+		"AssessRoundList":      0,
+		"DevStats":             0,
+		"AssessHonourStats":    0,
+	}
 }
 
 // nullable returns a copy of an inline schema that may also be null.

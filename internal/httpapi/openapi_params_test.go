@@ -120,3 +120,20 @@ func TestOpenAPIContractRules(t *testing.T) {
 		t.Error("PATCH /organizations/{id} still has a default response")
 	}
 }
+
+// TestOpenAPIFixedListsMarked: the small fixed lists say so, with their
+// bound (9 roles and 50 binding candidates, counted by hand), and a list
+// that grows with the data does not claim to be fixed.
+func TestOpenAPIFixedListsMarked(t *testing.T) {
+	all := (&Server{}).OpenAPI()["components"].(map[string]any)["schemas"].(map[string]any)
+	for name, max := range map[string]int{"RoleList": 9, "PartyOrgOptionList": 50, "InstructorOptionList": 50, "CoverageTrend": 120} {
+		o := all[name].(map[string]any)
+		items := o["properties"].(map[string]any)["items"].(map[string]any)
+		if o["description"] != "固定小列表，不分页" || items["maxItems"] != max {
+			t.Errorf("%s: description %v, maxItems %v, want 固定小列表 and %d", name, o["description"], items["maxItems"], max)
+		}
+	}
+	if d := all["VisitList"].(map[string]any)["description"]; d == "固定小列表，不分页" {
+		t.Errorf("VisitList grows with the data but is marked fixed")
+	}
+}

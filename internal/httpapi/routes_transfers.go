@@ -12,7 +12,7 @@ func (s *Server) transferRoutes() []Route {
 	const tag = "组织关系转接与流动党员"
 	r, w := auth.PermMemberRead, auth.PermMemberWrite
 	// These reports read as_of leniently (an unrecognised value is today).
-	lenientAsOf := map[string]queryParamSpec{"as_of": qDate("截至日期（默认今天）")}
+	lenientAsOf := map[string]queryParamSpec{"as_of": {map[string]any{"type": "string", "pattern": `^(\s*|[0-9]{4}-[0-9]{2}-[0-9]{2})$`}, "截至日期 YYYY-MM-DD（默认今天；空白按今天计）"}}
 	mobilityQuery := map[string]queryParamSpec{"as_of": lenientAsOf["as_of"],
 		"direction": qEnum(transferCodes(member.MobilityDirections()), "流动方向：out 流出，in 流入")}
 	return []Route{

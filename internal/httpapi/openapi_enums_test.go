@@ -155,10 +155,4 @@ var enumPending = map[string]bool{
 	"GET /api/v1/assess/honours/export subject":       true,
 	"GET /api/v1/assess/rectifications status":        true,
 	"GET /api/v1/assess/rectifications/export status": true,
-	"GET /api/v1/develop/people stage":                true,
-	"GET /api/v1/develop/export stage":                true,
-	"GET /api/v1/meetings kind":                       true,
-	"GET /api/v1/meetings status":                     true,
-	"GET /api/v1/meetings/export kind":                true,
-	"GET /api/v1/meetings/export status":              true,
 }

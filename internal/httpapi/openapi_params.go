@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"liangxin/internal/coverage"
+	"liangxin/internal/develop"
+	"liangxin/internal/meeting"
 	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -224,6 +226,34 @@ func transferCodes(list []member.TransferCode) []string {
 	out := make([]string, len(list))
 	for i, c := range list {
 		out[i] = c.Code
+	}
+	return out
+}
+
+// meetingQueryTypes are the enums of the meeting list and its export, from
+// the sets meeting.Service validates with.
+var meetingQueryTypes = map[string]queryParamSpec{
+	"kind":   qEnum(meetingCodes(meeting.Kinds()), "会议类型代码"),
+	"status": qEnum(meetingCodes(meeting.Statuses()), "状态：planned 计划，held 已召开"),
+}
+
+func meetingCodes(list []meeting.Code) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// developQueryTypes are the enums of the development roster and its export.
+var developQueryTypes = map[string]queryParamSpec{
+	"stage": qEnum(developStages(), "发展阶段：applicant 入党申请人，activist 入党积极分子，candidate 发展对象，probationary 预备党员，full 正式党员"),
+}
+
+func developStages() []string {
+	out := make([]string, len(develop.StageNames))
+	for i, st := range develop.StageNames {
+		out[i] = st.Code
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"liangxin/internal/assess"
 	"liangxin/internal/coverage"
 	"liangxin/internal/develop"
 	"liangxin/internal/meeting"
@@ -256,4 +257,16 @@ func developStages() []string {
 		out[i] = st.Code
 	}
 	return out
+}
+
+// honourQueryTypes are the enums of the honour list and its export.
+var honourQueryTypes = map[string]queryParamSpec{
+	"kind":    qEnum(assess.MethodCodes(assess.HonourKinds()), "表彰类别代码"),
+	"status":  qEnum(assess.HonourStatuses, "状态：recommended 已推荐，awarded 已授予，rejected 未获评"),
+	"subject": qEnum(assess.HonourSubjects, "表彰对象：member 党员，party_org 党组织"),
+}
+
+// rectQueryTypes are the enums of the rectification list and its export.
+var rectQueryTypes = map[string]queryParamSpec{
+	"status": qEnum(assess.RectificationStatusFilters, "状态：open 整改中，overdue 逾期，done 已完成"),
 }

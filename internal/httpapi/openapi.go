@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
 	"regexp"
 	"sort"
 	"strings"
@@ -56,6 +57,12 @@ func withReason(o map[string]any) map[string]any {
 	}
 	c["properties"] = out
 	return c
+}
+
+// enumOf is a string schema limited to values, the codes a Go package
+// defines (one source for the server and the document).
+func enumOf(values []string) map[string]any {
+	return map[string]any{"type": "string", "enum": append([]string(nil), values...)}
 }
 
 func categoryCodes() []string {
@@ -135,7 +142,7 @@ func coreSchemas() map[string]any {
 			"entity": tStr, "entity_id": tStr, "entity_label": tStr, "entity_name": tStr, "subject": tStr, "labels": map[string]any{"type": "object", "additionalProperties": tStr}, "result": map[string]any{"type": "string", "enum": []string{"success", "failure", "denied"}},
 			"detail": map[string]any{"type": "object", "nullable": true}}),
 		"AuditPage": pageOf("AuditRow"),
-		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": tStr, "category_name": tStr, "sector": tStr,
+		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": enumOf(categoryCodes()), "category_name": tStr, "sector": enumOf(org.Sectors()),
 			"region_code": tStr, "region_name": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool,
 			"full_members": tInt, "probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool,
 			"tags": arr(tStr), "registered_on": tDateNul, "closed_on": tDateNul, "no_org_reason": tStr, "planned_on": tDateNul,
@@ -152,12 +159,12 @@ func coreSchemas() map[string]any {
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
 		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),
 		"Cover":            obj(map[string]any{"id": tInt, "organization_id": tInt, "organization_name": tStr, "organization_uscc": tStr, "from": tDate, "to": tDateNul}),
-		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch", "group"}}, "kind_name": tStr,
-			"formation": map[string]any{"type": "string", "enum": []string{"single", "joint", "regional", "industry"}}, "formation_name": tStr,
+		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "kind_name": tStr,
+			"formation": enumOf(partyorg.Codes(partyorg.Formations())), "formation_name": tStr,
 			"parent_id": map[string]any{"type": "integer", "nullable": true}, "parent_name": tStr, "region_code": tStr, "region_name": tStr,
 			"established_on": tDate, "dissolved_on": tDateNul, "term_started_on": tDate, "term_years": tInt, "term_due_on": tDate,
 			"covers": arr(ref("Cover")), "members": tInt, "warnings": arr(tStr), "created_at": tTime, "updated_at": tTime}),
-		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": tStr, "formation": tStr, "parent_id": tInt, "region_code": tStr,
+		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "formation": enumOf(partyorg.Codes(partyorg.Formations())), "parent_id": tInt, "region_code": tStr,
 			"established_on": tDate, "term_started_on": tDate, "covers": arr(tInt)}, "name", "kind", "formation", "established_on"),
 		"PartyOrgPatch": obj(map[string]any{"name": tStr, "parent_id": tInt, "term_started_on": tDate}),
 		"PartyOrgPage":  pageOf("PartyOrg"),

@@ -37,8 +37,11 @@ var (
 	tTimeNul = map[string]any{"type": "string", "format": "date-time", "nullable": true}
 	tDate    = map[string]any{"type": "string", "format": "date"}
 	tDateNul = map[string]any{"type": "string", "format": "date", "nullable": true}
-	tIntNul  = map[string]any{"type": "integer", "nullable": true}
-	tNum     = map[string]any{"type": "number"}
+	// tDateOrEmpty is an optional date of an input form: the server reads
+	// "" as not filled in (the UI sends the empty fields of its forms).
+	tDateOrEmpty = map[string]any{"type": "string", "pattern": `^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "description": "日期 YYYY-MM-DD；空字符串表示未填"}
+	tIntNul      = map[string]any{"type": "integer", "nullable": true}
+	tNum         = map[string]any{"type": "number"}
 	// reasonSchema is the reason of a change to a jurisdiction-wide rule.
 	reasonSchema = map[string]any{"type": "string", "description": "修改原因（生效日期早于今天即追溯修改时必填；记入审计日志）"}
 )
@@ -150,11 +153,11 @@ func coreSchemas() map[string]any {
 		"OrganizationInput": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}, "name", "category", "region_code"),
+			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}, "name", "category", "region_code"),
 		"OrganizationPatch": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}),
+			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}),
 		"OrganizationPage": pageOf("Organization"),
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
 		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),

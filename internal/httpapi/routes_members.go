@@ -50,7 +50,7 @@ func memberSchemas() map[string]any {
 		"MemberPage": pageOf("Member"),
 		"MemberInput": obj(map[string]any{"name": tStr, "gender": map[string]any{"type": "string", "enum": []string{"male", "female"}, "description": "可省略（由身份证号推出）；填写时须与身份证号一致"}, "ethnicity": tStr, "birth_date": map[string]any{"type": "string", "format": "date", "description": "可省略（由身份证号推出）；填写时须与身份证号一致"}, "id_number": tStr,
 			"phone": tStr, "education": tStr, "category": category, "party_org_id": tInt, "organization_id": intNul,
-			"joined_on": tDate, "confirmed_on": tDate, "position": tStr},
+			"joined_on": tDateOrEmpty, "confirmed_on": tDateOrEmpty, "position": tStr},
 			"name", "id_number", "category", "party_org_id"),
 		"MemberPatch": obj(map[string]any{"name": tStr, "ethnicity": tStr, "phone": tStr, "education": tStr, "category": category,
 			"party_org_id": tInt, "organization_id": tInt, "joined_on": tStr, "confirmed_on": tStr, "position": tStr, "status": status}),

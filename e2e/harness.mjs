@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -37,6 +37,8 @@ export const state = {
   districtReady: false,
   seeded: null,
   pageErrors: [],
+  /** File the server appends API contract violations to (LIANGXIN_CONTRACT_CHECK_FILE). */
+  contractFile: '',
 }
 
 export function freePort() {
@@ -274,9 +276,12 @@ export async function startServer(name) {
 
   const port = await freePort()
   state.baseURL = `http://127.0.0.1:${port}`
+  // The server checks every API request and response against its OpenAPI document and
+  // records what does not match; stopServer fails the test file if anything was recorded.
+  state.contractFile = path.join(state.dataDir, 'contract-violations.txt')
   const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', state.dataDir, '--jurisdiction', '430426'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    env: { ...process.env, LIANGXIN_CONTRACT_CHECK_FILE: state.contractFile },
   })
   state.server = server
   server.stdout.on('data', (d) => (state.output += d.toString()))
@@ -311,5 +316,16 @@ export async function stopServer() {
       await exited
     }
   }
+  const violations = await contractViolations()
   if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })
+  if (violations.length) {
+    throw new Error(`API contract: ${violations.length} request(s) or response(s) do not match the OpenAPI document:\n${violations.join('\n')}`)
+  }
+}
+
+/** The API contract violations the server recorded (one per line), none when the file is absent. */
+export async function contractViolations() {
+  if (!state.contractFile) return []
+  const text = await readFile(state.contractFile, 'utf8').catch(() => '')
+  return text.split('\n').filter((l) => l.trim() !== '')
 }

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -130,9 +130,12 @@ before(async () => {
   state.dataDir = await mkdtemp(path.join(os.tmpdir(), 'liangxin-e2e-'))
   const port = await freePort()
   state.baseURL = `http://127.0.0.1:${port}`
+  // API contract violations go to this file; after() fails the file if any were recorded (as harness.mjs does).
+  const contractFile = path.join(state.dataDir, 'contract-violations.txt')
+  state.contractFile = contractFile
   const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', state.dataDir, '--jurisdiction', '430426'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env },
+    env: { ...process.env, LIANGXIN_CONTRACT_CHECK_FILE: contractFile },
   })
   state.server = server
   server.stdout.on('data', (d) => (state.output += d.toString()))
@@ -176,7 +179,11 @@ after(async () => {
       await exited
     }
   }
+  const violations = state.contractFile ? (await readFile(state.contractFile, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim()) : []
   if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })
+  if (violations.length) {
+    throw new Error(`API contract: ${violations.length} request(s) or response(s) do not match the OpenAPI document:\n${violations.join('\n')}`)
+  }
 })
 
 test('admin first login: forced password change, home, regions, users', { timeout: 180_000 }, async () => {

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"liangxin/internal/actor"
@@ -22,6 +24,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
+	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/datakey"
@@ -306,8 +309,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 	// Jobs a killed process left running are failed before anyone can ask.
 	a.RecoverImports(ctx)
 	h := a.HTTP(ui)
+	handler, err := a.contractCheck(h)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           h.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      10 * time.Minute,
@@ -422,4 +429,36 @@ func Redact(u string) string {
 		}
 	}
 	return u
+}
+
+// contractCheck wraps the server's handler with the OpenAPI contract checker
+// when the contract-check-file option is set (a test aid for the browser
+// tests): every violation is appended to that file as one line. Without the
+// option the handler is returned as is.
+func (a *App) contractCheck(h *httpapi.Server) (http.Handler, error) {
+	handler := h.Handler()
+	path := a.Cfg.ContractCheckFile
+	if path == "" {
+		return handler, nil
+	}
+	doc, err := json.Marshal(h.OpenAPI())
+	if err != nil {
+		return nil, fmt.Errorf("contract check: %w", err)
+	}
+	c, err := contract.New(doc)
+	if err != nil {
+		return nil, fmt.Errorf("contract check: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("contract check: %w", err)
+	}
+	var mu sync.Mutex
+	v := &contract.Violations{OnAdd: func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		_, _ = f.WriteString(strings.ReplaceAll(s, "\n", " ") + "\n")
+	}}
+	a.Log.Warn("API contract check on (test aid): violations go to " + path)
+	return c.Wrap(handler, v), nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"liangxin/internal/apperr"
@@ -44,6 +45,21 @@ func nameIn(list []Method, code string) string {
 		}
 	}
 	return ""
+}
+
+// HonourStatuses are the statuses of an honour, as the list filters them.
+var HonourStatuses = []string{HonourRecommended, HonourAwarded, HonourRejected}
+
+// HonourSubjects are who an honour goes to: a member or a party organization.
+var HonourSubjects = []string{SubjectMember, SubjectPartyOrg}
+
+// MethodCodes are the codes of list.
+func MethodCodes(list []Method) []string {
+	out := make([]string, len(list))
+	for i, m := range list {
+		out[i] = m.Code
+	}
+	return out
 }
 
 func honourStatusName(s string) string {
@@ -286,7 +302,7 @@ func (s *Service) honourWhere(ctx context.Context, f HonourFilter) (string, []an
 		args = append(args, f.Status)
 	}
 	if f.Subject != "" {
-		if f.Subject != SubjectMember && f.Subject != SubjectPartyOrg {
+		if !slices.Contains(HonourSubjects, f.Subject) {
 			bad.Field("subject", "表彰对象应为 member 或 party_org")
 		}
 		where += " AND x.subject = ?"

@@ -240,12 +240,12 @@ func (s *Service) ListRectifications(ctx context.Context, f RectificationFilter)
 	}
 	switch f.Status {
 	case "":
-	case "open":
+	case RectOpen:
 		where += " AND c.done_on IS NULL"
-	case "overdue":
+	case RectOverdue:
 		where += " AND c.done_on IS NULL AND c.deadline < ?"
 		args = append(args, s.today())
-	case "done":
+	case RectDone:
 		where += " AND c.done_on IS NOT NULL"
 	default:
 		return nil, apperr.InvalidField("status", "状态应为 open（整改中）、overdue（逾期）或 done（已完成）")
@@ -265,3 +265,13 @@ func (s *Service) ListRectifications(ctx context.Context, f RectificationFilter)
 	}
 	return out, rows.Err()
 }
+
+// The status filter of the rectification list.
+const (
+	RectOpen    = "open"    // 整改中
+	RectOverdue = "overdue" // 整改中且已过期限
+	RectDone    = "done"    // 已完成
+)
+
+// RectificationStatusFilters are the status values the list accepts.
+var RectificationStatusFilters = []string{RectOpen, RectOverdue, RectDone}

@@ -29,6 +29,10 @@ type Config struct {
 	PasswordMaxAge   time.Duration // 0 = rotation off
 	SecureCookies    string        // auto | always | never
 	TrustProxy       bool
+	// ContractCheckFile, a test aid, makes the server check every API
+	// request and response against its OpenAPI document and append the
+	// violations to this file (the browser tests set it).
+	ContractCheckFile string
 
 	DataKeyFile string // file holding the personal-data key; "" = <DataDir>/data.key
 	DataCipher  string // sm4 | aes
@@ -123,6 +127,7 @@ func Options() []Option {
 		}},
 		{Name: "import-report-retention-days", Default: "7", Help: "导入错误报告（标出错误的表格，含上传的原始数据，加密保存）保留天数，到期自动删除", set: duration(func(c *Config) *time.Duration { return &c.ImportReportRetention }, 24*time.Hour, 1)},
 		{Name: "trust-proxy", Default: "false", Help: "是否信任反向代理的 X-Forwarded-For / X-Forwarded-Proto 头", set: boolean(func(c *Config) *bool { return &c.TrustProxy })},
+		{Name: "contract-check-file", Default: "", Help: "测试辅助（生产环境不要设置）：设置后按 OpenAPI 文档校验每个 /api/ 请求和响应，把不符之处逐行追加到该文件（浏览器测试使用；会降低性能）", set: str(func(c *Config) *string { return &c.ContractCheckFile })},
 	}
 	for i := range opts {
 		opts[i].Env = envName(opts[i].Name)

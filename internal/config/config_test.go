@@ -31,6 +31,7 @@ var pinned = []struct{ name, env, def string }{
 	{"data-cipher", "LIANGXIN_DATA_CIPHER", "sm4"},
 	{"import-report-retention-days", "LIANGXIN_IMPORT_REPORT_RETENTION_DAYS", "7"},
 	{"trust-proxy", "LIANGXIN_TRUST_PROXY", "false"},
+	{"contract-check-file", "LIANGXIN_CONTRACT_CHECK_FILE", ""},
 }
 
 func TestOptionNamesArePinned(t *testing.T) {

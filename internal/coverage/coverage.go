@@ -797,6 +797,9 @@ const (
 	ListIneffective = "ineffective"  // 有形无效: covered only by party organizations below the ≥3 正式党员 rule
 )
 
+// WorkListKinds are the work lists WorkList accepts (the {kind} of the API).
+var WorkListKinds = []string{ListShouldBuild, ListFewMembers, ListNoMembers, ListIneffective}
+
 // WorkList returns one page of a work list for a region on a day.
 func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, page, size int) ([]org.Organization, int, error) {
 	day, err := s.day(asOf)

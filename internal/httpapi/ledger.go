@@ -284,8 +284,11 @@ type partyOrgOption struct {
 
 // partyOrgOptions lets user managers (who do not read the ledger) find the
 // existing party organization to bind a 党组织书记 account to.
+// optionsLimit is the most candidates a binding-options search returns.
+const optionsLimit = 50
+
 func (s *Server) partyOrgOptions(w http.ResponseWriter, r *http.Request) error {
-	items, _, err := s.Party.List(r.Context(), partyorg.Filter{Q: r.URL.Query().Get("q"), Status: "active", Page: 1, PageSize: 50})
+	items, _, err := s.Party.List(r.Context(), partyorg.Filter{Q: r.URL.Query().Get("q"), Status: "active", Page: 1, PageSize: optionsLimit})
 	if err != nil {
 		return err
 	}
@@ -307,7 +310,7 @@ type instructorOption struct {
 }
 
 func (s *Server) instructorOptions(w http.ResponseWriter, r *http.Request) error {
-	items, _, err := s.Instr.List(r.Context(), r.URL.Query().Get("q"), 1, 50)
+	items, _, err := s.Instr.List(r.Context(), r.URL.Query().Get("q"), 1, optionsLimit)
 	if err != nil {
 		return err
 	}

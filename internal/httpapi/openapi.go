@@ -3,8 +3,13 @@ package httpapi
 import (
 	"net/http"
 
+	"liangxin/internal/audit"
+	"liangxin/internal/auth"
+	"liangxin/internal/region"
+
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
 	"regexp"
 	"sort"
 	"strings"
@@ -32,8 +37,11 @@ var (
 	tTimeNul = map[string]any{"type": "string", "format": "date-time", "nullable": true}
 	tDate    = map[string]any{"type": "string", "format": "date"}
 	tDateNul = map[string]any{"type": "string", "format": "date", "nullable": true}
-	tIntNul  = map[string]any{"type": "integer", "nullable": true}
-	tNum     = map[string]any{"type": "number"}
+	// tDateOrEmpty is an optional date of an input form: the server reads
+	// "" as not filled in (the UI sends the empty fields of its forms).
+	tDateOrEmpty = map[string]any{"type": "string", "pattern": `^$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "description": "日期 YYYY-MM-DD；空字符串表示未填"}
+	tIntNul      = map[string]any{"type": "integer", "nullable": true}
+	tNum         = map[string]any{"type": "number"}
 	// reasonSchema is the reason of a change to a jurisdiction-wide rule.
 	reasonSchema = map[string]any{"type": "string", "description": "修改原因（生效日期早于今天即追溯修改时必填；记入审计日志）"}
 )
@@ -52,6 +60,12 @@ func withReason(o map[string]any) map[string]any {
 	}
 	c["properties"] = out
 	return c
+}
+
+// enumOf is a string schema limited to values, the codes a Go package
+// defines (one source for the server and the document).
+func enumOf(values []string) map[string]any {
+	return map[string]any{"type": "string", "enum": append([]string(nil), values...)}
 }
 
 func categoryCodes() []string {
@@ -131,7 +145,7 @@ func coreSchemas() map[string]any {
 			"entity": tStr, "entity_id": tStr, "entity_label": tStr, "entity_name": tStr, "subject": tStr, "labels": map[string]any{"type": "object", "additionalProperties": tStr}, "result": map[string]any{"type": "string", "enum": []string{"success", "failure", "denied"}},
 			"detail": map[string]any{"type": "object", "nullable": true}}),
 		"AuditPage": pageOf("AuditRow"),
-		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": tStr, "category_name": tStr, "sector": tStr,
+		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": enumOf(categoryCodes()), "category_name": tStr, "sector": enumOf(org.Sectors()),
 			"region_code": tStr, "region_name": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool,
 			"full_members": tInt, "probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool,
 			"tags": arr(tStr), "registered_on": tDateNul, "closed_on": tDateNul, "no_org_reason": tStr, "planned_on": tDateNul,
@@ -139,21 +153,21 @@ func coreSchemas() map[string]any {
 		"OrganizationInput": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}, "name", "category", "region_code"),
+			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}, "name", "category", "region_code"),
 		"OrganizationPatch": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDate, "closed_on": tDate, "no_org_reason": tStr, "planned_on": tDate}),
+			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}),
 		"OrganizationPage": pageOf("Organization"),
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
 		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),
 		"Cover":            obj(map[string]any{"id": tInt, "organization_id": tInt, "organization_name": tStr, "organization_uscc": tStr, "from": tDate, "to": tDateNul}),
-		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": map[string]any{"type": "string", "enum": []string{"committee", "general_branch", "branch", "group"}}, "kind_name": tStr,
-			"formation": map[string]any{"type": "string", "enum": []string{"single", "joint", "regional", "industry"}}, "formation_name": tStr,
+		"PartyOrg": obj(map[string]any{"id": tInt, "name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "kind_name": tStr,
+			"formation": enumOf(partyorg.Codes(partyorg.Formations())), "formation_name": tStr,
 			"parent_id": map[string]any{"type": "integer", "nullable": true}, "parent_name": tStr, "region_code": tStr, "region_name": tStr,
 			"established_on": tDate, "dissolved_on": tDateNul, "term_started_on": tDate, "term_years": tInt, "term_due_on": tDate,
 			"covers": arr(ref("Cover")), "members": tInt, "warnings": arr(tStr), "created_at": tTime, "updated_at": tTime}),
-		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": tStr, "formation": tStr, "parent_id": tInt, "region_code": tStr,
+		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "formation": enumOf(partyorg.Codes(partyorg.Formations())), "parent_id": tInt, "region_code": tStr,
 			"established_on": tDate, "term_started_on": tDate, "covers": arr(tInt)}, "name", "kind", "formation", "established_on"),
 		"PartyOrgPatch": obj(map[string]any{"name": tStr, "parent_id": tInt, "term_started_on": tDate}),
 		"PartyOrgPage":  pageOf("PartyOrg"),
@@ -231,6 +245,14 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 	}
 	tighten(all, requests, responses)
+	for name, max := range fixedLists() {
+		if o, ok := all[name].(map[string]any); ok && responses[name] {
+			o["description"] = "固定小列表，不分页"
+			if items, ok := o["properties"].(map[string]any)["items"].(map[string]any); ok && max > 0 {
+				items["maxItems"] = max
+			}
+		}
+	}
 	for name := range responses {
 		if o, ok := all[name].(map[string]any); ok {
 			if props, ok := o["properties"].(map[string]any); ok && len(props) == 1 && props["items"] != nil && o["description"] == nil {
@@ -246,7 +268,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		var params []any
 		for _, m := range pathParamRE.FindAllStringSubmatch(rt.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tStr})
+			params = append(params, pathParameter(rt.Path, m[1]))
 		}
 		for _, q := range rt.Query {
 			params = append(params, queryParameter(rt, q))
@@ -467,6 +489,28 @@ func itoa(n int) string {
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, s.OpenAPI())
 	return nil
+}
+
+// fixedLists are the bare {items} responses whose length does not grow with
+// the data: code lists, settings, a trend of at most 120 months, the
+// candidates of a binding search. The value is the bound (maxItems), 0 when
+// none is fixed in code. Every other bare list is described as a complete,
+// unpaged list.
+func fixedLists() map[string]int {
+	return map[string]int{
+		"RoleList":             len(auth.Roles()),
+		"ActionList":           len(audit.Actions()),
+		"AreaKindList":         len(region.AreaKinds()),
+		"CoverageTrend":        120,
+		"PartyOrgOptionList":   optionsLimit,
+		"InstructorOptionList": optionsLimit,
+		"VisitFrequencyList":   0,
+		"FrequencyList":        0,
+		"DuesRateTableList":    0,
+		"AssessRoundList":      0,
+		"DevStats":             0,
+		"AssessHonourStats":    0,
+	}
 }
 
 // nullable returns a copy of an inline schema that may also be null.

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+
+	"liangxin/internal/auth"
 )
 
 // errorCodes are the stable codes of error.code with what they mean.
@@ -58,19 +60,22 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 	e := func(d string) map[string]any {
 		return map[string]any{"description": d, "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 	}
-	hasPath := strings.Contains(rt.Path, "{")
-	hasInput := hasPath || len(rt.Query) > 0 || rt.Request != "" || rt.Upload
 	if rt.Perm != "public" {
 		out["401"] = e("未登录或会话、令牌已失效")
-		out["403"] = e("没有权限、缺少 CSRF 头或须先修改密码")
+		// A read open to every signed-in user during the password change
+		// has nothing to refuse: no permission, no CSRF (GET), no
+		// pending password change.
+		if !(rt.Perm == auth.PermSelf && rt.DuringPasswordChange && rt.Method == http.MethodGet) {
+			out["403"] = e("没有权限、缺少 CSRF 头或须先修改密码")
+		}
 	}
-	if hasInput {
-		out["404"] = e("记录不存在")
+	if namesRecord(rt) {
+		out["404"] = e("记录不存在（或不在本人管辖范围内）")
 	}
 	// Every route checks its query string (length, count, encoding) before
 	// the handler runs, so every route can answer 422.
 	out["422"] = e("输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复）")
-	if rt.Method != http.MethodGet {
+	if rt.Method != http.MethodGet && !noConflict[rt.Path] {
 		out["409"] = e("与现有数据冲突")
 	}
 	if rt.Request != "" {
@@ -86,6 +91,32 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 	out["500"] = e("服务器内部错误")
 	return out
 }
+
+// namesRecord reports whether a request to rt names a record the server
+// looks up (and answers 404 when it does not exist or is outside the
+// caller's scope): a path parameter, a body or upload (which refer to
+// records by id), or a query parameter that is an id, a region or an import
+// session. A list filtered only by codes, text or dates answers an empty
+// page instead.
+func namesRecord(rt Route) bool {
+	if strings.Contains(rt.Path, "{") || (rt.Request != "" && !noRecordBodies[rt.Request]) || rt.Upload {
+		return true
+	}
+	for _, q := range rt.Query {
+		if strings.HasSuffix(q, "_id") || q == "region_code" || q == "area_code" || q == "session" {
+			return true
+		}
+	}
+	return false
+}
+
+// noRecordBodies are request bodies that name no stored record: signing in,
+// changing one's own password, naming a new token or account.
+var noRecordBodies = map[string]bool{"LoginRequest": true, "PasswordChange": true, "TokenCreate": true, "UserCreate": true}
+
+// noConflict are writes that change nothing another write could clash with:
+// signing in and out, changing one's own password.
+var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logout": true, "/api/v1/auth/password": true}
 
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).

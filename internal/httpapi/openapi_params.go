@@ -1,6 +1,17 @@
 package httpapi
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"liangxin/internal/assess"
+	"liangxin/internal/coverage"
+	"liangxin/internal/develop"
+	"liangxin/internal/meeting"
+	"liangxin/internal/member"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+)
 
 // queryParamSpec is the documented type of a query parameter.
 type queryParamSpec struct {
@@ -22,6 +33,12 @@ func qBool(d string) queryParamSpec {
 
 func qDate(d string) queryParamSpec {
 	return queryParamSpec{map[string]any{"type": "string", "format": "date"}, d}
+}
+
+// qEnum is a parameter the server checks against a fixed set of codes:
+// pass the set the server validates with, never a second list.
+func qEnum(values []string, d string) queryParamSpec {
+	return queryParamSpec{map[string]any{"type": "string", "enum": append([]string(nil), values...)}, d}
 }
 
 func qStr(d string) queryParamSpec {
@@ -72,12 +89,12 @@ var queryParams = map[string]queryParamSpec{
 	"kind":              qStr("类别代码"),
 	"status":            qStr("状态代码"),
 	"category":          qStr("组织类别代码"),
-	"sector":            {map[string]any{"type": "string", "enum": []string{"economic", "social"}}, "领域：economic 非公有制经济组织，social 社会组织"},
+	"sector":            qEnum(org.Sectors(), "领域：economic 非公有制经济组织，social 社会组织"),
 	"coverage":          qStr("覆盖情况代码"),
 	"industry":          qStr("行业代码"),
 	"tag":               qStr("标签"),
 	"sort":              qStr("排序字段"),
-	"order":             {map[string]any{"type": "string", "enum": []string{"asc", "desc"}}, "排序方向"},
+	"order":             qEnum(sortOrders, "排序方向：asc 升序，desc 降序"),
 	"formation":         qStr("组建方式代码"),
 	"stage":             qStr("发展阶段代码"),
 	"subject":           qStr("对象类别代码"),
@@ -123,4 +140,135 @@ func queryParameter(rt Route, name string) map[string]any {
 		p["required"] = true
 	}
 	return p
+}
+
+// sortOrders are the values of order (checked by orgFilter).
+var sortOrders = []string{"asc", "desc"}
+
+// orgQueryTypes are the enums of the organization list and its export, from
+// the sets org.Service validates with.
+var orgQueryTypes = map[string]queryParamSpec{
+	"category": qEnum(categoryCodes(), "单位类别代码（见 /organizations/options 的 categories）"),
+	"status":   qEnum(org.StatusFilters, "状态：operating 存续，closed 已注销（按今天）"),
+	"coverage": qEnum(org.CoverageFilters, "覆盖情况：covered 已覆盖，uncovered 未覆盖，single 单独组建覆盖"),
+	"sort":     qEnum(org.SortKeys(), "排序字段"),
+}
+
+// partyOrgQueryTypes are the enums of the party organization list and its
+// export, from the sets partyorg.Service validates with.
+var partyOrgQueryTypes = map[string]queryParamSpec{
+	"kind":      qEnum(partyorg.Codes(partyorg.Kinds()), "组织类别：committee 党委，general_branch 党总支，branch 党支部，group 党小组"),
+	"formation": qEnum(partyorg.Codes(partyorg.Formations()), "组建方式：single 单独组建，joint 联合组建，regional 区域组建，industry 行业组建"),
+	"status":    qEnum(partyorg.StatusFilters, "状态：active 存续，dissolved 已撤销（按今天）"),
+}
+
+// pathNouns name the object of an {id} by the path segment before it.
+var pathNouns = map[string]string{
+	"honours": "表彰记录", "pairs": "结对", "rectifications": "整改事项", "rounds": "考核轮次", "sheets": "评分表",
+	"committee-members": "班子成员记录", "people": "发展对象", "dual": "双重组织关系记录", "members": "党员",
+	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
+	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
+	"transfers": "组织关系转接", "users": "用户",
+}
+
+// pathParameter is the OpenAPI parameter object of path parameter name in path.
+func pathParameter(path, name string) map[string]any {
+	schema := map[string]any{"type": "string"}
+	d := ""
+	switch name {
+	case "id":
+		segs := strings.Split(path, "/")
+		for i, sg := range segs {
+			if sg == "{id}" && i > 0 {
+				d = pathNouns[segs[i-1]]
+			}
+		}
+		if path == "/api/v1/dues/members/{id}" {
+			d = "党员"
+		}
+		if strings.HasPrefix(path, "/api/v1/imports/") {
+			d += " ID（预检或导入返回的 id）"
+		} else {
+			schema = map[string]any{"type": "integer", "minimum": 1}
+			d += " ID"
+		}
+	case "code":
+		d = "区划或片区代码"
+	case "kind":
+		schema = map[string]any{"type": "string", "enum": append([]string(nil), coverage.WorkListKinds...)}
+		d = "清单：should_build 应建未建，few_members 有党员未建，no_members 无党员，ineffective 有形无效"
+	case "cover_id":
+		d, schema = "覆盖记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "assignment_id":
+		d, schema = "联系记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "member_id":
+		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "party_org_id":
+		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
+	}
+	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
+}
+
+// memberQueryTypes are the enums of the roster and its export, from the sets
+// member.Service validates with.
+var memberQueryTypes = map[string]queryParamSpec{
+	"category": qEnum(member.Categories, "党员类别：full 正式党员，probationary 预备党员"),
+	"status":   qEnum(member.StatusCodes(), "党籍状态代码"),
+	"gender":   qEnum(member.Genders, "性别：male 男，female 女"),
+	"age_band": qEnum(member.AgeBandCodes(), "年龄段代码"),
+	"sort":     qEnum(member.SortKeys(), "排序字段（前加 - 为降序）"),
+}
+
+// transferQueryTypes are the enums of the transfer list and its export.
+var transferQueryTypes = map[string]queryParamSpec{
+	"kind":   qEnum(transferCodes(member.TransferKinds()), "转接类型：internal 系统内转接，in_from_outside 从系统外转入，out_to_outside 转出到系统外"),
+	"status": qEnum(member.TransferStatusFilters(), "转接状态代码（expired 已过有效期未接收，pending 全部待接收）"),
+}
+
+func transferCodes(list []member.TransferCode) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// meetingQueryTypes are the enums of the meeting list and its export, from
+// the sets meeting.Service validates with.
+var meetingQueryTypes = map[string]queryParamSpec{
+	"kind":   qEnum(meetingCodes(meeting.Kinds()), "会议类型代码"),
+	"status": qEnum(meetingCodes(meeting.Statuses()), "状态：planned 计划，held 已召开"),
+}
+
+func meetingCodes(list []meeting.Code) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
+}
+
+// developQueryTypes are the enums of the development roster and its export.
+var developQueryTypes = map[string]queryParamSpec{
+	"stage": qEnum(developStages(), "发展阶段：applicant 入党申请人，activist 入党积极分子，candidate 发展对象，probationary 预备党员，full 正式党员"),
+}
+
+func developStages() []string {
+	out := make([]string, len(develop.StageNames))
+	for i, st := range develop.StageNames {
+		out[i] = st.Code
+	}
+	return out
+}
+
+// honourQueryTypes are the enums of the honour list and its export.
+var honourQueryTypes = map[string]queryParamSpec{
+	"kind":    qEnum(assess.MethodCodes(assess.HonourKinds()), "表彰类别代码"),
+	"status":  qEnum(assess.HonourStatuses, "状态：recommended 已推荐，awarded 已授予，rejected 未获评"),
+	"subject": qEnum(assess.HonourSubjects, "表彰对象：member 党员，party_org 党组织"),
+}
+
+// rectQueryTypes are the enums of the rectification list and its export.
+var rectQueryTypes = map[string]queryParamSpec{
+	"status": qEnum(assess.RectificationStatusFilters, "状态：open 整改中，overdue 逾期，done 已完成"),
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -118,5 +119,58 @@ func TestOpenAPIContractRules(t *testing.T) {
 	}
 	if res["default"] != nil {
 		t.Error("PATCH /organizations/{id} still has a default response")
+	}
+}
+
+// TestOpenAPIFixedListsMarked: the small fixed lists say so, with their
+// bound (9 roles and 50 binding candidates, counted by hand), and a list
+// that grows with the data does not claim to be fixed.
+func TestOpenAPIFixedListsMarked(t *testing.T) {
+	all := (&Server{}).OpenAPI()["components"].(map[string]any)["schemas"].(map[string]any)
+	for name, max := range map[string]int{"RoleList": 9, "PartyOrgOptionList": 50, "InstructorOptionList": 50, "CoverageTrend": 120} {
+		o := all[name].(map[string]any)
+		items := o["properties"].(map[string]any)["items"].(map[string]any)
+		if o["description"] != "固定小列表，不分页" || items["maxItems"] != max {
+			t.Errorf("%s: description %v, maxItems %v, want 固定小列表 and %d", name, o["description"], items["maxItems"], max)
+		}
+	}
+	if d := all["VisitList"].(map[string]any)["description"]; d == "固定小列表，不分页" {
+		t.Errorf("VisitList grows with the data but is marked fixed")
+	}
+}
+
+// TestOpenAPIErrorStatusesPerOperation: the error statuses follow what the
+// handlers can answer, checked by hand on a few operations.
+func TestOpenAPIErrorStatusesPerOperation(t *testing.T) {
+	paths := (&Server{}).OpenAPI()["paths"].(map[string]any)
+	statuses := func(path, method string) string {
+		var out []string
+		for st := range paths[path].(map[string]any)[method].(map[string]any)["responses"].(map[string]any) {
+			out = append(out, st)
+		}
+		sort.Strings(out)
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct{ path, method, want string }{
+		// A list filtered by text and codes: an empty page, never 404.
+		{"/api/v1/regions", "get", "200,401,403,422,500"},
+		{"/api/v1/users", "get", "200,401,403,422,500"},
+		// A record by id.
+		{"/api/v1/organizations/{id}", "get", "200,401,403,404,422,500"},
+		{"/api/v1/organizations/{id}", "delete", "204,401,403,404,409,422,500"},
+		// A region filter names a record.
+		{"/api/v1/stats/coverage", "get", "200,401,403,404,422,500"},
+		// Open to every signed-in user during the password change: no 403.
+		{"/api/v1/auth/me", "get", "200,401,422,500"},
+		{"/api/v1/system", "get", "200,401,422,500"},
+		// A write needs the CSRF header: 403 stays.
+		{"/api/v1/auth/logout", "post", "204,401,403,422,500"},
+		// Signing in names no record and conflicts with nothing.
+		{"/api/v1/auth/login", "post", "200,401,415,422,423,500"},
+		{"/api/v1/tokens", "post", "201,401,403,409,415,422,500"},
+	} {
+		if got := statuses(c.path, c.method); got != c.want {
+			t.Errorf("%s %s: statuses %s, want %s", c.method, c.path, got, c.want)
+		}
 	}
 }

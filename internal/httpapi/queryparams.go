@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,6 +58,35 @@ func checkQuery(raw string) error {
 			if msg := textProblem(v, maxQueryValue); msg != "" {
 				bad.Field(key, fmt.Sprintf("查询参数 %s %s", key, msg))
 			}
+		}
+	}
+	return bad.OrNil()
+}
+
+// acceptedQuery is the set of query parameter names a route documents.
+func acceptedQuery(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// checkQueryNames refuses a query parameter the route does not document
+// (Route.Query, the same list the OpenAPI document is built from): a
+// misspelt ?pagesize=2 would otherwise be ignored silently and the caller
+// would get the default page size without noticing. The 422 names the
+// unknown parameter and lists the accepted ones.
+func checkQueryNames(values url.Values, accepted map[string]bool, names []string) error {
+	bad := apperr.Invalid()
+	for key := range values {
+		if accepted[key] {
+			continue
+		}
+		if len(names) == 0 {
+			bad.Field(key, fmt.Sprintf("本接口不接受查询参数（收到 %s）", key))
+		} else {
+			bad.Field(key, fmt.Sprintf("不支持的查询参数 %s（本接口接受：%s）", key, strings.Join(names, "、")))
 		}
 	}
 	return bad.OrNil()

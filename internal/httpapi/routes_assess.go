@@ -32,10 +32,10 @@ func (s *Server) assessRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/assess/settings", Perm: read, Tag: tag, Summary: "预警阈值设置", Response: "AssessSettings", handler: s.assessSettings},
 		{Method: "PUT", Path: "/api/v1/assess/settings", Perm: auth.PermOrgLifeSettings, Tag: tag, Summary: "修改预警阈值", Request: "AssessSettingsInput", Response: "AssessSettings", handler: s.setAssessSettings},
 
-		{Method: "GET", Path: "/api/v1/assess/rectifications", Perm: read, Tag: tag, Summary: "软弱涣散整改台账（可筛选逾期）", Query: []string{"region_code", "status"}, Response: "AssessRectificationList", handler: s.listRectifications},
+		{Method: "GET", Path: "/api/v1/assess/rectifications", Perm: read, Tag: tag, Summary: "软弱涣散整改台账（可筛选逾期）", Query: []string{"region_code", "status"}, QueryTypes: rectQueryTypes, Response: "AssessRectificationList", handler: s.listRectifications},
 		{Method: "POST", Path: "/api/v1/assess/rectifications", Perm: manage, Tag: tag, Summary: "认定软弱涣散党组织并制定整改", Request: "AssessRectificationInput", Response: "AssessRectification", Status: 201, handler: s.designate},
 		{Method: "PATCH", Path: "/api/v1/assess/rectifications/{id}", Perm: write, Tag: tag, Summary: "更新整改进展（措施、责任人、期限、完成）", Request: "AssessRectificationPatch", Response: "AssessRectification", handler: s.updateRectification},
-		{Method: "GET", Path: "/api/v1/assess/rectifications/export", Perm: read, Tag: tag, Summary: "导出整改台账（Excel）", Query: []string{"region_code", "status"}, Response: "xlsx", handler: s.exportRectifications},
+		{Method: "GET", Path: "/api/v1/assess/rectifications/export", Perm: read, Tag: tag, Summary: "导出整改台账（Excel）", Query: []string{"region_code", "status"}, QueryTypes: rectQueryTypes, Response: "xlsx", handler: s.exportRectifications},
 
 		{Method: "GET", Path: "/api/v1/assess/pairs", Perm: read, Tag: tag, Summary: "“1+1”结对帮带列表（含帮带前后对比）", Response: "AssessPairList", handler: s.listPairs},
 		{Method: "POST", Path: "/api/v1/assess/pairs", Perm: manage, Tag: tag, Summary: "建立结对帮带", Request: "AssessPairInput", Response: "AssessPair", Status: 201, handler: s.createPair},
@@ -43,11 +43,11 @@ func (s *Server) assessRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/assess/pairs/{id}", Perm: read, Tag: tag, Summary: "查看结对帮带", Response: "AssessPair", handler: s.getPair},
 		{Method: "POST", Path: "/api/v1/assess/pairs/{id}/activities", Perm: write, Tag: tag, Summary: "登记帮带活动", Request: "AssessActivityInput", Response: "AssessPair", Status: 201, handler: s.addActivity},
 
-		{Method: "GET", Path: "/api/v1/assess/honours", Perm: read, Tag: tag, Summary: "表彰（两优一先等）列表", Query: []string{"year", "kind", "status", "subject", "page", "page_size"}, Response: "AssessHonourPage", handler: s.listHonours},
+		{Method: "GET", Path: "/api/v1/assess/honours", Perm: read, Tag: tag, Summary: "表彰（两优一先等）列表", Query: []string{"year", "kind", "status", "subject", "page", "page_size"}, QueryTypes: honourQueryTypes, Response: "AssessHonourPage", handler: s.listHonours},
 		{Method: "POST", Path: "/api/v1/assess/honours", Perm: write, Tag: tag, Summary: "推荐表彰对象", Request: "AssessHonourInput", Response: "AssessHonour", Status: 201, handler: s.recommend},
 		{Method: "PATCH", Path: "/api/v1/assess/honours/{id}", Perm: manage, Tag: tag, Summary: "授予或不予表彰", Request: "AssessHonourDecision", Response: "AssessHonour", handler: s.decideHonour},
 		{Method: "GET", Path: "/api/v1/assess/honours/stats", Perm: read, Tag: tag, Summary: "各年度表彰统计", Response: "AssessHonourStats", handler: s.honourStats},
-		{Method: "GET", Path: "/api/v1/assess/honours/export", Perm: read, Tag: tag, Summary: "导出表彰（Excel）", Query: []string{"year", "kind", "status", "subject"}, Response: "xlsx", handler: s.exportHonours},
+		{Method: "GET", Path: "/api/v1/assess/honours/export", Perm: read, Tag: tag, Summary: "导出表彰（Excel）", Query: []string{"year", "kind", "status", "subject"}, QueryTypes: honourQueryTypes, Response: "xlsx", handler: s.exportHonours},
 	}
 }
 

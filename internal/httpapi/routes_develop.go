@@ -22,8 +22,8 @@ func (s *Server) developRoutes() []Route {
 	r, w := auth.PermMemberRead, auth.PermMemberWrite
 	return []Route{
 		{Method: "GET", Path: "/api/v1/develop/steps", Perm: r, Tag: tag, Summary: "发展党员的五个阶段和25个步骤", Response: "DevelopCatalogue", handler: s.developSteps},
-		{Method: "GET", Path: "/api/v1/develop/people", Perm: r, Tag: tag, Summary: "发展党员名册（入党申请人至正式党员）", Query: []string{"party_org_id", "stage", "name", "page", "page_size"}, Response: "DevPersonPage", handler: s.listDevPeople},
-		{Method: "GET", Path: "/api/v1/develop/export", Perm: r, Tag: tag, Summary: "导出发展党员名册（Excel，每人一行，身份证号脱敏）", Query: []string{"party_org_id", "stage", "name"}, Response: "xlsx", handler: s.exportDevPeople},
+		{Method: "GET", Path: "/api/v1/develop/people", Perm: r, Tag: tag, Summary: "发展党员名册（入党申请人至正式党员）", Query: []string{"party_org_id", "stage", "name", "page", "page_size"}, QueryTypes: developQueryTypes, Response: "DevPersonPage", handler: s.listDevPeople},
+		{Method: "GET", Path: "/api/v1/develop/export", Perm: r, Tag: tag, Summary: "导出发展党员名册（Excel，每人一行，身份证号脱敏）", Query: []string{"party_org_id", "stage", "name"}, QueryTypes: developQueryTypes, Response: "xlsx", handler: s.exportDevPeople},
 		{Method: "POST", Path: "/api/v1/develop/people", Perm: w, Tag: tag, Summary: "登记入党申请人（第一步：递交入党申请书，须年满18周岁）", Request: "DevPersonInput", Response: "DevPerson", Status: 201, handler: s.applyDevPerson},
 		{Method: "GET", Path: "/api/v1/develop/people/{id}", Perm: r, Tag: tag, Summary: "发展党员全过程记录（时间轴）", Response: "DevPerson", handler: s.getDevPerson},
 		{Method: "POST", Path: "/api/v1/develop/people/{id}/steps", Perm: w, Tag: tag, Summary: "记录一个步骤（校验时间规则：违反硬性规定拒绝，软性规定记录并提示）", Request: "DevStepInput", Response: "DevStepRecorded", Status: 201, handler: s.recordDevStep},

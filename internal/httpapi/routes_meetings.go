@@ -10,9 +10,9 @@ func (s *Server) meetingRoutes() []Route {
 	cq := []string{"from", "to", "region_code", "party_org_id"}
 	paged := func(q ...string) []string { return append(q, "page", "page_size") }
 	return []Route{
-		{Method: "GET", Path: "/api/v1/meetings", Perm: r, Tag: tag, Summary: "会议记录列表（三会一课、主题党日等）", Query: mq, Response: "MeetingPage", handler: s.listMeetings},
+		{Method: "GET", Path: "/api/v1/meetings", Perm: r, Tag: tag, Summary: "会议记录列表（三会一课、主题党日等）", Query: mq, QueryTypes: meetingQueryTypes, Response: "MeetingPage", handler: s.listMeetings},
 		{Method: "POST", Path: "/api/v1/meetings", Perm: w, Tag: tag, Summary: "登记会议（已召开或计划）及出席情况", Request: "MeetingInput", Response: "Meeting", Status: 201, handler: s.createMeeting},
-		{Method: "GET", Path: "/api/v1/meetings/export", Perm: r, Tag: tag, Summary: "导出会议记录（Excel）", Query: mq[:7], Response: "xlsx", handler: s.exportMeetings},
+		{Method: "GET", Path: "/api/v1/meetings/export", Perm: r, Tag: tag, Summary: "导出会议记录（Excel）", Query: mq[:7], QueryTypes: meetingQueryTypes, Response: "xlsx", handler: s.exportMeetings},
 		{Method: "GET", Path: "/api/v1/imports/meetings/template", Perm: w, Tag: tag, Summary: "下载会议记录导入模板（Excel）", Response: "xlsx", handler: s.meetingTemplate},
 		{Method: "POST", Path: "/api/v1/imports/meetings", Perm: w, Tag: tag, Summary: "导入历史会议记录（Excel，全部成功才写入；出错时返回标注错误的表格）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importMeetings},
 		{Method: "GET", Path: "/api/v1/meetings/options", Perm: r, Tag: tag, Summary: "会议类型、状态、出席情况、委员会职务代码", Response: "MeetingOptions", handler: s.meetingOptions},

@@ -21,10 +21,10 @@ func (s *Server) memberRoutes() []Route {
 	r, w := auth.PermMemberRead, auth.PermMemberWrite
 	lq := []string{"name", "id_number", "party_org_id", "organization_id", "region_code", "category", "status", "gender", "education", "age_band", "sort", "page", "page_size"}
 	return []Route{
-		{Method: "GET", Path: "/api/v1/members", Perm: r, Tag: tag, Summary: "党员花名册（身份证号、手机号脱敏）", Query: lq, Response: "MemberPage", handler: s.listMembers},
+		{Method: "GET", Path: "/api/v1/members", Perm: r, Tag: tag, Summary: "党员花名册（身份证号、手机号脱敏）", Query: lq, QueryTypes: memberQueryTypes, Response: "MemberPage", handler: s.listMembers},
 		{Method: "POST", Path: "/api/v1/members", Perm: w, Tag: tag, Summary: "登记党员（校验身份证号，出生日期、性别须与之一致）", Request: "MemberInput", Response: "Member", Status: 201, handler: s.createMember},
 		{Method: "GET", Path: "/api/v1/members/stats", Perm: r, Tag: tag, Summary: "党员统计（年龄、性别、学历、党龄、类别，按下级区域和党组织）", Query: []string{"region_code", "party_org_id"}, Response: "MemberStats", handler: s.memberStats},
-		{Method: "GET", Path: "/api/v1/members/export", Perm: r, Tag: tag, Summary: "导出党员花名册（Excel，身份证号、手机号脱敏）", Query: lq[:10], Response: "xlsx", handler: s.exportMembers},
+		{Method: "GET", Path: "/api/v1/members/export", Perm: r, Tag: tag, Summary: "导出党员花名册（Excel，身份证号、手机号脱敏）", Query: lq[:10], QueryTypes: memberQueryTypes, Response: "xlsx", handler: s.exportMembers},
 		{Method: "GET", Path: "/api/v1/members/{id}", Perm: r, Tag: tag, Summary: "查看党员（reveal=true 显示完整身份证号和手机号，需权限并记入审计）", Query: []string{"reveal"}, Response: "Member", handler: s.getMember},
 		{Method: "PATCH", Path: "/api/v1/members/{id}", Perm: w, Tag: tag, Summary: "修改党员信息（身份证号不可修改）", Request: "MemberPatch", Response: "Member", handler: s.updateMember},
 		{Method: "GET", Path: "/api/v1/imports/members/template", Perm: w, Tag: tag, Summary: "下载党员花名册导入模板（Excel）", Response: "xlsx", handler: s.memberTemplate},
@@ -50,7 +50,7 @@ func memberSchemas() map[string]any {
 		"MemberPage": pageOf("Member"),
 		"MemberInput": obj(map[string]any{"name": tStr, "gender": map[string]any{"type": "string", "enum": []string{"male", "female"}, "description": "可省略（由身份证号推出）；填写时须与身份证号一致"}, "ethnicity": tStr, "birth_date": map[string]any{"type": "string", "format": "date", "description": "可省略（由身份证号推出）；填写时须与身份证号一致"}, "id_number": tStr,
 			"phone": tStr, "education": tStr, "category": category, "party_org_id": tInt, "organization_id": intNul,
-			"joined_on": tDate, "confirmed_on": tDate, "position": tStr},
+			"joined_on": tDateOrEmpty, "confirmed_on": tDateOrEmpty, "position": tStr},
 			"name", "id_number", "category", "party_org_id"),
 		"MemberPatch": obj(map[string]any{"name": tStr, "ethnicity": tStr, "phone": tStr, "education": tStr, "category": category,
 			"party_org_id": tInt, "organization_id": tInt, "joined_on": tStr, "confirmed_on": tStr, "position": tStr, "status": status}),

@@ -1,6 +1,9 @@
 package httpapi
 
-import "liangxin/internal/auth"
+import (
+	"liangxin/internal/auth"
+	"liangxin/internal/member"
+)
 
 // transferRoutes lists the routes of transfers of membership (组织关系转接),
 // the membership history, mobile members (流动党员), pocket members (口袋党员)
@@ -9,13 +12,15 @@ func (s *Server) transferRoutes() []Route {
 	const tag = "组织关系转接与流动党员"
 	r, w := auth.PermMemberRead, auth.PermMemberWrite
 	// These reports read as_of leniently (an unrecognised value is today).
-	lenientAsOf := map[string]queryParamSpec{"as_of": qStr("截至日期 YYYY-MM-DD（默认今天；无法识别的值按今天计）")}
+	lenientAsOf := map[string]queryParamSpec{"as_of": {map[string]any{"type": "string", "pattern": `^(\s*|[0-9]{4}-[0-9]{2}-[0-9]{2})$`}, "截至日期 YYYY-MM-DD（默认今天；空白按今天计）"}}
+	mobilityQuery := map[string]queryParamSpec{"as_of": lenientAsOf["as_of"],
+		"direction": qEnum(transferCodes(member.MobilityDirections()), "流动方向：out 流出，in 流入")}
 	return []Route{
 		{Method: "GET", Path: "/api/v1/transfers", Perm: r, Tag: tag, Summary: "组织关系转接列表（转出方或接收方在本人管辖范围内）",
-			Query: []string{"status", "kind", "party_org_id", "member_id", "page", "page_size"}, Response: "TransferPage", handler: s.listTransfers},
+			Query: []string{"status", "kind", "party_org_id", "member_id", "page", "page_size"}, QueryTypes: transferQueryTypes, Response: "TransferPage", handler: s.listTransfers},
 		{Method: "POST", Path: "/api/v1/transfers", Perm: w, Tag: tag, Summary: "开具介绍信（系统内转接、转出到系统外）或登记从系统外转入", Request: "TransferInput", Response: "Transfer", Status: 201, handler: s.startTransfer},
 		{Method: "GET", Path: "/api/v1/transfers/export", Perm: r, Tag: tag, Summary: "导出组织关系转接（Excel，转出方或接收方在本人管辖范围内；不含身份证号、手机号）",
-			Query: []string{"status", "kind", "party_org_id", "member_id"}, Response: "xlsx", handler: s.exportTransfers},
+			Query: []string{"status", "kind", "party_org_id", "member_id"}, QueryTypes: transferQueryTypes, Response: "xlsx", handler: s.exportTransfers},
 		{Method: "GET", Path: "/api/v1/transfers/options", Perm: r, Tag: tag, Summary: "转接类型、状态、流动方向代码", Response: "TransferOptions", handler: s.transferOptions},
 		{Method: "GET", Path: "/api/v1/transfers/pocket", Perm: r, Tag: tag, Summary: "口袋党员：介绍信已开具、截至某日已过有效期仍未被接收（系统内转接与转出到系统外）", Query: []string{"as_of"}, QueryTypes: lenientAsOf, Response: "TransferList", handler: s.pocketMembers},
 		{Method: "GET", Path: "/api/v1/transfers/{id}", Perm: r, Tag: tag, Summary: "查看组织关系转接", Response: "Transfer", handler: s.getTransfer},
@@ -28,7 +33,7 @@ func (s *Server) transferRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/members/{id}/mobility", Perm: w, Tag: tag, Summary: "登记流出或流入（地点、时间、流动党员活动证）", Request: "MobilityInput", Response: "Mobility", Status: 201, handler: s.startMobility},
 		{Method: "PATCH", Path: "/api/v1/mobility/{id}", Perm: w, Tag: tag, Summary: "活动证年度审核、修改或结束流动（返回）", Request: "MobilityPatch", Response: "Mobility", handler: s.updateMobility},
 		{Method: "GET", Path: "/api/v1/mobility", Perm: r, Tag: tag, Summary: "流动党员（截至某日外出满六个月，可调整月数）",
-			Query: []string{"as_of", "direction", "min_months", "party_org_id"}, QueryTypes: lenientAsOf, Response: "MobilityList", handler: s.listMobility},
+			Query: []string{"as_of", "direction", "min_months", "party_org_id"}, QueryTypes: mobilityQuery, Response: "MobilityList", handler: s.listMobility},
 		{Method: "GET", Path: "/api/v1/mobility/places", Perm: r, Tag: tag, Summary: "同一地点流动党员三人以上（应建立流动党员党支部或党小组）", Query: []string{"as_of"}, QueryTypes: lenientAsOf, Response: "PlaceList", handler: s.mobilityPlaces},
 
 		{Method: "POST", Path: "/api/v1/members/{id}/dual", Perm: w, Tag: tag, Summary: "登记双重管理（参加另一党组织活动，组织关系不变）", Request: "DualInput", Response: "Dual", Status: 201, handler: s.startDual},

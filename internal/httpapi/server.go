@@ -156,17 +156,17 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/audit/actions", Perm: auth.PermAuditRead, Tag: "审计", Summary: "审计操作类型", Response: "ActionList", handler: s.auditActions},
 		{Method: "GET", Path: "/api/v1/audit/export", Perm: auth.PermAuditRead, Tag: "审计", Summary: "导出审计日志（Excel）", Query: []string{"action", "username", "result", "from", "to", "entity", "entity_id"}, Response: "xlsx", handler: s.exportAudit},
 
-		{Method: "GET", Path: "/api/v1/organizations", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织台账（搜索、筛选、排序、分页）", Query: orgQuery, Response: "OrganizationPage", handler: s.listOrganizations},
+		{Method: "GET", Path: "/api/v1/organizations", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织台账（搜索、筛选、排序、分页）", Query: orgQuery, QueryTypes: orgQueryTypes, Response: "OrganizationPage", handler: s.listOrganizations},
 		{Method: "POST", Path: "/api/v1/organizations", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "登记两新组织", Request: "OrganizationInput", Response: "Organization", Status: 201, handler: s.createOrganization},
 		{Method: "GET", Path: "/api/v1/organizations/options", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "单位类别、行业门类、标签等选项", Response: "LedgerOptions", handler: s.ledgerOptions},
-		{Method: "GET", Path: "/api/v1/organizations/export", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "导出两新组织台账（Excel，全部符合条件的记录，不分页）", Query: withoutPaging(orgQuery), Response: "xlsx", handler: s.exportOrganizations},
+		{Method: "GET", Path: "/api/v1/organizations/export", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "导出两新组织台账（Excel，全部符合条件的记录，不分页）", Query: withoutPaging(orgQuery), QueryTypes: orgQueryTypes, Response: "xlsx", handler: s.exportOrganizations},
 		{Method: "GET", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "查看两新组织", Response: "Organization", handler: s.getOrganization},
 		{Method: "PATCH", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "修改两新组织（只改提交的字段）", Request: "OrganizationPatch", Response: "Organization", handler: s.updateOrganization},
 		{Method: "DELETE", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "删除误登记的两新组织（已有关联的应填写注销日期）", Status: 204, handler: s.deleteOrganization},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/profile", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数", Response: "OrganizationProfile", handler: s.organizationProfile},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/history", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织的修改历史", Response: "HistoryList", handler: s.organizationHistory},
 
-		{Method: "GET", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织列表", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status", "page", "page_size"}, Response: "PartyOrgPage", handler: s.listPartyOrgs},
+		{Method: "GET", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织列表", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status", "page", "page_size"}, QueryTypes: partyOrgQueryTypes, Response: "PartyOrgPage", handler: s.listPartyOrgs},
 		{Method: "POST", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerWrite, Tag: "党组织", Summary: "新建党组织（按 domain.md §2 校验）", Request: "PartyOrgInput", Response: "PartyOrg", Status: 201, handler: s.createPartyOrg},
 		{Method: "GET", Path: "/api/v1/party-orgs/tree", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织隶属关系树（“1+7+N”）", Response: "PartyOrgTree", handler: s.partyOrgTree},
 		{Method: "GET", Path: "/api/v1/party-orgs/renewals", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "换届到期和逾期的党组织", Query: []string{"within_days"}, Response: "RenewalList", handler: s.renewals},
@@ -279,6 +279,7 @@ func isSafeMethod(m string) bool {
 // wrap authenticates, checks the permission and the CSRF token, puts the actor
 // in the context and maps errors.
 func (s *Server) wrap(rt Route) http.Handler {
+	accepted := acceptedQuery(rt.Query)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := int64(maxBody)
 		if rt.MaxBody > 0 {
@@ -316,6 +317,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 			}
 		}
 		if err := checkQuery(r.URL.RawQuery); err != nil {
+			writeError(w, r, s.Log, err)
+			return
+		}
+		if err := checkQueryNames(r.URL.Query(), accepted, rt.Query); err != nil {
 			writeError(w, r, s.Log, err)
 			return
 		}

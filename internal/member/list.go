@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 	}
 	bad := apperr.Invalid()
 	if f.Category != "" {
-		if f.Category != "full" && f.Category != "probationary" {
+		if !slices.Contains(Categories, f.Category) {
 			bad.Field("category", "人员类别应为 full 或 probationary")
 		}
 		add("m.category = ?", f.Category)
@@ -138,7 +139,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		add("m.status = ?", f.Status)
 	}
 	if f.Gender != "" {
-		if f.Gender != "male" && f.Gender != "female" {
+		if !slices.Contains(Genders, f.Gender) {
 			bad.Field("gender", "性别应为 male 或 female")
 		}
 		add("m.gender = ?", f.Gender)
@@ -166,6 +167,43 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		return "", nil, err
 	}
 	return strings.Join(parts, " AND "), args, nil
+}
+
+// Categories are the member categories: 正式党员 and 预备党员.
+var Categories = []string{"full", "probationary"}
+
+// Genders are the gender codes.
+var Genders = []string{"male", "female"}
+
+// StatusCodes are the keys of Statuses, sorted.
+func StatusCodes() []string {
+	out := make([]string, 0, len(Statuses))
+	for k := range Statuses {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AgeBandCodes are the codes of AgeBands.
+func AgeBandCodes() []string {
+	out := make([]string, len(AgeBands))
+	for i, b := range AgeBands {
+		out[i] = b.Code
+	}
+	return out
+}
+
+// SortKeys are the sort values List accepts ("-" before a key: descending).
+func SortKeys() []string {
+	var out []string
+	for k := range sorts {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 var sorts = map[string]string{

@@ -55,6 +55,16 @@ func TransferStatuses() []TransferCode {
 		{TransferReturned, "已退回"}, {TransferCancelled, "已撤销"}, {"expired", "已过期"}}
 }
 
+// TransferStatusFilters are the status values the transfer list accepts:
+// every status and pending (待接收, expired or not).
+func TransferStatusFilters() []string {
+	var out []string
+	for _, c := range TransferStatuses() {
+		out = append(out, c.Code)
+	}
+	return append(out, "pending")
+}
+
 func codeName(list []TransferCode, code string) string {
 	for _, c := range list {
 		if c.Code == code {

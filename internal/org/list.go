@@ -2,6 +2,8 @@ package org
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -35,6 +37,47 @@ type Filter struct {
 	Desc            bool
 	Page            int
 	PageSize        int
+}
+
+// SortKeys are the sort values the list accepts (the API documents them as
+// the enum of the sort parameter).
+func SortKeys() []string {
+	keys := make([]string, 0, len(sortable))
+	for k := range sortable {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// The status filter of the list: still operating or closed as of today.
+const (
+	StatusOperating = "operating"
+	StatusClosed    = "closed"
+)
+
+// StatusFilters are the status values the list accepts.
+var StatusFilters = []string{StatusOperating, StatusClosed}
+
+// The coverage filter of the list, as of today.
+const (
+	CoverageCovered   = "covered"
+	CoverageUncovered = "uncovered"
+	CoverageSingle    = "single"
+)
+
+// CoverageFilters are the coverage values the list accepts.
+var CoverageFilters = []string{CoverageCovered, CoverageUncovered, CoverageSingle}
+
+// Sectors are the sector values (Category.Sector) the list accepts.
+func Sectors() []string {
+	var out []string
+	for _, c := range Categories() {
+		if !slices.Contains(out, c.Sector) {
+			out = append(out, c.Sector)
+		}
+	}
+	return out
 }
 
 var sortable = map[string]string{
@@ -115,9 +158,9 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 	}
 	switch f.Status {
 	case "":
-	case "operating":
+	case StatusOperating:
 		add("(o.closed_on IS NULL OR o.closed_on > ?)", today)
-	case "closed":
+	case StatusClosed:
 		add("o.closed_on <= ?", today)
 	default:
 		bad.Field("status", "状态应为 operating（存续）或 closed（已注销）")
@@ -127,11 +170,11 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 		AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)%s)`
 	switch f.Coverage {
 	case "":
-	case "covered":
+	case CoverageCovered:
 		add(strings.Replace(covered, "%s", "", 1), today, today, today, today)
-	case "uncovered":
+	case CoverageUncovered:
 		add("NOT "+strings.Replace(covered, "%s", "", 1), today, today, today, today)
-	case "single":
+	case CoverageSingle:
 		add(strings.Replace(covered, "%s", " AND p.formation = 'single'", 1), today, today, today, today)
 	default:
 		bad.Field("coverage", "覆盖情况应为 covered、uncovered 或 single")

@@ -54,6 +54,24 @@ func Formations() []Code {
 	return []Code{{FormationSingle, "单独组建"}, {FormationJoint, "联合组建"}, {FormationRegional, "区域组建"}, {FormationIndustry, "行业组建"}}
 }
 
+// The status filter of the list: not dissolved, or dissolved, as of today.
+const (
+	StatusActive    = "active"
+	StatusDissolved = "dissolved"
+)
+
+// StatusFilters are the status values the list accepts.
+var StatusFilters = []string{StatusActive, StatusDissolved}
+
+// Codes are the codes of list (the API documents them as enums).
+func Codes(list []Code) []string {
+	out := make([]string, len(list))
+	for i, c := range list {
+		out[i] = c.Code
+	}
+	return out
+}
+
 func name(list []Code, code string) string {
 	for _, c := range list {
 		if c.Code == code {
@@ -821,10 +839,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 	}
 	switch f.Status {
 	case "":
-	case "active":
+	case StatusActive:
 		where += " AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)"
 		args = append(args, s.today())
-	case "dissolved":
+	case StatusDissolved:
 		where += " AND p.dissolved_on <= ?"
 		args = append(args, s.today())
 	default:

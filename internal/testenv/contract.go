@@ -1,174 +1,15 @@
 package testenv
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
+	"liangxin/internal/contract"
 )
 
-// Contract validates every request and response that passes through it
-// against the OpenAPI document the server generates (kin-openapi). A
-// response that does not match its operation fails the test; so does a
-// request the document calls invalid but the server accepted (2xx): the
-// document would be stricter than the server. Requests the server refuses
-// are expected to be refused (bad-input tests send them on purpose).
-type Contract struct {
-	doc    *openapi3.T
-	mux    *http.ServeMux
-	routes map[string]*routers.Route // "METHOD /path/{x}" → route
-	params map[string][]string       // pattern → path parameter names
-}
-
-var paramRE = regexp.MustCompile(`\{([a-z_]+)\}`)
-
-// NewContract loads the document (the served JSON) and indexes its operations.
-func NewContract(docJSON []byte) (*Contract, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(docJSON)
-	if err != nil {
-		return nil, fmt.Errorf("load openapi: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("openapi document is invalid: %w", err)
-	}
-	c := &Contract{doc: doc, mux: http.NewServeMux(), routes: map[string]*routers.Route{}, params: map[string][]string{}}
-	for path, item := range doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			pattern := method + " " + path
-			c.routes[pattern] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-			var names []string
-			for _, m := range paramRE.FindAllStringSubmatch(path, -1) {
-				names = append(names, m[1])
-			}
-			c.params[pattern] = names
-			c.mux.HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
-		}
-	}
-	return c, nil
-}
-
-// match finds the operation of a request the way the server's mux does.
-func (c *Contract) match(r *http.Request) (*routers.Route, map[string]string) {
-	_, pattern := c.mux.Handler(r)
-	rt := c.routes[pattern]
-	if rt == nil {
-		return nil, nil
-	}
-	vals := map[string]string{}
-	names := c.params[pattern]
-	if len(names) > 0 {
-		// ServeMux sets path values only while serving: route the request
-		// through a throwaway handler to read them.
-		m := http.NewServeMux()
-		m.HandleFunc(pattern, func(_ http.ResponseWriter, r *http.Request) {
-			for _, n := range names {
-				vals[n] = r.PathValue(n)
-			}
-		})
-		m.ServeHTTP(httptest.NewRecorder(), r)
-	}
-	return rt, vals
-}
-
-// Violations collects contract failures (safe for concurrent handlers).
-type Violations struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (v *Violations) add(s string) {
-	v.mu.Lock()
-	v.list = append(v.list, s)
-	v.mu.Unlock()
-}
-
-// Take returns and clears the collected violations.
-func (v *Violations) Take() []string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	out := v.list
-	v.list = nil
-	return out
-}
-
-// Wrap returns next with contract checks around it; failures go to v.
-func (c *Contract) Wrap(next http.Handler, v *Violations) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rt, pathParams := c.match(r)
-		if rt == nil {
-			rec := httptest.NewRecorder()
-			next.ServeHTTP(rec, r)
-			if rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed {
-				v.add(fmt.Sprintf("%s %s: not in the document but answered %d", r.Method, r.URL.Path, rec.Code))
-			}
-			copyResponse(w, rec)
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		vr := r.Clone(r.Context())
-		vr.Body = io.NopCloser(bytes.NewReader(body))
-		in := &openapi3filter.RequestValidationInput{
-			Request: vr, PathParams: pathParams, Route: rt,
-			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true, SkipSettingDefaults: true},
-		}
-		reqErr := openapi3filter.ValidateRequest(r.Context(), in)
-
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		op := r.Method + " " + rt.Path
-		if reqErr != nil && rec.Code < 300 {
-			v.add(fmt.Sprintf("%s (%s): the server accepted (%d) a request the document rejects: %v", op, r.URL.RequestURI(), rec.Code, short(reqErr)))
-		}
-		resIn := &openapi3filter.ResponseValidationInput{
-			RequestValidationInput: in,
-			Status:                 rec.Code,
-			Header:                 rec.Header(),
-			Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-		}
-		resIn.SetBodyBytes(rec.Body.Bytes())
-		if err := openapi3filter.ValidateResponse(r.Context(), resIn); err != nil {
-			v.add(fmt.Sprintf("%s (%s): response %d does not match the document: %v", op, r.URL.RequestURI(), rec.Code, short(err)))
-		}
-		copyResponse(w, rec)
-	})
-}
-
-func short(err error) string {
-	s := err.Error()
-	if len(s) > 1500 {
-		s = s[:1500] + "…"
-	}
-	return s
-}
-
-func copyResponse(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-	for k, vs := range rec.Header() {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
-}
-
 // checkContract fails t with the violations collected so far.
-func checkContract(t testing.TB, v *Violations) {
+func checkContract(t testing.TB, v *contract.Violations) {
 	for _, s := range v.Take() {
 		t.Errorf("API contract: %s", s)
 	}
@@ -176,13 +17,13 @@ func checkContract(t testing.TB, v *Violations) {
 
 var (
 	contractOnce sync.Once
-	contractDoc  *Contract
+	contractDoc  *contract.Contract
 	contractErr  error
 )
 
 // contractFor builds the contract of the server's document once per test
 // binary (the document depends only on the route table).
-func contractFor(t testing.TB, s interface{ OpenAPI() map[string]any }) *Contract {
+func contractFor(t testing.TB, s interface{ OpenAPI() map[string]any }) *contract.Contract {
 	t.Helper()
 	contractOnce.Do(func() {
 		b, err := json.Marshal(s.OpenAPI())
@@ -190,7 +31,7 @@ func contractFor(t testing.TB, s interface{ OpenAPI() map[string]any }) *Contrac
 			contractErr = err
 			return
 		}
-		contractDoc, contractErr = NewContract(b)
+		contractDoc, contractErr = contract.New(b)
 	})
 	if contractErr != nil {
 		t.Fatalf("API contract: %v", contractErr)

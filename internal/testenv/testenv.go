@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/app"
 	"liangxin/internal/auth"
 	"liangxin/internal/config"
+	"liangxin/internal/contract"
 	"liangxin/internal/store/storetest"
 )
 
@@ -83,7 +84,7 @@ func New(t testing.TB) *Env {
 		t.Fatalf("init jurisdiction: %v", err)
 	}
 	h := a.HTTP(nil)
-	var viol Violations
+	var viol contract.Violations
 	srv := httptest.NewServer(contractFor(t, h).Wrap(h.Handler(), &viol))
 	// Cleanups run last-in first-out: the server closes (every handler
 	// done) before the contract violations are reported.

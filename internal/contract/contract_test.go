@@ -1,4 +1,4 @@
-package testenv
+package contract
 
 import (
 	"io"
@@ -20,7 +20,7 @@ const thingsDoc = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
    "404": {"description": "no"}}}}}}`
 
 func TestContractCatchesMismatches(t *testing.T) {
-	c, err := NewContract([]byte(thingsDoc))
+	c, err := New([]byte(thingsDoc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), serviceSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -399,34 +399,41 @@ func camel(s string) string {
 
 // operationIDs name the operations the rules of operationID name badly.
 var operationIDs = map[string]string{
-	"POST /api/v1/auth/login":                    "login",
-	"POST /api/v1/auth/logout":                   "logout",
-	"GET /api/v1/auth/me":                        "getCurrentSession",
-	"POST /api/v1/auth/password":                 "changeOwnPassword",
-	"GET /api/v1/openapi.json":                   "getOpenAPIDocument",
-	"GET /api/v1/instructors/due-visits":         "listOverdueVisits",
-	"GET /api/v1/instructors/due-visits/export":  "exportOverdueVisits",
-	"GET /api/v1/imports/{id}/report":            "getImportReport",
-	"DELETE /api/v1/imports/{id}/report":         "deleteImportReport",
-	"POST /api/v1/users/{id}/reset-password":     "resetUserPassword",
-	"POST /api/v1/users/{id}/revoke-sessions":    "revokeUserSessions",
-	"POST /api/v1/transfers/{id}/return-slip":    "issueTransferReturnSlip",
-	"POST /api/v1/party-orgs/{id}/committee":     "addPartyOrgCommitteeMember",
-	"POST /api/v1/develop/people":                "createDevelopPerson",
-	"GET /api/v1/develop/people/{id}":            "getDevelopPerson",
-	"POST /api/v1/develop/people/{id}/steps":     "recordDevelopStep",
-	"GET /api/v1/imports/organizations/template": "getOrganizationImportTemplate",
-	"GET /api/v1/imports/party-orgs/template":    "getPartyOrgImportTemplate",
-	"GET /api/v1/imports/instructors/template":   "getInstructorImportTemplate",
-	"GET /api/v1/imports/members/template":       "getMemberImportTemplate",
-	"GET /api/v1/imports/develop/template":       "getDevelopImportTemplate",
-	"GET /api/v1/imports/meetings/template":      "getMeetingImportTemplate",
-	"POST /api/v1/imports/organizations":         "importOrganizations",
-	"POST /api/v1/imports/party-orgs":            "importPartyOrgs",
-	"POST /api/v1/imports/instructors":           "importInstructors",
-	"POST /api/v1/imports/members":               "importMembers",
-	"POST /api/v1/imports/develop":               "importDevelopPeople",
-	"POST /api/v1/imports/meetings":              "importMeetings",
+	"GET /api/v1/service-options":                     "getServiceOptions",
+	"GET /api/v1/service-settings":                    "getServiceSettings",
+	"PUT /api/v1/service-settings":                    "updateServiceSettings",
+	"GET /api/v1/service-requests/counts":             "countServiceRequests",
+	"GET /api/v1/service-requests/{id}/timeline":      "listServiceRequestTimeline",
+	"POST /api/v1/service-requests/{id}/actions":      "actOnServiceRequest",
+	"POST /api/v1/service-requests/{id}/reveal-phone": "revealServiceRequestPhone",
+	"POST /api/v1/auth/login":                         "login",
+	"POST /api/v1/auth/logout":                        "logout",
+	"GET /api/v1/auth/me":                             "getCurrentSession",
+	"POST /api/v1/auth/password":                      "changeOwnPassword",
+	"GET /api/v1/openapi.json":                        "getOpenAPIDocument",
+	"GET /api/v1/instructors/due-visits":              "listOverdueVisits",
+	"GET /api/v1/instructors/due-visits/export":       "exportOverdueVisits",
+	"GET /api/v1/imports/{id}/report":                 "getImportReport",
+	"DELETE /api/v1/imports/{id}/report":              "deleteImportReport",
+	"POST /api/v1/users/{id}/reset-password":          "resetUserPassword",
+	"POST /api/v1/users/{id}/revoke-sessions":         "revokeUserSessions",
+	"POST /api/v1/transfers/{id}/return-slip":         "issueTransferReturnSlip",
+	"POST /api/v1/party-orgs/{id}/committee":          "addPartyOrgCommitteeMember",
+	"POST /api/v1/develop/people":                     "createDevelopPerson",
+	"GET /api/v1/develop/people/{id}":                 "getDevelopPerson",
+	"POST /api/v1/develop/people/{id}/steps":          "recordDevelopStep",
+	"GET /api/v1/imports/organizations/template":      "getOrganizationImportTemplate",
+	"GET /api/v1/imports/party-orgs/template":         "getPartyOrgImportTemplate",
+	"GET /api/v1/imports/instructors/template":        "getInstructorImportTemplate",
+	"GET /api/v1/imports/members/template":            "getMemberImportTemplate",
+	"GET /api/v1/imports/develop/template":            "getDevelopImportTemplate",
+	"GET /api/v1/imports/meetings/template":           "getMeetingImportTemplate",
+	"POST /api/v1/imports/organizations":              "importOrganizations",
+	"POST /api/v1/imports/party-orgs":                 "importPartyOrgs",
+	"POST /api/v1/imports/instructors":                "importInstructors",
+	"POST /api/v1/imports/members":                    "importMembers",
+	"POST /api/v1/imports/develop":                    "importDevelopPeople",
+	"POST /api/v1/imports/meetings":                   "importMeetings",
 }
 
 // uncountable words keep their form (Dues, not Due).

@@ -90,6 +90,7 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
+	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",
 	"认证":          "登录、退出、当前会话与修改本人密码",
 	"系统":          "系统信息与接口文档",
 	"区划":          "行政区划与片区",

@@ -125,6 +125,7 @@ func (s *Service) plan(ctx context.Context, tx *sql.Tx, r Request, in ActionInpu
 		c.to = StateDone
 		res := textField(bad, "result", "办理结果", in.Result, true, 2000)
 		c.result = &res
+		c.detail["result"] = res
 		c.setPaused = true // the clock no longer runs
 	case ActReply:
 		c.to = StateReplied

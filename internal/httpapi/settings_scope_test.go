@@ -24,6 +24,7 @@ var jurisdictionRoutes = []string{
 	"PUT /api/v1/assess/settings",
 	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
+	"PUT /api/v1/service-settings",
 	"PUT /api/v1/settings/coverage-rule",
 }
 

@@ -78,6 +78,12 @@ func TestServiceRequestOverHTTP(t *testing.T) {
 	if full.RequesterPhone != "13912345678" {
 		t.Errorf("revealed %q", full.RequesterPhone)
 	}
+	for action, want := range map[string]int{"service_request_reveal": 1, "service_request_handle": 1, "service_request_create": 1} {
+		var n int
+		if err := e.App.DB.QueryRowContext(t.Context(), e.App.DB.Rebind(`SELECT COUNT(*) FROM audit_log WHERE action = ?`), action).Scan(&n); err != nil || n != want {
+			t.Errorf("%d audit rows for %s (%v), want %d", n, action, err, want)
+		}
+	}
 	var counts struct {
 		All    int `json:"all"`
 		States []struct {

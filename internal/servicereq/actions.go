@@ -22,6 +22,20 @@ func errStale() error {
 	return apperr.Conflict("该诉求已被他人处理（数据已更新），请刷新后重试")
 }
 
+// auditActions are the audit-trail codes of the steps (each with a Chinese
+// name in internal/audit).
+var auditActions = map[string]string{
+	ActHandle:   "service_request_handle",
+	ActTransfer: "service_request_transfer",
+	ActSendBack: "service_request_send_back",
+	ActFinish:   "service_request_finish",
+	ActReply:    "service_request_reply",
+	ActClose:    "service_request_close",
+	ActReopen:   "service_request_reopen",
+	ActPause:    "service_request_pause",
+	ActResume:   "service_request_resume",
+}
+
 // change is what one action writes on the request.
 type change struct {
 	to        string
@@ -67,7 +81,7 @@ func (s *Service) Act(ctx context.Context, id int64, in ActionInput) (Request, e
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "service_request_" + in.Action, Entity: "service_request", EntityID: fmt.Sprint(id),
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: auditActions[in.Action], Entity: "service_request", EntityID: fmt.Sprint(id),
 			Before: r, After: out, Note: fmt.Sprintf("%s：诉求编号 %d（%s → %s）%s", optionName(Actions(), in.Action), id, r.StateName, out.StateName, c.note)})
 	})
 	if err != nil {

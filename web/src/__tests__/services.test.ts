@@ -31,6 +31,7 @@ describe('service desk helpers', () => {
     expect(serviceQuery({ state: 'done', overdue: true, q: ' 补贴 ', page: 2, page_size: 20 })).toEqual({
       category_id: undefined, region_code: undefined, handler_unit_id: undefined, overdue: 'true', q: '补贴', state: 'done', sort: undefined, page: 2, page_size: 20,
     })
-    expect(serviceQuery({ state: 'done', overdue: false }, true)).toEqual({ category_id: undefined, region_code: undefined, handler_unit_id: undefined, overdue: undefined, q: undefined })
+    // The tab counts ignore the tab itself (state, overdue) and the paging.
+    expect(serviceQuery({ state: 'done', overdue: true, category_id: 3, page: 2 }, true)).toEqual({ category_id: 3, region_code: undefined, handler_unit_id: undefined, q: undefined })
   })
 })

@@ -143,16 +143,18 @@ export interface ServiceQuery {
 
 type Query = Record<string, string | number | undefined>
 
-/** The list query as URL parameters: overdue only when set, state and paging only for the list. */
+/**
+ * The list query as URL parameters. State, overdue, sort and paging belong to
+ * the list only: the tab counts are counted over the other filters.
+ */
 export function serviceQuery(q: ServiceQuery, forCounts = false): Query {
   const out: Query = {
     category_id: q.category_id || undefined,
     region_code: q.region_code || undefined,
     handler_unit_id: q.handler_unit_id || undefined,
-    overdue: q.overdue ? 'true' : undefined,
     q: q.q?.trim() || undefined,
   }
-  if (!forCounts) Object.assign(out, { state: q.state || undefined, sort: q.sort || undefined, page: q.page, page_size: q.page_size })
+  if (!forCounts) Object.assign(out, { overdue: q.overdue ? 'true' : undefined, state: q.state || undefined, sort: q.sort || undefined, page: q.page, page_size: q.page_size })
   return out
 }
 

@@ -39,6 +39,7 @@ import (
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
 	"liangxin/internal/region"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 )
 
@@ -59,8 +60,10 @@ type App struct {
 	Develop *develop.Service
 	Meet    *meeting.Service
 	Assess  *assess.Service
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	// Services is 订单式服务 (service requests).
+	Services *servicereq.Service
+	Imports  *orgimport.Sessions
+	Now      func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -235,6 +238,8 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
+	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
 		LockoutDuration:  cfg.LockoutDuration,
@@ -253,13 +258,14 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
-		Members: a.Members,
-		Dues:    a.Dues,
-		Develop: a.Develop,
-		Meet:    a.Meet,
-		Assess:  a.Assess,
-		TempDir: a.TempDir(),
-		Version: Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
+		Members:  a.Members,
+		Dues:     a.Dues,
+		Develop:  a.Develop,
+		Meet:     a.Meet,
+		Assess:   a.Assess,
+		Services: a.Services,
+		TempDir:  a.TempDir(),
+		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }
 

@@ -113,6 +113,19 @@ var actionNames = [][2]string{
 	{"assess_pair_activity", "登记帮带活动"},
 	{"assess_honour_recommend", "推荐表彰对象"},
 	{"assess_honour_decide", "表彰决定"},
+	{"service_settings", "修改订单式服务设置"},
+	{"service_unit_create", "登记承办单位"},
+	{"service_request_create", "诉求接单"},
+	{"service_request_handle", "诉求做单"},
+	{"service_request_transfer", "诉求转单"},
+	{"service_request_send_back", "诉求退回"},
+	{"service_request_finish", "诉求办结"},
+	{"service_request_reply", "诉求回单"},
+	{"service_request_close", "诉求关闭"},
+	{"service_request_reopen", "诉求重新办理"},
+	{"service_request_pause", "诉求暂停计时"},
+	{"service_request_resume", "诉求恢复计时"},
+	{"service_request_reveal", "查看诉求人完整电话"},
 }
 
 // Action is an action code with its Chinese name.

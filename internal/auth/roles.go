@@ -113,6 +113,16 @@ const (
 	// PermAssessManage sets indicator sheets for the caller's own region, runs
 	// and closes assessment rounds, designates weak branches and pairs.
 	PermAssessManage Perm = "assess.manage"
+	// PermServiceRead reads 订单式服务 requests, their timelines and the
+	// handler units inside the caller's scope (phones masked).
+	PermServiceRead Perm = "service.read"
+	// PermServiceWrite takes requests in and moves them through their life
+	// cycle (做单, 转单, 办结, 回单…), registers handler units and reveals
+	// a requester's phone (audited).
+	PermServiceWrite Perm = "service.write"
+	// PermServiceSettings changes the jurisdiction-wide service rules: request
+	// categories and their deadlines, the holiday calendar, the reopen window.
+	PermServiceSettings Perm = "service.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -120,7 +130,7 @@ const (
 // scoped at the jurisdiction root and not bound to a party organization (the
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
-	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings
+	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -140,11 +150,13 @@ func rolePerms(role string) []Perm {
 	case RoleDistrict:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
-			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork}
+			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
+			PermServiceRead, PermServiceWrite, PermServiceSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
-			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork}
+			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
+			PermServiceRead, PermServiceWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
@@ -153,7 +165,7 @@ func rolePerms(role string) []Perm {
 		// the ledger but its own record, assignments and visits.
 		return []Perm{PermInstructorWork}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead}
 	}
 	return nil
 }

@@ -362,7 +362,8 @@ func TestResetPassword(t *testing.T) {
 // life, and a new account holds nothing but self.
 func TestThreeAdminsHoldNoBusinessPermission(t *testing.T) {
 	business := []auth.Perm{auth.PermLedgerRead, auth.PermLedgerWrite, auth.PermLedgerSettings, auth.PermMemberRead, auth.PermMemberWrite,
-		auth.PermMemberReveal, auth.PermMemberSettings, auth.PermOrgLifeRead, auth.PermOrgLifeWrite, auth.PermOrgLifeSettings, auth.PermAssessManage}
+		auth.PermMemberReveal, auth.PermMemberSettings, auth.PermOrgLifeRead, auth.PermOrgLifeWrite, auth.PermOrgLifeSettings, auth.PermAssessManage,
+		auth.PermServiceRead, auth.PermServiceWrite, auth.PermServiceSettings}
 	for _, role := range []string{auth.RoleSystemAdmin, auth.RoleSecurityAdmin, auth.RoleAuditAdmin, auth.RoleNone} {
 		for _, p := range business {
 			if auth.Can(role, p) {

@@ -83,7 +83,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -425,6 +425,13 @@ func camel(s string) string {
 
 // operationIDs name the operations the rules of operationID name badly.
 var operationIDs = map[string]string{
+	"GET /api/v1/service-options":                           "getServiceOptions",
+	"GET /api/v1/service-settings":                          "getServiceSettings",
+	"PUT /api/v1/service-settings":                          "updateServiceSettings",
+	"GET /api/v1/service-requests/counts":                   "countServiceRequests",
+	"GET /api/v1/service-requests/{id}/timeline":            "listServiceRequestTimeline",
+	"POST /api/v1/service-requests/{id}/actions":            "actOnServiceRequest",
+	"POST /api/v1/service-requests/{id}/reveal-phone":       "revealServiceRequestPhone",
 	"POST /api/v1/auth/login":                               "login",
 	"POST /api/v1/auth/logout":                              "logout",
 	"GET /api/v1/auth/me":                                   "getCurrentSession",

@@ -121,6 +121,7 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
+	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",
 	"认证":          "登录、退出、当前会话与修改本人密码",
 	"系统":          "系统信息与接口文档",
 	"区划":          "行政区划与片区",

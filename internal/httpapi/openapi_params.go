@@ -110,6 +110,10 @@ var queryParams = map[string]queryParamSpec{
 	"result":            qStr("结果：success 成功、failure 失败、denied 拒绝"),
 	"direction":         qStr("流向"),
 	"session":           qStr("预检会话 ID（导入时带上预检返回的 session）"),
+	"state":             qStr("状态代码"),
+	"category_id":       qInt(1, 1<<53, "类别 ID"),
+	"handler_unit_id":   qInt(1, 1<<53, "承办单位 ID"),
+	"overdue":           qBool("是否只看超期的"),
 }
 
 // withoutPaging drops page and page_size (exports write every record).

@@ -30,6 +30,7 @@ import (
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 )
 
@@ -54,6 +55,7 @@ type Server struct {
 	Develop       *develop.Service
 	Meet          *meeting.Service
 	Assess        *assess.Service
+	Services      *servicereq.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -112,6 +114,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.meetingRoutes()...)
 	rs = append(rs, s.assessRoutes()...)
 	rs = append(rs, s.instructorAchieveRoutes()...)
+	rs = append(rs, s.serviceRoutes()...)
 	return rs
 }
 

@@ -16,6 +16,7 @@ export type MenuKey =
   | 'develop'
   | 'dues'
   | 'transfers'
+  | 'serviceDesk'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -63,6 +64,7 @@ export const allMenus: MenuItem[] = [
   { key: 'develop', path: '/develop', title: '发展党员', group: '党员管理' },
   { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
+  { key: 'serviceDesk', path: '/services', title: '订单式服务' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -104,6 +106,8 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'assessPairs':
     case 'assessHonours':
       return role === 'district'
+    case 'serviceDesk':
+      return role === 'district' || role === 'street' || role === 'readonly'
   }
 }
 
@@ -147,6 +151,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   develop: 'member.read',
   dues: 'member.read',
   transfers: 'member.read',
+  serviceDesk: 'service.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

@@ -1,0 +1,94 @@
+// End-to-end browser test of 订单式服务: a handler unit and one request (接单) are set up via the
+// API; then in the browser the desk is opened, the request is transferred (转单) to the unit,
+// finished (办结), answered to the requester as 不满意 (回单) and reopened (重新办理), each step
+// confirmed in a dialog; the timeline in the drawer shows every step. Set-up from harness.mjs.
+//
+// Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test services.test.mjs
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+
+before(async () => {
+  await startServer('services')
+  const api = await districtAPI()
+  const unit = await api.post('/api/v1/service-handler-units', { name: '县人力资源和社会保障局', kind: 'department', region_code: '430426' })
+  assert.equal(unit.status, 201, `unit: ${JSON.stringify(unit.data)}`)
+  const req = await api.post('/api/v1/service-requests', {
+    source: 'dialogue',
+    category_id: 3,
+    content: 'E2E：企业在政企对话会上反映招工难，希望对接人才招聘会',
+    requester_name: '刘经理',
+    requester_phone: '13907341234',
+    region_code: '430426001',
+  })
+  assert.equal(req.status, 201, `request: ${JSON.stringify(req.data)}`)
+  state.seeded = { unit: unit.data, req: req.data }
+})
+after(stopServer)
+failOnScriptErrors(LOGIN_PROBE)
+
+/** Clicks a step in the drawer, fills its dialog with fill(dialog) and confirms twice (dialog, then the confirmation box). */
+async function step(page, action, fill) {
+  await page.locator(`[data-test="act-${action}"]`).click()
+  if (fill) {
+    const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test="action-submit"]') })
+    await dialog.waitFor()
+    await fill(dialog)
+    await dialog.locator('[data-test="action-submit"]').click()
+  }
+  await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click()
+  await page.locator('.el-message--success').last().waitFor()
+}
+
+test('desk: 转单 → 办结 → 回单（不满意） → 重新办理', { timeout: 240_000 }, async () => {
+  const { unit, req } = state.seeded
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/services`)
+    const row = page.locator('[data-test="requests-table"] .el-table__row').filter({ hasText: '招工难' })
+    await row.waitFor()
+    assert.match(await row.innerText(), /已接单/)
+    assert.match(await page.locator('.el-tabs').innerText(), /已接单 1/)
+    await shot(page, 'services-1-desk.png')
+
+    await page.locator(`[data-test="open-${req.id}"]`).click()
+    const drawer = page.locator('[data-test="request-drawer"]')
+    await drawer.getByText('刘经理').waitFor()
+    assert.match(await drawer.innerText(), /139\*\*\*\*1234/)
+
+    await step(page, 'transfer', async (d) => {
+      await d.locator('[data-test="action-unit"]').click()
+      await page.locator('.el-select-dropdown__item').filter({ hasText: unit.name }).click()
+      await d.locator('textarea[data-test="action-reason"], [data-test="action-reason"] textarea').fill('涉及人才招聘，转县人社局承办')
+    })
+    await drawer.locator('[data-test="drawer-state"]').filter({ hasText: '已转单' }).waitFor()
+    assert.match(await drawer.innerText(), /县人力资源和社会保障局/)
+    await shot(page, 'services-2-transferred.png')
+
+    await step(page, 'finish', async (d) => {
+      await d.locator('textarea[data-test="action-result"], [data-test="action-result"] textarea').fill('已邀请企业参加12月人才招聘专场，提供岗位信息发布')
+    })
+    await drawer.locator('[data-test="drawer-state"]').filter({ hasText: '已办结' }).waitFor()
+
+    await step(page, 'reply', async (d) => {
+      await d.locator('input[data-test="action-replied-by"], [data-test="action-replied-by"] input').fill('王干事')
+      await d.getByText('不满意').click()
+    })
+    await drawer.locator('[data-test="drawer-state"]').filter({ hasText: '已回单' }).waitFor()
+    assert.match(await drawer.innerText(), /不满意/)
+    await shot(page, 'services-3-replied.png')
+
+    await step(page, 'reopen', async (d) => {
+      await d.locator('textarea[data-test="action-reason"], [data-test="action-reason"] textarea').fill('企业反映招聘会岗位不对口，要求重新对接')
+    })
+    await drawer.locator('[data-test="drawer-state"]').filter({ hasText: '已接单' }).waitFor()
+    const timeline = await drawer.locator('.el-timeline').innerText()
+    for (const s of ['接单', '转单', '办结', '回单', '重新办理']) assert.match(timeline, new RegExp(s))
+    assert.match(await drawer.innerText(), /重新办理 1 次/)
+    await shot(page, 'services-4-reopened.png')
+  } finally {
+    await context.close()
+  }
+})

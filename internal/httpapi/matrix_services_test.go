@@ -1,0 +1,59 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"testing"
+
+	"liangxin/internal/servicereq"
+	"liangxin/internal/testenv"
+)
+
+// serviceRequest takes a request in at 洪桥 (in) or 玉合 (out), category 1
+// (政策咨询, seeded by migration 0025), with a phone number.
+func (f *fixtures) serviceRequest(t *testing.T, in bool) servicereq.Request {
+	t.Helper()
+	r, err := f.e.App.Services.Create(f.sys(), servicereq.RequestInput{Source: "desk", CategoryID: 1, Content: fmt.Sprintf("矩阵诉求%d：咨询人才补贴政策", f.next()),
+		RequesterName: "王经理", RequesterPhone: "13812345678", RegionCode: pick(in, testenv.Hongqiao, testenv.Yuhe)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// serviceMatrixCases are the access-matrix cases of serviceRoutes.
+func serviceMatrixCases() map[string]matrixCase {
+	reqPath := func(suffix string, body func(servicereq.Request) any) func(*testing.T, *fixtures, string, bool) (string, any) {
+		return func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			r := f.serviceRequest(t, in)
+			var b any
+			if body != nil {
+				b = body(r)
+			}
+			return fmt.Sprintf("/api/v1/service-requests/%d%s", r.ID, suffix), b
+		}
+	}
+	return map[string]matrixCase{
+		"GET /api/v1/service-options":  {unscoped: true, call: static("/api/v1/service-options")},
+		"GET /api/v1/service-settings": {unscoped: true, call: static("/api/v1/service-settings")},
+		"PUT /api/v1/service-settings": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
+			return "/api/v1/service-settings", map[string]any{"reopen_days": 15, "categories": []any{}, "calendar": servicereq.Official2026(), "reason": "矩阵测试"}
+		}},
+		"GET /api/v1/service-handler-units": {unscoped: true, call: static("/api/v1/service-handler-units?q=局")},
+		"POST /api/v1/service-handler-units": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/service-handler-units", map[string]any{"name": fmt.Sprintf("矩阵承办单位%d", f.next()), "kind": "department",
+				"region_code": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+		}},
+		"GET /api/v1/service-requests":        {unscoped: true, call: static("/api/v1/service-requests?state=received&overdue=false&sort=due_asc")},
+		"GET /api/v1/service-requests/counts": {unscoped: true, call: static("/api/v1/service-requests/counts?q=补贴")},
+		"POST /api/v1/service-requests": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return "/api/v1/service-requests", map[string]any{"source": "phone", "category_id": 1, "content": "企业咨询融资政策",
+				"requester_name": "李女士", "requester_phone": "0734-1234567", "region_code": pick(in, testenv.Hongqiao, testenv.Yuhe)}
+		}},
+		"GET /api/v1/service-requests/{id}":          {call: reqPath("", nil)},
+		"GET /api/v1/service-requests/{id}/timeline": {call: reqPath("/timeline", nil)},
+		"POST /api/v1/service-requests/{id}/actions": {call: reqPath("/actions", func(r servicereq.Request) any {
+			return map[string]any{"action": "handle", "version": r.Version}
+		})},
+		"POST /api/v1/service-requests/{id}/reveal-phone": {call: reqPath("/reveal-phone", nil)},
+	}
+}

@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"liangxin/internal/auth"
+	"liangxin/internal/servicereq"
+)
+
+// serviceRoutes lists the routes of 订单式服务 (service requests, issue 13).
+func (s *Server) serviceRoutes() []Route {
+	const tag = "订单式服务"
+	read, write := auth.PermServiceRead, auth.PermServiceWrite
+	listQuery := []string{"state", "category_id", "region_code", "handler_unit_id", "overdue", "q"}
+	types := map[string]queryParamSpec{
+		"state": {map[string]any{"type": "string", "enum": optionCodes(servicereq.States())},
+			"状态：received 已接单、handling 做单中、transferred 已转单、done 已办结、replied 已回单、closed 已关闭"},
+		"category_id":     qInt(1, 1<<53, "诉求类别 ID"),
+		"handler_unit_id": qInt(1, 1<<53, "承办单位 ID"),
+		"overdue":         qBool("为 true 时只看超期未办结（计时中且已过办理期限）的诉求"),
+		"q":               qStr("关键词（诉求内容、诉求人姓名、所涉组织名称模糊匹配）"),
+		"sort": {map[string]any{"type": "string", "enum": servicereq.SortCodes()},
+			"排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前"},
+	}
+	return []Route{
+		{Method: "GET", Path: "/api/v1/service-options", Perm: read, Tag: tag, Summary: "诉求来源、状态、操作、类别等选项", Response: "ServiceOptions", handler: s.serviceOptions},
+		{Method: "GET", Path: "/api/v1/service-settings", Perm: read, Tag: tag, Summary: "诉求类别及办理时限、节假日安排、重新办理期限", Response: "ServiceSettings", handler: s.serviceSettings},
+		{Method: "PUT", Path: "/api/v1/service-settings", Perm: auth.PermServiceSettings, Tag: tag, Summary: "修改诉求类别、节假日安排和重新办理期限（记入审计）", Request: "ServiceSettingsInput", Response: "ServiceSettings", handler: s.setServiceSettings},
+		{Method: "GET", Path: "/api/v1/service-handler-units", Perm: read, Tag: tag, Summary: "承办单位列表（本级及上级的单位）", Query: []string{"q", "page", "page_size"}, QueryTypes: map[string]queryParamSpec{"q": qStr("单位名称（模糊匹配）")}, Response: "ServiceHandlerUnitPage", handler: s.listHandlerUnits},
+		{Method: "POST", Path: "/api/v1/service-handler-units", Perm: write, Tag: tag, Summary: "登记承办单位", Request: "ServiceHandlerUnitInput", Response: "ServiceHandlerUnit", Status: 201, handler: s.createHandlerUnit},
+		{Method: "GET", Path: "/api/v1/service-requests", Perm: read, Tag: tag, Summary: "诉求列表（可按状态、类别、区域、承办单位、超期、关键词筛选）", Query: append(append([]string{}, listQuery...), "sort", "page", "page_size"), QueryTypes: types, Response: "ServiceRequestPage", handler: s.listServiceRequests},
+		{Method: "GET", Path: "/api/v1/service-requests/counts", Perm: read, Tag: tag, Summary: "各状态诉求数及超期数（筛选条件同列表，不含状态）", Query: listQuery[1:], QueryTypes: types, Response: "ServiceRequestCounts", handler: s.countServiceRequests},
+		{Method: "POST", Path: "/api/v1/service-requests", Perm: write, Tag: tag, Summary: "接单：登记诉求（按类别时限计算办理期限）", Request: "ServiceRequestInput", Response: "ServiceRequest", Status: 201, handler: s.createServiceRequest},
+		{Method: "GET", Path: "/api/v1/service-requests/{id}", Perm: read, Tag: tag, Summary: "查看诉求（电话已脱敏）", Response: "ServiceRequest", handler: s.getServiceRequest},
+		{Method: "GET", Path: "/api/v1/service-requests/{id}/timeline", Perm: read, Tag: tag, Summary: "诉求办理经过（谁、何时、做了什么）", Response: "ServiceRequestEventList", handler: s.serviceRequestTimeline},
+		{Method: "POST", Path: "/api/v1/service-requests/{id}/actions", Perm: write, Tag: tag, Summary: "办理诉求：做单、转单、退回、办结、回单、关闭、重新办理、暂停或恢复计时（带版本号，并发时后到者 409）", Request: "ServiceRequestAction", Response: "ServiceRequest", handler: s.actOnServiceRequest},
+		{Method: "POST", Path: "/api/v1/service-requests/{id}/reveal-phone", Perm: write, Tag: tag, Summary: "查看诉求人完整联系电话（记入审计）", Response: "ServiceRequest", handler: s.revealServiceRequestPhone},
+	}
+}
+
+func optionCodes(opts []servicereq.Option) []string {
+	out := make([]string, len(opts))
+	for i, o := range opts {
+		out[i] = o.Code
+	}
+	return out
+}
+
+// serviceSchemas are the OpenAPI bodies of serviceRoutes, derived from the
+// types the handlers write and decode.
+func serviceSchemas() map[string]any {
+	return map[string]any{
+		"ServiceOptions":          schemaOf(servicereq.Options{}),
+		"ServiceSettings":         schemaOf(servicereq.Settings{}),
+		"ServiceSettingsInput":    schemaOf(servicereq.SettingsInput{}),
+		"ServiceHandlerUnitPage":  schemaOf(page[servicereq.HandlerUnit]{}),
+		"ServiceHandlerUnitInput": schemaOf(servicereq.HandlerUnitInput{}),
+		"ServiceHandlerUnit":      schemaOf(servicereq.HandlerUnit{}),
+		"ServiceRequestPage":      schemaOf(page[servicereq.Request]{}),
+		"ServiceRequestCounts":    schemaOf(servicereq.Counts{}),
+		"ServiceRequestInput":     schemaOf(servicereq.RequestInput{}),
+		"ServiceRequest":          schemaOf(servicereq.Request{}),
+		"ServiceRequestEventList": schemaOf(list[servicereq.Event]{}),
+		"ServiceRequestAction":    schemaOf(servicereq.ActionInput{}),
+	}
+}

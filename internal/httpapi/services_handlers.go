@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/servicereq"
+)
+
+func (s *Server) serviceOptions(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.Services.GetOptions(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) serviceSettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.Services.GetSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) setServiceSettings(w http.ResponseWriter, r *http.Request) error {
+	var in servicereq.SettingsInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	st, err := s.Services.SetSettings(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) listHandlerUnits(w http.ResponseWriter, r *http.Request) error {
+	p, size, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Services.ListUnits(r.Context(), servicereq.UnitFilter{Q: r.URL.Query().Get("q"), Page: p, PageSize: size})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[servicereq.HandlerUnit]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) createHandlerUnit(w http.ResponseWriter, r *http.Request) error {
+	var in servicereq.HandlerUnitInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.Services.CreateUnit(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+// serviceFilter reads the list filter; every wrong parameter is named in one answer.
+func serviceFilter(r *http.Request) (servicereq.Filter, error) {
+	q := r.URL.Query()
+	f := servicereq.Filter{State: q.Get("state"), RegionCode: q.Get("region_code"), Q: q.Get("q"), Sort: q.Get("sort")}
+	bad := apperr.Invalid()
+	id := func(name, label string) int64 {
+		v := q.Get(name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			bad.Field(name, label+"应为正整数")
+		}
+		return n
+	}
+	f.CategoryID = id("category_id", "诉求类别 ID")
+	f.HandlerUnitID = id("handler_unit_id", "承办单位 ID")
+	switch q.Get("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		bad.Field("overdue", "overdue 应为 true 或 false")
+	}
+	if err := f.Validate(); err != nil {
+		if e, ok := apperr.As(err); ok {
+			for k, m := range e.Fields {
+				bad.Field(k, m)
+			}
+		}
+	}
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	f.Page, f.PageSize, _ = pageParams(r)
+	return f, nil
+}
+
+func (s *Server) listServiceRequests(w http.ResponseWriter, r *http.Request) error {
+	f, err := serviceFilter(r)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Services.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[servicereq.Request]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) countServiceRequests(w http.ResponseWriter, r *http.Request) error {
+	f, err := serviceFilter(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.Services.Count(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) createServiceRequest(w http.ResponseWriter, r *http.Request) error {
+	var in servicereq.RequestInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Services.Create(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getServiceRequest(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Services.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) serviceRequestTimeline(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Services.Timeline(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[servicereq.Event]{Items: out})
+	return nil
+}
+
+func (s *Server) actOnServiceRequest(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in servicereq.ActionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Services.Act(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) revealServiceRequestPhone(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Services.RevealPhone(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -1,0 +1,256 @@
+package servicereq
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+)
+
+// Sort orders of the request list.
+var sorts = map[string]string{
+	"received_desc": "r.received_on DESC, r.id DESC",
+	"received_asc":  "r.received_on, r.id",
+	"due_asc":       "r.due_on, r.id",
+	"due_desc":      "r.due_on DESC, r.id DESC",
+}
+
+// SortCodes lists the accepted sort orders (the first is the default).
+func SortCodes() []string { return []string{"received_desc", "received_asc", "due_asc", "due_desc"} }
+
+// Filter selects requests. Empty fields do not filter.
+type Filter struct {
+	State         string
+	CategoryID    int64
+	RegionCode    string // this region and its subtree
+	HandlerUnitID int64
+	Overdue       bool // open, clock running and past due
+	Q             string
+	Sort          string
+	Page          int
+	PageSize      int
+}
+
+// Validate checks the filter's codes and names the wrong field.
+func (f Filter) Validate() error {
+	bad := apperr.Invalid()
+	if f.State != "" && optionName(States(), f.State) == "" {
+		bad.Field("state", "状态应为 received、handling、transferred、done、replied 或 closed")
+	}
+	if f.Sort != "" && sorts[f.Sort] == "" {
+		bad.Field("sort", "排序应为 "+strings.Join(SortCodes(), "、")+" 之一")
+	}
+	return bad.OrNil()
+}
+
+// where builds the condition of f (without the state when withState is false).
+func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, []any, error) {
+	cond, args, err := store.ScopeFilter(ctx, "r.region_code")
+	if err != nil {
+		return "", nil, err
+	}
+	add := func(c string, a ...any) {
+		cond += " AND " + c
+		args = append(args, a...)
+	}
+	if withState && f.State != "" {
+		add("r.state = ?", f.State)
+	}
+	if f.CategoryID != 0 {
+		add("r.category_id = ?", f.CategoryID)
+	}
+	if f.RegionCode != "" {
+		add(`r.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+	}
+	if f.HandlerUnitID != 0 {
+		add("r.handler_unit_id = ?", f.HandlerUnitID)
+	}
+	if f.Overdue {
+		add("r.state IN (?, ?, ?) AND r.paused_on IS NULL AND r.due_on < ?", StateReceived, StateHandling, StateTransferred, s.today())
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + store.LikeEscape(q) + "%"
+		add(`(r.content LIKE ? ESCAPE '\' OR r.requester_name LIKE ? ESCAPE '\' OR COALESCE(o.name, '') LIKE ? ESCAPE '\')`, like, like, like)
+	}
+	return cond, args, nil
+}
+
+// List returns one page of the requests in the caller's scope (a street
+// sees its subtree, so the level above sees its children's overdue
+// requests), with the total.
+func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	cond, args, err := s.where(ctx, f, true)
+	if err != nil {
+		return nil, 0, err
+	}
+	order := sorts[f.Sort]
+	if order == "" {
+		order = sorts["received_desc"]
+	}
+	var out []Request
+	var total int
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+reqFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := s.DB.Query(ctx, q, `SELECT `+reqCols+reqFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []Request{}
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		cal, err := s.calendar(ctx, q)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		for i := range out {
+			out[i].decorate(cal, today)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("servicereq: list: %w", err)
+	}
+	return out, total, nil
+}
+
+// StateCount is the number of requests in one state.
+type StateCount struct {
+	State string `json:"state"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Counts are the tab counts of the desk: per state, all and overdue.
+type Counts struct {
+	States  []StateCount `json:"states"`
+	All     int          `json:"all"`
+	Overdue int          `json:"overdue"`
+}
+
+// Count counts the requests of f per state (f's state is ignored).
+func (s *Service) Count(ctx context.Context, f Filter) (Counts, error) {
+	f.State = ""
+	if err := f.Validate(); err != nil {
+		return Counts{}, err
+	}
+	cond, args, err := s.where(ctx, f, false)
+	if err != nil {
+		return Counts{}, err
+	}
+	by := map[string]int{}
+	var out Counts
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		rows, err := s.DB.Query(ctx, q, `SELECT r.state, COUNT(*)`+reqFrom+` WHERE `+cond+` GROUP BY r.state`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			by[st] = n
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		f.Overdue = true
+		oc, oargs, err := s.where(ctx, f, false)
+		if err != nil {
+			return err
+		}
+		return s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+reqFrom+` WHERE `+oc, oargs...).Scan(&out.Overdue)
+	})
+	if err != nil {
+		return Counts{}, fmt.Errorf("servicereq: count: %w", err)
+	}
+	for _, st := range States() {
+		out.States = append(out.States, StateCount{State: st.Code, Name: st.Name, Count: by[st.Code]})
+		out.All += by[st.Code]
+	}
+	return out, nil
+}
+
+// Timeline returns the steps of one request, oldest first.
+func (s *Service) Timeline(ctx context.Context, id int64) ([]Event, error) {
+	if _, err := s.get(ctx, s.DB, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT e.id, e.action, e.from_state, e.to_state, e.handler_unit_id, COALESCE(u.name, ''), e.note, e.detail,
+		e.due_on, e.username, e.at FROM service_request_events e LEFT JOIN service_handler_units u ON u.id = e.handler_unit_id
+		WHERE e.request_id = ? ORDER BY e.id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("servicereq: timeline %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		var unit sql.NullInt64
+		var detail string
+		if err := rows.Scan(&e.ID, &e.Action, &e.FromState, &e.ToState, &unit, &e.HandlerUnitName, &e.Note, &detail, &e.DueOn, &e.Username, &e.At); err != nil {
+			return nil, err
+		}
+		if unit.Valid {
+			e.HandlerUnitID = &unit.Int64
+		}
+		e.Detail = map[string]string{}
+		_ = json.Unmarshal([]byte(detail), &e.Detail)
+		e.ActionName = optionName(Actions(), e.Action)
+		e.ToStateName = optionName(States(), e.ToState)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// RevealPhone returns one request with the requester's phone in full and
+// audits the view. The caller checks the reveal permission.
+func (s *Service) RevealPhone(ctx context.Context, id int64) (Request, error) {
+	var out Request
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		r, err := s.get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.phoneEnc != "" {
+			p, err := s.protector()
+			if err != nil {
+				return err
+			}
+			if out.RequesterPhone, err = p.Decrypt(r.phoneEnc); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "service_request_reveal", Entity: "service_request", EntityID: fmt.Sprint(id),
+			After: map[string]any{"id": id, "requester_name": r.RequesterName, "phone": r.RequesterPhone},
+			Note:  fmt.Sprintf("查看诉求（编号 %d）诉求人「%s」的完整联系电话 %s", id, r.RequesterName, r.RequesterPhone)})
+	})
+	if err != nil {
+		return Request{}, fmt.Errorf("servicereq: reveal %d: %w", id, err)
+	}
+	return out, nil
+}

@@ -205,6 +205,10 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "覆盖记录 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "assignment_id":
 		d, schema = "联系记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "visit_id":
+		d, schema = "走访记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "photo_id":
+		d, schema = "走访照片 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "member_id":
 		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "party_org_id":

@@ -212,6 +212,9 @@ func crashScenario(t *testing.T, bin string, ledger, head []byte, rows int, dbUR
 			if job.Message != orgimport.ReasonRestarted {
 				t.Errorf("%s: reason %q, want %q", p.name, job.Message, orgimport.ReasonRestarted)
 			}
+			if !strings.Contains(srv.out.String(), "import jobs of a stopped process marked failed") {
+				t.Errorf("%s: the restarted server did not log the recovery: %s", p.name, srv.out.String())
+			}
 			want := 0
 			if committed {
 				want = rows

@@ -540,7 +540,7 @@ func (c *client) waitFor(p killPoint, rows int, done chan int) session {
 			var s session
 			c.get("/api/v1/imports/"+p.session, &s)
 			return s
-		case <-time.After(2 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 	c.t.Fatalf("%s: kill point not reached", p.name)

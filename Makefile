@@ -4,7 +4,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build test test-pg race lint openapi-lint vuln bench ui ui-check e2e ci mutate
+.PHONY: run build test test-pg race lint openapi-lint vuln bench ui ui-check e2e ci mutate crash
 
 run:
 	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
@@ -56,3 +56,8 @@ ci:
 # Mutation testing of the rule packages (gremlins, pinned; slow: see docs/testing.md). Not part of ci.
 mutate:
 	bash .ci/mutate
+
+# The crash test (kill -9 during an import, restart) with 100,000 rows, on SQLite and PostgreSQL
+# (the normal suite runs it with 30,000; see docs/testing.md). A few minutes.
+crash:
+	LIANGXIN_CRASH_ROWS=100000 LIANGXIN_TEST_POSTGRES='$(PG_URL)' $(GO) test -count=1 -v -timeout 20m -run TestCrashDuringImport ./cmd/liangxin/

@@ -104,7 +104,7 @@ func coreSchemas() map[string]any {
 		"SessionResponse": obj(map[string]any{"user": ref("User"), "csrf_token": tStr, "perms": arr(tStr)}),
 		"PasswordChange":  obj(map[string]any{"old_password": tStr, "new_password": tStr}, "old_password", "new_password"),
 		"SystemInfo":      obj(map[string]any{"name": tStr, "version": tStr, "jurisdiction": obj(map[string]any{"code": tStr, "name": tStr, "full_name": tStr})}),
-		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr, "assignable": tBool}))}),
 		"User":            user,
 		"UserPage":        pageOf("User"),
 		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr}, "username"),

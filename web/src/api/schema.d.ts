@@ -3490,7 +3490,7 @@ export interface components {
             action_name: string;
             /** Format: date-time */
             at: string;
-            detail: Record<string, never> | null;
+            detail: Record<string, unknown> | null;
             entity: string;
             entity_id: string;
             entity_label?: string;
@@ -3787,7 +3787,7 @@ export interface components {
             stage: string;
             stage_name: string;
             steps?: {
-                details: Record<string, never>;
+                details: Record<string, unknown>;
                 documents: string;
                 /** Format: date */
                 done_on: string;
@@ -3911,7 +3911,7 @@ export interface components {
         DevStepRecorded: {
             person: components["schemas"]["DevPerson"];
             step: {
-                details: Record<string, never>;
+                details: Record<string, unknown>;
                 documents: string;
                 /** Format: date */
                 done_on: string;
@@ -4344,7 +4344,7 @@ export interface components {
                 action_name: string;
                 /** Format: date-time */
                 at: string;
-                detail: Record<string, never>;
+                detail: Record<string, unknown>;
                 username: string;
             }[];
         };
@@ -5068,6 +5068,7 @@ export interface components {
         /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
         RoleList: {
             items: {
+                assignable: boolean;
                 code: string;
                 name: string;
             }[];

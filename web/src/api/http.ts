@@ -69,7 +69,7 @@ export function setPasswordChangeHandler(fn: PasswordChangeHandler | null): void
 export interface RequestOptions {
   method?: string
   body?: unknown
-  query?: Record<string, string | number | undefined | null>
+  query?: Record<string, string | number | boolean | undefined | null>
   /** When false, a 401 answer does not trigger the session-expired handler. */
   handle401?: boolean
   signal?: AbortSignal

@@ -5,11 +5,14 @@ import type {
   AuditAction,
   AuditEntry,
   Items,
+  ItemOf,
   Page,
+  QueryOf,
   Region,
   RegionNode,
   RegionStats,
   Role,
+  Schemas,
   SessionInfo,
   SystemInfo,
   User,
@@ -45,55 +48,29 @@ export const regionApi = {
   remove: (code: string) => http.del<void>(`${base}/regions/${enc(code)}`),
 }
 
-export interface UserQuery {
-  q?: string
-  role?: string
-  page?: number
-  page_size?: number
-}
+export type UserQuery = QueryOf<'listUsers'>
 
 /** A new account: name only. It has no business role until the security administrator grants one. */
-export interface CreateUserBody {
-  username: string
-  display_name: string
-}
+export type CreateUserBody = Schemas['UserCreate']
 
 /** Account fields the system administrator changes. */
-export interface UpdateUserBody {
-  display_name?: string
-  disabled?: boolean
-}
+export type UpdateUserBody = Schemas['UserPatch']
 
 /** What the security administrator grants: a role and a scope, or a party organization for party_org. */
-export interface GrantBody {
-  role: string
-  scope?: string
-  party_org_id?: number
-  /** Required for role instructor: the record the account is bound to. */
-  instructor_id?: number
-}
+export type GrantBody = Schemas['UserGrant']
 
 /** An instructor record an instructor account may be bound to. */
-export interface InstructorOption {
-  id: number
-  name: string
-  unit: string
-  region_name: string
-}
+export type InstructorOption = ItemOf<Schemas['InstructorOptionList']['items']>
 
-export interface PartyOrgOption {
-  id: number
-  name: string
-  region_code: string
-}
+export type PartyOrgOption = ItemOf<Schemas['PartyOrgOptionList']['items']>
 
 export const userApi = {
   list: (q: UserQuery) => http.get<Page<User>>(`${base}/users`, { ...q }),
   get: (id: number) => http.get<User>(`${base}/users/${id}`),
-  create: (body: CreateUserBody) => http.post<{ user: User; initial_password?: string }>(`${base}/users`, body),
+  create: (body: CreateUserBody) => http.post<Schemas['UserCreated']>(`${base}/users`, body),
   update: (id: number, body: UpdateUserBody) => http.patch<User>(`${base}/users/${id}`, body),
   grant: (id: number, body: GrantBody) => http.put<User>(`${base}/users/${id}/grant`, body),
-  resetPassword: (id: number) => http.post<{ temporary_password: string }>(`${base}/users/${id}/reset-password`),
+  resetPassword: (id: number) => http.post<Schemas['PasswordReset']>(`${base}/users/${id}/reset-password`),
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
   partyOrgOptions: (q: string) => http.get<Items<PartyOrgOption>>(`${base}/users/party-org-options`, { q }),
@@ -102,20 +79,11 @@ export const userApi = {
 
 export const tokenApi = {
   list: () => http.get<Items<ApiToken>>(`${base}/tokens`),
-  create: (name: string) => http.post<{ token: string; item: ApiToken }>(`${base}/tokens`, { name }),
+  create: (name: string) => http.post<Schemas['TokenCreated']>(`${base}/tokens`, { name }),
   revoke: (id: number) => http.del<void>(`${base}/tokens/${id}`),
 }
 
-export interface AuditQuery {
-  action?: string
-  username?: string
-  from?: string
-  to?: string
-  entity?: string
-  entity_id?: string
-  page?: number
-  page_size?: number
-}
+export type AuditQuery = QueryOf<'listAudit'>
 
 export const auditApi = {
   list: (q: AuditQuery) => http.get<Page<AuditEntry>>(`${base}/audit`, { ...q }),

@@ -62,3 +62,12 @@ export type SystemInfo = Schemas['SystemInfo']
 export type ApiToken = Schemas['Token']
 export type AuditEntry = Schemas['AuditRow']
 export type AuditAction = ItemOf<Schemas['ActionList']['items']>
+
+type FilterValue<T> = T extends boolean ? boolean | 'true' | 'false' | '' : T extends number ? number | string | null : T | ''
+
+/**
+ * A list's filter state in a form: the query parameters of the operation,
+ * where a select may stand empty ('' or null: no filter) and a number or a
+ * yes/no may come as text. buildQuery drops the empty ones.
+ */
+export type FilterOf<Q> = { [K in keyof Q]?: FilterValue<NonNullable<Q[K]>> }

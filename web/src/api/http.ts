@@ -1,14 +1,14 @@
 // A small fetch wrapper: JSON bodies, CSRF header, structured errors,
 // a global pending-request counter and a hook for expired sessions.
 import { ref } from 'vue'
+import type { Schemas } from './types'
 
-export interface ApiErrorBody {
-  code?: string
-  message?: string
-  fields?: Record<string, string>
-  locked_until?: string
-  [key: string]: unknown
-}
+/**
+ * The `error` object of a failed answer (the document's Error schema). Every
+ * member is optional here: a proxy or a network failure answers with
+ * something else, and the client invents its own code then (http_502).
+ */
+export type ApiErrorBody = Partial<Omit<Schemas['Error']['error'], 'code'>> & { code?: string; [key: string]: unknown }
 
 export class ApiError extends Error {
   readonly status: number

@@ -135,8 +135,8 @@ export const instructorApi = {
   organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
   overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
     http.get<Page<OverdueVisit>>(`${base}/instructors/due-visits`, { ...q }),
-  visitFrequencies: () => http.get<{ items: VisitFrequency[] }>(`${base}/settings/visit-frequencies`),
-  dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
+  visitFrequencies: () => http.get<Schemas['VisitFrequencyList']>(`${base}/settings/visit-frequencies`),
+  dueVisits: (id: number) => http.get<Schemas['DueVisitList']>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
 }
 

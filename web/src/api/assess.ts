@@ -2,7 +2,7 @@
 // rating, 软弱涣散 signals and rectifications, "1+1" pairs and honours.
 // Points are numbers with at most two decimals (89.99).
 import { http } from './http'
-import type { ItemOf, Items, Page, QueryOf, Schemas } from './types'
+import type { ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1/assess'
 
@@ -61,13 +61,13 @@ type Query = Record<string, string | number | undefined>
 export const assessApi = {
   options: () => http.get<AssessOptions>(`${base}/options`),
 
-  sheets: () => http.get<Items<Sheet>>(`${base}/sheets`),
+  sheets: () => http.get<Schemas['AssessSheetList']>(`${base}/sheets`),
   sheet: (id: number) => http.get<Sheet>(`${base}/sheets/${id}`),
   createSheet: (body: SheetInput) => http.post<Sheet>(`${base}/sheets`, body),
   updateSheet: (id: number, body: SheetInput) => http.put<Sheet>(`${base}/sheets/${id}`, body),
   copySheet: (id: number, body: SheetCopy) => http.post<Sheet>(`${base}/sheets/${id}/copy`, body),
 
-  rounds: () => http.get<Items<Round>>(`${base}/rounds`),
+  rounds: () => http.get<Schemas['AssessRoundList']>(`${base}/rounds`),
   createRound: (body: RoundInput) => http.post<Round>(`${base}/rounds`, body),
   round: (id: number) => http.get<RoundView>(`${base}/rounds/${id}`),
   prefill: (id: number) => http.post<Round>(`${base}/rounds/${id}/prefill`, {}),
@@ -80,20 +80,20 @@ export const assessApi = {
   signals: (q: SignalQuery) => http.get<SignalReport>(`${base}/signals`, { ...q, all: q.all ? 'true' : undefined }),
   signalsExportUrl: (q: SignalQuery) => `${base}/signals/export${qs(q)}`,
 
-  rectifications: (q: RectificationQuery) => http.get<Items<Rectification>>(`${base}/rectifications`, { ...q }),
+  rectifications: (q: RectificationQuery) => http.get<Schemas['AssessRectificationList']>(`${base}/rectifications`, { ...q }),
   designate: (body: RectificationInput) => http.post<Rectification>(`${base}/rectifications`, body),
   updateRectification: (id: number, body: RectificationPatch) => http.patch<Rectification>(`${base}/rectifications/${id}`, body),
   rectificationsExportUrl: (q: RectificationQuery) => `${base}/rectifications/export${qs(q)}`,
 
-  pairs: () => http.get<Items<Pair>>(`${base}/pairs`),
+  pairs: () => http.get<Schemas['AssessPairList']>(`${base}/pairs`),
   createPair: (body: PairInput) => http.post<Pair>(`${base}/pairs`, body),
   pair: (id: number) => http.get<Pair>(`${base}/pairs/${id}`),
   addActivity: (id: number, body: ActivityInput) => http.post<Pair>(`${base}/pairs/${id}/activities`, body),
   pairsExportUrl: () => `${base}/pairs/export`,
 
-  honours: (q: HonourQuery) => http.get<Page<Honour>>(`${base}/honours`, { ...q } as Query),
+  honours: (q: HonourQuery) => http.get<Schemas['AssessHonourPage']>(`${base}/honours`, { ...q } as Query),
   recommend: (body: HonourInput) => http.post<Honour>(`${base}/honours`, body),
   decide: (id: number, body: HonourDecision) => http.patch<Honour>(`${base}/honours/${id}`, body),
-  honourStats: () => http.get<Items<HonourYear>>(`${base}/honours/stats`),
+  honourStats: () => http.get<Schemas['AssessHonourStats']>(`${base}/honours/stats`),
   honoursExportUrl: (q: HonourQuery) => `${base}/honours/export${qs({ ...q, page: undefined, page_size: undefined })}`,
 }

@@ -1,6 +1,6 @@
 // Types and endpoints of 发展党员: the 25-step pipeline.
 import { buildQuery, http } from './http'
-import type { ItemOf, Page, Schemas } from './types'
+import type { ItemOf, Schemas } from './types'
 
 const base = '/api/v1/develop'
 
@@ -27,7 +27,7 @@ export type StageCounts = ItemOf<DevStats['items']>
 export const developApi = {
   catalogue: () => http.get<Catalogue>(`${base}/steps`),
   list: (q: { party_org_id?: number | null; stage?: string; name?: string; page?: number; page_size?: number }) =>
-    http.get<Page<DevPerson>>(`${base}/people`, q as Record<string, string | number | undefined>),
+    http.get<Schemas['DevPersonPage']>(`${base}/people`, q as Record<string, string | number | undefined>),
   exportUrl: (q: { party_org_id?: number | null; stage?: string; name?: string }) =>
     `${base}/export${buildQuery({
       party_org_id: q.party_org_id || undefined,

@@ -1,7 +1,7 @@
 // Types and endpoints of 党费: calculator, rate tables, yearly bases,
 // payments, arrears, the annual publication and refunds.
 import { http, buildQuery } from './http'
-import type { ItemOf, Items, Page, Schemas } from './types'
+import type { ItemOf, Schemas } from './types'
 
 const base = '/api/v1/dues'
 
@@ -56,7 +56,7 @@ function arrearsParams(q: ArrearsQuery) {
 export const duesApi = {
   calc: (baseAmount: string, kind: string) => http.get<DuesCalc>(`${base}/calc`, { base: baseAmount, kind }),
   options: () => http.get<DuesOptions>(`${base}/options`),
-  rateTables: () => http.get<Items<RateTable>>(`${base}/rate-tables`),
+  rateTables: () => http.get<Schemas['DuesRateTableList']>(`${base}/rate-tables`),
   refundPolicy: () => http.get<RefundPolicy>(`${base}/refund-policy`),
   setRefundPolicy: (p: RefundPolicyInput) => http.put<RefundPolicy>(`${base}/refund-policy`, p),
   declareBase: (body: DuesBaseInput) => http.post<DuesBase>(`${base}/bases`, body),
@@ -65,15 +65,15 @@ export const duesApi = {
   /** Voids a payment recorded by mistake: the whole batch, with a reason (audited). */
   voidBatch: (body: DuesVoidInput) => http.post<DuesBatch>(`${base}/payments/void`, body),
   /** One page of the arrears (in the order of the whole list); total is the full count. */
-  arrears: (q: ArrearsQuery, page = 1, page_size = 50) => http.get<Page<Arrear>>(`${base}/arrears`, { ...arrearsParams(q), page, page_size }),
+  arrears: (q: ArrearsQuery, page = 1, page_size = 50) => http.get<Schemas['DuesArrearsPage']>(`${base}/arrears`, { ...arrearsParams(q), page, page_size }),
   arrearsExportUrl: (q: ArrearsQuery) => `${base}/arrears/export${buildQuery(arrearsParams(q))}`,
   summary: (party_org_id: number, year: number) => http.get<DuesSummary>(`${base}/summary`, { party_org_id, year }),
   summaryExportUrl: (party_org_id: number, year: number) => `${base}/summary/export${buildQuery({ party_org_id, year })}`,
-  refunds: (year: number, party_org_id?: number | null) => http.get<Items<Refund>>(`${base}/refunds`, { year, party_org_id: party_org_id || undefined }),
+  refunds: (year: number, party_org_id?: number | null) => http.get<Schemas['DuesRefundList']>(`${base}/refunds`, { year, party_org_id: party_org_id || undefined }),
   recordRefund: (body: RefundInput) => http.post<Refund>(`${base}/refunds`, body),
   /** Members of a party organization (and its subtree), for the pickers. */
   members: (q: { party_org_id?: number | null; name?: string; status?: string; page_size?: number }) =>
-    http.get<Page<MemberBrief>>('/api/v1/members', {
+    http.get<Schemas['MemberPage']>('/api/v1/members', {
       party_org_id: q.party_org_id || undefined,
       name: q.name || undefined,
       status: q.status ?? 'active',

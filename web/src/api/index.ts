@@ -1,17 +1,11 @@
 // Typed endpoints of the Liangxin API.
 import { http, buildQuery } from './http'
 import type {
-  ApiToken,
-  AuditAction,
-  AuditEntry,
-  Items,
   ItemOf,
-  Page,
   QueryOf,
   Region,
   RegionNode,
   RegionStats,
-  Role,
   Schemas,
   SessionInfo,
   SystemInfo,
@@ -32,15 +26,15 @@ export const authApi = {
 
 export const systemApi = {
   info: () => http.get<SystemInfo>(`${base}/system`),
-  roles: () => http.get<Items<Role>>(`${base}/roles`),
+  roles: () => http.get<Schemas['RoleList']>(`${base}/roles`),
 }
 
 export const regionApi = {
   scope: () => http.get<Region>(`${base}/regions/scope`),
   get: (code: string) => http.get<Region>(`${base}/regions/${enc(code)}`),
-  children: (code: string) => http.get<Items<Region>>(`${base}/regions/${enc(code)}/children`),
+  children: (code: string) => http.get<Schemas['RegionList']>(`${base}/regions/${enc(code)}/children`),
   tree: (code: string, depth = 2) => http.get<RegionNode>(`${base}/regions/${enc(code)}/tree`, { depth }),
-  search: (q: string, page = 1, page_size = 20) => http.get<Page<Region>>(`${base}/regions`, { q, page, page_size }),
+  search: (q: string, page = 1, page_size = 20) => http.get<Schemas['RegionPage']>(`${base}/regions`, { q, page, page_size }),
   stats: (code: string) => http.get<RegionStats>(`${base}/regions/${enc(code)}/stats`),
   createArea: (code: string, name: string, kind: string) =>
     http.post<Region>(`${base}/regions/${enc(code)}/areas`, { name, kind }),
@@ -65,7 +59,7 @@ export type InstructorOption = ItemOf<Schemas['InstructorOptionList']['items']>
 export type PartyOrgOption = ItemOf<Schemas['PartyOrgOptionList']['items']>
 
 export const userApi = {
-  list: (q: UserQuery) => http.get<Page<User>>(`${base}/users`, { ...q }),
+  list: (q: UserQuery) => http.get<Schemas['UserPage']>(`${base}/users`, { ...q }),
   get: (id: number) => http.get<User>(`${base}/users/${id}`),
   create: (body: CreateUserBody) => http.post<Schemas['UserCreated']>(`${base}/users`, body),
   update: (id: number, body: UpdateUserBody) => http.patch<User>(`${base}/users/${id}`, body),
@@ -73,12 +67,12 @@ export const userApi = {
   resetPassword: (id: number) => http.post<Schemas['PasswordReset']>(`${base}/users/${id}/reset-password`),
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
-  partyOrgOptions: (q: string) => http.get<Items<PartyOrgOption>>(`${base}/users/party-org-options`, { q }),
-  instructorOptions: (q: string) => http.get<Items<InstructorOption>>(`${base}/users/instructor-options`, { q }),
+  partyOrgOptions: (q: string) => http.get<Schemas['PartyOrgOptionList']>(`${base}/users/party-org-options`, { q }),
+  instructorOptions: (q: string) => http.get<Schemas['InstructorOptionList']>(`${base}/users/instructor-options`, { q }),
 }
 
 export const tokenApi = {
-  list: () => http.get<Items<ApiToken>>(`${base}/tokens`),
+  list: () => http.get<Schemas['TokenList']>(`${base}/tokens`),
   create: (name: string) => http.post<Schemas['TokenCreated']>(`${base}/tokens`, { name }),
   revoke: (id: number) => http.del<void>(`${base}/tokens/${id}`),
 }
@@ -86,8 +80,8 @@ export const tokenApi = {
 export type AuditQuery = QueryOf<'listAudit'>
 
 export const auditApi = {
-  list: (q: AuditQuery) => http.get<Page<AuditEntry>>(`${base}/audit`, { ...q }),
-  actions: () => http.get<Items<AuditAction>>(`${base}/audit/actions`),
+  list: (q: AuditQuery) => http.get<Schemas['AuditPage']>(`${base}/audit`, { ...q }),
+  actions: () => http.get<Schemas['ActionList']>(`${base}/audit/actions`),
   exportUrl: (q: AuditQuery) => {
     const { action, username, from, to, entity, entity_id } = q
     return `${base}/audit/export${buildQuery({ action, username, from, to, entity, entity_id })}`

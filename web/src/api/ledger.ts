@@ -1,7 +1,7 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
 import { buildQuery, http } from './http'
-import type { FilterOf, ItemOf, Items, Page, QueryOf, Schemas } from './types'
+import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
@@ -93,12 +93,12 @@ export const ledgerApi = {
 export type OrganizationProfile = Schemas['OrganizationProfile']
 
 export const orgApi = {
-  list: (q: OrganizationQuery) => http.get<Page<Organization>>(`${base}/organizations`, { ...q }),
+  list: (q: OrganizationQuery) => http.get<Schemas['OrganizationPage']>(`${base}/organizations`, { ...q }),
   get: (id: number) => http.get<Organization>(`${base}/organizations/${id}`),
   create: (body: OrganizationInput) => http.post<Organization>(`${base}/organizations`, body),
   update: (id: number, body: OrganizationPatch) => http.patch<Organization>(`${base}/organizations/${id}`, body),
   remove: (id: number) => http.del<void>(`${base}/organizations/${id}`),
-  history: (id: number) => http.get<Items<HistoryEntry>>(`${base}/organizations/${id}/history`),
+  history: (id: number) => http.get<Schemas['HistoryList']>(`${base}/organizations/${id}/history`),
   profile: (id: number) => http.get<OrganizationProfile>(`${base}/organizations/${id}/profile`),
   exportUrl: (q: OrganizationQuery) => {
     const { page: _p, page_size: _s, ...rest } = q
@@ -108,12 +108,12 @@ export const orgApi = {
 }
 
 export const partyOrgApi = {
-  list: (q: PartyOrgQuery) => http.get<Page<PartyOrg>>(`${base}/party-orgs`, { ...q }),
+  list: (q: PartyOrgQuery) => http.get<Schemas['PartyOrgPage']>(`${base}/party-orgs`, { ...q }),
   get: (id: number) => http.get<PartyOrg>(`${base}/party-orgs/${id}`),
   create: (body: PartyOrgInput) => http.post<PartyOrg>(`${base}/party-orgs`, body),
   update: (id: number, body: PartyOrgPatch) => http.patch<PartyOrg>(`${base}/party-orgs/${id}`, body),
-  tree: () => http.get<Items<PartyOrgNode>>(`${base}/party-orgs/tree`),
-  renewals: (within_days = 90) => http.get<Items<Renewal>>(`${base}/party-orgs/renewals`, { within_days }),
+  tree: () => http.get<Schemas['PartyOrgTree']>(`${base}/party-orgs/tree`),
+  renewals: (within_days = 90) => http.get<Schemas['RenewalList']>(`${base}/party-orgs/renewals`, { within_days }),
   dissolve: (id: number, on: string) => http.post<PartyOrg>(`${base}/party-orgs/${id}/dissolve`, { on }),
   addCover: (id: number, organization_id: number, from: string) =>
     http.post<PartyOrg>(`${base}/party-orgs/${id}/covers`, { organization_id, from }),
@@ -122,7 +122,7 @@ export const partyOrgApi = {
 }
 
 export const instructorApi = {
-  list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Page<Instructor>>(`${base}/instructors`, { ...q }),
+  list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Schemas['InstructorPage']>(`${base}/instructors`, { ...q }),
   /** One instructor; the phone is masked unless reveal (needs member.reveal; audited). */
   get: (id: number, reveal = false) => http.get<Instructor>(`${base}/instructors/${id}`, reveal ? { reveal: 'true' } : undefined),
   create: (body: InstructorInput) => http.post<Instructor>(`${base}/instructors`, body),
@@ -131,10 +131,10 @@ export const instructorApi = {
     http.post<Assignment>(`${base}/instructors/${id}/assignments`, { organization_id, from, ...(to ? { to } : {}) }),
   endAssignment: (id: number, assignmentId: number, on: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
-  visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
-  organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  visits: (id: number) => http.get<Schemas['VisitList']>(`${base}/instructors/${id}/visits`),
+  organizations: (id: number) => http.get<Schemas['AssignedOrgList']>(`${base}/instructors/${id}/organizations`),
   overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
-    http.get<Page<OverdueVisit>>(`${base}/instructors/due-visits`, { ...q }),
+    http.get<Schemas['OverdueVisitPage']>(`${base}/instructors/due-visits`, { ...q }),
   visitFrequencies: () => http.get<Schemas['VisitFrequencyList']>(`${base}/settings/visit-frequencies`),
   dueVisits: (id: number) => http.get<Schemas['DueVisitList']>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
@@ -143,9 +143,9 @@ export const instructorApi = {
 export const coverageApi = {
   report: (region_code?: string, as_of?: string) => http.get<CoverageReport>(`${base}/stats/coverage`, { region_code, as_of }),
   trend: (region_code?: string, as_of?: string, months = 12) =>
-    http.get<Items<CoverageTrendPoint>>(`${base}/stats/coverage/trend`, { region_code, as_of, months }),
+    http.get<Schemas['CoverageTrend']>(`${base}/stats/coverage/trend`, { region_code, as_of, months }),
   worklist: (kind: WorklistKind, q: { region_code?: string; as_of?: string; page?: number; page_size?: number }) =>
-    http.get<Page<Organization>>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
+    http.get<Schemas['OrganizationPage']>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
   rule: () => http.get<CoverageRule>(`${base}/settings/coverage-rule`),
   setRule: (kind: string, min_employees?: number, size?: { enterprise_min_employees?: number; social_min_employees?: number }) =>
     http.put<CoverageRule>(`${base}/settings/coverage-rule`, { kind, ...(kind === 'min_employees' ? { min_employees } : {}), ...(size || {}) }),

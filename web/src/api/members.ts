@@ -1,7 +1,7 @@
 // Types and endpoints of 党员花名册: the roster, one member (masked, or in full
 // with reveal=true, audited), statistics, export and membership history (import goes through ImportDialog).
 import { buildQuery, http } from './http'
-import type { ItemOf, Items, Page, QueryOf, Schemas } from './types'
+import type { ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
@@ -49,12 +49,12 @@ function filterOnly(q: MemberQuery): Query {
 }
 
 export const memberApi = {
-  list: (q: MemberQuery) => http.get<Page<Member>>(`${base}/members`, q as Query),
+  list: (q: MemberQuery) => http.get<Schemas['MemberPage']>(`${base}/members`, q as Query),
   get: (id: number, reveal = false) => http.get<Member>(`${base}/members/${id}`, reveal ? { reveal: 'true' } : undefined),
   create: (body: MemberInput) => http.post<Member>(`${base}/members`, body),
   update: (id: number, body: MemberPatch) => http.patch<Member>(`${base}/members/${id}`, body),
   stats: (q: { region_code?: string; party_org_id?: number | null } = {}) => http.get<MemberStats>(`${base}/members/stats`, q as Query),
-  memberships: (id: number) => http.get<Items<Membership>>(`${base}/members/${id}/memberships`),
+  memberships: (id: number) => http.get<Schemas['MembershipList']>(`${base}/members/${id}/memberships`),
   exportUrl: (q: MemberQuery) => `${base}/members/export${buildQuery(filterOnly(q))}`,
 }
 
@@ -62,7 +62,7 @@ export const memberApi = {
 export type GroupMember = Schemas['GroupMember']
 
 export const groupMemberApi = {
-  list: (groupId: number) => http.get<Items<GroupMember>>(`${base}/party-orgs/${groupId}/group-members`),
+  list: (groupId: number) => http.get<Schemas['GroupMemberList']>(`${base}/party-orgs/${groupId}/group-members`),
   add: (groupId: number, member_id: number, from: string) =>
     http.post<GroupMember>(`${base}/party-orgs/${groupId}/group-members`, { member_id, from }),
   end: (groupId: number, memberId: number, on: string) =>

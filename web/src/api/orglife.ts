@@ -1,7 +1,7 @@
 // Types and endpoints of organizational life: meetings with attendance,
 // compliance against the required frequencies, committees and 换届.
 import { allPages, http, uploadFile } from './http'
-import type { FilterOf, ItemOf, Items, Page, QueryOf, Schemas } from './types'
+import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
@@ -16,7 +16,7 @@ export type FrequencyPeriod = FrequencyInput['period']
 export type FrequencyOrgKind = NonNullable<FrequencyInput['party_org_kind']>
 
 export const frequencyApi = {
-  list: () => http.get<Items<Frequency>>(`${base}/meeting-frequencies`),
+  list: () => http.get<Schemas['FrequencyList']>(`${base}/meeting-frequencies`),
   set: (body: FrequencyInput) => http.post<Frequency>(`${base}/meeting-frequencies`, body),
 }
 
@@ -55,7 +55,7 @@ export type ComplianceQuery = QueryOf<'getCompliance'>
 
 export const meetingApi = {
   options: () => http.get<MeetingOptions>(`${base}/meetings/options`),
-  list: (q: FilterOf<MeetingQuery>) => http.get<Page<Meeting>>(`${base}/meetings`, q),
+  list: (q: FilterOf<MeetingQuery>) => http.get<Schemas['MeetingPage']>(`${base}/meetings`, q),
   get: (id: number) => http.get<Meeting>(`${base}/meetings/${id}`),
   create: (body: MeetingInput) => http.post<Meeting>(`${base}/meetings`, body),
   update: (id: number, body: MeetingUpdate) => http.put<Meeting>(`${base}/meetings/${id}`, body),
@@ -71,7 +71,7 @@ export const complianceApi = {
   report: (q: ComplianceQuery) => http.get<ComplianceReport>(`${base}/compliance`, { ...q }),
   /** Every reminder in scope (all pages): the pages summarise them by kind. */
   reminders: (party_org_id?: number) => allPages<Reminder>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
-  laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Page<OrgCompliance>>(`${base}/compliance/laggards`, { ...q, page, page_size }),
+  laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Schemas['LaggardPage']>(`${base}/compliance/laggards`, { ...q, page, page_size }),
   exportUrl: (q: ComplianceQuery) =>
     `${base}/compliance/export?` + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString(),
 }
@@ -83,7 +83,7 @@ export const committeeApi = {
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
   elect: (partyOrgID: number, body: ElectionInput) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
-  vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
+  vacancies: () => http.get<Schemas['VacancyList']>(`${base}/committees/vacancies`),
 }
 
 /** Formats a 0–1 rate as a percentage ("—" when absent). */

@@ -1,6 +1,6 @@
 // Types and endpoints of 组织关系转接, 口袋党员 and 流动党员.
 import { buildQuery, http } from './http'
-import type { FilterOf, ItemOf, Items, Page, QueryOf, Schemas } from './types'
+import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
@@ -30,7 +30,7 @@ export type Membership = ItemOf<Schemas['MembershipList']['items']>
 
 export const transferApi = {
   list: (q: TransferQuery) =>
-    http.get<Page<Transfer>>(`${base}/transfers`, {
+    http.get<Schemas['TransferPage']>(`${base}/transfers`, {
       status: q.status || undefined,
       kind: q.kind || undefined,
       party_org_id: q.party_org_id || undefined,
@@ -49,23 +49,23 @@ export const transferApi = {
   get: (id: number) => http.get<Transfer>(`${base}/transfers/${id}`),
   create: (body: TransferInput) => http.post<Transfer>(`${base}/transfers`, body),
   options: () => http.get<TransferOptions>(`${base}/transfers/options`),
-  pocket: (as_of?: string) => http.get<Items<Transfer>>(`${base}/transfers/pocket`, { as_of }),
+  pocket: (as_of?: string) => http.get<Schemas['TransferList']>(`${base}/transfers/pocket`, { as_of }),
   accept: (id: number, body: TransferAccept) => http.post<Transfer>(`${base}/transfers/${id}/accept`, body),
   returnSlip: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return-slip`, body),
   giveBack: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return`, body),
   cancel: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/cancel`, body),
-  memberships: (memberId: number) => http.get<Items<Membership>>(`${base}/members/${memberId}/memberships`),
+  memberships: (memberId: number) => http.get<Schemas['MembershipList']>(`${base}/members/${memberId}/memberships`),
 }
 
 export const mobilityApi = {
   list: (q: MobilityQuery) =>
-    http.get<Items<Mobility>>(`${base}/mobility`, {
+    http.get<Schemas['MobilityList']>(`${base}/mobility`, {
       as_of: q.as_of || undefined,
       direction: q.direction || undefined,
       min_months: q.min_months ?? undefined,
       party_org_id: q.party_org_id || undefined,
     }),
-  places: (as_of?: string) => http.get<Items<Place>>(`${base}/mobility/places`, { as_of }),
+  places: (as_of?: string) => http.get<Schemas['PlaceList']>(`${base}/mobility/places`, { as_of }),
   start: (memberId: number, body: MobilityInput) => http.post<Mobility>(`${base}/members/${memberId}/mobility`, body),
   update: (id: number, body: MobilityPatch) => http.patch<Mobility>(`${base}/mobility/${id}`, body),
 }
@@ -76,7 +76,7 @@ export type DualInput = Schemas['DualInput']
 
 export const dualApi = {
   list: (q: { party_org_id?: number | null; ended?: boolean }) =>
-    http.get<Items<Dual>>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
+    http.get<Schemas['DualList']>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
   start: (memberId: number, body: DualInput) => http.post<Dual>(`${base}/members/${memberId}/dual`, body),
   end: (id: number, body: TransferClose) => http.post<Dual>(`${base}/dual/${id}/end`, body),
 }

@@ -44,19 +44,6 @@ export type Region = Schemas['Region']
 /** A region with its loaded descendants (GET /regions/{code}/tree). */
 export type RegionNode = Schemas['RegionTree']
 
-/** The shape of every paged list: `{items,total,page,page_size}`. */
-export interface Page<T> {
-  items: T[]
-  total: number
-  page: number
-  page_size: number
-}
-
-/** A small list returned whole. */
-export interface Items<T> {
-  items: T[]
-}
-
 export type RegionStats = Schemas['RegionStats']
 export type SystemInfo = Schemas['SystemInfo']
 export type ApiToken = Schemas['Token']

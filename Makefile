@@ -39,13 +39,14 @@ vuln:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Regenerate the API types from the OpenAPI document (web/src/api/schema.d.ts), then build.
 ui:
-	cd web && npm ci && npm run build
+	cd web && npm ci && npm run gen:api && npm run build
 
-# Rebuild the UI and fail if the committed web/dist is stale.
+# Rebuild the UI and fail if the committed web/dist or web/src/api/schema.d.ts is stale.
 ui-check: ui
-	git diff --exit-code -- web/dist
-	test -z "$$(git status --porcelain -- web/dist)"
+	git diff --exit-code -- web/dist web/src/api/schema.d.ts
+	test -z "$$(git status --porcelain -- web/dist web/src/api/schema.d.ts)"
 
 e2e: build
 	cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test

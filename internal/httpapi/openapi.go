@@ -68,6 +68,14 @@ func enumOf(values []string) map[string]any {
 	return map[string]any{"type": "string", "enum": append([]string(nil), values...)}
 }
 
+// formationInput is the formation of a new party organization: one of the
+// formations, or "" for a 党小组, which takes its 党支部's.
+func formationInput() map[string]any {
+	s := enumOf(append(partyorg.Codes(partyorg.Formations()), ""))
+	s["description"] = "组建方式；党小组留空（沿用所在党支部的组建方式）"
+	return s
+}
+
 func categoryCodes() []string {
 	var out []string
 	for _, c := range org.Categories() {
@@ -118,7 +126,7 @@ func coreSchemas() map[string]any {
 		"SessionResponse": obj(map[string]any{"user": ref("User"), "csrf_token": tStr, "perms": arr(tStr)}),
 		"PasswordChange":  obj(map[string]any{"old_password": tStr, "new_password": tStr}, "old_password", "new_password"),
 		"SystemInfo":      obj(map[string]any{"name": tStr, "version": tStr, "jurisdiction": obj(map[string]any{"code": tStr, "name": tStr, "full_name": tStr})}),
-		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr}))}),
+		"RoleList":        obj(map[string]any{"items": arr(obj(map[string]any{"code": tStr, "name": tStr, "assignable": tBool}))}),
 		"User":            user,
 		"UserPage":        pageOf("User"),
 		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr}, "username"),
@@ -167,7 +175,7 @@ func coreSchemas() map[string]any {
 			"parent_id": map[string]any{"type": "integer", "nullable": true}, "parent_name": tStr, "region_code": tStr, "region_name": tStr,
 			"established_on": tDate, "dissolved_on": tDateNul, "term_started_on": tDate, "term_years": tInt, "term_due_on": tDate,
 			"covers": arr(ref("Cover")), "members": tInt, "warnings": arr(tStr), "created_at": tTime, "updated_at": tTime}),
-		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "formation": enumOf(partyorg.Codes(partyorg.Formations())), "parent_id": tInt, "region_code": tStr,
+		"PartyOrgInput": obj(map[string]any{"name": tStr, "kind": enumOf(partyorg.Codes(partyorg.Kinds())), "formation": formationInput(), "parent_id": tInt, "region_code": tStr,
 			"established_on": tDate, "term_started_on": tDate, "covers": arr(tInt)}, "name", "kind", "formation", "established_on"),
 		"PartyOrgPatch": obj(map[string]any{"name": tStr, "parent_id": tInt, "term_started_on": tDate}),
 		"PartyOrgPage":  pageOf("PartyOrg"),

@@ -17,8 +17,10 @@ let inflight: Promise<User | null> | null = null
 
 export function applySession(info: SessionInfo): void {
   session.user = info.user
-  session.menus = info.menus ?? (info.user as unknown as { menus?: unknown })?.menus
-  session.perms = info.perms ?? (info.user as unknown as { perms?: unknown })?.perms
+  // The server sends no menu list (SessionResponse has user, csrf_token and
+  // perms only): the menus follow from the role and the permissions.
+  session.menus = undefined
+  session.perms = info.perms
   session.loaded = true
   setCsrfToken(info.csrf_token)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Member, MemberInput } from '../api/members'
+import type { Member, MemberForm } from '../api/members'
 import { memberApi } from '../api/members'
 import { ApiError, extractError } from '../api/http'
 import { canRevealMembers, canWriteMembers } from '../menus'
@@ -103,7 +103,7 @@ describe('labels and sort', () => {
   })
 })
 
-const input = (over: Partial<MemberInput> = {}): MemberInput => ({
+const input = (over: Partial<MemberForm> = {}): MemberForm => ({
   name: '张建华',
   gender: 'male',
   birth_date: '1980-01-01',

@@ -1,14 +1,14 @@
 // A small fetch wrapper: JSON bodies, CSRF header, structured errors,
 // a global pending-request counter and a hook for expired sessions.
 import { ref } from 'vue'
+import type { Schemas } from './types'
 
-export interface ApiErrorBody {
-  code?: string
-  message?: string
-  fields?: Record<string, string>
-  locked_until?: string
-  [key: string]: unknown
-}
+/**
+ * The `error` object of a failed answer (the document's Error schema). Every
+ * member is optional here: a proxy or a network failure answers with
+ * something else, and the client invents its own code then (http_502).
+ */
+export type ApiErrorBody = Partial<Omit<Schemas['Error']['error'], 'code'>> & { code?: string; [key: string]: unknown }
 
 export class ApiError extends Error {
   readonly status: number
@@ -69,7 +69,7 @@ export function setPasswordChangeHandler(fn: PasswordChangeHandler | null): void
 export interface RequestOptions {
   method?: string
   body?: unknown
-  query?: Record<string, string | number | undefined | null>
+  query?: Record<string, string | number | boolean | undefined | null>
   /** When false, a 401 answer does not trigger the session-expired handler. */
   handle401?: boolean
   signal?: AbortSignal

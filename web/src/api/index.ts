@@ -1,15 +1,12 @@
 // Typed endpoints of the Liangxin API.
 import { http, buildQuery } from './http'
 import type {
-  ApiToken,
-  AuditAction,
-  AuditEntry,
-  Items,
-  Page,
+  ItemOf,
+  QueryOf,
   Region,
   RegionNode,
   RegionStats,
-  Role,
+  Schemas,
   SessionInfo,
   SystemInfo,
   User,
@@ -29,15 +26,15 @@ export const authApi = {
 
 export const systemApi = {
   info: () => http.get<SystemInfo>(`${base}/system`),
-  roles: () => http.get<Items<Role>>(`${base}/roles`),
+  roles: () => http.get<Schemas['RoleList']>(`${base}/roles`),
 }
 
 export const regionApi = {
   scope: () => http.get<Region>(`${base}/regions/scope`),
   get: (code: string) => http.get<Region>(`${base}/regions/${enc(code)}`),
-  children: (code: string) => http.get<Items<Region>>(`${base}/regions/${enc(code)}/children`),
+  children: (code: string) => http.get<Schemas['RegionList']>(`${base}/regions/${enc(code)}/children`),
   tree: (code: string, depth = 2) => http.get<RegionNode>(`${base}/regions/${enc(code)}/tree`, { depth }),
-  search: (q: string, page = 1, page_size = 20) => http.get<Page<Region>>(`${base}/regions`, { q, page, page_size }),
+  search: (q: string, page = 1, page_size = 20) => http.get<Schemas['RegionPage']>(`${base}/regions`, { q, page, page_size }),
   stats: (code: string) => http.get<RegionStats>(`${base}/regions/${enc(code)}/stats`),
   createArea: (code: string, name: string, kind: string) =>
     http.post<Region>(`${base}/regions/${enc(code)}/areas`, { name, kind }),
@@ -45,81 +42,46 @@ export const regionApi = {
   remove: (code: string) => http.del<void>(`${base}/regions/${enc(code)}`),
 }
 
-export interface UserQuery {
-  q?: string
-  role?: string
-  page?: number
-  page_size?: number
-}
+export type UserQuery = QueryOf<'listUsers'>
 
 /** A new account: name only. It has no business role until the security administrator grants one. */
-export interface CreateUserBody {
-  username: string
-  display_name: string
-}
+export type CreateUserBody = Schemas['UserCreate']
 
 /** Account fields the system administrator changes. */
-export interface UpdateUserBody {
-  display_name?: string
-  disabled?: boolean
-}
+export type UpdateUserBody = Schemas['UserPatch']
 
 /** What the security administrator grants: a role and a scope, or a party organization for party_org. */
-export interface GrantBody {
-  role: string
-  scope?: string
-  party_org_id?: number
-  /** Required for role instructor: the record the account is bound to. */
-  instructor_id?: number
-}
+export type GrantBody = Schemas['UserGrant']
 
 /** An instructor record an instructor account may be bound to. */
-export interface InstructorOption {
-  id: number
-  name: string
-  unit: string
-  region_name: string
-}
+export type InstructorOption = ItemOf<Schemas['InstructorOptionList']['items']>
 
-export interface PartyOrgOption {
-  id: number
-  name: string
-  region_code: string
-}
+export type PartyOrgOption = ItemOf<Schemas['PartyOrgOptionList']['items']>
 
 export const userApi = {
-  list: (q: UserQuery) => http.get<Page<User>>(`${base}/users`, { ...q }),
+  list: (q: UserQuery) => http.get<Schemas['UserPage']>(`${base}/users`, { ...q }),
   get: (id: number) => http.get<User>(`${base}/users/${id}`),
-  create: (body: CreateUserBody) => http.post<{ user: User; initial_password?: string }>(`${base}/users`, body),
+  create: (body: CreateUserBody) => http.post<Schemas['UserCreated']>(`${base}/users`, body),
   update: (id: number, body: UpdateUserBody) => http.patch<User>(`${base}/users/${id}`, body),
   grant: (id: number, body: GrantBody) => http.put<User>(`${base}/users/${id}/grant`, body),
-  resetPassword: (id: number) => http.post<{ temporary_password: string }>(`${base}/users/${id}/reset-password`),
+  resetPassword: (id: number) => http.post<Schemas['PasswordReset']>(`${base}/users/${id}/reset-password`),
   unlock: (id: number) => http.post<void>(`${base}/users/${id}/unlock`),
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
-  partyOrgOptions: (q: string) => http.get<Items<PartyOrgOption>>(`${base}/users/party-org-options`, { q }),
-  instructorOptions: (q: string) => http.get<Items<InstructorOption>>(`${base}/users/instructor-options`, { q }),
+  partyOrgOptions: (q: string) => http.get<Schemas['PartyOrgOptionList']>(`${base}/users/party-org-options`, { q }),
+  instructorOptions: (q: string) => http.get<Schemas['InstructorOptionList']>(`${base}/users/instructor-options`, { q }),
 }
 
 export const tokenApi = {
-  list: () => http.get<Items<ApiToken>>(`${base}/tokens`),
-  create: (name: string) => http.post<{ token: string; item: ApiToken }>(`${base}/tokens`, { name }),
+  list: () => http.get<Schemas['TokenList']>(`${base}/tokens`),
+  create: (name: string) => http.post<Schemas['TokenCreated']>(`${base}/tokens`, { name }),
   revoke: (id: number) => http.del<void>(`${base}/tokens/${id}`),
 }
 
-export interface AuditQuery {
-  action?: string
-  username?: string
-  from?: string
-  to?: string
-  entity?: string
-  entity_id?: string
-  page?: number
-  page_size?: number
-}
+export type AuditQuery = QueryOf<'listAudit'>
 
 export const auditApi = {
-  list: (q: AuditQuery) => http.get<Page<AuditEntry>>(`${base}/audit`, { ...q }),
-  actions: () => http.get<Items<AuditAction>>(`${base}/audit/actions`),
+  list: (q: AuditQuery) => http.get<Schemas['AuditPage']>(`${base}/audit`, { ...q }),
+  actions: () => http.get<Schemas['ActionList']>(`${base}/audit/actions`),
   exportUrl: (q: AuditQuery) => {
     const { action, username, from, to, entity, entity_id } = q
     return `${base}/audit/export${buildQuery({ action, username, from, to, entity, entity_id })}`

@@ -1,242 +1,43 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
 import { buildQuery, http, uploadFile } from './http'
-import type { Items, Page } from './types'
+import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
-export interface Code {
-  code: string
-  name: string
-}
+export type LedgerOptions = Schemas['LedgerOptions']
+export type Code = ItemOf<LedgerOptions['industries']>
+export type Category = ItemOf<LedgerOptions['categories']>
 
-export interface Category extends Code {
-  sector: 'economic' | 'social' | string
-}
+export type Organization = Schemas['Organization']
 
-export interface LedgerOptions {
-  categories: Category[]
-  industries: Code[]
-  tags: string[]
-  party_org_kinds: Code[]
-  formations: Code[]
-  instructor_levels: string[]
-}
+/** Body of POST /organizations. */
+export type OrganizationInput = Schemas['OrganizationInput']
+/** Body of PATCH /organizations/{id}; absent fields are left unchanged. */
+export type OrganizationPatch = Schemas['OrganizationPatch']
 
-export interface Organization {
-  id: number
-  name: string
-  uscc: string
-  category: string
-  category_name: string
-  sector: string
-  region_code: string
-  region_name: string
-  area_codes: string[]
-  industry: string
-  employees: number
-  above_scale: boolean
-  full_members: number
-  probationary_members: number
-  owner_is_member: boolean
-  has_charter: boolean
-  charter_has_party: boolean
-  tags: string[]
-  registered_on: string | null
-  closed_on: string | null
-  no_org_reason: string
-  planned_on: string | null
-  created_at: string
-  updated_at: string
-}
+/** The ledger's filter state (GET /organizations). */
+export type OrganizationQuery = FilterOf<QueryOf<'listOrganizations'>>
 
-/** Body of POST/PATCH /organizations; absent fields are left unchanged on PATCH. */
-export interface OrganizationInput {
-  name?: string
-  uscc?: string
-  category?: string
-  region_code?: string
-  area_codes?: string[]
-  industry?: string
-  employees?: number
-  above_scale?: boolean
-  full_members?: number
-  probationary_members?: number
-  owner_is_member?: boolean
-  has_charter?: boolean
-  charter_has_party?: boolean
-  tags?: string[]
-  registered_on?: string
-  closed_on?: string
-  no_org_reason?: string
-  planned_on?: string
-}
+export type HistoryEntry = ItemOf<Schemas['HistoryList']['items']>
 
-export interface OrganizationQuery {
-  q?: string
-  category?: string
-  sector?: string
-  region_code?: string
-  area_code?: string
-  industry?: string
-  above_scale?: string
-  min_employees?: number | string
-  max_employees?: number | string
-  has_members?: string
-  owner_is_member?: string
-  has_charter?: string
-  tag?: string
-  status?: string
-  coverage?: string
-  registered_from?: string
-  registered_to?: string
-  sort?: string
-  order?: string
-  page?: number
-  page_size?: number
-}
+export type Cover = Schemas['Cover']
+export type PartyOrg = Schemas['PartyOrg']
+export type PartyOrgInput = Schemas['PartyOrgInput']
+export type PartyOrgPatch = Schemas['PartyOrgPatch']
+export type PartyOrgQuery = QueryOf<'listPartyOrgs'>
+export type PartyOrgNode = Schemas['PartyOrgNode']
+export type Renewal = ItemOf<Schemas['RenewalList']['items']>
 
-export interface HistoryEntry {
-  at: string
-  username: string
-  action: string
-  action_name: string
-  detail: { before?: Record<string, unknown>; after?: Record<string, unknown>; note?: string; [key: string]: unknown } | null
-}
-
-export interface Cover {
-  id: number
-  organization_id: number
-  organization_name: string
-  from: string
-  to: string | null
-}
-
-export interface PartyOrg {
-  id: number
-  name: string
-  kind: string
-  kind_name: string
-  formation: string
-  formation_name: string
-  parent_id: number | null
-  parent_name: string
-  region_code: string
-  region_name: string
-  established_on: string
-  dissolved_on: string | null
-  term_started_on: string
-  term_years: number
-  term_due_on: string
-  covers: Cover[]
-  members: number
-  warnings?: string[]
-  created_at: string
-  updated_at: string
-}
-
-export interface PartyOrgInput {
-  name: string
-  kind: string
-  formation: string
-  parent_id?: number | null
-  region_code?: string
-  established_on: string
-  term_started_on?: string
-  covers: number[]
-}
-
-export interface PartyOrgPatch {
-  name?: string
-  parent_id?: number | null
-  term_started_on?: string
-}
-
-export interface PartyOrgQuery {
-  q?: string
-  kind?: string
-  formation?: string
-  region_code?: string
-  parent_id?: number
-  status?: string
-  page?: number
-  page_size?: number
-}
-
-export interface PartyOrgNode {
-  id: number
-  name: string
-  kind: string
-  kind_name: string
-  formation: string
-  formation_name: string
-  units: number
-  children: PartyOrgNode[]
-}
-
-export interface Renewal extends PartyOrg {
-  days_left: number
-  overdue: boolean
-}
-
-export interface Assignment {
-  id: number
-  instructor_id: number
-  organization_id: number
-  organization_name: string
-  from: string
-  to: string | null
-}
-
-export interface Instructor {
-  id: number
-  name: string
-  phone: string
-  unit: string
-  full_time: boolean
-  level: string
-  region_code: string
-  region_name: string
-  assignments: Assignment[]
-  active: number
-  created_at: string
-}
-
-export interface InstructorInput {
-  name?: string
-  phone?: string
-  unit?: string
-  full_time?: boolean
-  level?: string
-  region_code?: string
-}
-
-export interface Visit {
-  id: number
-  instructor_id: number
-  organization_id: number
-  organization_name: string
-  visited_on: string
-  /** 走访, 电话, 线上 or 座谈. */
-  form: string
-  /** The visit's photos (the images at visitPhotoUrl). */
-  photos?: VisitPhoto[]
-  content: string
-  problems: string
-  solved: string
-  /** When the problems raised were marked solved (标记已解决), and how. */
-  solved_on?: string | null
-  solved_note?: string
-}
-
+export type Assignment = Schemas['Assignment']
+export type Instructor = Schemas['Instructor']
+/** Body of POST /instructors. */
+export type InstructorInput = Schemas['InstructorInput']
+/** Body of PATCH /instructors/{id}. */
+export type InstructorPatch = Schemas['InstructorPatch']
+export type Visit = Schemas['Visit']
 /** A photo of a visit (JPEG, PNG or WebP, sealed at rest). */
-export interface VisitPhoto {
-  id: number
-  visit_id: number
-  content_type: string
-  size: number
-  created_at: string
-}
+export type VisitPhoto = Schemas['VisitPhoto']
 
 /** Largest photo the server takes (instructor.MaxPhotoBytes) and photos per visit (MaxPhotosPerVisit). */
 export const maxPhotoBytes = 8 << 20
@@ -248,149 +49,41 @@ export function visitPhotoUrl(instructorId: number, visitId: number, photoId: nu
 }
 
 /** The body of POST /settings/visit-frequencies. */
-export interface VisitFrequencyInput {
-  full_time: boolean
-  every_months: number
-  effective_from: string
-  reason?: string
-}
+export type VisitFrequencyInput = Schemas['VisitFrequencyInput']
 
 /** The ways a visit is made. */
-export const visitForms = ['走访', '电话', '线上', '座谈']
+/** 走访, 电话, 线上 or 座谈. */
+export type VisitForm = NonNullable<VisitInput['form']>
+export const visitForms: VisitForm[] = ['走访', '电话', '线上', '座谈']
 
 /** GET /instructors/{id}/organizations: an organization assigned today. */
-export interface AssignedOrg {
-  organization_id: number
-  name: string
-  uscc: string
-  region_name: string
-  from: string
-  last_visit_on: string | null
-  party_orgs: { id: number; name: string; kind_name: string }[]
-  members: { name: string; gender: string; category: string; id_number: string; phone: string; position: string }[]
-}
-
+export type AssignedOrg = ItemOf<Schemas['AssignedOrgList']['items']>
 /** GET /instructors/{id}/due-visits: an assigned organization whose visit is overdue. */
-export interface DueVisit {
-  organization_id: number
-  name: string
-  region_name: string
-  from: string
-  last_visit_on: string | null
-  due_on: string
-  days_overdue: number
-}
-
+export type DueVisit = ItemOf<Schemas['DueVisitList']['items']>
 /** GET /instructors/due-visits: one row of the district's list of who is behind. */
-export interface OverdueVisit extends DueVisit {
-  instructor_id: number
-  instructor_name: string
-  full_time: boolean
-  kind_name: string
-  every_months: number
-}
-
+export type OverdueVisit = ItemOf<Schemas['OverdueVisitPage']['items']>
 /** GET /settings/visit-frequencies: a default (id 0) or a version of a kind's visit frequency. */
-export interface VisitFrequency {
-  id: number
-  full_time: boolean
-  kind_name: string
-  every_months: number
-  effective_from: string
-  reason: string
-}
+export type VisitFrequency = Schemas['VisitFrequency']
+export type VisitInput = Schemas['VisitInput']
 
-export interface VisitInput {
-  organization_id: number
-  visited_on: string
-  form?: string
-  content: string
-  problems?: string
-  solved?: string
-}
-
-export interface CoverageCounts {
-  total: number
-  org_covered: number
-  single_covered: number
-  work_covered: number
-  org_rate: number
-  single_rate: number
-  work_rate: number
-  /** 有效覆盖: covered by a party organization with ≥3 正式党员. */
-  effective_covered?: number
-  effective_rate?: number
-  /** 有形无效 = org_covered − effective_covered. */
-  ineffective?: number
-  /** 其中党建工作指导员联系的. */
-  instructed?: number
-  has_charter?: number
-  charter_has_party?: number
-  /** 党建入章率 = charter_has_party ÷ has_charter. */
-  charter_rate?: number
-}
-
+export type CoverageCounts = Schemas['CoverageCounts']
+export type CoverageReport = Schemas['CoverageReport']
 /** One named coverage rule (全部单位, 应建单位, 规模口径, 规模以上) with its own denominator. */
-export interface RuleCounts extends CoverageCounts {
-  key: 'all' | 'should_build' | 'size' | 'above_scale' | string
-  name: string
-  description: string
-}
-
-export interface KeyCounts extends CoverageCounts {
-  key: string
-  name: string
-}
-
-export interface RegionCounts extends CoverageCounts {
-  region_code: string
-  name: string
-}
-
-export interface CoverageRule {
-  kind: 'all' | 'above_scale' | 'min_employees' | string
-  min_employees?: number
-  enterprise_min_employees?: number
-  social_min_employees?: number
-  description: string
-}
-
-export interface CoverageReport extends CoverageCounts {
-  region_code: string
-  region_name: string
-  as_of: string
-  scope_rule: CoverageRule
-  by_sector: Record<string, CoverageCounts>
-  by_category: KeyCounts[] | null
-  by_industry: KeyCounts[] | null
-  by_above_scale: KeyCounts[] | null
-  by_region: RegionCounts[] | null
-  rules?: RuleCounts[] | null
-}
+export type RuleCounts = ItemOf<NonNullable<CoverageReport['rules']>>
+export type KeyCounts = ItemOf<CoverageReport['by_category']>
+export type RegionCounts = ItemOf<CoverageReport['by_region']>
+export type CoverageRule = Schemas['CoverageRule']
+export type CoverageRuleInput = Schemas['CoverageRuleInput']
+/** One month of GET /stats/coverage/trend (no breakdowns: the by_* lists are null). */
+export type CoverageTrendPoint = ItemOf<Schemas['CoverageTrend']['items']>
 
 export type WorklistKind = 'should_build' | 'few_members' | 'no_members' | 'ineffective'
 
 /** An import session (POST /imports/organizations answers with it; GET /imports/{id} polls it). */
-export interface ImportSession {
-  id: string
-  kind: string
-  status: 'running' | 'succeeded' | 'rejected' | 'failed' | string
-  phase: 'parse' | 'write' | string
-  processed: number
-  rows: number
-  created: number
-  updated: number
-  unchanged: number
-  message: string
-  has_report: boolean
-}
+export type ImportSession = Schemas['ImportSession']
 
 /** One bad cell of a rejected import (the first 50 come in the 422 answer). */
-export interface ImportCellError {
-  row: number
-  column: string
-  message: string
-}
+export type ImportCellError = ItemOf<NonNullable<Schemas['Error']['error']['errors']>>
 
 const enc = encodeURIComponent
 
@@ -411,45 +104,15 @@ export const ledgerApi = {
 }
 
 /** GET /organizations/{id}/profile: how an organization is covered, its instructors and visits, its members. */
-export interface OrganizationProfile {
-  organization_id: number
-  region_name: string
-  industry_name: string
-  areas: { code: string; name: string }[]
-  coverage: 'single' | 'shared' | 'guided' | 'none'
-  coverage_name: string
-  covers: {
-    party_org_id: number
-    party_org_name: string
-    kind: string
-    kind_name: string
-    formation: string
-    formation_name: string
-    from: string
-    to: string | null
-    current: boolean
-    units: number
-  }[]
-  instructors: { instructor_id: number; name: string; unit: string; full_time: boolean; from: string; to: string | null; current: boolean }[]
-  visits: { id: number; instructor_name: string; visited_on: string; content: string; problems: string; solved: string }[]
-  visit_count: number
-  members: {
-    organization_id: number
-    declared_full: number
-    declared_probationary: number
-    recorded_full: number
-    recorded_probationary: number
-    mismatch: boolean
-  }
-}
+export type OrganizationProfile = Schemas['OrganizationProfile']
 
 export const orgApi = {
-  list: (q: OrganizationQuery) => http.get<Page<Organization>>(`${base}/organizations`, { ...q }),
+  list: (q: OrganizationQuery) => http.get<Schemas['OrganizationPage']>(`${base}/organizations`, { ...q }),
   get: (id: number) => http.get<Organization>(`${base}/organizations/${id}`),
   create: (body: OrganizationInput) => http.post<Organization>(`${base}/organizations`, body),
-  update: (id: number, body: OrganizationInput) => http.patch<Organization>(`${base}/organizations/${id}`, body),
+  update: (id: number, body: OrganizationPatch) => http.patch<Organization>(`${base}/organizations/${id}`, body),
   remove: (id: number) => http.del<void>(`${base}/organizations/${id}`),
-  history: (id: number) => http.get<Items<HistoryEntry>>(`${base}/organizations/${id}/history`),
+  history: (id: number) => http.get<Schemas['HistoryList']>(`${base}/organizations/${id}/history`),
   profile: (id: number) => http.get<OrganizationProfile>(`${base}/organizations/${id}/profile`),
   exportUrl: (q: OrganizationQuery) => {
     const { page: _p, page_size: _s, ...rest } = q
@@ -459,12 +122,12 @@ export const orgApi = {
 }
 
 export const partyOrgApi = {
-  list: (q: PartyOrgQuery) => http.get<Page<PartyOrg>>(`${base}/party-orgs`, { ...q }),
+  list: (q: PartyOrgQuery) => http.get<Schemas['PartyOrgPage']>(`${base}/party-orgs`, { ...q }),
   get: (id: number) => http.get<PartyOrg>(`${base}/party-orgs/${id}`),
   create: (body: PartyOrgInput) => http.post<PartyOrg>(`${base}/party-orgs`, body),
   update: (id: number, body: PartyOrgPatch) => http.patch<PartyOrg>(`${base}/party-orgs/${id}`, body),
-  tree: () => http.get<Items<PartyOrgNode>>(`${base}/party-orgs/tree`),
-  renewals: (within_days = 90) => http.get<Items<Renewal>>(`${base}/party-orgs/renewals`, { within_days }),
+  tree: () => http.get<Schemas['PartyOrgTree']>(`${base}/party-orgs/tree`),
+  renewals: (within_days = 90) => http.get<Schemas['RenewalList']>(`${base}/party-orgs/renewals`, { within_days }),
   dissolve: (id: number, on: string) => http.post<PartyOrg>(`${base}/party-orgs/${id}/dissolve`, { on }),
   addCover: (id: number, organization_id: number, from: string) =>
     http.post<PartyOrg>(`${base}/party-orgs/${id}/covers`, { organization_id, from }),
@@ -473,21 +136,21 @@ export const partyOrgApi = {
 }
 
 export const instructorApi = {
-  list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Page<Instructor>>(`${base}/instructors`, { ...q }),
+  list: (q: { q?: string; page?: number; page_size?: number }) => http.get<Schemas['InstructorPage']>(`${base}/instructors`, { ...q }),
   /** One instructor; the phone is masked unless reveal (needs member.reveal; audited). */
   get: (id: number, reveal = false) => http.get<Instructor>(`${base}/instructors/${id}`, reveal ? { reveal: 'true' } : undefined),
   create: (body: InstructorInput) => http.post<Instructor>(`${base}/instructors`, body),
-  update: (id: number, body: InstructorInput) => http.patch<Instructor>(`${base}/instructors/${id}`, body),
+  update: (id: number, body: InstructorPatch) => http.patch<Instructor>(`${base}/instructors/${id}`, body),
   assign: (id: number, organization_id: number, from: string, to?: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments`, { organization_id, from, ...(to ? { to } : {}) }),
   endAssignment: (id: number, assignmentId: number, on: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
-  visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
-  organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  visits: (id: number) => http.get<Schemas['VisitList']>(`${base}/instructors/${id}/visits`),
+  organizations: (id: number) => http.get<Schemas['AssignedOrgList']>(`${base}/instructors/${id}/organizations`),
   overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
-    http.get<Page<OverdueVisit>>(`${base}/instructors/due-visits`, { ...q }),
-  visitFrequencies: () => http.get<{ items: VisitFrequency[] }>(`${base}/settings/visit-frequencies`),
-  dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
+    http.get<Schemas['OverdueVisitPage']>(`${base}/instructors/due-visits`, { ...q }),
+  visitFrequencies: () => http.get<Schemas['VisitFrequencyList']>(`${base}/settings/visit-frequencies`),
+  dueVisits: (id: number) => http.get<Schemas['DueVisitList']>(`${base}/instructors/${id}/due-visits`),
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
   uploadPhoto: (id: number, visitId: number, file: Blob) => uploadFile<VisitPhoto>(`${base}/instructors/${id}/visits/${visitId}/photos`, file),
   deletePhoto: (id: number, visitId: number, photoId: number) => http.del<void>(visitPhotoUrl(id, visitId, photoId)),
@@ -497,9 +160,9 @@ export const instructorApi = {
 export const coverageApi = {
   report: (region_code?: string, as_of?: string) => http.get<CoverageReport>(`${base}/stats/coverage`, { region_code, as_of }),
   trend: (region_code?: string, as_of?: string, months = 12) =>
-    http.get<Items<CoverageReport>>(`${base}/stats/coverage/trend`, { region_code, as_of, months }),
+    http.get<Schemas['CoverageTrend']>(`${base}/stats/coverage/trend`, { region_code, as_of, months }),
   worklist: (kind: WorklistKind, q: { region_code?: string; as_of?: string; page?: number; page_size?: number }) =>
-    http.get<Page<Organization>>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
+    http.get<Schemas['OrganizationPage']>(`${base}/stats/worklists/${enc(kind)}`, { ...q }),
   rule: () => http.get<CoverageRule>(`${base}/settings/coverage-rule`),
   setRule: (kind: string, min_employees?: number, size?: { enterprise_min_employees?: number; social_min_employees?: number }) =>
     http.put<CoverageRule>(`${base}/settings/coverage-rule`, { kind, ...(kind === 'min_employees' ? { min_employees } : {}), ...(size || {}) }),

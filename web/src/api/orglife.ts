@@ -1,224 +1,64 @@
 // Types and endpoints of organizational life: meetings with attendance,
 // compliance against the required frequencies, committees and 换届.
-import type { DueItem } from '../utils/reminders'
 import { allPages, http, uploadFile } from './http'
-import type { Items, Page } from './types'
+import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
 
-export interface Code {
-  code: string
-  name: string
-}
+export type MeetingOptions = Schemas['MeetingOptions']
+export type Code = ItemOf<MeetingOptions['kinds']>
 
-export interface MeetingOptions {
-  kinds: Code[]
-  statuses: Code[]
-  attendance: Code[]
-  roles: Code[]
-  periods: Code[]
-  /** 党委, 党总支 and 党支部 with the meeting kinds whose frequency can be set for each. */
-  party_org_kinds?: (Code & { kinds: Code[] })[]
-}
-
-/** A version of the required frequency of a meeting kind for a kind of party organization. */
-export interface Frequency {
-  /** 0 for a built-in default. */
-  id: number
-  party_org_kind: string
-  party_org_kind_name: string
-  kind: string
-  kind_name: string
-  period: string
-  period_name: string
-  times: number
-  effective_from: string
-}
-
-export interface FrequencyInput {
-  party_org_kind: string
-  kind: string
-  period: string
-  times: number
-  effective_from: string
-  /** Required when effective_from is before today. */
-  reason?: string
-}
+/** A version of the required frequency of a meeting kind for a kind of party organization (id 0: a built-in default). */
+export type Frequency = Schemas['Frequency']
+/** reason is required when effective_from is before today. */
+export type FrequencyInput = Schemas['FrequencyInput']
+export type FrequencyPeriod = FrequencyInput['period']
+export type FrequencyOrgKind = NonNullable<FrequencyInput['party_org_kind']>
 
 export const frequencyApi = {
-  list: () => http.get<Items<Frequency>>(`${base}/meeting-frequencies`),
+  list: () => http.get<Schemas['FrequencyList']>(`${base}/meeting-frequencies`),
   set: (body: FrequencyInput) => http.post<Frequency>(`${base}/meeting-frequencies`, body),
 }
 
-export interface Attendee {
-  member_id: number
-  name: string
-  status: 'present' | 'excused' | 'absent' | string
-  status_name: string
+export type Meeting = Schemas['Meeting']
+export type Attendee = ItemOf<Meeting['attendees']>
+export type Attachment = Schemas['Attachment']
+/** Body of POST /meetings. */
+export type MeetingInput = Schemas['MeetingInput']
+/** Body of PUT /meetings/{id}. */
+export type MeetingUpdate = Schemas['MeetingUpdate']
+/** planned or held. */
+export type MeetingStatus = NonNullable<MeetingInput['status']>
+/** present, excused or absent. */
+export type AttendanceStatus = NonNullable<ItemOf<NonNullable<MeetingInput['attendees']>>['status']>
+const attendanceStatuses: AttendanceStatus[] = ['present', 'excused', 'absent']
+/** A recorded attendee's status (a plain string in the answer) as the form's; an unknown one counts as absent. */
+export function asAttendanceStatus(s: string): AttendanceStatus {
+  return attendanceStatuses.find((x) => x === s) ?? 'absent'
 }
+export type MeetingQuery = QueryOf<'listMeetings'>
+export type Candidate = Schemas['Candidate']
 
-export interface Attachment {
-  id: number
-  name: string
-  content_type: string
-  size: number
-  created_at: string
-}
+export type ComplianceReport = Schemas['ComplianceReport']
+export type OrgCompliance = Schemas['OrgCompliance']
+export type KindCompliance = ItemOf<OrgCompliance['kinds']>
+export type GroupRate = ItemOf<ComplianceReport['by_street']>
+export type Reminder = Schemas['Reminder']
 
-export interface Meeting {
-  id: number
-  party_org_id: number
-  party_org_name: string
-  kind: string
-  kind_name: string
-  status: string
-  status_name: string
-  date: string
-  place: string
-  topic: string
-  presenter: string
-  host: string
-  recorder: string
-  minutes: string
-  resolutions: string
-  late: boolean
-  late_note: string
-  expected: number
-  present: number
-  excused: number
-  absent: number
-  attendance: number | null
-  attendees: Attendee[]
-  attachments: Attachment[]
-}
+export type CommitteeMember = Schemas['CommitteeMember']
+export type CommitteeMemberInput = Schemas['CommitteeMemberInput']
+export type Committee = Schemas['Committee']
+export type ElectionInput = Schemas['ElectionInput']
+export type Vacancy = ItemOf<Schemas['VacancyList']['items']>
 
-export interface MeetingInput {
-  party_org_id: number
-  kind: string
-  status: string
-  date: string
-  place: string
-  topic: string
-  presenter: string
-  host: string
-  recorder: string
-  minutes: string
-  resolutions: string
-  late: boolean
-  late_note: string
-  attendees: { member_id: number; status: string }[]
-}
-
-export interface Candidate {
-  id: number
-  name: string
-  category: string
-  party_org_name: string
-}
-
-export interface KindCompliance {
-  kind: string
-  kind_name: string
-  required: number
-  held: number
-  total: number
-  late: number
-  rate: number | null
-  missing: string[]
-}
-
-export interface OrgCompliance {
-  party_org_id: number
-  party_org_name: string
-  region_code: string
-  street_code: string
-  street_name: string
-  required: number
-  held: number
-  rate: number | null
-  attendance: number | null
-  meetings: number
-  kinds: KindCompliance[]
-  missing: string[]
-}
-
-export interface GroupRate {
-  code: string
-  name: string
-  required: number
-  held: number
-  rate: number | null
-  orgs: number
-}
-
-export interface ComplianceReport {
-  from: string
-  to: string
-  required: number
-  held: number
-  rate: number | null
-  attendance: number | null
-  orgs: OrgCompliance[]
-  by_street: GroupRate[]
-  by_kind: GroupRate[]
-  missing: string[]
-}
-
-export interface Reminder {
-  party_org_id: number
-  party_org_name: string
-  items: string[]
-  /** The items as data, one per kind. */
-  due: DueItem[]
-}
-
-export interface CommitteeMember {
-  id: number
-  role: string
-  role_name: string
-  member_id: number | null
-  name: string
-  from: string
-  to: string | null
-  cross_post: boolean
-}
-
-export interface Committee {
-  party_org_id: number
-  party_org_name: string
-  full_members: number
-  term_started_on: string
-  term_due_on: string
-  current: CommitteeMember[]
-  history: CommitteeMember[]
-  elections: { id: number; held_on: string; note: string; members: number; timing: string; approval: string }[]
-  warnings: string[]
-  incomplete: boolean
-  vacant_since?: string
-  secretary_vacant: boolean
-}
-
-export interface Vacancy {
-  party_org_id: number
-  party_org_name: string
-  vacant_since: string
-  days: number
-  flagged: boolean
-}
-
-export interface ComplianceQuery {
-  from?: string
-  to?: string
-  region_code?: string
-  party_org_id?: number
-}
+export type ComplianceQuery = QueryOf<'getCompliance'>
 
 export const meetingApi = {
   options: () => http.get<MeetingOptions>(`${base}/meetings/options`),
-  list: (q: Record<string, string | number | undefined>) => http.get<Page<Meeting>>(`${base}/meetings`, q),
+  list: (q: FilterOf<MeetingQuery>) => http.get<Schemas['MeetingPage']>(`${base}/meetings`, q),
   get: (id: number) => http.get<Meeting>(`${base}/meetings/${id}`),
   create: (body: MeetingInput) => http.post<Meeting>(`${base}/meetings`, body),
-  update: (id: number, body: MeetingInput) => http.put<Meeting>(`${base}/meetings/${id}`, body),
+  update: (id: number, body: MeetingUpdate) => http.put<Meeting>(`${base}/meetings/${id}`, body),
   remove: (id: number) => http.del<void>(`${base}/meetings/${id}`),
   /** The whole roster of a party organization and its subordinates (all pages), for choosing attendees. */
   candidates: (party_org_id: number) => allPages<Candidate>(`${base}/meetings/candidates`, { party_org_id }),
@@ -231,19 +71,19 @@ export const complianceApi = {
   report: (q: ComplianceQuery) => http.get<ComplianceReport>(`${base}/compliance`, { ...q }),
   /** Every reminder in scope (all pages): the pages summarise them by kind. */
   reminders: (party_org_id?: number) => allPages<Reminder>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
-  laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Page<OrgCompliance>>(`${base}/compliance/laggards`, { ...q, page, page_size }),
+  laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Schemas['LaggardPage']>(`${base}/compliance/laggards`, { ...q, page, page_size }),
   exportUrl: (q: ComplianceQuery) =>
     `${base}/compliance/export?` + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString(),
 }
 
 export const committeeApi = {
   get: (partyOrgID: number) => http.get<Committee>(`${base}/party-orgs/${partyOrgID}/committee`),
-  add: (partyOrgID: number, body: { role: string; name: string; member_id?: number; from: string; cross_post: boolean }) =>
+  add: (partyOrgID: number, body: CommitteeMemberInput) =>
     http.post<CommitteeMember>(`${base}/party-orgs/${partyOrgID}/committee`, body),
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
-  elect: (partyOrgID: number, body: { held_on: string; note: string; approval?: string; members: { role: string; name: string; member_id?: number; cross_post: boolean }[] }) =>
+  elect: (partyOrgID: number, body: ElectionInput) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
-  vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
+  vacancies: () => http.get<Schemas['VacancyList']>(`${base}/committees/vacancies`),
 }
 
 /** Formats a 0–1 rate as a percentage ("—" when absent). */

@@ -3,15 +3,9 @@
 // signals and the 换届 due. Each is optional: a role without the permission
 // or a district without a closed round simply shows none.
 import { http } from './http'
+import type { Schemas } from './types'
 
-export interface StarDistribution {
-  five: number
-  four: number
-  three: number
-  two: number
-  one: number
-  summary: string
-}
+export type StarDistribution = Schemas['AssessRoundView']['distribution']
 
 export interface Overview {
   round: { id: number; name: string; distribution: StarDistribution } | null
@@ -20,25 +14,18 @@ export interface Overview {
   renewalsOverdue: number | null
 }
 
-interface RoundRow {
-  id: number
-  name: string
-  status: string
-  to: string
-}
-
 export async function loadOverview(): Promise<Overview> {
   const [rounds, signals, renewals] = await Promise.allSettled([
-    http.get<{ items: RoundRow[] }>('/api/v1/assess/rounds'),
-    http.get<{ total: number }>('/api/v1/assess/signals'),
-    http.get<{ items: { overdue: boolean }[] }>('/api/v1/committees/renewals'),
+    http.get<Schemas['AssessRoundList']>('/api/v1/assess/rounds'),
+    http.get<Schemas['AssessSignalReport']>('/api/v1/assess/signals'),
+    http.get<Schemas['RenewalList']>('/api/v1/committees/renewals'),
   ])
   const out: Overview = { round: null, weak: null, renewalsDue: null, renewalsOverdue: null }
   if (rounds.status === 'fulfilled') {
     const closed = rounds.value.items.filter((r) => r.status === 'closed').sort((a, b) => (a.to < b.to ? 1 : a.to > b.to ? -1 : b.id - a.id))
     if (closed.length) {
       try {
-        const v = await http.get<{ id: number; name: string; distribution: StarDistribution }>(`/api/v1/assess/rounds/${closed[0].id}`)
+        const v = await http.get<Schemas['AssessRoundView']>(`/api/v1/assess/rounds/${closed[0].id}`)
         out.round = { id: v.id, name: v.name, distribution: v.distribution }
       } catch {
         out.round = null

@@ -1,4 +1,27 @@
-// Types mirroring the Liangxin HTTP API contract.
+// Types of the Liangxin HTTP API. They are aliases of the types generated from
+// the server's OpenAPI document (schema.d.ts, `npm run gen:api`), so the UI
+// cannot drift from what the server sends: rename a field on the server and
+// vue-tsc fails the build here.
+import type { components, operations } from './schema'
+
+/** The named schemas of the OpenAPI document. */
+export type Schemas = components['schemas']
+
+type JSONOf<R> = R extends { content: { 'application/json': infer B } } ? B : never
+type Responses<Op extends keyof operations> = operations[Op]['responses']
+
+/** The JSON body of an operation's success answer (200 or 201). */
+export type ResponseOf<Op extends keyof operations> =
+  200 extends keyof Responses<Op> ? JSONOf<Responses<Op>[200]> : 201 extends keyof Responses<Op> ? JSONOf<Responses<Op>[201]> : never
+
+/** The JSON request body of an operation. */
+export type BodyOf<Op extends keyof operations> = JSONOf<NonNullable<operations[Op]['requestBody']>>
+
+/** The query parameters of an operation. */
+export type QueryOf<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>
+
+/** The element type of a list. */
+export type ItemOf<L> = L extends readonly (infer T)[] ? T : never
 
 export type RoleCode =
   | 'system_admin'
@@ -10,111 +33,28 @@ export type RoleCode =
   | 'instructor'
   | 'readonly'
 
-export interface User {
-  id: number
-  username: string
-  display_name: string
-  role: RoleCode | string
-  role_name: string
-  scope: string
-  scope_name: string
-  party_org_id?: number | null
-  /** The instructor record an instructor account is bound to. */
-  instructor_id?: number | null
-  must_change_password: boolean
-  disabled: boolean
-  locked_until: string | null
-  last_login_at: string | null
-  created_at: string
-}
-
-export interface SessionInfo {
-  user: User
-  csrf_token: string
-  menus?: unknown
-  perms?: string[]
-}
-
-export interface Role {
-  code: string
-  name: string
-  /** false for the three administrators (三员), managed from the server console only */
-  assignable?: boolean
-}
+export type User = Schemas['User']
+export type SessionInfo = Schemas['SessionResponse']
+export type Role = ItemOf<Schemas['RoleList']['items']>
 
 export type RegionLevel = 'province' | 'prefecture' | 'county' | 'town' | 'village' | 'area'
 export type AreaKind = 'business_district' | 'building' | 'park' | 'grid'
 
-export interface Region {
-  code: string
-  name: string
-  level: RegionLevel | string
-  level_name: string
-  parent_code: string
-  kind: AreaKind | ''
-  kind_name: string
-  has_children: boolean
-  path?: string
-}
-
+export type Region = Schemas['Region']
 /** A region with its loaded descendants (GET /regions/{code}/tree). */
-export interface RegionNode extends Region {
-  children?: RegionNode[]
-}
+export type RegionNode = Schemas['RegionTree']
 
-export interface Page<T> {
-  items: T[]
-  total: number
-  page: number
-  page_size: number
-}
+export type RegionStats = Schemas['RegionStats']
+export type SystemInfo = Schemas['SystemInfo']
+export type ApiToken = Schemas['Token']
+export type AuditEntry = Schemas['AuditRow']
+export type AuditAction = ItemOf<Schemas['ActionList']['items']>
 
-export interface Items<T> {
-  items: T[]
-}
+type FilterValue<T> = T extends boolean ? boolean | 'true' | 'false' | '' : T extends number ? number | string | null : T | ''
 
-export interface RegionStats {
-  counts: Record<string, number>
-  children: { code: string; name: string; villages: number; areas: number }[]
-}
-
-export interface SystemInfo {
-  name: string
-  version: string
-  jurisdiction: { code: string; name: string; full_name: string }
-}
-
-export interface ApiToken {
-  id: number
-  name: string
-  /** Leading characters of the token, when the server shares them. */
-  prefix?: string
-  created_at: string
-  last_used_at: string | null
-  revoked_at: string | null
-}
-
-export interface AuditEntry {
-  id: number
-  at: string
-  username: string
-  ip: string
-  action: string
-  action_name: string
-  entity: string
-  entity_name?: string
-  /** Chinese name of the kind of object (党员, 会议). */
-  entity_label?: string
-  /** For a reveal: whose data was shown, values masked. */
-  subject?: string
-  /** Chinese labels of the keys of detail. */
-  labels?: Record<string, string>
-  entity_id: string
-  result: string
-  detail: { before?: unknown; after?: unknown; note?: string; [key: string]: unknown } | null
-}
-
-export interface AuditAction {
-  code: string
-  name: string
-}
+/**
+ * A list's filter state in a form: the query parameters of the operation,
+ * where a select may stand empty ('' or null: no filter) and a number or a
+ * yes/no may come as text. buildQuery drops the empty ones.
+ */
+export type FilterOf<Q> = { [K in keyof Q]?: FilterValue<NonNullable<Q[K]>> }

@@ -35,7 +35,7 @@ export function rateBarOption(names: string[], values: (number | null)[], name: 
 export type SortOrder = 'ascending' | 'descending' | null
 
 /** Rows sorted by rate (a null rate — nothing required — counts as 100%); the input is left untouched. */
-export function sortByRate<T extends { rate: number | null }>(rows: T[], order: SortOrder): T[] {
+export function sortByRate<T extends { rate?: number | null }>(rows: T[], order: SortOrder): T[] {
   if (!order) return rows
   const sign = order === 'ascending' ? 1 : -1
   return [...rows].sort((a, b) => sign * ((a.rate ?? 1) - (b.rate ?? 1)))

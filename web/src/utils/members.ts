@@ -1,7 +1,7 @@
 // Pure helpers of 党员花名册: labels, filter options, 身份证号 (GB 11643) and
 // phone checks, form validation, the PATCH body of an edit, the server sort
 // of a table column and the chart options of the statistics.
-import type { Member, MemberInput, MemberPatch, MemberSort, StatCount } from '../api/members'
+import type { Member, MemberForm, MemberPatch, MemberSort, StatCount } from '../api/members'
 import type { ChartOption } from './charts'
 import { palette } from './charts'
 
@@ -155,7 +155,7 @@ function dateErrors(f: { birth_date?: string; joined_on?: string | null; confirm
 }
 
 /** Field errors of the 登记党员 form, keyed as the server's `error.fields`; empty when valid. */
-export function validateMemberInput(f: MemberInput, today: string): Record<string, string> {
+export function validateMemberInput(f: MemberForm, today: string): Record<string, string> {
   const out: Record<string, string> = {}
   if (!f.name.trim()) out.name = '请填写姓名'
   const id = parseIdNumber(f.id_number, today)

@@ -1,4 +1,5 @@
 // Helpers of the home-page reminders ("本月还需召开党小组会1次（剩余29天）").
+import type { ItemOf, Schemas } from '../api/types'
 
 export interface ReminderItem {
   /** 本月, 本季度 or 本年度 ('' when the text has none of them). */
@@ -40,14 +41,7 @@ export function recordLink(partyOrgID: number, kind: string): string {
 }
 
 /** One meeting kind still due in the current period (the server's `due` of a reminder). */
-export interface DueItem {
-  kind: string
-  kind_name: string
-  period: string
-  period_name: string
-  times: number
-  days_left: number
-}
+export type DueItem = ItemOf<Schemas['Reminder']['due']>
 
 /** One line of the compact reminder summary: a kind and how many party organizations still owe it. */
 export interface KindSummary {

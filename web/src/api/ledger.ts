@@ -1,6 +1,6 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
-import { buildQuery, http, uploadFile } from './http'
+import { allPages, buildQuery, http, uploadFile } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -464,7 +464,7 @@ export const partyOrgApi = {
   create: (body: PartyOrgInput) => http.post<PartyOrg>(`${base}/party-orgs`, body),
   update: (id: number, body: PartyOrgPatch) => http.patch<PartyOrg>(`${base}/party-orgs/${id}`, body),
   tree: () => http.get<Items<PartyOrgNode>>(`${base}/party-orgs/tree`),
-  renewals: (within_days = 90) => http.get<Items<Renewal>>(`${base}/party-orgs/renewals`, { within_days }),
+  renewals: (within_days = 90) => allPages<Renewal>(`${base}/party-orgs/renewals`, { within_days }),
   dissolve: (id: number, on: string) => http.post<PartyOrg>(`${base}/party-orgs/${id}/dissolve`, { on }),
   addCover: (id: number, organization_id: number, from: string) =>
     http.post<PartyOrg>(`${base}/party-orgs/${id}/covers`, { organization_id, from }),
@@ -482,12 +482,16 @@ export const instructorApi = {
     http.post<Assignment>(`${base}/instructors/${id}/assignments`, { organization_id, from, ...(to ? { to } : {}) }),
   endAssignment: (id: number, assignmentId: number, on: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
-  visits: (id: number) => http.get<Items<Visit>>(`${base}/instructors/${id}/visits`),
-  organizations: (id: number) => http.get<Items<AssignedOrg>>(`${base}/instructors/${id}/organizations`),
+  visits: (id: number) => allPages<Visit>(`${base}/instructors/${id}/visits`),
+  organizations: (id: number) => allPages<AssignedOrg>(`${base}/instructors/${id}/organizations`),
   overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
     http.get<Page<OverdueVisit>>(`${base}/instructors/due-visits`, { ...q }),
   visitFrequencies: () => http.get<{ items: VisitFrequency[] }>(`${base}/settings/visit-frequencies`),
-  dueVisits: (id: number) => http.get<{ every_months: number; items: DueVisit[] }>(`${base}/instructors/${id}/due-visits`),
+  dueVisits: async (id: number) => {
+    const url = `${base}/instructors/${id}/due-visits`
+    const first = await http.get<{ every_months: number; items: DueVisit[]; total: number }>(url, { page_size: 200 })
+    return first.items.length >= first.total ? first : { ...first, items: (await allPages<DueVisit>(url)).items }
+  },
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
   uploadPhoto: (id: number, visitId: number, file: Blob) => uploadFile<VisitPhoto>(`${base}/instructors/${id}/visits/${visitId}/photos`, file),
   deletePhoto: (id: number, visitId: number, photoId: number) => http.del<void>(visitPhotoUrl(id, visitId, photoId)),

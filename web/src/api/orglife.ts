@@ -243,7 +243,7 @@ export const committeeApi = {
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
   elect: (partyOrgID: number, body: { held_on: string; note: string; approval?: string; members: { role: string; name: string; member_id?: number; cross_post: boolean }[] }) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
-  vacancies: () => http.get<Items<Vacancy>>(`${base}/committees/vacancies`),
+  vacancies: () => allPages<Vacancy>(`${base}/committees/vacancies`),
 }
 
 /** Formats a 0–1 rate as a percentage ("—" when absent). */

@@ -2,7 +2,7 @@
 // star distribution of the latest closed assessment round, the 软弱涣散
 // signals and the 换届 due. Each is optional: a role without the permission
 // or a district without a closed round simply shows none.
-import { http } from './http'
+import { allPages, http } from './http'
 
 export interface StarDistribution {
   five: number
@@ -31,7 +31,7 @@ export async function loadOverview(): Promise<Overview> {
   const [rounds, signals, renewals] = await Promise.allSettled([
     http.get<{ items: RoundRow[] }>('/api/v1/assess/rounds'),
     http.get<{ total: number }>('/api/v1/assess/signals'),
-    http.get<{ items: { overdue: boolean }[] }>('/api/v1/committees/renewals'),
+    allPages<{ overdue: boolean }>('/api/v1/committees/renewals'),
   ])
   const out: Overview = { round: null, weak: null, renewalsDue: null, renewalsOverdue: null }
   if (rounds.status === 'fulfilled') {

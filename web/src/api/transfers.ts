@@ -1,5 +1,5 @@
 // Types and endpoints of 组织关系转接, 口袋党员 and 流动党员.
-import { buildQuery, http } from './http'
+import { allPages, buildQuery, http } from './http'
 import type { Items, Page } from './types'
 
 const base = '/api/v1'
@@ -165,7 +165,7 @@ export const transferApi = {
   get: (id: number) => http.get<Transfer>(`${base}/transfers/${id}`),
   create: (body: TransferInput) => http.post<Transfer>(`${base}/transfers`, body),
   options: () => http.get<TransferOptions>(`${base}/transfers/options`),
-  pocket: (as_of?: string) => http.get<Items<Transfer>>(`${base}/transfers/pocket`, { as_of }),
+  pocket: (as_of?: string) => allPages<Transfer>(`${base}/transfers/pocket`, { as_of }),
   accept: (id: number, body: TransferAccept) => http.post<Transfer>(`${base}/transfers/${id}/accept`, body),
   returnSlip: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return-slip`, body),
   giveBack: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return`, body),
@@ -175,13 +175,13 @@ export const transferApi = {
 
 export const mobilityApi = {
   list: (q: MobilityQuery) =>
-    http.get<Items<Mobility>>(`${base}/mobility`, {
+    allPages<Mobility>(`${base}/mobility`, {
       as_of: q.as_of || undefined,
       direction: q.direction || undefined,
       min_months: q.min_months ?? undefined,
       party_org_id: q.party_org_id || undefined,
     }),
-  places: (as_of?: string) => http.get<Items<Place>>(`${base}/mobility/places`, { as_of }),
+  places: (as_of?: string) => allPages<Place>(`${base}/mobility/places`, { as_of }),
   start: (memberId: number, body: MobilityInput) => http.post<Mobility>(`${base}/members/${memberId}/mobility`, body),
   update: (id: number, body: MobilityPatch) => http.patch<Mobility>(`${base}/mobility/${id}`, body),
 }
@@ -208,7 +208,7 @@ export interface DualInput {
 
 export const dualApi = {
   list: (q: { party_org_id?: number | null; ended?: boolean }) =>
-    http.get<Items<Dual>>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
+    allPages<Dual>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
   start: (memberId: number, body: DualInput) => http.post<Dual>(`${base}/members/${memberId}/dual`, body),
   end: (id: number, body: { on: string; note?: string }) => http.post<Dual>(`${base}/dual/${id}/end`, body),
 }

@@ -207,8 +207,8 @@ export interface DualInput {
 }
 
 export const dualApi = {
-  list: (q: { party_org_id?: number | null; ended?: boolean }) =>
-    allPages<Dual>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
+  list: (q: { party_org_id?: number | null; ended?: boolean; page?: number; page_size?: number }) =>
+    http.get<Page<Dual>>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined, page: q.page, page_size: q.page_size }),
   start: (memberId: number, body: DualInput) => http.post<Dual>(`${base}/members/${memberId}/dual`, body),
   end: (id: number, body: { on: string; note?: string }) => http.post<Dual>(`${base}/dual/${id}/end`, body),
 }

@@ -165,7 +165,7 @@ export const transferApi = {
   get: (id: number) => http.get<Transfer>(`${base}/transfers/${id}`),
   create: (body: TransferInput) => http.post<Transfer>(`${base}/transfers`, body),
   options: () => http.get<TransferOptions>(`${base}/transfers/options`),
-  pocket: (as_of?: string) => allPages<Transfer>(`${base}/transfers/pocket`, { as_of }),
+  pocket: (q: { as_of?: string; page?: number; page_size?: number } = {}) => http.get<Page<Transfer>>(`${base}/transfers/pocket`, { ...q }),
   accept: (id: number, body: TransferAccept) => http.post<Transfer>(`${base}/transfers/${id}/accept`, body),
   returnSlip: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return-slip`, body),
   giveBack: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return`, body),

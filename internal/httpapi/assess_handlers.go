@@ -324,8 +324,7 @@ func (s *Server) listRectifications(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[assess.Rectification]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) designate(w http.ResponseWriter, r *http.Request) error {
@@ -381,8 +380,7 @@ func (s *Server) listPairs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[assess.Pair]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) createPair(w http.ResponseWriter, r *http.Request) error {

@@ -270,6 +270,7 @@ func (s *Server) duesRefunds(w http.ResponseWriter, r *http.Request) error {
 	bad := apperr.Invalid()
 	id := optID(q, "party_org_id", bad)
 	year := s.duesYear(q, bad)
+	pagingErrors(r, bad)
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
@@ -277,8 +278,7 @@ func (s *Server) duesRefunds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[dues.Refund]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) duesRecordRefund(w http.ResponseWriter, r *http.Request) error {

@@ -357,8 +357,7 @@ func (s *Server) renewals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[partyorg.Renewal]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) getPartyOrg(w http.ResponseWriter, r *http.Request) error {
@@ -568,8 +567,7 @@ func (s *Server) listVisits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[instructor.Visit]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) instructorOrganizations(w http.ResponseWriter, r *http.Request) error {
@@ -581,14 +579,17 @@ func (s *Server) instructorOrganizations(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[instructor.AssignedOrg]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
-// dueVisitList is the answer of GET /instructors/{id}/due-visits.
+// dueVisitList is the answer of GET /instructors/{id}/due-visits: one page
+// of the overdue organizations and the instructor's visit frequency.
 type dueVisitList struct {
 	EveryMonths int                   `json:"every_months"`
 	Items       []instructor.DueVisit `json:"items"`
+	Total       int                   `json:"total"`
+	Page        int                   `json:"page"`
+	PageSize    int                   `json:"page_size"`
 }
 
 func (s *Server) dueVisits(w http.ResponseWriter, r *http.Request) error {
@@ -600,7 +601,11 @@ func (s *Server) dueVisits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, dueVisitList{EveryMonths: every, Items: items})
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dueVisitList{EveryMonths: every, Items: pg.Items, Total: pg.Total, Page: pg.Page, PageSize: pg.PageSize})
 	return nil
 }
 

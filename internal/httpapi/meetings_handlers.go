@@ -447,8 +447,7 @@ func (s *Server) committeeRenewals(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) exportCommitteeRenewals(w http.ResponseWriter, r *http.Request) error {
@@ -477,8 +476,7 @@ func (s *Server) vacancies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[meeting.Vacancy]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) exportVacancies(w http.ResponseWriter, r *http.Request) error {

@@ -182,7 +182,7 @@ func coreSchemas() map[string]any {
 		"PartyOrgTree":  obj(map[string]any{"items": arr(ref("PartyOrgNode"))}),
 		"PartyOrgNode": obj(map[string]any{"id": tInt, "name": tStr, "kind": tStr, "kind_name": tStr, "formation": tStr, "formation_name": tStr,
 			"units": tInt, "children": arr(ref("PartyOrgNode"))}),
-		"RenewalList":     obj(map[string]any{"items": arr(map[string]any{"allOf": []any{ref("PartyOrg"), obj(map[string]any{"days_left": tInt, "overdue": tBool})}})}),
+		"RenewalPage":     obj(map[string]any{"items": arr(map[string]any{"allOf": []any{ref("PartyOrg"), obj(map[string]any{"days_left": tInt, "overdue": tBool})}}), "total": tInt, "page": tInt, "page_size": tInt}),
 		"DateOn":          obj(map[string]any{"on": tDate}, "on"),
 		"CoverInput":      obj(map[string]any{"organization_id": tInt, "from": tDate}, "organization_id", "from"),
 		"Assignment":      obj(map[string]any{"id": tInt, "instructor_id": tInt, "organization_id": tInt, "organization_name": tStr, "from": tDate, "to": tDateNul}),
@@ -196,9 +196,9 @@ func coreSchemas() map[string]any {
 			"form": tStr, "content": tStr, "problems": tStr, "solved": tStr, "solved_on": tDateNul, "solved_note": tStr, "photos": arr(ref("VisitPhoto"))}),
 		"VisitPhoto":         obj(map[string]any{"id": tInt, "visit_id": tInt, "content_type": map[string]any{"type": "string", "enum": []string{"image/jpeg", "image/png", "image/webp"}}, "size": tInt, "created_at": tTime}),
 		"VisitInput":         obj(map[string]any{"organization_id": tInt, "visited_on": tDate, "form": map[string]any{"type": "string", "enum": instructor.VisitForms}, "content": tStr, "problems": tStr, "solved": tStr}, "organization_id", "visited_on", "content"),
-		"VisitList":          obj(map[string]any{"items": arr(ref("Visit"))}),
-		"AssignedOrgList":    schemaOf(list[instructor.AssignedOrg]{}),
-		"DueVisitList":       schemaOf(dueVisitList{}),
+		"VisitPage":          pageOf("Visit"),
+		"AssignedOrgPage":    schemaOf(page[instructor.AssignedOrg]{}),
+		"DueVisitPage":       schemaOf(dueVisitList{}),
 		"VisitFrequency":     schemaOf(instructor.Frequency{}),
 		"VisitFrequencyList": schemaOf(list[instructor.Frequency]{}),
 		"VisitFrequencyInput": obj(map[string]any{"full_time": tBool, "every_months": map[string]any{"type": "integer", "minimum": 1, "maximum": 12},
@@ -261,11 +261,9 @@ func (s *Server) OpenAPI() map[string]any {
 			}
 		}
 	}
-	for name := range responses {
-		if o, ok := all[name].(map[string]any); ok {
-			if props, ok := o["properties"].(map[string]any); ok && len(props) == 1 && props["items"] != nil && o["description"] == nil {
-				o["description"] = "完整列表，不分页（一次返回全部符合条件的记录）"
-			}
+	for name, bound := range boundedLists() {
+		if o, ok := all[name].(map[string]any); ok && responses[name] {
+			o["description"] = bound
 		}
 	}
 	for _, rt := range s.Routes() {
@@ -525,6 +523,24 @@ func fixedLists() map[string]int {
 		"AssessRoundList":      0,
 		"DevStats":             0,
 		"AssessHonourStats":    0,
+	}
+}
+
+// boundedLists are the bare {items} responses that are not paged because
+// their length is bounded by one parent record or by a structure, with the
+// bound said precisely (docs/decisions.md, "One list shape"). A list that
+// grows with the data of the jurisdiction is paged instead; the test
+// TestOpenAPIListsPagedOrBounded keeps every list in one of the three kinds.
+func boundedLists() map[string]string {
+	return map[string]string{
+		"MembershipList":          "单个党员的组织关系历史，随该党员的转接次数增长，不分页",
+		"HistoryList":             "单个两新组织的修改历史，随该组织记录的修改次数增长，不分页",
+		"RegionList":              "单个区划的直接下级区划，受区划结构限制，不分页",
+		"TokenList":               "当前用户本人的 API 令牌，随本人创建的令牌数增长，不分页",
+		"PartyOrgTree":            "辖区党组织隶属关系树，一次返回整棵树（树形结构不能分页），不分页",
+		"GroupMemberList":         "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
+		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
+		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
 	}
 }
 

@@ -134,8 +134,60 @@ func TestOpenAPIFixedListsMarked(t *testing.T) {
 			t.Errorf("%s: description %v, maxItems %v, want 固定小列表 and %d", name, o["description"], items["maxItems"], max)
 		}
 	}
-	if d := all["VisitList"].(map[string]any)["description"]; d == "固定小列表，不分页" {
-		t.Errorf("VisitList grows with the data but is marked fixed")
+	if d := all["VisitPage"].(map[string]any)["description"]; d == "固定小列表，不分页" {
+		t.Errorf("VisitPage grows with the data but is marked fixed")
+	}
+}
+
+// TestOpenAPIListsPagedOrBounded: every bare list a route answers is either paged
+// ({items,total,page,page_size} with page and page_size accepted), or a
+// fixed small list, or says what bounds it; the lists of issue 20 that grow
+// with the jurisdiction (named by hand) are paged.
+func TestOpenAPIListsPagedOrBounded(t *testing.T) {
+	doc := (&Server{}).OpenAPI()
+	all := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	paged := map[string]bool{}
+	for path, item := range doc["paths"].(map[string]any) {
+		op, ok := item.(map[string]any)["get"].(map[string]any)
+		if !ok {
+			continue
+		}
+		ok200, _ := op["responses"].(map[string]any)["200"].(map[string]any)
+		content, _ := ok200["content"].(map[string]any)
+		body, _ := content["application/json"].(map[string]any)
+		schema, _ := body["schema"].(map[string]any)
+		r, _ := schema["$ref"].(string)
+		name := strings.TrimPrefix(r, "#/components/schemas/")
+		o, _ := all[name].(map[string]any)
+		props, _ := o["properties"].(map[string]any)
+		if props["items"] == nil {
+			continue
+		}
+		if props["total"] != nil && props["page"] != nil && props["page_size"] != nil {
+			var params []string
+			for _, p := range op["parameters"].([]any) {
+				params = append(params, p.(map[string]any)["name"].(string))
+			}
+			if q := strings.Join(params, ","); !strings.Contains(q, "page") || !strings.Contains(q, "page_size") {
+				t.Errorf("%s answers %s but takes no page/page_size: %s", path, name, q)
+			}
+			paged[path] = true
+			continue
+		}
+		if len(props) != 1 {
+			continue // a report with its list among other fields (assess/signals)
+		}
+		d, _ := o["description"].(string)
+		if d != "固定小列表，不分页" && !strings.HasSuffix(d, "，不分页") || strings.Contains(d, "完整列表") {
+			t.Errorf("%s answers %s, neither paged nor bounded: %q", path, name, d)
+		}
+	}
+	for _, p := range []string{"/api/v1/assess/pairs", "/api/v1/assess/rectifications", "/api/v1/committees/renewals", "/api/v1/committees/vacancies",
+		"/api/v1/dual", "/api/v1/dues/refunds", "/api/v1/mobility", "/api/v1/mobility/places", "/api/v1/transfers/pocket", "/api/v1/party-orgs/renewals",
+		"/api/v1/instructors/{id}/visits", "/api/v1/instructors/{id}/organizations", "/api/v1/instructors/{id}/due-visits"} {
+		if !paged[p] {
+			t.Errorf("%s is not paged", p)
+		}
 	}
 }
 

@@ -162,6 +162,17 @@ func pageSlice[T any](r *http.Request, items []T) (page[T], error) {
 	return page[T]{Items: out, Total: len(items), Page: p, PageSize: size}, nil
 }
 
+// writePaged answers one page of a list the store computes in full, in the
+// shape {items,total,page,page_size}.
+func writePaged[T any](w http.ResponseWriter, r *http.Request, items []T) error {
+	pg, err := pageSlice(r, items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pg)
+	return nil
+}
+
 type list[T any] struct {
 	Items []T `json:"items"`
 }

@@ -24,7 +24,7 @@ func (s *Server) duesRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/dues/arrears/export", Perm: r, Tag: tag, Summary: "导出党费欠交名单（Excel）", Query: aq[:3], QueryTypes: asOfMonth, Response: "xlsx", handler: s.duesArrearsExport},
 		{Method: "GET", Path: "/api/v1/dues/summary", Perm: r, Tag: tag, Summary: "党组织年度党费收缴公示", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "DuesSummary", handler: s.duesSummary},
 		{Method: "GET", Path: "/api/v1/dues/summary/export", Perm: r, Tag: tag, Summary: "导出党费收缴公示（Excel）", Query: sq, RequiredQuery: []string{"party_org_id"}, Response: "xlsx", handler: s.duesSummaryExport},
-		{Method: "GET", Path: "/api/v1/dues/refunds", Perm: r, Tag: tag, Summary: "两新党组织党费返还（收缴金额 × 返还比例、已返还记录）", Query: []string{"year", "party_org_id"}, Response: "DuesRefundList", handler: s.duesRefunds},
+		{Method: "GET", Path: "/api/v1/dues/refunds", Perm: r, Tag: tag, Summary: "两新党组织党费返还（收缴金额 × 返还比例、已返还记录）", Query: []string{"year", "party_org_id", "page", "page_size"}, Response: "DuesRefundPage", handler: s.duesRefunds},
 		{Method: "POST", Path: "/api/v1/dues/refunds", Perm: w, Tag: tag, Summary: "登记党费返还（每个党组织每年一次）", Request: "DuesRefundInput", Response: "DuesRefund", Status: 201, handler: s.duesRecordRefund},
 	}
 }
@@ -75,7 +75,7 @@ func duesSchemas() map[string]any {
 			"months_due": tInt, "months_paid": tInt, "months_waived": tInt, "amount_due": money("应交"), "amount_paid": money("已交"),
 			"amount_unpaid": money("未交"), "lines": arr(obj(line))}),
 		"DuesRefund":     refund,
-		"DuesRefundList": obj(map[string]any{"items": arr(refund)}),
+		"DuesRefundPage": obj(map[string]any{"items": arr(refund), "total": tInt, "page": tInt, "page_size": tInt}),
 		"DuesRefundInput": obj(map[string]any{"party_org_id": tInt, "year": tInt, "amount": money("实际返还金额，默认为应返还金额"), "refunded_on": tDate, "note": tStr},
 			"party_org_id", "year", "refunded_on"),
 	}

@@ -36,9 +36,9 @@ func (s *Server) meetingRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/party-orgs/{id}/committee", Perm: w, Tag: tag, Summary: "增补委员会成员", Request: "CommitteeMemberInput", Response: "CommitteeMember", Status: 201, handler: s.addCommitteeMember},
 		{Method: "PATCH", Path: "/api/v1/committee-members/{id}", Perm: w, Tag: tag, Summary: "委员会成员离任或修改交叉任职", Request: "CommitteeMemberPatch", Response: "CommitteeMember", handler: s.updateCommitteeMember},
 		{Method: "POST", Path: "/api/v1/party-orgs/{id}/elections", Perm: w, Tag: tag, Summary: "登记换届选举（新一届委员会，开始新任期）", Request: "ElectionInput", Response: "Committee", Status: 201, handler: s.recordElection},
-		{Method: "GET", Path: "/api/v1/committees/renewals", Perm: r, Tag: tag, Summary: "三个月内到期及逾期未换届的党组织", Response: "RenewalList", handler: s.committeeRenewals},
+		{Method: "GET", Path: "/api/v1/committees/renewals", Perm: r, Tag: tag, Summary: "三个月内到期及逾期未换届的党组织", Query: paged(), Response: "RenewalPage", handler: s.committeeRenewals},
 		{Method: "GET", Path: "/api/v1/committees/renewals/export", Perm: r, Tag: tag, Summary: "导出换届提醒（Excel）", Response: "xlsx", handler: s.exportCommitteeRenewals},
-		{Method: "GET", Path: "/api/v1/committees/vacancies", Perm: r, Tag: tag, Summary: "书记空缺的党组织（超过三个月标记）", Response: "VacancyList", handler: s.vacancies},
+		{Method: "GET", Path: "/api/v1/committees/vacancies", Perm: r, Tag: tag, Summary: "书记空缺的党组织（超过三个月标记）", Query: paged(), Response: "VacancyPage", handler: s.vacancies},
 		{Method: "GET", Path: "/api/v1/committees/vacancies/export", Perm: r, Tag: tag, Summary: "导出书记空缺（Excel）", Response: "xlsx", handler: s.exportVacancies},
 	}
 }
@@ -93,6 +93,6 @@ func meetingSchemas() map[string]any {
 			"current": arr(ref("CommitteeMember")), "history": arr(ref("CommitteeMember")),
 			"elections": arr(obj(map[string]any{"id": tInt, "held_on": tDate, "note": tStr, "members": tInt, "timing": tStr, "approval": tStr})),
 			"warnings":  arr(tStr), "incomplete": tBool, "vacant_since": tDate, "secretary_vacant": tBool}),
-		"VacancyList": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "vacant_since": tDate, "days": tInt, "flagged": tBool}))}),
+		"VacancyPage": obj(map[string]any{"items": arr(obj(map[string]any{"party_org_id": tInt, "party_org_name": tStr, "vacant_since": tDate, "days": tInt, "flagged": tBool})), "total": tInt, "page": tInt, "page_size": tInt}),
 	}
 }

@@ -102,8 +102,7 @@ func (s *Server) pocketMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[member.Transfer]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) error {
@@ -230,6 +229,7 @@ func (s *Server) listMobility(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.MinMonths = &n
 	}
+	pagingErrors(r, bad)
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
@@ -237,8 +237,7 @@ func (s *Server) listMobility(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[member.Mobility]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) mobilityPlaces(w http.ResponseWriter, r *http.Request) error {
@@ -246,8 +245,7 @@ func (s *Server) mobilityPlaces(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[member.Place]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }
 
 func (s *Server) startDual(w http.ResponseWriter, r *http.Request) error {
@@ -289,6 +287,7 @@ func (s *Server) listDual(w http.ResponseWriter, r *http.Request) error {
 	bad := apperr.Invalid()
 	po := optID(q, "party_org_id", bad)
 	ended := optBool(q, "ended", bad)
+	pagingErrors(r, bad)
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
@@ -296,6 +295,5 @@ func (s *Server) listDual(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list[member.Dual]{Items: items})
-	return nil
+	return writePaged(w, r, items)
 }

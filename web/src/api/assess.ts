@@ -1,7 +1,7 @@
 // Types and endpoints of assessment: indicator sheets, rounds with star
 // rating, 软弱涣散 signals and rectifications, "1+1" pairs and honours.
 // Points are numbers with at most two decimals (89.99).
-import { http } from './http'
+import { allPages, http } from './http'
 import type { ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1/assess'
@@ -80,12 +80,12 @@ export const assessApi = {
   signals: (q: SignalQuery) => http.get<SignalReport>(`${base}/signals`, { ...q, all: q.all ? 'true' : undefined }),
   signalsExportUrl: (q: SignalQuery) => `${base}/signals/export${qs(q)}`,
 
-  rectifications: (q: RectificationQuery) => http.get<Schemas['AssessRectificationList']>(`${base}/rectifications`, { ...q }),
+  rectifications: (q: RectificationQuery) => allPages<Rectification>(`${base}/rectifications`, { ...q }),
   designate: (body: RectificationInput) => http.post<Rectification>(`${base}/rectifications`, body),
   updateRectification: (id: number, body: RectificationPatch) => http.patch<Rectification>(`${base}/rectifications/${id}`, body),
   rectificationsExportUrl: (q: RectificationQuery) => `${base}/rectifications/export${qs(q)}`,
 
-  pairs: () => http.get<Schemas['AssessPairList']>(`${base}/pairs`),
+  pairs: () => allPages<Pair>(`${base}/pairs`),
   createPair: (body: PairInput) => http.post<Pair>(`${base}/pairs`, body),
   pair: (id: number) => http.get<Pair>(`${base}/pairs/${id}`),
   addActivity: (id: number, body: ActivityInput) => http.post<Pair>(`${base}/pairs/${id}/activities`, body),

@@ -1,6 +1,6 @@
 // Types and endpoints of 党费: calculator, rate tables, yearly bases,
 // payments, arrears, the annual publication and refunds.
-import { http, buildQuery } from './http'
+import { allPages, http, buildQuery } from './http'
 import type { ItemOf, Schemas } from './types'
 
 const base = '/api/v1/dues'
@@ -69,7 +69,7 @@ export const duesApi = {
   arrearsExportUrl: (q: ArrearsQuery) => `${base}/arrears/export${buildQuery(arrearsParams(q))}`,
   summary: (party_org_id: number, year: number) => http.get<DuesSummary>(`${base}/summary`, { party_org_id, year }),
   summaryExportUrl: (party_org_id: number, year: number) => `${base}/summary/export${buildQuery({ party_org_id, year })}`,
-  refunds: (year: number, party_org_id?: number | null) => http.get<Schemas['DuesRefundList']>(`${base}/refunds`, { year, party_org_id: party_org_id || undefined }),
+  refunds: (year: number, party_org_id?: number | null) => allPages<Refund>(`${base}/refunds`, { year, party_org_id: party_org_id || undefined }),
   recordRefund: (body: RefundInput) => http.post<Refund>(`${base}/refunds`, body),
   /** Members of a party organization (and its subtree), for the pickers. */
   members: (q: { party_org_id?: number | null; name?: string; status?: string; page_size?: number }) =>

@@ -1,6 +1,6 @@
 // Types and endpoints of the 两新 ledger: organizations, party organizations,
 // instructors, coverage statistics and work lists.
-import { buildQuery, http, uploadFile } from './http'
+import { allPages, buildQuery, http, uploadFile } from './http'
 import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
@@ -27,7 +27,7 @@ export type PartyOrgInput = Schemas['PartyOrgInput']
 export type PartyOrgPatch = Schemas['PartyOrgPatch']
 export type PartyOrgQuery = QueryOf<'listPartyOrgs'>
 export type PartyOrgNode = Schemas['PartyOrgNode']
-export type Renewal = ItemOf<Schemas['RenewalList']['items']>
+export type Renewal = ItemOf<Schemas['RenewalPage']['items']>
 
 export type Assignment = Schemas['Assignment']
 export type Instructor = Schemas['Instructor']
@@ -57,9 +57,9 @@ export type VisitForm = NonNullable<VisitInput['form']>
 export const visitForms: VisitForm[] = ['走访', '电话', '线上', '座谈']
 
 /** GET /instructors/{id}/organizations: an organization assigned today. */
-export type AssignedOrg = ItemOf<Schemas['AssignedOrgList']['items']>
+export type AssignedOrg = ItemOf<Schemas['AssignedOrgPage']['items']>
 /** GET /instructors/{id}/due-visits: an assigned organization whose visit is overdue. */
-export type DueVisit = ItemOf<Schemas['DueVisitList']['items']>
+export type DueVisit = ItemOf<Schemas['DueVisitPage']['items']>
 /** GET /instructors/due-visits: one row of the district's list of who is behind. */
 export type OverdueVisit = ItemOf<Schemas['OverdueVisitPage']['items']>
 /** GET /settings/visit-frequencies: a default (id 0) or a version of a kind's visit frequency. */
@@ -127,7 +127,7 @@ export const partyOrgApi = {
   create: (body: PartyOrgInput) => http.post<PartyOrg>(`${base}/party-orgs`, body),
   update: (id: number, body: PartyOrgPatch) => http.patch<PartyOrg>(`${base}/party-orgs/${id}`, body),
   tree: () => http.get<Schemas['PartyOrgTree']>(`${base}/party-orgs/tree`),
-  renewals: (within_days = 90) => http.get<Schemas['RenewalList']>(`${base}/party-orgs/renewals`, { within_days }),
+  renewals: (within_days = 90) => allPages<Renewal>(`${base}/party-orgs/renewals`, { within_days }),
   dissolve: (id: number, on: string) => http.post<PartyOrg>(`${base}/party-orgs/${id}/dissolve`, { on }),
   addCover: (id: number, organization_id: number, from: string) =>
     http.post<PartyOrg>(`${base}/party-orgs/${id}/covers`, { organization_id, from }),
@@ -145,12 +145,16 @@ export const instructorApi = {
     http.post<Assignment>(`${base}/instructors/${id}/assignments`, { organization_id, from, ...(to ? { to } : {}) }),
   endAssignment: (id: number, assignmentId: number, on: string) =>
     http.post<Assignment>(`${base}/instructors/${id}/assignments/${assignmentId}/end`, { on }),
-  visits: (id: number) => http.get<Schemas['VisitList']>(`${base}/instructors/${id}/visits`),
-  organizations: (id: number) => http.get<Schemas['AssignedOrgList']>(`${base}/instructors/${id}/organizations`),
+  visits: (id: number) => allPages<Visit>(`${base}/instructors/${id}/visits`),
+  organizations: (id: number) => allPages<AssignedOrg>(`${base}/instructors/${id}/organizations`),
   overdue: (q: { full_time?: 'true' | 'false'; page?: number; page_size?: number } = {}) =>
     http.get<Schemas['OverdueVisitPage']>(`${base}/instructors/due-visits`, { ...q }),
   visitFrequencies: () => http.get<Schemas['VisitFrequencyList']>(`${base}/settings/visit-frequencies`),
-  dueVisits: (id: number) => http.get<Schemas['DueVisitList']>(`${base}/instructors/${id}/due-visits`),
+  dueVisits: async (id: number) => {
+    const url = `${base}/instructors/${id}/due-visits`
+    const first = await http.get<Schemas['DueVisitPage']>(url, { page_size: 200 })
+    return first.items.length >= first.total ? first : { ...first, items: (await allPages<DueVisit>(url)).items }
+  },
   addVisit: (id: number, body: VisitInput) => http.post<Visit>(`${base}/instructors/${id}/visits`, body),
   uploadPhoto: (id: number, visitId: number, file: Blob) => uploadFile<VisitPhoto>(`${base}/instructors/${id}/visits/${visitId}/photos`, file),
   deletePhoto: (id: number, visitId: number, photoId: number) => http.del<void>(visitPhotoUrl(id, visitId, photoId)),

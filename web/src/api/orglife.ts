@@ -49,7 +49,7 @@ export type CommitteeMember = Schemas['CommitteeMember']
 export type CommitteeMemberInput = Schemas['CommitteeMemberInput']
 export type Committee = Schemas['Committee']
 export type ElectionInput = Schemas['ElectionInput']
-export type Vacancy = ItemOf<Schemas['VacancyList']['items']>
+export type Vacancy = ItemOf<Schemas['VacancyPage']['items']>
 
 export type ComplianceQuery = QueryOf<'getCompliance'>
 
@@ -83,7 +83,7 @@ export const committeeApi = {
   end: (id: number, to: string) => http.patch<CommitteeMember>(`${base}/committee-members/${id}`, { to }),
   elect: (partyOrgID: number, body: ElectionInput) =>
     http.post<Committee>(`${base}/party-orgs/${partyOrgID}/elections`, body),
-  vacancies: () => http.get<Schemas['VacancyList']>(`${base}/committees/vacancies`),
+  vacancies: () => allPages<Vacancy>(`${base}/committees/vacancies`),
 }
 
 /** Formats a 0–1 rate as a percentage ("—" when absent). */

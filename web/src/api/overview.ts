@@ -2,8 +2,8 @@
 // star distribution of the latest closed assessment round, the 软弱涣散
 // signals and the 换届 due. Each is optional: a role without the permission
 // or a district without a closed round simply shows none.
-import { http } from './http'
-import type { Schemas } from './types'
+import { allPages, http } from './http'
+import type { ItemOf, Schemas } from './types'
 
 export type StarDistribution = Schemas['AssessRoundView']['distribution']
 
@@ -18,7 +18,7 @@ export async function loadOverview(): Promise<Overview> {
   const [rounds, signals, renewals] = await Promise.allSettled([
     http.get<Schemas['AssessRoundList']>('/api/v1/assess/rounds'),
     http.get<Schemas['AssessSignalReport']>('/api/v1/assess/signals'),
-    http.get<Schemas['RenewalList']>('/api/v1/committees/renewals'),
+    allPages<ItemOf<Schemas['RenewalPage']['items']>>('/api/v1/committees/renewals'),
   ])
   const out: Overview = { round: null, weak: null, renewalsDue: null, renewalsOverdue: null }
   if (rounds.status === 'fulfilled') {

@@ -3467,8 +3467,7 @@ export interface components {
             /** Format: date */
             to?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        AssessPairList: {
+        AssessPairPage: {
             items: {
                 activities: {
                     content: string;
@@ -3512,6 +3511,9 @@ export interface components {
                 /** Format: date */
                 to: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         AssessRectification: {
             days_overdue: number;
@@ -3543,8 +3545,7 @@ export interface components {
             reasons?: string;
             responsible?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        AssessRectificationList: {
+        AssessRectificationPage: {
             items: {
                 days_overdue: number;
                 /** Format: date */
@@ -3565,6 +3566,9 @@ export interface components {
                 responsible: string;
                 status_name: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         AssessRectificationPatch: {
             /** Format: date */
@@ -3743,7 +3747,7 @@ export interface components {
             }[];
             year?: number;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 考核指标体系，每年由组织部制定少量几套，不分页 */
         AssessSheetList: {
             items: {
                 copied_from: number | null;
@@ -3805,8 +3809,7 @@ export interface components {
             total: number;
             unavailable: string[];
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        AssignedOrgList: {
+        AssignedOrgPage: {
             items: {
                 /** Format: date */
                 from: string;
@@ -3830,6 +3833,9 @@ export interface components {
                 region_name: string;
                 uscc: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         Assignment: {
             /** Format: date */
@@ -4323,9 +4329,11 @@ export interface components {
             note?: string;
             second_party_org_id: number;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        DualList: {
+        DualPage: {
             items: components["schemas"]["Dual"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         DuesArrear: {
             consecutive_unpaid: number;
@@ -4524,8 +4532,7 @@ export interface components {
             refunded_on: string;
             year: number;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        DuesRefundList: {
+        DuesRefundPage: {
             items: {
                 /** @description 收缴金额（元，两位小数） */
                 collected: string;
@@ -4541,6 +4548,9 @@ export interface components {
                 refunded_on: string | null;
                 year: number;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         DuesRefundPolicy: {
             note: string;
@@ -4592,7 +4602,7 @@ export interface components {
             batch_id: string;
             reason: string;
         };
-        DueVisitList: {
+        DueVisitPage: {
             every_months: number;
             items: {
                 days_overdue: number;
@@ -4606,6 +4616,9 @@ export interface components {
                 organization_id: number;
                 region_name: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         ElectionInput: {
             approval?: string;
@@ -4711,11 +4724,11 @@ export interface components {
             from: string;
             member_id: number;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 单个党小组的成员（现任和历史），随该党小组成员增长，不分页 */
         GroupMemberList: {
             items: components["schemas"]["GroupMember"][];
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 单个两新组织的修改历史，随该组织记录的修改次数增长，不分页 */
         HistoryList: {
             items: {
                 action: string;
@@ -5018,7 +5031,7 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "transferred_out" | "suspended" | "expelled" | "deceased";
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 单个党员的组织关系历史，随该党员的转接次数增长，不分页 */
         MembershipList: {
             items: {
                 /** Format: date */
@@ -5098,9 +5111,11 @@ export interface components {
             /** Format: date */
             since: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        MobilityList: {
+        MobilityPage: {
             items: components["schemas"]["Mobility"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         MobilityPatch: {
             card_no?: string;
@@ -5367,7 +5382,7 @@ export interface components {
             /** Format: date */
             term_started_on?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 辖区党组织隶属关系树，一次返回整棵树（树形结构不能分页），不分页 */
         PartyOrgTree: {
             items: components["schemas"]["PartyOrgNode"][];
         };
@@ -5378,8 +5393,7 @@ export interface components {
         PasswordReset: {
             temporary_password: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        PlaceList: {
+        PlacePage: {
             items: {
                 count: number;
                 members: components["schemas"]["Mobility"][];
@@ -5387,6 +5401,9 @@ export interface components {
                 ungrouped: number;
                 warning?: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         Region: {
             code: string;
@@ -5400,7 +5417,7 @@ export interface components {
             parent_code: string;
             path?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 单个区划的直接下级区划，受区划结构限制，不分页 */
         RegionList: {
             items: components["schemas"]["Region"][];
         };
@@ -5443,12 +5460,14 @@ export interface components {
             page_size: number;
             total: number;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        RenewalList: {
+        RenewalPage: {
             items: (components["schemas"]["PartyOrg"] & {
                 days_left: number;
                 overdue: boolean;
             })[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         /** @description 固定小列表，不分页 */
         RoleList: {
@@ -5588,7 +5607,7 @@ export interface components {
                 state: string;
             }[];
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 单个诉求的办理经过，随该诉求的办理步骤增长，不分页 */
         ServiceRequestEventList: {
             items: {
                 action: string;
@@ -5730,7 +5749,7 @@ export interface components {
             item: components["schemas"]["Token"];
             token: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
+        /** @description 当前用户本人的 API 令牌，随本人创建的令牌数增长，不分页 */
         TokenList: {
             items: components["schemas"]["Token"][];
         };
@@ -5808,10 +5827,6 @@ export interface components {
             /** Format: date */
             valid_until?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        TransferList: {
-            items: components["schemas"]["Transfer"][];
-        };
         TransferOptions: {
             directions: {
                 code: string;
@@ -5877,8 +5892,7 @@ export interface components {
             disabled?: boolean;
             display_name?: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        VacancyList: {
+        VacancyPage: {
             items: {
                 days: number;
                 flagged: boolean;
@@ -5887,6 +5901,9 @@ export interface components {
                 /** Format: date */
                 vacant_since?: string;
             }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         Visit: {
             content: string;
@@ -5941,9 +5958,11 @@ export interface components {
             /** Format: date */
             visited_on: string;
         };
-        /** @description 完整列表，不分页（一次返回全部符合条件的记录） */
-        VisitList: {
+        VisitPage: {
             items: components["schemas"]["Visit"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         VisitPhoto: {
             /** @enum {string} */
@@ -6402,7 +6421,12 @@ export interface operations {
     };
     listAssessPairs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6415,7 +6439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessPairList"];
+                    "application/json": components["schemas"]["AssessPairPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -6766,6 +6790,10 @@ export interface operations {
     listAssessRectifications: {
         parameters: {
             query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
                 /** @description 状态：open 整改中，overdue 逾期，done 已完成 */
@@ -6783,7 +6811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssessRectificationList"];
+                    "application/json": components["schemas"]["AssessRectificationPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -9051,7 +9079,12 @@ export interface operations {
     };
     listCommitteeRenewals: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9064,7 +9097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RenewalList"];
+                    "application/json": components["schemas"]["RenewalPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -9163,7 +9196,12 @@ export interface operations {
     };
     listCommitteeVacancies: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -9176,7 +9214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VacancyList"];
+                    "application/json": components["schemas"]["VacancyPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -10389,6 +10427,10 @@ export interface operations {
             query?: {
                 /** @description 是否含已结束的 */
                 ended?: boolean;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
                 /** @description 党组织 ID */
                 party_org_id?: number;
             };
@@ -10404,7 +10446,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DualList"];
+                    "application/json": components["schemas"]["DualPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -11448,6 +11490,10 @@ export interface operations {
     listDuesRefunds: {
         parameters: {
             query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
                 /** @description 党组织 ID */
                 party_org_id?: number;
                 /** @description 年度 */
@@ -11465,7 +11511,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DuesRefundList"];
+                    "application/json": components["schemas"]["DuesRefundPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -13478,7 +13524,12 @@ export interface operations {
     };
     listInstructorDueVisits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 /** @description 党建指导员 ID */
@@ -13494,7 +13545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DueVisitList"];
+                    "application/json": components["schemas"]["DueVisitPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -13546,7 +13597,12 @@ export interface operations {
     };
     listInstructorOrganizations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 /** @description 党建指导员 ID */
@@ -13562,7 +13618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignedOrgList"];
+                    "application/json": components["schemas"]["AssignedOrgPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -13614,7 +13670,12 @@ export interface operations {
     };
     listInstructorVisits: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
             header?: never;
             path: {
                 /** @description 党建指导员 ID */
@@ -13630,7 +13691,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VisitList"];
+                    "application/json": components["schemas"]["VisitPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16121,6 +16182,10 @@ export interface operations {
                 direction?: "out" | "in";
                 /** @description 最少月数 */
                 min_months?: number;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
                 /** @description 党组织 ID */
                 party_org_id?: number;
             };
@@ -16136,7 +16201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MobilityList"];
+                    "application/json": components["schemas"]["MobilityPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16284,6 +16349,10 @@ export interface operations {
             query?: {
                 /** @description 截至日期 YYYY-MM-DD（默认今天；空白按今天计） */
                 as_of?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -16297,7 +16366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PlaceList"];
+                    "application/json": components["schemas"]["PlacePage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -18384,6 +18453,10 @@ export interface operations {
     listPartyOrgRenewals: {
         parameters: {
             query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
                 /** @description 天数范围 */
                 within_days?: number;
             };
@@ -18399,7 +18472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RenewalList"];
+                    "application/json": components["schemas"]["RenewalPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -21898,6 +21971,10 @@ export interface operations {
             query?: {
                 /** @description 截至日期 YYYY-MM-DD（默认今天；空白按今天计） */
                 as_of?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -21911,7 +21988,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TransferList"];
+                    "application/json": components["schemas"]["TransferPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

@@ -1,5 +1,5 @@
 // Types and endpoints of 组织关系转接, 口袋党员 and 流动党员.
-import { buildQuery, http } from './http'
+import { allPages, buildQuery, http } from './http'
 import type { FilterOf, ItemOf, QueryOf, Schemas } from './types'
 
 const base = '/api/v1'
@@ -25,7 +25,7 @@ export type Mobility = Schemas['Mobility']
 export type MobilityQuery = FilterOf<QueryOf<'listMobility'>>
 export type MobilityInput = Schemas['MobilityInput']
 export type MobilityPatch = Schemas['MobilityPatch']
-export type Place = ItemOf<Schemas['PlaceList']['items']>
+export type Place = ItemOf<Schemas['PlacePage']['items']>
 export type Membership = ItemOf<Schemas['MembershipList']['items']>
 
 export const transferApi = {
@@ -49,7 +49,7 @@ export const transferApi = {
   get: (id: number) => http.get<Transfer>(`${base}/transfers/${id}`),
   create: (body: TransferInput) => http.post<Transfer>(`${base}/transfers`, body),
   options: () => http.get<TransferOptions>(`${base}/transfers/options`),
-  pocket: (as_of?: string) => http.get<Schemas['TransferList']>(`${base}/transfers/pocket`, { as_of }),
+  pocket: (q: { as_of?: string; page?: number; page_size?: number } = {}) => http.get<Schemas['TransferPage']>(`${base}/transfers/pocket`, { ...q }),
   accept: (id: number, body: TransferAccept) => http.post<Transfer>(`${base}/transfers/${id}/accept`, body),
   returnSlip: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return-slip`, body),
   giveBack: (id: number, body: TransferClose) => http.post<Transfer>(`${base}/transfers/${id}/return`, body),
@@ -59,13 +59,13 @@ export const transferApi = {
 
 export const mobilityApi = {
   list: (q: MobilityQuery) =>
-    http.get<Schemas['MobilityList']>(`${base}/mobility`, {
+    allPages<Mobility>(`${base}/mobility`, {
       as_of: q.as_of || undefined,
       direction: q.direction || undefined,
       min_months: q.min_months ?? undefined,
       party_org_id: q.party_org_id || undefined,
     }),
-  places: (as_of?: string) => http.get<Schemas['PlaceList']>(`${base}/mobility/places`, { as_of }),
+  places: (as_of?: string) => allPages<Place>(`${base}/mobility/places`, { as_of }),
   start: (memberId: number, body: MobilityInput) => http.post<Mobility>(`${base}/members/${memberId}/mobility`, body),
   update: (id: number, body: MobilityPatch) => http.patch<Mobility>(`${base}/mobility/${id}`, body),
 }
@@ -75,8 +75,8 @@ export type Dual = Schemas['Dual']
 export type DualInput = Schemas['DualInput']
 
 export const dualApi = {
-  list: (q: { party_org_id?: number | null; ended?: boolean }) =>
-    http.get<Schemas['DualList']>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined }),
+  list: (q: { party_org_id?: number | null; ended?: boolean; page?: number; page_size?: number }) =>
+    http.get<Schemas['DualPage']>(`${base}/dual`, { party_org_id: q.party_org_id || undefined, ended: q.ended ? 'true' : undefined, page: q.page, page_size: q.page_size }),
   start: (memberId: number, body: DualInput) => http.post<Dual>(`${base}/members/${memberId}/dual`, body),
   end: (id: number, body: TransferClose) => http.post<Dual>(`${base}/dual/${id}/end`, body),
 }

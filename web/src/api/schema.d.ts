@@ -3258,7 +3258,7 @@ export interface components {
             recommended_on: string;
             status: string;
             status_name: string;
-            subject?: string;
+            subject: string;
             title: string;
             year: number;
         };
@@ -3298,7 +3298,7 @@ export interface components {
                 recommended_on: string;
                 status: string;
                 status_name: string;
-                subject?: string;
+                subject: string;
                 title: string;
                 year: number;
             }[];
@@ -3924,7 +3924,7 @@ export interface components {
             term_started_on: string;
             /** Format: date */
             vacant_since?: string;
-            warnings?: string[];
+            warnings: string[];
         };
         CommitteeMember: {
             cross_post: boolean;
@@ -4054,7 +4054,7 @@ export interface components {
             };
             region_code: string;
             region_name: string;
-            rules?: (components["schemas"]["CoverageCounts"] & {
+            rules: (components["schemas"]["CoverageCounts"] & {
                 description: string;
                 /** @enum {string} */
                 key: "all" | "should_build" | "size" | "above_scale";
@@ -4127,7 +4127,7 @@ export interface components {
                 code: string;
                 name: string;
             }[];
-            steps?: {
+            steps: {
                 enters?: string;
                 fields?: string;
                 n: number;
@@ -4180,7 +4180,7 @@ export interface components {
                 note: string;
                 people: string;
                 recorded_by: string;
-                warning?: string;
+                warning: string;
             }[];
         };
         DevPersonInput: {
@@ -4305,9 +4305,9 @@ export interface components {
                 note: string;
                 people: string;
                 recorded_by: string;
-                warning?: string;
+                warning: string;
             };
-            warnings?: string[];
+            warnings: string[];
         };
         Dual: {
             /** Format: date */
@@ -4419,7 +4419,7 @@ export interface components {
                 year: number;
             } | null;
             member_id: number;
-            months?: {
+            months: {
                 due: boolean;
                 /** @description 月份 YYYY-MM */
                 month: string;
@@ -4710,7 +4710,7 @@ export interface components {
             dual: boolean;
             /** Format: date */
             from: string;
-            group_id?: number;
+            group_id: number;
             group_name: string;
             id: number;
             member_id: number;
@@ -4859,7 +4859,7 @@ export interface components {
             party_org_id: number;
             party_org_name: string;
             place: string;
-            present?: number;
+            present: number;
             presenter: string;
             recorder: string;
             resolutions: string;
@@ -5090,7 +5090,7 @@ export interface components {
             id: number;
             member_id: number;
             member_name: string;
-            months?: number;
+            months: number;
             note: string;
             party_org_id: number;
             party_org_name: string;
@@ -5857,7 +5857,7 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             /** Format: date-time */
-            locked_until?: string | null;
+            locked_until: string | null;
             must_change_password: boolean;
             party_org_id: number | null;
             /** Format: date-time */
@@ -5899,7 +5899,7 @@ export interface components {
                 party_org_id: number;
                 party_org_name: string;
                 /** Format: date */
-                vacant_since?: string;
+                vacant_since: string;
             }[];
             page: number;
             page_size: number;

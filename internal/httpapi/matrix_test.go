@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/auth"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/testenv"
@@ -32,6 +33,8 @@ type fixtures struct {
 	password map[string]string
 	// ownInstr is the instructor record the instructor caller is bound to.
 	ownInstr int64
+	// ownUnit is the service handler unit the handler caller is bound to.
+	ownUnit int64
 }
 
 func (f *fixtures) next() int {
@@ -437,6 +440,14 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				own = rec.ID
 				e.InstructorUser(caller, own)
+			} else if role.Code == auth.RoleHandler {
+				// A handler account is bound to a handler unit of 洪桥街道.
+				u, err := e.App.Services.CreateUnit(sys, servicereq.HandlerUnitInput{Name: "本单位承办", Kind: "department", RegionCode: testenv.Hongqiao})
+				if err != nil {
+					t.Fatal(err)
+				}
+				own = u.ID
+				e.HandlerUser(caller, own)
 			} else {
 				e.User(caller, role.Code, testenv.Hongqiao)
 			}
@@ -446,6 +457,9 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			c := e.Bearer(secret)
 			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}, ownInstr: own}
+			if role.Code == auth.RoleHandler {
+				f.ownInstr, f.ownUnit = 0, own
+			}
 			f.ownTok = func() int64 {
 				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")
 				if err != nil {

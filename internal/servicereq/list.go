@@ -50,7 +50,7 @@ func (f Filter) Validate() error {
 
 // where builds the condition of f (without the state when withState is false).
 func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, []any, error) {
-	cond, args, err := store.ScopeFilter(ctx, "r.region_code")
+	cond, args, err := requestScope(ctx)
 	if err != nil {
 		return "", nil, err
 	}

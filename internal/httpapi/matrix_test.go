@@ -14,9 +14,9 @@ import (
 	"liangxin/internal/auth"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
-	"liangxin/internal/servicereq"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/testenv"
 )
 
@@ -209,13 +209,14 @@ func matrixCases() map[string]matrixCase {
 			f.password[caller] = next
 			return "/api/v1/auth/password", map[string]string{"old_password": old, "new_password": next}
 		}},
-		"GET /api/v1/users/party-org-options":  {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
-		"GET /api/v1/users/instructor-options": {unscoped: true, call: static("/api/v1/users/instructor-options?q=" + "指导")},
-		"GET /api/v1/system":                   {unscoped: true, call: static("/api/v1/system")},
-		"GET /api/v1/roles":                    {unscoped: true, call: static("/api/v1/roles")},
-		"GET /api/v1/regions":                  {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
-		"GET /api/v1/regions/scope":            {unscoped: true, call: static("/api/v1/regions/scope")},
-		"GET /api/v1/regions/area-kinds":       {unscoped: true, call: static("/api/v1/regions/area-kinds")},
+		"GET /api/v1/users/party-org-options":    {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
+		"GET /api/v1/users/instructor-options":   {unscoped: true, call: static("/api/v1/users/instructor-options?q=" + "指导")},
+		"GET /api/v1/users/handler-unit-options": {unscoped: true, call: static("/api/v1/users/handler-unit-options?q=" + "局")},
+		"GET /api/v1/system":                     {unscoped: true, call: static("/api/v1/system")},
+		"GET /api/v1/roles":                      {unscoped: true, call: static("/api/v1/roles")},
+		"GET /api/v1/regions":                    {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
+		"GET /api/v1/regions/scope":              {unscoped: true, call: static("/api/v1/regions/scope")},
+		"GET /api/v1/regions/area-kinds":         {unscoped: true, call: static("/api/v1/regions/area-kinds")},
 		"GET /api/v1/regions/{code}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
 		}},

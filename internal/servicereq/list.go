@@ -125,6 +125,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 		today := s.today()
 		for i := range out {
 			out[i].decorate(cal, today)
+			limitSteps(ctx, &out[i])
 		}
 		return nil
 	})

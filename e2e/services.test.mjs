@@ -6,7 +6,7 @@
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test services.test.mjs
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+import { apiClient, cli, districtAPI, failOnScriptErrors, LOGIN_PROBE, loginAndChange, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
 
 before(async () => {
   await startServer('services')
@@ -91,4 +91,76 @@ test('desk: 转单 → 办结 → 回单（不满意） → 重新办理', { tim
   } finally {
     await context.close()
   }
+})
+
+test('handler (承办单位经办人): sees its unit’s transferred request, 办结, never another unit’s', { timeout: 240_000 }, async () => {
+  const api = await districtAPI()
+  const mk = async (name) => {
+    const r = await api.post('/api/v1/service-handler-units', { name, kind: 'department', region_code: '430426' })
+    assert.equal(r.status, 201, `unit: ${JSON.stringify(r.data)}`)
+    return r.data
+  }
+  const ours = await mk('县市场监督管理局')
+  const theirs = await mk('县住房和城乡建设局')
+  const take = async (content, unit) => {
+    const r = await api.post('/api/v1/service-requests', {
+      source: 'phone',
+      category_id: 1,
+      content,
+      requester_name: '陈女士',
+      requester_phone: '13807345678',
+      region_code: '430426001',
+    })
+    assert.equal(r.status, 201, `request: ${JSON.stringify(r.data)}`)
+    const t = await api.post(`/api/v1/service-requests/${r.data.id}/actions`, { action: 'transfer', version: r.data.version, handler_unit_id: unit.id })
+    assert.equal(t.status, 200, `transfer: ${JSON.stringify(t.data)}`)
+    return t.data
+  }
+  const mine = await take('E2E：企业咨询食品经营许可证延续办理', ours)
+  const other = await take('E2E：企业反映厂区周边道路积水', theirs)
+  // The console binds the account to the unit (the security administrator does the same in 用户管理).
+  const initial = 'Jb#Pass2026init'
+  await cli('user', 'create', '--data', state.dataDir, '--username', 'jingban1', '--name', '市监局经办人', '--role', 'handler', '--handler-unit-id', String(ours.id), '--password', initial)
+
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginAndChange(page, 'jingban1', initial, 'Jb#Qidong-2026e2e', /\/services$/)
+    const desk = page.locator('[data-test="service-desk"]')
+    await desk.getByText('我的待办/承办').first().waitFor()
+    const rows = page.locator('[data-test="requests-table"] .el-table__row')
+    await rows.filter({ hasText: '食品经营许可证' }).waitFor()
+    assert.equal(await rows.count(), 1, 'the handler sees its unit’s request only')
+    assert.doesNotMatch(await page.locator('[data-test="requests-table"]').innerText(), /道路积水/)
+    assert.match(await page.locator('.el-tabs').innerText(), /已转单 1/)
+    const menu = await page.locator('.el-menu').first().innerText()
+    assert.match(menu, /我的待办\/承办/)
+    assert.doesNotMatch(menu, /两新组织|党员花名册|首页/)
+    await shot(page, 'services-5-handler-inbox.png')
+
+    await page.locator(`[data-test="open-${mine.id}"]`).click()
+    const drawer = page.locator('[data-test="request-drawer"]')
+    await drawer.getByText('陈女士').waitFor()
+    const steps = await drawer.locator('[data-test="drawer-actions"]').innerText()
+    assert.match(steps, /办结/)
+    assert.match(steps, /退回/)
+    assert.doesNotMatch(steps, /转单|暂停/)
+    assert.equal(await drawer.locator('[data-test="reveal"]').count(), 0, 'a handler cannot reveal the phone')
+    await step(page, 'finish', async (d) => {
+      await d.locator('textarea[data-test="action-result"], [data-test="action-result"] textarea').fill('已指导企业通过线上平台提交延续申请')
+    })
+    await page.locator('[data-test="requests-table"]').getByText('暂无诉求').waitFor()
+    await shot(page, 'services-6-handler-finished.png')
+
+    // Another unit's request is not found to the same account through the API.
+    const h = apiClient(state.baseURL)
+    assert.equal((await h.post('/api/v1/auth/login', { username: 'jingban1', password: 'Jb#Qidong-2026e2e' })).status, 200)
+    assert.equal((await h.get(`/api/v1/service-requests/${other.id}`)).status, 404)
+    assert.equal((await h.get(`/api/v1/service-requests/${other.id}/timeline`)).status, 404)
+    assert.equal((await h.get('/api/v1/organizations')).status, 403)
+  } finally {
+    await context.close()
+  }
+  const done = await api.get(`/api/v1/service-requests/${mine.id}`)
+  assert.equal(done.data.state, 'done')
 })

@@ -21,7 +21,10 @@ type Actor struct {
 	// InstructorID, when not zero, binds the actor (role instructor) to one
 	// 党建指导员 record: it sees that record, its assignments and visits only.
 	InstructorID int64
-	IP           string
+	// HandlerUnitID, when not zero, binds the actor (role handler) to one
+	// 订单式服务 handler unit: it sees the requests transferred to it only.
+	HandlerUnitID int64
+	IP            string
 	// System marks internal work (CLI, migrations, start-up) that is not bound to a scope.
 	System bool
 }
@@ -55,6 +58,18 @@ func (a Actor) BoundInstructor() (id int64, ok bool) {
 		return 0, false
 	}
 	return a.InstructorID, true
+}
+
+// RoleHandler is the role code of 承办单位经办人 (auth.RoleHandler).
+const RoleHandler = "handler"
+
+// BoundHandlerUnit reports whether the actor is a 承办单位经办人 account, and
+// the handler unit it is bound to (0 if none: it then sees no request).
+func (a Actor) BoundHandlerUnit() (id int64, ok bool) {
+	if a.System || a.Role != RoleHandler {
+		return 0, false
+	}
+	return a.HandlerUnitID, true
 }
 
 // InScope reports whether a region code lies inside the actor's scope.

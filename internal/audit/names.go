@@ -90,7 +90,7 @@ var fieldLabels = map[string]string{
 	"region_code": "区划代码", "region_name": "区划", "parent_code": "上级区划", "level": "级别", "level_name": "级别",
 	"party_org_id": "党组织编号", "party_org_name": "党组织", "organization_id": "两新组织编号", "organization_name": "两新组织",
 	"organization_uscc": "统一社会信用代码", "uscc": "统一社会信用代码", "category": "类别", "sector": "门类", "industry": "行业",
-	"member_id": "党员编号", "member_name": "党员", "instructor_id": "指导员编号", "gender": "性别", "birth_date": "出生日期",
+	"member_id": "党员编号", "member_name": "党员", "instructor_id": "指导员编号", "handler_unit_id": "承办单位编号", "gender": "性别", "birth_date": "出生日期",
 	"id_number": "身份证号", "phone": "手机号", "ethnicity": "民族", "education": "学历", "position": "职务", "unit": "工作单位",
 	"joined_on": "入党日期", "confirmed_on": "转正日期", "full_time": "专职",
 	"formation": "组建方式", "parent_id": "上级党组织", "term_started_on": "本届任期开始", "term_due_on": "换届时间", "full_members": "正式党员数",

@@ -11,7 +11,11 @@ const (
 	RoleStreet        = "street"
 	RolePartyOrg      = "party_org"
 	RoleInstructor    = "instructor"
-	RoleReadonly      = "readonly"
+	// RoleHandler is 承办单位经办人: bound to one 订单式服务 handler unit
+	// (users.handler_unit_id), it sees and acts on the requests currently
+	// transferred to that unit only.
+	RoleHandler  = "handler"
+	RoleReadonly = "readonly"
 	// RoleNone is an account without a business role: what the system
 	// administrator creates, and what a password reset leaves, until the
 	// security administrator grants a role. It holds only PermSelf.
@@ -37,6 +41,7 @@ func Roles() []Role {
 		{RoleStreet, "街道/综合党委", true},
 		{RolePartyOrg, "党组织书记/党务工作者", true},
 		{RoleInstructor, "党建指导员", true},
+		{RoleHandler, "承办单位经办人", true},
 		{RoleReadonly, "只读", true},
 		{RoleNone, "未授权", true},
 	}
@@ -123,6 +128,11 @@ const (
 	// PermServiceSettings changes the jurisdiction-wide service rules: request
 	// categories and their deadlines, the holiday calendar, the reopen window.
 	PermServiceSettings Perm = "service.settings"
+	// PermServiceHandle is the share of a handler unit (承办单位经办人): the
+	// requests currently transferred to the unit its account is bound to,
+	// their timelines, and the handler's steps (办结, 退回). The handler role
+	// holds only this.
+	PermServiceHandle Perm = "service.handle"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -164,6 +174,10 @@ func rolePerms(role string) []Perm {
 		// Bound to one instructor record (users.instructor_id): nothing of
 		// the ledger but its own record, assignments and visits.
 		return []Perm{PermInstructorWork}
+	case RoleHandler:
+		// Bound to one handler unit (users.handler_unit_id): nothing of the
+		// ledger, only the requests currently transferred to the unit.
+		return []Perm{PermServiceHandle}
 	case RoleReadonly:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead}
 	}

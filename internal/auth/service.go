@@ -74,6 +74,9 @@ func (u User) Actor(ip string) actor.Actor {
 	if u.InstructorID != nil {
 		a.InstructorID = *u.InstructorID
 	}
+	if u.HandlerUnitID != nil {
+		a.HandlerUnitID = *u.HandlerUnitID
+	}
 	return a
 }
 
@@ -88,7 +91,9 @@ type User struct {
 	// PartyOrgID binds a party_org user to one party organization (nil: bound to the region Scope).
 	PartyOrgID *int64 `json:"party_org_id"`
 	// InstructorID binds an instructor user to one 党建指导员 record.
-	InstructorID       *int64     `json:"instructor_id"`
+	InstructorID *int64 `json:"instructor_id"`
+	// HandlerUnitID binds a handler user to one 订单式服务 handler unit.
+	HandlerUnitID      *int64     `json:"handler_unit_id"`
 	ScopeName          string     `json:"scope_name"`
 	MustChangePassword bool       `json:"must_change_password"`
 	Disabled           bool       `json:"disabled"`
@@ -105,7 +110,7 @@ type User struct {
 func (u User) auditView() map[string]any {
 	return map[string]any{
 		"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"scope": u.Scope, "party_org_id": u.PartyOrgID, "instructor_id": u.InstructorID, "disabled": u.Disabled,
+		"scope": u.Scope, "party_org_id": u.PartyOrgID, "instructor_id": u.InstructorID, "handler_unit_id": u.HandlerUnitID, "disabled": u.Disabled,
 	}
 }
 
@@ -117,15 +122,15 @@ type Session struct {
 	Token string
 }
 
-const userCols = `id, username, display_name, role, scope, party_org_id, instructor_id, password_hash, must_change_password, password_changed_at,
+const userCols = `id, username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, password_hash, must_change_password, password_changed_at,
 	failed_attempts, locked_until, disabled, last_login_at, created_at`
 
 func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var changed, created string
 	var locked, last sql.NullString
-	var po, ins sql.NullInt64
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &ins, &u.passwordHash, &u.MustChangePassword,
+	var po, ins, hu sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &ins, &hu, &u.passwordHash, &u.MustChangePassword,
 		&changed, &u.failedAttempts, &locked, &u.Disabled, &last, &created); err != nil {
 		return u, err
 	}
@@ -134,6 +139,9 @@ func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) erro
 	}
 	if ins.Valid {
 		u.InstructorID = &ins.Int64
+	}
+	if hu.Valid {
+		u.HandlerUnitID = &hu.Int64
 	}
 	u.PasswordChangedAt, _ = store.ParseTime(changed)
 	u.CreatedAt, _ = store.ParseTime(created)
@@ -394,6 +402,13 @@ func (s *Service) fillScopeName(ctx context.Context, u *User) {
 		var name string
 		if err := s.DB.QueryRow(ctx, s.DB, `SELECT name FROM instructors WHERE id = ?`, *u.InstructorID).Scan(&name); err == nil {
 			u.ScopeName = "党建指导员 " + name
+			return
+		}
+	}
+	if u.HandlerUnitID != nil {
+		var name string
+		if err := s.DB.QueryRow(ctx, s.DB, `SELECT name FROM service_handler_units WHERE id = ?`, *u.HandlerUnitID).Scan(&name); err == nil {
+			u.ScopeName = "承办单位 " + name
 			return
 		}
 	}

@@ -32,8 +32,11 @@ type NewUser struct {
 	PartyOrgID int64 `json:"party_org_id"`
 	// InstructorID binds an instructor user to one 党建指导员 record; the
 	// record's region then becomes the scope.
-	InstructorID int64  `json:"instructor_id"`
-	Password     string `json:"password"`
+	InstructorID int64 `json:"instructor_id"`
+	// HandlerUnitID binds a handler user to one 订单式服务 handler unit;
+	// the unit's region then becomes the scope.
+	HandlerUnitID int64  `json:"handler_unit_id"`
+	Password      string `json:"password"`
 }
 
 // UserPatch changes the account fields of a user (the system
@@ -54,6 +57,10 @@ type Grant struct {
 	// InstructorID binds role instructor to one 党建指导员 record (required
 	// for that role); the record's region becomes the scope.
 	InstructorID int64 `json:"instructor_id"`
+	// HandlerUnitID binds role handler to one active handler unit (required
+	// for that role, refused for the others); the unit's region becomes the
+	// scope.
+	HandlerUnitID int64 `json:"handler_unit_id"`
 }
 
 // requirePerm returns the actor if it holds p.
@@ -245,6 +252,31 @@ func (s *Service) resolveInstructorScope(ctx context.Context, q store.Querier, a
 	return region
 }
 
+// resolveHandlerUnitScope checks a handler unit binding (required for role
+// handler, refused for every other role; the unit must exist, be active and
+// lie inside the caller's scope) and returns the unit's region code, which
+// becomes the user's scope.
+func (s *Service) resolveHandlerUnitScope(ctx context.Context, q store.Querier, a actor.Actor, bad *apperr.Error, role string, id int64) string {
+	if role != RoleHandler {
+		if id != 0 {
+			bad.Field("handler_unit_id", "只有“承办单位经办人”角色可以绑定到承办单位")
+		}
+		return ""
+	}
+	if id == 0 {
+		bad.Field("handler_unit_id", "承办单位经办人账户须绑定一个承办单位")
+		return ""
+	}
+	var region string
+	var active bool
+	err := s.DB.QueryRow(ctx, q, `SELECT region_code, active FROM service_handler_units WHERE id = ?`, id).Scan(&region, &active)
+	if err != nil || !active || !a.InScope(region) {
+		bad.Field("handler_unit_id", "承办单位不存在、已停用或不在您的管辖范围内")
+		return ""
+	}
+	return region
+}
+
 func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *apperr.Error, role, scope string) {
 	if RoleName(role) == "" {
 		bad.Field("role", "角色无效")
@@ -297,14 +329,21 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 		if in.InstructorID != 0 {
 			bad.Field("instructor_id", "绑定指导员记录由安全管理员授权时设定")
 		}
+		if in.HandlerUnitID != 0 {
+			bad.Field("handler_unit_id", "绑定承办单位由安全管理员授权时设定")
+		}
 		if in.Password != "" {
 			bad.Field("password", "初始密码由系统随机生成，只显示一次，不能指定")
 		}
-		in.Role, in.Scope, in.PartyOrgID, in.InstructorID, in.Password = RoleNone, a.Scope, 0, 0, ""
+		in.Role, in.Scope, in.PartyOrgID, in.InstructorID, in.HandlerUnitID, in.Password = RoleNone, a.Scope, 0, 0, 0, ""
 	}
 	var instr any
 	if region := s.resolveInstructorScope(ctx, s.DB, a, bad, in.Role, in.InstructorID); region != "" {
 		in.Scope, instr = region, in.InstructorID
+	}
+	var unit any
+	if region := s.resolveHandlerUnitScope(ctx, s.DB, a, bad, in.Role, in.HandlerUnitID); region != "" {
+		in.Scope, unit = region, in.HandlerUnitID
 	}
 	var partyOrg any
 	if in.PartyOrgID != 0 {
@@ -344,9 +383,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := store.FormatTime(s.Now())
 		var id int64
-		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, instructor_id, password_hash, must_change_password,
-			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, instr, hash, true, now, now, now).Scan(&id)
+		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, password_hash, must_change_password,
+			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, instr, unit, hash, true, now, now, now).Scan(&id)
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflict("用户名已存在").Field("username", "用户名已存在")
 		}
@@ -474,12 +513,16 @@ func (s *Service) GrantUser(ctx context.Context, id int64, g Grant) (User, error
 		if region := s.resolveInstructorScope(ctx, tx, a, bad, g.Role, g.InstructorID); region != "" {
 			scope, instr = region, g.InstructorID
 		}
+		var unit any
+		if region := s.resolveHandlerUnitScope(ctx, tx, a, bad, g.Role, g.HandlerUnitID); region != "" {
+			scope, unit = region, g.HandlerUnitID
+		}
 		s.validateRoleScope(ctx, a, bad, g.Role, scope)
 		if err := bad.OrNil(); err != nil {
 			return err
 		}
-		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET role = ?, scope = ?, party_org_id = ?, instructor_id = ?, updated_at = ? WHERE id = ?`,
-			g.Role, scope, partyOrg, instr, store.FormatTime(s.Now()), u.ID); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE users SET role = ?, scope = ?, party_org_id = ?, instructor_id = ?, handler_unit_id = ?, updated_at = ? WHERE id = ?`,
+			g.Role, scope, partyOrg, instr, unit, store.FormatTime(s.Now()), u.ID); err != nil {
 			return err
 		}
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {

@@ -50,7 +50,7 @@ const usage = `liangxin —— 两新党建综合管理平台
   serve            启动服务（首次启动自动迁移数据库、创建管理员 admin）
   init             设置本系统服务的辖区并载入区划（--jurisdiction 430426）
   migrate          只执行数据库迁移
-  user create      新建用户（--username --role --scope [--password] [--name]；党建指导员须加 --instructor-id）
+  user create      新建用户（--username --role --scope [--password] [--name]；党建指导员须加 --instructor-id，承办单位经办人须加 --handler-unit-id）
   user reset-password  重置用户密码（--username）
   user unlock      解锁用户（--username）
   token create     为用户新建 API 令牌（--user --name），令牌只输出一次
@@ -294,11 +294,15 @@ func userCreate(ctx context.Context, args []string, env Env) error {
 	scope := fs.String("scope", "", "管辖范围（区划代码）")
 	password := fs.String("password", "", "初始密码（为空则随机生成并输出）")
 	instructorID := fs.Int64("instructor-id", 0, "党建指导员账户绑定的指导员记录编号（角色为 instructor 时必填）")
+	handlerUnitID := fs.Int64("handler-unit-id", 0, "承办单位经办人账户绑定的承办单位编号（角色为 handler 时必填）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *role == auth.RoleInstructor && *instructorID <= 0 {
 		return fmt.Errorf("党建指导员账户须用 --instructor-id 绑定一名指导员（指导员编号见“党建指导员”页面）")
+	}
+	if *role == auth.RoleHandler && *handlerUnitID <= 0 {
+		return fmt.Errorf("承办单位经办人账户须用 --handler-unit-id 绑定一个承办单位（单位编号见“订单式服务”的承办单位列表）")
 	}
 	cfg, err := resolve()
 	if err != nil {
@@ -314,7 +318,7 @@ func userCreate(ctx context.Context, args []string, env Env) error {
 	if sc == "" {
 		sc, _ = a.Regions.Jurisdiction(sys)
 	}
-	u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, InstructorID: *instructorID, Password: *password})
+	u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, InstructorID: *instructorID, HandlerUnitID: *handlerUnitID, Password: *password})
 	if err != nil {
 		return err
 	}

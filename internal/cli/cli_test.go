@@ -197,6 +197,13 @@ func TestUserAndTokenCommands(t *testing.T) {
 	if code, _, errOut := tg.run(t, "user", "create", "--username", "zhidao", "--role", "instructor", "--instructor-id", "999"); code == 0 || !strings.Contains(errOut, "指导员记录不存在") {
 		t.Fatalf("missing instructor record accepted: %s", errOut)
 	}
+	// A handler account is bound to an existing, active handler unit.
+	if code, _, errOut := tg.run(t, "user", "create", "--username", "jingban", "--role", "handler"); code == 0 || !strings.Contains(errOut, "--handler-unit-id") {
+		t.Fatalf("unbound handler accepted: %s", errOut)
+	}
+	if code, _, errOut := tg.run(t, "user", "create", "--username", "jingban", "--role", "handler", "--handler-unit-id", "999"); code == 0 || !strings.Contains(errOut, "承办单位不存在") {
+		t.Fatalf("missing handler unit accepted: %s", errOut)
+	}
 	code, out, _ = tg.run(t, "token", "create", "--user", "hongqiao", "--name", "对接")
 	tok := strings.TrimSpace(out)
 	if code != 0 || !regexp.MustCompile(`^lx_[A-Za-z0-9_-]{40,}$`).MatchString(tok) || strings.Count(out, "\n") != 1 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"liangxin/internal/auth"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/testenv"
 )
@@ -20,11 +21,35 @@ func (f *fixtures) serviceRequest(t *testing.T, in bool) servicereq.Request {
 	return r
 }
 
+// serviceRequestFor is the request a route acts on: for the handler caller a
+// request transferred to its own unit (in) or to another unit of the same
+// street (out: 404), for everyone else serviceRequest.
+func (f *fixtures) serviceRequestFor(t *testing.T, caller string, in bool) servicereq.Request {
+	t.Helper()
+	if caller != "m_"+auth.RoleHandler {
+		return f.serviceRequest(t, in)
+	}
+	r := f.serviceRequest(t, true)
+	unit := f.ownUnit
+	if !in {
+		u, err := f.e.App.Services.CreateUnit(f.sys(), servicereq.HandlerUnitInput{Name: fmt.Sprintf("别的承办单位%d", f.next()), Kind: "department", RegionCode: testenv.Hongqiao})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit = u.ID
+	}
+	r, err := f.e.App.Services.Act(f.sys(), r.ID, servicereq.ActionInput{Action: servicereq.ActTransfer, Version: r.Version, HandlerUnitID: &unit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // serviceMatrixCases are the access-matrix cases of serviceRoutes.
 func serviceMatrixCases() map[string]matrixCase {
 	reqPath := func(suffix string, body func(servicereq.Request) any) func(*testing.T, *fixtures, string, bool) (string, any) {
-		return func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			r := f.serviceRequest(t, in)
+		return func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
+			r := f.serviceRequestFor(t, caller, in)
 			var b any
 			if body != nil {
 				b = body(r)
@@ -52,6 +77,10 @@ func serviceMatrixCases() map[string]matrixCase {
 		"GET /api/v1/service-requests/{id}":          {call: reqPath("", nil)},
 		"GET /api/v1/service-requests/{id}/timeline": {call: reqPath("/timeline", nil)},
 		"POST /api/v1/service-requests/{id}/actions": {call: reqPath("/actions", func(r servicereq.Request) any {
+			if r.State == servicereq.StateTransferred {
+				// The handler's step on a request transferred to its unit.
+				return map[string]any{"action": "finish", "version": r.Version, "result": "已电话答复人才补贴申报条件"}
+			}
 			return map[string]any{"action": "handle", "version": r.Version}
 		})},
 		"POST /api/v1/service-requests/{id}/reveal-phone": {call: reqPath("/reveal-phone", nil)},

@@ -16,6 +16,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/testenv"
 )
 
@@ -32,6 +33,8 @@ type fixtures struct {
 	password map[string]string
 	// ownInstr is the instructor record the instructor caller is bound to.
 	ownInstr int64
+	// ownUnit is the service handler unit the handler caller is bound to.
+	ownUnit int64
 }
 
 func (f *fixtures) next() int {
@@ -206,13 +209,14 @@ func matrixCases() map[string]matrixCase {
 			f.password[caller] = next
 			return "/api/v1/auth/password", map[string]string{"old_password": old, "new_password": next}
 		}},
-		"GET /api/v1/users/party-org-options":  {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
-		"GET /api/v1/users/instructor-options": {unscoped: true, call: static("/api/v1/users/instructor-options?q=" + "指导")},
-		"GET /api/v1/system":                   {unscoped: true, call: static("/api/v1/system")},
-		"GET /api/v1/roles":                    {unscoped: true, call: static("/api/v1/roles")},
-		"GET /api/v1/regions":                  {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
-		"GET /api/v1/regions/scope":            {unscoped: true, call: static("/api/v1/regions/scope")},
-		"GET /api/v1/regions/area-kinds":       {unscoped: true, call: static("/api/v1/regions/area-kinds")},
+		"GET /api/v1/users/party-org-options":    {unscoped: true, call: static("/api/v1/users/party-org-options?q=" + "支部")},
+		"GET /api/v1/users/instructor-options":   {unscoped: true, call: static("/api/v1/users/instructor-options?q=" + "指导")},
+		"GET /api/v1/users/handler-unit-options": {unscoped: true, call: static("/api/v1/users/handler-unit-options?q=" + "局")},
+		"GET /api/v1/system":                     {unscoped: true, call: static("/api/v1/system")},
+		"GET /api/v1/roles":                      {unscoped: true, call: static("/api/v1/roles")},
+		"GET /api/v1/regions":                    {unscoped: true, call: static("/api/v1/regions?q=" + "街道")},
+		"GET /api/v1/regions/scope":              {unscoped: true, call: static("/api/v1/regions/scope")},
+		"GET /api/v1/regions/area-kinds":         {unscoped: true, call: static("/api/v1/regions/area-kinds")},
 		"GET /api/v1/regions/{code}": {call: func(_ *testing.T, _ *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/regions/" + pick(in, testenv.Hongqiao, testenv.Yuhe), nil
 		}},
@@ -437,6 +441,14 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				own = rec.ID
 				e.InstructorUser(caller, own)
+			} else if role.Code == auth.RoleHandler {
+				// A handler account is bound to a handler unit of 洪桥街道.
+				u, err := e.App.Services.CreateUnit(sys, servicereq.HandlerUnitInput{Name: "本单位承办", Kind: "department", RegionCode: testenv.Hongqiao})
+				if err != nil {
+					t.Fatal(err)
+				}
+				own = u.ID
+				e.HandlerUser(caller, own)
 			} else {
 				e.User(caller, role.Code, testenv.Hongqiao)
 			}
@@ -446,6 +458,9 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			c := e.Bearer(secret)
 			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}, ownInstr: own}
+			if role.Code == auth.RoleHandler {
+				f.ownInstr, f.ownUnit = 0, own
+			}
 			f.ownTok = func() int64 {
 				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")
 				if err != nil {

@@ -103,7 +103,7 @@ func schemas() map[string]any {
 func coreSchemas() map[string]any {
 	user := obj(map[string]any{
 		"id": tInt, "username": tStr, "display_name": tStr, "role": tStr, "role_name": tStr, "scope": tStr, "scope_name": tStr,
-		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "instructor_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
+		"party_org_id": map[string]any{"type": "integer", "nullable": true}, "instructor_id": map[string]any{"type": "integer", "nullable": true}, "handler_unit_id": map[string]any{"type": "integer", "nullable": true}, "must_change_password": tBool, "disabled": tBool, "locked_until": tTimeNul, "last_login_at": tTimeNul,
 		"password_changed_at": tTime, "created_at": tTime,
 	})
 	region := obj(map[string]any{
@@ -130,7 +130,7 @@ func coreSchemas() map[string]any {
 		"User":            user,
 		"UserPage":        pageOf("User"),
 		"UserCreate":      obj(map[string]any{"username": tStr, "display_name": tStr}, "username"),
-		"UserGrant":       obj(map[string]any{"role": tStr, "scope": tStr, "party_org_id": tInt, "instructor_id": tInt}, "role"),
+		"UserGrant":       obj(map[string]any{"role": tStr, "scope": tStr, "party_org_id": tInt, "instructor_id": tInt, "handler_unit_id": tInt}, "role"),
 		"UserCreated":     obj(map[string]any{"user": ref("User"), "initial_password": tStr}),
 		"UserPatch":       obj(map[string]any{"display_name": tStr, "disabled": tBool}),
 		"PasswordReset":   obj(map[string]any{"temporary_password": tStr}),
@@ -432,6 +432,7 @@ func camel(s string) string {
 // operationIDs name the operations the rules of operationID name badly.
 var operationIDs = map[string]string{
 	"GET /api/v1/service-options":                           "getServiceOptions",
+	"GET /api/v1/users/handler-unit-options":                "listHandlerUnitOptions",
 	"GET /api/v1/service-settings":                          "getServiceSettings",
 	"PUT /api/v1/service-settings":                          "updateServiceSettings",
 	"GET /api/v1/service-requests/counts":                   "countServiceRequests",
@@ -511,18 +512,19 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 // unpaged list.
 func fixedLists() map[string]int {
 	return map[string]int{
-		"RoleList":             len(auth.Roles()),
-		"ActionList":           len(audit.Actions()),
-		"AreaKindList":         len(region.AreaKinds()),
-		"CoverageTrend":        120,
-		"PartyOrgOptionList":   optionsLimit,
-		"InstructorOptionList": optionsLimit,
-		"VisitFrequencyList":   0,
-		"FrequencyList":        0,
-		"DuesRateTableList":    0,
-		"AssessRoundList":      0,
-		"DevStats":             0,
-		"AssessHonourStats":    0,
+		"RoleList":              len(auth.Roles()),
+		"ActionList":            len(audit.Actions()),
+		"AreaKindList":          len(region.AreaKinds()),
+		"CoverageTrend":         120,
+		"PartyOrgOptionList":    optionsLimit,
+		"InstructorOptionList":  optionsLimit,
+		"HandlerUnitOptionList": optionsLimit,
+		"VisitFrequencyList":    0,
+		"FrequencyList":         0,
+		"DuesRateTableList":     0,
+		"AssessRoundList":       0,
+		"DevStats":              0,
+		"AssessHonourStats":     0,
 	}
 }
 

@@ -9,6 +9,10 @@ import (
 func (s *Server) serviceRoutes() []Route {
 	const tag = "订单式服务"
 	read, write := auth.PermServiceRead, auth.PermServiceWrite
+	// A handler account (承办单位经办人) holds only auth.PermServiceHandle:
+	// the routes below that carry it as AltPerm answer it with the requests
+	// currently transferred to its unit, and 404 for any other.
+	handle := auth.PermServiceHandle
 	listQuery := []string{"state", "category_id", "region_code", "handler_unit_id", "overdue", "q"}
 	types := map[string]queryParamSpec{
 		"state": {map[string]any{"type": "string", "enum": optionCodes(servicereq.States())},
@@ -21,17 +25,19 @@ func (s *Server) serviceRoutes() []Route {
 			"排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前"},
 	}
 	return []Route{
-		{Method: "GET", Path: "/api/v1/service-options", Perm: read, Tag: tag, Summary: "诉求来源、状态、操作、类别等选项", Response: "ServiceOptions", handler: s.serviceOptions},
+		{Method: "GET", Path: "/api/v1/service-options", Perm: read, AltPerm: handle, Tag: tag, Summary: "诉求来源、状态、操作、类别等选项", Response: "ServiceOptions", handler: s.serviceOptions},
 		{Method: "GET", Path: "/api/v1/service-settings", Perm: read, Tag: tag, Summary: "诉求类别及办理时限、节假日安排、重新办理期限", Response: "ServiceSettings", handler: s.serviceSettings},
 		{Method: "PUT", Path: "/api/v1/service-settings", Perm: auth.PermServiceSettings, Tag: tag, Summary: "修改诉求类别、节假日安排和重新办理期限（记入审计）", Request: "ServiceSettingsInput", Response: "ServiceSettings", handler: s.setServiceSettings},
+		{Method: "GET", Path: "/api/v1/users/handler-unit-options", Perm: auth.PermUserGrant, Tag: "用户", Summary: "可绑定给承办单位经办人账户的承办单位（本辖区内未停用的单位，按名称搜索）",
+			Query: []string{"q"}, QueryTypes: map[string]queryParamSpec{"q": qStr("承办单位名称（模糊匹配）")}, Response: "HandlerUnitOptionList", handler: s.handlerUnitOptions},
 		{Method: "GET", Path: "/api/v1/service-handler-units", Perm: read, Tag: tag, Summary: "承办单位列表（本级及上级的单位）", Query: []string{"q", "page", "page_size"}, QueryTypes: map[string]queryParamSpec{"q": qStr("单位名称（模糊匹配）")}, Response: "ServiceHandlerUnitPage", handler: s.listHandlerUnits},
 		{Method: "POST", Path: "/api/v1/service-handler-units", Perm: write, Tag: tag, Summary: "登记承办单位", Request: "ServiceHandlerUnitInput", Response: "ServiceHandlerUnit", Status: 201, handler: s.createHandlerUnit},
-		{Method: "GET", Path: "/api/v1/service-requests", Perm: read, Tag: tag, Summary: "诉求列表（可按状态、类别、区域、承办单位、超期、关键词筛选）", Query: append(append([]string{}, listQuery...), "sort", "page", "page_size"), QueryTypes: types, Response: "ServiceRequestPage", handler: s.listServiceRequests},
-		{Method: "GET", Path: "/api/v1/service-requests/counts", Perm: read, Tag: tag, Summary: "各状态诉求数及超期数（筛选条件同列表，不含状态）", Query: listQuery[1:], QueryTypes: types, Response: "ServiceRequestCounts", handler: s.countServiceRequests},
+		{Method: "GET", Path: "/api/v1/service-requests", Perm: read, AltPerm: handle, Tag: tag, Summary: "诉求列表（可按状态、类别、区域、承办单位、超期、关键词筛选）", Query: append(append([]string{}, listQuery...), "sort", "page", "page_size"), QueryTypes: types, Response: "ServiceRequestPage", handler: s.listServiceRequests},
+		{Method: "GET", Path: "/api/v1/service-requests/counts", Perm: read, AltPerm: handle, Tag: tag, Summary: "各状态诉求数及超期数（筛选条件同列表，不含状态）", Query: listQuery[1:], QueryTypes: types, Response: "ServiceRequestCounts", handler: s.countServiceRequests},
 		{Method: "POST", Path: "/api/v1/service-requests", Perm: write, Tag: tag, Summary: "接单：登记诉求（按类别时限计算办理期限）", Request: "ServiceRequestInput", Response: "ServiceRequest", Status: 201, handler: s.createServiceRequest},
-		{Method: "GET", Path: "/api/v1/service-requests/{id}", Perm: read, Tag: tag, Summary: "查看诉求（电话已脱敏）", Response: "ServiceRequest", handler: s.getServiceRequest},
-		{Method: "GET", Path: "/api/v1/service-requests/{id}/timeline", Perm: read, Tag: tag, Summary: "诉求办理经过（谁、何时、做了什么）", Response: "ServiceRequestEventList", handler: s.serviceRequestTimeline},
-		{Method: "POST", Path: "/api/v1/service-requests/{id}/actions", Perm: write, Tag: tag, Summary: "办理诉求：做单、转单、退回、办结、回单、关闭、重新办理、暂停或恢复计时（带版本号，并发时后到者 409）", Request: "ServiceRequestAction", Response: "ServiceRequest", handler: s.actOnServiceRequest},
+		{Method: "GET", Path: "/api/v1/service-requests/{id}", Perm: read, AltPerm: handle, Tag: tag, Summary: "查看诉求（电话已脱敏）", Response: "ServiceRequest", handler: s.getServiceRequest},
+		{Method: "GET", Path: "/api/v1/service-requests/{id}/timeline", Perm: read, AltPerm: handle, Tag: tag, Summary: "诉求办理经过（谁、何时、做了什么）", Response: "ServiceRequestEventList", handler: s.serviceRequestTimeline},
+		{Method: "POST", Path: "/api/v1/service-requests/{id}/actions", Perm: write, AltPerm: handle, Tag: tag, Summary: "办理诉求：做单、转单、退回、办结、回单、关闭、重新办理、暂停或恢复计时（带版本号，并发时后到者 409；承办单位经办人只能对转给本单位的诉求办结或退回）", Request: "ServiceRequestAction", Response: "ServiceRequest", handler: s.actOnServiceRequest},
 		{Method: "POST", Path: "/api/v1/service-requests/{id}/reveal-phone", Perm: write, Tag: tag, Summary: "查看诉求人完整联系电话（记入审计）", Response: "ServiceRequest", handler: s.revealServiceRequestPhone},
 	}
 }
@@ -54,6 +60,7 @@ func serviceSchemas() map[string]any {
 		"ServiceHandlerUnitPage":  schemaOf(page[servicereq.HandlerUnit]{}),
 		"ServiceHandlerUnitInput": schemaOf(servicereq.HandlerUnitInput{}),
 		"ServiceHandlerUnit":      schemaOf(servicereq.HandlerUnit{}),
+		"HandlerUnitOptionList":   schemaOf(list[servicereq.HandlerUnit]{}),
 		"ServiceRequestPage":      schemaOf(page[servicereq.Request]{}),
 		"ServiceRequestCounts":    schemaOf(servicereq.Counts{}),
 		"ServiceRequestInput":     schemaOf(servicereq.RequestInput{}),

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/servicereq"
@@ -197,5 +198,16 @@ func (s *Server) revealServiceRequestPhone(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handlerUnitOptions lists the handler units a 承办单位经办人 account may be
+// bound to (for the security administrator's grant form).
+func (s *Server) handlerUnitOptions(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.Services.BindableUnits(r.Context(), strings.TrimSpace(r.URL.Query().Get("q")), optionsLimit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[servicereq.HandlerUnit]{Items: items})
 	return nil
 }

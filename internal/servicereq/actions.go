@@ -78,9 +78,12 @@ func (s *Service) Act(ctx context.Context, id int64, in ActionInput) (Request, e
 		if err := s.apply(ctx, tx, r, in, c); err != nil {
 			return err
 		}
-		if out, err = s.get(ctx, tx, id); err != nil {
+		// A handler's 办结 or 退回 takes the request out of its sight: read
+		// the result back unscoped, then show it the handler's steps only.
+		if out, err = s.get(actor.System(ctx, "servicereq"), tx, id); err != nil {
 			return err
 		}
+		limitSteps(ctx, &out)
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: auditActions[in.Action], Entity: "service_request", EntityID: fmt.Sprint(id),
 			Before: r, After: out, Note: fmt.Sprintf("%s：诉求编号 %d（%s → %s）%s", optionName(Actions(), in.Action), id, r.StateName, out.StateName, c.note)})
 	})

@@ -50,7 +50,7 @@ func (f Filter) Validate() error {
 
 // where builds the condition of f (without the state when withState is false).
 func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, []any, error) {
-	cond, args, err := store.ScopeFilter(ctx, "r.region_code")
+	cond, args, err := requestScope(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -125,6 +125,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 		today := s.today()
 		for i := range out {
 			out[i].decorate(cal, today)
+			limitSteps(ctx, &out[i])
 		}
 		return nil
 	})

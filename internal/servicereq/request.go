@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
@@ -208,8 +210,44 @@ func (r *Request) decorate(cal Calendar, today string) {
 	}
 }
 
+// HandlerActions are the steps a handler unit (承办单位经办人) takes on a
+// request transferred to it: 办结 with the result, or 退回 to the receiving
+// party organization with the reason. 转单 onward, pausing the clock, 回单,
+// 关闭 and 重新办理 stay with the receiving party organization.
+var HandlerActions = []string{ActFinish, ActSendBack}
+
+// requestScope limits the requests (alias r) to what the actor may see: a
+// handler account the requests currently transferred to its unit, everyone
+// else the requests of the regions in its scope.
+func requestScope(ctx context.Context) (string, []any, error) {
+	a, ok := actor.From(ctx)
+	if !ok {
+		return "", nil, apperr.Unauthenticated("")
+	}
+	if unit, bound := a.BoundHandlerUnit(); bound {
+		return "r.handler_unit_id = ? AND r.state = ?", []any{unit, StateTransferred}, nil
+	}
+	return store.ScopeFilter(ctx, "r.region_code")
+}
+
+// limitSteps keeps, for a handler account, only the handler's steps among
+// the allowed actions.
+func limitSteps(ctx context.Context, r *Request) {
+	a, _ := actor.From(ctx)
+	if _, bound := a.BoundHandlerUnit(); !bound {
+		return
+	}
+	steps := []string{}
+	for _, x := range r.AllowedActions {
+		if slices.Contains(HandlerActions, x) {
+			steps = append(steps, x)
+		}
+	}
+	r.AllowedActions = steps
+}
+
 func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Request, error) {
-	cond, args, err := store.ScopeFilter(ctx, "r.region_code")
+	cond, args, err := requestScope(ctx)
 	if err != nil {
 		return Request{}, err
 	}
@@ -225,6 +263,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Request, 
 		return r, err
 	}
 	r.decorate(cal, s.today())
+	limitSteps(ctx, &r)
 	return r, nil
 }
 

@@ -192,3 +192,32 @@ func (s *Service) partyOrgInScope(ctx context.Context, q store.Querier, id int64
 	}
 	return nil
 }
+
+// BindableUnits lists, by name, the active handler units inside the caller's
+// scope that a 承办单位经办人 account may be bound to (at most limit of them).
+func (s *Service) BindableUnits(ctx context.Context, q string, limit int) ([]HandlerUnit, error) {
+	cond, args, err := store.ScopeFilter(ctx, "u.region_code")
+	if err != nil {
+		return nil, err
+	}
+	cond += " AND u.active = ?"
+	args = append(args, true)
+	if q != "" {
+		cond += ` AND u.name LIKE ? ESCAPE '\'`
+		args = append(args, "%"+store.LikeEscape(q)+"%")
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+unitCols+unitFrom+` WHERE `+cond+` ORDER BY u.name, u.id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("servicereq: bindable units: %w", err)
+	}
+	defer rows.Close()
+	out := []HandlerUnit{}
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

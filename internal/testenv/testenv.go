@@ -122,6 +122,21 @@ func (e *Env) InstructorUser(username string, instructorID int64) auth.User {
 	return u
 }
 
+// HandlerUser creates a handler (承办单位经办人) user bound to one service
+// handler unit.
+func (e *Env) HandlerUser(username string, unitID int64) auth.User {
+	e.T.Helper()
+	ctx := actor.System(context.Background(), "fixture")
+	u, _, err := e.App.Auth.CreateUser(ctx, auth.NewUser{Username: username, DisplayName: username, Role: auth.RoleHandler, HandlerUnitID: unitID, Password: Password})
+	if err != nil {
+		e.T.Fatalf("create user %s: %v", username, err)
+	}
+	if _, err := e.App.DB.Exec(ctx, e.App.DB, `UPDATE users SET must_change_password = ? WHERE id = ?`, false, u.ID); err != nil {
+		e.T.Fatal(err)
+	}
+	return u
+}
+
 // PartyOrgUser creates a party_org user bound to one party organization.
 func (e *Env) PartyOrgUser(username string, partyOrgID int64) auth.User {
 	e.T.Helper()

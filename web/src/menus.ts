@@ -81,7 +81,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'myWork':
       return role === 'instructor'
     case 'regions':
-      return role !== 'audit_admin' && role !== 'instructor'
+      return role !== 'audit_admin' && role !== 'instructor' && role !== 'handler'
     case 'users':
       return role === 'system_admin' || role === 'security_admin'
     case 'audit':
@@ -107,7 +107,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'assessHonours':
       return role === 'district'
     case 'serviceDesk':
-      return role === 'district' || role === 'street' || role === 'readonly'
+      return role === 'district' || role === 'street' || role === 'readonly' || role === 'handler'
   }
 }
 
@@ -178,9 +178,19 @@ export function visibleMenus(role: string | undefined, menus?: unknown, perms?: 
   const p = permList(perms)
   // 我的指导工作 is the instructor's own page: the district and the street
   // hold instructor.work too, for recording visits from the instructors page.
-  if (p) return allMenus.filter((m) => (m.key !== 'myWork' || role === 'instructor') && (menuPerm[m.key] === null || p.includes(menuPerm[m.key] as string)))
-  return allMenus.filter((m) => roleAllows(role, m.key))
+  const list = p
+    ? allMenus.filter(
+        (m) =>
+          (m.key !== 'myWork' || role === 'instructor') &&
+          (menuPerm[m.key] === null || p.includes(menuPerm[m.key] as string) || (m.key === 'serviceDesk' && p.includes('service.handle'))),
+      )
+    : allMenus.filter((m) => roleAllows(role, m.key))
+  // A 承办单位经办人 sees the desk as its own inbox, and it is its home.
+  return role === 'handler' ? list.filter((m) => m.key !== 'home').map((m) => (m.key === 'serviceDesk' ? { ...m, title: HANDLER_DESK_TITLE } : m)) : list
 }
+
+/** Title of the service desk for a 承办单位经办人 (role handler). */
+export const HANDLER_DESK_TITLE = '我的待办/承办'
 
 export function canAccess(role: string | undefined, key: MenuKey, menus?: unknown, perms?: unknown): boolean {
   return visibleMenus(role, menus, perms).some((m) => m.key === key)

@@ -34,6 +34,16 @@ describe('menus by role', () => {
     expect(keys('street', undefined, ['self', 'ledger.read', 'instructor.work'])).not.toContain('myWork')
   })
 
+  it('shows a handler (承办单位经办人) its inbox only', () => {
+    const menus = visibleMenus('handler', undefined, ['self', 'service.handle'])
+    expect(menus.map((m) => m.key)).toEqual(['serviceDesk', 'tokens'])
+    expect(menus[0].title).toBe('我的待办/承办')
+    expect(keys('handler')).toEqual(['serviceDesk', 'tokens'])
+    expect(canAccess('handler', 'organizations', undefined, ['self', 'service.handle'])).toBe(false)
+    expect(canAccess('handler', 'regions', undefined, ['self', 'service.handle'])).toBe(false)
+    expect(visibleMenus('street', undefined, ['self', 'service.read']).find((m) => m.key === 'serviceDesk')?.title).toBe('订单式服务')
+  })
+
   it('uses the perms list when there is no menu list', () => {
     expect(keys('system_admin', undefined, ['self', 'region.read', 'region.write', 'user.read', 'user.account'])).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin', undefined, ['self', 'audit.read'])).toEqual(['home', 'audit', 'tokens'])

@@ -19,6 +19,7 @@ function user(role: string, mustChange = false): User {
     scope_name: '祁东县',
     party_org_id: null,
     instructor_id: null,
+    handler_unit_id: null,
     must_change_password: mustChange,
     password_changed_at: '2026-01-01T00:00:00Z',
     disabled: false,
@@ -69,5 +70,13 @@ describe('route guard', () => {
     session.user = user('street')
     session.perms = ['self', 'ledger.read', 'instructor.work']
     expect(guardDecision(route('my-work', '/my-work', { menu: 'myWork' }))).toEqual({ path: '/' })
+  })
+
+  it('sends a handler to its inbox on the service desk and nowhere else', () => {
+    session.user = user('handler')
+    session.perms = ['self', 'service.handle']
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/services' })
+    expect(guardDecision(route('services', '/services', { menu: 'serviceDesk' }))).toBe(true)
+    expect(guardDecision(route('members', '/members', { menu: 'members' }))).toEqual({ path: '/' })
   })
 })

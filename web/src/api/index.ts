@@ -55,6 +55,7 @@ export type GrantBody = Schemas['UserGrant']
 
 /** An instructor record an instructor account may be bound to. */
 export type InstructorOption = ItemOf<Schemas['InstructorOptionList']['items']>
+export type HandlerUnitOption = ItemOf<Schemas['HandlerUnitOptionList']['items']>
 
 export type PartyOrgOption = ItemOf<Schemas['PartyOrgOptionList']['items']>
 
@@ -69,6 +70,7 @@ export const userApi = {
   revokeSessions: (id: number) => http.post<void>(`${base}/users/${id}/revoke-sessions`),
   partyOrgOptions: (q: string) => http.get<Schemas['PartyOrgOptionList']>(`${base}/users/party-org-options`, { q }),
   instructorOptions: (q: string) => http.get<Schemas['InstructorOptionList']>(`${base}/users/instructor-options`, { q }),
+  handlerUnitOptions: (q: string) => http.get<Schemas['HandlerUnitOptionList']>(`${base}/users/handler-unit-options`, { q }),
 }
 
 export const tokenApi = {

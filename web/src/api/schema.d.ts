@@ -2567,7 +2567,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 办理诉求：做单、转单、退回、办结、回单、关闭、重新办理、暂停或恢复计时（带版本号，并发时后到者 409） */
+        /** 办理诉求：做单、转单、退回、办结、回单、关闭、重新办理、暂停或恢复计时（带版本号，并发时后到者 409；承办单位经办人只能对转给本单位的诉求办结或退回） */
         post: operations["actOnServiceRequest"];
         delete?: never;
         options?: never;
@@ -3069,6 +3069,23 @@ export interface paths {
         put?: never;
         /** 解锁账户 */
         post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/handler-unit-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可绑定给承办单位经办人账户的承办单位（本辖区内未停用的单位，按名称搜索） */
+        get: operations["listHandlerUnitOptions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4728,6 +4745,21 @@ export interface components {
         GroupMemberList: {
             items: components["schemas"]["GroupMember"][];
         };
+        /** @description 固定小列表，不分页 */
+        HandlerUnitOptionList: {
+            items: {
+                active: boolean;
+                contact: string;
+                id: number;
+                kind: string;
+                kind_name: string;
+                name: string;
+                org_id: number | null;
+                org_name: string;
+                region_code: string;
+                region_name: string;
+            }[];
+        };
         /** @description 单个两新组织的修改历史，随该组织记录的修改次数增长，不分页 */
         HistoryList: {
             items: {
@@ -5852,6 +5884,7 @@ export interface components {
             created_at: string;
             disabled: boolean;
             display_name: string;
+            handler_unit_id: number | null;
             id: number;
             instructor_id: number | null;
             /** Format: date-time */
@@ -5877,6 +5910,7 @@ export interface components {
             user: components["schemas"]["User"];
         };
         UserGrant: {
+            handler_unit_id?: number;
             instructor_id?: number;
             party_org_id?: number;
             role: string;
@@ -22638,6 +22672,65 @@ export interface operations {
             };
             /** @description 与现有数据冲突 */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHandlerUnitOptions: {
+        parameters: {
+            query?: {
+                /** @description 承办单位名称（模糊匹配） */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandlerUnitOptionList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

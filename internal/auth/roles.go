@@ -123,6 +123,12 @@ const (
 	// PermServiceSettings changes the jurisdiction-wide service rules: request
 	// categories and their deadlines, the holiday calendar, the reopen window.
 	PermServiceSettings Perm = "service.settings"
+	// PermVenueRead reads the venue register (阵地), rooms and bookings in
+	// the caller's scope (manager phones masked).
+	PermVenueRead Perm = "venue.read"
+	// PermVenueWrite registers and changes venues and rooms, books and
+	// cancels rooms, and reveals a manager's phone (audited).
+	PermVenueWrite Perm = "venue.write"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -151,12 +157,12 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
@@ -165,7 +171,7 @@ func rolePerms(role string) []Perm {
 		// the ledger but its own record, assignments and visits.
 		return []Perm{PermInstructorWork}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead}
 	}
 	return nil
 }

@@ -40,8 +40,8 @@ import (
 	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
-	"liangxin/internal/venue"
 	"liangxin/internal/store"
+	"liangxin/internal/venue"
 )
 
 // App is a wired instance.
@@ -64,9 +64,9 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues *venue.Service
-	Imports  *orgimport.Sessions
-	Now      func() time.Time
+	Venues  *venue.Service
+	Imports *orgimport.Sessions
+	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }

@@ -31,8 +31,8 @@ import (
 	"liangxin/internal/partyorg"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
-	"liangxin/internal/venue"
 	"liangxin/internal/store"
+	"liangxin/internal/venue"
 )
 
 // SessionCookie is the name of the session cookie.

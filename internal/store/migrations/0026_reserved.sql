@@ -1,2 +1,0 @@
--- Placeholder so that branch h15 (venues, 0027) migrates on its own; version
--- 0026 belongs to another change. Drop this file when merging that change.

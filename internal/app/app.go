@@ -41,6 +41,7 @@ import (
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
+	"liangxin/internal/venue"
 )
 
 // App is a wired instance.
@@ -62,8 +63,10 @@ type App struct {
 	Assess  *assess.Service
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
-	Imports  *orgimport.Sessions
-	Now      func() time.Time
+	// Venues is 阵地 (venues and room booking).
+	Venues  *venue.Service
+	Imports *orgimport.Sessions
+	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -239,6 +242,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -264,6 +268,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Meet:     a.Meet,
 		Assess:   a.Assess,
 		Services: a.Services,
+		Venues:   a.Venues,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -126,6 +126,12 @@ var actionNames = [][2]string{
 	{"service_request_pause", "诉求暂停计时"},
 	{"service_request_resume", "诉求恢复计时"},
 	{"service_request_reveal", "查看诉求人完整电话"},
+	{"venue_create", "登记阵地"},
+	{"venue_update", "修改阵地"},
+	{"venue_room_add", "阵地新增房间"},
+	{"venue_reveal", "查看阵地管理员完整电话"},
+	{"venue_booking_create", "预约阵地房间"},
+	{"venue_booking_cancel", "取消阵地预约"},
 }
 
 // Action is an action code with its Chinese name.

@@ -133,6 +133,12 @@ const (
 	// their timelines, and the handler's steps (办结, 退回). The handler role
 	// holds only this.
 	PermServiceHandle Perm = "service.handle"
+	// PermVenueRead reads the venue register (阵地), rooms and bookings in
+	// the caller's scope (manager phones masked).
+	PermVenueRead Perm = "venue.read"
+	// PermVenueWrite registers and changes venues and rooms, books and
+	// cancels rooms, and reveals a manager's phone (audited).
+	PermVenueWrite Perm = "venue.write"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -161,12 +167,12 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
@@ -179,7 +185,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead}
 	}
 	return nil
 }

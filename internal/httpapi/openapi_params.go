@@ -72,6 +72,7 @@ var queryParams = map[string]queryParamSpec{
 	"as_of":             qDate("统计日期（默认今天）"),
 	"from":              qDate("开始日期（含）"),
 	"to":                qDate("结束日期（含）"),
+	"week":              qDate("该周内任一天（YYYY-MM-DD）"),
 	"registered_from":   qDate("登记日期起"),
 	"registered_to":     qDate("登记日期止"),
 	"above_scale":       qBool("是否规模以上"),
@@ -172,7 +173,7 @@ var pathNouns = map[string]string{
 	"committee-members": "班子成员记录", "people": "发展对象", "dual": "双重组织关系记录", "members": "党员",
 	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
 	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
-	"transfers": "组织关系转接", "users": "用户",
+	"transfers": "组织关系转接", "users": "用户", "venues": "阵地",
 }
 
 // pathParameter is the OpenAPI parameter object of path parameter name in path.
@@ -213,6 +214,10 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "party_org_id":
 		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "room_id":
+		d, schema = "阵地房间 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "booking_id":
+		d, schema = "预约 ID", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

@@ -32,6 +32,7 @@ import (
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
+	"liangxin/internal/venue"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -56,6 +57,7 @@ type Server struct {
 	Meet          *meeting.Service
 	Assess        *assess.Service
 	Services      *servicereq.Service
+	Venues        *venue.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -115,6 +117,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.assessRoutes()...)
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
+	rs = append(rs, s.venueRoutes()...)
 	return rs
 }
 

@@ -17,6 +17,7 @@ export type MenuKey =
   | 'dues'
   | 'transfers'
   | 'serviceDesk'
+  | 'venues'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -65,6 +66,7 @@ export const allMenus: MenuItem[] = [
   { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
+  { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -108,6 +110,8 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
       return role === 'district'
     case 'serviceDesk':
       return role === 'district' || role === 'street' || role === 'readonly' || role === 'handler'
+    case 'venues':
+      return role === 'district' || role === 'street' || role === 'readonly'
   }
 }
 
@@ -152,6 +156,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   dues: 'member.read',
   transfers: 'member.read',
   serviceDesk: 'service.read',
+  venues: 'venue.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

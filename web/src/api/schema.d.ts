@@ -3126,6 +3126,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/venue-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地类型、预约状态等选项 */
+        get: operations["getVenueOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地列表（可按类型、区域及下级、关键词筛选） */
+        get: operations["listVenues"];
+        put?: never;
+        /** 登记阵地（含房间） */
+        post: operations["createVenue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看阵地（管理员电话已脱敏） */
+        get: operations["getVenue"];
+        /** 修改阵地信息（不含房间；电话留空则不变） */
+        put: operations["updateVenue"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/reveal-phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看阵地管理员完整联系电话（记入审计） */
+        post: operations["createVenueRevealPhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 阵地新增房间 */
+        post: operations["createVenueRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/rooms/{room_id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 房间预约列表（可按状态、日期范围筛选） */
+        get: operations["listVenueRoomBookings"];
+        put?: never;
+        /** 预约房间（同一房间已预约时段不得重叠，冲突时 409 并指明冲突的预约） */
+        post: operations["createVenueRoomBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/rooms/{room_id}/bookings/{booking_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消预约（须填写原因，记入审计） */
+        post: operations["cancelVenueRoomBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/week": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地一周（周一至周日）的预约 */
+        get: operations["getVenueWeek"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5938,6 +6077,206 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        Venue: {
+            address: string;
+            area: string;
+            created_at: string;
+            created_by: string;
+            hours: {
+                close: string;
+                open: string;
+                weekday: number;
+            }[];
+            id: number;
+            kind: string;
+            kind_name: string;
+            latitude: string;
+            longitude: string;
+            manager_name: string;
+            manager_phone: string;
+            name: string;
+            party_org_id: number;
+            party_org_name: string;
+            region_code: string;
+            region_name: string;
+            rooms: {
+                capacity: number;
+                id: number;
+                name: string;
+            }[];
+            updated_at: string;
+        };
+        VenueBooking: {
+            attendance: number;
+            booked_by: string;
+            cancel_reason: string;
+            cancelled_at: string;
+            cancelled_by: string;
+            created_at: string;
+            created_by: string;
+            day: string;
+            end: string;
+            id: number;
+            party_org_id: number | null;
+            party_org_name: string;
+            purpose: string;
+            room_id: number;
+            room_name: string;
+            start: string;
+            status: string;
+            status_name: string;
+            unit_name: string;
+            venue_id: number;
+        };
+        VenueBookingCancel: {
+            reason?: string;
+        };
+        VenueBookingInput: {
+            attendance?: number;
+            day?: string;
+            end?: string;
+            party_org_id?: number | null;
+            purpose?: string;
+            start?: string;
+            unit_name?: string;
+        };
+        VenueBookingPage: {
+            items: {
+                attendance: number;
+                booked_by: string;
+                cancel_reason: string;
+                cancelled_at: string;
+                cancelled_by: string;
+                created_at: string;
+                created_by: string;
+                day: string;
+                end: string;
+                id: number;
+                party_org_id: number | null;
+                party_org_name: string;
+                purpose: string;
+                room_id: number;
+                room_name: string;
+                start: string;
+                status: string;
+                status_name: string;
+                unit_name: string;
+                venue_id: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        VenueInput: {
+            address?: string;
+            area?: string;
+            hours?: {
+                close?: string;
+                open?: string;
+                weekday?: number;
+            }[];
+            kind?: string;
+            latitude?: string;
+            longitude?: string;
+            manager_name?: string;
+            manager_phone?: string;
+            name?: string;
+            party_org_id?: number;
+            region_code?: string;
+            rooms?: {
+                capacity?: number;
+                name?: string;
+            }[];
+        };
+        VenueOptions: {
+            booking_statuses: {
+                code: string;
+                name: string;
+            }[];
+            kinds: {
+                code: string;
+                name: string;
+            }[];
+        };
+        VenuePage: {
+            items: {
+                address: string;
+                area: string;
+                created_at: string;
+                created_by: string;
+                hours: {
+                    close: string;
+                    open: string;
+                    weekday: number;
+                }[];
+                id: number;
+                kind: string;
+                kind_name: string;
+                latitude: string;
+                longitude: string;
+                manager_name: string;
+                manager_phone: string;
+                name: string;
+                party_org_id: number;
+                party_org_name: string;
+                region_code: string;
+                region_name: string;
+                rooms: {
+                    capacity: number;
+                    id: number;
+                    name: string;
+                }[];
+                updated_at: string;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        VenueRoomInput: {
+            capacity?: number;
+            name?: string;
+        };
+        VenueWeek: {
+            days: string[];
+            /** Format: date */
+            from: string;
+            hours: {
+                close: string;
+                open: string;
+                weekday: number;
+            }[];
+            items: {
+                attendance: number;
+                booked_by: string;
+                cancel_reason: string;
+                cancelled_at: string;
+                cancelled_by: string;
+                created_at: string;
+                created_by: string;
+                day: string;
+                end: string;
+                id: number;
+                party_org_id: number | null;
+                party_org_name: string;
+                purpose: string;
+                room_id: number;
+                room_name: string;
+                start: string;
+                status: string;
+                status_name: string;
+                unit_name: string;
+                venue_id: number;
+            }[];
+            rooms: {
+                capacity: number;
+                id: number;
+                name: string;
+            }[];
+            /** Format: date */
+            to: string;
+            venue_id: number;
+            venue_name: string;
         };
         Visit: {
             content: string;
@@ -22849,6 +23188,906 @@ export interface operations {
             };
             /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVenueOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueOptions"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVenues: {
+        parameters: {
+            query?: {
+                /** @description 阵地类型：service_center 党群服务中心、red_station 红色驿站、guidance_station 党建工作指导站、mobile_member_station 流动党员服务站、activity_room 党员活动室、other 其他 */
+                kind?: "service_center" | "red_station" | "guidance_station" | "mobile_member_station" | "activity_room" | "other";
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 关键词（阵地名称、地址模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenuePage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVenue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateVenue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueRevealPhone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueRoomInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVenueRoomBookings: {
+        parameters: {
+            query?: {
+                /** @description 预约日期不早于（YYYY-MM-DD） */
+                from?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 预约状态：confirmed 已预约、cancelled 已取消 */
+                status?: "confirmed" | "cancelled";
+                /** @description 预约日期不晚于（YYYY-MM-DD） */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地房间 ID */
+                room_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueBookingPage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueRoomBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地房间 ID */
+                room_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueBookingInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueBooking"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelVenueRoomBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 预约 ID */
+                booking_id: number;
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地房间 ID */
+                room_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueBookingCancel"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueBooking"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVenueWeek: {
+        parameters: {
+            query?: {
+                /** @description 该周内任一天（YYYY-MM-DD），默认本周 */
+                week?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueWeek"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,92 @@
+// End-to-end browser test of 阵地: a party organization and a venue (open every day 08:00–21:00,
+// one room of 30 seats) are set up via the API; in the browser the register lists the venue, the
+// week calendar of next week is opened, 09:00–10:00 on Monday is booked by a co-building unit,
+// an overlapping 09:30–10:30 booking is refused with a Chinese message naming the first booking,
+// and the back-to-back 10:00–11:00 booking is accepted. Set-up from harness.mjs.
+//
+// Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test venues.test.mjs
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+
+before(async () => {
+  await startServer('venues')
+  const api = await districtAPI()
+  const unit = await api.post('/api/v1/organizations', { name: '祁东县阵地测试商行', category: 'individual_business', region_code: '430426001001', full_members: 3, registered_on: '2020-01-01' })
+  assert.equal(unit.status, 201, `organization: ${JSON.stringify(unit.data)}`)
+  const branch = await api.post('/api/v1/party-orgs', { name: '中共祁东县阵地测试商行支部委员会', kind: 'branch', formation: 'single', established_on: '2024-01-01', covers: [unit.data.id] })
+  assert.equal(branch.status, 201, `party organization: ${JSON.stringify(branch.data)}`)
+  const hours = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, open: '08:00', close: '21:00' }))
+  const venue = await api.post('/api/v1/venues', {
+    name: '洪桥街道红色驿站', kind: 'red_station', party_org_id: branch.data.id, region_code: '430426001', address: '洪桥街道人民路1号',
+    area: '85.5', hours, manager_name: '赵站长', manager_phone: '13907341234', rooms: [{ name: '党员会议室', capacity: 30 }],
+  })
+  assert.equal(venue.status, 201, `venue: ${JSON.stringify(venue.data)}`)
+  state.seeded = { venue: venue.data }
+})
+after(stopServer)
+// The refused overlapping booking answers 409 on purpose.
+failOnScriptErrors(LOGIN_PROBE, /Failed to load resource: .*409 \(Conflict\)/)
+
+/** Types a time (HH:MM) into the booking dialog. */
+async function pickTime(page, dialog, which, time) {
+  await dialog.locator(`input[data-test="booking-${which}"], [data-test="booking-${which}"] input`).fill(time)
+}
+
+async function book(page, day, start, end, purpose) {
+  await page.locator(`[data-test="book-${day}"]`).click()
+  const d = page.locator('.el-dialog').filter({ has: page.locator('[data-test="booking-save"]') })
+  await d.waitFor()
+  await pickTime(page, d, 'start', start)
+  await pickTime(page, d, 'end', end)
+  await d.locator('[data-test="booking-by-unit"]').click()
+  await d.locator('input[data-test="booking-unit"], [data-test="booking-unit"] input').fill('县税务局机关党支部')
+  await d.locator('input[data-test="booking-purpose"], [data-test="booking-purpose"] input').fill(purpose)
+  await d.locator('[data-test="booking-save"]').click()
+}
+
+test('venue: book a slot, an overlapping one refused, a back-to-back one accepted', { timeout: 240_000 }, async () => {
+  const { venue } = state.seeded
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/venues`)
+    const row = page.locator('[data-test="venues-table"] .el-table__row').filter({ hasText: '洪桥街道红色驿站' })
+    await row.waitFor()
+    assert.match(await row.innerText(), /红色驿站/)
+    assert.match(await row.innerText(), /139\*\*\*\*1234/)
+    await shot(page, 'venues-1-register.png')
+
+    await page.locator(`[data-test="week-${venue.id}"]`).click()
+    const drawer = page.locator('[data-test="venue-week"]')
+    await drawer.locator('[data-test="week-range"]').filter({ hasText: /\d{4}-\d{2}-\d{2} 至/ }).waitFor()
+    await drawer.locator('[data-test="week-next"]').click()
+    const monday = page.locator('[data-test^="day-"]').first()
+    await page.waitForTimeout(300)
+    const day = (await monday.getAttribute('data-test')).slice(4)
+    assert.equal(new Date(day + 'T00:00:00Z').getUTCDay(), 1, `${day} is a Monday`)
+
+    await book(page, day, '09:00', '10:00', '主题党日活动')
+    await page.locator('.el-message--success').last().waitFor()
+    await drawer.getByText('09:00–10:00 · 党员会议室').waitFor()
+    await shot(page, 'venues-2-booked.png')
+
+    await book(page, day, '09:30', '10:30', '党课')
+    const err = page.locator('.el-message--error').last()
+    await err.waitFor()
+    const msg = await err.innerText()
+    assert.match(msg, /该时段已被预约/)
+    assert.match(msg, /09:00–10:00/)
+    assert.match(msg, /预约编号 \d+/)
+    await shot(page, 'venues-3-conflict.png')
+    await page.locator('.el-dialog').filter({ has: page.locator('[data-test="booking-save"]') }).getByRole('button', { name: '取消' }).click()
+
+    await book(page, day, '10:00', '11:00', '党员学习')
+    await page.locator('.el-message--success').last().waitFor()
+    await drawer.getByText('10:00–11:00 · 党员会议室').waitFor()
+    await shot(page, 'venues-4-back-to-back.png')
+  } finally {
+    await context.close()
+  }
+})

@@ -25,6 +25,13 @@ func obj(props map[string]any, required ...string) map[string]any {
 	return o
 }
 
+// requiring marks the fields a request body must carry (the server answers
+// 422 naming each one that is missing); reflection cannot see them.
+func requiring(s map[string]any, fields ...string) map[string]any {
+	s["required"] = fields
+	return s
+}
+
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func arr(item any) map[string]any { return map[string]any{"type": "array", "items": item} }

@@ -3393,9 +3393,9 @@ export interface components {
             name: string;
         };
         AssessActivityInput: {
-            content?: string;
+            content: string;
             /** Format: date */
-            held_on?: string;
+            held_on: string;
         };
         AssessHonour: {
             /** Format: date */
@@ -3616,12 +3616,12 @@ export interface components {
         };
         AssessPairInput: {
             /** Format: date */
-            from?: string;
-            goals?: string;
+            from: string;
+            goals: string;
             helped_party_org_id?: number;
             model_party_org_id?: number;
             /** Format: date */
-            to?: string;
+            to: string;
         };
         AssessPairPage: {
             items: {
@@ -3693,12 +3693,12 @@ export interface components {
         };
         AssessRectificationInput: {
             /** Format: date */
-            deadline?: string;
+            deadline: string;
             /** Format: date */
-            designated_on?: string;
+            designated_on: string;
             measures?: string;
             party_org_id?: number;
-            reasons?: string;
+            reasons: string;
             responsible?: string;
         };
         AssessRectificationPage: {
@@ -3758,12 +3758,12 @@ export interface components {
         };
         AssessRoundInput: {
             /** Format: date */
-            from?: string;
-            name?: string;
+            from: string;
+            name: string;
             region_code?: string;
             sheet_id?: number;
             /** Format: date */
-            to?: string;
+            to: string;
         };
         /** @description 固定小列表，不分页 */
         AssessRoundList: {
@@ -3889,7 +3889,7 @@ export interface components {
                 method?: string;
                 name?: string;
             }[];
-            name?: string;
+            name: string;
             region_code?: string;
             thresholds?: {
                 five?: number;
@@ -3901,7 +3901,7 @@ export interface components {
                 cap_stars?: number;
                 name?: string;
             }[];
-            year?: number;
+            year: number;
         };
         /** @description 考核指标体系，每年由组织部制定少量几套，不分页 */
         AssessSheetList: {
@@ -5662,10 +5662,10 @@ export interface components {
         };
         ServiceHandlerUnitInput: {
             contact?: string;
-            kind?: string;
-            name?: string;
+            kind: string;
+            name: string;
             org_id?: number | null;
-            region_code?: string;
+            region_code: string;
         };
         ServiceHandlerUnitPage: {
             items: {
@@ -5800,16 +5800,16 @@ export interface components {
             }[];
         };
         ServiceRequestInput: {
-            category_id?: number;
-            content?: string;
+            category_id: number;
+            content: string;
             org_id?: number | null;
             /** Format: date */
             received_on?: string;
             receiving_party_org_id?: number | null;
-            region_code?: string;
-            requester_name?: string;
+            region_code: string;
+            requester_name: string;
             requester_phone?: string;
-            source?: string;
+            source: string;
         };
         ServiceRequestPage: {
             items: {

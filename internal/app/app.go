@@ -41,6 +41,7 @@ import (
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
+	"liangxin/internal/notify"
 	"liangxin/internal/venue"
 )
 
@@ -64,7 +65,9 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues  *venue.Service
+	Venues *venue.Service
+	// Inbox is the in-app notifier and the users' inboxes.
+	Inbox   *notify.Inbox
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -241,7 +244,8 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
-	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Inbox = &notify.Inbox{DB: db, Now: now}
+	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Notifier: a.Inbox}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
@@ -269,6 +273,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Assess:   a.Assess,
 		Services: a.Services,
 		Venues:   a.Venues,
+		Inbox:    a.Inbox,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
@@ -361,13 +366,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 const sweepEvery = time.Hour
 
 // background runs the server's periodic work until ctx ends: now, and then
-// every sweepEvery, it deletes the error workbooks past their retention and
-// lets SQLite refresh stale statistics.
+// every sweepEvery, it deletes the error workbooks past their retention,
+// notifies newly overdue service requests and lets SQLite refresh stale
+// statistics.
 func (a *App) background(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		a.SweepImportReports(ctx)
+		a.SweepOverdue(ctx)
 		// SQLite: statistics follow the data (hourly, and at Close).
 		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("statistics refresh failed", "err", err)
@@ -378,6 +385,24 @@ func (a *App) background(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// SweepOverdue notifies the people concerned of the service requests that
+// became overdue (one notification per request per overdue episode; safe to
+// run on several nodes at once) and logs how many.
+func (a *App) SweepOverdue(ctx context.Context) int {
+	today := a.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	n, err := a.Services.NotifyOverdue(ctx, today)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("overdue notification sweep failed", "err", err)
+		}
+		return n
+	}
+	if n > 0 {
+		a.Log.Info("overdue service requests notified", "requests", n)
+	}
+	return n
 }
 
 // RecoverImports marks failed the import jobs whose process is gone (see

@@ -26,6 +26,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
@@ -58,6 +59,7 @@ type Server struct {
 	Assess        *assess.Service
 	Services      *servicereq.Service
 	Venues        *venue.Service
+	Inbox         *notify.Inbox
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -118,6 +120,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
+	rs = append(rs, s.notifyRoutes()...)
 	return rs
 }
 

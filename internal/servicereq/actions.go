@@ -84,6 +84,9 @@ func (s *Service) Act(ctx context.Context, id int64, in ActionInput) (Request, e
 			return err
 		}
 		limitSteps(ctx, &out)
+		if err := s.notifyStep(ctx, tx, r, out, in, c); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: auditActions[in.Action], Entity: "service_request", EntityID: fmt.Sprint(id),
 			Before: r, After: out, Note: fmt.Sprintf("%s：诉求编号 %d（%s → %s）%s", optionName(Actions(), in.Action), id, r.StateName, out.StateName, c.note)})
 	})

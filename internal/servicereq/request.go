@@ -376,6 +376,9 @@ func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) 
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := s.notifyAssigned(ctx, tx, out); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "service_request_create", Entity: "service_request", EntityID: fmt.Sprint(id),
 			After: out, Note: fmt.Sprintf("接单：%s诉求（编号 %d），%s 前办结", out.CategoryName, id, due)})
 	})

@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/notify"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -31,6 +32,10 @@ type Service struct {
 	Now   func() time.Time
 	// Protector seals the requester's phone number (the members' key).
 	Protector func() (*pdata.Protector, error)
+	// Notifier tells the people concerned about a step (assigned,
+	// transferred, reopened, overdue) inside the step's transaction; nil
+	// sends nothing.
+	Notifier notify.Notifier
 }
 
 var cst = time.FixedZone("CST", 8*3600)

@@ -34,14 +34,15 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
+	"liangxin/internal/purchase"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
-	"liangxin/internal/notify"
 	"liangxin/internal/venue"
 )
 
@@ -67,9 +68,11 @@ type App struct {
 	// Venues is 阵地 (venues and room booking).
 	Venues *venue.Service
 	// Inbox is the in-app notifier and the users' inboxes.
-	Inbox   *notify.Inbox
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	Inbox *notify.Inbox
+	// Contracts is 购买服务 (purchase-of-services contracts and their evaluation).
+	Contracts *purchase.Service
+	Imports   *orgimport.Sessions
+	Now       func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -246,6 +249,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Inbox = &notify.Inbox{DB: db, Now: now}
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Notifier: a.Inbox}
+	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
@@ -266,16 +270,17 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
-		Members:  a.Members,
-		Dues:     a.Dues,
-		Develop:  a.Develop,
-		Meet:     a.Meet,
-		Assess:   a.Assess,
-		Services: a.Services,
-		Venues:   a.Venues,
-		Inbox:    a.Inbox,
-		TempDir:  a.TempDir(),
-		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
+		Members:   a.Members,
+		Dues:      a.Dues,
+		Develop:   a.Develop,
+		Meet:      a.Meet,
+		Assess:    a.Assess,
+		Services:  a.Services,
+		Venues:    a.Venues,
+		Inbox:     a.Inbox,
+		Contracts: a.Contracts,
+		TempDir:   a.TempDir(),
+		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }
 

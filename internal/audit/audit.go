@@ -132,6 +132,10 @@ var actionNames = [][2]string{
 	{"venue_reveal", "查看阵地管理员完整电话"},
 	{"venue_booking_create", "预约阵地房间"},
 	{"venue_booking_cancel", "取消阵地预约"},
+	{"service_contract_create", "登记购买服务合同"},
+	{"service_contract_update", "修改购买服务合同"},
+	{"service_contract_evaluate", "购买服务四方评估"},
+	{"contract_settings", "修改购买服务评估权重及等次"},
 }
 
 // Action is an action code with its Chinese name.

@@ -139,6 +139,15 @@ const (
 	// PermVenueWrite registers and changes venues and rooms, books and
 	// cancels rooms, and reveals a manager's phone (audited).
 	PermVenueWrite Perm = "venue.write"
+	// PermContractRead reads the purchase-of-services contracts (购买服务)
+	// with social organizations in the caller's scope and their evaluations.
+	PermContractRead Perm = "contract.read"
+	// PermContractWrite records and changes contracts and records their
+	// four-party evaluations.
+	PermContractWrite Perm = "contract.write"
+	// PermContractSettings changes the jurisdiction-wide evaluation weights
+	// and grade thresholds (a new version each time).
+	PermContractSettings Perm = "contract.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -146,7 +155,8 @@ const (
 // scoped at the jurisdiction root and not bound to a party organization (the
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
-	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings
+	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings ||
+		p == PermContractSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -167,12 +177,13 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
+			PermContractRead, PermContractWrite, PermContractSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
@@ -185,7 +196,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead}
 	}
 	return nil
 }

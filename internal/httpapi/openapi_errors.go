@@ -122,6 +122,7 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
 	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",
+	"购买服务":        "向社会组织购买服务的合同，职能部门、街道、专家、群众四方评估及等次",
 	"通知":          "本人的站内通知（新接诉求、转来诉求、诉求超期、重新办理）：列表、未读数、标为已读",
 	"阵地":          "阵地（党群服务中心、红色驿站等）登记、房间与预约（阵地联用）",
 	"认证":          "登录、退出、当前会话与修改本人密码",

@@ -116,6 +116,8 @@ var queryParams = map[string]queryParamSpec{
 	"handler_unit_id":   qInt(1, 1<<53, "承办单位 ID"),
 	"overdue":           qBool("是否只看超期的"),
 	"unread":            qBool("是否只看未读的"),
+	"org_id":            qInt(1, 1<<53, "两新组织 ID"),
+	"grade":             qStr("等次"),
 }
 
 // withoutPaging drops page and page_size (exports write every record).
@@ -174,7 +176,7 @@ var pathNouns = map[string]string{
 	"committee-members": "班子成员记录", "people": "发展对象", "dual": "双重组织关系记录", "members": "党员",
 	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
 	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
-	"transfers": "组织关系转接", "users": "用户", "venues": "阵地", "notifications": "通知",
+	"transfers": "组织关系转接", "users": "用户", "venues": "阵地", "notifications": "通知", "service-contracts": "购买服务合同",
 }
 
 // pathParameter is the OpenAPI parameter object of path parameter name in path.

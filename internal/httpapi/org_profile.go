@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"liangxin/internal/orgprofile"
+	"liangxin/internal/purchase"
 )
 
 // organizationProfile answers whether and how an organization is covered,
@@ -14,6 +15,9 @@ func (s *Server) organizationProfile(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	svc := orgprofile.Service{DB: s.DB, Orgs: s.Orgs, Members: s.Members, Now: s.Orgs.Now}
+	if s.Contracts != nil {
+		svc.Ratings = s.Contracts
+	}
 	p, err := svc.Get(r.Context(), id)
 	if err != nil {
 		return err
@@ -33,6 +37,7 @@ func profileSchemas() map[string]any {
 				"formation_name": tStr, "from": tDate, "to": tDateNul, "current": tBool, "units": tInt})),
 			"instructors": arr(obj(map[string]any{"instructor_id": tInt, "name": tStr, "unit": tStr, "full_time": tBool, "from": tDate, "to": tDateNul, "current": tBool})),
 			"visits":      arr(obj(map[string]any{"id": tInt, "instructor_name": tStr, "visited_on": tDate, "content": tStr, "problems": tStr, "solved": tStr})),
-			"visit_count": tInt, "members": ref("MemberLedger")}),
+			"visit_count": tInt, "members": ref("MemberLedger"),
+			"service_rating": nullable(schemaOf(purchase.Rating{}), "最近一次购买服务四方评估（综合得分、等次）；未评估时为 null")}),
 	}
 }

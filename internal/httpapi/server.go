@@ -30,6 +30,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/purchase"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
@@ -60,6 +61,7 @@ type Server struct {
 	Services      *servicereq.Service
 	Venues        *venue.Service
 	Inbox         *notify.Inbox
+	Contracts     *purchase.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -121,6 +123,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
 	rs = append(rs, s.notifyRoutes()...)
+	rs = append(rs, s.contractRoutes()...)
 	return rs
 }
 

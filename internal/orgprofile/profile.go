@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/purchase"
 	"liangxin/internal/store"
 )
 
@@ -86,6 +87,9 @@ type Profile struct {
 	Visits         []Visit       `json:"visits"`      // newest first, at most MaxVisits
 	VisitCount     int           `json:"visit_count"` // all visits
 	Members        member.Ledger `json:"members"`
+	// ServiceRating is the latest four-party evaluation of the services
+	// the organization was contracted for (购买服务); nil when none.
+	ServiceRating *purchase.Rating `json:"service_rating"`
 }
 
 // MaxVisits is how many visits a profile lists.
@@ -96,7 +100,15 @@ type Service struct {
 	DB      *store.DB
 	Orgs    *org.Service
 	Members *member.Service
+	// Ratings answers the organization's latest purchased-service
+	// evaluation; nil leaves the profile without one.
+	Ratings Ratings
 	Now     func() time.Time
+}
+
+// Ratings is what a profile needs of 购买服务.
+type Ratings interface {
+	RatingOf(ctx context.Context, q store.Querier, orgID int64) (*purchase.Rating, error)
 }
 
 // today is the calendar day in China (UTC+8), as the ledger keeps days.
@@ -151,6 +163,11 @@ func (s *Service) Get(ctx context.Context, id int64) (Profile, error) {
 	}
 	if p.Members, err = s.Members.LedgerOf(ctx, id); err != nil {
 		return p, err
+	}
+	if s.Ratings != nil {
+		if p.ServiceRating, err = s.Ratings.RatingOf(ctx, s.DB, id); err != nil {
+			return p, err
+		}
 	}
 	p.Coverage = NotCovered
 	for _, c := range p.Covers {

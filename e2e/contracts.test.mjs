@@ -78,7 +78,7 @@ test('contract: register, evaluate, grade on the organization page', { timeout: 
     await page.goto(`${state.baseURL}/organizations?q=${encodeURIComponent('阳光社工')}`)
     const orgRow = page.locator('[data-testid="org-table"] .el-table__row').filter({ hasText: ORG })
     await orgRow.waitFor()
-    await orgRow.getByRole('button', { name: ORG }).click()
+    await orgRow.locator('.name-link').click()
     const rating = page.locator('[data-test="org-service-rating"]')
     await rating.waitFor()
     assert.match(await rating.locator('[data-test="org-service-grade"]').innerText(), /良好/)

@@ -48,7 +48,7 @@ func contractFilter(r *http.Request, bad *apperr.Error) purchase.Filter {
 	}
 	if v := q.Get("year"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil {
+		if err != nil || n < 2000 || n > 2100 {
 			bad.Field("year", "年度应为 2000–2100")
 		}
 		f.Year = n

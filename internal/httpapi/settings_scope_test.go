@@ -23,6 +23,7 @@ var jurisdictionRoutes = []string{
 	"POST /api/v1/meeting-frequencies",
 	"POST /api/v1/settings/visit-frequencies",
 	"PUT /api/v1/assess/settings",
+	"PUT /api/v1/contract-settings",
 	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
 	"PUT /api/v1/service-settings",
@@ -54,10 +55,12 @@ func settingBodies() map[string]any {
 		"POST /api/v1/meeting-frequencies":        map[string]any{"kind": "party_lecture", "period": "month", "times": 1, "effective_from": "2027-01-01"},
 		"POST /api/v1/settings/visit-frequencies": map[string]any{"full_time": true, "every_months": 2, "effective_from": "2027-01-01"},
 		"PUT /api/v1/assess/settings":             map[string]any{"min_compliance": 50, "min_satisfaction": 40},
-		"PUT /api/v1/develop/publicity":           map[string]any{"days": 7, "unit": "calendar"},
-		"PUT /api/v1/dues/refund-policy":          map[string]any{"ratio": "0.5", "note": "半额返还"},
-		"PUT /api/v1/settings/coverage-rule":      map[string]any{"kind": "above_scale"},
-		"PUT /api/v1/service-settings":            map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
+		"PUT /api/v1/contract-settings": map[string]any{"weights": map[string]int{"department": 25, "street": 25, "expert": 25, "public": 25},
+			"thresholds": map[string]int{"excellent_min": 90, "good_min": 80, "pass_min": 60}, "reason": "四方等权"},
+		"PUT /api/v1/develop/publicity":      map[string]any{"days": 7, "unit": "calendar"},
+		"PUT /api/v1/dues/refund-policy":     map[string]any{"ratio": "0.5", "note": "半额返还"},
+		"PUT /api/v1/settings/coverage-rule": map[string]any{"kind": "above_scale"},
+		"PUT /api/v1/service-settings":       map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
 	}
 }
 

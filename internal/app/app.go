@@ -42,6 +42,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/workloop"
 )
 
 // App is a wired instance.
@@ -64,7 +65,9 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues  *venue.Service
+	Venues *venue.Service
+	// Work is the work loop: 工作提示, 学习清单, 挂牌销号 tasks, supervision.
+	Work    *workloop.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -243,6 +246,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -269,6 +273,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Assess:   a.Assess,
 		Services: a.Services,
 		Venues:   a.Venues,
+		Work:     a.Work,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -139,6 +139,17 @@ const (
 	// PermVenueWrite registers and changes venues and rooms, books and
 	// cancels rooms, and reveals a manager's phone (audited).
 	PermVenueWrite Perm = "venue.write"
+	// PermWorkRead reads the work loop in the caller's scope: 工作提示 and
+	// 学习清单 with their receipt statistics, 挂牌销号 tasks, supervision plans.
+	PermWorkRead Perm = "workloop.read"
+	// PermWorkWrite writes and publishes notices, lists tasks (挂牌) and
+	// accepts (销号) or sends them back, plans supervision and records its
+	// visits: the district's share.
+	PermWorkWrite Perm = "workloop.write"
+	// PermWorkRespond is the receiving side: marks notices read (a party
+	// organization's receipt) and study items done, records progress on its
+	// tasks and asks to close them, records findings as rectified.
+	PermWorkRespond Perm = "workloop.respond"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -167,15 +178,15 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite, PermWorkRead, PermWorkWrite}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermWorkRead, PermWorkRespond}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
-			PermOrgLifeRead, PermOrgLifeWrite}
+			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond}
 	case RoleInstructor:
 		// Bound to one instructor record (users.instructor_id): nothing of
 		// the ledger but its own record, assignments and visits.
@@ -185,7 +196,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermWorkRead}
 	}
 	return nil
 }

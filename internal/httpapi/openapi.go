@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), workSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -295,6 +295,10 @@ func (s *Server) OpenAPI() map[string]any {
 		case "":
 		case "xlsx":
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		case "document":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"application/pdf": bin, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": bin,
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": bin}
 		case "image":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}

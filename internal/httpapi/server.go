@@ -33,6 +33,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/workloop"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -58,6 +59,7 @@ type Server struct {
 	Assess        *assess.Service
 	Services      *servicereq.Service
 	Venues        *venue.Service
+	Work          *workloop.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -118,6 +120,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
+	rs = append(rs, s.workRoutes()...)
 	return rs
 }
 

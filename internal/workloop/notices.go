@@ -427,9 +427,9 @@ func (s *Service) reread(ctx context.Context, q store.Querier, id int64) (Notice
 	return n, s.decorate(ctx, q, &n, true)
 }
 
-// draftForWrite reads a notice the caller may change: inside its scope
+// noticeForWrite reads a notice the caller may change: inside its scope
 // (a notice sent from above is not its to change).
-func (s *Service) noticeForWrite(ctx context.Context, tx *sql.Tx, id int64) (Notice, error) {
+func (s *Service) noticeForWrite(ctx context.Context, tx store.Querier, id int64) (Notice, error) {
 	n, err := s.reread(ctx, tx, id)
 	if err != nil {
 		return n, err
@@ -443,6 +443,10 @@ func (s *Service) noticeForWrite(ctx context.Context, tx *sql.Tx, id int64) (Not
 // UpdateNotice changes a draft (items and files replaced by the input's;
 // files already attached stay). A published notice is immutable: 409.
 func (s *Service) UpdateNotice(ctx context.Context, id int64, in NoticeInput) (Notice, error) {
+	// What the caller may not see answers 404 before its input is judged.
+	if _, err := s.noticeForWrite(ctx, s.DB, id); err != nil {
+		return Notice{}, err
+	}
 	if err := s.validateNotice(ctx, &in); err != nil {
 		return Notice{}, err
 	}

@@ -185,7 +185,9 @@ func (s *Service) getTask(ctx context.Context, q store.Querier, id int64) (Task,
 }
 
 // GetTask returns a task the caller may see.
-func (s *Service) GetTask(ctx context.Context, id int64) (Task, error) { return s.getTask(ctx, s.DB, id) }
+func (s *Service) GetTask(ctx context.Context, id int64) (Task, error) {
+	return s.getTask(ctx, s.DB, id)
+}
 
 // CreateTask lists a task (挂牌) for a region or a party organization in
 // the caller's scope. From a rectification, the assignee defaults to the

@@ -61,6 +61,15 @@ var stepsFrom = map[string][]string{
 	TaskClosed:    {},
 }
 
+// taskAuditActions are the audit-trail codes of the steps (each with a
+// Chinese name in internal/audit).
+var taskAuditActions = map[string]string{
+	ActProgress:     "task_progress",
+	ActRequestClose: "task_request_close",
+	ActAccept:       "task_accept",
+	ActSendBack:     "task_send_back",
+}
+
 // assignerActions are taken by the side that assigned the task (销号, 退回);
 // the others by the assignee (the assigner may record progress too).
 var assignerActions = map[string]bool{ActAccept: true, ActSendBack: true}
@@ -374,7 +383,7 @@ func (s *Service) Act(ctx context.Context, id int64, in TaskAction, asAssigner, 
 		if err != nil {
 			return after, err
 		}
-		return after, s.Audit.Record(ctx, tx, audit.Entry{Action: "task_" + in.Action, Entity: "task", EntityID: fmt.Sprint(id), Before: t, After: after,
+		return after, s.Audit.Record(ctx, tx, audit.Entry{Action: taskAuditActions[in.Action], Entity: "task", EntityID: fmt.Sprint(id), Before: t, After: after,
 			Note: fmt.Sprintf("%s：任务「%s」（%s → %s）%s", optionName(TaskActions(), in.Action), t.Title, t.StateName, after.StateName, in.Note)})
 	})
 	if err != nil {

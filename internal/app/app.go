@@ -44,6 +44,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/workloop"
 )
 
 // App is a wired instance.
@@ -71,8 +72,10 @@ type App struct {
 	Inbox *notify.Inbox
 	// Contracts is 购买服务 (purchase-of-services contracts and their evaluation).
 	Contracts *purchase.Service
-	Imports   *orgimport.Sessions
-	Now       func() time.Time
+	// Work is the work loop: 工作提示, 学习清单, 挂牌销号 tasks, supervision.
+	Work    *workloop.Service
+	Imports *orgimport.Sessions
+	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -251,6 +254,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Notifier: a.Inbox}
 	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -279,6 +283,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Venues:    a.Venues,
 		Inbox:     a.Inbox,
 		Contracts: a.Contracts,
+		Work:      a.Work,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -275,3 +275,14 @@ const (
 
 // RectificationStatusFilters are the status values the list accepts.
 var RectificationStatusFilters = []string{RectOpen, RectOverdue, RectDone}
+
+// RectificationBrief reads a rectification the caller may see, for a task
+// made from it (internal/workloop): the party organization, a title and the
+// rectification's deadline; 404 outside the caller's scope.
+func (s *Service) RectificationBrief(ctx context.Context, id int64) (int64, string, string, error) {
+	c, err := s.getRect(ctx, s.DB, id)
+	if err != nil {
+		return 0, "", "", err
+	}
+	return c.PartyOrgID, "软弱涣散整改：" + c.PartyOrgName, c.Deadline, nil
+}

@@ -136,6 +136,22 @@ var actionNames = [][2]string{
 	{"service_contract_update", "修改购买服务合同"},
 	{"service_contract_evaluate", "购买服务四方评估"},
 	{"contract_settings", "修改购买服务评估权重及等次"},
+	{"workloop_file_upload", "上传工作附件"},
+	{"notice_create", "起草工作提示/学习清单"},
+	{"notice_update", "修改工作提示/学习清单草稿"},
+	{"notice_publish", "发布工作提示/学习清单"},
+	{"notice_withdraw", "撤回工作提示/学习清单"},
+	{"notice_read", "签收（阅读）工作提示/学习清单"},
+	{"notice_item_done", "学习内容标记完成"},
+	{"task_create", "挂牌任务"},
+	{"task_progress", "记录任务进展"},
+	{"task_request_close", "申请销号"},
+	{"task_accept", "任务销号"},
+	{"task_send_back", "退回任务"},
+	{"supervision_plan_create", "新建督导调研计划"},
+	{"supervision_visit_add", "登记督导记录"},
+	{"supervision_finding_done", "督导发现问题整改完成"},
+	{"supervision_finding_task", "督导发现问题转为任务"},
 }
 
 // Action is an action code with its Chinese name.

@@ -148,6 +148,17 @@ const (
 	// PermContractSettings changes the jurisdiction-wide evaluation weights
 	// and grade thresholds (a new version each time).
 	PermContractSettings Perm = "contract.settings"
+	// PermWorkRead reads the work loop in the caller's scope: 工作提示 and
+	// 学习清单 with their receipt statistics, 挂牌销号 tasks, supervision plans.
+	PermWorkRead Perm = "workloop.read"
+	// PermWorkWrite writes and publishes notices, lists tasks (挂牌) and
+	// accepts (销号) or sends them back, plans supervision and records its
+	// visits: the district's share.
+	PermWorkWrite Perm = "workloop.write"
+	// PermWorkRespond is the receiving side: marks notices read (a party
+	// organization's receipt) and study items done, records progress on its
+	// tasks and asks to close them, records findings as rectified.
+	PermWorkRespond Perm = "workloop.respond"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -178,15 +189,15 @@ func rolePerms(role string) []Perm {
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
-			PermContractRead, PermContractWrite, PermContractSettings}
+			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
-			PermOrgLifeRead, PermOrgLifeWrite}
+			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond}
 	case RoleInstructor:
 		// Bound to one instructor record (users.instructor_id): nothing of
 		// the ledger but its own record, assignments and visits.
@@ -196,7 +207,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead}
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ const usage = `liangxin —— 两新党建综合管理平台
   serve            启动服务（首次启动自动迁移数据库、创建管理员 admin）
   init             设置本系统服务的辖区并载入区划（--jurisdiction 430426）
   migrate          只执行数据库迁移
-  user create      新建用户（--username --role --scope [--password] [--name]；党建指导员须加 --instructor-id，承办单位经办人须加 --handler-unit-id）
+  user create      新建用户（--username --role --scope [--password] [--name]；党建指导员须加 --instructor-id，承办单位经办人须加 --handler-unit-id，党组织账户可加 --party-org-id）
   user reset-password  重置用户密码（--username）
   user unlock      解锁用户（--username）
   token create     为用户新建 API 令牌（--user --name），令牌只输出一次
@@ -295,6 +295,7 @@ func userCreate(ctx context.Context, args []string, env Env) error {
 	password := fs.String("password", "", "初始密码（为空则随机生成并输出）")
 	instructorID := fs.Int64("instructor-id", 0, "党建指导员账户绑定的指导员记录编号（角色为 instructor 时必填）")
 	handlerUnitID := fs.Int64("handler-unit-id", 0, "承办单位经办人账户绑定的承办单位编号（角色为 handler 时必填）")
+	partyOrgID := fs.Int64("party-org-id", 0, "党组织书记/党务工作者账户绑定的党组织编号（角色为 party_org 时可选）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -318,7 +319,7 @@ func userCreate(ctx context.Context, args []string, env Env) error {
 	if sc == "" {
 		sc, _ = a.Regions.Jurisdiction(sys)
 	}
-	u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, InstructorID: *instructorID, HandlerUnitID: *handlerUnitID, Password: *password})
+	u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, PartyOrgID: *partyOrgID, InstructorID: *instructorID, HandlerUnitID: *handlerUnitID, Password: *password})
 	if err != nil {
 		return err
 	}

@@ -282,10 +282,32 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 		`SELECT COUNT(*) FROM transfers WHERE kind = 'out_to_outside' AND valid_until < '2026-11-23'`:    2,
 		`SELECT COUNT(*) FROM assess_honours WHERE status = 'awarded' AND subject = 'member'`:            16,
 		`SELECT COUNT(*) FROM assess_honours WHERE status = 'awarded' AND subject = 'party_org'`:         4,
+		// The work loop (issue 16): 工作提示 January–November, 学习清单 Q1–Q4,
+		// six tasks of which two are overdue (open past the deadline), one
+		// waits for 销号, one was sent back, one is closed; one plan.
+		`SELECT COUNT(*) FROM notices WHERE kind = 'tip' AND state = 'published'`:        11,
+		`SELECT COUNT(*) FROM notices WHERE kind = 'study' AND state = 'published'`:      4,
+		`SELECT COUNT(*) FROM notice_items`:                                              12,
+		`SELECT COUNT(*) FROM tasks`:                                                     6,
+		`SELECT COUNT(*) FROM tasks WHERE state <> 'closed' AND deadline < '2026-11-23'`: 2,
+		`SELECT COUNT(*) FROM tasks WHERE state = 'requested'`:                           1,
+		`SELECT COUNT(*) FROM tasks WHERE state = 'returned'`:                            1,
+		`SELECT COUNT(*) FROM tasks WHERE state = 'closed'`:                              1,
+		`SELECT COUNT(*) FROM supervision_findings`:                                      2,
 	} {
 		if n := count(t, a, q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)
 		}
+	}
+	// Partial receipts: this month's 工作提示 is read by some, January's by more.
+	readOf := func(period string) (read, all int) {
+		return count(t, a, `SELECT COUNT(r.read_at) FROM notice_recipients r JOIN notices n ON n.id = r.notice_id WHERE n.period = ?`, period),
+			count(t, a, `SELECT COUNT(*) FROM notice_recipients r JOIN notices n ON n.id = r.notice_id WHERE n.period = ?`, period)
+	}
+	nowRead, nowAll := readOf("2026-11")
+	janRead, janAll := readOf("2026-01")
+	if nowRead == 0 || nowRead >= nowAll || janRead <= nowRead || janRead >= janAll {
+		t.Errorf("receipts: November %d of %d, January %d of %d", nowRead, nowAll, janRead, janAll)
 	}
 	mobile, err := a.Members.MobileMembers(sys, member.MobileFilter{})
 	if err != nil {

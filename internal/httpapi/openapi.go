@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -295,6 +295,10 @@ func (s *Server) OpenAPI() map[string]any {
 		case "":
 		case "xlsx":
 			ok["content"] = map[string]any{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}
+		case "document":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"application/pdf": bin, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": bin,
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": bin}
 		case "image":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}
@@ -551,6 +555,8 @@ func boundedLists() map[string]string {
 		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
 		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
 		"ContractEvaluationList":  "单个购买服务合同的评估记录，每年少量几次，最多 100 条，不分页",
+		"TaskEventList":           "单个任务的办理经过，随该任务的办理步骤增长，不分页",
+		"StreetTaskList":          "每个街道（乡镇）一行，受区划结构限制，不分页",
 	}
 }
 

@@ -118,6 +118,9 @@ var queryParams = map[string]queryParamSpec{
 	"unread":            qBool("是否只看未读的"),
 	"org_id":            qInt(1, 1<<53, "两新组织 ID"),
 	"grade":             qStr("等次"),
+	"street_code":       qStr("街道（乡镇）区划代码（含下级）"),
+	"origin_kind":       qStr("来源类型代码"),
+	"origin_id":         qInt(1, 1<<53, "来源记录 ID"),
 }
 
 // withoutPaging drops page and page_size (exports write every record).
@@ -219,6 +222,8 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "room_id":
 		d, schema = "阵地房间 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "item_id":
+		d, schema = "学习内容（清单条目）ID", map[string]any{"type": "integer", "minimum": 1}
 	case "booking_id":
 		d, schema = "预约 ID", map[string]any{"type": "integer", "minimum": 1}
 	}

@@ -35,6 +35,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/workloop"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -62,6 +63,7 @@ type Server struct {
 	Venues        *venue.Service
 	Inbox         *notify.Inbox
 	Contracts     *purchase.Service
+	Work          *workloop.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -124,6 +126,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.venueRoutes()...)
 	rs = append(rs, s.notifyRoutes()...)
 	rs = append(rs, s.contractRoutes()...)
+	rs = append(rs, s.workRoutes()...)
 	return rs
 }
 

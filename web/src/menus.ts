@@ -19,6 +19,9 @@ export type MenuKey =
   | 'serviceDesk'
   | 'venues'
   | 'contracts'
+  | 'notices'
+  | 'tasks'
+  | 'supervision'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -41,6 +44,9 @@ export interface MenuItem {
 
 /** Title of the ledger menu group. */
 export const LEDGER_GROUP = '两新台账'
+
+/** Title of the work-loop menu group (visible with workloop.read). */
+export const WORK_GROUP = '工作督办'
 
 /** Title of the assessment menu group (visible with assess.manage). */
 export const ASSESS_GROUP = '考评与星级'
@@ -69,6 +75,9 @@ export const allMenus: MenuItem[] = [
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
   { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'contracts', path: '/contracts', title: '购买服务' },
+  { key: 'notices', path: '/notices', title: '工作提示与学习清单', group: WORK_GROUP },
+  { key: 'tasks', path: '/tasks', title: '任务督办', group: WORK_GROUP },
+  { key: 'supervision', path: '/supervision', title: '督导调研', group: WORK_GROUP },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -115,6 +124,10 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'venues':
     case 'contracts':
       return role === 'district' || role === 'street' || role === 'readonly'
+    case 'notices':
+    case 'tasks':
+    case 'supervision':
+      return ledgerRoles.includes(role)
   }
 }
 
@@ -161,6 +174,9 @@ const menuPerm: Record<MenuKey, string | null> = {
   serviceDesk: 'service.read',
   venues: 'venue.read',
   contracts: 'contract.read',
+  notices: 'workloop.read',
+  tasks: 'workloop.read',
+  supervision: 'workloop.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

@@ -42,6 +42,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/wish"
 )
 
 // App is a wired instance.
@@ -64,7 +65,9 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues  *venue.Service
+	Venues *venue.Service
+	// Wishes is 微心愿.
+	Wishes  *wish.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -243,6 +246,9 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	// Confirmed wishes will credit the claimant's volunteer hours once the
+	// volunteering ledger (issue 14) exists; until then nobody is told.
+	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -269,6 +275,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Assess:   a.Assess,
 		Services: a.Services,
 		Venues:   a.Venues,
+		Wishes:   a.Wishes,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), wishSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -550,6 +550,7 @@ func boundedLists() map[string]string {
 		"GroupMemberList":         "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
 		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
 		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
+		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
 	}
 }
 

@@ -33,6 +33,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/wish"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -58,6 +59,7 @@ type Server struct {
 	Assess        *assess.Service
 	Services      *servicereq.Service
 	Venues        *venue.Service
+	Wishes        *wish.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -67,6 +69,11 @@ type Server struct {
 	// TempDir is a private folder for temporary files that may hold
 	// uploaded personal data (left-overs deleted at start-up); empty = os.TempDir().
 	TempDir string
+	// PublicLimits bounds the public page's calls per client address
+	// (zero fields: the defaults).
+	PublicLimits PublicLimits
+
+	limiter *limiter
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -118,6 +125,8 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
+	rs = append(rs, s.wishRoutes()...)
+	rs = append(rs, s.publicRoutes()...)
 	return rs
 }
 
@@ -219,6 +228,7 @@ func (s *Server) coreRoutes() []Route {
 // Handler builds the whole HTTP handler: API, probes, metrics and UI.
 func (s *Server) Handler() http.Handler {
 	s.initMetrics()
+	s.limiter = newLimiter(s.PublicLimits)
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

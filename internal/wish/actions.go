@@ -56,9 +56,11 @@ func (s *Service) sweep(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	sys := actor.System(ctx, "system")
+	// The version stays: readers were already shown the wish open (decorate),
+	// so a caller acting on what it read is not acting on a stale record.
 	for _, l := range found {
 		res, err := s.DB.Exec(ctx, tx, `UPDATE wishes SET state = ?, claimant_member_id = NULL, claimant_party_org_id = NULL, claimed_on = NULL,
-			claim_due_on = NULL, version = version + 1, updated_at = ? WHERE id = ? AND state = ? AND claim_due_on < ?`, StateOpen, s.stamp(), l.id, StateClaimed, today)
+			claim_due_on = NULL, updated_at = ? WHERE id = ? AND state = ? AND claim_due_on < ?`, StateOpen, s.stamp(), l.id, StateClaimed, today)
 		if err != nil {
 			return err
 		}

@@ -221,7 +221,7 @@ func TestPublicIntake(t *testing.T) {
 	staff := e.Login("clerk", testenv.Password)
 	anon := e.Client()
 	var opts struct {
-		Categories []struct{ ID int64 } `json:"categories"`
+		Categories []struct{ ID int64 }    `json:"categories"`
 		Regions    []struct{ Code string } `json:"regions"`
 	}
 	anon.Do("GET", "/api/v1/public/options", nil).JSON(t, &opts)

@@ -162,8 +162,8 @@ func (s *Service) Count(ctx context.Context, f Filter) (Counts, error) {
 	}
 	by := map[string]int{}
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		rows, err := s.DB.Query(ctx, q, `SELECT `+effState+`, COUNT(*)`+wishFrom+` WHERE `+cond+` GROUP BY `+effState,
-			append(append([]any{s.today()}, args...), s.today())...)
+		rows, err := s.DB.Query(ctx, q, `SELECT st, COUNT(*) FROM (SELECT `+effState+` AS st`+wishFrom+` WHERE `+cond+`) x GROUP BY st`,
+			append([]any{s.today()}, args...)...)
 		if err != nil {
 			return err
 		}

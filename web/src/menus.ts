@@ -17,6 +17,7 @@ export type MenuKey =
   | 'dues'
   | 'transfers'
   | 'serviceDesk'
+  | 'wishes'
   | 'venues'
   | 'assessSheets'
   | 'assessRounds'
@@ -66,6 +67,7 @@ export const allMenus: MenuItem[] = [
   { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
+  { key: 'wishes', path: '/wishes', title: '微心愿' },
   { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
@@ -111,6 +113,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'serviceDesk':
       return role === 'district' || role === 'street' || role === 'readonly' || role === 'handler'
     case 'venues':
+    case 'wishes':
       return role === 'district' || role === 'street' || role === 'readonly'
   }
 }
@@ -156,6 +159,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   dues: 'member.read',
   transfers: 'member.read',
   serviceDesk: 'service.read',
+  wishes: 'service.read',
   venues: 'venue.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',

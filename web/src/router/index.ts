@@ -15,6 +15,7 @@ const MainLayout = () => import('../layouts/MainLayout.vue')
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { title: '登录', public: true } },
+  { path: '/public/service', name: 'public-service', component: () => import('../views/PublicServiceView.vue'), meta: { title: '群众服务', public: true } },
   {
     path: '/',
     component: MainLayout,
@@ -42,6 +43,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'assess/pairs', name: 'assess-pairs', component: () => import('../views/AssessPairsView.vue'), meta: { title: '结对帮带', menu: 'assessPairs' } },
       { path: 'assess/honours', name: 'assess-honours', component: () => import('../views/AssessHonoursView.vue'), meta: { title: '表彰', menu: 'assessHonours' } },
       { path: 'services', name: 'services', component: () => import('../views/ServiceDeskView.vue'), meta: { title: '订单式服务', menu: 'serviceDesk' } },
+      { path: 'wishes', name: 'wishes', component: () => import('../views/WishesView.vue'), meta: { title: '微心愿', menu: 'wishes' } },
       { path: 'venues', name: 'venues', component: () => import('../views/VenuesView.vue'), meta: { title: '阵地管理', menu: 'venues' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },

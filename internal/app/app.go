@@ -44,6 +44,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
 
@@ -73,7 +74,9 @@ type App struct {
 	// Contracts is 购买服务 (purchase-of-services contracts and their evaluation).
 	Contracts *purchase.Service
 	// Work is the work loop: 工作提示, 学习清单, 挂牌销号 tasks, supervision.
-	Work    *workloop.Service
+	Work *workloop.Service
+	// Wishes is 微心愿.
+	Wishes  *wish.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -255,6 +258,9 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}
+	// Confirmed wishes will credit the claimant's volunteer hours once the
+	// volunteering ledger (issue 14) exists; until then nobody is told.
+	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -284,6 +290,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Inbox:     a.Inbox,
 		Contracts: a.Contracts,
 		Work:      a.Work,
+		Wishes:    a.Wishes,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -22,6 +22,8 @@ const (
 	KindLocked
 	KindPasswordChangeRequired
 	KindUnsupportedMedia
+	// KindTooMany is a caller over a rate limit (429).
+	KindTooMany
 )
 
 // Error is a domain error with a stable code and a Chinese message.
@@ -117,4 +119,9 @@ func (e *Error) OrNil() error {
 		return nil
 	}
 	return e
+}
+
+// TooMany reports a caller over a rate limit.
+func TooMany(msg string) *Error {
+	return &Error{Kind: KindTooMany, Code: "too_many_requests", Message: msg}
 }

@@ -96,24 +96,26 @@ func FirstSealed(ctx context.Context, d store.Dialect, q store.Querier) (store.S
 			return c, true, nil
 		}
 	}
-	if _, ok := samplePhoto(ctx, q); ok {
-		return photoColumn, true, nil
+	if c, _, ok := samplePhoto(ctx, q); ok {
+		return c, true, nil
 	}
 	return store.SealedColumn{}, false, nil
 }
 
-// photoColumn holds the sealed photos of instructor visits: blobs, not
-// *_enc text, so SealedColumns does not list it.
-var photoColumn = store.SealedColumn{Table: "instructor_visit_photos", Column: "sealed_data"}
+// photoColumns hold sealed photos (of instructor visits, of fulfilled
+// wishes): blobs, not *_enc text, so SealedColumns does not list them.
+var photoColumns = []store.SealedColumn{{Table: "instructor_visit_photos", Column: "sealed_data"}, {Table: "wish_photos", Column: "sealed_data"}}
 
-// samplePhoto returns one sealed visit photo, if the table exists and holds
-// any (a database before migration 0024 has none).
-func samplePhoto(ctx context.Context, q store.Querier) ([]byte, bool) {
-	var blob []byte
-	if err := q.QueryRowContext(ctx, `SELECT sealed_data FROM instructor_visit_photos ORDER BY id LIMIT 1`).Scan(&blob); err != nil {
-		return nil, false
+// samplePhoto returns one sealed photo and its column, if a photo table
+// exists and holds any (a database before the photo migrations has none).
+func samplePhoto(ctx context.Context, q store.Querier) (store.SealedColumn, []byte, bool) {
+	for _, c := range photoColumns {
+		var blob []byte
+		if err := q.QueryRowContext(ctx, `SELECT `+c.Column+` FROM `+c.Table+` ORDER BY id LIMIT 1`).Scan(&blob); err == nil {
+			return c, blob, true
+		}
 	}
-	return blob, true
+	return store.SealedColumn{}, nil, false
 }
 
 // Verify opens a few sealed values of every sealed column with prot.
@@ -133,9 +135,9 @@ func Verify(ctx context.Context, d store.Dialect, q store.Querier, prot *pdata.P
 			}
 		}
 	}
-	if blob, ok := samplePhoto(ctx, q); ok {
+	if c, blob, ok := samplePhoto(ctx, q); ok {
 		if _, err := prot.OpenBytes(blob); err != nil {
-			return fmt.Errorf("%w：数据库中 %s.%s 的加密照片无法用该密钥（算法 %s）解开", ErrKeyMismatch, photoColumn.Table, photoColumn.Column, prot.Cipher())
+			return fmt.Errorf("%w：数据库中 %s.%s 的加密照片无法用该密钥（算法 %s）解开", ErrKeyMismatch, c.Table, c.Column, prot.Cipher())
 		}
 	}
 	return nil

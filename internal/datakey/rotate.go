@@ -291,8 +291,19 @@ func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protecto
 // rotation); one that opens with neither key stops the rotation, since a
 // photo is a record, not a convenience copy like an error workbook.
 func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
+	for _, table := range []string{"instructor_visit_photos", "wish_photos"} {
+		if err := rotatePhotoTable(ctx, db, table, oldP, newP); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rotatePhotoTable re-seals the sealed_data of one photo table (the
+// instructors' visit photos, the wishes' evidence photos).
+func rotatePhotoTable(ctx context.Context, db *store.DB, table string, oldP, newP *pdata.Protector) error {
 	var ids []int64
-	rows, err := db.Query(ctx, db, `SELECT id FROM instructor_visit_photos ORDER BY id`)
+	rows, err := db.Query(ctx, db, `SELECT id FROM `+table+` ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("读取走访照片失败：%w", err)
 	}
@@ -311,7 +322,7 @@ func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector
 	for _, id := range ids {
 		if err := db.InTx(ctx, func(tx *sql.Tx) error {
 			var blob []byte
-			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM instructor_visit_photos WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
+			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM `+table+` WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
 				return nil // deleted meanwhile
 			} else if err != nil {
 				return err
@@ -327,7 +338,7 @@ func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector
 			if err != nil {
 				return err
 			}
-			_, err = db.Exec(ctx, tx, `UPDATE instructor_visit_photos SET sealed_data = ? WHERE id = ?`, sealed, id)
+			_, err = db.Exec(ctx, tx, `UPDATE `+table+` SET sealed_data = ? WHERE id = ?`, sealed, id)
 			return err
 		}); err != nil {
 			return fmt.Errorf("重新加密走访照片失败：%w", err)

@@ -8,8 +8,8 @@ import (
 	"liangxin/internal/notify"
 )
 
-// notice puts a notification in the inbox of user and returns its id.
-func (f *fixtures) notice(t *testing.T, user string) int64 {
+// notification puts a notification in the inbox of user and returns its id.
+func (f *fixtures) notification(t *testing.T, user string) int64 {
 	t.Helper()
 	u, err := f.e.App.Auth.UserByUsername(f.sys(), user)
 	if err != nil {
@@ -37,7 +37,7 @@ func notifyMatrixCases() map[string]matrixCase {
 		"GET /api/v1/notifications/unread-count": {unscoped: true, call: static("/api/v1/notifications/unread-count")},
 		"POST /api/v1/notifications/read-all":    {unscoped: true, call: static("/api/v1/notifications/read-all")},
 		"POST /api/v1/notifications/{id}/read": {call: func(t *testing.T, f *fixtures, caller string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/notifications/%d/read", f.notice(t, pick(in, caller, "target_out"))), nil
+			return fmt.Sprintf("/api/v1/notifications/%d/read", f.notification(t, pick(in, caller, "target_out"))), nil
 		}},
 	}
 }

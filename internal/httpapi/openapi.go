@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -557,6 +557,7 @@ func boundedLists() map[string]string {
 		"ContractEvaluationList":  "单个购买服务合同的评估记录，每年少量几次，最多 100 条，不分页",
 		"TaskEventList":           "单个任务的办理经过，随该任务的办理步骤增长，不分页",
 		"StreetTaskList":          "每个街道（乡镇）一行，受区划结构限制，不分页",
+		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
 	}
 }
 

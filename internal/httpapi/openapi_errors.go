@@ -21,6 +21,7 @@ var errorCodes = []struct{ code, meaning string }{
 	{"account_disabled", "登录：账号已停用（401）"},
 	{"not_found", "记录或接口不存在（404）"},
 	{"conflict", "与现有数据冲突（409）"},
+	{"too_many_requests", "公开接口：同一地址请求过于频繁，稍后再试（429）"},
 	{"account_locked", "登录失败次数过多，账号暂时锁定，见 locked_until（423）"},
 	{"internal", "服务器内部错误（500）"},
 }
@@ -81,7 +82,10 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 	if rt.Request != "" {
 		out["415"] = e("请求体须为 application/json")
 	}
-	if rt.Perm == "public" && rt.Request != "" {
+	if strings.HasPrefix(rt.Path, "/api/v1/public/") {
+		out["429"] = e("同一地址请求过于频繁，请稍后再试")
+	}
+	if rt.Path == "/api/v1/auth/login" {
 		out["401"] = e("用户名或密码错误，或账号已停用")
 		out["423"] = e("账号暂时锁定（见 locked_until）")
 	}
@@ -121,6 +125,8 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
+	"微心愿":         "微心愿的发布、认领、完成、确认与撤回，心愿墙与各状态统计",
+	"公开服务":        "无需登录的公开页面：提交诉求或微心愿、凭受理编号查询进度（同一地址限频）",
 	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",
 	"购买服务":        "向社会组织购买服务的合同，职能部门、街道、专家、群众四方评估及等次",
 	"通知":          "本人的站内通知（新接诉求、转来诉求、诉求超期、重新办理）：列表、未读数、标为已读",

@@ -48,6 +48,8 @@ func statusOf(k apperr.Kind) int {
 		return http.StatusLocked
 	case apperr.KindUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
+	case apperr.KindTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

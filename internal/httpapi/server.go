@@ -35,6 +35,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
 
@@ -64,6 +65,7 @@ type Server struct {
 	Inbox         *notify.Inbox
 	Contracts     *purchase.Service
 	Work          *workloop.Service
+	Wishes        *wish.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -73,6 +75,11 @@ type Server struct {
 	// TempDir is a private folder for temporary files that may hold
 	// uploaded personal data (left-overs deleted at start-up); empty = os.TempDir().
 	TempDir string
+	// PublicLimits bounds the public page's calls per client address
+	// (zero fields: the defaults).
+	PublicLimits PublicLimits
+
+	limiter *limiter
 
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -127,6 +134,8 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.notifyRoutes()...)
 	rs = append(rs, s.contractRoutes()...)
 	rs = append(rs, s.workRoutes()...)
+	rs = append(rs, s.wishRoutes()...)
+	rs = append(rs, s.publicRoutes()...)
 	return rs
 }
 
@@ -228,6 +237,7 @@ func (s *Server) coreRoutes() []Route {
 // Handler builds the whole HTTP handler: API, probes, metrics and UI.
 func (s *Server) Handler() http.Handler {
 	s.initMetrics()
+	s.limiter = newLimiter(s.PublicLimits)
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

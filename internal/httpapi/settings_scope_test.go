@@ -28,6 +28,7 @@ var jurisdictionRoutes = []string{
 	"PUT /api/v1/dues/refund-policy",
 	"PUT /api/v1/service-settings",
 	"PUT /api/v1/settings/coverage-rule",
+	"PUT /api/v1/wish-settings",
 }
 
 // TestJurisdictionWideRoutesAreTheReviewedOnes pins the list: a new

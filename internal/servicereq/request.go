@@ -282,6 +282,10 @@ func (s *Service) protector() (*pdata.Protector, error) {
 // Create takes a request in (接单): state received, due on the category's
 // deadline in working days after the day it was received.
 func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) {
+	return s.create(ctx, in, nil)
+}
+
+func (s *Service) create(ctx context.Context, in RequestInput, ticket *string) (Request, error) {
 	bad := apperr.Invalid()
 	if optionName(Sources(), in.Source) == "" {
 		bad.Field("source", "请选择诉求来源（接待台、电话、线上群、政企对话、指导员走访、网格、公开表单）")
@@ -365,12 +369,18 @@ func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) 
 		var id int64
 		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO service_requests (source, category_id, content, requester_name, requester_phone_enc,
 			requester_phone_hash, requester_phone_mask, org_id, region_code, receiving_party_org_id, state, received_on, due_on,
-			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			created_by, created_at, updated_at, ticket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.Source, in.CategoryID, in.Content, in.RequesterName, enc, hash, mask, in.OrgID, in.RegionCode, in.ReceivingPartyOrgID,
-			StateReceived, received, due, who, now, now).Scan(&id); err != nil {
+			StateReceived, received, due, who, now, now, ticket).Scan(&id); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, id, ActReceive, "", StateReceived, nil, "", map[string]string{"received_on": received}, due); err != nil {
+		detail := map[string]string{"received_on": received}
+		note := ""
+		if ticket != nil {
+			detail["ticket"] = *ticket
+			note = "公开表单提交，受理编号 " + *ticket
+		}
+		if err := s.event(ctx, tx, id, ActReceive, "", StateReceived, nil, note, detail, due); err != nil {
 			return err
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {
@@ -379,8 +389,11 @@ func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) 
 		if err := s.notifyAssigned(ctx, tx, out); err != nil {
 			return err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "service_request_create", Entity: "service_request", EntityID: fmt.Sprint(id),
-			After: out, Note: fmt.Sprintf("接单：%s诉求（编号 %d），%s 前办结", out.CategoryName, id, due)})
+		action, note := "service_request_create", fmt.Sprintf("接单：%s诉求（编号 %d），%s 前办结", out.CategoryName, id, due)
+		if ticket != nil {
+			action, note = "public_request_submit", fmt.Sprintf("公开表单提交诉求（编号 %d，受理编号 %s），%s 前办结", id, *ticket, due)
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: action, Entity: "service_request", EntityID: fmt.Sprint(id), After: out, Note: note})
 	})
 	if err != nil {
 		return Request{}, fmt.Errorf("servicereq: create: %w", err)

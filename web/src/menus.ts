@@ -17,6 +17,7 @@ export type MenuKey =
   | 'dues'
   | 'transfers'
   | 'serviceDesk'
+  | 'wishes'
   | 'venues'
   | 'contracts'
   | 'notices'
@@ -73,6 +74,7 @@ export const allMenus: MenuItem[] = [
   { key: 'dues', path: '/dues', title: '党费管理', group: '党员管理' },
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
+  { key: 'wishes', path: '/wishes', title: '微心愿' },
   { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'contracts', path: '/contracts', title: '购买服务' },
   { key: 'notices', path: '/notices', title: '工作提示与学习清单', group: WORK_GROUP },
@@ -123,6 +125,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
       return role === 'district' || role === 'street' || role === 'readonly' || role === 'handler'
     case 'venues':
     case 'contracts':
+    case 'wishes':
       return role === 'district' || role === 'street' || role === 'readonly'
     case 'notices':
     case 'tasks':
@@ -172,6 +175,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   dues: 'member.read',
   transfers: 'member.read',
   serviceDesk: 'service.read',
+  wishes: 'service.read',
   venues: 'venue.read',
   contracts: 'contract.read',
   notices: 'workloop.read',

@@ -1969,161 +1969,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notices": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 工作提示和学习清单列表（党组织账户看到本党组织收到的；区、街道看到本辖区的） */
-        get: operations["listNotices"];
-        put?: never;
-        /** 起草工作提示（按月）或学习清单（按季度，含学习内容） */
-        post: operations["createNotice"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看通知（正文、学习内容、附件、阅读和完成统计） */
-        get: operations["getNotice"];
-        /** 修改草稿（已发布的通知不能修改，409） */
-        put: operations["updateNotice"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/items/{item_id}/done": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 标记学习内容已完成（完成日期、情况说明、可附佐证材料；再次提交则更新） */
-        post: operations["createNoticeItemDone"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/publish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 发布：下发到范围内每个党组织（发布后不能修改，只能撤回） */
-        post: operations["createNoticePublish"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 打开通知：党组织账户首次打开时记录阅读回执（谁、何时），之后不变 */
-        post: operations["createNoticeRead"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/receipts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 接收党组织的阅读和完成情况（可筛未阅读、未完成，按街道） */
-        get: operations["listNoticeReceipts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/receipts/by-street": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 按街道统计阅读和完成情况 */
-        get: operations["getNoticeReceiptByStreet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/receipts/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出阅读和完成情况（Excel，筛选同列表） */
-        get: operations["exportNoticeReceipts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notices/{id}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 撤回已发布的通知（须填写原因；阅读记录保留） */
-        post: operations["createNoticeWithdraw"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -2482,6 +2327,74 @@ export interface paths {
         get: operations["getPartyOrgTree"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 凭受理编号和手机号后四位查询办理进度（不显示任何个人信息） */
+        post: operations["createPublicLookup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公开页面的选项：诉求类别、心愿类别、可选区域 */
+        get: operations["getPublicOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众或企业提交诉求（无需登录；返回受理编号；同一地址限频） */
+        post: operations["createPublicServiceRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众提交微心愿（无需登录；审核后上心愿墙；返回受理编号；同一地址限频） */
+        post: operations["createPublicWishe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2920,92 +2833,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/supervision-findings/{id}/done": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 发现问题整改完成（日期、整改情况） */
-        post: operations["createSupervisionFindingDone"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision-findings/{id}/task": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 发现问题转为挂牌任务（交给被督导的党组织，一个问题只转一次） */
-        post: operations["createSupervisionFindingTask"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision-plans": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 督导调研计划列表 */
-        get: operations["listSupervisionPlans"];
-        put?: never;
-        /** 新建督导调研计划（期间、范围） */
-        post: operations["createSupervisionPlan"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision-plans/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看计划及其督导记录、发现问题和整改情况 */
-        get: operations["getSupervisionPlan"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/supervision-plans/{id}/visits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 登记对党组织的督导（日期、人员、情况、发现问题及整改时限） */
-        post: operations["createSupervisionPlanVisit"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/system": {
         parameters: {
             query?: never;
@@ -3015,109 +2842,6 @@ export interface paths {
         };
         /** 系统信息（名称、版本、辖区） */
         get: operations["getSystem"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 挂牌任务列表（未销号、时限近的在前；上级看到下级的超期任务） */
-        get: operations["listTasks"];
-        put?: never;
-        /** 挂牌：向街道（片区）或党组织下达任务（可由软弱涣散整改转来） */
-        post: operations["createTask"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看任务（steps 为当前账户可做的下一步） */
-        get: operations["getTask"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks/{id}/actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 办理任务：记录进展、申请销号（承办方）、销号或退回（交办方）；带版本号，并发时后到者 409，跳步 422 */
-        post: operations["createTaskAction"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks/{id}/timeline": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 任务办理经过（挂牌、进展、申请销号、退回、销号） */
-        get: operations["listTaskTimeline"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks/by-street": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 按街道统计任务：未销号、超期、已销号 */
-        get: operations["listTaskByStreet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/tasks/counts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 各状态任务数及超期数（筛选同列表，不含状态） */
-        get: operations["getTaskCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3609,32 +3333,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workloop-files": {
+    "/api/v1/wish-options": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** 上传附件（PDF、Word .docx、Excel .xlsx，按文件内容判断类型，每个不超过 20 MB），再以编号附到通知、完成情况或任务办理记录上 */
-        post: operations["createWorkloopFile"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/workloop-files/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 下载附件（只能下载可见的通知、完成情况或任务的附件） */
-        get: operations["getWorkloopFile"];
+        /** 微心愿状态、操作、类别、来源选项 */
+        get: operations["getWishOptions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3643,15 +3350,170 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workloop-options": {
+    "/api/v1/wish-settings": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 工作提示、学习清单、任务、督导调研的类型和状态选项 */
-        get: operations["getWorkloopOptions"];
+        /** 微心愿设置：认领后完成期限、每名党员同时认领上限 */
+        get: operations["getWishSettings"];
+        /** 修改微心愿设置（记入审计） */
+        put: operations["updateWishSetting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 心愿墙：微心愿列表（按状态、类别、区域、关键词筛选；只显示经同意公开的脱敏姓名，否则为“匿名”） */
+        get: operations["listWishes"];
+        put?: never;
+        /** 发布微心愿（工作人员登记） */
+        post: operations["createWishe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看微心愿（电话已脱敏） */
+        get: operations["getWishe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办理微心愿：审核发布、认领、完成、确认、撤回（带版本号，同时认领时只有一人成功，其余 409） */
+        post: operations["createWisheAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传完成心愿的照片（JPG、PNG 或 WebP，每张不超过 8 MB，最多 9 张；加密保存） */
+        post: operations["createWishePhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看完成心愿的照片（图片本身） */
+        get: operations["getWishePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}/reveal-phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看心愿人完整联系电话（记入审计） */
+        post: operations["createWisheRevealPhone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微心愿经过（谁、何时、做了什么） */
+        get: operations["listWisheTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 辖区（含下级）各状态微心愿数（筛选条件同列表，不含状态） */
+        get: operations["getWisheCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wishes/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出微心愿（Excel，按列表的筛选条件，不分页；电话脱敏） */
+        get: operations["exportWishes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5199,11 +5061,12 @@ export interface components {
                  *     - `account_disabled`：登录：账号已停用（401）
                  *     - `not_found`：记录或接口不存在（404）
                  *     - `conflict`：与现有数据冲突（409）
+                 *     - `too_many_requests`：公开接口：同一地址请求过于频繁，稍后再试（429）
                  *     - `account_locked`：登录失败次数过多，账号暂时锁定，见 locked_until（423）
                  *     - `internal`：服务器内部错误（500）
                  * @enum {string}
                  */
-                code: "invalid" | "invalid_json" | "import_invalid" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_failed" | "password_change_required" | "account_disabled" | "not_found" | "conflict" | "account_locked" | "internal";
+                code: "invalid" | "invalid_json" | "import_invalid" | "unsupported_media_type" | "unauthenticated" | "invalid_credentials" | "forbidden" | "csrf_failed" | "password_change_required" | "account_disabled" | "not_found" | "conflict" | "too_many_requests" | "account_locked" | "internal";
                 /** @description 文件中的错误总数（code 为 import_invalid 时） */
                 error_count?: number;
                 /** @description 前 50 处错误（code 为 import_invalid 时） */
@@ -5691,148 +5554,6 @@ export interface components {
             /** Format: date */
             reviewed_on?: string;
         };
-        Notice: {
-            body: string;
-            created_at: string;
-            files: {
-                content_type: string;
-                created_at: string;
-                id: number;
-                name: string;
-                size: number;
-            }[];
-            id: number;
-            items: {
-                content: string;
-                done_count: number;
-                id: number;
-                /** Format: date */
-                my_done_on: string | null;
-                seq: number;
-            }[];
-            kind: string;
-            kind_name: string;
-            my_read_at: string | null;
-            period: string;
-            /** Format: date */
-            published_on: string | null;
-            read_count: number;
-            recipients: number;
-            region_code: string;
-            region_name: string;
-            state: string;
-            state_name: string;
-            title: string;
-            updated_at: string;
-            withdraw_reason: string;
-            withdrawn_at: string | null;
-        };
-        NoticeInput: {
-            body: string;
-            file_ids?: number[];
-            items?: string[];
-            kind: string;
-            period: string;
-            region_code: string;
-            title: string;
-        };
-        NoticeItemDone: {
-            /** Format: date */
-            done_on: string;
-            file_id?: number | null;
-            note: string;
-            party_org_id?: number;
-        };
-        NoticePage: {
-            items: {
-                body: string;
-                created_at: string;
-                files: {
-                    content_type: string;
-                    created_at: string;
-                    id: number;
-                    name: string;
-                    size: number;
-                }[];
-                id: number;
-                items: {
-                    content: string;
-                    done_count: number;
-                    id: number;
-                    /** Format: date */
-                    my_done_on: string | null;
-                    seq: number;
-                }[];
-                kind: string;
-                kind_name: string;
-                my_read_at: string | null;
-                period: string;
-                /** Format: date */
-                published_on: string | null;
-                read_count: number;
-                recipients: number;
-                region_code: string;
-                region_name: string;
-                state: string;
-                state_name: string;
-                title: string;
-                updated_at: string;
-                withdraw_reason: string;
-                withdrawn_at: string | null;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        NoticeReceiptPage: {
-            items: {
-                completions: {
-                    /** Format: date */
-                    done_on: string;
-                    file_id: number | null;
-                    item_id: number;
-                    note: string;
-                    seq: number;
-                }[];
-                items_done: number;
-                items_total: number;
-                party_org_id: number;
-                party_org_name: string;
-                read_at: string | null;
-                read_by: string;
-                region_code: string;
-                street_code: string;
-                street_name: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        NoticeReceiptSummary: {
-            items: number;
-            notice_id: number;
-            streets: {
-                all_done: number;
-                not_done: number;
-                read: number;
-                recipients: number;
-                street_code: string;
-                street_name: string;
-                unread: number;
-            }[];
-            total: {
-                all_done: number;
-                not_done: number;
-                read: number;
-                recipients: number;
-                street_code: string;
-                street_name: string;
-                unread: number;
-            };
-        };
-        NoticeWithdraw: {
-            reason: string;
-        };
         Organization: {
             above_scale: boolean;
             area_codes: string[];
@@ -6112,6 +5833,59 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        PublicLookupInput: {
+            phone_last4: string;
+            ticket: string;
+        };
+        PublicOptions: {
+            categories: {
+                id: number;
+                name: string;
+            }[];
+            regions: {
+                code: string;
+                name: string;
+            }[];
+            wish_categories: {
+                code: string;
+                name: string;
+            }[];
+        };
+        PublicReceipt: {
+            kind: string;
+            message: string;
+            ticket: string;
+        };
+        PublicRequestInput: {
+            category_id: number;
+            content: string;
+            region_code: string;
+            requester_name: string;
+            requester_phone: string;
+            website?: string;
+        };
+        PublicStatus: {
+            category_name: string;
+            kind: string;
+            kind_name: string;
+            reply: string;
+            state: string;
+            state_name: string;
+            /** Format: date */
+            submitted_on: string;
+            ticket: string;
+            /** Format: date */
+            updated_on: string;
+        };
+        PublicWishInput: {
+            category: string;
+            content: string;
+            publish_consent?: boolean;
+            region_code: string;
+            website?: string;
+            wisher_name: string;
+            wisher_phone: string;
         };
         Region: {
             code: string;
@@ -6430,133 +6204,6 @@ export interface components {
             perms: string[];
             user: components["schemas"]["User"];
         };
-        /** @description 每个街道（乡镇）一行，受区划结构限制，不分页 */
-        StreetTaskList: {
-            items: {
-                closed: number;
-                open: number;
-                overdue: number;
-                street_code: string;
-                street_name: string;
-            }[];
-        };
-        SupervisionFinding: {
-            content: string;
-            /** Format: date */
-            deadline: string | null;
-            /** Format: date */
-            done_on: string | null;
-            id: number;
-            outcome: string;
-            overdue: boolean;
-            task_id: number | null;
-            visit_id: number;
-        };
-        SupervisionFindingDone: {
-            /** Format: date */
-            done_on: string;
-            outcome: string;
-        };
-        SupervisionFindingTask: {
-            /** Format: date */
-            deadline?: string;
-            title?: string;
-        };
-        SupervisionPlan: {
-            created_at: string;
-            id: number;
-            kind: string;
-            kind_name: string;
-            note: string;
-            open_items: number;
-            period_from: string;
-            period_to: string;
-            region_code: string;
-            region_name: string;
-            title: string;
-            visit_count: number;
-            visits: {
-                findings: {
-                    content: string;
-                    /** Format: date */
-                    deadline: string | null;
-                    /** Format: date */
-                    done_on: string | null;
-                    id: number;
-                    outcome: string;
-                    overdue: boolean;
-                    task_id: number | null;
-                    visit_id: number;
-                }[];
-                id: number;
-                party_org_id: number;
-                party_org_name: string;
-                summary: string;
-                /** Format: date */
-                visited_on: string;
-                visitors: string;
-            }[];
-        };
-        SupervisionPlanInput: {
-            kind: string;
-            note?: string;
-            period_from: string;
-            period_to: string;
-            region_code: string;
-            title: string;
-        };
-        SupervisionPlanPage: {
-            items: {
-                created_at: string;
-                id: number;
-                kind: string;
-                kind_name: string;
-                note: string;
-                open_items: number;
-                period_from: string;
-                period_to: string;
-                region_code: string;
-                region_name: string;
-                title: string;
-                visit_count: number;
-                visits: {
-                    findings: {
-                        content: string;
-                        /** Format: date */
-                        deadline: string | null;
-                        /** Format: date */
-                        done_on: string | null;
-                        id: number;
-                        outcome: string;
-                        overdue: boolean;
-                        task_id: number | null;
-                        visit_id: number;
-                    }[];
-                    id: number;
-                    party_org_id: number;
-                    party_org_name: string;
-                    summary: string;
-                    /** Format: date */
-                    visited_on: string;
-                    visitors: string;
-                }[];
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        SupervisionVisitInput: {
-            findings?: {
-                content?: string;
-                /** Format: date */
-                deadline?: string;
-            }[];
-            party_org_id: number;
-            summary?: string;
-            /** Format: date */
-            visited_on: string;
-            visitors: string;
-        };
         SystemInfo: {
             jurisdiction: {
                 code: string;
@@ -6565,107 +6212,6 @@ export interface components {
             };
             name: string;
             version: string;
-        };
-        Task: {
-            assignee_kind: string;
-            assignee_name: string;
-            /** Format: date */
-            closed_on: string | null;
-            created_at: string;
-            days_overdue: number;
-            /** Format: date */
-            deadline: string;
-            detail: string;
-            id: number;
-            origin_id: number;
-            origin_kind: string;
-            origin_name: string;
-            overdue: boolean;
-            party_org_id: number | null;
-            region_code: string;
-            state: string;
-            state_name: string;
-            steps: string[];
-            street_code: string;
-            street_name: string;
-            title: string;
-            version: number;
-        };
-        TaskAction: {
-            action: string;
-            file_ids?: number[];
-            note?: string;
-            version: number;
-        };
-        TaskCounts: {
-            all: number;
-            overdue: number;
-            states: {
-                count: number;
-                name: string;
-                state: string;
-            }[];
-        };
-        /** @description 单个任务的办理经过，随该任务的办理步骤增长，不分页 */
-        TaskEventList: {
-            items: {
-                action: string;
-                action_name: string;
-                at: string;
-                by: string;
-                files: {
-                    content_type: string;
-                    created_at: string;
-                    id: number;
-                    name: string;
-                    size: number;
-                }[];
-                from_state: string;
-                id: number;
-                note: string;
-                to_state: string;
-            }[];
-        };
-        TaskInput: {
-            assignee_kind?: string;
-            /** Format: date */
-            deadline: string;
-            detail?: string;
-            origin_id?: number;
-            origin_kind?: string;
-            party_org_id?: number;
-            region_code?: string;
-            title: string;
-        };
-        TaskPage: {
-            items: {
-                assignee_kind: string;
-                assignee_name: string;
-                /** Format: date */
-                closed_on: string | null;
-                created_at: string;
-                days_overdue: number;
-                /** Format: date */
-                deadline: string;
-                detail: string;
-                id: number;
-                origin_id: number;
-                origin_kind: string;
-                origin_name: string;
-                overdue: boolean;
-                party_org_id: number | null;
-                region_code: string;
-                state: string;
-                state_name: string;
-                steps: string[];
-                street_code: string;
-                street_name: string;
-                title: string;
-                version: number;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
         };
         Token: {
             /** Format: date-time */
@@ -7116,42 +6662,171 @@ export interface components {
             /** Format: date */
             solved_on?: string;
         };
-        WorkFile: {
+        Wish: {
+            allowed_actions: string[];
+            cancel_reason: string;
+            category: string;
+            category_name: string;
+            /** Format: date */
+            claim_due_on: string | null;
+            claimant_member_id: number | null;
+            claimant_name: string;
+            claimant_party_org_id: number | null;
+            /** Format: date */
+            claimed_on: string | null;
+            /** Format: date */
+            confirmed_on: string | null;
+            content: string;
+            created_at: string;
+            created_by: string;
+            display_name: string;
+            fulfil_note: string;
+            /** Format: date */
+            fulfilled_on: string | null;
+            id: number;
+            photos: {
+                content_type: string;
+                created_at: string;
+                id: number;
+                size: number;
+            }[];
+            poster_party_org_id: number | null;
+            poster_party_org_name: string;
+            publish_consent: boolean;
+            region_code: string;
+            region_name: string;
+            source: string;
+            source_name: string;
+            state: string;
+            state_name: string;
+            ticket: string;
+            updated_at: string;
+            value_cents: number | null;
+            version: number;
+            wisher_name: string;
+            wisher_phone: string;
+        };
+        WishAction: {
+            action: string;
+            claimant_member_id?: number | null;
+            claimant_party_org_id?: number | null;
+            note?: string;
+            reason?: string;
+            version: number;
+        };
+        WishCounts: {
+            all: number;
+            states: {
+                count: number;
+                name: string;
+                state: string;
+            }[];
+        };
+        /** @description 单个微心愿的经过，随该心愿的办理步骤增长，不分页 */
+        WishEventList: {
+            items: {
+                action: string;
+                action_name: string;
+                at: string;
+                from_state: string;
+                id: number;
+                note: string;
+                to_state: string;
+                to_state_name: string;
+                username: string;
+            }[];
+        };
+        WishInput: {
+            category: string;
+            content: string;
+            poster_party_org_id?: number | null;
+            publish_consent?: boolean;
+            region_code: string;
+            value_cents?: number | null;
+            wisher_name: string;
+            wisher_phone?: string;
+        };
+        WishOptions: {
+            actions: {
+                code: string;
+                name: string;
+            }[];
+            categories: {
+                code: string;
+                name: string;
+            }[];
+            sources: {
+                code: string;
+                name: string;
+            }[];
+            states: {
+                code: string;
+                name: string;
+            }[];
+        };
+        WishPage: {
+            items: {
+                allowed_actions: string[];
+                cancel_reason: string;
+                category: string;
+                category_name: string;
+                /** Format: date */
+                claim_due_on: string | null;
+                claimant_member_id: number | null;
+                claimant_name: string;
+                claimant_party_org_id: number | null;
+                /** Format: date */
+                claimed_on: string | null;
+                /** Format: date */
+                confirmed_on: string | null;
+                content: string;
+                created_at: string;
+                created_by: string;
+                display_name: string;
+                fulfil_note: string;
+                /** Format: date */
+                fulfilled_on: string | null;
+                id: number;
+                photos: {
+                    content_type: string;
+                    created_at: string;
+                    id: number;
+                    size: number;
+                }[];
+                poster_party_org_id: number | null;
+                poster_party_org_name: string;
+                publish_consent: boolean;
+                region_code: string;
+                region_name: string;
+                source: string;
+                source_name: string;
+                state: string;
+                state_name: string;
+                ticket: string;
+                updated_at: string;
+                value_cents: number | null;
+                version: number;
+                wisher_name: string;
+                wisher_phone: string;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        WishPhoto: {
             content_type: string;
             created_at: string;
             id: number;
-            name: string;
             size: number;
         };
-        WorkOptions: {
-            notice_kinds: {
-                code: string;
-                name: string;
-            }[];
-            notice_states: {
-                code: string;
-                name: string;
-            }[];
-            origins: {
-                code: string;
-                name: string;
-            }[];
-            plan_kinds: {
-                code: string;
-                name: string;
-            }[];
-            receipt_statuses: {
-                code: string;
-                name: string;
-            }[];
-            task_actions: {
-                code: string;
-                name: string;
-            }[];
-            task_states: {
-                code: string;
-                name: string;
-            }[];
+        WishSettings: {
+            claim_days: number;
+            max_open_claims: number;
+        };
+        WishSettingsInput: {
+            claim_days: number;
+            max_open_claims: number;
+            reason?: string;
         };
     };
     responses: never;
@@ -17582,898 +17257,6 @@ export interface operations {
             };
         };
     };
-    listNotices: {
-        parameters: {
-            query?: {
-                /** @description 类型：tip 工作提示、study 学习清单 */
-                kind?: "tip" | "study";
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（标题、正文模糊匹配） */
-                q?: string;
-                /** @description 状态：draft 草稿、published 已发布、withdrawn 已撤回 */
-                state?: "draft" | "published" | "withdrawn";
-                /** @description 为 true 时只看本党组织尚未阅读的已发布通知（党组织账户） */
-                unread?: boolean;
-                /** @description 年度（按所属月份或季度） */
-                year?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NoticePage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createNotice: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoticeInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getNotice: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateNotice: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoticeInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createNoticeItemDone: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-                /** @description 学习内容（清单条目）ID */
-                item_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoticeItemDone"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createNoticePublish: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createNoticeRead: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listNoticeReceipts: {
-        parameters: {
-            query?: {
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 党组织名称（模糊匹配） */
-                q?: string;
-                /** @description unread 未阅读、read 已阅读、not_done 未完成全部学习内容、done 已完成全部学习内容 */
-                status?: "unread" | "read" | "not_done" | "done";
-                /** @description 街道（乡镇）区划代码（含下级） */
-                street_code?: string;
-            };
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NoticeReceiptPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getNoticeReceiptByStreet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NoticeReceiptSummary"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportNoticeReceipts: {
-        parameters: {
-            query?: {
-                /** @description 党组织名称（模糊匹配） */
-                q?: string;
-                /** @description unread 未阅读、read 已阅读、not_done 未完成全部学习内容、done 已完成全部学习内容 */
-                status?: "unread" | "read" | "not_done" | "done";
-                /** @description 街道（乡镇）区划代码（含下级） */
-                street_code?: string;
-            };
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createNoticeWithdraw: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoticeWithdraw"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Notice"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getOpenAPIDocument: {
         parameters: {
             query?: never;
@@ -20677,6 +19460,287 @@ export interface operations {
             };
             /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPublicLookup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicLookupInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicStatus"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 同一地址请求过于频繁，请稍后再试 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPublicOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOptions"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 同一地址请求过于频繁，请稍后再试 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPublicServiceRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicRequestInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReceipt"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 同一地址请求过于频繁，请稍后再试 */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPublicWishe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicWishInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReceipt"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 同一地址请求过于频繁，请稍后再试 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23033,508 +22097,6 @@ export interface operations {
             };
         };
     };
-    createSupervisionFindingDone: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SupervisionFindingDone"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionFinding"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createSupervisionFindingTask: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SupervisionFindingTask"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Task"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listSupervisionPlans: {
-        parameters: {
-            query?: {
-                /** @description 类型：supervision 督导、research 调研 */
-                kind?: "supervision" | "research";
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 计划名称（模糊匹配） */
-                q?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionPlanPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createSupervisionPlan: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SupervisionPlanInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionPlan"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSupervisionPlan: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionPlan"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createSupervisionPlanVisit: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SupervisionVisitInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SupervisionPlan"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getSystem: {
         parameters: {
             query?: never;
@@ -23555,539 +22117,6 @@ export interface operations {
             };
             /** @description 未登录或会话、令牌已失效 */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listTasks: {
-        parameters: {
-            query?: {
-                /** @description 来源记录 ID（与 origin_kind 一起用） */
-                origin_id?: number;
-                /** @description 来源：rectification 软弱涣散整改、supervision_finding 督导调研发现问题、joint_meeting 联席会议决定 */
-                origin_kind?: "rectification" | "supervision_finding" | "joint_meeting";
-                /** @description 为 true 时只看超过时限仍未销号的任务 */
-                overdue?: boolean;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（任务名称、要求、承办党组织名称模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 状态：open 已挂牌、requested 待销号、returned 已退回、closed 已销号 */
-                state?: "open" | "requested" | "returned" | "closed";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createTask: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TaskInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Task"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Task"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createTaskAction: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TaskAction"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Task"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listTaskTimeline: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskEventList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listTaskByStreet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StreetTaskList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getTaskCounts: {
-        parameters: {
-            query?: {
-                /** @description 来源记录 ID（与 origin_kind 一起用） */
-                origin_id?: number;
-                /** @description 来源：rectification 软弱涣散整改、supervision_finding 督导调研发现问题、joint_meeting 联席会议决定 */
-                origin_kind?: "rectification" | "supervision_finding" | "joint_meeting";
-                /** @description 为 true 时只看超过时限仍未销号的任务 */
-                overdue?: boolean;
-                /** @description 关键词（任务名称、要求、承办党组织名称模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskCounts"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26844,7 +24873,119 @@ export interface operations {
             };
         };
     };
-    createWorkloopFile: {
+    getWishOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishOptions"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWishSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishSettings"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWishSetting: {
         parameters: {
             query?: never;
             header?: {
@@ -26852,6 +24993,430 @@ export interface operations {
                 "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
             };
             path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WishSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishSettings"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWishes: {
+        parameters: {
+            query?: {
+                /** @description 心愿类别：goods 生活物资、study 学习用品、elderly 助老助残、health 医疗健康、companionship 陪伴关爱、repair 维修帮办、other 其他 */
+                category?: "goods" | "study" | "elderly" | "health" | "companionship" | "repair" | "other";
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 关键词（心愿内容模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 排序：created_desc 发布时间倒序（默认）、created_asc 发布时间正序、value_desc 估计价值从高到低 */
+                sort?: "created_desc" | "created_asc" | "value_desc";
+                /** @description 状态：submitted 待审核、open 待认领（含认领超期重新开放的）、claimed 已认领、fulfilled 已完成待确认、confirmed 已确认、cancelled 已撤回 */
+                state?: "submitted" | "open" | "claimed" | "fulfilled" | "confirmed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishPage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWishe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WishInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wish"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWishe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wish"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWisheAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WishAction"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wish"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWishePhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -26869,7 +25434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkFile"];
+                    "application/json": components["schemas"]["WishPhoto"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -26928,13 +25493,15 @@ export interface operations {
             };
         };
     };
-    getWorkloopFile: {
+    getWishePhoto: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /** @description ID */
                 id: number;
+                /** @description 走访照片 ID */
+                photo_id: number;
             };
             cookie?: never;
         };
@@ -26946,9 +25513,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/pdf": string;
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -26998,11 +25565,17 @@ export interface operations {
             };
         };
     };
-    getWorkloopOptions: {
+    createWisheRevealPhone: {
         parameters: {
             query?: never;
-            header?: never;
-            path?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -27013,7 +25586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkOptions"];
+                    "application/json": components["schemas"]["Wish"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -27027,6 +25600,240 @@ export interface operations {
             };
             /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWisheTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishEventList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWisheCounts: {
+        parameters: {
+            query?: {
+                /** @description 心愿类别：goods 生活物资、study 学习用品、elderly 助老助残、health 医疗健康、companionship 陪伴关爱、repair 维修帮办、other 其他 */
+                category?: "goods" | "study" | "elderly" | "health" | "companionship" | "repair" | "other";
+                /** @description 关键词（心愿内容模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WishCounts"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportWishes: {
+        parameters: {
+            query?: {
+                /** @description 心愿类别：goods 生活物资、study 学习用品、elderly 助老助残、health 医疗健康、companionship 陪伴关爱、repair 维修帮办、other 其他 */
+                category?: "goods" | "study" | "elderly" | "health" | "companionship" | "repair" | "other";
+                /** @description 关键词（心愿内容模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 排序：created_desc 发布时间倒序（默认）、created_asc 发布时间正序、value_desc 估计价值从高到低 */
+                sort?: "created_desc" | "created_asc" | "value_desc";
+                /** @description 状态：submitted 待审核、open 待认领（含认领超期重新开放的）、claimed 已认领、fulfilled 已完成待确认、confirmed 已确认、cancelled 已撤回 */
+                state?: "submitted" | "open" | "claimed" | "fulfilled" | "confirmed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,6 +15,7 @@ const MainLayout = () => import('../layouts/MainLayout.vue')
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { title: '登录', public: true } },
+  { path: '/public/service', name: 'public-service', component: () => import('../views/PublicServiceView.vue'), meta: { title: '群众服务', public: true } },
   {
     path: '/',
     component: MainLayout,
@@ -44,6 +45,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'services', name: 'services', component: () => import('../views/ServiceDeskView.vue'), meta: { title: '订单式服务', menu: 'serviceDesk' } },
       { path: 'notifications', name: 'notifications', component: () => import('../views/NotificationsView.vue'), meta: { title: '我的通知' } },
       { path: 'contracts', name: 'contracts', component: () => import('../views/ContractsView.vue'), meta: { title: '购买服务', menu: 'contracts' } },
+      { path: 'wishes', name: 'wishes', component: () => import('../views/WishesView.vue'), meta: { title: '微心愿', menu: 'wishes' } },
       { path: 'venues', name: 'venues', component: () => import('../views/VenuesView.vue'), meta: { title: '阵地管理', menu: 'venues' } },
       { path: 'notices', name: 'notices', component: () => import('../views/NoticesView.vue'), meta: { title: '工作提示与学习清单', menu: 'notices' } },
       { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue'), meta: { title: '任务督办', menu: 'tasks' } },

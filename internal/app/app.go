@@ -27,6 +27,7 @@ import (
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/dangtong"
 	"liangxin/internal/datakey"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
@@ -64,9 +65,11 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues  *venue.Service
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	Venues *venue.Service
+	// Dangtong is the 党统 tables 24, 27, 30 and 43.
+	Dangtong *dangtong.Service
+	Imports  *orgimport.Sessions
+	Now      func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -243,6 +246,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -269,6 +273,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Assess:   a.Assess,
 		Services: a.Services,
 		Venues:   a.Venues,
+		Dangtong: a.Dangtong,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -144,7 +144,7 @@ func value(sum bool, items []Item) int {
 // compute builds the grid of a table.
 func (s *Service) compute(ctx context.Context, code, regionCode, asOf string) (*grid, error) {
 	if _, ok := titles[code]; !ok {
-		return nil, apperr.NotFound("党统报表")
+		return nil, apperr.InvalidField("table", "党统表号应为 24、27、30 或 43")
 	}
 	sc, err := s.Cover.ScopeOf(ctx, regionCode, asOf)
 	if err != nil {

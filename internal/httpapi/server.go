@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/coverage"
+	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/instructor"
@@ -58,6 +59,7 @@ type Server struct {
 	Assess        *assess.Service
 	Services      *servicereq.Service
 	Venues        *venue.Service
+	Dangtong      *dangtong.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -118,6 +120,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
+	rs = append(rs, s.dangtongRoutes()...)
 	return rs
 }
 

@@ -5,7 +5,7 @@
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test dangtong.test.mjs
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { failOnScriptErrors, LOGIN_PROBE, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+import { failOnScriptErrors, LOGIN_PROBE, loginDistrictReady, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
 
 before(() => startServer('dangtong'))
 after(stopServer)
@@ -15,7 +15,7 @@ test('党统表27 for 祁东县: official layout, drill-down of a cell, export',
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
+    await loginDistrictReady(page)
     await page.goto(`${state.baseURL}/dangtong?table=27&region_code=430426`)
     const title = page.locator('[data-testid="dangtong-title"]')
     await title.waitFor()

@@ -9,7 +9,6 @@ package dangtong
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -237,5 +236,3 @@ func newCells(rows, cols int) [][][]Item {
 	}
 	return c
 }
-
-func plural(n int, unit string) string { return fmt.Sprintf("%d %s", n, unit) }

@@ -27,6 +27,7 @@ import (
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/dangtong"
 	"liangxin/internal/datakey"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
@@ -76,9 +77,11 @@ type App struct {
 	// Work is the work loop: 工作提示, 学习清单, 挂牌销号 tasks, supervision.
 	Work *workloop.Service
 	// Wishes is 微心愿.
-	Wishes  *wish.Service
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	Wishes *wish.Service
+	// Dangtong is the 党统 tables 24, 27, 30 and 43.
+	Dangtong *dangtong.Service
+	Imports  *orgimport.Sessions
+	Now      func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -261,6 +264,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	// Confirmed wishes will credit the claimant's volunteer hours once the
 	// volunteering ledger (issue 14) exists; until then nobody is told.
 	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
+	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -291,6 +295,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Contracts: a.Contracts,
 		Work:      a.Work,
 		Wishes:    a.Wishes,
+		Dangtong:  a.Dangtong,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -114,6 +114,8 @@ var fieldLabels = map[string]string{
 	"owner_is_member": "出资人是党员", "planned_on": "计划组建日期", "registered_on": "登记日期", "party_org_binding_name": "绑定党组织",
 	"ip": "IP 地址", "file": "文件", "count": "条数", "value": "值", "key": "设置项", "rule": "规则",
 	"visit_id": "走访记录", "solved_on": "问题解决日期", "solved_note": "解决情况",
+	"ownership": "控股情况", "staff_on_post": "在岗职工数", "staff_members": "在岗职工中党员数", "legal_rep_member": "法定代表人是党员",
+	"legal_rep_secretary": "法定代表人兼任党组织书记", "intermediary_kind": "中介机构类别", "lost_since": "失联时间", "lost_reason": "失联情形",
 }
 
 // FieldLabel is the Chinese label of a detail key, or the key itself.

@@ -841,3 +841,37 @@ func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, p
 	}
 	return s.Orgs.ListCond(ctx, org.Filter{Page: page, PageSize: size}, where, args)
 }
+
+// Scope is what Coverage counts for a region (or area) on a day: the
+// condition on the organizations (aliased o) in its denominator, with its
+// arguments, under the configured rule. Other reports (the 党统 tables) use it
+// so that their totals are the coverage report's.
+type Scope struct {
+	Region region.Region
+	Day    string
+	Rule   Rule
+	Where  string
+	Args   []any
+}
+
+// ScopeOf returns the Scope of a region (default: the caller's scope) on a
+// day (default: today).
+func (s *Service) ScopeOf(ctx context.Context, regionCode, asOf string) (Scope, error) {
+	day, err := s.day(asOf)
+	if err != nil {
+		return Scope{}, err
+	}
+	rg, err := s.target(ctx, regionCode)
+	if err != nil {
+		return Scope{}, err
+	}
+	rule, err := s.GetRule(ctx)
+	if err != nil {
+		return Scope{}, err
+	}
+	where, args, err := s.inScope(ctx, rg.Code, day, rule, rg.Level == "area")
+	if err != nil {
+		return Scope{}, err
+	}
+	return Scope{Region: rg, Day: day, Rule: rule, Where: where, Args: args}, nil
+}

@@ -308,7 +308,7 @@ func datePtr(t time.Time) *string {
 }
 
 func (l *loader) organizations(p *plan) error {
-	for _, u := range p.Units {
+	for i, u := range p.Units {
 		in := org.Input{
 			Name: ptr(u.Name), USCC: ptr(u.USCC), Category: ptr(u.Category), RegionCode: ptr(u.Region),
 			AreaCodes: ptr(append([]string{}, u.Areas...)), Industry: ptr(u.Industry), Employees: ptr(u.Employees),
@@ -317,6 +317,7 @@ func (l *loader) organizations(p *plan) error {
 			Tags: ptr(append([]string{}, u.Tags...)), RegisteredOn: datePtr(u.Reg), ClosedOn: datePtr(u.Closed),
 			NoOrgReason: ptr(u.Reason), PlannedOn: datePtr(u.Planned),
 		}
+		dangtongFields(&in, u, i)
 		o, err := l.a.Orgs.Create(l.ctx, in)
 		if err != nil {
 			return fmt.Errorf("登记两新组织「%s」：%w", u.Name, err)

@@ -105,6 +105,35 @@ func TestDemo(t *testing.T) {
 	t.Run("WritesThePlanThroughTheServices", func(t *testing.T) { testWritesThePlan(t, a, sum) })
 	t.Run("TellsTheSeedsStory", func(t *testing.T) { testSeedStory(t, a, sum) })
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
+	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
+}
+
+// testDangtongAgrees: on the demo, tables 27 and 30 agree with the coverage
+// report for the county and each street, today and at the year start, and
+// table 43 counts the members marked 失联.
+func testDangtongAgrees(t *testing.T, a *app.App, sum *Summary) {
+	ctx := actor.System(context.Background(), "test")
+	for _, d := range []string{sum.YearStart, sum.Today} {
+		for _, code := range []string{"430426", "430426001", "430426002"} {
+			chk, err := a.Dangtong.Check(ctx, code, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !chk.OK {
+				t.Errorf("%s %s: tables disagree with coverage: %+v", code, d, chk.Lines)
+			}
+			if code == "430426" && chk.Lines[0].Tables == 0 {
+				t.Errorf("%s %s: table 27 counts no unit", code, d)
+			}
+		}
+	}
+	t43, err := a.Dangtong.Get(ctx, "43", "430426", sum.Today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := count(t, a, `SELECT COUNT(*) FROM members WHERE lost_since IS NOT NULL AND status = 'active'`); want == 0 || t43.Rows[0].Cells[0] != want {
+		t.Errorf("table 43 counts %d lost members, the roster marks %d", t43.Rows[0].Cells[0], want)
+	}
 }
 
 func count(t *testing.T, a *app.App, q string, args ...any) int {

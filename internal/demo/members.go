@@ -65,8 +65,19 @@ func (l *loader) members(p *plan) error {
 			} else {
 				in.JoinedOn = fmtDate(p.Today.AddDate(0, -1-r.IntN(10), 0))
 			}
-			if _, err := l.a.Members.Create(l.ctx, in); err != nil {
+			m, err := l.a.Members.Create(l.ctx, in)
+			if err != nil {
 				return fmt.Errorf("demo member of %s: %w", pp.Name, err)
+			}
+			// One member in 90 has lost contact (失联, 党统 table 43), with
+			// the 情形 in turn; no random draw, so the rest of the demo stays as it was.
+			if seq%90 == 45 {
+				reasons := member.LostReasonCodes()
+				since := fmtDate(p.Today.AddDate(0, -3-seq%30, 0))[:7]
+				reason := reasons[(seq/90)%len(reasons)]
+				if _, err := l.a.Members.Update(l.ctx, m.ID, member.Patch{LostSince: &since, LostReason: &reason}); err != nil {
+					return fmt.Errorf("demo lost member: %w", err)
+				}
 			}
 		}
 	}

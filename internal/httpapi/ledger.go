@@ -193,6 +193,17 @@ func yesNo(b bool) string {
 	return "否"
 }
 
+// orgCodeName is the Chinese name of a code ("" when empty or unknown); the
+// importer reads it back (org.CodeByName).
+func orgCodeName(cs []org.Code, code string) string {
+	for _, c := range cs {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return ""
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -208,7 +219,7 @@ func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) err
 	if _, _, err := s.Orgs.List(r.Context(), org.Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("两新组织", orgimport.Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12})
+	sw, err := xlsx.NewWriter("两新组织", orgimport.Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12, 16, 10, 14, 14, 18, 14})
 	if err != nil {
 		return err
 	}
@@ -240,7 +251,9 @@ func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) err
 			villageName = regionName(village)
 		}
 		return sw.Row(o.Name, o.USCC, o.CategoryName, regionName(town), villageName, ind, o.Employees, o.FullMembers,
-			o.ProbationaryMembers, yesNo(o.AboveScale), deref(o.RegisteredOn), deref(o.ClosedOn))
+			o.ProbationaryMembers, yesNo(o.AboveScale), deref(o.RegisteredOn), deref(o.ClosedOn),
+			orgCodeName(org.Ownerships(), o.Ownership), o.StaffOnPost, o.StaffMembers, yesNo(o.LegalRepMember), yesNo(o.LegalRepSecretary),
+			orgCodeName(org.IntermediaryKinds(), o.IntermediaryKind))
 	})
 	if err != nil {
 		return err

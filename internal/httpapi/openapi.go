@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -163,16 +163,24 @@ func coreSchemas() map[string]any {
 		"Organization": obj(map[string]any{"id": tInt, "name": tStr, "uscc": tStr, "category": enumOf(categoryCodes()), "category_name": tStr, "sector": enumOf(org.Sectors()),
 			"region_code": tStr, "region_name": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool,
 			"full_members": tInt, "probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool,
+			"ownership": enumOf(append([]string{""}, org.CodeValues(org.Ownerships())...)), "staff_on_post": tInt, "staff_members": tInt,
+			"legal_rep_member": tBool, "legal_rep_secretary": tBool, "intermediary_kind": enumOf(append([]string{""}, org.CodeValues(org.IntermediaryKinds())...)),
 			"tags": arr(tStr), "registered_on": tDateNul, "closed_on": tDateNul, "no_org_reason": tStr, "planned_on": tDateNul,
 			"created_at": tTime, "updated_at": tTime}),
 		"OrganizationInput": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}, "name", "category", "region_code"),
+			"ownership":     map[string]any{"type": "string", "description": "控股情况（党统表27）：private_control 私有经济控制、private_sole 私营独资、hmt_invest/hmt_control/hmt_sole 港澳台商投资/经济控制/独资、foreign_invest/foreign_control/foreign_sole 外商投资/经济控制/独资；空为未填（仅企业）"},
+			"staff_on_post": tInt, "staff_members": tInt, "legal_rep_member": tBool, "legal_rep_secretary": tBool,
+			"intermediary_kind": map[string]any{"type": "string", "description": "中介机构类别（仅中介服务组织）：law 律师事务所、accounting 会计师事务所、tax 税务师事务所、other 其他；空为未填"},
+			"registered_on":     tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}, "name", "category", "region_code"),
 		"OrganizationPatch": obj(map[string]any{"name": tStr, "uscc": tStr, "category": map[string]any{"type": "string", "enum": categoryCodes()},
 			"region_code": tStr, "area_codes": arr(tStr), "industry": tStr, "employees": tInt, "above_scale": tBool, "full_members": tInt,
 			"probationary_members": tInt, "owner_is_member": tBool, "has_charter": tBool, "charter_has_party": tBool, "tags": arr(tStr),
-			"registered_on": tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}),
+			"ownership":     map[string]any{"type": "string", "description": "控股情况（党统表27）：private_control 私有经济控制、private_sole 私营独资、hmt_invest/hmt_control/hmt_sole 港澳台商投资/经济控制/独资、foreign_invest/foreign_control/foreign_sole 外商投资/经济控制/独资；空为未填（仅企业）"},
+			"staff_on_post": tInt, "staff_members": tInt, "legal_rep_member": tBool, "legal_rep_secretary": tBool,
+			"intermediary_kind": map[string]any{"type": "string", "description": "中介机构类别（仅中介服务组织）：law 律师事务所、accounting 会计师事务所、tax 税务师事务所、other 其他；空为未填"},
+			"registered_on":     tDateOrEmpty, "closed_on": tDateOrEmpty, "no_org_reason": tStr, "planned_on": tDateOrEmpty}),
 		"OrganizationPage": pageOf("Organization"),
 		"LedgerOptions":    obj(map[string]any{"categories": arr(obj(map[string]any{"code": tStr, "name": tStr, "sector": tStr})), "industries": arr(obj(map[string]any{"code": tStr, "name": tStr})), "tags": arr(tStr), "party_org_kinds": arr(obj(map[string]any{"code": tStr, "name": tStr})), "formations": arr(obj(map[string]any{"code": tStr, "name": tStr})), "instructor_levels": arr(tStr)}),
 		"HistoryList":      obj(map[string]any{"items": arr(obj(map[string]any{"at": tTime, "username": tStr, "action": tStr, "action_name": tStr, "detail": map[string]any{"type": "object"}}))}),

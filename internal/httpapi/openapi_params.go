@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"liangxin/internal/dangtong"
 	"slices"
 	"strings"
 
@@ -70,6 +71,7 @@ var queryParams = map[string]queryParamSpec{
 	"min_employees":     qInt(0, 1<<31, "从业人员数下限"),
 	"max_employees":     qInt(0, 1<<31, "从业人员数上限"),
 	"as_of":             qDate("统计日期（默认今天）"),
+	"date":              qDate("统计日期（默认今天）"),
 	"from":              qDate("开始日期（含）"),
 	"to":                qDate("结束日期（含）"),
 	"week":              qDate("该周内任一天（YYYY-MM-DD）"),
@@ -226,6 +228,12 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "学习内容（清单条目）ID", map[string]any{"type": "integer", "minimum": 1}
 	case "booking_id":
 		d, schema = "预约 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "table":
+		d, schema = "党统表号：24 换届情况、27 非公有制企业、30 社会组织、43 失联党员", map[string]any{"type": "string", "enum": dangtong.Codes()}
+	case "row":
+		d, schema = "行次（从 1 起）", map[string]any{"type": "integer", "minimum": 1}
+	case "col":
+		d, schema = "栏次（从 1 起）", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

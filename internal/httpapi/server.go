@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/coverage"
+	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/instructor"
@@ -66,6 +67,7 @@ type Server struct {
 	Contracts     *purchase.Service
 	Work          *workloop.Service
 	Wishes        *wish.Service
+	Dangtong      *dangtong.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -136,6 +138,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.workRoutes()...)
 	rs = append(rs, s.wishRoutes()...)
 	rs = append(rs, s.publicRoutes()...)
+	rs = append(rs, s.dangtongRoutes()...)
 	return rs
 }
 

@@ -259,6 +259,9 @@ type Patch struct {
 	ConfirmedOn    *string `json:"confirmed_on"`
 	Position       *string `json:"position"`
 	Status         *string `json:"status"`
+	// LostSince and LostReason mark a 失联党员 (both given) or clear it (both empty).
+	LostSince  *string `json:"lost_since"`
+	LostReason *string `json:"lost_reason"`
 }
 
 // validDate reports whether s is a plain date in civil's range.
@@ -337,6 +340,13 @@ func (s *Service) Update(ctx context.Context, id int64, in Patch) (Member, error
 	}
 	if in.PartyOrgID != nil {
 		set("party_org_id", *in.PartyOrgID)
+	}
+	if in.LostSince != nil || in.LostReason != nil {
+		since, reason, ok := checkLost(bad, in.LostSince, in.LostReason)
+		if ok {
+			set("lost_since", nullable(since))
+			set("lost_reason", reason)
+		}
 	}
 	if err := bad.OrNil(); err != nil {
 		return Member{}, err

@@ -50,6 +50,10 @@ type Member struct {
 	Education      string  `json:"education"`
 	Position       string  `json:"position"`
 	Status         string  `json:"status"`
+	// LostSince is the day a 失联党员 was lost (nil: not lost); LostReason
+	// its 情形 (LostReasons).
+	LostSince  *string `json:"lost_since"`
+	LostReason string  `json:"lost_reason"`
 }
 
 func nullable(s string) any {
@@ -258,15 +262,16 @@ func (s *Service) get(ctx context.Context, tx *sql.Tx, id int64, reveal bool) (M
 }
 
 const memberCols = `m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_number_enc, m.id_number_mask, m.phone_enc, m.phone_mask,
-	m.education, m.category, m.party_org_id, m.organization_id, m.joined_on, m.confirmed_on, m.position, m.status`
+	m.education, m.category, m.party_org_id, m.organization_id, m.joined_on, m.confirmed_on, m.position, m.status,
+	m.lost_since, m.lost_reason`
 
 func scanMember(row interface{ Scan(...any) error }) (Member, string, string, error) {
 	var m Member
 	var idEnc, phEnc string
 	var org sql.NullInt64
-	var joined, confirmed sql.NullString
+	var joined, confirmed, lost sql.NullString
 	if err := row.Scan(&m.ID, &m.Name, &m.Gender, &m.Ethnicity, &m.BirthDate, &idEnc, &m.IDNumber, &phEnc, &m.Phone,
-		&m.Education, &m.Category, &m.PartyOrgID, &org, &joined, &confirmed, &m.Position, &m.Status); err != nil {
+		&m.Education, &m.Category, &m.PartyOrgID, &org, &joined, &confirmed, &m.Position, &m.Status, &lost, &m.LostReason); err != nil {
 		return Member{}, "", "", err
 	}
 	if org.Valid {
@@ -277,6 +282,9 @@ func scanMember(row interface{ Scan(...any) error }) (Member, string, string, er
 	}
 	if confirmed.Valid {
 		m.ConfirmedOn = &confirmed.String
+	}
+	if lost.Valid && lost.String != "" {
+		m.LostSince = &lost.String
 	}
 	return m, idEnc, phEnc, nil
 }

@@ -20,30 +20,41 @@ import (
 
 // Organization is one 两新组织 of the ledger.
 type Organization struct {
-	ID                  int64     `json:"id"`
-	Name                string    `json:"name"`
-	USCC                string    `json:"uscc"`
-	Category            string    `json:"category"`
-	CategoryName        string    `json:"category_name"`
-	Sector              string    `json:"sector"`
-	RegionCode          string    `json:"region_code"`
-	RegionName          string    `json:"region_name"`
-	AreaCodes           []string  `json:"area_codes"`
-	Industry            string    `json:"industry"`
-	Employees           int       `json:"employees"`
-	AboveScale          bool      `json:"above_scale"`
-	FullMembers         int       `json:"full_members"`
-	ProbationaryMembers int       `json:"probationary_members"`
-	OwnerIsMember       bool      `json:"owner_is_member"`
-	HasCharter          bool      `json:"has_charter"`
-	CharterHasParty     bool      `json:"charter_has_party"`
-	Tags                []string  `json:"tags"`
-	RegisteredOn        *string   `json:"registered_on"`
-	ClosedOn            *string   `json:"closed_on"`
-	NoOrgReason         string    `json:"no_org_reason"`
-	PlannedOn           *string   `json:"planned_on"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ID                  int64    `json:"id"`
+	Name                string   `json:"name"`
+	USCC                string   `json:"uscc"`
+	Category            string   `json:"category"`
+	CategoryName        string   `json:"category_name"`
+	Sector              string   `json:"sector"`
+	RegionCode          string   `json:"region_code"`
+	RegionName          string   `json:"region_name"`
+	AreaCodes           []string `json:"area_codes"`
+	Industry            string   `json:"industry"`
+	Employees           int      `json:"employees"`
+	AboveScale          bool     `json:"above_scale"`
+	FullMembers         int      `json:"full_members"`
+	ProbationaryMembers int      `json:"probationary_members"`
+	OwnerIsMember       bool     `json:"owner_is_member"`
+	HasCharter          bool     `json:"has_charter"`
+	CharterHasParty     bool     `json:"charter_has_party"`
+	// 党统 fields (domain.md §11): Ownership is one of Ownerships (私有经济控制
+	// … 外商独资, '' unknown), enterprises only; StaffOnPost (在岗职工) and
+	// StaffMembers (其中党员); LegalRepMember (法定代表人是党员) and
+	// LegalRepSecretary (兼任党组织书记); IntermediaryKind (律师/会计师/税务师
+	// 事务所) for 中介服务组织 only.
+	Ownership         string    `json:"ownership"`
+	StaffOnPost       int       `json:"staff_on_post"`
+	StaffMembers      int       `json:"staff_members"`
+	LegalRepMember    bool      `json:"legal_rep_member"`
+	LegalRepSecretary bool      `json:"legal_rep_secretary"`
+	IntermediaryKind  string    `json:"intermediary_kind"`
+	Tags              []string  `json:"tags"`
+	RegisteredOn      *string   `json:"registered_on"`
+	ClosedOn          *string   `json:"closed_on"`
+	NoOrgReason       string    `json:"no_org_reason"`
+	PlannedOn         *string   `json:"planned_on"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // Input creates or changes an organization; nil fields are absent (on update: unchanged).
@@ -61,6 +72,12 @@ type Input struct {
 	OwnerIsMember       *bool     `json:"owner_is_member"`
 	HasCharter          *bool     `json:"has_charter"`
 	CharterHasParty     *bool     `json:"charter_has_party"`
+	Ownership           *string   `json:"ownership"`
+	StaffOnPost         *int      `json:"staff_on_post"`
+	StaffMembers        *int      `json:"staff_members"`
+	LegalRepMember      *bool     `json:"legal_rep_member"`
+	LegalRepSecretary   *bool     `json:"legal_rep_secretary"`
+	IntermediaryKind    *string   `json:"intermediary_kind"`
 	Tags                *[]string `json:"tags"`
 	RegisteredOn        *string   `json:"registered_on"`
 	ClosedOn            *string   `json:"closed_on"`
@@ -78,7 +95,8 @@ type Service struct {
 
 const cols = `o.id, o.name, COALESCE(o.uscc, ''), o.category, o.region_code, COALESCE(r.name, ''), o.industry, o.employees,
 	o.above_scale, o.full_members, o.probationary_members, o.owner_is_member, o.has_charter, o.charter_has_party, o.tags,
-	o.registered_on, o.closed_on, o.no_org_reason, o.planned_on, o.created_at, o.updated_at`
+	o.registered_on, o.closed_on, o.no_org_reason, o.planned_on, o.created_at, o.updated_at,
+	o.ownership, o.staff_on_post, o.staff_members, o.legal_rep_member, o.legal_rep_secretary, o.intermediary_kind`
 
 const from = ` FROM organizations o LEFT JOIN regions r ON r.code = o.region_code`
 
@@ -88,7 +106,8 @@ func scan(row interface{ Scan(...any) error }) (Organization, error) {
 	var reg, closed, planned sql.NullString
 	err := row.Scan(&o.ID, &o.Name, &o.USCC, &o.Category, &o.RegionCode, &o.RegionName, &o.Industry, &o.Employees,
 		&o.AboveScale, &o.FullMembers, &o.ProbationaryMembers, &o.OwnerIsMember, &o.HasCharter, &o.CharterHasParty, &tags,
-		&reg, &closed, &o.NoOrgReason, &planned, &created, &updated)
+		&reg, &closed, &o.NoOrgReason, &planned, &created, &updated,
+		&o.Ownership, &o.StaffOnPost, &o.StaffMembers, &o.LegalRepMember, &o.LegalRepSecretary, &o.IntermediaryKind)
 	if err != nil {
 		return o, err
 	}
@@ -294,10 +313,13 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 	if o.Employees > 0 && o.FullMembers+o.ProbationaryMembers > o.Employees {
 		bad.Field("full_members", "正式党员与预备党员之和不能超过从业人员数")
 	}
+	nonNeg("staff_on_post", "在岗职工数", in.StaffOnPost, &o.StaffOnPost)
+	nonNeg("staff_members", "在岗职工中的党员数", in.StaffMembers, &o.StaffMembers)
 	for _, b := range []struct {
 		p   *bool
 		dst *bool
-	}{{in.AboveScale, &o.AboveScale}, {in.OwnerIsMember, &o.OwnerIsMember}, {in.HasCharter, &o.HasCharter}, {in.CharterHasParty, &o.CharterHasParty}} {
+	}{{in.AboveScale, &o.AboveScale}, {in.OwnerIsMember, &o.OwnerIsMember}, {in.HasCharter, &o.HasCharter}, {in.CharterHasParty, &o.CharterHasParty},
+		{in.LegalRepMember, &o.LegalRepMember}, {in.LegalRepSecretary, &o.LegalRepSecretary}} {
 		if b.p != nil {
 			*b.dst = *b.p
 		}
@@ -305,6 +327,7 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 	if o.CharterHasParty && !o.HasCharter {
 		bad.Field("charter_has_party", "没有章程的单位不能“党建入章”")
 	}
+	applyDangtong(bad, &o, in)
 	if in.Tags != nil {
 		o.Tags = []string{}
 		for _, t := range *in.Tags {
@@ -405,10 +428,12 @@ func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization,
 	now := s.Now()
 	err := s.DB.QueryRow(ctx, tx, `INSERT INTO organizations (name, uscc, category, region_code, industry, employees, above_scale,
 		full_members, probationary_members, owner_is_member, has_charter, charter_has_party, tags, registered_on, closed_on,
-		no_org_reason, planned_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		no_org_reason, planned_on, created_at, updated_at, ownership, staff_on_post, staff_members, legal_rep_member, legal_rep_secretary,
+		intermediary_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		o.Name, usccValue(*o), o.Category, o.RegionCode, o.Industry, o.Employees, o.AboveScale, o.FullMembers, o.ProbationaryMembers,
 		o.OwnerIsMember, o.HasCharter, o.CharterHasParty, strings.Join(o.Tags, ","), nullable(o.RegisteredOn), nullable(o.ClosedOn),
-		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), store.FormatTime(now)).Scan(&o.ID)
+		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), store.FormatTime(now),
+		o.Ownership, o.StaffOnPost, o.StaffMembers, o.LegalRepMember, o.LegalRepSecretary, o.IntermediaryKind).Scan(&o.ID)
 	if err != nil {
 		return s.conflict(err, *o)
 	}
@@ -446,10 +471,12 @@ func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organi
 	now := s.Now()
 	_, err := s.DB.Exec(ctx, tx, `UPDATE organizations SET name = ?, uscc = ?, category = ?, region_code = ?, industry = ?, employees = ?,
 		above_scale = ?, full_members = ?, probationary_members = ?, owner_is_member = ?, has_charter = ?, charter_has_party = ?, tags = ?,
-		registered_on = ?, closed_on = ?, no_org_reason = ?, planned_on = ?, updated_at = ? WHERE id = ?`,
+		registered_on = ?, closed_on = ?, no_org_reason = ?, planned_on = ?, updated_at = ?, ownership = ?, staff_on_post = ?,
+		staff_members = ?, legal_rep_member = ?, legal_rep_secretary = ?, intermediary_kind = ? WHERE id = ?`,
 		o.Name, usccValue(o), o.Category, o.RegionCode, o.Industry, o.Employees, o.AboveScale, o.FullMembers, o.ProbationaryMembers,
 		o.OwnerIsMember, o.HasCharter, o.CharterHasParty, strings.Join(o.Tags, ","), nullable(o.RegisteredOn), nullable(o.ClosedOn),
-		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), o.ID)
+		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now),
+		o.Ownership, o.StaffOnPost, o.StaffMembers, o.LegalRepMember, o.LegalRepSecretary, o.IntermediaryKind, o.ID)
 	if err != nil {
 		return s.conflict(err, o)
 	}

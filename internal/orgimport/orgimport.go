@@ -33,11 +33,19 @@ const (
 	ColAboveScale = "是否规模以上"
 	ColRegistered = "成立日期"
 	ColClosed     = "注销日期"
+	// 党统 columns (domain.md §11), all optional.
+	ColOwnership    = "控股情况"
+	ColStaff        = "在岗职工数"
+	ColStaffMembers = "在岗职工中党员数"
+	ColRepMember    = "法定代表人是党员"
+	ColRepSecretary = "法定代表人兼任党组织书记"
+	ColInterKind    = "中介机构类别"
 )
 
 // Headers is the template's header row, in order.
 func Headers() []string {
-	return []string{ColName, ColUSCC, ColCategory, ColTown, ColVillage, ColIndustry, ColEmployees, ColFull, ColProb, ColAboveScale, ColRegistered, ColClosed}
+	return []string{ColName, ColUSCC, ColCategory, ColTown, ColVillage, ColIndustry, ColEmployees, ColFull, ColProb, ColAboveScale, ColRegistered, ColClosed,
+		ColOwnership, ColStaff, ColStaffMembers, ColRepMember, ColRepSecretary, ColInterKind}
 }
 
 // Columns describes the columns for the reader.
@@ -55,6 +63,12 @@ func Columns() []xlsx.Column {
 		{Name: ColAboveScale, Aliases: []string{"规模以上", "是否规上"}, Optional: true},
 		{Name: ColRegistered, Aliases: []string{"成立时间", "注册日期"}, Optional: true},
 		{Name: ColClosed, Aliases: []string{"注销（吊销）日期", "注销时间"}, Optional: true},
+		{Name: ColOwnership, Aliases: []string{"控股类型", "经济控制类型", "控股（控制）情况"}, Optional: true},
+		{Name: ColStaff, Aliases: []string{"在岗职工", "在岗职工人数"}, Optional: true},
+		{Name: ColStaffMembers, Aliases: []string{"在岗职工中的党员数", "在岗职工中党员"}, Optional: true},
+		{Name: ColRepMember, Aliases: []string{"法定代表人是否党员"}, Optional: true},
+		{Name: ColRepSecretary, Aliases: []string{"法定代表人是否兼任书记", "法定代表人兼任书记"}, Optional: true},
+		{Name: ColInterKind, Aliases: []string{"中介组织类别", "中介类别"}, Optional: true},
 	}
 }
 
@@ -63,6 +77,8 @@ var fieldColumn = map[string]string{
 	"name": ColName, "uscc": ColUSCC, "category": ColCategory, "region_code": ColTown, "industry": ColIndustry,
 	"employees": ColEmployees, "full_members": ColFull, "probationary_members": ColProb, "above_scale": ColAboveScale,
 	"registered_on": ColRegistered, "closed_on": ColClosed,
+	"ownership": ColOwnership, "staff_on_post": ColStaff, "staff_members": ColStaffMembers, "legal_rep_member": ColRepMember,
+	"legal_rep_secretary": ColRepSecretary, "intermediary_kind": ColInterKind,
 }
 
 // Row is one parsed input with the sheet row it came from.
@@ -264,7 +280,8 @@ func ParseEach(ctx context.Context, regions *region.Service, ra io.ReaderAt, siz
 		for _, f := range []struct {
 			col string
 			dst **int
-		}{{ColEmployees, &in.Employees}, {ColFull, &in.FullMembers}, {ColProb, &in.ProbationaryMembers}} {
+		}{{ColEmployees, &in.Employees}, {ColFull, &in.FullMembers}, {ColProb, &in.ProbationaryMembers},
+			{ColStaff, &in.StaffOnPost}, {ColStaffMembers, &in.StaffMembers}} {
 			c := row.Get(f.col)
 			if c.Blank() {
 				continue
@@ -276,12 +293,32 @@ func ParseEach(ctx context.Context, regions *region.Service, ra io.ReaderAt, siz
 			}
 			*f.dst = &n
 		}
-		if c := row.Get(ColAboveScale); !c.Blank() {
-			b, err := xlsx.ParseBool(c.Raw)
-			if err != nil {
-				bad(ColAboveScale, err.Error())
-			} else {
-				in.AboveScale = &b
+		for _, f := range []struct {
+			col string
+			dst **bool
+		}{{ColAboveScale, &in.AboveScale}, {ColRepMember, &in.LegalRepMember}, {ColRepSecretary, &in.LegalRepSecretary}} {
+			if c := row.Get(f.col); !c.Blank() {
+				b, err := xlsx.ParseBool(c.Raw)
+				if err != nil {
+					bad(f.col, err.Error())
+				} else {
+					*f.dst = &b
+				}
+			}
+		}
+		for _, f := range []struct {
+			col   string
+			codes []org.Code
+			dst   **string
+			msg   string
+		}{{ColOwnership, org.Ownerships(), &in.Ownership, "控股情况应为私有经济控制、私营独资、港澳台商投资、港澳台商经济控制、港澳台商独资、外商投资、外商经济控制或外商独资"},
+			{ColInterKind, org.IntermediaryKinds(), &in.IntermediaryKind, "中介机构类别应为律师事务所、会计师事务所、税务师事务所或其他中介服务组织"}} {
+			if v := strings.TrimSpace(text(f.col)); v != "" {
+				if c, ok := org.CodeByName(f.codes, v); ok {
+					*f.dst = &c.Code
+				} else {
+					bad(f.col, f.msg)
+				}
 			}
 		}
 		for _, f := range []struct {

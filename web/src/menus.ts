@@ -8,6 +8,7 @@ export type MenuKey =
   | 'partyOrgs'
   | 'instructors'
   | 'worklists'
+  | 'dangtong'
   | 'visitFrequencies'
   | 'meetings'
   | 'compliance'
@@ -60,6 +61,7 @@ export const allMenus: MenuItem[] = [
   { key: 'partyOrgs', path: '/party-orgs', title: '党组织', group: LEDGER_GROUP },
   { key: 'instructors', path: '/instructors', title: '党建指导员', group: LEDGER_GROUP },
   { key: 'worklists', path: '/worklists', title: '工作清单', group: LEDGER_GROUP },
+  { key: 'dangtong', path: '/dangtong', title: '党统报表', group: LEDGER_GROUP },
   { key: 'visitFrequencies', path: '/visit-frequencies', title: '指导员走访频次', group: LEDGER_GROUP },
   { key: 'meetings', path: '/meetings', title: '组织生活', group: '组织生活' },
   { key: 'committees', path: '/committees', title: '委员会与换届', group: '组织生活' },
@@ -106,6 +108,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'partyOrgs':
     case 'instructors':
     case 'worklists':
+    case 'dangtong':
     case 'visitFrequencies':
     case 'meetings':
     case 'compliance':
@@ -166,6 +169,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   partyOrgs: 'ledger.read',
   instructors: 'ledger.read',
   worklists: 'ledger.read',
+  dangtong: 'ledger.read',
   visitFrequencies: 'ledger.read',
   meetings: 'orglife.read',
   compliance: 'orglife.read',

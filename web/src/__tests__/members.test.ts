@@ -157,6 +157,8 @@ const member: Member = {
   confirmed_on: null,
   position: '',
   status: 'active',
+  lost_since: null,
+  lost_reason: '',
 }
 
 describe('edit form', () => {

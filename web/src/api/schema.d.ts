@@ -2799,6 +2799,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/dangtong/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党统表（24、27、30、43）：任一日期、任一区划，按官方行列 */
+        get: operations["getStatsDangtong"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/dangtong/{table}/cells/{row}/{col}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党统表某一格所计的单位、党组织、指导员或党员（分页） */
+        get: operations["getStatsDangtongCell"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/dangtong/{table}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出党统表 .xlsx（官方格式：标题、合并表头、行次） */
+        get: operations["exportStatsDangtong"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/dangtong/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党统表 27、30 的合计与同日、同区划的两个覆盖统计是否一致 */
+        get: operations["getStatsDangtongCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/dangtong/period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 期间统计：新建党组织（按组建方式、类别）、各年发展与转正、换届次数 */
+        get: operations["getStatsDangtongPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/worklists/{kind}": {
         parameters: {
             query?: never;
@@ -4531,6 +4616,91 @@ export interface components {
             from: string;
             organization_id: number;
         };
+        DangtongCell: {
+            col: number;
+            col_label: string;
+            items: {
+                detail: string;
+                id: number;
+                kind: string;
+                name: string;
+                region_code: string;
+                region_name: string;
+                value: number;
+            }[];
+            page: number;
+            page_size: number;
+            row: number;
+            row_label: string;
+            table: string;
+            total: number;
+            value: number;
+        };
+        DangtongCheck: {
+            /** Format: date */
+            as_of: string;
+            individual_businesses: number;
+            lines: {
+                coverage: number;
+                name: string;
+                ok: boolean;
+                table: string;
+                tables: number;
+            }[];
+            ok: boolean;
+            region_code: string;
+            region_name: string;
+        };
+        DangtongPeriod: {
+            by_formation: {
+                code: string;
+                count: number;
+                name: string;
+            }[];
+            by_kind: {
+                code: string;
+                count: number;
+                name: string;
+            }[];
+            by_year: {
+                confirmed: number;
+                developed: number;
+                year: string;
+            }[];
+            confirmed: number;
+            developed: number;
+            /** Format: date */
+            from: string;
+            new_party_orgs: number;
+            region_code: string;
+            region_name: string;
+            renewals: number;
+            /** Format: date */
+            to: string;
+        };
+        DangtongTable: {
+            /** Format: date */
+            as_of: string;
+            code: string;
+            columns: {
+                group: string;
+                label: string;
+                no: number;
+            }[];
+            notes: string[];
+            period_from: string;
+            region_code: string;
+            region_name: string;
+            rows: {
+                cells: number[];
+                label: string;
+                level: number;
+                no: number;
+                sum: boolean;
+            }[];
+            scope_rule: string;
+            title: string;
+        };
         DateOn: {
             /** Format: date */
             on: string;
@@ -5397,6 +5567,10 @@ export interface components {
             id_number: string;
             /** Format: date */
             joined_on: string | null;
+            /** @enum {string} */
+            lost_reason: "" | "migrant_work" | "restructure" | "graduate" | "job_change" | "abroad" | "moved" | "other";
+            /** Format: date */
+            lost_since: string | null;
             name: string;
             organization_id: number | null;
             party_org_id: number;
@@ -5452,6 +5626,10 @@ export interface components {
             education?: string;
             ethnicity?: string;
             joined_on?: string;
+            /** @description 失联情形：migrant_work 外出务工经商、restructure 单位改制或破产、graduate 毕业后去向不明、job_change 工作单位改变、abroad 出国（境）、moved 居住地改变、other 其他 */
+            lost_reason?: string;
+            /** @description 失联时间（YYYY-MM 或 YYYY-MM-DD）；与失联情形同时清空表示不再失联 */
+            lost_since?: string;
             name?: string;
             organization_id?: number;
             party_org_id?: number;
@@ -5570,9 +5748,15 @@ export interface components {
             has_charter: boolean;
             id: number;
             industry: string;
+            /** @enum {string} */
+            intermediary_kind: "" | "law" | "accounting" | "tax" | "other";
+            legal_rep_member: boolean;
+            legal_rep_secretary: boolean;
             name: string;
             no_org_reason: string;
             owner_is_member: boolean;
+            /** @enum {string} */
+            ownership: "" | "private_control" | "private_sole" | "hmt_invest" | "hmt_control" | "hmt_sole" | "foreign_invest" | "foreign_control" | "foreign_sole";
             /** Format: date */
             planned_on: string | null;
             probationary_members: number;
@@ -5582,6 +5766,8 @@ export interface components {
             registered_on: string | null;
             /** @enum {string} */
             sector: "economic" | "social";
+            staff_members: number;
+            staff_on_post: number;
             tags: string[];
             /** Format: date-time */
             updated_at: string;
@@ -5599,15 +5785,23 @@ export interface components {
             full_members?: number;
             has_charter?: boolean;
             industry?: string;
+            /** @description 中介机构类别（仅中介服务组织）：law 律师事务所、accounting 会计师事务所、tax 税务师事务所、other 其他；空为未填 */
+            intermediary_kind?: string;
+            legal_rep_member?: boolean;
+            legal_rep_secretary?: boolean;
             name: string;
             no_org_reason?: string;
             owner_is_member?: boolean;
+            /** @description 控股情况（党统表27）：private_control 私有经济控制、private_sole 私营独资、hmt_invest/hmt_control/hmt_sole 港澳台商投资/经济控制/独资、foreign_invest/foreign_control/foreign_sole 外商投资/经济控制/独资；空为未填（仅企业） */
+            ownership?: string;
             /** @description 日期 YYYY-MM-DD；空字符串表示未填 */
             planned_on?: string;
             probationary_members?: number;
             region_code: string;
             /** @description 日期 YYYY-MM-DD；空字符串表示未填 */
             registered_on?: string;
+            staff_members?: number;
+            staff_on_post?: number;
             tags?: string[];
             uscc?: string;
         };
@@ -5629,15 +5823,23 @@ export interface components {
             full_members?: number;
             has_charter?: boolean;
             industry?: string;
+            /** @description 中介机构类别（仅中介服务组织）：law 律师事务所、accounting 会计师事务所、tax 税务师事务所、other 其他；空为未填 */
+            intermediary_kind?: string;
+            legal_rep_member?: boolean;
+            legal_rep_secretary?: boolean;
             name?: string;
             no_org_reason?: string;
             owner_is_member?: boolean;
+            /** @description 控股情况（党统表27）：private_control 私有经济控制、private_sole 私营独资、hmt_invest/hmt_control/hmt_sole 港澳台商投资/经济控制/独资、foreign_invest/foreign_control/foreign_sole 外商投资/经济控制/独资；空为未填（仅企业） */
+            ownership?: string;
             /** @description 日期 YYYY-MM-DD；空字符串表示未填 */
             planned_on?: string;
             probationary_members?: number;
             region_code?: string;
             /** @description 日期 YYYY-MM-DD；空字符串表示未填 */
             registered_on?: string;
+            staff_members?: number;
+            staff_on_post?: number;
             tags?: string[];
             uscc?: string;
         };
@@ -21898,6 +22100,375 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CoverageTrend"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatsDangtong: {
+        parameters: {
+            query?: {
+                /** @description 统计日期（YYYY-MM-DD，默认今天）；报告期为该年 1 月 1 日至统计日 */
+                date?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 党统表号：24 换届情况、27 非公有制企业、30 社会组织、43 失联党员 */
+                table: "24" | "27" | "30" | "43";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DangtongTable"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatsDangtongCell: {
+        parameters: {
+            query?: {
+                /** @description 统计日期（YYYY-MM-DD，默认今天）；报告期为该年 1 月 1 日至统计日 */
+                date?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 栏次（从 1 起） */
+                col: number;
+                /** @description 行次（从 1 起） */
+                row: number;
+                /** @description 党统表号：24 换届情况、27 非公有制企业、30 社会组织、43 失联党员 */
+                table: "24" | "27" | "30" | "43";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DangtongCell"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportStatsDangtong: {
+        parameters: {
+            query?: {
+                /** @description 统计日期（YYYY-MM-DD，默认今天）；报告期为该年 1 月 1 日至统计日 */
+                date?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 党统表号：24 换届情况、27 非公有制企业、30 社会组织、43 失联党员 */
+                table: "24" | "27" | "30" | "43";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatsDangtongCheck: {
+        parameters: {
+            query?: {
+                /** @description 统计日期（YYYY-MM-DD，默认今天）；报告期为该年 1 月 1 日至统计日 */
+                date?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DangtongCheck"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatsDangtongPeriod: {
+        parameters: {
+            query?: {
+                /** @description 开始日期（含） */
+                from?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 结束日期（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DangtongPeriod"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

@@ -28,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'party-orgs', name: 'party-orgs', component: () => import('../views/PartyOrgsView.vue'), meta: { title: '党组织', menu: 'partyOrgs' } },
       { path: 'instructors', name: 'instructors', component: () => import('../views/InstructorsView.vue'), meta: { title: '党建指导员', menu: 'instructors' } },
       { path: 'worklists', name: 'worklists', component: () => import('../views/WorklistsView.vue'), meta: { title: '工作清单', menu: 'worklists' } },
+      { path: 'dangtong', name: 'dangtong', component: () => import('../views/DangtongView.vue'), meta: { title: '党统报表', menu: 'dangtong' } },
       { path: 'visit-frequencies', name: 'visit-frequencies', component: () => import('../views/VisitFrequenciesView.vue'), meta: { title: '指导员走访频次', menu: 'visitFrequencies' } },
       { path: 'meetings', name: 'meetings', component: () => import('../views/MeetingsView.vue'), meta: { title: '组织生活', menu: 'meetings' } },
       { path: 'committees', name: 'committees', component: () => import('../views/CommitteeView.vue'), meta: { title: '委员会与换届', menu: 'committees' } },

@@ -184,6 +184,9 @@ export interface MemberEditForm {
   confirmed_on: string
   position: string
   status: string
+  /** 失联: since (YYYY-MM-DD, '' when not lost) and its 情形. */
+  lost_since: string
+  lost_reason: string
 }
 
 /** The edit form of a member; the phone starts empty (the list only has it masked). */
@@ -200,6 +203,8 @@ export function editFormOf(m: Member): MemberEditForm {
     confirmed_on: m.confirmed_on || '',
     position: m.position || '',
     status: m.status,
+    lost_since: m.lost_since || '',
+    lost_reason: m.lost_reason || '',
   }
 }
 
@@ -232,6 +237,11 @@ export function patchOf(m: Member, f: MemberEditForm): MemberPatch {
   if (f.status !== before.status) out.status = f.status as MemberPatch['status']
   if (f.party_org_id && f.party_org_id !== before.party_org_id) out.party_org_id = f.party_org_id
   if (f.organization_id && f.organization_id !== before.organization_id) out.organization_id = f.organization_id
+  // 失联 goes as a pair: both set, or both cleared.
+  if (f.lost_since !== before.lost_since || f.lost_reason !== before.lost_reason) {
+    out.lost_since = f.lost_since || ''
+    out.lost_reason = f.lost_since ? f.lost_reason : ''
+  }
   return out
 }
 

@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+)
+
+func (s *Server) dangtongTable(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	t, err := s.Dangtong.Get(r.Context(), r.PathValue("table"), q.Get("region_code"), q.Get("date"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (s *Server) dangtongCell(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	row, err1 := strconv.Atoi(r.PathValue("row"))
+	col, err2 := strconv.Atoi(r.PathValue("col"))
+	if err1 != nil || err2 != nil {
+		return apperr.NotFound("表格单元格")
+	}
+	bad := apperr.Invalid()
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	page, size, _ := pageParams(r)
+	c, err := s.Dangtong.Cell(r.Context(), r.PathValue("table"), q.Get("region_code"), q.Get("date"), row, col, page, size)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) dangtongExport(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	t, err := s.Dangtong.Get(r.Context(), r.PathValue("table"), q.Get("region_code"), q.Get("date"))
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "dangtong",
+		Note: fmt.Sprintf("导出党统表%s（%s，%s）", t.Code, t.RegionName, t.AsOf)}); err != nil {
+		return err
+	}
+	xlsxHeaders(w, "dangtong-"+t.Code+"-"+t.AsOf, "党统表"+t.Code+"-"+t.RegionName+"-"+t.AsOf)
+	return t.WriteXLSX(w)
+}
+
+func (s *Server) dangtongCheck(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	c, err := s.Dangtong.Check(r.Context(), q.Get("region_code"), q.Get("date"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) dangtongPeriod(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p, err := s.Dangtong.Period(r.Context(), q.Get("region_code"), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

@@ -30,7 +30,13 @@ type Filter struct {
 	RegionCode    string // this region and its subtree
 	HandlerUnitID int64
 	Overdue       bool // open, clock running and past due
-	Q             string
+	OrgID         int64
+	OriginKind    string // dialogue or visit (with OriginID)
+	OriginID      int64
+	// Scope is, for a handler account, "" (its inbox) or ScopeDoneByMyUnit
+	// (the requests its unit finished earlier, read-only).
+	Scope string
+	Q     string
 	Sort          string
 	Page          int
 	PageSize      int
@@ -42,6 +48,12 @@ func (f Filter) Validate() error {
 	if f.State != "" && optionName(States(), f.State) == "" {
 		bad.Field("state", "状态应为 received、handling、transferred、done、replied 或 closed")
 	}
+	if f.Scope != "" && f.Scope != ScopeDoneByMyUnit {
+		bad.Field("scope", "范围应为 done_by_my_unit（本单位已办结）")
+	}
+	if f.OriginKind != "" && f.OriginKind != OriginDialogue && f.OriginKind != OriginVisit {
+		bad.Field("origin_kind", "诉求出处应为 dialogue（政企对话）或 visit（指导员走访）")
+	}
 	if f.Sort != "" && sorts[f.Sort] == "" {
 		bad.Field("sort", "排序应为 "+strings.Join(SortCodes(), "、")+" 之一")
 	}
@@ -50,9 +62,15 @@ func (f Filter) Validate() error {
 
 // where builds the condition of f (without the state when withState is false).
 func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, []any, error) {
-	cond, args, err := requestScope(ctx)
-	if err != nil {
-		return "", nil, err
+	cond, args, bound := handlerListScope(ctx, f.Scope)
+	if !bound {
+		if f.Scope != "" {
+			return "", nil, apperr.InvalidField("scope", "只有承办单位经办人可以查看“本单位已办结”")
+		}
+		var err error
+		if cond, args, err = requestScope(ctx); err != nil {
+			return "", nil, err
+		}
 	}
 	add := func(c string, a ...any) {
 		cond += " AND " + c
@@ -69,6 +87,12 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 	}
 	if f.HandlerUnitID != 0 {
 		add("r.handler_unit_id = ?", f.HandlerUnitID)
+	}
+	if f.OrgID != 0 {
+		add("r.org_id = ?", f.OrgID)
+	}
+	if f.OriginKind != "" {
+		add("r.origin_kind = ? AND r.origin_id = ?", f.OriginKind, f.OriginID)
 	}
 	if f.Overdue {
 		add("r.state IN (?, ?, ?) AND r.paused_on IS NULL AND r.due_on < ?", StateReceived, StateHandling, StateTransferred, s.today())

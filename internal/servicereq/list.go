@@ -35,11 +35,11 @@ type Filter struct {
 	OriginID      int64
 	// Scope is, for a handler account, "" (its inbox) or ScopeDoneByMyUnit
 	// (the requests its unit finished earlier, read-only).
-	Scope string
-	Q     string
-	Sort          string
-	Page          int
-	PageSize      int
+	Scope    string
+	Q        string
+	Sort     string
+	Page     int
+	PageSize int
 }
 
 // Validate checks the filter's codes and names the wrong field.

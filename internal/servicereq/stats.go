@@ -102,6 +102,7 @@ func (f *Figures) finish() {
 	f.SatisfactionRate = rate(f.Satisfied, f.Replied)
 	f.AvgDays = avg(f.doneDays, f.Done)
 	f.ReopenRate = rate(f.Reopened, f.Received)
+	f.doneDays = 0 // an accumulator only: the answer compares by value
 }
 
 // validate fills the default period and names a wrong field.
@@ -276,6 +277,7 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 		u.UnitName = names[u.UnitID]
 		u.OnTimeRate = rate(u.OnTime, u.Done)
 		u.AvgDays = avg(u.doneDays, u.Done)
+		u.doneDays = 0
 		out.ByUnit = append(out.ByUnit, *u)
 	}
 	sort.Slice(out.ByUnit, func(i, j int) bool {
@@ -320,4 +322,3 @@ func eachRow(ctx context.Context, db *store.DB, q store.Querier, query string, a
 	}
 	return rows.Err()
 }
-

@@ -87,8 +87,8 @@ func serviceFilter(r *http.Request) (servicereq.Filter, error) {
 	f.HandlerUnitID = id("handler_unit_id", "承办单位 ID")
 	f.OrgID = id("org_id", "两新组织 ID")
 	f.OriginID = id("origin_id", "诉求出处记录 ID")
-	if (f.OriginKind == "") != (f.OriginID == 0) {
-		bad.Field("origin_id", "origin_kind 与 origin_id 须同时提供")
+	if f.OriginKind == "" && f.OriginID != 0 {
+		bad.Field("origin_kind", "按出处记录筛选时请同时指明 origin_kind（dialogue 或 visit）")
 	}
 	switch q.Get("overdue") {
 	case "", "false":

@@ -96,6 +96,7 @@ func scanDialogue(row interface{ Scan(...any) error }) (Dialogue, error) {
 	d.Departments = []string{}
 	_ = json.Unmarshal([]byte(deps), &d.Departments)
 	d.Orgs = []DialogueOrg{}
+	d.Requests = []Request{}
 	return d, err
 }
 

@@ -65,7 +65,8 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 	cond, args, bound := handlerListScope(ctx, f.Scope)
 	if !bound {
 		if f.Scope != "" {
-			return "", nil, apperr.InvalidField("scope", "只有承办单位经办人可以查看“本单位已办结”")
+			// Only a handler account has a unit of its own.
+			return "1=0", nil, nil
 		}
 		var err error
 		if cond, args, err = requestScope(ctx); err != nil {
@@ -92,7 +93,10 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 		add("r.org_id = ?", f.OrgID)
 	}
 	if f.OriginKind != "" {
-		add("r.origin_kind = ? AND r.origin_id = ?", f.OriginKind, f.OriginID)
+		add("r.origin_kind = ?", f.OriginKind)
+	}
+	if f.OriginID != 0 {
+		add("r.origin_id = ?", f.OriginID)
 	}
 	if f.Overdue {
 		add("r.state IN (?, ?, ?) AND r.paused_on IS NULL AND r.due_on < ?", StateReceived, StateHandling, StateTransferred, s.today())

@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/auth"
 	"liangxin/internal/servicereq"
@@ -43,6 +46,30 @@ func (f *fixtures) serviceRequestFor(t *testing.T, caller string, in bool) servi
 		t.Fatal(err)
 	}
 	return r
+}
+
+// serviceImportFile is a one-row historical-request workbook at 洪桥 (in) or 玉合 (out).
+func (f *fixtures) serviceImportFile(t *testing.T, in bool) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	row := []any{"2026-03-02", "接待台", "政策咨询", fmt.Sprintf("矩阵历史诉求%d", f.next()), "吴先生", "", pick(in, "洪桥街道", "玉合街道"), "2026-03-05", "已答复", "", ""}
+	for i, v := range append(append([]any{}, toAny(servicereq.ImportHeaders())...), row...) {
+		cell, _ := excelize.CoordinatesToCellName(i%11+1, i/11+1)
+		_ = x.SetCellValue("Sheet1", cell, v)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 func dialogueBody(in bool, version int) map[string]any {
@@ -91,10 +118,14 @@ func serviceMatrixCases() map[string]matrixCase {
 			}
 			return "/api/v1/service-requests?state=received&overdue=false&sort=due_asc&origin_kind=dialogue&origin_id=1", nil
 		}},
-		"GET /api/v1/service-requests/export":       {unscoped: true, call: static("/api/v1/service-requests/export?state=received&q=补贴")},
-		"GET /api/v1/service-requests/stats":        {unscoped: true, call: static("/api/v1/service-requests/stats?from=2026-01-01&to=2026-12-31&region_code=" + testenv.Hongqiao)},
-		"GET /api/v1/service-requests/stats/export": {unscoped: true, call: static("/api/v1/service-requests/stats/export?from=2026-10-01")},
-		"GET /api/v1/dialogues":                     {unscoped: true, call: static("/api/v1/dialogues?q=对话&from=2026-01-01")},
+		"GET /api/v1/service-requests/export":           {unscoped: true, call: static("/api/v1/service-requests/export?state=received&q=补贴")},
+		"GET /api/v1/service-requests/stats":            {unscoped: true, call: static("/api/v1/service-requests/stats?from=2026-01-01&to=2026-12-31&region_code=" + testenv.Hongqiao)},
+		"GET /api/v1/service-requests/stats/export":     {unscoped: true, call: static("/api/v1/service-requests/stats/export?from=2026-10-01")},
+		"GET /api/v1/dialogues":                         {unscoped: true, call: static("/api/v1/dialogues?q=对话&from=2026-01-01")},
+		"GET /api/v1/imports/service-requests/template": {unscoped: true, call: static("/api/v1/imports/service-requests/template")},
+		"POST /api/v1/imports/service-requests": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/imports/service-requests?session=matrix-services-%d", f.next()), f.serviceImportFile(t, in)
+		}},
 		"POST /api/v1/dialogues": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return "/api/v1/dialogues", dialogueBody(in, 0)
 		}},

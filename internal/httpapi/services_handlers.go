@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/org"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/xlsx"
 )
 
 func (s *Server) serviceOptions(w http.ResponseWriter, r *http.Request) error {
@@ -312,4 +316,15 @@ func (s *Server) updateDialogue(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+func (s *Server) serviceRequestTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "service-requests-template", "历史诉求导入模板", servicereq.ImportTemplate)
+}
+
+func (s *Server) importServiceRequests(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "service-requests", servicereq.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Services.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
+	})
 }

@@ -31,6 +31,8 @@ type Service struct {
 	Now   func() time.Time
 	// Protector seals the requester's phone number (the members' key).
 	Protector func() (*pdata.Protector, error)
+	// Regions resolves the region cells of an import.
+	Regions RegionNames
 }
 
 var cst = time.FixedZone("CST", 8*3600)

@@ -41,9 +41,8 @@ bench:
 
 # Service requests at scale (issue 13): 1,000,000 requests on PostgreSQL,
 # the overdue list and a month's figures beside the bare SQL. Not in CI.
-PG ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 bench-services:
-	$(GO) run ./bench/servicereq -rows 1000000 -pg '$(PG)'
+	$(GO) run ./bench/servicereq -rows 1000000 -pg '$(PG_URL)'
 
 # Regenerate the API types from the OpenAPI document (web/src/api/schema.d.ts), then build.
 ui:

@@ -71,6 +71,8 @@ type Summary struct {
 	Visits           int
 	Development      map[string]int // people in the 发展党员 pipeline by stage code
 	DueSoon, Overdue int
+	ServiceRequests  int // 订单式服务 requests
+	Dialogues        int // 政企对话 records
 	Before, Now      coverage.Report
 	Trend            []coverage.Report
 }
@@ -119,6 +121,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.g = g
 	now := a.Now().In(time.FixedZone("CST", 8*3600))
 	today := date(now.Year(), now.Month(), now.Day())
 	l.sum.Today, l.sum.YearStart = fmtDate(today), fmtDate(yearStart(today))
@@ -129,7 +132,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.services} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -138,6 +141,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 }
 
 type loader struct {
+	g   *geo
 	a   *app.App
 	ctx context.Context
 	sum *Summary

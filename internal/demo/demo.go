@@ -503,6 +503,8 @@ func (s *Summary) Print(w io.Writer) {
 		dev = append(dev, fmt.Sprintf("%s %d", name, s.Development[st.Code]))
 	}
 	fp("发展党员：%s\n", strings.Join(dev, "、"))
+	fp("订单式服务：诉求 %d 件（商圈解决 %d 件、尚在办理 %d 件），政企对话 %d 次，承办单位经办人账户 handler1\n",
+		s.ServiceRequests, demoHubSolved, demoHubOpen, s.Dialogues)
 	line := func(label string, r coverage.Report) {
 		fp("  %s %s：组织覆盖率 %s（%d/%d），单独组建率 %s，工作覆盖率 %s\n", label, r.AsOf,
 			pct(r.OrgRate), r.OrgCovered, r.Total, pct(r.SingleRate), pct(r.WorkRate))

@@ -15,11 +15,9 @@ import (
 // them overdue); 2 政企对话 in the 商圈 raising 5 of those requests; 8 more
 // requests elsewhere in the hub street, all solved.
 const (
-	demoHubSolved   = 26
-	demoHubOpen     = 4
-	demoHubReopened = 2
-	demoElsewhere   = 8
-	demoDialogues   = 2
+	demoHubSolved = 26
+	demoHubOpen   = 4
+	demoElsewhere = 8
 )
 
 var demoRequestTexts = []struct {

@@ -8,6 +8,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
+	"liangxin/internal/orgprofile"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/testenv"
 )
@@ -84,6 +85,14 @@ func TestDialogueRaisesRequests(t *testing.T) {
 	items, total, err := v.svc.List(hq, servicereq.Filter{OrgID: o1, Page: 1, PageSize: 20})
 	if err != nil || total != 1 || items[0].ID != r1.ID {
 		t.Fatalf("enterprise's requests %v %d", err, total)
+	}
+
+	// The enterprise's profile lists its requests and their outcomes.
+	prof := orgprofile.Service{DB: v.e.App.DB, Orgs: v.e.App.Orgs, Members: v.e.App.Members, Now: v.e.App.Orgs.Now}
+	pr, err := prof.Get(hq, o1)
+	if err != nil || pr.RequestCount != 1 || pr.RequestsDone != 0 || len(pr.Requests) != 1 || pr.Requests[0].ID != r1.ID ||
+		pr.Requests[0].StateName != "已接单" || pr.Requests[0].CategoryName != "融资需求" || pr.Requests[0].DoneOn != nil {
+		t.Fatalf("profile requests %v %+v", err, pr.Requests)
 	}
 
 	// A change with the version seen; a stale one answers 409.

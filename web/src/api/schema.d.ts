@@ -867,6 +867,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dialogues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政企对话列表（按日期倒序，可按区域、日期、关键词筛选） */
+        get: operations["listDialogues"];
+        put?: never;
+        /** 登记政企对话（参加部门、参加企业、企业反映的问题） */
+        post: operations["createDialogue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看政企对话及由此提出的诉求 */
+        get: operations["getDialogue"];
+        /** 修改政企对话（带版本号，并发时后到者 409） */
+        put: operations["updateDialogue"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dual": {
         parameters: {
             query?: never;
@@ -1356,6 +1392,40 @@ export interface paths {
         };
         /** 下载党组织导入模板（Excel，与导出表头相同） */
         get: operations["getPartyOrgImportTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/service-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入历史诉求（Excel，按办结、回单日期落在其最终状态；全部成功才写入，出错时返回标注错误的表格） */
+        post: operations["importServiceRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/service-requests/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载历史诉求导入模板（Excel） */
+        get: operations["getServiceRequestImportTemplate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2064,7 +2134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数 */
+        /** 两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数、诉求及办理结果 */
         get: operations["getOrganizationProfile"];
         put?: never;
         post?: never;
@@ -2618,6 +2688,57 @@ export interface paths {
         };
         /** 各状态诉求数及超期数（筛选条件同列表，不含状态） */
         get: operations["countServiceRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-requests/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出诉求（Excel，筛选条件同列表，电话已脱敏，记入审计） */
+        get: operations["exportServiceRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-requests/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 诉求办理统计：受理、办结、按期办结率、满意率、平均办理天数、重新办理率，按类别、按承办单位排名、按月 */
+        get: operations["getServiceRequestStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-requests/stats/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出诉求办理统计（Excel，记入审计） */
+        get: operations["exportServiceRequestStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4465,6 +4586,162 @@ export interface components {
             };
             warnings: string[];
         };
+        Dialogue: {
+            created_at: string;
+            created_by: string;
+            departments: string[];
+            /** Format: date */
+            held_on: string;
+            id: number;
+            orgs: {
+                id: number;
+                name: string;
+            }[];
+            party_org_id: number | null;
+            party_org_name: string;
+            problems: string;
+            region_code: string;
+            region_name: string;
+            request_count: number;
+            requests: {
+                allowed_actions: string[];
+                category_id: number;
+                category_name: string;
+                content: string;
+                created_at: string;
+                created_by: string;
+                days_overdue: number;
+                deadline_days: number;
+                done_by_unit_id: number | null;
+                done_by_unit_name: string;
+                /** Format: date */
+                done_on: string | null;
+                /** Format: date */
+                due_on: string;
+                handler_unit_id: number | null;
+                handler_unit_name: string;
+                id: number;
+                org_id: number | null;
+                org_name: string;
+                origin_id: number | null;
+                origin_kind: string;
+                origin_title: string;
+                overdue: boolean;
+                pause_reason: string;
+                paused: boolean;
+                /** Format: date */
+                paused_on: string | null;
+                /** Format: date */
+                received_on: string;
+                receiving_party_org_id: number | null;
+                receiving_party_org_name: string;
+                region_code: string;
+                region_name: string;
+                reopen_count: number;
+                /** Format: date */
+                replied_on: string | null;
+                requester_name: string;
+                requester_phone: string;
+                result: string;
+                satisfaction: string;
+                satisfaction_name: string;
+                source: string;
+                source_name: string;
+                state: string;
+                state_name: string;
+                updated_at: string;
+                version: number;
+            }[];
+            title: string;
+            updated_at: string;
+            version: number;
+        };
+        DialogueInput: {
+            departments?: string[];
+            /** Format: date */
+            held_on: string;
+            org_ids?: number[];
+            party_org_id?: number | null;
+            problems?: string;
+            region_code: string;
+            title: string;
+            version?: number;
+        };
+        DialoguePage: {
+            items: {
+                created_at: string;
+                created_by: string;
+                departments: string[];
+                /** Format: date */
+                held_on: string;
+                id: number;
+                orgs: {
+                    id: number;
+                    name: string;
+                }[];
+                party_org_id: number | null;
+                party_org_name: string;
+                problems: string;
+                region_code: string;
+                region_name: string;
+                request_count: number;
+                requests: {
+                    allowed_actions: string[];
+                    category_id: number;
+                    category_name: string;
+                    content: string;
+                    created_at: string;
+                    created_by: string;
+                    days_overdue: number;
+                    deadline_days: number;
+                    done_by_unit_id: number | null;
+                    done_by_unit_name: string;
+                    /** Format: date */
+                    done_on: string | null;
+                    /** Format: date */
+                    due_on: string;
+                    handler_unit_id: number | null;
+                    handler_unit_name: string;
+                    id: number;
+                    org_id: number | null;
+                    org_name: string;
+                    origin_id: number | null;
+                    origin_kind: string;
+                    origin_title: string;
+                    overdue: boolean;
+                    pause_reason: string;
+                    paused: boolean;
+                    /** Format: date */
+                    paused_on: string | null;
+                    /** Format: date */
+                    received_on: string;
+                    receiving_party_org_id: number | null;
+                    receiving_party_org_name: string;
+                    region_code: string;
+                    region_name: string;
+                    reopen_count: number;
+                    /** Format: date */
+                    replied_on: string | null;
+                    requester_name: string;
+                    requester_phone: string;
+                    result: string;
+                    satisfaction: string;
+                    satisfaction_name: string;
+                    source: string;
+                    source_name: string;
+                    state: string;
+                    state_name: string;
+                    updated_at: string;
+                    version: number;
+                }[];
+                title: string;
+                updated_at: string;
+                version: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         Dual: {
             /** Format: date */
             from: string;
@@ -5420,6 +5697,21 @@ export interface components {
             members: components["schemas"]["MemberLedger"];
             organization_id: number;
             region_name: string;
+            request_count: number;
+            requests: {
+                category_name: string;
+                content: string;
+                /** Format: date */
+                done_on: string | null;
+                id: number;
+                /** Format: date */
+                received_on: string;
+                satisfaction: string;
+                satisfaction_name: string;
+                state: string;
+                state_name: string;
+            }[];
+            requests_done: number;
             visit_count: number;
             visits: {
                 content: string;
@@ -5726,6 +6018,10 @@ export interface components {
             created_by: string;
             days_overdue: number;
             deadline_days: number;
+            done_by_unit_id: number | null;
+            done_by_unit_name: string;
+            /** Format: date */
+            done_on: string | null;
             /** Format: date */
             due_on: string;
             handler_unit_id: number | null;
@@ -5733,6 +6029,9 @@ export interface components {
             id: number;
             org_id: number | null;
             org_name: string;
+            origin_id: number | null;
+            origin_kind: string;
+            origin_title: string;
             overdue: boolean;
             pause_reason: string;
             paused: boolean;
@@ -5803,6 +6102,8 @@ export interface components {
             category_id: number;
             content: string;
             org_id?: number | null;
+            origin_id?: number | null;
+            origin_kind?: string;
             /** Format: date */
             received_on?: string;
             receiving_party_org_id?: number | null;
@@ -5821,6 +6122,10 @@ export interface components {
                 created_by: string;
                 days_overdue: number;
                 deadline_days: number;
+                done_by_unit_id: number | null;
+                done_by_unit_name: string;
+                /** Format: date */
+                done_on: string | null;
                 /** Format: date */
                 due_on: string;
                 handler_unit_id: number | null;
@@ -5828,6 +6133,9 @@ export interface components {
                 id: number;
                 org_id: number | null;
                 org_name: string;
+                origin_id: number | null;
+                origin_kind: string;
+                origin_title: string;
                 overdue: boolean;
                 pause_reason: string;
                 paused: boolean;
@@ -5887,6 +6195,61 @@ export interface components {
             }[];
             reason?: string;
             reopen_days?: number;
+        };
+        ServiceStats: {
+            by_category: {
+                avg_days: number;
+                category_id: number;
+                category_name: string;
+                done: number;
+                on_time: number;
+                on_time_rate: number;
+                received: number;
+                reopen_rate: number;
+                reopened: number;
+                replied: number;
+                satisfaction_rate: number;
+                satisfied: number;
+            }[];
+            by_unit: {
+                avg_days: number;
+                done: number;
+                on_time: number;
+                on_time_rate: number;
+                rank: number;
+                unit_id: number;
+                unit_name: string;
+            }[];
+            /** Format: date */
+            from: string;
+            monthly: {
+                avg_days: number;
+                done: number;
+                month: string;
+                on_time: number;
+                on_time_rate: number;
+                received: number;
+                reopen_rate: number;
+                reopened: number;
+                replied: number;
+                satisfaction_rate: number;
+                satisfied: number;
+            }[];
+            region_code: string;
+            /** Format: date */
+            to: string;
+            total: {
+                avg_days: number;
+                done: number;
+                on_time: number;
+                on_time_rate: number;
+                received: number;
+                reopen_rate: number;
+                reopened: number;
+                replied: number;
+                satisfaction_rate: number;
+                satisfied: number;
+            };
         };
         SessionResponse: {
             csrf_token: string;
@@ -10795,6 +11158,335 @@ export interface operations {
             };
         };
     };
+    listDialogues: {
+        parameters: {
+            query?: {
+                /** @description 对话日期起（含） */
+                from?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 关键词（对话主题、企业反映的问题、参加部门模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 对话日期止（含） */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DialoguePage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDialogue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DialogueInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dialogue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDialogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dialogue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateDialogue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DialogueInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dialogue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listDual: {
         parameters: {
             query?: {
@@ -13181,6 +13873,149 @@ export interface operations {
         };
     };
     getPartyOrgImportTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importServiceRequests: {
+        parameters: {
+            query?: {
+                /** @description 预检会话 ID（导入时带上预检返回的 session） */
+                session?: string;
+            };
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSession"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getServiceRequestImportTemplate: {
         parameters: {
             query?: never;
             header?: never;
@@ -19987,6 +20822,12 @@ export interface operations {
                 category_id?: number;
                 /** @description 承办单位 ID */
                 handler_unit_id?: number;
+                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
+                org_id?: number;
+                /** @description 提出诉求的政企对话或走访记录 ID */
+                origin_id?: number;
+                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
+                origin_kind?: "dialogue" | "visit";
                 /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
                 overdue?: boolean;
                 /** @description 页码，从 1 开始 */
@@ -19997,6 +20838,8 @@ export interface operations {
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
+                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
+                scope?: "done_by_my_unit";
                 /** @description 排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前 */
                 sort?: "received_desc" | "received_asc" | "due_asc" | "due_desc";
                 /** @description 状态：received 已接单、handling 做单中、transferred 已转单、done 已办结、replied 已回单、closed 已关闭 */
@@ -20470,12 +21313,20 @@ export interface operations {
                 category_id?: number;
                 /** @description 承办单位 ID */
                 handler_unit_id?: number;
+                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
+                org_id?: number;
+                /** @description 提出诉求的政企对话或走访记录 ID */
+                origin_id?: number;
+                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
+                origin_kind?: "dialogue" | "visit";
                 /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
                 overdue?: boolean;
                 /** @description 关键词（诉求内容、诉求人姓名、所涉组织名称模糊匹配） */
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
+                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
+                scope?: "done_by_my_unit";
             };
             header?: never;
             path?: never;
@@ -20490,6 +21341,238 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceRequestCounts"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportServiceRequests: {
+        parameters: {
+            query?: {
+                /** @description 诉求类别 ID */
+                category_id?: number;
+                /** @description 承办单位 ID */
+                handler_unit_id?: number;
+                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
+                org_id?: number;
+                /** @description 提出诉求的政企对话或走访记录 ID */
+                origin_id?: number;
+                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
+                origin_kind?: "dialogue" | "visit";
+                /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
+                overdue?: boolean;
+                /** @description 关键词（诉求内容、诉求人姓名、所涉组织名称模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
+                scope?: "done_by_my_unit";
+                /** @description 排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前 */
+                sort?: "received_desc" | "received_asc" | "due_asc" | "due_desc";
+                /** @description 状态：received 已接单、handling 做单中、transferred 已转单、done 已办结、replied 已回单、closed 已关闭 */
+                state?: "received" | "handling" | "transferred" | "done" | "replied" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getServiceRequestStats: {
+        parameters: {
+            query?: {
+                /** @description 统计起始日期（含），默认当年 1 月 1 日 */
+                from?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 统计截止日期（含），默认今天 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStats"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportServiceRequestStats: {
+        parameters: {
+            query?: {
+                /** @description 统计起始日期（含），默认当年 1 月 1 日 */
+                from?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 统计截止日期（含），默认今天 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

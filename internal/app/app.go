@@ -257,7 +257,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
 	a.Inbox = &notify.Inbox{DB: db, Now: now}
-	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Notifier: a.Inbox}
+	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Notifier: a.Inbox, Regions: a.Regions}
 	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}

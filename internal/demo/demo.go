@@ -71,6 +71,8 @@ type Summary struct {
 	Visits           int
 	Development      map[string]int // people in the 发展党员 pipeline by stage code
 	DueSoon, Overdue int
+	ServiceRequests  int // 订单式服务 requests
+	Dialogues        int // 政企对话 records
 	Before, Now      coverage.Report
 	Trend            []coverage.Report
 }
@@ -119,6 +121,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.g = g
 	now := a.Now().In(time.FixedZone("CST", 8*3600))
 	today := date(now.Year(), now.Month(), now.Day())
 	l.sum.Today, l.sum.YearStart = fmtDate(today), fmtDate(yearStart(today))
@@ -129,7 +132,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -138,6 +141,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 }
 
 type loader struct {
+	g   *geo
 	a   *app.App
 	ctx context.Context
 	sum *Summary
@@ -500,6 +504,8 @@ func (s *Summary) Print(w io.Writer) {
 		dev = append(dev, fmt.Sprintf("%s %d", name, s.Development[st.Code]))
 	}
 	fp("发展党员：%s\n", strings.Join(dev, "、"))
+	fp("订单式服务：诉求 %d 件（商圈解决 %d 件、尚在办理 %d 件），政企对话 %d 次，承办单位经办人账户 handler1\n",
+		s.ServiceRequests, demoHubSolved, demoHubOpen, s.Dialogues)
 	line := func(label string, r coverage.Report) {
 		fp("  %s %s：组织覆盖率 %s（%d/%d），单独组建率 %s，工作覆盖率 %s\n", label, r.AsOf,
 			pct(r.OrgRate), r.OrgCovered, r.Total, pct(r.SingleRate), pct(r.WorkRate))

@@ -104,6 +104,7 @@ func TestDemo(t *testing.T) {
 	t.Logf("loaded in %s", time.Since(start).Round(time.Millisecond))
 	t.Run("WritesThePlanThroughTheServices", func(t *testing.T) { testWritesThePlan(t, a, sum) })
 	t.Run("TellsTheSeedsStory", func(t *testing.T) { testSeedStory(t, a, sum) })
+	t.Run("ServesRequests", func(t *testing.T) { testServices(t, a, sum) })
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
 	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
 }
@@ -133,6 +134,35 @@ func testDangtongAgrees(t *testing.T, a *app.App, sum *Summary) {
 	}
 	if want := count(t, a, `SELECT COUNT(*) FROM members WHERE lost_since IS NOT NULL AND status = 'active'`); want == 0 || t43.Rows[0].Cells[0] != want {
 		t.Errorf("table 43 counts %d lost members, the roster marks %d", t43.Rows[0].Cells[0], want)
+	}
+}
+
+// testServices pins the year of 订单式服务 (counted by hand from
+// services.go): 26 solved in the 商圈 (two after a reopen), four still open
+// there on 2026-11-23 — received 10-24 (政策咨询, due 10-30) and transferred
+// to the 人社局 on 11-08 (融资需求, due 11-20) are overdue; handled since 11-19
+// and transferred 11-21 are not — eight solved elsewhere in 洪桥街道, two
+// 政企对话 that raised five requests, and handler1 with two in its inbox.
+func testServices(t *testing.T, a *app.App, sum *Summary) {
+	if sum.ServiceRequests != 38 || sum.Dialogues != 2 {
+		t.Errorf("%d requests, %d dialogues, want 38 and 2", sum.ServiceRequests, sum.Dialogues)
+	}
+	hub := `(SELECT code FROM regions WHERE kind = 'business_district')`
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM service_requests WHERE state = 'closed' AND region_code IN ` + hub:                                                                  26,
+		`SELECT COUNT(*) FROM service_requests WHERE state IN ('received', 'handling', 'transferred') AND region_code IN ` + hub:                                  4,
+		`SELECT COUNT(*) FROM service_requests WHERE state = 'closed' AND region_code NOT IN ` + hub:                                                              8,
+		`SELECT COUNT(*) FROM service_requests WHERE reopen_count = 1`:                                                                                            2,
+		`SELECT COUNT(*) FROM service_requests WHERE state IN ('received', 'handling', 'transferred') AND due_on < '2026-11-23'`:                                  2,
+		`SELECT COUNT(*) FROM service_requests WHERE origin_kind = 'dialogue'`:                                                                                    5,
+		`SELECT COUNT(*) FROM service_requests WHERE source = 'dialogue'`:                                                                                         5,
+		`SELECT COUNT(*) FROM service_dialogues`:                                                                                                                  2,
+		`SELECT COUNT(*) FROM service_handler_units`:                                                                                                              4,
+		`SELECT COUNT(*) FROM service_requests r JOIN users u ON u.handler_unit_id = r.handler_unit_id WHERE u.username = 'handler1' AND r.state = 'transferred'`: 2,
+	} {
+		if n := count(t, a, q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
 	}
 }
 

@@ -491,6 +491,8 @@ var operationIDs = map[string]string{
 	"POST /api/v1/imports/members":                          "importMembers",
 	"POST /api/v1/imports/develop":                          "importDevelopPeople",
 	"POST /api/v1/imports/meetings":                         "importMeetings",
+	"GET /api/v1/imports/service-requests/template":         "getServiceRequestImportTemplate",
+	"POST /api/v1/imports/service-requests":                 "importServiceRequests",
 }
 
 // uncountable words keep their form (Dues, not Due).

@@ -73,6 +73,10 @@ var queryParams = map[string]queryParamSpec{
 	"as_of":             qDate("统计日期（默认今天）"),
 	"date":              qDate("统计日期（默认今天）"),
 	"from":              qDate("开始日期（含）"),
+	"org_id":            qInt(1, 1<<53, "两新组织 ID"),
+	"origin_kind":       qStr("来源类型代码（各列表另有说明）"),
+	"origin_id":         qInt(1, 1<<53, "来源记录 ID（与 origin_kind 同用）"),
+	"scope":             qEnum([]string{"done_by_my_unit"}, "范围：done_by_my_unit 本单位已办结（承办单位经办人）"),
 	"to":                qDate("结束日期（含）"),
 	"week":              qDate("该周内任一天（YYYY-MM-DD）"),
 	"registered_from":   qDate("登记日期起"),
@@ -118,11 +122,8 @@ var queryParams = map[string]queryParamSpec{
 	"handler_unit_id":   qInt(1, 1<<53, "承办单位 ID"),
 	"overdue":           qBool("是否只看超期的"),
 	"unread":            qBool("是否只看未读的"),
-	"org_id":            qInt(1, 1<<53, "两新组织 ID"),
 	"grade":             qStr("等次"),
 	"street_code":       qStr("街道（乡镇）区划代码（含下级）"),
-	"origin_kind":       qStr("来源类型代码"),
-	"origin_id":         qInt(1, 1<<53, "来源记录 ID"),
 }
 
 // withoutPaging drops page and page_size (exports write every record).

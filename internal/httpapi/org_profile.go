@@ -38,6 +38,9 @@ func profileSchemas() map[string]any {
 			"instructors": arr(obj(map[string]any{"instructor_id": tInt, "name": tStr, "unit": tStr, "full_time": tBool, "from": tDate, "to": tDateNul, "current": tBool})),
 			"visits":      arr(obj(map[string]any{"id": tInt, "instructor_name": tStr, "visited_on": tDate, "content": tStr, "problems": tStr, "solved": tStr})),
 			"visit_count": tInt, "members": ref("MemberLedger"),
-			"service_rating": nullable(schemaOf(purchase.Rating{}), "最近一次购买服务四方评估（综合得分、等次）；未评估时为 null")}),
+			"service_rating": nullable(schemaOf(purchase.Rating{}), "最近一次购买服务四方评估（综合得分、等次）；未评估时为 null"),
+			"requests": arr(obj(map[string]any{"id": tInt, "category_name": tStr, "content": tStr, "state": tStr, "state_name": tStr,
+				"received_on": tDate, "done_on": tDateNul, "satisfaction": tStr, "satisfaction_name": tStr})),
+			"request_count": tInt, "requests_done": tInt}),
 	}
 }

@@ -190,7 +190,7 @@ func (s *Server) coreRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "查看两新组织", Response: "Organization", handler: s.getOrganization},
 		{Method: "PATCH", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "修改两新组织（只改提交的字段）", Request: "OrganizationPatch", Response: "Organization", handler: s.updateOrganization},
 		{Method: "DELETE", Path: "/api/v1/organizations/{id}", Perm: auth.PermLedgerWrite, Tag: "两新组织", Summary: "删除误登记的两新组织（已有关联的应填写注销日期）", Status: 204, handler: s.deleteOrganization},
-		{Method: "GET", Path: "/api/v1/organizations/{id}/profile", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数", Response: "OrganizationProfile", handler: s.organizationProfile},
+		{Method: "GET", Path: "/api/v1/organizations/{id}/profile", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数、诉求及办理结果", Response: "OrganizationProfile", handler: s.organizationProfile},
 		{Method: "GET", Path: "/api/v1/organizations/{id}/history", Perm: auth.PermLedgerRead, Tag: "两新组织", Summary: "两新组织的修改历史", Response: "HistoryList", handler: s.organizationHistory},
 
 		{Method: "GET", Path: "/api/v1/party-orgs", Perm: auth.PermLedgerRead, Tag: "党组织", Summary: "党组织列表", Query: []string{"q", "kind", "formation", "region_code", "parent_id", "status", "page", "page_size"}, QueryTypes: partyOrgQueryTypes, Response: "PartyOrgPage", handler: s.listPartyOrgs},

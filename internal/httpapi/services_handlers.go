@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/org"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/xlsx"
 )
 
 func (s *Server) serviceOptions(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +73,8 @@ func (s *Server) createHandlerUnit(w http.ResponseWriter, r *http.Request) error
 // serviceFilter reads the list filter; every wrong parameter is named in one answer.
 func serviceFilter(r *http.Request) (servicereq.Filter, error) {
 	q := r.URL.Query()
-	f := servicereq.Filter{State: q.Get("state"), RegionCode: q.Get("region_code"), Q: q.Get("q"), Sort: q.Get("sort")}
+	f := servicereq.Filter{State: q.Get("state"), RegionCode: q.Get("region_code"), Q: q.Get("q"), Sort: q.Get("sort"),
+		OriginKind: q.Get("origin_kind"), Scope: q.Get("scope")}
 	bad := apperr.Invalid()
 	id := func(name, label string) int64 {
 		v := q.Get(name)
@@ -84,6 +89,11 @@ func serviceFilter(r *http.Request) (servicereq.Filter, error) {
 	}
 	f.CategoryID = id("category_id", "诉求类别 ID")
 	f.HandlerUnitID = id("handler_unit_id", "承办单位 ID")
+	f.OrgID = id("org_id", "两新组织 ID")
+	f.OriginID = id("origin_id", "诉求出处记录 ID")
+	if f.OriginKind == "" && f.OriginID != 0 {
+		bad.Field("origin_kind", "按出处记录筛选时请同时指明 origin_kind（dialogue 或 visit）")
+	}
 	switch q.Get("overdue") {
 	case "", "false":
 	case "true":
@@ -210,4 +220,111 @@ func (s *Server) handlerUnitOptions(w http.ResponseWriter, r *http.Request) erro
 	}
 	writeJSON(w, http.StatusOK, list[servicereq.HandlerUnit]{Items: items})
 	return nil
+}
+
+func (s *Server) exportServiceRequests(w http.ResponseWriter, r *http.Request) error {
+	f, err := serviceFilter(r)
+	if err != nil {
+		return err
+	}
+	sw, _, err := s.Services.ExportRequests(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	xlsxHeaders(w, "service-requests", "诉求")
+	return sw.Finish(w)
+}
+
+func statsFilter(r *http.Request) servicereq.StatsFilter {
+	q := r.URL.Query()
+	return servicereq.StatsFilter{From: q.Get("from"), To: q.Get("to"), RegionCode: q.Get("region_code")}
+}
+
+func (s *Server) serviceStats(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.Services.Stats(r.Context(), statsFilter(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *Server) exportServiceStats(w http.ResponseWriter, r *http.Request) error {
+	sw, err := s.Services.ExportStats(r.Context(), statsFilter(r))
+	if err != nil {
+		return err
+	}
+	xlsxHeaders(w, "service-stats", "诉求办理统计")
+	return sw.Finish(w)
+}
+
+func (s *Server) listDialogues(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	p, size, _ := pageParams(r)
+	q := r.URL.Query()
+	items, total, err := s.Services.ListDialogues(r.Context(), servicereq.DialogueFilter{Q: q.Get("q"), RegionCode: q.Get("region_code"),
+		From: q.Get("from"), To: q.Get("to"), Page: p, PageSize: size})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[servicereq.Dialogue]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) createDialogue(w http.ResponseWriter, r *http.Request) error {
+	var in servicereq.DialogueInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Services.CreateDialogue(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getDialogue(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Services.GetDialogue(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) updateDialogue(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in servicereq.DialogueInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Services.UpdateDialogue(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) serviceRequestTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "service-requests-template", "历史诉求导入模板", servicereq.ImportTemplate)
+}
+
+func (s *Server) importServiceRequests(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "service-requests", servicereq.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Services.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
+	})
 }

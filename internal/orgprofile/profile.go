@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/purchase"
+	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 )
 
@@ -90,7 +91,28 @@ type Profile struct {
 	// ServiceRating is the latest four-party evaluation of the services
 	// the organization was contracted for (购买服务); nil when none.
 	ServiceRating *purchase.Rating `json:"service_rating"`
+	// Requests are the 订单式服务 requests concerning the organization and
+	// their outcomes, newest first, at most MaxRequests (no requester data).
+	Requests     []RequestOutcome `json:"requests"`
+	RequestCount int              `json:"request_count"` // all requests
+	RequestsDone int              `json:"requests_done"` // finished, replied or closed
 }
+
+// RequestOutcome is one request concerning an organization and how it ended.
+type RequestOutcome struct {
+	ID               int64   `json:"id"`
+	CategoryName     string  `json:"category_name"`
+	Content          string  `json:"content"`
+	State            string  `json:"state"`
+	StateName        string  `json:"state_name"`
+	ReceivedOn       string  `json:"received_on"`
+	DoneOn           *string `json:"done_on"`
+	Satisfaction     string  `json:"satisfaction"`
+	SatisfactionName string  `json:"satisfaction_name"`
+}
+
+// MaxRequests is how many requests a profile lists.
+const MaxRequests = 20
 
 // MaxVisits is how many visits a profile lists.
 const MaxVisits = 20
@@ -144,7 +166,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Profile, error) {
 	}
 	today := s.today()
 	p := Profile{OrganizationID: id, RegionName: o.RegionName, IndustryName: IndustryName(o.Industry), Areas: []Named{},
-		Covers: []Cover{}, Instructors: []Instructor{}, Visits: []Visit{}}
+		Covers: []Cover{}, Instructors: []Instructor{}, Visits: []Visit{}, Requests: []RequestOutcome{}}
 	for _, code := range o.AreaCodes {
 		n := Named{Code: code, Name: code}
 		if err := s.DB.QueryRow(ctx, s.DB, `SELECT name FROM regions WHERE code = ?`, code).Scan(&n.Name); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -168,6 +190,9 @@ func (s *Service) Get(ctx context.Context, id int64) (Profile, error) {
 		if p.ServiceRating, err = s.Ratings.RatingOf(ctx, s.DB, id); err != nil {
 			return p, err
 		}
+	}
+	if err := s.requests(ctx, &p); err != nil {
+		return p, err
 	}
 	p.Coverage = NotCovered
 	for _, c := range p.Covers {
@@ -253,6 +278,42 @@ func (s *Service) visits(ctx context.Context, p *Profile) error {
 			return err
 		}
 		p.Visits = append(p.Visits, v)
+	}
+	return rows.Err()
+}
+
+func (s *Service) requests(ctx context.Context, p *Profile) error {
+	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN state IN ('done', 'replied', 'closed') THEN 1 ELSE 0 END), 0)
+		FROM service_requests WHERE org_id = ?`, p.OrganizationID).Scan(&p.RequestCount, &p.RequestsDone); err != nil {
+		return err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT r.id, c.name, r.content, r.state, r.received_on, r.done_on, r.satisfaction
+		FROM service_requests r JOIN service_categories c ON c.id = r.category_id
+		WHERE r.org_id = ? ORDER BY r.received_on DESC, r.id DESC LIMIT ?`, p.OrganizationID, MaxRequests)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r RequestOutcome
+		var done sql.NullString
+		if err := rows.Scan(&r.ID, &r.CategoryName, &r.Content, &r.State, &r.ReceivedOn, &done, &r.Satisfaction); err != nil {
+			return err
+		}
+		if done.Valid && (r.State == servicereq.StateDone || r.State == servicereq.StateReplied || r.State == servicereq.StateClosed) {
+			r.DoneOn = &done.String
+		}
+		for _, o := range servicereq.States() {
+			if o.Code == r.State {
+				r.StateName = o.Name
+			}
+		}
+		for _, o := range servicereq.Satisfactions() {
+			if o.Code == r.Satisfaction {
+				r.SatisfactionName = o.Name
+			}
+		}
+		p.Requests = append(p.Requests, r)
 	}
 	return rows.Err()
 }

@@ -243,9 +243,33 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, r Request, in ActionInp
 	} else if n != 1 {
 		return errStale()
 	}
+	if in.Action == ActFinish {
+		// Remember the day, the calendar days since 接单 and the unit that
+		// finished it (none when the receiving party did): the figures and
+		// the unit's history read these.
+		var by *int64
+		if r.State == StateTransferred {
+			by = r.HandlerUnitID
+		}
+		today := s.today()
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE service_requests SET done_on = ?, done_days = ?, done_by_unit_id = ? WHERE id = ?`,
+			today, calendarDays(r.ReceivedOn, today), by, r.ID); err != nil {
+			return err
+		}
+	}
 	var evUnit *int64
 	if in.Action == ActTransfer {
 		evUnit = c.unit
 	}
 	return s.event(ctx, tx, r.ID, in.Action, r.State, c.to, evUnit, c.reason, c.detail, c.due)
+}
+
+// calendarDays counts the calendar days from one YYYY-MM-DD day to another.
+func calendarDays(from, to string) int {
+	a, err1 := time.Parse(dayFmt, from)
+	b, err2 := time.Parse(dayFmt, to)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return int(b.Sub(a).Hours()/24 + 0.5)
 }

@@ -88,13 +88,31 @@ func TestHandlerSeesItsUnitOnly(t *testing.T) {
 		t.Fatalf("r1 timeline as handler: %v %+v", err, tl)
 	}
 
-	// 办结: the request leaves the handler's sight.
+	// 办结: the request leaves the handler's inbox and enters its unit's
+	// history (本单位已办结), read-only.
 	done := v.act(h, r1, servicereq.ActionInput{Action: servicereq.ActFinish, Result: "已上门讲解人才补贴申报流程"})
-	if done.State != "done" || done.Result != "已上门讲解人才补贴申报流程" || len(done.AllowedActions) != 0 {
+	if done.State != "done" || done.Result != "已上门讲解人才补贴申报流程" || len(done.AllowedActions) != 0 ||
+		done.DoneOn == nil || *done.DoneOn != "2026-12-01" || done.DoneByUnitID == nil || *done.DoneByUnitID != ours.ID {
 		t.Fatalf("finished %+v", done)
 	}
-	if _, err := v.svc.Get(h, r1.ID); !apperr.IsKind(err, apperr.KindNotFound) {
-		t.Errorf("finished request still visible to handler: %v", err)
+	if got, err := v.svc.Get(h, r1.ID); err != nil || got.State != "done" || len(got.AllowedActions) != 0 {
+		t.Errorf("finished request in the handler's history: %v %+v", err, got)
+	}
+	_, err = v.svc.Act(h, r1.ID, servicereq.ActionInput{Action: servicereq.ActReply, Version: done.Version, RepliedBy: "经办人", ReplyMethod: "phone", Satisfaction: "satisfied"})
+	wantKind(t, err, apperr.KindInvalid, "action", "不能回单")
+	hist, total, err := v.svc.List(h, servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20})
+	if err != nil || total != 1 || hist[0].ID != r1.ID {
+		t.Fatalf("handler history: %v %d %+v", err, total, hist)
+	}
+	// The other unit's history is not ours; a street has no "my unit".
+	if _, total, err := v.svc.List(handlerCtx(theirs.ID), servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != 0 {
+		t.Fatalf("other unit's history: %v %d", err, total)
+	}
+	if _, err := v.svc.Get(handlerCtx(theirs.ID), r1.ID); !apperr.IsKind(err, apperr.KindNotFound) {
+		t.Errorf("our finished request seen by another unit: %v", err)
+	}
+	if _, total, err := v.svc.List(hq, servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != 0 {
+		t.Errorf("a street's \"my unit\" history: %v %d", err, total)
 	}
 	// 退回 needs a reason and gives the request back to the street.
 	_, err = v.svc.Act(h, r2.ID, servicereq.ActionInput{Action: servicereq.ActSendBack, Version: r2.Version})

@@ -30,10 +30,16 @@ type Filter struct {
 	RegionCode    string // this region and its subtree
 	HandlerUnitID int64
 	Overdue       bool // open, clock running and past due
-	Q             string
-	Sort          string
-	Page          int
-	PageSize      int
+	OrgID         int64
+	OriginKind    string // dialogue or visit (with OriginID)
+	OriginID      int64
+	// Scope is, for a handler account, "" (its inbox) or ScopeDoneByMyUnit
+	// (the requests its unit finished earlier, read-only).
+	Scope    string
+	Q        string
+	Sort     string
+	Page     int
+	PageSize int
 }
 
 // Validate checks the filter's codes and names the wrong field.
@@ -41,6 +47,12 @@ func (f Filter) Validate() error {
 	bad := apperr.Invalid()
 	if f.State != "" && optionName(States(), f.State) == "" {
 		bad.Field("state", "状态应为 received、handling、transferred、done、replied 或 closed")
+	}
+	if f.Scope != "" && f.Scope != ScopeDoneByMyUnit {
+		bad.Field("scope", "范围应为 done_by_my_unit（本单位已办结）")
+	}
+	if f.OriginKind != "" && f.OriginKind != OriginDialogue && f.OriginKind != OriginVisit {
+		bad.Field("origin_kind", "诉求出处应为 dialogue（政企对话）或 visit（指导员走访）")
 	}
 	if f.Sort != "" && sorts[f.Sort] == "" {
 		bad.Field("sort", "排序应为 "+strings.Join(SortCodes(), "、")+" 之一")
@@ -50,9 +62,16 @@ func (f Filter) Validate() error {
 
 // where builds the condition of f (without the state when withState is false).
 func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, []any, error) {
-	cond, args, err := requestScope(ctx)
-	if err != nil {
-		return "", nil, err
+	cond, args, bound := handlerListScope(ctx, f.Scope)
+	if !bound {
+		if f.Scope != "" {
+			// Only a handler account has a unit of its own.
+			return "1=0", nil, nil
+		}
+		var err error
+		if cond, args, err = requestScope(ctx); err != nil {
+			return "", nil, err
+		}
 	}
 	add := func(c string, a ...any) {
 		cond += " AND " + c
@@ -69,6 +88,15 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 	}
 	if f.HandlerUnitID != 0 {
 		add("r.handler_unit_id = ?", f.HandlerUnitID)
+	}
+	if f.OrgID != 0 {
+		add("r.org_id = ?", f.OrgID)
+	}
+	if f.OriginKind != "" {
+		add("r.origin_kind = ?", f.OriginKind)
+	}
+	if f.OriginID != 0 {
+		add("r.origin_id = ?", f.OriginID)
 	}
 	if f.Overdue {
 		add("r.state IN (?, ?, ?) AND r.paused_on IS NULL AND r.due_on < ?", StateReceived, StateHandling, StateTransferred, s.today())

@@ -106,6 +106,16 @@ type Request struct {
 	CreatedBy             string   `json:"created_by"`
 	CreatedAt             string   `json:"created_at"`
 	UpdatedAt             string   `json:"updated_at"`
+	// OriginKind is where the request was raised: "dialogue" (a 政企对话
+	// record) or "visit" (an instructor's visit), empty otherwise.
+	OriginKind  string  `json:"origin_kind"`
+	OriginID    *int64  `json:"origin_id"`
+	OriginTitle string  `json:"origin_title"` // set on the detail
+	DoneOn      *string `json:"done_on"`      // the day it was last finished (办结)
+	// DoneByUnitID is the handler unit that finished it (none when the
+	// receiving party organization finished it itself).
+	DoneByUnitID   *int64 `json:"done_by_unit_id"`
+	DoneByUnitName string `json:"done_by_unit_name"`
 
 	phoneEnc string
 }
@@ -122,6 +132,10 @@ type RequestInput struct {
 	ReceivingPartyOrgID *int64 `json:"receiving_party_org_id"`
 	// ReceivedOn defaults to today; it may not be in the future.
 	ReceivedOn string `json:"received_on"`
+	// OriginKind and OriginID raise the request from a 政企对话 record
+	// ("dialogue") or an instructor's visit ("visit"); the source follows.
+	OriginKind string `json:"origin_kind"`
+	OriginID   *int64 `json:"origin_id"`
 }
 
 // ActionInput is one step of the life cycle. Version is the version of the
@@ -157,20 +171,32 @@ type Event struct {
 const reqCols = `r.id, r.source, r.category_id, c.name, c.deadline_days, r.content, r.requester_name, r.requester_phone_mask, r.requester_phone_enc,
 	r.org_id, COALESCE(o.name, ''), r.region_code, COALESCE(g.name, ''), r.receiving_party_org_id, COALESCE(p.name, ''),
 	r.handler_unit_id, COALESCE(u.name, ''), r.state, r.received_on, r.due_on, r.paused_on, r.pause_reason, r.result, r.replied_on,
-	r.satisfaction, r.reopen_count, r.version, r.created_by, r.created_at, r.updated_at`
+	r.satisfaction, r.reopen_count, r.version, r.created_by, r.created_at, r.updated_at,
+	r.origin_kind, r.origin_id, r.done_on, r.done_by_unit_id, COALESCE(du.name, '')`
 
 const reqFrom = ` FROM service_requests r JOIN service_categories c ON c.id = r.category_id
 	LEFT JOIN organizations o ON o.id = r.org_id LEFT JOIN regions g ON g.code = r.region_code
-	LEFT JOIN party_orgs p ON p.id = r.receiving_party_org_id LEFT JOIN service_handler_units u ON u.id = r.handler_unit_id`
+	LEFT JOIN party_orgs p ON p.id = r.receiving_party_org_id LEFT JOIN service_handler_units u ON u.id = r.handler_unit_id
+	LEFT JOIN service_handler_units du ON du.id = r.done_by_unit_id`
 
 func scanRequest(row interface{ Scan(...any) error }) (Request, error) {
 	var r Request
-	var org, po, unit sql.NullInt64
-	var paused, replied sql.NullString
+	var org, po, unit, origin, doneBy sql.NullInt64
+	var paused, replied, done sql.NullString
 	err := row.Scan(&r.ID, &r.Source, &r.CategoryID, &r.CategoryName, &r.DeadlineDays, &r.Content, &r.RequesterName, &r.RequesterPhone, &r.phoneEnc,
 		&org, &r.OrgName, &r.RegionCode, &r.RegionName, &po, &r.ReceivingPartyOrgName,
 		&unit, &r.HandlerUnitName, &r.State, &r.ReceivedOn, &r.DueOn, &paused, &r.PauseReason, &r.Result, &replied,
-		&r.Satisfaction, &r.ReopenCount, &r.Version, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt)
+		&r.Satisfaction, &r.ReopenCount, &r.Version, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt,
+		&r.OriginKind, &origin, &done, &doneBy, &r.DoneByUnitName)
+	if origin.Valid {
+		r.OriginID = &origin.Int64
+	}
+	if done.Valid {
+		r.DoneOn = &done.String
+	}
+	if doneBy.Valid {
+		r.DoneByUnitID = &doneBy.Int64
+	}
 	if org.Valid {
 		r.OrgID = &org.Int64
 	}
@@ -225,9 +251,25 @@ func requestScope(ctx context.Context) (string, []any, error) {
 		return "", nil, apperr.Unauthenticated("")
 	}
 	if unit, bound := a.BoundHandlerUnit(); bound {
-		return "r.handler_unit_id = ? AND r.state = ?", []any{unit, StateTransferred}, nil
+		return "((r.handler_unit_id = ? AND r.state = ?) OR (r.done_by_unit_id = ? AND r.state IN (?, ?, ?)))",
+			[]any{unit, StateTransferred, unit, StateDone, StateReplied, StateClosed}, nil
 	}
 	return store.ScopeFilter(ctx, "r.region_code")
+}
+
+// handlerListScope narrows a handler account's list: its inbox (the requests
+// transferred to its unit) or, with ScopeDoneByMyUnit, the requests its unit
+// finished earlier (read-only history).
+func handlerListScope(ctx context.Context, scope string) (string, []any, bool) {
+	a, _ := actor.From(ctx)
+	unit, bound := a.BoundHandlerUnit()
+	if !bound {
+		return "", nil, false
+	}
+	if scope == ScopeDoneByMyUnit {
+		return "r.done_by_unit_id = ? AND r.state IN (?, ?, ?)", []any{unit, StateDone, StateReplied, StateClosed}, true
+	}
+	return "r.handler_unit_id = ? AND r.state = ?", []any{unit, StateTransferred}, true
 }
 
 // limitSteps keeps, for a handler account, only the handler's steps among
@@ -267,9 +309,15 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Request, 
 	return r, nil
 }
 
-// Get returns one request inside the caller's scope, phone masked.
+// Get returns one request inside the caller's scope, phone masked, with the
+// title of the dialogue or visit it was raised at.
 func (s *Service) Get(ctx context.Context, id int64) (Request, error) {
-	return s.get(ctx, s.DB, id)
+	r, err := s.get(ctx, s.DB, id)
+	if err != nil || r.OriginID == nil {
+		return r, err
+	}
+	r.OriginTitle, err = s.originTitle(ctx, s.DB, r.OriginKind, *r.OriginID)
+	return r, err
 }
 
 func (s *Service) protector() (*pdata.Protector, error) {
@@ -287,6 +335,17 @@ func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) 
 
 func (s *Service) create(ctx context.Context, in RequestInput, ticket *string) (Request, error) {
 	bad := apperr.Invalid()
+	switch in.OriginKind {
+	case "":
+		in.OriginID = nil
+	case OriginDialogue, OriginVisit:
+		in.Source = originSource[in.OriginKind]
+		if in.OriginID == nil || *in.OriginID <= 0 {
+			bad.Field("origin_id", "请指明提出诉求的政企对话或走访记录")
+		}
+	default:
+		bad.Field("origin_kind", "诉求出处应为 dialogue（政企对话）或 visit（指导员走访）")
+	}
 	if optionName(Sources(), in.Source) == "" {
 		bad.Field("source", "请选择诉求来源（接待台、电话、线上群、政企对话、指导员走访、网格、公开表单）")
 	}
@@ -326,6 +385,15 @@ func (s *Service) create(ctx context.Context, in RequestInput, ticket *string) (
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.regionInScope(ctx, tx, in.RegionCode); err != nil {
 			return err
+		}
+		if in.OriginKind != "" {
+			org, err := s.originInScope(ctx, tx, in.OriginKind, *in.OriginID)
+			if err != nil {
+				return err
+			}
+			if in.OrgID == nil && org != nil {
+				in.OrgID = org
+			}
 		}
 		var days int
 		var active bool
@@ -369,9 +437,9 @@ func (s *Service) create(ctx context.Context, in RequestInput, ticket *string) (
 		var id int64
 		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO service_requests (source, category_id, content, requester_name, requester_phone_enc,
 			requester_phone_hash, requester_phone_mask, org_id, region_code, receiving_party_org_id, state, received_on, due_on,
-			created_by, created_at, updated_at, ticket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			created_by, created_at, updated_at, ticket, origin_kind, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.Source, in.CategoryID, in.Content, in.RequesterName, enc, hash, mask, in.OrgID, in.RegionCode, in.ReceivingPartyOrgID,
-			StateReceived, received, due, who, now, now, ticket).Scan(&id); err != nil {
+			StateReceived, received, due, who, now, now, ticket, in.OriginKind, in.OriginID).Scan(&id); err != nil {
 			return err
 		}
 		detail := map[string]string{"received_on": received}

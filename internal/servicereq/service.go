@@ -36,6 +36,8 @@ type Service struct {
 	// transferred, reopened, overdue) inside the step's transaction; nil
 	// sends nothing.
 	Notifier notify.Notifier
+	// Regions resolves the region cells of an import.
+	Regions RegionNames
 }
 
 var cst = time.FixedZone("CST", 8*3600)

@@ -1,6 +1,6 @@
 // Types and endpoints of 订单式服务: requests (诉求/订单) with their life
 // cycle, handler units and the desk's settings.
-import { http } from './http'
+import { downloadUrl, http } from './http'
 import type { ItemOf, Schemas } from './types'
 
 // The request and response types are the OpenAPI document's (schema.d.ts).
@@ -15,6 +15,9 @@ export type ServiceCounts = Schemas['ServiceRequestCounts']
 export type StateCount = ItemOf<ServiceCounts['states']>
 export type HandlerUnit = Schemas['ServiceHandlerUnit']
 export type HandlerUnitInput = Schemas['ServiceHandlerUnitInput']
+export type ServiceStats = Schemas['ServiceStats']
+export type Dialogue = Schemas['Dialogue']
+export type DialogueInput = Schemas['DialogueInput']
 
 export interface ServiceQuery {
   state?: string
@@ -22,6 +25,11 @@ export interface ServiceQuery {
   region_code?: string
   handler_unit_id?: number
   overdue?: boolean
+  org_id?: number
+  origin_kind?: string
+  origin_id?: number
+  /** done_by_my_unit: a handler account's history (本单位已办结). */
+  scope?: string
   q?: string
   sort?: string
   page?: number
@@ -39,6 +47,10 @@ export function serviceQuery(q: ServiceQuery, forCounts = false): Query {
     category_id: q.category_id || undefined,
     region_code: q.region_code || undefined,
     handler_unit_id: q.handler_unit_id || undefined,
+    org_id: q.org_id || undefined,
+    origin_kind: q.origin_kind || undefined,
+    origin_id: q.origin_id || undefined,
+    scope: q.scope || undefined,
     q: q.q?.trim() || undefined,
   }
   if (!forCounts) Object.assign(out, { overdue: q.overdue ? 'true' : undefined, state: q.state || undefined, sort: q.sort || undefined, page: q.page, page_size: q.page_size })
@@ -56,4 +68,35 @@ export const serviceApi = {
   revealPhone: (id: number) => http.post<ServiceRequest>(`/api/v1/service-requests/${id}/reveal-phone`),
   units: (q: { q?: string; page?: number; page_size?: number }) => http.get<Schemas['ServiceHandlerUnitPage']>('/api/v1/service-handler-units', q),
   createUnit: (body: HandlerUnitInput) => http.post<HandlerUnit>('/api/v1/service-handler-units', body),
+  stats: (q: StatsQuery) => http.get<ServiceStats>('/api/v1/service-requests/stats', statsQuery(q)),
+  exportStats: (q: StatsQuery) => downloadUrl('/api/v1/service-requests/stats/export' + queryString(statsQuery(q))),
+  /** Downloads the list as Excel with the list's filters (not its paging). */
+  exportList: (q: ServiceQuery) => {
+    const { page: _p, page_size: _s, ...rest } = serviceQuery(q)
+    void _p
+    void _s
+    downloadUrl('/api/v1/service-requests/export' + queryString(rest))
+  },
+  dialogues: (q: { q?: string; region_code?: string; page?: number; page_size?: number }) =>
+    http.get<Schemas['DialoguePage']>('/api/v1/dialogues', { q: q.q?.trim() || undefined, region_code: q.region_code || undefined, page: q.page, page_size: q.page_size }),
+  dialogue: (id: number) => http.get<Dialogue>(`/api/v1/dialogues/${id}`),
+  createDialogue: (body: DialogueInput) => http.post<Dialogue>('/api/v1/dialogues', body),
+  updateDialogue: (id: number, body: DialogueInput) => http.put<Dialogue>(`/api/v1/dialogues/${id}`, body),
+}
+
+export interface StatsQuery {
+  from?: string
+  to?: string
+  region_code?: string
+}
+
+function statsQuery(q: StatsQuery): Query {
+  return { from: q.from || undefined, to: q.to || undefined, region_code: q.region_code || undefined }
+}
+
+function queryString(q: Query): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v))
+  const s = p.toString()
+  return s ? '?' + s : ''
 }

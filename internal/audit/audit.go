@@ -132,6 +132,18 @@ var actionNames = [][2]string{
 	{"venue_reveal", "查看阵地管理员完整电话"},
 	{"venue_booking_create", "预约阵地房间"},
 	{"venue_booking_cancel", "取消阵地预约"},
+	{"venue_checklist_create", "新增阵地达标标准版本"},
+	{"venue_inspect", "阵地达标检查"},
+	{"venue_repair_request", "阵地未达标项发起整改诉求"},
+	{"venue_photo_add", "上传阵地照片"},
+	{"venue_photo_delete", "删除阵地照片"},
+	{"venue_deactivate", "停用阵地"},
+	{"venue_reactivate", "重新启用阵地"},
+	{"venue_room_update", "修改阵地房间"},
+	{"venue_activity_add", "登记阵地活动"},
+	{"venue_activity_delete", "删除阵地活动"},
+	{"venue_visitors_set", "登记阵地来访人次"},
+	{"venue_import", "导入阵地"},
 }
 
 // Action is an action code with its Chinese name.

@@ -139,6 +139,9 @@ const (
 	// PermVenueWrite registers and changes venues and rooms, books and
 	// cancels rooms, and reveals a manager's phone (audited).
 	PermVenueWrite Perm = "venue.write"
+	// PermVenueSettings adds versions of the venue standards (达标标准:
+	// 六有, 六个一 …); jurisdiction-wide.
+	PermVenueSettings Perm = "venue.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -146,7 +149,7 @@ const (
 // scoped at the jurisdiction root and not bound to a party organization (the
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
-	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings
+	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings || p == PermVenueSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -167,7 +170,7 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite, PermVenueSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,

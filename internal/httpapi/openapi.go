@@ -550,6 +550,7 @@ func boundedLists() map[string]string {
 		"GroupMemberList":         "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
 		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
 		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
+		"VenueChecklistList":      "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
 	}
 }
 

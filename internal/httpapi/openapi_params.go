@@ -210,6 +210,17 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "走访记录 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "photo_id":
 		d, schema = "走访照片 ID", map[string]any{"type": "integer", "minimum": 1}
+		if strings.HasPrefix(path, "/api/v1/venues/") {
+			d = "阵地照片 ID"
+		}
+	case "inspection_id":
+		d, schema = "阵地检查记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "item_id":
+		d, schema = "达标标准检查项 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "activity_id":
+		d, schema = "阵地活动 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "month":
+		d, schema = "月份（YYYY-MM）", map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
 	case "member_id":
 		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "party_org_id":

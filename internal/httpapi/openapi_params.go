@@ -89,6 +89,8 @@ var queryParams = map[string]queryParamSpec{
 	"base":              qStr("月工资基数（元，最多两位小数）"),
 	"kind":              qStr("类别代码"),
 	"status":            qStr("状态代码"),
+	"standard_status":   qStr("达标状态代码"),
+	"active":            qStr("是否在用（true/false）"),
 	"category":          qStr("组织类别代码"),
 	"sector":            qEnum(org.Sectors(), "领域：economic 非公有制经济组织，social 社会组织"),
 	"coverage":          qStr("覆盖情况代码"),

@@ -186,7 +186,7 @@ func (s *Service) CreateChecklist(ctx context.Context, in ChecklistInput) (Check
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_checklist_create", Entity: "venue_checklist", EntityID: fmt.Sprint(id),
-			After: out, Note: fmt.Sprintf("新增达标标准「%s」第 %d 版，%s 起生效", out.Name, out.Version, out.EffectiveFrom)})
+			Before: map[string]any{"code": in.Code, "previous_version": version, "previous_effective_from": lastFrom}, After: out, Note: fmt.Sprintf("新增达标标准「%s」第 %d 版，%s 起生效", out.Name, out.Version, out.EffectiveFrom)})
 	})
 	if err != nil {
 		return Checklist{}, fmt.Errorf("venue: create checklist: %w", err)

@@ -133,7 +133,7 @@ type Venue struct {
 	// unchecked 未检查 (never inspected).
 	StandardStatus     string  `json:"standard_status"`
 	StandardStatusName string  `json:"standard_status_name"`
-	LastInspectedOn    string  `json:"last_inspected_on"` // "" when never inspected
+	LastInspectedOn    *string `json:"last_inspected_on"` // nil when never inspected
 	Photos             []Photo `json:"photos"`            // photos of the venue itself (not inspection evidence)
 	CreatedBy          string  `json:"created_by"`
 	CreatedAt          string  `json:"created_at"`
@@ -311,7 +311,7 @@ func (in *Input) validate(create bool) (phone string, err error) {
 
 const venueCols = `v.id, v.name, v.kind, v.party_org_id, COALESCE(p.name, ''), v.region_code, COALESCE(g.name, ''), v.address,
 	v.longitude, v.latitude, v.area, v.hours, v.manager_name, v.manager_phone_mask, v.manager_phone_enc, v.active, v.deactivated_reason, v.deactivated_at,
-	` + statusExpr + `, COALESCE((SELECT MAX(mi.inspected_on) FROM venue_inspections mi WHERE mi.venue_id = v.id), ''), v.created_by, v.created_at, v.updated_at`
+	` + statusExpr + `, (SELECT MAX(mi.inspected_on) FROM venue_inspections mi WHERE mi.venue_id = v.id), v.created_by, v.created_at, v.updated_at`
 
 const venueFrom = ` FROM venues v LEFT JOIN party_orgs p ON p.id = v.party_org_id LEFT JOIN regions g ON g.code = v.region_code`
 

@@ -57,7 +57,10 @@ func TestReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if f := fieldsOf(t, func() error { _, err := s.SetVisitors(ctx, v.ID, "2026-12", venue.VisitorsInput{Visitors: 1}); return err }()); f["month"] == "" {
+	if f := fieldsOf(t, func() error {
+		_, err := s.SetVisitors(ctx, v.ID, "2026-12", venue.VisitorsInput{Visitors: 1})
+		return err
+	}()); f["month"] == "" {
 		t.Error("a future month was accepted")
 	}
 

@@ -5,8 +5,32 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"liangxin/internal/testenv"
 	"liangxin/internal/venue"
 )
+
+// venueBook is a venue import workbook: the template's headers and rows.
+func venueBook(t *testing.T, rows ...[]any) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	for i, h := range venue.ImportHeaders() {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		_ = x.SetCellValue("Sheet1", cell, h)
+	}
+	for r, row := range rows {
+		for i, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
+			_ = x.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 // liuyou returns the seeded 六有 checklist (version 1).
 func (f *fixtures) liuyou(t *testing.T) venue.Checklist {
@@ -68,6 +92,13 @@ func venueStandardMatrixCases() map[string]matrixCase {
 		return fmt.Sprintf("/api/v1/venues/%d/photos/%d", v.ID, ph.ID), nil
 	}
 	return map[string]matrixCase{
+		"GET /api/v1/imports/venues/template": {unscoped: true, call: static("/api/v1/imports/venues/template")},
+		"POST /api/v1/imports/venues": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			po := f.partyOrg(t, in)
+			n := f.next()
+			b := venueBook(t, []any{fmt.Sprintf("导入红色驿站%d", n), "红色驿站", po.Name, pick(in, testenv.Hongqiao, testenv.Yuhe), "人民路9号"})
+			return fmt.Sprintf("/api/v1/imports/venues?session=matrix-venues-%d", n), b
+		}},
 		"GET /api/v1/venue-checklists": {unscoped: true, call: static("/api/v1/venue-checklists")},
 		"POST /api/v1/venue-checklists": {unscoped: true, call: func(t *testing.T, f *fixtures, _ string, _ bool) (string, any) {
 			return "/api/v1/venue-checklists", map[string]any{"code": fmt.Sprintf("sqyxq%d", f.next()), "name": "三区一校七室", "kinds": []string{"service_center"},

@@ -37,6 +37,8 @@ func (s *Server) venueRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/venues/below-standard", Perm: read, Tag: tag, Summary: "未达标阵地工作清单（最近一次检查未达标的在用阵地及其未达标项，检查早的在前）", Query: []string{"kind", "region_code", "q", "page", "page_size"}, QueryTypes: belowTypes, Response: "VenueBelowStandardPage", handler: s.listVenuesBelowStandard},
 		{Method: "GET", Path: "/api/v1/venue-report", Perm: read, Tag: tag, Summary: "阵地年度统计：按类型×达标状态、按街道、按月的预约、活动、来访人次", Query: []string{"year", "region_code"}, QueryTypes: reportTypes, Response: "VenueReport", handler: s.venueReport},
 		{Method: "GET", Path: "/api/v1/venue-report/export", Perm: read, Tag: tag, Summary: "导出阵地年度统计（Excel，每个阵地一行，按街道小计）", Query: []string{"year", "region_code"}, QueryTypes: reportTypes, Response: "xlsx", handler: s.exportVenueReport},
+		{Method: "GET", Path: "/api/v1/imports/venues/template", Perm: write, Tag: tag, Summary: "下载阵地导入模板（Excel，中文表头，含一行示例）", Response: "xlsx", handler: s.venueTemplate},
+		{Method: "POST", Path: "/api/v1/imports/venues", Perm: write, Tag: tag, Summary: "导入阵地（逐行按登记规则校验，全部正确才写入；同一区域同名阵地视为已存在）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importVenues},
 		{Method: "GET", Path: "/api/v1/venues/{id}", Perm: read, Tag: tag, Summary: "查看阵地（管理员电话已脱敏）", Response: "Venue", handler: s.getVenue},
 		{Method: "PUT", Path: "/api/v1/venues/{id}", Perm: write, Tag: tag, Summary: "修改阵地信息（不含房间；电话留空则不变）", Request: "VenueInput", Response: "Venue", handler: s.updateVenue},
 		{Method: "POST", Path: "/api/v1/venues/{id}/deactivate", Perm: write, Tag: tag, Summary: "停用阵地（须填写原因；今天及以后有预约时须先取消）", Request: "VenueDeactivate", Response: "Venue", handler: s.deactivateVenue},

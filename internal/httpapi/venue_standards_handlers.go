@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/org"
 	"liangxin/internal/venue"
 	"liangxin/internal/xlsx"
 )
@@ -466,4 +468,15 @@ func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error
 	}
 	xlsxHeaders(w, fmt.Sprintf("venues-%d", year), fmt.Sprintf("%d年阵地统计", year))
 	return sw.Finish(w)
+}
+
+func (s *Server) venueTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "venue-template", "阵地导入模板", venue.ImportTemplate)
+}
+
+func (s *Server) importVenues(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "venues", venue.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Venues.Import(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
+	})
 }

@@ -2,6 +2,7 @@ package venue_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -363,5 +364,28 @@ func TestPhotos(t *testing.T) {
 	}
 	if err := s.DeletePhoto(ctx, v.ID, ph.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestParseHours(t *testing.T) {
+	for text, want := range map[string]string{
+		"每天 08:00-21:00": "1 08:00 21:00|2 08:00 21:00|3 08:00 21:00|4 08:00 21:00|5 08:00 21:00|6 08:00 21:00|7 08:00 21:00",
+		"周一至周三 8:30–17:30；周六 09:00-12:00": "1 08:30 17:30|2 08:30 17:30|3 08:30 17:30|6 09:00 12:00",
+		"周二、周四 14:00~16:00":               "2 14:00 16:00|4 14:00 16:00",
+		"星期日 09：00-11：00":                 "7 09:00 11:00",
+	} {
+		h, ok := venue.ParseHours(text)
+		var got []string
+		for _, x := range h {
+			got = append(got, fmt.Sprintf("%d %s %s", x.Weekday, x.Open, x.Close))
+		}
+		if !ok || strings.Join(got, "|") != want {
+			t.Errorf("ParseHours(%q) = %v, %v; want %s", text, got, ok, want)
+		}
+	}
+	for _, text := range []string{"周八 09:00-10:00", "周五至周一 09:00-10:00", "上午", "周一 9点-10点"} {
+		if _, ok := venue.ParseHours(text); ok {
+			t.Errorf("ParseHours(%q) accepted", text)
+		}
 	}
 }

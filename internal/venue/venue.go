@@ -435,40 +435,47 @@ func (s *Service) Create(ctx context.Context, in Input) (Venue, error) {
 	}
 	var out Venue
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkOwners(ctx, tx, in); err != nil {
-			return err
-		}
-		enc, hash, mask, err := s.seal(phone)
-		if err != nil {
-			return err
-		}
-		now := s.stamp()
-		var id int64
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO venues (name, kind, party_org_id, region_code, address, longitude, latitude, area, hours,
-			manager_name, manager_phone_enc, manager_phone_hash, manager_phone_mask, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Kind, in.PartyOrgID, in.RegionCode, in.Address, in.Longitude, in.Latitude, in.Area, hoursJSON(in.Hours),
-			in.ManagerName, enc, hash, mask, username(ctx), now, now).Scan(&id); err != nil {
-			if store.IsUniqueViolation(err) {
-				return apperr.InvalidField("name", "该区域已有同名阵地")
-			}
-			return err
-		}
-		for _, r := range in.Rooms {
-			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO venue_rooms (venue_id, name, capacity) VALUES (?, ?, ?)`, id, r.Name, r.Capacity); err != nil {
-				return err
-			}
-		}
-		if out, err = s.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_create", Entity: "venue", EntityID: fmt.Sprint(id),
-			After: out, Note: fmt.Sprintf("登记阵地「%s」（%s）", out.Name, out.KindName)})
+		out, err = s.createTx(ctx, tx, in, phone)
+		return err
 	})
 	if err != nil {
 		return Venue{}, fmt.Errorf("venue: create: %w", err)
 	}
 	return out, nil
+}
+
+// createTx registers a validated venue inside a transaction.
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, phone string) (Venue, error) {
+	if err := s.checkOwners(ctx, tx, in); err != nil {
+		return Venue{}, err
+	}
+	enc, hash, mask, err := s.seal(phone)
+	if err != nil {
+		return Venue{}, err
+	}
+	now := s.stamp()
+	var id int64
+	if err := s.DB.QueryRow(ctx, tx, `INSERT INTO venues (name, kind, party_org_id, region_code, address, longitude, latitude, area, hours,
+		manager_name, manager_phone_enc, manager_phone_hash, manager_phone_mask, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.Name, in.Kind, in.PartyOrgID, in.RegionCode, in.Address, in.Longitude, in.Latitude, in.Area, hoursJSON(in.Hours),
+		in.ManagerName, enc, hash, mask, username(ctx), now, now).Scan(&id); err != nil {
+		if store.IsUniqueViolation(err) {
+			return Venue{}, apperr.InvalidField("name", "该区域已有同名阵地")
+		}
+		return Venue{}, err
+	}
+	for _, r := range in.Rooms {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO venue_rooms (venue_id, name, capacity) VALUES (?, ?, ?)`, id, r.Name, r.Capacity); err != nil {
+			return Venue{}, err
+		}
+	}
+	out, err := s.get(ctx, tx, id)
+	if err != nil {
+		return Venue{}, err
+	}
+	return out, s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_create", Entity: "venue", EntityID: fmt.Sprint(id),
+		After: out, Note: fmt.Sprintf("登记阵地「%s」（%s）", out.Name, out.KindName)})
 }
 
 // Update changes a venue's register entry (not its rooms). An empty manager

@@ -166,7 +166,7 @@ func (s *Service) VenueReport(ctx context.Context, year int, regionCode string) 
 		st, ok := streets[r.StreetCode]
 		if !ok {
 			name := r.StreetName
-			if name == "" {
+			if name == "" || len(r.StreetCode) < 9 {
 				name = "县（区）直属"
 			}
 			st = &Tally{Code: r.StreetCode, Name: name}

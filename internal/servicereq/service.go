@@ -54,8 +54,8 @@ const SettingReopenDays = "service.reopen_days"
 const DefaultReopenDays = 15
 
 // SourceVenueInspection is the source of a request opened from a failed
-// item of a venue inspection (internal/venue); it is not offered for entry
-// by hand.
+// item of a venue inspection (internal/venue links the item to it); a clerk
+// may also choose it when taking such a request in by hand.
 const SourceVenueInspection = "venue_inspection"
 
 // Sources lists where a request can come from (code, Chinese name).

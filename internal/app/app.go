@@ -265,6 +265,12 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	// volunteering ledger (issue 14) exists; until then nobody is told.
 	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
+	services := a.Services
+	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
+		r, err := services.Create(ctx, servicereq.RequestInput{Source: servicereq.SourceVenueInspection, CategoryID: categoryID, Content: content,
+			RequesterName: requester, RegionCode: regionCode, ReceivingPartyOrgID: &partyOrgID})
+		return r.ID, err
+	}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,

@@ -171,6 +171,18 @@ var actionNames = [][2]string{
 	{"supervision_visit_add", "登记督导记录"},
 	{"supervision_finding_done", "督导发现问题整改完成"},
 	{"supervision_finding_task", "督导发现问题转为任务"},
+	{"venue_checklist_create", "新增阵地达标标准版本"},
+	{"venue_inspect", "阵地达标检查"},
+	{"venue_repair_request", "阵地未达标项发起整改诉求"},
+	{"venue_photo_add", "上传阵地照片"},
+	{"venue_photo_delete", "删除阵地照片"},
+	{"venue_deactivate", "停用阵地"},
+	{"venue_reactivate", "重新启用阵地"},
+	{"venue_room_update", "修改阵地房间"},
+	{"venue_activity_add", "登记阵地活动"},
+	{"venue_activity_delete", "删除阵地活动"},
+	{"venue_visitors_set", "登记阵地来访人次"},
+	{"venue_import", "导入阵地"},
 }
 
 // Action is an action code with its Chinese name.

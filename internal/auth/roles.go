@@ -159,6 +159,9 @@ const (
 	// organization's receipt) and study items done, records progress on its
 	// tasks and asks to close them, records findings as rectified.
 	PermWorkRespond Perm = "workloop.respond"
+	// PermVenueSettings adds versions of the venue standards (达标标准:
+	// 六有, 六个一 …); jurisdiction-wide.
+	PermVenueSettings Perm = "venue.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -167,7 +170,7 @@ const (
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
 	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings ||
-		p == PermContractSettings
+		p == PermContractSettings || p == PermVenueSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -189,7 +192,7 @@ func rolePerms(role string) []Perm {
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
-			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite}
+			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,

@@ -69,6 +69,7 @@ type Summary struct {
 	Instructors      int
 	Assignments      int
 	Visits           int
+	Venues           int
 	Development      map[string]int // people in the 发展党员 pipeline by stage code
 	DueSoon, Overdue int
 	ServiceRequests  int // 订单式服务 requests
@@ -132,7 +133,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.venues} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -495,6 +496,9 @@ func (s *Summary) Print(w io.Writer) {
 	fp("党组织：%d 个（%s；%s；已撤销 %d），覆盖关系 %d 条\n", s.PartyOrgs, strings.Join(kinds, "、"), strings.Join(forms, "、"), s.Dissolved, s.Covers)
 	fp("换届提醒：90 天内到期 %d 个，已超期 %d 个\n", s.DueSoon, s.Overdue)
 	fp("党建指导员：%d 名，联系单位 %d 次，走访记录 %d 条\n", s.Instructors, s.Assignments, s.Visits)
+	if s.Venues > 0 {
+		fp("阵地：%d 个（含达标检查、今年的活动、来访人次和阵地联用预约）\n", s.Venues)
+	}
 	var dev []string
 	for _, st := range develop.StageNames {
 		name := st.Name

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"liangxin/internal/venue"
 	"log/slog"
 	"strings"
 	"testing"
@@ -107,6 +108,7 @@ func TestDemo(t *testing.T) {
 	t.Run("ServesRequests", func(t *testing.T) { testServices(t, a, sum) })
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
 	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
+	t.Run("HasVenues", func(t *testing.T) { testVenues(t, a, sum) })
 }
 
 // testDangtongAgrees: on the demo, tables 27 and 30 agree with the coverage
@@ -673,5 +675,46 @@ func testInstructorAccounts(t *testing.T, a *app.App) {
 		if len(due) != 1 || due[0].DaysOverdue != w.overdue {
 			t.Errorf("%s: due %+v, want one unit %d days overdue", w.user, due, w.overdue)
 		}
+	}
+}
+
+// testVenues pins the demo venues (venues.go) with counts worked out by hand
+// for today = 2026-11-23: twelve venues of every kind; 六有 passed by ten, of
+// which two failed again a month ago, two never inspected; an activity on the
+// 10th of January–November (11 × 12 = 132; participants Σ(10+i+m) over
+// i = 0…11, m = 1…11 = 1320 + 726 + 792 = 2838); visitors for January–October
+// (Σ(100+20i+5m) over m = 1…10 = 12000 + 13200 + 3300 = 28500); a booking
+// every second Wednesday from 2026-01-07 to 2026-12-07 (24 per venue, 288),
+// the last of the first venue cancelled (287 confirmed, 120 minutes each).
+func testVenues(t *testing.T, a *app.App, sum *Summary) {
+	if sum.Venues != 12 {
+		t.Fatalf("venues %d, want 12", sum.Venues)
+	}
+	rep, _, err := a.Venues.VenueReport(actor.System(context.Background(), "test"), 2026, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := venue.Tally{Name: "合计", Venues: 12, Met: 8, NotMet: 2, Unchecked: 2, Bookings: 287, BookedMinutes: 287 * 120,
+		Activities: 132, Participants: 2838, Visitors: 28500}
+	if rep.Total != want {
+		t.Errorf("report %+v\nwant   %+v", rep.Total, want)
+	}
+	kinds := map[string]int{}
+	for _, k := range rep.ByKind {
+		kinds[k.Code] = k.Venues
+	}
+	if kinds["service_center"] != 2 || kinds["red_station"] != 4 || kinds["guidance_station"] != 2 || kinds["mobile_member_station"] != 1 ||
+		kinds["activity_room"] != 2 || kinds["other"] != 1 {
+		t.Errorf("by kind %v", kinds)
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM venue_bookings WHERE status = 'cancelled'`); n != 1 {
+		t.Errorf("cancelled bookings %d, want 1", n)
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM venue_inspections`); n != 12 {
+		t.Errorf("inspections %d, want 12", n)
+	}
+	below, total, err := a.Venues.BelowStandardList(actor.System(context.Background(), "test"), venue.Filter{})
+	if err != nil || total != 2 || len(below[0].FailedItems)+len(below[1].FailedItems) != 3 {
+		t.Errorf("below standard: %d %v", total, err)
 	}
 }

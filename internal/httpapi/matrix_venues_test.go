@@ -68,7 +68,7 @@ func venueMatrixCases() map[string]matrixCase {
 			"hours": []map[string]any{{"weekday": 1, "open": "09:00", "close": "17:30"}}, "manager_name": "钱主任", "manager_phone": "0734-1234567",
 			"rooms": []map[string]any{{"name": "活动室", "capacity": 20}}}
 	}
-	return map[string]matrixCase{
+	m := map[string]matrixCase{
 		"GET /api/v1/venue-options": {unscoped: true, call: static("/api/v1/venue-options")},
 		"GET /api/v1/venues":        {unscoped: true, call: static("/api/v1/venues?kind=red_station&q=驿站")},
 		"POST /api/v1/venues": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
@@ -92,4 +92,8 @@ func venueMatrixCases() map[string]matrixCase {
 			return map[string]any{"reason": "活动改期"}
 		})},
 	}
+	for k, v := range venueStandardMatrixCases() {
+		m[k] = v
+	}
+	return m
 }

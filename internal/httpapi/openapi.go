@@ -568,6 +568,7 @@ func boundedLists() map[string]string {
 		"TaskEventList":           "单个任务的办理经过，随该任务的办理步骤增长，不分页",
 		"StreetTaskList":          "每个街道（乡镇）一行，受区划结构限制，不分页",
 		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
+		"VenueChecklistList":      "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
 	}
 }
 

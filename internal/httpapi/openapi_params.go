@@ -95,6 +95,8 @@ var queryParams = map[string]queryParamSpec{
 	"base":              qStr("月工资基数（元，最多两位小数）"),
 	"kind":              qStr("类别代码"),
 	"status":            qStr("状态代码"),
+	"standard_status":   qStr("达标状态代码"),
+	"active":            qStr("是否在用（true/false）"),
 	"category":          qStr("组织类别代码"),
 	"sector":            qEnum(org.Sectors(), "领域：economic 非公有制经济组织，social 社会组织"),
 	"coverage":          qStr("覆盖情况代码"),
@@ -219,14 +221,26 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "走访记录 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "photo_id":
 		d, schema = "走访照片 ID", map[string]any{"type": "integer", "minimum": 1}
+		if strings.HasPrefix(path, "/api/v1/venues/") {
+			d = "阵地照片 ID"
+		}
+	case "inspection_id":
+		d, schema = "阵地检查记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "item_id":
+		d, schema = "学习内容（清单条目）ID", map[string]any{"type": "integer", "minimum": 1}
+		if strings.HasPrefix(path, "/api/v1/venues/") {
+			d = "达标标准检查项 ID"
+		}
+	case "activity_id":
+		d, schema = "阵地活动 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "month":
+		d, schema = "月份（YYYY-MM）", map[string]any{"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
 	case "member_id":
 		d, schema = "党员 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "party_org_id":
 		d, schema = "党组织 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "room_id":
 		d, schema = "阵地房间 ID", map[string]any{"type": "integer", "minimum": 1}
-	case "item_id":
-		d, schema = "学习内容（清单条目）ID", map[string]any{"type": "integer", "minimum": 1}
 	case "booking_id":
 		d, schema = "预约 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "table":

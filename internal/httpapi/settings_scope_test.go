@@ -22,6 +22,7 @@ var jurisdictionRoutes = []string{
 	"POST /api/v1/dues/rate-tables",
 	"POST /api/v1/meeting-frequencies",
 	"POST /api/v1/settings/visit-frequencies",
+	"POST /api/v1/venue-checklists",
 	"PUT /api/v1/assess/settings",
 	"PUT /api/v1/contract-settings",
 	"PUT /api/v1/develop/publicity",
@@ -61,6 +62,7 @@ func settingBodies() map[string]any {
 		"PUT /api/v1/develop/publicity":      map[string]any{"days": 7, "unit": "calendar"},
 		"PUT /api/v1/dues/refund-policy":     map[string]any{"ratio": "0.5", "note": "半额返还"},
 		"PUT /api/v1/settings/coverage-rule": map[string]any{"kind": "above_scale"},
+		"POST /api/v1/venue-checklists":      map[string]any{"code": "sqyxq", "name": "三区一校七室", "kinds": []string{"service_center"}, "effective_from": "2027-01-01", "items": []map[string]any{{"name": "服务区"}}},
 		"PUT /api/v1/service-settings":       map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
 	}
 }

@@ -14,21 +14,10 @@ func (s *Server) venueOptions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listVenues(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	f := venue.Filter{Kind: q.Get("kind"), RegionCode: q.Get("region_code"), Q: q.Get("q")}
-	bad := apperr.Invalid()
-	if err := f.Validate(); err != nil {
-		if e, ok := apperr.As(err); ok {
-			for k, m := range e.Fields {
-				bad.Field(k, m)
-			}
-		}
-	}
-	pagingErrors(r, bad)
-	if err := bad.OrNil(); err != nil {
+	f, err := venueFilter(r)
+	if err != nil {
 		return err
 	}
-	f.Page, f.PageSize, _ = pageParams(r)
 	items, total, err := s.Venues.List(r.Context(), f)
 	if err != nil {
 		return err

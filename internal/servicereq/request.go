@@ -347,7 +347,7 @@ func (s *Service) create(ctx context.Context, in RequestInput, ticket *string) (
 		bad.Field("origin_kind", "诉求出处应为 dialogue（政企对话）或 visit（指导员走访）")
 	}
 	if optionName(Sources(), in.Source) == "" {
-		bad.Field("source", "请选择诉求来源（接待台、电话、线上群、政企对话、指导员走访、网格、公开表单）")
+		bad.Field("source", "请选择诉求来源（接待台、电话、线上群、政企对话、指导员走访、网格、公开表单、阵地检查）")
 	}
 	if in.CategoryID <= 0 {
 		bad.Field("category_id", "请选择诉求类别")

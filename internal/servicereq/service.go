@@ -60,11 +60,16 @@ const SettingReopenDays = "service.reopen_days"
 // satisfied may have the request reopened within 15 days of the reply.
 const DefaultReopenDays = 15
 
+// SourceVenueInspection is the source of a request opened from a failed
+// item of a venue inspection (internal/venue links the item to it); a clerk
+// may also choose it when taking such a request in by hand.
+const SourceVenueInspection = "venue_inspection"
+
 // Sources lists where a request can come from (code, Chinese name).
 func Sources() []Option {
 	return []Option{
 		{"desk", "接待台"}, {"phone", "电话"}, {"online_group", "线上群"}, {"dialogue", "政企对话"},
-		{"instructor_visit", "指导员走访"}, {"grid", "网格"}, {"public_form", "公开表单"},
+		{"instructor_visit", "指导员走访"}, {"grid", "网格"}, {"public_form", "公开表单"}, {SourceVenueInspection, "阵地检查"},
 	}
 }
 

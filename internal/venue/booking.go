@@ -199,6 +199,9 @@ func (s *Service) Book(ctx context.Context, venueID, roomID int64, in BookingInp
 		if !ok {
 			return apperr.NotFound("房间")
 		}
+		if !v.Active {
+			return apperr.Conflict("阵地「" + v.Name + "」已停用，不能预约")
+		}
 		if in.Attendance > room.Capacity {
 			return apperr.InvalidField("attendance", fmt.Sprintf("预计人数 %d 人超过「%s」的容纳人数 %d 人", in.Attendance, room.Name, room.Capacity))
 		}

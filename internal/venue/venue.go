@@ -29,6 +29,9 @@ type Service struct {
 	Now   func() time.Time
 	// Protector seals the manager's phone number (the members' key).
 	Protector func() (*pdata.Protector, error)
+	// OpenRequest opens a service request for a failed inspection item
+	// (wired to internal/servicereq by the application).
+	OpenRequest RequestOpener
 }
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -41,6 +44,9 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+
+// Today is today's date in China time (YYYY-MM-DD) by the service's clock.
+func (s *Service) Today() string { return s.today() }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 
@@ -118,9 +124,20 @@ type Venue struct {
 	ManagerName  string  `json:"manager_name"`
 	ManagerPhone string  `json:"manager_phone"` // masked unless revealed
 	Rooms        []Room  `json:"rooms"`
-	CreatedBy    string  `json:"created_by"`
-	CreatedAt    string  `json:"created_at"`
-	UpdatedAt    string  `json:"updated_at"`
+	// Active is false once the venue is deactivated (停用): it keeps its
+	// history but takes no bookings, inspections or activities.
+	Active            bool   `json:"active"`
+	DeactivatedReason string `json:"deactivated_reason"`
+	DeactivatedAt     string `json:"deactivated_at"`
+	// StandardStatus follows the latest inspection: met 达标, not_met 未达标,
+	// unchecked 未检查 (never inspected).
+	StandardStatus     string  `json:"standard_status"`
+	StandardStatusName string  `json:"standard_status_name"`
+	LastInspectedOn    *string `json:"last_inspected_on"` // nil when never inspected
+	Photos             []Photo `json:"photos"`            // photos of the venue itself (not inspection evidence)
+	CreatedBy          string  `json:"created_by"`
+	CreatedAt          string  `json:"created_at"`
+	UpdatedAt          string  `json:"updated_at"`
 
 	phoneEnc string
 }
@@ -144,14 +161,37 @@ type Input struct {
 
 // Options are the code lists of the venue screens.
 type Options struct {
-	Kinds           []Option `json:"kinds"`
-	BookingStatuses []Option `json:"booking_statuses"`
+	Kinds            []Option `json:"kinds"`
+	BookingStatuses  []Option `json:"booking_statuses"`
+	StandardStatuses []Option `json:"standard_statuses"`
 }
 
 // GetOptions returns the code lists.
 func GetOptions() Options {
-	return Options{Kinds: Kinds(), BookingStatuses: Statuses()}
+	return Options{Kinds: Kinds(), BookingStatuses: Statuses(), StandardStatuses: StandardStatuses()}
 }
+
+// Standard statuses of a venue.
+const (
+	StandardMet       = "met"
+	StandardNotMet    = "not_met"
+	StandardUnchecked = "unchecked"
+)
+
+// StandardStatuses lists the standard statuses.
+func StandardStatuses() []Option {
+	return []Option{{StandardMet, "达标"}, {StandardNotMet, "未达标"}, {StandardUnchecked, "未检查"}}
+}
+
+// StandardStatusCodes lists the standard status codes.
+func StandardStatusCodes() []string { return []string{StandardMet, StandardNotMet, StandardUnchecked} }
+
+// latestInspection is the id of the venue v's latest inspection (by day, then
+// by the order of entry), NULL when there is none.
+const latestInspection = `(SELECT li.id FROM venue_inspections li WHERE li.venue_id = v.id ORDER BY li.inspected_on DESC, li.id DESC LIMIT 1)`
+
+// statusExpr is the standard status of venue v, computed from its latest inspection.
+const statusExpr = `COALESCE((SELECT CASE si.result WHEN 'pass' THEN 'met' ELSE 'not_met' END FROM venue_inspections si WHERE si.id = ` + latestInspection + `), 'unchecked')`
 
 var (
 	areaRe  = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]{1,2})?$`)
@@ -270,7 +310,8 @@ func (in *Input) validate(create bool) (phone string, err error) {
 }
 
 const venueCols = `v.id, v.name, v.kind, v.party_org_id, COALESCE(p.name, ''), v.region_code, COALESCE(g.name, ''), v.address,
-	v.longitude, v.latitude, v.area, v.hours, v.manager_name, v.manager_phone_mask, v.manager_phone_enc, v.created_by, v.created_at, v.updated_at`
+	v.longitude, v.latitude, v.area, v.hours, v.manager_name, v.manager_phone_mask, v.manager_phone_enc, v.active, v.deactivated_reason, v.deactivated_at,
+	` + statusExpr + `, (SELECT MAX(mi.inspected_on) FROM venue_inspections mi WHERE mi.venue_id = v.id), v.created_by, v.created_at, v.updated_at`
 
 const venueFrom = ` FROM venues v LEFT JOIN party_orgs p ON p.id = v.party_org_id LEFT JOIN regions g ON g.code = v.region_code`
 
@@ -278,13 +319,16 @@ func scanVenue(row interface{ Scan(...any) error }) (Venue, error) {
 	var v Venue
 	var hours string
 	if err := row.Scan(&v.ID, &v.Name, &v.Kind, &v.PartyOrgID, &v.PartyOrgName, &v.RegionCode, &v.RegionName, &v.Address,
-		&v.Longitude, &v.Latitude, &v.Area, &hours, &v.ManagerName, &v.ManagerPhone, &v.phoneEnc, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt); err != nil {
+		&v.Longitude, &v.Latitude, &v.Area, &hours, &v.ManagerName, &v.ManagerPhone, &v.phoneEnc, &v.Active, &v.DeactivatedReason, &v.DeactivatedAt,
+		&v.StandardStatus, &v.LastInspectedOn, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt); err != nil {
 		return v, err
 	}
 	v.KindName = optionName(Kinds(), v.Kind)
 	v.Hours = []Hours{}
 	_ = json.Unmarshal([]byte(hours), &v.Hours)
 	v.Rooms = []Room{}
+	v.Photos = []Photo{}
+	v.StandardStatusName = optionName(StandardStatuses(), v.StandardStatus)
 	return v, nil
 }
 
@@ -317,7 +361,10 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Venue, er
 	if err != nil {
 		return v, fmt.Errorf("venue: get %d: %w", id, err)
 	}
-	v.Rooms, err = s.rooms(ctx, q, id)
+	if v.Rooms, err = s.rooms(ctx, q, id); err != nil {
+		return v, err
+	}
+	v.Photos, err = s.photos(ctx, q, id, 0)
 	return v, err
 }
 
@@ -388,40 +435,47 @@ func (s *Service) Create(ctx context.Context, in Input) (Venue, error) {
 	}
 	var out Venue
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.checkOwners(ctx, tx, in); err != nil {
-			return err
-		}
-		enc, hash, mask, err := s.seal(phone)
-		if err != nil {
-			return err
-		}
-		now := s.stamp()
-		var id int64
-		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO venues (name, kind, party_org_id, region_code, address, longitude, latitude, area, hours,
-			manager_name, manager_phone_enc, manager_phone_hash, manager_phone_mask, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Name, in.Kind, in.PartyOrgID, in.RegionCode, in.Address, in.Longitude, in.Latitude, in.Area, hoursJSON(in.Hours),
-			in.ManagerName, enc, hash, mask, username(ctx), now, now).Scan(&id); err != nil {
-			if store.IsUniqueViolation(err) {
-				return apperr.InvalidField("name", "该区域已有同名阵地")
-			}
-			return err
-		}
-		for _, r := range in.Rooms {
-			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO venue_rooms (venue_id, name, capacity) VALUES (?, ?, ?)`, id, r.Name, r.Capacity); err != nil {
-				return err
-			}
-		}
-		if out, err = s.get(ctx, tx, id); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_create", Entity: "venue", EntityID: fmt.Sprint(id),
-			After: out, Note: fmt.Sprintf("登记阵地「%s」（%s）", out.Name, out.KindName)})
+		out, err = s.createTx(ctx, tx, in, phone)
+		return err
 	})
 	if err != nil {
 		return Venue{}, fmt.Errorf("venue: create: %w", err)
 	}
 	return out, nil
+}
+
+// createTx registers a validated venue inside a transaction.
+func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, phone string) (Venue, error) {
+	if err := s.checkOwners(ctx, tx, in); err != nil {
+		return Venue{}, err
+	}
+	enc, hash, mask, err := s.seal(phone)
+	if err != nil {
+		return Venue{}, err
+	}
+	now := s.stamp()
+	var id int64
+	if err := s.DB.QueryRow(ctx, tx, `INSERT INTO venues (name, kind, party_org_id, region_code, address, longitude, latitude, area, hours,
+		manager_name, manager_phone_enc, manager_phone_hash, manager_phone_mask, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		in.Name, in.Kind, in.PartyOrgID, in.RegionCode, in.Address, in.Longitude, in.Latitude, in.Area, hoursJSON(in.Hours),
+		in.ManagerName, enc, hash, mask, username(ctx), now, now).Scan(&id); err != nil {
+		if store.IsUniqueViolation(err) {
+			return Venue{}, apperr.InvalidField("name", "该区域已有同名阵地")
+		}
+		return Venue{}, err
+	}
+	for _, r := range in.Rooms {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO venue_rooms (venue_id, name, capacity) VALUES (?, ?, ?)`, id, r.Name, r.Capacity); err != nil {
+			return Venue{}, err
+		}
+	}
+	out, err := s.get(ctx, tx, id)
+	if err != nil {
+		return Venue{}, err
+	}
+	return out, s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_create", Entity: "venue", EntityID: fmt.Sprint(id),
+		After: out, Note: fmt.Sprintf("登记阵地「%s」（%s）", out.Name, out.KindName)})
 }
 
 // Update changes a venue's register entry (not its rooms). An empty manager
@@ -540,6 +594,8 @@ type Filter struct {
 	Kind       string
 	RegionCode string // this region and its subtree
 	Q          string // name or address
+	Standard   string // standard status code
+	Active     string // "true", "false" or "" (both)
 	Page       int
 	PageSize   int
 }
@@ -549,6 +605,12 @@ func (f Filter) Validate() error {
 	if f.Kind != "" && optionName(Kinds(), f.Kind) == "" {
 		return apperr.InvalidField("kind", "阵地类型应为 "+strings.Join(KindCodes(), "、")+" 之一")
 	}
+	if f.Standard != "" && optionName(StandardStatuses(), f.Standard) == "" {
+		return apperr.InvalidField("standard_status", "达标状态应为 met（达标）、not_met（未达标）、unchecked（未检查）之一")
+	}
+	if f.Active != "" && f.Active != "true" && f.Active != "false" {
+		return apperr.InvalidField("active", "应为 true（在用）或 false（已停用）")
+	}
 	return nil
 }
 
@@ -557,22 +619,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
-	cond, args, err := store.ScopeFilter(ctx, "v.region_code")
+	cond, args, err := s.listCond(ctx, f)
 	if err != nil {
 		return nil, 0, err
-	}
-	if f.Kind != "" {
-		cond += " AND v.kind = ?"
-		args = append(args, f.Kind)
-	}
-	if f.RegionCode != "" {
-		cond += ` AND v.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		like := "%" + store.LikeEscape(q) + "%"
-		cond += ` AND (v.name LIKE ? ESCAPE '\' OR v.address LIKE ? ESCAPE '\')`
-		args = append(args, like, like)
 	}
 	var total int
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venues v WHERE `+cond, args...).Scan(&total); err != nil {
@@ -608,4 +657,35 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 		}
 	}
 	return out, total, nil
+}
+
+// listCond is the WHERE condition of a venue filter (venue alias v) inside
+// the caller's scope.
+func (s *Service) listCond(ctx context.Context, f Filter) (string, []any, error) {
+	cond, args, err := store.ScopeFilter(ctx, "v.region_code")
+	if err != nil {
+		return "", nil, err
+	}
+	if f.Kind != "" {
+		cond += " AND v.kind = ?"
+		args = append(args, f.Kind)
+	}
+	if f.RegionCode != "" {
+		cond += ` AND v.region_code LIKE ? ESCAPE '\'`
+		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		like := "%" + store.LikeEscape(q) + "%"
+		cond += ` AND (v.name LIKE ? ESCAPE '\' OR v.address LIKE ? ESCAPE '\')`
+		args = append(args, like, like)
+	}
+	if f.Standard != "" {
+		cond += " AND " + statusExpr + " = ?"
+		args = append(args, f.Standard)
+	}
+	if f.Active != "" {
+		cond += " AND v.active = ?"
+		args = append(args, f.Active == "true")
+	}
+	return cond, args, nil
 }

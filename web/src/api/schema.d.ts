@@ -867,42 +867,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/dialogues": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 政企对话列表（按日期倒序，可按区域、日期、关键词筛选） */
-        get: operations["listDialogues"];
-        put?: never;
-        /** 登记政企对话（参加部门、参加企业、企业反映的问题） */
-        post: operations["createDialogue"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/dialogues/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看政企对话及由此提出的诉求 */
-        get: operations["getDialogue"];
-        /** 修改政企对话（带版本号，并发时后到者 409） */
-        put: operations["updateDialogue"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/dual": {
         parameters: {
             query?: never;
@@ -1400,7 +1364,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/imports/service-requests": {
+    "/api/v1/imports/venues": {
         parameters: {
             query?: never;
             header?: never;
@@ -1409,23 +1373,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入历史诉求（Excel，按办结、回单日期落在其最终状态；全部成功才写入，出错时返回标注错误的表格） */
-        post: operations["importServiceRequests"];
+        /** 导入阵地（逐行按登记规则校验，全部正确才写入；同一区域同名阵地视为已存在） */
+        post: operations["createImportVenue"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/imports/service-requests/template": {
+    "/api/v1/imports/venues/template": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 下载历史诉求导入模板（Excel） */
-        get: operations["getServiceRequestImportTemplate"];
+        /** 下载阵地导入模板（Excel，中文表头，含一行示例） */
+        get: operations["listImportVenueTemplate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2134,7 +2098,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数、诉求及办理结果 */
+        /** 两新组织概况：覆盖它的党组织（自何时、组建方式）、党建指导员及走访、在册与申报党员数 */
         get: operations["getOrganizationProfile"];
         put?: never;
         post?: never;
@@ -2696,57 +2660,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/service-requests/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出诉求（Excel，筛选条件同列表，电话已脱敏，记入审计） */
-        get: operations["exportServiceRequests"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/service-requests/stats": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 诉求办理统计：受理、办结、按期办结率、满意率、平均办理天数、重新办理率，按类别、按承办单位排名、按月 */
-        get: operations["getServiceRequestStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/service-requests/stats/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出诉求办理统计（Excel，记入审计） */
-        get: operations["exportServiceRequestStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/service-settings": {
         parameters: {
             query?: never;
@@ -3247,6 +3160,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/venue-checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地达标标准（六有、六个一等）及其各版本的检查项 */
+        get: operations["listVenueChecklists"];
+        put?: never;
+        /** 新增达标标准或其新版本（同一代码的上一版本于新版本生效前一日失效） */
+        post: operations["createVenueChecklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/venue-options": {
         parameters: {
             query?: never;
@@ -3254,8 +3185,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 阵地类型、预约状态等选项 */
+        /** 阵地类型、预约状态、达标状态等选项 */
         get: operations["getVenueOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地年度统计：按类型×达标状态、按街道、按月的预约、活动、来访人次 */
+        get: operations["getVenueReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venue-report/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出阵地年度统计（Excel，每个阵地一行，按街道小计） */
+        get: operations["exportVenueReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3271,7 +3236,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 阵地列表（可按类型、区域及下级、关键词筛选） */
+        /** 阵地列表（可按类型、区域及下级、关键词、达标状态、是否在用筛选） */
         get: operations["listVenues"];
         put?: never;
         /** 登记阵地（含房间） */
@@ -3294,6 +3259,162 @@ export interface paths {
         /** 修改阵地信息（不含房间；电话留空则不变） */
         put: operations["updateVenue"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地活动（最近的在前，可按日期范围筛选） */
+        get: operations["listVenueActivities"];
+        put?: never;
+        /** 登记阵地举办的活动（举办后登记） */
+        post: operations["createVenueActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/activities/{activity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除误登记的活动（记入审计） */
+        delete: operations["deleteVenueActivity"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 停用阵地（须填写原因；今天及以后有预约时须先取消） */
+        post: operations["createVenueDeactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地达标检查记录（最近的在前） */
+        get: operations["listVenueInspections"];
+        put?: never;
+        /** 登记达标检查（逐项填写是否达标，未达标项须说明；全部达标为达标） */
+        post: operations["createVenueInspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/inspections/{inspection_id}/items/{item_id}/repair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为未达标项发起整改诉求（来源“阵地检查”，与检查项关联；已发起的 409） */
+        post: operations["createVenueInspectionItemRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/inspections/{inspection_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传检查佐证照片（JPG、PNG 或 WebP，每张不超过 8 MB，每次检查最多 12 张） */
+        post: operations["createVenueInspectionPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传阵地照片（JPG、PNG 或 WebP，每张不超过 8 MB，最多 12 张） */
+        post: operations["createVenuePhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看阵地照片或检查佐证照片（图片本身） */
+        get: operations["getVenuePhoto"];
+        put?: never;
+        post?: never;
+        /** 删除阵地照片或检查佐证照片 */
+        delete: operations["deleteVenuePhoto"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重新启用已停用的阵地 */
+        post: operations["createVenueReactivate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3328,6 +3449,23 @@ export interface paths {
         put?: never;
         /** 阵地新增房间 */
         post: operations["createVenueRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/rooms/{room_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改房间名称或容纳人数（不得少于已有预约的预计人数） */
+        put: operations["updateVenueRoom"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3369,6 +3507,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/venues/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 阵地全年逐月统计：来访人次、活动、参加人次、预约 */
+        get: operations["getVenueStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/visitors/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 登记某月来访人次（再次登记覆盖，记入审计） */
+        put: operations["updateVenueVisitor"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/venues/{id}/week": {
         parameters: {
             query?: never;
@@ -3378,6 +3550,23 @@ export interface paths {
         };
         /** 阵地一周（周一至周日）的预约 */
         get: operations["getVenueWeek"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/below-standard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未达标阵地工作清单（最近一次检查未达标的在用阵地及其未达标项，检查早的在前） */
+        get: operations["listVenueBelowStandard"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4586,162 +4775,6 @@ export interface components {
             };
             warnings: string[];
         };
-        Dialogue: {
-            created_at: string;
-            created_by: string;
-            departments: string[];
-            /** Format: date */
-            held_on: string;
-            id: number;
-            orgs: {
-                id: number;
-                name: string;
-            }[];
-            party_org_id: number | null;
-            party_org_name: string;
-            problems: string;
-            region_code: string;
-            region_name: string;
-            request_count: number;
-            requests: {
-                allowed_actions: string[];
-                category_id: number;
-                category_name: string;
-                content: string;
-                created_at: string;
-                created_by: string;
-                days_overdue: number;
-                deadline_days: number;
-                done_by_unit_id: number | null;
-                done_by_unit_name: string;
-                /** Format: date */
-                done_on: string | null;
-                /** Format: date */
-                due_on: string;
-                handler_unit_id: number | null;
-                handler_unit_name: string;
-                id: number;
-                org_id: number | null;
-                org_name: string;
-                origin_id: number | null;
-                origin_kind: string;
-                origin_title: string;
-                overdue: boolean;
-                pause_reason: string;
-                paused: boolean;
-                /** Format: date */
-                paused_on: string | null;
-                /** Format: date */
-                received_on: string;
-                receiving_party_org_id: number | null;
-                receiving_party_org_name: string;
-                region_code: string;
-                region_name: string;
-                reopen_count: number;
-                /** Format: date */
-                replied_on: string | null;
-                requester_name: string;
-                requester_phone: string;
-                result: string;
-                satisfaction: string;
-                satisfaction_name: string;
-                source: string;
-                source_name: string;
-                state: string;
-                state_name: string;
-                updated_at: string;
-                version: number;
-            }[];
-            title: string;
-            updated_at: string;
-            version: number;
-        };
-        DialogueInput: {
-            departments?: string[];
-            /** Format: date */
-            held_on: string;
-            org_ids?: number[];
-            party_org_id?: number | null;
-            problems?: string;
-            region_code: string;
-            title: string;
-            version?: number;
-        };
-        DialoguePage: {
-            items: {
-                created_at: string;
-                created_by: string;
-                departments: string[];
-                /** Format: date */
-                held_on: string;
-                id: number;
-                orgs: {
-                    id: number;
-                    name: string;
-                }[];
-                party_org_id: number | null;
-                party_org_name: string;
-                problems: string;
-                region_code: string;
-                region_name: string;
-                request_count: number;
-                requests: {
-                    allowed_actions: string[];
-                    category_id: number;
-                    category_name: string;
-                    content: string;
-                    created_at: string;
-                    created_by: string;
-                    days_overdue: number;
-                    deadline_days: number;
-                    done_by_unit_id: number | null;
-                    done_by_unit_name: string;
-                    /** Format: date */
-                    done_on: string | null;
-                    /** Format: date */
-                    due_on: string;
-                    handler_unit_id: number | null;
-                    handler_unit_name: string;
-                    id: number;
-                    org_id: number | null;
-                    org_name: string;
-                    origin_id: number | null;
-                    origin_kind: string;
-                    origin_title: string;
-                    overdue: boolean;
-                    pause_reason: string;
-                    paused: boolean;
-                    /** Format: date */
-                    paused_on: string | null;
-                    /** Format: date */
-                    received_on: string;
-                    receiving_party_org_id: number | null;
-                    receiving_party_org_name: string;
-                    region_code: string;
-                    region_name: string;
-                    reopen_count: number;
-                    /** Format: date */
-                    replied_on: string | null;
-                    requester_name: string;
-                    requester_phone: string;
-                    result: string;
-                    satisfaction: string;
-                    satisfaction_name: string;
-                    source: string;
-                    source_name: string;
-                    state: string;
-                    state_name: string;
-                    updated_at: string;
-                    version: number;
-                }[];
-                title: string;
-                updated_at: string;
-                version: number;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
         Dual: {
             /** Format: date */
             from: string;
@@ -5697,21 +5730,6 @@ export interface components {
             members: components["schemas"]["MemberLedger"];
             organization_id: number;
             region_name: string;
-            request_count: number;
-            requests: {
-                category_name: string;
-                content: string;
-                /** Format: date */
-                done_on: string | null;
-                id: number;
-                /** Format: date */
-                received_on: string;
-                satisfaction: string;
-                satisfaction_name: string;
-                state: string;
-                state_name: string;
-            }[];
-            requests_done: number;
             visit_count: number;
             visits: {
                 content: string;
@@ -6018,10 +6036,6 @@ export interface components {
             created_by: string;
             days_overdue: number;
             deadline_days: number;
-            done_by_unit_id: number | null;
-            done_by_unit_name: string;
-            /** Format: date */
-            done_on: string | null;
             /** Format: date */
             due_on: string;
             handler_unit_id: number | null;
@@ -6029,9 +6043,6 @@ export interface components {
             id: number;
             org_id: number | null;
             org_name: string;
-            origin_id: number | null;
-            origin_kind: string;
-            origin_title: string;
             overdue: boolean;
             pause_reason: string;
             paused: boolean;
@@ -6102,8 +6113,6 @@ export interface components {
             category_id: number;
             content: string;
             org_id?: number | null;
-            origin_id?: number | null;
-            origin_kind?: string;
             /** Format: date */
             received_on?: string;
             receiving_party_org_id?: number | null;
@@ -6122,10 +6131,6 @@ export interface components {
                 created_by: string;
                 days_overdue: number;
                 deadline_days: number;
-                done_by_unit_id: number | null;
-                done_by_unit_name: string;
-                /** Format: date */
-                done_on: string | null;
                 /** Format: date */
                 due_on: string;
                 handler_unit_id: number | null;
@@ -6133,9 +6138,6 @@ export interface components {
                 id: number;
                 org_id: number | null;
                 org_name: string;
-                origin_id: number | null;
-                origin_kind: string;
-                origin_title: string;
                 overdue: boolean;
                 pause_reason: string;
                 paused: boolean;
@@ -6195,61 +6197,6 @@ export interface components {
             }[];
             reason?: string;
             reopen_days?: number;
-        };
-        ServiceStats: {
-            by_category: {
-                avg_days: number;
-                category_id: number;
-                category_name: string;
-                done: number;
-                on_time: number;
-                on_time_rate: number;
-                received: number;
-                reopen_rate: number;
-                reopened: number;
-                replied: number;
-                satisfaction_rate: number;
-                satisfied: number;
-            }[];
-            by_unit: {
-                avg_days: number;
-                done: number;
-                on_time: number;
-                on_time_rate: number;
-                rank: number;
-                unit_id: number;
-                unit_name: string;
-            }[];
-            /** Format: date */
-            from: string;
-            monthly: {
-                avg_days: number;
-                done: number;
-                month: string;
-                on_time: number;
-                on_time_rate: number;
-                received: number;
-                reopen_rate: number;
-                reopened: number;
-                replied: number;
-                satisfaction_rate: number;
-                satisfied: number;
-            }[];
-            region_code: string;
-            /** Format: date */
-            to: string;
-            total: {
-                avg_days: number;
-                done: number;
-                on_time: number;
-                on_time_rate: number;
-                received: number;
-                reopen_rate: number;
-                reopened: number;
-                replied: number;
-                satisfaction_rate: number;
-                satisfied: number;
-            };
         };
         SessionResponse: {
             csrf_token: string;
@@ -6442,10 +6389,13 @@ export interface components {
             total: number;
         };
         Venue: {
+            active: boolean;
             address: string;
             area: string;
             created_at: string;
             created_by: string;
+            deactivated_at: string;
+            deactivated_reason: string;
             hours: {
                 close: string;
                 open: string;
@@ -6454,6 +6404,8 @@ export interface components {
             id: number;
             kind: string;
             kind_name: string;
+            /** Format: date */
+            last_inspected_on: string | null;
             latitude: string;
             longitude: string;
             manager_name: string;
@@ -6461,6 +6413,15 @@ export interface components {
             name: string;
             party_org_id: number;
             party_org_name: string;
+            photos: {
+                content_type: string;
+                created_at: string;
+                created_by: string;
+                id: number;
+                inspection_id: number | null;
+                size: number;
+                venue_id: number;
+            }[];
             region_code: string;
             region_name: string;
             rooms: {
@@ -6468,7 +6429,72 @@ export interface components {
                 id: number;
                 name: string;
             }[];
+            standard_status: string;
+            standard_status_name: string;
             updated_at: string;
+        };
+        VenueActivity: {
+            created_at: string;
+            created_by: string;
+            /** Format: date */
+            held_on: string;
+            id: number;
+            participants: number;
+            party_org_id: number | null;
+            party_org_name: string;
+            title: string;
+            venue_id: number;
+        };
+        VenueActivityInput: {
+            /** Format: date */
+            held_on?: string;
+            participants?: number;
+            party_org_id?: number | null;
+            title?: string;
+        };
+        VenueActivityPage: {
+            items: {
+                created_at: string;
+                created_by: string;
+                /** Format: date */
+                held_on: string;
+                id: number;
+                participants: number;
+                party_org_id: number | null;
+                party_org_name: string;
+                title: string;
+                venue_id: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        VenueBelowStandardPage: {
+            items: {
+                checklist_name: string;
+                failed_items: {
+                    item_id: number;
+                    met: boolean;
+                    name: string;
+                    note: string;
+                    position: number;
+                    repair_request_id: number | null;
+                }[];
+                /** Format: date */
+                inspected_on: string;
+                inspection_id: number;
+                inspector: string;
+                kind: string;
+                kind_name: string;
+                party_org_name: string;
+                region_code: string;
+                region_name: string;
+                venue_id: number;
+                venue_name: string;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
         };
         VenueBooking: {
             attendance: number;
@@ -6531,6 +6557,59 @@ export interface components {
             page_size: number;
             total: number;
         };
+        VenueChecklist: {
+            code: string;
+            created_at: string;
+            created_by: string;
+            effective_from: string;
+            effective_to: string;
+            id: number;
+            items: {
+                guidance: string;
+                id: number;
+                name: string;
+                position: number;
+            }[];
+            kinds: string[];
+            name: string;
+            source: string;
+            version: number;
+        };
+        VenueChecklistInput: {
+            code?: string;
+            effective_from?: string;
+            items?: {
+                guidance?: string;
+                name?: string;
+            }[];
+            kinds?: string[];
+            name?: string;
+            source?: string;
+        };
+        /** @description 阵地达标标准及其各版本，由组织部制定少量几套，不分页 */
+        VenueChecklistList: {
+            items: {
+                code: string;
+                created_at: string;
+                created_by: string;
+                effective_from: string;
+                effective_to: string;
+                id: number;
+                items: {
+                    guidance: string;
+                    id: number;
+                    name: string;
+                    position: number;
+                }[];
+                kinds: string[];
+                name: string;
+                source: string;
+                version: number;
+            }[];
+        };
+        VenueDeactivate: {
+            reason?: string;
+        };
         VenueInput: {
             address?: string;
             area?: string;
@@ -6552,6 +6631,87 @@ export interface components {
                 name?: string;
             }[];
         };
+        VenueInspection: {
+            checklist_id: number;
+            checklist_name: string;
+            checklist_version: number;
+            created_at: string;
+            created_by: string;
+            id: number;
+            /** Format: date */
+            inspected_on: string;
+            inspector: string;
+            items: {
+                item_id: number;
+                met: boolean;
+                name: string;
+                note: string;
+                position: number;
+                repair_request_id: number | null;
+            }[];
+            note: string;
+            photos: {
+                content_type: string;
+                created_at: string;
+                created_by: string;
+                id: number;
+                inspection_id: number | null;
+                size: number;
+                venue_id: number;
+            }[];
+            result: string;
+            result_name: string;
+            venue_id: number;
+        };
+        VenueInspectionInput: {
+            checklist_id?: number;
+            /** Format: date */
+            inspected_on?: string;
+            inspector?: string;
+            items?: {
+                item_id?: number;
+                met?: boolean;
+                note?: string;
+            }[];
+            note?: string;
+        };
+        VenueInspectionPage: {
+            items: {
+                checklist_id: number;
+                checklist_name: string;
+                checklist_version: number;
+                created_at: string;
+                created_by: string;
+                id: number;
+                /** Format: date */
+                inspected_on: string;
+                inspector: string;
+                items: {
+                    item_id: number;
+                    met: boolean;
+                    name: string;
+                    note: string;
+                    position: number;
+                    repair_request_id: number | null;
+                }[];
+                note: string;
+                photos: {
+                    content_type: string;
+                    created_at: string;
+                    created_by: string;
+                    id: number;
+                    inspection_id: number | null;
+                    size: number;
+                    venue_id: number;
+                }[];
+                result: string;
+                result_name: string;
+                venue_id: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
         VenueOptions: {
             booking_statuses: {
                 code: string;
@@ -6561,13 +6721,20 @@ export interface components {
                 code: string;
                 name: string;
             }[];
+            standard_statuses: {
+                code: string;
+                name: string;
+            }[];
         };
         VenuePage: {
             items: {
+                active: boolean;
                 address: string;
                 area: string;
                 created_at: string;
                 created_by: string;
+                deactivated_at: string;
+                deactivated_reason: string;
                 hours: {
                     close: string;
                     open: string;
@@ -6576,6 +6743,8 @@ export interface components {
                 id: number;
                 kind: string;
                 kind_name: string;
+                /** Format: date */
+                last_inspected_on: string | null;
                 latitude: string;
                 longitude: string;
                 manager_name: string;
@@ -6583,6 +6752,15 @@ export interface components {
                 name: string;
                 party_org_id: number;
                 party_org_name: string;
+                photos: {
+                    content_type: string;
+                    created_at: string;
+                    created_by: string;
+                    id: number;
+                    inspection_id: number | null;
+                    size: number;
+                    venue_id: number;
+                }[];
                 region_code: string;
                 region_name: string;
                 rooms: {
@@ -6590,15 +6768,86 @@ export interface components {
                     id: number;
                     name: string;
                 }[];
+                standard_status: string;
+                standard_status_name: string;
                 updated_at: string;
             }[];
             page: number;
             page_size: number;
             total: number;
         };
+        VenuePhoto: {
+            content_type: string;
+            created_at: string;
+            created_by: string;
+            id: number;
+            inspection_id: number | null;
+            size: number;
+            venue_id: number;
+        };
+        VenueRepairInput: {
+            category_id?: number;
+        };
+        VenueReport: {
+            /** Format: date */
+            as_of: string;
+            by_kind: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                code: string;
+                met: number;
+                name: string;
+                not_met: number;
+                participants: number;
+                unchecked: number;
+                venues: number;
+                visitors: number;
+            }[];
+            by_street: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                code: string;
+                met: number;
+                name: string;
+                not_met: number;
+                participants: number;
+                unchecked: number;
+                venues: number;
+                visitors: number;
+            }[];
+            months: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                cancelled: number;
+                month: string;
+                participants: number;
+                visitors: number | null;
+            }[];
+            region_code: string;
+            total: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                code: string;
+                met: number;
+                name: string;
+                not_met: number;
+                participants: number;
+                unchecked: number;
+                venues: number;
+                visitors: number;
+            };
+            year: number;
+        };
         VenueRoomInput: {
             capacity?: number;
             name?: string;
+        };
+        VenueVisitorsInput: {
+            visitors?: number;
         };
         VenueWeek: {
             days: string[];
@@ -6640,6 +6889,28 @@ export interface components {
             to: string;
             venue_id: number;
             venue_name: string;
+        };
+        VenueYear: {
+            months: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                cancelled: number;
+                month: string;
+                participants: number;
+                visitors: number | null;
+            }[];
+            total: {
+                activities: number;
+                booked_minutes: number;
+                bookings: number;
+                cancelled: number;
+                month: string;
+                participants: number;
+                visitors: number | null;
+            };
+            venue_id: number;
+            year: number;
         };
         Visit: {
             content: string;
@@ -11158,335 +11429,6 @@ export interface operations {
             };
         };
     };
-    listDialogues: {
-        parameters: {
-            query?: {
-                /** @description 对话日期起（含） */
-                from?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（对话主题、企业反映的问题、参加部门模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 对话日期止（含） */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DialoguePage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createDialogue: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DialogueInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Dialogue"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getDialogue: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Dialogue"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateDialogue: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DialogueInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Dialogue"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     listDual: {
         parameters: {
             query?: {
@@ -13928,7 +13870,7 @@ export interface operations {
             };
         };
     };
-    importServiceRequests: {
+    createImportVenue: {
         parameters: {
             query?: {
                 /** @description 预检会话 ID（导入时带上预检返回的 session） */
@@ -14015,7 +13957,7 @@ export interface operations {
             };
         };
     };
-    getServiceRequestImportTemplate: {
+    listImportVenueTemplate: {
         parameters: {
             query?: never;
             header?: never;
@@ -20822,12 +20764,6 @@ export interface operations {
                 category_id?: number;
                 /** @description 承办单位 ID */
                 handler_unit_id?: number;
-                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
-                org_id?: number;
-                /** @description 提出诉求的政企对话或走访记录 ID */
-                origin_id?: number;
-                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
-                origin_kind?: "dialogue" | "visit";
                 /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
                 overdue?: boolean;
                 /** @description 页码，从 1 开始 */
@@ -20838,8 +20774,6 @@ export interface operations {
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
-                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
-                scope?: "done_by_my_unit";
                 /** @description 排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前 */
                 sort?: "received_desc" | "received_asc" | "due_asc" | "due_desc";
                 /** @description 状态：received 已接单、handling 做单中、transferred 已转单、done 已办结、replied 已回单、closed 已关闭 */
@@ -21313,20 +21247,12 @@ export interface operations {
                 category_id?: number;
                 /** @description 承办单位 ID */
                 handler_unit_id?: number;
-                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
-                org_id?: number;
-                /** @description 提出诉求的政企对话或走访记录 ID */
-                origin_id?: number;
-                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
-                origin_kind?: "dialogue" | "visit";
                 /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
                 overdue?: boolean;
                 /** @description 关键词（诉求内容、诉求人姓名、所涉组织名称模糊匹配） */
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
-                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
-                scope?: "done_by_my_unit";
             };
             header?: never;
             path?: never;
@@ -21341,238 +21267,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceRequestCounts"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportServiceRequests: {
-        parameters: {
-            query?: {
-                /** @description 诉求类别 ID */
-                category_id?: number;
-                /** @description 承办单位 ID */
-                handler_unit_id?: number;
-                /** @description 所涉两新组织 ID（该组织的诉求及办理结果） */
-                org_id?: number;
-                /** @description 提出诉求的政企对话或走访记录 ID */
-                origin_id?: number;
-                /** @description 诉求出处：dialogue 政企对话、visit 指导员走访（与 origin_id 同用） */
-                origin_kind?: "dialogue" | "visit";
-                /** @description 为 true 时只看超期未办结（计时中且已过办理期限）的诉求 */
-                overdue?: boolean;
-                /** @description 关键词（诉求内容、诉求人姓名、所涉组织名称模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 仅承办单位经办人：done_by_my_unit 查看本单位已办结的诉求（只读） */
-                scope?: "done_by_my_unit";
-                /** @description 排序：received_desc 接单日期倒序（默认）、received_asc 接单日期正序、due_asc 办理期限最近在前、due_desc 办理期限最远在前 */
-                sort?: "received_desc" | "received_asc" | "due_asc" | "due_desc";
-                /** @description 状态：received 已接单、handling 做单中、transferred 已转单、done 已办结、replied 已回单、closed 已关闭 */
-                state?: "received" | "handling" | "transferred" | "done" | "replied" | "closed";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getServiceRequestStats: {
-        parameters: {
-            query?: {
-                /** @description 统计起始日期（含），默认当年 1 月 1 日 */
-                from?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 统计截止日期（含），默认今天 */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ServiceStats"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportServiceRequestStats: {
-        parameters: {
-            query?: {
-                /** @description 统计起始日期（含），默认当年 1 月 1 日 */
-                from?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 统计截止日期（含），默认今天 */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -24298,6 +23992,152 @@ export interface operations {
             };
         };
     };
+    listVenueChecklists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueChecklistList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueChecklist: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueChecklistInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueChecklist"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getVenueOptions: {
         parameters: {
             query?: never;
@@ -24354,9 +24194,151 @@ export interface operations {
             };
         };
     };
+    getVenueReport: {
+        parameters: {
+            query?: {
+                /** @description 行政区划代码（含下级），默认本人管辖范围 */
+                region_code?: string;
+                /** @description 年度，默认今年 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueReport"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportVenueReport: {
+        parameters: {
+            query?: {
+                /** @description 行政区划代码（含下级），默认本人管辖范围 */
+                region_code?: string;
+                /** @description 年度，默认今年 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listVenues: {
         parameters: {
             query?: {
+                /** @description true 在用、false 已停用；不填为全部 */
+                active?: "true" | "false";
                 /** @description 阵地类型：service_center 党群服务中心、red_station 红色驿站、guidance_station 党建工作指导站、mobile_member_station 流动党员服务站、activity_room 党员活动室、other 其他 */
                 kind?: "service_center" | "red_station" | "guidance_station" | "mobile_member_station" | "activity_room" | "other";
                 /** @description 页码，从 1 开始 */
@@ -24367,6 +24349,8 @@ export interface operations {
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
+                /** @description 达标状态（按最近一次检查）：met 达标、not_met 未达标、unchecked 未检查 */
+                standard_status?: "met" | "not_met" | "unchecked";
             };
             header?: never;
             path?: never;
@@ -24681,6 +24665,1020 @@ export interface operations {
             };
         };
     };
+    listVenueActivities: {
+        parameters: {
+            query?: {
+                /** @description 活动日期不早于（YYYY-MM-DD） */
+                from?: string;
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 活动日期不晚于（YYYY-MM-DD） */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueActivityPage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueActivityInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueActivity"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteVenueActivity: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地活动 ID */
+                activity_id: number;
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功，无响应体 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueDeactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueDeactivate"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVenueInspections: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueInspectionPage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueInspection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueInspectionInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueInspection"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueInspectionItemRepair: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地检查记录 ID */
+                inspection_id: number;
+                /** @description 达标标准检查项 ID */
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueRepairInput"];
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueInspection"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueInspectionPhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地检查记录 ID */
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenuePhoto"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenuePhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已创建 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenuePhoto"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getVenuePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地照片 ID */
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteVenuePhoto: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地照片 ID */
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功，无响应体 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createVenueReactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createVenueRevealPhone: {
         parameters: {
             query?: never;
@@ -24782,6 +25780,101 @@ export interface operations {
         responses: {
             /** @description 已创建 */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateVenueRoom: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 阵地房间 ID */
+                room_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueRoomInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25127,6 +26220,172 @@ export interface operations {
             };
         };
     };
+    getVenueStats: {
+        parameters: {
+            query?: {
+                /** @description 年度，默认今年 */
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueYear"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateVenueVisitor: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+                /** @description 月份（YYYY-MM） */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueVisitorsInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueYear"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getVenueWeek: {
         parameters: {
             query?: {
@@ -25149,6 +26408,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VenueWeek"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listVenueBelowStandard: {
+        parameters: {
+            query?: {
+                /** @description 阵地类型：service_center 党群服务中心、red_station 红色驿站、guidance_station 党建工作指导站、mobile_member_station 流动党员服务站、activity_room 党员活动室、other 其他 */
+                kind?: "service_center" | "red_station" | "guidance_station" | "mobile_member_station" | "activity_room" | "other";
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 关键词（阵地名称、地址模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VenueBelowStandardPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

@@ -1,0 +1,90 @@
+// End-to-end browser test of the venue standards (阵地达标): a venue (党员活动室) is set up via
+// the API; in the browser its detail drawer records a 六有 inspection that fails 有党旗 (the item's
+// checkbox cleared, a note), an evidence photo is uploaded, the venue shows 未达标 in the drawer
+// and in the register, and it appears on the below-standard work list with the failed item; the
+// report tab draws its charts. Set-up from harness.mjs.
+//
+// Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test venue-standards.test.mjs
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrict, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+
+before(async () => {
+  await startServer('venue-standards')
+  const api = await districtAPI()
+  const unit = await api.post('/api/v1/organizations', { name: '祁东县达标测试商行', category: 'individual_business', region_code: '430426001001', full_members: 3, registered_on: '2020-01-01' })
+  assert.equal(unit.status, 201, `organization: ${JSON.stringify(unit.data)}`)
+  const branch = await api.post('/api/v1/party-orgs', { name: '中共祁东县达标测试商行支部委员会', kind: 'branch', formation: 'single', established_on: '2024-01-01', covers: [unit.data.id] })
+  assert.equal(branch.status, 201, `party organization: ${JSON.stringify(branch.data)}`)
+  const venue = await api.post('/api/v1/venues', {
+    name: '达标测试党员活动室', kind: 'activity_room', party_org_id: branch.data.id, region_code: '430426001', address: '洪桥街道人民路8号',
+    hours: [{ weekday: 1, open: '09:00', close: '17:30' }], rooms: [{ name: '活动室', capacity: 20 }],
+  })
+  assert.equal(venue.status, 201, `venue: ${JSON.stringify(venue.data)}`)
+  state.seeded = { venue: venue.data }
+})
+after(stopServer)
+failOnScriptErrors(LOGIN_PROBE)
+
+test('venue standards: a failed 六有 inspection makes the venue 未达标 and puts it on the work list', { timeout: 240_000 }, async () => {
+  const { venue } = state.seeded
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/venues`)
+    const row = page.locator('[data-test="venues-table"] .el-table__row').filter({ hasText: '达标测试党员活动室' })
+    await row.waitFor()
+    assert.match(await row.locator(`[data-test="status-${venue.id}"]`).innerText(), /未检查/)
+
+    await page.locator(`[data-test="detail-${venue.id}"]`).click()
+    const drawer = page.locator('[data-test="venue-detail"]')
+    await drawer.locator('[data-test="standard-status"]').filter({ hasText: '未检查' }).waitFor()
+    await drawer.getByRole('tab', { name: '达标检查' }).click()
+    await drawer.locator('[data-test="new-inspection"]').click()
+    const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test="inspection-save"]') })
+    await dialog.waitFor()
+    await dialog.locator('[data-test="inspection-checklist"]').click()
+    await page.locator('.el-select-dropdown__item').filter({ hasText: '六有（第 1 版）' }).click()
+    await dialog.locator('[data-test="check-6"]').waitFor()
+    await dialog.locator('input[data-test="inspection-inspector"], [data-test="inspection-inspector"] input').fill('洪桥街道组织委员')
+    await dialog.locator('[data-test="check-4"] .el-checkbox').click()
+    await dialog.locator('[data-test="check-4"] input[placeholder^="未达标"]').fill('党旗破损未更换')
+    await shot(page, 'venue-standards-1-inspection.png')
+    await dialog.locator('[data-test="inspection-save"]').click()
+    await page.locator('.el-message--success').filter({ hasText: '检查已登记：未达标' }).waitFor()
+    await drawer.locator('[data-test="standard-status"]').filter({ hasText: '未达标' }).waitFor()
+    const card = drawer.locator('[data-test^="inspection-"]').first()
+    assert.match(await card.innerText(), /✗ 有党旗：党旗破损未更换/)
+    assert.match(await card.innerText(), /✓ 有场所/)
+
+    // Evidence photo on the inspection.
+    await card.locator('input[type="file"]').setInputFiles({ name: 'flag.png', mimeType: 'image/png', buffer: PNG })
+    await page.locator('.el-message--success').filter({ hasText: '照片已上传' }).waitFor()
+    await card.locator('.el-image').first().waitFor()
+    await shot(page, 'venue-standards-2-history.png')
+
+    await page.keyboard.press('Escape')
+    await drawer.waitFor({ state: 'hidden' })
+    await row.locator(`[data-test="status-${venue.id}"]`).filter({ hasText: '未达标' }).waitFor()
+    await shot(page, 'venue-standards-3-register.png')
+
+    await page.getByRole('tab', { name: '未达标清单' }).click()
+    const item = page.locator('[data-test="below-standard-table"] .el-table__row').filter({ hasText: '达标测试党员活动室' })
+    await item.waitFor()
+    assert.match(await item.innerText(), /有党旗/)
+    assert.match(await item.innerText(), /党旗破损未更换/)
+    await shot(page, 'venue-standards-4-below-standard.png')
+
+    await page.getByRole('tab', { name: '统计报表' }).click()
+    const report = page.locator('[data-test="venue-report"]')
+    await report.locator('canvas').first().waitFor()
+    assert.match(await report.innerText(), /未达标/)
+    await shot(page, 'venue-standards-5-report.png')
+  } finally {
+    await context.close()
+  }
+})

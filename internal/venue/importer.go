@@ -1,0 +1,323 @@
+package venue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+	"liangxin/internal/xlsx"
+)
+
+// The columns of the venue import template (Chinese headers; a few common
+// variants are accepted).
+const (
+	ColName     = "阵地名称"
+	ColKind     = "阵地类型"
+	ColPartyOrg = "所属党组织"
+	ColRegion   = "所在区域代码"
+	ColAddress  = "地址"
+	ColArea     = "面积（平方米）"
+	ColLng      = "经度"
+	ColLat      = "纬度"
+	ColHours    = "开放时间"
+	ColManager  = "管理员"
+	ColPhone    = "管理员电话"
+	ColRooms    = "房间"
+)
+
+// ImportHeaders are the template's headers, in order.
+func ImportHeaders() []string {
+	return []string{ColName, ColKind, ColPartyOrg, ColRegion, ColAddress, ColArea, ColLng, ColLat, ColHours, ColManager, ColPhone, ColRooms}
+}
+
+// ImportColumns are the columns the import reads.
+func ImportColumns() []xlsx.Column {
+	return []xlsx.Column{
+		{Name: ColName, Aliases: []string{"名称", "阵地"}},
+		{Name: ColKind, Aliases: []string{"类型"}},
+		{Name: ColPartyOrg, Aliases: []string{"党组织", "所属党组织名称"}},
+		{Name: ColRegion, Aliases: []string{"区域代码", "行政区划代码", "区划代码"}},
+		{Name: ColAddress, Aliases: []string{"详细地址"}},
+		{Name: ColArea, Aliases: []string{"面积", "面积（㎡）", "面积(平方米)"}, Optional: true},
+		{Name: ColLng, Optional: true},
+		{Name: ColLat, Optional: true},
+		{Name: ColHours, Aliases: []string{"开放时段"}, Optional: true},
+		{Name: ColManager, Aliases: []string{"管理员姓名", "负责人"}, Optional: true},
+		{Name: ColPhone, Aliases: []string{"联系电话", "负责人电话"}, Optional: true},
+		{Name: ColRooms, Aliases: []string{"房间（名称:人数）", "功能室"}, Optional: true},
+	}
+}
+
+var importFieldColumn = map[string]string{"name": ColName, "kind": ColKind, "party_org_id": ColPartyOrg, "region_code": ColRegion,
+	"address": ColAddress, "area": ColArea, "longitude": ColLng, "latitude": ColLat, "manager_name": ColManager, "manager_phone": ColPhone}
+
+// ImportTemplate writes the venue import template: the headers and one
+// example row.
+func ImportTemplate(w io.Writer) error {
+	xw, err := xlsx.NewWriter("阵地", ImportHeaders(), []float64{28, 16, 34, 16, 30, 14, 12, 12, 34, 12, 16, 30})
+	if err != nil {
+		return err
+	}
+	if err := xw.Row("洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
+		"周一至周五 08:30-17:30；周六 09:00-12:00", "赵站长", "13907341234", "会议室:30；阅览室:12"); err != nil {
+		return err
+	}
+	return xw.Finish(w)
+}
+
+var (
+	hoursSegRe = regexp.MustCompile(`^(.+?)\s*([0-9]{1,2}[:：][0-9]{2})\s*[-–—~至到]\s*([0-9]{1,2}[:：][0-9]{2})$`)
+	dayNames   = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "七": 7}
+	listSplit  = regexp.MustCompile(`[；;，,\n]+`)
+)
+
+func clock(s string) string {
+	s = strings.ReplaceAll(s, "：", ":")
+	if len(s) == 4 {
+		s = "0" + s
+	}
+	return s
+}
+
+func weekdayOf(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	for _, p := range []string{"周", "星期", "礼拜"} {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			d, ok := dayNames[rest]
+			return d, ok
+		}
+	}
+	return 0, false
+}
+
+// ParseHours reads opening hours written as "每天 08:00-21:00" or
+// "周一至周五 08:30-17:30；周六 09:00-12:00" (a range with 至 or -, or a list
+// with 、).
+func ParseHours(text string) ([]Hours, bool) {
+	var out []Hours
+	for _, seg := range listSplit.Split(strings.TrimSpace(text), -1) {
+		seg = strings.TrimSpace(seg)
+		if seg == "" {
+			continue
+		}
+		m := hoursSegRe.FindStringSubmatch(seg)
+		if m == nil {
+			return nil, false
+		}
+		var days []int
+		spec := strings.TrimSpace(m[1])
+		switch {
+		case spec == "每天" || spec == "每日" || spec == "全天" || spec == "周一至周日":
+			days = []int{1, 2, 3, 4, 5, 6, 7}
+		case strings.ContainsAny(spec, "至-~到"):
+			parts := regexp.MustCompile(`[至\-~到]`).Split(spec, 2)
+			a, ok1 := weekdayOf(parts[0])
+			b, ok2 := weekdayOf(parts[1])
+			if !ok1 || !ok2 || b < a {
+				return nil, false
+			}
+			for d := a; d <= b; d++ {
+				days = append(days, d)
+			}
+		default:
+			for _, p := range strings.Split(spec, "、") {
+				d, ok := weekdayOf(p)
+				if !ok {
+					return nil, false
+				}
+				days = append(days, d)
+			}
+		}
+		for _, d := range days {
+			out = append(out, Hours{Weekday: d, Open: clock(m[2]), Close: clock(m[3])})
+		}
+	}
+	return out, true
+}
+
+// parseRooms reads rooms written as "会议室:30；阅览室:12".
+func parseRooms(text string) ([]RoomInput, bool) {
+	var out []RoomInput
+	for _, seg := range listSplit.Split(strings.TrimSpace(text), -1) {
+		seg = strings.TrimSpace(seg)
+		if seg == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(strings.ReplaceAll(seg, "：", ":"), ":")
+		if !ok {
+			return nil, false
+		}
+		c, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(n), "人"))
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, RoomInput{Name: strings.TrimSpace(name), Capacity: c})
+	}
+	return out, true
+}
+
+// ImportResult counts what an import wrote.
+type ImportResult struct {
+	Rows      int `json:"rows"`
+	Created   int `json:"created"`
+	Unchanged int `json:"unchanged"`
+}
+
+var errRejected = errors.New("import rejected")
+
+// Import reads venues from a workbook and registers them all or nothing,
+// each through the same rules as a venue registered by hand. A venue whose
+// name is already registered in its region is left unchanged, so a file
+// imports twice without duplicates.
+func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
+	var res ImportResult
+	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
+	if err != nil {
+		return res, nil, err
+	}
+	defer r.Close()
+	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+	if err != nil {
+		return res, nil, err
+	}
+	pos := map[string][]int64{}
+	prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
+	if err != nil {
+		return res, nil, err
+	}
+	for prs.Next() {
+		var id int64
+		var name string
+		if err := prs.Scan(&id, &name); err != nil {
+			prs.Close()
+			return res, nil, err
+		}
+		k := strings.ReplaceAll(name, " ", "")
+		pos[k] = append(pos[k], id)
+	}
+	prs.Close()
+	kindByName := map[string]string{}
+	for _, k := range Kinds() {
+		kindByName[k.Name], kindByName[k.Code] = k.Code, k.Code
+	}
+	var errs []xlsx.CellError
+	seen := map[string]int{}
+	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for r.Next() {
+			x := r.Row()
+			res.Rows++
+			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
+			before := len(errs)
+			in := Input{Name: x.Get(ColName).Text(), Address: x.Get(ColAddress).Text(), Area: x.Get(ColArea).Text(),
+				Longitude: x.Get(ColLng).Text(), Latitude: x.Get(ColLat).Text(), ManagerName: x.Get(ColManager).Text(), ManagerPhone: x.Get(ColPhone).Text()}
+			if in.Kind = kindByName[x.Get(ColKind).Text()]; in.Kind == "" {
+				bad(ColKind, "阵地类型应为 党群服务中心、红色驿站、党建工作指导站、流动党员服务站、党员活动室、其他 之一")
+			}
+			code, cerr := xlsx.ParseCode(x.Get(ColRegion).Raw, x.Get(ColRegion).Numeric)
+			if cerr != nil || code == "" {
+				bad(ColRegion, "请填写所在区域的行政区划代码（如 430426001）")
+			}
+			in.RegionCode = code
+			if ids := pos[strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")]; len(ids) == 1 {
+				in.PartyOrgID = ids[0]
+			} else {
+				bad(ColPartyOrg, "党组织不存在、不在您的管辖范围内或有重名")
+			}
+			if t := x.Get(ColHours).Text(); t != "" {
+				h, ok := ParseHours(t)
+				if !ok {
+					bad(ColHours, "开放时间无法识别（可写作“每天 08:00-21:00”或“周一至周五 08:30-17:30；周六 09:00-12:00”）")
+				}
+				in.Hours = h
+			}
+			if t := x.Get(ColRooms).Text(); t != "" {
+				rooms, ok := parseRooms(t)
+				if !ok {
+					bad(ColRooms, "房间应写作“名称:人数”，多个用；分隔（如 会议室:30；阅览室:12）")
+				}
+				in.Rooms = rooms
+			}
+			key := in.RegionCode + "|" + in.Name
+			if first, dup := seen[key]; dup && in.Name != "" {
+				bad(ColName, fmt.Sprintf("与第 %d 行重复（同一区域同名阵地）", first))
+			}
+			seen[key] = x.Number
+			if len(errs) > before {
+				continue
+			}
+			phone, verr := in.validate(true)
+			if verr != nil {
+				e, ok := apperr.As(verr)
+				if !ok {
+					return verr
+				}
+				for f, m := range e.Fields {
+					errs = append(errs, xlsx.CellError{Row: x.Number, Column: columnOf(f), Message: m})
+				}
+				continue
+			}
+			var n int
+			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM venues WHERE region_code = ? AND name = ?`, in.RegionCode, in.Name).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				res.Unchanged++
+				continue
+			}
+			if _, err := s.createTx(ctx, tx, in, phone); err != nil {
+				cells, ok := xlsx.ServiceCells(x.Number, err, importFieldColumn, ColName)
+				if !ok {
+					return err
+				}
+				if e, _ := apperr.As(err); e != nil && e.Kind == apperr.KindNotFound {
+					cells = []xlsx.CellError{{Row: x.Number, Column: ColRegion, Message: "区域不存在或不在您的管辖范围内"}}
+				}
+				errs = append(errs, cells...)
+				continue
+			}
+			res.Created++
+			if progress != nil && res.Rows%200 == 0 {
+				progress("writing", res.Rows)
+			}
+		}
+		if err := r.Err(); err != nil {
+			return xlsx.ReadError(err)
+		}
+		if len(errs) > 0 {
+			return errRejected
+		}
+		if res.Rows == 0 {
+			return apperr.InvalidField("file", "表格中没有数据行")
+		}
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_import", Entity: "venue", After: res,
+			Note: fmt.Sprintf("导入阵地 %d 行：新增 %d，已存在 %d", res.Rows, res.Created, res.Unchanged)})
+	})
+	if errors.Is(err, errRejected) {
+		return ImportResult{Rows: res.Rows}, errs, nil
+	}
+	if err != nil {
+		return ImportResult{Rows: res.Rows}, nil, err
+	}
+	return res, nil, nil
+}
+
+// columnOf is the template column of a field of the venue input.
+func columnOf(field string) string {
+	switch {
+	case strings.HasPrefix(field, "rooms"):
+		return ColRooms
+	case strings.HasPrefix(field, "hours"):
+		return ColHours
+	case importFieldColumn[field] != "":
+		return importFieldColumn[field]
+	}
+	return ColName
+}

@@ -1,0 +1,5 @@
+package venue
+
+import "liangxin/internal/store"
+
+func isUnique(err error) bool { return store.IsUniqueViolation(err) }

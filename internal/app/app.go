@@ -30,6 +30,7 @@ import (
 	"liangxin/internal/datakey"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
+	"liangxin/internal/funds"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
@@ -64,7 +65,9 @@ type App struct {
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
-	Venues  *venue.Service
+	Venues *venue.Service
+	// Funds is 经费保障 (standards, entitlements, the journal).
+	Funds   *funds.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -243,6 +246,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Services = &servicereq.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Funds = &funds.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -269,6 +273,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Assess:   a.Assess,
 		Services: a.Services,
 		Venues:   a.Venues,
+		Funds:    a.Funds,
 		TempDir:  a.TempDir(),
 		Version:  Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

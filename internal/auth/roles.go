@@ -139,6 +139,14 @@ const (
 	// PermVenueWrite registers and changes venues and rooms, books and
 	// cancels rooms, and reveals a manager's phone (audited).
 	PermVenueWrite Perm = "venue.write"
+	// PermFundsRead reads 经费保障 in the caller's scope: standards,
+	// entitlements, the journal, receipts, 孵化基金 applications, reports.
+	PermFundsRead Perm = "funds.read"
+	// PermFundsWrite recomputes entitlements, records allocations, spending,
+	// reversals and receipts, and moves 孵化基金 applications, in scope.
+	PermFundsWrite Perm = "funds.write"
+	// PermFundsSettings sets the yearly funding standards (district only).
+	PermFundsSettings Perm = "funds.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -146,7 +154,7 @@ const (
 // scoped at the jurisdiction root and not bound to a party organization (the
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
-	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings
+	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings || p == PermFundsSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -167,12 +175,13 @@ func rolePerms(role string) []Perm {
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite, PermLedgerSettings,
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
+			PermFundsRead, PermFundsWrite, PermFundsSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermFundsRead, PermFundsWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite}
@@ -185,7 +194,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermFundsRead}
 	}
 	return nil
 }

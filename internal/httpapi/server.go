@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/coverage"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
+	"liangxin/internal/funds"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
@@ -58,6 +59,7 @@ type Server struct {
 	Assess        *assess.Service
 	Services      *servicereq.Service
 	Venues        *venue.Service
+	Funds         *funds.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string

@@ -291,10 +291,20 @@ func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protecto
 // rotation); one that opens with neither key stops the rotation, since a
 // photo is a record, not a convenience copy like an error workbook.
 func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
+	if err := rotateSealedFiles(ctx, db, oldP, newP, "instructor_visit_photos", "走访照片"); err != nil {
+		return err
+	}
+	// Receipts of funds spending (funds_receipts) are sealed the same way.
+	return rotateSealedFiles(ctx, db, oldP, newP, "funds_receipts", "经费支出票据")
+}
+
+// rotateSealedFiles re-seals the sealed_data column of table, one row per
+// transaction (label names the files in messages).
+func rotateSealedFiles(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector, table, label string) error {
 	var ids []int64
-	rows, err := db.Query(ctx, db, `SELECT id FROM instructor_visit_photos ORDER BY id`)
+	rows, err := db.Query(ctx, db, `SELECT id FROM `+table+` ORDER BY id`)
 	if err != nil {
-		return fmt.Errorf("读取走访照片失败：%w", err)
+		return fmt.Errorf("读取%s失败：%w", label, err)
 	}
 	for rows.Next() {
 		var id int64
@@ -311,7 +321,7 @@ func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector
 	for _, id := range ids {
 		if err := db.InTx(ctx, func(tx *sql.Tx) error {
 			var blob []byte
-			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM instructor_visit_photos WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
+			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM `+table+` WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
 				return nil // deleted meanwhile
 			} else if err != nil {
 				return err
@@ -321,16 +331,16 @@ func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector
 			}
 			plain, err := oldP.OpenBytes(blob)
 			if err != nil {
-				return fmt.Errorf("走访照片 %d 用原密钥无法解密", id)
+				return fmt.Errorf("%s %d 用原密钥无法解密", label, id)
 			}
 			sealed, err := newP.SealBytes(plain)
 			if err != nil {
 				return err
 			}
-			_, err = db.Exec(ctx, tx, `UPDATE instructor_visit_photos SET sealed_data = ? WHERE id = ?`, sealed, id)
+			_, err = db.Exec(ctx, tx, `UPDATE `+table+` SET sealed_data = ? WHERE id = ?`, sealed, id)
 			return err
 		}); err != nil {
-			return fmt.Errorf("重新加密走访照片失败：%w", err)
+			return fmt.Errorf("重新加密%s失败：%w", label, err)
 		}
 	}
 	return nil

@@ -278,3 +278,6 @@ func (s *Service) lockPartyOrg(ctx context.Context, tx *sql.Tx, id int64) error 
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// ThisYear is the current year in China time.
+func (s *Service) ThisYear() int { return s.now().In(cst).Year() }

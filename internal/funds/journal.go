@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/store"
@@ -461,9 +460,4 @@ func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int,
 		out = []Entry{}
 	}
 	return out, total, nil
-}
-
-func isSystem(ctx context.Context) bool {
-	a, _ := actor.From(ctx)
-	return a.System
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"liangxin/internal/apperr"
 	"liangxin/internal/store"
 )
 
@@ -100,9 +99,6 @@ func (s *Service) GetReport(ctx context.Context, year int, regionCode string) (R
 	regionCode = strings.TrimSpace(regionCode)
 	regionCond := "1=1"
 	if regionCode != "" {
-		if strings.ContainsAny(regionCode, "%_\\") || len(regionCode) > 20 {
-			return Report{}, apperr.InvalidField("region_code", "区划代码有误")
-		}
 		regionCond = `p.region_code LIKE ? ESCAPE '\'`
 		args = append(args, store.LikeEscape(regionCode)+"%")
 	}

@@ -100,6 +100,7 @@ type RateInput struct {
 // StandardInput sets a year's standard (a new version). Every kind ×
 // formation must be given.
 type StandardInput struct {
+	Year        int         `json:"year"`
 	Rates       []RateInput `json:"rates"`
 	Startup     string      `json:"startup"`
 	ReturnRatio Ratio       `json:"return_ratio"`

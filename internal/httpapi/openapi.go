@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), fundsSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -255,7 +255,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.Request != "" {
 			refsFrom(all, rt.Request, requests)
 		}
-		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" {
+		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" && rt.Response != "receipt" {
 			refsFrom(all, rt.Response, responses)
 		}
 	}
@@ -298,6 +298,9 @@ func (s *Server) OpenAPI() map[string]any {
 		case "image":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}
+		case "receipt":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin, "application/pdf": bin}
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
 		}
@@ -550,6 +553,7 @@ func boundedLists() map[string]string {
 		"GroupMemberList":         "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
 		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
 		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
+		"FundsStandardList":       "每个年度一套经费保障标准（最新版本），随年度增长，不分页",
 	}
 }
 

@@ -120,6 +120,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.instructorAchieveRoutes()...)
 	rs = append(rs, s.serviceRoutes()...)
 	rs = append(rs, s.venueRoutes()...)
+	rs = append(rs, s.fundsRoutes()...)
 	return rs
 }
 

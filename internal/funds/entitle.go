@@ -218,6 +218,10 @@ func (s *Service) Recompute(ctx context.Context, year int) (RecomputeResult, err
 		if err != nil {
 			return RecomputeResult{}, err
 		}
+		kept, err := s.snapshots(ctx, tx, year)
+		if err != nil {
+			return RecomputeResult{}, err
+		}
 		res := RecomputeResult{Year: year, Version: st.Version, PartyOrgs: len(orgs)}
 		seen := map[int64]bool{}
 		now, today := s.stamp(), s.today()
@@ -225,6 +229,11 @@ func (s *Service) Recompute(ctx context.Context, year int) (RecomputeResult, err
 			seen[p.ID] = true
 			c := Compute(st, p, hist[p.ID], dues[p.ID])
 			detail, _ := json.Marshal(c.Parts)
+			res.TotalCents += c.TotalCents
+			snap := fmt.Sprint(st.Version, c.Months, c.StandardCents, c.StartupCents, c.DuesCents, c.ReturnedCents, c.MatchedCents, c.TotalCents, string(detail))
+			if kept[p.ID] == snap && posted[p.ID] == c.TotalCents {
+				continue // unchanged: nothing to write
+			}
 			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO funds_entitlements (year, party_org_id, standard_version, months, standard_cents, startup_cents, dues_cents,
 				returned_cents, matched_cents, total_cents, detail, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (year, party_org_id) DO UPDATE SET standard_version = excluded.standard_version, months = excluded.months,
@@ -235,7 +244,6 @@ func (s *Service) Recompute(ctx context.Context, year int) (RecomputeResult, err
 				string(detail), now); err != nil {
 				return RecomputeResult{}, fmt.Errorf("funds: keep entitlement: %w", err)
 			}
-			res.TotalCents += c.TotalCents
 			if d := c.TotalCents - posted[p.ID]; d != 0 {
 				if err := s.postEntitlement(ctx, tx, year, p.ID, d, today, fmt.Sprintf("按 %d 年度经费标准第 %d 版核定", year, st.Version)); err != nil {
 					return RecomputeResult{}, err
@@ -286,6 +294,32 @@ func (s *Service) postedEntitlements(ctx context.Context, q store.Querier, year 
 			return nil, err
 		}
 		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// snapshots reads the kept entitlements of the year in the caller's scope,
+// each as one comparable string.
+func (s *Service) snapshots(ctx context.Context, q store.Querier, year int) (map[int64]string, error) {
+	cond, args, err := store.PartyOrgFilter(ctx, "f.party_org_id")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, q, `SELECT f.party_org_id, f.standard_version, f.months, f.standard_cents, f.startup_cents, f.dues_cents, f.returned_cents,
+		f.matched_cents, f.total_cents, f.detail FROM funds_entitlements f WHERE f.year = ? AND `+cond, append([]any{year}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id, std, start, dues, ret, match, total int64
+		var version, months int
+		var detail string
+		if err := rows.Scan(&id, &version, &months, &std, &start, &dues, &ret, &match, &total, &detail); err != nil {
+			return nil, err
+		}
+		out[id] = fmt.Sprint(version, months, std, start, dues, ret, match, total, detail)
 	}
 	return out, rows.Err()
 }

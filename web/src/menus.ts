@@ -18,6 +18,7 @@ export type MenuKey =
   | 'transfers'
   | 'serviceDesk'
   | 'venues'
+  | 'funds'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -67,6 +68,7 @@ export const allMenus: MenuItem[] = [
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
   { key: 'venues', path: '/venues', title: '阵地管理' },
+  { key: 'funds', path: '/funds', title: '经费保障' },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -111,6 +113,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'serviceDesk':
       return role === 'district' || role === 'street' || role === 'readonly' || role === 'handler'
     case 'venues':
+    case 'funds':
       return role === 'district' || role === 'street' || role === 'readonly'
   }
 }
@@ -157,6 +160,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   transfers: 'member.read',
   serviceDesk: 'service.read',
   venues: 'venue.read',
+  funds: 'funds.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

@@ -43,6 +43,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'assess/honours', name: 'assess-honours', component: () => import('../views/AssessHonoursView.vue'), meta: { title: '表彰', menu: 'assessHonours' } },
       { path: 'services', name: 'services', component: () => import('../views/ServiceDeskView.vue'), meta: { title: '订单式服务', menu: 'serviceDesk' } },
       { path: 'venues', name: 'venues', component: () => import('../views/VenuesView.vue'), meta: { title: '阵地管理', menu: 'venues' } },
+      { path: 'funds', name: 'funds', component: () => import('../views/FundsView.vue'), meta: { title: '经费保障', menu: 'funds' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { title: '审计日志', menu: 'audit' } },

@@ -56,7 +56,7 @@ func fundsStandardBody() map[string]any {
 			rates = append(rates, map[string]any{"kind": k.Code, "formation": fm.Code, "amount": "8000"})
 		}
 	}
-	return map[string]any{"year": 2027, "rates": rates, "startup": "8000", "return_ratio": map[string]any{"num": 1, "den": 1},
+	return map[string]any{"year": 2026, "rates": rates, "startup": "8000", "return_ratio": map[string]any{"num": 1, "den": 1},
 		"match_ratio": map[string]any{"num": 1, "den": 1}, "proration": "months", "note": "1:1 配套"}
 }
 

@@ -65,7 +65,7 @@ func TestQueryParametersNeverAnswer500(t *testing.T) {
 	e := testenv.New(t)
 	cases := matrixCases()
 	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
-		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases()} {
+		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(), fundsMatrixCases()} {
 		for k, v := range more {
 			cases[k] = v
 		}

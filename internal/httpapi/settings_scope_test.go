@@ -25,6 +25,7 @@ var jurisdictionRoutes = []string{
 	"PUT /api/v1/assess/settings",
 	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
+	"PUT /api/v1/funds/standard",
 	"PUT /api/v1/service-settings",
 	"PUT /api/v1/settings/coverage-rule",
 }
@@ -57,6 +58,7 @@ func settingBodies() map[string]any {
 		"PUT /api/v1/develop/publicity":           map[string]any{"days": 7, "unit": "calendar"},
 		"PUT /api/v1/dues/refund-policy":          map[string]any{"ratio": "0.5", "note": "半额返还"},
 		"PUT /api/v1/settings/coverage-rule":      map[string]any{"kind": "above_scale"},
+		"PUT /api/v1/funds/standard":              fundsStandardBody(),
 		"PUT /api/v1/service-settings":            map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
 	}
 }

@@ -178,38 +178,44 @@ func (s *Service) Allocate(ctx context.Context, in AllocationInput) (Entry, erro
 		return Entry{}, err
 	}
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Entry, error) {
-		p, err := s.visiblePartyOrg(ctx, tx, in.PartyOrgID)
-		if err != nil {
-			return Entry{}, err
-		}
-		if err := s.lockPartyOrg(ctx, tx, p.ID); err != nil {
-			return Entry{}, err
-		}
-		var n int
-		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM funds_entries WHERE kind = 'allocation' AND voucher_no = ? AND reverses_id IS NULL`, voucher).Scan(&n); err != nil {
-			return Entry{}, err
-		}
-		if n > 0 {
-			return Entry{}, apperr.Conflict("凭证号 " + voucher + " 已用于另一笔拨付")
-		}
-		out, err := s.accountSum(ctx, tx, AccEntitlement, p.ID, in.Year)
-		if err != nil {
-			return Entry{}, err
-		}
-		if amount > out {
-			return Entry{}, apperr.Conflict(fmt.Sprintf("拨付金额 %s 元超过%s %d 年度尚未拨付的 %s 元", FormatYuan(amount), p.Name, in.Year, FormatYuan(out)))
-		}
-		id, err := s.post(ctx, tx, entry{Year: in.Year, Kind: EntryAllocation, PartyOrgID: p.ID, Amount: amount, Voucher: voucher, On: on, Memo: memo},
-			[]posting{{Account: AccBalance, PartyOrgID: p.ID, Amount: amount}, {Account: AccEntitlement, PartyOrgID: p.ID, Amount: -amount}})
-		if err != nil {
-			return Entry{}, err
-		}
-		e, err := s.entry(ctx, tx, id)
-		if err != nil {
-			return Entry{}, err
-		}
-		return e, s.Audit.Record(ctx, tx, audit.Entry{Action: "funds_allocate", Entity: "party_org", EntityID: fmt.Sprint(p.ID), After: e})
+		return s.allocateTx(ctx, tx, in.Year, in.PartyOrgID, amount, voucher, on, memo)
 	})
+}
+
+// allocateTx posts a checked allocation inside tx.
+func (s *Service) allocateTx(ctx context.Context, tx *sql.Tx, year int, poID, amount int64, voucher, on, memo string) (Entry, error) {
+	p, err := s.visiblePartyOrg(ctx, tx, poID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := s.lockPartyOrg(ctx, tx, p.ID); err != nil {
+		return Entry{}, err
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM funds_entries e WHERE e.kind = 'allocation' AND e.voucher_no = ? AND e.reverses_id IS NULL
+		AND NOT EXISTS (SELECT 1 FROM funds_entries r WHERE r.reverses_id = e.id)`, voucher).Scan(&n); err != nil {
+		return Entry{}, err
+	}
+	if n > 0 {
+		return Entry{}, apperr.Conflict("凭证号 " + voucher + " 已用于另一笔拨付")
+	}
+	out, err := s.accountSum(ctx, tx, AccEntitlement, p.ID, year)
+	if err != nil {
+		return Entry{}, err
+	}
+	if amount > out {
+		return Entry{}, apperr.Conflict(fmt.Sprintf("拨付金额 %s 元超过%s %d 年度尚未拨付的 %s 元", FormatYuan(amount), p.Name, year, FormatYuan(out)))
+	}
+	id, err := s.post(ctx, tx, entry{Year: year, Kind: EntryAllocation, PartyOrgID: p.ID, Amount: amount, Voucher: voucher, On: on, Memo: memo},
+		[]posting{{Account: AccBalance, PartyOrgID: p.ID, Amount: amount}, {Account: AccEntitlement, PartyOrgID: p.ID, Amount: -amount}})
+	if err != nil {
+		return Entry{}, err
+	}
+	e, err := s.entry(ctx, tx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	return e, s.Audit.Record(ctx, tx, audit.Entry{Action: "funds_allocate", Entity: "party_org", EntityID: fmt.Sprint(p.ID), After: e})
 }
 
 // Spend records a spending: Dr expense (category), Cr balance. The balance

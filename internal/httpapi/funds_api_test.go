@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
+	"mime/multipart"
 	"strings"
 	"testing"
 
@@ -76,5 +78,63 @@ func TestFundsOverHTTP(t *testing.T) {
 	res = c.Do("GET", "/api/v1/funds/entries?year=2026&kind=spending", nil)
 	if res.Status != 200 || !strings.Contains(string(res.Body), "七一主题党日") {
 		t.Fatalf("entries: %d %s", res.Status, res.Body)
+	}
+}
+
+// Last year's allocations come in from a workbook all or nothing: a file
+// with a bad cell records nothing and names each cell; the corrected file
+// records every row.
+func TestFundsImportAllocations(t *testing.T) {
+	e := testenv.New(t)
+	seq := 0
+	f := &fixtures{e: e, seq: &seq}
+	po := f.partyOrg(t, true)
+	if _, err := e.App.Funds.Recompute(f.sys(), 2025); err != nil {
+		t.Fatal(err)
+	}
+	e.User("hq_import", auth.RoleStreet, testenv.Hongqiao)
+	c := e.Login("hq_import", testenv.Password)
+	upload := func(book []byte) testenv.Response {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "allocations.xlsx")
+		fw.Write(book)
+		mw.Close()
+		return c.Raw("POST", "/api/v1/imports/funds-allocations", mw.FormDataContentType(), buf.Bytes())
+	}
+	bad := allocationWorkbook(t, [][]any{
+		{"2025", po.Name, "3000", "祁组拨〔2025〕1号", "2025-03-15", ""},
+		{"2025", "没有这个党组织", "12.345", "祁组拨〔2025〕1号", "2025/3/16", ""},
+		{"2025", po.Name, "6000", "祁组拨〔2025〕3号", "2025-03-17", ""},
+	})
+	res := upload(bad)
+	body := string(res.Body)
+	if res.Status != 422 || !strings.Contains(body, "拨付金额") || !strings.Contains(body, "凭证号与第 2 行重复") || !strings.Contains(body, "没有这个党组织") {
+		t.Fatalf("bad file: %d %s", res.Status, body)
+	}
+	var n int
+	if err := e.App.DB.QueryRow(context.Background(), e.App.DB, `SELECT COUNT(*) FROM funds_entries WHERE kind = 'allocation'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("a refused file recorded %d allocations (%v)", n, err)
+	}
+	// 3000 + 6000 exceeds the 8000 entitled: the third row is refused, nothing recorded.
+	over := allocationWorkbook(t, [][]any{
+		{"2025", po.Name, "3000", "祁组拨〔2025〕1号", "2025-03-15", ""},
+		{"2025", po.Name, "6000", "祁组拨〔2025〕3号", "2025-03-17", ""},
+	})
+	if res := upload(over); res.Status != 422 || !strings.Contains(string(res.Body), "尚未拨付的 5000.00 元") {
+		t.Fatalf("over-allocating file: %d %s", res.Status, res.Body)
+	}
+	good := allocationWorkbook(t, [][]any{
+		{"2025", po.Name, "3000", "祁组拨〔2025〕1号", "2025-03-15", "第一批"},
+		{"2025年", po.Name, "5,000.00", "祁组拨〔2025〕3号", "2025-03-17", "第二批"},
+	})
+	if res := upload(good); res.Status != 200 {
+		t.Fatalf("good file: %d %s", res.Status, res.Body)
+	}
+	if err := e.App.DB.QueryRow(context.Background(), e.App.DB, `SELECT COALESCE(SUM(amount_cents), 0) FROM funds_entries WHERE kind = 'allocation'`).Scan(&n); err != nil || n != 800000 {
+		t.Fatalf("allocated %d 分 (%v), want 800000", n, err)
+	}
+	if res, err := funds.Check(context.Background(), e.App.DB); err != nil || !res.OK() {
+		t.Fatalf("check: %v %v", res.Problems, err)
 	}
 }

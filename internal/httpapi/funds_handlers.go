@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/funds"
+	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -355,4 +357,21 @@ func (s *Server) decideFundsApplication(w http.ResponseWriter, r *http.Request) 
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+func (s *Server) fundsAllocationTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "funds-allocations-template", "经费拨付导入模板", func(out io.Writer) error {
+		xw, err := xlsx.NewWriter("经费拨付", funds.ImportHeaders(), []float64{8, 36, 16, 20, 14, 30})
+		if err != nil {
+			return err
+		}
+		return xw.Finish(out)
+	})
+}
+
+func (s *Server) importFundsAllocations(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "funds_allocations", funds.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Funds.ImportAllocations(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"liangxin/internal/funds"
 )
 
@@ -110,7 +112,40 @@ func fundsMatrixCases() map[string]matrixCase {
 			po := f.partyOrg(t, in)
 			return "/api/v1/funds/incubation", map[string]any{"year": 2026, "party_org_id": po.ID, "title": "红色驿站孵化", "purpose": "建设驿站", "amount": "3000"}
 		}},
-		"POST /api/v1/funds/incubation/{id}/review": {call: app("/review", false, map[string]any{"opinion": "材料齐全"})},
+		"POST /api/v1/funds/incubation/{id}/review":      {call: app("/review", false, map[string]any{"opinion": "材料齐全"})},
+		"GET /api/v1/imports/funds-allocations/template": {unscoped: true, call: static("/api/v1/imports/funds-allocations/template")},
+		"POST /api/v1/imports/funds-allocations": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/imports/funds-allocations?session=matrix-funds-%d", f.next()), f.fundsAllocationFile(t, in)
+		}},
 		"POST /api/v1/funds/incubation/{id}/decide": {call: app("/decide", true, map[string]any{"grant": true, "reason": "符合条件"})},
 	}
+}
+
+// fundsAllocationFile is a workbook of one 2026 allocation of 100 元 to a
+// fresh party organization in or out of scope.
+func (f *fixtures) fundsAllocationFile(t *testing.T, in bool) []byte {
+	t.Helper()
+	po := f.fundsPartyOrg(t, in)
+	var name string
+	if err := f.e.App.DB.QueryRow(f.sys(), f.e.App.DB, `SELECT name FROM party_orgs WHERE id = ?`, po).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	return allocationWorkbook(t, [][]any{{"2026", name, "100", fmt.Sprintf("导入拨%d", f.next()), "2026-03-01", "上年度拨付"}})
+}
+
+func allocationWorkbook(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	all := append([][]any{{"年度", "党组织名称", "拨付金额（元）", "凭证号", "拨付日期", "摘要"}}, rows...)
+	for r, row := range all {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			_ = x.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

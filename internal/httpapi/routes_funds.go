@@ -39,6 +39,8 @@ func (s *Server) fundsRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/funds/incubation", Perm: read, Tag: tag, Summary: "孵化发展基金申请（可按状态筛选）", Query: []string{"year", "status", "page", "page_size"}, QueryTypes: appTypes, Response: "FundsApplicationPage", handler: s.listFundsApplications},
 		{Method: "POST", Path: "/api/v1/funds/incubation", Perm: write, Tag: tag, Summary: "申请孵化发展基金", Request: "FundsApplicationInput", Response: "FundsApplication", Status: 201, handler: s.applyFunds},
 		{Method: "POST", Path: "/api/v1/funds/incubation/{id}/review", Perm: write, Tag: tag, Summary: "审核孵化基金申请（填写审核意见）", Request: "FundsReviewInput", Response: "FundsApplication", handler: s.reviewFundsApplication},
+		{Method: "GET", Path: "/api/v1/imports/funds-allocations/template", Perm: write, Tag: tag, Summary: "下载经费拨付导入模板（Excel）", Response: "xlsx", handler: s.fundsAllocationTemplate},
+		{Method: "POST", Path: "/api/v1/imports/funds-allocations", Perm: write, Tag: tag, Summary: "导入上年度经费拨付（Excel，全部成功才写入；出错时返回标注错误的表格；须先核算该年度应拨数）", Query: []string{"session"}, Upload: true, MaxBody: uploadLimit + 1<<20, Response: "ImportSession", handler: s.importFundsAllocations},
 		{Method: "POST", Path: "/api/v1/funds/incubation/{id}/decide", Perm: write, Tag: tag, Summary: "孵化基金资助决定（资助或不予资助，须写理由；资助即记账）", Request: "FundsDecisionInput", Response: "FundsApplication", handler: s.decideFundsApplication},
 	}
 }

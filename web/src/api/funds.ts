@@ -36,6 +36,8 @@ export const fundsApi = {
   spend: (body: FundsSpendingInput) => http.post<FundsEntry>(`${base}/spendings`, body),
   reverse: (id: number, reason: string) => http.post<FundsEntry>(`${base}/entries/${id}/reverse`, { reason }),
   uploadReceipt: (id: number, file: Blob) => uploadFile<Schemas['FundsReceipt']>(`${base}/entries/${id}/receipts`, file),
+  importAllocations: (file: Blob) => uploadFile<Schemas['ImportSession']>('/api/v1/imports/funds-allocations', file),
+  templateUrl: '/api/v1/imports/funds-allocations/template',
   receiptUrl: (id: number, receipt: number) => `${base}/entries/${id}/receipts/${receipt}`,
   applications: (q: { year: number; status?: string; page?: number; page_size?: number }) =>
     http.get<Schemas['FundsApplicationPage']>(`${base}/incubation`, { year: q.year, status: q.status || undefined, page: q.page, page_size: q.page_size }),

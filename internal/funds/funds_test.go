@@ -260,6 +260,19 @@ func TestJournal(t *testing.T) {
 		}
 	}
 	w.check()
+	// A posting slipped in past the service unbalances an entry: the check names it.
+	if _, err := db.Exec(context.Background(), db, `INSERT INTO funds_postings (entry_id, account, party_org_id, category, year, amount_cents) VALUES (?, 'balance', ?, '', 2026, 1)`,
+		sp.ID, po.ID); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := funds.Check(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad.OK() || !strings.Contains(strings.Join(bad.Problems, "\n"), "借贷不平") || !strings.Contains(strings.Join(bad.Problems, "\n"), "合计不为零") ||
+		!strings.Contains(strings.Join(bad.Problems, "\n"), "≠ 余额") {
+		t.Fatalf("check missed the unbalanced posting: %v", bad.Problems)
+	}
 }
 
 // Of eight spendings of 300 元 against a balance of 1000 元 sent at once,

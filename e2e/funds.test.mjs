@@ -58,7 +58,7 @@ test('funds: allocate, spend, and a spending over the balance refused', { timeou
     const alloc = page.locator('.el-dialog').filter({ has: page.locator('[data-test="allocate-save"]') })
     await alloc.waitFor()
     await fill(alloc, 'allocate-amount', '3000')
-    await fill(alloc, 'allocate-voucher', '祁组拨〔2026〕1号')
+    await fill(alloc, 'allocate-voucher', '测试拨〔2026〕901号')
     await alloc.locator('[data-test="allocate-save"]').click()
     await page.locator('.el-message--success').filter({ hasText: '已拨付' }).waitFor()
     await row.filter({ hasText: '3,000.00' }).waitFor()

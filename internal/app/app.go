@@ -31,6 +31,7 @@ import (
 	"liangxin/internal/datakey"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
+	"liangxin/internal/funds"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
@@ -80,8 +81,10 @@ type App struct {
 	Wishes *wish.Service
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
-	Imports  *orgimport.Sessions
-	Now      func() time.Time
+	// Funds is 经费保障 (standards, entitlements, the journal).
+	Funds   *funds.Service
+	Imports *orgimport.Sessions
+	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -271,6 +274,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 			RequesterName: requester, RegionCode: regionCode, ReceivingPartyOrgID: &partyOrgID})
 		return r.ID, err
 	}
+	a.Funds = &funds.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -302,6 +306,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Work:      a.Work,
 		Wishes:    a.Wishes,
 		Dangtong:  a.Dangtong,
+		Funds:     a.Funds,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

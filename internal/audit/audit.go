@@ -59,6 +59,7 @@ var actionNames = [][2]string{
 	{"instructor_visit_photo_add", "上传走访照片"},
 	{"instructor_visit_photo_delete", "删除走访照片"},
 	{"party_org_dissolve", "撤销党组织"},
+	{"party_org_form_change", "变更党组织类别或组建方式"},
 	{"party_group_member_add", "编入党小组"},
 	{"party_group_member_end", "移出党小组"},
 	{"party_org_import", "导入党组织"},
@@ -183,6 +184,16 @@ var actionNames = [][2]string{
 	{"venue_activity_delete", "删除阵地活动"},
 	{"venue_visitors_set", "登记阵地来访人次"},
 	{"venue_import", "导入阵地"},
+	{"funds_standard_set", "修改经费保障标准"},
+	{"funds_recompute", "核算经费应拨数"},
+	{"funds_allocate", "经费拨付"},
+	{"funds_spend", "登记经费支出"},
+	{"funds_reverse", "冲销经费记录"},
+	{"funds_receipt_add", "上传支出票据"},
+	{"funds_incubation_apply", "申请孵化发展基金"},
+	{"funds_incubation_review", "审核孵化基金申请"},
+	{"funds_incubation_decide", "孵化基金资助决定"},
+	{"funds_import", "导入上年度拨付"},
 }
 
 // Action is an action code with its Chinese name.

@@ -60,6 +60,7 @@ var entityKinds = map[string]entityKind{
 	"dues_arrears":           {label: "党费欠交名单"},
 	"dues_summary":           {label: "党费汇总"},
 	"members":                {label: "党员花名册"},
+	"funds":                  {label: "经费保障"},
 }
 
 // EntityKinds lists the entity codes the trail names.

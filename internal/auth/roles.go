@@ -162,6 +162,14 @@ const (
 	// PermVenueSettings adds versions of the venue standards (达标标准:
 	// 六有, 六个一 …); jurisdiction-wide.
 	PermVenueSettings Perm = "venue.settings"
+	// PermFundsRead reads 经费保障 in the caller's scope: standards,
+	// entitlements, the journal, receipts, 孵化基金 applications, reports.
+	PermFundsRead Perm = "funds.read"
+	// PermFundsWrite recomputes entitlements, records allocations, spending,
+	// reversals and receipts, and moves 孵化基金 applications, in scope.
+	PermFundsWrite Perm = "funds.write"
+	// PermFundsSettings sets the yearly funding standards (district only).
+	PermFundsSettings Perm = "funds.settings"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -170,7 +178,7 @@ const (
 // district itself); the HTTP edge checks this for every route that needs p.
 func JurisdictionWide(p Perm) bool {
 	return p == PermLedgerSettings || p == PermMemberSettings || p == PermOrgLifeSettings || p == PermServiceSettings ||
-		p == PermContractSettings || p == PermVenueSettings
+		p == PermContractSettings || p == PermVenueSettings || p == PermFundsSettings
 }
 
 // rolePerms is the permission table. 三员分立: the system administrator
@@ -192,12 +200,13 @@ func rolePerms(role string) []Perm {
 			PermMemberRead, PermMemberWrite, PermMemberReveal, PermMemberSettings,
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
-			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings}
+			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings,
+			PermFundsRead, PermFundsWrite, PermFundsSettings}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond}
@@ -210,7 +219,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead}
 	}
 	return nil
 }

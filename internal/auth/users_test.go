@@ -364,7 +364,8 @@ func TestThreeAdminsHoldNoBusinessPermission(t *testing.T) {
 	business := []auth.Perm{auth.PermLedgerRead, auth.PermLedgerWrite, auth.PermLedgerSettings, auth.PermMemberRead, auth.PermMemberWrite,
 		auth.PermMemberReveal, auth.PermMemberSettings, auth.PermOrgLifeRead, auth.PermOrgLifeWrite, auth.PermOrgLifeSettings, auth.PermAssessManage,
 		auth.PermServiceRead, auth.PermServiceWrite, auth.PermServiceSettings, auth.PermVenueRead, auth.PermVenueWrite,
-		auth.PermWorkRead, auth.PermWorkWrite, auth.PermWorkRespond, auth.PermVenueSettings}
+		auth.PermWorkRead, auth.PermWorkWrite, auth.PermWorkRespond, auth.PermVenueSettings,
+		auth.PermFundsRead, auth.PermFundsWrite, auth.PermFundsSettings}
 	for _, role := range []string{auth.RoleSystemAdmin, auth.RoleSecurityAdmin, auth.RoleAuditAdmin, auth.RoleNone} {
 		for _, p := range business {
 			if auth.Can(role, p) {

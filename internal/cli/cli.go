@@ -28,6 +28,7 @@ import (
 	"liangxin/internal/config"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/datakey"
+	"liangxin/internal/funds"
 	"liangxin/internal/store"
 )
 
@@ -59,6 +60,7 @@ const usage = `liangxin —— 两新党建综合管理平台
                    --key-passphrase-file 时连同用口令加密的密钥）
   restore          从备份恢复，核对无误才替换（--in 文件；须先停止服务）
   key rotate       轮换个人信息密钥，重新加密全部加密值（须先停止服务；中断后可重新运行）
+  funds-check      核对经费账（借贷平衡、应拨−已拨=未拨、已拨−支出=余额、余额不为负），有问题时退出码为 1
   demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
   config           列出全部配置项及其环境变量
   version          显示版本
@@ -102,6 +104,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = keyRotate(ctx, rest, env)
 	case "demo":
 		err = demo(ctx, rest, env)
+	case "funds-check":
+		err = fundsCheck(ctx, rest, env)
 	case "config":
 		config.Dump(env.Stdout)
 	case "version", "--version", "-v":
@@ -638,5 +642,41 @@ func keyRotate(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "密钥已轮换：重新加密 %d 个值（%d 个此前已完成）。旧密钥保存在 %s：轮换前的备份仍需要它，请与那些备份一同离线保管，然后从服务器上删除；并请立即做一次新的备份\n",
 		res.Resealed, res.Skipped, res.OldFile)
+	return nil
+}
+
+// fundsCheck verifies the funds journal (funds.Check) and prints what it
+// found; any problem is an error (exit code 1). Warnings are printed only.
+func fundsCheck(ctx context.Context, args []string, env Env) error {
+	fs, resolve := flags("funds-check", env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := resolve()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	res, err := funds.Check(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(env.Stdout, "提示：", w)
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(env.Stdout, "问题：", p)
+	}
+	if !res.OK() {
+		return fmt.Errorf("经费账核对未通过：%d 个问题（%d 条记录，%d 条分录）", len(res.Problems), res.Entries, res.Postings)
+	}
+	fmt.Fprintf(env.Stdout, "经费账核对通过：%d 条记录，%d 条分录，借贷平衡，应拨−已拨=未拨，已拨−支出=余额，无负余额\n", res.Entries, res.Postings)
 	return nil
 }

@@ -359,3 +359,15 @@ func TestVersionAndConfig(t *testing.T) {
 		t.Fatalf("unknown command exit %d", code)
 	}
 }
+
+// funds-check reads the journal and says it balances (an empty one does).
+func TestFundsCheckCommand(t *testing.T) {
+	tg := newTarget(t)
+	if code, out, errOut := tg.run(t, "init", "--jurisdiction", "430426"); code != 0 {
+		t.Fatalf("init: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut := tg.run(t, "funds-check")
+	if code != 0 || !strings.Contains(out, "经费账核对通过：0 条记录") {
+		t.Fatalf("funds-check: %d %s %s", code, out, errOut)
+	}
+}

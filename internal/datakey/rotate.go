@@ -291,21 +291,26 @@ func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protecto
 // rotation); one that opens with neither key stops the rotation, since a
 // photo is a record, not a convenience copy like an error workbook.
 func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
-	for _, table := range []string{"instructor_visit_photos", "wish_photos"} {
-		if err := rotatePhotoTable(ctx, db, table, oldP, newP); err != nil {
+	for _, f := range []struct{ table, label string }{
+		{"instructor_visit_photos", "走访照片"},
+		{"wish_photos", "微心愿照片"},
+		// Receipts of funds spending are sealed the same way.
+		{"funds_receipts", "经费支出票据"},
+	} {
+		if err := rotateSealedFiles(ctx, db, oldP, newP, f.table, f.label); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// rotatePhotoTable re-seals the sealed_data of one photo table (the
-// instructors' visit photos, the wishes' evidence photos).
-func rotatePhotoTable(ctx context.Context, db *store.DB, table string, oldP, newP *pdata.Protector) error {
+// rotateSealedFiles re-seals the sealed_data column of table, one row per
+// transaction (label names the files in messages).
+func rotateSealedFiles(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector, table, label string) error {
 	var ids []int64
 	rows, err := db.Query(ctx, db, `SELECT id FROM `+table+` ORDER BY id`)
 	if err != nil {
-		return fmt.Errorf("读取走访照片失败：%w", err)
+		return fmt.Errorf("读取%s失败：%w", label, err)
 	}
 	for rows.Next() {
 		var id int64
@@ -332,7 +337,7 @@ func rotatePhotoTable(ctx context.Context, db *store.DB, table string, oldP, new
 			}
 			plain, err := oldP.OpenBytes(blob)
 			if err != nil {
-				return fmt.Errorf("走访照片 %d 用原密钥无法解密", id)
+				return fmt.Errorf("%s %d 用原密钥无法解密", label, id)
 			}
 			sealed, err := newP.SealBytes(plain)
 			if err != nil {
@@ -341,7 +346,7 @@ func rotatePhotoTable(ctx context.Context, db *store.DB, table string, oldP, new
 			_, err = db.Exec(ctx, tx, `UPDATE `+table+` SET sealed_data = ? WHERE id = ?`, sealed, id)
 			return err
 		}); err != nil {
-			return fmt.Errorf("重新加密走访照片失败：%w", err)
+			return fmt.Errorf("重新加密%s失败：%w", label, err)
 		}
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/config"
 	"liangxin/internal/dues"
+	"liangxin/internal/funds"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
 	"liangxin/internal/org"
@@ -190,6 +191,7 @@ func testWritesThePlan(t *testing.T, a *app.App, sum *Summary) {
 		t.Fatalf("today %s, year start %s", sum.Today, sum.YearStart)
 	}
 	testInstructorAccounts(t, a)
+	testDemoFunds(t, a)
 	// The database counts what the plan simulates: dates went in unchanged.
 	p := makePlan(7, date(2026, 11, 23), testGeo(t), DefaultOrgs)
 	c0, t0 := simulate(p, p.YearStart)
@@ -716,5 +718,41 @@ func testVenues(t *testing.T, a *app.App, sum *Summary) {
 	below, total, err := a.Venues.BelowStandardList(actor.System(context.Background(), "test"), venue.Filter{})
 	if err != nil || total != 2 || len(below[0].FailedItems)+len(below[1].FailedItems) != 3 {
 		t.Errorf("below standard: %d %v", total, err)
+	}
+}
+
+// testDemoFunds pins the demo's funds against counts of the ledger taken
+// here, by the rules fundsYears states: n25 party organizations (not 党小组)
+// existing in 2025 get an allocation and a spending each; of the n26 of 2026
+// every second (in id order) gets an allocation, every fourth a spending of
+// 1000 元; one 孵化基金 grant, three applications; the books balance.
+func testDemoFunds(t *testing.T, a *app.App) {
+	t.Helper()
+	exist := `SELECT COUNT(*) FROM party_orgs WHERE kind <> 'group' AND established_on <= ? AND (dissolved_on IS NULL OR dissolved_on > ?)`
+	n25 := count(t, a, exist, "2025-12-31", "2025-01-01")
+	n26 := count(t, a, exist, "2026-12-31", "2026-01-01")
+	if n25 < 50 || n26 <= n25 {
+		t.Fatalf("party organizations: %d in 2025, %d in 2026", n25, n26)
+	}
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM funds_entitlements WHERE year = 2025`:                    n25,
+		`SELECT COUNT(*) FROM funds_entitlements WHERE year = 2026`:                    n26,
+		`SELECT COUNT(*) FROM funds_entries WHERE year = 2025 AND kind = 'allocation'`: n25,
+		`SELECT COUNT(*) FROM funds_entries WHERE year = 2025 AND kind = 'spending'`:   n25,
+		`SELECT COUNT(*) FROM funds_entries WHERE year = 2026 AND kind = 'allocation'`: (n26 + 1) / 2,
+		`SELECT COUNT(*) FROM funds_entries WHERE year = 2026 AND kind = 'spending'`:   (n26 + 3) / 4,
+		`SELECT COUNT(*) FROM funds_entries WHERE kind = 'grant'`:                      1,
+		`SELECT COUNT(*) FROM funds_incubation`:                                        3,
+		`SELECT COUNT(*) FROM funds_standards WHERE year IN (2025, 2026)`:              2,
+		`SELECT COUNT(*) FROM funds_entries e JOIN funds_entitlements f ON f.party_org_id = e.party_org_id AND f.year = e.year
+			WHERE e.kind = 'allocation' AND e.year = 2025 AND e.amount_cents <> f.total_cents / 100 * 100`: 0,
+	} {
+		if n := count(t, a, q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
+	}
+	res, err := funds.Check(context.Background(), a.DB)
+	if err != nil || !res.OK() {
+		t.Errorf("funds check on the demo: %v %v", res.Problems, err)
 	}
 }

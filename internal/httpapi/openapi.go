@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -263,7 +263,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.Request != "" {
 			refsFrom(all, rt.Request, requests)
 		}
-		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" {
+		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" && rt.Response != "receipt" {
 			refsFrom(all, rt.Response, responses)
 		}
 	}
@@ -310,6 +310,9 @@ func (s *Server) OpenAPI() map[string]any {
 		case "image":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}
+		case "receipt":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin, "application/pdf": bin}
 		default:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
 		}
@@ -569,6 +572,7 @@ func boundedLists() map[string]string {
 		"StreetTaskList":          "每个街道（乡镇）一行，受区划结构限制，不分页",
 		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
 		"VenueChecklistList":      "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
+		"FundsStandardList":       "每个年度一套经费保障标准（最新版本），随年度增长，不分页",
 	}
 }
 

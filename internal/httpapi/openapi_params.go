@@ -184,7 +184,7 @@ var pathNouns = map[string]string{
 	"committee-members": "班子成员记录", "people": "发展对象", "dual": "双重组织关系记录", "members": "党员",
 	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
 	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
-	"transfers": "组织关系转接", "users": "用户", "venues": "阵地", "notifications": "通知", "service-contracts": "购买服务合同",
+	"transfers": "组织关系转接", "users": "用户", "venues": "阵地", "notifications": "通知", "service-contracts": "购买服务合同", "entries": "经费记录", "incubation": "孵化基金申请",
 }
 
 // pathParameter is the OpenAPI parameter object of path parameter name in path.
@@ -249,6 +249,8 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "行次（从 1 起）", map[string]any{"type": "integer", "minimum": 1}
 	case "col":
 		d, schema = "栏次（从 1 起）", map[string]any{"type": "integer", "minimum": 1}
+	case "receipt_id":
+		d, schema = "票据 ID", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

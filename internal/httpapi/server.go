@@ -24,6 +24,7 @@ import (
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
+	"liangxin/internal/funds"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
@@ -68,6 +69,7 @@ type Server struct {
 	Work          *workloop.Service
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
+	Funds         *funds.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -139,6 +141,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.wishRoutes()...)
 	rs = append(rs, s.publicRoutes()...)
 	rs = append(rs, s.dangtongRoutes()...)
+	rs = append(rs, s.fundsRoutes()...)
 	return rs
 }
 

@@ -27,6 +27,7 @@ var jurisdictionRoutes = []string{
 	"PUT /api/v1/contract-settings",
 	"PUT /api/v1/develop/publicity",
 	"PUT /api/v1/dues/refund-policy",
+	"PUT /api/v1/funds/standard",
 	"PUT /api/v1/service-settings",
 	"PUT /api/v1/settings/coverage-rule",
 	"PUT /api/v1/wish-settings",
@@ -63,6 +64,7 @@ func settingBodies() map[string]any {
 		"PUT /api/v1/dues/refund-policy":     map[string]any{"ratio": "0.5", "note": "半额返还"},
 		"PUT /api/v1/settings/coverage-rule": map[string]any{"kind": "above_scale"},
 		"POST /api/v1/venue-checklists":      map[string]any{"code": "sqyxq", "name": "三区一校七室", "kinds": []string{"service_center"}, "effective_from": "2027-01-01", "items": []map[string]any{{"name": "服务区"}}},
+		"PUT /api/v1/funds/standard":         fundsStandardBody(),
 		"PUT /api/v1/service-settings":       map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
 	}
 }

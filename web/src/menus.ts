@@ -24,6 +24,7 @@ export type MenuKey =
   | 'notices'
   | 'tasks'
   | 'supervision'
+  | 'funds'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -78,6 +79,7 @@ export const allMenus: MenuItem[] = [
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
   { key: 'wishes', path: '/wishes', title: '微心愿' },
   { key: 'venues', path: '/venues', title: '阵地管理' },
+  { key: 'funds', path: '/funds', title: '经费保障' },
   { key: 'contracts', path: '/contracts', title: '购买服务' },
   { key: 'notices', path: '/notices', title: '工作提示与学习清单', group: WORK_GROUP },
   { key: 'tasks', path: '/tasks', title: '任务督办', group: WORK_GROUP },
@@ -129,6 +131,7 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'venues':
     case 'contracts':
     case 'wishes':
+    case 'funds':
       return role === 'district' || role === 'street' || role === 'readonly'
     case 'notices':
     case 'tasks':
@@ -185,6 +188,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   notices: 'workloop.read',
   tasks: 'workloop.read',
   supervision: 'workloop.read',
+  funds: 'funds.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

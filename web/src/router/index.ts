@@ -51,6 +51,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'notices', name: 'notices', component: () => import('../views/NoticesView.vue'), meta: { title: '工作提示与学习清单', menu: 'notices' } },
       { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue'), meta: { title: '任务督办', menu: 'tasks' } },
       { path: 'supervision', name: 'supervision', component: () => import('../views/SupervisionView.vue'), meta: { title: '督导调研', menu: 'supervision' } },
+      { path: 'funds', name: 'funds', component: () => import('../views/FundsView.vue'), meta: { title: '经费保障', menu: 'funds' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
       { path: 'audit', name: 'audit', component: () => import('../views/AuditView.vue'), meta: { title: '审计日志', menu: 'audit' } },

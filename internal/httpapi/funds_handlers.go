@@ -1,0 +1,377 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/funds"
+	"liangxin/internal/org"
+	"liangxin/internal/xlsx"
+)
+
+func (s *Server) fundsOptions(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, funds.GetOptions())
+	return nil
+}
+
+// fundsYear reads the year query parameter (this year by default).
+func (s *Server) fundsYear(q url.Values, bad *apperr.Error) int {
+	v := q.Get("year")
+	if v == "" {
+		return s.Funds.ThisYear()
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < funds.MinYear || y > funds.MaxYear {
+		bad.Field("year", fmt.Sprintf("年度应为 %d–%d 的整数", funds.MinYear, funds.MaxYear))
+	}
+	return y
+}
+
+func (s *Server) listFundsStandards(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.Funds.ListStandards(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[funds.Standard]{Items: out})
+	return nil
+}
+
+func (s *Server) getFundsStandard(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	y := s.fundsYear(r.URL.Query(), bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	out, err := s.Funds.GetStandard(r.Context(), y)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) setFundsStandard(w http.ResponseWriter, r *http.Request) error {
+	var in funds.StandardInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.SetStandard(r.Context(), in.Year, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) recomputeFunds(w http.ResponseWriter, r *http.Request) error {
+	var in FundsYearInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Recompute(r.Context(), in.Year)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) fundsReportOf(r *http.Request) (funds.Report, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	y := s.fundsYear(q, bad)
+	if err := bad.OrNil(); err != nil {
+		return funds.Report{}, err
+	}
+	return s.Funds.GetReport(r.Context(), y, q.Get("region_code"))
+}
+
+func (s *Server) fundsReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.fundsReportOf(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// exportFundsReport writes the finance office's sheet: one row per party
+// organization, a subtotal row after each street, the total at the end;
+// amounts are 元 with two decimals, formatted from integer 分.
+func (s *Server) exportFundsReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.fundsReportOf(r)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年度党建经费", rep.Year),
+		[]string{"街道（乡镇）", "党组织", "类别", "组建方式", "计算月数", "工作经费（元）", "启动经费（元）", "收缴党费（元）", "党费返还（元）", "配套（元）",
+			"应拨合计（元）", "已拨（元）", "孵化基金资助（元）", "已支出（元）", "未拨（元）", "结余（元）"},
+		[]float64{16, 36, 8, 10, 8, 14, 14, 14, 14, 12, 14, 14, 16, 14, 14, 14})
+	if err != nil {
+		return err
+	}
+	kinds, forms := funds.Kinds(), funds.Formations()
+	name := func(opts []funds.Option, c string) string {
+		for _, o := range opts {
+			if o.Code == c {
+				return o.Name
+			}
+		}
+		return c
+	}
+	y := funds.FormatYuan
+	total := func(label, who string, t funds.Totals) error {
+		return sw.Row(label, who, "", "", "", y(t.StandardCents), y(t.StartupCents), y(t.DuesCents), y(t.ReturnedCents), y(t.MatchedCents),
+			y(t.EntitledCents), y(t.AllocatedCents), y(t.GrantedCents), y(t.SpentCents), y(t.OutstandingCent), y(t.BalanceCents))
+	}
+	for i, row := range rep.Rows {
+		if err := sw.Row(row.StreetName, row.PartyOrgName, name(kinds, row.Kind), name(forms, row.Formation), row.Months, y(row.StandardCents), y(row.StartupCents),
+			y(row.DuesCents), y(row.ReturnedCents), y(row.MatchedCents), y(row.EntitledCents), y(row.AllocatedCents), y(row.GrantedCents), y(row.SpentCents),
+			y(row.OutstandingCent), y(row.BalanceCents)); err != nil {
+			return err
+		}
+		if i == len(rep.Rows)-1 || rep.Rows[i+1].StreetCode != row.StreetCode {
+			for _, st := range rep.Streets {
+				if st.Code == row.StreetCode {
+					if err := total(row.StreetName+" 小计", fmt.Sprintf("%d 个党组织", st.PartyOrgs), st); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	if err := total("合计", fmt.Sprintf("%d 个党组织", rep.Total.PartyOrgs), rep.Total); err != nil {
+		return err
+	}
+	return s.sendXLSX(w, r, sw, "funds", fmt.Sprintf("funds-%d", rep.Year), fmt.Sprintf("%d年度党建经费", rep.Year), len(rep.Rows))
+}
+
+func (s *Server) listFundsEntries(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := funds.EntryFilter{Year: s.fundsYear(q, bad), PartyOrgID: optID(q, "party_org_id", bad), Kind: q.Get("kind"), Q: q.Get("q")}
+	if f.Kind != "" && f.Kind != funds.EntryEntitlement && f.Kind != funds.EntryAllocation && f.Kind != funds.EntrySpending && f.Kind != funds.EntryGrant {
+		bad.Field("kind", "记录类别应为 entitlement、allocation、spending 或 grant")
+	}
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	f.Page, f.PageSize, _ = pageParams(r)
+	items, total, err := s.Funds.ListEntries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[funds.Entry]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) getFundsEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Funds.GetEntry(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) allocateFunds(w http.ResponseWriter, r *http.Request) error {
+	var in funds.AllocationInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Allocate(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) spendFunds(w http.ResponseWriter, r *http.Request) error {
+	var in funds.SpendingInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Spend(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) reverseFundsEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in funds.ReverseInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Reverse(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// uploadFundsReceipt is POST /funds/entries/{id}/receipts: one file in the
+// multipart part "file".
+func (s *Server) uploadFundsReceipt(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	tooBig := apperr.InvalidField("file", fmt.Sprintf("每张票据不能超过 %d MB", funds.MaxReceiptBytes>>20))
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return &apperr.Error{Kind: apperr.KindUnsupportedMedia, Code: "unsupported_media_type", Message: "请以 multipart/form-data 上传票据（字段名 file）"}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return apperr.InvalidField("file", "请选择要上传的票据")
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return tooBig
+			}
+			return apperr.InvalidField("file", "上传的数据不完整")
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		rc, err := s.Funds.AddReceipt(r.Context(), id, part)
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return tooBig
+			}
+			return err
+		}
+		writeJSON(w, http.StatusCreated, rc)
+		return nil
+	}
+}
+
+// fundsReceipt is GET /funds/entries/{id}/receipts/{receipt_id}: the file
+// with its sniffed type, never sniffed again, not kept in shared caches.
+func (s *Server) fundsReceipt(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathID(r, "receipt_id")
+	if err != nil {
+		return err
+	}
+	rc, data, err := s.Funds.OpenReceipt(r.Context(), id, rid)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", rc.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="funds-%d-receipt-%d"`, id, rid))
+	_, err = w.Write(data)
+	return err
+}
+
+func (s *Server) listFundsApplications(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := funds.AppFilter{Year: s.fundsYear(q, bad), Status: q.Get("status")}
+	if f.Status != "" && f.Status != funds.AppApplied && f.Status != funds.AppReviewed && f.Status != funds.AppGranted && f.Status != funds.AppRefused {
+		bad.Field("status", "状态应为 applied、reviewed、granted 或 refused")
+	}
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	f.Page, f.PageSize, _ = pageParams(r)
+	items, total, err := s.Funds.ListApplications(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[funds.Application]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) applyFunds(w http.ResponseWriter, r *http.Request) error {
+	var in funds.ApplicationInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Apply(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) reviewFundsApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in funds.ReviewInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Review(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) decideFundsApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in funds.DecisionInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Funds.Decide(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) fundsAllocationTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "funds-allocations-template", "经费拨付导入模板", func(out io.Writer) error {
+		xw, err := xlsx.NewWriter("经费拨付", funds.ImportHeaders(), []float64{8, 36, 16, 20, 14, 30})
+		if err != nil {
+			return err
+		}
+		return xw.Finish(out)
+	})
+}
+
+func (s *Server) importFundsAllocations(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "funds_allocations", funds.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Funds.ImportAllocations(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
+	})
+}

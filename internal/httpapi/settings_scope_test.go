@@ -66,6 +66,7 @@ func settingBodies() map[string]any {
 		"POST /api/v1/venue-checklists":      map[string]any{"code": "sqyxq", "name": "三区一校七室", "kinds": []string{"service_center"}, "effective_from": "2027-01-01", "items": []map[string]any{{"name": "服务区"}}},
 		"PUT /api/v1/funds/standard":         fundsStandardBody(),
 		"PUT /api/v1/service-settings":       map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
+		"PUT /api/v1/wish-settings":          map[string]any{"claim_days": 20, "max_open_claims": 4, "reason": "延长认领期限"},
 	}
 }
 

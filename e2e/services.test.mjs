@@ -1,7 +1,8 @@
 // End-to-end browser test of 订单式服务: a handler unit and one request (接单) are set up via the
 // API; then in the browser the desk is opened, the request is transferred (转单) to the unit,
 // finished (办结), answered to the requester as 不满意 (回单) and reopened (重新办理), each step
-// confirmed in a dialog; the timeline in the drawer shows every step. Set-up from harness.mjs.
+// confirmed in a dialog; the timeline in the drawer shows every step. With the demo loaded, a request
+// is raised from an instructor visit (提出诉求) and listed under it. Set-up from harness.mjs.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test services.test.mjs
 import { after, before, test } from 'node:test'
@@ -11,7 +12,7 @@ import { apiClient, cli, districtAPI, failOnScriptErrors, LOGIN_PROBE, loginAndC
 before(async () => {
   await startServer('services')
   const api = await districtAPI()
-  const unit = await api.post('/api/v1/service-handler-units', { name: '县人力资源和社会保障局', kind: 'department', region_code: '430426' })
+  const unit = await api.post('/api/v1/service-handler-units', { name: '县工业和信息化局', kind: 'department', region_code: '430426' })
   assert.equal(unit.status, 201, `unit: ${JSON.stringify(unit.data)}`)
   const req = await api.post('/api/v1/service-requests', {
     source: 'dialogue',
@@ -50,7 +51,9 @@ test('desk: 转单 → 办结 → 回单（不满意） → 重新办理', { tim
     const row = page.locator('[data-test="requests-table"] .el-table__row').filter({ hasText: '招工难' })
     await row.waitFor()
     assert.match(await row.innerText(), /已接单/)
-    assert.match(await page.locator('.el-tabs').innerText(), /已接单 1/)
+    // The demo's open requests count too: the tab shows what the API counts.
+    const received = await (await districtAPI()).get('/api/v1/service-requests?state=received&page_size=1')
+    assert.match(await page.locator('.el-tabs').innerText(), new RegExp(`已接单 ${received.data.total}`))
     await shot(page, 'services-1-desk.png')
 
     await page.locator(`[data-test="open-${req.id}"]`).click()
@@ -64,7 +67,7 @@ test('desk: 转单 → 办结 → 回单（不满意） → 重新办理', { tim
       await d.locator('textarea[data-test="action-reason"], [data-test="action-reason"] textarea').fill('涉及人才招聘，转县人社局承办')
     })
     await drawer.locator('[data-test="drawer-state"]').filter({ hasText: '已转单' }).waitFor()
-    assert.match(await drawer.innerText(), /县人力资源和社会保障局/)
+    assert.match(await drawer.innerText(), /县工业和信息化局/)
     await shot(page, 'services-2-transferred.png')
 
     await step(page, 'finish', async (d) => {
@@ -100,8 +103,8 @@ test('handler (承办单位经办人): sees its unit’s transferred request, �
     assert.equal(r.status, 201, `unit: ${JSON.stringify(r.data)}`)
     return r.data
   }
-  const ours = await mk('县市场监督管理局')
-  const theirs = await mk('县住房和城乡建设局')
+  const ours = await mk('县商务局')
+  const theirs = await mk('县自然资源局')
   const take = async (content, unit) => {
     const r = await api.post('/api/v1/service-requests', {
       source: 'phone',
@@ -163,4 +166,47 @@ test('handler (承办单位经办人): sees its unit’s transferred request, �
   }
   const done = await api.get(`/api/v1/service-requests/${mine.id}`)
   assert.equal(done.data.state, 'done')
+})
+
+test('visit: 提出诉求 from a demo instructor visit, listed under the visit', { timeout: 240_000 }, async (t) => {
+  if (!state.demo) return t.skip('no demo data')
+  const api = await districtAPI()
+  const list = await api.get('/api/v1/instructors?page_size=20')
+  assert.equal(list.status, 200)
+  let found = null
+  for (const i of list.data.items) {
+    const v = await api.get(`/api/v1/instructors/${i.id}/visits?page_size=1`)
+    if (v.status === 200 && v.data.items.length) {
+      found = { instructor: i, visit: v.data.items[0] }
+      break
+    }
+  }
+  assert.ok(found, 'a demo instructor has visits')
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/instructors?instructor=${found.instructor.id}`)
+    const raise = page.locator('[data-testid="visit-raise"]').first()
+    await raise.waitFor()
+    await raise.click()
+    const dialog = page.locator('[data-test="request-form"]')
+    await dialog.waitFor()
+    assert.match(await dialog.locator('[data-test="form-origin"]').innerText(), /指导员走访/)
+    await dialog.locator('textarea[data-test="form-content"], [data-test="form-content"] textarea').fill('E2E：走访中企业反映用工难，希望对接招聘')
+    await dialog.locator('input[data-test="form-name"], [data-test="form-name"] input').fill('赵经理')
+    await dialog.locator('.region-tree-select').click()
+    const option = page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: '洪桥街道' })
+    await option.first().waitFor()
+    await option.first().click()
+    await dialog.locator('[data-test="form-save"]').click()
+    await page.locator('.el-message--success').last().waitFor()
+    await page.locator('[data-testid="visit-request"]', { hasText: '已接单' }).first().waitFor()
+    await shot(page, 'services-visit-request.png')
+    const raised = await api.get(`/api/v1/service-requests?origin_kind=visit&origin_id=${found.visit.id}`)
+    assert.equal(raised.status, 200)
+    assert.ok(raised.data.items.some((r) => r.content.includes('走访中企业反映用工难') && r.source === 'instructor_visit'), JSON.stringify(raised.data.items))
+  } finally {
+    await context.close()
+  }
 })

@@ -74,6 +74,7 @@ type Summary struct {
 	DueSoon, Overdue int
 	ServiceRequests  int // 订单式服务 requests
 	Dialogues        int // 政企对话 records
+	Wishes           int // 微心愿 in the 商圈
 	Before, Now      coverage.Report
 	Trend            []coverage.Report
 }
@@ -133,7 +134,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.venues, l.fundsYears} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.wishes, l.venues, l.fundsYears} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -510,6 +511,9 @@ func (s *Summary) Print(w io.Writer) {
 	fp("发展党员：%s\n", strings.Join(dev, "、"))
 	fp("订单式服务：诉求 %d 件（商圈解决 %d 件、尚在办理 %d 件），政企对话 %d 次，承办单位经办人账户 handler1\n",
 		s.ServiceRequests, demoHubSolved, demoHubOpen, s.Dialogues)
+	if s.Wishes > 0 {
+		fp("微心愿：商圈 %d 个（已确认 6、认领中 2、待认领 4、撤回 1）\n", s.Wishes)
+	}
 	line := func(label string, r coverage.Report) {
 		fp("  %s %s：组织覆盖率 %s（%d/%d），单独组建率 %s，工作覆盖率 %s\n", label, r.AsOf,
 			pct(r.OrgRate), r.OrgCovered, r.Total, pct(r.SingleRate), pct(r.WorkRate))

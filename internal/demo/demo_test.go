@@ -107,6 +107,7 @@ func TestDemo(t *testing.T) {
 	t.Run("WritesThePlanThroughTheServices", func(t *testing.T) { testWritesThePlan(t, a, sum) })
 	t.Run("TellsTheSeedsStory", func(t *testing.T) { testSeedStory(t, a, sum) })
 	t.Run("ServesRequests", func(t *testing.T) { testServices(t, a, sum) })
+	t.Run("HasWishes", func(t *testing.T) { testWishes(t, a, sum) })
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
 	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
 	t.Run("HasVenues", func(t *testing.T) { testVenues(t, a, sum) })
@@ -162,6 +163,38 @@ func testServices(t *testing.T, a *app.App, sum *Summary) {
 		`SELECT COUNT(*) FROM service_dialogues`:                                                                                                                  2,
 		`SELECT COUNT(*) FROM service_handler_units`:                                                                                                              4,
 		`SELECT COUNT(*) FROM service_requests r JOIN users u ON u.handler_unit_id = r.handler_unit_id WHERE u.username = 'handler1' AND r.state = 'transferred'`: 2,
+	} {
+		if n := count(t, a, q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
+	}
+}
+
+// testWishes pins the 商圈's year of 微心愿 (counted by hand from
+// wishes.go, today 2026-11-23): 13 posted by 洪桥商圈党委 in the 商圈; six
+// confirmed (posted 330, 280, 230, 180, 130 and 80 days ago, each with a
+// note and one photo, the one of 180 days ago claimed by 金融大厦楼宇党支部,
+// the other five by five different members); one cancelled (100 days ago);
+// the one of 60 days ago claimed 50 days ago, due 35 days ago, lapsed back
+// to open by the next write (one lapse event); two claimed 6 and 4 days
+// ago, due 2026-12-02 and 12-04, in progress; three open since — so four
+// open on the board with the lapsed one.
+func testWishes(t *testing.T, a *app.App, sum *Summary) {
+	if sum.Wishes != 13 {
+		t.Errorf("%d wishes, want 13", sum.Wishes)
+	}
+	hub := `(SELECT code FROM regions WHERE kind = 'business_district')`
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM wishes WHERE region_code IN ` + hub:                                                  13,
+		`SELECT COUNT(*) FROM wishes w JOIN party_orgs p ON p.id = w.poster_party_org_id WHERE p.name = '洪桥商圈党委'`:  13,
+		`SELECT COUNT(*) FROM wishes WHERE state = 'confirmed' AND fulfil_note <> '' AND confirmed_on IS NOT NULL`: 6,
+		`SELECT COUNT(*) FROM wish_photos`: 6,
+		`SELECT COUNT(*) FROM wishes w JOIN party_orgs p ON p.id = w.claimant_party_org_id WHERE p.name = '金融大厦楼宇党支部' AND w.state = 'confirmed'`: 1,
+		`SELECT COUNT(DISTINCT claimant_member_id) FROM wishes WHERE state IN ('confirmed', 'claimed')`:                                          7,
+		`SELECT COUNT(*) FROM wishes WHERE state = 'claimed' AND claim_due_on IN ('2026-12-02', '2026-12-04')`:                                   2,
+		`SELECT COUNT(*) FROM wishes WHERE state = 'open' AND claimant_member_id IS NULL AND claimant_party_org_id IS NULL`:                      4,
+		`SELECT COUNT(*) FROM wishes WHERE state = 'cancelled' AND cancel_reason <> ''`:                                                          1,
+		`SELECT COUNT(*) FROM wish_events WHERE action = 'lapse' AND to_state = 'open'`:                                                          1,
 	} {
 		if n := count(t, a, q); n != want {
 			t.Errorf("%s: %d, want %d", q, n, want)

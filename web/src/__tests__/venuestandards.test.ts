@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Checklist } from '../api/venues'
-import { checklistBody, checklistDraftErrors, draftFrom, groupByCode, periodText } from '../utils/venueStandards'
+import { checklistBody, checklistDraftErrors, draftFrom, groupByCode, periodText, versionState } from '../utils/venueStandards'
 
 const v = (id: number, code: string, version: number, from: string, to = ''): Checklist => ({
   id,
@@ -44,5 +44,11 @@ describe('venue standard drafts', () => {
     expect(g[0].name).toBe('liuyou v2')
     expect(periodText(g[0].versions[1])).toBe('2025-01-01 至 2025-12-31')
     expect(periodText(g[0].versions[0])).toBe('2026-01-01 起')
+  })
+  it('tells pending, current and ended versions apart', () => {
+    expect(versionState({ effective_from: '2027-01-01', effective_to: '' }, '2026-12-06').label).toBe('待生效')
+    expect(versionState({ effective_from: '2026-01-01', effective_to: '' }, '2026-12-06').label).toBe('现行')
+    expect(versionState({ effective_from: '2025-01-01', effective_to: '2026-12-06' }, '2026-12-06').label).toBe('现行')
+    expect(versionState({ effective_from: '2025-01-01', effective_to: '2025-12-31' }, '2026-12-06').label).toBe('已失效')
   })
 })

@@ -96,3 +96,10 @@ export function groupByCode(list: Checklist[]): { code: string; name: string; ve
 export function periodText(c: Pick<Checklist, 'effective_from' | 'effective_to'>): string {
   return c.effective_to ? `${c.effective_from} 至 ${c.effective_to}` : `${c.effective_from} 起`
 }
+
+/** Whether a version is in force on a day: 待生效 (later), 现行, or 已失效 (ended before it). */
+export function versionState(c: Pick<Checklist, 'effective_from' | 'effective_to'>, today: string): { label: string; type: 'success' | 'info' | 'warning' } {
+  if (c.effective_from > today) return { label: '待生效', type: 'warning' }
+  if (c.effective_to && c.effective_to < today) return { label: '已失效', type: 'info' }
+  return { label: '现行', type: 'success' }
+}

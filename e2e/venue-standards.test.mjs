@@ -2,7 +2,9 @@
 // the API; in the browser its detail drawer records a 六有 inspection that fails 有党旗 (the item's
 // checkbox cleared, a note), an evidence photo is uploaded, the venue shows 未达标 in the drawer
 // and in the register, and it appears on the below-standard work list with the failed item; the
-// report tab draws its charts. Set-up from harness.mjs.
+// report tab draws its charts. Then the 达标标准 tab lists 六有 with its versions, a new standard
+// is added (a missing field is named next to it) and a second version of it supersedes the
+// first. Set-up from harness.mjs.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test venue-standards.test.mjs
 import { after, before, test } from 'node:test'
@@ -84,6 +86,62 @@ test('venue standards: a failed 六有 inspection makes the venue 未达标 and 
     await report.locator('canvas').first().waitFor()
     assert.match(await report.innerText(), /未达标/)
     await shot(page, 'venue-standards-5-report.png')
+  } finally {
+    await context.close()
+  }
+})
+
+test('venue standards: the 达标标准 tab lists the standards and adds a standard and its next version', { timeout: 240_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/venues`)
+    await page.getByRole('tab', { name: '达标标准' }).click()
+    const panel = page.locator('[data-test="checklists-panel"]')
+    await panel.locator('.el-card').filter({ hasText: '六有' }).first().waitFor()
+    assert.match(await panel.innerText(), /有党旗/)
+
+    await panel.locator('[data-test="new-checklist"]').click()
+    const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test="checklist-save"]') })
+    await dialog.locator('[data-test="checklist-save"]').waitFor()
+    await dialog.locator('input[placeholder="如 liuyou"]').fill('e2e_std')
+    await dialog.locator('[data-test="checklist-name"] input, input[data-test="checklist-name"]').first().fill('测试驿站标准')
+    await dialog.locator('[data-test="checklist-item-name-0"] input, input[data-test="checklist-item-name-0"]').first().fill('有标识牌')
+    await dialog.locator('[data-test="checklist-save"]').click()
+    // No kind chosen: the message stands next to the field and nothing is sent.
+    await dialog.locator('.el-form-item__error').filter({ hasText: '请选择适用的阵地类型' }).waitFor()
+    await dialog.locator('.el-checkbox').filter({ hasText: '红色驿站' }).click()
+    await dialog.locator('[data-test="checklist-add-item"]').click()
+    await dialog.locator('[data-test="checklist-item-name-1"] input, input[data-test="checklist-item-name-1"]').first().fill('有服务台账')
+    await dialog.locator('[data-test="checklist-item-note-1"] input, input[data-test="checklist-item-note-1"]').first().fill('按月登记来访群众')
+    await shot(page, 'venue-standards-6-new-standard.png')
+    await dialog.locator('[data-test="checklist-save"]').click()
+    await page.locator('.el-message--success').filter({ hasText: '测试驿站标准」第 1 版' }).waitFor()
+    const card = panel.locator('[data-test="checklist-e2e_std"]')
+    await card.waitFor()
+    assert.match(await card.innerText(), /有服务台账/)
+    assert.match(await card.innerText(), /红色驿站/)
+
+    // The next version: prefilled, and its date must come after the first version's.
+    await card.locator('[data-test="new-version-e2e_std"]').click()
+    await dialog.locator('[data-test="checklist-save"]').waitFor()
+    assert.equal(await dialog.locator('input[placeholder="如 liuyou"]').inputValue(), 'e2e_std')
+    await dialog.locator('[data-test="checklist-save"]').click()
+    await dialog.locator('.el-form-item__error').filter({ hasText: '新版本的生效日期应晚于上一版本的生效日期' }).waitFor()
+    const from = dialog.locator('input[placeholder="生效日期"]')
+    await from.fill('2099-01-01')
+    await from.press('Enter')
+    await dialog.locator('[data-test="checklist-add-item"]').click()
+    await dialog.locator('[data-test="checklist-item-name-2"] input, input[data-test="checklist-item-name-2"]').first().fill('有志愿者名册')
+    await dialog.locator('[data-test="checklist-save"]').click()
+    await page.locator('.el-message--success').filter({ hasText: '第 2 版，2099-01-01 起生效' }).waitFor()
+    await card.filter({ hasText: '共 2 个版本' }).waitFor()
+    // The first version now ends the day before the second takes effect.
+    assert.match(await card.innerText(), /2098-12-31/)
+    assert.match(await card.innerText(), /待生效/)
+    assert.match(await card.innerText(), /有志愿者名册/)
+    await shot(page, 'venue-standards-7-versions.png')
   } finally {
     await context.close()
   }

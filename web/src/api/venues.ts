@@ -59,6 +59,7 @@ export const venueApi = {
       page_size: q.page_size,
     }),
   checklists: () => http.get<Schemas['VenueChecklistList']>('/api/v1/venue-checklists'),
+  createChecklist: (body: Schemas['VenueChecklistInput']) => http.post<Checklist>('/api/v1/venue-checklists', body),
   update: (id: number, body: VenueInput) => http.put<Venue>(`/api/v1/venues/${id}`, body),
   deactivate: (id: number, reason: string) => http.post<Venue>(`/api/v1/venues/${id}/deactivate`, { reason }),
   reactivate: (id: number) => http.post<Venue>(`/api/v1/venues/${id}/reactivate`),

@@ -129,6 +129,16 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+countFrom(f)+` WHERE `+cond, args...).Scan(&total); err != nil {
 			return err
 		}
+		if s.DB.Dialect == store.Postgres {
+			// The page joins six small tables to the requests by key, in
+			// the order written: searching for another order costs the
+			// planner tens of milliseconds, many times the query itself
+			// (the first page of a million requests reads 20 index
+			// entries). Local to this read-only transaction.
+			if _, err := q.ExecContext(ctx, "SET LOCAL join_collapse_limit = 1"); err != nil {
+				return err
+			}
+		}
 		rows, err := s.DB.Query(ctx, q, `SELECT `+reqCols+reqFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {

@@ -139,8 +139,18 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 				return err
 			}
 		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+reqCols+reqFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		page := `SELECT ` + reqCols + reqFrom + ` WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		if strings.TrimSpace(f.Q) == "" {
+			// The page's ids first, from the table alone (an index-only
+			// scan where an index holds the filter's columns: a street's
+			// overdue requests are picked from the open requests' partial
+			// index without reading the other streets' rows), then the
+			// joins for those rows only.
+			page = `SELECT ` + reqCols + ` FROM (SELECT r.id FROM service_requests r WHERE ` + cond + ` ORDER BY ` + order +
+				` LIMIT ? OFFSET ?) k JOIN service_requests r ON r.id = k.id` + strings.TrimPrefix(reqFrom, ` FROM service_requests r`) +
+				` ORDER BY ` + order
+		}
+		rows, err := s.DB.Query(ctx, q, page, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {
 			return err
 		}

@@ -126,11 +126,31 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 	var out []Request
 	var total int
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+reqFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
+		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+countFrom(f)+` WHERE `+cond, args...).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+reqCols+reqFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if s.DB.Dialect == store.Postgres {
+			// The page joins six small tables to the requests by key, in
+			// the order written: searching for another order costs the
+			// planner tens of milliseconds, many times the query itself
+			// (the first page of a million requests reads 20 index
+			// entries). Local to this read-only transaction.
+			if _, err := q.ExecContext(ctx, "SET LOCAL join_collapse_limit = 1"); err != nil {
+				return err
+			}
+		}
+		page := `SELECT ` + reqCols + reqFrom + ` WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+		if strings.TrimSpace(f.Q) == "" {
+			// The page's ids first, from the table alone (an index-only
+			// scan where an index holds the filter's columns: a street's
+			// overdue requests are picked from the open requests' partial
+			// index without reading the other streets' rows), then the
+			// joins for those rows only.
+			page = `SELECT ` + reqCols + ` FROM (SELECT r.id FROM service_requests r WHERE ` + cond + ` ORDER BY ` + order +
+				` LIMIT ? OFFSET ?) k JOIN service_requests r ON r.id = k.id` + strings.TrimPrefix(reqFrom, ` FROM service_requests r`) +
+				` ORDER BY ` + order
+		}
+		rows, err := s.DB.Query(ctx, q, page, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {
 			return err
 		}
@@ -163,6 +183,19 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 	return out, total, nil
 }
 
+// countFrom is the FROM of a count of f's requests: the table alone unless
+// the search reads the organization's name. The joins of reqFrom never
+// change the number of rows (category_id is NOT NULL and references a
+// category; the rest are LEFT JOINs on keys), and without them a count
+// reads an index only (the open requests' partial index for the overdue
+// list).
+func countFrom(f Filter) string {
+	if strings.TrimSpace(f.Q) != "" {
+		return reqFrom
+	}
+	return ` FROM service_requests r`
+}
+
 // StateCount is the number of requests in one state.
 type StateCount struct {
 	State string `json:"state"`
@@ -190,7 +223,7 @@ func (s *Service) Count(ctx context.Context, f Filter) (Counts, error) {
 	by := map[string]int{}
 	var out Counts
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		rows, err := s.DB.Query(ctx, q, `SELECT r.state, COUNT(*)`+reqFrom+` WHERE `+cond+` GROUP BY r.state`, args...)
+		rows, err := s.DB.Query(ctx, q, `SELECT r.state, COUNT(*)`+countFrom(f)+` WHERE `+cond+` GROUP BY r.state`, args...)
 		if err != nil {
 			return err
 		}
@@ -211,7 +244,7 @@ func (s *Service) Count(ctx context.Context, f Filter) (Counts, error) {
 		if err != nil {
 			return err
 		}
-		return s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+reqFrom+` WHERE `+oc, oargs...).Scan(&out.Overdue)
+		return s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+countFrom(f)+` WHERE `+oc, oargs...).Scan(&out.Overdue)
 	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("servicereq: count: %w", err)

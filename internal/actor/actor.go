@@ -24,7 +24,10 @@ type Actor struct {
 	// HandlerUnitID, when not zero, binds the actor (role handler) to one
 	// 订单式服务 handler unit: it sees the requests transferred to it only.
 	HandlerUnitID int64
-	IP            string
+	// MemberID, when not zero, binds the actor (role member) to one roster
+	// entry (users.member_id): it sees its own record and its own activities only.
+	MemberID int64
+	IP       string
 	// System marks internal work (CLI, migrations, start-up) that is not bound to a scope.
 	System bool
 }

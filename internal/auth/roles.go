@@ -14,7 +14,11 @@ const (
 	// RoleHandler is 承办单位经办人: bound to one 订单式服务 handler unit
 	// (users.handler_unit_id), it sees and acts on the requests currently
 	// transferred to that unit only.
-	RoleHandler  = "handler"
+	RoleHandler = "handler"
+	// RoleMember is a party member using the system themselves (issue 14):
+	// bound to one roster entry (users.member_id), it reaches its own record,
+	// meetings, dues, hours and activities only (PermMemberSelf).
+	RoleMember   = "member"
 	RoleReadonly = "readonly"
 	// RoleNone is an account without a business role: what the system
 	// administrator creates, and what a password reset leaves, until the
@@ -133,6 +137,9 @@ const (
 	// their timelines, and the handler's steps (办结, 退回). The handler role
 	// holds only this.
 	PermServiceHandle Perm = "service.handle"
+	// PermMemberSelf is a party member's own share (role member): its own
+	// record, meetings, dues, volunteer hours and sign-ins, nothing else.
+	PermMemberSelf Perm = "member.self"
 	// PermVenueRead reads the venue register (阵地), rooms and bookings in
 	// the caller's scope (manager phones masked).
 	PermVenueRead Perm = "venue.read"

@@ -196,6 +196,9 @@ export async function newContext(mobile = false) {
 
 export async function newPage(context) {
   const page = await context.newPage()
+  // A loaded 2-core machine can take longer than Playwright's default 30 s to
+  // render a list; waiting longer only costs time when something is wrong.
+  page.setDefaultTimeout(60_000)
   page.on('console', (msg) => {
     if (msg.type() === 'error') state.pageErrors.push(`[console] ${page.url()} ${msg.text()}`)
   })

@@ -13,10 +13,16 @@ import { cli, districtAPI, failOnScriptErrors, LOGIN_PROBE, loginAndChange, logi
 const SECRETARY = { username: 'shuji1', initial: 'Sj#Pass2026init', password: 'Sj#Qidong-2026e2e' }
 const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
 
-/** A full-page screenshot besides the harness's first screen. */
+/** The first screen, and the whole page on a viewport tall enough for every card (the layout scrolls inside). */
 async function fullShot(page, name) {
+  // The "密码修改成功" toast of the first sign-in goes first.
+  await page.locator('.el-message').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {})
   await shot(page, name)
-  await page.screenshot({ path: path.join(shotsDir, name.replace(/\.png$/, '-full.png')), fullPage: true })
+  const size = page.viewportSize()
+  await page.setViewportSize({ width: size.width, height: 2000 })
+  await page.waitForTimeout(800)
+  await page.screenshot({ path: path.join(shotsDir, name.replace(/\.png$/, '-full.png')) })
+  await page.setViewportSize(size)
 }
 
 function demoPassword(user) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"liangxin/internal/actor"
@@ -520,22 +521,37 @@ func (s *Service) secretary(ctx context.Context, a actor.Actor, p *Page) error {
 	}
 	mc := Card{Kind: KindMeetingsDue, Title: "本期应召开的会议", Unit: "次", Severity: SevOK, Hint: "本月、本季度、本年度规定还需召开的组织生活",
 		Link: link("/meetings", "party_org_id", strconv.FormatInt(a.PartyOrgID, 10)), Items: []Item{}, Figures: []Figure{}}
-	for _, r := range rem {
-		for _, d := range r.Due {
-			mc.Count += d.Times
-			if len(mc.Items) >= MaxItems {
+	// The own party organization first, then those under it.
+	sort.SliceStable(rem, func(i, j int) bool { return rem[i].PartyOrgID == a.PartyOrgID && rem[j].PartyOrgID != a.PartyOrgID })
+	if len(rem) <= 1 {
+		// One party organization: each kind still due is an item, counted in meetings.
+		for _, r := range rem {
+			for _, d := range r.Due {
+				mc.Count += d.Times
+				if len(mc.Items) < MaxItems {
+					mc.Items = append(mc.Items, Item{Label: d.KindName, Detail: fmt.Sprintf("%s还需 %d 次，剩 %d 天", d.PeriodName, d.Times, d.DaysLeft), Severity: dueSeverity(d),
+						Link: link("/meetings", "party_org_id", strconv.FormatInt(r.PartyOrgID, 10), "record", d.Kind)})
+				}
+			}
+		}
+	} else {
+		// A 党委 with party organizations under it: one item per party
+		// organization that still owes meetings, counted in organizations.
+		mc.Unit, mc.Hint = "个党组织", "本党组织及下级党组织中，本期规定的组织生活还未开齐的"
+		for _, r := range rem {
+			mc.Count++
+			if len(mc.Items) >= MaxItems || len(r.Due) == 0 {
 				continue
 			}
-			sv := SevInfo
-			if d.Period == meeting.PeriodMonth || d.DaysLeft <= 15 {
-				sv = SevWarning
+			parts, sv := []string{}, SevInfo
+			for _, d := range r.Due {
+				parts = append(parts, fmt.Sprintf("%s%s %d 次", d.PeriodName, d.KindName, d.Times))
+				if dueSeverity(d) == SevWarning {
+					sv = SevWarning
+				}
 			}
-			label := d.KindName
-			if r.PartyOrgID != a.PartyOrgID {
-				label = r.PartyOrgName + " · " + d.KindName
-			}
-			mc.Items = append(mc.Items, Item{Label: label, Detail: fmt.Sprintf("%s还需 %d 次，剩 %d 天", d.PeriodName, d.Times, d.DaysLeft), Severity: sv,
-				Link: link("/meetings", "party_org_id", strconv.FormatInt(r.PartyOrgID, 10), "record", d.Kind)})
+			mc.Items = append(mc.Items, Item{Label: r.PartyOrgName, Detail: clip(strings.Join(parts, "、"), 40), Severity: sv,
+				Link: link("/meetings", "party_org_id", strconv.FormatInt(r.PartyOrgID, 10), "record", r.Due[0].Kind)})
 		}
 	}
 	mc.Severity = sev(mc.Count, SevWarning)
@@ -635,6 +651,14 @@ func (s *Service) secretary(ctx context.Context, a actor.Actor, p *Page) error {
 	}
 	p.Cards = append(p.Cards, nc)
 	return nil
+}
+
+// dueSeverity marks what must be held this month, or within 15 days, as to do now.
+func dueSeverity(d meeting.Due) string {
+	if d.Period == meeting.PeriodMonth || d.DaysLeft <= 15 {
+		return SevWarning
+	}
+	return SevInfo
 }
 
 func dueText(it develop.ScheduleItem) string {

@@ -250,6 +250,9 @@ func TestSecretaryHome(t *testing.T) {
 	if c := card(t, p, home.KindNoticesUnread); c.Count != 1 || labels(c) != "11月工作提示" || c.Link.Query["unread"] != "1" {
 		t.Errorf("notices %+v", c)
 	}
+	if c := card(t, p, home.KindMeetingsDue); c.Unit != "次" {
+		t.Errorf("a party organization alone counts meetings, got %q", c.Unit)
+	}
 	if c := card(t, p, home.KindDuesOwed); c.Count != 0 || c.Severity != home.SevOK {
 		t.Errorf("dues %+v", c)
 	}
@@ -270,6 +273,29 @@ func TestSecretaryHome(t *testing.T) {
 	}
 	if c := card(t, p, home.KindNoticesUnread); c.Count != 0 || c.Severity != home.SevOK {
 		t.Errorf("after reading %+v", c)
+	}
+}
+
+// TestSecretaryOfACommittee: a 党委 with a branch under it (neither has held
+// anything) counts the party organizations that owe meetings, its own first.
+func TestSecretaryOfACommittee(t *testing.T) {
+	f := setup(t)
+	o := f.org(t, testenv.Hongqiao)
+	child, err := f.e.App.Party.Create(sys(), partyorg.Input{Name: "首页测试下级党支部", Kind: "branch", Formation: "single", ParentID: &f.p1,
+		EstablishedOn: "2019-06-01", TermStartedOn: "2025-01-01", Covers: []int64{o}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.e.App.Home.Home(secretary(f.p1, testenv.Hongqiao))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := card(t, p, home.KindMeetingsDue)
+	if c.Count != 2 || c.Unit != "个党组织" || len(c.Items) != 2 {
+		t.Fatalf("meetings due %+v", c)
+	}
+	if c.Items[0].Link.Query["party_org_id"] != fmt.Sprint(f.p1) || c.Items[1].Link.Query["party_org_id"] != fmt.Sprint(child.ID) {
+		t.Errorf("own party organization first: %+v", c.Items)
 	}
 }
 

@@ -83,9 +83,9 @@ type App struct {
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
-	Funds   *funds.Service
+	Funds *funds.Service
 	// Home is the home page as the day's work, per role.
-	Home *home.Service
+	Home    *home.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.

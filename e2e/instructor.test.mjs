@@ -62,8 +62,10 @@ test('phone: an instructor sees its own organizations and what is due, records a
   const context = await newContext(true)
   const page = await newPage(context)
   try {
-    // An instructor's home is its own work.
-    await loginAndChange(page, 'instructor1', m[1], NEXT, /\/my-work$/)
+    // An instructor's home lists its day's work (issue 16); its own work page is one click away.
+    await loginAndChange(page, 'instructor1', m[1], NEXT)
+    await page.locator('[data-testid="home"] [data-kind="visits_due"]').waitFor()
+    await page.goto(`${state.baseURL}/my-work`)
     await page.waitForURL(/\/my-work$/)
     await page.locator('[data-testid="my-work"] .page-title').waitFor()
 

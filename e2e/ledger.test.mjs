@@ -130,7 +130,7 @@ test('admin: forced password change; the ledger menus stay hidden from 三员', 
   const page = await newPage(context)
   try {
     await loginAndChange(page, 'admin', state.adminPassword, ADMIN_NEW)
-    await page.getByText('区划概况').waitFor()
+    await page.locator('[data-testid="home"] [data-kind="links"]').waitFor()
     assert.equal(await page.locator('.side-menu [data-menu="dashboard"]').count(), 0, 'system_admin must not see 数据驾驶舱')
     assert.equal(await page.locator('.side-menu [data-menu-group="两新台账"]').count(), 0)
   } finally {

@@ -243,11 +243,9 @@ test('admin first login: forced password change, home, regions, users', { timeou
       await page.waitForURL(`${state.baseURL}/`)
     }
 
-    // Home dashboard.
-    await page.getByText('区划概况').waitFor()
+    // Home: the system administrator's main links (issue 16: the home page is the day's work per role).
+    await page.locator('[data-testid="home"] [data-kind="links"]').getByText('用户管理').waitFor()
     await page.locator('[data-testid="jurisdiction"]').getByText('祁东县', { exact: true }).waitFor()
-    await page.locator('.stat-value').first().waitFor()
-    await page.locator('.bar-chart canvas').first().waitFor({ timeout: 15_000 })
     await page.waitForTimeout(1200)
     const header = page.locator('.layout-header')
     await header.getByText('两新党建综合管理平台').waitFor()
@@ -413,8 +411,7 @@ test('mobile 390×844: login and home', { timeout: 120_000 }, async () => {
     await page.locator('input[name="password"]').fill(state.adminCurrent)
     await page.locator('[data-testid="login-submit"]').click()
     await page.waitForURL(`${state.baseURL}/`)
-    await page.getByText('区划概况').waitFor()
-    await page.locator('.bar-chart canvas').first().waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid="home"] [data-kind="links"]').waitFor()
     // The sidebar is collapsed on phones; the page must not scroll sideways.
     assert.equal(await page.locator('.layout-aside').count(), 0)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)

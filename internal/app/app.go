@@ -32,6 +32,7 @@ import (
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/funds"
+	"liangxin/internal/home"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
@@ -82,7 +83,9 @@ type App struct {
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
-	Funds   *funds.Service
+	Funds *funds.Service
+	// Home is the home page as the day's work, per role.
+	Home    *home.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -275,6 +278,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 		return r.ID, err
 	}
 	a.Funds = &funds.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	a.Home = &home.Service{DB: db, Cover: a.Cover, Work: a.Work, Meet: a.Meet, Services: a.Services, Venues: a.Venues, Dues: a.Dues, Develop: a.Develop, Instr: a.Instr, Now: now}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -307,6 +311,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Wishes:    a.Wishes,
 		Dangtong:  a.Dangtong,
 		Funds:     a.Funds,
+		Home:      a.Home,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -25,6 +25,7 @@ import (
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
 	"liangxin/internal/funds"
+	"liangxin/internal/home"
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
@@ -70,6 +71,7 @@ type Server struct {
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
 	Funds         *funds.Service
+	Home          *home.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -142,6 +144,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.publicRoutes()...)
 	rs = append(rs, s.dangtongRoutes()...)
 	rs = append(rs, s.fundsRoutes()...)
+	rs = append(rs, s.homeRoutes()...)
 	return rs
 }
 

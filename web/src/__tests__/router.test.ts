@@ -61,10 +61,10 @@ describe('route guard', () => {
     expect(guardDecision(route('login', '/login', { public: true }))).toEqual({ path: '/' })
   })
 
-  it('sends an instructor to its own work page and keeps it out of the ledger', () => {
+  it('shows an instructor its home (the day’s work) and its own work page, and keeps it out of the ledger', () => {
     session.user = user('instructor')
     session.perms = ['self', 'instructor.work']
-    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/my-work' })
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toBe(true)
     expect(guardDecision(route('my-work', '/my-work', { menu: 'myWork' }))).toBe(true)
     expect(guardDecision(route('organizations', '/organizations', { menu: 'organizations' }))).toEqual({ path: '/' })
     session.user = user('street')

@@ -1470,6 +1470,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 首页待办：按角色列出今天要做的事（卡片：数量、紧急程度、前几项及办理页面） */
+        get: operations["listHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -7254,6 +7271,55 @@ export interface components {
                 at: string;
                 detail: Record<string, unknown>;
                 username: string;
+            }[];
+        };
+        HomePage: {
+            cards: {
+                count: number;
+                figures: {
+                    delta: number | null;
+                    label: string;
+                    unit: string;
+                    value: number;
+                }[];
+                hint: string;
+                items: {
+                    detail: string;
+                    label: string;
+                    link: {
+                        query: {
+                            [key: string]: string;
+                        };
+                        route: string;
+                    };
+                    severity: string;
+                }[];
+                kind: string;
+                link: {
+                    query: {
+                        [key: string]: string;
+                    };
+                    route: string;
+                };
+                severity: string;
+                title: string;
+                unit: string;
+            }[];
+            ranking: {
+                name: string;
+                org_rate: number;
+                region_code: string;
+                total: number;
+                work_rate: number;
+            }[];
+            role: string;
+            role_name: string;
+            scope_name: string;
+            today: string;
+            trend: {
+                day: string;
+                org_rate: number;
+                work_rate: number;
             }[];
         };
         ImportSession: {
@@ -17642,6 +17708,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FundsStandardList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HomePage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

@@ -74,8 +74,6 @@ export function guardDecision(to: RouteLocationNormalized): true | { path: strin
     return { path: '/login', query }
   }
   if (user.must_change_password && to.name !== 'password') return { path: '/password' }
-  // A 党建指导员's home is its own work page.
-  if (to.name === 'home' && user.role === 'instructor') return { path: '/my-work' }
   // A 承办单位经办人's home is its inbox on the service desk.
   if (to.name === 'home' && user.role === 'handler') return { path: '/services' }
   if (to.meta.menu && !canAccess(user.role, to.meta.menu, session.menus, session.perms)) return { path: '/' }

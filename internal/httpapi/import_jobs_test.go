@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -184,27 +185,7 @@ func TestImportRefusesAHugeCellWith422(t *testing.T) {
 	e := testenv.New(t)
 	e.User("dist", "district", testenv.Jurisdiction)
 	c := e.Login("dist", testenv.Password)
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	for _, p := range [][2]string{
-		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
-		{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
-		{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
-	} {
-		w, _ := z.Create(p[0])
-		io.WriteString(w, p[1])
-	}
-	w, _ := z.Create("xl/worksheets/sheet1.xml")
-	io.WriteString(w, `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
-	chunk := strings.Repeat("a", 1<<20)
-	for range 190 {
-		io.WriteString(w, chunk)
-	}
-	io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
-	z.Close()
-	if buf.Len() > 1<<20 {
-		t.Fatalf("upload of %d bytes", buf.Len())
-	}
+	buf := hugeCellBook(t, 190)
 	const msg = "单元格内容超过 32767 个字符（第 1 行）"
 	r := uploadSession(t, c, "huge-cell-1", buf.Bytes())
 	if r.Status != 422 || !strings.Contains(string(r.Body), msg) {
@@ -279,4 +260,61 @@ func ledgerRows(t *testing.T, n int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// hugeCellBook is a workbook whose only cell (A1, an inline string) holds mb
+// MB of one letter: a small upload (about 1 KB per MB).
+func hugeCellBook(t *testing.T, mb int) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for _, p := range [][2]string{
+		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+	} {
+		w, _ := z.Create(p[0])
+		io.WriteString(w, p[1])
+	}
+	w, _ := z.Create("xl/worksheets/sheet1.xml")
+	io.WriteString(w, `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
+	chunk := strings.Repeat("a", 1<<20)
+	for range mb {
+		io.WriteString(w, chunk)
+	}
+	io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
+	z.Close()
+	if buf.Len() > 1<<20 {
+		t.Fatalf("upload of %d bytes", buf.Len())
+	}
+	return &buf
+}
+
+// A 40 MB cell in a 41 KB upload answers 422 naming the limit, and the
+// server allocates a bounded amount while it refuses it: the whole request
+// (upload, session, reading until the limit, the failed job) allocates
+// less than a fifth of the cell, where a reader that took the cell in whole
+// would allocate at least 40 MB.
+func TestImportOfAHugeCellAllocatesLittle(t *testing.T) {
+	e := testenv.New(t)
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	book := hugeCellBook(t, 40).Bytes()
+	const bound = 8 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := uploadSession(t, c, "big-cell-1", book)
+	runtime.ReadMemStats(&after)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "单元格内容超过 32767 个字符（第 1 行）") {
+		t.Fatalf("40 MB cell: %d %s", r.Status, r.Body)
+	}
+	if d := after.TotalAlloc - before.TotalAlloc; d > bound {
+		t.Fatalf("refusing a 40 MB cell allocated %d bytes, want at most %d", d, bound)
+	} else {
+		t.Logf("%d KB upload, %d KB allocated by the request", len(book)>>10, d>>10)
+	}
+	if st, _ := sessionState(t, c, "big-cell-1"); st != "failed" {
+		t.Fatalf("session: %s", st)
+	}
 }

@@ -67,6 +67,8 @@ describe('import dialog', () => {
     await flush()
     ;(document.querySelector('[data-testid="import-start"]') as HTMLButtonElement).click()
     await flush()
+    // A lost connection is asked about again every 2 s: wait for the outcome.
+    for (let i = 0; i < 50 && !document.querySelector('[data-testid="import-error"]'); i++) await new Promise((r) => setTimeout(r, 100))
     const alert = document.querySelector('[data-testid="import-error"]')
     app.unmount()
     return alert?.textContent || ''
@@ -80,9 +82,21 @@ describe('import dialog', () => {
   })
 
   it('falls back to the upload error when the server cannot be asked', async () => {
-    const text = await run(new ApiError(0, { code: 'network_error', message: '网络连接失败' }), async () => {
-      throw new ApiError(0, { code: 'network_error', message: '网络连接失败' })
+    const text = await run(new ApiError(502, { code: 'http_502', message: '网关错误' }), async () => {
+      throw new ApiError(502, { code: 'http_502', message: '网关错误' })
     })
-    expect(text).toContain('网络连接失败')
+    expect(session).toHaveBeenCalledTimes(1)
+    expect(text).toContain('网关错误')
+  })
+
+  it('asks again after a lost connection and shows why the restarted server failed the job', async () => {
+    let calls = 0
+    const text = await run(new ApiError(0, { code: 'network_error', message: '网络连接失败' }), async () => {
+      calls++
+      if (calls === 1) throw new ApiError(0, { code: 'network_error', message: '网络连接失败' }) // still restarting
+      return job('failed', { message: restarted })
+    })
+    expect(calls).toBe(2)
+    expect(text).toContain(restarted)
   })
 })

@@ -4,17 +4,23 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"liangxin/internal/app"
+	"liangxin/internal/httpapi"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The reasons the user reads, written out here as the issue states them.
@@ -179,6 +185,87 @@ func TestImportRefusesAHugeCellWith422(t *testing.T) {
 	e := testenv.New(t)
 	e.User("dist", "district", testenv.Jurisdiction)
 	c := e.Login("dist", testenv.Password)
+	buf := hugeCellBook(t, 190)
+	const msg = "单元格内容超过 32767 个字符（第 1 行）"
+	r := uploadSession(t, c, "huge-cell-1", buf.Bytes())
+	if r.Status != 422 || !strings.Contains(string(r.Body), msg) {
+		t.Fatalf("huge cell: %d %s", r.Status, r.Body)
+	}
+	if st, m := sessionState(t, c, "huge-cell-1"); st != "failed" || m != msg {
+		t.Fatalf("session: %s %q", st, m)
+	}
+}
+
+// A handler that panics in the middle of an import (here at the first
+// progress report of the write, 500 rows into its transaction) answers 500,
+// writes nothing, and leaves the session failed with the reason the user
+// reads, not running; the same session id then imports the file in full.
+func TestImportJobPanickingMidWriteIsFailed(t *testing.T) {
+	e := testenv.New(t)
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	const id = "panicking-job-1"
+	var reports []string
+	remove := httpapi.SetImportFault(id, func(phase string, n int) {
+		reports = append(reports, phase)
+		if phase == "write" && n > 0 {
+			panic("importer bug in the middle of the write")
+		}
+	})
+	// 1,200 rows: the writer reports progress every 500 rows, so the
+	// panic comes with 500 rows inserted in the open transaction.
+	ledger := ledgerRows(t, 1200)
+	if r := uploadSession(t, c, id, ledger); r.Status != 500 {
+		t.Fatalf("import that panics: %d %s", r.Status, r.Body)
+	}
+	remove()
+	if !slices.Contains(reports, "write") {
+		t.Fatalf("the fault never ran in the write phase: %v", reports)
+	}
+	if st, msg := sessionState(t, c, id); st != "failed" || msg != reasonInternal {
+		t.Fatalf("session after the panic: %s %q", st, msg)
+	}
+	if n := countOrgs(t, e); n != 0 {
+		t.Fatalf("the panicking import left %d organizations", n)
+	}
+	// The transaction was rolled back and released: the retry (under the
+	// same id, which a dead job does not keep) writes everything.
+	if r := uploadSession(t, c, id, ledger); r.Status != 200 {
+		t.Fatalf("retry under the same session id: %d %s", r.Status, r.Body)
+	}
+	if st, _ := sessionState(t, c, id); st != "succeeded" {
+		t.Fatalf("retry: %s", st)
+	}
+	if n := countOrgs(t, e); n != 1200 {
+		t.Fatalf("after the retry: %d organizations, want 1200", n)
+	}
+}
+
+// ledgerRows is an organization sheet of n 个体工商户 in 洪桥街道.
+func ledgerRows(t *testing.T, n int) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]any{"单位名称", "统一社会信用代码", "单位类别", "所属街道（乡镇）"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow("Sheet1", cell, &[]any{fmt.Sprintf("中途出错个体户%d", i), "", "个体工商户", "洪桥街道"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// hugeCellBook is a workbook whose only cell (A1, an inline string) holds mb
+// MB of one letter: a small upload (about 1 KB per MB).
+func hugeCellBook(t *testing.T, mb int) *bytes.Buffer {
+	t.Helper()
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	for _, p := range [][2]string{
@@ -192,7 +279,7 @@ func TestImportRefusesAHugeCellWith422(t *testing.T) {
 	w, _ := z.Create("xl/worksheets/sheet1.xml")
 	io.WriteString(w, `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
 	chunk := strings.Repeat("a", 1<<20)
-	for range 190 {
+	for range mb {
 		io.WriteString(w, chunk)
 	}
 	io.WriteString(w, `</t></is></c></row></sheetData></worksheet>`)
@@ -200,12 +287,34 @@ func TestImportRefusesAHugeCellWith422(t *testing.T) {
 	if buf.Len() > 1<<20 {
 		t.Fatalf("upload of %d bytes", buf.Len())
 	}
-	const msg = "单元格内容超过 32767 个字符（第 1 行）"
-	r := uploadSession(t, c, "huge-cell-1", buf.Bytes())
-	if r.Status != 422 || !strings.Contains(string(r.Body), msg) {
-		t.Fatalf("huge cell: %d %s", r.Status, r.Body)
+	return &buf
+}
+
+// A 40 MB cell in a 41 KB upload answers 422 naming the limit, and the
+// server allocates a bounded amount while it refuses it: the whole request
+// (upload, session, reading until the limit, the failed job) allocates
+// less than a fifth of the cell, where a reader that took the cell in whole
+// would allocate at least 40 MB.
+func TestImportOfAHugeCellAllocatesLittle(t *testing.T) {
+	e := testenv.New(t)
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	book := hugeCellBook(t, 40).Bytes()
+	const bound = 8 << 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := uploadSession(t, c, "big-cell-1", book)
+	runtime.ReadMemStats(&after)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "单元格内容超过 32767 个字符（第 1 行）") {
+		t.Fatalf("40 MB cell: %d %s", r.Status, r.Body)
 	}
-	if st, m := sessionState(t, c, "huge-cell-1"); st != "failed" || m != msg {
-		t.Fatalf("session: %s %q", st, m)
+	if d := after.TotalAlloc - before.TotalAlloc; d > bound {
+		t.Fatalf("refusing a 40 MB cell allocated %d bytes, want at most %d", d, bound)
+	} else {
+		t.Logf("%d KB upload, %d KB allocated by the request", len(book)>>10, d>>10)
+	}
+	if st, _ := sessionState(t, c, "big-cell-1"); st != "failed" {
+		t.Fatalf("session: %s", st)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/org"
@@ -24,6 +25,11 @@ type importOutcome struct {
 // analyzeAfter is how many new records make an import refresh the
 // database's statistics.
 const analyzeAfter = 10000
+
+// importFaults holds, for tests only (export_test.go), a function run at
+// each progress report of the session it is keyed by: a test makes one
+// import panic in the middle of its write transaction.
+var importFaults sync.Map // session id → func(phase string, n int)
 
 // importer reads an uploaded workbook and writes it all or nothing.
 type importer func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (importOutcome, error)
@@ -58,6 +64,9 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
 	out, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
+		if f, ok := importFaults.Load(id); ok {
+			f.(func(string, int))(phase, n)
+		}
 	})
 	if err != nil {
 		msg := orgimport.ReasonInternal

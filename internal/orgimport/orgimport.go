@@ -196,19 +196,37 @@ func Parse(ctx context.Context, regions *region.Service, ra io.ReaderAt, size in
 // ParseEach reads the data rows one by one and hands each to emit, with ok
 // false when the row has a bad cell. An error from emit stops the reading.
 func ParseEach(ctx context.Context, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, emit func(r Row, ok bool) error) ([]xlsx.CellError, error) {
-	rn, err := loadRegions(ctx, regions)
+	rn, r, err := openLedger(ctx, regions, ra, size, limits)
 	if err != nil {
 		return nil, err
+	}
+	defer r.Close()
+	return parseRows(rn, r, emit)
+}
+
+// openLedger loads the jurisdiction's place names and opens the sheet: the
+// workbook, the shared strings (within the reader's limits) and the header
+// search. Run calls it before its write transaction begins, so a file that
+// is refused here never holds the database's write lock (on SQLite, other
+// imports and every other write would wait for it).
+func openLedger(ctx context.Context, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits) (*regionNames, *xlsx.Reader, error) {
+	rn, err := loadRegions(ctx, regions)
+	if err != nil {
+		return nil, nil, err
 	}
 	r, err := xlsx.OpenSheet(ra, size, Columns(), limits)
 	if err != nil {
 		var fe *xlsx.FileError
 		if ok := asFileError(err, &fe); ok {
-			return nil, apperr.InvalidField("file", fe.Msg)
+			return nil, nil, apperr.InvalidField("file", fe.Msg)
 		}
-		return nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
+		return nil, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
 	}
-	defer r.Close()
+	return rn, r, nil
+}
+
+// parseRows reads the data rows of an opened sheet (see ParseEach).
+func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error) ([]xlsx.CellError, error) {
 	var errs []xlsx.CellError
 	seenCode := map[string]int{}
 	seenName := map[string]int{}
@@ -398,11 +416,18 @@ func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.
 		parseErr error
 		cellErrs []xlsx.CellError
 	)
+	// The file is opened (shared strings read, header found) before the
+	// writer's transaction begins: see openLedger.
+	rn, sheet, err := openLedger(ctx, regions, ra, size, limits)
+	if err != nil {
+		return Outcome{}, err
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer close(ch)
-		cellErrs, parseErr = ParseEach(ctx, regions, ra, size, limits, func(r Row, ok bool) error {
+		defer sheet.Close()
+		cellErrs, parseErr = parseRows(rn, sheet, func(r Row, ok bool) error {
 			rows++
 			if !ok {
 				return nil

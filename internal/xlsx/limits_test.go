@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -308,5 +309,48 @@ func TestTokenGuardSections(t *testing.T) {
 	err = readErr(t, buf.Bytes(), xlsx.Limits{})
 	if !errors.Is(err, xlsx.ErrCorrupt) || !strings.Contains(err.Error(), "文档类型声明") {
 		t.Fatalf("DOCTYPE: %v", err)
+	}
+}
+
+// A 40 MB cell (inline, and as a shared string) compressed into a small
+// upload is refused, and reading it allocates a bounded amount: the reader
+// never holds the cell, so all it allocates over the whole read is far
+// below the cell's size. The bound (8 MB) is a fifth of the cell; a reader
+// that took the value in whole would allocate at least 40 MB.
+func TestHugeCellReadInBoundedMemory(t *testing.T) {
+	const size = 40 << 20
+	const bound = 8 << 20
+	for _, c := range []struct {
+		name string
+		book []byte
+		msg  string
+	}{
+		{"inline", hostileBook(t, func(w io.Writer) {
+			io.WriteString(w, headerRow+`<row r="2"><c r="A2" t="inlineStr"><is><t>`)
+			repeat(w, "a", size)
+			io.WriteString(w, `</t></is></c></row>`)
+		}, nil), "单元格内容超过 32767 个字符（第 2 行）"},
+		{"shared", hostileBook(t, func(w io.Writer) {
+			io.WriteString(w, headerRow+`<row r="2"><c r="A2" t="s"><v>0</v></c></row>`)
+		}, func(w io.Writer) {
+			io.WriteString(w, `<si><t>`)
+			repeat(w, "a", size)
+			io.WriteString(w, `</t></si>`)
+		}), "单元格内容超过 32767 个字符（共享文本第 1 条）"},
+	} {
+		if len(c.book) > 1<<20 {
+			t.Fatalf("%s: the upload is %d bytes, want a small one", c.name, len(c.book))
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		err := readErr(t, c.book, xlsx.Limits{MaxBytes: 64 << 20})
+		runtime.ReadMemStats(&after)
+		wantLimit(t, c.name, err, c.msg)
+		if d := after.TotalAlloc - before.TotalAlloc; d > bound {
+			t.Errorf("%s: reading a %d MB cell allocated %d bytes, want at most %d", c.name, size>>20, d, bound)
+		} else {
+			t.Logf("%s: %d KB upload, %d KB allocated while reading", c.name, len(c.book)>>10, d>>10)
+		}
 	}
 }

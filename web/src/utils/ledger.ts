@@ -282,3 +282,40 @@ export function importPhaseText(phase: string, processed: number): string {
   if (phase === 'write') return processed > 0 ? `正在写入台账，已写入 ${processed} 行…` : '正在写入台账…'
   return '上传完成，正在处理，请稍候…'
 }
+
+/** The fields of an import session (GET /api/v1/imports/{id}) the dialog reads. */
+export interface ImportSessionState {
+  id: string
+  status: string
+  phase: string
+  processed: number
+  message: string
+  has_report: boolean
+}
+
+/** What the import dialog shows for a session as the server recorded it. */
+export interface ImportSessionView {
+  phase: 'processing' | 'done' | 'invalid' | 'error'
+  message: string
+  reportUrl: string
+}
+
+/**
+ * The dialog's view of a recorded import session: used when the upload's
+ * own answer is an internal error or never came (a lost connection, a
+ * restarted server), so the user reads why the import ended — a failed job
+ * carries its reason (服务重启…, 导入因服务内部错误中止…) — or sees that it is
+ * still running.
+ */
+export function importSessionView(s: ImportSessionState): ImportSessionView {
+  switch (s.status) {
+    case 'running':
+      return { phase: 'processing', message: importPhaseText(s.phase, s.processed), reportUrl: '' }
+    case 'succeeded':
+      return { phase: 'done', message: s.message, reportUrl: '' }
+    case 'rejected':
+      return { phase: 'invalid', message: s.message, reportUrl: s.has_report ? `/api/v1/imports/${encodeURIComponent(s.id)}/report` : '' }
+    default:
+      return { phase: 'error', message: s.message || '导入未完成，未导入任何数据，请重新导入', reportUrl: '' }
+  }
+}

@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/config"
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
@@ -82,7 +83,9 @@ type App struct {
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
-	Funds   *funds.Service
+	Funds *funds.Service
+	// Cobuild is 区域化共建: units, alliances, 双报到, the three lists.
+	Cobuild *cobuild.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -268,6 +271,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	// volunteering ledger (issue 14) exists; until then nobody is told.
 	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
+	a.Cobuild = &cobuild.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Tasks: a.Work}
 	services := a.Services
 	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
 		r, err := services.Create(ctx, servicereq.RequestInput{Source: servicereq.SourceVenueInspection, CategoryID: categoryID, Content: content,
@@ -307,6 +311,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Wishes:    a.Wishes,
 		Dangtong:  a.Dangtong,
 		Funds:     a.Funds,
+		Cobuild:   a.Cobuild,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

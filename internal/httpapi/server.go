@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
@@ -70,6 +71,7 @@ type Server struct {
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
 	Funds         *funds.Service
+	Cobuild       *cobuild.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -142,6 +144,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.publicRoutes()...)
 	rs = append(rs, s.dangtongRoutes()...)
 	rs = append(rs, s.fundsRoutes()...)
+	rs = append(rs, s.cobuildRoutes()...)
 	return rs
 }
 

@@ -33,7 +33,9 @@ type importSpec struct {
 	entity   string
 	what     string
 	prepare  func(ctx context.Context, tx *sql.Tx) error
-	row      func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(col, msg string)) (created bool, err error)
+	// row writes one row; failed reports whether bad was called for it
+	// (then row writes nothing and returns).
+	row func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(col, msg string), failed func() bool) (created bool, err error)
 }
 
 func (s *Service) runImport(ctx context.Context, spec importSpec, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (ImportResult, []xlsx.CellError, error) {
@@ -60,7 +62,7 @@ func (s *Service) runImport(ctx context.Context, spec importSpec, ra io.ReaderAt
 			if _, err := s.DB.Exec(ctx, tx, `SAVEPOINT cobuild_row`); err != nil {
 				return err
 			}
-			created, err := spec.row(ctx, tx, x, bad)
+			created, err := spec.row(ctx, tx, x, bad, func() bool { return len(errs) > before })
 			if err != nil {
 				cells, ok := xlsx.ServiceCells(x.Number, err, spec.fields, spec.fallback)
 				if !ok {
@@ -161,7 +163,7 @@ func (s *Service) ImportUnits(ctx context.Context, ra io.ReaderAt, size int64, l
 	spec := importSpec{columns: UnitImportColumns(), fallback: ColUnitName, action: "cobuild_unit_import", entity: "cobuild_unit", what: "共建单位",
 		fields: map[string]string{"name": ColUnitName, "kind": ColUnitKind, "region_code": ColUnitRegion, "address": ColUnitAddress, "org_id": ColUnitName,
 			"party_org_id": ColUnitParty, "party_org_name": ColUnitParty, "contact_name": ColUnitContact, "contact_phone": ColUnitPhone}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string)) (bool, error) {
+	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
 		in := UnitInput{Name: x.Get(ColUnitName).Text(), Address: x.Get(ColUnitAddress).Text(), PartyOrgName: x.Get(ColUnitParty).Text(),
 			ContactName: x.Get(ColUnitContact).Text(), ContactPhone: x.Get(ColUnitPhone).Text()}
 		if in.Kind = kinds[x.Get(ColUnitKind).Text()]; in.Kind == "" {
@@ -197,11 +199,16 @@ func (s *Service) ImportUnits(ctx context.Context, ra io.ReaderAt, size int64, l
 				in.PartyOrgID = &id
 			}
 		}
+		if in.RegionCode != "" {
+			if _, err := s.regionLevel(ctx, tx, "region_code", in.RegionCode); err != nil {
+				return false, err
+			}
+		}
 		var n int
 		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_units WHERE region_code = ? AND name = ?`, in.RegionCode, in.Name).Scan(&n); err != nil {
 			return false, err
 		}
-		if n > 0 {
+		if n > 0 || failed() {
 			return false, nil
 		}
 		_, err = s.createUnit(ctx, tx, in)
@@ -277,7 +284,7 @@ func (s *Service) ImportNeeds(ctx context.Context, ra io.ReaderAt, size int64, l
 	spec := importSpec{columns: NeedImportColumns(), fallback: ColNeedTitle, action: "cobuild_need_import", entity: "cobuild_need", what: "需求清单",
 		fields: map[string]string{"title": ColNeedTitle, "category": ColNeedCategory, "community_code": ColNeedCommunity, "requester": ColNeedRequester,
 			"urgency": ColNeedUrgency, "detail": ColNeedDetail}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string)) (bool, error) {
+	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
 		in := NeedInput{Title: x.Get(ColNeedTitle).Text(), Requester: x.Get(ColNeedRequester).Text(), Detail: x.Get(ColNeedDetail).Text()}
 		if in.Category = cats[x.Get(ColNeedCategory).Text()]; in.Category == "" {
 			bad(ColNeedCategory, "需求类别应为 "+names(Categories())+" 之一")
@@ -292,11 +299,16 @@ func (s *Service) ImportNeeds(ctx context.Context, ra io.ReaderAt, size int64, l
 			bad(ColNeedCommunity, "请填写社区（村）的 12 位区划代码")
 		}
 		in.CommunityCode = code
+		if code != "" {
+			if err := s.community(ctx, tx, "community_code", code); err != nil {
+				return false, err
+			}
+		}
 		var n int
 		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_needs WHERE community_code = ? AND title = ?`, in.CommunityCode, in.Title).Scan(&n); err != nil {
 			return false, err
 		}
-		if n > 0 {
+		if n > 0 || failed() {
 			return false, nil
 		}
 		_, err = s.createNeed(ctx, tx, in)
@@ -357,7 +369,7 @@ func (s *Service) ImportResources(ctx context.Context, ra io.ReaderAt, size int6
 	spec := importSpec{columns: ResourceImportColumns(), fallback: ColResTitle, action: "cobuild_resource_import", entity: "cobuild_resource", what: "资源清单",
 		fields: map[string]string{"title": ColResTitle, "category": ColResCategory, "unit_id": ColResUnit, "quantity": ColResQuantity,
 			"available_from": ColResFrom, "available_to": ColResTo}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string)) (bool, error) {
+	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
 		in := ResourceInput{Title: x.Get(ColResTitle).Text(), Quantity: x.Get(ColResQuantity).Text()}
 		if in.Category = cats[x.Get(ColResCategory).Text()]; in.Category == "" {
 			bad(ColResCategory, "资源类别应为 "+names(Categories())+" 之一")
@@ -373,9 +385,13 @@ func (s *Service) ImportResources(ctx context.Context, ra io.ReaderAt, size int6
 		if err != nil || code == "" {
 			bad(ColResRegion, "请填写提供单位所在区域的行政区划代码")
 		}
-		err = s.DB.QueryRow(ctx, tx, `SELECT id FROM cobuild_units WHERE region_code = ? AND name = ?`, code, x.Get(ColResUnit).Text()).Scan(&in.UnitID)
+		cond, args, err := store.ScopeFilter(ctx, "region_code")
+		if err != nil {
+			return false, err
+		}
+		err = s.DB.QueryRow(ctx, tx, `SELECT id FROM cobuild_units WHERE region_code = ? AND name = ? AND `+cond, append([]any{code, x.Get(ColResUnit).Text()}, args...)...).Scan(&in.UnitID)
 		if errors.Is(err, sql.ErrNoRows) {
-			bad(ColResUnit, "该区域没有这个共建单位，请先登记或导入共建单位")
+			bad(ColResUnit, "该区域没有这个共建单位（或不在您的管辖范围内），请先登记或导入共建单位")
 			return false, nil
 		}
 		if err != nil {
@@ -385,7 +401,7 @@ func (s *Service) ImportResources(ctx context.Context, ra io.ReaderAt, size int6
 		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_resources WHERE unit_id = ? AND title = ?`, in.UnitID, in.Title).Scan(&n); err != nil {
 			return false, err
 		}
-		if n > 0 {
+		if n > 0 || failed() {
 			return false, nil
 		}
 		_, err = s.createResource(ctx, tx, in)

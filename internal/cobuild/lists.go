@@ -280,7 +280,9 @@ func (s *Service) getNeed(ctx context.Context, q store.Querier, id int64) (Need,
 }
 
 // GetNeed returns a need in scope.
-func (s *Service) GetNeed(ctx context.Context, id int64) (Need, error) { return s.getNeed(ctx, s.DB, id) }
+func (s *Service) GetNeed(ctx context.Context, id int64) (Need, error) {
+	return s.getNeed(ctx, s.DB, id)
+}
 
 var needSorts = map[string]string{"created_desc": "n.created_at DESC, n.id DESC",
 	"urgency": "CASE n.urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, n.created_at, n.id", "title": "n.title, n.id"}

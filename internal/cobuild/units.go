@@ -81,7 +81,9 @@ func (s *Service) getUnit(ctx context.Context, q store.Querier, id int64) (Unit,
 }
 
 // GetUnit returns a unit in the caller's scope, phone masked.
-func (s *Service) GetUnit(ctx context.Context, id int64) (Unit, error) { return s.getUnit(ctx, s.DB, id) }
+func (s *Service) GetUnit(ctx context.Context, id int64) (Unit, error) {
+	return s.getUnit(ctx, s.DB, id)
+}
 
 // UnitFilter selects units.
 type UnitFilter struct {

@@ -433,8 +433,8 @@ type Resource struct {
 	StateName     string  `json:"state_name"`
 	CreatedAt     string  `json:"created_at"`
 	// Nearness is set on suggestions: same_community, same_street, same_county.
-	Nearness     string `json:"nearness,omitempty"`
-	NearnessName string `json:"nearness_name,omitempty"`
+	Nearness     string `json:"nearness"`
+	NearnessName string `json:"nearness_name"`
 }
 
 // ResourceInput records or changes a resource; it sits where its unit sits.

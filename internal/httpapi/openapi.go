@@ -263,7 +263,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if rt.Request != "" {
 			refsFrom(all, rt.Request, requests)
 		}
-		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" && rt.Response != "receipt" {
+		if rt.Response != "" && rt.Response != "xlsx" && rt.Response != "image" && rt.Response != "receipt" && rt.Response != "evidence" {
 			refsFrom(all, rt.Response, responses)
 		}
 	}
@@ -310,6 +310,11 @@ func (s *Server) OpenAPI() map[string]any {
 		case "image":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin}
+		case "evidence":
+			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "application/pdf": bin,
+				"application/vnd.openxmlformats-officedocument.wordprocessingml.document": bin,
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": bin}
 		case "receipt":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin, "application/pdf": bin}

@@ -121,7 +121,7 @@ func (s *Server) cobuildRoutes() []Route {
 		{Method: "GET", Path: pj + "/{id}", Perm: read, Tag: tag, Summary: "查看项目（关联的需求、资源、佐证材料）", Response: "CobuildProject", handler: s.getCobuildProject},
 		{Method: "PUT", Path: pj + "/{id}", Perm: write, Tag: tag, Summary: "修改项目（状态、成效；完成时关联需求转为已解决）", Request: "CobuildProjectInput", Response: "CobuildProject", handler: s.updateCobuildProject},
 		{Method: "POST", Path: pj + "/{id}/files", Perm: write, Tag: tag, Summary: "上传项目佐证材料（JPG、PNG、PDF、Word、Excel，每个不超过 20 MB；加密保存）", Upload: true, MaxBody: cobuild.MaxFileBytes + 1<<20, Response: "CobuildFile", Status: 201, handler: s.uploadCobuildFile},
-		{Method: "GET", Path: pj + "/{id}/files/{file_id}", Perm: read, Tag: tag, Summary: "下载项目佐证材料", Response: "document", handler: s.cobuildFile},
+		{Method: "GET", Path: pj + "/{id}/files/{file_id}", Perm: read, Tag: tag, Summary: "下载项目佐证材料", Response: "evidence", handler: s.cobuildFile},
 	}
 }
 

@@ -314,7 +314,7 @@ func (s *Server) OpenAPI() map[string]any {
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "application/pdf": bin,
 				"application/vnd.openxmlformats-officedocument.wordprocessingml.document": bin,
-				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": bin}
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       bin}
 		case "receipt":
 			bin := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
 			ok["content"] = map[string]any{"image/jpeg": bin, "image/png": bin, "image/webp": bin, "application/pdf": bin}

@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/config"
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
@@ -85,7 +86,9 @@ type App struct {
 	// Funds is 经费保障 (standards, entitlements, the journal).
 	Funds *funds.Service
 	// Home is the home page as the day's work, per role.
-	Home    *home.Service
+	Home *home.Service
+	// Cobuild is 区域化共建: units, alliances, 双报到, the three lists.
+	Cobuild *cobuild.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
@@ -271,6 +274,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	// volunteering ledger (issue 14) exists; until then nobody is told.
 	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
+	a.Cobuild = &cobuild.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Tasks: a.Work}
 	services := a.Services
 	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
 		r, err := services.Create(ctx, servicereq.RequestInput{Source: servicereq.SourceVenueInspection, CategoryID: categoryID, Content: content,
@@ -312,6 +316,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Dangtong:  a.Dangtong,
 		Funds:     a.Funds,
 		Home:      a.Home,
+		Cobuild:   a.Cobuild,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

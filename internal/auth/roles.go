@@ -177,6 +177,14 @@ const (
 	PermFundsWrite Perm = "funds.write"
 	// PermFundsSettings sets the yearly funding standards (district only).
 	PermFundsSettings Perm = "funds.settings"
+	// PermCobuildRead reads 区域化共建 in the caller's scope: co-building
+	// units (phones masked), alliances and their meetings, 双报到 records,
+	// participation, ratings and the three lists.
+	PermCobuildRead Perm = "cobuild.read"
+	// PermCobuildWrite registers units and alliances, records meetings,
+	// reports, participation and ratings, keeps the three lists, imports
+	// them and reveals a contact's phone (audited).
+	PermCobuildWrite Perm = "cobuild.write"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -208,15 +216,16 @@ func rolePerms(role string) []Perm {
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
 			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings,
-			PermFundsRead, PermFundsWrite, PermFundsSettings}
+			PermFundsRead, PermFundsWrite, PermFundsSettings, PermCobuildRead, PermCobuildWrite}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite,
+			PermCobuildRead, PermCobuildWrite}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
-			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond}
+			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond, PermCobuildRead}
 	case RoleInstructor:
 		// Bound to one instructor record (users.instructor_id): nothing of
 		// the ledger but its own record, assignments and visits.
@@ -226,7 +235,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead, PermCobuildRead}
 	}
 	return nil
 }

@@ -75,6 +75,8 @@ type Summary struct {
 	ServiceRequests  int // 订单式服务 requests
 	Dialogues        int // 政企对话 records
 	Wishes           int // 微心愿 in the 商圈
+	CobuildUnits     int // 共建单位 of the 商圈 alliance
+	CobuildReports   int // 双报到 records (units and members)
 	Before, Now      coverage.Report
 	Trend            []coverage.Report
 }
@@ -134,7 +136,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.wishes, l.venues, l.fundsYears} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.wishes, l.venues, l.fundsYears, l.cobuild} {
 		if err := step(p); err != nil {
 			return nil, err
 		}
@@ -513,6 +515,9 @@ func (s *Summary) Print(w io.Writer) {
 		s.ServiceRequests, demoHubSolved, demoHubOpen, s.Dialogues)
 	if s.Wishes > 0 {
 		fp("微心愿：商圈 %d 个（已确认 6、认领中 2、待认领 4、撤回 1）\n", s.Wishes)
+	}
+	if s.CobuildUnits > 0 {
+		fp("区域化共建：万达商圈党建联盟“1+7+N”（成员单位 %d 个，联席会议 3 次），3 个社区的三张清单，双报到 %d 条\n", s.CobuildUnits, s.CobuildReports)
 	}
 	line := func(label string, r coverage.Report) {
 		fp("  %s %s：组织覆盖率 %s（%d/%d），单独组建率 %s，工作覆盖率 %s\n", label, r.AsOf,

@@ -54,6 +54,10 @@ var queryParams = map[string]queryParamSpec{
 	"page_size":         {map[string]any{"type": "integer", "minimum": 1, "maximum": 200, "default": 20}, "每页条数（1–200）"},
 	"q":                 qStr("关键词（名称、代码等模糊匹配）"),
 	"region_code":       qStr("行政区划代码（含下级）"),
+	"community_code":    qStr("社区（村）或上级区域代码（含下级）"),
+	"unit_id":           qInt(1, 1<<53, "共建单位 ID"),
+	"agreement_id":      qInt(1, 1<<53, "共建协议 ID"),
+	"urgency":           qStr("紧急程度代码"),
 	"area_code":         qStr("片区代码"),
 	"party_org_id":      qInt(1, 1<<53, "党组织 ID"),
 	"parent_id":         qInteger("上级党组织 ID"),
@@ -185,6 +189,8 @@ var pathNouns = map[string]string{
 	"imports": "导入会话", "instructors": "党建指导员", "meeting-attachments": "会议附件", "meetings": "会议",
 	"mobility": "流动记录", "organizations": "两新组织", "party-orgs": "党组织", "tokens": "API 令牌",
 	"transfers": "组织关系转接", "users": "用户", "venues": "阵地", "notifications": "通知", "service-contracts": "购买服务合同", "entries": "经费记录", "incubation": "孵化基金申请",
+	"cobuild-units": "共建单位", "cobuild-alliances": "党建联盟", "cobuild-reports": "双报到记录", "cobuild-agreements": "共建协议",
+	"cobuild-needs": "需求", "cobuild-resources": "资源", "cobuild-projects": "共建项目",
 }
 
 // pathParameter is the OpenAPI parameter object of path parameter name in path.
@@ -251,6 +257,12 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "栏次（从 1 起）", map[string]any{"type": "integer", "minimum": 1}
 	case "receipt_id":
 		d, schema = "票据 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "membership_id":
+		d, schema = "联盟成员记录 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "decision_id":
+		d, schema = "联席会议决定 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "file_id":
+		d, schema = "佐证材料 ID", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

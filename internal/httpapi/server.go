@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
@@ -72,6 +73,7 @@ type Server struct {
 	Dangtong      *dangtong.Service
 	Funds         *funds.Service
 	Home          *home.Service
+	Cobuild       *cobuild.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -145,6 +147,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.dangtongRoutes()...)
 	rs = append(rs, s.fundsRoutes()...)
 	rs = append(rs, s.homeRoutes()...)
+	rs = append(rs, s.cobuildRoutes()...)
 	return rs
 }
 

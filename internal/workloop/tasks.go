@@ -205,7 +205,19 @@ func (s *Service) CreateTask(ctx context.Context, in TaskInput) (Task, error) {
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Task, error) { return s.createTask(ctx, tx, in) })
 }
 
+// CreateMeetingTask lists a task made from a 联席会议 decision inside the
+// caller's transaction (internal/cobuild, which keeps the task id on the
+// decision); its origin is joint_meeting and decisionID.
+func (s *Service) CreateMeetingTask(ctx context.Context, tx *sql.Tx, in TaskInput, decisionID int64) (Task, error) {
+	in.OriginKind, in.OriginID = OriginJointMeeting, decisionID
+	return s.createTaskFrom(ctx, tx, in, true)
+}
+
 func (s *Service) createTask(ctx context.Context, tx *sql.Tx, in TaskInput) (Task, error) {
+	return s.createTaskFrom(ctx, tx, in, false)
+}
+
+func (s *Service) createTaskFrom(ctx context.Context, tx *sql.Tx, in TaskInput, fromMeeting bool) (Task, error) {
 	bad := apperr.Invalid()
 	in.Title = textField(bad, "title", "任务名称", in.Title, true, 100)
 	in.Detail = textField(bad, "detail", "任务要求", in.Detail, false, 2000)
@@ -232,6 +244,11 @@ func (s *Service) createTask(ctx context.Context, tx *sql.Tx, in TaskInput) (Tas
 	case OriginFinding:
 		if in.OriginID <= 0 {
 			bad.Field("origin_id", "请选择督导发现的问题")
+		}
+	case OriginJointMeeting:
+		// Only CreateMeetingTask makes these (the decision checked there).
+		if !fromMeeting || in.OriginID <= 0 {
+			bad.Field("origin_kind", "联席会议决定转任务请在区域化共建的联席会议记录中办理")
 		}
 	default:
 		bad.Field("origin_kind", "来源应为空（直接挂牌）、rectification（软弱涣散整改）或 supervision_finding（督导调研发现问题）")

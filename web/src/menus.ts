@@ -25,6 +25,9 @@ export type MenuKey =
   | 'tasks'
   | 'supervision'
   | 'funds'
+  | 'cobuildUnits'
+  | 'cobuildReports'
+  | 'cobuildLists'
   | 'assessSheets'
   | 'assessRounds'
   | 'assessSignals'
@@ -50,6 +53,9 @@ export const LEDGER_GROUP = '两新台账'
 
 /** Title of the work-loop menu group (visible with workloop.read). */
 export const WORK_GROUP = '工作督办'
+
+/** Title of the co-building menu group (visible with cobuild.read). */
+export const COBUILD_GROUP = '区域化共建'
 
 /** Title of the assessment menu group (visible with assess.manage). */
 export const ASSESS_GROUP = '考评与星级'
@@ -81,6 +87,9 @@ export const allMenus: MenuItem[] = [
   { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'funds', path: '/funds', title: '经费保障' },
   { key: 'contracts', path: '/contracts', title: '购买服务' },
+  { key: 'cobuildUnits', path: '/cobuild/units', title: '共建单位与联盟', group: COBUILD_GROUP },
+  { key: 'cobuildReports', path: '/cobuild/reports', title: '双报到', group: COBUILD_GROUP },
+  { key: 'cobuildLists', path: '/cobuild/lists', title: '三张清单', group: COBUILD_GROUP },
   { key: 'notices', path: '/notices', title: '工作提示与学习清单', group: WORK_GROUP },
   { key: 'tasks', path: '/tasks', title: '任务督办', group: WORK_GROUP },
   { key: 'supervision', path: '/supervision', title: '督导调研', group: WORK_GROUP },
@@ -136,6 +145,9 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'notices':
     case 'tasks':
     case 'supervision':
+    case 'cobuildUnits':
+    case 'cobuildReports':
+    case 'cobuildLists':
       return ledgerRoles.includes(role)
   }
 }
@@ -189,6 +201,9 @@ const menuPerm: Record<MenuKey, string | null> = {
   tasks: 'workloop.read',
   supervision: 'workloop.read',
   funds: 'funds.read',
+  cobuildUnits: 'cobuild.read',
+  cobuildReports: 'cobuild.read',
+  cobuildLists: 'cobuild.read',
   assessSheets: 'assess.manage',
   assessRounds: 'assess.manage',
   assessSignals: 'assess.manage',

@@ -1,0 +1,88 @@
+// End-to-end browser test of 区域化共建. With the demo loaded (the 商圈's "1+7+N" alliance), a
+// district clerk creates an alliance and adds a unit to it, records a need in a community of
+// 洪桥街道, sees the matching resource suggested (same street), exports the need list, and
+// looks at the 双报到 counts per community with their chart.
+//
+// Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test cobuild.test.mjs
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrictReady, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+
+let community = { code: '', name: '' }
+
+before(async () => {
+  await startServer('cobuild')
+  const api = await districtAPI()
+  const kids = await api.get('/api/v1/regions/430426001/children')
+  assert.equal(kids.status, 200)
+  community = kids.data.items.find((r) => r.level === 'village') || kids.data.items[0]
+  const unit = await api.post('/api/v1/cobuild-units', { kind: 'institution', name: 'E2E县妇幼保健院', region_code: '430426001', contact_name: '钱院长', contact_phone: '13907349999' })
+  assert.equal(unit.status, 201, `unit: ${JSON.stringify(unit.data)}`)
+  const res = await api.post('/api/v1/cobuild-resources', { unit_id: unit.data.id, title: 'E2E 妇幼保健医生上门', category: 'elderly', quantity: '每月 2 次' })
+  assert.equal(res.status, 201, `resource: ${JSON.stringify(res.data)}`)
+})
+after(stopServer)
+failOnScriptErrors(LOGIN_PROBE)
+
+test('alliance, need, suggested resource, export, counts', { timeout: 300_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrictReady(page)
+    await page.goto(`${state.baseURL}/cobuild/units`)
+    const alliances = page.locator('[data-test="alliances-table"]')
+    if (state.demo) await alliances.getByText('万达商圈党建联盟').waitFor()
+    await shot(page, 'cobuild-1-alliances.png')
+
+    await page.locator('[data-test="new-alliance"]').click()
+    const form = page.locator('[data-test="alliance-form"]')
+    await form.locator('input[data-test="af-name"], [data-test="af-name"] input').fill('E2E 步行街党建联盟')
+    await form.locator('.region-tree-select').click()
+    await page.locator('.el-tree-node:visible .el-select-dropdown__item', { hasText: '洪桥街道' }).first().click()
+    await form.locator('[data-test="af-submit"]').click()
+    const drawer = page.locator('[data-test="alliance-drawer"]')
+    await drawer.getByText('成员单位（0）').waitFor()
+    await drawer.locator('[data-test="join-unit"]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E县妇幼保健院' }).first().click()
+    await drawer.locator('.el-date-editor input').fill('2026-01-05')
+    await drawer.locator('.el-date-editor input').press('Enter')
+    await drawer.locator('[data-test="join-submit"]').click()
+    await drawer.getByText('成员单位（1）').waitFor()
+    await shot(page, 'cobuild-2-alliance-drawer.png')
+    await page.keyboard.press('Escape')
+
+    await page.goto(`${state.baseURL}/cobuild/lists`)
+    await page.locator('[data-test="needs-table"]').waitFor()
+    await page.locator('[data-test="new-need"]').click()
+    const nf = page.locator('[data-test="need-form"]')
+    await nf.locator('.region-tree-select').click()
+    const street = page.locator('.el-tree-node__content:visible', { hasText: '洪桥街道' }).first()
+    await street.locator('.el-tree-node__expand-icon').click()
+    await page.locator('.el-tree-node:visible .el-select-dropdown__item', { hasText: community.name }).first().click()
+    await nf.locator('input[data-test="nf-title"], [data-test="nf-title"] input').fill('E2E 独居老人上门体检')
+    await nf.locator('[data-test="nf-category"]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '助老助残' }).first().click()
+    await nf.locator('[data-test="nf-submit"]').click()
+    const row = page.locator('[data-test="needs-table"] .el-table__row').filter({ hasText: 'E2E 独居老人上门体检' })
+    await row.waitFor()
+    await row.getByText('推荐资源').click()
+    const dialog = page.locator('[data-test="suggest-dialog"]')
+    const hit = dialog.locator('.el-table__row').filter({ hasText: 'E2E 妇幼保健医生上门' })
+    await hit.waitFor()
+    assert.match(await hit.innerText(), /同街道/)
+    await shot(page, 'cobuild-3-suggestions.png')
+    await page.keyboard.press('Escape')
+
+    const download = page.waitForEvent('download')
+    await page.locator('[data-test="list-export"]').click()
+    const file = await download
+    assert.match(file.suggestedFilename(), /\.xlsx$/)
+
+    await page.goto(`${state.baseURL}/cobuild/reports`)
+    await page.locator('[data-test="counts-table"]').waitFor()
+    if (state.demo) await page.locator('[data-test="counts-table"] .el-table__row').first().waitFor()
+    await shot(page, 'cobuild-4-counts.png')
+  } finally {
+    await context.close()
+  }
+})

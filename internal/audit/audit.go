@@ -194,6 +194,11 @@ var actionNames = [][2]string{
 	{"funds_incubation_review", "审核孵化基金申请"},
 	{"funds_incubation_decide", "孵化基金资助决定"},
 	{"funds_import", "导入上年度拨付"},
+	{"briefing_generate", "生成月度通报"},
+	{"briefing_update", "修改通报草稿"},
+	{"briefing_delete", "删除通报草稿"},
+	{"briefing_issue", "签发通报"},
+	{"briefing_template_save", "修改通报模板"},
 }
 
 // Action is an action code with its Chinese name.

@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/briefing"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
@@ -69,6 +70,7 @@ type Server struct {
 	Work          *workloop.Service
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
+	Briefing      *briefing.Service
 	Funds         *funds.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger

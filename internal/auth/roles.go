@@ -177,6 +177,9 @@ const (
 	PermFundsWrite Perm = "funds.write"
 	// PermFundsSettings sets the yearly funding standards (district only).
 	PermFundsSettings Perm = "funds.settings"
+	// PermBriefingRead reads the monthly 通报 of the caller's scope (district,
+	// streets, read-only); writing them is PermWorkWrite (the district).
+	PermBriefingRead Perm = "briefing.read"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -208,12 +211,12 @@ func rolePerms(role string) []Perm {
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
 			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings,
-			PermFundsRead, PermFundsWrite, PermFundsSettings}
+			PermFundsRead, PermFundsWrite, PermFundsSettings, PermBriefingRead}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
-			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite}
+			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite, PermBriefingRead}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond}
@@ -226,7 +229,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead, PermBriefingRead}
 	}
 	return nil
 }

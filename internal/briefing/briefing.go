@@ -98,8 +98,8 @@ type Briefing struct {
 	UpdatedAt       string  `json:"updated_at"`
 	// Figures (only on a single briefing): the issued copy, or the month's
 	// snapshot while a draft; Final says they stand at the month's end.
-	Figures    *Figures `json:"figures,omitempty"`
-	SnapshotAt string   `json:"snapshot_at,omitempty"`
+	Figures    *Figures `json:"figures"`
+	SnapshotAt string   `json:"snapshot_at"`
 	Final      bool     `json:"final"`
 }
 

@@ -217,8 +217,8 @@ type Table struct {
 // Block is one paragraph or table of a rendered briefing.
 type Block struct {
 	Kind  string `json:"kind"`
-	Text  string `json:"text,omitempty"`
-	Table *Table `json:"table,omitempty"`
+	Text  string `json:"text"`
+	Table *Table `json:"table"`
 }
 
 // Document is a briefing rendered: its masthead, title and blocks.
@@ -226,7 +226,7 @@ type Document struct {
 	Masthead string  `json:"masthead"` // 两新党建工作通报
 	Serial   string  `json:"serial"`   // 2026年第3期 / 草稿
 	Issuer   string  `json:"issuer"`   // 祁东县两新工委办公室
-	Date     string  `json:"date"`     // 2026年12月3日 / （未签发）
+	Date     string  `json:"date_text"`     // 2026年12月3日 / （未签发）
 	Title    string  `json:"title"`
 	Blocks   []Block `json:"blocks"`
 	AsOf     string  `json:"as_of"`

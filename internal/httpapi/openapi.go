@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), briefingSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -573,6 +573,8 @@ func boundedLists() map[string]string {
 		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
 		"VenueChecklistList":      "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
 		"FundsStandardList":       "每个年度一套经费保障标准（最新版本），随年度增长，不分页",
+		"BriefingTemplateList":    "通报模板的各版本，由组织部偶尔修改，随修改次数增长，不分页",
+		"BriefingPlaceholderList": "通报模板的占位符，数量固定（约 50 个），不分页",
 	}
 }
 

@@ -559,6 +559,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/briefing-placeholders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 模板可用的占位符及说明（表格占位符须单独占一行） */
+        get: operations["listBriefingPlaceholders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefing-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当前通报模板（版本 0 为系统默认模板） */
+        get: operations["getBriefingTemplate"];
+        /** 保存通报模板（生成新版本；之后生成的草稿使用新模板） */
+        put: operations["updateBriefingTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefing-template/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报模板的历史版本（新的在前） */
+        get: operations["listBriefingTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报列表（期号、月份、范围、状态、签发时间和签发人；月份新的在前） */
+        get: operations["listBriefings"];
+        put?: never;
+        /** 生成某月、某区划的通报草稿：已结束的月份按月末数据生成并冻结；本月按当日数据，可刷新；同月同区划已有草稿则返回该草稿 */
+        post: operations["createBriefing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看通报（正文模板、冻结的数据） */
+        get: operations["getBriefing"];
+        /** 修改草稿的标题和正文（占位符须为可用占位符；已签发的不能修改，409） */
+        put: operations["updateBriefing"];
+        post?: never;
+        /** 删除草稿（已签发的不能删除，409） */
+        delete: operations["deleteBriefing"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报成文（版头、标题、段落、表格）及全部数据表，用于预览和打印 */
+        get: operations["getBriefingDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载通报 Word 文档（.docx，公文版式；已签发的每次下载内容相同） */
+        get: operations["getBriefingDocx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签发：编入本区划当年期号，冻结数据和文字，此后不能修改或删除 */
+        post: operations["createBriefingIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载通报数据表（Excel，每张表一页） */
+        get: operations["listBriefingXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/committee-members/{id}": {
         parameters: {
             query?: never;
@@ -5694,6 +5851,452 @@ export interface components {
             role: string;
             subject?: string;
             username: string;
+        };
+        Briefing: {
+            body: string;
+            created_at: string;
+            figures: {
+                /** Format: date */
+                as_of: string;
+                by_formation: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                confirmed_month: number;
+                coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+                developed_month: number;
+                developed_year: number;
+                dues_due: number;
+                dues_paid: number;
+                dues_rate: number;
+                /** Format: date */
+                from: string;
+                laggard_count: number;
+                laggards: {
+                    held: number;
+                    name: string;
+                    rate?: number;
+                    required: number;
+                    street: string;
+                }[];
+                late_tasks: {
+                    assignee: string;
+                    days: number;
+                    /** Format: date */
+                    deadline: string;
+                    street: string;
+                    title: string;
+                }[];
+                meeting_from: string;
+                meeting_orgs: number;
+                meeting_rate: number;
+                month: string;
+                new_party_orgs: number;
+                overdue_orgs: {
+                    detail: string;
+                    name: string;
+                    region: string;
+                }[];
+                overdue_tasks: number;
+                prev_coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+                region_code: string;
+                region_name: string;
+                renewals_overdue: number;
+                scope_rule: string;
+                service_done: number;
+                service_on_time: number;
+                service_on_time_rate: number;
+                service_received: number;
+                stages: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                streets: {
+                    change: number;
+                    code: string;
+                    name: string;
+                    org_covered: number;
+                    org_rate: number;
+                    prev_org_rate: number;
+                    rank: number;
+                    total: number;
+                }[];
+                tasks_by_street: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                volunteer_available: boolean;
+                volunteer_hours: number;
+                wishes_fulfilled: number;
+                wishes_fulfilled_year: number;
+                year_coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+            } | null;
+            final: boolean;
+            id: number;
+            issue_year: number | null;
+            issued_at: string | null;
+            issued_by: string;
+            month: string;
+            region_code: string;
+            region_name: string;
+            serial: number | null;
+            serial_name: string;
+            snapshot_at: string;
+            state: string;
+            state_name: string;
+            template_version: number;
+            title: string;
+            updated_at: string;
+            version: number;
+        };
+        BriefingGenerate: {
+            month: string;
+            refresh?: boolean;
+            region_code?: string;
+        };
+        BriefingIssue: {
+            version: number;
+        };
+        BriefingPage: {
+            items: {
+                body: string;
+                created_at: string;
+                figures: {
+                    /** Format: date */
+                    as_of: string;
+                    by_formation: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    confirmed_month: number;
+                    coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    developed_month: number;
+                    developed_year: number;
+                    dues_due: number;
+                    dues_paid: number;
+                    dues_rate: number;
+                    /** Format: date */
+                    from: string;
+                    laggard_count: number;
+                    laggards: {
+                        held: number;
+                        name: string;
+                        rate?: number;
+                        required: number;
+                        street: string;
+                    }[];
+                    late_tasks: {
+                        assignee: string;
+                        days: number;
+                        /** Format: date */
+                        deadline: string;
+                        street: string;
+                        title: string;
+                    }[];
+                    meeting_from: string;
+                    meeting_orgs: number;
+                    meeting_rate: number;
+                    month: string;
+                    new_party_orgs: number;
+                    overdue_orgs: {
+                        detail: string;
+                        name: string;
+                        region: string;
+                    }[];
+                    overdue_tasks: number;
+                    prev_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    region_code: string;
+                    region_name: string;
+                    renewals_overdue: number;
+                    scope_rule: string;
+                    service_done: number;
+                    service_on_time: number;
+                    service_on_time_rate: number;
+                    service_received: number;
+                    stages: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    streets: {
+                        change: number;
+                        code: string;
+                        name: string;
+                        org_covered: number;
+                        org_rate: number;
+                        prev_org_rate: number;
+                        rank: number;
+                        total: number;
+                    }[];
+                    tasks_by_street: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    volunteer_available: boolean;
+                    volunteer_hours: number;
+                    wishes_fulfilled: number;
+                    wishes_fulfilled_year: number;
+                    year_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                } | null;
+                final: boolean;
+                id: number;
+                issue_year: number | null;
+                issued_at: string | null;
+                issued_by: string;
+                month: string;
+                region_code: string;
+                region_name: string;
+                serial: number | null;
+                serial_name: string;
+                snapshot_at: string;
+                state: string;
+                state_name: string;
+                template_version: number;
+                title: string;
+                updated_at: string;
+                version: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /** @description 通报模板的占位符，数量固定（约 50 个），不分页 */
+        BriefingPlaceholderList: {
+            items: {
+                desc: string;
+                name: string;
+                table: boolean;
+            }[];
+        };
+        BriefingRendered: {
+            briefing: {
+                body: string;
+                created_at: string;
+                figures: {
+                    /** Format: date */
+                    as_of: string;
+                    by_formation: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    confirmed_month: number;
+                    coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    developed_month: number;
+                    developed_year: number;
+                    dues_due: number;
+                    dues_paid: number;
+                    dues_rate: number;
+                    /** Format: date */
+                    from: string;
+                    laggard_count: number;
+                    laggards: {
+                        held: number;
+                        name: string;
+                        rate?: number;
+                        required: number;
+                        street: string;
+                    }[];
+                    late_tasks: {
+                        assignee: string;
+                        days: number;
+                        /** Format: date */
+                        deadline: string;
+                        street: string;
+                        title: string;
+                    }[];
+                    meeting_from: string;
+                    meeting_orgs: number;
+                    meeting_rate: number;
+                    month: string;
+                    new_party_orgs: number;
+                    overdue_orgs: {
+                        detail: string;
+                        name: string;
+                        region: string;
+                    }[];
+                    overdue_tasks: number;
+                    prev_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    region_code: string;
+                    region_name: string;
+                    renewals_overdue: number;
+                    scope_rule: string;
+                    service_done: number;
+                    service_on_time: number;
+                    service_on_time_rate: number;
+                    service_received: number;
+                    stages: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    streets: {
+                        change: number;
+                        code: string;
+                        name: string;
+                        org_covered: number;
+                        org_rate: number;
+                        prev_org_rate: number;
+                        rank: number;
+                        total: number;
+                    }[];
+                    tasks_by_street: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    volunteer_available: boolean;
+                    volunteer_hours: number;
+                    wishes_fulfilled: number;
+                    wishes_fulfilled_year: number;
+                    year_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                } | null;
+                final: boolean;
+                id: number;
+                issue_year: number | null;
+                issued_at: string | null;
+                issued_by: string;
+                month: string;
+                region_code: string;
+                region_name: string;
+                serial: number | null;
+                serial_name: string;
+                snapshot_at: string;
+                state: string;
+                state_name: string;
+                template_version: number;
+                title: string;
+                updated_at: string;
+                version: number;
+            };
+            document: {
+                /** Format: date */
+                as_of: string;
+                blocks: {
+                    kind: string;
+                    table: {
+                        caption: string;
+                        header: string[];
+                        rows: string[][];
+                    } | null;
+                    text: string;
+                }[];
+                date_text: string;
+                draft: boolean;
+                issuer: string;
+                masthead: string;
+                serial: string;
+                title: string;
+            };
+            tables: {
+                caption: string;
+                header: string[];
+                rows: string[][];
+            }[];
+        };
+        BriefingTemplate: {
+            body: string;
+            created_at: string;
+            note: string;
+            title: string;
+            version: number;
+        };
+        BriefingTemplateInput: {
+            body: string;
+            note?: string;
+            title: string;
+        };
+        /** @description 通报模板的各版本，由组织部偶尔修改，随修改次数增长，不分页 */
+        BriefingTemplateList: {
+            items: {
+                body: string;
+                created_at: string;
+                note: string;
+                title: string;
+                version: number;
+            }[];
+        };
+        BriefingUpdate: {
+            body: string;
+            title: string;
+            version: number;
         };
         Candidate: {
             category: string;
@@ -12915,6 +13518,970 @@ export interface operations {
             };
             /** @description 原密码多次输错，账号暂时锁定（见 locked_until） */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBriefingPlaceholders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingPlaceholderList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBriefingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingTemplate"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateBriefingTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BriefingTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingTemplate"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBriefingTemplateVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingTemplateList"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBriefings: {
+        parameters: {
+            query?: {
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–200） */
+                page_size?: number;
+                /** @description 标题（模糊匹配） */
+                q?: string;
+                /** @description 行政区划代码（含下级） */
+                region_code?: string;
+                /** @description 状态：draft 草稿、issued 已签发 */
+                state?: "draft" | "issued";
+                /** @description 通报月份所在年度 */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingPage"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBriefing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BriefingGenerate"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Briefing"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBriefing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Briefing"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateBriefing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BriefingUpdate"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Briefing"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteBriefing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功，无响应体 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBriefingDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingRendered"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBriefingDocx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBriefingIssue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BriefingIssue"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Briefing"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBriefingXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -223,10 +223,10 @@ type Block struct {
 
 // Document is a briefing rendered: its masthead, title and blocks.
 type Document struct {
-	Masthead string  `json:"masthead"` // 两新党建工作通报
-	Serial   string  `json:"serial"`   // 2026年第3期 / 草稿
-	Issuer   string  `json:"issuer"`   // 祁东县两新工委办公室
-	Date     string  `json:"date_text"`     // 2026年12月3日 / （未签发）
+	Masthead string  `json:"masthead"`  // 两新党建工作通报
+	Serial   string  `json:"serial"`    // 2026年第3期 / 草稿
+	Issuer   string  `json:"issuer"`    // 祁东县两新工委办公室
+	Date     string  `json:"date_text"` // 2026年12月3日 / （未签发）
 	Title    string  `json:"title"`
 	Blocks   []Block `json:"blocks"`
 	AsOf     string  `json:"as_of"`

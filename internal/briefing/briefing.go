@@ -79,11 +79,14 @@ func stateName(c string) string {
 
 // Briefing is a draft or issued briefing.
 type Briefing struct {
-	ID              int64   `json:"id"`
-	Month           string  `json:"month"`
-	RegionCode      string  `json:"region_code"`
-	RegionName      string  `json:"region_name"`
-	Title           string  `json:"title"`
+	ID         int64  `json:"id"`
+	Month      string `json:"month"`
+	RegionCode string `json:"region_code"`
+	RegionName string `json:"region_name"`
+	Title      string `json:"title"`
+	// TitleText is the title with its placeholders filled (in lists, from
+	// the region, month and 期号 only).
+	TitleText       string  `json:"title_text"`
 	Body            string  `json:"body"`
 	TemplateVersion int     `json:"template_version"`
 	State           string  `json:"state"`
@@ -252,6 +255,7 @@ func scan(row interface{ Scan(...any) error }) (Briefing, string, error) {
 		b.IssuedAt = &issued.String
 	}
 	b.StateName = stateName(b.State)
+	b.TitleText = fill(b.Title, Figures{Month: b.Month, RegionName: b.RegionName}, Meta{Serial: b.SerialName})
 	return b, figures, err
 }
 
@@ -276,6 +280,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Briefing,
 			return b, fmt.Errorf("briefing: figures of %d: %w", id, err)
 		}
 		b.Figures, b.SnapshotAt, b.Final = &f, *b.IssuedAt, f.AsOf[:7] == f.Month && isMonthEnd(f.AsOf)
+		b.TitleText = fill(b.Title, f, Meta{Serial: b.SerialName})
 		return b, nil
 	}
 	f, at, final, err := s.stored(ctx, q, b.Month, b.RegionCode)
@@ -283,6 +288,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Briefing,
 		return b, fmt.Errorf("briefing: snapshot of %d: %w", id, err)
 	}
 	b.Figures, b.SnapshotAt, b.Final = &f, at, final
+	b.TitleText = fill(b.Title, f, Meta{})
 	return b, nil
 }
 
@@ -482,8 +488,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
 		args = append(args, store.LikeEscape(f.RegionCode)+"%")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		cond += ` AND b.title LIKE ? ESCAPE '\'`
-		args = append(args, "%"+store.LikeEscape(q)+"%")
+		cond += ` AND (b.title LIKE ? ESCAPE '\' OR r.name LIKE ? ESCAPE '\' OR b.month LIKE ? ESCAPE '\')`
+		like := "%" + store.LikeEscape(q) + "%"
+		args = append(args, like, like, like)
 	}
 	if f.Page < 1 {
 		f.Page = 1

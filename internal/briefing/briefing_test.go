@@ -394,3 +394,42 @@ func TestDefaultTemplateReferenceDocx(t *testing.T) {
 		t.Fatalf("document.xml differs from %s (go test -run Reference -update to accept)", path)
 	}
 }
+
+// Two clerks issue the same draft at once: exactly one gets 第1期, the
+// other a conflict; the briefing is issued once.
+func TestIssueRaceOneWins(t *testing.T) {
+	v := setup(t)
+	b, err := v.svc.Generate(v.county, briefing.GenerateInput{Month: "2026-10", RegionCode: testenv.Jurisdiction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 4
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		go func() {
+			<-start
+			_, err := v.svc.Issue(v.county, b.ID, briefing.IssueInput{Version: b.Version})
+			errs <- err
+		}()
+	}
+	close(start)
+	ok := 0
+	for i := 0; i < n; i++ {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case apperr.IsKind(err, apperr.KindConflict):
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d issues succeeded, want exactly 1", ok)
+	}
+	got, err := v.svc.Get(v.county, b.ID)
+	if err != nil || got.SerialName != "2026年第1期" {
+		t.Fatalf("after the race: %+v %v", got, err)
+	}
+}

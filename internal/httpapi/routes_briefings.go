@@ -15,7 +15,7 @@ func (s *Server) briefingRoutes() []Route {
 	types := map[string]queryParamSpec{
 		"state": qEnum([]string{briefing.StateDraft, briefing.StateIssued}, "状态：draft 草稿、issued 已签发"),
 		"year":  qInt(2000, 2100, "通报月份所在年度"),
-		"q":     qStr("标题（模糊匹配）"),
+		"q":     qStr("关键词（标题模板、范围名称或月份模糊匹配）"),
 	}
 	base := "/api/v1/briefings"
 	return []Route{

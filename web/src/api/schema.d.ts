@@ -5973,6 +5973,7 @@ export interface components {
             state_name: string;
             template_version: number;
             title: string;
+            title_text: string;
             updated_at: string;
             version: number;
         };
@@ -6106,6 +6107,7 @@ export interface components {
                 state_name: string;
                 template_version: number;
                 title: string;
+                title_text: string;
                 updated_at: string;
                 version: number;
             }[];
@@ -6243,6 +6245,7 @@ export interface components {
                 state_name: string;
                 template_version: number;
                 title: string;
+                title_text: string;
                 updated_at: string;
                 version: number;
             };
@@ -13801,7 +13804,7 @@ export interface operations {
                 page?: number;
                 /** @description 每页条数（1–200） */
                 page_size?: number;
-                /** @description 标题（模糊匹配） */
+                /** @description 关键词（标题模板、范围名称或月份模糊匹配） */
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;

@@ -24,6 +24,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/cobuild"
+	"liangxin/internal/briefing"
 	"liangxin/internal/config"
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
@@ -83,6 +84,8 @@ type App struct {
 	Wishes *wish.Service
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
+	// Briefing is the monthly 通报.
+	Briefing *briefing.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
 	Funds *funds.Service
 	// Home is the home page as the day's work, per role.
@@ -275,6 +278,9 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
 	a.Cobuild = &cobuild.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Tasks: a.Work}
+	// Volunteer hours join the briefing once the volunteering module exists.
+	a.Briefing = &briefing.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Cover: a.Cover, Dangtong: a.Dangtong, Meet: a.Meet,
+		Services: a.Services, Volunteer: briefing.NoVolunteerHours{}, Now: now}
 	services := a.Services
 	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
 		r, err := services.Create(ctx, servicereq.RequestInput{Source: servicereq.SourceVenueInspection, CategoryID: categoryID, Content: content,
@@ -314,6 +320,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Work:      a.Work,
 		Wishes:    a.Wishes,
 		Dangtong:  a.Dangtong,
+		Briefing:  a.Briefing,
 		Funds:     a.Funds,
 		Home:      a.Home,
 		Cobuild:   a.Cobuild,

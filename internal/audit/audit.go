@@ -219,6 +219,11 @@ var actionNames = [][2]string{
 	{"cobuild_project_create", "共建项目立项"},
 	{"cobuild_project_update", "修改共建项目"},
 	{"cobuild_file_add", "上传共建项目佐证材料"},
+	{"briefing_generate", "生成月度通报"},
+	{"briefing_update", "修改通报草稿"},
+	{"briefing_delete", "删除通报草稿"},
+	{"briefing_issue", "签发通报"},
+	{"briefing_template_save", "修改通报模板"},
 }
 
 // Action is an action code with its Chinese name.

@@ -185,6 +185,9 @@ const (
 	// reports, participation and ratings, keeps the three lists, imports
 	// them and reveals a contact's phone (audited).
 	PermCobuildWrite Perm = "cobuild.write"
+	// PermBriefingRead reads the monthly 通报 of the caller's scope (district,
+	// streets, read-only); writing them is PermWorkWrite (the district).
+	PermBriefingRead Perm = "briefing.read"
 )
 
 // JurisdictionWide reports whether p changes rules that apply to the whole
@@ -216,13 +219,13 @@ func rolePerms(role string) []Perm {
 			PermOrgLifeRead, PermOrgLifeWrite, PermOrgLifeSettings, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermServiceSettings, PermVenueRead, PermVenueWrite,
 			PermContractRead, PermContractWrite, PermContractSettings, PermWorkRead, PermWorkWrite, PermVenueSettings,
-			PermFundsRead, PermFundsWrite, PermFundsSettings, PermCobuildRead, PermCobuildWrite}
+			PermFundsRead, PermFundsWrite, PermFundsSettings, PermCobuildRead, PermCobuildWrite, PermBriefingRead}
 	case RoleStreet:
 		return []Perm{PermRegionRead, PermRegionWrite, PermLedgerRead, PermLedgerWrite,
 			PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermAssessManage, PermInstructorWork,
 			PermServiceRead, PermServiceWrite, PermVenueRead, PermVenueWrite, PermContractRead, PermContractWrite, PermWorkRead, PermWorkRespond, PermFundsRead, PermFundsWrite,
-			PermCobuildRead, PermCobuildWrite}
+			PermCobuildRead, PermCobuildWrite, PermBriefingRead}
 	case RolePartyOrg:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermMemberWrite, PermMemberReveal,
 			PermOrgLifeRead, PermOrgLifeWrite, PermWorkRead, PermWorkRespond, PermCobuildRead}
@@ -235,7 +238,7 @@ func rolePerms(role string) []Perm {
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
 	case RoleReadonly:
-		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead, PermCobuildRead}
+		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead, PermCobuildRead, PermBriefingRead}
 	}
 	return nil
 }

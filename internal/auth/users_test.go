@@ -365,7 +365,7 @@ func TestThreeAdminsHoldNoBusinessPermission(t *testing.T) {
 		auth.PermMemberReveal, auth.PermMemberSettings, auth.PermOrgLifeRead, auth.PermOrgLifeWrite, auth.PermOrgLifeSettings, auth.PermAssessManage,
 		auth.PermServiceRead, auth.PermServiceWrite, auth.PermServiceSettings, auth.PermVenueRead, auth.PermVenueWrite,
 		auth.PermWorkRead, auth.PermWorkWrite, auth.PermWorkRespond, auth.PermVenueSettings,
-		auth.PermFundsRead, auth.PermFundsWrite, auth.PermFundsSettings, auth.PermCobuildRead, auth.PermCobuildWrite}
+		auth.PermFundsRead, auth.PermFundsWrite, auth.PermFundsSettings, auth.PermCobuildRead, auth.PermCobuildWrite, auth.PermBriefingRead}
 	for _, role := range []string{auth.RoleSystemAdmin, auth.RoleSecurityAdmin, auth.RoleAuditAdmin, auth.RoleNone} {
 		for _, p := range business {
 			if auth.Can(role, p) {

@@ -111,6 +111,7 @@ func TestDemo(t *testing.T) {
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
 	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
 	t.Run("HasVenues", func(t *testing.T) { testVenues(t, a, sum) })
+	t.Run("IssuesTwoBriefings", func(t *testing.T) { testBriefings(t, a) })
 }
 
 // testDangtongAgrees: on the demo, tables 27 and 30 agree with the coverage

@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), homeSchemas(), cobuildSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), homeSchemas(), cobuildSchemas(), briefingSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -583,6 +583,8 @@ func boundedLists() map[string]string {
 		"CobuildMeetingList":        "单个党建联盟的联席会议记录，每年少量几次，不分页",
 		"CobuildCommunityCountList": "每个有报到记录的社区（村）一行，受区划结构限制，不分页",
 		"CobuildRatingList":         "一个年度每个报到单位每个社区至多一条考核结果，受报到单位数限制，不分页",
+		"BriefingTemplateList":      "通报模板的各版本，由组织部偶尔修改，随修改次数增长，不分页",
+		"BriefingPlaceholderList":   "通报模板的占位符，数量固定（约 50 个），不分页",
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/cobuild"
+	"liangxin/internal/briefing"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
@@ -71,6 +72,7 @@ type Server struct {
 	Work          *workloop.Service
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
+	Briefing      *briefing.Service
 	Funds         *funds.Service
 	Home          *home.Service
 	Cobuild       *cobuild.Service
@@ -148,6 +150,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.fundsRoutes()...)
 	rs = append(rs, s.homeRoutes()...)
 	rs = append(rs, s.cobuildRoutes()...)
+	rs = append(rs, s.briefingRoutes()...)
 	return rs
 }
 

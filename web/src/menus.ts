@@ -24,6 +24,7 @@ export type MenuKey =
   | 'notices'
   | 'tasks'
   | 'supervision'
+  | 'briefings'
   | 'funds'
   | 'cobuildUnits'
   | 'cobuildReports'
@@ -93,6 +94,7 @@ export const allMenus: MenuItem[] = [
   { key: 'notices', path: '/notices', title: '工作提示与学习清单', group: WORK_GROUP },
   { key: 'tasks', path: '/tasks', title: '任务督办', group: WORK_GROUP },
   { key: 'supervision', path: '/supervision', title: '督导调研', group: WORK_GROUP },
+  { key: 'briefings', path: '/briefings', title: '月度通报', group: WORK_GROUP },
   { key: 'regions', path: '/regions', title: '区划管理' },
   { key: 'users', path: '/users', title: '用户管理' },
   { key: 'audit', path: '/audit', title: '审计日志' },
@@ -149,6 +151,8 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'cobuildReports':
     case 'cobuildLists':
       return ledgerRoles.includes(role)
+    case 'briefings':
+      return role === 'district' || role === 'street' || role === 'readonly'
   }
 }
 
@@ -200,6 +204,7 @@ const menuPerm: Record<MenuKey, string | null> = {
   notices: 'workloop.read',
   tasks: 'workloop.read',
   supervision: 'workloop.read',
+  briefings: 'briefing.read',
   funds: 'funds.read',
   cobuildUnits: 'cobuild.read',
   cobuildReports: 'cobuild.read',

@@ -9,7 +9,7 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'briefings', 'regions', 'tokens'])
     }
     expect(keys('party_org')).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'regions', 'tokens'])
     // A 党建指导员 sees its own work page and nothing of the ledger.
@@ -17,7 +17,7 @@ describe('menus by role', () => {
     expect(keys('district')).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance',
       'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts',
-      'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'regions', 'tokens',
+      'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'briefings', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
   })

@@ -559,51 +559,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cobuild-agreements": {
+    "/api/v1/briefing-placeholders": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 共建协议列表 */
-        get: operations["listCobuildAgreements"];
-        put?: never;
-        /** 签订共建协议（社区与共建单位，期限、内容） */
-        post: operations["createCobuildAgreement"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-agreements/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看共建协议 */
-        get: operations["getCobuildAgreement"];
-        /** 修改共建协议（含状态） */
-        put: operations["updateCobuildAgreement"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-agreements/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出共建协议（Excel） */
-        get: operations["exportCobuildAgreements"];
+        /** 模板可用的占位符及说明（表格占位符须单独占一行） */
+        get: operations["listBriefingPlaceholders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -612,35 +576,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cobuild-alliances": {
+    "/api/v1/briefing-template": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 党建联盟列表 */
-        get: operations["listCobuildAlliances"];
-        put?: never;
-        /** 成立党建联盟（牵头党组织、所在区域如商圈） */
-        post: operations["createCobuildAlliance"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-alliances/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看党建联盟及成员单位（含已退出的） */
-        get: operations["getCobuildAlliance"];
-        /** 修改党建联盟 */
-        put: operations["updateCobuildAlliance"];
+        /** 当前通报模板（版本 0 为系统默认模板） */
+        get: operations["getBriefingTemplate"];
+        /** 保存通报模板（生成新版本；之后生成的草稿使用新模板） */
+        put: operations["updateBriefingTemplate"];
         post?: never;
         delete?: never;
         options?: never;
@@ -648,7 +594,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cobuild-alliances/{id}/decisions/{decision_id}/follow": {
+    "/api/v1/briefing-template/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报模板的历史版本（新的在前） */
+        get: operations["listBriefingTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报列表（期号、月份、范围、状态、签发时间和签发人；月份新的在前） */
+        get: operations["listBriefings"];
+        put?: never;
+        /** 生成某月、某区划的通报草稿：已结束的月份按月末数据生成并冻结；本月按当日数据，可刷新；同月同区划已有草稿则返回该草稿 */
+        post: operations["createBriefing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看通报（正文模板、冻结的数据） */
+        get: operations["getBriefing"];
+        /** 修改草稿的标题和正文（占位符须为可用占位符；已签发的不能修改，409） */
+        put: operations["updateBriefing"];
+        post?: never;
+        /** 删除草稿（已签发的不能删除，409） */
+        delete: operations["deleteBriefing"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 通报成文（版头、标题、段落、表格）及全部数据表，用于预览和打印 */
+        get: operations["getBriefingDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载通报 Word 文档（.docx，公文版式；已签发的每次下载内容相同） */
+        get: operations["getBriefingDocx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/briefings/{id}/issue": {
         parameters: {
             query?: never;
             header?: never;
@@ -657,579 +691,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 会议决定转为挂牌任务（承办对象、时限），在任务中跟踪办理 */
-        post: operations["createCobuildAllianceDecisionFollow"];
+        /** 签发：编入本区划当年期号，冻结数据和文字，此后不能修改或删除 */
+        post: operations["createBriefingIssue"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cobuild-alliances/{id}/meetings": {
+    "/api/v1/briefings/{id}/xlsx": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 联席会议记录（参会单位、议题、决定及其任务办理状态） */
-        get: operations["listCobuildAllianceMeetings"];
-        put?: never;
-        /** 登记联席会议（日期、地点、参会单位、议题、决定） */
-        post: operations["createCobuildAllianceMeeting"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-alliances/{id}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 联盟增加成员单位（加入日期） */
-        post: operations["createCobuildAllianceMember"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-alliances/{id}/members/{membership_id}/remove": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 成员单位退出联盟（退出日期，保留历史） */
-        post: operations["createCobuildAllianceMemberRemove"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-alliances/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出党建联盟及成员单位（Excel） */
-        get: operations["exportCobuildAlliances"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-community-counts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 各社区双报到统计：报到单位和党员数、今年参与的（活跃）数、服务时长、考核情况 */
-        get: operations["listCobuildCommunityCounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-community-counts/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出各社区双报到统计（Excel） */
-        get: operations["exportCobuildCommunityCounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-needs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 需求清单 */
-        get: operations["listCobuildNeeds"];
-        put?: never;
-        /** 登记需求 */
-        post: operations["createCobuildNeed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-needs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看需求 */
-        get: operations["getCobuildNeed"];
-        /** 修改需求 */
-        put: operations["updateCobuildNeed"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-needs/{id}/suggestions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 为需求推荐资源：同类别、可提供、未过期，同社区优先，其次同街道，再次本县区 */
-        get: operations["listCobuildNeedSuggestions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-needs/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出需求清单（Excel） */
-        get: operations["exportCobuildNeeds"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-needs/unmatched": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 无资源可匹配的待对接需求（本县区内没有同类可提供的资源） */
-        get: operations["listCobuildNeedUnmatched"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-options": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 区域化共建的单位类别、清单类别、状态等选项 */
-        get: operations["getCobuildOptions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-projects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 项目清单 */
-        get: operations["listCobuildProjects"];
-        put?: never;
-        /** 立项：关联需求和资源，负责人、起止日期（需求转为已对接，资源转为已对接） */
-        post: operations["createCobuildProject"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-projects/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看项目（关联的需求、资源、佐证材料） */
-        get: operations["getCobuildProject"];
-        /** 修改项目（状态、成效；完成时关联需求转为已解决） */
-        put: operations["updateCobuildProject"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-projects/{id}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 上传项目佐证材料（JPG、PNG、PDF、Word、Excel，每个不超过 20 MB；加密保存） */
-        post: operations["createCobuildProjectFile"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-projects/{id}/files/{file_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 下载项目佐证材料 */
-        get: operations["getCobuildProjectFile"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-projects/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出项目清单（Excel） */
-        get: operations["exportCobuildProjects"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-ratings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 双向考核：社区对报到单位的年度评价（得分高的在前） */
-        get: operations["listCobuildRatings"];
-        put?: never;
-        /** 社区考核报到单位（得分、等次、评价；同一年度再次考核则更新，记入审计） */
-        post: operations["createCobuildRating"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-ratings/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出双向考核结果（Excel） */
-        get: operations["exportCobuildRatings"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-reports": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 双报到记录（单位党组织和在职党员向社区报到；含今年服务次数和时长） */
-        get: operations["listCobuildReports"];
-        put?: never;
-        /** 登记双报到（单位或在职党员向社区/村报到；花名册外党员电话加密保存） */
-        post: operations["createCobuildReport"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-reports/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看双报到记录（电话已脱敏） */
-        get: operations["getCobuildReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-reports/{id}/participations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 报到单位或党员在社区的参与记录 */
-        get: operations["listCobuildReportParticipations"];
-        put?: never;
-        /** 社区登记参与记录（日期、活动、时长） */
-        post: operations["createCobuildReportParticipation"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-reports/{id}/reveal-phone": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 查看花名册外报到党员的完整电话（记入审计） */
-        post: operations["createCobuildReportRevealPhone"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-reports/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出双报到记录（Excel，电话脱敏） */
-        get: operations["exportCobuildReports"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-resources": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 资源清单 */
-        get: operations["listCobuildResources"];
-        put?: never;
-        /** 登记资源 */
-        post: operations["createCobuildResource"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-resources/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看资源 */
-        get: operations["getCobuildResource"];
-        /** 修改资源 */
-        put: operations["updateCobuildResource"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-resources/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出资源清单（Excel） */
-        get: operations["exportCobuildResources"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 共建单位（驻区单位）列表（按类别、区域、关键词筛选；电话脱敏） */
-        get: operations["listCobuildUnits"];
-        put?: never;
-        /** 登记共建单位（两新组织须关联台账中的组织；电话加密保存） */
-        post: operations["createCobuildUnit"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 查看共建单位（电话已脱敏） */
-        get: operations["getCobuildUnit"];
-        /** 修改共建单位（电话留空则不变） */
-        put: operations["updateCobuildUnit"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units/{id}/reveal-phone": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 查看共建单位联系人完整电话（记入审计） */
-        post: operations["createCobuildUnitRevealPhone"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units/{id}/year-report": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 单位年度双报到报告：单位及其在职党员在社区的参与情况、社区评价 */
-        get: operations["getCobuildUnitYearReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units/{id}/year-report/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出单位年度双报到报告（Excel） */
-        get: operations["exportCobuildUnitYearReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/cobuild-units/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出共建单位（Excel，按列表的筛选条件，电话脱敏） */
-        get: operations["exportCobuildUnits"];
+        /** 下载通报数据表（Excel，每张表一页） */
+        get: operations["listBriefingXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2149,23 +1627,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/home": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 首页待办：按角色列出今天要做的事（卡片：数量、紧急程度、前几项及办理页面） */
-        get: operations["listHome"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/imports/{id}": {
         parameters: {
             query?: never;
@@ -2196,108 +1657,6 @@ export interface paths {
         post?: never;
         /** 删除标出错误的表格（只能删除本人的导入记录） */
         delete: operations["deleteImportReport"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-needs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 导入需求清单（逐行校验，全部正确才写入；同一社区同名需求视为已存在） */
-        post: operations["createImportCobuildNeed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-needs/template": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 下载需求清单导入模板（Excel） */
-        get: operations["listImportCobuildNeedTemplate"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-resources": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 导入资源清单（逐行校验，全部正确才写入；同一单位同名资源视为已存在） */
-        post: operations["createImportCobuildResource"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-resources/template": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 下载资源清单导入模板（Excel） */
-        get: operations["listImportCobuildResourceTemplate"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** 导入共建单位（逐行校验，全部正确才写入；同一区域同名单位视为已存在） */
-        post: operations["createImportCobuildUnit"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/imports/cobuild-units/template": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 下载共建单位导入模板（Excel，中文表头，含一行示例） */
-        get: operations["listImportCobuildUnitTemplate"];
-        put?: never;
-        post?: never;
-        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6493,6 +5852,455 @@ export interface components {
             subject?: string;
             username: string;
         };
+        Briefing: {
+            body: string;
+            created_at: string;
+            figures: {
+                /** Format: date */
+                as_of: string;
+                by_formation: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                confirmed_month: number;
+                coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+                developed_month: number;
+                developed_year: number;
+                dues_due: number;
+                dues_paid: number;
+                dues_rate: number;
+                /** Format: date */
+                from: string;
+                laggard_count: number;
+                laggards: {
+                    held: number;
+                    name: string;
+                    rate?: number;
+                    required: number;
+                    street: string;
+                }[];
+                late_tasks: {
+                    assignee: string;
+                    days: number;
+                    /** Format: date */
+                    deadline: string;
+                    street: string;
+                    title: string;
+                }[];
+                meeting_from: string;
+                meeting_orgs: number;
+                meeting_rate: number;
+                month: string;
+                new_party_orgs: number;
+                overdue_orgs: {
+                    detail: string;
+                    name: string;
+                    region: string;
+                }[];
+                overdue_tasks: number;
+                prev_coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+                region_code: string;
+                region_name: string;
+                renewals_overdue: number;
+                scope_rule: string;
+                service_done: number;
+                service_on_time: number;
+                service_on_time_rate: number;
+                service_received: number;
+                stages: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                streets: {
+                    change: number;
+                    code: string;
+                    name: string;
+                    org_covered: number;
+                    org_rate: number;
+                    prev_org_rate: number;
+                    rank: number;
+                    total: number;
+                }[];
+                tasks_by_street: {
+                    code: string;
+                    count: number;
+                    name: string;
+                }[];
+                volunteer_available: boolean;
+                volunteer_hours: number;
+                wishes_fulfilled: number;
+                wishes_fulfilled_year: number;
+                year_coverage: {
+                    /** Format: date */
+                    as_of: string;
+                    org_covered: number;
+                    org_rate: number;
+                    total: number;
+                    work_covered: number;
+                    work_rate: number;
+                };
+            } | null;
+            final: boolean;
+            id: number;
+            issue_year: number | null;
+            issued_at: string | null;
+            issued_by: string;
+            month: string;
+            region_code: string;
+            region_name: string;
+            serial: number | null;
+            serial_name: string;
+            snapshot_at: string;
+            state: string;
+            state_name: string;
+            template_version: number;
+            title: string;
+            title_text: string;
+            updated_at: string;
+            version: number;
+        };
+        BriefingGenerate: {
+            month: string;
+            refresh?: boolean;
+            region_code?: string;
+        };
+        BriefingIssue: {
+            version: number;
+        };
+        BriefingPage: {
+            items: {
+                body: string;
+                created_at: string;
+                figures: {
+                    /** Format: date */
+                    as_of: string;
+                    by_formation: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    confirmed_month: number;
+                    coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    developed_month: number;
+                    developed_year: number;
+                    dues_due: number;
+                    dues_paid: number;
+                    dues_rate: number;
+                    /** Format: date */
+                    from: string;
+                    laggard_count: number;
+                    laggards: {
+                        held: number;
+                        name: string;
+                        rate?: number;
+                        required: number;
+                        street: string;
+                    }[];
+                    late_tasks: {
+                        assignee: string;
+                        days: number;
+                        /** Format: date */
+                        deadline: string;
+                        street: string;
+                        title: string;
+                    }[];
+                    meeting_from: string;
+                    meeting_orgs: number;
+                    meeting_rate: number;
+                    month: string;
+                    new_party_orgs: number;
+                    overdue_orgs: {
+                        detail: string;
+                        name: string;
+                        region: string;
+                    }[];
+                    overdue_tasks: number;
+                    prev_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    region_code: string;
+                    region_name: string;
+                    renewals_overdue: number;
+                    scope_rule: string;
+                    service_done: number;
+                    service_on_time: number;
+                    service_on_time_rate: number;
+                    service_received: number;
+                    stages: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    streets: {
+                        change: number;
+                        code: string;
+                        name: string;
+                        org_covered: number;
+                        org_rate: number;
+                        prev_org_rate: number;
+                        rank: number;
+                        total: number;
+                    }[];
+                    tasks_by_street: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    volunteer_available: boolean;
+                    volunteer_hours: number;
+                    wishes_fulfilled: number;
+                    wishes_fulfilled_year: number;
+                    year_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                } | null;
+                final: boolean;
+                id: number;
+                issue_year: number | null;
+                issued_at: string | null;
+                issued_by: string;
+                month: string;
+                region_code: string;
+                region_name: string;
+                serial: number | null;
+                serial_name: string;
+                snapshot_at: string;
+                state: string;
+                state_name: string;
+                template_version: number;
+                title: string;
+                title_text: string;
+                updated_at: string;
+                version: number;
+            }[];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /** @description 通报模板的占位符，数量固定（约 50 个），不分页 */
+        BriefingPlaceholderList: {
+            items: {
+                desc: string;
+                name: string;
+                table: boolean;
+            }[];
+        };
+        BriefingRendered: {
+            briefing: {
+                body: string;
+                created_at: string;
+                figures: {
+                    /** Format: date */
+                    as_of: string;
+                    by_formation: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    confirmed_month: number;
+                    coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    developed_month: number;
+                    developed_year: number;
+                    dues_due: number;
+                    dues_paid: number;
+                    dues_rate: number;
+                    /** Format: date */
+                    from: string;
+                    laggard_count: number;
+                    laggards: {
+                        held: number;
+                        name: string;
+                        rate?: number;
+                        required: number;
+                        street: string;
+                    }[];
+                    late_tasks: {
+                        assignee: string;
+                        days: number;
+                        /** Format: date */
+                        deadline: string;
+                        street: string;
+                        title: string;
+                    }[];
+                    meeting_from: string;
+                    meeting_orgs: number;
+                    meeting_rate: number;
+                    month: string;
+                    new_party_orgs: number;
+                    overdue_orgs: {
+                        detail: string;
+                        name: string;
+                        region: string;
+                    }[];
+                    overdue_tasks: number;
+                    prev_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                    region_code: string;
+                    region_name: string;
+                    renewals_overdue: number;
+                    scope_rule: string;
+                    service_done: number;
+                    service_on_time: number;
+                    service_on_time_rate: number;
+                    service_received: number;
+                    stages: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    streets: {
+                        change: number;
+                        code: string;
+                        name: string;
+                        org_covered: number;
+                        org_rate: number;
+                        prev_org_rate: number;
+                        rank: number;
+                        total: number;
+                    }[];
+                    tasks_by_street: {
+                        code: string;
+                        count: number;
+                        name: string;
+                    }[];
+                    volunteer_available: boolean;
+                    volunteer_hours: number;
+                    wishes_fulfilled: number;
+                    wishes_fulfilled_year: number;
+                    year_coverage: {
+                        /** Format: date */
+                        as_of: string;
+                        org_covered: number;
+                        org_rate: number;
+                        total: number;
+                        work_covered: number;
+                        work_rate: number;
+                    };
+                } | null;
+                final: boolean;
+                id: number;
+                issue_year: number | null;
+                issued_at: string | null;
+                issued_by: string;
+                month: string;
+                region_code: string;
+                region_name: string;
+                serial: number | null;
+                serial_name: string;
+                snapshot_at: string;
+                state: string;
+                state_name: string;
+                template_version: number;
+                title: string;
+                title_text: string;
+                updated_at: string;
+                version: number;
+            };
+            document: {
+                /** Format: date */
+                as_of: string;
+                blocks: {
+                    kind: string;
+                    table: {
+                        caption: string;
+                        header: string[];
+                        rows: string[][];
+                    } | null;
+                    text: string;
+                }[];
+                date_text: string;
+                draft: boolean;
+                issuer: string;
+                masthead: string;
+                serial: string;
+                title: string;
+            };
+            tables: {
+                caption: string;
+                header: string[];
+                rows: string[][];
+            }[];
+        };
+        BriefingTemplate: {
+            body: string;
+            created_at: string;
+            note: string;
+            title: string;
+            version: number;
+        };
+        BriefingTemplateInput: {
+            body: string;
+            note?: string;
+            title: string;
+        };
+        /** @description 通报模板的各版本，由组织部偶尔修改，随修改次数增长，不分页 */
+        BriefingTemplateList: {
+            items: {
+                body: string;
+                created_at: string;
+                note: string;
+                title: string;
+                version: number;
+            }[];
+        };
+        BriefingUpdate: {
+            body: string;
+            title: string;
+            version: number;
+        };
         Candidate: {
             category: string;
             id: number;
@@ -6504,735 +6312,6 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-        };
-        CobuildAgreement: {
-            community_code: string;
-            community_name: string;
-            content: string;
-            created_at: string;
-            /** Format: date */
-            ends_on: string;
-            id: number;
-            needs: number;
-            projects: number;
-            resources: number;
-            /** Format: date */
-            starts_on: string;
-            state: string;
-            state_name: string;
-            title: string;
-            unit_id: number;
-            unit_name: string;
-        };
-        CobuildAgreementInput: {
-            community_code: string;
-            content?: string;
-            /** Format: date */
-            ends_on: string;
-            /** Format: date */
-            starts_on: string;
-            state?: string;
-            title: string;
-            unit_id: number;
-        };
-        CobuildAgreementPage: {
-            items: {
-                community_code: string;
-                community_name: string;
-                content: string;
-                created_at: string;
-                /** Format: date */
-                ends_on: string;
-                id: number;
-                needs: number;
-                projects: number;
-                resources: number;
-                /** Format: date */
-                starts_on: string;
-                state: string;
-                state_name: string;
-                title: string;
-                unit_id: number;
-                unit_name: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildAlliance: {
-            created_at: string;
-            id: number;
-            lead_party_org_id: number | null;
-            lead_party_org_name: string;
-            meeting_count: number;
-            member_count: number;
-            members: {
-                id: number;
-                /** Format: date */
-                joined_on: string;
-                /** Format: date */
-                left_on: string | null;
-                unit_id: number;
-                unit_kind_name: string;
-                unit_name: string;
-            }[];
-            name: string;
-            note: string;
-            region_code: string;
-            region_name: string;
-        };
-        CobuildAllianceInput: {
-            lead_party_org_id?: number | null;
-            name: string;
-            note?: string;
-            region_code: string;
-        };
-        CobuildAlliancePage: {
-            items: {
-                created_at: string;
-                id: number;
-                lead_party_org_id: number | null;
-                lead_party_org_name: string;
-                meeting_count: number;
-                member_count: number;
-                members: {
-                    id: number;
-                    /** Format: date */
-                    joined_on: string;
-                    /** Format: date */
-                    left_on: string | null;
-                    unit_id: number;
-                    unit_kind_name: string;
-                    unit_name: string;
-                }[];
-                name: string;
-                note: string;
-                region_code: string;
-                region_name: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        /** @description 每个有报到记录的社区（村）一行，受区划结构限制，不分页 */
-        CobuildCommunityCountList: {
-            items: {
-                active_members: number;
-                active_units: number;
-                average_rating: number;
-                community_code: string;
-                community_name: string;
-                hours: number;
-                members: number;
-                participations: number;
-                rated_units: number;
-                street_name: string;
-                units: number;
-                unrated_units: number;
-            }[];
-        };
-        CobuildDecision: {
-            content: string;
-            id: number;
-            task_assignee: string;
-            task_deadline: string;
-            task_id: number | null;
-            task_overdue: boolean;
-            task_state: string;
-            task_state_name: string;
-        };
-        CobuildFile: {
-            content_type: string;
-            created_at: string;
-            id: number;
-            name: string;
-            size: number;
-        };
-        CobuildFollowInput: {
-            assignee_kind: string;
-            /** Format: date */
-            deadline: string;
-            detail?: string;
-            party_org_id?: number;
-            region_code?: string;
-        };
-        CobuildLeaveInput: {
-            /** Format: date */
-            left_on?: string;
-        };
-        CobuildMeeting: {
-            alliance_id: number;
-            attendees: {
-                unit_id: number;
-                unit_name: string;
-            }[];
-            created_at: string;
-            created_by: string;
-            decisions: {
-                content: string;
-                id: number;
-                task_assignee: string;
-                task_deadline: string;
-                task_id: number | null;
-                task_overdue: boolean;
-                task_state: string;
-                task_state_name: string;
-            }[];
-            /** Format: date */
-            held_on: string;
-            id: number;
-            place: string;
-            topics: string;
-        };
-        CobuildMeetingInput: {
-            attendee_unit_ids?: number[];
-            decisions?: string[];
-            /** Format: date */
-            held_on: string;
-            place?: string;
-            topics: string;
-        };
-        /** @description 单个党建联盟的联席会议记录，每年少量几次，不分页 */
-        CobuildMeetingList: {
-            items: {
-                alliance_id: number;
-                attendees: {
-                    unit_id: number;
-                    unit_name: string;
-                }[];
-                created_at: string;
-                created_by: string;
-                decisions: {
-                    content: string;
-                    id: number;
-                    task_assignee: string;
-                    task_deadline: string;
-                    task_id: number | null;
-                    task_overdue: boolean;
-                    task_state: string;
-                    task_state_name: string;
-                }[];
-                /** Format: date */
-                held_on: string;
-                id: number;
-                place: string;
-                topics: string;
-            }[];
-        };
-        CobuildMemberInput: {
-            /** Format: date */
-            joined_on: string;
-            unit_id: number;
-        };
-        CobuildNeed: {
-            agreement_id: number | null;
-            category: string;
-            category_name: string;
-            community_code: string;
-            community_name: string;
-            created_at: string;
-            detail: string;
-            id: number;
-            requester: string;
-            state: string;
-            state_name: string;
-            title: string;
-            urgency: string;
-            urgency_name: string;
-        };
-        CobuildNeedInput: {
-            agreement_id?: number | null;
-            category: string;
-            community_code: string;
-            detail?: string;
-            requester?: string;
-            state?: string;
-            title: string;
-            urgency?: string;
-        };
-        CobuildNeedPage: {
-            items: {
-                agreement_id: number | null;
-                category: string;
-                category_name: string;
-                community_code: string;
-                community_name: string;
-                created_at: string;
-                detail: string;
-                id: number;
-                requester: string;
-                state: string;
-                state_name: string;
-                title: string;
-                urgency: string;
-                urgency_name: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildOptions: {
-            agreement_states: {
-                code: string;
-                name: string;
-            }[];
-            categories: {
-                code: string;
-                name: string;
-            }[];
-            grades: {
-                code: string;
-                name: string;
-            }[];
-            need_states: {
-                code: string;
-                name: string;
-            }[];
-            project_statuses: {
-                code: string;
-                name: string;
-            }[];
-            report_kinds: {
-                code: string;
-                name: string;
-            }[];
-            resource_states: {
-                code: string;
-                name: string;
-            }[];
-            unit_kinds: {
-                code: string;
-                name: string;
-            }[];
-            urgencies: {
-                code: string;
-                name: string;
-            }[];
-        };
-        CobuildParticipation: {
-            activity: string;
-            /** Format: date */
-            held_on: string;
-            hours: number;
-            id: number;
-            report_id: number;
-        };
-        CobuildParticipationInput: {
-            activity: string;
-            /** Format: date */
-            held_on: string;
-            hours: number;
-        };
-        /** @description 单个报到单位或党员的参与记录，随其参与次数增长，不分页 */
-        CobuildParticipationList: {
-            items: {
-                activity: string;
-                /** Format: date */
-                held_on: string;
-                hours: number;
-                id: number;
-                report_id: number;
-            }[];
-        };
-        CobuildProject: {
-            agreement_id: number | null;
-            community_code: string;
-            community_name: string;
-            created_at: string;
-            /** Format: date */
-            ends_on: string;
-            files: {
-                content_type: string;
-                created_at: string;
-                id: number;
-                name: string;
-                size: number;
-            }[];
-            id: number;
-            needs: {
-                agreement_id: number | null;
-                category: string;
-                category_name: string;
-                community_code: string;
-                community_name: string;
-                created_at: string;
-                detail: string;
-                id: number;
-                requester: string;
-                state: string;
-                state_name: string;
-                title: string;
-                urgency: string;
-                urgency_name: string;
-            }[];
-            owner: string;
-            resources: {
-                agreement_id: number | null;
-                available_from: string | null;
-                available_to: string | null;
-                category: string;
-                category_name: string;
-                created_at: string;
-                id: number;
-                nearness: string;
-                nearness_name: string;
-                quantity: string;
-                region_code: string;
-                region_name: string;
-                state: string;
-                state_name: string;
-                title: string;
-                unit_id: number;
-                unit_name: string;
-            }[];
-            result: string;
-            /** Format: date */
-            starts_on: string;
-            status: string;
-            status_name: string;
-            title: string;
-        };
-        CobuildProjectInput: {
-            agreement_id?: number | null;
-            community_code: string;
-            /** Format: date */
-            ends_on: string;
-            need_ids?: number[];
-            owner: string;
-            resource_ids?: number[];
-            result?: string;
-            /** Format: date */
-            starts_on: string;
-            status?: string;
-            title: string;
-        };
-        CobuildProjectPage: {
-            items: {
-                agreement_id: number | null;
-                community_code: string;
-                community_name: string;
-                created_at: string;
-                /** Format: date */
-                ends_on: string;
-                files: {
-                    content_type: string;
-                    created_at: string;
-                    id: number;
-                    name: string;
-                    size: number;
-                }[];
-                id: number;
-                needs: {
-                    agreement_id: number | null;
-                    category: string;
-                    category_name: string;
-                    community_code: string;
-                    community_name: string;
-                    created_at: string;
-                    detail: string;
-                    id: number;
-                    requester: string;
-                    state: string;
-                    state_name: string;
-                    title: string;
-                    urgency: string;
-                    urgency_name: string;
-                }[];
-                owner: string;
-                resources: {
-                    agreement_id: number | null;
-                    available_from: string | null;
-                    available_to: string | null;
-                    category: string;
-                    category_name: string;
-                    created_at: string;
-                    id: number;
-                    nearness: string;
-                    nearness_name: string;
-                    quantity: string;
-                    region_code: string;
-                    region_name: string;
-                    state: string;
-                    state_name: string;
-                    title: string;
-                    unit_id: number;
-                    unit_name: string;
-                }[];
-                result: string;
-                /** Format: date */
-                starts_on: string;
-                status: string;
-                status_name: string;
-                title: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildRating: {
-            comment: string;
-            community_code: string;
-            community_name: string;
-            grade: string;
-            grade_name: string;
-            id: number;
-            rated_at: string;
-            rated_by: string;
-            score: number;
-            unit_id: number;
-            unit_name: string;
-            year: number;
-        };
-        CobuildRatingInput: {
-            comment?: string;
-            community_code: string;
-            grade?: string;
-            score: number;
-            unit_id: number;
-            year: number;
-        };
-        /** @description 一个年度每个报到单位每个社区至多一条考核结果，受报到单位数限制，不分页 */
-        CobuildRatingList: {
-            items: {
-                comment: string;
-                community_code: string;
-                community_name: string;
-                grade: string;
-                grade_name: string;
-                id: number;
-                rated_at: string;
-                rated_by: string;
-                score: number;
-                unit_id: number;
-                unit_name: string;
-                year: number;
-            }[];
-        };
-        CobuildReport: {
-            community_code: string;
-            community_name: string;
-            created_at: string;
-            id: number;
-            kind: string;
-            kind_name: string;
-            member_id: number | null;
-            person_name: string;
-            person_phone: string;
-            person_unit: string;
-            /** Format: date */
-            reported_on: string;
-            unit_id: number | null;
-            unit_name: string;
-            year_hours: number;
-            year_times: number;
-        };
-        CobuildReportInput: {
-            community_code: string;
-            kind: string;
-            member_id?: number | null;
-            person_name?: string;
-            person_phone?: string;
-            person_unit?: string;
-            /** Format: date */
-            reported_on: string;
-            unit_id?: number | null;
-        };
-        CobuildReportPage: {
-            items: {
-                community_code: string;
-                community_name: string;
-                created_at: string;
-                id: number;
-                kind: string;
-                kind_name: string;
-                member_id: number | null;
-                person_name: string;
-                person_phone: string;
-                person_unit: string;
-                /** Format: date */
-                reported_on: string;
-                unit_id: number | null;
-                unit_name: string;
-                year_hours: number;
-                year_times: number;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildResource: {
-            agreement_id: number | null;
-            available_from: string | null;
-            available_to: string | null;
-            category: string;
-            category_name: string;
-            created_at: string;
-            id: number;
-            nearness: string;
-            nearness_name: string;
-            quantity: string;
-            region_code: string;
-            region_name: string;
-            state: string;
-            state_name: string;
-            title: string;
-            unit_id: number;
-            unit_name: string;
-        };
-        CobuildResourceInput: {
-            agreement_id?: number | null;
-            available_from?: string;
-            available_to?: string;
-            category: string;
-            quantity?: string;
-            state?: string;
-            title: string;
-            unit_id: number;
-        };
-        /** @description 为一项需求推荐的资源，最多 20 条，不分页 */
-        CobuildResourceList: {
-            items: {
-                agreement_id: number | null;
-                available_from: string | null;
-                available_to: string | null;
-                category: string;
-                category_name: string;
-                created_at: string;
-                id: number;
-                nearness: string;
-                nearness_name: string;
-                quantity: string;
-                region_code: string;
-                region_name: string;
-                state: string;
-                state_name: string;
-                title: string;
-                unit_id: number;
-                unit_name: string;
-            }[];
-        };
-        CobuildResourcePage: {
-            items: {
-                agreement_id: number | null;
-                available_from: string | null;
-                available_to: string | null;
-                category: string;
-                category_name: string;
-                created_at: string;
-                id: number;
-                nearness: string;
-                nearness_name: string;
-                quantity: string;
-                region_code: string;
-                region_name: string;
-                state: string;
-                state_name: string;
-                title: string;
-                unit_id: number;
-                unit_name: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildUnit: {
-            address: string;
-            alliance_count: number;
-            contact_name: string;
-            contact_phone: string;
-            created_at: string;
-            id: number;
-            kind: string;
-            kind_name: string;
-            name: string;
-            org_id: number | null;
-            org_name: string;
-            party_org_id: number | null;
-            party_org_name: string;
-            region_code: string;
-            region_name: string;
-            updated_at: string;
-        };
-        CobuildUnitInput: {
-            address?: string;
-            contact_name?: string;
-            contact_phone?: string;
-            kind: string;
-            name: string;
-            org_id?: number | null;
-            party_org_id?: number | null;
-            party_org_name?: string;
-            region_code: string;
-        };
-        CobuildUnitPage: {
-            items: {
-                address: string;
-                alliance_count: number;
-                contact_name: string;
-                contact_phone: string;
-                created_at: string;
-                id: number;
-                kind: string;
-                kind_name: string;
-                name: string;
-                org_id: number | null;
-                org_name: string;
-                party_org_id: number | null;
-                party_org_name: string;
-                region_code: string;
-                region_name: string;
-                updated_at: string;
-            }[];
-            page: number;
-            page_size: number;
-            total: number;
-        };
-        CobuildYearReport: {
-            active_members: number;
-            hours: number;
-            members: number;
-            ratings: {
-                comment: string;
-                community_code: string;
-                community_name: string;
-                grade: string;
-                grade_name: string;
-                id: number;
-                rated_at: string;
-                rated_by: string;
-                score: number;
-                unit_id: number;
-                unit_name: string;
-                year: number;
-            }[];
-            rows: {
-                activity: string;
-                community_name: string;
-                /** Format: date */
-                held_on: string;
-                hours: number;
-                kind_name: string;
-                who: string;
-            }[];
-            unit: {
-                address: string;
-                alliance_count: number;
-                contact_name: string;
-                contact_phone: string;
-                created_at: string;
-                id: number;
-                kind: string;
-                kind_name: string;
-                name: string;
-                org_id: number | null;
-                org_name: string;
-                party_org_id: number | null;
-                party_org_name: string;
-                region_code: string;
-                region_name: string;
-                updated_at: string;
-            };
-            year: number;
         };
         Committee: {
             current: components["schemas"]["CommitteeMember"][];
@@ -8781,55 +7860,6 @@ export interface components {
                 at: string;
                 detail: Record<string, unknown>;
                 username: string;
-            }[];
-        };
-        HomePage: {
-            cards: {
-                count: number;
-                figures: {
-                    delta: number | null;
-                    label: string;
-                    unit: string;
-                    value: number;
-                }[];
-                hint: string;
-                items: {
-                    detail: string;
-                    label: string;
-                    link: {
-                        query: {
-                            [key: string]: string;
-                        };
-                        route: string;
-                    };
-                    severity: string;
-                }[];
-                kind: string;
-                link: {
-                    query: {
-                        [key: string]: string;
-                    };
-                    route: string;
-                };
-                severity: string;
-                title: string;
-                unit: string;
-            }[];
-            ranking: {
-                name: string;
-                org_rate: number;
-                region_code: string;
-                total: number;
-                work_rate: number;
-            }[];
-            role: string;
-            role_name: string;
-            scope_name: string;
-            today: string;
-            trend: {
-                day: string;
-                org_rate: number;
-                work_rate: number;
             }[];
         };
         ImportSession: {
@@ -14509,24 +13539,9 @@ export interface operations {
             };
         };
     };
-    listCobuildAgreements: {
+    listBriefingPlaceholders: {
         parameters: {
-            query?: {
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：starts_desc 开始日期倒序（默认）、ends 到期日期 */
-                sort?: "starts_desc" | "ends";
-                /** @description 协议状态：active 履行中、expired 已到期、terminated 已终止 */
-                state?: "active" | "expired" | "terminated";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -14539,7 +13554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildAgreementPage"];
+                    "application/json": components["schemas"]["BriefingPlaceholderList"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -14553,15 +13568,6 @@ export interface operations {
             };
             /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14589,7 +13595,63 @@ export interface operations {
             };
         };
     };
-    createCobuildAgreement: {
+    getBriefingTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingTemplate"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateBriefingTemplate: {
         parameters: {
             query?: never;
             header?: {
@@ -14601,17 +13663,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CobuildAgreementInput"];
+                "application/json": components["schemas"]["BriefingTemplateInput"];
             };
         };
         responses: {
-            /** @description 已创建 */
-            201: {
+            /** @description 成功 */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildAgreement"];
+                    "application/json": components["schemas"]["BriefingTemplate"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -14679,181 +13741,9 @@ export interface operations {
             };
         };
     };
-    getCobuildAgreement: {
+    listBriefingTemplateVersions: {
         parameters: {
             query?: never;
-            header?: never;
-            path: {
-                /** @description 共建协议 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAgreement"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCobuildAgreement: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 共建协议 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildAgreementInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAgreement"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildAgreements: {
-        parameters: {
-            query?: {
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：starts_desc 开始日期倒序（默认）、ends 到期日期 */
-                sort?: "starts_desc" | "ends";
-                /** @description 协议状态：active 履行中、expired 已到期、terminated 已终止 */
-                state?: "active" | "expired" | "terminated";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14866,7 +13756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/json": components["schemas"]["BriefingTemplateList"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -14880,15 +13770,6 @@ export interface operations {
             };
             /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14916,855 +13797,20 @@ export interface operations {
             };
         };
     };
-    listCobuildAlliances: {
+    listBriefings: {
         parameters: {
             query?: {
                 /** @description 页码，从 1 开始 */
                 page?: number;
                 /** @description 每页条数（1–200） */
                 page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
+                /** @description 关键词（标题模板、范围名称或月份模糊匹配） */
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
-                /** @description 排序：name 名称（默认）、created_desc 成立时间倒序 */
-                sort?: "name" | "created_desc";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliancePage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildAlliance: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildAllianceInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliance"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildAlliance: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliance"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCobuildAlliance: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildAllianceInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliance"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildAllianceDecisionFollow: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 联席会议决定 ID */
-                decision_id: number;
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildFollowInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildDecision"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildAllianceMeetings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildMeetingList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildAllianceMeeting: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildMeetingInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildMeeting"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildAllianceMember: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildMemberInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliance"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildAllianceMemberRemove: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 党建联盟 ID */
-                id: number;
-                /** @description 联盟成员记录 ID */
-                membership_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildLeaveInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildAlliance"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildAlliances: {
-        parameters: {
-            query?: {
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 排序：name 名称（默认）、created_desc 成立时间倒序 */
-                sort?: "name" | "created_desc";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildCommunityCounts: {
-        parameters: {
-            query?: {
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 年度（默认今年） */
+                /** @description 状态：draft 草稿、issued 已签发 */
+                state?: "draft" | "issued";
+                /** @description 通报月份所在年度 */
                 year?: number;
             };
             header?: never;
@@ -15779,7 +13825,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildCommunityCountList"];
+                    "application/json": components["schemas"]["BriefingPage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -15829,161 +13875,7 @@ export interface operations {
             };
         };
     };
-    exportCobuildCommunityCounts: {
-        parameters: {
-            query?: {
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 年度（默认今年） */
-                year?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildNeeds: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 类别：elderly 助老助残、youth 关爱青少年、health 医疗健康、education 教育培训、culture 文体活动、environment 环境整治、employment 就业创业、legal 法律服务、venue 场地设施、funds 资金物资、volunteer 志愿服务、other 其他 */
-                category?: "elderly" | "youth" | "health" | "education" | "culture" | "environment" | "employment" | "legal" | "venue" | "funds" | "volunteer" | "other";
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：created_desc 登记时间倒序（默认）、urgency 紧急程度、title 名称 */
-                sort?: "created_desc" | "urgency" | "title";
-                /** @description 需求状态：open 待对接、matched 已对接、done 已解决、closed 已关闭 */
-                state?: "open" | "matched" | "done" | "closed";
-                /** @description 紧急程度：high 紧急、normal 一般、low 不急 */
-                urgency?: "high" | "normal" | "low";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildNeedPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildNeed: {
+    createBriefing: {
         parameters: {
             query?: never;
             header?: {
@@ -15995,17 +13887,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CobuildNeedInput"];
+                "application/json": components["schemas"]["BriefingGenerate"];
             };
         };
         responses: {
-            /** @description 已创建 */
-            201: {
+            /** @description 成功 */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildNeed"];
+                    "application/json": components["schemas"]["Briefing"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16073,12 +13965,12 @@ export interface operations {
             };
         };
     };
-    getCobuildNeed: {
+    getBriefing: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description 需求 ID */
+                /** @description ID */
                 id: number;
             };
             cookie?: never;
@@ -16091,7 +13983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildNeed"];
+                    "application/json": components["schemas"]["Briefing"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16141,7 +14033,7 @@ export interface operations {
             };
         };
     };
-    updateCobuildNeed: {
+    updateBriefing: {
         parameters: {
             query?: never;
             header?: {
@@ -16149,14 +14041,14 @@ export interface operations {
                 "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
             };
             path: {
-                /** @description 需求 ID */
+                /** @description ID */
                 id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CobuildNeedInput"];
+                "application/json": components["schemas"]["BriefingUpdate"];
             };
         };
         responses: {
@@ -16166,7 +14058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildNeed"];
+                    "application/json": components["schemas"]["Briefing"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16234,518 +14126,7 @@ export interface operations {
             };
         };
     };
-    listCobuildNeedSuggestions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 需求 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildResourceList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildNeeds: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 类别：elderly 助老助残、youth 关爱青少年、health 医疗健康、education 教育培训、culture 文体活动、environment 环境整治、employment 就业创业、legal 法律服务、venue 场地设施、funds 资金物资、volunteer 志愿服务、other 其他 */
-                category?: "elderly" | "youth" | "health" | "education" | "culture" | "environment" | "employment" | "legal" | "venue" | "funds" | "volunteer" | "other";
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：created_desc 登记时间倒序（默认）、urgency 紧急程度、title 名称 */
-                sort?: "created_desc" | "urgency" | "title";
-                /** @description 需求状态：open 待对接、matched 已对接、done 已解决、closed 已关闭 */
-                state?: "open" | "matched" | "done" | "closed";
-                /** @description 紧急程度：high 紧急、normal 一般、low 不急 */
-                urgency?: "high" | "normal" | "low";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildNeedUnmatched: {
-        parameters: {
-            query?: {
-                /** @description 类别：elderly 助老助残、youth 关爱青少年、health 医疗健康、education 教育培训、culture 文体活动、environment 环境整治、employment 就业创业、legal 法律服务、venue 场地设施、funds 资金物资、volunteer 志愿服务、other 其他 */
-                category?: "elderly" | "youth" | "health" | "education" | "culture" | "environment" | "employment" | "legal" | "venue" | "funds" | "volunteer" | "other";
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：created_desc 登记时间倒序（默认）、urgency 紧急程度、title 名称 */
-                sort?: "created_desc" | "urgency" | "title";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildNeedPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildOptions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildOptions"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildProjects: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：starts_desc 开始日期倒序（默认）、ends 结束日期、title 名称 */
-                sort?: "starts_desc" | "ends" | "title";
-                /** @description 项目状态：planned 计划中、ongoing 实施中、done 已完成、cancelled 已取消 */
-                state?: "planned" | "ongoing" | "done" | "cancelled";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildProjectPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildProject: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildProjectInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildProject"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildProject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 共建项目 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildProject"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCobuildProject: {
+    deleteBriefing: {
         parameters: {
             query?: never;
             header?: {
@@ -16753,121 +14134,19 @@ export interface operations {
                 "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
             };
             path: {
-                /** @description 共建项目 ID */
+                /** @description ID */
                 id: number;
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildProjectInput"];
-            };
-        };
+        requestBody?: never;
         responses: {
-            /** @description 成功 */
-            200: {
+            /** @description 成功，无响应体 */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["CobuildProject"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildProjectFile: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 共建项目 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildFile"];
-                };
+                content?: never;
             };
             /** @description 未登录或会话、令牌已失效 */
             401: {
@@ -16925,14 +14204,80 @@ export interface operations {
             };
         };
     };
-    getCobuildProjectFile: {
+    getBriefingDocument: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description 佐证材料 ID */
-                file_id: number;
-                /** @description 共建项目 ID */
+                /** @description ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BriefingRendered"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getBriefingDocx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID */
                 id: number;
             };
             cookie?: never;
@@ -16948,8 +14293,6 @@ export interface operations {
                     "application/pdf": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
-                    "image/jpeg": string;
-                    "image/png": string;
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -16999,175 +14342,32 @@ export interface operations {
             };
         };
     };
-    exportCobuildProjects: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：starts_desc 开始日期倒序（默认）、ends 结束日期、title 名称 */
-                sort?: "starts_desc" | "ends" | "title";
-                /** @description 项目状态：planned 计划中、ongoing 实施中、done 已完成、cancelled 已取消 */
-                state?: "planned" | "ongoing" | "done" | "cancelled";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildRatings: {
-        parameters: {
-            query?: {
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 年度（默认今年） */
-                year?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildRatingList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildRating: {
+    createBriefingIssue: {
         parameters: {
             query?: never;
             header?: {
                 /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
                 "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
             };
-            path?: never;
+            path: {
+                /** @description ID */
+                id: number;
+            };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CobuildRatingInput"];
+                "application/json": components["schemas"]["BriefingIssue"];
             };
         };
         responses: {
-            /** @description 已创建 */
-            201: {
+            /** @description 成功 */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CobuildRating"];
+                    "application/json": components["schemas"]["Briefing"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */
@@ -17235,1611 +14435,14 @@ export interface operations {
             };
         };
     };
-    exportCobuildRatings: {
-        parameters: {
-            query?: {
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 年度（默认今年） */
-                year?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildReports: {
-        parameters: {
-            query?: {
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 报到类别：unit 单位党组织、member 在职党员 */
-                kind?: "unit" | "member";
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：reported_desc 报到日期倒序（默认）、hours_desc 今年服务时长从多到少、name 姓名/单位 */
-                sort?: "reported_desc" | "hours_desc" | "name";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildReportPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildReport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildReportInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildReport"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildReport: {
+    listBriefingXlsx: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description 双报到记录 ID */
+                /** @description ID */
                 id: number;
             };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildReport"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildReportParticipations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 双报到记录 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildParticipationList"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildReportParticipation: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 双报到记录 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildParticipationInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildParticipation"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildReportRevealPhone: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 双报到记录 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildReport"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildReports: {
-        parameters: {
-            query?: {
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 报到类别：unit 单位党组织、member 在职党员 */
-                kind?: "unit" | "member";
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：reported_desc 报到日期倒序（默认）、hours_desc 今年服务时长从多到少、name 姓名/单位 */
-                sort?: "reported_desc" | "hours_desc" | "name";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildResources: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 类别：elderly 助老助残、youth 关爱青少年、health 医疗健康、education 教育培训、culture 文体活动、environment 环境整治、employment 就业创业、legal 法律服务、venue 场地设施、funds 资金物资、volunteer 志愿服务、other 其他 */
-                category?: "elderly" | "youth" | "health" | "education" | "culture" | "environment" | "employment" | "legal" | "venue" | "funds" | "volunteer" | "other";
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：created_desc 登记时间倒序（默认）、available 可提供日期、title 名称 */
-                sort?: "created_desc" | "available" | "title";
-                /** @description 资源状态：available 可提供、in_use 已对接、withdrawn 已撤回 */
-                state?: "available" | "in_use" | "withdrawn";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildResourcePage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildResource: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildResourceInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildResource"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildResource: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 资源 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildResource"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCobuildResource: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 资源 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildResourceInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildResource"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildResources: {
-        parameters: {
-            query?: {
-                /** @description 共建协议 ID */
-                agreement_id?: number;
-                /** @description 类别：elderly 助老助残、youth 关爱青少年、health 医疗健康、education 教育培训、culture 文体活动、environment 环境整治、employment 就业创业、legal 法律服务、venue 场地设施、funds 资金物资、volunteer 志愿服务、other 其他 */
-                category?: "elderly" | "youth" | "health" | "education" | "culture" | "environment" | "employment" | "legal" | "venue" | "funds" | "volunteer" | "other";
-                /** @description 社区（村）或上级区域代码（含下级） */
-                community_code?: string;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 排序：created_desc 登记时间倒序（默认）、available 可提供日期、title 名称 */
-                sort?: "created_desc" | "available" | "title";
-                /** @description 资源状态：available 可提供、in_use 已对接、withdrawn 已撤回 */
-                state?: "available" | "in_use" | "withdrawn";
-                /** @description 共建单位 ID */
-                unit_id?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCobuildUnits: {
-        parameters: {
-            query?: {
-                /** @description 单位类别：government 机关、institution 事业单位、soe 国有企业、liangxin 两新组织、other 其他 */
-                kind?: "government" | "institution" | "soe" | "liangxin" | "other";
-                /** @description 页码，从 1 开始 */
-                page?: number;
-                /** @description 每页条数（1–200） */
-                page_size?: number;
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 排序：name 名称（默认）、created_desc 登记时间倒序、region 区域 */
-                sort?: "name" | "created_desc" | "region";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildUnitPage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildUnit: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildUnitInput"];
-            };
-        };
-        responses: {
-            /** @description 已创建 */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildUnit"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildUnit: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description 共建单位 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildUnit"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCobuildUnit: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 共建单位 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CobuildUnitInput"];
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildUnit"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体须为 application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCobuildUnitRevealPhone: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path: {
-                /** @description 共建单位 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildUnit"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCobuildUnitYearReport: {
-        parameters: {
-            query?: {
-                /** @description 年度（默认今年） */
-                year?: number;
-            };
-            header?: never;
-            path: {
-                /** @description 共建单位 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CobuildYearReport"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildUnitYearReport: {
-        parameters: {
-            query?: {
-                /** @description 年度（默认今年） */
-                year?: number;
-            };
-            header?: never;
-            path: {
-                /** @description 共建单位 ID */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    exportCobuildUnits: {
-        parameters: {
-            query?: {
-                /** @description 单位类别：government 机关、institution 事业单位、soe 国有企业、liangxin 两新组织、other 其他 */
-                kind?: "government" | "institution" | "soe" | "liangxin" | "other";
-                /** @description 关键词（名称、代码等模糊匹配） */
-                q?: string;
-                /** @description 行政区划代码（含下级） */
-                region_code?: string;
-                /** @description 排序：name 名称（默认）、created_desc 登记时间倒序、region 区域 */
-                sort?: "name" | "created_desc" | "region";
-            };
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -23649,62 +19252,6 @@ export interface operations {
             };
         };
     };
-    listHome: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HomePage"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getImport: {
         parameters: {
             query?: never;
@@ -23892,435 +19439,6 @@ export interface operations {
             };
             /** @description 与现有数据冲突 */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createImportCobuildNeed: {
-        parameters: {
-            query?: {
-                /** @description 预检会话 ID（导入时带上预检返回的 session） */
-                session?: string;
-            };
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportSession"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listImportCobuildNeedTemplate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createImportCobuildResource: {
-        parameters: {
-            query?: {
-                /** @description 预检会话 ID（导入时带上预检返回的 session） */
-                session?: string;
-            };
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportSession"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listImportCobuildResourceTemplate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createImportCobuildUnit: {
-        parameters: {
-            query?: {
-                /** @description 预检会话 ID（导入时带上预检返回的 session） */
-                session?: string;
-            };
-            header?: {
-                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
-                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
-                };
-            };
-        };
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportSession"];
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 记录不存在（或不在本人管辖范围内） */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 与现有数据冲突 */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 服务器内部错误 */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listImportCobuildUnitTemplate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description 成功 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-            /** @description 未登录或会话、令牌已失效 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -54,6 +54,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'notices', name: 'notices', component: () => import('../views/NoticesView.vue'), meta: { title: '工作提示与学习清单', menu: 'notices' } },
       { path: 'tasks', name: 'tasks', component: () => import('../views/TasksView.vue'), meta: { title: '任务督办', menu: 'tasks' } },
       { path: 'supervision', name: 'supervision', component: () => import('../views/SupervisionView.vue'), meta: { title: '督导调研', menu: 'supervision' } },
+      { path: 'briefings', name: 'briefings', component: () => import('../views/BriefingsView.vue'), meta: { title: '月度通报', menu: 'briefings' } },
+      { path: 'briefings/:id(\\d+)', name: 'briefing', component: () => import('../views/BriefingView.vue'), meta: { title: '月度通报', menu: 'briefings' } },
       { path: 'funds', name: 'funds', component: () => import('../views/FundsView.vue'), meta: { title: '经费保障', menu: 'funds' } },
       { path: 'regions', name: 'regions', component: () => import('../views/RegionsView.vue'), meta: { title: '区划管理', menu: 'regions' } },
       { path: 'users', name: 'users', component: () => import('../views/UsersView.vue'), meta: { title: '用户管理', menu: 'users' } },
@@ -61,6 +63,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'tokens', name: 'tokens', component: () => import('../views/TokensView.vue'), meta: { title: 'API 令牌', menu: 'tokens' } },
     ],
   },
+  { path: '/briefings/:id(\\d+)/print', name: 'briefing-print', component: () => import('../views/BriefingPrintView.vue'), meta: { title: '打印通报', menu: 'briefings' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../views/NotFoundView.vue'), meta: { title: '页面不存在', public: true } },
 ]
 

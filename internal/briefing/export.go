@@ -1,0 +1,94 @@
+package briefing
+
+import (
+	"context"
+	"io"
+	"strconv"
+	"time"
+
+	"liangxin/internal/store"
+	"liangxin/internal/xlsx"
+)
+
+// tableOrder is the order of the tables in the .xlsx and the preview.
+var tableOrder = []string{"主要指标表", "街道排名表", "新建党组织表", "三会一课滞后表", "换届超期表", "发展党员表", "超期任务表"}
+
+// Rendered is a briefing with its document.
+type Rendered struct {
+	Briefing Briefing `json:"briefing"`
+	Document Document `json:"document"`
+	// Tables are every figure table, whether or not the body places it.
+	Tables []Table `json:"tables"`
+}
+
+// Render fills a briefing's words with its figures.
+func (s *Service) Render(ctx context.Context, id int64) (Rendered, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return Rendered{}, err
+	}
+	m := Meta{}
+	if b.State == StateIssued {
+		m.Serial = b.SerialName
+		if t, err := time.Parse(store.TimeFormat, *b.IssuedAt); err == nil {
+			m.IssuedOn = t.In(cst).Format(day)
+		}
+	}
+	d, err := render(b.Title, b.Body, *b.Figures, m)
+	if err != nil {
+		return Rendered{}, err
+	}
+	out := Rendered{Briefing: b, Document: d, Tables: []Table{}}
+	for _, name := range tableOrder {
+		out.Tables = append(out.Tables, *buildTable(name, *b.Figures))
+	}
+	return out, nil
+}
+
+// Stamp is the time that dates a briefing's files: its issue, or its
+// snapshot's computation while a draft.
+func (r Rendered) Stamp() time.Time {
+	at := r.Briefing.SnapshotAt
+	if r.Briefing.IssuedAt != nil {
+		at = *r.Briefing.IssuedAt
+	}
+	t, _ := time.Parse(store.TimeFormat, at)
+	return t
+}
+
+// WriteXLSX writes the figure tables, one sheet each.
+func (r Rendered) WriteXLSX(out io.Writer) error {
+	var w *xlsx.Writer
+	for i, t := range r.Tables {
+		name := tableOrder[i]
+		widths := make([]float64, len(t.Header))
+		for j := range widths {
+			widths[j] = 14
+		}
+		if len(widths) > 1 {
+			widths[1] = 30
+		}
+		var err error
+		if w == nil {
+			w, err = xlsx.NewWriter(name, t.Header, widths)
+		} else {
+			err = w.Sheet(name, t.Header, widths)
+		}
+		if err != nil {
+			return err
+		}
+		for _, row := range t.Rows {
+			vals := make([]any, len(row))
+			for j, c := range row {
+				vals[j] = c
+				if v, err := strconv.ParseFloat(c, 64); err == nil && c != "" {
+					vals[j] = v
+				}
+			}
+			if err := w.Row(vals...); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Finish(out)
+}

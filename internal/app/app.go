@@ -36,6 +36,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
@@ -82,9 +83,11 @@ type App struct {
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
-	Funds   *funds.Service
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	Funds *funds.Service
+	// MemberSelf is 党员账号: activation codes and the members' own pages.
+	MemberSelf *memberself.Service
+	Imports    *orgimport.Sessions
+	Now        func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -283,6 +286,10 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 		SessionLifetime:  cfg.SessionLifetime,
 		PasswordMaxAge:   cfg.PasswordMaxAge,
 	}}
+	// Community stays nil (我的社区 hidden) until co-building wires its
+	// 双报到 lookup here.
+	a.MemberSelf = &memberself.Service{DB: db, Audit: a.Audit, Auth: a.Auth, Dues: a.Dues, Wishes: a.Wishes, Protector: a.Members.Protector, Now: now}
+	a.Members.Left = a.MemberSelf
 	return a
 }
 
@@ -294,21 +301,22 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
 		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
-		Members:   a.Members,
-		Dues:      a.Dues,
-		Develop:   a.Develop,
-		Meet:      a.Meet,
-		Assess:    a.Assess,
-		Services:  a.Services,
-		Venues:    a.Venues,
-		Inbox:     a.Inbox,
-		Contracts: a.Contracts,
-		Work:      a.Work,
-		Wishes:    a.Wishes,
-		Dangtong:  a.Dangtong,
-		Funds:     a.Funds,
-		TempDir:   a.TempDir(),
-		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
+		Members:    a.Members,
+		Dues:       a.Dues,
+		Develop:    a.Develop,
+		Meet:       a.Meet,
+		Assess:     a.Assess,
+		Services:   a.Services,
+		Venues:     a.Venues,
+		Inbox:      a.Inbox,
+		Contracts:  a.Contracts,
+		Work:       a.Work,
+		Wishes:     a.Wishes,
+		Dangtong:   a.Dangtong,
+		Funds:      a.Funds,
+		MemberSelf: a.MemberSelf,
+		TempDir:    a.TempDir(),
+		Version:    Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}
 }
 

@@ -194,6 +194,11 @@ var actionNames = [][2]string{
 	{"funds_incubation_review", "审核孵化基金申请"},
 	{"funds_incubation_decide", "孵化基金资助决定"},
 	{"funds_import", "导入上年度拨付"},
+	{"member_code_issue", "签发党员账号激活码"},
+	{"member_activate", "党员激活账号"},
+	{"member_activate_failed", "党员账号激活失败"},
+	{"member_account_open", "开通党员账号"},
+	{"member_account_close", "停用党员账号"},
 }
 
 // Action is an action code with its Chinese name.

@@ -125,6 +125,7 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
+	"党员账号":        "党员本人使用系统：党组织书记签发激活码，党员凭激活码开通账号；本人信息、组织生活、党费和微心愿认领（只能看到本人的数据）",
 	"微心愿":         "微心愿的发布、认领、完成、确认与撤回，心愿墙与各状态统计",
 	"公开服务":        "无需登录的公开页面：提交诉求或微心愿、凭受理编号查询进度（同一地址限频）",
 	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",

@@ -28,6 +28,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
@@ -70,6 +71,7 @@ type Server struct {
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
 	Funds         *funds.Service
+	MemberSelf    *memberself.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -142,6 +144,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.publicRoutes()...)
 	rs = append(rs, s.dangtongRoutes()...)
 	rs = append(rs, s.fundsRoutes()...)
+	rs = append(rs, s.memberSelfRoutes()...)
 	return rs
 }
 

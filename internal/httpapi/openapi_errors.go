@@ -23,6 +23,8 @@ var errorCodes = []struct{ code, meaning string }{
 	{"conflict", "与现有数据冲突（409）"},
 	{"too_many_requests", "公开接口：同一地址请求过于频繁，稍后再试（429）"},
 	{"account_locked", "登录失败次数过多，账号暂时锁定，见 locked_until（423）"},
+	{"activation_locked", "党员账号激活：身份信息连续输错，激活码暂时锁定，见 locked_until（423）"},
+	{"member_left", "党员账号：本人已不在党员花名册中（403）"},
 	{"internal", "服务器内部错误（500）"},
 }
 
@@ -88,6 +90,9 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 	if rt.Path == "/api/v1/auth/login" {
 		out["401"] = e("用户名或密码错误，或账号已停用")
 		out["423"] = e("账号暂时锁定（见 locked_until）")
+	}
+	if rt.Path == "/api/v1/public/member-activation" {
+		out["423"] = e("身份信息连续输错，激活码暂时锁定（见 locked_until）")
 	}
 	if rt.Path == "/api/v1/auth/password" {
 		out["423"] = e("原密码多次输错，账号暂时锁定（见 locked_until）")

@@ -324,3 +324,30 @@ func TestMemberAccountClosed(t *testing.T) {
 		t.Errorf("grant district to a member account: %d %s", res.Status, res.Body)
 	}
 }
+
+// TestMemberTransferOutClosesAccount: completing a transfer out of the
+// system (回执办结) disables the member's account in the same transaction.
+func TestMemberTransferOutClosesAccount(t *testing.T) {
+	me := newMemberEnv(t)
+	me.e.MemberUser("leaving", me.m.ID)
+	c := me.e.Login("leaving", testenv.Password)
+	sys := me.f.sys()
+	tr, err := me.e.App.Members.StartTransfer(sys, member.TransferInput{Kind: member.TransferOut, MemberID: me.m.ID, LetterNo: "转出1", ToOutside: "系统外党委"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := c.Do("GET", "/api/v1/me/member", nil); res.Status != 200 {
+		t.Fatalf("before the return slip: %d", res.Status)
+	}
+	if _, err := me.e.App.Members.ReceiveReturnSlip(sys, tr.ID, member.CloseInput{On: "2026-11-23"}); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.Do("GET", "/api/v1/me/member", nil); res.Status != 401 {
+		t.Errorf("session after transfer out: %d, want 401", res.Status)
+	}
+	var st memberself.AccountStatus
+	me.staff.Do("GET", fmt.Sprintf("/api/v1/members/%d/account", me.m.ID), nil).JSON(t, &st)
+	if !st.HasAccount || !st.Disabled {
+		t.Errorf("status after transfer out %+v", st)
+	}
+}

@@ -23,8 +23,8 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
-	"liangxin/internal/cobuild"
 	"liangxin/internal/briefing"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/config"
 	"liangxin/internal/contract"
 	"liangxin/internal/coverage"
@@ -39,6 +39,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
@@ -94,6 +95,8 @@ type App struct {
 	Cobuild *cobuild.Service
 	Imports *orgimport.Sessions
 	Now     func() time.Time
+	// MemberSelf is 党员账号: activation codes and the members' own pages.
+	MemberSelf *memberself.Service
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -297,6 +300,10 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 		SessionLifetime:  cfg.SessionLifetime,
 		PasswordMaxAge:   cfg.PasswordMaxAge,
 	}}
+	// 我的社区 comes from the member's 双报到 record in co-building.
+	a.MemberSelf = &memberself.Service{DB: db, Audit: a.Audit, Auth: a.Auth, Dues: a.Dues, Wishes: a.Wishes, Protector: a.Members.Protector, Now: now,
+		Community: memberCommunity{a.Cobuild}}
+	a.Members.Left = a.MemberSelf
 	return a
 }
 
@@ -326,6 +333,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Cobuild:   a.Cobuild,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
+		MemberSelf: a.MemberSelf,
 	}
 }
 
@@ -547,4 +555,16 @@ func (a *App) contractCheck(h *httpapi.Server) (http.Handler, error) {
 	}}
 	a.Log.Warn("API contract check on (test aid): violations go to " + path)
 	return c.Wrap(handler, v), nil
+}
+
+// memberCommunity adapts co-building's 双报到 lookup to the member page.
+type memberCommunity struct{ c *cobuild.Service }
+
+// MemberCommunity implements memberself.CommunityLookup.
+func (m memberCommunity) MemberCommunity(ctx context.Context, memberID int64) (memberself.Community, bool, error) {
+	code, name, ok, err := m.c.ReportedCommunity(ctx, memberID)
+	if err != nil || !ok {
+		return memberself.Community{}, ok, err
+	}
+	return memberself.Community{RegionCode: code, Name: name}, true, nil
 }

@@ -224,6 +224,11 @@ var actionNames = [][2]string{
 	{"briefing_delete", "删除通报草稿"},
 	{"briefing_issue", "签发通报"},
 	{"briefing_template_save", "修改通报模板"},
+	{"member_code_issue", "签发党员账号激活码"},
+	{"member_activate", "党员激活账号"},
+	{"member_activate_failed", "党员账号激活失败"},
+	{"member_account_open", "开通党员账号"},
+	{"member_account_close", "停用党员账号"},
 }
 
 // Action is an action code with its Chinese name.

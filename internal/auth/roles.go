@@ -46,6 +46,9 @@ func Roles() []Role {
 		{RolePartyOrg, "党组织书记/党务工作者", true},
 		{RoleInstructor, "党建指导员", true},
 		{RoleHandler, "承办单位经办人", true},
+		// Members come through activation codes only (member accounts,
+		// issue 14), never from the user screen.
+		{RoleMember, "党员", false},
 		{RoleReadonly, "只读", true},
 		{RoleNone, "未授权", true},
 	}
@@ -237,6 +240,10 @@ func rolePerms(role string) []Perm {
 		// Bound to one handler unit (users.handler_unit_id): nothing of the
 		// ledger, only the requests currently transferred to the unit.
 		return []Perm{PermServiceHandle}
+	case RoleMember:
+		// Bound to one roster entry (users.member_id): its own record,
+		// meetings, dues, wishes and volunteering, nothing else.
+		return []Perm{PermMemberSelf}
 	case RoleReadonly:
 		return []Perm{PermRegionRead, PermLedgerRead, PermMemberRead, PermOrgLifeRead, PermServiceRead, PermVenueRead, PermContractRead, PermWorkRead, PermFundsRead, PermCobuildRead, PermBriefingRead}
 	}

@@ -77,6 +77,9 @@ func (u User) Actor(ip string) actor.Actor {
 	if u.HandlerUnitID != nil {
 		a.HandlerUnitID = *u.HandlerUnitID
 	}
+	if u.MemberID != nil {
+		a.MemberID = *u.MemberID
+	}
 	return a
 }
 
@@ -93,7 +96,9 @@ type User struct {
 	// InstructorID binds an instructor user to one 党建指导员 record.
 	InstructorID *int64 `json:"instructor_id"`
 	// HandlerUnitID binds a handler user to one 订单式服务 handler unit.
-	HandlerUnitID      *int64     `json:"handler_unit_id"`
+	HandlerUnitID *int64 `json:"handler_unit_id"`
+	// MemberID binds a member user (党员账号) to one roster entry.
+	MemberID           *int64     `json:"member_id"`
 	ScopeName          string     `json:"scope_name"`
 	MustChangePassword bool       `json:"must_change_password"`
 	Disabled           bool       `json:"disabled"`
@@ -110,7 +115,7 @@ type User struct {
 func (u User) auditView() map[string]any {
 	return map[string]any{
 		"username": u.Username, "display_name": u.DisplayName, "role": u.Role,
-		"scope": u.Scope, "party_org_id": u.PartyOrgID, "instructor_id": u.InstructorID, "handler_unit_id": u.HandlerUnitID, "disabled": u.Disabled,
+		"scope": u.Scope, "party_org_id": u.PartyOrgID, "instructor_id": u.InstructorID, "handler_unit_id": u.HandlerUnitID, "member_id": u.MemberID, "disabled": u.Disabled,
 	}
 }
 
@@ -122,15 +127,15 @@ type Session struct {
 	Token string
 }
 
-const userCols = `id, username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, password_hash, must_change_password, password_changed_at,
+const userCols = `id, username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, member_id, password_hash, must_change_password, password_changed_at,
 	failed_attempts, locked_until, disabled, last_login_at, created_at`
 
 func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var changed, created string
 	var locked, last sql.NullString
-	var po, ins, hu sql.NullInt64
-	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &ins, &hu, &u.passwordHash, &u.MustChangePassword,
+	var po, ins, hu, mem sql.NullInt64
+	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Scope, &po, &ins, &hu, &mem, &u.passwordHash, &u.MustChangePassword,
 		&changed, &u.failedAttempts, &locked, &u.Disabled, &last, &created); err != nil {
 		return u, err
 	}
@@ -142,6 +147,9 @@ func (s *Service) scanUser(ctx context.Context, row interface{ Scan(...any) erro
 	}
 	if hu.Valid {
 		u.HandlerUnitID = &hu.Int64
+	}
+	if mem.Valid {
+		u.MemberID = &mem.Int64
 	}
 	u.PasswordChangedAt, _ = store.ParseTime(changed)
 	u.CreatedAt, _ = store.ParseTime(created)
@@ -409,6 +417,13 @@ func (s *Service) fillScopeName(ctx context.Context, u *User) {
 		var name string
 		if err := s.DB.QueryRow(ctx, s.DB, `SELECT name FROM service_handler_units WHERE id = ?`, *u.HandlerUnitID).Scan(&name); err == nil {
 			u.ScopeName = "承办单位 " + name
+			return
+		}
+	}
+	if u.MemberID != nil {
+		var name string
+		if err := s.DB.QueryRow(ctx, s.DB, `SELECT p.name FROM members m JOIN party_orgs p ON p.id = m.party_org_id WHERE m.id = ?`, *u.MemberID).Scan(&name); err == nil {
+			u.ScopeName = "党员 " + name
 			return
 		}
 	}

@@ -35,8 +35,13 @@ type NewUser struct {
 	InstructorID int64 `json:"instructor_id"`
 	// HandlerUnitID binds a handler user to one 订单式服务 handler unit;
 	// the unit's region then becomes the scope.
-	HandlerUnitID int64  `json:"handler_unit_id"`
-	Password      string `json:"password"`
+	HandlerUnitID int64 `json:"handler_unit_id"`
+	// MemberID binds a member user (党员账号) to one roster entry; only the
+	// server console sets it (the web opens member accounts through
+	// activation codes); the member's party organization's region becomes
+	// the scope.
+	MemberID int64  `json:"-"`
+	Password string `json:"password"`
 }
 
 // UserPatch changes the account fields of a user (the system
@@ -335,7 +340,11 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 		if in.Password != "" {
 			bad.Field("password", "初始密码由系统随机生成，只显示一次，不能指定")
 		}
-		in.Role, in.Scope, in.PartyOrgID, in.InstructorID, in.HandlerUnitID, in.Password = RoleNone, a.Scope, 0, 0, 0, ""
+		in.Role, in.Scope, in.PartyOrgID, in.InstructorID, in.HandlerUnitID, in.MemberID, in.Password = RoleNone, a.Scope, 0, 0, 0, 0, ""
+	}
+	var mem any
+	if region := s.resolveMemberScope(ctx, s.DB, bad, in.Role, in.MemberID); region != "" {
+		in.Scope, mem = region, in.MemberID
 	}
 	var instr any
 	if region := s.resolveInstructorScope(ctx, s.DB, a, bad, in.Role, in.InstructorID); region != "" {
@@ -383,9 +392,9 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := store.FormatTime(s.Now())
 		var id int64
-		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, password_hash, must_change_password,
-			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, instr, unit, hash, true, now, now, now).Scan(&id)
+		err := s.DB.QueryRow(ctx, tx, `INSERT INTO users (username, display_name, role, scope, party_org_id, instructor_id, handler_unit_id, member_id, password_hash, must_change_password,
+			password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			in.Username, in.DisplayName, in.Role, in.Scope, partyOrg, instr, unit, mem, hash, true, now, now, now).Scan(&id)
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflict("用户名已存在").Field("username", "用户名已存在")
 		}
@@ -495,6 +504,9 @@ func (s *Service) GrantUser(ctx context.Context, id int64, g Grant) (User, error
 		if !a.System && IsAdminRole(g.Role) {
 			e := adminRoleError("role")
 			bad.Field("role", e.Fields["role"])
+		}
+		if g.Role == RoleMember || u.MemberID != nil {
+			bad.Field("role", memberRoleMessage)
 		}
 		if g.Role != RoleNone && !IsAdminRole(g.Role) && u.MustChangePassword && !a.System {
 			bad.Field("role", "该账户尚未由本人登录并修改初始密码（或重置后的临时密码），请在其修改密码后再授予角色")

@@ -35,6 +35,9 @@ type fixtures struct {
 	ownInstr int64
 	// ownUnit is the service handler unit the handler caller is bound to.
 	ownUnit int64
+	// ownMemberOrg is the party organization of the roster entry the
+	// member caller is bound to.
+	ownMemberOrg int64
 }
 
 func (f *fixtures) next() int {
@@ -403,7 +406,7 @@ func TestAccessMatrix(t *testing.T) {
 	e := testenv.New(t)
 	cases := matrixCases()
 	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
-		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorPhotoMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(), notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases()} {
+		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorPhotoMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(), notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases()} {
 		for k, v := range more {
 			if _, dup := cases[k]; dup {
 				t.Errorf("matrix case %s listed twice", k)
@@ -449,6 +452,11 @@ func TestAccessMatrix(t *testing.T) {
 				}
 				own = u.ID
 				e.HandlerUser(caller, own)
+			} else if role.Code == auth.RoleMember {
+				// A member account is bound to a roster entry of 洪桥街道.
+				m := (&fixtures{e: e, seq: &seq}).member(t, true)
+				own = m.PartyOrgID
+				e.MemberUser(caller, m.ID)
 			} else {
 				e.User(caller, role.Code, testenv.Hongqiao)
 			}
@@ -460,6 +468,9 @@ func TestAccessMatrix(t *testing.T) {
 			f := &fixtures{e: e, seq: &seq, userIn: tin.ID, userOut: tout.ID, otherTok: other.ID, password: map[string]string{caller: testenv.Password}, ownInstr: own}
 			if role.Code == auth.RoleHandler {
 				f.ownInstr, f.ownUnit = 0, own
+			}
+			if role.Code == auth.RoleMember {
+				f.ownInstr, f.ownMemberOrg = 0, own
 			}
 			f.ownTok = func() int64 {
 				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")

@@ -23,6 +23,8 @@ var errorCodes = []struct{ code, meaning string }{
 	{"conflict", "与现有数据冲突（409）"},
 	{"too_many_requests", "公开接口：同一地址请求过于频繁，稍后再试（429）"},
 	{"account_locked", "登录失败次数过多，账号暂时锁定，见 locked_until（423）"},
+	{"activation_locked", "党员账号激活：身份信息连续输错，激活码暂时锁定，见 locked_until（423）"},
+	{"member_left", "党员账号：本人已不在党员花名册中（403）"},
 	{"internal", "服务器内部错误（500）"},
 }
 
@@ -89,6 +91,9 @@ func errorResponses(rt Route, out map[string]any) map[string]any {
 		out["401"] = e("用户名或密码错误，或账号已停用")
 		out["423"] = e("账号暂时锁定（见 locked_until）")
 	}
+	if rt.Path == "/api/v1/public/member-activation" {
+		out["423"] = e("身份信息连续输错，激活码暂时锁定（见 locked_until）")
+	}
 	if rt.Path == "/api/v1/auth/password" {
 		out["423"] = e("原密码多次输错，账号暂时锁定（见 locked_until）")
 	}
@@ -126,6 +131,7 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
 	"区域化共建":       "共建单位、党建联盟与联席会议、双报到与双向考核、需求/资源/项目三张清单及资源匹配",
+	"党员账号":        "党员本人使用系统：党组织书记签发激活码，党员凭激活码开通账号；本人信息、组织生活、党费和微心愿认领（只能看到本人的数据）",
 	"微心愿":         "微心愿的发布、认领、完成、确认与撤回，心愿墙与各状态统计",
 	"公开服务":        "无需登录的公开页面：提交诉求或微心愿、凭受理编号查询进度（同一地址限频）",
 	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",

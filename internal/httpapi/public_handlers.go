@@ -59,7 +59,7 @@ func newLimiter(l PublicLimits) *limiter {
 	if l.Lookups <= 0 {
 		l.Lookups = defaultPublicLookups
 	}
-	return &limiter{limits: map[string]int{"submit": l.Submissions, "lookup": l.Lookups}, seen: map[string]*window{}, now: time.Now}
+	return &limiter{limits: map[string]int{"submit": l.Submissions, "lookup": l.Lookups, "activate": l.Lookups}, seen: map[string]*window{}, now: time.Now}
 }
 
 // allow counts one call of kind from ip; ok false when over the limit,
@@ -109,7 +109,7 @@ func (s *Server) throttle(w http.ResponseWriter, r *http.Request, kind string) e
 	}
 	if first {
 		_ = s.Audit.Record(publicCtx(r, ip), s.DB, audit.Entry{Action: "public_rate_limited", Entity: "public", EntityID: kind, Result: audit.Denied,
-			Note: fmt.Sprintf("地址 %s 的公开表单%s超过每小时上限，本小时内其余请求均被拒绝", ip, map[string]string{"submit": "提交", "lookup": "查询"}[kind])})
+			Note: fmt.Sprintf("地址 %s 的公开表单%s超过每小时上限，本小时内其余请求均被拒绝", ip, map[string]string{"submit": "提交", "lookup": "查询", "activate": "激活党员账号"}[kind])})
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
 	return apperr.TooMany(fmt.Sprintf("提交或查询过于频繁，请 %d 分钟后再试", int(retry.Minutes())+1))

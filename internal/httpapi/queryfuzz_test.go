@@ -66,7 +66,7 @@ func TestQueryParametersNeverAnswer500(t *testing.T) {
 	cases := matrixCases()
 	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
 		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(),
-		notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases()} {
+		notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases()} {
 		for k, v := range more {
 			cases[k] = v
 		}
@@ -84,7 +84,11 @@ func TestQueryParametersNeverAnswer500(t *testing.T) {
 		caller := "q_" + role
 		c, ok := clients[role]
 		if !ok {
-			e.User(caller, role, testenv.Hongqiao)
+			if role == auth.RoleMember {
+				e.MemberUser(caller, (&fixtures{e: e, seq: &seq}).member(t, true).ID)
+			} else {
+				e.User(caller, role, testenv.Hongqiao)
+			}
 			_, secret, err := e.App.Auth.CreateTokenFor(sys, caller, "参数测试")
 			if err != nil {
 				t.Fatal(err)

@@ -31,6 +31,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
@@ -76,6 +77,7 @@ type Server struct {
 	Funds         *funds.Service
 	Home          *home.Service
 	Cobuild       *cobuild.Service
+	MemberSelf    *memberself.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -151,6 +153,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.homeRoutes()...)
 	rs = append(rs, s.cobuildRoutes()...)
 	rs = append(rs, s.briefingRoutes()...)
+	rs = append(rs, s.memberSelfRoutes()...)
 	return rs
 }
 

@@ -2,6 +2,8 @@
 package member
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -26,6 +28,15 @@ type Service struct {
 	// loads it once at start-up and checks it against the database; the
 	// service never reads or creates a key file itself.
 	Prot *pdata.Protector
+
+	// Left, when set, is told inside the transaction that a member left the
+	// roster (转出 completed): the member's own account (党员账号) closes.
+	Left LeaveHook
+}
+
+// LeaveHook is told that a member left the roster.
+type LeaveHook interface {
+	MemberLeft(ctx context.Context, tx *sql.Tx, memberID int64) error
 }
 
 // errNoProtector means the service was built without a key.

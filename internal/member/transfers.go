@@ -669,6 +669,11 @@ func (s *Service) ReceiveReturnSlip(ctx context.Context, id int64, in CloseInput
 		if err := endGroupPlaces(ctx, s.DB, tx, memberID, trDay(on)); err != nil {
 			return err
 		}
+		if s.Left != nil {
+			if err := s.Left.MemberLeft(ctx, tx, memberID); err != nil {
+				return err
+			}
+		}
 		if err := s.refreshRosterOf(ctx, tx, memberID); err != nil {
 			return err
 		}

@@ -280,3 +280,17 @@ func (c *Client) Do(method, path string, body any) Response {
 	}
 	return out
 }
+
+// MemberUser creates a member (党员账号) user bound to one roster entry.
+func (e *Env) MemberUser(username string, memberID int64) auth.User {
+	e.T.Helper()
+	ctx := actor.System(context.Background(), "fixture")
+	u, _, err := e.App.Auth.CreateUser(ctx, auth.NewUser{Username: username, DisplayName: username, Role: auth.RoleMember, MemberID: memberID, Password: Password})
+	if err != nil {
+		e.T.Fatalf("create user %s: %v", username, err)
+	}
+	if _, err := e.App.DB.Exec(ctx, e.App.DB, `UPDATE users SET must_change_password = ? WHERE id = ?`, false, u.ID); err != nil {
+		e.T.Fatal(err)
+	}
+	return u
+}

@@ -80,3 +80,36 @@ describe('route guard', () => {
     expect(guardDecision(route('members', '/members', { menu: 'members' }))).toEqual({ path: '/' })
   })
 })
+
+describe('route guard for a party member (党员账号)', () => {
+  beforeEach(() => {
+    session.menus = undefined
+    session.perms = ['self', 'member.self']
+    session.loaded = true
+  })
+
+  it('keeps a member on its phone pages', () => {
+    session.user = user('member')
+    expect(guardDecision(route('home', '/', { menu: 'home' }))).toEqual({ path: '/m' })
+    expect(guardDecision(route('members', '/members', { menu: 'members' }))).toEqual({ path: '/m' })
+    expect(guardDecision(route('password', '/password'))).toEqual({ path: '/m' })
+    expect(guardDecision(route('m-dues', '/m/dues', { member: true }))).toBe(true)
+  })
+
+  it('sends a member who must change the password to the phone password page', () => {
+    session.user = user('member', true)
+    expect(guardDecision(route('m-home', '/m', { member: true }))).toEqual({ path: '/m/password' })
+    expect(guardDecision(route('m-password', '/m/password', { member: true }))).toBe(true)
+  })
+
+  it('keeps staff off the phone pages', () => {
+    session.user = user('street')
+    session.perms = ['self', 'member.read']
+    expect(guardDecision(route('m-home', '/m', { member: true }))).toEqual({ path: '/' })
+  })
+
+  it('lets anyone open the activation page', () => {
+    session.user = null
+    expect(guardDecision(route('m-activate', '/m/activate', { public: true }))).toBe(true)
+  })
+})

@@ -8,14 +8,30 @@ declare module 'vue-router' {
     title?: string
     public?: boolean
     menu?: MenuKey
+    /** The phone pages of 党员账号 (/m/…), for the member role only. */
+    member?: boolean
   }
 }
 
 const MainLayout = () => import('../layouts/MainLayout.vue')
+const MemberLayout = () => import('../layouts/MemberLayout.vue')
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('../views/LoginView.vue'), meta: { title: '登录', public: true } },
   { path: '/public/service', name: 'public-service', component: () => import('../views/PublicServiceView.vue'), meta: { title: '群众服务', public: true } },
+  { path: '/m/activate', name: 'm-activate', component: () => import('../views/member/MemberActivateView.vue'), meta: { title: '党员账号激活', public: true } },
+  {
+    path: '/m',
+    component: MemberLayout,
+    children: [
+      { path: '', name: 'm-home', component: () => import('../views/member/MemberHomeView.vue'), meta: { title: '我的', member: true } },
+      { path: 'meetings', name: 'm-meetings', component: () => import('../views/member/MemberMeetingsView.vue'), meta: { title: '组织生活', member: true } },
+      { path: 'dues', name: 'm-dues', component: () => import('../views/member/MemberDuesView.vue'), meta: { title: '党费', member: true } },
+      { path: 'wishes', name: 'm-wishes', component: () => import('../views/member/MemberWishesView.vue'), meta: { title: '微心愿', member: true } },
+      { path: 'volunteer', name: 'm-volunteer', component: () => import('../views/member/MemberVolunteerView.vue'), meta: { title: '时间银行', member: true } },
+      { path: 'password', name: 'm-password', component: () => import('../views/PasswordView.vue'), meta: { title: '修改密码', member: true } },
+    ],
+  },
   {
     path: '/',
     component: MainLayout,
@@ -79,6 +95,12 @@ export function guardDecision(to: RouteLocationNormalized): true | { path: strin
     if (to.fullPath && to.fullPath !== '/') query.redirect = to.fullPath
     return { path: '/login', query }
   }
+  // A party member (党员账号) reaches its phone pages only.
+  if (user.role === 'member') {
+    if (user.must_change_password && to.name !== 'm-password') return { path: '/m/password' }
+    return to.meta.member ? true : { path: '/m' }
+  }
+  if (to.meta.member) return { path: '/' }
   if (user.must_change_password && to.name !== 'password') return { path: '/password' }
   // A 承办单位经办人's home is its inbox on the service desk.
   if (to.name === 'home' && user.role === 'handler') return { path: '/services' }

@@ -35,6 +35,7 @@ export const roleNames: Record<string, string> = {
   party_org: '党组织书记/党务工作者',
   instructor: '党建指导员',
   readonly: '只读',
+  member: '党员',
   none: '未授权',
 }
 

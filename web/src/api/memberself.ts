@@ -1,0 +1,66 @@
+// Types and endpoints of 党员账号: the secretary's activation codes, the
+// public activation and the member's own pages (/api/v1/me/member).
+import { http } from './http'
+import type { Schemas } from './types'
+
+export type MemberActivationCode = Schemas['MemberActivationCode']
+export type MemberAccountStatus = Schemas['MemberAccountStatus']
+export type MemberActivateInput = Schemas['MemberActivateInput']
+export type MemberActivated = Schemas['MemberActivated']
+export type MyMemberProfile = Schemas['MyMemberProfile']
+export type MyMeetingYear = Schemas['MyMeetingYear']
+export type MyMeeting = Schemas['MyMeeting']
+export type MyWishBoard = Schemas['MyWishBoard']
+export type MyWish = Schemas['MyWish']
+export type DuesMemberYear = Schemas['DuesMemberYear']
+
+const base = '/api/v1'
+
+export const memberAccountApi = {
+  issueCode: (memberId: number) => http.post<MemberActivationCode>(`${base}/members/${memberId}/activation-code`),
+  status: (memberId: number) => http.get<MemberAccountStatus>(`${base}/members/${memberId}/account`),
+  disable: (memberId: number) => http.post<MemberAccountStatus>(`${base}/members/${memberId}/account/disable`),
+  activate: (body: MemberActivateInput) => http.post<MemberActivated>(`${base}/public/member-activation`, body, { handle401: false }),
+}
+
+/** The volunteering summary (internal/volunteer); its shape is read loosely: it may not exist yet. */
+export interface VolunteerSummary {
+  hours?: number | string
+  points?: number | string
+  balance?: number | string
+  activities?: Array<Record<string, unknown>>
+  [key: string]: unknown
+}
+
+export const meApi = {
+  profile: () => http.get<MyMemberProfile>(`${base}/me/member`),
+  meetings: (year?: number) => http.get<MyMeetingYear>(`${base}/me/member/meetings`, { year }),
+  meeting: (id: number) => http.get<MyMeeting>(`${base}/me/member/meetings/${id}`),
+  dues: (year?: number) => http.get<DuesMemberYear>(`${base}/me/member/dues`, { year }),
+  wishes: () => http.get<MyWishBoard>(`${base}/me/member/wishes`),
+  claim: (id: number, version: number) => http.post<MyWish>(`${base}/me/member/wishes/${id}/claim`, { version }),
+  /** GET /api/v1/me/volunteer: answers only once volunteering is installed; null otherwise. */
+  volunteer: async (): Promise<VolunteerSummary | null> => {
+    try {
+      const res = await fetch(`${base}/me/volunteer`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      if (res.status !== 200) return null
+      return (await res.json()) as VolunteerSummary
+    } catch {
+      return null
+    }
+  },
+}
+
+/** A 10-character activation code as typed: upper case, grouped XXXXX-XXXXX. */
+export function formatCode(typed: string): string {
+  const s = typed.toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 10)
+  return s.length > 5 ? `${s.slice(0, 5)}-${s.slice(5)}` : s
+}
+
+/** Which identity the digits are: 6 characters → 身份证号, 4 digits → phone. */
+export function identityKind(v: string): 'id' | 'phone' | '' {
+  const s = v.trim()
+  if (/^[0-9]{5}[0-9Xx]$/.test(s)) return 'id'
+  if (/^[0-9]{4}$/.test(s)) return 'phone'
+  return ''
+}

@@ -562,9 +562,9 @@ type memberCommunity struct{ c *cobuild.Service }
 
 // MemberCommunity implements memberself.CommunityLookup.
 func (m memberCommunity) MemberCommunity(ctx context.Context, memberID int64) (memberself.Community, bool, error) {
-	code, name, ok, err := m.c.ReportedCommunity(ctx, memberID)
+	code, name, on, ok, err := m.c.ReportedCommunity(ctx, memberID)
 	if err != nil || !ok {
 		return memberself.Community{}, ok, err
 	}
-	return memberself.Community{RegionCode: code, Name: name}, true, nil
+	return memberself.Community{RegionCode: code, Name: name, ReportedOn: on}, true, nil
 }

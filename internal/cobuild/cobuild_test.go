@@ -346,7 +346,7 @@ func TestReportedCommunityOfRosterMember(t *testing.T) {
 	first := "43042619900101002"
 	m := must(v.e.App.Members.Create(sys(), member.Input{Name: "陈红梅", Gender: "female", BirthDate: "1990-01-01", IDNumber: first + string(pdata.CheckChar(first)),
 		Phone: "13812345678", Category: "full", PartyOrgID: po.ID}))
-	if _, _, ok, err := v.svc.ReportedCommunity(sys(), m.ID); ok || err != nil {
+	if _, _, _, ok, err := v.svc.ReportedCommunity(sys(), m.ID); ok || err != nil {
 		t.Fatalf("before reporting: %v %v", ok, err)
 	}
 	c1, _ := v.communities(testenv.Hongqiao)
@@ -355,8 +355,8 @@ func TestReportedCommunityOfRosterMember(t *testing.T) {
 	if r.PersonName != "陈红梅" || r.PersonPhone != "138****5678" {
 		t.Errorf("report shows %+v", r)
 	}
-	code, cname, ok, err := v.svc.ReportedCommunity(sys(), m.ID)
-	if err != nil || !ok || code != c1 || cname == "" {
+	code, cname, on, ok, err := v.svc.ReportedCommunity(sys(), m.ID)
+	if err != nil || !ok || code != c1 || cname == "" || on == "" {
 		t.Errorf("ReportedCommunity = %s %s %v %v", code, cname, ok, err)
 	}
 	_, err = v.svc.CreateReport(sys(), cobuild.ReportInput{Kind: "member", CommunityCode: c1, MemberID: &m.ID, ReportedOn: "2026-05-01"})

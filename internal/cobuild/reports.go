@@ -457,18 +457,19 @@ func (s *Service) CommunityCounts(ctx context.Context, year int, region string) 
 	return out, nil
 }
 
-// ReportedCommunity returns the community a roster member reported to (双报到),
-// for the member's own page. ok is false when the member has not reported.
-func (s *Service) ReportedCommunity(ctx context.Context, memberID int64) (regionCode, name string, ok bool, err error) {
-	err = s.DB.QueryRow(ctx, s.DB, `SELECT r.community_code, g.name FROM cobuild_reports r JOIN regions g ON g.code = r.community_code
-		WHERE r.kind = 'member' AND r.member_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT 1`, memberID).Scan(&regionCode, &name)
+// ReportedCommunity returns the community a roster member reported to (双报到)
+// and the date of the report, for the member's own page. ok is false when the
+// member has not reported.
+func (s *Service) ReportedCommunity(ctx context.Context, memberID int64) (regionCode, name, reportedOn string, ok bool, err error) {
+	err = s.DB.QueryRow(ctx, s.DB, `SELECT r.community_code, g.name, r.reported_on FROM cobuild_reports r JOIN regions g ON g.code = r.community_code
+		WHERE r.kind = 'member' AND r.member_id = ? ORDER BY r.reported_on DESC, r.id DESC LIMIT 1`, memberID).Scan(&regionCode, &name, &reportedOn)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", false, nil
+		return "", "", "", false, nil
 	}
 	if err != nil {
-		return "", "", false, fmt.Errorf("cobuild: reported community of member %d: %w", memberID, err)
+		return "", "", "", false, fmt.Errorf("cobuild: reported community of member %d: %w", memberID, err)
 	}
-	return regionCode, name, true, nil
+	return regionCode, name, reportedOn, true, nil
 }
 
 // Rating is a community's yearly rating of a unit (双向考核).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"liangxin/internal/cobuild"
 	"strings"
 	"sync"
 	"testing"
@@ -112,8 +113,21 @@ func TestMemberActivation(t *testing.T) {
 	c := me.e.Login("zhang.san", memberPW)
 	var p memberself.Profile
 	c.Do("GET", "/api/v1/me/member", nil).JSON(t, &p)
-	if p.Name != me.m.Name || !strings.Contains(p.IDNumber, "*") || p.Phone != "138****5678" || p.CommunityEnabled {
+	// 我的社区 is wired to co-building's 双报到: enabled, empty until the member reports.
+	if p.Name != me.m.Name || !strings.Contains(p.IDNumber, "*") || p.Phone != "138****5678" || !p.CommunityEnabled || p.Community != nil {
 		t.Errorf("profile %+v", p)
+	}
+	var community string
+	if err := me.e.App.DB.QueryRow(me.f.sys(), me.e.App.DB, `SELECT code FROM regions WHERE parent_code = ? AND level = 5 ORDER BY code LIMIT 1`, testenv.Hongqiao).Scan(&community); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := me.e.App.Cobuild.CreateReport(me.f.sys(), cobuild.ReportInput{Kind: "member", CommunityCode: community, MemberID: &me.m.ID, ReportedOn: "2026-03-01"}); err != nil {
+		t.Fatal(err)
+	}
+	p = memberself.Profile{}
+	c.Do("GET", "/api/v1/me/member", nil).JSON(t, &p)
+	if p.Community == nil || p.Community.RegionCode != community || p.Community.Name == "" || p.Community.ReportedOn != "2026-03-01" {
+		t.Errorf("community after 双报到: %+v", p.Community)
 	}
 	var st memberself.AccountStatus
 	me.staff.Do("GET", fmt.Sprintf("/api/v1/members/%d/account", me.m.ID), nil).JSON(t, &st)

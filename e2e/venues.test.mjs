@@ -2,7 +2,9 @@
 // one room of 30 seats) are set up via the API; in the browser the register lists the venue, the
 // week calendar of next week is opened, 09:00–10:00 on Monday is booked by a co-building unit,
 // an overlapping 09:30–10:30 booking is refused with a Chinese message naming the first booking,
-// and the back-to-back 10:00–11:00 booking is accepted. Set-up from harness.mjs.
+// and the back-to-back 10:00–11:00 booking is accepted. Then in the venue's detail a served unit
+// (服务单位) is added by remote search, listed with its link and counted in the register.
+// Set-up from harness.mjs.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test venues.test.mjs
 import { after, before, test } from 'node:test'
@@ -22,7 +24,7 @@ before(async () => {
     area: '85.5', hours, manager_name: '赵站长', manager_phone: '13907341234', rooms: [{ name: '党员会议室', capacity: 30 }],
   })
   assert.equal(venue.status, 201, `venue: ${JSON.stringify(venue.data)}`)
-  state.seeded = { venue: venue.data }
+  state.seeded = { venue: venue.data, unit: unit.data }
 })
 after(stopServer)
 // The refused overlapping booking answers 409 on purpose.
@@ -86,6 +88,44 @@ test('venue: book a slot, an overlapping one refused, a back-to-back one accepte
     await page.locator('.el-message--success').last().waitFor()
     await drawer.getByText('10:00–11:00 · 党员会议室').waitFor()
     await shot(page, 'venues-4-back-to-back.png')
+  } finally {
+    await context.close()
+  }
+})
+
+test('venue: add a served unit in the detail and see it listed and counted', { timeout: 240_000 }, async () => {
+  const { venue, unit } = state.seeded
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrict(page)
+    await page.goto(`${state.baseURL}/venues`)
+    await page.locator(`[data-test="units-${venue.id}"]`).filter({ hasText: '0' }).waitFor()
+    await page.locator(`[data-test="detail-${venue.id}"]`).click()
+    const drawer = page.locator('[data-test="venue-detail"]')
+    const table = drawer.locator('[data-test="venue-units"]')
+    await table.getByText('尚未登记服务单位').waitFor()
+
+    await drawer.locator('[data-test="unit-add"] .el-select').click()
+    await page.keyboard.type('阵地测试商行')
+    const opt = page.locator('.el-select-dropdown__item:visible', { hasText: unit.name })
+    await opt.first().waitFor()
+    await opt.first().click()
+    await page.keyboard.press('Escape')
+    await drawer.locator('[data-test="unit-add-save"]').click()
+    await page.locator('.el-message--success', { hasText: '已添加 1 个服务单位' }).waitFor()
+
+    const link = table.locator(`[data-test="unit-link-${unit.id}"]`)
+    await link.waitFor()
+    assert.equal((await link.innerText()).trim(), unit.name)
+    assert.match(await link.getAttribute('href'), /\/organizations\?q=/)
+    assert.match(await drawer.innerText(), /服务单位（1 个）/)
+    await shot(page, 'venues-5-served-unit.png')
+
+    // The register counts it (the list reloads on the drawer's change).
+    await page.keyboard.press('Escape')
+    await page.locator(`[data-test="units-${venue.id}"]`).filter({ hasText: '1' }).waitFor()
+    await shot(page, 'venues-6-unit-count.png')
   } finally {
     await context.close()
   }

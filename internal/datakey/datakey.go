@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"liangxin/internal/pdata"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -102,9 +103,16 @@ func FirstSealed(ctx context.Context, d store.Dialect, q store.Querier) (store.S
 	return store.SealedColumn{}, false, nil
 }
 
-// photoColumns hold sealed photos (of instructor visits, of fulfilled
-// wishes): blobs, not *_enc text, so SealedColumns does not list them.
-var photoColumns = []store.SealedColumn{{Table: "instructor_visit_photos", Column: "sealed_data"}, {Table: "wish_photos", Column: "sealed_data"}}
+// photoColumns hold sealed files (photos of instructor visits and of
+// fulfilled wishes, spending receipts — sealedfile.Tables): blobs, not *_enc
+// text, so SealedColumns does not list them.
+var photoColumns = func() []store.SealedColumn {
+	var out []store.SealedColumn
+	for _, t := range sealedfile.Tables {
+		out = append(out, store.SealedColumn{Table: t.Name, Column: "sealed_data"})
+	}
+	return out
+}()
 
 // samplePhoto returns one sealed photo and its column, if a photo table
 // exists and holds any (a database before the photo migrations has none).

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"liangxin/internal/pdata"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -285,69 +286,8 @@ func rotateReports(ctx context.Context, db *store.DB, oldP, newP *pdata.Protecto
 	return nil
 }
 
-// rotatePhotos re-seals the photos of instructor visits
-// (instructor_visit_photos.sealed_data) under the new key, one transaction
-// per photo. A photo that already opens with the new key is left (a resumed
-// rotation); one that opens with neither key stops the rotation, since a
-// photo is a record, not a convenience copy like an error workbook.
+// rotatePhotos re-seals the sealed files (visit and wish photos, spending
+// receipts: sealedfile.Tables) under the new key, one transaction per file.
 func rotatePhotos(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) error {
-	for _, f := range []struct{ table, label string }{
-		{"instructor_visit_photos", "走访照片"},
-		{"wish_photos", "微心愿照片"},
-		// Receipts of funds spending are sealed the same way.
-		{"funds_receipts", "经费支出票据"},
-	} {
-		if err := rotateSealedFiles(ctx, db, oldP, newP, f.table, f.label); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// rotateSealedFiles re-seals the sealed_data column of table, one row per
-// transaction (label names the files in messages).
-func rotateSealedFiles(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector, table, label string) error {
-	var ids []int64
-	rows, err := db.Query(ctx, db, `SELECT id FROM `+table+` ORDER BY id`)
-	if err != nil {
-		return fmt.Errorf("读取%s失败：%w", label, err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if err := db.InTx(ctx, func(tx *sql.Tx) error {
-			var blob []byte
-			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM `+table+` WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
-				return nil // deleted meanwhile
-			} else if err != nil {
-				return err
-			}
-			if _, err := newP.OpenBytes(blob); err == nil {
-				return nil
-			}
-			plain, err := oldP.OpenBytes(blob)
-			if err != nil {
-				return fmt.Errorf("%s %d 用原密钥无法解密", label, id)
-			}
-			sealed, err := newP.SealBytes(plain)
-			if err != nil {
-				return err
-			}
-			_, err = db.Exec(ctx, tx, `UPDATE `+table+` SET sealed_data = ? WHERE id = ?`, sealed, id)
-			return err
-		}); err != nil {
-			return fmt.Errorf("重新加密%s失败：%w", label, err)
-		}
-	}
-	return nil
+	return sealedfile.Rotate(ctx, db, oldP, newP)
 }

@@ -737,7 +737,8 @@ func testVenues(t *testing.T, a *app.App, sum *Summary) {
 		t.Fatal(err)
 	}
 	want := venue.Tally{Name: "合计", Venues: 12, Met: 8, NotMet: 2, Unchecked: 2, Bookings: 287, BookedMinutes: 287 * 120,
-		Activities: 132, Participants: 2838, Visitors: 28500}
+		Activities: 132, Participants: 2838, Visitors: 28500,
+		Units: count(t, a, `SELECT COUNT(DISTINCT organization_id) FROM venue_units`)}
 	if rep.Total != want {
 		t.Errorf("report %+v\nwant   %+v", rep.Total, want)
 	}
@@ -758,6 +759,22 @@ func testVenues(t *testing.T, a *app.App, sum *Summary) {
 	below, total, err := a.Venues.BelowStandardList(actor.System(context.Background(), "test"), venue.Filter{})
 	if err != nil || total != 2 || len(below[0].FailedItems)+len(below[1].FailedItems) != 3 {
 		t.Errorf("below standard: %d %v", total, err)
+	}
+	// Served units (servedUnits): every venue serves one to eight operating
+	// units (three at most for 红色驿站, 流动党员服务站, 党员活动室); every
+	// 党群服务中心 serves at least two.
+	list, _, err := a.Venues.List(actor.System(context.Background(), "test"), venue.Filter{PageSize: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range list {
+		small := v.Kind == "red_station" || v.Kind == "mobile_member_station" || v.Kind == "activity_room"
+		if v.UnitCount < 1 || v.UnitCount > 8 || (small && v.UnitCount > 3) || (v.Kind == "service_center" && v.UnitCount < 2) {
+			t.Errorf("%s serves %d units", v.Name, v.UnitCount)
+		}
+	}
+	if n := count(t, a, `SELECT COUNT(*) FROM venue_units u JOIN organizations o ON o.id = u.organization_id WHERE o.closed_on IS NOT NULL AND o.closed_on <= '2026-11-23'`); n != 0 {
+		t.Errorf("%d closed units served", n)
 	}
 }
 

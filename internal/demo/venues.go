@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"liangxin/internal/venue"
@@ -87,7 +88,8 @@ func (l *loader) venues(p *plan) error {
 		}
 		v, err := s.Create(l.ctx, venue.Input{Name: shortName(region.Name) + vp.name, Kind: vp.kind, PartyOrgID: pp.id, RegionCode: pp.Region,
 			Address: region.Name + fmt.Sprintf("人民路%d号", 10+i), Area: fmt.Sprintf("%d", 60+20*i), Hours: hours,
-			ManagerName: fmt.Sprintf("阵地管理员%d", i+1), ManagerPhone: fmt.Sprintf("139073400%02d", i+1), Rooms: vp.rooms})
+			ManagerName: fmt.Sprintf("阵地管理员%d", i+1), ManagerPhone: fmt.Sprintf("139073400%02d", i+1), Rooms: vp.rooms,
+			UnitIDs: servedUnits(p, pp, vp.kind)})
 		if err != nil {
 			return fmt.Errorf("demo venue %s: %w", vp.name, err)
 		}
@@ -154,4 +156,35 @@ func (l *loader) venues(p *plan) error {
 	}
 	l.sum.Venues = len(made)
 	return nil
+}
+
+// servedUnits are the 两新组织 a demo venue serves (服务单位): the operating
+// units its party organization covers, then the other operating units of its
+// region (and the communities under it) — at most eight for the shared
+// venues of an area (党群服务中心, 党建工作指导站, 其他 — a 楼宇 space), three for
+// the others.
+func servedUnits(p *plan, pp *partyPlan, kind string) []int64 {
+	most := 3
+	if kind == "service_center" || kind == "guidance_station" || kind == "other" {
+		most = 8
+	}
+	ids := []int64{}
+	seen := map[int64]bool{}
+	add := func(u *unit) {
+		if len(ids) < most && u.id != 0 && !seen[u.id] && u.operating(p.Today) {
+			seen[u.id] = true
+			ids = append(ids, u.id)
+		}
+	}
+	for _, k := range append(append([]int{}, pp.Initial...), pp.Later...) {
+		if k >= 0 && k < len(p.Units) {
+			add(p.Units[k])
+		}
+	}
+	for _, u := range p.Units {
+		if strings.HasPrefix(u.Region, pp.Region) {
+			add(u)
+		}
+	}
+	return ids
 }

@@ -1,7 +1,6 @@
 package funds
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -31,19 +31,11 @@ type Receipt struct {
 
 // SniffReceipt returns the content type of an allowed receipt (JPEG, PNG,
 // WebP or PDF) judged by its first bytes; "" otherwise.
-func SniffReceipt(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(data, []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}):
-		return "image/png"
-	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		return "image/webp"
-	case bytes.HasPrefix(data, []byte("%PDF-")):
-		return "application/pdf"
-	}
-	return ""
-}
+func SniffReceipt(data []byte) string { return sealedfile.SniffImageOrPDF(data) }
+
+// receiptKind is the sealed-file kind of a spending receipt.
+var receiptKind = sealedfile.Kind{MaxBytes: MaxReceiptBytes, Sniff: sealedfile.SniffImageOrPDF,
+	TooBig: fmt.Sprintf("每张票据不能超过 %d MB", MaxReceiptBytes>>20), Empty: "票据文件是空的", WrongType: "票据只能是 JPG、PNG、WebP 图片或 PDF 文件"}
 
 // AddReceipt attaches a receipt to a spending in the caller's scope. The
 // file is sealed with the personal-data key before it is stored.
@@ -55,25 +47,11 @@ func (s *Service) AddReceipt(ctx context.Context, entryID int64, r io.Reader) (R
 	if e.Kind != EntrySpending || e.ReversesID != nil {
 		return Receipt{}, apperr.InvalidField("file", "只有支出记录可以上传票据")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxReceiptBytes+1))
+	data, ct, err := receiptKind.Read(r)
 	if err != nil {
 		return Receipt{}, err
 	}
-	if len(data) > MaxReceiptBytes {
-		return Receipt{}, apperr.InvalidField("file", fmt.Sprintf("每张票据不能超过 %d MB", MaxReceiptBytes>>20))
-	}
-	if len(data) == 0 {
-		return Receipt{}, apperr.InvalidField("file", "票据文件是空的")
-	}
-	ct := SniffReceipt(data)
-	if ct == "" {
-		return Receipt{}, apperr.InvalidField("file", "票据只能是 JPG、PNG、WebP 图片或 PDF 文件")
-	}
-	p, err := s.Protector()
-	if err != nil {
-		return Receipt{}, err
-	}
-	sealed, err := p.SealBytes(data)
+	sealed, err := sealedfile.Seal(s.Protector, data)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -103,25 +81,14 @@ func (s *Service) OpenReceipt(ctx context.Context, entryID, receiptID int64) (Re
 	if _, err := s.visibleEntry(ctx, s.DB, entryID); err != nil {
 		return Receipt{}, nil, err
 	}
-	rc := Receipt{ID: receiptID, EntryID: entryID}
-	var sealed []byte
-	err := s.DB.QueryRow(ctx, s.DB, `SELECT content_type, size, sealed_data, created_at FROM funds_receipts WHERE id = ? AND entry_id = ?`,
-		receiptID, entryID).Scan(&rc.ContentType, &rc.Size, &sealed, &rc.CreatedAt)
+	m, data, err := sealedfile.Open(ctx, s.DB, s.DB, s.Protector, "funds_receipts", "entry_id", entryID, receiptID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Receipt{}, nil, apperr.NotFound("票据")
 	}
 	if err != nil {
-		return Receipt{}, nil, err
-	}
-	p, err := s.Protector()
-	if err != nil {
-		return Receipt{}, nil, err
-	}
-	data, err := p.OpenBytes(sealed)
-	if err != nil {
 		return Receipt{}, nil, fmt.Errorf("funds: open receipt %d: %w", receiptID, err)
 	}
-	return rc, data, nil
+	return Receipt{ID: receiptID, EntryID: entryID, ContentType: m.ContentType, Size: m.Size, CreatedAt: m.CreatedAt}, data, nil
 }
 
 func (s *Service) loadReceipts(ctx context.Context, q store.Querier, es []*Entry) error {

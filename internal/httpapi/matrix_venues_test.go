@@ -82,6 +82,10 @@ func venueMatrixCases() map[string]matrixCase {
 		"POST /api/v1/venues/{id}/rooms": {call: at("/rooms", func(*testing.T, *fixtures, venue.Venue) any {
 			return map[string]any{"name": "阅览室", "capacity": 12}
 		})},
+		"PUT /api/v1/venues/{id}/units": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			v := f.venue(t, in)
+			return fmt.Sprintf("/api/v1/venues/%d/units", v.ID), map[string]any{"unit_ids": []int64{f.organization(t, in)}}
+		}},
 		"POST /api/v1/venues/{id}/reveal-phone":            {call: at("/reveal-phone", nil)},
 		"GET /api/v1/venues/{id}/week":                     {call: at("/week?week=2030-01-09", nil)},
 		"GET /api/v1/venues/{id}/rooms/{room_id}/bookings": {call: bookings("", nil)},

@@ -42,7 +42,7 @@ func (s *Server) createVenueChecklist(w http.ResponseWriter, r *http.Request) er
 // below-standard list.
 func venueFilter(r *http.Request) (venue.Filter, error) {
 	q := r.URL.Query()
-	f := venue.Filter{Kind: q.Get("kind"), RegionCode: q.Get("region_code"), Q: q.Get("q"), Standard: q.Get("standard_status"), Active: q.Get("active")}
+	f := venue.Filter{Kind: q.Get("kind"), RegionCode: q.Get("region_code"), Q: q.Get("q"), Standard: q.Get("standard_status"), Active: q.Get("active"), Sort: q.Get("sort")}
 	bad := apperr.Invalid()
 	if err := f.Validate(); err != nil {
 		if e, ok := apperr.As(err); ok {
@@ -416,7 +416,7 @@ func (s *Server) venueReport(w http.ResponseWriter, r *http.Request) error {
 
 // venueReportHeaders are the columns of the venue report export.
 var venueReportHeaders = []string{"街道（乡镇）", "阵地名称", "类型", "所在区域", "所属党组织", "是否在用", "达标状态",
-	"预约次数", "预约时长（小时）", "活动次数", "活动参加人次", "来访人次"}
+	"预约次数", "预约时长（小时）", "活动次数", "活动参加人次", "来访人次", "服务单位数", "服务单位"}
 
 // exportVenueReport streams the venue report: one row per venue, a subtotal
 // row after each street, the total last.
@@ -429,7 +429,7 @@ func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年阵地统计", year), venueReportHeaders, []float64{16, 30, 14, 16, 30, 8, 10, 10, 14, 10, 14, 10})
+	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年阵地统计", year), venueReportHeaders, []float64{16, 30, 14, 16, 30, 8, 10, 10, 14, 10, 14, 10, 10, 50})
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error
 		return fmt.Sprintf("达标 %d、未达标 %d、未检查 %d", t.Met, t.NotMet, t.Unchecked)
 	}
 	subtotal := func(label string, t venue.Tally) error {
-		return sw.Row(label, fmt.Sprintf("%d 个阵地", t.Venues), "", "", "", "", status(t), t.Bookings, hours(t.BookedMinutes), t.Activities, t.Participants, t.Visitors)
+		return sw.Row(label, fmt.Sprintf("%d 个阵地", t.Venues), "", "", "", "", status(t), t.Bookings, hours(t.BookedMinutes), t.Activities, t.Participants, t.Visitors, t.Units, "")
 	}
 	streets := map[string]venue.Tally{}
 	for _, st := range rep.ByStreet {
@@ -451,7 +451,7 @@ func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error
 		}
 		street := streets[v.StreetCode].Name
 		if err := sw.Row(street, v.Name, v.KindName, v.RegionName, v.PartyOrgName, inUse, v.StatusName,
-			v.Bookings, hours(v.BookedMinutes), v.Activities, v.Participants, v.Visitors); err != nil {
+			v.Bookings, hours(v.BookedMinutes), v.Activities, v.Participants, v.Visitors, v.Units, v.UnitNames); err != nil {
 			return err
 		}
 		if i == len(rows)-1 || rows[i+1].StreetCode != v.StreetCode {

@@ -69,6 +69,23 @@ func (s *Server) updateVenue(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) setVenueUnits(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in venue.UnitsInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Venues.SetUnits(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
 func (s *Server) addVenueRoom(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {

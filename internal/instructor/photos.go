@@ -1,7 +1,6 @@
 package instructor
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -29,19 +29,12 @@ type Photo struct {
 }
 
 // SniffPhoto returns the content type of an allowed photo (JPEG, PNG or
-// WebP) judged by its first bytes, whatever the name or the declared type
-// say; "" if it is none of them.
-func SniffPhoto(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(data, []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}):
-		return "image/png"
-	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		return "image/webp"
-	}
-	return ""
-}
+// WebP) judged by its first bytes; "" if it is none of them.
+func SniffPhoto(data []byte) string { return sealedfile.SniffImage(data) }
+
+// photoKind is the sealed-file kind of a visit photo.
+var photoKind = sealedfile.Kind{MaxBytes: MaxPhotoBytes, Sniff: sealedfile.SniffImage,
+	TooBig: fmt.Sprintf("每张照片不能超过 %d MB", MaxPhotoBytes>>20), Empty: "照片是空的", WrongType: "只能上传 JPG、PNG 或 WebP 格式的照片"}
 
 // visitOf checks that the instructor is visible to the caller (the bound
 // instructor sees only its own record) and that the visit is one of its
@@ -68,25 +61,11 @@ func (s *Service) AddPhoto(ctx context.Context, id, visitID int64, r io.Reader) 
 	if err := s.visitOf(ctx, s.DB, id, visitID); err != nil {
 		return Photo{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxPhotoBytes+1))
+	data, ct, err := photoKind.Read(r)
 	if err != nil {
 		return Photo{}, err
 	}
-	if len(data) > MaxPhotoBytes {
-		return Photo{}, apperr.InvalidField("file", fmt.Sprintf("每张照片不能超过 %d MB", MaxPhotoBytes>>20))
-	}
-	if len(data) == 0 {
-		return Photo{}, apperr.InvalidField("file", "照片是空的")
-	}
-	ct := SniffPhoto(data)
-	if ct == "" {
-		return Photo{}, apperr.InvalidField("file", "只能上传 JPG、PNG 或 WebP 格式的照片")
-	}
-	p, err := s.protector()
-	if err != nil {
-		return Photo{}, err
-	}
-	sealed, err := p.SealBytes(data)
+	sealed, err := sealedfile.Seal(s.protector, data)
 	if err != nil {
 		return Photo{}, err
 	}
@@ -120,25 +99,14 @@ func (s *Service) OpenPhoto(ctx context.Context, id, visitID, photoID int64) (Ph
 	if err := s.visitOf(ctx, s.DB, id, visitID); err != nil {
 		return Photo{}, nil, err
 	}
-	ph := Photo{ID: photoID, VisitID: visitID}
-	var sealed []byte
-	err := s.DB.QueryRow(ctx, s.DB, `SELECT content_type, size, sealed_data, created_at FROM instructor_visit_photos WHERE id = ? AND visit_id = ?`,
-		photoID, visitID).Scan(&ph.ContentType, &ph.Size, &sealed, &ph.CreatedAt)
+	m, data, err := sealedfile.Open(ctx, s.DB, s.DB, s.protector, "instructor_visit_photos", "visit_id", visitID, photoID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Photo{}, nil, apperr.NotFound("照片")
 	}
 	if err != nil {
-		return Photo{}, nil, fmt.Errorf("instructor: open photo: %w", err)
-	}
-	p, err := s.protector()
-	if err != nil {
-		return Photo{}, nil, err
-	}
-	data, err := p.OpenBytes(sealed)
-	if err != nil {
 		return Photo{}, nil, fmt.Errorf("instructor: open photo %d: %w", photoID, err)
 	}
-	return ph, data, nil
+	return Photo{ID: photoID, VisitID: visitID, ContentType: m.ContentType, Size: m.Size, CreatedAt: m.CreatedAt}, data, nil
 }
 
 // DeletePhoto removes a photo of a visit of the instructor.

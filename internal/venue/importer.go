@@ -31,11 +31,12 @@ const (
 	ColManager  = "管理员"
 	ColPhone    = "管理员电话"
 	ColRooms    = "房间"
+	ColUnits    = "服务单位"
 )
 
 // ImportHeaders are the template's headers, in order.
 func ImportHeaders() []string {
-	return []string{ColName, ColKind, ColPartyOrg, ColRegion, ColAddress, ColArea, ColLng, ColLat, ColHours, ColManager, ColPhone, ColRooms}
+	return []string{ColName, ColKind, ColPartyOrg, ColRegion, ColAddress, ColArea, ColLng, ColLat, ColHours, ColManager, ColPhone, ColRooms, ColUnits}
 }
 
 // ImportColumns are the columns the import reads.
@@ -53,6 +54,7 @@ func ImportColumns() []xlsx.Column {
 		{Name: ColManager, Aliases: []string{"管理员姓名", "负责人"}, Optional: true},
 		{Name: ColPhone, Aliases: []string{"联系电话", "负责人电话"}, Optional: true},
 		{Name: ColRooms, Aliases: []string{"房间（名称:人数）", "功能室"}, Optional: true},
+		{Name: ColUnits, Aliases: []string{"服务单位（名称或统一社会信用代码）", "服务企业", "服务的两新组织"}, Optional: true},
 	}
 }
 
@@ -62,12 +64,13 @@ var importFieldColumn = map[string]string{"name": ColName, "kind": ColKind, "par
 // ImportTemplate writes the venue import template: the headers and one
 // example row.
 func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("阵地", ImportHeaders(), []float64{28, 16, 34, 16, 30, 14, 12, 12, 34, 12, 16, 30})
+	xw, err := xlsx.NewWriter("阵地", ImportHeaders(), []float64{28, 16, 34, 16, 30, 14, 12, 12, 34, 12, 16, 30, 40})
 	if err != nil {
 		return err
 	}
 	if err := xw.Row("洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
-		"周一至周五 08:30-17:30；周六 09:00-12:00", "赵站长", "13907341234", "会议室:30；阅览室:12"); err != nil {
+		"周一至周五 08:30-17:30；周六 09:00-12:00", "赵站长", "13907341234", "会议室:30；阅览室:12",
+		"某某商贸有限公司、91430426MA4L00000X"); err != nil {
 		return err
 	}
 	return xw.Finish(w)
@@ -174,7 +177,10 @@ type ImportResult struct {
 var errRejected = errors.New("import rejected")
 
 // Import reads venues from a workbook and registers them all or nothing,
-// each through the same rules as a venue registered by hand. A venue whose
+// each through the same rules as a venue registered by hand. The 服务单位
+// column lists the units served by name or 统一社会信用代码; one not found in
+// the caller's jurisdiction (or a name shared by two units) is named in the
+// cell's error. A venue whose
 // name is already registered in its region is left unchanged, so a file
 // imports twice without duplicates.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
@@ -204,6 +210,10 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		pos[k] = append(pos[k], id)
 	}
 	prs.Close()
+	unitsOf, err := s.loadUnitResolver(ctx)
+	if err != nil {
+		return res, nil, err
+	}
 	kindByName := map[string]string{}
 	for _, k := range Kinds() {
 		kindByName[k.Name], kindByName[k.Code] = k.Code, k.Code
@@ -244,6 +254,13 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 					bad(ColRooms, "房间应写作“名称:人数”，多个用；分隔（如 会议室:30；阅览室:12）")
 				}
 				in.Rooms = rooms
+			}
+			if t := x.Get(ColUnits).Text(); t != "" {
+				ids, problem := unitsOf.resolve(t)
+				if problem != "" {
+					bad(ColUnits, problem)
+				}
+				in.UnitIDs = ids
 			}
 			key := in.RegionCode + "|" + in.Name
 			if first, dup := seen[key]; dup && in.Name != "" {
@@ -316,6 +333,8 @@ func columnOf(field string) string {
 		return ColRooms
 	case strings.HasPrefix(field, "hours"):
 		return ColHours
+	case strings.HasPrefix(field, "unit_ids"):
+		return ColUnits
 	case importFieldColumn[field] != "":
 		return importFieldColumn[field]
 	}

@@ -21,10 +21,13 @@ type Tally struct {
 	Activities    int    `json:"activities"`
 	Participants  int    `json:"participants"`
 	Visitors      int    `json:"visitors"`
+	// Units is the number of distinct 两新组织 served (服务单位) by the
+	// venues counted: a unit served by two of them counts once.
+	Units int `json:"units"`
 }
 
 // Report is the venue report of a year over a region subtree: venues by kind
-// × standard status, per street, month by month, and the total.
+// × standard status (and the units they serve), per street, month by month, and the total.
 type Report struct {
 	Year       int          `json:"year"`
 	RegionCode string       `json:"region_code"`
@@ -46,6 +49,7 @@ type ReportRow struct {
 	PartyOrgName string
 	Active       bool
 	StatusName   string
+	UnitNames    string // the names of the units served, joined by 、
 }
 
 // VenueReport computes the report of a year over the venues in the caller's
@@ -151,10 +155,16 @@ func (s *Service) VenueReport(ctx context.Context, year int, regionCode string) 
 	for i := range rep.ByKind {
 		kinds[rep.ByKind[i].Code] = &rep.ByKind[i]
 	}
+	served, err := s.reportUnits(ctx, cond, args)
+	if err != nil {
+		return Report{}, nil, err
+	}
+	distinct := distinctUnits{}
 	streets := map[string]*Tally{}
 	var streetOrder []string
 	for i := range list {
 		r := &list[i]
+		r.Units, r.UnitNames = len(served[r.VenueID]), unitNames(served[r.VenueID])
 		switch status[r.VenueID] {
 		case ResultPass:
 			r.Met, r.StatusName = 1, "达标"
@@ -176,6 +186,7 @@ func (s *Service) VenueReport(ctx context.Context, year int, regionCode string) 
 		for _, t := range []*Tally{&rep.Total, st, kinds[r.Code]} {
 			if t != nil {
 				t.add(r.Tally)
+				distinct.add(t, served[r.VenueID])
 			}
 		}
 	}

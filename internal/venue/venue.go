@@ -135,9 +135,12 @@ type Venue struct {
 	StandardStatusName string  `json:"standard_status_name"`
 	LastInspectedOn    *string `json:"last_inspected_on"` // nil when never inspected
 	Photos             []Photo `json:"photos"`            // photos of the venue itself (not inspection evidence)
-	CreatedBy          string  `json:"created_by"`
-	CreatedAt          string  `json:"created_at"`
-	UpdatedAt          string  `json:"updated_at"`
+	// Units are the 两新组织 the venue serves (服务单位), by name; UnitCount is their number.
+	Units     []Unit `json:"units"`
+	UnitCount int    `json:"unit_count"`
+	CreatedBy string `json:"created_by"`
+	CreatedAt string `json:"created_at"`
+	UpdatedAt string `json:"updated_at"`
 
 	phoneEnc string
 }
@@ -157,6 +160,9 @@ type Input struct {
 	ManagerName  string      `json:"manager_name"`
 	ManagerPhone string      `json:"manager_phone"` // empty on update keeps the number
 	Rooms        []RoomInput `json:"rooms"`
+	// UnitIDs are the 两新组织 the venue serves (服务单位). On update an
+	// absent (null) list keeps the units on file and [] clears them.
+	UnitIDs []int64 `json:"unit_ids"`
 }
 
 // Options are the code lists of the venue screens.
@@ -189,6 +195,9 @@ func StandardStatusCodes() []string { return []string{StandardMet, StandardNotMe
 // latestInspection is the id of the venue v's latest inspection (by day, then
 // by the order of entry), NULL when there is none.
 const latestInspection = `(SELECT li.id FROM venue_inspections li WHERE li.venue_id = v.id ORDER BY li.inspected_on DESC, li.id DESC LIMIT 1)`
+
+// unitCountExpr is the number of units venue v serves.
+const unitCountExpr = `(SELECT COUNT(*) FROM venue_units cu WHERE cu.venue_id = v.id)`
 
 // statusExpr is the standard status of venue v, computed from its latest inspection.
 const statusExpr = `COALESCE((SELECT CASE si.result WHEN 'pass' THEN 'met' ELSE 'not_met' END FROM venue_inspections si WHERE si.id = ` + latestInspection + `), 'unchecked')`
@@ -295,6 +304,9 @@ func (in *Input) validate(create bool) (phone string, err error) {
 		}
 		phone = p
 	}
+	if in.UnitIDs != nil {
+		checkUnitIDs(bad, in.UnitIDs)
+	}
 	if create {
 		names := map[string]bool{}
 		for i := range in.Rooms {
@@ -328,6 +340,7 @@ func scanVenue(row interface{ Scan(...any) error }) (Venue, error) {
 	_ = json.Unmarshal([]byte(hours), &v.Hours)
 	v.Rooms = []Room{}
 	v.Photos = []Photo{}
+	v.Units = []Unit{}
 	v.StandardStatusName = optionName(StandardStatuses(), v.StandardStatus)
 	return v, nil
 }
@@ -364,8 +377,12 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Venue, er
 	if v.Rooms, err = s.rooms(ctx, q, id); err != nil {
 		return v, err
 	}
-	v.Photos, err = s.photos(ctx, q, id, 0)
-	return v, err
+	if v.Photos, err = s.photos(ctx, q, id, 0); err != nil {
+		return v, err
+	}
+	one := []Venue{v}
+	err = s.fillUnits(ctx, q, one)
+	return one[0], err
 }
 
 // Get returns one venue inside the caller's scope, phone masked.
@@ -449,6 +466,9 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, phone stri
 	if err := s.checkOwners(ctx, tx, in); err != nil {
 		return Venue{}, err
 	}
+	if err := s.checkUnitScope(ctx, tx, in.UnitIDs); err != nil {
+		return Venue{}, err
+	}
 	enc, hash, mask, err := s.seal(phone)
 	if err != nil {
 		return Venue{}, err
@@ -469,6 +489,9 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, phone stri
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO venue_rooms (venue_id, name, capacity) VALUES (?, ?, ?)`, id, r.Name, r.Capacity); err != nil {
 			return Venue{}, err
 		}
+	}
+	if err := s.writeUnits(ctx, tx, id, in.UnitIDs); err != nil {
+		return Venue{}, err
 	}
 	out, err := s.get(ctx, tx, id)
 	if err != nil {
@@ -494,6 +517,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Venue, error)
 		if err := s.checkOwners(ctx, tx, in); err != nil {
 			return err
 		}
+		if err := s.checkUnitScope(ctx, tx, in.UnitIDs); err != nil {
+			return err
+		}
 		q := `UPDATE venues SET name = ?, kind = ?, party_org_id = ?, region_code = ?, address = ?, longitude = ?, latitude = ?, area = ?,
 			hours = ?, manager_name = ?, updated_at = ?`
 		args := []any{in.Name, in.Kind, in.PartyOrgID, in.RegionCode, in.Address, in.Longitude, in.Latitude, in.Area, hoursJSON(in.Hours),
@@ -511,6 +537,11 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Venue, error)
 				return apperr.InvalidField("name", "该区域已有同名阵地")
 			}
 			return err
+		}
+		if in.UnitIDs != nil {
+			if err := s.writeUnits(ctx, tx, id, in.UnitIDs); err != nil {
+				return err
+			}
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
@@ -596,6 +627,7 @@ type Filter struct {
 	Q          string // name or address
 	Standard   string // standard status code
 	Active     string // "true", "false" or "" (both)
+	Sort       string // "" (region, name), units_desc or units_asc (by the number of units served)
 	Page       int
 	PageSize   int
 }
@@ -611,10 +643,23 @@ func (f Filter) Validate() error {
 	if f.Active != "" && f.Active != "true" && f.Active != "false" {
 		return apperr.InvalidField("active", "应为 true（在用）或 false（已停用）")
 	}
+	if f.Sort != "" && f.Sort != SortUnitsDesc && f.Sort != SortUnitsAsc {
+		return apperr.InvalidField("sort", "排序应为 units_desc（服务单位多的在前）或 units_asc（服务单位少的在前）")
+	}
 	return nil
 }
 
-// List returns a page of the venues in the caller's scope, by region and name.
+// Sorts of the venue list besides the default (region, then name).
+const (
+	SortUnitsDesc = "units_desc"
+	SortUnitsAsc  = "units_asc"
+)
+
+// SortCodes lists the sorts of the venue list.
+func SortCodes() []string { return []string{SortUnitsDesc, SortUnitsAsc} }
+
+// List returns a page of the venues in the caller's scope, by region and name
+// (or by the number of units served, see Filter.Sort).
 func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
@@ -633,7 +678,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+venueCols+venueFrom+` WHERE `+cond+` ORDER BY v.region_code, v.name, v.id LIMIT ? OFFSET ?`,
+	order := "v.region_code, v.name, v.id"
+	switch f.Sort {
+	case SortUnitsDesc:
+		order = unitCountExpr + " DESC, " + order
+	case SortUnitsAsc:
+		order = unitCountExpr + ", " + order
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+venueCols+venueFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("venue: list: %w", err)
@@ -655,6 +707,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 		if out[i].Rooms, err = s.rooms(ctx, s.DB, out[i].ID); err != nil {
 			return nil, 0, err
 		}
+	}
+	if err := s.fillUnits(ctx, s.DB, out); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

@@ -1,7 +1,6 @@
 package wish
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,6 +9,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -29,17 +29,11 @@ type Photo struct {
 
 // SniffPhoto returns the content type of an allowed photo (JPEG, PNG or
 // WebP) judged by its first bytes; "" if it is none of them.
-func SniffPhoto(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg"
-	case bytes.HasPrefix(data, []byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}):
-		return "image/png"
-	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		return "image/webp"
-	}
-	return ""
-}
+func SniffPhoto(data []byte) string { return sealedfile.SniffImage(data) }
+
+// photoKind is the sealed-file kind of a wish photo.
+var photoKind = sealedfile.Kind{MaxBytes: MaxPhotoBytes, Sniff: sealedfile.SniffImage,
+	TooBig: fmt.Sprintf("每张照片不能超过 %d MB", MaxPhotoBytes>>20), Empty: "照片是空的", WrongType: "只能上传 JPG、PNG 或 WebP 格式的照片"}
 
 func (s *Service) photos(ctx context.Context, q store.Querier, id int64) ([]Photo, error) {
 	rows, err := s.DB.Query(ctx, q, `SELECT id, content_type, size, created_at FROM wish_photos WHERE wish_id = ? ORDER BY id`, id)
@@ -66,25 +60,11 @@ func (s *Service) AddPhoto(ctx context.Context, id int64, r io.Reader) (Photo, e
 	if _, err := s.get(ctx, s.DB, id); err != nil {
 		return Photo{}, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxPhotoBytes+1))
+	data, ct, err := photoKind.Read(r)
 	if err != nil {
 		return Photo{}, err
 	}
-	if len(data) > MaxPhotoBytes {
-		return Photo{}, apperr.InvalidField("file", fmt.Sprintf("每张照片不能超过 %d MB", MaxPhotoBytes>>20))
-	}
-	if len(data) == 0 {
-		return Photo{}, apperr.InvalidField("file", "照片是空的")
-	}
-	ct := SniffPhoto(data)
-	if ct == "" {
-		return Photo{}, apperr.InvalidField("file", "只能上传 JPG、PNG 或 WebP 格式的照片")
-	}
-	p, err := s.protector()
-	if err != nil {
-		return Photo{}, err
-	}
-	sealed, err := p.SealBytes(data)
+	sealed, err := sealedfile.Seal(s.protector, data)
 	if err != nil {
 		return Photo{}, err
 	}
@@ -121,23 +101,12 @@ func (s *Service) OpenPhoto(ctx context.Context, id, photoID int64) (Photo, []by
 	if _, err := s.get(ctx, s.DB, id); err != nil {
 		return Photo{}, nil, err
 	}
-	var p Photo
-	var blob []byte
-	err := s.DB.QueryRow(ctx, s.DB, `SELECT id, content_type, size, created_at, sealed_data FROM wish_photos WHERE id = ? AND wish_id = ?`, photoID, id).
-		Scan(&p.ID, &p.ContentType, &p.Size, &p.CreatedAt, &blob)
+	m, data, err := sealedfile.Open(ctx, s.DB, s.DB, s.protector, "wish_photos", "wish_id", id, photoID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Photo{}, nil, apperr.NotFound("照片")
 	}
 	if err != nil {
-		return Photo{}, nil, fmt.Errorf("wish: photo %d: %w", photoID, err)
-	}
-	prot, err := s.protector()
-	if err != nil {
-		return Photo{}, nil, err
-	}
-	data, err := prot.OpenBytes(blob)
-	if err != nil {
 		return Photo{}, nil, fmt.Errorf("wish: open photo %d: %w", photoID, err)
 	}
-	return p, data, nil
+	return Photo{ID: photoID, ContentType: m.ContentType, Size: m.Size, CreatedAt: m.CreatedAt}, data, nil
 }

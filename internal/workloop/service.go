@@ -21,6 +21,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sealedfile"
 	"liangxin/internal/store"
 )
 
@@ -162,6 +163,11 @@ func SniffDocument(data []byte) string {
 	return ""
 }
 
+// documentKind checks an uploaded document (the shared size and type checks
+// of sealedfile; documents are stored as they came, see docs).
+var documentKind = sealedfile.Kind{MaxBytes: MaxFileBytes, Sniff: SniffDocument,
+	TooBig: fmt.Sprintf("每个附件不能超过 %d MB", MaxFileBytes>>20), Empty: "附件是空的", WrongType: "只能上传 PDF、Word（.docx）或 Excel（.xlsx）文件"}
+
 func extFor(ct string) string {
 	switch ct {
 	case ctPDF:
@@ -178,19 +184,9 @@ func extFor(ct string) string {
 // attaches it by id (a notice, a completion, a task step). PDF, Word (.docx)
 // or Excel (.xlsx) by content, at most MaxFileBytes.
 func (s *Service) Upload(ctx context.Context, name string, r io.Reader) (File, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	data, ct, err := documentKind.Read(r)
 	if err != nil {
 		return File{}, err
-	}
-	if len(data) > MaxFileBytes {
-		return File{}, apperr.InvalidField("file", fmt.Sprintf("每个附件不能超过 %d MB", MaxFileBytes>>20))
-	}
-	if len(data) == 0 {
-		return File{}, apperr.InvalidField("file", "附件是空的")
-	}
-	ct := SniffDocument(data)
-	if ct == "" {
-		return File{}, apperr.InvalidField("file", "只能上传 PDF、Word（.docx）或 Excel（.xlsx）文件")
 	}
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	if name == "" || name == "." || name == "/" || utf8.RuneCountInString(name) > 100 {

@@ -4629,7 +4629,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 阵地年度统计：按类型×达标状态、按街道、按月的预约、活动、来访人次 */
+        /** 阵地年度统计：按类型×达标状态、按街道、按月的预约、活动、来访人次及服务单位数 */
         get: operations["getVenueReport"];
         put?: never;
         post?: never;
@@ -4666,7 +4666,7 @@ export interface paths {
         /** 阵地列表（可按类型、区域及下级、关键词、达标状态、是否在用筛选） */
         get: operations["listVenues"];
         put?: never;
-        /** 登记阵地（含房间） */
+        /** 登记阵地（含房间、服务单位） */
         post: operations["createVenue"];
         delete?: never;
         options?: never;
@@ -4683,7 +4683,7 @@ export interface paths {
         };
         /** 查看阵地（管理员电话已脱敏） */
         get: operations["getVenue"];
-        /** 修改阵地信息（不含房间；电话留空则不变） */
+        /** 修改阵地信息（不含房间；电话留空则不变；不传服务单位则不变） */
         put: operations["updateVenue"];
         post?: never;
         delete?: never;
@@ -4944,6 +4944,23 @@ export interface paths {
         /** 阵地全年逐月统计：来访人次、活动、参加人次、预约 */
         get: operations["getVenueStats"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/venues/{id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置阵地的服务单位（两新组织，须在管辖范围内，不得重复；空列表为清空） */
+        put: operations["updateVenueUnit"];
         post?: never;
         delete?: never;
         options?: never;
@@ -10090,6 +10107,13 @@ export interface components {
             }[];
             standard_status: string;
             standard_status_name: string;
+            unit_count: number;
+            units: {
+                id: number;
+                name: string;
+                region_name: string;
+                uscc: string;
+            }[];
             updated_at: string;
         };
         VenueActivity: {
@@ -10289,6 +10313,7 @@ export interface components {
                 capacity?: number;
                 name?: string;
             }[];
+            unit_ids?: number[];
         };
         VenueInspection: {
             checklist_id: number;
@@ -10429,6 +10454,13 @@ export interface components {
                 }[];
                 standard_status: string;
                 standard_status_name: string;
+                unit_count: number;
+                units: {
+                    id: number;
+                    name: string;
+                    region_name: string;
+                    uscc: string;
+                }[];
                 updated_at: string;
             }[];
             page: number;
@@ -10460,6 +10492,7 @@ export interface components {
                 not_met: number;
                 participants: number;
                 unchecked: number;
+                units: number;
                 venues: number;
                 visitors: number;
             }[];
@@ -10473,6 +10506,7 @@ export interface components {
                 not_met: number;
                 participants: number;
                 unchecked: number;
+                units: number;
                 venues: number;
                 visitors: number;
             }[];
@@ -10496,6 +10530,7 @@ export interface components {
                 not_met: number;
                 participants: number;
                 unchecked: number;
+                units: number;
                 venues: number;
                 visitors: number;
             };
@@ -10504,6 +10539,9 @@ export interface components {
         VenueRoomInput: {
             capacity?: number;
             name?: string;
+        };
+        VenueUnitsInput: {
+            unit_ids?: number[];
         };
         VenueVisitorsInput: {
             visitors?: number;
@@ -35779,6 +35817,8 @@ export interface operations {
                 q?: string;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
+                /** @description 排序：units_desc 服务单位多的在前、units_asc 服务单位少的在前；不填按区域、名称 */
+                sort?: "units_desc" | "units_asc";
                 /** @description 达标状态（按最近一次检查）：met 达标、not_met 未达标、unchecked 未检查 */
                 standard_status?: "met" | "not_met" | "unchecked";
             };
@@ -37694,6 +37734,99 @@ export interface operations {
             };
             /** @description 记录不存在（或不在本人管辖范围内） */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 输入有误（fields 逐项说明；查询参数过长、过多或格式错误时任何接口都如此答复） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateVenueUnit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Cookie 会话的写请求必带：登录或 /auth/me 返回的 csrf_token；使用 Bearer 令牌时不需要 */
+                "X-CSRF-Token"?: components["parameters"]["CSRFToken"];
+            };
+            path: {
+                /** @description 阵地 ID */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VenueUnitsInput"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Venue"];
+                };
+            };
+            /** @description 未登录或会话、令牌已失效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限、缺少 CSRF 头或须先修改密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 记录不存在（或不在本人管辖范围内） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须为 application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

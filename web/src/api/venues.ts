@@ -19,6 +19,12 @@ export type ActivityInput = Schemas['VenueActivityInput']
 export type VenueYear = Schemas['VenueYear']
 export type VenueReport = Schemas['VenueReport']
 export type Tally = Schemas['VenueReport']['total']
+export type VenueUnit = Schemas['Venue']['units'][number]
+
+/** Where a served unit opens: the 两新组织 register filtered to it (by 统一社会信用代码, else name). */
+export function unitLink(u: VenueUnit): { path: string; query: { q: string } } {
+  return { path: '/organizations', query: { q: u.uscc || u.name } }
+}
 
 export interface VenueQuery {
   kind?: string
@@ -26,6 +32,7 @@ export interface VenueQuery {
   q?: string
   standard_status?: string
   active?: string
+  sort?: string
   page?: number
   page_size?: number
 }
@@ -47,6 +54,7 @@ export const venueApi = {
       q: q.q?.trim() || undefined,
       standard_status: q.standard_status || undefined,
       active: q.active || undefined,
+      sort: q.sort || undefined,
       page: q.page,
       page_size: q.page_size,
     }),
@@ -63,6 +71,7 @@ export const venueApi = {
   update: (id: number, body: VenueInput) => http.put<Venue>(`/api/v1/venues/${id}`, body),
   deactivate: (id: number, reason: string) => http.post<Venue>(`/api/v1/venues/${id}/deactivate`, { reason }),
   reactivate: (id: number) => http.post<Venue>(`/api/v1/venues/${id}/reactivate`),
+  setUnits: (id: number, unitIds: number[]) => http.put<Venue>(`/api/v1/venues/${id}/units`, { unit_ids: unitIds }),
   addRoom: (id: number, name: string, capacity: number) => http.post<Venue>(`/api/v1/venues/${id}/rooms`, { name, capacity }),
   updateRoom: (id: number, room: number, name: string, capacity: number) => http.put<Venue>(`/api/v1/venues/${id}/rooms/${room}`, { name, capacity }),
   uploadPhoto: (id: number, file: File) => uploadFile<VenuePhoto>(`/api/v1/venues/${id}/photos`, file),

@@ -148,6 +148,7 @@ var actionNames = [][2]string{
 	{"service_dialogue_update", "修改政企对话"},
 	{"venue_create", "登记阵地"},
 	{"venue_update", "修改阵地"},
+	{"venue_units", "修改阵地服务单位"},
 	{"venue_room_add", "阵地新增房间"},
 	{"venue_reveal", "查看阵地管理员完整电话"},
 	{"venue_booking_create", "预约阵地房间"},

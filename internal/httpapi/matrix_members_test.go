@@ -31,8 +31,9 @@ func (f *fixtures) group(t *testing.T, in, placed bool) (groupID, memberID int64
 
 // idNumber is a valid 身份证号 of a man born 1990-01-01 with sequence n.
 func idNumber(n int) string {
-	// 500 sequences per address code; the address code's last digit moves on after that.
-	first := fmt.Sprintf("43042%d19900101%03d", (6+n/500)%10, (n*2+1)%1000)
+	// 500 sequences per address code; the address code moves on after that
+	// (430426, 430427, …), so the matrix's thousands of fixtures never repeat one.
+	first := fmt.Sprintf("43%04d19900101%03d", (426+n/500)%10000, (n*2+1)%1000)
 	return first + string(pdata.CheckChar(first))
 }
 

@@ -46,6 +46,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/volunteer"
 	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
@@ -82,9 +83,11 @@ type App struct {
 	// Dangtong is the 党统 tables 24, 27, 30 and 43.
 	Dangtong *dangtong.Service
 	// Funds is 经费保障 (standards, entitlements, the journal).
-	Funds   *funds.Service
-	Imports *orgimport.Sessions
-	Now     func() time.Time
+	Funds *funds.Service
+	// Volunteer is 志愿服务与时间银行 (teams, activities, the time bank).
+	Volunteer *volunteer.Service
+	Imports   *orgimport.Sessions
+	Now       func() time.Time
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -264,9 +267,9 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}
-	// Confirmed wishes will credit the claimant's volunteer hours once the
-	// volunteering ledger (issue 14) exists; until then nobody is told.
-	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
+	a.Volunteer = &volunteer.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	// A confirmed wish credits its claimant's volunteer hours (volunteer.Crediter).
+	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: volunteer.Crediter{S: a.Volunteer}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
 	services := a.Services
 	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
@@ -307,6 +310,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Wishes:    a.Wishes,
 		Dangtong:  a.Dangtong,
 		Funds:     a.Funds,
+		Volunteer: a.Volunteer,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 	}

@@ -37,6 +37,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/volunteer"
 	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
@@ -70,6 +71,7 @@ type Server struct {
 	Wishes        *wish.Service
 	Dangtong      *dangtong.Service
 	Funds         *funds.Service
+	Volunteer     *volunteer.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string

@@ -397,7 +397,9 @@ func (s *Service) account(ctx context.Context, q store.Querier, id int64) (Accou
 }
 
 // GetAccount returns one account in the caller's scope.
-func (s *Service) GetAccount(ctx context.Context, id int64) (Account, error) { return s.account(ctx, s.DB, id) }
+func (s *Service) GetAccount(ctx context.Context, id int64) (Account, error) {
+	return s.account(ctx, s.DB, id)
+}
 
 // AccountForMember opens (if need be) and returns a roster member's account.
 func (s *Service) AccountForMember(ctx context.Context, memberID int64) (Account, error) {

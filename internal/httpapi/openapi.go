@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), volunteerSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -559,20 +559,24 @@ func fixedLists() map[string]int {
 // TestOpenAPIListsPagedOrBounded keeps every list in one of the three kinds.
 func boundedLists() map[string]string {
 	return map[string]string{
-		"MembershipList":          "单个党员的组织关系历史，随该党员的转接次数增长，不分页",
-		"HistoryList":             "单个两新组织的修改历史，随该组织记录的修改次数增长，不分页",
-		"RegionList":              "单个区划的直接下级区划，受区划结构限制，不分页",
-		"TokenList":               "当前用户本人的 API 令牌，随本人创建的令牌数增长，不分页",
-		"PartyOrgTree":            "辖区党组织隶属关系树，一次返回整棵树（树形结构不能分页），不分页",
-		"GroupMemberList":         "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
-		"AssessSheetList":         "考核指标体系，每年由组织部制定少量几套，不分页",
-		"ServiceRequestEventList": "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
-		"ContractEvaluationList":  "单个购买服务合同的评估记录，每年少量几次，最多 100 条，不分页",
-		"TaskEventList":           "单个任务的办理经过，随该任务的办理步骤增长，不分页",
-		"StreetTaskList":          "每个街道（乡镇）一行，受区划结构限制，不分页",
-		"WishEventList":           "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
-		"VenueChecklistList":      "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
-		"FundsStandardList":       "每个年度一套经费保障标准（最新版本），随年度增长，不分页",
+		"MembershipList":           "单个党员的组织关系历史，随该党员的转接次数增长，不分页",
+		"HistoryList":              "单个两新组织的修改历史，随该组织记录的修改次数增长，不分页",
+		"RegionList":               "单个区划的直接下级区划，受区划结构限制，不分页",
+		"TokenList":                "当前用户本人的 API 令牌，随本人创建的令牌数增长，不分页",
+		"PartyOrgTree":             "辖区党组织隶属关系树，一次返回整棵树（树形结构不能分页），不分页",
+		"GroupMemberList":          "单个党小组的成员（现任和历史），随该党小组成员增长，不分页",
+		"AssessSheetList":          "考核指标体系，每年由组织部制定少量几套，不分页",
+		"ServiceRequestEventList":  "单个诉求的办理经过，随该诉求的办理步骤增长，不分页",
+		"ContractEvaluationList":   "单个购买服务合同的评估记录，每年少量几次，最多 100 条，不分页",
+		"TaskEventList":            "单个任务的办理经过，随该任务的办理步骤增长，不分页",
+		"StreetTaskList":           "每个街道（乡镇）一行，受区划结构限制，不分页",
+		"WishEventList":            "单个微心愿的经过，随该心愿的办理步骤增长，不分页",
+		"VenueChecklistList":       "阵地达标标准及其各版本，由组织部制定少量几套，不分页",
+		"FundsStandardList":        "每个年度一套经费保障标准（最新版本），随年度增长，不分页",
+		"VolunteerParticipantList": "单个志愿活动的参与人，受该活动招募人数限制，不分页",
+		"TimebankRewardList":       "时间银行兑换目录，由党群服务中心维护的少量物品和服务，不分页",
+		"TimebankLeaderboard":      "排行榜前若干名（limit，最多 100 名），不分页",
+		"TimebankRateList":         "每个活动类别一行（固定 6 类），不分页",
 	}
 }
 

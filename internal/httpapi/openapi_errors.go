@@ -125,6 +125,7 @@ var noConflict = map[string]bool{"/api/v1/auth/login": true, "/api/v1/auth/logou
 // tagDescriptions describe the tags of the document (a route with a tag
 // missing here fails TestOpenAPIContractRules).
 var tagDescriptions = map[string]string{
+	"志愿服务与时间银行":   "党员服务队、志愿活动（报名、扫码签到、确认时长）与时间银行/道德银行（复式记账，积分以整数计）",
 	"微心愿":         "微心愿的发布、认领、完成、确认与撤回，心愿墙与各状态统计",
 	"公开服务":        "无需登录的公开页面：提交诉求或微心愿、凭受理编号查询进度（同一地址限频）",
 	"订单式服务":       "诉求（订单）的接单、做单、转单、办结、回单，办理期限按工作日计算",

@@ -144,6 +144,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.publicRoutes()...)
 	rs = append(rs, s.dangtongRoutes()...)
 	rs = append(rs, s.fundsRoutes()...)
+	rs = append(rs, s.volunteerRoutes()...)
 	return rs
 }
 

@@ -197,6 +197,11 @@ func (s *Service) SetRate(ctx context.Context, in RateInput) (Rate, error) {
 		if err := s.DB.QueryRow(ctx, tx, `SELECT COALESCE(MAX(version), 0) FROM tb_rates WHERE kind = ?`, in.Kind).Scan(&v); err != nil {
 			return Rate{}, err
 		}
+		prev, err := s.rate(ctx, tx, in.Kind)
+		if err != nil {
+			return Rate{}, err
+		}
+		before := Rate{Kind: in.Kind, KindName: optionName(Kinds(), in.Kind), Version: v, PointsPerHour: prev}
 		r := Rate{Kind: in.Kind, KindName: optionName(Kinds(), in.Kind), Version: v + 1, PointsPerHour: in.PointsPerHour, CreatedBy: username(ctx), CreatedAt: s.stamp()}
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO tb_rates (kind, version, points_per_hour, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
 			r.Kind, r.Version, r.PointsPerHour, r.CreatedBy, r.CreatedAt); err != nil {
@@ -209,7 +214,7 @@ func (s *Service) SetRate(ctx context.Context, in RateInput) (Rate, error) {
 		if in.Reason != "" {
 			note += "：" + in.Reason
 		}
-		return r, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_rate", Entity: "tb_rate", EntityID: in.Kind, After: r, Note: note})
+		return r, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_rate", Entity: "tb_rate", EntityID: in.Kind, Before: before, After: r, Note: note})
 	})
 }
 
@@ -786,7 +791,8 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 			return ExpiryResult{}, err
 		}
 		if set.ExpiryMonths == 0 {
-			return ExpiryResult{}, nil
+			return ExpiryResult{}, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: "never", Before: set, After: ExpiryResult{},
+				Note: "积分到期清零：设置为不过期，未清零任何积分"})
 		}
 		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
 		res := ExpiryResult{Cutoff: cutoff}
@@ -828,10 +834,7 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 			res.Accounts++
 			res.Points += d.amount
 		}
-		if res.Accounts > 0 {
-			return res, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: cutoff, After: res,
-				Note: fmt.Sprintf("积分到期清零：%d 个账户共 %d 分", res.Accounts, res.Points)})
-		}
-		return res, nil
+		return res, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: cutoff, Before: set, After: res,
+			Note: fmt.Sprintf("积分到期清零：%s 前获得且未使用的积分，%d 个账户共 %d 分", cutoff, res.Accounts, res.Points)})
 	})
 }

@@ -5,15 +5,61 @@ import (
 	"fmt"
 	"testing"
 
+	"liangxin/internal/member"
+	"liangxin/internal/pdata"
 	"liangxin/internal/testenv"
 	"liangxin/internal/volunteer"
 	"liangxin/internal/xlsx"
 )
 
+// volSeq numbers what these cases create, and volPOs keeps one party
+// organization per fixtures and side: the shared sequence (f.next) feeds
+// idNumber, which repeats after 5,000 values, so these cases leave it alone.
+var (
+	volSeq int
+	volPOs = map[*fixtures]map[bool]int64{}
+)
+
+func volNext() int {
+	volSeq++
+	return volSeq
+}
+
+func (f *fixtures) volPartyOrg(t *testing.T, in bool) int64 {
+	t.Helper()
+	if volPOs[f] == nil {
+		volPOs[f] = map[bool]int64{}
+	}
+	if id, ok := volPOs[f][in]; ok {
+		return id
+	}
+	id := f.partyOrg(t, in).ID
+	volPOs[f][in] = id
+	return id
+}
+
+// volMember is a roster member in a fresh party organization in or out of
+// scope, with ID numbers of their own (birth years 1950–1999) so that the
+// many members of these cases never meet those of idNumber.
+func (f *fixtures) volMember(t *testing.T, in bool) (member.Member, string) {
+	t.Helper()
+	po := f.volPartyOrg(t, in)
+	n := volNext()
+	year := 1950 + (n/500)%50
+	first := fmt.Sprintf("430426%04d0101%03d", year, (n*2+1)%1000)
+	idn := first + string(pdata.CheckChar(first))
+	m, err := f.e.App.Members.Create(f.sys(), member.Input{Name: "志愿党员", Gender: "male", BirthDate: fmt.Sprintf("%04d-01-01", year),
+		IDNumber: idn, Category: "full", PartyOrgID: po})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, idn
+}
+
 // volActivity publishes an activity in (洪桥) or out of (玉合) scope on 2026-12-10.
 func (f *fixtures) volActivity(t *testing.T, in bool) volunteer.Activity {
 	t.Helper()
-	a, err := f.e.App.Volunteer.CreateActivity(f.sys(), volunteer.ActivityInput{Title: fmt.Sprintf("志愿活动%d", f.next()), Kind: volunteer.KindElderly,
+	a, err := f.e.App.Volunteer.CreateActivity(f.sys(), volunteer.ActivityInput{Title: fmt.Sprintf("志愿活动%d", volNext()), Kind: volunteer.KindElderly,
 		StartsAt: "2026-12-10 09:00", EndsAt: "2026-12-10 11:00", Place: "社区广场", PlannedMinutes: 120, Capacity: 50, RegionCode: pick(in, testenv.Hongqiao, testenv.Yuhe)})
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +71,7 @@ func (f *fixtures) volActivity(t *testing.T, in bool) volunteer.Activity {
 func (f *fixtures) volSignedIn(t *testing.T, in bool) (int64, int64) {
 	t.Helper()
 	a := f.volActivity(t, in)
-	m := f.member(t, in)
+	m, _ := f.volMember(t, in)
 	p, err := f.e.App.Volunteer.SignInManual(f.sys(), a.ID, volunteer.ParticipantInput{MemberID: &m.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +100,7 @@ func (f *fixtures) volAccount(t *testing.T, in bool) volunteer.Account {
 
 func (f *fixtures) volReward(t *testing.T) int64 {
 	t.Helper()
-	r, err := f.e.App.Volunteer.CreateReward(f.sys(), volunteer.RewardInput{Name: fmt.Sprintf("兑换券%d", f.next()), Provider: "党群服务中心", Cost: 5, Stock: 100, Active: true})
+	r, err := f.e.App.Volunteer.CreateReward(f.sys(), volunteer.RewardInput{Name: fmt.Sprintf("兑换券%d", volNext()), Provider: "党群服务中心", Cost: 5, Stock: 100, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,10 +109,7 @@ func (f *fixtures) volReward(t *testing.T) int64 {
 
 func (f *fixtures) volHoursFile(t *testing.T, in bool) []byte {
 	t.Helper()
-	m := f.member(t, in)
-	var idn string
-	// The fixture member's ID number is idNumber(n) of the sequence value it used.
-	idn = idNumber(f.n)
+	m, idn := f.volMember(t, in)
 	w, err := xlsx.NewWriter("历史服务时长", volunteer.ImportHeaders(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +132,7 @@ func volunteerMatrixCases() map[string]matrixCase {
 		}
 	}
 	team := func(t *testing.T, f *fixtures, in bool) int64 {
-		tm, err := f.e.App.Volunteer.CreateTeam(f.sys(), volunteer.TeamInput{Name: fmt.Sprintf("党员服务队%d", f.next()), RegionCode: pick(in, testenv.Hongqiao, testenv.Yuhe)})
+		tm, err := f.e.App.Volunteer.CreateTeam(f.sys(), volunteer.TeamInput{Name: fmt.Sprintf("党员服务队%d", volNext()), RegionCode: pick(in, testenv.Hongqiao, testenv.Yuhe)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +161,7 @@ func volunteerMatrixCases() map[string]matrixCase {
 		"GET /api/v1/volunteer/teams":        {unscoped: true, call: static("/api/v1/volunteer/teams?q=服务队&region_code=430426001")},
 		"GET /api/v1/volunteer/teams/export": {unscoped: true, call: static("/api/v1/volunteer/teams/export")},
 		"POST /api/v1/volunteer/teams": {outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			m := f.member(t, in)
+			m, _ := f.volMember(t, in)
 			return "/api/v1/volunteer/teams", map[string]any{"name": "红色先锋服务队", "region_code": pick(in, testenv.Hongqiao, testenv.Yuhe), "leader_member_id": m.ID, "member_ids": []int64{m.ID}}
 		}},
 		"GET /api/v1/volunteer/teams/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
@@ -145,11 +188,11 @@ func volunteerMatrixCases() map[string]matrixCase {
 		"GET /api/v1/volunteer/activities/{id}/participants":        {call: act("/participants", nil)},
 		"GET /api/v1/volunteer/activities/{id}/participants/export": {call: act("/participants/export", nil)},
 		"POST /api/v1/volunteer/activities/{id}/participants": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			m := f.member(t, true)
+			m, _ := f.volMember(t, true)
 			return fmt.Sprintf("/api/v1/volunteer/activities/%d/participants", f.volActivity(t, in).ID), map[string]any{"member_id": m.ID}
 		}},
 		"POST /api/v1/volunteer/activities/{id}/sign-ins": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			m := f.member(t, true)
+			m, _ := f.volMember(t, true)
 			return fmt.Sprintf("/api/v1/volunteer/activities/%d/sign-ins", f.volActivity(t, in).ID), map[string]any{"member_id": m.ID}
 		}},
 		"POST /api/v1/volunteer/activities/{id}/participants/{participant_id}/confirm": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
@@ -163,7 +206,8 @@ func volunteerMatrixCases() map[string]matrixCase {
 		"GET /api/v1/timebank/accounts":        {unscoped: true, call: static("/api/v1/timebank/accounts?q=党员&region_code=430426001&kind=member&sort=hours_desc")},
 		"GET /api/v1/timebank/accounts/export": {unscoped: true, call: static("/api/v1/timebank/accounts/export?sort=name_asc")},
 		"POST /api/v1/timebank/member-accounts": {outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return "/api/v1/timebank/member-accounts", map[string]any{"member_id": f.member(t, in).ID}
+			m, _ := f.volMember(t, in)
+			return "/api/v1/timebank/member-accounts", map[string]any{"member_id": m.ID}
 		}},
 		"GET /api/v1/timebank/accounts/{id}":                  {call: acc("", nil)},
 		"PUT /api/v1/timebank/accounts/{id}/family":           {call: acc("/family", map[string]any{"family_code": "F-01"})},
@@ -185,7 +229,7 @@ func volunteerMatrixCases() map[string]matrixCase {
 				t.Fatal(err)
 			}
 			a, b := f.volAccount(t, in), f.volAccount(t, in)
-			code := fmt.Sprintf("F%d", f.next())
+			code := fmt.Sprintf("F%d", volNext())
 			for _, id := range []int64{a.ID, b.ID} {
 				if _, err := v.SetFamily(f.sys(), id, volunteer.FamilyInput{FamilyCode: code}); err != nil {
 					t.Fatal(err)
@@ -214,7 +258,7 @@ func volunteerMatrixCases() map[string]matrixCase {
 		"GET /api/v1/timebank/leaderboard":             {unscoped: true, call: static("/api/v1/timebank/leaderboard?region_code=430426001&year=2026&limit=10")},
 		"GET /api/v1/imports/volunteer-hours/template": {unscoped: true, call: static("/api/v1/imports/volunteer-hours/template")},
 		"POST /api/v1/imports/volunteer-hours": {upload: true, outStatus: 422, call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
-			return fmt.Sprintf("/api/v1/imports/volunteer-hours?session=matrix-vol-%d", f.next()), f.volHoursFile(t, in)
+			return fmt.Sprintf("/api/v1/imports/volunteer-hours?session=matrix-vol-%d", volNext()), f.volHoursFile(t, in)
 		}},
 		"GET /api/v1/me/volunteer": {unscoped: true, call: static("/api/v1/me/volunteer")},
 		"POST /api/v1/me/volunteer/activities/{id}/signup": {unscoped: true, call: func(t *testing.T, f *fixtures, _ string, _ bool) (string, any) {

@@ -383,14 +383,12 @@ func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account,
 // member who owns it.
 func (s *Service) account(ctx context.Context, q store.Querier, id int64) (Account, error) {
 	a, _ := actor.From(ctx)
-	cond, args := "1=1", []any{}
+	cond, args := "a.member_id = ?", []any{a.MemberID}
 	if a.MemberID == 0 {
 		var err error
 		if cond, args, err = store.ScopeFilter(ctx, "a.region_code"); err != nil {
 			return Account{}, err
 		}
-	} else {
-		cond, args = "a.member_id = ?", []any{a.MemberID}
 	}
 	cols, cargs := s.accountCols(s.ThisYear())
 	acc, err := scanAccount(s.DB.QueryRow(ctx, q, `SELECT `+cols+` FROM tb_accounts a LEFT JOIN regions g ON g.code = a.region_code

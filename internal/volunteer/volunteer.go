@@ -355,8 +355,3 @@ func ParseHours(field, s string) (int64, error) {
 	}
 	return m, nil
 }
-
-func validDate(v string) bool {
-	_, err := time.Parse(store.DateFormat, v)
-	return err == nil
-}

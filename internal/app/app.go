@@ -50,6 +50,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/volunteer"
 	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
@@ -97,6 +98,8 @@ type App struct {
 	Now     func() time.Time
 	// MemberSelf is 党员账号: activation codes and the members' own pages.
 	MemberSelf *memberself.Service
+	// Volunteer is 志愿服务与时间银行 (teams, activities, the time bank).
+	Volunteer *volunteer.Service
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
 }
@@ -276,14 +279,14 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Contracts = &purchase.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Venues = &venue.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
 	a.Work = &workloop.Service{DB: db, Audit: a.Audit, Now: now, Rect: a.Assess}
-	// Confirmed wishes will credit the claimant's volunteer hours once the
-	// volunteering ledger (issue 14) exists; until then nobody is told.
-	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: wish.NoCredit{}}
+	a.Volunteer = &volunteer.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
+	// A confirmed wish credits its claimant's volunteer hours (volunteer.Crediter).
+	a.Wishes = &wish.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Hours: volunteer.Crediter{S: a.Volunteer}}
 	a.Dangtong = &dangtong.Service{DB: db, Cover: a.Cover, Now: now}
 	a.Cobuild = &cobuild.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Tasks: a.Work}
-	// Volunteer hours join the briefing once the volunteering module exists.
+	// Volunteer hours in the briefing come from the time bank's confirmed hours.
 	a.Briefing = &briefing.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Cover: a.Cover, Dangtong: a.Dangtong, Meet: a.Meet,
-		Services: a.Services, Volunteer: briefing.NoVolunteerHours{}, Now: now}
+		Services: a.Services, Volunteer: briefingHours{a.Volunteer}, Now: now}
 	services := a.Services
 	a.Venues.OpenRequest = func(ctx context.Context, categoryID int64, content, requester, regionCode string, partyOrgID int64) (int64, error) {
 		r, err := services.Create(ctx, servicereq.RequestInput{Source: servicereq.SourceVenueInspection, CategoryID: categoryID, Content: content,
@@ -331,6 +334,7 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		Funds:     a.Funds,
 		Home:      a.Home,
 		Cobuild:   a.Cobuild,
+		Volunteer: a.Volunteer,
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 		MemberSelf: a.MemberSelf,
@@ -567,4 +571,16 @@ func (m memberCommunity) MemberCommunity(ctx context.Context, memberID int64) (m
 		return memberself.Community{}, ok, err
 	}
 	return memberself.Community{RegionCode: code, Name: name, ReportedOn: on}, true, nil
+}
+
+// briefingHours adapts the time bank's confirmed hours to the briefing.
+type briefingHours struct{ v *volunteer.Service }
+
+// VolunteerHours implements briefing.VolunteerHours.
+func (b briefingHours) VolunteerHours(ctx context.Context, regionCode, from, to string) (float64, bool, error) {
+	mins, err := b.v.MinutesIn(ctx, regionCode, from, to)
+	if err != nil {
+		return 0, false, err
+	}
+	return float64(mins) / 60, true, nil
 }

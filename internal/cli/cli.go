@@ -30,6 +30,7 @@ import (
 	"liangxin/internal/datakey"
 	"liangxin/internal/funds"
 	"liangxin/internal/store"
+	"liangxin/internal/volunteer"
 )
 
 // Env is what a command talks to.
@@ -61,6 +62,8 @@ const usage = `liangxin —— 两新党建综合管理平台
   restore          从备份恢复，核对无误才替换（--in 文件；须先停止服务）
   key rotate       轮换个人信息密钥，重新加密全部加密值（须先停止服务；中断后可重新运行）
   funds-check      核对经费账（借贷平衡、应拨−已拨=未拨、已拨−支出=余额、余额不为负），有问题时退出码为 1
+  timebank-check   核对时间银行账（每笔借贷平衡、全部账户合计为零、个人账户余额不为负、冻结=待兑付），有问题时退出码为 1
+  timebank-expire  按设置的有效期清零到期未用的时间银行积分（先进先出；可每日定时运行）
   demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
   config           列出全部配置项及其环境变量
   version          显示版本
@@ -106,6 +109,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = demo(ctx, rest, env)
 	case "funds-check":
 		err = fundsCheck(ctx, rest, env)
+	case "timebank-check":
+		err = timebankCheck(ctx, rest, env)
+	case "timebank-expire":
+		err = timebankExpire(ctx, rest, env)
 	case "config":
 		config.Dump(env.Stdout)
 	case "version", "--version", "-v":
@@ -678,5 +685,66 @@ func fundsCheck(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("经费账核对未通过：%d 个问题（%d 条记录，%d 条分录）", len(res.Problems), res.Entries, res.Postings)
 	}
 	fmt.Fprintf(env.Stdout, "经费账核对通过：%d 条记录，%d 条分录，借贷平衡，应拨−已拨=未拨，已拨−支出=余额，无负余额\n", res.Entries, res.Postings)
+	return nil
+}
+
+// timebankCheck verifies the time-bank journal (volunteer.Check) and prints
+// what it found; any problem is an error (exit code 1).
+func timebankCheck(ctx context.Context, args []string, env Env) error {
+	fs, resolve := flags("timebank-check", env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := resolve()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	res, err := volunteer.Check(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintln(env.Stdout, "问题：", p)
+	}
+	if !res.OK() {
+		return fmt.Errorf("时间银行账核对未通过：%d 个问题（%d 条记录，%d 条分录）", len(res.Problems), res.Entries, res.Postings)
+	}
+	fmt.Fprintf(env.Stdout, "时间银行账核对通过：%d 条记录，%d 条分录，%d 个账户，全部账户合计为零，无负余额，流通积分 %d 分\n", res.Entries, res.Postings, res.Accounts, res.Issued)
+	return nil
+}
+
+// timebankExpire runs the expiry sweep (volunteer.Service.ExpireSweep) as
+// the system, audited.
+func timebankExpire(ctx context.Context, args []string, env Env) error {
+	fs, resolve := flags("timebank-expire", env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := resolve()
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, cfg, app.NewLogger(env.Stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := a.Volunteer.ExpireSweep(actor.System(ctx, "timebank-expire"))
+	if err != nil {
+		return err
+	}
+	if res.Cutoff == "" {
+		fmt.Fprintln(env.Stdout, "积分设置为不过期，未清零任何积分")
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "积分到期清零：%s 前获得且未使用的积分，%d 个账户共 %d 分\n", res.Cutoff, res.Accounts, res.Points)
 	return nil
 }

@@ -360,6 +360,23 @@ func TestVersionAndConfig(t *testing.T) {
 	}
 }
 
+// timebank-check reads the time-bank journal and says it balances (an
+// empty one does); timebank-expire expires nothing in an empty bank.
+func TestTimebankCheckCommand(t *testing.T) {
+	tg := newTarget(t)
+	if code, out, errOut := tg.run(t, "init", "--jurisdiction", "430426"); code != 0 {
+		t.Fatalf("init: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut := tg.run(t, "timebank-check")
+	if code != 0 || !strings.Contains(out, "时间银行账核对通过：0 条记录") {
+		t.Fatalf("timebank-check: %d %s %s", code, out, errOut)
+	}
+	code, out, errOut = tg.run(t, "timebank-expire")
+	if code != 0 || !strings.Contains(out, "0 个账户共 0 分") {
+		t.Fatalf("timebank-expire: %d %s %s", code, out, errOut)
+	}
+}
+
 // funds-check reads the journal and says it balances (an empty one does).
 func TestFundsCheckCommand(t *testing.T) {
 	tg := newTarget(t)

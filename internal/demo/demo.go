@@ -136,7 +136,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	p := makePlan(opt.Seed, today, g, opt.Orgs)
-	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.wishes, l.venues, l.fundsYears, l.cobuild, l.briefings, l.memberAccount} {
+	for _, step := range []func(*plan) error{l.organizations, l.parties, l.instructors, l.instructorAccounts, l.members, l.duesYear, l.orgLife, l.development, l.assessment, l.people, l.workLoop, l.services, l.wishes, l.venues, l.fundsYears, l.cobuild, l.briefings, l.memberAccount, l.volunteering} {
 		if err := step(p); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"liangxin/internal/venue"
+	"liangxin/internal/volunteer"
 	"log/slog"
 	"strings"
 	"testing"
@@ -108,6 +109,7 @@ func TestDemo(t *testing.T) {
 	t.Run("TellsTheSeedsStory", func(t *testing.T) { testSeedStory(t, a, sum) })
 	t.Run("ServesRequests", func(t *testing.T) { testServices(t, a, sum) })
 	t.Run("HasWishes", func(t *testing.T) { testWishes(t, a, sum) })
+	t.Run("HasVolunteering", func(t *testing.T) { testVolunteering(t, a) })
 	t.Run("IsDeterministic", func(t *testing.T) { testDeterministic(t, a) })
 	t.Run("DangtongTablesAgreeWithCoverage", func(t *testing.T) { testDangtongAgrees(t, a, sum) })
 	t.Run("HasVenues", func(t *testing.T) { testVenues(t, a, sum) })
@@ -811,5 +813,35 @@ func testDemoFunds(t *testing.T, a *app.App) {
 	res, err := funds.Check(context.Background(), a.DB)
 	if err != nil || !res.OK() {
 		t.Errorf("funds check on the demo: %v %v", res.Problems, err)
+	}
+}
+
+// testVolunteering: one 党员服务队 of 8–20 (the 商圈's roster, at most 20), 24 past activities and 2 upcoming
+// (volunteer.go), confirmed hours and redemptions, and books that balance.
+func testVolunteering(t *testing.T, a *app.App) {
+	ctx := context.Background()
+	for q, want := range map[string]int{
+		`SELECT COUNT(*) FROM vol_teams`:                                1,
+		`SELECT COUNT(*) FROM vol_activities`:                           26,
+		`SELECT COUNT(*) FROM tb_rewards`:                               4,
+		`SELECT COUNT(*) FROM tb_redemptions WHERE status = 'reserved'`: 1,
+		`SELECT COUNT(*) FROM tb_redemptions WHERE status = 'voided'`:   1,
+		`SELECT COUNT(*) FROM vol_hours WHERE source = 'activity'`:      190, // Σ over 24 activities of 6 + i mod 5 = 144 + 4×10 + (0+1+2+3)
+	} {
+		var n int
+		if err := a.DB.QueryRow(ctx, a.DB, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("%s = %d, want %d", q, n, want)
+		}
+	}
+	var team int
+	if err := a.DB.QueryRow(ctx, a.DB, `SELECT COUNT(*) FROM vol_team_members`).Scan(&team); err != nil || team < 8 || team > 20 {
+		t.Errorf("team of %d (%v), want 8–20", team, err)
+	}
+	res, err := volunteer.Check(ctx, a.DB)
+	if err != nil || !res.OK() {
+		t.Fatalf("time bank check: %+v %v", res, err)
 	}
 }

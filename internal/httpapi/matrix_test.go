@@ -406,7 +406,7 @@ func TestAccessMatrix(t *testing.T) {
 	e := testenv.New(t)
 	cases := matrixCases()
 	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
-		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorPhotoMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(), notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases()} {
+		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorPhotoMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(), notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases(), volunteerMatrixCases()} {
 		for k, v := range more {
 			if _, dup := cases[k]; dup {
 				t.Errorf("matrix case %s listed twice", k)

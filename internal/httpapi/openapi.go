@@ -98,7 +98,7 @@ func pageOf(item string) map[string]any {
 // schemas are the named bodies the routes refer to.
 func schemas() map[string]any {
 	all := coreSchemas()
-	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), homeSchemas(), cobuildSchemas(), briefingSchemas(), memberSelfSchemas()} {
+	for _, more := range []map[string]any{ledgerExchangeSchemas(), memberSchemas(), transferSchemas(), duesSchemas(), developSchemas(), meetingSchemas(), assessSchemas(), profileSchemas(), instructorAchieveSchemas(), serviceSchemas(), venueSchemas(), notifySchemas(), contractSchemas(), workSchemas(), wishSchemas(), dangtongSchemas(), fundsSchemas(), homeSchemas(), cobuildSchemas(), briefingSchemas(), memberSelfSchemas(), volunteerSchemas()} {
 		for k, v := range more {
 			all[k] = v
 		}
@@ -585,6 +585,10 @@ func boundedLists() map[string]string {
 		"CobuildRatingList":         "一个年度每个报到单位每个社区至多一条考核结果，受报到单位数限制，不分页",
 		"BriefingTemplateList":      "通报模板的各版本，由组织部偶尔修改，随修改次数增长，不分页",
 		"BriefingPlaceholderList":   "通报模板的占位符，数量固定（约 50 个），不分页",
+		"VolunteerParticipantList":  "单个志愿活动的参与人，受该活动招募人数限制，不分页",
+		"TimebankRewardList":        "时间银行兑换目录，由党群服务中心维护的少量物品和服务，不分页",
+		"TimebankLeaderboard":       "排行榜前若干名（limit，最多 100 名），不分页",
+		"TimebankRateList":          "每个活动类别一行（固定 6 类），不分页",
 	}
 }
 

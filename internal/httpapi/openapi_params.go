@@ -130,6 +130,9 @@ var queryParams = map[string]queryParamSpec{
 	"unread":            qBool("是否只看未读的"),
 	"grade":             qStr("等次"),
 	"street_code":       qStr("街道（乡镇）区划代码（含下级）"),
+	"team_id":           qInt(1, 1<<53, "党员服务队 ID"),
+	"account_id":        qInt(1, 1<<53, "时间银行账户 ID"),
+	"limit":             qInt(1, 100, "返回条数上限"),
 }
 
 // withoutPaging drops page and page_size (exports write every record).
@@ -263,6 +266,8 @@ func pathParameter(path, name string) map[string]any {
 		d, schema = "联席会议决定 ID", map[string]any{"type": "integer", "minimum": 1}
 	case "file_id":
 		d, schema = "佐证材料 ID", map[string]any{"type": "integer", "minimum": 1}
+	case "participant_id":
+		d, schema = "志愿活动参与人 ID", map[string]any{"type": "integer", "minimum": 1}
 	}
 	return map[string]any{"name": name, "in": "path", "required": true, "schema": schema, "description": d}
 }

@@ -66,7 +66,7 @@ func TestQueryParametersNeverAnswer500(t *testing.T) {
 	cases := matrixCases()
 	for _, more := range []map[string]matrixCase{ledgerExchangeMatrixCases(), memberMatrixCases(), transferMatrixCases(), duesMatrixCases(),
 		developMatrixCases(), meetingMatrixCases(), assessMatrixCases(), instructorAchieveMatrixCases(), serviceMatrixCases(), venueMatrixCases(),
-		notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases()} {
+		notifyMatrixCases(), contractMatrixCases(), workMatrixCases(), wishMatrixCases(), dangtongMatrixCases(), fundsMatrixCases(), homeMatrixCases(), cobuildMatrixCases(), briefingMatrixCases(), memberSelfMatrixCases(), volunteerMatrixCases()} {
 		for k, v := range more {
 			cases[k] = v
 		}

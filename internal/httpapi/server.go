@@ -20,8 +20,8 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
-	"liangxin/internal/cobuild"
 	"liangxin/internal/briefing"
+	"liangxin/internal/cobuild"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/develop"
@@ -41,6 +41,7 @@ import (
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
+	"liangxin/internal/volunteer"
 	"liangxin/internal/wish"
 	"liangxin/internal/workloop"
 )
@@ -78,6 +79,7 @@ type Server struct {
 	Home          *home.Service
 	Cobuild       *cobuild.Service
 	MemberSelf    *memberself.Service
+	Volunteer     *volunteer.Service
 	Audit         *audit.Logger
 	Log           *slog.Logger
 	Version       string
@@ -154,6 +156,7 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.cobuildRoutes()...)
 	rs = append(rs, s.briefingRoutes()...)
 	rs = append(rs, s.memberSelfRoutes()...)
+	rs = append(rs, s.volunteerRoutes()...)
 	return rs
 }
 

@@ -22,6 +22,7 @@ var jurisdictionRoutes = []string{
 	"POST /api/v1/dues/rate-tables",
 	"POST /api/v1/meeting-frequencies",
 	"POST /api/v1/settings/visit-frequencies",
+	"POST /api/v1/timebank/expire",
 	"POST /api/v1/venue-checklists",
 	"PUT /api/v1/assess/settings",
 	"PUT /api/v1/contract-settings",
@@ -30,6 +31,8 @@ var jurisdictionRoutes = []string{
 	"PUT /api/v1/funds/standard",
 	"PUT /api/v1/service-settings",
 	"PUT /api/v1/settings/coverage-rule",
+	"PUT /api/v1/timebank/rates",
+	"PUT /api/v1/timebank/settings",
 	"PUT /api/v1/wish-settings",
 }
 
@@ -67,6 +70,9 @@ func settingBodies() map[string]any {
 		"PUT /api/v1/funds/standard":         fundsStandardBody(),
 		"PUT /api/v1/service-settings":       map[string]any{"reopen_days": 10, "categories": []any{}, "calendar": servicereq.Official2026()},
 		"PUT /api/v1/wish-settings":          map[string]any{"claim_days": 20, "max_open_claims": 4, "reason": "延长认领期限"},
+		"PUT /api/v1/timebank/settings":      map[string]any{"family_transfer": true, "expiry_months": 36, "wish_minutes": 90, "reason": "延长有效期"},
+		"PUT /api/v1/timebank/rates":         map[string]any{"kind": "lecture", "points_per_hour": 12, "reason": "鼓励宣讲"},
+		"POST /api/v1/timebank/expire":       nil,
 	}
 }
 

@@ -19,6 +19,9 @@ export type MenuKey =
   | 'transfers'
   | 'serviceDesk'
   | 'wishes'
+  | 'volunteerActivities'
+  | 'volunteerTeams'
+  | 'timebank'
   | 'venues'
   | 'contracts'
   | 'notices'
@@ -58,6 +61,9 @@ export const WORK_GROUP = '工作督办'
 /** Title of the co-building menu group (visible with cobuild.read). */
 export const COBUILD_GROUP = '区域化共建'
 
+/** Title of the volunteering menu group (visible with service.read). */
+export const VOLUNTEER_GROUP = '志愿服务/时间银行'
+
 /** Title of the assessment menu group (visible with assess.manage). */
 export const ASSESS_GROUP = '考评与星级'
 
@@ -85,6 +91,9 @@ export const allMenus: MenuItem[] = [
   { key: 'transfers', path: '/transfers', title: '组织关系转接', group: '党员管理' },
   { key: 'serviceDesk', path: '/services', title: '订单式服务' },
   { key: 'wishes', path: '/wishes', title: '微心愿' },
+  { key: 'volunteerActivities', path: '/volunteer/activities', title: '志愿活动', group: VOLUNTEER_GROUP },
+  { key: 'volunteerTeams', path: '/volunteer/teams', title: '党员服务队', group: VOLUNTEER_GROUP },
+  { key: 'timebank', path: '/timebank', title: '时间银行', group: VOLUNTEER_GROUP },
   { key: 'venues', path: '/venues', title: '阵地管理' },
   { key: 'funds', path: '/funds', title: '经费保障' },
   { key: 'contracts', path: '/contracts', title: '购买服务' },
@@ -142,6 +151,9 @@ export function roleAllows(role: string | undefined, key: MenuKey): boolean {
     case 'venues':
     case 'contracts':
     case 'wishes':
+    case 'volunteerActivities':
+    case 'volunteerTeams':
+    case 'timebank':
     case 'funds':
       return role === 'district' || role === 'street' || role === 'readonly'
     case 'notices':
@@ -199,6 +211,9 @@ const menuPerm: Record<MenuKey, string | null> = {
   transfers: 'member.read',
   serviceDesk: 'service.read',
   wishes: 'service.read',
+  volunteerActivities: 'service.read',
+  volunteerTeams: 'service.read',
+  timebank: 'service.read',
   venues: 'venue.read',
   contracts: 'contract.read',
   notices: 'workloop.read',

@@ -9,14 +9,14 @@ describe('menus by role', () => {
     expect(keys('security_admin')).toEqual(['home', 'regions', 'users', 'tokens'])
     expect(keys('audit_admin')).toEqual(['home', 'audit', 'tokens'])
     for (const r of ['street', 'readonly']) {
-      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'briefings', 'regions', 'tokens'])
+      expect(keys(r)).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'volunteerActivities', 'volunteerTeams', 'timebank', 'venues', 'funds', 'contracts', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'briefings', 'regions', 'tokens'])
     }
     expect(keys('party_org')).toEqual(['home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance', 'members', 'develop', 'dues', 'transfers', 'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'regions', 'tokens'])
     // A 党建指导员 sees its own work page and nothing of the ledger.
     expect(keys('instructor')).toEqual(['home', 'myWork', 'tokens'])
     expect(keys('district')).toEqual([
       'home', 'dashboard', 'organizations', 'partyOrgs', 'instructors', 'worklists', 'dangtong', 'visitFrequencies', 'meetings', 'committees', 'compliance',
-      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts',
+      'assessSheets', 'assessRounds', 'assessSignals', 'assessPairs', 'assessHonours', 'members', 'develop', 'dues', 'transfers', 'serviceDesk', 'wishes', 'volunteerActivities', 'volunteerTeams', 'timebank', 'venues', 'funds', 'contracts',
       'cobuildUnits', 'cobuildReports', 'cobuildLists', 'notices', 'tasks', 'supervision', 'briefings', 'regions', 'tokens',
     ])
     expect(keys('')).toEqual([])
@@ -86,7 +86,8 @@ describe('the user menu', () => {
 describe('ledger menus and permissions', () => {
   it('groups the ledger pages under 两新台账', () => {
     const entries = groupMenus(sideMenus(visibleMenus('district')))
-    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'serviceDesk', 'wishes', 'venues', 'funds', 'contracts', '区域化共建', '工作督办', 'regions'])
+    expect(entries.map((e) => e.item?.key || e.group)).toEqual(['home', '两新台账', '组织生活', '考评与星级', '党员管理', 'serviceDesk', 'wishes', '志愿服务/时间银行', 'venues', 'funds', 'contracts', '区域化共建', '工作督办', 'regions'])
+    expect(entries[7].items?.map((m) => m.title)).toEqual(['志愿活动', '党员服务队', '时间银行'])
     expect(entries[3].items?.map((m) => m.title)).toEqual(['指标体系', '考评轮次', '软弱涣散', '结对帮带', '表彰'])
     expect(entries[1].items?.map((m) => m.title)).toEqual(['数据驾驶舱', '两新组织', '党组织', '党建指导员', '工作清单', '党统报表', '指导员走访频次'])
     expect(entries[4].items?.map((m) => m.title)).toEqual(['党员花名册', '发展党员', '党费管理', '组织关系转接'])

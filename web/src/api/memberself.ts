@@ -23,14 +23,10 @@ export const memberAccountApi = {
   activate: (body: MemberActivateInput) => http.post<MemberActivated>(`${base}/public/member-activation`, body, { handle401: false }),
 }
 
-/** The volunteering summary (internal/volunteer); its shape is read loosely: it may not exist yet. */
-export interface VolunteerSummary {
-  hours?: number | string
-  points?: number | string
-  balance?: number | string
-  activities?: Array<Record<string, unknown>>
-  [key: string]: unknown
-}
+/** The member's volunteering at a glance (internal/volunteer Summary). */
+export type VolunteerSummary = Schemas['VolunteerSummary']
+export type VolunteerParticipant = Schemas['VolunteerParticipant']
+export type TimebankRedemption = Schemas['TimebankRedemption']
 
 export const meApi = {
   profile: () => http.get<MyMemberProfile>(`${base}/me/member`),
@@ -39,7 +35,7 @@ export const meApi = {
   dues: (year?: number) => http.get<DuesMemberYear>(`${base}/me/member/dues`, { year }),
   wishes: () => http.get<MyWishBoard>(`${base}/me/member/wishes`),
   claim: (id: number, version: number) => http.post<MyWish>(`${base}/me/member/wishes/${id}/claim`, { version }),
-  /** GET /api/v1/me/volunteer: answers only once volunteering is installed; null otherwise. */
+  /** GET /api/v1/me/volunteer: null when the account has no volunteering (any answer but 200). */
   volunteer: async (): Promise<VolunteerSummary | null> => {
     try {
       const res = await fetch(`${base}/me/volunteer`, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
@@ -49,6 +45,9 @@ export const meApi = {
       return null
     }
   },
+  signUp: (activityId: number) => http.post<VolunteerParticipant>(`${base}/me/volunteer/activities/${activityId}/signup`),
+  signIn: (token: string) => http.post<VolunteerParticipant>(`${base}/me/volunteer/sign-in`, { token }),
+  redeem: (rewardId: number) => http.post<TimebankRedemption>(`${base}/me/timebank/redeem`, { reward_id: rewardId }),
 }
 
 /** A 10-character activation code as typed: upper case, grouped XXXXX-XXXXX. */

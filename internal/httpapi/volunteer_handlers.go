@@ -1,0 +1,964 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/org"
+	"liangxin/internal/store"
+	"liangxin/internal/volunteer"
+	"liangxin/internal/xlsx"
+)
+
+// volInt reads an optional integer query parameter in [min, max].
+func volInt(q url.Values, name, label string, min, max int64, bad *apperr.Error) int64 {
+	v := q.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < min || n > max {
+		bad.Field(name, fmt.Sprintf("%s应为 %d–%d 的整数", label, min, max))
+		return 0
+	}
+	return n
+}
+
+// volEnum reads an optional code query parameter from a fixed set.
+func volEnum(q url.Values, name, label string, allowed []string, bad *apperr.Error) string {
+	v := q.Get(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		bad.Field(name, label+"不在可选范围内")
+		return ""
+	}
+	return v
+}
+
+// volDate reads an optional YYYY-MM-DD query parameter.
+func volDate(q url.Values, name, label string, bad *apperr.Error) string {
+	v := q.Get(name)
+	if v == "" {
+		return ""
+	}
+	if _, err := time.Parse(store.DateFormat, v); err != nil {
+		bad.Field(name, label+"应为 YYYY-MM-DD 格式的日期")
+		return ""
+	}
+	return v
+}
+
+// volText reads an optional free-text query parameter (at most 100 characters).
+func volText(q url.Values, name string, bad *apperr.Error) string {
+	v := q.Get(name)
+	if len([]rune(v)) > 100 {
+		bad.Field(name, "关键词不能超过 100 个字")
+		return ""
+	}
+	return v
+}
+
+func (s *Server) volYear(q url.Values, bad *apperr.Error) int {
+	y := int(volInt(q, "year", "年度", 2000, 2100, bad))
+	if y == 0 {
+		y = s.Volunteer.ThisYear()
+	}
+	return y
+}
+
+func (s *Server) volunteerOptions(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, volunteer.GetOptions())
+	return nil
+}
+
+func (s *Server) timebankSettings(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.Volunteer.GetSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) setTimebankSettings(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.SettingsInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SetSettings(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) timebankRates(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.Volunteer.ListRates(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[volunteer.Rate]{Items: out})
+	return nil
+}
+
+func (s *Server) setTimebankRate(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.RateInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SetRate(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) expireTimebank(w http.ResponseWriter, r *http.Request) error {
+	out, err := s.Volunteer.ExpireSweep(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// ---- teams and people
+
+func (s *Server) teamFilter(r *http.Request, paged bool) (volunteer.TeamFilter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := volunteer.TeamFilter{Q: volText(q, "q", bad), RegionCode: volText(q, "region_code", bad)}
+	if paged {
+		pagingErrors(r, bad)
+	}
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	if paged {
+		f.Page, f.PageSize, _ = pageParams(r)
+	}
+	return f, nil
+}
+
+func (s *Server) listVolunteerTeams(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.teamFilter(r, true)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Volunteer.ListTeams(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Team]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) exportVolunteerTeams(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.teamFilter(r, false)
+	if err != nil {
+		return err
+	}
+	teams, _, err := s.Volunteer.ListTeams(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("党员服务队", []string{"服务队", "所在社区", "所属党组织", "队长", "队员人数", "备注"}, []float64{30, 20, 30, 10, 10, 30})
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		if err := sw.Row(t.Name, t.RegionName, t.PartyOrgName, t.LeaderName, t.MemberCount, t.Note); err != nil {
+			return err
+		}
+	}
+	if err := sw.Sheet("队员", []string{"服务队", "队员", "所在党组织", "入队日期"}, []float64{30, 12, 30, 12}); err != nil {
+		return err
+	}
+	for _, t := range teams {
+		full, err := s.Volunteer.GetTeam(r.Context(), t.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range full.Members {
+			if err := sw.Row(t.Name, m.Name, m.PartyOrgName, m.JoinedOn); err != nil {
+				return err
+			}
+		}
+	}
+	return s.sendXLSX(w, r, sw, "vol_team", "volunteer-teams", "党员服务队", len(teams))
+}
+
+func (s *Server) createVolunteerTeam(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.TeamInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.CreateTeam(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getVolunteerTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.GetTeam(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) updateVolunteerTeam(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.TeamInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.UpdateTeam(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listVolunteerPeople(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	text := volText(q, "q", bad)
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	p, size, _ := pageParams(r)
+	items, total, err := s.Volunteer.ListPeople(r.Context(), text, p, size)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Person]{Items: items, Total: total, Page: p, PageSize: size})
+	return nil
+}
+
+func (s *Server) createVolunteerPerson(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.PersonInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.CreatePerson(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// ---- activities
+
+func (s *Server) activityFilter(r *http.Request, paged bool) (volunteer.ActivityFilter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := volunteer.ActivityFilter{Q: volText(q, "q", bad), Kind: volEnum(q, "kind", "活动类别", volunteer.KindCodes(), bad),
+		TeamID: volInt(q, "team_id", "服务队", 1, 1<<53, bad), From: volDate(q, "from", "开始日期", bad), To: volDate(q, "to", "结束日期", bad),
+		Status: volEnum(q, "status", "活动状态", []string{"open", "cancelled"}, bad)}
+	if paged {
+		pagingErrors(r, bad)
+	}
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	if paged {
+		f.Page, f.PageSize, _ = pageParams(r)
+	}
+	return f, nil
+}
+
+func (s *Server) listVolunteerActivities(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.activityFilter(r, true)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Volunteer.ListActivities(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Activity]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) exportVolunteerActivities(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.activityFilter(r, false)
+	if err != nil {
+		return err
+	}
+	items, _, err := s.Volunteer.ListActivities(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("志愿活动", []string{"编号", "活动名称", "类别", "开始时间", "结束时间", "地点", "计划时长（小时）", "招募人数", "已报名", "已签到", "已确认",
+		"服务队", "所在社区", "状态"}, []float64{8, 30, 10, 18, 18, 24, 14, 10, 10, 10, 10, 24, 20, 10})
+	if err != nil {
+		return err
+	}
+	for _, a := range items {
+		if err := sw.Row(a.ID, a.Title, a.KindName, a.StartsAt, a.EndsAt, a.Place, a.PlannedHours, a.Capacity, a.SignedUp, a.SignedIn, a.Confirmed,
+			a.TeamName, a.RegionName, a.StatusName); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "vol_activity", "volunteer-activities", "志愿活动", len(items))
+}
+
+func (s *Server) createVolunteerActivity(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.ActivityInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.CreateActivity(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) getVolunteerActivity(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.GetActivity(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) updateVolunteerActivity(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.ActivityInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.UpdateActivity(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) cancelVolunteerActivity(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.CancelActivity(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) volunteerSignInCode(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SignInToken(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listVolunteerParticipants(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.ListParticipants(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[volunteer.Participant]{Items: out})
+	return nil
+}
+
+func (s *Server) exportVolunteerParticipants(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.Volunteer.GetActivity(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	items, err := s.Volunteer.ListParticipants(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("参与人", []string{"活动", "姓名", "所在党组织", "报名时间", "签到时间", "签到方式", "确认时长（小时）", "确认人"},
+		[]float64{30, 12, 30, 22, 22, 10, 14, 12})
+	if err != nil {
+		return err
+	}
+	for _, p := range items {
+		method := map[string]string{"qr": "扫码", "manual": "手工"}[p.SignInMethod]
+		if err := sw.Row(a.Title, p.Name, p.Affiliation, p.SignedUpAt, deref(p.SignedInAt), method, p.ConfirmedHours, p.ConfirmedBy); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "vol_activity", fmt.Sprintf("volunteer-participants-%d", id), "志愿活动参与人", len(items))
+}
+
+func (s *Server) signUpVolunteer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.ParticipantInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SignUp(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) signInVolunteerManual(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.ParticipantInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SignInManual(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) confirmVolunteerHours(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "participant_id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.ConfirmInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.ConfirmHours(r.Context(), id, pid, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) confirmAllVolunteerHours(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.ConfirmAll(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// ---- time bank
+
+func (s *Server) accountFilter(r *http.Request, paged bool) (volunteer.AccountFilter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := volunteer.AccountFilter{Q: volText(q, "q", bad), RegionCode: volText(q, "region_code", bad),
+		Kind: volEnum(q, "kind", "账户类别", []string{volunteer.AccMember, volunteer.AccPerson}, bad), Sort: volEnum(q, "sort", "排序", volunteer.AccountSorts(), bad)}
+	if paged {
+		pagingErrors(r, bad)
+	}
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	if paged {
+		f.Page, f.PageSize, _ = pageParams(r)
+	}
+	return f, nil
+}
+
+func (s *Server) listTimebankAccounts(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.accountFilter(r, true)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Volunteer.ListAccounts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Account]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) exportTimebankAccounts(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.accountFilter(r, false)
+	if err != nil {
+		return err
+	}
+	items, _, err := s.Volunteer.ListAccounts(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("时间银行账户", []string{"账户", "姓名", "类别", "所在社区", "家庭编号", "可用积分", "冻结积分", "今年服务时长（小时）"},
+		[]float64{8, 12, 12, 20, 12, 10, 10, 16})
+	if err != nil {
+		return err
+	}
+	for _, a := range items {
+		kind := map[string]string{volunteer.AccMember: "党员", volunteer.AccPerson: "登记志愿者"}[a.Kind]
+		if err := sw.Row(a.ID, a.Name, kind, a.RegionName, a.FamilyCode, a.Balance, a.Reserved, a.YearHours); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "tb_account", "timebank-accounts", "时间银行账户", len(items))
+}
+
+func (s *Server) timebankMemberAccount(w http.ResponseWriter, r *http.Request) error {
+	var in TimebankMemberAccountInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.MemberID <= 0 {
+		return apperr.InvalidField("member_id", "请选择党员")
+	}
+	out, err := s.Volunteer.AccountForMember(r.Context(), in.MemberID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) getTimebankAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.GetAccount(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) setTimebankFamily(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.FamilyInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SetFamily(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) statementOf(r *http.Request) (volunteer.Statement, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return volunteer.Statement{}, err
+	}
+	bad := apperr.Invalid()
+	y := s.volYear(r.URL.Query(), bad)
+	if err := bad.OrNil(); err != nil {
+		return volunteer.Statement{}, err
+	}
+	return s.Volunteer.GetStatement(r.Context(), id, y)
+}
+
+func (s *Server) timebankStatement(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.statementOf(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// exportTimebankStatement writes a person's yearly statement: the entries
+// with their effect and running balance, then the hours.
+func (s *Server) exportTimebankStatement(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.statementOf(r)
+	if err != nil {
+		return err
+	}
+	title := fmt.Sprintf("%s %d年度时间银行对账单", st.Account.Name, st.Year)
+	sw, err := xlsx.NewWriter("对账单", []string{"日期", "类别", "摘要", "收入（分）", "支出（分）", "余额（分）", "经办人"}, []float64{12, 12, 50, 12, 12, 12, 12})
+	if err != nil {
+		return err
+	}
+	if err := sw.Row("", "期初余额", title, "", "", st.Opening, ""); err != nil {
+		return err
+	}
+	bal := st.Opening
+	for _, e := range st.Entries {
+		bal += e.Delta
+		var in, out any = "", ""
+		if e.Delta > 0 {
+			in = e.Delta
+		} else {
+			out = -e.Delta
+		}
+		if err := sw.Row(e.OccurredOn, e.KindName, e.Memo, in, out, bal, e.ConfirmedBy); err != nil {
+			return err
+		}
+	}
+	if err := sw.Row("", "期末余额", fmt.Sprintf("本年收入 %d 分，支出 %d 分", st.Earned, st.Spent), "", "", st.Closing, ""); err != nil {
+		return err
+	}
+	if err := sw.Sheet("服务时长", []string{"日期", "活动", "类别", "来源", "时长（小时）", "备注"}, []float64{12, 40, 10, 10, 12, 12}); err != nil {
+		return err
+	}
+	for _, h := range st.Work {
+		note := ""
+		if h.Reversed {
+			note = "已冲销"
+		}
+		if err := sw.Row(h.WorkedOn, h.Title, h.KindName, h.SourceName, h.Hours, note); err != nil {
+			return err
+		}
+	}
+	if err := sw.Row("合计", "", "", "", st.Hours, ""); err != nil {
+		return err
+	}
+	return s.sendXLSX(w, r, sw, "tb_account", fmt.Sprintf("timebank-statement-%d-%d", st.Account.ID, st.Year), title, len(st.Entries))
+}
+
+func (s *Server) entryFilter(r *http.Request, paged bool) (volunteer.EntryFilter, error) {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := volunteer.EntryFilter{AccountID: volInt(q, "account_id", "账户", 1, 1<<53, bad), Kind: volEnum(q, "kind", "记录类别", volunteer.EntryKindCodes(), bad),
+		Year: int(volInt(q, "year", "年度", 2000, 2100, bad))}
+	if paged {
+		pagingErrors(r, bad)
+	}
+	if err := bad.OrNil(); err != nil {
+		return f, err
+	}
+	if paged {
+		f.Page, f.PageSize, _ = pageParams(r)
+	}
+	return f, nil
+}
+
+func (s *Server) listTimebankEntries(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.entryFilter(r, true)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.Volunteer.ListEntries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Entry]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) exportTimebankEntries(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.entryFilter(r, false)
+	if err != nil {
+		return err
+	}
+	items, _, err := s.Volunteer.ListEntries(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	sw, err := xlsx.NewWriter("时间银行记录", []string{"编号", "日期", "类别", "积分", "摘要", "分录（账户：积分）", "冲销", "经办人", "记账时间"},
+		[]float64{8, 12, 12, 8, 40, 50, 14, 12, 22})
+	if err != nil {
+		return err
+	}
+	for _, e := range items {
+		lines := ""
+		for i, p := range e.Postings {
+			if i > 0 {
+				lines += "；"
+			}
+			lines += fmt.Sprintf("%s：%+d", p.AccountName, p.Amount)
+		}
+		rev := ""
+		if e.ReversesID != nil {
+			rev = fmt.Sprintf("冲销第 %d 号", *e.ReversesID)
+		} else if e.ReversedByID != nil {
+			rev = fmt.Sprintf("已被第 %d 号冲销", *e.ReversedByID)
+		}
+		if err := sw.Row(e.ID, e.OccurredOn, e.KindName, e.Amount, e.Memo, lines, rev, e.ConfirmedBy, e.CreatedAt); err != nil {
+			return err
+		}
+	}
+	return s.sendXLSX(w, r, sw, "tb_entry", "timebank-entries", "时间银行记录", len(items))
+}
+
+func (s *Server) reverseTimebankEntry(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.ReverseInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.Reverse(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) transferTimebank(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.TransferInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.Transfer(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) listTimebankRewards(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	active := false
+	switch q.Get("active") {
+	case "", "false":
+	case "true":
+		active = true
+	default:
+		return apperr.InvalidField("active", "active 应为 true 或 false")
+	}
+	out, err := s.Volunteer.ListRewards(r.Context(), active)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[volunteer.Reward]{Items: out})
+	return nil
+}
+
+func (s *Server) createTimebankReward(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.RewardInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.CreateReward(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) updateTimebankReward(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.RewardInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.UpdateReward(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listTimebankRedemptions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	f := volunteer.RedemptionFilter{Status: volEnum(q, "status", "兑换状态", []string{volunteer.RedReserved, volunteer.RedPosted, volunteer.RedVoided}, bad),
+		AccountID: volInt(q, "account_id", "账户", 1, 1<<53, bad)}
+	pagingErrors(r, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	f.Page, f.PageSize, _ = pageParams(r)
+	items, total, err := s.Volunteer.ListRedemptions(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[volunteer.Redemption]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	return nil
+}
+
+func (s *Server) redeemTimebank(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.RedeemInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.Redeem(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) decideTimebankRedemption(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in volunteer.DecideInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.Decide(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) timebankLeaderboard(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	bad := apperr.Invalid()
+	region := volText(q, "region_code", bad)
+	y := s.volYear(q, bad)
+	limit := volInt(q, "limit", "名次数", 1, 100, bad)
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.Leaderboard(r.Context(), region, y, int(limit))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list[volunteer.LeaderRow]{Items: out})
+	return nil
+}
+
+func (s *Server) volunteerHoursTemplate(w http.ResponseWriter, r *http.Request) error {
+	return sendTemplate(w, "volunteer-hours-template", "历史服务时长导入模板", func(out io.Writer) error {
+		xw, err := xlsx.NewWriter("历史服务时长", volunteer.ImportHeaders(), []float64{10, 22, 30, 14, 16, 30, 12})
+		if err != nil {
+			return err
+		}
+		return xw.Finish(out)
+	})
+}
+
+func (s *Server) importVolunteerHours(w http.ResponseWriter, r *http.Request) error {
+	return s.runImport(w, r, "volunteer_hours", volunteer.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+		res, errs, err := s.Volunteer.ImportHours(ctx, ra, size, limits, progress)
+		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
+	})
+}
+
+// ---- the member's own share (role member)
+
+func myMemberID(r *http.Request) (int64, error) {
+	a, _ := actor.From(r.Context())
+	if a.MemberID == 0 {
+		return 0, apperr.Forbidden()
+	}
+	return a.MemberID, nil
+}
+
+func (s *Server) myVolunteer(w http.ResponseWriter, r *http.Request) error {
+	mid, err := myMemberID(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.MemberSummary(r.Context(), mid)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) mySignUp(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SignUpSelf(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) mySignIn(w http.ResponseWriter, r *http.Request) error {
+	var in volunteer.SignInInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.SignInSelf(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) myRedeem(w http.ResponseWriter, r *http.Request) error {
+	var in TimebankRedeemSelfInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := s.Volunteer.RedeemSelf(r.Context(), in.RewardID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}

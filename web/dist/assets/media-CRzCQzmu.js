@@ -1,0 +1,1 @@
+import{V as e,gt as t}from"./vue-BWZt52Fz.js";function n(n=`(max-width: 768px)`){let r=typeof window<`u`&&window.matchMedia?window.matchMedia(n):null,i=t(r?r.matches:!1),a=e=>{i.value=e.matches};return r?.addEventListener(`change`,a),e(()=>r?.removeEventListener(`change`,a)),i}export{n as t};

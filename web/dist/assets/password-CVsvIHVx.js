@@ -1,0 +1,1 @@
+var e=`至少8位，包含大写字母、小写字母、数字、特殊字符中的至少3类，不能是常见弱口令`;function t(e){let t=0;return/[A-Z]/.test(e)&&t++,/[a-z]/.test(e)&&t++,/[0-9]/.test(e)&&t++,/[^A-Za-z0-9]/.test(e)&&t++,t}function n(e){return e?[...e].length<8?`密码至少8位`:t(e)<3?`密码需包含大写字母、小写字母、数字、特殊字符中的至少3类`:``:`请输入新密码`}export{t as n,e as r,n as t};

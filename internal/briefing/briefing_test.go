@@ -171,7 +171,8 @@ func TestOctoberFigures(t *testing.T) {
 	if !found || f.LaggardCount < 1 {
 		t.Errorf("laggards %d %+v", f.LaggardCount, f.Laggards)
 	}
-	if f.VolunteerAvailable || f.DuesDue != 0 || f.DuesRate != 0 || f.WishesDone != 0 {
+	// The app wires the time bank's hours: available, and none were worked.
+	if !f.VolunteerAvailable || f.VolunteerHours != 0 || f.DuesDue != 0 || f.DuesRate != 0 || f.WishesDone != 0 {
 		t.Errorf("volunteer %v dues %d/%v wishes %d", f.VolunteerAvailable, f.DuesDue, f.DuesRate, f.WishesDone)
 	}
 }

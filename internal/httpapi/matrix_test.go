@@ -38,6 +38,8 @@ type fixtures struct {
 	// ownMemberOrg is the party organization of the roster entry the
 	// member caller is bound to.
 	ownMemberOrg int64
+	// ownMember is the roster entry a member-role caller is bound to.
+	ownMember int64
 }
 
 func (f *fixtures) next() int {
@@ -434,7 +436,7 @@ func TestAccessMatrix(t *testing.T) {
 	for _, role := range auth.Roles() {
 		t.Run(role.Code, func(t *testing.T) {
 			caller := "m_" + role.Code
-			var own int64
+			var own, ownMember int64
 			if role.Code == auth.RoleInstructor {
 				// An instructor account is bound to its record in 洪桥街道.
 				name, region := "本人指导员", testenv.Hongqiao
@@ -455,7 +457,7 @@ func TestAccessMatrix(t *testing.T) {
 			} else if role.Code == auth.RoleMember {
 				// A member account is bound to a roster entry of 洪桥街道.
 				m := (&fixtures{e: e, seq: &seq}).member(t, true)
-				own = m.PartyOrgID
+				own, ownMember = m.PartyOrgID, m.ID
 				e.MemberUser(caller, m.ID)
 			} else {
 				e.User(caller, role.Code, testenv.Hongqiao)
@@ -470,7 +472,7 @@ func TestAccessMatrix(t *testing.T) {
 				f.ownInstr, f.ownUnit = 0, own
 			}
 			if role.Code == auth.RoleMember {
-				f.ownInstr, f.ownMemberOrg = 0, own
+				f.ownInstr, f.ownMemberOrg, f.ownMember = 0, own, ownMember
 			}
 			f.ownTok = func() int64 {
 				tok, _, err := e.App.Auth.CreateTokenFor(sys, caller, "临时")

@@ -264,10 +264,33 @@ func volunteerMatrixCases() map[string]matrixCase {
 		"POST /api/v1/me/volunteer/activities/{id}/signup": {unscoped: true, call: func(t *testing.T, f *fixtures, _ string, _ bool) (string, any) {
 			return fmt.Sprintf("/api/v1/me/volunteer/activities/%d/signup", f.volActivity(t, true).ID), nil
 		}},
-		"POST /api/v1/me/volunteer/sign-in": {unscoped: true, call: func(*testing.T, *fixtures, string, bool) (string, any) {
-			return "/api/v1/me/volunteer/sign-in", map[string]any{"token": "1.1.x"}
+		"POST /api/v1/me/volunteer/sign-in": {unscoped: true, call: func(t *testing.T, f *fixtures, _ string, _ bool) (string, any) {
+			if f.ownMember == 0 {
+				return "/api/v1/me/volunteer/sign-in", map[string]any{"token": "1.1.x"}
+			}
+			// The member caller scans the current code of an activity it signed up for.
+			a := f.volActivity(t, true)
+			if _, err := f.e.App.Volunteer.SignUp(f.sys(), a.ID, volunteer.ParticipantInput{MemberID: &f.ownMember}); err != nil {
+				t.Fatal(err)
+			}
+			code, err := f.e.App.Volunteer.SignInToken(f.sys(), a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "/api/v1/me/volunteer/sign-in", map[string]any{"token": code.Token}
 		}},
 		"POST /api/v1/me/timebank/redeem": {unscoped: true, call: func(t *testing.T, f *fixtures, _ string, _ bool) (string, any) {
+			if f.ownMember != 0 {
+				// The member caller earns 20 points (2 hours of 助老) first; the reward costs 5.
+				a := f.volActivity(t, true)
+				p, err := f.e.App.Volunteer.SignInManual(f.sys(), a.ID, volunteer.ParticipantInput{MemberID: &f.ownMember})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.e.App.Volunteer.ConfirmHours(f.sys(), a.ID, p.ID, volunteer.ConfirmInput{}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			return "/api/v1/me/timebank/redeem", map[string]any{"reward_id": f.volReward(t)}
 		}},
 	}

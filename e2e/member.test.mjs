@@ -124,7 +124,8 @@ test('phone: the member activates, logs in, sees own record, meetings and dues, 
     assert.match(text, /2012-07-01/)
     assert.match(text, /139\*{4}8899/, 'the phone is masked')
     assert.ok(!text.includes(MEMBER.id), 'the 身份证号 is never shown in full')
-    assert.equal(await page.locator('[data-testid="m-community"]').count(), 0, 'no 我的社区 without the co-building lookup')
+    // 我的社区 comes from 双报到; this member has not reported to a community yet.
+    assert.match(await page.locator('[data-testid="m-community"]').innerText(), /尚未到居住地社区报到/)
     await shot(page, 'member-3-home.png')
 
     // Staff pages are out of reach: the guard sends the member back to its phone pages.
@@ -158,6 +159,14 @@ test('phone: the member activates, logs in, sees own record, meetings and dues, 
     await page.locator('[data-testid="m-my-wish"]', { hasText: '初中语文辅导书' }).waitFor()
     assert.match(await page.locator('[data-testid="m-my-wish"]').first().innerText(), /已认领/)
     await shot(page, 'member-7-wish-claimed.png')
+
+    // 时间银行: the volunteering area answers for a member; nothing earned yet.
+    await page.locator('[data-testid="tab-m-volunteer"]').click()
+    await page.waitForURL(/\/m\/volunteer$/)
+    const bank = page.locator('[data-test="m-timebank"]')
+    await bank.getByText('可用积分').waitFor()
+    assert.match(await bank.innerText(), /0\s*可用积分/)
+    await shot(page, 'member-8-timebank.png')
 
     const api = await districtAPI()
     const list = await api.get('/api/v1/wishes?state=claimed')

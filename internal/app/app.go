@@ -429,14 +429,15 @@ const sweepEvery = time.Hour
 
 // background runs the server's periodic work until ctx ends: now, and then
 // every sweepEvery, it deletes the error workbooks past their retention,
-// notifies newly overdue service requests and lets SQLite refresh stale
-// statistics.
+// notifies newly overdue service requests, expires 时间银行 points past the
+// expiry setting and lets SQLite refresh stale statistics.
 func (a *App) background(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		a.SweepImportReports(ctx)
 		a.SweepOverdue(ctx)
+		a.SweepTimebank(ctx)
 		// SQLite: statistics follow the data (hourly, and at Close).
 		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error("statistics refresh failed", "err", err)
@@ -465,6 +466,22 @@ func (a *App) SweepOverdue(ctx context.Context) int {
 		a.Log.Info("overdue service requests notified", "requests", n)
 	}
 	return n
+}
+
+// SweepTimebank clears the 时间银行 points past the expiry setting, when
+// any are due (see volunteer.Service.ExpireDue; idempotent, so several
+// nodes running it at once expire each point once), and logs how many.
+func (a *App) SweepTimebank(ctx context.Context) {
+	res, ran, err := a.Volunteer.ExpireDue(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.Log.Error("time-bank expiry sweep failed", "err", err)
+		}
+		return
+	}
+	if ran {
+		a.Log.Info("time-bank points expired", "accounts", res.Accounts, "points", res.Points, "cutoff", res.Cutoff)
+	}
 }
 
 // RecoverImports marks failed the import jobs whose process is gone (see

@@ -794,27 +794,8 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 		}
 		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
 		res := ExpiryResult{Cutoff: cutoff}
-		type due struct{ account, amount int64 }
-		var dues []due
-		rows, err := s.DB.Query(ctx, tx, `SELECT a.id,
-			COALESCE((SELECT SUM(p.amount) FROM tb_postings p WHERE p.account_id = a.id AND p.amount > 0 AND p.occurred_on < ?), 0),
-			COALESCE((SELECT -SUM(p.amount) FROM tb_postings p WHERE p.account_id = a.id AND p.amount < 0), 0)
-			FROM tb_accounts a WHERE a.kind IN ('member', 'person') ORDER BY a.id`, cutoff)
+		dues, err := s.expiryDues(ctx, tx, cutoff)
 		if err != nil {
-			return res, err
-		}
-		for rows.Next() {
-			var id, in, out int64
-			if err := rows.Scan(&id, &in, &out); err != nil {
-				rows.Close()
-				return res, err
-			}
-			if in-out > 0 {
-				dues = append(dues, due{id, in - out})
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return res, err
 		}
 		bank, err := s.systemAccount(ctx, tx, AccBank)
@@ -835,4 +816,49 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 		return res, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: cutoff, Before: set, After: res,
 			Note: fmt.Sprintf("积分到期清零：%s 前获得且未使用的积分，%d 个账户共 %d 分", cutoff, res.Accounts, res.Points)})
 	})
+}
+
+// expiryDue is what one account loses at a cutoff.
+type expiryDue struct{ account, amount int64 }
+
+// expiryDues lists the accounts holding points earned before cutoff and
+// not used since: spending (every negative posting, earlier expiries
+// included) uses the oldest points first.
+func (s *Service) expiryDues(ctx context.Context, q store.Querier, cutoff string) ([]expiryDue, error) {
+	rows, err := s.DB.Query(ctx, q, `SELECT a.id,
+		COALESCE((SELECT SUM(p.amount) FROM tb_postings p WHERE p.account_id = a.id AND p.amount > 0 AND p.occurred_on < ?), 0),
+		COALESCE((SELECT -SUM(p.amount) FROM tb_postings p WHERE p.account_id = a.id AND p.amount < 0), 0)
+		FROM tb_accounts a WHERE a.kind IN ('member', 'person') ORDER BY a.id`, cutoff)
+	if err != nil {
+		return nil, fmt.Errorf("volunteer: points due to expire before %s: %w", cutoff, err)
+	}
+	defer rows.Close()
+	var dues []expiryDue
+	for rows.Next() {
+		var id, in, out int64
+		if err := rows.Scan(&id, &in, &out); err != nil {
+			return nil, err
+		}
+		if in-out > 0 {
+			dues = append(dues, expiryDue{id, in - out})
+		}
+	}
+	return dues, rows.Err()
+}
+
+// ExpireDue is the server's automatic expiry (hourly): it runs ExpireSweep
+// only when some points are due, so a quiet hour writes nothing, not even
+// an audit entry. ran is false when nothing was due.
+func (s *Service) ExpireDue(ctx context.Context) (res ExpiryResult, ran bool, err error) {
+	set, err := s.settings(ctx, s.DB)
+	if err != nil || set.ExpiryMonths == 0 {
+		return ExpiryResult{}, false, err
+	}
+	cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
+	dues, err := s.expiryDues(ctx, s.DB, cutoff)
+	if err != nil || len(dues) == 0 {
+		return ExpiryResult{Cutoff: cutoff}, false, err
+	}
+	res, err = s.ExpireSweep(ctx)
+	return res, err == nil, err
 }

@@ -426,12 +426,25 @@ func TestExpirySweep(t *testing.T) {
 	if _, err := w.v.Decide(w.sys, r.ID, volunteer.DecideInput{Post: true}); err != nil {
 		t.Fatal(err)
 	}
+	// The default setting (24 months) has nothing due yet: the automatic
+	// sweep writes nothing, not even an audit entry.
+	audits := func() (n int) {
+		if err := w.e.App.DB.QueryRow(w.sys, w.e.App.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'timebank_expire'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, ran, err := w.v.ExpireDue(w.sys); ran || err != nil || audits() != 0 {
+		t.Fatalf("automatic sweep with nothing due: ran %v, %v, %d audit entries", ran, err, audits())
+	}
 	if _, err := w.v.SetSettings(w.sys, volunteer.SettingsInput{ExpiryMonths: 12, WishMinutes: 60}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.v.ExpireSweep(w.sys)
-	if err != nil {
-		t.Fatal(err)
+	// 2025-06-01 earned 100 (10 h), 2026-11-01 earned 20, 30 were spent
+	// (oldest first): 70 of the 2025 points are past the 12-month cutoff.
+	res, ran, err := w.v.ExpireDue(w.sys)
+	if err != nil || !ran {
+		t.Fatal(ran, err)
 	}
 	if res.Cutoff != "2025-11-23" || res.Accounts != 1 || res.Points != 70 {
 		t.Fatalf("sweep %+v", res)
@@ -439,6 +452,9 @@ func TestExpirySweep(t *testing.T) {
 	res, _ = w.v.ExpireSweep(w.sys)
 	if res.Points != 0 {
 		t.Fatalf("second sweep %+v", res)
+	}
+	if _, ran, _ := w.v.ExpireDue(w.sys); ran {
+		t.Fatal("the automatic sweep ran again with nothing due")
 	}
 	if got := w.account(mid); got.Balance != 20 {
 		t.Fatalf("balance %d, want 20", got.Balance)

@@ -48,6 +48,11 @@ before(async () => {
     attendees: [{ member_id: memberId, status: 'present' }],
   })
   assert.equal(meeting.status, 201, `meeting: ${JSON.stringify(meeting.data)}`)
+  // A meeting today with nothing recorded for the member yet: the member signs in on the phone.
+  const todays = await api.post('/api/v1/meetings', {
+    party_org_id: branch.data.id, kind: 'theme_day', status: 'held', date: day(0), place: '公司党员活动室', topic: '今天的主题党日：志愿服务进社区',
+  })
+  assert.equal(todays.status, 201, `today's meeting: ${JSON.stringify(todays.data)}`)
   // An open wish of the member's street.
   const w = await api.post('/api/v1/wishes', { category: 'study', content: '留守儿童小宇想要一套初中语文辅导书', wisher_name: '王小宇', wisher_phone: '13700003344',
     publish_consent: true, value_cents: 8000, region_code: '430426001' })
@@ -134,9 +139,15 @@ test('phone: the member activates, logs in, sees own record, meetings and dues, 
 
     await page.locator('[data-testid="tab-m-meetings"]').click()
     await page.waitForURL(/\/m\/meetings$/)
-    const meeting = page.locator('[data-testid="m-meeting"]').first()
-    await meeting.getByText('学习党的二十届四中全会精神').waitFor()
+    const meeting = page.locator('[data-testid="m-meeting"]').filter({ hasText: '学习党的二十届四中全会精神' })
+    await meeting.waitFor()
     assert.match(await meeting.innerText(), /出席/)
+    // Today's meeting: 未登记 until the member signs in, then 出席.
+    const todays = page.locator('[data-testid="m-meeting"]').filter({ hasText: '今天的主题党日' })
+    assert.match(await todays.innerText(), /未登记/)
+    await todays.locator('[data-testid="m-meeting-sign-in"]').click()
+    await todays.getByText('出席').waitFor()
+    assert.equal(await todays.locator('[data-testid="m-meeting-sign-in"]').count(), 0, 'no second sign-in button')
     await shot(page, 'member-4-meetings.png')
 
     await page.locator('[data-testid="tab-m-dues"]').click()

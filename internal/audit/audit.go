@@ -230,6 +230,7 @@ var actionNames = [][2]string{
 	{"member_activate_failed", "党员账号激活失败"},
 	{"member_account_open", "开通党员账号"},
 	{"member_account_close", "停用党员账号"},
+	{"meeting_self_sign_in", "党员本人会议签到"},
 	{"volunteer_team_create", "成立党员服务队"},
 	{"volunteer_team_update", "修改党员服务队"},
 	{"volunteer_person_create", "登记志愿者"},

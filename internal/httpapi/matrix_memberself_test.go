@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"liangxin/internal/meeting"
 )
@@ -20,6 +21,22 @@ func (f *fixtures) ownMeeting(t *testing.T, in bool) int64 {
 		org = f.partyOrg(t, true).ID
 	}
 	m, err := f.e.App.Meet.Create(f.sys(), meeting.Input{PartyOrgID: org, Kind: meeting.KindThemeDay, Date: "2026-11-02", Topic: "主题党日"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+// ownMeetingToday is a meeting held today by the member caller's party
+// organization (in) or by another branch (out): what a member signs in to.
+func (f *fixtures) ownMeetingToday(t *testing.T, in bool) int64 {
+	t.Helper()
+	org := f.ownMemberOrg
+	if org == 0 || !in {
+		org = f.partyOrg(t, in).ID
+	}
+	today := f.e.App.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	m, err := f.e.App.Meet.Create(f.sys(), meeting.Input{PartyOrgID: org, Kind: meeting.KindThemeDay, Date: today, Topic: "主题党日"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +64,9 @@ func memberSelfMatrixCases() map[string]matrixCase {
 		"GET /api/v1/me/member/meetings": {unscoped: true, call: static("/api/v1/me/member/meetings?year=2026")},
 		"GET /api/v1/me/member/dues":     {unscoped: true, call: static("/api/v1/me/member/dues?year=2026")},
 		"GET /api/v1/me/member/wishes":   {unscoped: true, call: static("/api/v1/me/member/wishes")},
+		"POST /api/v1/me/member/meetings/{id}/sign-in": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
+			return fmt.Sprintf("/api/v1/me/member/meetings/%d/sign-in", f.ownMeetingToday(t, in)), nil
+		}},
 		"GET /api/v1/me/member/meetings/{id}": {call: func(t *testing.T, f *fixtures, _ string, in bool) (string, any) {
 			return fmt.Sprintf("/api/v1/me/member/meetings/%d", f.ownMeeting(t, in)), nil
 		}},

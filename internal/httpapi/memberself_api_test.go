@@ -365,3 +365,47 @@ func TestMemberTransferOutClosesAccount(t *testing.T) {
 		t.Errorf("status after transfer out %+v", st)
 	}
 }
+
+// TestMemberSignsInToMeeting: on the day of its branch's meeting the member
+// signs in and is recorded present, once (a second sign-in writes nothing);
+// a meeting of another day is refused (422), another branch's meeting is 404.
+func TestMemberSignsInToMeeting(t *testing.T) {
+	me := newMemberEnv(t)
+	me.e.MemberUser("own", me.m.ID)
+	c := me.e.Login("own", testenv.Password)
+	sys := me.f.sys()
+	today := me.e.App.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+	held := func(org int64, date string) int64 {
+		m, err := me.e.App.Meet.Create(sys, meeting.Input{PartyOrgID: org, Kind: meeting.KindThemeDay, Date: date, Topic: "主题党日"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	todays, earlier, others := held(me.m.PartyOrgID, today), held(me.m.PartyOrgID, "2026-11-02"), held(me.f.partyOrg(t, true).ID, today)
+	for i := 0; i < 2; i++ {
+		var got memberself.MyMeeting
+		res := c.Do("POST", fmt.Sprintf("/api/v1/me/member/meetings/%d/sign-in", todays), nil)
+		if res.Status != 200 {
+			t.Fatalf("sign-in %d: %d %s", i+1, res.Status, res.Body)
+		}
+		res.JSON(t, &got)
+		if got.Attendance != meeting.Present || got.AttendanceName != "出席" {
+			t.Errorf("sign-in %d: %+v", i+1, got)
+		}
+	}
+	var audits int
+	if err := me.e.App.DB.QueryRow(sys, me.e.App.DB, `SELECT COUNT(*) FROM audit_log WHERE action = 'meeting_self_sign_in'`).Scan(&audits); err != nil || audits != 1 {
+		t.Errorf("audit entries %d (%v), want 1: the second sign-in writes nothing", audits, err)
+	}
+	if res := c.Do("POST", fmt.Sprintf("/api/v1/me/member/meetings/%d/sign-in", earlier), nil); res.Status != 422 || !strings.Contains(string(res.Body), "2026-11-02") {
+		t.Errorf("another day's meeting: %d %s, want 422 naming its date", res.Status, res.Body)
+	}
+	if res := c.Do("POST", fmt.Sprintf("/api/v1/me/member/meetings/%d/sign-in", others), nil); res.Status != 404 {
+		t.Errorf("another branch's meeting: %d, want 404", res.Status)
+	}
+	var n int
+	if err := me.e.App.DB.QueryRow(sys, me.e.App.DB, `SELECT COUNT(*) FROM meeting_attendance WHERE member_id = ? AND status = 'present'`, me.m.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("present rows %d (%v), want 1", n, err)
+	}
+}

@@ -22,6 +22,7 @@ func (s *Server) memberSelfRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/me/member", Perm: self, Tag: tag, Summary: "我的党员信息（本人，个人信息脱敏）及报到社区", Response: "MyMemberProfile", handler: s.myMemberProfile},
 		{Method: "GET", Path: "/api/v1/me/member/meetings", Perm: self, Tag: tag, Summary: "我的组织生活：本人所在党组织某年的会议及本人出勤", Query: []string{"year"}, QueryTypes: year, Response: "MyMeetingYear", handler: s.myMeetings},
 		{Method: "GET", Path: "/api/v1/me/member/meetings/{id}", Perm: self, Tag: tag, Summary: "我的一次会议（其他党组织的会议为 404）", Response: "MyMeeting", handler: s.myMeeting},
+		{Method: "POST", Path: "/api/v1/me/member/meetings/{id}/sign-in", Perm: self, Tag: tag, Summary: "会议当天本人签到（记为出席；重复签到不重复记录；其他党组织的会议为 404，非当天 422）", Response: "MyMeeting", handler: s.mySignInMeeting},
 		{Method: "GET", Path: "/api/v1/me/member/dues", Perm: self, Tag: tag, Summary: "我的党费：某年各月应交、已交", Query: []string{"year"}, QueryTypes: year, Response: "DuesMemberYear", handler: s.myDues},
 		{Method: "GET", Path: "/api/v1/me/member/wishes", Perm: self, Tag: tag, Summary: "可认领的微心愿（本人党组织所在区域）和我认领的微心愿", Response: "MyWishBoard", handler: s.myWishes},
 		{Method: "POST", Path: "/api/v1/me/member/wishes/{id}/claim", Perm: self, Tag: tag, Summary: "以本人名义认领微心愿（带版本号；同时认领时只有一人成功，其余 409）", Request: "MyWishClaim", Response: "MyWish", handler: s.claimMyWish},

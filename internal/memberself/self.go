@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
 	"liangxin/internal/dues"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
@@ -273,4 +274,44 @@ func (s *Service) ClaimWish(ctx context.Context, wishID int64, in ClaimInput) (M
 		return MyWish{}, err
 	}
 	return myWish(w), nil
+}
+
+// SignInMeeting marks the member present at a meeting of its own party
+// organization held today (China time): the member's own 签到 on the day.
+// A repeated sign-in changes nothing. Attendance the branch records later
+// for the meeting replaces it, as every attendance list does. Another
+// branch's meeting answers 404, a meeting of another day 422.
+func (s *Service) SignInMeeting(ctx context.Context, meetingID int64) (MyMeeting, error) {
+	a, id, err := s.bound(ctx)
+	if err != nil {
+		return MyMeeting{}, err
+	}
+	var heldOn, status string
+	err = s.DB.QueryRow(ctx, s.DB, `SELECT mt.held_on, COALESCE(at.status, '') FROM meetings mt
+		LEFT JOIN meeting_attendance at ON at.meeting_id = mt.id AND at.member_id = ?
+		WHERE mt.id = ? AND mt.party_org_id = (SELECT party_org_id FROM members WHERE id = ?)`, id, meetingID, id).Scan(&heldOn, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return MyMeeting{}, apperr.NotFound("会议")
+	}
+	if err != nil {
+		return MyMeeting{}, fmt.Errorf("memberself: meeting %d for sign-in: %w", meetingID, err)
+	}
+	if heldOn != s.today() {
+		return MyMeeting{}, apperr.InvalidField("id", fmt.Sprintf("只能在会议当天签到（本次会议日期为 %s）", heldOn))
+	}
+	if status != meeting.Present {
+		err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO meeting_attendance (meeting_id, member_id, status) VALUES (?, ?, ?)
+				ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = excluded.status`, meetingID, id, meeting.Present); err != nil {
+				return fmt.Errorf("memberself: meeting sign-in: %w", err)
+			}
+			return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting_self_sign_in", Entity: "meeting", EntityID: fmt.Sprint(meetingID),
+				Before: map[string]any{"member_id": id, "attendance": status}, After: map[string]any{"member_id": id, "attendance": meeting.Present},
+				Note: "党员本人会议签到（" + a.Username + "）"})
+		})
+		if err != nil {
+			return MyMeeting{}, err
+		}
+	}
+	return s.Meeting(ctx, meetingID)
 }

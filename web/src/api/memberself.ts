@@ -32,6 +32,7 @@ export const meApi = {
   profile: () => http.get<MyMemberProfile>(`${base}/me/member`),
   meetings: (year?: number) => http.get<MyMeetingYear>(`${base}/me/member/meetings`, { year }),
   meeting: (id: number) => http.get<MyMeeting>(`${base}/me/member/meetings/${id}`),
+  signInMeeting: (id: number) => http.post<MyMeeting>(`${base}/me/member/meetings/${id}/sign-in`),
   dues: (year?: number) => http.get<DuesMemberYear>(`${base}/me/member/dues`, { year }),
   wishes: () => http.get<MyWishBoard>(`${base}/me/member/wishes`),
   claim: (id: number, version: number) => http.post<MyWish>(`${base}/me/member/wishes/${id}/claim`, { version }),

@@ -45,6 +45,7 @@ export const cobuildApi = {
   revealUnit: (id: number) => http.post<CobuildUnit>(`/api/v1/cobuild-units/${id}/reveal-phone`),
   alliances: (q: Query) => http.get<Schemas['CobuildAlliancePage']>('/api/v1/cobuild-alliances', clean(q)),
   alliance: (id: number) => http.get<CobuildAlliance>(`/api/v1/cobuild-alliances/${id}`),
+  updateAlliance: (id: number, b: Schemas['CobuildAllianceInput']) => http.put<CobuildAlliance>(`/api/v1/cobuild-alliances/${id}`, b),
   createAlliance: (b: Schemas['CobuildAllianceInput']) => http.post<CobuildAlliance>('/api/v1/cobuild-alliances', b),
   addMember: (id: number, b: Schemas['CobuildMemberInput']) => http.post<CobuildAlliance>(`/api/v1/cobuild-alliances/${id}/members`, b),
   removeMember: (id: number, mid: number, b: Schemas['CobuildLeaveInput']) => http.post<CobuildAlliance>(`/api/v1/cobuild-alliances/${id}/members/${mid}/remove`, b),

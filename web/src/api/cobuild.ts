@@ -1,6 +1,6 @@
 // Types and endpoints of 区域化共建: co-building units, 党建联盟 and
 // 联席会议, 双报到 and 双向考核, the three lists and resource matching.
-import { http } from './http'
+import { http, uploadFile, type UploadProgress } from './http'
 import type { ItemOf, Schemas } from './types'
 
 export type CobuildOptions = Schemas['CobuildOptions']
@@ -67,6 +67,10 @@ export const cobuildApi = {
   projects: (q: Query) => http.get<Schemas['CobuildProjectPage']>('/api/v1/cobuild-projects', clean(q)),
   project: (id: number) => http.get<CobuildProject>(`/api/v1/cobuild-projects/${id}`),
   createProject: (b: Schemas['CobuildProjectInput']) => http.post<CobuildProject>('/api/v1/cobuild-projects', b),
+  updateProject: (id: number, b: Schemas['CobuildProjectInput']) => http.put<CobuildProject>(`/api/v1/cobuild-projects/${id}`, b),
+  uploadFile: (id: number, file: File, onProgress?: (p: UploadProgress) => void) => uploadFile<Schemas['CobuildFile']>(`/api/v1/cobuild-projects/${id}/files`, file, 'file', onProgress),
+  fileUrl: (id: number, fileId: number) => `/api/v1/cobuild-projects/${id}/files/${fileId}`,
+  updateAgreement: (id: number, b: Schemas['CobuildAgreementInput']) => http.put<CobuildAgreement>(`/api/v1/cobuild-agreements/${id}`, b),
   agreements: (q: Query) => http.get<Schemas['CobuildAgreementPage']>('/api/v1/cobuild-agreements', clean(q)),
   createAgreement: (b: Schemas['CobuildAgreementInput']) => http.post<CobuildAgreement>('/api/v1/cobuild-agreements', b),
 }

@@ -1,7 +1,8 @@
 // End-to-end browser test of 区域化共建. With the demo loaded (the 商圈's "1+7+N" alliance), a
 // district clerk creates an alliance and adds a unit to it, records a need in a community of
 // 洪桥街道, sees the matching resource suggested (same street), exports the need list, and
-// looks at the 双报到 counts per community with their chart.
+// looks at the 双报到 counts per community with their chart. A second test rates the unit that
+// reported to the community (双向考核), downloads its year report and signs a 共建协议.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test cobuild.test.mjs
 import { after, before, test } from 'node:test'
@@ -9,6 +10,7 @@ import assert from 'node:assert/strict'
 import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrictReady, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
 
 let community = { code: '', name: '' }
+let unitId = 0
 
 before(async () => {
   await startServer('cobuild')
@@ -20,6 +22,9 @@ before(async () => {
   assert.equal(unit.status, 201, `unit: ${JSON.stringify(unit.data)}`)
   const res = await api.post('/api/v1/cobuild-resources', { unit_id: unit.data.id, title: 'E2E 妇幼保健医生上门', category: 'elderly', quantity: '每月 2 次' })
   assert.equal(res.status, 201, `resource: ${JSON.stringify(res.data)}`)
+  unitId = unit.data.id
+  const rep = await api.post('/api/v1/cobuild-reports', { kind: 'unit', unit_id: unit.data.id, community_code: community.code, reported_on: '2026-02-01' })
+  assert.equal(rep.status, 201, `report: ${JSON.stringify(rep.data)}`)
 })
 after(stopServer)
 failOnScriptErrors(LOGIN_PROBE)
@@ -82,6 +87,66 @@ test('alliance, need, suggested resource, export, counts', { timeout: 300_000 },
     await page.locator('[data-test="counts-table"]').waitFor()
     if (state.demo) await page.locator('[data-test="counts-table"] .el-table__row').first().waitFor()
     await shot(page, 'cobuild-4-counts.png')
+  } finally {
+    await context.close()
+  }
+})
+
+test('rate a reported unit, download its year report, sign an agreement', { timeout: 300_000 }, async () => {
+  const context = await newContext()
+  const page = await newPage(context)
+  try {
+    await loginDistrictReady(page)
+    await page.goto(`${state.baseURL}/cobuild/reports`)
+    await page.locator('[data-test="counts-table"]').waitFor()
+    await page.locator('.el-tabs__item', { hasText: '报到名册' }).click()
+    const row = page.locator('[data-test="reports-table"] .el-table__row').filter({ hasText: 'E2E县妇幼保健院' })
+    await row.waitFor()
+    await row.getByText('考核').click()
+    const form = page.locator('[data-test="rate-form"]')
+    await form.getByText('E2E县妇幼保健院').waitFor()
+    await form.locator('[data-test="rate-score"] input').fill('85')
+    await form.locator('textarea').fill('E2E 上门服务及时，群众满意')
+    await shot(page, 'cobuild-5-rate.png')
+    await form.locator('[data-test="rate-submit"]').click()
+    await page.locator('.el-message, .el-notification').filter({ hasText: '85 分' }).first().waitFor()
+
+    const download = page.waitForEvent('download')
+    await row.getByText('年度报告').click()
+    const file = await download
+    assert.match(file.suggestedFilename(), /\.xlsx$/)
+
+    await page.locator('.el-tabs__item', { hasText: '双向考核' }).click()
+    const rated = page.locator('[data-test="ratings-table"] .el-table__row').filter({ hasText: 'E2E县妇幼保健院' })
+    await rated.waitFor()
+    const text = await rated.innerText()
+    assert.match(text, /85/)
+    assert.match(text, /良好/) // 85 is at least 80 and below 90: 良好 by default
+    await shot(page, 'cobuild-6-ratings.png')
+
+    await page.goto(`${state.baseURL}/cobuild/lists`)
+    await page.locator('.el-tabs__item', { hasText: '共建协议' }).click()
+    await page.locator('[data-test="agreements-table"]').waitFor()
+    await page.locator('[data-test="new-agreement"]').click()
+    const ag = page.locator('[data-test="agreement-form"]')
+    await ag.locator('.region-tree-select').click()
+    const street = page.locator('.el-tree-node__content:visible', { hasText: '洪桥街道' }).first()
+    await street.locator('.el-tree-node__expand-icon').click()
+    await page.locator('.el-tree-node:visible .el-select-dropdown__item', { hasText: community.name }).first().click()
+    await ag.locator('[data-test="ag-unit"]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E县妇幼保健院' }).first().click()
+    await ag.locator('input[data-test="ag-title"], [data-test="ag-title"] input').fill('E2E 健康进社区共建协议')
+    const dates = ag.locator('.el-date-editor input')
+    await dates.nth(0).fill('2026-01-01')
+    await dates.nth(0).press('Enter')
+    await dates.nth(1).fill('2026-12-31')
+    await dates.nth(1).press('Enter')
+    await ag.locator('[data-test="ag-submit"]').click()
+    const signed = page.locator('[data-test="agreements-table"] .el-table__row').filter({ hasText: 'E2E 健康进社区共建协议' })
+    await signed.waitFor()
+    assert.match(await signed.innerText(), /履行中/)
+    await shot(page, 'cobuild-7-agreement.png')
+    assert.ok(unitId > 0)
   } finally {
     await context.close()
   }

@@ -25,6 +25,8 @@ before(async () => {
   unitId = unit.data.id
   const rep = await api.post('/api/v1/cobuild-reports', { kind: 'unit', unit_id: unit.data.id, community_code: community.code, reported_on: '2026-02-01' })
   assert.equal(rep.status, 201, `report: ${JSON.stringify(rep.data)}`)
+  const proj = await api.post('/api/v1/cobuild-projects', { community_code: community.code, title: 'E2E 上门体检项目', owner: '钱院长', starts_on: '2026-03-01', ends_on: '2026-06-30', resource_ids: [res.data.id] })
+  assert.equal(proj.status, 201, `project: ${JSON.stringify(proj.data)}`)
 })
 after(stopServer)
 failOnScriptErrors(LOGIN_PROBE)
@@ -147,6 +149,24 @@ test('rate a reported unit, download its year report, sign an agreement', { time
     assert.match(await signed.innerText(), /履行中/)
     await shot(page, 'cobuild-7-agreement.png')
     assert.ok(unitId > 0)
+
+    // The project's detail: edit status and result, upload an evidence file.
+    await page.locator('.el-tabs__item', { hasText: '项目清单' }).click()
+    const prow = page.locator('[data-test="projects-table"] .el-table__row').filter({ hasText: 'E2E 上门体检项目' })
+    await prow.getByText('详情').click()
+    const drawer = page.locator('[data-test="project-drawer"]')
+    await drawer.getByText('关联资源（1）').waitFor()
+    await drawer.locator('[data-test="pe-status"]').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '实施中' }).first().click()
+    await drawer.locator('textarea[data-test="pe-result"], [data-test="pe-result"] textarea').fill('E2E 已为 12 位老人体检')
+    await drawer.locator('[data-test="pe-submit"]').click()
+    await page.locator('.el-message').filter({ hasText: '实施中' }).first().waitFor()
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
+    await drawer.locator('input[data-test="file-input"]').setInputFiles({ name: '体检现场.png', mimeType: 'image/png', buffer: png })
+    await drawer.locator('[data-test="files-table"] .el-table__row').filter({ hasText: '体检现场.png' }).waitFor()
+    await drawer.getByText('佐证材料（1）').waitFor()
+    await shot(page, 'cobuild-8-project.png')
   } finally {
     await context.close()
   }

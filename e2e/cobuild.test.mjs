@@ -11,6 +11,7 @@ import { districtAPI, failOnScriptErrors, LOGIN_PROBE, loginDistrictReady, newCo
 
 let community = { code: '', name: '' }
 let unitId = 0
+let rosterName = ''
 
 before(async () => {
   await startServer('cobuild')
@@ -25,6 +26,15 @@ before(async () => {
   unitId = unit.data.id
   const rep = await api.post('/api/v1/cobuild-reports', { kind: 'unit', unit_id: unit.data.id, community_code: community.code, reported_on: '2026-02-01' })
   assert.equal(rep.status, 201, `report: ${JSON.stringify(rep.data)}`)
+  // A roster member who has not reported anywhere yet, to report through the remote select.
+  const members = await api.get('/api/v1/members?status=active&page_size=100')
+  const reported = await api.get('/api/v1/cobuild-reports?kind=member&page_size=200')
+  if (members.status === 200 && reported.status === 200) {
+    const taken = new Set(reported.data.items.map((x) => x.member_id))
+    const names = new Map()
+    for (const m of members.data.items) names.set(m.name, (names.get(m.name) || 0) + 1)
+    rosterName = members.data.items.find((m) => !taken.has(m.id) && names.get(m.name) === 1)?.name || ''
+  }
   const proj = await api.post('/api/v1/cobuild-projects', { community_code: community.code, title: 'E2E 上门体检项目', owner: '钱院长', starts_on: '2026-03-01', ends_on: '2026-06-30', resource_ids: [res.data.id] })
   assert.equal(proj.status, 201, `project: ${JSON.stringify(proj.data)}`)
 })
@@ -117,6 +127,25 @@ test('rate a reported unit, download its year report, sign an agreement', { time
     await row.getByText('年度报告').click()
     const file = await download
     assert.match(file.suggestedFilename(), /\.xlsx$/)
+
+    if (rosterName) {
+      // 双报到 of a roster member picked by remote search.
+      await page.getByRole('button', { name: '登记报到' }).click()
+      const rp = page.locator('.el-dialog:visible', { hasText: '登记双报到' })
+      await rp.locator('[data-test="rp-member"]').click()
+      await page.keyboard.type(rosterName)
+      await page.locator('.el-select-dropdown__item:visible', { hasText: rosterName }).first().click()
+      await rp.locator('.region-tree-select').click()
+      const st = page.locator('.el-tree-node__content:visible', { hasText: '洪桥街道' }).first()
+      await st.locator('.el-tree-node__expand-icon').click()
+      await page.locator('.el-tree-node:visible .el-select-dropdown__item', { hasText: community.name }).first().click()
+      await rp.locator('.el-date-editor input').fill('2026-03-01')
+      await rp.locator('.el-date-editor input').press('Enter')
+      await shot(page, 'cobuild-5b-member-report.png')
+      await rp.getByRole('button', { name: '保存' }).click()
+      await page.locator('.el-message').filter({ hasText: '已登记报到' }).first().waitFor()
+      await page.locator('[data-test="reports-table"] .el-table__row').filter({ hasText: rosterName }).first().waitFor()
+    }
 
     await page.locator('.el-tabs__item', { hasText: '双向考核' }).click()
     const rated = page.locator('[data-test="ratings-table"] .el-table__row').filter({ hasText: 'E2E县妇幼保健院' })

@@ -2,7 +2,8 @@
 // district clerk creates an alliance and adds a unit to it, records a need in a community of
 // 洪桥街道, sees the matching resource suggested (same street), exports the need list, and
 // looks at the 双报到 counts per community with their chart. A second test rates the unit that
-// reported to the community (双向考核), downloads its year report and signs a 共建协议.
+// reported to the community (双向考核), downloads its year report, reports a roster member picked
+// by remote search, signs a 共建协议, and edits a project and uploads its evidence.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test cobuild.test.mjs
 import { after, before, test } from 'node:test'
@@ -35,7 +36,10 @@ before(async () => {
     for (const m of members.data.items) names.set(m.name, (names.get(m.name) || 0) + 1)
     rosterName = members.data.items.find((m) => !taken.has(m.id) && names.get(m.name) === 1)?.name || ''
   }
-  const proj = await api.post('/api/v1/cobuild-projects', { community_code: community.code, title: 'E2E 上门体检项目', owner: '钱院长', starts_on: '2026-03-01', ends_on: '2026-06-30', resource_ids: [res.data.id] })
+  // The project links its own resource, so the one above stays free to be suggested.
+  const res2 = await api.post('/api/v1/cobuild-resources', { unit_id: unit.data.id, title: 'E2E 体检车', category: 'elderly', quantity: '1 辆' })
+  assert.equal(res2.status, 201, `resource: ${JSON.stringify(res2.data)}`)
+  const proj = await api.post('/api/v1/cobuild-projects', { community_code: community.code, title: 'E2E 上门体检项目', owner: '钱院长', starts_on: '2026-03-01', ends_on: '2026-06-30', resource_ids: [res2.data.id] })
   assert.equal(proj.status, 201, `project: ${JSON.stringify(proj.data)}`)
 })
 after(stopServer)
@@ -56,9 +60,16 @@ test('alliance, need, suggested resource, export, counts', { timeout: 300_000 },
     await form.locator('input[data-test="af-name"], [data-test="af-name"] input').fill('E2E 步行街党建联盟')
     await form.locator('.region-tree-select').click()
     await page.locator('.el-tree-node:visible .el-select-dropdown__item', { hasText: '洪桥街道' }).first().click()
+    // The lead party organization, by remote search (first of the list offered).
+    await form.locator('[data-test="af-lead"]').click()
+    const lead = page.locator('.el-select-dropdown__item:visible').first()
+    await lead.waitFor()
+    const leadName = (await lead.locator('.opt-name').innerText()).trim()
+    await lead.click()
     await form.locator('[data-test="af-submit"]').click()
     const drawer = page.locator('[data-test="alliance-drawer"]')
     await drawer.getByText('成员单位（0）').waitFor()
+    await drawer.getByText(`牵头：${leadName}`).waitFor()
     await drawer.locator('[data-test="join-unit"]').click()
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'E2E县妇幼保健院' }).first().click()
     await drawer.locator('.el-date-editor input').fill('2026-01-05')

@@ -4,7 +4,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build test test-pg race lint openapi-lint vuln bench bench-services ui ui-check e2e ci mutate crash hostile
+.PHONY: run build test test-pg race lint openapi-lint vuln bench bench-services ui ui-check e2e ci mutate crash hostile cluster-up cluster-down cluster-faults
 
 run:
 	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
@@ -74,3 +74,18 @@ crash:
 # Not in CI; see docs/benchmarks.md.
 hostile: build
 	$(GO) run ./bench/hostile -bin bin/liangxin
+
+# A cluster on this machine (issue 19): PostgreSQL primary on 5433 with a synchronous streaming
+# replica on 5434, three nodes on 18201-18203, a Go load balancer on 18200; see docs/operations.md.
+cluster-up:
+	scripts/cluster-up
+
+cluster-down:
+	scripts/cluster-down
+
+# The long fault run (60 s phases at 40 requests/s, a 20,000-row import) against a fresh cluster;
+# CI runs scripts/cluster-faults --short. Phase b promotes the replica, so the cluster is rebuilt first.
+cluster-faults:
+	scripts/cluster-down
+	scripts/cluster-up
+	scripts/cluster-faults; rc=$$?; scripts/cluster-down; exit $$rc

@@ -609,6 +609,11 @@ func phaseNodeKill(ctx context.Context, l *loader, rate int, d time.Duration) er
 	var killedAt, readyAt time.Time
 	rs, actErr := l.during(rate, d, func() error {
 		time.Sleep(d / 4)
+		// Kill while requests are in flight (up to 3 s of looking), so
+		// that the bound is not trivially zero.
+		for look := time.Now(); l.inFl.Load() < 2 && time.Since(look) < 3*time.Second; {
+			time.Sleep(time.Millisecond)
+		}
 		inflight = l.inFl.Load()
 		killedAt = time.Now()
 		if err := l.c.killNode(victim); err != nil {
@@ -754,7 +759,8 @@ func phaseImport(ctx context.Context, l *loader, rate, rows int, runID string) e
 			st, b, err := node.upload(session, data)
 			answered <- answer{st, b, err}
 		}()
-		// Kill the node once it writes rows (progress is in import_sessions on PostgreSQL).
+		// Kill the node once it has written half the rows, its transaction
+		// open (progress is in import_sessions on PostgreSQL).
 		deadline := time.Now().Add(5 * time.Minute)
 		for {
 			select {
@@ -765,7 +771,7 @@ func phaseImport(ctx context.Context, l *loader, rate, rows int, runID string) e
 			var status, phase string
 			var processed int
 			err := conn.QueryRow(ctx, `SELECT status, phase, processed FROM import_sessions WHERE id = $1`, session).Scan(&status, &phase, &processed)
-			if err == nil && status == "running" && phase == "write" && processed > 0 {
+			if err == nil && status == "running" && phase == "write" && processed >= rows/2 {
 				killedPhase, killedAt = phase, processed
 				break
 			}

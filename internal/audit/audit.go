@@ -436,7 +436,7 @@ type Filter struct {
 }
 
 // Location is China Standard Time, the zone dates are interpreted in.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (f Filter) where() (string, []any, error) {
 	var conds []string

@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 	"liangxin/internal/workloop"
@@ -42,7 +43,7 @@ type Service struct {
 	Tasks Tasks
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -51,9 +52,9 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
-func (s *Service) year() int { return s.now().In(cst).Year() }
+func (s *Service) year() int { return civil.Year(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 
@@ -180,10 +181,12 @@ func dateField(bad *apperr.Error, field, label, v string, required bool) string 
 		}
 		return ""
 	}
-	if _, err := time.Parse(store.DateFormat, v); err != nil {
-		bad.Field(field, label+"格式应为 YYYY-MM-DD")
+	d, err := civil.Day(field, v)
+	if err != nil {
+		bad.Field(field, label+"："+civil.Message(err, field))
+		return v
 	}
-	return v
+	return d
 }
 
 func enumField(bad *apperr.Error, field, label string, opts []Option, v string) string {

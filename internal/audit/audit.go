@@ -518,12 +518,7 @@ func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := l.DB.Query(ctx, l.DB, `SELECT id, at, username, role, ip, action, entity, entity_id, result, detail FROM audit_log`+
 		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {

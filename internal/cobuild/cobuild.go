@@ -293,46 +293,7 @@ type Page struct {
 	PageSize int
 }
 
-func (p Page) limit() (int, int) {
-	if p.PageSize <= 0 {
-		return -1, 0
-	}
-	if p.Page < 1 {
-		p.Page = 1
-	}
-	return p.PageSize, (p.Page - 1) * p.PageSize
-}
-
-// list runs a count and a page of a query; scan reads one row.
-func list[T any](ctx context.Context, db *store.DB, cols, from, cond string, args []any, order string, p Page, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	out := []T{}
-	total := 0
-	err := db.Report(ctx, func(q store.Querier) error {
-		if err := db.QueryRow(ctx, q, `SELECT COUNT(*) `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		query := `SELECT ` + cols + ` ` + from + ` WHERE ` + cond + ` ORDER BY ` + order
-		qargs := args
-		if lim, off := p.limit(); lim > 0 {
-			query += ` LIMIT ? OFFSET ?`
-			qargs = append(append([]any{}, args...), lim, off)
-		}
-		rows, err := db.Query(ctx, q, query, qargs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			x, err := scan(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, x)
-		}
-		return rows.Err()
-	})
-	return out, total, err
-}
+func (p Page) store() store.Page { return store.Page{Number: p.Page, Size: p.PageSize} }
 
 func likeAny(q string, cols ...string) (string, []any) {
 	q = strings.TrimSpace(q)

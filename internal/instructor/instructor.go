@@ -305,12 +305,7 @@ func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instruc
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM instructors i`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY i.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, err

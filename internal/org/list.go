@@ -228,12 +228,7 @@ func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs 
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	order := "o.id"
 	if col, ok := sortable[f.Sort]; ok {
 		order = col

@@ -857,12 +857,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY p.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, err

@@ -24,6 +24,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/briefing"
+	"liangxin/internal/civil"
 	"liangxin/internal/cobuild"
 	"liangxin/internal/config"
 	"liangxin/internal/contract"
@@ -454,7 +455,7 @@ func (a *App) background(ctx context.Context) {
 // became overdue (one notification per request per overdue episode; safe to
 // run on several nodes at once) and logs how many.
 func (a *App) SweepOverdue(ctx context.Context) int {
-	today := a.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	today := civil.Today(a.Now())
 	n, err := a.Services.NotifyOverdue(ctx, today)
 	if err != nil {
 		if ctx.Err() == nil {

@@ -64,7 +64,7 @@ type Service struct {
 	Dues        DuesSource
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -73,7 +73,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 

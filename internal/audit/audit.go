@@ -436,7 +436,7 @@ type Filter struct {
 }
 
 // Location is China Standard Time, the zone dates are interpreted in.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (f Filter) where() (string, []any, error) {
 	var conds []string
@@ -518,12 +518,7 @@ func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := l.DB.Query(ctx, l.DB, `SELECT id, at, username, role, ip, action, entity, entity_id, result, detail FROM audit_log`+
 		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {

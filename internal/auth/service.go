@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -191,7 +192,7 @@ func lockedError(until time.Time) *apperr.Error {
 	// locks and the answers during the lock carry the same locked_until.
 	until = until.UTC().Truncate(time.Microsecond)
 	return &apperr.Error{Kind: apperr.KindLocked, Code: "account_locked",
-		Message: fmt.Sprintf("账户已锁定，请于 %s 后再试或联系管理员解锁", until.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")),
+		Message: fmt.Sprintf("账户已锁定，请于 %s 后再试或联系管理员解锁", until.In(civil.Zone).Format("2006-01-02 15:04")),
 		Until:   until}
 }
 

@@ -138,12 +138,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 }
 
 func normPage(page, size int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 200 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 200)
 	return page, size
 }
 

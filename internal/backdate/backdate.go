@@ -10,12 +10,13 @@ import (
 	"unicode/utf8"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 )
 
 // MaxReason is the longest reason accepted, in characters.
 const MaxReason = 500
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 // Today is the date of now in China Standard Time (YYYY-MM-DD).
 func Today(now time.Time) string { return now.In(cst).Format("2006-01-02") }

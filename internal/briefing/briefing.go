@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/meeting"
@@ -42,7 +43,7 @@ type Service struct {
 	Now       func() time.Time
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -420,7 +421,7 @@ func (s *Service) Issue(ctx context.Context, id int64, in IssueInput) (Briefing,
 		if err != nil {
 			return err
 		}
-		year := s.now().In(cst).Year()
+		year := civil.Year(s.now())
 		var serial int
 		if err := s.DB.QueryRow(ctx, tx, `SELECT COALESCE(MAX(serial), 0) + 1 FROM briefings WHERE region_code = ? AND issue_year = ?`, b.RegionCode, year).Scan(&serial); err != nil {
 			return err

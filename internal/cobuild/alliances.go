@@ -141,7 +141,7 @@ func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Allian
 		cond += " AND " + c
 		args = append(args, a...)
 	}
-	out, total, err := list(ctx, s.DB, allianceCols, allianceFrom, cond, args, order, f.Page, scanAlliance)
+	out, total, err := store.ListPage(ctx, s.DB, allianceCols, allianceFrom, cond, args, order, f.Page.store(), scanAlliance)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list alliances: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 	"liangxin/internal/workloop"
@@ -42,7 +43,7 @@ type Service struct {
 	Tasks Tasks
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -51,9 +52,9 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
-func (s *Service) year() int { return s.now().In(cst).Year() }
+func (s *Service) year() int { return civil.Year(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 
@@ -180,10 +181,12 @@ func dateField(bad *apperr.Error, field, label, v string, required bool) string 
 		}
 		return ""
 	}
-	if _, err := time.Parse(store.DateFormat, v); err != nil {
-		bad.Field(field, label+"格式应为 YYYY-MM-DD")
+	d, err := civil.Day(field, v)
+	if err != nil {
+		bad.Field(field, label+"："+civil.Message(err, field))
+		return v
 	}
-	return v
+	return d
 }
 
 func enumField(bad *apperr.Error, field, label string, opts []Option, v string) string {
@@ -290,46 +293,7 @@ type Page struct {
 	PageSize int
 }
 
-func (p Page) limit() (int, int) {
-	if p.PageSize <= 0 {
-		return -1, 0
-	}
-	if p.Page < 1 {
-		p.Page = 1
-	}
-	return p.PageSize, (p.Page - 1) * p.PageSize
-}
-
-// list runs a count and a page of a query; scan reads one row.
-func list[T any](ctx context.Context, db *store.DB, cols, from, cond string, args []any, order string, p Page, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, int, error) {
-	out := []T{}
-	total := 0
-	err := db.Report(ctx, func(q store.Querier) error {
-		if err := db.QueryRow(ctx, q, `SELECT COUNT(*) `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		query := `SELECT ` + cols + ` ` + from + ` WHERE ` + cond + ` ORDER BY ` + order
-		qargs := args
-		if lim, off := p.limit(); lim > 0 {
-			query += ` LIMIT ? OFFSET ?`
-			qargs = append(append([]any{}, args...), lim, off)
-		}
-		rows, err := db.Query(ctx, q, query, qargs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			x, err := scan(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, x)
-		}
-		return rows.Err()
-	})
-	return out, total, err
-}
+func (p Page) store() store.Page { return store.Page{Number: p.Page, Size: p.PageSize} }
 
 func likeAny(q string, cols ...string) (string, []any) {
 	q = strings.TrimSpace(q)

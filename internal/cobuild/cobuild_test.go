@@ -271,6 +271,11 @@ func TestSuggestOrderAndUnmatched(t *testing.T) {
 	}
 	_, err := v.svc.UpdateProject(sys(), p.ID, cobuild.ProjectInput{CommunityCode: c1, Title: "银发健康", Owner: "王书记", StartsOn: "2026-09-01", EndsOn: "2026-12-31", Status: "done"})
 	wantInvalid(t, err, "result", "成效")
+	// Dates outside 1900-01-01..2099-12-31 are refused like everywhere else
+	// (they parsed as dates before the civil package checked them).
+	_, err = v.svc.CreateProject(sys(), cobuild.ProjectInput{CommunityCode: c1, Title: "远古项目", Owner: "王书记", StartsOn: "0001-01-01", EndsOn: "9999-12-31"})
+	wantInvalid(t, err, "starts_on", "1900-01-01")
+	wantInvalid(t, err, "ends_on", "2099-12-31")
 	f := must(v.svc.AddFile(sys(), p.ID, "合影.png", bytes.NewReader(append([]byte{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, 1, 2, 3))))
 	if f.Name != "合影.png" {
 		t.Errorf("file %+v", f)

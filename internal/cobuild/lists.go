@@ -109,7 +109,7 @@ func (s *Service) ListAgreements(ctx context.Context, f ListFilter) ([]Agreement
 		return nil, 0, err
 	}
 	cond, args = filterCommon(cond, args, f, "a.community_code", "a.state", "", "a.unit_id", "", []string{"a.title", "u.name", "a.content"})
-	out, total, err := list(ctx, s.DB, agreementCols, agreementFrom, cond, args, order, f.Page, scanAgreement)
+	out, total, err := store.ListPage(ctx, s.DB, agreementCols, agreementFrom, cond, args, order, f.Page.store(), scanAgreement)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list agreements: %w", err)
 	}
@@ -331,7 +331,7 @@ func (s *Service) ListNeeds(ctx context.Context, f ListFilter) ([]Need, int, err
 		cond += " AND n.urgency = ?"
 		args = append(args, f.Urgency)
 	}
-	out, total, err := list(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page, scanNeed)
+	out, total, err := store.ListPage(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page.store(), scanNeed)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list needs: %w", err)
 	}
@@ -497,7 +497,7 @@ func (s *Service) ListResources(ctx context.Context, f ListFilter) ([]Resource, 
 		return nil, 0, err
 	}
 	cond, args = filterCommon(cond, args, f, "r.region_code", "r.state", "r.category", "r.unit_id", "r.agreement_id", []string{"r.title", "u.name", "r.quantity"})
-	out, total, err := list(ctx, s.DB, resourceCols, resourceFrom, cond, args, order, f.Page, scanResource)
+	out, total, err := store.ListPage(ctx, s.DB, resourceCols, resourceFrom, cond, args, order, f.Page.store(), scanResource)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list resources: %w", err)
 	}
@@ -646,7 +646,7 @@ func (s *Service) Unmatched(ctx context.Context, f ListFilter) ([]Need, int, err
 	cond += ` AND n.state = 'open' AND NOT EXISTS (SELECT 1 FROM cobuild_resources r WHERE r.category = n.category AND r.state = 'available'
 		AND (r.available_to IS NULL OR r.available_to >= ?) AND substr(r.region_code, 1, 6) = substr(n.community_code, 1, 6))`
 	args = append(args, s.today())
-	out, total, err := list(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page, scanNeed)
+	out, total, err := store.ListPage(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page.store(), scanNeed)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: unmatched needs: %w", err)
 	}

@@ -148,7 +148,7 @@ func (s *Service) ListProjects(ctx context.Context, f ListFilter) ([]Project, in
 		return nil, 0, err
 	}
 	cond, args = filterCommon(cond, args, f, "p.community_code", "p.status", "", "", "p.agreement_id", []string{"p.title", "p.owner", "p.result"})
-	out, total, err := list(ctx, s.DB, projectCols, projectFrom, cond, args, order, f.Page, scanProject)
+	out, total, err := store.ListPage(ctx, s.DB, projectCols, projectFrom, cond, args, order, f.Page.store(), scanProject)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list projects: %w", err)
 	}

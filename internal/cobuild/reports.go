@@ -169,12 +169,7 @@ func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, in
 		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*) `+reportFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
 			return err
 		}
-		query := `SELECT ` + reportCols + ` ` + reportFrom + ` WHERE ` + cond + ` ORDER BY ` + order
-		qargs := append([]any{y, y}, args...)
-		if lim, off := f.Page.limit(); lim > 0 {
-			query += ` LIMIT ? OFFSET ?`
-			qargs = append(qargs, lim, off)
-		}
+		query, qargs := f.Page.store().Limit(`SELECT `+reportCols+` `+reportFrom+` WHERE `+cond+` ORDER BY `+order, append([]any{y, y}, args...))
 		rows, err := s.DB.Query(ctx, q, query, qargs...)
 		if err != nil {
 			return err

@@ -129,7 +129,7 @@ func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, err
 		cond += " AND " + c
 		args = append(args, a...)
 	}
-	out, total, err := list(ctx, s.DB, unitCols, unitFrom, cond, args, order, f.Page, scanUnit)
+	out, total, err := store.ListPage(ctx, s.DB, unitCols, unitFrom, cond, args, order, f.Page.store(), scanUnit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("cobuild: list units: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/backdate"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
@@ -384,9 +385,9 @@ func (s *Service) inScope(ctx context.Context, code, day string, rule Rule, isAr
 
 func (s *Service) day(asOf string) (string, error) {
 	if asOf == "" {
-		return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat), nil
+		return civil.Today(s.Now()), nil
 	}
-	d, err := org.ParseDate("as_of", asOf)
+	d, err := civil.Day("as_of", asOf)
 	if err != nil {
 		return "", apperr.InvalidField("as_of", "统计日期格式应为 YYYY-MM-DD")
 	}

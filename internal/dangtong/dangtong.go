@@ -196,12 +196,7 @@ func (s *Service) Cell(ctx context.Context, code, regionCode, asOf string, row, 
 	if col < 1 || col > len(g.table.Columns) {
 		return Cell{}, apperr.NotFound("表格列")
 	}
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	items := g.cells[row-1][col-1]
 	sort.SliceStable(items, func(i, j int) bool {
 		if items[i].RegionCode != items[j].RegionCode {

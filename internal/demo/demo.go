@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/app"
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverage"
 	"liangxin/internal/develop"
 	"liangxin/internal/instructor"
@@ -126,7 +127,7 @@ func Load(ctx context.Context, a *app.App, opt Options) (*Summary, error) {
 		return nil, err
 	}
 	l.g = g
-	now := a.Now().In(time.FixedZone("CST", 8*3600))
+	now := a.Now().In(civil.Zone)
 	today := date(now.Year(), now.Month(), now.Day())
 	l.sum.Today, l.sum.YearStart = fmtDate(today), fmtDate(yearStart(today))
 	if err := l.users(g); err != nil {

@@ -117,7 +117,7 @@ type Due struct {
 }
 
 func (s *Service) today() time.Time {
-	y, m, d := s.Now().In(time.FixedZone("CST", 8*3600)).Date()
+	y, m, d := s.Now().In(civil.Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 

@@ -44,9 +44,9 @@ func methodName(m string) string {
 const MaxAheadMonths = 3
 
 // cst is the zone dates are read in.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
-func (s *Service) today() string { return s.Now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.Now()) }
 
 // Month is a calendar month as year*12+month-1, so months can be counted.
 type Month int

@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -33,7 +34,7 @@ type Service struct {
 	Protector func() (*pdata.Protector, error)
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -42,7 +43,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 
@@ -213,10 +214,12 @@ func textField(bad *apperr.Error, field, label, v string, required bool, max int
 
 func checkDate(bad *apperr.Error, field, label, v string) string {
 	v = strings.TrimSpace(v)
-	if _, err := time.Parse(store.DateFormat, v); err != nil {
-		bad.Field(field, label+"应为 YYYY-MM-DD 格式的日期")
+	d, err := civil.Day(field, v)
+	if err != nil {
+		bad.Field(field, label+"："+civil.Message(err, field))
+		return v
 	}
-	return v
+	return d
 }
 
 // MinYear and MaxYear bound the years funds are kept for.
@@ -280,4 +283,4 @@ func (s *Service) lockPartyOrg(ctx context.Context, tx *sql.Tx, id int64) error 
 func sortStrings(s []string) { sort.Strings(s) }
 
 // ThisYear is the current year in China time.
-func (s *Service) ThisYear() int { return s.now().In(cst).Year() }
+func (s *Service) ThisYear() int { return civil.Year(s.now()) }

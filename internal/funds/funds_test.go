@@ -200,6 +200,11 @@ func TestJournal(t *testing.T) {
 	wantKind(t, err, apperr.KindConflict, "voucher reused")
 	_, err = w.f.Allocate(w.sys, funds.AllocationInput{Year: 2026, PartyOrgID: po.ID, Amount: "1", VoucherNo: "", On: "2027-01-01"})
 	wantKind(t, err, apperr.KindInvalid, "no voucher, future date")
+	// A date before 1900 parsed before the civil package checked the range.
+	_, err = w.f.Allocate(w.sys, funds.AllocationInput{Year: 2026, PartyOrgID: po.ID, Amount: "1", VoucherNo: "拨-009", On: "0001-01-01"})
+	if e, ok := apperr.As(err); !ok || !strings.Contains(e.Fields["on"], "1900-01-01") {
+		t.Errorf("allocation on 0001-01-01: %v, want a range error on 'on'", err)
+	}
 	sp, err := w.f.Spend(w.sys, funds.SpendingInput{Year: 2026, PartyOrgID: po.ID, Category: "activity", Amount: "1234.56", On: "2026-04-01", Memo: "主题党日"})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverage"
 	"liangxin/internal/develop"
 	"liangxin/internal/dues"
@@ -146,7 +147,7 @@ type Service struct {
 	Now      func() time.Time
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) today() time.Time {
 	now := time.Now

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/civil"
 	"liangxin/internal/region"
 	"liangxin/internal/xlsx"
 )
@@ -399,7 +399,7 @@ func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cst := time.FixedZone("CST", 8*3600)
+	cst := civil.Zone
 	n := 0
 	err = s.Audit.Each(r.Context(), f, func(row audit.Row) error {
 		n++

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/ticket"
 	"liangxin/internal/wish"
@@ -180,7 +181,7 @@ func (s *Server) honeypot(w http.ResponseWriter, r *http.Request, kind string) e
 		Note: fmt.Sprintf("地址 %s 的公开表单提交填写了隐藏字段，判定为机器提交，未保存", ip)}); err != nil {
 		return err
 	}
-	year := time.Now().In(time.FixedZone("CST", 8*3600)).Year()
+	year := time.Now().In(civil.Zone).Year()
 	k, msg := ticket.KindRequest, "诉求已受理。请记下受理编号，凭编号和手机号后四位查询进度。"
 	if kind == "wish" {
 		k, msg = ticket.KindWish, "心愿已提交，工作人员审核后将在心愿墙发布。请记下受理编号，凭编号和手机号后四位查询进度。"

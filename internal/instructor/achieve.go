@@ -591,12 +591,7 @@ func (s *Service) Ranking(ctx context.Context, f RankingFilter, page, size int) 
 	if tot.Contacted, err = s.ContactedOrganizations(ctx, region, on); err != nil {
 		return nil, 0, tot, err
 	}
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	start := min((page-1)*size, len(all))
 	return all[start:min(start+size, len(all))], len(all), tot, nil
 }

@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/pdata"
@@ -96,7 +97,7 @@ type Service struct {
 }
 
 func (s *Service) today() string {
-	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	return civil.Today(s.Now())
 }
 
 const cols = `i.id, i.name, i.phone_mask, i.phone_enc, i.phone_hash, i.unit, i.full_time, i.level, i.region_code, COALESCE(r.name, ''), i.created_at`
@@ -304,12 +305,7 @@ func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instruc
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM instructors i`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY i.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, err
@@ -333,13 +329,13 @@ func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instruc
 // Assign makes the instructor guide an organization from a day.
 func (s *Service) Assign(ctx context.Context, id, orgID int64, fromDay, toDay string) (Assignment, error) {
 	bad := apperr.Invalid()
-	d, err := org.ParseDate("from", fromDay)
+	d, err := civil.Day("from", fromDay)
 	if err != nil {
 		bad.Field("from", "开始日期格式应为 YYYY-MM-DD")
 	}
 	var to any
 	if toDay != "" {
-		t, err := org.ParseDate("to", toDay)
+		t, err := civil.Day("to", toDay)
 		if err != nil {
 			bad.Field("to", "结束日期格式应为 YYYY-MM-DD")
 		} else if t < d {
@@ -390,7 +386,7 @@ func (s *Service) assignTx(ctx context.Context, tx *sql.Tx, id, orgID int64, d s
 
 // EndAssignment stops an assignment from a day.
 func (s *Service) EndAssignment(ctx context.Context, id, assignmentID int64, on string) (Assignment, error) {
-	d, err := org.ParseDate("on", on)
+	d, err := civil.Day("on", on)
 	if err != nil {
 		return Assignment{}, apperr.InvalidField("on", "结束日期格式应为 YYYY-MM-DD")
 	}
@@ -437,7 +433,7 @@ var VisitForms = []string{"走访", "电话", "线上", "座谈"}
 // street for any instructor in their scope.
 func (s *Service) AddVisit(ctx context.Context, id int64, v Visit) (Visit, error) {
 	bad := apperr.Invalid()
-	d, err := org.ParseDate("visited_on", v.VisitedOn)
+	d, err := civil.Day("visited_on", v.VisitedOn)
 	if err != nil {
 		bad.Field("visited_on", "走访日期格式应为 YYYY-MM-DD")
 	} else if d > s.today() {

@@ -315,12 +315,7 @@ func (s *Service) AllDueVisits(ctx context.Context, fullTime *bool, page, size i
 		}
 		return x.OrganizationID < y.OrganizationID
 	})
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	start := min((page-1)*size, len(all))
 	end := min(start+size, len(all))
 	return all[start:end], len(all), nil

@@ -8,10 +8,10 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
@@ -109,7 +109,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	}
 	defer r.Close()
 	im := &importer{s: s, ctx: ctx, prot: prot, res: &res, seen: map[string]int{}, now: store.FormatTime(s.Now()),
-		today: s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)}
+		today: civil.Today(s.Now())}
 	if err := im.loadScope(); err != nil {
 		return res, nil, err
 	}

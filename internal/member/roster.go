@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -188,7 +187,7 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, startedOn 
 		startedOn = in.JoinedOn
 	}
 	if startedOn == "" {
-		startedOn = s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+		startedOn = civil.Today(s.Now())
 	}
 	if _, err := s.DB.Exec(ctx, tx, "INSERT INTO member_memberships (member_id, party_org_id, started_on, transfer_id, created_at) VALUES (?, ?, ?, ?, ?)",
 		id, in.PartyOrgID, startedOn, transferID, now); err != nil {

@@ -143,7 +143,7 @@ type TransferFilter struct {
 	PageSize   int
 }
 
-var trZone = time.FixedZone("CST", 8*3600)
+var trZone = civil.Zone
 
 func (s *Service) todayCST() time.Time {
 	t := s.Now().In(trZone)

@@ -18,6 +18,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/civil"
 	"liangxin/internal/dues"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
@@ -62,7 +63,7 @@ type Service struct {
 	Now       func() time.Time
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -71,7 +72,7 @@ func (s *Service) now() time.Time {
 	return time.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 // codeDays reads the validity setting.
 func (s *Service) codeDays(ctx context.Context, q store.Querier) (int, error) {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/civil"
@@ -180,14 +179,14 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 		bad.Field("coverage", "覆盖情况应为 covered、uncovered 或 single")
 	}
 	if f.RegFrom != "" {
-		d, err := ParseDate("registered_from", f.RegFrom)
+		d, err := civil.Day("registered_from", f.RegFrom)
 		if err != nil {
 			bad.Field("registered_from", civil.Message(err, "registered_from"))
 		}
 		add("o.registered_on >= ?", d)
 	}
 	if f.RegTo != "" {
-		d, err := ParseDate("registered_to", f.RegTo)
+		d, err := civil.Day("registered_to", f.RegTo)
 		if err != nil {
 			bad.Field("registered_to", civil.Message(err, "registered_to"))
 		}
@@ -205,7 +204,7 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 }
 
 func (s *Service) today() string {
-	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	return civil.Today(s.Now())
 }
 
 // List returns one page of organizations and the total.
@@ -229,12 +228,7 @@ func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs 
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	order := "o.id"
 	if col, ok := sortable[f.Sort]; ok {
 		order = col

@@ -140,12 +140,6 @@ func splitTags(s string) []string {
 	return out
 }
 
-// ParseDate checks a plain date (YYYY-MM-DD, 1900-01-01..2099-12-31) for
-// field; see civil.Day.
-func ParseDate(field, s string) (string, error) {
-	return civil.Day(field, s)
-}
-
 func (s *Service) loadAreas(ctx context.Context, q store.Querier, os []Organization) error {
 	if len(os) == 0 {
 		return nil
@@ -352,7 +346,7 @@ func (s *Service) apply(ctx context.Context, base Organization, in Input) (Organ
 			*dst = nil
 			return
 		}
-		d, err := ParseDate(field, *p)
+		d, err := civil.Day(field, *p)
 		if err != nil {
 			bad.Field(field, civil.Message(err, field))
 			return

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -135,7 +136,7 @@ type Ratings interface {
 
 // today is the calendar day in China (UTC+8), as the ledger keeps days.
 func (s *Service) today() string {
-	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	return civil.Today(s.Now())
 }
 
 func nameOf(list []partyorg.Code, code string) string {

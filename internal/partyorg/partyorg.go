@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
@@ -200,7 +201,7 @@ func scan(row interface{ Scan(...any) error }) (PartyOrg, error) {
 }
 
 func (s *Service) today() string {
-	return s.Now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	return civil.Today(s.Now())
 }
 
 // Get returns one party organization inside the caller's scope.
@@ -270,7 +271,7 @@ func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg
 }
 
 func parseDate(field, s string) (string, error) {
-	return org.ParseDate(field, s)
+	return civil.Day(field, s)
 }
 
 // Create sets up a party organization after checking the rules of domain.md §2.
@@ -856,12 +857,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 		return nil, 0, err
 	}
 	page, size := f.Page, f.PageSize
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 500 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 500)
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY p.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
 	if err != nil {
 		return nil, 0, err

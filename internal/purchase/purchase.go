@@ -39,7 +39,7 @@ func (s *Service) now() time.Time {
 }
 
 func (s *Service) today() string {
-	return s.now().In(time.FixedZone("CST", 8*3600)).Format(store.DateFormat)
+	return civil.Today(s.now())
 }
 
 func (s *Service) username(ctx context.Context) string {

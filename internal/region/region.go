@@ -352,12 +352,7 @@ func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Regio
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM regions r `+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	if page < 1 {
-		page = 1
-	}
-	if size < 1 || size > 200 {
-		size = 20
-	}
+	page, size = store.ClampPage(page, size, 200)
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+regionCols+` FROM regions r `+where+` ORDER BY r.level, r.code LIMIT ? OFFSET ?`,
 		append(args, size, (page-1)*size)...)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/notify"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
@@ -40,7 +41,7 @@ type Service struct {
 	Regions RegionNames
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -49,7 +50,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 

@@ -214,13 +214,17 @@ func Rebind(d Dialect, query string) string {
 }
 
 // Exec runs a statement written with '?' placeholders.
+// A failure is a *QueryError naming the statement.
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
-	return q.ExecContext(ctx, db.Rebind(query), args...)
+	res, err := q.ExecContext(ctx, db.Rebind(query), args...)
+	return res, wrapQuery(query, err)
 }
 
 // Query runs a query written with '?' placeholders.
+// A failure is a *QueryError naming the statement.
 func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (*sql.Rows, error) {
-	return q.QueryContext(ctx, db.Rebind(query), args...)
+	rows, err := q.QueryContext(ctx, db.Rebind(query), args...)
+	return rows, wrapQuery(query, err)
 }
 
 // QueryRow runs a single-row query written with '?' placeholders.

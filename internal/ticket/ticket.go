@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"liangxin/internal/civil"
 )
 
 // Kinds of ticket (the first letter).
@@ -107,7 +109,7 @@ type Receipt struct {
 	Message string `json:"message"`
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 // Day is the China-time day of a stored timestamp (RFC 3339).
 func Day(stamp string) string {

@@ -438,15 +438,7 @@ func (s *Service) Inspections(ctx context.Context, venueID int64, page, size int
 	return out, total, s.fillInspections(ctx, s.DB, out)
 }
 
-func pageOf(page, size int) (int, int) {
-	if size <= 0 {
-		size = 20
-	}
-	if page <= 0 {
-		page = 1
-	}
-	return page, size
-}
+func pageOf(page, size int) (int, int) { return store.ClampPage(page, size, 0) }
 
 // BelowStandard is a venue whose latest inspection failed, with the failed
 // items: one row of the work list.

@@ -18,6 +18,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -34,7 +35,7 @@ type Service struct {
 	OpenRequest RequestOpener
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -43,7 +44,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 // Today is today's date in China time (YYYY-MM-DD) by the service's clock.
 func (s *Service) Today() string { return s.today() }

@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 )
@@ -32,7 +33,7 @@ type Service struct {
 	Protector func() (*pdata.Protector, error)
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) now() time.Time {
 	if s.Now == nil {
@@ -41,12 +42,12 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(store.DateFormat) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 func (s *Service) stamp() string { return store.FormatTime(s.now()) }
 
 // ThisYear is the current year in China time.
-func (s *Service) ThisYear() int { return s.now().In(cst).Year() }
+func (s *Service) ThisYear() int { return civil.Year(s.now()) }
 
 func username(ctx context.Context) string {
 	a, _ := actor.From(ctx)

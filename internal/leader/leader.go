@@ -30,6 +30,10 @@ import (
 // that its lock connection is alive.
 const DefaultEvery = 2 * time.Second
 
+// standBack is how many rounds a node that lost the leadership waits
+// before it tries the lock again.
+const standBack = 3
+
 // IdleSessionTimeout ends the lock session on the server when the node stops
 // answering (frozen, cut off) although its TCP connection looks open: the
 // leader checks its connection every Every, far more often.
@@ -140,6 +144,15 @@ func (e *Elector) Run(ctx context.Context, lead func(ctx context.Context)) {
 				// The lock is gone with the connection, or ctx ended.
 				_ = conn.Close(context.Background())
 				conn = nil
+				// A node that just lost its lock connection stands back
+				// for a few rounds, so that a healthy follower takes over
+				// rather than the node whose connection failed.
+				for i := 0; i < standBack && ctx.Err() == nil; i++ {
+					select {
+					case <-ctx.Done():
+					case <-t.C:
+					}
+				}
 			}
 		}
 		select {

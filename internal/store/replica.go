@@ -103,6 +103,8 @@ func (db *DB) AttachReplica(ctx context.Context, url string, maxLag time.Duratio
 		cfg.RuntimeParams["search_path"] = db.Schema
 	}
 	cfg.RuntimeParams["timezone"] = "UTC"
+	// Named in pg_stat_activity (and in the routing tests).
+	cfg.RuntimeParams["application_name"] = "liangxin-replica"
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -115,6 +117,7 @@ func (db *DB) AttachReplica(ctx context.Context, url string, maxLag time.Duratio
 	}
 	r := newReplica(pool, db.DB, maxLag, log)
 	r.probe = pgProbe{primary: db.DB, replica: pool}
+	r.usable.Set(0)
 	db.replica = r
 	return r, nil
 }
@@ -124,7 +127,7 @@ func newReplica(pool, primary *sql.DB, maxLag time.Duration, log *slog.Logger) *
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Replica{
-		pool: pool, primary: primary, MaxLag: maxLag, Log: log,
+		pool: pool, primary: primary, MaxLag: maxLag, Log: log, fallback: "副本尚未探测",
 		reads: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liangxin_db_report_reads_total",
 			Help: "Read-only report transactions by the database that served them (primary or replica)."}, []string{"target"}),
 		fallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "liangxin_db_replica_fallbacks_total",
@@ -297,6 +300,10 @@ func (db *DB) WriteLSN(ctx context.Context) (LSN, error) {
 	}
 	return ParseLSN(s)
 }
+
+// PostgresProbe is the production probe of r against db's primary (tests
+// put it back after injecting lag).
+func PostgresProbe(db *DB, r *Replica) LagProbe { return pgProbe{primary: db.DB, replica: r.pool} }
 
 // pgProbe measures a PostgreSQL streaming replica.
 type pgProbe struct{ primary, replica *sql.DB }

@@ -164,7 +164,10 @@ func TestClaimOncePerPeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []leader.Run{{"sweep", "2026-12-06T10", "node-a", "done", true}, {"sweep", "2026-12-06T11", "node-b", "", false}}
+	want := []leader.Run{
+		{Job: "sweep", Period: "2026-12-06T10", Node: "node-a", Outcome: "done", Finished: true},
+		{Job: "sweep", Period: "2026-12-06T11", Node: "node-b"},
+	}
 	if len(runs) != 2 || runs[0] != want[0] || runs[1] != want[1] {
 		t.Fatalf("runs %+v, want %+v", runs, want)
 	}

@@ -38,6 +38,7 @@ import (
 	"liangxin/internal/home"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/instructor"
+	"liangxin/internal/leader"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
 	"liangxin/internal/memberself"
@@ -103,6 +104,11 @@ type App struct {
 	Volunteer *volunteer.Service
 	// Prot is the personal-data protector, loaded and checked once at start-up.
 	Prot *pdata.Protector
+	// Node names this process in a cluster (host name, pid, random bits):
+	// the owner of its import jobs and of the periodic runs it claims.
+	Node string
+	// Leader elects the node that runs the background work (cluster.go).
+	Leader *leader.Elector
 }
 
 // Version returns the build's version (module version or VCS revision).
@@ -161,6 +167,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.DBReplica != "" {
+		if _, err := db.AttachReplica(ctx, cfg.DBReplica, cfg.ReplicaMaxLag, log); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	a := New(cfg, db, log, time.Now, prot)
 	if err := a.resetTempDir(); err != nil {
@@ -254,7 +266,8 @@ func KeyPath(cfg config.Config) string { return datakey.Path(cfg.DataKeyFile, cf
 // New builds the services on an open, migrated database with the checked
 // personal-data protector (OpenKey).
 func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time, prot *pdata.Protector) *App {
-	a := &App{Cfg: cfg, DB: db, Log: log, Now: now, Prot: prot}
+	a := &App{Cfg: cfg, DB: db, Log: log, Now: now, Prot: prot, Node: orgimport.NewInstanceID()}
+	a.Leader = &leader.Elector{DB: db, Name: "background", Node: a.Node, Log: log}
 	a.Audit = &audit.Logger{DB: db, Now: now}
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Orgs = &org.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Now: now}
@@ -269,7 +282,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Admitter: admitter{a.Members}, Grouper: grouper{a.Party}}
 
-	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: orgimport.NewInstanceID()}
+	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node}
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
 
@@ -339,6 +352,8 @@ func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 		TempDir:   a.TempDir(),
 		Version:   Version(), UI: ui, SecureCookies: a.Cfg.SecureCookies, TrustProxy: a.Cfg.TrustProxy,
 		MemberSelf: a.MemberSelf,
+		Metrics:    a.metrics(),
+		NodeStatus: a.nodeStatus,
 	}
 }
 
@@ -385,8 +400,9 @@ func IsNotInitialised(err error) bool { return errors.Is(err, errNotInitialised)
 // Serve runs the HTTP server until ctx is cancelled, then shuts down
 // gracefully, letting requests in flight finish.
 func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
-	// Jobs a killed process left running are failed before anyone can ask.
-	a.RecoverImports(ctx)
+	// Jobs a killed process left running are failed before anyone can ask
+	// (on PostgreSQL only those whose owner stopped beating: cluster.go).
+	a.recoverAtStart(ctx)
 	h := a.HTTP(ui)
 	handler, err := a.contractCheck(h)
 	if err != nil {
@@ -404,8 +420,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.background(ctx)
-	if a.DB.Dialect == store.Postgres {
-		go a.watchImports(ctx)
+	go a.watchImports(ctx)
+	if r := a.DB.Replica(); r != nil {
+		go r.Run(ctx, replicaProbeEvery)
 	}
 	a.Log.Info("listening", "addr", ln.Addr().String(), "db", string(a.DB.Dialect), "version", Version())
 	select {
@@ -423,32 +440,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, ui fs.FS) error {
 		return err
 	}
 	return nil
-}
-
-// sweepEvery is how often the server looks for expired import reports.
-const sweepEvery = time.Hour
-
-// background runs the server's periodic work until ctx ends: now, and then
-// every sweepEvery, it deletes the error workbooks past their retention,
-// notifies newly overdue service requests, expires 时间银行 points past the
-// expiry setting and lets SQLite refresh stale statistics.
-func (a *App) background(ctx context.Context) {
-	t := time.NewTicker(sweepEvery)
-	defer t.Stop()
-	for {
-		a.SweepImportReports(ctx)
-		a.SweepOverdue(ctx)
-		a.SweepTimebank(ctx)
-		// SQLite: statistics follow the data (hourly, and at Close).
-		if err := a.DB.Optimize(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("statistics refresh failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // SweepOverdue notifies the people concerned of the service requests that
@@ -482,39 +473,6 @@ func (a *App) SweepTimebank(ctx context.Context) {
 	}
 	if ran {
 		a.Log.Info("time-bank points expired", "accounts", res.Accounts, "points", res.Points, "cutoff", res.Cutoff)
-	}
-}
-
-// RecoverImports marks failed the import jobs whose process is gone (see
-// orgimport.Sessions.RecoverAbandoned) and logs how many.
-func (a *App) RecoverImports(ctx context.Context) int64 {
-	n, err := a.Imports.RecoverAbandoned(context.WithoutCancel(ctx))
-	if err != nil {
-		a.Log.Error("import job recovery failed", "err", err)
-		return 0
-	}
-	if n > 0 {
-		a.Log.Warn("import jobs of a stopped process marked failed", "jobs", n)
-	}
-	return n
-}
-
-// watchImports runs on PostgreSQL, where several nodes share the database:
-// every orgimport.HeartbeatEvery it refreshes the heartbeat of this node's
-// jobs and fails the jobs of nodes whose heartbeat stopped.
-func (a *App) watchImports(ctx context.Context) {
-	t := time.NewTicker(orgimport.HeartbeatEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := a.Imports.Heartbeat(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error("import heartbeat failed", "err", err)
-		}
-		a.RecoverImports(ctx)
 	}
 }
 

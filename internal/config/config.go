@@ -40,6 +40,12 @@ type Config struct {
 	// ImportReportRetention is how long an import's error workbook (which
 	// holds the uploaded rows, sealed) is kept before it is deleted.
 	ImportReportRetention time.Duration
+
+	// DBReplica is a PostgreSQL streaming replica for read-only reports
+	// (lists, dashboards, statistics, exports); "" = every read on DB.
+	DBReplica string
+	// ReplicaMaxLag: a replica further behind serves no reads.
+	ReplicaMaxLag time.Duration
 }
 
 // Option describes one setting.
@@ -94,6 +100,8 @@ func Options() []Option {
 		{Name: "addr", Default: "127.0.0.1:8080", Help: "HTTP 监听地址", set: str(func(c *Config) *string { return &c.Addr })},
 		{Name: "data", Default: "./data", Help: "数据目录（内置 SQLite 数据库及其锁文件）", set: str(func(c *Config) *string { return &c.DataDir })},
 		{Name: "db", Default: "", Help: "数据库地址；为空时使用数据目录中的内置 SQLite，postgres://… 使用 PostgreSQL", set: str(func(c *Config) *string { return &c.DB })},
+		{Name: "db-replica", Default: "", Help: "只读副本地址（PostgreSQL 流复制备库，postgres://…）；设置后列表、首页、统计和导出等只读查询走副本，用户自己刚写入的内容仍从主库读取；为空时全部走主库；内置 SQLite 不支持", set: str(func(c *Config) *string { return &c.DBReplica })},
+		{Name: "replica-max-lag-seconds", Default: "5", Help: "只读副本允许的最大复制延迟（秒）；超过或副本不可达时只读查询改走主库", set: duration(func(c *Config) *time.Duration { return &c.ReplicaMaxLag }, time.Second, 1)},
 		{Name: "jurisdiction", Default: "", Help: "本系统服务的行政区划代码（县级，如 430426；也可为地级或省级）", set: str(func(c *Config) *string { return &c.Jurisdiction })},
 		{Name: "log-level", Default: "info", Help: "日志级别：debug、info、warn、error", set: func(c *Config, v string) error {
 			switch v {
@@ -177,6 +185,9 @@ func Bind(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
 				return c, fmt.Errorf("配置项 %s（%s）取值 %q 无效：%w", o.Name, env, v, err)
 			}
 		}
+		if err := c.check(); err != nil {
+			return c, err
+		}
 		if c.DataDir != "" {
 			abs, err := filepath.Abs(c.DataDir)
 			if err == nil {
@@ -208,3 +219,21 @@ func Dump(w io.Writer) {
 
 // EnvName exposes the environment variable name of an option (for docs and tests).
 func EnvName(name string) string { return envName(name) }
+
+// check refuses combinations of settings that cannot work together.
+func (c Config) check() error {
+	if c.DBReplica == "" {
+		return nil
+	}
+	if !isPostgres(c.DB) {
+		return fmt.Errorf("配置项 db-replica（%s）只能与 PostgreSQL 数据库（--db postgres://…）一起使用：内置 SQLite 只有一个数据库文件，没有只读副本，请去掉该项", envName("db-replica"))
+	}
+	if !isPostgres(c.DBReplica) {
+		return fmt.Errorf("配置项 db-replica（%s）取值无效：请使用 postgres://… 形式的地址", envName("db-replica"))
+	}
+	return nil
+}
+
+func isPostgres(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}

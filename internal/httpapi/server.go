@@ -93,6 +93,13 @@ type Server struct {
 	// (zero fields: the defaults).
 	PublicLimits PublicLimits
 
+	// Metrics are further Prometheus collectors served on /metrics (the
+	// leader election, the read replica).
+	Metrics []prometheus.Collector
+	// NodeStatus, when set, adds this node's role (leader or follower) and
+	// the read replica's state to /readyz.
+	NodeStatus func() map[string]any
+
 	limiter *limiter
 
 	registry *prometheus.Registry
@@ -272,7 +279,7 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": errorBody{Code: "not_found", Message: "接口不存在"}})
 	})
 	mux.Handle("/", s.uiHandler())
-	return s.recoverer(s.logRequests(securityHeaders(mux)))
+	return s.recoverer(s.logRequests(securityHeaders(s.replicaReads(mux))))
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +291,14 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.DB.CheckSchema(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": err.Error()})
+		return
+	}
+	if s.NodeStatus != nil {
+		body := map[string]any{"status": "ok"}
+		for k, v := range s.NodeStatus() {
+			body[k] = v
+		}
+		writeJSON(w, http.StatusOK, body)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -461,4 +476,5 @@ func (s *Server) initMetrics() {
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liangxin_http_requests_total", Help: "HTTP requests by route and status."}, []string{"method", "route", "status"})
 	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "liangxin_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"})
 	s.registry.MustRegister(s.requests, s.duration)
+	s.registry.MustRegister(s.Metrics...)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"sync"
 	"time"
@@ -86,11 +87,20 @@ const (
 	StaleAfter     = 3 * HeartbeatEvery
 )
 
-// NewInstanceID returns a random id naming this process as a job owner.
+// NewInstanceID returns an id naming this process as a job owner, unique in
+// a cluster: the host name, the process id and random bits (a restarted
+// process with a reused pid still differs).
 func NewInstanceID() string {
-	b := make([]byte, 9)
+	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "node"
+	}
+	if len(host) > 40 {
+		host = host[:40]
+	}
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 type progressNote struct {
@@ -134,21 +144,19 @@ func (s *Sessions) Abandon(ctx context.Context, id, reason string) error {
 	s.mu.Lock()
 	delete(s.progress, id)
 	s.mu.Unlock()
-	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ?`,
-		StatusFailed, reason, store.FormatTime(s.Now()), id, StatusRunning)
+	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ? AND owner = ?`,
+		StatusFailed, reason, store.FormatTime(s.Now()), id, StatusRunning, s.Instance)
 	if err != nil {
 		return fmt.Errorf("orgimport: abandon session: %w", err)
 	}
 	return nil
 }
 
-// Heartbeat tells the other nodes that this process still runs its jobs
-// (PostgreSQL; on SQLite one server holds the data folder's lock and an
-// update beside the import's write transaction would wait for it).
+// Heartbeat tells the other nodes that this process still runs its jobs.
+// On SQLite the update waits behind an import's write transaction (one
+// writer at a time) and may fail with the busy timeout; no other server
+// can hold the data folder then, so a missed beat there harms nobody.
 func (s *Sessions) Heartbeat(ctx context.Context) error {
-	if s.DB.Dialect != store.Postgres {
-		return nil
-	}
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
 		store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
@@ -157,22 +165,34 @@ func (s *Sessions) Heartbeat(ctx context.Context) error {
 	return nil
 }
 
-// RecoverAbandoned marks failed, with ReasonRestarted, every running job
-// whose owner is gone, and returns how many. On SQLite the serving process
-// holds the data folder's lock, so a job owned by any other process is
-// abandoned; on PostgreSQL several nodes share the database, so a job is
-// abandoned when its owner's heartbeat is older than StaleAfter. An import's
-// rows are written in one transaction, which the database rolled back when
-// its process died: marking the job failed is all that is left to do.
+// RecoverAbandoned marks failed, with ReasonRestarted, every running job of
+// another process whose heartbeat is older than StaleAfter (three missed
+// beats: the owner is gone), and returns how many. A live node's job is
+// never touched, on either database. An import's rows are written in one
+// transaction, which the database rolled back when its process died:
+// marking the job failed is all that is left to do. Every node may run it
+// at once: the UPDATE is conditional, so a job is failed once.
 func (s *Sessions) RecoverAbandoned(ctx context.Context) (int64, error) {
 	now := s.Now()
-	q := `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`
-	args := []any{StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance}
-	if s.DB.Dialect == store.Postgres {
-		q += ` AND heartbeat_at < ?`
-		args = append(args, store.FormatTime(now.Add(-StaleAfter)))
+	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ?
+		WHERE status = ? AND owner <> ? AND heartbeat_at < ?`,
+		StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance, store.FormatTime(now.Add(-StaleAfter)))
+	if err != nil {
+		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
 	}
-	res, err := s.DB.Exec(ctx, s.DB, q, args...)
+	return res.RowsAffected()
+}
+
+// RecoverAtStart is the recovery of a server that starts. On SQLite the
+// server holds the data folder's lock, so no other server runs: every
+// running job of another process is abandoned at once. On PostgreSQL other
+// nodes may be running their jobs, and the lease applies (RecoverAbandoned).
+func (s *Sessions) RecoverAtStart(ctx context.Context) (int64, error) {
+	if s.DB.Dialect == store.Postgres {
+		return s.RecoverAbandoned(ctx)
+	}
+	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`,
+		StatusFailed, ReasonRestarted, store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
 		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
 	}
@@ -210,9 +230,14 @@ func (s *Sessions) Finish(ctx context.Context, id, status, message string, rows 
 		}
 		rep = sealed
 	}
+	// Only this process's run of the session is finished: not a retry the
+	// user started elsewhere after another node failed this run as
+	// abandoned. A run failed as abandoned while it was in fact alive (its
+	// beats lost) gets its true outcome back.
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
-		unchanged = ?, report = ?, updated_at = ? WHERE id = ?`, status, message, rows, rows, res.Created, res.Updated, res.Unchanged, rep,
-		store.FormatTime(s.Now()), id)
+		unchanged = ?, report = ?, updated_at = ? WHERE id = ? AND owner = ? AND (status = ? OR (status = ? AND message = ?))`,
+		status, message, rows, rows, res.Created, res.Updated, res.Unchanged, rep,
+		store.FormatTime(s.Now()), id, s.Instance, StatusRunning, StatusFailed, ReasonRestarted)
 	return err
 }
 

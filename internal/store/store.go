@@ -58,6 +58,13 @@ type DB struct {
 	URL string
 	// Schema is the PostgreSQL schema in use when not the default.
 	Schema string
+
+	// pgcfg is the parsed PostgreSQL connection configuration (nil on
+	// SQLite): dedicated connections (the leader's lock) and the replica
+	// pool are made from it.
+	pgcfg *pgx.ConnConfig
+	// replica serves read-only reports when set (AttachReplica).
+	replica *Replica
 }
 
 // Querier is satisfied by *sql.DB, *sql.Tx and *DB.
@@ -150,7 +157,7 @@ func OpenPostgres(ctx context.Context, dbURL, schema string) (*DB, error) {
 	txdb := stdlib.OpenDB(*cfg)
 	txdb.SetMaxOpenConns(20)
 	txdb.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{DB: db, tx: txdb, Dialect: Postgres, URL: libpqURL(dbURL), Schema: schema}, nil
+	return &DB{DB: db, tx: txdb, Dialect: Postgres, URL: libpqURL(dbURL), Schema: schema, pgcfg: cfg}, nil
 }
 
 // libpqURL drops query parameters that pgx understands but libpq tools
@@ -282,6 +289,9 @@ func (db *DB) Close() error {
 		_ = db.Optimize(context.Background())
 	}
 	var err error
+	if db.replica != nil {
+		err = db.replica.pool.Close()
+	}
 	if db.tx != nil {
 		err = db.tx.Close()
 	}
@@ -370,14 +380,37 @@ func LikeEscape(s string) string {
 // actual arguments every time (a cached generic plan can turn a join over a
 // million rows into a nested loop), no JIT and a work_mem that keeps the
 // aggregates in memory. On SQLite fn reads through the statement pool.
-// A later read replica would be chosen here.
+//
+// With a read replica attached (AttachReplica) and a context that allows it
+// (ReadFromReplica: the HTTP reads), the transaction runs on the replica
+// when it is healthy, within the allowed lag and has replayed the caller's
+// last write; otherwise on the primary (see Replica.pick).
 func (db *DB) Report(ctx context.Context, fn func(q Querier) error) error {
 	if db.Dialect != Postgres {
 		return fn(db.DB)
 	}
-	tx, err := db.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	pool := db.DB
+	onReplica := false
+	if db.replica != nil {
+		onReplica = db.replica.pick(ctx)
+		if onReplica {
+			pool = db.replica.pool
+		}
+	}
+	tx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil && onReplica && ctx.Err() == nil {
+		// The replica went away since the last probe: the read goes to
+		// the primary and the replica counts as unreachable until the
+		// next probe succeeds.
+		db.replica.markDown(err)
+		onReplica = false
+		tx, err = db.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	}
 	if err != nil {
 		return err
+	}
+	if db.replica != nil {
+		db.replica.count(onReplica)
 	}
 	defer func() { _ = tx.Rollback() }()
 	for _, set := range []string{"SET LOCAL plan_cache_mode = force_custom_plan", "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"} {
@@ -389,4 +422,14 @@ func (db *DB) Report(ctx context.Context, fn func(q Querier) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// PGConfig returns a copy of the PostgreSQL connection configuration (nil
+// on SQLite), for connections kept outside the pools such as the leader's
+// lock connection.
+func (db *DB) PGConfig() *pgx.ConnConfig {
+	if db.pgcfg == nil {
+		return nil
+	}
+	return db.pgcfg.Copy()
 }

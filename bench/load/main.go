@@ -279,15 +279,28 @@ func buildTargets(ctx context.Context, c *http.Client, base string, sess *sessio
 		defer mu.Unlock()
 		return rng.IntN(n)
 	}
-	out = append(out,
-		loadgen.Target{Name: "write-member-phone", Method: "PATCH", Weight: o.writes / 2,
+	if len(members) == 0 && len(orgs) == 0 {
+		return nil, errors.New("no members and no organizations to write to")
+	}
+	// A ledger without members (a generated one) writes organizations only.
+	share := o.writes / 2
+	if len(members) == 0 || len(orgs) == 0 {
+		share = o.writes
+	}
+	if len(members) > 0 {
+		out = append(out, loadgen.Target{Name: "write-member-phone", Method: "PATCH", Weight: share,
 			PathFunc: func() string { return fmt.Sprintf("/api/v1/members/%d", members[pick(len(members))]) },
-			Body:     func() []byte { return fmt.Appendf(nil, `{"phone":"139%08d"}`, num(100000000)) }},
+			Body:     func() []byte { return fmt.Appendf(nil, `{"phone":"139%08d"}`, num(100000000)) }})
+	}
+	if len(orgs) == 0 {
+		return out, nil
+	}
+	out = append(out,
 		// The employee count becomes the listed one (at least 在岗职工数)
 		// plus 0–2, so every write is valid and the ledger barely drifts.
 		// Body runs right after PathFunc on the scheduler's goroutine, so
 		// it may use the organization PathFunc chose.
-		loadgen.Target{Name: "write-org-employees", Method: "PATCH", Weight: o.writes / 2,
+		loadgen.Target{Name: "write-org-employees", Method: "PATCH", Weight: share,
 			PathFunc: func() string {
 				lastOrg = pick(len(orgs))
 				return fmt.Sprintf("/api/v1/organizations/%d", orgs[lastOrg])
@@ -321,9 +334,6 @@ func listIDs(ctx context.Context, c *http.Client, base string, sess *session, pa
 	for _, it := range page.Items {
 		ids = append(ids, it.ID)
 		employees = append(employees, max(it.Employees, it.StaffOnPost))
-	}
-	if len(ids) == 0 {
-		return nil, nil, fmt.Errorf("GET %s: no records to write to", path)
 	}
 	return ids, employees, nil
 }

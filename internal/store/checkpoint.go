@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 	"sync"
@@ -19,18 +20,20 @@ import (
 // 240 ms, with a 52 MB log under a read load).
 //
 // Here commits never checkpoint (wal_autocheckpoint=0). A checkpointer of
-// its own, on a connection of its own, runs a PASSIVE checkpoint every
-// checkpointInterval, which neither waits for nor blocks anyone; once a
-// PASSIVE checkpoint has copied the whole log, readers that start afterwards
-// read the database file only and the next writer restarts the log from its
-// beginning. When nothing was written since the last tick, or when the log
-// has grown past walLimit anyway, it runs a TRUNCATE checkpoint, which
-// empties the file; it waits at most checkpointBusy for readers still on the
-// log (holding writers back that long at most) and otherwise leaves the work
-// to the next tick. journal_size_limit trims the file after a restart.
+// its own runs every checkpointInterval (see step): a PASSIVE checkpoint,
+// which neither waits for nor blocks anyone, then a short one that holds the
+// writers back while it copies what they wrote meanwhile; once the whole
+// log is copied, readers that start afterwards read the database file only
+// and the next writer restarts the log from its beginning. When nothing was
+// written since the last tick, or when the log has grown past walLimit
+// anyway, it runs a TRUNCATE checkpoint, which empties the file; it waits at
+// most checkpointBusy for readers still on the log and otherwise leaves the
+// work to the next tick. journal_size_limit trims the file after a restart.
 const (
 	checkpointInterval = 200 * time.Millisecond
 	checkpointBusy     = 50 * time.Millisecond
+	// writerBusy is every other connection's busy_timeout.
+	writerBusy = 10 * time.Second
 	// defaultWALLimit is the log size past which the checkpointer truncates
 	// the log even while writes continue.
 	defaultWALLimit = 16 << 20
@@ -40,7 +43,9 @@ const (
 
 // checkpointer runs SQLite checkpoints in the background (see above).
 type checkpointer struct {
-	db       *sql.DB // one connection, busy_timeout = checkpointBusy
+	db *sql.DB // one connection of its own
+	// writer is the transaction pool (one connection, every writer's).
+	writer   *sql.DB
 	walPath  string
 	walLimit int64
 	// busy bounds the TRUNCATE checkpoint's wait for readers still on the
@@ -63,7 +68,7 @@ type CheckpointResult struct {
 	Truncated bool
 }
 
-func newCheckpointer(dsn, path string) (*checkpointer, error) {
+func newCheckpointer(dsn, path string, writer *sql.DB) (*checkpointer, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -71,7 +76,7 @@ func newCheckpointer(dsn, path string) (*checkpointer, error) {
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(0)
-	return &checkpointer{db: db, walPath: path + "-wal", walLimit: defaultWALLimit, busy: checkpointBusy, lastLog: -1}, nil
+	return &checkpointer{db: db, writer: writer, walPath: path + "-wal", walLimit: defaultWALLimit, busy: checkpointBusy, lastLog: -1}, nil
 }
 
 func (c *checkpointer) start() {
@@ -101,33 +106,68 @@ func (c *checkpointer) close() error {
 	return c.db.Close()
 }
 
-func (c *checkpointer) run(ctx context.Context, mode string) (CheckpointResult, error) {
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func checkpoint(ctx context.Context, q querier, mode string) (CheckpointResult, error) {
 	var busy int
 	var r CheckpointResult
-	if err := c.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &r.Log, &r.Checkpointed); err != nil {
+	if err := q.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &r.Log, &r.Checkpointed); err != nil {
 		return r, fmt.Errorf("store: wal_checkpoint(%s): %w", mode, err)
 	}
 	r.Busy = busy != 0
 	return r, nil
 }
 
-// step is one tick: PASSIVE, then TRUNCATE when idle or over the limit.
+// step is one tick. First a PASSIVE checkpoint on the checkpointer's own
+// connection does the bulk of the copying while writers go on. Then, if
+// anything was written, a second PASSIVE one on the writers' connection
+// (the transaction pool's only one), so no commit can come in between: it
+// copies the few frames written meanwhile, and when no reader is left on
+// the log the next writer restarts it. A saturated writer would otherwise
+// always commit between the checkpoint's end and its own start, and the log
+// would never restart. When nothing was written since the last tick, or
+// the log is over its limit, a TRUNCATE checkpoint on the writers'
+// connection empties the file (waiting at most c.busy for readers).
 func (c *checkpointer) step(ctx context.Context) (CheckpointResult, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, err := c.run(ctx, "PASSIVE")
+	r, err := checkpoint(ctx, c.db, "PASSIVE")
 	if err != nil {
 		return r, err
 	}
-	idle := r.Log > 0 && r.Log == c.lastLog && !r.Busy && r.Checkpointed == r.Log
-	c.lastLog = r.Log
-	if !idle && fileSize(c.walPath) <= c.walLimit {
+	if r.Log <= 0 {
+		c.lastLog = r.Log
 		return r, nil
 	}
-	if _, err := c.db.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", c.busy.Milliseconds())); err != nil {
+	idle := r.Log == c.lastLog && !r.Busy && r.Checkpointed == r.Log
+	c.lastLog = r.Log
+	truncate := idle || fileSize(c.walPath) > c.walLimit
+	if !truncate && r.Checkpointed == r.Log || c.writer == nil {
+		return r, nil
+	}
+	conn, err := c.writer.Conn(ctx)
+	if err != nil {
+		return r, err
+	}
+	defer conn.Close()
+	if !truncate {
+		return checkpoint(ctx, conn, "PASSIVE")
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", c.busy.Milliseconds())); err != nil {
 		return r, fmt.Errorf("store: checkpointer busy_timeout: %w", err)
 	}
-	t, err := c.run(ctx, "TRUNCATE")
+	t, err := checkpoint(ctx, conn, "TRUNCATE")
+	if _, e := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", writerBusy.Milliseconds())); e != nil {
+		// The connection must not go back to the writers with a short
+		// timeout: drop it (the pool opens a new one from the DSN).
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		if err == nil {
+			err = fmt.Errorf("store: checkpointer busy_timeout: %w", e)
+		}
+	}
 	if err != nil {
 		return r, err
 	}

@@ -92,7 +92,7 @@ func Open(ctx context.Context, dbURL, dataDir string) (*DB, error) {
 // log is checkpointed in the background, never by a committing writer (see
 // checkpoint.go).
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
-	dsn := sqliteDSN(path, 10*time.Second)
+	dsn := sqliteDSN(path, writerBusy)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		txdb.Close()
 		return nil, err
 	}
-	ckpt, err := newCheckpointer(sqliteDSN(path, checkpointBusy), path)
+	ckpt, err := newCheckpointer(sqliteDSN(path, checkpointBusy), path, txdb)
 	if err != nil {
 		db.Close()
 		txdb.Close()

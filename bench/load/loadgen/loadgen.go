@@ -98,6 +98,9 @@ type Stat struct {
 	// Errors counts failures by kind: the HTTP status ("500", "429"…),
 	// "timeout", "conn" (transport error) or "dropped" (cap reached).
 	Errors map[string]int `json:"errors,omitempty"`
+	// FirstError is the start of the first error answer's body (or the
+	// transport error), to tell why without another run.
+	FirstError string `json:"first_error,omitempty"`
 
 	lat []time.Duration
 }
@@ -185,6 +188,7 @@ type sample struct {
 	target int
 	lat    time.Duration
 	kind   string // "" for 2xx
+	detail string // the start of an error answer's body
 }
 
 // Run drives the server and returns what it recorded. It returns an error
@@ -248,6 +252,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				st.OK++
 			} else {
 				st.Errors[s.kind]++
+				if st.FirstError == "" && s.detail != "" {
+					st.FirstError = s.detail
+				}
 			}
 		}
 		close(collected)
@@ -351,13 +358,17 @@ func do(ctx context.Context, client *http.Client, prepare func(*http.Request), t
 		if errors.As(err, &ne) && ne.Timeout() {
 			kind = "timeout"
 		}
-		return sample{target: ti, lat: time.Since(at), kind: kind}
+		return sample{target: ti, lat: time.Since(at), kind: kind, detail: err.Error()}
+	}
+	var head []byte
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		head, _ = io.ReadAll(io.LimitReader(resp.Body, 300))
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	lat := time.Since(at)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return sample{target: ti, lat: lat, kind: strconv.Itoa(resp.StatusCode)}
+		return sample{target: ti, lat: lat, kind: strconv.Itoa(resp.StatusCode), detail: fmt.Sprintf("%d %s", resp.StatusCode, head)}
 	}
 	return sample{target: ti, lat: lat}
 }
@@ -407,6 +418,11 @@ func (r Result) Print(w io.Writer) {
 		line(s)
 	}
 	line(r.Total)
+	for _, s := range r.Endpoints {
+		if s.FirstError != "" {
+			fmt.Fprintf(w, "first error of %s: %s\n", s.Name, s.FirstError)
+		}
+	}
 }
 
 func errText(m map[string]int) string {

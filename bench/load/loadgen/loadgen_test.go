@@ -94,6 +94,9 @@ func TestRunCountsAndErrors(t *testing.T) {
 	if never.Count != 0 {
 		t.Errorf("zero-weight target ran %d times", never.Count)
 	}
+	if fail.FirstError != "503 no\n" {
+		t.Errorf("first error of fail = %q", fail.FirstError)
+	}
 	if fail.OK != 0 || fail.Errors["503"] != fail.Count {
 		t.Errorf("fail: %+v", fail)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -148,7 +149,16 @@ func (c *checkpointer) step(ctx context.Context) (CheckpointResult, error) {
 	if !truncate && r.Checkpointed == r.Log || c.writer == nil {
 		return r, nil
 	}
-	conn, err := c.writer.Conn(ctx)
+	// Wait briefly for the writers' connection: when a long transaction (an
+	// import) holds it, this tick's second step is skipped rather than run
+	// after the commit over everything the transaction wrote, which would
+	// hold the next writers back for the whole copy.
+	wctx, cancel := context.WithTimeout(ctx, c.busy)
+	conn, err := c.writer.Conn(wctx)
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return r, nil
+	}
 	if err != nil {
 		return r, err
 	}

@@ -4,7 +4,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 
-.PHONY: run build test test-pg race lint openapi-lint vuln bench bench-services ui ui-check e2e ci mutate crash hostile cluster-up cluster-down cluster-faults
+.PHONY: run build test test-pg race lint openapi-lint vuln bench bench-services ui ui-check e2e ci mutate crash hostile cluster-up cluster-down cluster-faults load
 
 run:
 	$(GO) run ./cmd/liangxin serve --jurisdiction 430426
@@ -89,3 +89,11 @@ cluster-faults:
 	scripts/cluster-down
 	scripts/cluster-up
 	scripts/cluster-faults; rc=$$?; scripts/cluster-down; exit $$rc
+
+# Issue 18, target 3: the demo (SQLite, a fresh temporary folder) served on 127.0.0.1:18100 and driven at
+# a fixed rate with 20% writes for LOAD_DURATION; prints throughput, p50/p90/p99/max and errors per
+# endpoint, the load average and the SQLite log size. Not in CI; see docs/benchmarks.md.
+LOAD_RATE ?= 100
+LOAD_DURATION ?= 30s
+load: build
+	$(GO) run ./bench/load -bin bin/liangxin -rate $(LOAD_RATE) -duration $(LOAD_DURATION) -writes 0.2

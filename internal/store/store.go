@@ -50,7 +50,9 @@ const DateFormat = "2006-01-02"
 // writers in Go instead of in SQLite's busy loop.
 type DB struct {
 	*sql.DB
-	tx      *sql.DB
+	tx *sql.DB
+	// ckpt checkpoints the SQLite log in the background (nil on PostgreSQL).
+	ckpt    *checkpointer
 	Dialect Dialect
 	// Path is the SQLite file (empty for PostgreSQL).
 	Path string
@@ -93,17 +95,11 @@ func Open(ctx context.Context, dbURL, dataDir string) (*DB, error) {
 }
 
 // OpenSQLite opens (creating if needed) a SQLite file tuned for a server:
-// WAL, foreign keys, a busy timeout and immediate write transactions.
+// WAL, foreign keys, a busy timeout and immediate write transactions; the
+// log is checkpointed in the background, never by a committing writer (see
+// checkpoint.go).
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
-		// Deleted and overwritten content is zeroed, not left in free space
-		// (personal data, import reports past their retention).
-		"secure_delete(1)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	dsn := sqliteURI(path) + "?" + q.Encode()
+	dsn := sqliteDSN(path, writerBusy)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -126,7 +122,30 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		txdb.Close()
 		return nil, err
 	}
-	return &DB{DB: db, tx: txdb, Dialect: SQLite, Path: path}, nil
+	ckpt, err := newCheckpointer(sqliteDSN(path, checkpointBusy), path, txdb)
+	if err != nil {
+		db.Close()
+		txdb.Close()
+		return nil, err
+	}
+	ckpt.start()
+	return &DB{DB: db, tx: txdb, ckpt: ckpt, Dialect: SQLite, Path: path}, nil
+}
+
+// sqliteDSN is the connection string of every connection to the file.
+func sqliteDSN(path string, busy time.Duration) string {
+	q := url.Values{}
+	for _, p := range []string{fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
+		// Deleted and overwritten content is zeroed, not left in free space
+		// (personal data, import reports past their retention).
+		"secure_delete(1)",
+		// Commits never checkpoint; the background checkpointer does.
+		"wal_autocheckpoint(0)",
+		fmt.Sprintf("journal_size_limit(%d)", journalSizeLimit)} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return sqliteURI(path) + "?" + q.Encode()
 }
 
 // sqliteURI turns a file path into a SQLite URI, escaping '#', '?' and '%'.
@@ -283,17 +302,25 @@ func (db *DB) Optimize(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools, on SQLite after a last PRAGMA optimize.
+// Close closes both pools, on SQLite after a last PRAGMA optimize and
+// with the checkpointer stopped first.
 func (db *DB) Close() error {
 	if db.Dialect == SQLite {
 		_ = db.Optimize(context.Background())
 	}
 	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
 	if db.replica != nil {
-		err = db.replica.pool.Close()
+		if e := db.replica.pool.Close(); e != nil {
+			err = e
+		}
 	}
 	if db.tx != nil {
-		err = db.tx.Close()
+		if e := db.tx.Close(); e != nil {
+			err = e
+		}
 	}
 	if e := db.DB.Close(); e != nil {
 		err = e

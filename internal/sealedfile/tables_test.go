@@ -43,4 +43,3 @@ func TestEveryFileTableRotates(t *testing.T) {
 		t.Errorf("found %d tables with sealed_data, want at least 5", n)
 	}
 }
-

@@ -179,6 +179,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
+	// Meeting attachments of earlier versions move from the data folder
+	// into the database, where every node finds them (issue 19).
+	if moved, missing, err := a.Meet.AdoptFiles(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("会议附件移入数据库失败：%w", err)
+	} else if moved > 0 || missing > 0 {
+		log.Info("meeting attachments moved into the database", "moved", moved, "missing", missing)
+	}
 	if err := a.SealAtRest(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -284,7 +292,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node}
 
-	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments"}
+	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments", Protector: a.Members.Protector}
 
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 

@@ -59,7 +59,7 @@ func readSnapshot(ctx context.Context, d store.Dialect, q store.Querier, prot *p
 		}
 	}
 	if _, ok := s.tables["meeting_attachments"]; ok {
-		rows, err := q.QueryContext(ctx, `SELECT stored_name FROM meeting_attachments ORDER BY stored_name`)
+		rows, err := q.QueryContext(ctx, `SELECT stored_name FROM meeting_attachments WHERE stored_name NOT LIKE 'db:%' ORDER BY stored_name`)
 		if err != nil {
 			return s, err
 		}

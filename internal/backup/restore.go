@@ -316,9 +316,10 @@ func checkSQL(schema string, x *extracted) string {
 			names = append(names, lit(n))
 		}
 		sort.Strings(names)
-		cond := "TRUE"
+		// Attachments kept in the database (stored name db:…) have no file.
+		cond := "stored_name NOT LIKE 'db:%'"
 		if len(names) > 0 {
-			cond = "stored_name NOT IN (" + strings.Join(names, ", ") + ")"
+			cond += " AND stored_name NOT IN (" + strings.Join(names, ", ") + ")"
 		}
 		fmt.Fprintf(&b, "DO $check$ DECLARE s text; BEGIN SELECT stored_name INTO s FROM meeting_attachments WHERE %s LIMIT 1; IF s IS NOT NULL THEN RAISE EXCEPTION %s, s; END IF; END $check$;\n",
 			cond, lit("数据库登记的会议附件 % 不在备份中"))

@@ -82,6 +82,19 @@ func seedPersonal(t *testing.T, tg target) personal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The attachment is left as an earlier version stored it: a file in the
+	// data folder and no sealed copy. The backup carries such files; the
+	// next start-up (checkRestored) moves them into the database.
+	stored := "0123456789abcdef0123456789abcdef"
+	if err := os.MkdirAll(filepath.Join(tg.data, "attachments"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tg.data, "attachments", stored), png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(districtCtx, a.DB, `UPDATE meeting_attachments SET sealed_data = NULL, stored_name = ? WHERE id = ?`, stored, att.ID); err != nil {
+		t.Fatal(err)
+	}
 	return personal{memberID: m.ID, attachmentID: att.ID, attachmentSum: sha256.Sum256(png)}
 }
 

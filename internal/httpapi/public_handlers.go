@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"liangxin/internal/actor"
@@ -36,62 +35,6 @@ const (
 	publicWindow             = time.Hour
 )
 
-// limiter counts the public calls of each client address in fixed windows
-// of an hour. It is kept in memory: a restart forgets the counts, and each
-// instance behind a load balancer counts its own (documented in
-// docs/decisions.md).
-type limiter struct {
-	mu     sync.Mutex
-	limits map[string]int
-	seen   map[string]*window
-	now    func() time.Time
-}
-
-type window struct {
-	start    time.Time
-	n        int
-	reported bool
-}
-
-func newLimiter(l PublicLimits) *limiter {
-	if l.Submissions <= 0 {
-		l.Submissions = defaultPublicSubmissions
-	}
-	if l.Lookups <= 0 {
-		l.Lookups = defaultPublicLookups
-	}
-	return &limiter{limits: map[string]int{"submit": l.Submissions, "lookup": l.Lookups, "activate": l.Lookups}, seen: map[string]*window{}, now: time.Now}
-}
-
-// allow counts one call of kind from ip; ok false when over the limit,
-// first true on the first refusal of the window (audited once, not on
-// every call of a flood).
-func (l *limiter) allow(kind, ip string) (ok, first bool, retry time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.seen) > 100_000 {
-		for k, w := range l.seen {
-			if now.Sub(w.start) >= publicWindow {
-				delete(l.seen, k)
-			}
-		}
-	}
-	key := kind + "|" + ip
-	w := l.seen[key]
-	if w == nil || now.Sub(w.start) >= publicWindow {
-		w = &window{start: now}
-		l.seen[key] = w
-	}
-	if w.n >= l.limits[kind] {
-		first = !w.reported
-		w.reported = true
-		return false, first, w.start.Add(publicWindow).Sub(now)
-	}
-	w.n++
-	return true, false, 0
-}
-
 // publicCtx is the context of a public call: a system actor named public
 // (the store needs one to write) carrying the caller's address for the audit.
 func publicCtx(r *http.Request, ip string) context.Context {
@@ -101,10 +44,13 @@ func publicCtx(r *http.Request, ip string) context.Context {
 // throttle refuses a call over the limit with 429 and Retry-After.
 func (s *Server) throttle(w http.ResponseWriter, r *http.Request, kind string) error {
 	if s.limiter == nil {
-		s.limiter = newLimiter(s.PublicLimits)
+		s.limiter = s.newLimiter()
 	}
 	ip := s.clientIP(r)
-	ok, first, retry := s.limiter.allow(kind, ip)
+	ok, first, retry, err := s.limiter.allow(r.Context(), kind, ip)
+	if err != nil {
+		return err
+	}
 	if ok {
 		return nil
 	}

@@ -265,7 +265,7 @@ func (s *Server) coreRoutes() []Route {
 // Handler builds the whole HTTP handler: API, probes, metrics and UI.
 func (s *Server) Handler() http.Handler {
 	s.initMetrics()
-	s.limiter = newLimiter(s.PublicLimits)
+	s.limiter = s.newLimiter()
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
 		mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))

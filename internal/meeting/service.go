@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/civil"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -24,8 +25,12 @@ type Service struct {
 	Orgs    *org.Service
 	Party   *partyorg.Service
 	Now     func() time.Time
-	// FilesDir is where attachments are stored (created on first use).
+	// FilesDir is where earlier versions stored attachments on the node's
+	// disk: read while a row has no sealed copy yet, and emptied into the
+	// database by AdoptFiles at start-up.
 	FilesDir string
+	// Protector seals attachments kept in the database (the members' key).
+	Protector func() (*pdata.Protector, error)
 	// MaxAttachment bounds one attachment in bytes (10 MiB if zero).
 	MaxAttachment int64
 }

@@ -4,7 +4,9 @@
 // when it is served, and re-sealing every row under a new key at key
 // rotation. Each file table keeps its own owner columns; the file itself is
 // always the columns content_type, size, sealed_data and created_at of a
-// table with an id.
+// table with an id. Files live in the database, never on a node's disk, so
+// any app node behind a load balancer serves any of them (docs/decisions.md,
+// "Stateless nodes").
 package sealedfile
 
 import (
@@ -128,11 +130,16 @@ type Table struct {
 	Label string
 }
 
-// Tables are the tables of sealed files, re-sealed at key rotation.
+// Tables are the tables of sealed files, re-sealed at key rotation (every
+// table with a sealed_data column: TestEveryFileTableRotates). A
+// meeting attachment of an earlier version has no sealed copy until the
+// start-up moves it in (sealed_data NULL) and is left alone.
 var Tables = []Table{
 	{"instructor_visit_photos", "走访照片"},
 	{"wish_photos", "微心愿照片"},
 	{"funds_receipts", "经费支出票据"},
+	{"cobuild_files", "共建项目佐证材料"},
+	{"meeting_attachments", "会议附件"},
 }
 
 // Rotate re-seals the sealed_data column of every table of Tables under the
@@ -150,7 +157,7 @@ func Rotate(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector) erro
 
 func rotateTable(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector, t Table) error {
 	var ids []int64
-	rows, err := db.Query(ctx, db, `SELECT id FROM `+t.Name+` ORDER BY id`)
+	rows, err := db.Query(ctx, db, `SELECT id FROM `+t.Name+` WHERE sealed_data IS NOT NULL ORDER BY id`)
 	if err != nil {
 		return fmt.Errorf("读取%s失败：%w", t.Label, err)
 	}
@@ -169,7 +176,7 @@ func rotateTable(ctx context.Context, db *store.DB, oldP, newP *pdata.Protector,
 	for _, id := range ids {
 		if err := db.InTx(ctx, func(tx *sql.Tx) error {
 			var blob []byte
-			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM `+t.Name+` WHERE id = ?`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
+			if err := db.QueryRow(ctx, tx, `SELECT sealed_data FROM `+t.Name+` WHERE id = ? AND sealed_data IS NOT NULL`, id).Scan(&blob); errors.Is(err, sql.ErrNoRows) {
 				return nil // deleted meanwhile
 			} else if err != nil {
 				return err

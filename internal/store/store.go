@@ -215,16 +215,19 @@ func Rebind(d Dialect, query string) string {
 
 // Exec runs a statement written with '?' placeholders.
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx)
 	return q.ExecContext(ctx, db.Rebind(query), args...)
 }
 
 // Query runs a query written with '?' placeholders.
 func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	return q.QueryContext(ctx, db.Rebind(query), args...)
 }
 
 // QueryRow runs a single-row query written with '?' placeholders.
 func (db *DB) QueryRow(ctx context.Context, q Querier, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	return q.QueryRowContext(ctx, db.Rebind(query), args...)
 }
 

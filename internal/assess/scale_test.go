@@ -2,6 +2,7 @@ package assess_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -60,5 +61,51 @@ func BenchmarkSignals(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// oneByOne hide the batch methods of the sources, so that Signals asks
+// party organization by party organization as it did before.
+type (
+	oneByOneMeetings    struct{ assess.MeetingSource }
+	oneByOneCommittees  struct{ assess.CommitteeSource }
+	oneByOneDevelopment struct{ assess.DevelopmentSource }
+)
+
+// Signals from the batch answers equal Signals asked one party organization
+// at a time, on random fixtures, for the county and a street and several days.
+func TestSignalsBatchedEqualsOneByOne(t *testing.T) {
+	for _, seed := range []uint64{4, 5} {
+		e := testenv.New(t)
+		meetingtest.BuildRandom(t, e.App.DB, 40, seed)
+		ref := *e.App.Assess
+		ref.Meetings = oneByOneMeetings{e.App.Assess.Meetings}
+		ref.Committees = oneByOneCommittees{e.App.Assess.Committees}
+		ref.Development = oneByOneDevelopment{e.App.Assess.Development}
+		for name, ctx := range map[string]context.Context{
+			"system": actor.System(context.Background(), "test"),
+			"洪桥":     actor.With(context.Background(), actor.Actor{Username: "street", Role: "admin", Scope: meetingtest.Hongqiao}),
+		} {
+			for _, f := range []assess.SignalFilter{{All: true}, {AsOf: "2025-06-30", All: true}, {AsOf: "2026-03-01", From: "2025-01-01", To: "2025-12-31"},
+				{All: true, From: "2014-01-01", To: "2026-01-01"}} {
+				got, err1 := e.App.Assess.Signals(ctx, f)
+				want, err2 := ref.Signals(ctx, f)
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				signals := 0
+				for _, it := range want.Items {
+					signals += len(it.Signals)
+				}
+				if f.All && signals == 0 {
+					t.Errorf("seed %d %s %+v: no signal in the reference; the fixture tests nothing", seed, name, f)
+				}
+				g, _ := json.Marshal(got)
+				w, _ := json.Marshal(want)
+				if string(g) != string(w) {
+					t.Errorf("seed %d %s %+v: batched signals differ:\n got %s\nwant %s", seed, name, f, g, w)
+				}
+			}
+		}
 	}
 }

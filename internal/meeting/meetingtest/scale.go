@@ -156,8 +156,15 @@ func Build(t testing.TB, db *store.DB, n int) []int64 {
 	if err != nil {
 		t.Fatalf("scale fixture: %v", err)
 	}
+	// Statistics as a running server has them (on PostgreSQL autovacuum
+	// keeps them, but not within a test's first seconds).
 	if err := db.Analyze(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if db.Dialect == store.Postgres {
+		if _, err := db.ExecContext(ctx, "ANALYZE party_orgs, members, committee_members, meetings, meeting_attendance, dev_people, dev_steps"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return ids
 }

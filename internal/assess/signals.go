@@ -254,6 +254,11 @@ func (s *Service) Signals(ctx context.Context, f SignalFilter) (SignalReport, er
 	}
 	threeMonths := addDays(rep.AsOf, 0, -3, 0)
 	twoYears := addDays(rep.AsOf, -2, 0, 0)
+	ids := make([]int64, len(list))
+	for i, p := range list {
+		ids[i] = p.row.PartyOrgID
+	}
+	facts := s.signalFacts(ctx, ids, rep.AsOf, rep.From, rep.To)
 	for _, p := range list {
 		r := p.row
 		r.Signals, r.Unknown = []Signal{}, []string{}
@@ -262,23 +267,23 @@ func (s *Service) Signals(ctx context.Context, f SignalFilter) (SignalReport, er
 		}
 		unknown := func(code string) { r.Unknown = append(r.Unknown, signalName(code)) }
 		if s.Committees != nil {
-			since, vacant, err := s.Committees.SecretaryVacancy(ctx, r.PartyOrgID, rep.AsOf)
+			since, err := facts.vacancy(ctx, r.PartyOrgID)
 			switch {
 			case err != nil:
 				unknown(SignalSecretaryVacant)
-			case vacant && since < threeMonths:
+			case since != "" && since < threeMonths:
 				add(SignalSecretaryVacant, fmt.Sprintf("书记自 %s 起空缺，截至 %s 已超过3个月", since, rep.AsOf))
 			}
-			incomplete, why, err := s.Committees.CommitteeIncomplete(ctx, r.PartyOrgID, rep.AsOf)
+			why, err := facts.incomplete(ctx, r.PartyOrgID)
 			switch {
 			case err != nil:
 				unknown(SignalCommitteeIncomplete)
-			case incomplete:
+			case why != "":
 				add(SignalCommitteeIncomplete, why)
 			}
 		}
 		if s.Meetings != nil {
-			c, _, err := s.Meetings.PartyOrgCompliance(ctx, r.PartyOrgID, rep.From, rep.To)
+			c, err := facts.compliance(ctx, r.PartyOrgID)
 			if err != nil {
 				unknown(SignalMeetingsLow)
 			} else if v := toValue(c); Points(v) < rep.Settings.MinCompliance {
@@ -286,7 +291,7 @@ func (s *Service) Signals(ctx context.Context, f SignalFilter) (SignalReport, er
 			}
 		}
 		if s.Development != nil {
-			on, ok, err := s.Development.LastDevelopmentObject(ctx, r.PartyOrgID)
+			on, ok, err := facts.development(ctx, r.PartyOrgID)
 			switch {
 			case err != nil:
 				unknown(SignalNoDevelopment)
@@ -310,4 +315,131 @@ func (s *Service) Signals(ctx context.Context, f SignalFilter) (SignalReport, er
 	}
 	rep.Total = len(rep.Items)
 	return rep, nil
+}
+
+// Sources that can answer for many party organizations at once implement
+// these as well; Signals then runs a fixed number of queries whatever the
+// number of party organizations, and asks one by one otherwise. Each map has
+// an entry for every party organization the caller may see.
+type (
+	// committeeBatch: SecretaryVacancies gives the day the 书记 post fell
+	// vacant ("" when seated); CommitteeIncompletes why the committee is
+	// incomplete ("" when complete).
+	committeeBatch interface {
+		SecretaryVacancies(ctx context.Context, ids []int64, asOf string) (map[int64]string, error)
+		CommitteeIncompletes(ctx context.Context, ids []int64, asOf string) (map[int64]string, error)
+	}
+	// meetingBatch: the compliance rate, nil when nothing was required.
+	meetingBatch interface {
+		PartyOrgRates(ctx context.Context, ids []int64, from, to string) (map[int64]*float64, error)
+	}
+	// developmentBatch: the latest day a 发展对象 was decided, absent when none.
+	developmentBatch interface {
+		LastDevelopmentObjects(ctx context.Context, ids []int64) (map[int64]string, error)
+	}
+)
+
+// signalFacts answers the per-party-organization questions of Signals from
+// batch answers when the sources give them, else from the sources one by one.
+type signalFacts struct {
+	s                *Service
+	asOf, from, to   string
+	vacant, why      map[int64]string
+	vacantErr, whyEr error
+	rates            map[int64]*float64
+	ratesErr         error
+	dev              map[int64]string
+	devErr           error
+	batchCommittee   bool
+	batchMeetings    bool
+	batchDevelopment bool
+}
+
+func (s *Service) signalFacts(ctx context.Context, ids []int64, asOf, from, to string) *signalFacts {
+	f := &signalFacts{s: s, asOf: asOf, from: from, to: to}
+	if b, ok := s.Committees.(committeeBatch); ok && s.Committees != nil {
+		f.batchCommittee = true
+		f.vacant, f.vacantErr = b.SecretaryVacancies(ctx, ids, asOf)
+		f.why, f.whyEr = b.CommitteeIncompletes(ctx, ids, asOf)
+	}
+	if b, ok := s.Meetings.(meetingBatch); ok && s.Meetings != nil {
+		f.batchMeetings = true
+		f.rates, f.ratesErr = b.PartyOrgRates(ctx, ids, from, to)
+	}
+	if b, ok := s.Development.(developmentBatch); ok && s.Development != nil {
+		f.batchDevelopment = true
+		f.dev, f.devErr = b.LastDevelopmentObjects(ctx, ids)
+	}
+	return f
+}
+
+var errNotVisible = errors.New("assess: party organization not visible to the source")
+
+// vacancy is the day the 书记 post fell vacant, "" when a 书记 is seated.
+func (f *signalFacts) vacancy(ctx context.Context, id int64) (string, error) {
+	if !f.batchCommittee {
+		since, vacant, err := f.s.Committees.SecretaryVacancy(ctx, id, f.asOf)
+		if err != nil || !vacant {
+			return "", err
+		}
+		return since, nil
+	}
+	if f.vacantErr != nil {
+		return "", f.vacantErr
+	}
+	v, ok := f.vacant[id]
+	if !ok {
+		return "", errNotVisible
+	}
+	return v, nil
+}
+
+// incomplete is why the committee is incomplete, "" when it is complete.
+func (f *signalFacts) incomplete(ctx context.Context, id int64) (string, error) {
+	if !f.batchCommittee {
+		inc, why, err := f.s.Committees.CommitteeIncomplete(ctx, id, f.asOf)
+		if err != nil || !inc {
+			return "", err
+		}
+		return why, nil
+	}
+	if f.whyEr != nil {
+		return "", f.whyEr
+	}
+	v, ok := f.why[id]
+	if !ok {
+		return "", errNotVisible
+	}
+	return v, nil
+}
+
+// compliance is the compliance rate, 1 when nothing was required.
+func (f *signalFacts) compliance(ctx context.Context, id int64) (float64, error) {
+	if !f.batchMeetings {
+		c, _, err := f.s.Meetings.PartyOrgCompliance(ctx, id, f.from, f.to)
+		return c, err
+	}
+	if f.ratesErr != nil {
+		return 0, f.ratesErr
+	}
+	r, ok := f.rates[id]
+	if !ok {
+		return 0, errNotVisible
+	}
+	if r == nil {
+		return 1, nil
+	}
+	return *r, nil
+}
+
+// development is the latest day a 发展对象 was decided.
+func (f *signalFacts) development(ctx context.Context, id int64) (string, bool, error) {
+	if !f.batchDevelopment {
+		return f.s.Development.LastDevelopmentObject(ctx, id)
+	}
+	if f.devErr != nil {
+		return "", false, f.devErr
+	}
+	on, ok := f.dev[id]
+	return on, ok, nil
 }

@@ -534,20 +534,171 @@ func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 	}
 	today := s.today()
 	t, _ := time.Parse(store.DateFormat, today)
-	out := []Vacancy{}
+	live := orgs[:0:0]
 	for _, p := range orgs {
-		if p.Dissolved != "" && p.Dissolved <= today {
-			continue
+		if p.Dissolved == "" || p.Dissolved > today {
+			live = append(live, p)
 		}
-		since, vacant, err := s.SecretaryVacancy(ctx, p.ID, today)
-		if err != nil {
-			return nil, err
-		}
+	}
+	since, err := s.vacancies(ctx, live, today)
+	if err != nil {
+		return nil, err
+	}
+	out := []Vacancy{}
+	for _, p := range live {
+		v, vacant := since[p.ID]
 		if !vacant {
 			continue
 		}
-		v, _ := time.Parse(store.DateFormat, since)
-		out = append(out, Vacancy{PartyOrgID: p.ID, PartyOrgName: p.Name, VacantSince: since, Days: int(t.Sub(v).Hours() / 24), Flagged: VacancyFlagged(since, today)})
+		d, _ := time.Parse(store.DateFormat, v)
+		out = append(out, Vacancy{PartyOrgID: p.ID, PartyOrgName: p.Name, VacantSince: v, Days: int(t.Sub(d).Hours() / 24), Flagged: VacancyFlagged(v, today)})
+	}
+	return out, nil
+}
+
+// vacancies gives, for the party organizations of orgs whose 书记 post is
+// vacant on asOf, the day it fell vacant (as SecretaryVacancy), in two
+// queries per chunk.
+func (s *Service) vacancies(ctx context.Context, orgs []poInfo, asOf string) (map[int64]string, error) {
+	ids := make([]int64, len(orgs))
+	for i, p := range orgs {
+		ids[i] = p.ID
+	}
+	seated := map[int64]bool{}
+	left := map[int64]string{}
+	for _, c := range chunks(ids) {
+		in, args := inList(c)
+		err := s.eachRow(ctx, `SELECT DISTINCT party_org_id FROM committee_members WHERE party_org_id IN (`+in+`) AND role = ? AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
+			append(args, RoleSecretary, asOf, asOf), func(r *sql.Rows) error {
+				var id int64
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				seated[id] = true
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		err = s.eachRow(ctx, `SELECT party_org_id, MAX(to_on) FROM committee_members WHERE party_org_id IN (`+in+`) AND role = ? AND to_on <= ? GROUP BY party_org_id`,
+			append(args, RoleSecretary, asOf), func(r *sql.Rows) error {
+				var id int64
+				var last sql.NullString
+				if err := r.Scan(&id, &last); err != nil {
+					return err
+				}
+				if last.Valid {
+					left[id] = last.String
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := map[int64]string{}
+	for _, p := range orgs {
+		if seated[p.ID] {
+			continue
+		}
+		if v, ok := left[p.ID]; ok {
+			out[p.ID] = v
+		} else {
+			out[p.ID] = p.Established
+		}
+	}
+	return out, nil
+}
+
+// SecretaryVacancies is SecretaryVacancy for many party organizations at
+// once: for each of ids the caller may see, the day its 书记 post fell
+// vacant, or "" when a 书记 is in office on asOf. Party organizations out of
+// sight are absent from the map.
+func (s *Service) SecretaryVacancies(ctx context.Context, ids []int64, asOf string) (map[int64]string, error) {
+	if _, err := parseDay("as_of", asOf); err != nil {
+		return nil, err
+	}
+	byID, err := s.partyOrgsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	orgs := make([]poInfo, 0, len(byID))
+	for _, p := range byID {
+		orgs = append(orgs, p)
+	}
+	since, err := s.vacancies(ctx, orgs, asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(byID))
+	for id := range byID {
+		out[id] = since[id]
+	}
+	return out, nil
+}
+
+// CommitteeIncompletes is CommitteeIncomplete for many party organizations
+// at once: for each of ids the caller may see, why its committee in office
+// on asOf is incomplete, or "" when it is complete. Party organizations out
+// of sight are absent from the map.
+func (s *Service) CommitteeIncompletes(ctx context.Context, ids []int64, asOf string) (map[int64]string, error) {
+	if _, err := parseDay("as_of", asOf); err != nil {
+		return nil, err
+	}
+	byID, err := s.partyOrgsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	full := map[int64]int{}
+	seated := map[int64]int{}
+	secretary := map[int64]bool{}
+	var visible []int64
+	for id := range byID {
+		visible = append(visible, id)
+	}
+	for _, c := range chunks(visible) {
+		in, args := inList(c)
+		err := s.eachRow(ctx, `SELECT party_org_id, COUNT(*) FROM members WHERE party_org_id IN (`+in+`) AND category = 'full' AND status = 'active' GROUP BY party_org_id`,
+			args, func(r *sql.Rows) error {
+				var id int64
+				var n int
+				if err := r.Scan(&id, &n); err != nil {
+					return err
+				}
+				full[id] = n
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		cond, cargs := inOffice(asOf)
+		err = s.eachRow(ctx, `SELECT party_org_id, role FROM committee_members WHERE party_org_id IN (`+in+`) `+cond, append(args, cargs...),
+			func(r *sql.Rows) error {
+				var id int64
+				var role string
+				if err := r.Scan(&id, &role); err != nil {
+					return err
+				}
+				seated[id]++
+				if role == RoleSecretary {
+					secretary[id] = true
+				}
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[int64]string, len(byID))
+	for id := range byID {
+		switch {
+		case !secretary[id]:
+			out[id] = "书记空缺"
+		case full[id] >= MinFullForCommittee && seated[id] < MinCommittee:
+			out[id] = fmt.Sprintf("正式党员 %d 人，委员会仅 %d 人（应为 3–5 人）", full[id], seated[id])
+		default:
+			out[id] = ""
+		}
 	}
 	return out, nil
 }

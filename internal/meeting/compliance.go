@@ -416,25 +416,6 @@ func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, erro
 // groupSpan is the life of one 党小组 of a branch.
 type groupSpan struct{ from, to string } // to "" while it exists
 
-// groupSpans lists the 党小组 of a branch.
-func (s *Service) groupSpans(ctx context.Context, branchID int64) ([]groupSpan, error) {
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT established_on, COALESCE(dissolved_on, '') FROM party_orgs WHERE parent_id = ? AND kind = ?`,
-		branchID, partyorg.KindGroup)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []groupSpan
-	for rows.Next() {
-		var g groupSpan
-		if err := rows.Scan(&g.from, &g.to); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
-}
-
 // hasGroup reports whether a 党小组 existed on some day of [start, end].
 func hasGroup(groups []groupSpan, start, end string) bool {
 	for _, g := range groups {
@@ -475,39 +456,33 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 		return Report{}, err
 	}
 	rep := Report{From: f.From, To: f.To, Orgs: []OrgCompliance{}, Missing: []string{}}
+	results, err := s.complianceOf(ctx, orgs, fs, from, to)
+	if err != nil {
+		return Report{}, err
+	}
+	var streetCodes []string
+	for _, r := range results {
+		streetCodes = append(streetCodes, streetOf(r.oc.RegionCode))
+	}
+	names, err := s.regionNames(ctx, streetCodes)
+	if err != nil {
+		return Report{}, err
+	}
 	streets := map[string]*GroupRate{}
 	kinds := map[string]*GroupRate{}
 	var attSum float64
 	var attN int
-	for _, p := range orgs {
-		if p.Kind == partyorg.KindGroup {
-			continue // its 党小组会 count for its branch
-		}
-		oc, sum, n, err := s.orgCompliance(ctx, p, fs, from, to)
-		if err != nil {
-			return Report{}, err
-		}
-		if oc.Required == 0 && oc.Meetings == 0 {
-			continue
-		}
-		attSum += sum
-		attN += n
+	for _, r := range results {
+		oc := r.oc
+		attSum += r.attSum
+		attN += r.attN
 		rep.Required += oc.Required
 		rep.Held += oc.Held
 		rep.Missing = append(rep.Missing, oc.Missing...)
-		if len(p.RegionCode) >= 9 {
-			oc.StreetCode = p.RegionCode[:9]
-		} else {
-			oc.StreetCode = p.RegionCode
-		}
+		oc.StreetCode = streetOf(oc.RegionCode)
 		g := streets[oc.StreetCode]
 		if g == nil {
-			g = &GroupRate{Code: oc.StreetCode}
-			if s.Regions != nil {
-				if r, err := s.Regions.Get(ctx, oc.StreetCode); err == nil {
-					g.Name = r.Name
-				}
-			}
+			g = &GroupRate{Code: oc.StreetCode, Name: names[oc.StreetCode]}
 			streets[oc.StreetCode] = g
 		}
 		oc.StreetName = g.Name
@@ -549,46 +524,11 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 	return rep, nil
 }
 
-// committeeSize is the number of committee members in office on day.
-func (s *Service) committeeSize(ctx context.Context, q store.Querier, partyOrgID int64, day string) (int, error) {
-	var n int
-	err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*) FROM committee_members WHERE party_org_id = ? AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
-		partyOrgID, day, day).Scan(&n)
-	return n, err
-}
-
-// heldMeetings lists the meetings a party organization held in [from, to],
-// with the 党小组会 of its 党小组.
-func (s *Service) heldMeetings(ctx context.Context, partyOrgID int64, from, to string) ([]heldMeeting, error) {
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT m.kind, m.held_on, m.late`+attendanceAgg+` FROM meetings m
-		WHERE (m.party_org_id = ? OR (m.kind = ? AND m.party_org_id IN (SELECT g.id FROM party_orgs g WHERE g.parent_id = ? AND g.kind = ?)))
-		AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ? ORDER BY m.held_on`,
-		partyOrgID, KindGroupMeeting, partyOrgID, partyorg.KindGroup, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []heldMeeting
-	for rows.Next() {
-		var h heldMeeting
-		var exp, pre, exc int
-		if err := rows.Scan(&h.kind, &h.day, &h.late, &exp, &pre, &exc); err != nil {
-			return nil, err
-		}
-		h.attendance = Attendance(exp, pre, exc)
-		out = append(out, h)
-	}
-	return out, rows.Err()
-}
-
-func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, from, to time.Time) (OrgCompliance, float64, int, error) {
+// orgCompliance computes one party organization's compliance from its facts:
+// the meetings it held (with its 党小组's 党小组会) from the start of from's
+// year to to, its 党小组 and its committee terms overlapping [from, to].
+func orgCompliance(p poInfo, fs frequencies, from, to time.Time, held []heldMeeting, groups []groupSpan, terms []term) (OrgCompliance, float64, int) {
 	oc := OrgCompliance{PartyOrgID: p.ID, PartyOrgName: p.Name, RegionCode: p.RegionCode, Kinds: []KindCompliance{}, Missing: []string{}}
-	// Slots may start before from (a year slot for a from in March): load the widest span.
-	wideFrom := time.Date(from.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	held, err := s.heldMeetings(ctx, p.ID, wideFrom.Format(store.DateFormat), to.Format(store.DateFormat))
-	if err != nil {
-		return oc, 0, 0, err
-	}
 	var attSum float64
 	var attN int
 	fromS, toS := from.Format(store.DateFormat), to.Format(store.DateFormat)
@@ -602,10 +542,6 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 		}
 	}
 	committee := map[string]bool{}
-	groups, err := s.groupSpans(ctx, p.ID)
-	if err != nil {
-		return oc, 0, 0, err
-	}
 	asked := map[string]bool{}
 	for _, k := range fs.kinds(p.Kind) {
 		asked[k.Code] = true
@@ -649,11 +585,7 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 				if k.Code == KindCommitteeMeeting {
 					has, ok := committee[endS]
 					if !ok {
-						n, err := s.committeeSize(ctx, s.DB, p.ID, endS)
-						if err != nil {
-							return oc, 0, 0, err
-						}
-						has = n >= 3
+						has = inOfficeOn(terms, endS) >= 3
 						committee[endS] = has
 					}
 					required = has
@@ -689,7 +621,7 @@ func (s *Service) orgCompliance(ctx context.Context, p poInfo, fs frequencies, f
 		v := attSum / float64(attN)
 		oc.Attendance = &v
 	}
-	return oc, attSum, attN, nil
+	return oc, attSum, attN
 }
 
 // PartyOrgCompliance is a party organization's compliance rate and average
@@ -733,6 +665,46 @@ func (s *Service) partyOrgRate(ctx context.Context, partyOrgID int64, from, to s
 	return nil, 0, nil
 }
 
+// PartyOrgRates is, for each party organization of ids the caller may see,
+// its compliance rate over [from, to] (nil when nothing was required), as
+// PartyOrgRate gives it one by one, in a fixed number of queries. Party
+// organizations out of sight are absent from the map.
+func (s *Service) PartyOrgRates(ctx context.Context, ids []int64, from, to string) (map[int64]*float64, error) {
+	bad := apperr.Invalid()
+	fromT, ok1 := civil.Check(bad, "from", from)
+	toT, ok2 := civil.Check(bad, "to", to)
+	if ok1 && ok2 && (toT.Before(fromT) || toT.Sub(fromT) > 10*366*24*time.Hour) {
+		bad.Field("to", "结束日期应不早于开始日期，且区间不超过 10 年")
+	}
+	if err := bad.OrNil(); err != nil {
+		return nil, err
+	}
+	byID, err := s.partyOrgsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	orgs := make([]poInfo, 0, len(byID))
+	out := make(map[int64]*float64, len(byID))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			orgs = append(orgs, p)
+			out[id] = nil
+		}
+	}
+	results, err := s.complianceOf(ctx, orgs, fs, fromT, toT)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		out[r.oc.PartyOrgID] = r.oc.Rate
+	}
+	return out, nil
+}
+
 // Reminder is what a party organization must still hold in the current month, quarter and year.
 type Reminder struct {
 	PartyOrgID   int64    `json:"party_org_id"`
@@ -764,35 +736,32 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 	}
 	todayS := s.today()
 	today, _ := time.Parse(store.DateFormat, todayS)
-	out := []Reminder{}
+	live := orgs[:0:0]
+	var ids []int64
 	for _, p := range orgs {
 		if p.Dissolved != "" && p.Dissolved <= todayS || p.Kind == partyorg.KindGroup {
 			continue
 		}
-		ys, _, _ := slotOf(today, PeriodYear)
-		held, err := s.heldMeetings(ctx, p.ID, ys.Format(store.DateFormat), todayS)
-		if err != nil {
-			return nil, err
-		}
+		live = append(live, p)
+		ids = append(ids, p.ID)
+	}
+	ys, _, _ := slotOf(today, PeriodYear)
+	facts, err := s.loadFacts(ctx, ids, ys.Format(store.DateFormat), todayS, todayS, todayS)
+	if err != nil {
+		return nil, err
+	}
+	out := []Reminder{}
+	for _, p := range live {
+		held, groups := facts.held[p.ID], facts.groups[p.ID]
 		r := Reminder{PartyOrgID: p.ID, PartyOrgName: p.Name, Items: []string{}, Due: []Due{}}
-		groups, err := s.groupSpans(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
 		for _, k := range fs.kinds(p.Kind) {
 			fq := fs.at(p.Kind, k.Code, todayS)
 			if fq.Period == PeriodNone || fq.Times == 0 {
 				continue
 			}
 
-			if k.Code == KindCommitteeMeeting {
-				n, err := s.committeeSize(ctx, s.DB, p.ID, todayS)
-				if err != nil {
-					return nil, err
-				}
-				if n < 3 {
-					continue
-				}
+			if k.Code == KindCommitteeMeeting && inOfficeOn(facts.terms[p.ID], todayS) < 3 {
+				continue
 			}
 			start, end, _ := slotOf(today, fq.Period)
 			if k.Code == KindGroupMeeting && !hasGroup(groups, start.Format(store.DateFormat), todayS) {

@@ -234,17 +234,29 @@ func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg
 	if len(ps) == 0 {
 		return nil
 	}
-	idx := map[int64]int{}
 	ph := make([]string, len(ps))
 	args := make([]any, len(ps))
 	for i, p := range ps {
-		idx[p.ID] = i
 		ph[i], args[i] = "?", p.ID
+	}
+	return s.loadCoversIn(ctx, q, ps, strings.Join(ph, ","), args)
+}
+
+// loadCoversIn fills the covers of ps, reading those whose party_org_id is
+// IN (in) — a list of ps's ids or a subquery selecting them (ids not in ps
+// are skipped).
+func (s *Service) loadCoversIn(ctx context.Context, q store.Querier, ps []PartyOrg, in string, args []any) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	idx := map[int64]int{}
+	for i, p := range ps {
+		idx[p.ID] = i
 	}
 	today := s.today()
 	rows, err := s.DB.Query(ctx, q, `SELECT c.id, c.party_org_id, c.organization_id, o.name, COALESCE(o.uscc, ''), COALESCE(r.name, ''), c.from_on, c.to_on, o.full_members
 		FROM party_org_covers c JOIN organizations o ON o.id = c.organization_id LEFT JOIN regions r ON r.code = o.region_code
-		WHERE c.party_org_id IN (`+strings.Join(ph, ",")+`) ORDER BY c.from_on, c.id`, args...)
+		WHERE c.party_org_id IN (`+in+`) ORDER BY c.from_on, c.id`, args...)
 	if err != nil {
 		return err
 	}
@@ -261,7 +273,11 @@ func (s *Service) loadCovers(ctx context.Context, q store.Querier, ps []PartyOrg
 			v := to.String
 			c.To = &v
 		}
-		p := &ps[idx[pid]]
+		i, ok := idx[pid]
+		if !ok {
+			continue
+		}
+		p := &ps[i]
 		p.Covers = append(p.Covers, c)
 		if c.From <= today && (c.To == nil || *c.To > today) {
 			p.Members += members
@@ -886,37 +902,69 @@ type Renewal struct {
 }
 
 // Renewals lists active party organizations whose 换届 falls due within the
-// given days of today, or is overdue, soonest first.
+// given days of today, or is overdue, soonest first. It runs two queries
+// whatever the number of party organizations: the party organizations whose
+// term may be due (a bound per kind on the term's start, checked exactly in
+// Go), then their covers.
 func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, error) {
 	if withinDays < 0 || withinDays > 3650 {
 		return nil, apperr.InvalidField("within_days", "天数应为 0–3650")
 	}
-	all, _, err := s.List(ctx, Filter{Status: "active", PageSize: 500})
+	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
 	if err != nil {
 		return nil, err
 	}
-	// List pages at 500; walk the rest.
-	for page := 2; len(all)%500 == 0 && len(all) > 0; page++ {
-		more, _, err := s.List(ctx, Filter{Status: "active", Page: page, PageSize: 500})
+	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
+	todayS := s.today()
+	today, _ := time.Parse(store.DateFormat, todayS)
+	limit := today.AddDate(0, 0, withinDays)
+	where := " WHERE " + cond + " AND " + sub + " AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ("
+	args = append(append(args, subArgs...), todayS)
+	// A term due on or before limit started on or before limit minus its
+	// years; two days of slack cover AddDate's normalisation of 29 February.
+	var kinds []any
+	for _, k := range Kinds() {
+		where += "(p.kind = ? AND COALESCE(p.term_started_on, p.established_on) <= ?) OR "
+		args = append(args, k.Code, limit.AddDate(-TermYears(k.Code), 0, 2).Format(store.DateFormat))
+		kinds = append(kinds, k.Code)
+	}
+	where += "p.kind NOT IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + "))"
+	args = append(args, kinds...)
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY p.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var list []Renewal
+	for rows.Next() {
+		p, err := scan(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
-		if len(more) == 0 {
-			break
-		}
-		all = append(all, more...)
-	}
-	today, _ := time.Parse(store.DateFormat, s.today())
-	out := []Renewal{}
-	for _, p := range all {
-		due, err := time.Parse(store.DateFormat, p.TermDueOn)
+		d, err := time.Parse(store.DateFormat, p.TermDueOn)
 		if err != nil {
 			continue
 		}
-		days := int(due.Sub(today).Hours() / 24)
-		if days <= withinDays {
-			out = append(out, Renewal{PartyOrg: p, DaysLeft: days, Overdue: days < 0})
+		if days := int(d.Sub(today).Hours() / 24); days <= withinDays {
+			list = append(list, Renewal{PartyOrg: p, DaysLeft: days, Overdue: days < 0})
 		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Covers of the listed party organizations, in one query over the same condition.
+	ps := make([]PartyOrg, len(list))
+	for i := range list {
+		ps[i] = list[i].PartyOrg
+	}
+	if err := s.loadCoversIn(ctx, s.DB, ps, "SELECT p.id FROM party_orgs p"+where, args); err != nil {
+		return nil, err
+	}
+	out := []Renewal{}
+	for i := range list {
+		list[i].PartyOrg = ps[i]
+		out = append(out, list[i])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysLeft < out[j].DaysLeft })
 	return out, nil

@@ -242,6 +242,7 @@ func Rebind(d Dialect, query string) string {
 // Exec runs a statement written with '?' placeholders.
 // A failure is a *QueryError naming the statement.
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx)
 	res, err := q.ExecContext(ctx, db.Rebind(query), args...)
 	return res, wrapQuery(query, err)
 }
@@ -249,12 +250,14 @@ func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (s
 // Query runs a query written with '?' placeholders.
 // A failure is a *QueryError naming the statement.
 func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	rows, err := q.QueryContext(ctx, db.Rebind(query), args...)
 	return rows, wrapQuery(query, err)
 }
 
 // QueryRow runs a single-row query written with '?' placeholders.
 func (db *DB) QueryRow(ctx context.Context, q Querier, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	return q.QueryRowContext(ctx, db.Rebind(query), args...)
 }
 

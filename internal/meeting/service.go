@@ -79,10 +79,10 @@ func name(list []Code, code string) string {
 func KindName(kind string) string { return name(Kinds(), kind) }
 
 // cst is the zone dates are read in.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = civil.Zone
 
 func (s *Service) today() string {
-	return s.Now().In(cst).Format(store.DateFormat)
+	return civil.Today(s.Now())
 }
 
 func parseDay(field, v string) (time.Time, error) {

@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
+	"liangxin/internal/uscc"
 )
 
 var today = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
@@ -109,6 +110,25 @@ func TestGeneratedLedger(t *testing.T) {
 		if n := count(t, db, q); n != 0 {
 			t.Errorf("%d rows break: %s", n, q)
 		}
+	}
+	// Every 统一社会信用代码 is valid.
+	rows, err := db.QueryContext(context.Background(), `SELECT uscc FROM organizations WHERE uscc IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := 0
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		if codes++; !uscc.Valid(c) {
+			t.Errorf("invalid uscc %q", c)
+		}
+	}
+	rows.Close()
+	if codes < 1000 {
+		t.Errorf("%d codes", codes)
 	}
 	// The shape is realistic: some closings, dissolutions, ended links,
 	// probationary members and joint formations.

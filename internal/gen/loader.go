@@ -24,7 +24,7 @@ type loader struct {
 	wasWAL bool
 	// journal is the SQLite journal mode during the load.
 	journal string
-	inTx   bool
+	inTx    bool
 }
 
 // saved is what dropSecondary set aside.

@@ -65,6 +65,8 @@ const usage = `liangxin —— 两新党建综合管理平台
   timebank-check   核对时间银行账（每笔借贷平衡、全部账户合计为零、个人账户余额不为负、冻结=待兑付），有问题时退出码为 1
   timebank-expire  按设置的有效期清零到期未用的时间银行积分（先进先出；可每日定时运行）
   demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
+  gen              向空数据库写入生成的大规模台账（--preset small|county|province|10m，或 --orgs --party-orgs
+                   --members --years --seed；--jurisdiction 县、市或省级代码），用于容量和性能测试
   config           列出全部配置项及其环境变量
   version          显示版本
 
@@ -107,6 +109,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = keyRotate(ctx, rest, env)
 	case "demo":
 		err = demo(ctx, rest, env)
+	case "gen":
+		err = genCmd(ctx, rest, env)
 	case "funds-check":
 		err = fundsCheck(ctx, rest, env)
 	case "timebank-check":

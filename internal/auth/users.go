@@ -85,7 +85,7 @@ func scopeCond(a actor.Actor, col string) (string, []any) {
 	if a.System {
 		return "1=1", nil
 	}
-	return col + " LIKE ?", []any{store.LikeEscape(a.Scope) + "%"}
+	return store.PrefixRange(col, a.Scope)
 }
 
 // ListUsers returns the users inside the caller's scope.

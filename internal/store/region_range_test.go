@@ -119,12 +119,44 @@ func TestPrefixRangeSelectsWhatLikeSelects(t *testing.T) {
 			nonEmpty++
 		}
 	}
+	// The other direction: the codes that are prefixes of x (regions above x).
+	ancestors := 0
+	for x := range prefixes {
+		want := sel(`? LIKE code || '%'`, x)
+		cond, args := store.AncestorsOf("code", x)
+		got := sel(cond, args...)
+		if !slices.Equal(got, want) {
+			t.Errorf("ancestors of %q: IN selects %v, LIKE %v", x, got, want)
+		}
+		ancestors += len(want)
+	}
+	cond, args := store.AncestorsOf("code", "43042699")
+	if got := sel(cond, args...); !slices.Equal(got, []string{"43042", "430426", "4304269", "43042699"}) {
+		t.Errorf("ancestors of 43042699: %v", got)
+	}
 	// The hand-checked case: 4304269 selects itself and 43042699, not 430426: nor 4304270.
-	cond, args := store.PrefixRange("code", "4304269")
+	cond, args = store.PrefixRange("code", "4304269")
 	if got := sel(cond, args...); !slices.Equal(got, []string{"4304269", "43042699"}) {
 		t.Errorf("prefix 4304269 selects %v", got)
 	}
-	if checked < 200 || nonEmpty < 200 {
-		t.Fatalf("only %d prefixes checked (%d non-empty)", checked, nonEmpty)
+	if checked < 200 || nonEmpty < 200 || ancestors < 500 {
+		t.Fatalf("only %d prefixes checked (%d non-empty, %d ancestors)", checked, nonEmpty, ancestors)
+	}
+}
+
+func TestAncestorsOfSQL(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		code, cond string
+		args       []any
+	}{
+		{"", "s IN (?)", []any{""}},
+		{"430", "s IN (?, ?, ?, ?)", []any{"", "4", "43", "430"}},
+		{"a中b", "s IN (?, ?, ?, ?)", []any{"", "a", "a中", "a中b"}}, // whole characters only
+	} {
+		cond, args := store.AncestorsOf("s", c.code)
+		if cond != c.cond || !slices.Equal(args, c.args) {
+			t.Errorf("AncestorsOf(%q) = %q %v; want %q %v", c.code, cond, args, c.cond, c.args)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 		return nil, 0, err
 	}
 	cond, args := scopeCond(a, "scope")
-	where := " WHERE " + cond + ` ESCAPE '\'`
+	where := " WHERE " + cond
 	if a.System {
 		where = " WHERE 1=1"
 	}

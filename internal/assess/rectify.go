@@ -235,8 +235,8 @@ func (s *Service) ListRectifications(ctx context.Context, f RectificationFilter)
 	}
 	where := " WHERE " + cond
 	if f.RegionCode != "" {
-		where += ` AND p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("p.region_code", f.RegionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	switch f.Status {
 	case "":

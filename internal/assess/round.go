@@ -118,9 +118,10 @@ type poInfo struct {
 // roundPartyOrgs are the party organizations a round over region and period
 // rates: the 党支部 and 党总支 of the subtree existing during the period.
 func (s *Service) roundPartyOrgs(ctx context.Context, q store.Querier, regionCode, from, to string) ([]poInfo, error) {
+	rc, ra := store.PrefixRange("region_code", regionCode)
 	rows, err := s.DB.Query(ctx, q, `SELECT id, name, region_code, established_on FROM party_orgs
-		WHERE region_code LIKE ? ESCAPE '\' AND kind IN ('branch', 'general_branch') AND established_on <= ? AND (dissolved_on IS NULL OR dissolved_on > ?) ORDER BY id`,
-		store.LikeEscape(regionCode)+"%", to, from)
+		WHERE `+rc+` AND kind IN ('branch', 'general_branch') AND established_on <= ? AND (dissolved_on IS NULL OR dissolved_on > ?) ORDER BY id`,
+		append(ra, to, from)...)
 	if err != nil {
 		return nil, err
 	}
@@ -286,12 +287,13 @@ func (s *Service) compute(ctx context.Context, method string, p poInfo, from, to
 		}
 	case MethodUnitCoverage:
 		var total, covered int
+		rc, ra := store.PrefixRange("o.region_code", p.RegionCode)
 		err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN
 			EXISTS (SELECT 1 FROM party_org_covers c WHERE c.organization_id = o.id AND c.from_on <= ? AND (c.to_on IS NULL OR c.to_on > ?))
 			OR EXISTS (SELECT 1 FROM instructor_assignments a WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?))
 			THEN 1 ELSE 0 END), 0)
-			FROM organizations o WHERE o.region_code LIKE ? ESCAPE '\' AND (o.registered_on IS NULL OR o.registered_on <= ?) AND (o.closed_on IS NULL OR o.closed_on > ?)`,
-			to, to, to, to, store.LikeEscape(p.RegionCode)+"%", to, to).Scan(&total, &covered)
+			FROM organizations o WHERE `+rc+` AND (o.registered_on IS NULL OR o.registered_on <= ?) AND (o.closed_on IS NULL OR o.closed_on > ?)`,
+			append(append([]any{to, to, to, to}, ra...), to, to)...).Scan(&total, &covered)
 		if err != nil {
 			return failed("台账")
 		}

@@ -175,7 +175,9 @@ func visibleRegion(ctx context.Context, col string) (string, []any, error) {
 	if a.Scope == "" {
 		return "1=0", nil, nil
 	}
-	return "(" + col + ` LIKE ? ESCAPE '\' OR ? LIKE ` + col + ` || '%')`, []any{store.LikeEscape(a.Scope) + "%", a.Scope}, nil
+	in, inArgs := store.PrefixRange(col, a.Scope)
+	up, upArgs := store.AncestorsOf(col, a.Scope)
+	return "(" + in + " OR " + up + ")", append(inArgs, upArgs...), nil
 }
 
 // owns reports whether the actor may manage a record of the region (inside

@@ -213,8 +213,8 @@ func (s *Service) Signals(ctx context.Context, f SignalFilter) (SignalReport, er
 	where := ` WHERE p.kind IN ('branch', 'general_branch') AND p.established_on <= ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ` + cond
 	args = append([]any{rep.AsOf, rep.AsOf}, args...)
 	if f.RegionCode != "" {
-		where += ` AND p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("p.region_code", f.RegionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name, p.region_code, COALESCE(g.name, ''), p.established_on,
 		EXISTS (SELECT 1 FROM assess_rectifications c WHERE c.party_org_id = p.id AND c.done_on IS NULL)

@@ -85,7 +85,7 @@ func scopeCond(a actor.Actor, col string) (string, []any) {
 	if a.System {
 		return "1=1", nil
 	}
-	return col + " LIKE ?", []any{store.LikeEscape(a.Scope) + "%"}
+	return store.PrefixRange(col, a.Scope)
 }
 
 // ListUsers returns the users inside the caller's scope.
@@ -95,7 +95,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 		return nil, 0, err
 	}
 	cond, args := scopeCond(a, "scope")
-	where := " WHERE " + cond + ` ESCAPE '\'`
+	where := " WHERE " + cond
 	if a.System {
 		where = " WHERE 1=1"
 	}

@@ -485,8 +485,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
 		args = append(args, fmt.Sprintf("%04d-%%", f.Year))
 	}
 	if f.RegionCode != "" {
-		cond += ` AND b.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("b.region_code", f.RegionCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		cond += ` AND (b.title LIKE ? ESCAPE '\' OR r.name LIKE ? ESCAPE '\' OR b.month LIKE ? ESCAPE '\')`

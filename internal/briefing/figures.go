@@ -315,8 +315,8 @@ func (s *Service) ledgerFigures(ctx context.Context, f *Figures, code string) er
 	if err != nil {
 		return err
 	}
-	scope += ` AND p.region_code LIKE ? ESCAPE '\'`
-	args = append(args, store.LikeEscape(code)+"%")
+	rc, ra := store.PrefixRange("p.region_code", code)
+	scope, args = scope+" AND "+rc, append(args, ra...)
 	with := func(a ...any) []any { return append(append([]any{}, a...), args...) }
 	y, m := f.Month[:4], f.Month[5:]
 	return s.DB.Report(ctx, func(q store.Querier) error {

@@ -133,8 +133,8 @@ func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Allian
 		return nil, 0, err
 	}
 	if f.RegionCode != "" {
-		cond += ` AND a.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("a.region_code", f.RegionCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		c, a := likeAny(f.Q, "a.name", "a.note")

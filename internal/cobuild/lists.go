@@ -122,7 +122,8 @@ func filterCommon(cond string, args []any, f ListFilter, regionCol, stateCol, ca
 		args = append(args, a...)
 	}
 	if f.CommunityCode != "" {
-		add(regionCol+` LIKE ? ESCAPE '\'`, store.LikeEscape(f.CommunityCode)+"%")
+		rc, ra := store.PrefixRange(regionCol, f.CommunityCode)
+		add(rc, ra...)
 	}
 	if f.State != "" && stateCol != "" {
 		add(stateCol+" = ?", f.State)

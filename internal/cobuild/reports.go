@@ -148,8 +148,8 @@ func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, in
 		args = append(args, f.Kind)
 	}
 	if f.CommunityCode != "" {
-		cond += ` AND r.community_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.CommunityCode)+"%")
+		rc, ra := store.PrefixRange("r.community_code", f.CommunityCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if f.UnitID != 0 {
 		cond += " AND r.unit_id = ?"
@@ -400,8 +400,8 @@ func (s *Service) CommunityCounts(ctx context.Context, year int, region string) 
 		return nil, err
 	}
 	if region != "" {
-		cond += ` AND r.community_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(region)+"%")
+		rc, ra := store.PrefixRange("r.community_code", region)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	y := strconv.Itoa(year)
 	end := y + "-12-31"
@@ -571,8 +571,8 @@ func (s *Service) ratings(ctx context.Context, q store.Querier, year int, commun
 	cond += " AND t.year = ?"
 	args = append(args, year)
 	if community != "" {
-		cond += ` AND t.community_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(community)+"%")
+		rc, ra := store.PrefixRange("t.community_code", community)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if unit != 0 {
 		cond += " AND t.unit_id = ?"

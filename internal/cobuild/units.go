@@ -121,8 +121,8 @@ func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, err
 		args = append(args, f.Kind)
 	}
 	if f.RegionCode != "" {
-		cond += ` AND u.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("u.region_code", f.RegionCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if strings.TrimSpace(f.Q) != "" {
 		c, a := likeAny(f.Q, "u.name", "u.address", "u.party_org_name", "u.contact_name")

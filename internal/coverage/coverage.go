@@ -354,11 +354,12 @@ func regionScope(ctx context.Context, a, idCol, code string, rule Rule, isArea b
 	}
 	conds := []string{cond}
 	if isArea {
-		conds = append(conds, `EXISTS (SELECT 1 FROM organization_areas oa WHERE oa.organization_id = `+a+"."+idCol+` AND oa.area_code LIKE ? ESCAPE '\')`)
+		rc, ra := store.PrefixRange("oa.area_code", code)
+		conds, args = append(conds, `EXISTS (SELECT 1 FROM organization_areas oa WHERE oa.organization_id = `+a+"."+idCol+` AND `+rc+`)`), append(args, ra...)
 	} else {
-		conds = append(conds, a+`.region_code LIKE ? ESCAPE '\'`)
+		rc, ra := store.PrefixRange(a+".region_code", code)
+		conds, args = append(conds, rc), append(args, ra...)
 	}
-	args = append(args, store.LikeEscape(code)+"%")
 	switch rule.Kind {
 	case RuleAboveScale:
 		conds = append(conds, a+".above_scale = ?")

@@ -21,7 +21,8 @@ func partyOrgScope(ctx context.Context, regionCode string) (string, []any, error
 		return "", nil, err
 	}
 	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
-	return cond + " AND " + sub + ` AND p.region_code LIKE ? ESCAPE '\'`, append(append(args, subArgs...), store.LikeEscape(regionCode)+"%"), nil
+	rc, ra := store.PrefixRange("p.region_code", regionCode)
+	return cond + " AND " + sub + " AND " + rc, append(append(args, subArgs...), ra...), nil
 }
 
 // po is a party organization counted by table 24.

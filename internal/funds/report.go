@@ -99,8 +99,9 @@ func (s *Service) GetReport(ctx context.Context, year int, regionCode string) (R
 	regionCode = strings.TrimSpace(regionCode)
 	regionCond := "1=1"
 	if regionCode != "" {
-		regionCond = `p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(regionCode)+"%")
+		var ra []any
+		regionCond, ra = store.PrefixRange("p.region_code", regionCode)
+		args = append(args, ra...)
 	}
 	rep := Report{Year: year, RegionCode: regionCode, Rows: []Row{}, Streets: []Totals{}}
 	byID := map[int64]*Row{}

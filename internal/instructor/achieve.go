@@ -503,8 +503,8 @@ func (s *Service) Ranking(ctx context.Context, f RankingFilter, page, size int) 
 		return nil, 0, tot, err
 	}
 	if f.Region = strings.TrimSpace(f.Region); f.Region != "" {
-		cond += ` AND i.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.Region)+"%")
+		rc, ra := store.PrefixRange("i.region_code", f.Region)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	d, err := s.load(ctx, cond, args, f.Period)
 	if err != nil {
@@ -606,10 +606,11 @@ func (s *Service) ContactedOrganizations(ctx context.Context, region, on string)
 	if region == "" {
 		return out, nil
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT o.id FROM organizations o WHERE o.region_code LIKE ? ESCAPE '\'
+	rc, ra := store.PrefixRange("o.region_code", region)
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT o.id FROM organizations o WHERE `+rc+`
 		AND (o.closed_on IS NULL OR o.closed_on > ?)
 		AND EXISTS (SELECT 1 FROM instructor_assignments a WHERE a.organization_id = o.id AND a.from_on <= ? AND (a.to_on IS NULL OR a.to_on > ?))
-		ORDER BY o.id`, store.LikeEscape(region)+"%", on, on, on)
+		ORDER BY o.id`, append(ra, on, on, on)...)
 	if err != nil {
 		return out, err
 	}

@@ -388,8 +388,8 @@ func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, erro
 	}
 	w := " WHERE " + cond
 	if f.RegionCode != "" {
-		w += ` AND p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("p.region_code", f.RegionCode)
+		w, args = w+" AND "+rc, append(args, ra...)
 	}
 	if f.PartyOrgID != 0 {
 		w += ` AND p.id IN (WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL

@@ -433,8 +433,8 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		args = append(args, f.PartyOrgID)
 	}
 	if f.RegionCode != "" {
-		w += ` AND p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("p.region_code", f.RegionCode)
+		w, args = w+" AND "+rc, append(args, ra...)
 	}
 	if f.Kind != "" {
 		if KindName(f.Kind) == "" {

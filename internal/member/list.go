@@ -123,7 +123,8 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 		add("m.organization_id = ?", f.OrganizationID)
 	}
 	if f.RegionCode != "" {
-		add(`m.party_org_id IN (SELECT id FROM party_orgs WHERE region_code LIKE ? ESCAPE '\')`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("region_code", f.RegionCode)
+		add(`m.party_org_id IN (SELECT id FROM party_orgs WHERE `+rc+`)`, ra...)
 	}
 	bad := apperr.Invalid()
 	if f.Category != "" {

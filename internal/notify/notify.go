@@ -155,8 +155,9 @@ func (b *Inbox) Resolve(ctx context.Context, q store.Querier, to Recipients) ([]
 		if r == "" {
 			continue
 		}
-		conds = append(conds, `(role IN ('district', 'street') AND party_org_id IS NULL AND scope <> '' AND ? LIKE scope || '%')`)
-		args = append(args, r)
+		up, upArgs := store.AncestorsOf("scope", r)
+		conds = append(conds, `(role IN ('district', 'street') AND party_org_id IS NULL AND scope <> '' AND `+up+`)`)
+		args = append(args, upArgs...)
 	}
 	if len(conds) == 0 {
 		return nil, nil

@@ -119,10 +119,12 @@ func (s *Service) where(ctx context.Context, f Filter, today string) (string, []
 		}
 	}
 	if f.RegionCode != "" {
-		add(`o.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(strings.TrimSpace(f.RegionCode))+"%")
+		rc, ra := store.PrefixRange("o.region_code", strings.TrimSpace(f.RegionCode))
+		add(rc, ra...)
 	}
 	if f.AreaCode != "" {
-		add(`EXISTS (SELECT 1 FROM organization_areas a WHERE a.organization_id = o.id AND a.area_code LIKE ? ESCAPE '\')`, store.LikeEscape(f.AreaCode)+"%")
+		rc, ra := store.PrefixRange("a.area_code", f.AreaCode)
+		add(`EXISTS (SELECT 1 FROM organization_areas a WHERE a.organization_id = o.id AND `+rc+`)`, ra...)
 	}
 	if f.Industry != "" {
 		add("o.industry = ?", strings.ToUpper(f.Industry))

@@ -847,8 +847,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 		args = append(args, f.Formation)
 	}
 	if f.RegionCode != "" {
-		where += ` AND p.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("p.region_code", f.RegionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	if f.ParentID != nil {
 		where += " AND p.parent_id = ?"

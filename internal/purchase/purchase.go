@@ -393,7 +393,8 @@ func (f Filter) where(ctx context.Context) (string, []any, error) {
 		add("c.status = ?", f.Status)
 	}
 	if f.RegionCode != "" {
-		add(`c.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("c.region_code", f.RegionCode)
+		add(rc, ra...)
 	}
 	if f.OrgID != 0 {
 		add("c.org_id = ?", f.OrgID)

@@ -338,8 +338,8 @@ func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Regio
 	if utf8.RuneCountInString(q) > 50 {
 		return nil, 0, apperr.InvalidField("q", "搜索词不能超过 50 个字")
 	}
-	where := `WHERE r.code LIKE ? ESCAPE '\'`
-	args := []any{store.LikeEscape(a.Scope) + "%"}
+	rc, args := store.PrefixRange("r.code", a.Scope)
+	where := "WHERE " + rc
 	if a.System {
 		where = "WHERE 1=1"
 		args = nil
@@ -419,7 +419,8 @@ func (s *Service) Stats(ctx context.Context, code string) (Stats, error) {
 		return Stats{}, err
 	}
 	st := Stats{Counts: map[string]int{}, Children: []ChildStats{}}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT level, COUNT(*) FROM regions WHERE code LIKE ? AND code <> ? GROUP BY level`, r.Code+"%", r.Code)
+	rc, ra := store.PrefixRange("code", r.Code)
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT level, COUNT(*) FROM regions WHERE `+rc+` AND code <> ? GROUP BY level`, append(ra, r.Code)...)
 	if err != nil {
 		return st, err
 	}

@@ -119,7 +119,8 @@ func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialog
 	}
 	add := func(c string, a ...any) { cond += " AND " + c; args = append(args, a...) }
 	if f.RegionCode != "" {
-		add(`d.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("d.region_code", f.RegionCode)
+		add(rc, ra...)
 	}
 	if f.From != "" {
 		add("d.held_on >= ?", f.From)

@@ -84,7 +84,8 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 		add("r.category_id = ?", f.CategoryID)
 	}
 	if f.RegionCode != "" {
-		add(`r.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("r.region_code", f.RegionCode)
+		add(rc, ra...)
 	}
 	if f.HandlerUnitID != 0 {
 		add("r.handler_unit_id = ?", f.HandlerUnitID)

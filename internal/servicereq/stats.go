@@ -149,8 +149,8 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 		return Stats{}, err
 	}
 	if f.RegionCode != "" {
-		cond += ` AND r.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("r.region_code", f.RegionCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	out := Stats{From: f.From, To: f.To, RegionCode: f.RegionCode}
 	byCat := map[int64]*Figures{}

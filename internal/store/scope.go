@@ -21,7 +21,8 @@ func ScopeFilter(ctx context.Context, col string) (string, []any, error) {
 	if a.Scope == "" {
 		return "1=0", nil, nil
 	}
-	return col + ` LIKE ? ESCAPE '\'`, []any{LikeEscape(a.Scope) + "%"}, nil
+	cond, args := PrefixRange(col, a.Scope)
+	return cond, args, nil
 }
 
 // partyOrgSubtree selects the id of a party organization and of every one
@@ -47,7 +48,8 @@ func PartyOrgFilter(ctx context.Context, col string) (string, []any, error) {
 	if a.Scope == "" {
 		return "1=0", nil, nil
 	}
-	return col + ` IN (SELECT id FROM party_orgs WHERE region_code LIKE ? ESCAPE '\')`, []any{LikeEscape(a.Scope) + "%"}, nil
+	cond, args := PrefixRange("region_code", a.Scope)
+	return col + ` IN (SELECT id FROM party_orgs WHERE ` + cond + `)`, args, nil
 }
 
 // PartyOrgSubtreeFilter returns "1=1" for region-bound actors and, for an

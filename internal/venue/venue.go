@@ -727,8 +727,8 @@ func (s *Service) listCond(ctx context.Context, f Filter) (string, []any, error)
 		args = append(args, f.Kind)
 	}
 	if f.RegionCode != "" {
-		cond += ` AND v.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("v.region_code", f.RegionCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		like := "%" + store.LikeEscape(q) + "%"

@@ -340,8 +340,8 @@ func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account,
 		args = append(args, "%"+store.LikeEscape(f.Q)+"%")
 	}
 	if f.RegionCode != "" {
-		where += ` AND a.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("a.region_code", f.RegionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	if f.Kind != "" {
 		where += ` AND a.kind = ?`

@@ -116,8 +116,8 @@ func (s *Service) Leaderboard(ctx context.Context, regionCode string, year, limi
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-01-01", year+1)
 	where := ` WHERE a.kind IN ('member', 'person') AND ` + cond
 	if regionCode != "" {
-		where += ` AND a.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(regionCode)+"%")
+		rc, ra := store.PrefixRange("a.region_code", regionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 20
@@ -274,9 +274,10 @@ func (c Crediter) CreditWish(ctx context.Context, tx *sql.Tx, w wish.Wish) error
 // hours left out. The monthly briefing reports it.
 func (s *Service) MinutesIn(ctx context.Context, regionCode, from, to string) (int64, error) {
 	var mins int64
+	rc, ra := store.PrefixRange("a.region_code", regionCode)
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT COALESCE(SUM(h.minutes), 0) FROM vol_hours h JOIN tb_accounts a ON a.id = h.account_id
-		WHERE h.reversed_entry_id IS NULL AND h.worked_on >= ? AND h.worked_on <= ? AND a.region_code LIKE ? ESCAPE '\'`,
-		from, to, store.LikeEscape(regionCode)+"%").Scan(&mins)
+		WHERE h.reversed_entry_id IS NULL AND h.worked_on >= ? AND h.worked_on <= ? AND `+rc,
+		append([]any{from, to}, ra...)...).Scan(&mins)
 	if err != nil {
 		return 0, fmt.Errorf("volunteer: minutes in %s %s..%s: %w", regionCode, from, to, err)
 	}

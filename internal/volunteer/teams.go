@@ -87,8 +87,8 @@ func (s *Service) ListTeams(ctx context.Context, f TeamFilter) ([]Team, int, err
 		args = append(args, "%"+store.LikeEscape(f.Q)+"%")
 	}
 	if f.RegionCode != "" {
-		where += ` AND t.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("t.region_code", f.RegionCode)
+		where, args = where+" AND "+rc, append(args, ra...)
 	}
 	var total int
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+teamFrom+where, args...).Scan(&total); err != nil {

@@ -60,7 +60,8 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 		add("w.category = ?", f.Category)
 	}
 	if f.RegionCode != "" {
-		add(`w.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("w.region_code", f.RegionCode)
+		add(rc, ra...)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		add(`w.content LIKE ? ESCAPE '\'`, "%"+store.LikeEscape(q)+"%")

@@ -144,7 +144,9 @@ func noticeScope(ctx context.Context) (string, []any, error) {
 	if a.Scope == "" {
 		return "1=0", nil, nil
 	}
-	return `(n.region_code LIKE ? ESCAPE '\' OR (n.state <> 'draft' AND ? LIKE n.region_code || '%'))`, []any{store.LikeEscape(a.Scope) + "%", a.Scope}, nil
+	in, inArgs := store.PrefixRange("n.region_code", a.Scope)
+	up, upArgs := store.AncestorsOf("n.region_code", a.Scope)
+	return "(" + in + " OR (n.state <> 'draft' AND " + up + "))", append(inArgs, upArgs...), nil
 }
 
 // recipientScope limits recipients (alias r) to those in the caller's sight.
@@ -502,9 +504,10 @@ func (s *Service) Publish(ctx context.Context, id int64) (Notice, error) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return Notice{}, apperr.Conflict("通知已被他人发布，请刷新")
 		}
+		rc, ra := store.PrefixRange("p.region_code", before.RegionCode)
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO notice_recipients (notice_id, party_org_id, region_code)
-			SELECT ?, p.id, p.region_code FROM party_orgs p WHERE p.region_code LIKE ? ESCAPE '\' AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)`,
-			id, store.LikeEscape(before.RegionCode)+"%", today); err != nil {
+			SELECT ?, p.id, p.region_code FROM party_orgs p WHERE `+rc+` AND (p.dissolved_on IS NULL OR p.dissolved_on > ?)`,
+			append(append([]any{id}, ra...), today)...); err != nil {
 			return Notice{}, err
 		}
 		n, err := s.reread(ctx, tx, id)

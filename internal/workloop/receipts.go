@@ -94,8 +94,8 @@ func (s *Service) Receipts(ctx context.Context, id int64, f ReceiptFilter) ([]Re
 		args = append(args, items)
 	}
 	if f.StreetCode != "" {
-		cond += ` AND r.region_code LIKE ? ESCAPE '\'`
-		args = append(args, store.LikeEscape(f.StreetCode)+"%")
+		rc, ra := store.PrefixRange("r.region_code", f.StreetCode)
+		cond, args = cond+" AND "+rc, append(args, ra...)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		cond += ` AND p.name LIKE ? ESCAPE '\'`

@@ -113,7 +113,9 @@ func overlapScope(ctx context.Context, col string) (string, []any, error) {
 	if a.Scope == "" {
 		return "1=0", nil, nil
 	}
-	return "(" + col + ` LIKE ? ESCAPE '\' OR ? LIKE ` + col + ` || '%')`, []any{store.LikeEscape(a.Scope) + "%", a.Scope}, nil
+	in, inArgs := store.PrefixRange(col, a.Scope)
+	up, upArgs := store.AncestorsOf(col, a.Scope)
+	return "(" + in + " OR " + up + ")", append(inArgs, upArgs...), nil
 }
 
 // streetJoin joins the street (level 4, the first nine digits) of the

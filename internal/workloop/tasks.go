@@ -493,7 +493,8 @@ func (s *Service) taskWhere(ctx context.Context, f TaskFilter, withState bool) (
 		add("t.state <> 'closed' AND t.deadline < ?", s.today())
 	}
 	if f.RegionCode != "" {
-		add(`t.region_code LIKE ? ESCAPE '\'`, store.LikeEscape(f.RegionCode)+"%")
+		rc, ra := store.PrefixRange("t.region_code", f.RegionCode)
+		add(rc, ra...)
 	}
 	if f.OriginKind != "" {
 		add("t.origin_kind = ?", f.OriginKind)

@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -157,6 +158,7 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 			if err := s.matchMany(ctx, tx, os, verr, known); err != nil {
 				return err
 			}
+			var created []int64 // counted once per chunk (coverage counts)
 			for j, in := range chunk {
 				total++
 				o := os[j]
@@ -176,6 +178,7 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 						return err
 					}
 					known[matchKey(o)] = o.ID
+					created = append(created, o.ID)
 					res.Created++
 				} else {
 					before, err := s.get(ctx, tx, id)
@@ -212,6 +215,9 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 				if progress != nil && i%500 == 0 {
 					progress(i)
 				}
+			}
+			if err := coverspan.Refresh(ctx, s.DB, tx, created...); err != nil {
+				return err
 			}
 		}
 		if err := audits.Flush(ctx); err != nil {

@@ -322,3 +322,63 @@ func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) erro
 
 // flushAt bounds the changes a rebuild holds in memory before writing them.
 const flushAt = 1 << 20
+
+// RebuildResult is what a rebuild found: the non-zero count rows before and
+// after, and how many of them differed (0 when the counts kept in step by
+// the writers equal the recomputation).
+type RebuildResult struct {
+	Before, After, Differ int
+}
+
+// RebuildAndCompare rebuilds the spans and counts (Rebuild) and compares the
+// counts with what the writers had kept in step, in one transaction.
+func RebuildAndCompare(ctx context.Context, db *store.DB) (RebuildResult, error) {
+	var res RebuildResult
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := countRows(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		if err := rebuildTx(ctx, db, tx); err != nil {
+			return err
+		}
+		after, err := countRows(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		res.Before, res.After = len(before), len(after)
+		for k, v := range before {
+			if w, ok := after[k]; !ok || w != v {
+				res.Differ++
+			}
+		}
+		for k := range after {
+			if _, ok := before[k]; !ok {
+				res.Differ++
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// countRows reads the non-zero rows of coverage_counts.
+func countRows(ctx context.Context, db *store.DB, q store.Querier) (map[bucketKey]Measures, error) {
+	rows, err := db.Query(ctx, q, `SELECT region_code, grain, bucket, dim, key, `+MeasureCols+` FROM coverage_counts`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[bucketKey]Measures{}
+	for rows.Next() {
+		var k bucketKey
+		var m Measures
+		if err := rows.Scan(&k.region, &k.grain, &k.bucket, &k.dim, &k.key, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]); err != nil {
+			return nil, err
+		}
+		if m != (Measures{}) {
+			out[k] = m
+		}
+	}
+	return out, rows.Err()
+}

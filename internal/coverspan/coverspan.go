@@ -445,7 +445,9 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key = ?`, SettingCountsRebuild); err != nil {
+	// A rebuild answers every pending request (set again just below when no
+	// Classifier is registered).
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
 		return err
 	}
 	cl, err := counter(ctx, db, tx)

@@ -190,8 +190,7 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	var own, child map[seriesKey]Counts
 	err := s.DB.Report(ctx, func(q store.Querier) error {
 		var err error
-		own, err = s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimRule, coverspan.DimCategory, coverspan.DimIndustry,
-			coverspan.DimAbove, coverspan.DimSelf}, day)
+		own, err = s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimJoint, coverspan.DimIndustry, coverspan.DimSelf}, day)
 		if err != nil || len(kids) == 0 {
 			return err
 		}
@@ -199,7 +198,7 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 		for i, k := range kids {
 			codes[i] = k.Code
 		}
-		child, err = s.sumCounts(ctx, q, codes, []string{coverspan.DimCategory}, day)
+		child, err = s.sumCounts(ctx, q, codes, []string{coverspan.DimJoint}, day)
 		return err
 	})
 	if err != nil {
@@ -208,19 +207,38 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: day, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}},
 		ByCategory: []KeyCounts{}, ByIndustry: []KeyCounts{}, ByAboveScale: []KeyCounts{}, ByRegion: []RegionCounts{}}
 	rep.Rules = namedRules(rule)
-	byCat := map[string]Counts{}
+	byCat, byAbove := map[string]Counts{}, map[bool]Counts{}
 	for k, c := range own {
 		switch k.dim {
-		case coverspan.DimRule:
+		case coverspan.DimJoint:
+			flags, cat := coverspan.ParseJointKey(k.key)
 			for i := range rep.Rules {
-				if rep.Rules[i].Key == k.key {
+				var in bool
+				switch rep.Rules[i].Key {
+				case NamedAll:
+					in = true
+				case NamedShouldBuild:
+					in = flags&coverspan.CountShouldBuild != 0
+				case NamedSize:
+					in = flags&coverspan.CountSize != 0
+				case NamedAboveScale:
+					in = flags&coverspan.FlagAbove != 0
+				}
+				if in {
 					rep.Rules[i].Counts.add(c)
 				}
 			}
-		case coverspan.DimCategory:
+			if flags&coverspan.CountMain == 0 {
+				continue
+			}
 			rep.Counts.add(c)
-			byCat[k.key] = c
-			if category, ok := org.CategoryByCode(k.key); ok {
+			v := byCat[cat]
+			v.add(c)
+			byCat[cat] = v
+			a := byAbove[flags&coverspan.FlagAbove != 0]
+			a.add(c)
+			byAbove[flags&coverspan.FlagAbove != 0] = a
+			if category, ok := org.CategoryByCode(cat); ok {
 				sec := rep.BySector[category.Sector]
 				sec.add(c)
 				rep.BySector[category.Sector] = sec
@@ -253,13 +271,16 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	}
 	sort.Slice(rep.ByIndustry, func(i, j int) bool { return rep.ByIndustry[i].Key < rep.ByIndustry[j].Key })
 	for _, k := range []string{"true", "false"} {
-		kc := KeyCounts{Key: k, Name: map[string]string{"true": "规模以上", "false": "规模以下"}[k], Counts: own[seriesKey{rg.Code, coverspan.DimAbove, k}]}
+		kc := KeyCounts{Key: k, Name: map[string]string{"true": "规模以上", "false": "规模以下"}[k], Counts: byAbove[k == "true"]}
 		kc.rates()
 		rep.ByAboveScale = append(rep.ByAboveScale, kc)
 	}
 	if cl > 0 {
 		sums := map[string]Counts{}
 		for k, c := range child {
+			if flags, _ := coverspan.ParseJointKey(k.key); flags&coverspan.CountMain == 0 {
+				continue
+			}
 			v := sums[k.region]
 			v.add(c)
 			sums[k.region] = v
@@ -284,14 +305,18 @@ func (s *Service) trendFromCounts(ctx context.Context, rg region.Region, days []
 	out := make([]Report, len(days))
 	err := s.DB.Report(ctx, func(q store.Querier) error {
 		for i, d := range days {
-			sums, err := s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimCategory}, d)
+			sums, err := s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimJoint}, d)
 			if err != nil {
 				return err
 			}
 			r := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: d, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
 			for k, c := range sums {
+				flags, cat := coverspan.ParseJointKey(k.key)
+				if flags&coverspan.CountMain == 0 {
+					continue
+				}
 				r.Counts.add(c)
-				if category, ok := org.CategoryByCode(k.key); ok {
+				if category, ok := org.CategoryByCode(cat); ok {
 					sec := r.BySector[category.Sector]
 					sec.add(c)
 					r.BySector[category.Sector] = sec

@@ -46,12 +46,35 @@ func SetClassifier(c Classifier) { classifier = c }
 
 // Series dimensions.
 const (
-	DimRule     = "r" // keys: all, should_build, size, above_scale (not limited to the scope rule)
-	DimCategory = "c" // organizations meeting the scope rule, by category
-	DimIndustry = "i" // … by industry
-	DimAbove    = "a" // … by above-scale ("true"/"false")
+	// DimJoint: every organization, keyed by JointKey (its rule flags, its
+	// above-scale mark and its category), so that the named rules, the
+	// categories and the above-scale split all come out of one series.
+	DimJoint    = "k"
+	DimIndustry = "i" // organizations meeting the scope rule, by industry
 	DimSelf     = "s" // … registered at the region itself (key ""), stored at the exact code only
 )
+
+// FlagAbove is the bit JointKey adds for an above-scale organization.
+const FlagAbove = 8
+
+// JointKey is the key of an organization's DimJoint series: "<bits>|<category>"
+// with bits its classification flags plus FlagAbove.
+func JointKey(flags int, above bool, category string) string {
+	if above {
+		flags |= FlagAbove
+	}
+	return fmt.Sprintf("%d|%s", flags, category)
+}
+
+// ParseJointKey splits a JointKey.
+func ParseJointKey(k string) (flags int, category string) {
+	i := strings.IndexByte(k, '|')
+	if i < 0 {
+		return 0, k
+	}
+	_, _ = fmt.Sscan(k[:i], &flags)
+	return flags, k[i+1:]
+}
 
 // RegionLevels are the code lengths counts are kept for.
 var RegionLevels = []int{2, 4, 6, 9, 12}
@@ -91,18 +114,9 @@ func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 			break
 		}
 		p := o.RegionCode[:l]
-		ss = append(ss, series{p, DimRule, "all"})
-		if flags&CountShouldBuild != 0 {
-			ss = append(ss, series{p, DimRule, "should_build"})
-		}
-		if flags&CountSize != 0 {
-			ss = append(ss, series{p, DimRule, "size"})
-		}
-		if o.AboveScale {
-			ss = append(ss, series{p, DimRule, "above_scale"})
-		}
+		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
 		if flags&CountMain != 0 {
-			ss = append(ss, series{p, DimCategory, o.Category}, series{p, DimIndustry, o.Industry}, series{p, DimAbove, fmt.Sprint(o.AboveScale)})
+			ss = append(ss, series{p, DimIndustry, o.Industry})
 		}
 	}
 	if flags&CountMain != 0 {

@@ -229,14 +229,20 @@ func validity(ctx context.Context, db *store.DB, q store.Querier, ids []int64) (
 // through q (the caller's transaction).
 func Refresh(ctx context.Context, db *store.DB, q store.Querier, ids ...int64) error {
 	ids = unique(ids)
+	acc := countAcc{} // the count changes of every chunk, written together
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
-		if err := refresh(ctx, db, q, ids[:n]); err != nil {
+		if err := refresh(ctx, db, q, ids[:n], acc); err != nil {
 			return err
 		}
 		ids = ids[n:]
+		if len(acc) >= flushAt {
+			if err := acc.flush(ctx, db, q); err != nil {
+				return err
+			}
+		}
 	}
-	return nil
+	return acc.flush(ctx, db, q)
 }
 
 func unique(ids []int64) []int64 {
@@ -254,7 +260,7 @@ func unique(ids []int64) []int64 {
 	return out
 }
 
-func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) error {
+func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, acc countAcc) error {
 	in := " IN (" + placeholders(len(ids)) + ")"
 	args := idArgs(ids)
 	if db.Dialect == store.Postgres {
@@ -269,7 +275,6 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 	if err != nil {
 		return err
 	}
-	acc := countAcc{}
 	if cl != nil {
 		// The old side: what these organizations were counted as.
 		if err := acc.old(ctx, db, q, cl, in, args); err != nil {
@@ -289,10 +294,7 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 	for _, o := range orgs {
 		acc.add(o, Compute(o, links[o.ID]), cl(o), 1)
 	}
-	if err := writeSnapshots(ctx, db, q, orgs); err != nil {
-		return err
-	}
-	return acc.flush(ctx, db, q)
+	return writeSnapshots(ctx, db, q, orgs)
 }
 
 // compute writes the spans of the organizations whose id meets sel (" IN

@@ -1,6 +1,6 @@
 -- Pre-aggregated coverage counts (issue 18 target 1): for every region at
 -- every level above an organization (and its own code), per breakdown series
--- (dim: r named rule, c category, i industry, a above-scale, s the region
+-- (dim: k joint key "<rule flags>|<category>", i industry, s the region
 -- itself) and per calendar bucket (grain: y year, m month, d day), the change
 -- on that bucket of each measure. Coverage on day D is the sum of the year
 -- buckets before D's year, the month buckets of D's year before D's month and

@@ -1,9 +1,11 @@
 package coverspan
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"liangxin/internal/store"
@@ -11,7 +13,7 @@ import (
 
 // The coverage counts (table coverage_counts, docs/ledger.md): for every
 // region code above an organization (at the code lengths 2, 4, 6, 9 and 12
-// it has) and per breakdown series, the change of each measure on each
+// it has; see RegionLevels) and per breakdown series, the change of each measure on each
 // calendar bucket. A value on day D is a prefix sum over three grains: the
 // year buckets before D's year, the month buckets of D's year before D's
 // month and the day buckets of D's month up to D, so a report reads at most
@@ -76,8 +78,11 @@ func ParseJointKey(k string) (flags int, category string) {
 	return flags, k[i+1:]
 }
 
-// RegionLevels are the code lengths counts are kept for.
-var RegionLevels = []int{2, 4, 6, 9, 12}
+// RegionLevels are the code lengths counts are kept for: county, street
+// and village. A deployment serves one county (its jurisdiction), so the
+// province and city would only repeat the county's rows; their reports keep
+// the span path.
+var RegionLevels = []int{6, 9, 12}
 
 // Measures are the counted figures, in column order.
 type Measures [8]int64
@@ -317,10 +322,20 @@ func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) erro
 		vals = vals[:0]
 		return err
 	}
+	// In key order: a rebuild then lays the rows of one region and series
+	// out together, so a report reads few pages.
+	keys := make([]bucketKey, 0, len(byBucket))
 	for k, m := range byBucket {
-		if *m == (Measures{}) {
-			continue
+		if *m != (Measures{}) {
+			keys = append(keys, k)
 		}
+	}
+	slices.SortFunc(keys, func(a, b bucketKey) int {
+		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.dim, b.dim), cmp.Compare(a.grain, b.grain), cmp.Compare(a.bucket, b.bucket),
+			cmp.Compare(a.key, b.key))
+	})
+	for _, k := range keys {
+		m := byBucket[k]
 		vals = append(vals, k.region, k.grain, k.bucket, k.dim, k.key)
 		for _, v := range m {
 			vals = append(vals, v)

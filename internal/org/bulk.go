@@ -138,6 +138,7 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 		// multi-row INSERTs. known holds what this write has matched or made.
 		audits := s.Audit.NewBuffer(tx)
 		known := map[string]int64{}
+		var created []int64
 		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
 		chunk := make([]Input, 0, bulkChunk)
 		for i, more := 0, true; more; {
@@ -158,7 +159,6 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 			if err := s.matchMany(ctx, tx, os, verr, known); err != nil {
 				return err
 			}
-			var created []int64 // counted once per chunk (coverage counts)
 			for j, in := range chunk {
 				total++
 				o := os[j]
@@ -216,6 +216,9 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 					progress(i)
 				}
 			}
+		}
+		// The new organizations are counted together (coverage counts).
+		if len(rowErrs) == 0 {
 			if err := coverspan.Refresh(ctx, s.DB, tx, created...); err != nil {
 				return err
 			}

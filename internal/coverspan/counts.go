@@ -350,7 +350,7 @@ func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) erro
 }
 
 // flushAt bounds the changes a rebuild holds in memory before writing them.
-const flushAt = 1 << 20
+const flushAt = 1 << 18
 
 // RebuildResult is what a rebuild found: the non-zero count rows before and
 // after, and how many of them differed (0 when the counts kept in step by

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/coverspan"
@@ -299,37 +300,79 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	return rep, true, nil
 }
 
-// trendFromCounts is Trend read from the counts: one sum of the category
-// series per point.
+// trendFromCounts is Trend read from the counts in one query: the value on
+// a month's last day is the year buckets before its year plus the month
+// buckets of its year up to and including its month, so only the last point
+// (asOf, which may fall inside a month) needs day buckets.
 func (s *Service) trendFromCounts(ctx context.Context, rg region.Region, days []string, rule Rule) ([]Report, error) {
-	out := make([]Report, len(days))
+	first, last := days[0], days[len(days)-1]
+	type row struct {
+		grain, bucket string
+		flags         int
+		cat           string
+		c             Counts
+	}
+	var rows []row
 	err := s.DB.Report(ctx, func(q store.Querier) error {
-		for i, d := range days {
-			sums, err := s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimJoint}, d)
-			if err != nil {
+		sel := `SELECT grain, bucket, key, ` + coverspan.MeasureCols + ` FROM coverage_counts WHERE region_code = ? AND dim = ? AND grain = ? AND `
+		rs, err := s.DB.Query(ctx, q, sel+`bucket < ? UNION ALL `+sel+`bucket >= ? AND bucket <= ? UNION ALL `+sel+`bucket >= ? AND bucket <= ?`,
+			rg.Code, coverspan.DimJoint, "y", last[:4],
+			rg.Code, coverspan.DimJoint, "m", first[:4]+"-01", last[:7],
+			rg.Code, coverspan.DimJoint, "d", last[:7]+"-01", last)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var r row
+			var key string
+			var m coverspan.Measures
+			if err := rs.Scan(&r.grain, &r.bucket, &key, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]); err != nil {
 				return err
 			}
-			r := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: d, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
-			for k, c := range sums {
-				flags, cat := coverspan.ParseJointKey(k.key)
-				if flags&coverspan.CountMain == 0 {
-					continue
-				}
-				r.Counts.add(c)
-				if category, ok := org.CategoryByCode(cat); ok {
-					sec := r.BySector[category.Sector]
-					sec.add(c)
-					r.BySector[category.Sector] = sec
-				}
+			r.flags, r.cat = coverspan.ParseJointKey(key)
+			if r.flags&coverspan.CountMain == 0 {
+				continue
 			}
-			for k, v := range r.BySector {
-				v.rates()
-				r.BySector[k] = v
-			}
-			r.Counts.rates()
-			out[i] = r
+			r.c = toCounts(m)
+			rows = append(rows, r)
 		}
-		return nil
+		return rs.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Report, len(days))
+	for i, d := range days {
+		t, _ := time.Parse(store.DateFormat, d)
+		monthEnd := t.AddDate(0, 0, 1).Day() == 1
+		in := func(r row) bool {
+			switch r.grain {
+			case "y":
+				return r.bucket < d[:4]
+			case "m":
+				return r.bucket >= d[:4]+"-01" && (r.bucket < d[:7] || (monthEnd && r.bucket == d[:7]))
+			}
+			return !monthEnd && d == last && r.bucket <= d
+		}
+		rep := Report{RegionCode: rg.Code, RegionName: rg.Name, AsOf: d, Rule: rule, BySector: map[string]Counts{"economic": {}, "social": {}}}
+		for _, r := range rows {
+			if !in(r) {
+				continue
+			}
+			rep.Counts.add(r.c)
+			if category, ok := org.CategoryByCode(r.cat); ok {
+				sec := rep.BySector[category.Sector]
+				sec.add(r.c)
+				rep.BySector[category.Sector] = sec
+			}
+		}
+		for k, v := range rep.BySector {
+			v.rates()
+			rep.BySector[k] = v
+		}
+		rep.Counts.rates()
+		out[i] = rep
+	}
+	return out, nil
 }

@@ -144,7 +144,7 @@ func run() error {
 		return fmt.Errorf("spans: %w", err)
 	}
 	rebuildTime = time.Since(start)
-	logf("coverage spans computed in %s", rebuildTime.Round(time.Millisecond))
+	logf("coverage spans and counts computed in %s", rebuildTime.Round(time.Millisecond))
 	var nOrgs, nParty, nCovers, nAssign int
 	for _, q := range []struct {
 		t string
@@ -248,6 +248,11 @@ func run() error {
 		return err
 	}
 	logf("Service.Trend, 12 month ends for the county, one run: %s", ms(time.Since(start)))
+	if *flagCounts {
+		if err := countsBench(district, a, db); err != nil {
+			return err
+		}
+	}
 	if *flagExplain {
 		if err := b.explain(forms); err != nil {
 			return err

@@ -52,6 +52,11 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 		}
 	}
 
+	// The coverage counts the demo's writes kept in step equal a rebuild.
+	if code, out, errOut := tg.run(t, "coverage-rebuild"); code != 0 || !strings.Contains(out, "与重算结果一致") {
+		t.Fatalf("coverage-rebuild: %d\n%s\n%s", code, out, errOut)
+	}
+
 	a := openApp(t, tg)
 	ctx := context.Background()
 	sys := actor.System(ctx, "test")

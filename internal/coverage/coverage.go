@@ -78,6 +78,10 @@ type Service struct {
 	Regions *region.Service
 	Orgs    *org.Service
 	Now     func() time.Time
+	// SpanPath makes Coverage and Trend compute from the spans even where
+	// the pre-aggregated counts could answer (the equality tests and the
+	// benchmarks compare the two).
+	SpanPath bool
 }
 
 // GetRule returns the configured scope rule (all organizations by default).
@@ -139,6 +143,12 @@ func (s *Service) SetRule(ctx context.Context, r Rule, reason string) (Rule, err
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingRule, string(b)); err != nil {
 			return err
+		}
+		if countsKeyed(before, r) {
+			// The counts are keyed by the rule's flags: recount them.
+			if err := coverspan.RebuildTx(ctx, s.DB, tx); err != nil {
+				return err
+			}
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "setting_update", Entity: "setting", EntityID: SettingRule, Before: before, After: r,
 			Note: backdate.Note("", "", reason)})
@@ -422,6 +432,14 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if err != nil {
 		return Report{}, err
 	}
+	if ok, err := s.fromCounts(ctx, rg); err != nil {
+		return Report{}, err
+	} else if ok {
+		rep, ok, err := s.coverageFromCounts(ctx, rg, day, rule)
+		if err != nil || ok {
+			return rep, err
+		}
+	}
 	isArea := rg.Level == "area"
 	// Every organization in the region is read once; the configured rule and
 	// the named rules are flag bits of each row (ruleFlags), so all of them
@@ -677,6 +695,11 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 			d = first.AddDate(0, 0, -1)
 		}
 		days = append(days, d.Format(store.DateFormat))
+	}
+	if ok, err := s.fromCounts(ctx, rg); err != nil {
+		return nil, err
+	} else if ok {
+		return s.trendFromCounts(ctx, rg, days, rule)
 	}
 	n := len(days)
 	// run(col, null) is the number of days before col's day (null when col is NULL).

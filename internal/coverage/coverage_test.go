@@ -8,6 +8,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/coverage"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -23,6 +24,11 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	e := testenv.New(t)
+	// Start-up work (app.Run): the migrations' request to build the spans
+	// and counts, so that reports read the counts as they do in service.
+	if err := coverspan.EnsureBuilt(context.Background(), e.App.DB); err != nil {
+		t.Fatal(err)
+	}
 	return &world{e: e, ctx: actor.With(context.Background(), actor.Actor{Username: "district", Role: "district", Scope: testenv.Jurisdiction})}
 }
 

@@ -481,8 +481,10 @@ func TestEnsureBuiltRebuildsWhenAsked(t *testing.T) {
 	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil { // the migration's request on a fresh database
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(w.ctx, db, `DELETE FROM coverage_spans`); err != nil {
-		t.Fatal(err)
+	for _, table := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} { // the derived data
+		if _, err := db.Exec(w.ctx, db, `DELETE FROM `+table); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil {
 		t.Fatal(err)

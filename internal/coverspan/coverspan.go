@@ -45,6 +45,8 @@ type Org struct {
 	AboveScale   bool
 	Employees    int
 	FullMembers  int    // declared 正式党员 (the 应建 rule reads it)
+	HasCharter   bool   // 有章程 (the counts' charter measures)
+	CharterParty bool   // 党建入章
 	RegisteredOn string // "" when unknown (always in the ledger)
 	ClosedOn     string // "" when operating
 }
@@ -227,14 +229,20 @@ func validity(ctx context.Context, db *store.DB, q store.Querier, ids []int64) (
 // through q (the caller's transaction).
 func Refresh(ctx context.Context, db *store.DB, q store.Querier, ids ...int64) error {
 	ids = unique(ids)
+	acc := countAcc{} // the count changes of every chunk, written together
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
-		if err := refresh(ctx, db, q, ids[:n]); err != nil {
+		if err := refresh(ctx, db, q, ids[:n], acc); err != nil {
 			return err
 		}
 		ids = ids[n:]
+		if len(acc) >= flushAt {
+			if err := acc.flush(ctx, db, q); err != nil {
+				return err
+			}
+		}
 	}
-	return nil
+	return acc.flush(ctx, db, q)
 }
 
 func unique(ids []int64) []int64 {
@@ -252,7 +260,7 @@ func unique(ids []int64) []int64 {
 	return out
 }
 
-func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) error {
+func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, acc countAcc) error {
 	in := " IN (" + placeholders(len(ids)) + ")"
 	args := idArgs(ids)
 	if db.Dialect == store.Postgres {
@@ -263,20 +271,55 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64) er
 			return err
 		}
 	}
+	cl, err := counter(ctx, db, q)
+	if err != nil {
+		return err
+	}
+	if cl != nil {
+		// The old side: what these organizations were counted as.
+		if err := acc.old(ctx, db, q, cl, in, args); err != nil {
+			return err
+		}
+	}
 	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_spans WHERE organization_id`+in, args...); err != nil {
 		return err
 	}
-	return compute(ctx, db, q, in, args)
+	orgs, links, err := compute(ctx, db, q, in, args)
+	if err != nil || cl == nil {
+		return err
+	}
+	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_count_orgs WHERE organization_id`+in, args...); err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		acc.add(o, Compute(o, links[o.ID]), cl(o), 1)
+	}
+	return writeSnapshots(ctx, db, q, orgs)
 }
 
 // compute writes the spans of the organizations whose id meets sel (" IN
-// (…)" or " BETWEEN ? AND ?", with args), which have none yet.
-func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) error {
+// (…)" or " BETWEEN ? AND ?", with args), which have none yet, and returns
+// every one of those organizations with its links.
+func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) ([]Org, map[int64][]Link, error) {
+	orgs, links, err := computeLinks(ctx, db, q, sel, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	var linked []Org
+	for _, o := range orgs {
+		if links[o.ID] != nil {
+			linked = append(linked, o)
+		}
+	}
+	return orgs, links, insert(ctx, db, q, linked, links)
+}
+
+func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) ([]Org, map[int64][]Link, error) {
 	links := map[int64][]Link{}
 	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.party_org_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
 		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id`+sel, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	coveredBy := map[int64][]int64{} // organization → party organization of each of its links, in order
 	var parties []int64
@@ -286,7 +329,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 		var to, diss sql.NullString
 		if err := rows.Scan(&id, &party, &from, &to, &est, &diss, &formation); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if l, ok := CoverLink(from, str(to), est, str(diss), formation); ok {
 			links[id] = append(links[id], l)
@@ -296,11 +339,11 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 	valid, err := validity(ctx, db, q, unique(parties))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for id, ps := range coveredBy {
 		for i, p := range ps {
@@ -309,7 +352,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	}
 	rows, err = db.Query(ctx, q, `SELECT organization_id, from_on, to_on FROM instructor_assignments WHERE organization_id`+sel, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var id int64
@@ -317,7 +360,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 		var to sql.NullString
 		if err := rows.Scan(&id, &from, &to); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if !to.Valid || to.String > from {
 			links[id] = append(links[id], Link{From: from, To: to.String, State: Guided})
@@ -325,34 +368,30 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(links) == 0 {
-		return nil
+		return nil, nil, err
 	}
 	var orgs []Org
-	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on
-		FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
+	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
+		has_charter, charter_has_party FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	for rows.Next() {
 		var o Org
 		var reg, closed sql.NullString
-		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed); err != nil {
+		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed,
+			&o.HasCharter, &o.CharterParty); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
-		if links[o.ID] != nil {
-			o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
-			orgs = append(orgs, o)
-		}
+		o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
+		orgs = append(orgs, o)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	return insert(ctx, db, q, orgs, links)
+	return orgs, links, nil
 }
 
 const spanCols = 12
@@ -390,18 +429,34 @@ func insert(ctx context.Context, db *store.DB, q store.Querier, orgs []Org, link
 	return flush()
 }
 
-// Rebuild recomputes every organization's spans in one transaction.
+// Rebuild recomputes every organization's spans and the coverage counts in
+// one transaction.
 func Rebuild(ctx context.Context, db *store.DB) error {
 	return db.InTx(ctx, func(tx *sql.Tx) error { return rebuildTx(ctx, db, tx) })
 }
+
+// RebuildTx is Rebuild inside the caller's transaction (a rule change).
+func RebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error { return rebuildTx(ctx, db, tx) }
 
 // rebuildRange is how many organization ids one step of a rebuild reads.
 const rebuildRange = 20000
 
 func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
-	if _, err := db.Exec(ctx, tx, `DELETE FROM coverage_spans`); err != nil {
+	for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
+		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
+			return err
+		}
+	}
+	// A rebuild answers every pending request (set again just below when no
+	// Classifier is registered).
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
 		return err
 	}
+	cl, err := counter(ctx, db, tx)
+	if err != nil {
+		return err
+	}
+	acc := countAcc{}
 	var lo, hi sql.NullInt64
 	if err := db.QueryRow(ctx, tx, `SELECT MIN(id), MAX(id) FROM organizations`).Scan(&lo, &hi); err != nil {
 		return err
@@ -409,13 +464,33 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	// Id ranges, not lists: each step reads the covers, assignments and
 	// organizations of 20,000 ids through their indexes.
 	for from := lo.Int64; lo.Valid && from <= hi.Int64; from += rebuildRange {
-		if err := compute(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1}); err != nil {
+		orgs, links, err := compute(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1})
+		if err != nil || cl == nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		for _, o := range orgs {
+			acc.add(o, Compute(o, links[o.ID]), cl(o), 1)
+		}
+		if err := writeSnapshots(ctx, db, tx, orgs); err != nil {
 			return err
 		}
+		if len(acc) >= flushAt {
+			if err := acc.flush(ctx, db, tx); err != nil {
+				return err
+			}
+		}
+	}
+	if err := acc.flush(ctx, db, tx); err != nil {
+		return err
 	}
 	if db.Dialect == store.Postgres {
-		if _, err := db.Exec(ctx, tx, `ANALYZE coverage_spans`); err != nil {
-			return err
+		for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
+			if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -431,7 +506,7 @@ func EnsureBuilt(ctx context.Context, db *store.DB) error {
 	}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		var v string
-		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key = ?`+lock, SettingRebuild).Scan(&v)
+		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key IN (?, ?) ORDER BY key LIMIT 1`+lock, SettingRebuild, SettingCountsRebuild).Scan(&v)
 		if err == sql.ErrNoRows {
 			return nil
 		}
@@ -441,6 +516,8 @@ func EnsureBuilt(ctx context.Context, db *store.DB) error {
 		if err := rebuildTx(ctx, db, tx); err != nil {
 			return fmt.Errorf("coverage spans: %w", err)
 		}
+		// rebuildTx settled SettingCountsRebuild (set again only when no
+		// Classifier is registered).
 		_, err = db.Exec(ctx, tx, `DELETE FROM settings WHERE key = ?`, SettingRebuild)
 		return err
 	})

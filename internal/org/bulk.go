@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
 
@@ -137,6 +138,7 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 		// multi-row INSERTs. known holds what this write has matched or made.
 		audits := s.Audit.NewBuffer(tx)
 		known := map[string]int64{}
+		var created []int64
 		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
 		chunk := make([]Input, 0, bulkChunk)
 		for i, more := 0, true; more; {
@@ -176,6 +178,7 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 						return err
 					}
 					known[matchKey(o)] = o.ID
+					created = append(created, o.ID)
 					res.Created++
 				} else {
 					before, err := s.get(ctx, tx, id)
@@ -212,6 +215,12 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 				if progress != nil && i%500 == 0 {
 					progress(i)
 				}
+			}
+		}
+		// The new organizations are counted together (coverage counts).
+		if len(rowErrs) == 0 {
+			if err := coverspan.Refresh(ctx, s.DB, tx, created...); err != nil {
+				return err
 			}
 		}
 		if err := audits.Flush(ctx); err != nil {

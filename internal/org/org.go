@@ -411,7 +411,11 @@ func (s *Service) Create(ctx context.Context, in Input) (Organization, error) {
 		return o, err
 	}
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		return s.insert(ctx, tx, &o, func(ctx context.Context, e audit.Entry) error { return s.Audit.Record(ctx, tx, e) })
+		if err := s.insert(ctx, tx, &o, func(ctx context.Context, e audit.Entry) error { return s.Audit.Record(ctx, tx, e) }); err != nil {
+			return err
+		}
+		// The coverage counts count it from its registration day.
+		return coverspan.Refresh(ctx, s.DB, tx, o.ID)
 	})
 	return o, err
 }
@@ -492,10 +496,11 @@ func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organi
 }
 
 // spanFieldsChanged tells whether an update changes what the organization's
-// coverage spans copy or are clipped to (internal/coverspan).
+// coverage spans copy or are clipped to, or what the coverage counts count
+// (internal/coverspan).
 func spanFieldsChanged(a, b Organization) bool {
 	return a.RegionCode != b.RegionCode || a.Category != b.Category || a.Industry != b.Industry ||
-		a.AboveScale != b.AboveScale || a.Employees != b.Employees ||
+		a.AboveScale != b.AboveScale || a.Employees != b.Employees || a.HasCharter != b.HasCharter || a.CharterHasParty != b.CharterHasParty ||
 		str(a.RegisteredOn) != str(b.RegisteredOn) || str(a.ClosedOn) != str(b.ClosedOn)
 }
 
@@ -523,6 +528,9 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 			return apperr.Conflict("该单位已有党组织覆盖或指导员联系记录，不能删除；如已注销或吊销，请填写注销日期")
 		}
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM organizations WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := coverspan.Refresh(ctx, s.DB, tx, id); err != nil { // uncount it
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_delete", Entity: "organization", EntityID: fmt.Sprint(id), Before: before})

@@ -1,0 +1,412 @@
+package coverage_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/coverage"
+	"liangxin/internal/coverspan"
+	"liangxin/internal/instructor"
+	"liangxin/internal/org"
+	"liangxin/internal/partyorg"
+	"liangxin/internal/testenv"
+	"liangxin/internal/uscc"
+)
+
+// villagesOf returns up to n village codes (12 digits) under a street.
+func villagesOf(t *testing.T, w *world, street string, n int) []string {
+	t.Helper()
+	db := w.e.App.DB
+	rows, err := db.Query(w.ctx, db, `SELECT code FROM regions WHERE code LIKE ? AND LENGTH(code) = 12 ORDER BY code`, street+"%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() && len(out) < n {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	if len(out) < n {
+		t.Fatalf("%d villages under %s", len(out), street)
+	}
+	return out
+}
+
+// TestCountsByHand checks the counts against figures worked out by hand for
+// one village: an organization counted from its registration day to the day
+// before it closes, covered by a single branch from its founding day, across
+// the month and year boundaries the prefix sums split at.
+func TestCountsByHand(t *testing.T) {
+	w := newWorld(t)
+	village := villagesOf(t, w, testenv.Hongqiao, 1)[0]
+	a := w.org(t, orgSpec{region: village, registered: "2024-03-15", closed: "2025-02-10", charter: true, inCharter: true, full: 3})
+	w.org(t, orgSpec{region: testenv.Hongqiao, registered: "2024-12-31"}) // directly under the street
+	w.party(t, "single", "2024-06-01", a)
+	for _, c := range []struct {
+		region, day                        string
+		total, covered, single, charterful int
+	}{
+		{village, "2024-03-14", 0, 0, 0, 0},
+		{village, "2024-03-15", 1, 0, 0, 1},
+		{village, "2024-05-31", 1, 0, 0, 1},
+		{village, "2024-06-01", 1, 1, 1, 1},
+		{village, "2024-12-31", 1, 1, 1, 1},
+		{testenv.Hongqiao, "2024-12-30", 1, 1, 1, 1},
+		{testenv.Hongqiao, "2024-12-31", 2, 1, 1, 1},
+		{testenv.Jurisdiction, "2025-01-01", 2, 1, 1, 1},
+		{testenv.Jurisdiction, "2025-02-09", 2, 1, 1, 1},
+		{testenv.Jurisdiction, "2025-02-10", 1, 0, 0, 0},
+		{village, "2025-02-10", 0, 0, 0, 0},
+		{village, "2031-07-04", 0, 0, 0, 0},
+	} {
+		rg, err := w.e.App.Regions.Get(w.ctx, c.region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
+			t.Fatalf("%s is not read from the counts (%v)", c.region, err)
+		}
+		r := w.report(t, c.region, c.day)
+		if r.Total != c.total || r.OrgCovered != c.covered || r.SingleCovered != c.single || r.CharterHasParty != c.charterful {
+			t.Fatalf("%s on %s: %+v, want total %d covered %d single %d 党建入章 %d", c.region, c.day, r.Counts, c.total, c.covered, c.single, c.charterful)
+		}
+		if c.region == testenv.Hongqiao && c.day == "2024-12-31" {
+			// the village and the street's own organization (直属)
+			var own, vil int
+			for _, rc := range r.ByRegion {
+				switch rc.RegionCode {
+				case testenv.Hongqiao:
+					own = rc.Total
+				case village:
+					vil = rc.Total
+				}
+			}
+			if own != 1 || vil != 1 {
+				t.Fatalf("by region: 直属 %d, village %d: %+v", own, vil, r.ByRegion)
+			}
+		}
+	}
+}
+
+type countRow struct{ region, dim, grain, bucket, key string }
+
+func countsTable(t *testing.T, w *world) (map[countRow][8]int64, []string) {
+	t.Helper()
+	db := w.e.App.DB
+	rows, err := db.Query(w.ctx, db, `SELECT region_code, dim, grain, bucket, key, `+coverspan.MeasureCols+` FROM coverage_counts`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[countRow][8]int64{}
+	for rows.Next() {
+		var k countRow
+		var m [8]int64
+		if err := rows.Scan(&k.region, &k.dim, &k.grain, &k.bucket, &k.key, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]); err != nil {
+			t.Fatal(err)
+		}
+		if m != ([8]int64{}) { // a row whose changes cancelled out counts nothing
+			out[k] = m
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	var snaps []string
+	rows, err = db.Query(w.ctx, db, `SELECT organization_id, region_code, category, industry, above_scale, employees, full_members, has_charter,
+		charter_has_party, COALESCE(registered_on, ''), COALESCE(closed_on, '') FROM coverage_count_orgs ORDER BY organization_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var reg, cat, ind, r1, r2 string
+		var above, hc, hcp bool
+		var emp, full int
+		if err := rows.Scan(&id, &reg, &cat, &ind, &above, &emp, &full, &hc, &hcp, &r1, &r2); err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, fmt.Sprint(id, reg, cat, ind, above, emp, full, hc, hcp, r1, r2))
+	}
+	return out, snaps
+}
+
+// TestCountsEqualSpans builds a random ledger through the services (units
+// in several villages, streets and directly under a street; party
+// organizations founded, dissolved, taking in and letting go of units;
+// instructors; closings, moves, recategorisations, charters, staff numbers,
+// backdated edits, a bulk import, deletions and a scope rule change) and
+// checks that Coverage and Trend read from the counts equal the span
+// computation (Service.SpanPath) on many random days for every region level,
+// and that a rebuild gives the table kept in step.
+func TestCountsEqualSpans(t *testing.T) {
+	w := newWorld(t)
+	sys := actor.System(context.Background(), "test")
+	r := rand.New(rand.NewPCG(7, 11))
+	start := time.Date(2022, 11, 1, 0, 0, 0, 0, time.UTC)
+	day := func(n int) string { return start.AddDate(0, 0, n).Format("2006-01-02") }
+	const horizon = 1000
+	places := append(append(villagesOf(t, w, testenv.Hongqiao, 2), villagesOf(t, w, testenv.Yuhe, 1)...), testenv.Hongqiao, testenv.Yuhe)
+	cats := []string{"private_enterprise", "social_group", "private_non_enterprise", "individual_business"}
+	regions := []string{testenv.Jurisdiction, testenv.Hongqiao, testenv.Yuhe, places[0], places[1], places[2]}
+	spans := *w.e.App.Cover
+	spans.SpanPath = true
+
+	compare := func(stage string, n int) {
+		t.Helper()
+		days := []string{day(0), day(horizon), "2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01"}
+		for len(days) < n {
+			days = append(days, day(r.IntN(horizon+60)-30))
+		}
+		for _, code := range regions {
+			rg, err := w.e.App.Regions.Get(w.ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
+				t.Fatalf("%s: %s is not read from the counts (%v)", stage, code, err)
+			}
+			for _, d := range days {
+				got, err := w.e.App.Cover.Coverage(w.ctx, code, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := spans.Coverage(w.ctx, code, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s, %s on %s:\ncounts %+v\nspans  %+v", stage, code, d, got, want)
+				}
+			}
+			got, err := w.e.App.Cover.Trend(w.ctx, code, days[len(days)-1], 14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := spans.Trend(w.ctx, code, days[len(days)-1], 14)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s, trend of %s:\ncounts %+v\nspans  %+v", stage, code, got, want)
+			}
+		}
+		// The province and city levels, seen by the system.
+		for _, code := range []string{"43", "4304"} {
+			a, errA := w.e.App.Cover.Coverage(sys, code, days[1])
+			b, errB := spans.Coverage(sys, code, days[1])
+			if apperr.IsKind(errA, apperr.KindNotFound) && apperr.IsKind(errB, apperr.KindNotFound) {
+				continue // the region is not in the table
+			}
+			if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+				t.Fatalf("%s, %s: %v %v\ncounts %+v\nspans  %+v", stage, code, errA, errB, a, b)
+			}
+		}
+	}
+
+	var orgs []org.Organization
+	newOrg := func() org.Organization {
+		full := r.IntN(6)
+		s := orgSpec{region: places[r.IntN(len(places))], category: cats[r.IntN(len(cats))], full: full, employees: full + r.IntN(60),
+			aboveScale: r.IntN(4) == 0, charter: r.IntN(2) == 0, inCharter: r.IntN(2) == 0}
+		if r.IntN(4) > 0 {
+			s.registered = day(r.IntN(horizon / 2))
+		}
+		o := w.org(t, s)
+		orgs = append(orgs, o)
+		return o
+	}
+	for i := 0; i < 30; i++ {
+		newOrg()
+	}
+	name := "李指导"
+	in, err := w.e.App.Instr.Create(w.ctx, instructor.Input{Name: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parties []partyorg.PartyOrg
+	var assigns []instructor.Assignment
+	ok := func(err error) bool {
+		if err == nil {
+			return true
+		}
+		if _, isApp := apperr.As(err); isApp {
+			return false
+		}
+		t.Fatal(err)
+		return false
+	}
+	pick := func() org.Organization { return orgs[r.IntN(len(orgs))] }
+	done := map[int]int{}
+	history := func(steps int) {
+		for step := 0; step < steps; step++ {
+			d := day(r.IntN(horizon))
+			kind := r.IntN(14)
+			var err error
+			switch kind {
+			case 0:
+				var p partyorg.PartyOrg
+				p, err = w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("单独支部%d-%d", len(parties), step), Kind: "branch", Formation: "single", EstablishedOn: d, Covers: []int64{pick().ID}})
+				if err == nil {
+					parties = append(parties, p)
+				}
+			case 1:
+				ids := map[int64]bool{}
+				for n := 2 + r.IntN(3); len(ids) < n; {
+					ids[pick().ID] = true
+				}
+				var covers []int64
+				for id := range ids {
+					covers = append(covers, id)
+				}
+				sort.Slice(covers, func(i, j int) bool { return covers[i] < covers[j] })
+				var p partyorg.PartyOrg
+				p, err = w.e.App.Party.Create(w.ctx, partyorg.Input{Name: fmt.Sprintf("联合支部%d-%d", len(parties), step), Kind: "branch", Formation: "joint", EstablishedOn: d, Covers: covers})
+				if err == nil {
+					parties = append(parties, p)
+				}
+			case 2:
+				if len(parties) == 0 {
+					continue
+				}
+				_, err = w.e.App.Party.Dissolve(w.ctx, parties[r.IntN(len(parties))].ID, d)
+			case 3:
+				if len(parties) == 0 {
+					continue
+				}
+				p, gerr := w.e.App.Party.Get(w.ctx, parties[r.IntN(len(parties))].ID)
+				if gerr != nil {
+					t.Fatal(gerr)
+				}
+				if r.IntN(2) == 0 || len(p.Covers) == 0 {
+					_, err = w.e.App.Party.AddCover(w.ctx, p.ID, pick().ID, d)
+				} else {
+					_, err = w.e.App.Party.EndCover(w.ctx, p.ID, p.Covers[r.IntN(len(p.Covers))].ID, d)
+				}
+			case 4:
+				var a instructor.Assignment
+				if a, err = w.e.App.Instr.Assign(w.ctx, in.ID, pick().ID, d, ""); err == nil {
+					assigns = append(assigns, a)
+				}
+			case 5:
+				if len(assigns) == 0 {
+					continue
+				}
+				_, err = w.e.App.Instr.EndAssignment(w.ctx, in.ID, assigns[r.IntN(len(assigns))].ID, d)
+			case 6: // a closing (or a backdated correction of one)
+				_, err = w.e.App.Orgs.Update(w.ctx, pick().ID, org.Input{ClosedOn: &d})
+			case 7: // a backdated registration day
+				reg := day(r.IntN(horizon / 2))
+				_, err = w.e.App.Orgs.Update(w.ctx, pick().ID, org.Input{RegisteredOn: &reg})
+			case 8: // a move to another village or street, and another category
+				to, cat := places[r.IntN(len(places))], cats[r.IntN(len(cats))]
+				_, err = w.e.App.Orgs.Update(w.ctx, pick().ID, org.Input{RegionCode: &to, Category: &cat})
+			case 9: // charter, staff and scale
+				hc, hcp, emp, above := r.IntN(2) == 0, r.IntN(2) == 0, 5+r.IntN(55), r.IntN(3) == 0
+				_, err = w.e.App.Orgs.Update(w.ctx, pick().ID, org.Input{HasCharter: &hc, CharterHasParty: &hcp, Employees: &emp, AboveScale: &above})
+			case 10:
+				n := r.IntN(6)
+				_, err = w.e.App.Orgs.Update(w.ctx, pick().ID, org.Input{FullMembers: &n})
+			case 11:
+				if len(parties) == 0 {
+					continue
+				}
+				w.addMembers(t, parties[r.IntN(len(parties))].ID, "full", 1+r.IntN(2))
+			case 12: // a new unit, and one entered by mistake deleted
+				o := newOrg()
+				if r.IntN(2) == 0 {
+					if err = w.e.App.Orgs.Delete(w.ctx, o.ID); err == nil {
+						orgs = orgs[:len(orgs)-1]
+					}
+				}
+			case 13: // an import: new units and changed ones
+				var ins []org.Input
+				for j := 0; j < 3; j++ {
+					w.n++
+					nm := fmt.Sprintf("导入单位%d", w.n)
+					cat, reg, place := cats[r.IntN(3)], day(r.IntN(horizon)), places[r.IntN(len(places))]
+					emp := r.IntN(40)
+					code := uscc.Generate('9', '1', "430426", w.n)
+					ins = append(ins, org.Input{Name: &nm, USCC: &code, Category: &cat, RegionCode: &place, RegisteredOn: &reg, Employees: &emp})
+				}
+				res, rowErrs, ierr := w.e.App.Orgs.UpsertAll(w.ctx, ins, nil)
+				if ierr != nil || len(rowErrs) > 0 || res.Created != 3 {
+					t.Fatalf("import: %+v %v %v", res, rowErrs, ierr)
+				}
+			}
+			if ok(err) {
+				done[kind]++
+			}
+		}
+	}
+	history(150)
+	compare("after the history", 25)
+	if _, err := w.e.App.Cover.SetRule(w.ctx, coverage.Rule{Kind: coverage.RuleMinEmployees, MinEmployees: 20, EnterpriseMinEmployees: 15, SocialMinEmployees: 25}, ""); err != nil {
+		t.Fatal(err)
+	}
+	compare("after the rule change", 15)
+	history(80)
+	compare("after more history under the new rule", 25)
+	for k := 0; k < 14; k++ {
+		if done[k] < 2 {
+			t.Fatalf("the random history is too thin: changes by kind %v", done)
+		}
+	}
+
+	kept, keptSnaps := countsTable(t, w)
+	if err := coverspan.Rebuild(w.ctx, w.e.App.DB); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, rebuiltSnaps := countsTable(t, w)
+	if !reflect.DeepEqual(kept, rebuilt) || !reflect.DeepEqual(keptSnaps, rebuiltSnaps) {
+		t.Fatalf("the counts kept in step differ from a rebuild: %d rows kept, %d rebuilt", len(kept), len(rebuilt))
+	}
+	if len(kept) < 100 {
+		t.Fatalf("only %d count rows", len(kept))
+	}
+}
+
+// Without a registered classification (a program that does not link the
+// coverage package) a write cannot keep the counts: it marks them stale,
+// reads take the spans, and the next EnsureBuilt recounts.
+func TestCountsStaleFallBackToSpans(t *testing.T) {
+	w := newWorld(t)
+	db := w.e.App.DB
+	a := w.org(t, orgSpec{full: 3, registered: "2024-01-01"})
+	if err := coverspan.MarkCountsStale(w.ctx, db, db); err != nil {
+		t.Fatal(err)
+	}
+	w.party(t, "single", "2024-05-01", a) // not counted: the counts wait for a rebuild
+	rg, err := w.e.App.Regions.Get(w.ctx, testenv.Hongqiao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := w.e.App.Cover.FromCounts(w.ctx, rg); ok {
+		t.Fatal("stale counts are read")
+	}
+	if r := w.report(t, testenv.Hongqiao, "2024-06-01"); r.SingleCovered != 1 || r.Total != 1 {
+		t.Fatalf("from the spans: %+v", r.Counts)
+	}
+	if err := coverspan.EnsureBuilt(w.ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := w.e.App.Cover.FromCounts(w.ctx, rg); !ok {
+		t.Fatal("the rebuilt counts are not read")
+	}
+	if r := w.report(t, testenv.Hongqiao, "2024-06-01"); r.SingleCovered != 1 || r.Total != 1 {
+		t.Fatalf("from the rebuilt counts: %+v", r.Counts)
+	}
+}

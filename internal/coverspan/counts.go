@@ -1,0 +1,413 @@
+package coverspan
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"liangxin/internal/store"
+)
+
+// The coverage counts (table coverage_counts, docs/ledger.md): for every
+// region code above an organization (at the code lengths 2, 4, 6, 9 and 12
+// it has; see RegionLevels) and per breakdown series, the change of each measure on each
+// calendar bucket. A value on day D is a prefix sum over three grains: the
+// year buckets before D's year, the month buckets of D's year before D's
+// month and the day buckets of D's month up to D, so a report reads at most
+// about 70 rows per series whatever the size of the ledger.
+//
+// The counts are kept in step at one choke point, Refresh: it reads what the
+// organizations were counted as (their coverage_count_orgs row and their old
+// spans), computes what they count as now, and adds the difference. Rebuild
+// recomputes them with the spans.
+
+// SettingCountsRebuild is the settings key set when the counts cannot be kept
+// in step (no Classifier registered in the program that wrote) or a rule they
+// are keyed by changed: reads fall back to the spans until EnsureBuilt or
+// Rebuild recomputes them.
+const SettingCountsRebuild = "coverage_counts_rebuild"
+
+// Flag bits a classification returns.
+const (
+	CountMain        = 1 // meets the configured scope rule (the report's main figures and breakdowns)
+	CountShouldBuild = 2 // 应建: ≥3 正式党员 declared
+	CountSize        = 4 // meets the size rule (规模口径)
+)
+
+// Classifier returns, for the rules in force (read through q), the flag bits
+// of an organization. The coverage package registers it (it owns the rules).
+type Classifier func(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, error)
+
+var classifier Classifier
+
+// SetClassifier registers the rule classification the counts are keyed by.
+func SetClassifier(c Classifier) { classifier = c }
+
+// Series dimensions.
+const (
+	// DimJoint: every organization, keyed by JointKey (its rule flags, its
+	// above-scale mark and its category), so that the named rules, the
+	// categories and the above-scale split all come out of one series.
+	DimJoint    = "k"
+	DimIndustry = "i" // organizations meeting the scope rule, by industry
+	DimSelf     = "s" // … registered at the region itself (key ""), stored at the exact code only
+)
+
+// FlagAbove is the bit JointKey adds for an above-scale organization.
+const FlagAbove = 8
+
+// JointKey is the key of an organization's DimJoint series: "<bits>|<category>"
+// with bits its classification flags plus FlagAbove.
+func JointKey(flags int, above bool, category string) string {
+	if above {
+		flags |= FlagAbove
+	}
+	return fmt.Sprintf("%d|%s", flags, category)
+}
+
+// ParseJointKey splits a JointKey.
+func ParseJointKey(k string) (flags int, category string) {
+	i := strings.IndexByte(k, '|')
+	if i < 0 {
+		return 0, k
+	}
+	_, _ = fmt.Sscan(k[:i], &flags)
+	return flags, k[i+1:]
+}
+
+// RegionLevels are the code lengths counts are kept for: county, street
+// and village. A deployment serves one county (its jurisdiction), so the
+// province and city would only repeat the county's rows; their reports keep
+// the span path.
+var RegionLevels = []int{6, 9, 12}
+
+// Measures are the counted figures, in column order.
+type Measures [8]int64
+
+// MeasureCols are the measure columns of coverage_counts.
+const MeasureCols = "total, has_charter, charter_has_party, org_covered, single_covered, work_covered, effective_covered, instructed"
+
+// Beginning is the day of an event without a date (registered_on unknown:
+// always in the ledger); it sorts before every real day.
+const Beginning = "0000-01-01"
+
+type seriesDay struct{ region, dim, key, day string }
+
+// countAcc accumulates changes per series and day.
+type countAcc map[seriesDay]*Measures
+
+func (a countAcc) put(k seriesDay, m Measures, sign int64) {
+	p := a[k]
+	if p == nil {
+		p = &Measures{}
+		a[k] = p
+	}
+	for i, v := range m {
+		p[i] += sign * v
+	}
+}
+
+// add counts (sign 1) or uncounts (−1) one organization with its spans.
+func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
+	type series struct{ region, dim, key string }
+	var ss []series
+	for _, l := range RegionLevels {
+		if l > len(o.RegionCode) {
+			break
+		}
+		p := o.RegionCode[:l]
+		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
+		if flags&CountMain != 0 {
+			ss = append(ss, series{p, DimIndustry, o.Industry})
+		}
+	}
+	if flags&CountMain != 0 {
+		ss = append(ss, series{o.RegionCode, DimSelf, ""})
+	}
+	event := func(day string, m Measures, s int64) {
+		for _, x := range ss {
+			a.put(seriesDay{x.region, x.dim, x.key, day}, m, s*sign)
+		}
+	}
+	reg := o.RegisteredOn
+	if reg == "" {
+		reg = Beginning
+	}
+	if o.ClosedOn == "" || o.ClosedOn > reg {
+		m := Measures{1}
+		if o.HasCharter {
+			m[1] = 1
+			if o.CharterParty {
+				m[2] = 1
+			}
+		}
+		event(reg, m, 1)
+		if o.ClosedOn != "" {
+			event(o.ClosedOn, m, -1)
+		}
+	}
+	for _, sp := range spans {
+		var m Measures
+		m[5] = 1
+		if sp.State >= Covered {
+			m[3] = 1
+			if sp.Effective {
+				m[6] = 1
+			}
+		}
+		if sp.State == Single {
+			m[4] = 1
+		}
+		if sp.Instructed {
+			m[7] = 1
+		}
+		event(sp.From, m, 1)
+		if sp.To != "" {
+			event(sp.To, m, -1)
+		}
+	}
+}
+
+// counter returns the classification in force, or nil when the counts are
+// not kept (no Classifier, or already waiting for a rebuild).
+func counter(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, error) {
+	var v string
+	err := db.QueryRow(ctx, q, `SELECT value FROM settings WHERE key = ?`, SettingCountsRebuild).Scan(&v)
+	if err == nil {
+		return nil, nil
+	}
+	if err != sql.ErrNoRows {
+		return nil, err
+	}
+	if classifier == nil {
+		return nil, MarkCountsStale(ctx, db, q)
+	}
+	return classifier(ctx, db, q)
+}
+
+// MarkCountsStale makes reads use the spans until the counts are rebuilt.
+func MarkCountsStale(ctx context.Context, db *store.DB, q store.Querier) error {
+	_, err := db.Exec(ctx, q, `INSERT INTO settings (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingCountsRebuild)
+	return err
+}
+
+// CountsReady tells whether the counts may be read (no rebuild pending).
+func CountsReady(ctx context.Context, db *store.DB, q store.Querier) (bool, error) {
+	var n int
+	err := db.QueryRow(ctx, q, `SELECT COUNT(*) FROM settings WHERE key IN (?, ?)`, SettingCountsRebuild, SettingRebuild).Scan(&n)
+	return n == 0, err
+}
+
+// old uncounts the organizations whose id meets sel as they were counted.
+func (a countAcc) old(ctx context.Context, db *store.DB, q store.Querier, cl func(Org) int, sel string, args []any) error {
+	spans := map[int64][]Span{}
+	rows, err := db.Query(ctx, q, `SELECT organization_id, from_on, to_on, state, effective, instructed FROM coverage_spans WHERE organization_id`+sel, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var sp Span
+		var to sql.NullString
+		if err := rows.Scan(&id, &sp.From, &to, &sp.State, &sp.Effective, &sp.Instructed); err != nil {
+			rows.Close()
+			return err
+		}
+		sp.To = to.String
+		spans[id] = append(spans[id], sp)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.Query(ctx, q, `SELECT organization_id, region_code, category, industry, above_scale, employees, full_members, has_charter,
+		charter_has_party, registered_on, closed_on FROM coverage_count_orgs WHERE organization_id`+sel, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Org
+		var reg, closed sql.NullString
+		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &o.HasCharter,
+			&o.CharterParty, &reg, &closed); err != nil {
+			return err
+		}
+		o.RegisteredOn, o.ClosedOn = reg.String, closed.String
+		a.add(o, spans[o.ID], cl(o), -1)
+	}
+	return rows.Err()
+}
+
+const snapCols = 11
+
+// writeSnapshots records what orgs are counted as.
+func writeSnapshots(ctx context.Context, db *store.DB, q store.Querier, orgs []Org) error {
+	for len(orgs) > 0 {
+		n := min(len(orgs), chunk)
+		vals := make([]any, 0, n*snapCols)
+		for _, o := range orgs[:n] {
+			var reg, closed any
+			if o.RegisteredOn != "" {
+				reg = o.RegisteredOn
+			}
+			if o.ClosedOn != "" {
+				closed = o.ClosedOn
+			}
+			vals = append(vals, o.ID, o.RegionCode, o.Category, o.Industry, o.AboveScale, o.Employees, o.FullMembers, o.HasCharter, o.CharterParty, reg, closed)
+		}
+		row := "(" + placeholders(snapCols) + ")"
+		if _, err := db.Exec(ctx, q, `INSERT INTO coverage_count_orgs (organization_id, region_code, category, industry, above_scale, employees,
+			full_members, has_charter, charter_has_party, registered_on, closed_on) VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...); err != nil {
+			return err
+		}
+		orgs = orgs[n:]
+	}
+	return nil
+}
+
+// Bucket names the bucket of a day at a grain: "y" YYYY, "m" YYYY-MM, "d" the day.
+func Bucket(grain, day string) string {
+	switch grain {
+	case "y":
+		return day[:4]
+	case "m":
+		return day[:7]
+	}
+	return day
+}
+
+type bucketKey struct{ region, grain, bucket, dim, key string }
+
+const countCols = 13
+
+// flush adds the accumulated changes to coverage_counts (every grain) and
+// empties a.
+func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) error {
+	byBucket := make(map[bucketKey]*Measures, len(a)*2)
+	for k, m := range a {
+		if *m == (Measures{}) {
+			continue
+		}
+		for _, g := range []string{"y", "m", "d"} {
+			bk := bucketKey{k.region, g, Bucket(g, k.day), k.dim, k.key}
+			p := byBucket[bk]
+			if p == nil {
+				p = &Measures{}
+				byBucket[bk] = p
+			}
+			for i, v := range m {
+				p[i] += v
+			}
+		}
+	}
+	clear(a)
+	vals := make([]any, 0, chunk*countCols)
+	row := "(" + placeholders(countCols) + ")"
+	write := func() error {
+		if len(vals) == 0 {
+			return nil
+		}
+		n := len(vals) / countCols
+		_, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
+			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")+` ON CONFLICT (region_code, dim, grain, bucket, key) DO UPDATE SET
+			total = coverage_counts.total + excluded.total, has_charter = coverage_counts.has_charter + excluded.has_charter,
+			charter_has_party = coverage_counts.charter_has_party + excluded.charter_has_party,
+			org_covered = coverage_counts.org_covered + excluded.org_covered, single_covered = coverage_counts.single_covered + excluded.single_covered,
+			work_covered = coverage_counts.work_covered + excluded.work_covered,
+			effective_covered = coverage_counts.effective_covered + excluded.effective_covered, instructed = coverage_counts.instructed + excluded.instructed`, vals...)
+		vals = vals[:0]
+		return err
+	}
+	// In key order: a rebuild then lays the rows of one region and series
+	// out together, so a report reads few pages.
+	keys := make([]bucketKey, 0, len(byBucket))
+	for k, m := range byBucket {
+		if *m != (Measures{}) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b bucketKey) int {
+		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.dim, b.dim), cmp.Compare(a.grain, b.grain), cmp.Compare(a.bucket, b.bucket),
+			cmp.Compare(a.key, b.key))
+	})
+	for _, k := range keys {
+		m := byBucket[k]
+		vals = append(vals, k.region, k.grain, k.bucket, k.dim, k.key)
+		for _, v := range m {
+			vals = append(vals, v)
+		}
+		if len(vals) == chunk*countCols {
+			if err := write(); err != nil {
+				return err
+			}
+		}
+	}
+	return write()
+}
+
+// flushAt bounds the changes a rebuild holds in memory before writing them.
+const flushAt = 1 << 18
+
+// RebuildResult is what a rebuild found: the non-zero count rows before and
+// after, and how many of them differed (0 when the counts kept in step by
+// the writers equal the recomputation).
+type RebuildResult struct {
+	Before, After, Differ int
+}
+
+// RebuildAndCompare rebuilds the spans and counts (Rebuild) and compares the
+// counts with what the writers had kept in step, in one transaction.
+func RebuildAndCompare(ctx context.Context, db *store.DB) (RebuildResult, error) {
+	var res RebuildResult
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		before, err := countRows(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		if err := rebuildTx(ctx, db, tx); err != nil {
+			return err
+		}
+		after, err := countRows(ctx, db, tx)
+		if err != nil {
+			return err
+		}
+		res.Before, res.After = len(before), len(after)
+		for k, v := range before {
+			if w, ok := after[k]; !ok || w != v {
+				res.Differ++
+			}
+		}
+		for k := range after {
+			if _, ok := before[k]; !ok {
+				res.Differ++
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// countRows reads the non-zero rows of coverage_counts.
+func countRows(ctx context.Context, db *store.DB, q store.Querier) (map[bucketKey]Measures, error) {
+	rows, err := db.Query(ctx, q, `SELECT region_code, grain, bucket, dim, key, `+MeasureCols+` FROM coverage_counts`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[bucketKey]Measures{}
+	for rows.Next() {
+		var k bucketKey
+		var m Measures
+		if err := rows.Scan(&k.region, &k.grain, &k.bucket, &k.dim, &k.key, &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &m[6], &m[7]); err != nil {
+			return nil, err
+		}
+		if m != (Measures{}) {
+			out[k] = m
+		}
+	}
+	return out, rows.Err()
+}

@@ -64,8 +64,6 @@ type Service struct {
 	Dues        DuesSource
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

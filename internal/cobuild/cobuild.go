@@ -43,8 +43,6 @@ type Service struct {
 	Tasks Tasks
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

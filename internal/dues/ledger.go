@@ -43,9 +43,6 @@ func methodName(m string) string {
 // MaxAheadMonths is how many months after the month of payment may be paid in advance.
 const MaxAheadMonths = 3
 
-// cst is the zone dates are read in.
-var cst = civil.Zone
-
 func (s *Service) today() string { return civil.Today(s.Now()) }
 
 // Month is a calendar month as year*12+month-1, so months can be counted.

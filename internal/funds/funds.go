@@ -34,8 +34,6 @@ type Service struct {
 	Protector func() (*pdata.Protector, error)
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

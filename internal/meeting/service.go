@@ -78,9 +78,6 @@ func name(list []Code, code string) string {
 // KindName is the Chinese name of a meeting kind ("" if unknown).
 func KindName(kind string) string { return name(Kinds(), kind) }
 
-// cst is the zone dates are read in.
-var cst = civil.Zone
-
 func (s *Service) today() string {
 	return civil.Today(s.Now())
 }

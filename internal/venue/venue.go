@@ -35,8 +35,6 @@ type Service struct {
 	OpenRequest RequestOpener
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

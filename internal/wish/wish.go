@@ -47,8 +47,6 @@ type Service struct {
 	Hours HoursCrediter
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

@@ -42,8 +42,6 @@ type Service struct {
 	Rect RectificationReader
 }
 
-var cst = civil.Zone
-
 func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()

@@ -290,7 +290,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Admitter: admitter{a.Members}, Grouper: grouper{a.Party}}
 
-	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node}
+	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node, Lease: cfg.ImportLease}
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments", Protector: a.Members.Protector}
 

@@ -7,7 +7,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"liangxin/internal/leader"
-	"liangxin/internal/orgimport"
 	"liangxin/internal/store"
 )
 
@@ -130,7 +129,7 @@ func (a *App) recoverAtStart(ctx context.Context) {
 }
 
 // RecoverImports marks failed the running import jobs of other nodes whose
-// heartbeat is older than the lease, orgimport.StaleAfter (see
+// heartbeat is older than the lease (setting import-lease-seconds, see
 // orgimport.Sessions.RecoverAbandoned), and logs how many. A live node's
 // job is never failed.
 func (a *App) RecoverImports(ctx context.Context) int64 {
@@ -145,13 +144,16 @@ func (a *App) RecoverImports(ctx context.Context) int64 {
 	return n
 }
 
-// watchImports runs on every node: every orgimport.HeartbeatEvery it
-// refreshes the heartbeat of this node's running import jobs, and the
-// leader fails the jobs of nodes whose heartbeat stopped. A dead node's job
-// is failed within StaleAfter + HeartbeatEvery (+ the election's takeover
-// when the dead node was the leader).
+// watchImports runs on every node: every Imports.HeartbeatEvery() (a sixth
+// of the lease, 5 s by default) it refreshes the heartbeat of this node's
+// running import jobs, and the leader fails the jobs of nodes whose
+// heartbeat stopped. A dead or paused node's job is failed within the lease
+// + one beat (35 s by default), plus the election's takeover when that
+// node was the leader (leader.IdleSessionTimeout + standBack beats, about
+// 21 s). A paused node that wakes after that cannot commit the job's rows
+// (orgimport.Sessions.Claim, re-checked in the write transaction).
 func (a *App) watchImports(ctx context.Context) {
-	t := time.NewTicker(orgimport.HeartbeatEvery)
+	t := time.NewTicker(a.Imports.HeartbeatEvery())
 	defer t.Stop()
 	for {
 		select {

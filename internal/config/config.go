@@ -46,6 +46,9 @@ type Config struct {
 	DBReplica string
 	// ReplicaMaxLag: a replica further behind serves no reads.
 	ReplicaMaxLag time.Duration
+	// ImportLease: a running import job whose node has not beaten for this
+	// long is failed by another node (orgimport.Sessions.Lease).
+	ImportLease time.Duration
 }
 
 // Option describes one setting.
@@ -102,6 +105,7 @@ func Options() []Option {
 		{Name: "db", Default: "", Help: "数据库地址；为空时使用数据目录中的内置 SQLite，postgres://… 使用 PostgreSQL", set: str(func(c *Config) *string { return &c.DB })},
 		{Name: "db-replica", Default: "", Help: "只读副本地址（PostgreSQL 流复制备库，postgres://…）；设置后列表、首页、统计和导出等只读查询走副本，用户自己刚写入的内容仍从主库读取；为空时全部走主库；内置 SQLite 不支持", set: str(func(c *Config) *string { return &c.DBReplica })},
 		{Name: "replica-max-lag-seconds", Default: "5", Help: "只读副本允许的最大复制延迟（秒）；超过或副本不可达时只读查询改走主库", set: duration(func(c *Config) *time.Duration { return &c.ReplicaMaxLag }, time.Second, 1)},
+		{Name: "import-lease-seconds", Default: "30", Help: "导入任务租约（秒，不小于 10）：集群中某节点停止心跳超过该时长，其进行中的导入由其他节点判定中止；心跳间隔为租约的六分之一", set: duration(func(c *Config) *time.Duration { return &c.ImportLease }, time.Second, 10)},
 		{Name: "jurisdiction", Default: "", Help: "本系统服务的行政区划代码（县级，如 430426；也可为地级或省级）", set: str(func(c *Config) *string { return &c.Jurisdiction })},
 		{Name: "log-level", Default: "info", Help: "日志级别：debug、info、warn、error", set: func(c *Config, v string) error {
 			switch v {

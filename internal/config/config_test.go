@@ -21,6 +21,7 @@ var pinned = []struct{ name, env, def string }{
 	{"db", "LIANGXIN_DB", ""},
 	{"db-replica", "LIANGXIN_DB_REPLICA", ""},
 	{"replica-max-lag-seconds", "LIANGXIN_REPLICA_MAX_LAG_SECONDS", "5"},
+	{"import-lease-seconds", "LIANGXIN_IMPORT_LEASE_SECONDS", "30"},
 	{"jurisdiction", "LIANGXIN_JURISDICTION", ""},
 	{"log-level", "LIANGXIN_LOG_LEVEL", "info"},
 	{"lockout-threshold", "LIANGXIN_LOCKOUT_THRESHOLD", "5"},
@@ -116,6 +117,7 @@ func TestDefaults(t *testing.T) {
 
 		ImportReportRetention: 7 * 24 * time.Hour,
 		ReplicaMaxLag:         5 * time.Second,
+		ImportLease:           30 * time.Second,
 	}
 	if c != want {
 		t.Errorf("Default() = %+v\nwant %+v", c, want)

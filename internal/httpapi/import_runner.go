@@ -53,6 +53,9 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	if err := s.Imports.Start(ctx, id, kind); err != nil {
 		return err
 	}
+	// Every write transaction of this run re-checks, just before its
+	// commit, that the job is still this process's (Sessions.Claim).
+	ctx = s.Imports.Claim(ctx, id)
 	// Whatever ends this request (an internal error, a panic, the client
 	// gone), the session does not stay running: Abandon fails it unless
 	// Finish recorded an outcome.

@@ -68,6 +68,9 @@ type Sessions struct {
 	// random id per start, see NewInstanceID). Empty is allowed in tests
 	// that never recover jobs.
 	Instance string
+	// Lease: a running job whose heartbeat is older is another node's job
+	// that is gone (see DefaultLease); zero means DefaultLease.
+	Lease time.Duration
 }
 
 // Reasons a job ends failed without an importer's own message.
@@ -79,13 +82,32 @@ const (
 	ReasonInternal = "导入因服务内部错误中止，数据已回滚，请重新导入；如再次出现请联系系统管理员"
 )
 
-// HeartbeatEvery is how often a PostgreSQL node refreshes the heartbeat of
-// its running jobs; a job whose heartbeat is older than StaleAfter belongs
-// to a node that is gone.
+// DefaultLease is the lease of a PostgreSQL node's running import jobs
+// when Sessions.Lease is not set (setting import-lease-seconds): a job
+// whose heartbeat is older than the lease belongs to a node that is gone
+// (killed, or paused: SIGSTOP, a long GC, a network stall), and any node's
+// RecoverAbandoned fails it. The node beats every Lease/BeatsPerLease, so a
+// live node misses several beats before its jobs are taken over; a node
+// that wakes after the takeover cannot commit (Claim).
 const (
-	HeartbeatEvery = 30 * time.Second
-	StaleAfter     = 3 * HeartbeatEvery
+	DefaultLease  = 30 * time.Second
+	MinLease      = 10 * time.Second
+	BeatsPerLease = 6
+	// StaleAfter is the default lease (the name older callers use).
+	StaleAfter = DefaultLease
 )
+
+// LeaseOrDefault is the lease in force: Lease, or DefaultLease when unset.
+func (s *Sessions) LeaseOrDefault() time.Duration {
+	if s.Lease > 0 {
+		return s.Lease
+	}
+	return DefaultLease
+}
+
+// HeartbeatEvery is how often this node refreshes the heartbeat of its
+// running jobs (and the leader looks for stale ones): a sixth of the lease.
+func (s *Sessions) HeartbeatEvery() time.Duration { return s.LeaseOrDefault() / BeatsPerLease }
 
 // NewInstanceID returns an id naming this process as a job owner, unique in
 // a cluster: the host name, the process id and random bits (a restarted
@@ -137,6 +159,36 @@ func (s *Sessions) Start(ctx context.Context, id, kind string) error {
 	return apperr.Conflict("导入会话编号已被使用").Field("session", "导入会话编号已被使用")
 }
 
+// ReasonClaimLost is the failure of a run that lost its job while paused
+// past its lease: another node failed the job, so this run's writes were
+// rolled back at their commit.
+const ReasonClaimLost = "导入任务所在服务暂停或失联超过租约时限，已被判定中止，本次写入已回滚，请重新导入"
+
+// Claim returns ctx carrying the re-check of this run's claim on session
+// id: every write transaction of ctx (store.DB.InTx), just before its
+// commit, refreshes the job's heartbeat inside the same transaction on the
+// condition that the job is still this process's and still running, and
+// rolls back with ReasonClaimLost (409) when no row matched. A node paused
+// past its lease (SIGSTOP, a long GC, a network stall) while another node
+// failed its job therefore never commits the job's rows when it wakes: the
+// job stays failed and nothing of it is written. On PostgreSQL the UPDATE
+// locks the job's row until the commit, so a takeover running at the same
+// moment either fails the job first (then this run rolls back) or waits and
+// finds a fresh heartbeat (then this run commits and finishes the job).
+func (s *Sessions) Claim(ctx context.Context, id string) context.Context {
+	return store.WithPreCommit(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := s.DB.Exec(ctx, tx, `UPDATE import_sessions SET heartbeat_at = ? WHERE id = ? AND owner = ? AND status = ?`,
+			store.FormatTime(s.Now()), id, s.Instance, StatusRunning)
+		if err != nil {
+			return fmt.Errorf("orgimport: re-check the claim on job %s: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return apperr.Conflict(ReasonClaimLost).Field("session", ReasonClaimLost)
+		}
+		return nil
+	})
+}
+
 // Abandon marks the session failed with reason unless it has already
 // finished: an import that returned an internal error or panicked calls it
 // (deferred), so that no session stays running for a request that is over.
@@ -166,8 +218,8 @@ func (s *Sessions) Heartbeat(ctx context.Context) error {
 }
 
 // RecoverAbandoned marks failed, with ReasonRestarted, every running job of
-// another process whose heartbeat is older than StaleAfter (three missed
-// beats: the owner is gone), and returns how many. A live node's job is
+// another process whose heartbeat is older than the lease (six missed
+// beats: the owner is gone or paused), and returns how many. A live node's job is
 // never touched, on either database. An import's rows are written in one
 // transaction, which the database rolled back when its process died:
 // marking the job failed is all that is left to do. Every node may run it
@@ -176,7 +228,7 @@ func (s *Sessions) RecoverAbandoned(ctx context.Context) (int64, error) {
 	now := s.Now()
 	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ?
 		WHERE status = ? AND owner <> ? AND heartbeat_at < ?`,
-		StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance, store.FormatTime(now.Add(-StaleAfter)))
+		StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance, store.FormatTime(now.Add(-s.LeaseOrDefault())))
 	if err != nil {
 		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
 	}

@@ -349,6 +349,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = fn(tx); err != nil {
 		return err
 	}
+	if err = RunPreCommit(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 

@@ -9,6 +9,10 @@
 //	b     stop the primary (pg_ctl stop -m immediate) and promote the replica:
 //	      the nodes reconnect by themselves, writes resume within -write-gap,
 //	      every acknowledged write is on the new primary
+//	p     import on a follower node and SIGSTOP it mid-import past its
+//	      lease; the leader fails the job; SIGCONT: the woken node re-checks
+//	      its claim at commit and rolls back, no row of the file appears and
+//	      the job stays failed
 //	c     import a generated .xlsx of 两新组织 on one node and SIGKILL that node
 //	      mid-import: the job ends failed (with a reason) or succeeded, once;
 //	      the organizations of the file are all there or none
@@ -18,7 +22,7 @@
 // the old primary is gone: PostgreSQL is a single server (the promoted
 // replica); run scripts/cluster-down and cluster-up for another run.
 //
-//	scripts/cluster-faults [--short] [-phases base,a,b,c]
+//	scripts/cluster-faults [--short] [-phases base,a,p,b,c]
 package main
 
 import (
@@ -53,7 +57,7 @@ import (
 var (
 	flagDir       = flag.String("dir", envOr("LIANGXIN_CLUSTER_DIR", "/tmp/liangxin-cluster"), "cluster folder of scripts/cluster-up")
 	flagShort     = flag.Bool("short", false, "the CI run: shorter phases, fewer import rows")
-	flagPhases    = flag.String("phases", "base,a,b,c", "phases to run, in order")
+	flagPhases    = flag.String("phases", "base,a,p,b,c", "phases to run, in order")
 	flagRate      = flag.Int("rate", 0, "requests per second (default 20 short, 40 long)")
 	flagPhaseTime = flag.Duration("phase-time", 0, "load time of phases base, a and b (default 20s short, 60s long)")
 	flagRows      = flag.Int("import-rows", 0, "rows of the generated import (default 10000 short, 20000 long)")
@@ -131,6 +135,15 @@ func run() error {
 			// gets a file twice as long (the finished import is checked too).
 			for try := 1; ; try++ {
 				perr = phaseImport(ctx, l, rate/2, rows, fmt.Sprintf("%s%d", runID, try))
+				if !errors.Is(perr, errTooFast) || try == 3 {
+					break
+				}
+				fmt.Printf("        %v; again with %d rows\n", perr, 2*rows)
+				rows *= 2
+			}
+		case "p":
+			for try := 1; ; try++ {
+				perr = phasePause(ctx, l, rate/2, rows, fmt.Sprintf("%sp%d", runID, try))
 				if !errors.Is(perr, errTooFast) || try == 3 {
 					break
 				}

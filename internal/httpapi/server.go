@@ -289,7 +289,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库不可用"})
 		return
 	}
-	if err := s.DB.CheckSchema(ctx); err != nil {
+	// The schema may be newer than this binary within the declared
+	// compatibility window (a rolling upgrade: store.CheckServes).
+	if err := s.DB.CheckServes(ctx); err != nil {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": err.Error()})
 		return
 	}

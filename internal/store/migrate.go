@@ -21,6 +21,9 @@ type Migration struct {
 	Name    string
 	// Statements are already specialised for the dialect.
 	Statements []string
+	// KeepsPrevious: the migration declares that the previous release keeps
+	// working on the schema it makes (see schemacompat.go).
+	KeepsPrevious bool
 }
 
 // Migrations returns the migrations for a dialect, in order. Each version has a
@@ -60,6 +63,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 			m = &Migration{Version: v, Name: base[us+1:]}
 			byVersion[v] = m
 		}
+		m.KeepsPrevious = m.KeepsPrevious || declaresKeepsPrevious(string(body))
 		stmts := splitStatements(specialise(d, string(body)))
 		if part == "" {
 			m.Statements = append(stmts, m.Statements...)
@@ -133,7 +137,8 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, err
 	}
 	if latest := ms[len(ms)-1].Version; cur > latest {
-		return 0, fmt.Errorf("数据库结构版本 %d 高于本程序支持的版本 %d：请升级程序", cur, latest)
+		// A newer release migrated: start only within the compatibility window.
+		return 0, db.compatAbove(ctx, latest, cur)
 	}
 	for _, m := range ms {
 		if m.Version <= cur {
@@ -147,7 +152,10 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			}
 			_, err := db.Exec(ctx, tx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.Version, m.Name, FormatTime(time.Now()))
-			return err
+			if err != nil {
+				return err
+			}
+			return db.recordCompat(ctx, tx, m)
 		})
 		if err != nil {
 			return applied, err

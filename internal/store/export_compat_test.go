@@ -1,0 +1,4 @@
+package store
+
+// DeclaresKeepsPrevious exposes the migration declaration parser to tests.
+var DeclaresKeepsPrevious = declaresKeepsPrevious

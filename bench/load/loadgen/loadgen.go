@@ -49,7 +49,38 @@ type Target struct {
 	Body func() []byte
 	// Weight is the target's share of the mix (relative to the others' sum).
 	Weight float64
+	// Do, when set, performs the request itself (its own client, cookies,
+	// body: a program with per-user sessions, e.g. bench/clusterfaults)
+	// instead of Method, Path and Body; it runs on its own goroutine and
+	// must only reach loopback addresses.
+	Do func(ctx context.Context) Outcome
 }
+
+// Outcome is what a Target.Do request reports: the HTTP status (0 when
+// none came), the transport error, and a tag the caller may want back in
+// its Sample (e.g. the marker a write created).
+type Outcome struct {
+	Status int
+	Err    error
+	Tag    string
+}
+
+// Sample is one scheduled request as Config.OnSample receives it.
+type Sample struct {
+	Target string
+	// At is the request's scheduled instant; Latency is measured from it.
+	At      time.Time
+	Latency time.Duration
+	// Status is the HTTP status (0 when none came); Err the transport
+	// error; Dropped that the in-flight cap kept it from being sent.
+	Status  int
+	Err     error
+	Dropped bool
+	Tag     string
+}
+
+// OK reports whether the request answered 2xx.
+func (s Sample) OK() bool { return !s.Dropped && s.Err == nil && s.Status >= 200 && s.Status <= 299 }
 
 func (t Target) label() string {
 	if t.Name != "" {
@@ -80,6 +111,12 @@ type Config struct {
 	// Client overrides the HTTP client; its transport must dial loopback only
 	// (LoopbackClient builds one).
 	Client *http.Client
+	// Stop, when set, ends the schedule when it closes (Duration may then
+	// be zero: the run lasts until Stop).
+	Stop <-chan struct{}
+	// OnSample, when set, receives every request's sample (from one
+	// goroutine, in the order they end).
+	OnSample func(Sample)
 }
 
 // Stat is what one target (or the total) recorded.
@@ -189,6 +226,10 @@ type sample struct {
 	lat    time.Duration
 	kind   string // "" for 2xx
 	detail string // the start of an error answer's body
+	at     time.Time
+	status int
+	err    error
+	tag    string
 }
 
 // Run drives the server and returns what it recorded. It returns an error
@@ -197,8 +238,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := CheckLoopback(cfg.BaseURL); err != nil {
 		return Result{}, err
 	}
-	if cfg.Rate <= 0 || cfg.Duration <= 0 {
-		return Result{}, errors.New("loadgen: Rate and Duration must be positive")
+	if cfg.Rate <= 0 || (cfg.Duration <= 0 && cfg.Stop == nil) {
+		return Result{}, errors.New("loadgen: Rate and Duration (or Stop) must be positive")
 	}
 	if len(cfg.Targets) == 0 {
 		return Result{}, errors.New("loadgen: no targets")
@@ -243,6 +284,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	collected := make(chan struct{})
 	go func() {
 		for s := range samples {
+			if cfg.OnSample != nil {
+				cfg.OnSample(Sample{Target: stats[s.target].Name, At: s.at, Latency: s.lat, Status: s.status, Err: s.err,
+					Dropped: s.kind == "dropped", Tag: s.tag})
+			}
 			st := &stats[s.target]
 			st.Count++
 			if s.kind != "dropped" {
@@ -265,6 +310,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	interval := float64(time.Second) / cfg.Rate
 	start := time.Now()
 	end := start.Add(cfg.Duration)
+	if cfg.Stop != nil && cfg.Duration <= 0 {
+		end = start.Add(100 * 365 * 24 * time.Hour)
+	}
+	stopped := false
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for i := 0; ; i++ {
@@ -277,9 +326,18 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			select {
 			case <-ctx.Done():
 			case <-timer.C:
+			case <-cfg.Stop: // nil: never
+				stopped = true
 			}
 		}
-		if ctx.Err() != nil {
+		if !stopped && cfg.Stop != nil {
+			select {
+			case <-cfg.Stop:
+				stopped = true
+			default:
+			}
+		}
+		if ctx.Err() != nil || stopped {
 			break
 		}
 		ti := sort.SearchFloat64s(cum, rng.Float64()*sum)
@@ -301,13 +359,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		select {
 		case sem <- struct{}{}:
 		default:
-			samples <- sample{target: ti, kind: "dropped"}
+			samples <- sample{target: ti, kind: "dropped", at: at}
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			if t.Do != nil {
+				samples <- doOwn(ctx, t.Do, ti, at)
+				return
+			}
 			samples <- do(ctx, client, cfg.Prepare, ti, t.Method, base+path, body, at)
 		}()
 	}
@@ -335,6 +397,23 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return res, nil
 }
 
+// doOwn runs a Target.Do request and classifies its outcome as do does.
+func doOwn(ctx context.Context, fn func(context.Context) Outcome, ti int, at time.Time) sample {
+	o := fn(ctx)
+	s := sample{target: ti, lat: time.Since(at), at: at, status: o.Status, err: o.Err, tag: o.Tag}
+	switch {
+	case o.Err != nil:
+		s.kind, s.detail = "conn", o.Err.Error()
+		var ne net.Error
+		if errors.As(o.Err, &ne) && ne.Timeout() {
+			s.kind = "timeout"
+		}
+	case o.Status < 200 || o.Status > 299:
+		s.kind, s.detail = strconv.Itoa(o.Status), strconv.Itoa(o.Status)
+	}
+	return s
+}
+
 func do(ctx context.Context, client *http.Client, prepare func(*http.Request), ti int, method, u string, body []byte, at time.Time) sample {
 	var rd io.Reader
 	if body != nil {
@@ -358,7 +437,7 @@ func do(ctx context.Context, client *http.Client, prepare func(*http.Request), t
 		if errors.As(err, &ne) && ne.Timeout() {
 			kind = "timeout"
 		}
-		return sample{target: ti, lat: time.Since(at), kind: kind, detail: err.Error()}
+		return sample{target: ti, lat: time.Since(at), kind: kind, detail: err.Error(), at: at, err: err}
 	}
 	var head []byte
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -368,9 +447,9 @@ func do(ctx context.Context, client *http.Client, prepare func(*http.Request), t
 	resp.Body.Close()
 	lat := time.Since(at)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return sample{target: ti, lat: lat, kind: strconv.Itoa(resp.StatusCode), detail: fmt.Sprintf("%d %s", resp.StatusCode, head)}
+		return sample{target: ti, lat: lat, kind: strconv.Itoa(resp.StatusCode), detail: fmt.Sprintf("%d %s", resp.StatusCode, head), at: at, status: resp.StatusCode}
 	}
-	return sample{target: ti, lat: lat}
+	return sample{target: ti, lat: lat, at: at, status: resp.StatusCode}
 }
 
 // finish computes the figures of a stat from its latencies.

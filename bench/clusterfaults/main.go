@@ -50,6 +50,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
+	"liangxin/bench/load/loadgen"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/uscc"
 )
@@ -314,6 +315,7 @@ type loader struct {
 	pool    []*client
 	next    atomic.Uint64
 	inFl    atomic.Int64
+	seed    atomic.Uint64
 	mu      sync.Mutex
 	results []result
 }
@@ -329,9 +331,14 @@ func (l *loader) fillPool(n int) error {
 	return nil
 }
 
-// mix is the request mix: of 10 requests, 1 login, 3 lists, 3 dashboard reads, 3 writes.
-var mix = []string{"list", "write", "dashboard", "list", "write", "home", "login", "list", "write", "dashboard"}
+// weights are the request mix, of 10 requests: 1 login, 3 lists, 2
+// dashboard (coverage) reads, 1 home page, 3 writes.
+var weights = []struct {
+	kind   string
+	weight float64
+}{{"login", 1}, {"list", 3}, {"dashboard", 2}, {"home", 1}, {"write", 3}}
 
+// one sends one request of the mix through a client of the pool.
 func (l *loader) one(kind string) result {
 	cl := l.pool[l.next.Add(1)%uint64(len(l.pool))]
 	r := result{kind: kind, start: time.Now()}
@@ -354,37 +361,33 @@ func (l *loader) one(kind string) result {
 }
 
 // load sends rate requests a second until stop is closed, then waits for the
-// ones in flight. It returns the results of this run.
+// ones in flight, and returns the results of this run. The schedule is the
+// shared generator's (bench/load/loadgen: open loop, latency measured from
+// each request's scheduled instant); each request goes through one of the
+// pool's logged-in clients (l.one), and loadgen hands every outcome back.
 func (l *loader) load(rate int, stop <-chan struct{}) []result {
-	var wg sync.WaitGroup
 	var mine []result
-	var mu sync.Mutex
-	t := time.NewTicker(time.Second / time.Duration(rate))
-	defer t.Stop()
-	i := 0
-	for {
-		select {
-		case <-stop:
-			wg.Wait()
-			l.mu.Lock()
-			l.results = append(l.results, mine...)
-			l.mu.Unlock()
-			return mine
-		case <-t.C:
-		}
-		kind := mix[i%len(mix)]
-		i++
-		wg.Add(1)
-		l.inFl.Add(1)
-		go func() {
-			defer wg.Done()
+	targets := make([]loadgen.Target, len(weights))
+	for i, w := range weights {
+		kind := w.kind
+		targets[i] = loadgen.Target{Name: kind, Weight: w.weight, Do: func(context.Context) loadgen.Outcome {
+			l.inFl.Add(1)
+			defer l.inFl.Add(-1)
 			r := l.one(kind)
-			l.inFl.Add(-1)
-			mu.Lock()
-			mine = append(mine, r)
-			mu.Unlock()
-		}()
+			return loadgen.Outcome{Status: r.status, Err: r.err, Tag: r.marker}
+		}}
 	}
+	_, err := loadgen.Run(context.Background(), loadgen.Config{BaseURL: l.c.lb, Targets: targets, Rate: float64(rate), Stop: stop,
+		MaxInFlight: 4096, Seed: l.seed.Add(1), OnSample: func(s loadgen.Sample) {
+			mine = append(mine, result{kind: s.Target, status: s.Status, err: s.Err, start: s.At, took: s.Latency, marker: s.Tag})
+		}})
+	if err != nil {
+		mine = append(mine, result{kind: "loadgen", err: err, start: time.Now()})
+	}
+	l.mu.Lock()
+	l.results = append(l.results, mine...)
+	l.mu.Unlock()
+	return mine
 }
 
 // during runs the load for d while act runs (from the start), and returns

@@ -83,8 +83,12 @@ export function extractAdminPassword(text) {
 
 /** Runs the CLI on the data folder (the server is not running yet). */
 export async function cli(...args) {
+  return cliWithin(120_000, ...args)
+}
+
+async function cliWithin(timeout, ...args) {
   try {
-    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout: 120_000 })
+    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout })
     return stdout + stderr
   } catch (e) {
     throw new Error(`liangxin ${args.join(' ')} failed: ${e.message}\n${e.stdout || ''}${e.stderr || ''}`)
@@ -289,22 +293,37 @@ async function seed() {
   } catch {
     // Another process builds it (or built it).
   }
+  const failed = path.join(dir, 'failed.txt')
   if (mine && !existsSync(ready)) {
     await rm(dir, { recursive: true, force: true })
     const data = path.join(dir, 'data')
     await mkdir(data, { recursive: true })
-    const out = { initOutput: '', demoOutput: '', demo: false }
-    out.initOutput = await cli('init', '--data', data, '--jurisdiction', '430426')
-    await cli('user', 'create', '--data', data, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
-    const help = await cli('help').catch((e) => e.message)
-    if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
-      out.demoOutput = await cli('demo', '--data', data)
-      out.demo = true
+    try {
+      // The demo takes 15 s on an idle machine and minutes on a loaded one: 10 minutes each.
+      const out = { initOutput: '', demoOutput: '', demo: false }
+      out.initOutput = await cliWithin(600_000, 'init', '--data', data, '--jurisdiction', '430426')
+      await cliWithin(600_000, 'user', 'create', '--data', data, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
+      const help = await cli('help').catch((e) => e.message)
+      if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
+        out.demoOutput = await cliWithin(600_000, 'demo', '--data', data)
+        out.demo = true
+      }
+      await writeFile(ready + '.tmp', JSON.stringify(out))
+      await rename(ready + '.tmp', ready)
+    } catch (e) {
+      // The files waiting for the seed fail with the same error instead of timing out; the lock
+      // is released so the next run builds again.
+      await writeFile(failed, e.message).catch(() => {})
+      await rm(lock, { recursive: true, force: true }).catch(() => {})
+      throw e
     }
-    await writeFile(ready + '.tmp', JSON.stringify(out))
-    await rename(ready + '.tmp', ready)
   } else {
-    await waitFor('the shared demo seed', () => existsSync(ready), 600_000)
+    const deadline = Date.now() + 1_800_000
+    while (!existsSync(ready)) {
+      if (existsSync(failed)) throw new Error(`seeding failed in another test file: ${await readFile(failed, 'utf8')}`)
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the shared demo seed in ${dir}`)
+      await sleep(500)
+    }
   }
   return { data: path.join(dir, 'data'), ...JSON.parse(await readFile(ready, 'utf8')) }
 }

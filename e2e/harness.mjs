@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -83,8 +83,12 @@ export function extractAdminPassword(text) {
 
 /** Runs the CLI on the data folder (the server is not running yet). */
 export async function cli(...args) {
+  return cliWithin(120_000, ...args)
+}
+
+async function cliWithin(timeout, ...args) {
   try {
-    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout: 120_000 })
+    const { stdout, stderr } = await run(binary, args, { env: { ...process.env }, timeout })
     return stdout + stderr
   } catch (e) {
     throw new Error(`liangxin ${args.join(' ')} failed: ${e.message}\n${e.stdout || ''}${e.stderr || ''}`)
@@ -206,11 +210,16 @@ export async function newPage(context) {
   return page
 }
 
+// How long shot() lets transitions and chart animations settle before capturing. The pictures in
+// docs/screenshots need it; CI throws its screenshots away and sets E2E_SHOT_SETTLE_MS=0 (the
+// network-idle wait and the capture itself still run), which saves ~1.2 s on each of 120-odd shots.
+const shotSettleMs = Number(process.env.E2E_SHOT_SETTLE_MS ?? 1200)
+
 export async function shot(page, name) {
   // Let requests, transitions and chart animations settle before capturing.
   await page.waitForLoadState('networkidle').catch(() => {})
   await page.mouse.move(1, 1)
-  await page.waitForTimeout(1200)
+  if (shotSettleMs > 0) await page.waitForTimeout(shotSettleMs)
   await page.screenshot({ path: path.join(shotsDir, name), fullPage: false })
 }
 
@@ -261,21 +270,77 @@ export async function kpiText(page, key) {
   return (await page.locator(`[data-testid="kpi-${key}"] [data-testid="kpi-value"]`).innerText()).trim()
 }
 
+/**
+ * Seeds a data folder once for the whole run (init, the district user, the demo data: the demo
+ * alone takes 15-60 s) and returns it with what the CLI printed. Every test file runs in a
+ * process of its own, so the seed is shared through the file system: the first process to create
+ * the lock folder builds it, the others wait for its ready.json. Each file then serves a copy of
+ * its own, exactly as if it had run the commands itself. The seed lives in E2E_SEED_DIR when set
+ * (CI makes a temporary one and removes it), else in the system temp folder under a name keyed
+ * by the binary (a rebuilt binary seeds again).
+ */
+async function seed() {
+  const st = await stat(binary)
+  const key = `${st.size}-${Math.floor(st.mtimeMs)}-${process.env.E2E_NO_DEMO ? 'nodemo' : 'demo'}`
+  const root = process.env.E2E_SEED_DIR ? path.resolve(process.env.E2E_SEED_DIR) : os.tmpdir()
+  const dir = path.join(root, `liangxin-e2e-seed-${key}`)
+  const ready = path.join(dir, 'ready.json')
+  const lock = `${dir}.lock`
+  let mine = false
+  try {
+    await mkdir(lock)
+    mine = true
+  } catch {
+    // Another process builds it (or built it).
+  }
+  const failed = path.join(dir, 'failed.txt')
+  if (mine && !existsSync(ready)) {
+    await rm(dir, { recursive: true, force: true })
+    const data = path.join(dir, 'data')
+    await mkdir(data, { recursive: true })
+    try {
+      // The demo takes 15 s on an idle machine and minutes on a loaded one: 10 minutes each.
+      const out = { initOutput: '', demoOutput: '', demo: false }
+      out.initOutput = await cliWithin(600_000, 'init', '--data', data, '--jurisdiction', '430426')
+      await cliWithin(600_000, 'user', 'create', '--data', data, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
+      const help = await cli('help').catch((e) => e.message)
+      if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
+        out.demoOutput = await cliWithin(600_000, 'demo', '--data', data)
+        out.demo = true
+      }
+      await writeFile(ready + '.tmp', JSON.stringify(out))
+      await rename(ready + '.tmp', ready)
+    } catch (e) {
+      // The files waiting for the seed fail with the same error instead of timing out; the lock
+      // is released so the next run builds again.
+      await writeFile(failed, e.message).catch(() => {})
+      await rm(lock, { recursive: true, force: true }).catch(() => {})
+      throw e
+    }
+  } else {
+    const deadline = Date.now() + 1_800_000
+    while (!existsSync(ready)) {
+      if (existsSync(failed)) throw new Error(`seeding failed in another test file: ${await readFile(failed, 'utf8')}`)
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the shared demo seed in ${dir}`)
+      await sleep(500)
+    }
+  }
+  return { data: path.join(dir, 'data'), ...JSON.parse(await readFile(ready, 'utf8')) }
+}
+
 export async function startServer(name) {
   assert.ok(existsSync(binary), `server binary not found at ${binary}; build it with: go build -o bin/liangxin ./cmd/liangxin`)
   await mkdir(shotsDir, { recursive: true })
   state.dataDir = await mkdtemp(path.join(os.tmpdir(), `liangxin-e2e-${name}-`))
 
-  // The CLI works on the data folder while the server is stopped: jurisdiction, district user, demo data.
-  const initOut = await cli('init', '--data', state.dataDir, '--jurisdiction', '430426')
-  state.adminPassword = extractAdminPassword(initOut)
-  state.initOutput = initOut
-  await cli('user', 'create', '--data', state.dataDir, '--username', DISTRICT.username, '--role', 'district', '--scope', '430426', '--password', DISTRICT.initial)
-  const help = await cli('help').catch((e) => e.message)
-  if (/^\s*demo\b/m.test(help) && !process.env.E2E_NO_DEMO) {
-    state.demoOutput = await cli('demo', '--data', state.dataDir)
-    state.demo = true
-  }
+  // The CLI works on a data folder while no server runs: jurisdiction, district user, demo data.
+  // They are made once (seed) and copied here, so this file starts from what the commands made.
+  const seeded = await seed()
+  await cp(seeded.data, state.dataDir, { recursive: true })
+  state.adminPassword = extractAdminPassword(seeded.initOutput)
+  state.initOutput = seeded.initOutput
+  state.demoOutput = seeded.demoOutput
+  state.demo = seeded.demo
 
   const port = await freePort()
   state.baseURL = `http://127.0.0.1:${port}`

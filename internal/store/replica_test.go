@@ -81,7 +81,8 @@ func replicaDB(t *testing.T) (*store.DB, *store.Replica) {
 		t.Skip("a read replica needs PostgreSQL (" + storetest.EnvPostgres + ")")
 	}
 	db := storetest.Open(t)
-	r, err := db.AttachReplica(context.Background(), url, 5*time.Second, nil)
+	// The test's own database (storetest gives each test one) is its replica.
+	r, err := db.AttachReplica(context.Background(), db.URL, 5*time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,10 @@ const (
 	DimJoint    = "k"
 	DimIndustry = "i" // organizations meeting the scope rule, by industry
 	DimSelf     = "s" // … registered at the region itself (key ""), stored at the exact code only
+	// DimMain: organizations meeting the scope rule (key ""), one series per
+	// region, so a parent's breakdown by child region reads one series per
+	// child instead of every joint key.
+	DimMain = "m"
 )
 
 // FlagAbove is the bit JointKey adds for an above-scale organization.
@@ -79,10 +83,28 @@ func ParseJointKey(k string) (flags int, category string) {
 }
 
 // RegionLevels are the code lengths counts are kept for: county, street
-// and village. A deployment serves one county (its jurisdiction), so the
-// province and city would only repeat the county's rows; their reports keep
-// the span path.
+// and village. A province or city is read as the sum of its counties (plus
+// the series of organizations registered at a code shorter than a county's,
+// which are kept at their exact code: see SeriesCodes), so the province and
+// city levels need no rows of their own.
 var RegionLevels = []int{6, 9, 12}
+
+// SeriesCodes are the region codes the series of an organization registered
+// at code are kept at: its prefixes at the RegionLevels, or, for a code
+// shorter than a county's (a province or city), the code itself.
+func SeriesCodes(code string) []string {
+	var out []string
+	for _, l := range RegionLevels {
+		if l > len(code) {
+			break
+		}
+		out = append(out, code[:l])
+	}
+	if len(out) == 0 && code != "" {
+		out = append(out, code)
+	}
+	return out
+}
 
 // Measures are the counted figures, in column order.
 type Measures [8]int64
@@ -114,14 +136,10 @@ func (a countAcc) put(k seriesDay, m Measures, sign int64) {
 func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 	type series struct{ region, dim, key string }
 	var ss []series
-	for _, l := range RegionLevels {
-		if l > len(o.RegionCode) {
-			break
-		}
-		p := o.RegionCode[:l]
+	for _, p := range SeriesCodes(o.RegionCode) {
 		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
 		if flags&CountMain != 0 {
-			ss = append(ss, series{p, DimIndustry, o.Industry})
+			ss = append(ss, series{p, DimIndustry, o.Industry}, series{p, DimMain, ""})
 		}
 	}
 	if flags&CountMain != 0 {

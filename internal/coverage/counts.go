@@ -93,7 +93,8 @@ func counted(code string) bool {
 			return true
 		}
 	}
-	return false
+	// A province or city: the sum of its counties (countUnits).
+	return len(code) == 2 || len(code) == 4
 }
 
 // fromCounts tells whether the report of rg may come from the counts.
@@ -108,6 +109,38 @@ func (s *Service) fromCounts(ctx context.Context, rg region.Region) (bool, error
 	return coverspan.CountsReady(ctx, s.DB, s.DB)
 }
 
+// countUnits are the region codes whose series add up to the subtree of
+// code: the code itself at a counted level; for a province or city, every
+// region code under it (itself included) no longer than a county's — the
+// counties hold the organizations registered at or below them, the shorter
+// codes those registered at exactly that code (coverspan.SeriesCodes).
+func (s *Service) countUnits(ctx context.Context, q store.Querier, code string) ([]string, error) {
+	if len(code) > 4 {
+		return []string{code}, nil
+	}
+	cond, args := store.PrefixRange("code", code)
+	rows, err := s.DB.Query(ctx, q, `SELECT code FROM regions WHERE `+cond+` AND LENGTH(code) <= 6 ORDER BY code`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 || out[0] != code {
+		out = append([]string{code}, out...)
+	}
+	return out, nil
+}
+
 type seriesKey struct{ region, dim, key string }
 
 func toCounts(m coverspan.Measures) Counts {
@@ -117,12 +150,25 @@ func toCounts(m coverspan.Measures) Counts {
 
 // sumCounts returns the value on day of every series of the given regions
 // and dimensions: the year buckets before the day's year, the month buckets
-// of its year before its month, the day buckets of its month up to it.
-func (s *Service) sumCounts(ctx context.Context, q store.Querier, regions, dims []string, day string) (map[seriesKey]Counts, error) {
+// of its year before its month, the day buckets of its month up to it. With
+// byRegion false the regions' series of the same dimension and key are added
+// up in the database (the region of every returned key is then "").
+func (s *Service) sumCounts(ctx context.Context, q store.Querier, regions, dims []string, day string, byRegion bool) (map[seriesKey]Counts, error) {
 	in := func(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-	sel := `SELECT region_code, dim, key, SUM(total), SUM(has_charter), SUM(charter_has_party), SUM(org_covered), SUM(single_covered),
-		SUM(work_covered), SUM(effective_covered), SUM(instructed) FROM coverage_counts WHERE region_code IN (` + in(len(regions)) + `)
-		AND dim IN (` + in(len(dims)) + `) AND grain = ? AND `
+	regionCol, group := "region_code", "region_code, dim, key"
+	if !byRegion {
+		regionCol, group = "''", "dim, key"
+	}
+	regionCond := "region_code = ?"
+	if len(regions) > 1 {
+		regionCond = "region_code IN (" + in(len(regions)) + ")"
+	}
+	dimCond := "dim = ?"
+	if len(dims) > 1 {
+		dimCond = "dim IN (" + in(len(dims)) + ")"
+	}
+	sel := `SELECT ` + regionCol + `, dim, key, SUM(total), SUM(has_charter), SUM(charter_has_party), SUM(org_covered), SUM(single_covered),
+		SUM(work_covered), SUM(effective_covered), SUM(instructed) FROM coverage_counts WHERE ` + regionCond + ` AND ` + dimCond + ` AND grain = ? AND `
 	var base []any
 	for _, r := range regions {
 		base = append(base, r)
@@ -140,7 +186,7 @@ func (s *Service) sumCounts(ctx context.Context, q store.Querier, regions, dims 
 		{"m", "bucket >= ? AND bucket < ?", []any{day[:4] + "-01", day[:7]}},
 		{"d", "bucket >= ? AND bucket <= ?", []any{day[:7] + "-01", day}},
 	} {
-		parts = append(parts, sel+p.cond+` GROUP BY region_code, dim, key`)
+		parts = append(parts, sel+p.cond+` GROUP BY `+group)
 		args = append(append(append(args, base...), p.grain), p.args...)
 	}
 	rows, err := s.DB.Query(ctx, q, strings.Join(parts, " UNION ALL "), args...)
@@ -189,17 +235,39 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 		}
 	}
 	var own, child map[seriesKey]Counts
+	self := Counts{}
 	err := s.DB.Report(ctx, func(q store.Querier) error {
-		var err error
-		own, err = s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimJoint, coverspan.DimIndustry, coverspan.DimSelf}, day)
-		if err != nil || len(kids) == 0 {
+		units, err := s.countUnits(ctx, q, rg.Code)
+		if err != nil {
 			return err
 		}
-		codes := make([]string, len(kids))
-		for i, k := range kids {
-			codes[i] = k.Code
+		own, err = s.sumCounts(ctx, q, units, []string{coverspan.DimJoint, coverspan.DimIndustry}, day, false)
+		if err != nil || cl == 0 {
+			return err
 		}
-		child, err = s.sumCounts(ctx, q, codes, []string{coverspan.DimJoint}, day)
+		// 直属: registered at the region itself.
+		sc, err := s.sumCounts(ctx, q, []string{rg.Code}, []string{coverspan.DimSelf}, day, false)
+		if err != nil {
+			return err
+		}
+		self = sc[seriesKey{"", coverspan.DimSelf, ""}]
+		// Each child's series: its own code at a counted level, else (a
+		// province's cities) the units under it, added up below.
+		var codes []string
+		if len(rg.Code) > 2 {
+			for _, k := range kids {
+				codes = append(codes, k.Code)
+			}
+		} else {
+			for _, u := range units {
+				if len(u) >= cl {
+					codes = append(codes, u)
+				}
+			}
+		}
+		if len(codes) > 0 {
+			child, err = s.sumCounts(ctx, q, codes, []string{coverspan.DimMain}, day, true)
+		}
 		return err
 	})
 	if err != nil {
@@ -279,20 +347,17 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	if cl > 0 {
 		sums := map[string]Counts{}
 		for k, c := range child {
-			if flags, _ := coverspan.ParseJointKey(k.key); flags&coverspan.CountMain == 0 {
-				continue
-			}
-			v := sums[k.region]
+			v := sums[k.region[:cl]]
 			v.add(c)
-			sums[k.region] = v
+			sums[k.region[:cl]] = v
 		}
 		for _, k := range kids {
 			rc := RegionCounts{RegionCode: k.Code, Name: k.Name, Counts: sums[k.Code]}
 			rc.rates()
 			rep.ByRegion = append(rep.ByRegion, rc)
 		}
-		if v := own[seriesKey{rg.Code, coverspan.DimSelf, ""}]; nonZero(v) {
-			rc := RegionCounts{RegionCode: rg.Code, Name: rg.Name + "（直属）", Counts: v}
+		if nonZero(self) {
+			rc := RegionCounts{RegionCode: rg.Code, Name: rg.Name + "（直属）", Counts: self}
 			rc.rates()
 			rep.ByRegion = append(rep.ByRegion, rc)
 		}
@@ -314,11 +379,25 @@ func (s *Service) trendFromCounts(ctx context.Context, rg region.Region, days []
 	}
 	var rows []row
 	err := s.DB.Report(ctx, func(q store.Querier) error {
-		sel := `SELECT grain, bucket, key, ` + coverspan.MeasureCols + ` FROM coverage_counts WHERE region_code = ? AND dim = ? AND grain = ? AND `
-		rs, err := s.DB.Query(ctx, q, sel+`bucket < ? UNION ALL `+sel+`bucket >= ? AND bucket <= ? UNION ALL `+sel+`bucket >= ? AND bucket <= ?`,
-			rg.Code, coverspan.DimJoint, "y", last[:4],
-			rg.Code, coverspan.DimJoint, "m", first[:4]+"-01", last[:7],
-			rg.Code, coverspan.DimJoint, "d", last[:7]+"-01", last)
+		units, err := s.countUnits(ctx, q, rg.Code)
+		if err != nil {
+			return err
+		}
+		regionCond := "region_code = ?"
+		if len(units) > 1 {
+			regionCond = "region_code IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(units)), ", ") + ")"
+		}
+		sel := `SELECT grain, bucket, key, SUM(total), SUM(has_charter), SUM(charter_has_party), SUM(org_covered), SUM(single_covered),
+			SUM(work_covered), SUM(effective_covered), SUM(instructed) FROM coverage_counts WHERE ` + regionCond + ` AND dim = ? AND grain = ? AND `
+		grp := ` GROUP BY grain, bucket, key`
+		var args []any
+		for _, p := range [][]any{{"y", last[:4]}, {"m", first[:4] + "-01", last[:7]}, {"d", last[:7] + "-01", last}} {
+			for _, u := range units {
+				args = append(args, u)
+			}
+			args = append(append(args, coverspan.DimJoint), p...)
+		}
+		rs, err := s.DB.Query(ctx, q, sel+`bucket < ?`+grp+` UNION ALL `+sel+`bucket >= ? AND bucket <= ?`+grp+` UNION ALL `+sel+`bucket >= ? AND bucket <= ?`+grp, args...)
 		if err != nil {
 			return err
 		}

@@ -165,6 +165,7 @@ func TestCountsEqualSpans(t *testing.T) {
 	spans := *w.e.App.Cover
 	spans.SpanPath = true
 
+	provinces := 0
 	compare := func(stage string, n int) {
 		t.Helper()
 		days := []string{day(0), day(horizon), "2023-12-31", "2024-01-01", "2024-02-29", "2024-03-01"}
@@ -213,6 +214,19 @@ func TestCountsEqualSpans(t *testing.T) {
 			}
 			if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
 				t.Fatalf("%s, %s: %v %v\ncounts %+v\nspans  %+v", stage, code, errA, errB, a, b)
+			}
+			rg, err := w.e.App.Regions.Get(sys, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := w.e.App.Cover.FromCounts(sys, rg); err != nil || !ok {
+				t.Fatalf("%s: %s is not read from the counts (%v)", stage, code, err)
+			}
+			provinces++
+			ta, errA := w.e.App.Cover.Trend(sys, code, days[len(days)-1], 14)
+			tb, errB := spans.Trend(sys, code, days[len(days)-1], 14)
+			if errA != nil || errB != nil || !reflect.DeepEqual(ta, tb) {
+				t.Fatalf("%s, trend of %s: %v %v\ncounts %+v\nspans  %+v", stage, code, errA, errB, ta, tb)
 			}
 		}
 	}
@@ -360,6 +374,9 @@ func TestCountsEqualSpans(t *testing.T) {
 	compare("after the rule change", 15)
 	history(80)
 	compare("after more history under the new rule", 25)
+	if provinces == 0 {
+		t.Fatal("the province and city were never compared")
+	}
 	for k := 0; k < 14; k++ {
 		if done[k] < 2 {
 			t.Fatalf("the random history is too thin: changes by kind %v", done)

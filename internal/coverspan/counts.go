@@ -54,6 +54,10 @@ const (
 	DimJoint    = "k"
 	DimIndustry = "i" // organizations meeting the scope rule, by industry
 	DimSelf     = "s" // … registered at the region itself (key ""), stored at the exact code only
+	// DimMain: organizations meeting the scope rule (key ""), one series per
+	// region, so a parent's breakdown by child region reads one series per
+	// child instead of every joint key.
+	DimMain = "m"
 )
 
 // FlagAbove is the bit JointKey adds for an above-scale organization.
@@ -79,10 +83,28 @@ func ParseJointKey(k string) (flags int, category string) {
 }
 
 // RegionLevels are the code lengths counts are kept for: county, street
-// and village. A deployment serves one county (its jurisdiction), so the
-// province and city would only repeat the county's rows; their reports keep
-// the span path.
+// and village. A province or city is read as the sum of its counties (plus
+// the series of organizations registered at a code shorter than a county's,
+// which are kept at their exact code: see SeriesCodes), so the province and
+// city levels need no rows of their own.
 var RegionLevels = []int{6, 9, 12}
+
+// SeriesCodes are the region codes the series of an organization registered
+// at code are kept at: its prefixes at the RegionLevels, or, for a code
+// shorter than a county's (a province or city), the code itself.
+func SeriesCodes(code string) []string {
+	var out []string
+	for _, l := range RegionLevels {
+		if l > len(code) {
+			break
+		}
+		out = append(out, code[:l])
+	}
+	if len(out) == 0 && code != "" {
+		out = append(out, code)
+	}
+	return out
+}
 
 // Measures are the counted figures, in column order.
 type Measures [8]int64
@@ -114,14 +136,10 @@ func (a countAcc) put(k seriesDay, m Measures, sign int64) {
 func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 	type series struct{ region, dim, key string }
 	var ss []series
-	for _, l := range RegionLevels {
-		if l > len(o.RegionCode) {
-			break
-		}
-		p := o.RegionCode[:l]
+	for _, p := range SeriesCodes(o.RegionCode) {
 		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
 		if flags&CountMain != 0 {
-			ss = append(ss, series{p, DimIndustry, o.Industry})
+			ss = append(ss, series{p, DimIndustry, o.Industry}, series{p, DimMain, ""})
 		}
 	}
 	if flags&CountMain != 0 {
@@ -410,4 +428,114 @@ func countRows(ctx context.Context, db *store.DB, q store.Querier) (map[bucketKe
 		}
 	}
 	return out, rows.Err()
+}
+
+// stageTable holds a rebuild's changes at the day grain, unindexed: a
+// rebuild appends to it and adds it up into coverage_counts once at the end
+// (finishStage), instead of upserting three bucket rows per change.
+const stageTable = "coverage_counts_stage"
+
+func createStage(ctx context.Context, db *store.DB, q store.Querier) error {
+	if _, err := db.Exec(ctx, q, `DROP TABLE IF EXISTS `+stageTable); err != nil {
+		return err
+	}
+	_, err := db.Exec(ctx, q, `CREATE TEMP TABLE `+stageTable+` (region_code TEXT NOT NULL, day TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL,
+		total BIGINT NOT NULL, has_charter BIGINT NOT NULL, charter_has_party BIGINT NOT NULL, org_covered BIGINT NOT NULL,
+		single_covered BIGINT NOT NULL, work_covered BIGINT NOT NULL, effective_covered BIGINT NOT NULL, instructed BIGINT NOT NULL)`)
+	return err
+}
+
+// stage appends the accumulated changes to the stage table and empties a.
+// On PostgreSQL one statement carries them all as arrays.
+func (a countAcc) stage(ctx context.Context, db *store.DB, q store.Querier) error {
+	defer clear(a)
+	if db.Dialect == store.Postgres {
+		var region, day, dim, key []string
+		var ms [8][]int64
+		for k, m := range a {
+			if *m == (Measures{}) {
+				continue
+			}
+			region, day, dim, key = append(region, k.region), append(day, k.day), append(dim, k.dim), append(key, k.key)
+			for i, v := range m {
+				ms[i] = append(ms[i], v)
+			}
+		}
+		if len(region) == 0 {
+			return nil
+		}
+		args := []any{region, day, dim, key}
+		for _, col := range ms {
+			args = append(args, col)
+		}
+		_, err := db.Exec(ctx, q, `INSERT INTO `+stageTable+` SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],
+			?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`, args...)
+		return err
+	}
+	const cols = 12
+	vals := make([]any, 0, chunk*cols)
+	row := "(" + placeholders(cols) + ")"
+	write := func() error {
+		if len(vals) == 0 {
+			return nil
+		}
+		n := len(vals) / cols
+		_, err := db.Exec(ctx, q, `INSERT INTO `+stageTable+` VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...)
+		vals = vals[:0]
+		return err
+	}
+	for k, m := range a {
+		if *m == (Measures{}) {
+			continue
+		}
+		vals = append(vals, k.region, k.day, k.dim, k.key)
+		for _, v := range m {
+			vals = append(vals, v)
+		}
+		if len(vals) == chunk*cols {
+			if err := write(); err != nil {
+				return err
+			}
+		}
+	}
+	return write()
+}
+
+// finishStage adds the staged changes up into coverage_counts at every
+// grain in one statement (rows in key order, all-zero sums left out) and
+// drops the stage table. coverage_counts must be empty.
+func finishStage(ctx context.Context, db *store.DB, q store.Querier) error {
+	if db.Dialect == store.Postgres {
+		if _, err := db.Exec(ctx, q, `SET LOCAL work_mem = '256MB'`); err != nil {
+			return err
+		}
+	}
+	sums := `SUM(total) AS total, SUM(has_charter) AS has_charter, SUM(charter_has_party) AS charter_has_party, SUM(org_covered) AS org_covered,
+		SUM(single_covered) AS single_covered, SUM(work_covered) AS work_covered, SUM(effective_covered) AS effective_covered, SUM(instructed) AS instructed`
+	// The day rows first, then each coarser grain from the rows just
+	// written: every statement reads no more than the one before wrote.
+	if _, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`)
+		SELECT region_code, 'd', day, dim, key, `+sums+` FROM `+stageTable+` GROUP BY region_code, dim, day, key
+		HAVING SUM(total) <> 0 OR SUM(has_charter) <> 0 OR SUM(charter_has_party) <> 0 OR SUM(org_covered) <> 0 OR SUM(single_covered) <> 0
+			OR SUM(work_covered) <> 0 OR SUM(effective_covered) <> 0 OR SUM(instructed) <> 0
+		ORDER BY region_code, dim, day, key`); err != nil {
+		return err
+	}
+	if _, err := db.Exec(ctx, q, `DROP TABLE `+stageTable); err != nil {
+		return err
+	}
+	for _, g := range []struct {
+		grain, from string
+		n           int
+	}{{"m", "d", 7}, {"y", "m", 4}} {
+		if _, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`)
+			SELECT region_code, '`+g.grain+`', b, dim, key, `+sums+` FROM (SELECT region_code, SUBSTR(bucket, 1, `+fmt.Sprint(g.n)+`) AS b, dim, key, `+MeasureCols+`
+				FROM coverage_counts WHERE grain = '`+g.from+`') x GROUP BY region_code, dim, b, key
+			HAVING SUM(total) <> 0 OR SUM(has_charter) <> 0 OR SUM(charter_has_party) <> 0 OR SUM(org_covered) <> 0 OR SUM(single_covered) <> 0
+				OR SUM(work_covered) <> 0 OR SUM(effective_covered) <> 0 OR SUM(instructed) <> 0
+			ORDER BY region_code, dim, b, key`); err != nil {
+			return err
+		}
+	}
+	return nil
 }

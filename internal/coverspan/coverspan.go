@@ -457,6 +457,11 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 		return err
 	}
 	acc := countAcc{}
+	if cl != nil {
+		if err := createStage(ctx, db, tx); err != nil {
+			return err
+		}
+	}
 	var lo, hi sql.NullInt64
 	if err := db.QueryRow(ctx, tx, `SELECT MIN(id), MAX(id) FROM organizations`).Scan(&lo, &hi); err != nil {
 		return err
@@ -478,13 +483,18 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 		if len(acc) >= flushAt {
-			if err := acc.flush(ctx, db, tx); err != nil {
+			if err := acc.stage(ctx, db, tx); err != nil {
 				return err
 			}
 		}
 	}
-	if err := acc.flush(ctx, db, tx); err != nil {
-		return err
+	if cl != nil {
+		if err := acc.stage(ctx, db, tx); err != nil {
+			return err
+		}
+		if err := finishStage(ctx, db, tx); err != nil {
+			return err
+		}
 	}
 	if db.Dialect == store.Postgres {
 		for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {

@@ -99,8 +99,8 @@ func TestPeriodicWorkRunsOncePerPeriod(t *testing.T) {
 }
 
 // Two nodes on one database: node B never fails node A's live import job;
-// once A stops beating, B fails it after the lease (three missed beats,
-// 90 s) with the Chinese reason; a failed run is never finished by its old
+// once A stops beating, B fails it after the lease (the default 30 s, six
+// missed beats of 5 s) with the Chinese reason; a failed run is never finished by its old
 // owner over the user's retry on another node.
 func TestImportLeaseAcrossNodes(t *testing.T) {
 	e := testenv.New(t)
@@ -119,9 +119,9 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 	if err := a.Imports.Start(ctx, "lease-job-0001", "organizations"); err != nil {
 		t.Fatal(err)
 	}
-	// A beats every 30 s; B's recovery runs beside it and leaves the job.
-	for i := 0; i < 4; i++ {
-		e.Clock.Advance(30 * time.Second)
+	// A beats every 5 s; B's recovery runs beside it and leaves the job.
+	for i := 0; i < 8; i++ {
+		e.Clock.Advance(5 * time.Second)
 		if err := a.Imports.Heartbeat(bg); err != nil {
 			t.Fatal(err)
 		}
@@ -129,19 +129,19 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 			t.Fatalf("beat %d: node B failed %d live jobs", i, n)
 		}
 	}
-	// A stops beating (killed). 89 s after its last beat the job still runs.
-	e.Clock.Advance(89 * time.Second)
+	// A stops beating (killed or paused). 29 s after its last beat the job still runs.
+	e.Clock.Advance(29 * time.Second)
 	if n := b.RecoverImports(bg); n != 0 || status().Status != orgimport.StatusRunning {
-		t.Fatalf("89 s after the last beat: failed %d, status %s", n, status().Status)
+		t.Fatalf("29 s after the last beat: failed %d, status %s", n, status().Status)
 	}
 	// The owner itself never fails its own job, whatever its age.
 	if n := a.RecoverImports(bg); n != 0 {
 		t.Fatalf("node A failed %d of its own jobs", n)
 	}
-	// 91 s: past the lease.
+	// 31 s: past the lease.
 	e.Clock.Advance(2 * time.Second)
 	if n := b.RecoverImports(bg); n != 1 {
-		t.Fatalf("91 s after the last beat: failed %d, want 1", n)
+		t.Fatalf("31 s after the last beat: failed %d, want 1", n)
 	}
 	if ss := status(); ss.Status != orgimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
 		t.Fatalf("abandoned job: %+v", ss)

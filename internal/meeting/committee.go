@@ -527,6 +527,8 @@ type Vacancy struct {
 }
 
 // Vacancies lists the active party organizations in scope without a 书记 today.
+// A 党小组 is led by a 组长 and elects no committee (domain.md §2): it is not a
+// party organization for this list and is left out.
 func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 	orgs, err := s.scopeOrgs(ctx, ReportFilter{})
 	if err != nil {
@@ -536,7 +538,7 @@ func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 	t, _ := time.Parse(store.DateFormat, today)
 	live := orgs[:0:0]
 	for _, p := range orgs {
-		if p.Dissolved == "" || p.Dissolved > today {
+		if p.Kind != partyorg.KindGroup && (p.Dissolved == "" || p.Dissolved > today) {
 			live = append(live, p)
 		}
 	}

@@ -367,7 +367,7 @@ func (s *Service) meetingLaggards(ctx context.Context, today time.Time) (Card, e
 
 // renewalsOverdue counts the active party organizations whose term
 // (partyorg.TermYears from term_started_on) ended before today — one count
-// and one page of five.
+// and one page of five. A 党小组 has no term to renew and is left out.
 func (s *Service) renewalsOverdue(ctx context.Context, today time.Time) (Card, error) {
 	c := Card{Kind: KindRenewals, Title: "换届超期", Unit: "个党组织", Severity: SevOK, Hint: "任期届满仍未换届",
 		Link: link("/party-orgs", "tab", "renewals"), Items: []Item{}, Figures: []Figure{}}
@@ -379,9 +379,9 @@ func (s *Service) renewalsOverdue(ctx context.Context, today time.Time) (Card, e
 	// Overdue: term_started_on + years < today, i.e. term_started_on < today − years.
 	committeeCut := day(today.AddDate(-partyorg.CommitteeTermYears, 0, 0))
 	branchCut := day(today.AddDate(-partyorg.BranchTermYears, 0, 0))
-	where := ` FROM party_orgs p WHERE ` + cond + ` AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND p.term_started_on IS NOT NULL AND p.term_started_on <> ''
+	where := ` FROM party_orgs p WHERE ` + cond + ` AND p.kind <> ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND p.term_started_on IS NOT NULL AND p.term_started_on <> ''
 		AND ((p.kind = ? AND p.term_started_on < ?) OR (p.kind <> ? AND p.term_started_on < ?))`
-	args = append(args, t, partyorg.KindCommittee, committeeCut, partyorg.KindCommittee, branchCut)
+	args = append(args, partyorg.KindGroup, t, partyorg.KindCommittee, committeeCut, partyorg.KindCommittee, branchCut)
 	err = s.DB.Report(ctx, func(q store.Querier) error {
 		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+where, args...).Scan(&c.Count); err != nil {
 			return err

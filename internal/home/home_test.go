@@ -354,3 +354,24 @@ func TestOtherRolesGetLinks(t *testing.T) {
 		}
 	}
 }
+
+// A 党小组 has no term to renew: one set up under P2 on 2019-06-01 (so its
+// own "term" would have ended 2022-06-01) leaves the 换届超期 card at P1
+// alone, and is no 三会一课 laggard either (still 3).
+func TestGroupIsNoOverdueRenewal(t *testing.T) {
+	f := setup(t)
+	p2 := f.p2
+	if _, err := f.e.App.Party.Create(sys(), partyorg.Input{Name: "首页测试党小组", Kind: partyorg.KindGroup, ParentID: &p2, EstablishedOn: "2019-06-01"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.e.App.Home.Home(county())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := card(t, p, home.KindRenewals); c.Count != 1 || len(c.Items) != 1 || c.Items[0].Link.Query["party_org_id"] != fmt.Sprint(f.p1) {
+		t.Errorf("renewals with a 党小组: %+v", c)
+	}
+	if c := card(t, p, home.KindMeetingLaggards); c.Count != 3 {
+		t.Errorf("meeting laggards with a 党小组: %d", c.Count)
+	}
+}

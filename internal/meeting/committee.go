@@ -527,8 +527,10 @@ type Vacancy struct {
 }
 
 // Vacancies lists the active party organizations in scope without a 书记 today.
+// A 党小组 is led by a 组长 and elects no committee (domain.md §2): it is not a
+// party organization for this list and is left out.
 func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
-	orgs, err := s.scopeOrgs(ctx, ReportFilter{})
+	orgs, scope, err := s.scopeOrgSet(ctx, ReportFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -536,11 +538,11 @@ func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 	t, _ := time.Parse(store.DateFormat, today)
 	live := orgs[:0:0]
 	for _, p := range orgs {
-		if p.Dissolved == "" || p.Dissolved > today {
+		if p.Kind != partyorg.KindGroup && (p.Dissolved == "" || p.Dissolved > today) {
 			live = append(live, p)
 		}
 	}
-	since, err := s.vacancies(ctx, live, today)
+	since, err := s.vacancies(ctx, live, orgSet{sub: scope.sub, subArgs: scope.subArgs}, today)
 	if err != nil {
 		return nil, err
 	}
@@ -559,15 +561,15 @@ func (s *Service) Vacancies(ctx context.Context) ([]Vacancy, error) {
 // vacancies gives, for the party organizations of orgs whose 书记 post is
 // vacant on asOf, the day it fell vacant (as SecretaryVacancy), in two
 // queries per chunk.
-func (s *Service) vacancies(ctx context.Context, orgs []poInfo, asOf string) (map[int64]string, error) {
-	ids := make([]int64, len(orgs))
+func (s *Service) vacancies(ctx context.Context, orgs []poInfo, set orgSet, asOf string) (map[int64]string, error) {
+	set.ids = make([]int64, len(orgs))
 	for i, p := range orgs {
-		ids[i] = p.ID
+		set.ids[i] = p.ID
 	}
 	seated := map[int64]bool{}
 	left := map[int64]string{}
-	for _, c := range chunks(ids) {
-		in, args := inList(c)
+	for _, part := range set.parts() {
+		in, args := part.in, part.args
 		err := s.eachRow(ctx, `SELECT DISTINCT party_org_id FROM committee_members WHERE party_org_id IN (`+in+`) AND role = ? AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
 			append(args, RoleSecretary, asOf, asOf), func(r *sql.Rows) error {
 				var id int64
@@ -626,7 +628,7 @@ func (s *Service) SecretaryVacancies(ctx context.Context, ids []int64, asOf stri
 	for _, p := range byID {
 		orgs = append(orgs, p)
 	}
-	since, err := s.vacancies(ctx, orgs, asOf)
+	since, err := s.vacancies(ctx, orgs, orgSet{}, asOf)
 	if err != nil {
 		return nil, err
 	}

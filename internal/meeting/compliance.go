@@ -382,9 +382,43 @@ func rate(held, required int) *float64 {
 
 // scopeOrgs lists the party organizations of the caller's scope matching f.
 func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, error) {
+	orgs, _, err := s.scopeOrgSet(ctx, f)
+	return orgs, err
+}
+
+// scopeOrgSet is scopeOrgs with the scope as an orgSet (all its ids and
+// the subquery that selects them), for loading facts in a fixed number of
+// queries.
+func (s *Service) scopeOrgSet(ctx context.Context, f ReportFilter) ([]poInfo, orgSet, error) {
+	w, args, err := s.scopeWhere(ctx, f)
+	if err != nil {
+		return nil, orgSet{}, err
+	}
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, COALESCE(p.dissolved_on, ''),
+		COALESCE(p.term_started_on, p.established_on) FROM party_orgs p`+w+` ORDER BY p.region_code, p.name, p.id`, args...)
+	if err != nil {
+		return nil, orgSet{}, err
+	}
+	defer rows.Close()
+	var out []poInfo
+	set := orgSet{sub: `SELECT p.id FROM party_orgs p` + w, subArgs: args}
+	for rows.Next() {
+		var p poInfo
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.RegionCode, &p.Established, &p.Dissolved, &p.TermStarted); err != nil {
+			return nil, orgSet{}, err
+		}
+		out = append(out, p)
+		set.ids = append(set.ids, p.ID)
+	}
+	return out, set, rows.Err()
+}
+
+// scopeWhere is the WHERE clause over party_orgs p of the caller's scope
+// narrowed by f, with its arguments.
+func (s *Service) scopeWhere(ctx context.Context, f ReportFilter) (string, []any, error) {
 	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	w := " WHERE " + cond
 	if f.RegionCode != "" {
@@ -396,21 +430,7 @@ func (s *Service) scopeOrgs(ctx context.Context, f ReportFilter) ([]poInfo, erro
 			SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`
 		args = append(args, f.PartyOrgID)
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, COALESCE(p.dissolved_on, ''),
-		COALESCE(p.term_started_on, p.established_on) FROM party_orgs p`+w+` ORDER BY p.region_code, p.name, p.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []poInfo
-	for rows.Next() {
-		var p poInfo
-		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.RegionCode, &p.Established, &p.Dissolved, &p.TermStarted); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return w, args, nil
 }
 
 // groupSpan is the life of one 党小组 of a branch.
@@ -447,7 +467,7 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 	if err := bad.OrNil(); err != nil {
 		return Report{}, err
 	}
-	orgs, err := s.scopeOrgs(ctx, f)
+	orgs, scope, err := s.scopeOrgSet(ctx, f)
 	if err != nil {
 		return Report{}, err
 	}
@@ -456,7 +476,7 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 		return Report{}, err
 	}
 	rep := Report{From: f.From, To: f.To, Orgs: []OrgCompliance{}, Missing: []string{}}
-	results, err := s.complianceOf(ctx, orgs, fs, from, to)
+	results, err := s.complianceOf(ctx, orgs, scope, fs, from, to)
 	if err != nil {
 		return Report{}, err
 	}
@@ -695,7 +715,7 @@ func (s *Service) PartyOrgRates(ctx context.Context, ids []int64, from, to strin
 			out[id] = nil
 		}
 	}
-	results, err := s.complianceOf(ctx, orgs, fs, fromT, toT)
+	results, err := s.complianceOf(ctx, orgs, orgSet{}, fs, fromT, toT)
 	if err != nil {
 		return nil, err
 	}
@@ -726,7 +746,7 @@ type Due struct {
 // Reminders lists, for each party organization in scope (or one), the kinds
 // still to be held in the period of today (本月/本季度/本年度).
 func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, error) {
-	orgs, err := s.scopeOrgs(ctx, ReportFilter{PartyOrgID: partyOrgID})
+	orgs, scope, err := s.scopeOrgSet(ctx, ReportFilter{PartyOrgID: partyOrgID})
 	if err != nil {
 		return nil, err
 	}
@@ -737,13 +757,13 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 	todayS := s.today()
 	today, _ := time.Parse(store.DateFormat, todayS)
 	live := orgs[:0:0]
-	var ids []int64
+	ids := orgSet{sub: scope.sub, subArgs: scope.subArgs}
 	for _, p := range orgs {
 		if p.Dissolved != "" && p.Dissolved <= todayS || p.Kind == partyorg.KindGroup {
 			continue
 		}
 		live = append(live, p)
-		ids = append(ids, p.ID)
+		ids.ids = append(ids.ids, p.ID)
 	}
 	ys, _, _ := slotOf(today, PeriodYear)
 	facts, err := s.loadFacts(ctx, ids, ys.Format(store.DateFormat), todayS, todayS, todayS)

@@ -19,8 +19,8 @@ import (
 // result in Go, so the number of queries does not grow with the number of
 // party organizations (up to chunkSize; by one per chunk beyond).
 
-// chunkSize bounds the ids of one IN list.
-const chunkSize = 500
+// chunkSize bounds the ids of one IN list (a variable for the tests).
+var chunkSize = 500
 
 // chunks splits ids into runs of at most chunkSize.
 func chunks(ids []int64) [][]int64 {
@@ -40,6 +40,38 @@ func inList(ids []int64) (string, []any) {
 		args[i] = id
 	}
 	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+}
+
+// orgSet is the party organizations a report loads facts for: their ids
+// and, when the caller knows it, a subquery selecting a superset of them
+// (the report's scope, "SELECT p.id FROM party_orgs p WHERE …") with its
+// arguments. Facts of ids outside the set are loaded too and ignored.
+type orgSet struct {
+	ids     []int64
+	sub     string
+	subArgs []any
+}
+
+// inPart is the inside of one IN (…) and its arguments.
+type inPart struct {
+	in   string
+	args []any
+}
+
+// parts gives the IN lists to load the set with: the ids in chunks of at
+// most chunkSize, or — when there are more ids than one chunk and the scope
+// is known — the scope's subquery once, so that a county-wide report reads
+// each table once (a join on the scope) instead of once per chunk.
+func (o orgSet) parts() []inPart {
+	if o.sub != "" && len(o.ids) > chunkSize {
+		return []inPart{{in: o.sub, args: append([]any{}, o.subArgs...)}}
+	}
+	var out []inPart
+	for _, c := range chunks(o.ids) {
+		in, args := inList(c)
+		out = append(out, inPart{in: in, args: args})
+	}
+	return out
 }
 
 // term is a committee member's time in office; to is "" while in office.
@@ -66,15 +98,15 @@ type orgFacts struct {
 // loadFacts loads, for the party organizations ids, the meetings held in
 // [heldFrom, heldTo] (a branch's with the 党小组会 of its 党小组), their
 // 党小组 and the committee terms overlapping [termFrom, termTo].
-func (s *Service) loadFacts(ctx context.Context, ids []int64, heldFrom, heldTo, termFrom, termTo string) (orgFacts, error) {
+func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, termFrom, termTo string) (orgFacts, error) {
 	f := orgFacts{held: map[int64][]heldMeeting{}, groups: map[int64][]groupSpan{}, terms: map[int64][]term{}}
 	type idMeeting struct {
 		id int64
 		heldMeeting
 	}
 	held := map[int64][]idMeeting{}
-	for _, c := range chunks(ids) {
-		in, args := inList(c)
+	for _, part := range set.parts() {
+		in, args := part.in, part.args
 		cols := `m.kind, m.held_on, m.late` + attendanceAgg
 		q := `SELECT m.id, m.party_org_id, ` + cols + ` FROM meetings m
 			WHERE m.party_org_id IN (` + in + `) AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ?
@@ -165,17 +197,17 @@ type orgResult struct {
 // complianceOf computes the compliance of each party organization of orgs
 // (not 党小组, whose 党小组会 count for their branch) over [from, to], in
 // the order of orgs, leaving out those with nothing required and nothing held.
-func (s *Service) complianceOf(ctx context.Context, orgs []poInfo, fs frequencies, from, to time.Time) ([]orgResult, error) {
-	var ids []int64
+func (s *Service) complianceOf(ctx context.Context, orgs []poInfo, scope orgSet, fs frequencies, from, to time.Time) ([]orgResult, error) {
+	set := orgSet{sub: scope.sub, subArgs: scope.subArgs}
 	for _, p := range orgs {
 		if p.Kind != partyorg.KindGroup {
-			ids = append(ids, p.ID)
+			set.ids = append(set.ids, p.ID)
 		}
 	}
 	// Slots may start before from (a year slot for a from in March): load the widest span.
 	wideFrom := time.Date(from.Year(), 1, 1, 0, 0, 0, 0, time.UTC).Format(store.DateFormat)
 	fromS, toS := from.Format(store.DateFormat), to.Format(store.DateFormat)
-	facts, err := s.loadFacts(ctx, ids, wideFrom, toS, fromS, toS)
+	facts, err := s.loadFacts(ctx, set, wideFrom, toS, fromS, toS)
 	if err != nil {
 		return nil, err
 	}

@@ -31,13 +31,19 @@ func newKit(t *testing.T) *kit {
 // partyOrg creates a branch founded 2020-01-01 in region.
 func (k *kit) partyOrg(name, region string) partyorg.PartyOrg {
 	k.t.Helper()
+	return k.partyOrgFounded(name, region, "2020-01-01")
+}
+
+// partyOrgFounded creates a branch founded on the day in region.
+func (k *kit) partyOrgFounded(name, region, founded string) partyorg.PartyOrg {
+	k.t.Helper()
 	k.n++
 	on, cat, five := fmt.Sprintf("企业%d", k.n), "individual_business", 5
 	o, err := k.e.App.Orgs.Create(k.ctx, org.Input{Name: &on, Category: &cat, RegionCode: &region, FullMembers: &five})
 	if err != nil {
 		k.t.Fatal(err)
 	}
-	p, err := k.e.App.Party.Create(k.ctx, partyorg.Input{Name: name, Kind: "branch", Formation: "regional", EstablishedOn: "2020-01-01", Covers: []int64{o.ID}})
+	p, err := k.e.App.Party.Create(k.ctx, partyorg.Input{Name: name, Kind: "branch", Formation: "regional", EstablishedOn: founded, Covers: []int64{o.ID}})
 	if err != nil {
 		k.t.Fatal(err)
 	}

@@ -343,7 +343,8 @@ func (s *Service) refGroupSpans(ctx context.Context, branchID int64) ([]groupSpa
 	return out, rows.Err()
 }
 
-// VacanciesReference is Vacancies as it was: one SecretaryVacancy per party organization.
+// VacanciesReference is Vacancies as it was: one SecretaryVacancy per party
+// organization (but 党小组, which have no 书记).
 func (s *Service) VacanciesReference(ctx context.Context) ([]Vacancy, error) {
 	orgs, err := s.scopeOrgs(ctx, ReportFilter{})
 	if err != nil {
@@ -353,7 +354,7 @@ func (s *Service) VacanciesReference(ctx context.Context) ([]Vacancy, error) {
 	t, _ := time.Parse(store.DateFormat, today)
 	out := []Vacancy{}
 	for _, p := range orgs {
-		if p.Dissolved != "" && p.Dissolved <= today {
+		if p.Dissolved != "" && p.Dissolved <= today || p.Kind == partyorg.KindGroup {
 			continue
 		}
 		since, vacant, err := s.SecretaryVacancy(ctx, p.ID, today)
@@ -367,4 +368,12 @@ func (s *Service) VacanciesReference(ctx context.Context) ([]Vacancy, error) {
 		out = append(out, Vacancy{PartyOrgID: p.ID, PartyOrgName: p.Name, VacantSince: since, Days: int(t.Sub(v).Hours() / 24), Flagged: VacancyFlagged(since, today)})
 	}
 	return out, nil
+}
+
+// SetChunkSize sets the number of ids of one IN list and returns the
+// function that restores the previous size.
+func SetChunkSize(n int) func() {
+	old := chunkSize
+	chunkSize = n
+	return func() { chunkSize = old }
 }

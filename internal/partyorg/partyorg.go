@@ -902,7 +902,9 @@ type Renewal struct {
 }
 
 // Renewals lists active party organizations whose 换届 falls due within the
-// given days of today, or is overdue, soonest first. It runs two queries
+// given days of today, or is overdue, soonest first. A 党小组 elects no
+// committee and has no term to renew (domain.md §2: terms are those of
+// 支部/总支/党委), so it is never listed. It runs two queries
 // whatever the number of party organizations: the party organizations whose
 // term may be due (a bound per kind on the term's start, checked exactly in
 // Go), then their covers.
@@ -918,8 +920,8 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 	todayS := s.today()
 	today, _ := time.Parse(store.DateFormat, todayS)
 	limit := today.AddDate(0, 0, withinDays)
-	where := " WHERE " + cond + " AND " + sub + " AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ("
-	args = append(append(args, subArgs...), todayS)
+	where := " WHERE " + cond + " AND " + sub + " AND p.kind <> ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ("
+	args = append(append(args, subArgs...), KindGroup, todayS)
 	// A term due on or before limit started on or before limit minus its
 	// years; two days of slack cover AddDate's normalisation of 29 February.
 	var kinds []any

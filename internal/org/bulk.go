@@ -138,7 +138,9 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 		// multi-row INSERTs. known holds what this write has matched or made.
 		audits := s.Audit.NewBuffer(tx)
 		known := map[string]int64{}
-		var created []int64
+		// The new organizations' coverage spans and counts, chunk by chunk
+		// in bounded memory (issue 12, issue 18).
+		cover := coverspan.NewBulk(s.DB, tx)
 		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
 		chunk := make([]Input, 0, bulkChunk)
 		for i, more := 0, true; more; {
@@ -178,7 +180,11 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 						return err
 					}
 					known[matchKey(o)] = o.ID
-					created = append(created, o.ID)
+					if len(rowErrs) == 0 { // else everything rolls back
+						if err := cover.Created(ctx, o.ID); err != nil {
+							return err
+						}
+					}
 					res.Created++
 				} else {
 					before, err := s.get(ctx, tx, id)
@@ -217,9 +223,8 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 				}
 			}
 		}
-		// The new organizations are counted together (coverage counts).
 		if len(rowErrs) == 0 {
-			if err := coverspan.Refresh(ctx, s.DB, tx, created...); err != nil {
+			if err := cover.Flush(ctx); err != nil {
 				return err
 			}
 		}

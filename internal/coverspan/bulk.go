@@ -26,8 +26,9 @@ type Bulk struct {
 }
 
 // bulkFlushAt bounds the count changes a Bulk holds (series × day): about
-// 200 bytes each with the flush's own map, so ≈ 5 MB.
-var bulkFlushAt = 1 << 14
+// 200 bytes each with the flush's own map, so tens of MB at the peak; fewer flushes rewrite
+// the same count rows less often (1 << 14 spent half the import in flushes).
+var bulkFlushAt = 1 << 15
 
 // NewBulk starts a bulk refresh through q (the caller's transaction).
 func NewBulk(db *store.DB, q store.Querier) *Bulk {

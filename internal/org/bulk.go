@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
+	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -138,9 +140,13 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 		// multi-row INSERTs. known holds what this write has matched or made.
 		audits := s.Audit.NewBuffer(tx)
 		known := map[string]int64{}
-		var created []int64
+		// The new organizations' coverage spans and counts, chunk by chunk
+		// in bounded memory (issue 12, issue 18).
+		cover := coverspan.NewBulk(s.DB, tx)
 		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
 		chunk := make([]Input, 0, bulkChunk)
+		var pending []pendingRow
+		pendingKeys := map[string]bool{}
 		for i, more := 0, true; more; {
 			chunk = chunk[:0]
 			for len(chunk) < bulkChunk {
@@ -159,6 +165,46 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 			if err := s.matchMany(ctx, tx, os, verr, known); err != nil {
 				return err
 			}
+			// New organizations wait in pending and are written together
+			// (insertMany) at the end of the chunk, or before a row of the
+			// chunk that refers to one of them.
+			flushNew := func() error {
+				if len(pending) == 0 {
+					return nil
+				}
+				ps := pending
+				pending = pending[:0]
+				clear(pendingKeys)
+				ok, err := s.insertMany(ctx, tx, ps)
+				if err != nil {
+					return err
+				}
+				for _, p := range ps {
+					o := p.o
+					if ok {
+						err = s.finishInsert(ctx, tx, &o, rec)
+					} else {
+						// A unique violation in the multi-row INSERT (rolled
+						// back): row by row, to name the row.
+						err = s.insert(ctx, tx, &o, rec)
+						if _, isApp := apperr.As(err); isApp {
+							rowErrs = append(rowErrs, RowError{p.idx, err})
+							continue
+						}
+					}
+					if err != nil {
+						return err
+					}
+					known[matchKey(o)] = o.ID
+					if len(rowErrs) == 0 { // else everything rolls back
+						if err := cover.Created(ctx, o.ID); err != nil {
+							return err
+						}
+					}
+					res.Created++
+				}
+				return nil
+			}
 			for j, in := range chunk {
 				total++
 				o := os[j]
@@ -167,19 +213,15 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 					i++
 					continue
 				}
-				id := known[matchKey(o)]
-				if id == 0 {
-					if err := s.insert(ctx, tx, &o, rec); err != nil {
-						if _, ok := apperr.As(err); ok {
-							rowErrs = append(rowErrs, RowError{i, err})
-							i++
-							continue
-						}
+				if pendingKeys[matchKey(o)] {
+					if err := flushNew(); err != nil {
 						return err
 					}
-					known[matchKey(o)] = o.ID
-					created = append(created, o.ID)
-					res.Created++
+				}
+				id := known[matchKey(o)]
+				if id == 0 {
+					pending = append(pending, pendingRow{i, o})
+					pendingKeys[matchKey(o)] = true
 				} else {
 					before, err := s.get(ctx, tx, id)
 					if apperr.IsKind(err, apperr.KindNotFound) {
@@ -216,10 +258,14 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 					progress(i)
 				}
 			}
+			if err := flushNew(); err != nil {
+				return err
+			}
 		}
-		// The new organizations are counted together (coverage counts).
+		// Rows written late (pending) may have failed after later rows.
+		sort.SliceStable(rowErrs, func(a, b int) bool { return rowErrs[a].Index < rowErrs[b].Index })
 		if len(rowErrs) == 0 {
-			if err := coverspan.Refresh(ctx, s.DB, tx, created...); err != nil {
+			if err := cover.Flush(ctx); err != nil {
 				return err
 			}
 		}
@@ -269,4 +315,109 @@ func withoutCodeIndex(d store.Dialect) string {
 		return " INDEXED BY organizations_name_region_without_uscc"
 	}
 	return ""
+}
+
+// pendingRow is a new organization waiting for its chunk's INSERT, with the
+// index of its input.
+type pendingRow struct {
+	idx int
+	o   Organization
+}
+
+// orgCols are the columns insertMany writes, in the order of insertArgs.
+const orgCols = `name, uscc, category, region_code, industry, employees, above_scale,
+		full_members, probationary_members, owner_is_member, has_charter, charter_has_party, tags, registered_on, closed_on,
+		no_org_reason, planned_on, created_at, updated_at, ownership, staff_on_post, staff_members, legal_rep_member, legal_rep_secretary,
+		intermediary_kind`
+
+const orgColCount = 25
+
+// insertArgs are the values of a new organization for orgCols (the same as
+// Service.insert writes).
+func insertArgs(args []any, o Organization, now time.Time) []any {
+	return append(args, o.Name, usccValue(o), o.Category, o.RegionCode, o.Industry, o.Employees, o.AboveScale, o.FullMembers, o.ProbationaryMembers,
+		o.OwnerIsMember, o.HasCharter, o.CharterHasParty, strings.Join(o.Tags, ","), nullable(o.RegisteredOn), nullable(o.ClosedOn),
+		o.NoOrgReason, nullable(o.PlannedOn), store.FormatTime(now), store.FormatTime(now),
+		o.Ownership, o.StaffOnPost, o.StaffMembers, o.LegalRepMember, o.LegalRepSecretary, o.IntermediaryKind)
+}
+
+// insertMany writes new organizations in one multi-row INSERT and sets
+// their ids and times (matched by their key, since RETURNING promises no
+// order). ok is false, with nothing written, when the INSERT hit a unique
+// violation: the caller then writes the rows one by one to name the row
+// (on PostgreSQL through a savepoint, which keeps the transaction usable).
+func (s *Service) insertMany(ctx context.Context, tx store.Querier, ps []pendingRow) (ok bool, err error) {
+	now := s.Now()
+	args := make([]any, 0, len(ps)*orgColCount)
+	for _, p := range ps {
+		args = insertArgs(args, p.o, now)
+	}
+	row := "(" + placeholders(orgColCount) + ")"
+	q := `INSERT INTO organizations (` + orgCols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", len(ps)), ", ") +
+		` RETURNING id, uscc, name, region_code`
+	pg := s.DB.Dialect == store.Postgres
+	if pg {
+		if _, err := s.DB.Exec(ctx, tx, `SAVEPOINT org_bulk_insert`); err != nil {
+			return false, err
+		}
+	}
+	ids := make(map[string]int64, len(ps))
+	err = func() error {
+		rows, err := s.DB.Query(ctx, tx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var code sql.NullString
+			var name, region string
+			if err := rows.Scan(&id, &code, &name, &region); err != nil {
+				return err
+			}
+			if code.Valid {
+				ids["c|"+code.String] = id
+			} else {
+				ids["n|"+name+"|"+region] = id
+			}
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		if !store.IsUniqueViolation(err) {
+			return false, err
+		}
+		if pg {
+			if _, err := s.DB.Exec(ctx, tx, `ROLLBACK TO SAVEPOINT org_bulk_insert`); err != nil {
+				return false, err
+			}
+		}
+		return false, nil
+	}
+	if pg {
+		if _, err := s.DB.Exec(ctx, tx, `RELEASE SAVEPOINT org_bulk_insert`); err != nil {
+			return false, err
+		}
+	}
+	t := now.UTC().Truncate(time.Microsecond)
+	for k := range ps {
+		o := &ps[k].o
+		o.ID = ids[matchKey(*o)]
+		if o.ID == 0 {
+			return false, fmt.Errorf("org: bulk insert: no id returned for %q", o.Name)
+		}
+		o.CreatedAt, o.UpdatedAt = t, t
+	}
+	return true, nil
+}
+
+// finishInsert writes what follows a new organization's row: its areas and
+// its audit entry (as Service.insert does).
+func (s *Service) finishInsert(ctx context.Context, tx store.Querier, o *Organization, rec func(context.Context, audit.Entry) error) error {
+	for _, c := range o.AreaCodes {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
+			return err
+		}
+	}
+	return rec(ctx, audit.Entry{Action: "organization_create", Entity: "organization", EntityID: fmt.Sprint(o.ID), After: *o})
 }

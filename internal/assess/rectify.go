@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -74,8 +74,8 @@ func (c *Rectification) decorate(today string) {
 		c.StatusName = "已完成整改"
 	case c.Deadline < today:
 		c.Overdue = true
-		d, _ := time.Parse(store.DateFormat, c.Deadline)
-		t, _ := time.Parse(store.DateFormat, today)
+		d, _ := civil.Read(c.Deadline)
+		t, _ := civil.Read(today)
 		c.DaysOverdue = int(t.Sub(d).Hours() / 24)
 		c.StatusName = "逾期未完成"
 	default:

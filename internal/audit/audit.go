@@ -463,7 +463,7 @@ func (f Filter) where() (string, []any, error) {
 		args = append(args, f.Result)
 	}
 	if f.From != "" {
-		t, err := time.ParseInLocation(store.DateFormat, f.From, cst)
+		t, err := civil.ReadIn(f.From)
 		if err == nil && !civil.InRange(t) {
 			bad.Field("from", civil.RangeMessage)
 		} else if err != nil {
@@ -474,7 +474,7 @@ func (f Filter) where() (string, []any, error) {
 		}
 	}
 	if f.To != "" {
-		t, err := time.ParseInLocation(store.DateFormat, f.To, cst)
+		t, err := civil.ReadIn(f.To)
 		if err == nil && !civil.InRange(t) {
 			bad.Field("to", civil.RangeMessage)
 		} else if err != nil {

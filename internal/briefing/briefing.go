@@ -52,7 +52,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(day) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 // States of a briefing.
 const (
@@ -145,7 +145,7 @@ func who(ctx context.Context) (actor.Actor, error) {
 func (s *Service) target(ctx context.Context, month, code string) (region.Region, error) {
 	bad := apperr.Invalid()
 	month = strings.TrimSpace(month)
-	if t, err := time.Parse("2006-01", month); err != nil || t.Format("2006-01") != month {
+	if t, err := civil.ReadMonth(month); err != nil || t.Format(civil.MonthLayout) != month {
 		bad.Field("month", "月份格式应为 YYYY-MM")
 	} else if month > s.today()[:7] {
 		bad.Field("month", "不能生成未来月份的通报")
@@ -294,7 +294,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Briefing,
 }
 
 func isMonthEnd(d string) bool {
-	t, err := time.Parse(day, d)
+	t, err := civil.Read(d)
 	return err == nil && t.AddDate(0, 0, 1).Day() == 1
 }
 

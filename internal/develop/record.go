@@ -11,6 +11,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 )
 
 // StepInput records one step for a person.
@@ -87,7 +88,7 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 		count := map[int]int{}
 		var reviews []time.Time // every ⑥
 		for _, st := range p.Steps {
-			t, _ := time.Parse("2006-01-02", st.DoneOn)
+			t, _ := civil.Read(st.DoneOn)
 			if st.N == 6 {
 				reviews = append(reviews, t)
 			}

@@ -61,7 +61,7 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.Num
 
 // ParseMonth parses "YYYY-MM".
 func ParseMonth(field, s string) (Month, error) {
-	t, err := time.Parse("2006-01", strings.TrimSpace(s))
+	t, err := civil.ReadMonth(strings.TrimSpace(s))
 	if err != nil {
 		return 0, apperr.InvalidField(field, "月份格式应为 YYYY-MM")
 	}
@@ -72,7 +72,7 @@ func ParseMonth(field, s string) (Month, error) {
 }
 
 func monthOfDate(d string) Month {
-	t, _ := time.Parse(store.DateFormat, d)
+	t, _ := civil.Read(d)
 	return MonthOf(t.Year(), int(t.Month()))
 }
 

@@ -263,7 +263,7 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 		// Recorded after the period it belongs to ended: 补开/补报.
 		if in.Status == StatusHeld {
 			_, end, _ := slotOf(day, s.periodOf(ctx, q, p.Kind, in.Kind, in.Date))
-			if end.Format(store.DateFormat) < today {
+			if end.Format(civil.Layout) < today {
 				in.Late = true
 			}
 		}

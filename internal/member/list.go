@@ -60,7 +60,7 @@ type Filter struct {
 
 // ageOn is the full years of a "2006-01-02" birth date on day.
 func ageOn(birth string, day time.Time) int {
-	b, err := time.Parse("2006-01-02", birth)
+	b, err := civil.Read(birth)
 	if err != nil {
 		return -1
 	}
@@ -81,18 +81,18 @@ func partyAgeFrom(category, joined, confirmed string) string {
 	if confirmed != "" {
 		return confirmed
 	}
-	j, err := time.Parse("2006-01-02", joined)
+	j, err := civil.Read(joined)
 	if err != nil {
 		return ""
 	}
-	return j.AddDate(1, 0, 0).Format("2006-01-02")
+	return j.AddDate(1, 0, 0).Format(civil.Layout)
 }
 
 // birthRange turns an age band into birth dates: born after lo (exclusive) and on or before hi.
 func birthRange(min, max int, day time.Time) (after, onOrBefore string) {
-	onOrBefore = day.AddDate(-min, 0, 0).Format("2006-01-02")
+	onOrBefore = day.AddDate(-min, 0, 0).Format(civil.Layout)
 	if max > 0 {
-		after = day.AddDate(-max, 0, 0).Format("2006-01-02")
+		after = day.AddDate(-max, 0, 0).Format(civil.Layout)
 	}
 	return
 }

@@ -279,7 +279,7 @@ func (s *Service) MobileMembers(ctx context.Context, f MobileFilter) ([]Mobility
 		if err != nil {
 			return nil, err
 		}
-		since, err := time.Parse(store.DateFormat, x.Since)
+		since, err := civil.Read(x.Since)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +298,7 @@ func (s *Service) Places(ctx context.Context, asOf string) ([]Place, error) {
 		return nil, err
 	}
 	if asOf == "" {
-		asOf = s.todayCST().Format(store.DateFormat)
+		asOf = s.todayCST().Format(civil.Layout)
 	}
 	by := map[string][]Mobility{}
 	for _, x := range list {

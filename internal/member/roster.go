@@ -83,7 +83,7 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 	if idErr != nil {
 		verr.Field("id_number", idErr.Error())
 	} else {
-		if in.BirthDate != info.BirthDate.Format("2006-01-02") {
+		if in.BirthDate != info.BirthDate.Format(civil.Layout) {
 			verr.Field("birth_date", "出生日期与身份证号不一致")
 		}
 		if in.Gender != info.Gender {

@@ -162,7 +162,7 @@ func addMonthsClamped(t time.Time, n int) time.Time {
 	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, time.UTC)
 }
 
-func trDay(t time.Time) string { return t.Format(store.DateFormat) }
+func trDay(t time.Time) string { return t.Format(civil.Layout) }
 
 // trDate parses v (a "2006-01-02" date) or returns def when v is empty.
 func trDate(bad *apperr.Error, field, v string, def time.Time) (time.Time, bool) {

@@ -191,8 +191,8 @@ func scan(row interface{ Scan(...any) error }) (PartyOrg, error) {
 	}
 	p.KindName, p.FormationName = name(Kinds(), p.Kind), name(Formations(), p.Formation)
 	p.TermYears = TermYears(p.Kind)
-	if t, err := time.Parse(store.DateFormat, p.TermStartedOn); err == nil {
-		p.TermDueOn = t.AddDate(p.TermYears, 0, 0).Format(store.DateFormat)
+	if t, err := civil.Read(p.TermStartedOn); err == nil {
+		p.TermDueOn = t.AddDate(p.TermYears, 0, 0).Format(civil.Layout)
 	}
 	p.CreatedAt, _ = store.ParseTime(created)
 	p.UpdatedAt, _ = store.ParseTime(updated)
@@ -916,7 +916,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 	}
 	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
 	todayS := s.today()
-	today, _ := time.Parse(store.DateFormat, todayS)
+	today, _ := civil.Read(todayS)
 	limit := today.AddDate(0, 0, withinDays)
 	where := " WHERE " + cond + " AND " + sub + " AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ("
 	args = append(append(args, subArgs...), todayS)
@@ -925,7 +925,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 	var kinds []any
 	for _, k := range Kinds() {
 		where += "(p.kind = ? AND COALESCE(p.term_started_on, p.established_on) <= ?) OR "
-		args = append(args, k.Code, limit.AddDate(-TermYears(k.Code), 0, 2).Format(store.DateFormat))
+		args = append(args, k.Code, limit.AddDate(-TermYears(k.Code), 0, 2).Format(civil.Layout))
 		kinds = append(kinds, k.Code)
 	}
 	where += "p.kind NOT IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + "))"
@@ -941,7 +941,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 			rows.Close()
 			return nil, err
 		}
-		d, err := time.Parse(store.DateFormat, p.TermDueOn)
+		d, err := civil.Read(p.TermDueOn)
 		if err != nil {
 			continue
 		}

@@ -275,7 +275,7 @@ func (s *Service) SetSettings(ctx context.Context, in SettingsInput) (Settings, 
 	days := map[string]bool{}
 	for i, d := range in.Calendar {
 		f := fmt.Sprintf("calendar[%d]", i)
-		t, err := time.Parse(dayFmt, d.Day)
+		t, err := civil.Read(d.Day)
 		switch {
 		case err != nil:
 			bad.Field(f+".day", "日期格式应为 YYYY-MM-DD")

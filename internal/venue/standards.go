@@ -167,7 +167,7 @@ func (s *Service) CreateChecklist(ctx context.Context, in ChecklistInput) (Check
 			if err != nil {
 				return err
 			}
-			end := t.AddDate(0, 0, -1).Format(store.DateFormat)
+			end := t.AddDate(0, 0, -1).Format(civil.Layout)
 			if _, err := s.DB.Exec(ctx, tx, `UPDATE venue_checklists SET effective_to = ? WHERE code = ? AND version = ? AND effective_to = ''`, end, in.Code, version); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -792,7 +793,7 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 			return ExpiryResult{}, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: "never", Before: set, After: ExpiryResult{},
 				Note: "积分到期清零：设置为不过期，未清零任何积分"})
 		}
-		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
+		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(civil.Layout)
 		res := ExpiryResult{Cutoff: cutoff}
 		dues, err := s.expiryDues(ctx, tx, cutoff)
 		if err != nil {
@@ -854,7 +855,7 @@ func (s *Service) ExpireDue(ctx context.Context) (res ExpiryResult, ran bool, er
 	if err != nil || set.ExpiryMonths == 0 {
 		return ExpiryResult{}, false, err
 	}
-	cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
+	cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(civil.Layout)
 	dues, err := s.expiryDues(ctx, s.DB, cutoff)
 	if err != nil || len(dues) == 0 {
 		return ExpiryResult{Cutoff: cutoff}, false, err

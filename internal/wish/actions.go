@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -249,9 +249,9 @@ func (s *Service) lockMember(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 func addDays(day string, n int) string {
-	t, err := time.Parse(store.DateFormat, day)
+	t, err := civil.Read(day)
 	if err != nil {
 		return day
 	}
-	return t.AddDate(0, 0, n).Format(store.DateFormat)
+	return t.AddDate(0, 0, n).Format(civil.Layout)
 }

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -156,8 +156,8 @@ func scanTask(row interface{ Scan(...any) error }, today string) (Task, error) {
 	t.Steps = append([]string{}, stepsFrom[t.State]...)
 	if t.State != TaskClosed && t.Deadline < today {
 		t.Overdue = true
-		d, _ := time.Parse(store.DateFormat, t.Deadline)
-		n, _ := time.Parse(store.DateFormat, today)
+		d, _ := civil.Read(t.Deadline)
+		n, _ := civil.Read(today)
 		t.DaysOverdue = int(n.Sub(d).Hours() / 24)
 	}
 	return t, err

@@ -345,6 +345,7 @@ func (s *Service) Generate(ctx context.Context, in GenerateInput) (Briefing, err
 
 // Update edits a draft's title and body (an issued briefing: 409).
 func (s *Service) Update(ctx context.Context, id int64, in UpdateInput) (Briefing, error) {
+	ctx = store.WithOp(ctx, "briefing.Update")
 	bad := apperr.Invalid()
 	title, body := checkText(bad, in.Title, in.Body)
 	if err := bad.OrNil(); err != nil {
@@ -459,6 +460,7 @@ type Filter struct {
 
 // List returns one page of the briefings in the caller's scope, newest month first.
 func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
+	ctx = store.WithOp(ctx, "briefing.List")
 	if _, err := who(ctx); err != nil {
 		return nil, 0, err
 	}

@@ -87,6 +87,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 
 // List returns one page of people in the caller's scope, newest applications first.
 func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
+	ctx = store.WithOp(ctx, "develop.List")
 	where, args, err := s.where(ctx, f)
 	if err != nil {
 		return nil, 0, err

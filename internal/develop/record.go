@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/store"
 )
 
 // StepInput records one step for a person.
@@ -52,6 +53,7 @@ func addYears(t time.Time, n int) time.Time { return t.AddDate(n, 0, 0) }
 // rule refuses the step with a message naming the rule; soft rules record it
 // with a warning.
 func (s *Service) RecordStep(ctx context.Context, personID int64, in StepInput) (Recorded, error) {
+	ctx = store.WithOp(ctx, "develop.RecordStep")
 	var out Recorded
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -271,6 +271,7 @@ func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 
 // Get returns a person in the caller's scope with the whole timeline.
 func (s *Service) Get(ctx context.Context, id int64) (Person, error) {
+	ctx = store.WithOp(ctx, "develop.Get")
 	return s.get(ctx, s.DB, id)
 }
 

@@ -162,6 +162,7 @@ func day(t time.Time) string { return t.Format(civil.Layout) }
 
 // Home returns the caller's home page.
 func (s *Service) Home(ctx context.Context) (Page, error) {
+	ctx = store.WithOp(ctx, "home.Home")
 	a, ok := actor.From(ctx)
 	if !ok {
 		return Page{}, apperr.Unauthenticated("")

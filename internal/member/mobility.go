@@ -180,6 +180,7 @@ func (s *Service) StartMobility(ctx context.Context, memberID int64, in Mobility
 
 // UpdateMobility records a review, a card number, a note or the end (return) of a mobility record.
 func (s *Service) UpdateMobility(ctx context.Context, id int64, in MobilityPatch) (Mobility, error) {
+	ctx = store.WithOp(ctx, "member.UpdateMobility")
 	bad := apperr.Invalid()
 	rev := optDate(bad, "reviewed_on", in.ReviewedOn)
 	end := optDate(bad, "ended_on", in.EndedOn)

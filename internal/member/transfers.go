@@ -285,11 +285,13 @@ func (s *Service) getTransfer(ctx context.Context, q store.Querier, id int64) (T
 
 // GetTransfer returns one transfer visible from either side.
 func (s *Service) GetTransfer(ctx context.Context, id int64) (Transfer, error) {
+	ctx = store.WithOp(ctx, "member.GetTransfer")
 	return s.getTransfer(ctx, s.DB, id)
 }
 
 // ListTransfers lists transfers with either side in scope, newest first.
 func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transfer, int, error) {
+	ctx = store.WithOp(ctx, "member.ListTransfers")
 	cond, args, err := transferScope(ctx)
 	if err != nil {
 		return nil, 0, err

@@ -206,6 +206,7 @@ func (s *Service) today() string {
 
 // Get returns one party organization inside the caller's scope.
 func (s *Service) Get(ctx context.Context, id int64) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Get")
 	return s.get(ctx, s.DB, id)
 }
 
@@ -293,6 +294,7 @@ func parseDate(field, s string) (string, error) {
 // Create sets up a party organization after checking the rules of domain.md §2.
 // Hard rules refuse with a field error; soft rules come back as warnings.
 func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Create")
 	pl, err := s.prepare(ctx, in, nil)
 	if err != nil {
 		return PartyOrg{}, err
@@ -549,6 +551,7 @@ func commonRegion(units []org.Organization) string {
 
 // Update renames, moves in the tree or records a new term (换届).
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Update")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.updateTx(ctx, tx, id, p) })
 }
 
@@ -820,6 +823,7 @@ type Filter struct {
 
 // List returns one page of party organizations.
 func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
+	ctx = store.WithOp(ctx, "partyorg.List")
 	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
 	if err != nil {
 		return nil, 0, err

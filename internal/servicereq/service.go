@@ -158,6 +158,7 @@ type Options struct {
 
 // GetOptions returns the code lists and the categories.
 func (s *Service) GetOptions(ctx context.Context) (Options, error) {
+	ctx = store.WithOp(ctx, "servicereq.GetOptions")
 	cats, err := s.categories(ctx, s.DB)
 	if err != nil {
 		return Options{}, err
@@ -226,6 +227,7 @@ func (s *Service) reopenDays(ctx context.Context, q store.Querier) (int, error) 
 
 // GetSettings returns the settings.
 func (s *Service) GetSettings(ctx context.Context) (Settings, error) {
+	ctx = store.WithOp(ctx, "servicereq.GetSettings")
 	return s.settings(ctx, s.DB)
 }
 

@@ -121,6 +121,7 @@ func (s *Service) checklist(ctx context.Context, q store.Querier, id int64) (Che
 // CreateChecklist adds a checklist version (a new standard or a new version
 // of one on file).
 func (s *Service) CreateChecklist(ctx context.Context, in ChecklistInput) (Checklist, error) {
+	ctx = store.WithOp(ctx, "venue.CreateChecklist")
 	bad := apperr.Invalid()
 	in.Code = strings.TrimSpace(in.Code)
 	if !codeRe.MatchString(in.Code) {

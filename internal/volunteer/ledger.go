@@ -166,6 +166,7 @@ func (s *Service) rate(ctx context.Context, q store.Querier, kind string) (int64
 
 // ListRates returns the latest rate of every kind.
 func (s *Service) ListRates(ctx context.Context) ([]Rate, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListRates")
 	out := []Rate{}
 	for _, k := range Kinds() {
 		r := Rate{Kind: k.Code, KindName: k.Name}
@@ -331,6 +332,7 @@ func AccountSorts() []string { return []string{"balance_desc", "hours_desc", "na
 // ListAccounts lists the personal accounts in the caller's scope with
 // their balances and this year's hours.
 func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListAccounts")
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -402,6 +404,7 @@ func (s *Service) account(ctx context.Context, q store.Querier, id int64) (Accou
 
 // GetAccount returns one account in the caller's scope.
 func (s *Service) GetAccount(ctx context.Context, id int64) (Account, error) {
+	ctx = store.WithOp(ctx, "volunteer.GetAccount")
 	return s.account(ctx, s.DB, id)
 }
 
@@ -521,6 +524,7 @@ func entryScope(ctx context.Context) (string, []any, error) {
 // ListEntries lists journal entries touching accounts in the caller's
 // scope (or one account), newest first, with their postings.
 func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListEntries")
 	cond, args, err := entryScope(ctx)
 	if err != nil {
 		return nil, 0, err

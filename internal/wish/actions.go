@@ -85,6 +85,7 @@ func (s *Service) sweep(ctx context.Context, tx *sql.Tx) error {
 // the steps it does; a stale version answers 409; of two claims at once
 // exactly one wins.
 func (s *Service) Act(ctx context.Context, id int64, in ActionInput) (Wish, error) {
+	ctx = store.WithOp(ctx, "wish.Act")
 	var out Wish
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.sweep(ctx, tx); err != nil {

@@ -313,6 +313,7 @@ func (s *Service) honourWhere(ctx context.Context, f HonourFilter) (string, []an
 
 // ListHonours lists honours in the caller's scope, newest year first.
 func (s *Service) ListHonours(ctx context.Context, f HonourFilter) ([]Honour, int, error) {
+	ctx = store.WithOp(ctx, "assess.ListHonours")
 	where, args, err := s.honourWhere(ctx, f)
 	if err != nil {
 		return nil, 0, err

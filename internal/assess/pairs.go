@@ -84,6 +84,7 @@ func scanPair(row interface{ Scan(...any) error }) (Pair, error) {
 
 // GetPair returns a pair with its activities and before/after comparison.
 func (s *Service) GetPair(ctx context.Context, id int64) (Pair, error) {
+	ctx = store.WithOp(ctx, "assess.GetPair")
 	p, err := s.getPair(ctx, s.DB, id)
 	if err != nil {
 		return p, err
@@ -187,6 +188,7 @@ func (s *Service) decoratePair(ctx context.Context, p *Pair) error {
 
 // CreatePair pairs a model party organization with one it helps.
 func (s *Service) CreatePair(ctx context.Context, in PairInput) (Pair, error) {
+	ctx = store.WithOp(ctx, "assess.CreatePair")
 	bad := apperr.Invalid()
 	in.Goals = textField(bad, "goals", "帮带目标", in.Goals, true, 2000)
 	from, err := parseDay("from", in.From)
@@ -283,6 +285,7 @@ func (s *Service) AddActivity(ctx context.Context, pairID int64, in ActivityInpu
 
 // ListPairs lists the pairs the caller may see with their comparison.
 func (s *Service) ListPairs(ctx context.Context) ([]Pair, error) {
+	ctx = store.WithOp(ctx, "assess.ListPairs")
 	cond, args, err := pairScope(ctx)
 	if err != nil {
 		return nil, err

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -74,8 +74,8 @@ func (c *Rectification) decorate(today string) {
 		c.StatusName = "已完成整改"
 	case c.Deadline < today:
 		c.Overdue = true
-		d, _ := time.Parse(store.DateFormat, c.Deadline)
-		t, _ := time.Parse(store.DateFormat, today)
+		d, _ := civil.Read(c.Deadline)
+		t, _ := civil.Read(today)
 		c.DaysOverdue = int(t.Sub(d).Hours() / 24)
 		c.StatusName = "逾期未完成"
 	default:
@@ -161,6 +161,7 @@ func (s *Service) Designate(ctx context.Context, in RectificationInput) (Rectifi
 // UpdateRectification records progress: measures, responsible person,
 // deadline, and the day it was done.
 func (s *Service) UpdateRectification(ctx context.Context, id int64, p RectificationPatch) (Rectification, error) {
+	ctx = store.WithOp(ctx, "assess.UpdateRectification")
 	var out Rectification
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := s.getRect(ctx, tx, id)
@@ -229,6 +230,7 @@ type RectificationFilter struct {
 
 // ListRectifications lists the rectifications in the caller's scope, overdue first.
 func (s *Service) ListRectifications(ctx context.Context, f RectificationFilter) ([]Rectification, error) {
+	ctx = store.WithOp(ctx, "assess.ListRectifications")
 	cond, args, err := store.PartyOrgFilter(ctx, "c.party_org_id")
 	if err != nil {
 		return nil, err

@@ -71,6 +71,7 @@ func scanRound(row interface{ Scan(...any) error }) (Round, error) {
 // GetRound returns a round the caller may see (its region inside the
 // caller's scope or above it).
 func (s *Service) GetRound(ctx context.Context, id int64) (Round, error) {
+	ctx = store.WithOp(ctx, "assess.GetRound")
 	return s.getRound(ctx, s.DB, id)
 }
 
@@ -88,6 +89,7 @@ func (s *Service) getRound(ctx context.Context, q store.Querier, id int64) (Roun
 
 // ListRounds lists the rounds the caller may see, latest period first.
 func (s *Service) ListRounds(ctx context.Context) ([]Round, error) {
+	ctx = store.WithOp(ctx, "assess.ListRounds")
 	cond, args, err := visibleRegion(ctx, "r.region_code")
 	if err != nil {
 		return nil, err
@@ -139,6 +141,7 @@ func (s *Service) roundPartyOrgs(ctx context.Context, q store.Querier, regionCod
 
 // CreateRound starts a round and pre-fills its computed indicators.
 func (s *Service) CreateRound(ctx context.Context, in RoundInput) (Round, error) {
+	ctx = store.WithOp(ctx, "assess.CreateRound")
 	bad := apperr.Invalid()
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 100 {

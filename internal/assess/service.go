@@ -197,8 +197,8 @@ func parseDay(field, s string) (string, error) {
 }
 
 func addDays(day string, years, months, days int) string {
-	t, _ := time.Parse(store.DateFormat, day)
-	return t.AddDate(years, months, days).Format(store.DateFormat)
+	t, _ := civil.Read(day)
+	return t.AddDate(years, months, days).Format(civil.Layout)
 }
 
 // inScopePartyOrg checks that a party organization exists inside the actor's

@@ -240,6 +240,7 @@ func scanSheet(row interface{ Scan(...any) error }) (Sheet, error) {
 
 // GetSheet returns a sheet the caller may see.
 func (s *Service) GetSheet(ctx context.Context, id int64) (Sheet, error) {
+	ctx = store.WithOp(ctx, "assess.GetSheet")
 	return s.getSheet(ctx, s.DB, id)
 }
 
@@ -295,6 +296,7 @@ func (s *Service) loadSheetLines(ctx context.Context, q store.Querier, sh *Sheet
 
 // ListSheets lists the sheets the caller may see, newest first.
 func (s *Service) ListSheets(ctx context.Context) ([]Sheet, error) {
+	ctx = store.WithOp(ctx, "assess.ListSheets")
 	cond, args, err := visibleRegion(ctx, "s.region_code")
 	if err != nil {
 		return nil, err
@@ -375,6 +377,7 @@ func (s *Service) insertSheet(ctx context.Context, tx *sql.Tx, in SheetInput, co
 
 // CreateSheet creates a sheet (the next version of its name, 1 for a new name).
 func (s *Service) CreateSheet(ctx context.Context, in SheetInput) (Sheet, error) {
+	ctx = store.WithOp(ctx, "assess.CreateSheet")
 	if err := validateSheet(&in); err != nil {
 		return Sheet{}, err
 	}
@@ -398,6 +401,7 @@ func (s *Service) CreateSheet(ctx context.Context, in SheetInput) (Sheet, error)
 
 // UpdateSheet replaces a sheet's content; a sheet a round has used is immutable.
 func (s *Service) UpdateSheet(ctx context.Context, id int64, in SheetInput) (Sheet, error) {
+	ctx = store.WithOp(ctx, "assess.UpdateSheet")
 	if err := validateSheet(&in); err != nil {
 		return Sheet{}, err
 	}

@@ -60,6 +60,7 @@ func DefaultSettings() Settings { return Settings{MinCompliance: 8000, MinSatisf
 
 // GetSettings returns the signal settings.
 func (s *Service) GetSettings(ctx context.Context) (Settings, error) {
+	ctx = store.WithOp(ctx, "assess.GetSettings")
 	st := DefaultSettings()
 	var v string
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT value FROM settings WHERE key = ?`, SettingSignals).Scan(&v)

@@ -304,6 +304,7 @@ type Logger struct {
 // Record writes e using q (pass the transaction of the change it describes, so
 // the change and its record commit together).
 func (l *Logger) Record(ctx context.Context, q store.Querier, e Entry) error {
+	ctx = store.WithOp(ctx, "audit.Record")
 	vals, err := l.values(ctx, e)
 	if err != nil {
 		return err
@@ -463,7 +464,7 @@ func (f Filter) where() (string, []any, error) {
 		args = append(args, f.Result)
 	}
 	if f.From != "" {
-		t, err := time.ParseInLocation(store.DateFormat, f.From, cst)
+		t, err := civil.ReadIn(f.From)
 		if err == nil && !civil.InRange(t) {
 			bad.Field("from", civil.RangeMessage)
 		} else if err != nil {
@@ -474,7 +475,7 @@ func (f Filter) where() (string, []any, error) {
 		}
 	}
 	if f.To != "" {
-		t, err := time.ParseInLocation(store.DateFormat, f.To, cst)
+		t, err := civil.ReadIn(f.To)
 		if err == nil && !civil.InRange(t) {
 			bad.Field("to", civil.RangeMessage)
 		} else if err != nil {
@@ -506,6 +507,7 @@ func requireReader(ctx context.Context) error {
 
 // List returns one page of rows, newest first, and the total.
 func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
+	ctx = store.WithOp(ctx, "audit.List")
 	if err := requireReader(ctx); err != nil {
 		return nil, 0, err
 	}

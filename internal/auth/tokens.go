@@ -34,6 +34,7 @@ func self(ctx context.Context) (actor.Actor, error) {
 
 // ListTokens lists the caller's tokens.
 func (s *Service) ListTokens(ctx context.Context) ([]Token, error) {
+	ctx = store.WithOp(ctx, "auth.ListTokens")
 	a, err := self(ctx)
 	if err != nil {
 		return nil, err
@@ -65,6 +66,7 @@ func (s *Service) tokensOf(ctx context.Context, userID int64) ([]Token, error) {
 
 // CreateToken creates a token for the caller and returns the secret once.
 func (s *Service) CreateToken(ctx context.Context, name string) (Token, string, error) {
+	ctx = store.WithOp(ctx, "auth.CreateToken")
 	a, err := self(ctx)
 	if err != nil {
 		return Token{}, "", err
@@ -74,6 +76,7 @@ func (s *Service) CreateToken(ctx context.Context, name string) (Token, string, 
 
 // CreateTokenFor creates a token for the named user (CLI, system actor only).
 func (s *Service) CreateTokenFor(ctx context.Context, username, name string) (Token, string, error) {
+	ctx = store.WithOp(ctx, "auth.CreateTokenFor")
 	u, err := s.UserByUsername(ctx, username)
 	if err != nil {
 		return Token{}, "", err

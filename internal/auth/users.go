@@ -90,6 +90,7 @@ func scopeCond(a actor.Actor, col string) (string, []any) {
 
 // ListUsers returns the users inside the caller's scope.
 func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, error) {
+	ctx = store.WithOp(ctx, "auth.ListUsers")
 	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
 		return nil, 0, err
@@ -144,6 +145,7 @@ func normPage(page, size int) (int, int) {
 
 // GetUser returns one user inside the caller's scope (404 otherwise).
 func (s *Service) GetUser(ctx context.Context, id int64) (User, error) {
+	ctx = store.WithOp(ctx, "auth.GetUser")
 	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
 		return User{}, err
@@ -305,6 +307,7 @@ func (s *Service) validateRoleScope(ctx context.Context, a actor.Actor, bad *app
 // account can do nothing until the security administrator grants a role
 // (GrantUser). The server console (a system actor) may give all three.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, error) {
+	ctx = store.WithOp(ctx, "auth.CreateUser")
 	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return User{}, "", err
@@ -413,6 +416,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, string, err
 // administrator's share). Disabling ends the user's sessions. Nobody disables
 // their own account.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (User, error) {
+	ctx = store.WithOp(ctx, "auth.UpdateUser")
 	a, err := requirePerm(ctx, PermUserAccount)
 	if err != nil {
 		return User{}, err

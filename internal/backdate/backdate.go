@@ -16,10 +16,8 @@ import (
 // MaxReason is the longest reason accepted, in characters.
 const MaxReason = 500
 
-var cst = civil.Zone
-
 // Today is the date of now in China Standard Time (YYYY-MM-DD).
-func Today(now time.Time) string { return now.In(cst).Format("2006-01-02") }
+func Today(now time.Time) string { return civil.Today(now) }
 
 // Check validates the reason of a change effective from effectiveFrom
 // (YYYY-MM-DD) on the day today. A back-dated change (effectiveFrom before

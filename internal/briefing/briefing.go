@@ -52,7 +52,7 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-func (s *Service) today() string { return s.now().In(cst).Format(day) }
+func (s *Service) today() string { return civil.Today(s.now()) }
 
 // States of a briefing.
 const (
@@ -145,7 +145,7 @@ func who(ctx context.Context) (actor.Actor, error) {
 func (s *Service) target(ctx context.Context, month, code string) (region.Region, error) {
 	bad := apperr.Invalid()
 	month = strings.TrimSpace(month)
-	if t, err := time.Parse("2006-01", month); err != nil || t.Format("2006-01") != month {
+	if t, err := civil.ReadMonth(month); err != nil || t.Format(civil.MonthLayout) != month {
 		bad.Field("month", "月份格式应为 YYYY-MM")
 	} else if month > s.today()[:7] {
 		bad.Field("month", "不能生成未来月份的通报")
@@ -294,7 +294,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Briefing,
 }
 
 func isMonthEnd(d string) bool {
-	t, err := time.Parse(day, d)
+	t, err := civil.Read(d)
 	return err == nil && t.AddDate(0, 0, 1).Day() == 1
 }
 
@@ -345,6 +345,7 @@ func (s *Service) Generate(ctx context.Context, in GenerateInput) (Briefing, err
 
 // Update edits a draft's title and body (an issued briefing: 409).
 func (s *Service) Update(ctx context.Context, id int64, in UpdateInput) (Briefing, error) {
+	ctx = store.WithOp(ctx, "briefing.Update")
 	bad := apperr.Invalid()
 	title, body := checkText(bad, in.Title, in.Body)
 	if err := bad.OrNil(); err != nil {
@@ -459,6 +460,7 @@ type Filter struct {
 
 // List returns one page of the briefings in the caller's scope, newest month first.
 func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
+	ctx = store.WithOp(ctx, "briefing.List")
 	if _, err := who(ctx); err != nil {
 		return nil, 0, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/coverage"
 	"liangxin/internal/dangtong"
 	"liangxin/internal/meeting"
@@ -153,14 +154,14 @@ func coverFig(r coverage.Report) CoverageFig {
 
 // monthDays returns the first and last day of month (YYYY-MM).
 func monthDays(month string) (time.Time, time.Time, error) {
-	t, err := time.Parse("2006-01", month)
+	t, err := civil.ReadMonth(month)
 	if err != nil {
 		return t, t, err
 	}
 	return t, t.AddDate(0, 1, -1), nil
 }
 
-const day = store.DateFormat
+const day = civil.Layout
 
 // compute gathers the figures of a month for a region as of asOf (the
 // month's last day, or today while the month runs).
@@ -374,13 +375,13 @@ func (s *Service) ledgerFigures(ctx context.Context, f *Figures, code string) er
 		defer rows.Close()
 		byStreet := map[string]int{}
 		var streets []string
-		asOf, _ := time.Parse(day, f.AsOf)
+		asOf, _ := civil.Read(f.AsOf)
 		for rows.Next() {
 			var t LateTask
 			if err := rows.Scan(&t.Title, &t.Assignee, &t.Street, &t.Deadline); err != nil {
 				return err
 			}
-			d, _ := time.Parse(day, t.Deadline)
+			d, _ := civil.Read(t.Deadline)
 			t.Days = int(asOf.Sub(d).Hours() / 24)
 			f.OverdueTasks++
 			if len(f.LateTasks) < 20 {

@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 )
 
 // The template is plain text, one paragraph a line: "# " starts a heading
@@ -38,7 +38,7 @@ type field struct {
 func n(v int) string { return strconv.Itoa(v) }
 
 func cnDate(d string) string {
-	t, err := time.Parse(day, d)
+	t, err := civil.Read(d)
 	if err != nil {
 		return d
 	}

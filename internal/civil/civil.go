@@ -140,3 +140,34 @@ func Quarter(field, s string) (first, last time.Time, err error) {
 
 // QuarterOf is the quarter (1–4) of the day d.
 func QuarterOf(d time.Time) int { return (int(d.Month())-1)/3 + 1 }
+
+// Read parses a stored date (exactly YYYY-MM-DD, no range check): for
+// values the database or the code wrote, not for what a user typed (that
+// is Parse, which names the field).
+func Read(s string) (time.Time, error) { return time.Parse(Layout, s) }
+
+// At is Read for a stored date known to be well formed: a malformed one
+// gives the zero time, as time.Parse does.
+func At(s string) time.Time {
+	t, _ := Read(s)
+	return t
+}
+
+// Valid reports whether s is exactly a YYYY-MM-DD date (no range check).
+func Valid(s string) bool {
+	_, err := Read(s)
+	return err == nil
+}
+
+// Format writes the day of t as YYYY-MM-DD (in t's own zone).
+func Format(t time.Time) string { return t.Format(Layout) }
+
+// FormatMonth writes the month of t as YYYY-MM.
+func FormatMonth(t time.Time) string { return t.Format(MonthLayout) }
+
+// ReadMonth parses a stored month (exactly YYYY-MM, no range check).
+func ReadMonth(s string) (time.Time, error) { return time.Parse(MonthLayout, s) }
+
+// ReadIn parses a stored date as midnight in China (Zone), the start of
+// that day for filters on instants.
+func ReadIn(s string) (time.Time, error) { return time.ParseInLocation(Layout, s, Zone) }

@@ -161,32 +161,19 @@ func flags(name string, env Env) (*flag.FlagSet, func() (config.Config, error)) 
 	return fs, config.Bind(fs, env.Getenv)
 }
 
-func open(ctx context.Context, cfg config.Config, env Env) (*app.App, error) {
-	return app.Open(ctx, cfg, app.NewLogger(env.Stderr, cfg.LogLevel))
-}
-
 func serve(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("serve", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if cfg.DB == "" {
-		lock, err := app.LockDataDir(cfg.DataDir)
-		if err != nil {
-			return err
-		}
-		defer lock.Close()
-	}
-	a, err := open(ctx, cfg, env)
+	a, release, err := openExclusive(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
+	defer release()
 	defer a.Close()
 	if _, err := a.EnsureJurisdiction(ctx, cfg.Jurisdiction); app.IsNotInitialised(err) {
 		code, perr := promptJurisdiction(env)
@@ -241,10 +228,7 @@ func promptJurisdiction(env Env) (string, error) {
 
 func initCmd(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("init", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
@@ -272,10 +256,7 @@ func initCmd(ctx context.Context, args []string, env Env) error {
 
 func migrate(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("migrate", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
@@ -482,10 +463,7 @@ func backup(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("backup", env)
 	out := fs.String("out", "", "备份文件路径（.tar.gz）")
 	passFile := fs.String("key-passphrase-file", "", "密钥口令文件：给出时把个人信息密钥用该口令加密后放入备份（也可用环境变量 "+passphraseEnv+"）")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
@@ -496,14 +474,11 @@ func backup(ctx context.Context, args []string, env Env) error {
 	if *out == "" {
 		*out = "liangxin-backup-" + time.Now().Format("20060102-150405") + ".tar.gz"
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	m, err := backuparchive.Create(ctx, db, *out, backuparchive.Options{DataDir: cfg.DataDir, KeyPath: app.KeyPath(cfg), Cipher: cfg.DataCipher, Passphrase: pass})
 	if err != nil {
 		return err
@@ -624,10 +599,7 @@ func auditCLI(ctx context.Context, db *store.DB, e audit.Entry) error {
 func keyRotate(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("key rotate", env)
 	batch := fs.Int("batch", 500, "每个事务重新加密的行数")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
@@ -638,14 +610,11 @@ func keyRotate(ctx context.Context, args []string, env Env) error {
 		}
 		defer lock.Close()
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	res, err := datakey.Rotate(ctx, db, app.KeyPath(cfg), datakey.RotateOptions{Cipher: cfg.DataCipher, BatchSize: *batch})
 	if err != nil {
 		return fmt.Errorf("密钥轮换未完成（可重新运行 liangxin key rotate 继续）：%w", err)
@@ -663,21 +632,15 @@ func keyRotate(ctx context.Context, args []string, env Env) error {
 // found; any problem is an error (exit code 1). Warnings are printed only.
 func fundsCheck(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("funds-check", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	res, err := funds.Check(ctx, db)
 	if err != nil {
 		return err
@@ -699,21 +662,15 @@ func fundsCheck(ctx context.Context, args []string, env Env) error {
 // what it found; any problem is an error (exit code 1).
 func timebankCheck(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("timebank-check", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	res, err := volunteer.Check(ctx, db)
 	if err != nil {
 		return err
@@ -732,14 +689,11 @@ func timebankCheck(ctx context.Context, args []string, env Env) error {
 // the system, audited.
 func timebankExpire(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("timebank-expire", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, cfg, app.NewLogger(env.Stderr, cfg.LogLevel))
+	a, err := open(ctx, cfg, env)
 	if err != nil {
 		return err
 	}

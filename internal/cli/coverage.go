@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"liangxin/internal/app"
 	"liangxin/internal/coverspan"
 )
 
@@ -14,14 +13,11 @@ import (
 // kept in step were the same (exit code 1 when not).
 func coverageRebuild(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("coverage-rebuild", env)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, cfg, app.NewLogger(env.Stderr, cfg.LogLevel))
+	a, err := open(ctx, cfg, env)
 	if err != nil {
 		return err
 	}

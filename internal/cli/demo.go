@@ -13,10 +13,7 @@ import (
 func demo(ctx context.Context, args []string, env Env) error {
 	fs, resolve := flags("demo", env)
 	seed := fs.Uint64("seed", 1, "随机种子：同一种子在同一天生成相同的演示数据")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}

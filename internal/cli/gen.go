@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
-	"liangxin/internal/app"
 	"liangxin/internal/apperr"
 	"liangxin/internal/gen"
 	"liangxin/internal/store"
@@ -27,10 +26,7 @@ func genCmd(ctx context.Context, args []string, env Env) error {
 	members := fs.Int("members", 0, "党员数量（覆盖预设）")
 	years := fs.Int("years", 0, "历史年数（覆盖预设）")
 	seed := fs.Uint64("seed", 1, "随机种子：同一种子、规模和日期生成相同的台账")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := resolve()
+	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
 	}
@@ -53,17 +49,11 @@ func genCmd(ctx context.Context, args []string, env Env) error {
 			o.Years = *years
 		}
 	})
-	if cfg.DB == "" {
-		lock, err := app.LockDataDir(cfg.DataDir)
-		if err != nil {
-			return err
-		}
-		defer lock.Close()
-	}
-	a, err := open(ctx, cfg, env)
+	a, release, err := openExclusive(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
+	defer release()
 	defer func() {
 		if a != nil {
 			a.Close()

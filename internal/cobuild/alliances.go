@@ -106,6 +106,7 @@ func (s *Service) getAlliance(ctx context.Context, q store.Querier, id int64) (A
 
 // GetAlliance returns an alliance in the caller's scope with its members.
 func (s *Service) GetAlliance(ctx context.Context, id int64) (Alliance, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetAlliance")
 	return s.getAlliance(ctx, s.DB, id)
 }
 
@@ -124,6 +125,7 @@ func AllianceSortCodes() []string { return []string{"name", "created_desc"} }
 
 // ListAlliances returns a page of the alliances in scope.
 func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Alliance, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListAlliances")
 	order, err := sortOrder(allianceSorts, "name", f.Sort)
 	if err != nil {
 		return nil, 0, apperr.InvalidField("sort", "排序应为 "+strings.Join(AllianceSortCodes(), "、")+" 之一")
@@ -171,6 +173,7 @@ func (s *Service) validateAlliance(ctx context.Context, q store.Querier, in *All
 
 // CreateAlliance creates an alliance.
 func (s *Service) CreateAlliance(ctx context.Context, in AllianceInput) (Alliance, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateAlliance")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Alliance, error) {
 		if err := s.validateAlliance(ctx, tx, &in); err != nil {
 			return Alliance{}, err
@@ -199,6 +202,7 @@ func (s *Service) CreateAlliance(ctx context.Context, in AllianceInput) (Allianc
 
 // UpdateAlliance changes an alliance's name, region, lead and note.
 func (s *Service) UpdateAlliance(ctx context.Context, id int64, in AllianceInput) (Alliance, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateAlliance")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Alliance, error) {
 		before, err := s.getAlliance(ctx, tx, id)
 		if err != nil {
@@ -430,6 +434,7 @@ func (s *Service) taskStates(ctx context.Context, ms []Meeting) {
 // ListMeetings returns the meetings of an alliance, newest first, each
 // with its attendees and decisions (and their tasks' states).
 func (s *Service) ListMeetings(ctx context.Context, allianceID int64) ([]Meeting, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListMeetings")
 	if _, err := s.getAlliance(ctx, s.DB, allianceID); err != nil {
 		return nil, err
 	}

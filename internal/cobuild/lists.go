@@ -70,6 +70,7 @@ func (s *Service) getAgreement(ctx context.Context, q store.Querier, id int64) (
 
 // GetAgreement returns an agreement in scope.
 func (s *Service) GetAgreement(ctx context.Context, id int64) (Agreement, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetAgreement")
 	return s.getAgreement(ctx, s.DB, id)
 }
 
@@ -93,6 +94,7 @@ func AgreementSortCodes() []string { return []string{"starts_desc", "ends"} }
 
 // ListAgreements returns a page of agreements in scope.
 func (s *Service) ListAgreements(ctx context.Context, f ListFilter) ([]Agreement, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListAgreements")
 	bad := apperr.Invalid()
 	if f.State != "" && optionName(AgreementStates(), f.State) == "" {
 		bad.Field("state", "协议状态不存在")
@@ -171,6 +173,7 @@ func (s *Service) validateAgreement(ctx context.Context, q store.Querier, in *Ag
 
 // CreateAgreement signs a 共建协议.
 func (s *Service) CreateAgreement(ctx context.Context, in AgreementInput) (Agreement, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateAgreement")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Agreement, error) {
 		if err := s.validateAgreement(ctx, tx, &in); err != nil {
 			return Agreement{}, err
@@ -192,6 +195,7 @@ func (s *Service) CreateAgreement(ctx context.Context, in AgreementInput) (Agree
 
 // UpdateAgreement changes an agreement (e.g. its state).
 func (s *Service) UpdateAgreement(ctx context.Context, id int64, in AgreementInput) (Agreement, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateAgreement")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Agreement, error) {
 		before, err := s.getAgreement(ctx, tx, id)
 		if err != nil {
@@ -282,6 +286,7 @@ func (s *Service) getNeed(ctx context.Context, q store.Querier, id int64) (Need,
 
 // GetNeed returns a need in scope.
 func (s *Service) GetNeed(ctx context.Context, id int64) (Need, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetNeed")
 	return s.getNeed(ctx, s.DB, id)
 }
 
@@ -319,6 +324,7 @@ func contains(xs []string, x string) bool {
 
 // ListNeeds returns a page of needs in scope.
 func (s *Service) ListNeeds(ctx context.Context, f ListFilter) ([]Need, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListNeeds")
 	if err := validListFilter(f, NeedStates(), NeedSortCodes()); err != nil {
 		return nil, 0, err
 	}
@@ -371,6 +377,7 @@ func (s *Service) validateNeed(ctx context.Context, q store.Querier, in *NeedInp
 
 // CreateNeed records a need.
 func (s *Service) CreateNeed(ctx context.Context, in NeedInput) (Need, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateNeed")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Need, error) { return s.createNeed(ctx, tx, in) })
 }
 
@@ -395,6 +402,7 @@ func (s *Service) createNeed(ctx context.Context, tx *sql.Tx, in NeedInput) (Nee
 
 // UpdateNeed changes a need.
 func (s *Service) UpdateNeed(ctx context.Context, id int64, in NeedInput) (Need, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateNeed")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Need, error) {
 		before, err := s.getNeed(ctx, tx, id)
 		if err != nil {
@@ -479,6 +487,7 @@ func (s *Service) getResource(ctx context.Context, q store.Querier, id int64) (R
 
 // GetResource returns a resource in scope.
 func (s *Service) GetResource(ctx context.Context, id int64) (Resource, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetResource")
 	return s.getResource(ctx, s.DB, id)
 }
 
@@ -489,6 +498,7 @@ func ResourceSortCodes() []string { return []string{"created_desc", "available",
 
 // ListResources returns a page of resources in scope.
 func (s *Service) ListResources(ctx context.Context, f ListFilter) ([]Resource, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListResources")
 	if err := validListFilter(f, ResourceStates(), ResourceSortCodes()); err != nil {
 		return nil, 0, err
 	}
@@ -538,6 +548,7 @@ func (s *Service) validateResource(ctx context.Context, q store.Querier, in *Res
 
 // CreateResource records a resource.
 func (s *Service) CreateResource(ctx context.Context, in ResourceInput) (Resource, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateResource")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Resource, error) { return s.createResource(ctx, tx, in) })
 }
 
@@ -563,6 +574,7 @@ func (s *Service) createResource(ctx context.Context, tx *sql.Tx, in ResourceInp
 
 // UpdateResource changes a resource.
 func (s *Service) UpdateResource(ctx context.Context, id int64, in ResourceInput) (Resource, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateResource")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Resource, error) {
 		before, err := s.getResource(ctx, tx, id)
 		if err != nil {

@@ -129,6 +129,7 @@ func (s *Service) getProject(ctx context.Context, q store.Querier, id int64) (Pr
 
 // GetProject returns a project in scope with its needs, resources and files.
 func (s *Service) GetProject(ctx context.Context, id int64) (Project, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetProject")
 	return s.getProject(ctx, s.DB, id)
 }
 
@@ -139,6 +140,7 @@ func ProjectSortCodes() []string { return []string{"starts_desc", "ends", "title
 
 // ListProjects returns a page of projects in scope (without links).
 func (s *Service) ListProjects(ctx context.Context, f ListFilter) ([]Project, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListProjects")
 	if err := validListFilter(f, ProjectStatuses(), ProjectSortCodes()); err != nil {
 		return nil, 0, err
 	}
@@ -234,6 +236,7 @@ func (s *Service) link(ctx context.Context, tx *sql.Tx, id int64, in ProjectInpu
 
 // CreateProject creates a project linking needs and resources.
 func (s *Service) CreateProject(ctx context.Context, in ProjectInput) (Project, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateProject")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Project, error) {
 		if err := s.validateProject(ctx, tx, &in); err != nil {
 			return Project{}, err
@@ -259,6 +262,7 @@ func (s *Service) CreateProject(ctx context.Context, in ProjectInput) (Project, 
 
 // UpdateProject changes a project (its status, result and links).
 func (s *Service) UpdateProject(ctx context.Context, id int64, in ProjectInput) (Project, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateProject")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Project, error) {
 		before, err := s.getProject(ctx, tx, id)
 		if err != nil {

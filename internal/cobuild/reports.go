@@ -107,6 +107,7 @@ func (s *Service) getReport(ctx context.Context, q store.Querier, id int64) (Rep
 
 // GetReport returns a 双报到 record in the caller's scope.
 func (s *Service) GetReport(ctx context.Context, id int64) (Report, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetReport")
 	return s.getReport(ctx, s.DB, id)
 }
 
@@ -128,6 +129,7 @@ func ReportSortCodes() []string { return []string{"reported_desc", "hours_desc",
 // ListReports returns a page of the 双报到 records in scope, each with this
 // year's hours and times.
 func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListReports")
 	bad := apperr.Invalid()
 	if f.Kind != "" && optionName(ReportKinds(), f.Kind) == "" {
 		bad.Field("kind", "报到类别应为 unit 或 member")
@@ -193,6 +195,7 @@ func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, in
 // CreateReport records a 双报到. A unit or a roster member reports to one
 // community at a time (a second report is refused, naming the first).
 func (s *Service) CreateReport(ctx context.Context, in ReportInput) (Report, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateReport")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Report, error) { return s.createReport(ctx, tx, in) })
 }
 

@@ -82,6 +82,7 @@ func (s *Service) getUnit(ctx context.Context, q store.Querier, id int64) (Unit,
 
 // GetUnit returns a unit in the caller's scope, phone masked.
 func (s *Service) GetUnit(ctx context.Context, id int64) (Unit, error) {
+	ctx = store.WithOp(ctx, "cobuild.GetUnit")
 	return s.getUnit(ctx, s.DB, id)
 }
 
@@ -101,6 +102,7 @@ func UnitSortCodes() []string { return []string{"name", "created_desc", "region"
 
 // ListUnits returns a page of the units in the caller's scope.
 func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
+	ctx = store.WithOp(ctx, "cobuild.ListUnits")
 	bad := apperr.Invalid()
 	if f.Kind != "" && optionName(UnitKinds(), f.Kind) == "" {
 		bad.Field("kind", "单位类别不存在")
@@ -185,6 +187,7 @@ func (s *Service) validateUnit(ctx context.Context, q store.Querier, in *UnitInp
 
 // CreateUnit registers a unit.
 func (s *Service) CreateUnit(ctx context.Context, in UnitInput) (Unit, error) {
+	ctx = store.WithOp(ctx, "cobuild.CreateUnit")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Unit, error) { return s.createUnit(ctx, tx, in) })
 }
 
@@ -221,6 +224,7 @@ func (s *Service) createUnit(ctx context.Context, tx *sql.Tx, in UnitInput) (Uni
 
 // UpdateUnit changes a unit; an empty phone keeps the stored one.
 func (s *Service) UpdateUnit(ctx context.Context, id int64, in UnitInput) (Unit, error) {
+	ctx = store.WithOp(ctx, "cobuild.UpdateUnit")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Unit, error) {
 		before, err := s.getUnit(ctx, tx, id)
 		if err != nil {

@@ -177,6 +177,7 @@ func (s *Service) compute(ctx context.Context, code, regionCode, asOf string) (*
 // Get returns a table for a region (default: the caller's scope) on a day
 // (default: today).
 func (s *Service) Get(ctx context.Context, code, regionCode, asOf string) (Table, error) {
+	ctx = store.WithOp(ctx, "dangtong.Get")
 	g, err := s.compute(ctx, code, regionCode, asOf)
 	if err != nil {
 		return Table{}, err
@@ -186,6 +187,7 @@ func (s *Service) Get(ctx context.Context, code, regionCode, asOf string) (Table
 
 // Cell returns one page of what a cell (row and column numbered from 1) counts.
 func (s *Service) Cell(ctx context.Context, code, regionCode, asOf string, row, col, page, size int) (Cell, error) {
+	ctx = store.WithOp(ctx, "dangtong.Cell")
 	g, err := s.compute(ctx, code, regionCode, asOf)
 	if err != nil {
 		return Cell{}, err

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/coverage"
 	"liangxin/internal/member"
 	"liangxin/internal/org"
@@ -38,11 +38,11 @@ type po struct {
 }
 
 func addYears(day string, n int) string {
-	t, err := time.Parse(store.DateFormat, day)
+	t, err := civil.Read(day)
 	if err != nil {
 		return day
 	}
-	return t.AddDate(n, 0, 0).Format(store.DateFormat)
+	return t.AddDate(n, 0, 0).Format(civil.Layout)
 }
 
 // renewals fills table 24: 党委, 党总支, 党支部 alive on the day, with their

@@ -8,6 +8,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/assess"
+	"liangxin/internal/civil"
 	"liangxin/internal/develop"
 	"liangxin/internal/member"
 	"liangxin/internal/partyorg"
@@ -96,7 +97,7 @@ func (l *loader) development(p *plan) error {
 				// The roster member the admission made: the rest of the
 				// record (学历, 民族, phone, post), then the year's 党费.
 				admitted++
-				birth, _ := time.Parse("2006-01-02", rec.Person.BirthDate)
+				birth, _ := civil.Read(rec.Person.BirthDate)
 				patch := member.Patch{Ethnicity: ptr(ethnicity(r)), Education: ptr(education(r, birth)),
 					Phone: ptr(fmt.Sprintf("13%d%08d", 5+r.IntN(5), r.IntN(100000000))), Position: ptr(pick(r, positions))}
 				m, err := l.a.Members.Update(l.ctx, *rec.Person.MemberID, patch)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"liangxin/internal/briefing"
+	"liangxin/internal/civil"
 )
 
 // briefings issues the 通报 of the county for the last two closed months
@@ -17,7 +18,7 @@ func (l *loader) briefings(p *plan) error {
 	}
 	first := time.Date(p.Today.Year(), p.Today.Month(), 1, 0, 0, 0, 0, time.UTC)
 	for _, back := range []int{2, 1} {
-		month := first.AddDate(0, -back, 0).Format("2006-01")
+		month := first.AddDate(0, -back, 0).Format(civil.MonthLayout)
 		b, err := l.a.Briefing.Generate(l.ctx, briefing.GenerateInput{Month: month, RegionCode: j})
 		if err != nil {
 			return fmt.Errorf("demo: briefing %s: %w", month, err)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/dues"
 )
 
@@ -79,7 +80,7 @@ func (l *loader) memberDues(r *rand.Rand, p *plan, id int64, birth, joined strin
 	}
 	first := 1
 	if joined >= fmt.Sprintf("%04d-01-01", year) {
-		j, err := time.Parse("2006-01-02", joined)
+		j, err := civil.Read(joined)
 		if err != nil {
 			return err
 		}

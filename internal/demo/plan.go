@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/uscc"
 )
@@ -114,7 +115,7 @@ type plan struct {
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
-func fmtDate(t time.Time) string { return t.Format("2006-01-02") }
+func fmtDate(t time.Time) string { return t.Format(civil.Layout) }
 
 func maxTime(ts ...time.Time) time.Time {
 	m := ts[0]

@@ -7,6 +7,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
+	"liangxin/internal/civil"
 	"liangxin/internal/servicereq"
 )
 
@@ -149,7 +150,7 @@ func (l *loader) services(p *plan) error {
 			if err != nil {
 				return err
 			}
-			if d, _ := time.Parse("2006-01-02", dd.HeldOn); sp.received.Before(d) {
+			if d, _ := civil.Read(dd.HeldOn); sp.received.Before(d) {
 				sp.received = d
 			}
 		}
@@ -170,7 +171,7 @@ func (l *loader) services(p *plan) error {
 // (做单 or 转单, 办结, 回单, 关闭), the 商圈's numbers 4 and 17 reopened once
 // and solved again, the 商圈's last four still open.
 func (l *loader) walkRequest(svcOn func(time.Time) *servicereq.Service, r servicereq.Request, n int, hub bool, units []int64, today time.Time) error {
-	day, _ := time.Parse("2006-01-02", r.ReceivedOn)
+	day, _ := civil.Read(r.ReceivedOn)
 	step := func(after int, in servicereq.ActionInput) error {
 		day = day.AddDate(0, 0, after)
 		if day.After(today) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/volunteer"
 )
 
@@ -85,7 +86,7 @@ func (l *loader) volunteering(p *plan) error {
 		back := 360 - i*15
 		a := demoActivities[i%len(demoActivities)]
 		d := p.Today.AddDate(0, 0, -back)
-		day := d.Format("2006-01-02")
+		day := d.Format(civil.Layout)
 		s := on(back + 7)
 		act, err := s.CreateActivity(l.ctx, volunteer.ActivityInput{Title: a.title, Kind: a.kind, StartsAt: day + " 09:00",
 			EndsAt: day + fmt.Sprintf(" %02d:%02d", 9+(a.minutes+30)/60, (a.minutes+30)%60), Place: a.place, PlannedMinutes: a.minutes, Capacity: 15,
@@ -117,7 +118,7 @@ func (l *loader) volunteering(p *plan) error {
 	// Two upcoming activities open to sign up.
 	for i, a := range []int{5, 12} {
 		d := p.Today.AddDate(0, 0, a)
-		day := d.Format("2006-01-02")
+		day := d.Format(civil.Layout)
 		x := demoActivities[(i+2)%len(demoActivities)]
 		if _, err := on(0).CreateActivity(l.ctx, volunteer.ActivityInput{Title: x.title, Kind: x.kind, StartsAt: day + " 09:00", EndsAt: day + " 11:30",
 			Place: x.place, PlannedMinutes: x.minutes, Capacity: 20, TeamID: &team.ID, RegionCode: community}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -16,7 +17,7 @@ import (
 func (s *Service) next(p Person) []Due {
 	last := map[int]time.Time{}
 	for _, st := range p.Steps {
-		t, _ := time.Parse(store.DateFormat, st.DoneOn)
+		t, _ := civil.Read(st.DoneOn)
 		if t.After(last[st.N]) {
 			last[st.N] = t
 		}
@@ -40,7 +41,7 @@ func (s *Service) next(p Person) []Due {
 	case has(15) && !has(17):
 		add(17, addMonths(last[15], 3), "deadline", "支部党员大会后3个月内报上级党委审批")
 	case p.Stage == StageProbationary && !has(23) && p.ProbationEndsOn != nil:
-		ends, _ := time.Parse(store.DateFormat, *p.ProbationEndsOn)
+		ends, _ := civil.Read(*p.ProbationEndsOn)
 		add(23, ends, "deadline", "预备期满时支部党员大会讨论转正")
 	case has(23) && !has(24):
 		add(24, addMonths(last[23], 3), "deadline", "支部党员大会后3个月内报上级党委审批转正")
@@ -86,6 +87,7 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 
 // List returns one page of people in the caller's scope, newest applications first.
 func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
+	ctx = store.WithOp(ctx, "develop.List")
 	where, args, err := s.where(ctx, f)
 	if err != nil {
 		return nil, 0, err

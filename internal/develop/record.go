@@ -11,6 +11,8 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
+	"liangxin/internal/store"
 )
 
 // StepInput records one step for a person.
@@ -51,6 +53,7 @@ func addYears(t time.Time, n int) time.Time { return t.AddDate(n, 0, 0) }
 // rule refuses the step with a message naming the rule; soft rules record it
 // with a warning.
 func (s *Service) RecordStep(ctx context.Context, personID int64, in StepInput) (Recorded, error) {
+	ctx = store.WithOp(ctx, "develop.RecordStep")
 	var out Recorded
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -87,7 +90,7 @@ func (s *Service) recordStepTx(ctx context.Context, tx *sql.Tx, personID int64, 
 		count := map[int]int{}
 		var reviews []time.Time // every ⑥
 		for _, st := range p.Steps {
-			t, _ := time.Parse("2006-01-02", st.DoneOn)
+			t, _ := civil.Read(st.DoneOn)
 			if st.N == 6 {
 				reviews = append(reviews, t)
 			}

@@ -125,7 +125,7 @@ func parseDay(field, v string) (time.Time, error) {
 	return civil.Parse(field, v)
 }
 
-func day(t time.Time) string { return t.Format(store.DateFormat) }
+func day(t time.Time) string { return t.Format(civil.Layout) }
 
 // visiblePartyOrg checks that a party organization is in the caller's scope.
 func (s *Service) visiblePartyOrg(ctx context.Context, q store.Querier, id int64) (bool, error) {
@@ -164,12 +164,12 @@ func (s *Service) applyTx(ctx context.Context, tx *sql.Tx, in PersonInput) (Pers
 		bad.Field("id_number", idErr.Error())
 	} else {
 		if in.BirthDate == "" {
-			in.BirthDate = info.BirthDate.Format(store.DateFormat)
+			in.BirthDate = info.BirthDate.Format(civil.Layout)
 		}
 		if in.Gender == "" {
 			in.Gender = info.Gender
 		}
-		if in.BirthDate != info.BirthDate.Format(store.DateFormat) {
+		if in.BirthDate != info.BirthDate.Format(civil.Layout) {
 			bad.Field("birth_date", "出生日期与身份证号不一致")
 		}
 		if in.Gender != info.Gender {
@@ -271,6 +271,7 @@ func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 
 // Get returns a person in the caller's scope with the whole timeline.
 func (s *Service) Get(ctx context.Context, id int64) (Person, error) {
+	ctx = store.WithOp(ctx, "develop.Get")
 	return s.get(ctx, s.DB, id)
 }
 

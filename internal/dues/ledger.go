@@ -61,7 +61,7 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.Num
 
 // ParseMonth parses "YYYY-MM".
 func ParseMonth(field, s string) (Month, error) {
-	t, err := time.Parse("2006-01", strings.TrimSpace(s))
+	t, err := civil.ReadMonth(strings.TrimSpace(s))
 	if err != nil {
 		return 0, apperr.InvalidField(field, "月份格式应为 YYYY-MM")
 	}
@@ -72,7 +72,7 @@ func ParseMonth(field, s string) (Month, error) {
 }
 
 func monthOfDate(d string) Month {
-	t, _ := time.Parse(store.DateFormat, d)
+	t, _ := civil.Read(d)
 	return MonthOf(t.Year(), int(t.Month()))
 }
 
@@ -272,6 +272,7 @@ func newBatchID() string {
 // payment (补交); none before the month of 入党日期; at most 3 months ahead.
 // 免交 records 0 with its reason. All months or none are written.
 func (s *Service) RecordPayment(ctx context.Context, in PaymentInput) (Batch, error) {
+	ctx = store.WithOp(ctx, "dues.RecordPayment")
 	bad := apperr.Invalid()
 	in.Payer, in.Reason = strings.TrimSpace(in.Payer), strings.TrimSpace(in.Reason)
 	switch in.Method {
@@ -430,6 +431,7 @@ type MemberYear struct {
 
 // MemberYear shows a member's base, the twelve months and their payments.
 func (s *Service) MemberYear(ctx context.Context, memberID int64, year int) (MemberYear, error) {
+	ctx = store.WithOp(ctx, "dues.MemberYear")
 	if year < 2008 || year > 2100 {
 		return MemberYear{}, apperr.InvalidField("year", "年度无效")
 	}

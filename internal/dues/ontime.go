@@ -3,9 +3,7 @@ package dues
 import (
 	"context"
 	"database/sql"
-	"time"
-
-	"liangxin/internal/store"
+	"liangxin/internal/civil"
 )
 
 // OnTimeRate is the share (0–1) of the member-months due in a party
@@ -15,11 +13,11 @@ import (
 // itself; only months wholly inside the period count. With nothing due the
 // rate is 1 (nothing was late). It feeds the assessment's dues indicator.
 func (s *Service) OnTimeRate(ctx context.Context, partyOrgID int64, from, to string) (float64, error) {
-	f, err := time.Parse(store.DateFormat, from)
+	f, err := civil.Read(from)
 	if err != nil {
 		return 0, err
 	}
-	t, err := time.Parse(store.DateFormat, to)
+	t, err := civil.Read(to)
 	if err != nil {
 		return 0, err
 	}

@@ -45,6 +45,7 @@ type Arrear struct {
 // has ended when the as-of month is not over yet (a 免交 month counts as
 // settled), flagged at 6 (ArrearsFlag). Members with nothing unpaid are left out.
 func (s *Service) Arrears(ctx context.Context, f ArrearsFilter) ([]Arrear, error) {
+	ctx = store.WithOp(ctx, "dues.Arrears")
 	asOf, err := ParseMonth("as_of", f.AsOf)
 	if err != nil {
 		return nil, err
@@ -330,6 +331,7 @@ type RefundPolicy struct {
 
 // GetRefundPolicy returns the policy (full refund unless the district changed it).
 func (s *Service) GetRefundPolicy(ctx context.Context) (RefundPolicy, error) {
+	ctx = store.WithOp(ctx, "dues.GetRefundPolicy")
 	var v string
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT value FROM settings WHERE key = ?`, SettingRefund).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"time"
 
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -79,8 +79,8 @@ func Compute(st Standard, p partyOrg, hist []Form, duesCents int64) Computed {
 	case ProrateYear:
 		end := last
 		if p.Dissolved != "" && p.Dissolved <= last {
-			t, _ := time.Parse(store.DateFormat, p.Dissolved)
-			end = t.AddDate(0, 0, -1).Format(store.DateFormat)
+			t, _ := civil.Read(p.Dissolved)
+			end = t.AddDate(0, 0, -1).Format(civil.Layout)
 		}
 		if end >= first && p.Established <= end {
 			k, f := formOn(hist, p, end)

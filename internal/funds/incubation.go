@@ -214,6 +214,7 @@ type AppFilter struct {
 
 // ListApplications returns a page of the year's applications in scope, newest first.
 func (s *Service) ListApplications(ctx context.Context, f AppFilter) ([]Application, int, error) {
+	ctx = store.WithOp(ctx, "funds.ListApplications")
 	cond, args, err := store.PartyOrgFilter(ctx, "a.party_org_id")
 	if err != nil {
 		return nil, 0, err

@@ -391,6 +391,7 @@ func (s *Service) visibleEntry(ctx context.Context, q store.Querier, id int64) (
 
 // GetEntry returns one journal entry in the caller's scope.
 func (s *Service) GetEntry(ctx context.Context, id int64) (Entry, error) {
+	ctx = store.WithOp(ctx, "funds.GetEntry")
 	return s.visibleEntry(ctx, s.DB, id)
 }
 
@@ -407,6 +408,7 @@ type EntryFilter struct {
 // ListEntries returns a page of the year's journal entries in the caller's
 // scope, newest first.
 func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int, error) {
+	ctx = store.WithOp(ctx, "funds.ListEntries")
 	cond, args, err := store.PartyOrgFilter(ctx, "e.party_org_id")
 	if err != nil {
 		return nil, 0, err

@@ -89,6 +89,7 @@ func streetOf(code string) string {
 // GetReport builds the year's report. Party organizations with an
 // entitlement computed or a journal entry in the year are listed.
 func (s *Service) GetReport(ctx context.Context, year int, regionCode string) (Report, error) {
+	ctx = store.WithOp(ctx, "funds.GetReport")
 	if err := CheckYear("year", year); err != nil {
 		return Report{}, err
 	}

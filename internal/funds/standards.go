@@ -122,6 +122,7 @@ func (st Standard) rate(kind, formation string) int64 {
 // GetStandard returns the latest version of a year's standard; 404 when the
 // year has none.
 func (s *Service) GetStandard(ctx context.Context, year int) (Standard, error) {
+	ctx = store.WithOp(ctx, "funds.GetStandard")
 	if err := CheckYear("year", year); err != nil {
 		return Standard{}, err
 	}
@@ -171,6 +172,7 @@ func (s *Service) standard(ctx context.Context, q store.Querier, year int) (Stan
 
 // ListStandards returns the latest standard of every year that has one, newest first.
 func (s *Service) ListStandards(ctx context.Context) ([]Standard, error) {
+	ctx = store.WithOp(ctx, "funds.ListStandards")
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT DISTINCT year FROM funds_standards ORDER BY year DESC`)
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/pdata"
@@ -362,7 +363,7 @@ func (g *ledger) date(d day) string {
 	if s, ok := g.dates[d]; ok {
 		return s
 	}
-	s := time.Unix(int64(d)*86400, 0).UTC().Format(store.DateFormat)
+	s := time.Unix(int64(d)*86400, 0).UTC().Format(civil.Layout)
 	g.dates[d] = s
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/pdata"
 )
 
@@ -80,7 +81,7 @@ func (m *memberSet) draw(r *mrand.Rand, c *memberChunk, n int, active []int32, m
 		m.started[k] = max(joined, p.established)
 		// In memberCols order; seal turns the plain 身份证号 (4) and phone (7)
 		// into the sealed value, keyed hash and mask (4–9).
-		c.rows[i] = []any{int64(k + 1), personName(r), gender, bt.Format("2006-01-02"), idNumber, "", pdata.MaskID(idNumber), phone, "", "",
+		c.rows[i] = []any{int64(k + 1), personName(r), gender, bt.Format(civil.Layout), idNumber, "", pdata.MaskID(idNumber), phone, "", "",
 			g.date(joined), confirmed, category, int64(pi) + 1, unit, positions[r.IntN(len(positions))], ethnicity,
 			educations[r.IntN(len(educations))], m.now, m.now}
 	}

@@ -158,10 +158,11 @@ func (s *Service) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-func day(t time.Time) string { return t.Format(store.DateFormat) }
+func day(t time.Time) string { return t.Format(civil.Layout) }
 
 // Home returns the caller's home page.
 func (s *Service) Home(ctx context.Context) (Page, error) {
+	ctx = store.WithOp(ctx, "home.Home")
 	a, ok := actor.From(ctx)
 	if !ok {
 		return Page{}, apperr.Unauthenticated("")
@@ -397,7 +398,7 @@ func (s *Service) renewalsOverdue(ctx context.Context, today time.Time) (Card, e
 			if err := rows.Scan(&id, &name, &kind, &started); err != nil {
 				return err
 			}
-			st, _ := time.Parse(store.DateFormat, started)
+			st, _ := civil.Read(started)
 			due := st.AddDate(partyorg.TermYears(kind), 0, 0)
 			c.Items = append(c.Items, Item{Label: name, Detail: fmt.Sprintf("任期应于 %s 届满，已超期 %d 天", day(due), int(today.Sub(due).Hours()/24)), Severity: SevDanger,
 				Link: link("/committees", "party_org_id", strconv.FormatInt(id, 10))})
@@ -559,7 +560,7 @@ func (s *Service) secretary(ctx context.Context, a actor.Actor, p *Page) error {
 	p.Cards = append(p.Cards, mc)
 
 	// 党费: members with unpaid months (arrears as of this month).
-	arr, err := s.Dues.Arrears(ctx, dues.ArrearsFilter{AsOf: today.Format("2006-01")})
+	arr, err := s.Dues.Arrears(ctx, dues.ArrearsFilter{AsOf: today.Format(civil.MonthLayout)})
 	if err != nil {
 		return err
 	}

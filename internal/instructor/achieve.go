@@ -365,7 +365,7 @@ func (d *achieveData) compute(row AchievementRow, fullTime bool, p Period) (Achi
 			if err != nil {
 				return a, err
 			}
-			ds := due.Format(store.DateFormat)
+			ds := due.Format(civil.Layout)
 			ref.DueOn, ref.OnTime = &ds, v.VisitedOn <= ds
 		}
 		a.VisitList = append(a.VisitList, ref)
@@ -433,11 +433,11 @@ func (d *achieveData) compute(row AchievementRow, fullTime bool, p Period) (Achi
 }
 
 func dayBefore(day string) (string, error) {
-	t, err := time.Parse(store.DateFormat, day)
+	t, err := civil.Read(day)
 	if err != nil {
 		return "", err
 	}
-	return t.AddDate(0, 0, -1).Format(store.DateFormat), nil
+	return t.AddDate(0, 0, -1).Format(civil.Layout), nil
 }
 
 // Achievement is one instructor's figures in a period with the records
@@ -642,7 +642,7 @@ func (s *Service) SolveVisit(ctx context.Context, id, visitID int64, in SolveInp
 	bad := apperr.Invalid()
 	in.Note = strings.TrimSpace(in.Note)
 	day, dayOK := civil.Check(bad, "solved_on", in.SolvedOn)
-	if dayOK && day.Format(store.DateFormat) > s.today() {
+	if dayOK && day.Format(civil.Layout) > s.today() {
 		bad.Field("solved_on", "解决日期不能晚于今天")
 	}
 	if in.Note == "" {
@@ -672,7 +672,7 @@ func (s *Service) SolveVisit(ctx context.Context, id, visitID int64, in SolveInp
 		if strings.TrimSpace(out.Problems) == "" {
 			return apperr.InvalidField("visit_id", "这次走访没有登记发现的问题，无需标记解决")
 		}
-		d := day.Format(store.DateFormat)
+		d := day.Format(civil.Layout)
 		if d < out.VisitedOn {
 			return apperr.InvalidField("solved_on", "解决日期不能早于走访日期 "+out.VisitedOn)
 		}

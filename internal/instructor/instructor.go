@@ -114,6 +114,7 @@ func scan(row interface{ Scan(...any) error }) (Instructor, error) {
 
 // Get returns one instructor inside the caller's scope, with assignments.
 func (s *Service) Get(ctx context.Context, id int64) (Instructor, error) {
+	ctx = store.WithOp(ctx, "instructor.Get")
 	return s.get(ctx, s.DB, id)
 }
 
@@ -234,6 +235,7 @@ func (s *Service) apply(ctx context.Context, base Instructor, in Input) (Instruc
 
 // Create adds an instructor (only the name is required).
 func (s *Service) Create(ctx context.Context, in Input) (Instructor, error) {
+	ctx = store.WithOp(ctx, "instructor.Create")
 	out, err := s.apply(ctx, Instructor{Assignments: []Assignment{}}, in)
 	if err != nil {
 		return out, err
@@ -258,6 +260,7 @@ func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, out *Instructor) err
 
 // Update changes an instructor.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Instructor, error) {
+	ctx = store.WithOp(ctx, "instructor.Update")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Instructor, error) { return s.updateTx(ctx, tx, id, in) })
 }
 
@@ -292,6 +295,7 @@ func (s *Service) recordFilter(ctx context.Context) (string, []any, error) {
 
 // List returns instructors inside the caller's scope, phones masked.
 func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instructor, int, error) {
+	ctx = store.WithOp(ctx, "instructor.List")
 	cond, args, err := s.recordFilter(ctx)
 	if err != nil {
 		return nil, 0, err

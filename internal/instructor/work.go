@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/civil"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/store"
 )
@@ -184,7 +185,7 @@ func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []Due
 	if err != nil {
 		return 0, nil, err
 	}
-	today, _ := time.Parse(store.DateFormat, s.today())
+	today, _ := civil.Read(s.today())
 	out = []DueVisit{}
 	for _, o := range orgs {
 		due, err := nextDue(o.From, o.LastVisitOn, every)
@@ -195,7 +196,7 @@ func (s *Service) DueVisits(ctx context.Context, id int64) (every int, out []Due
 			continue
 		}
 		out = append(out, DueVisit{OrganizationID: o.OrganizationID, Name: o.Name, RegionName: o.RegionName, From: o.From, LastVisitOn: o.LastVisitOn,
-			DueOn: due.Format(store.DateFormat), DaysOverdue: int(today.Sub(due).Hours() / 24)})
+			DueOn: due.Format(civil.Layout), DaysOverdue: int(today.Sub(due).Hours() / 24)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DaysOverdue > out[j].DaysOverdue })
 	return every, out, nil
@@ -209,7 +210,7 @@ func nextDue(from string, last *string, every int) (time.Time, error) {
 	if last != nil && *last > base {
 		base = *last
 	}
-	b, err := time.Parse(store.DateFormat, base)
+	b, err := civil.Read(base)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -271,7 +272,7 @@ func (s *Service) AllDueVisits(ctx context.Context, fullTime *bool, page, size i
 	if err != nil {
 		return nil, 0, err
 	}
-	now, _ := time.Parse(store.DateFormat, today)
+	now, _ := civil.Read(today)
 	all := []OverdueVisit{}
 	for rows.Next() {
 		var v OverdueVisit
@@ -292,7 +293,7 @@ func (s *Service) AllDueVisits(ctx context.Context, fullTime *bool, page, size i
 		if !now.After(due) {
 			continue
 		}
-		v.DueOn, v.DaysOverdue = due.Format(store.DateFormat), int(now.Sub(due).Hours()/24)
+		v.DueOn, v.DaysOverdue = due.Format(civil.Layout), int(now.Sub(due).Hours()/24)
 		all = append(all, v)
 	}
 	rows.Close()

@@ -551,7 +551,7 @@ func orgCompliance(p poInfo, fs frequencies, from, to time.Time, held []heldMeet
 	oc := OrgCompliance{PartyOrgID: p.ID, PartyOrgName: p.Name, RegionCode: p.RegionCode, Kinds: []KindCompliance{}, Missing: []string{}}
 	var attSum float64
 	var attN int
-	fromS, toS := from.Format(store.DateFormat), to.Format(store.DateFormat)
+	fromS, toS := from.Format(civil.Layout), to.Format(civil.Layout)
 	for _, h := range held {
 		if h.day >= fromS && h.day <= toS {
 			oc.Meetings++
@@ -586,14 +586,14 @@ func orgCompliance(p poInfo, fs frequencies, from, to time.Time, held []heldMeet
 		// Walk the slots of the period in force, starting at the slot holding from.
 		day := from
 		for !day.After(to) {
-			fq := fs.at(p.Kind, k.Code, day.Format(store.DateFormat))
+			fq := fs.at(p.Kind, k.Code, day.Format(civil.Layout))
 			period := fq.Period
 			if period == PeriodNone {
 				period = PeriodMonth
 			}
 			start, end, label := slotOf(day, period)
 			next := end.AddDate(0, 0, 1)
-			startS, endS := start.Format(store.DateFormat), end.Format(store.DateFormat)
+			startS, endS := start.Format(civil.Layout), end.Format(civil.Layout)
 			complete := !start.Before(from) && !end.After(to)
 			existed := p.Established <= startS && (p.Dissolved == "" || p.Dissolved > endS)
 			if fq.Period != PeriodNone && fq.Times > 0 && complete && existed {
@@ -755,7 +755,7 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 		return nil, err
 	}
 	todayS := s.today()
-	today, _ := time.Parse(store.DateFormat, todayS)
+	today, _ := civil.Read(todayS)
 	live := orgs[:0:0]
 	ids := orgSet{sub: scope.sub, subArgs: scope.subArgs}
 	for _, p := range orgs {
@@ -766,7 +766,7 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 		ids.ids = append(ids.ids, p.ID)
 	}
 	ys, _, _ := slotOf(today, PeriodYear)
-	facts, err := s.loadFacts(ctx, ids, ys.Format(store.DateFormat), todayS, todayS, todayS)
+	facts, err := s.loadFacts(ctx, ids, ys.Format(civil.Layout), todayS, todayS, todayS)
 	if err != nil {
 		return nil, err
 	}
@@ -784,12 +784,12 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 				continue
 			}
 			start, end, _ := slotOf(today, fq.Period)
-			if k.Code == KindGroupMeeting && !hasGroup(groups, start.Format(store.DateFormat), todayS) {
+			if k.Code == KindGroupMeeting && !hasGroup(groups, start.Format(civil.Layout), todayS) {
 				continue
 			}
 			n := 0
 			for _, h := range held {
-				if h.kind == k.Code && h.day >= start.Format(store.DateFormat) {
+				if h.kind == k.Code && h.day >= start.Format(civil.Layout) {
 					n++
 				}
 			}
@@ -827,8 +827,8 @@ func (s *Service) Laggards(ctx context.Context, f ReportFilter) ([]OrgCompliance
 // DefaultRange is the year to date up to the end of the last complete month
 // (or the previous year in January).
 func (s *Service) DefaultRange() (string, string) {
-	t, _ := time.Parse(store.DateFormat, s.today())
+	t, _ := civil.Read(s.today())
 	end := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
 	start := time.Date(end.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	return start.Format(store.DateFormat), end.Format(store.DateFormat)
+	return start.Format(civil.Layout), end.Format(civil.Layout)
 }

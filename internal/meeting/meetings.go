@@ -134,6 +134,7 @@ func scanMeeting(row interface{ Scan(...any) error }) (Meeting, error) {
 
 // Get returns one meeting with its attendees and attachments.
 func (s *Service) Get(ctx context.Context, id int64) (Meeting, error) {
+	ctx = store.WithOp(ctx, "meeting.Get")
 	return s.get(ctx, s.DB, id)
 }
 
@@ -263,7 +264,7 @@ func (s *Service) validate(ctx context.Context, q store.Querier, in *Input) (poI
 		// Recorded after the period it belongs to ended: 补开/补报.
 		if in.Status == StatusHeld {
 			_, end, _ := slotOf(day, s.periodOf(ctx, q, p.Kind, in.Kind, in.Date))
-			if end.Format(store.DateFormat) < today {
+			if end.Format(civil.Layout) < today {
 				in.Late = true
 			}
 		}
@@ -314,6 +315,7 @@ func (s *Service) writeAttendees(ctx context.Context, tx *sql.Tx, id int64, list
 
 // Create records a meeting (held or planned) with its attendance.
 func (s *Service) Create(ctx context.Context, in Input) (Meeting, error) {
+	ctx = store.WithOp(ctx, "meeting.Create")
 	var out Meeting
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.validate(ctx, tx, &in); err != nil {
@@ -341,6 +343,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Meeting, error) {
 
 // Update replaces a meeting's fields and attendance (e.g. a planned meeting now held).
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Meeting, error) {
+	ctx = store.WithOp(ctx, "meeting.Update")
 	var out Meeting
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := s.get(ctx, tx, id)
@@ -473,6 +476,7 @@ const attendanceAgg = `, (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meet
 
 // List returns one page of meetings, newest first, with attendance counts.
 func (s *Service) List(ctx context.Context, f Filter) ([]Meeting, int, error) {
+	ctx = store.WithOp(ctx, "meeting.List")
 	w, args, err := s.where(ctx, f)
 	if err != nil {
 		return nil, 0, err

@@ -60,7 +60,7 @@ type Filter struct {
 
 // ageOn is the full years of a "2006-01-02" birth date on day.
 func ageOn(birth string, day time.Time) int {
-	b, err := time.Parse("2006-01-02", birth)
+	b, err := civil.Read(birth)
 	if err != nil {
 		return -1
 	}
@@ -81,18 +81,18 @@ func partyAgeFrom(category, joined, confirmed string) string {
 	if confirmed != "" {
 		return confirmed
 	}
-	j, err := time.Parse("2006-01-02", joined)
+	j, err := civil.Read(joined)
 	if err != nil {
 		return ""
 	}
-	return j.AddDate(1, 0, 0).Format("2006-01-02")
+	return j.AddDate(1, 0, 0).Format(civil.Layout)
 }
 
 // birthRange turns an age band into birth dates: born after lo (exclusive) and on or before hi.
 func birthRange(min, max int, day time.Time) (after, onOrBefore string) {
-	onOrBefore = day.AddDate(-min, 0, 0).Format("2006-01-02")
+	onOrBefore = day.AddDate(-min, 0, 0).Format(civil.Layout)
 	if max > 0 {
-		after = day.AddDate(-max, 0, 0).Format("2006-01-02")
+		after = day.AddDate(-max, 0, 0).Format(civil.Layout)
 	}
 	return
 }
@@ -215,6 +215,7 @@ var sorts = map[string]string{
 
 // List returns one page of the roster in the actor's scope, masked.
 func (s *Service) List(ctx context.Context, f Filter) ([]Member, int, error) {
+	ctx = store.WithOp(ctx, "member.List")
 	order, ok := sorts[f.Sort]
 	if !ok {
 		return nil, 0, apperr.InvalidField("sort", "不支持的排序字段")
@@ -223,28 +224,14 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Member, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, "SELECT COUNT(*) FROM members m WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if f.PageSize == 0 {
-		f.Page, f.PageSize = 1, 20
+		f.Page, f.PageSize = 1, store.DefaultPageSize
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+memberCols+` FROM members m WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	items := []Member{}
-	for rows.Next() {
-		m, _, _, err := scanMember(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, m)
-	}
-	return items, total, rows.Err()
+	return store.ListPage(ctx, s.DB, memberCols, "FROM members m", cond, args, order, store.PageOf(f.Page, f.PageSize, 0),
+		func(r store.Scanner) (Member, error) {
+			m, _, _, err := scanMember(r)
+			return m, err
+		})
 }
 
 // Patch is a partial update; nil fields stay unchanged. 身份证号 cannot change.
@@ -273,6 +260,7 @@ func validDate(s string) bool {
 
 // Update changes a member in the actor's scope (404 otherwise); audited.
 func (s *Service) Update(ctx context.Context, id int64, in Patch) (Member, error) {
+	ctx = store.WithOp(ctx, "member.Update")
 	p, err := s.Protector()
 	if err != nil {
 		return Member{}, err

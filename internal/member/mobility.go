@@ -180,6 +180,7 @@ func (s *Service) StartMobility(ctx context.Context, memberID int64, in Mobility
 
 // UpdateMobility records a review, a card number, a note or the end (return) of a mobility record.
 func (s *Service) UpdateMobility(ctx context.Context, id int64, in MobilityPatch) (Mobility, error) {
+	ctx = store.WithOp(ctx, "member.UpdateMobility")
 	bad := apperr.Invalid()
 	rev := optDate(bad, "reviewed_on", in.ReviewedOn)
 	end := optDate(bad, "ended_on", in.EndedOn)
@@ -279,7 +280,7 @@ func (s *Service) MobileMembers(ctx context.Context, f MobileFilter) ([]Mobility
 		if err != nil {
 			return nil, err
 		}
-		since, err := time.Parse(store.DateFormat, x.Since)
+		since, err := civil.Read(x.Since)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +299,7 @@ func (s *Service) Places(ctx context.Context, asOf string) ([]Place, error) {
 		return nil, err
 	}
 	if asOf == "" {
-		asOf = s.todayCST().Format(store.DateFormat)
+		asOf = s.todayCST().Format(civil.Layout)
 	}
 	by := map[string][]Mobility{}
 	for _, x := range list {

@@ -83,7 +83,7 @@ func (s *Service) validate(in *Input) (pdata.IDInfo, *apperr.Error) {
 	if idErr != nil {
 		verr.Field("id_number", idErr.Error())
 	} else {
-		if in.BirthDate != info.BirthDate.Format("2006-01-02") {
+		if in.BirthDate != info.BirthDate.Format(civil.Layout) {
 			verr.Field("birth_date", "出生日期与身份证号不一致")
 		}
 		if in.Gender != info.Gender {
@@ -123,6 +123,7 @@ const phoneHint = "联系电话应为11位手机号或带区号的固定电话�
 // Create validates and stores a member with 身份证号 and phone encrypted,
 // and opens the member's membership history (from 入党日期, else today).
 func (s *Service) Create(ctx context.Context, in Input) (Member, error) {
+	ctx = store.WithOp(ctx, "member.Create")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Member, error) { return s.createTx(ctx, tx, in, "", nil, "") })
 }
 
@@ -207,6 +208,7 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, startedOn 
 // 身份证号 and phone are decrypted and the full view is audited; the caller
 // checks auth.PermMemberReveal.
 func (s *Service) Get(ctx context.Context, id int64, reveal bool) (Member, error) {
+	ctx = store.WithOp(ctx, "member.Get")
 	var out Member
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -162,7 +162,7 @@ func addMonthsClamped(t time.Time, n int) time.Time {
 	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, time.UTC)
 }
 
-func trDay(t time.Time) string { return t.Format(store.DateFormat) }
+func trDay(t time.Time) string { return t.Format(civil.Layout) }
 
 // trDate parses v (a "2006-01-02" date) or returns def when v is empty.
 func trDate(bad *apperr.Error, field, v string, def time.Time) (time.Time, bool) {
@@ -285,11 +285,13 @@ func (s *Service) getTransfer(ctx context.Context, q store.Querier, id int64) (T
 
 // GetTransfer returns one transfer visible from either side.
 func (s *Service) GetTransfer(ctx context.Context, id int64) (Transfer, error) {
+	ctx = store.WithOp(ctx, "member.GetTransfer")
 	return s.getTransfer(ctx, s.DB, id)
 }
 
 // ListTransfers lists transfers with either side in scope, newest first.
 func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transfer, int, error) {
+	ctx = store.WithOp(ctx, "member.ListTransfers")
 	cond, args, err := transferScope(ctx)
 	if err != nil {
 		return nil, 0, err

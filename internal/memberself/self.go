@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/dues"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
+	"liangxin/internal/store"
 	"liangxin/internal/wish"
 )
 
@@ -41,6 +42,7 @@ var categoryNames = map[string]string{"full": "正式党员", "probationary": "�
 
 // Profile returns the caller's own roster entry.
 func (s *Service) Profile(ctx context.Context) (Profile, error) {
+	ctx = store.WithOp(ctx, "memberself.Profile")
 	a, id, err := s.bound(ctx)
 	if err != nil {
 		return Profile{}, err
@@ -119,6 +121,7 @@ func scanMyMeeting(row interface{ Scan(...any) error }) (MyMeeting, error) {
 // first. Attendance is what the branch recorded: members read it, they do
 // not mark it (the meeting module records attendance by staff only).
 func (s *Service) Meetings(ctx context.Context, year int) (MeetingYear, error) {
+	ctx = store.WithOp(ctx, "memberself.Meetings")
 	_, id, err := s.bound(ctx)
 	if err != nil {
 		return MeetingYear{}, err

@@ -211,12 +211,14 @@ func (s *Service) today() string {
 
 // List returns one page of organizations and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Organization, int, error) {
+	ctx = store.WithOp(ctx, "org.List")
 	return s.ListCond(ctx, f, "", nil)
 }
 
 // ListCond is List with an extra SQL condition on "o" (for other domain
 // packages, e.g. the coverage work lists; never built from user input).
 func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs []any) ([]Organization, int, error) {
+	ctx = store.WithOp(ctx, "org.ListCond")
 	where, args, err := s.where(ctx, f, s.today())
 	if err != nil {
 		return nil, 0, err

@@ -170,6 +170,7 @@ func (s *Service) loadAreas(ctx context.Context, q store.Querier, os []Organizat
 
 // Get returns one organization inside the caller's scope (404 otherwise).
 func (s *Service) Get(ctx context.Context, id int64) (Organization, error) {
+	ctx = store.WithOp(ctx, "org.Get")
 	return s.get(ctx, s.DB, id)
 }
 
@@ -406,6 +407,7 @@ func (s *Service) writeAreas(ctx context.Context, tx store.Querier, o Organizati
 
 // Create adds an organization.
 func (s *Service) Create(ctx context.Context, in Input) (Organization, error) {
+	ctx = store.WithOp(ctx, "org.Create")
 	o, err := s.apply(ctx, Organization{AreaCodes: []string{}, Tags: []string{}}, in)
 	if err != nil {
 		return o, err
@@ -446,6 +448,7 @@ func (s *Service) insert(ctx context.Context, tx store.Querier, o *Organization,
 
 // Update changes an organization inside the caller's scope.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Organization, error) {
+	ctx = store.WithOp(ctx, "org.Update")
 	var out Organization
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		before, err := s.get(ctx, tx, id)

@@ -161,6 +161,7 @@ func IndustryName(code string) string {
 
 // Get returns the profile of an organization in the caller's scope (404 otherwise).
 func (s *Service) Get(ctx context.Context, id int64) (Profile, error) {
+	ctx = store.WithOp(ctx, "orgprofile.Get")
 	o, err := s.Orgs.Get(ctx, id)
 	if err != nil {
 		return Profile{}, err

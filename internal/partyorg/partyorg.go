@@ -191,8 +191,8 @@ func scan(row interface{ Scan(...any) error }) (PartyOrg, error) {
 	}
 	p.KindName, p.FormationName = name(Kinds(), p.Kind), name(Formations(), p.Formation)
 	p.TermYears = TermYears(p.Kind)
-	if t, err := time.Parse(store.DateFormat, p.TermStartedOn); err == nil {
-		p.TermDueOn = t.AddDate(p.TermYears, 0, 0).Format(store.DateFormat)
+	if t, err := civil.Read(p.TermStartedOn); err == nil {
+		p.TermDueOn = t.AddDate(p.TermYears, 0, 0).Format(civil.Layout)
 	}
 	p.CreatedAt, _ = store.ParseTime(created)
 	p.UpdatedAt, _ = store.ParseTime(updated)
@@ -206,6 +206,7 @@ func (s *Service) today() string {
 
 // Get returns one party organization inside the caller's scope.
 func (s *Service) Get(ctx context.Context, id int64) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Get")
 	return s.get(ctx, s.DB, id)
 }
 
@@ -293,6 +294,7 @@ func parseDate(field, s string) (string, error) {
 // Create sets up a party organization after checking the rules of domain.md §2.
 // Hard rules refuse with a field error; soft rules come back as warnings.
 func (s *Service) Create(ctx context.Context, in Input) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Create")
 	pl, err := s.prepare(ctx, in, nil)
 	if err != nil {
 		return PartyOrg{}, err
@@ -549,6 +551,7 @@ func commonRegion(units []org.Organization) string {
 
 // Update renames, moves in the tree or records a new term (换届).
 func (s *Service) Update(ctx context.Context, id int64, p Patch) (PartyOrg, error) {
+	ctx = store.WithOp(ctx, "partyorg.Update")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (PartyOrg, error) { return s.updateTx(ctx, tx, id, p) })
 }
 
@@ -820,6 +823,7 @@ type Filter struct {
 
 // List returns one page of party organizations.
 func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
+	ctx = store.WithOp(ctx, "partyorg.List")
 	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -918,7 +922,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 	}
 	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
 	todayS := s.today()
-	today, _ := time.Parse(store.DateFormat, todayS)
+	today, _ := civil.Read(todayS)
 	limit := today.AddDate(0, 0, withinDays)
 	where := " WHERE " + cond + " AND " + sub + " AND p.kind <> ? AND (p.dissolved_on IS NULL OR p.dissolved_on > ?) AND ("
 	args = append(append(args, subArgs...), KindGroup, todayS)
@@ -927,7 +931,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 	var kinds []any
 	for _, k := range Kinds() {
 		where += "(p.kind = ? AND COALESCE(p.term_started_on, p.established_on) <= ?) OR "
-		args = append(args, k.Code, limit.AddDate(-TermYears(k.Code), 0, 2).Format(store.DateFormat))
+		args = append(args, k.Code, limit.AddDate(-TermYears(k.Code), 0, 2).Format(civil.Layout))
 		kinds = append(kinds, k.Code)
 	}
 	where += "p.kind NOT IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + "))"
@@ -943,7 +947,7 @@ func (s *Service) Renewals(ctx context.Context, withinDays int) ([]Renewal, erro
 			rows.Close()
 			return nil, err
 		}
-		d, err := time.Parse(store.DateFormat, p.TermDueOn)
+		d, err := civil.Read(p.TermDueOn)
 		if err != nil {
 			continue
 		}

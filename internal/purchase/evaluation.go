@@ -61,6 +61,7 @@ func (s *Service) current(ctx context.Context, q store.Querier) (Settings, error
 
 // GetSettings returns the settings in force and their history.
 func (s *Service) GetSettings(ctx context.Context) (SettingsView, error) {
+	ctx = store.WithOp(ctx, "purchase.GetSettings")
 	out := SettingsView{History: []Settings{}, Grades: Grades()}
 	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+settingsCols+` FROM contract_eval_settings ORDER BY id DESC LIMIT ?`, MaxHistory)
 	if err != nil {

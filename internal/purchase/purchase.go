@@ -266,6 +266,7 @@ func (s *Service) Get(ctx context.Context, id int64) (Contract, error) { return 
 
 // Create records a contract with a social organization of the caller's scope.
 func (s *Service) Create(ctx context.Context, in Input) (Contract, error) {
+	ctx = store.WithOp(ctx, "purchase.Create")
 	if err := in.validate(); err != nil {
 		return Contract{}, err
 	}
@@ -296,6 +297,7 @@ func (s *Service) Create(ctx context.Context, in Input) (Contract, error) {
 
 // Update changes a contract of the caller's scope.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Contract, error) {
+	ctx = store.WithOp(ctx, "purchase.Update")
 	if err := in.validate(); err != nil {
 		return Contract{}, err
 	}
@@ -415,6 +417,7 @@ func (f Filter) where(ctx context.Context) (string, []any, error) {
 // List returns one page of the contracts in the caller's scope, each with
 // its latest evaluation, and the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Contract, int, error) {
+	ctx = store.WithOp(ctx, "purchase.List")
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}

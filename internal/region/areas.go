@@ -33,6 +33,7 @@ func validateAreaName(name string) (string, error) {
 
 // CreateArea adds a 商圈/楼宇/园区/网格 under a street/town, a village or another area.
 func (s *Service) CreateArea(ctx context.Context, parentCode, name, kind string) (Region, error) {
+	ctx = store.WithOp(ctx, "region.CreateArea")
 	a, err := writeScope(ctx)
 	if err != nil {
 		return Region{}, err

@@ -240,6 +240,7 @@ func scanRegion(row interface{ Scan(...any) error }) (Region, error) {
 
 // Get returns one region inside the caller's scope.
 func (s *Service) Get(ctx context.Context, code string) (Region, error) {
+	ctx = store.WithOp(ctx, "region.Get")
 	a, err := readScope(ctx)
 	if err != nil {
 		return Region{}, err
@@ -330,6 +331,7 @@ func collect(rows *sql.Rows) ([]Region, error) {
 
 // Search finds regions by name (or code prefix) inside the caller's scope.
 func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Region, int, error) {
+	ctx = store.WithOp(ctx, "region.Search")
 	a, err := readScope(ctx)
 	if err != nil {
 		return nil, 0, err

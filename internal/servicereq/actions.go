@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 )
 
 func (s *Service) username(ctx context.Context) string {
@@ -169,7 +169,7 @@ func (s *Service) plan(ctx context.Context, tx *sql.Tx, r Request, in ActionInpu
 			return c, err
 		}
 		if r.RepliedOn != nil {
-			t, _ := time.Parse(dayFmt, *r.RepliedOn)
+			t, _ := civil.Read(*r.RepliedOn)
 			if last := t.AddDate(0, 0, window).Format(dayFmt); today > last {
 				return c, apperr.InvalidField("action", fmt.Sprintf("已超过重新办理期限（回单后 %d 天内，即 %s 前）", window, last))
 			}
@@ -266,8 +266,8 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, r Request, in ActionInp
 
 // calendarDays counts the calendar days from one YYYY-MM-DD day to another.
 func calendarDays(from, to string) int {
-	a, err1 := time.Parse(dayFmt, from)
-	b, err2 := time.Parse(dayFmt, to)
+	a, err1 := civil.Read(from)
+	b, err2 := civil.Read(to)
 	if err1 != nil || err2 != nil {
 		return 0
 	}

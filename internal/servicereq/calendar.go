@@ -1,6 +1,7 @@
 package servicereq
 
 import (
+	"liangxin/internal/civil"
 	"sort"
 	"time"
 )
@@ -39,7 +40,7 @@ func NewCalendar(days []CalendarDay) Calendar {
 	return c
 }
 
-const dayFmt = "2006-01-02"
+const dayFmt = civil.Layout
 
 // Workday reports whether day (YYYY-MM-DD) is a working day.
 func (c Calendar) Workday(day time.Time) bool {
@@ -58,7 +59,7 @@ func (c Calendar) Workday(day time.Time) bool {
 // not counted: a request received on a Friday with a deadline of 1 working
 // day is due on the next working day). n ≤ 0 returns start.
 func (c Calendar) AddWorkingDays(start string, n int) (string, error) {
-	t, err := time.Parse(dayFmt, start)
+	t, err := civil.Read(start)
 	if err != nil {
 		return "", err
 	}
@@ -74,11 +75,11 @@ func (c Calendar) AddWorkingDays(start string, n int) (string, error) {
 // WorkingDaysBetween counts the working days d with from < d ≤ to (0 when
 // to is not after from).
 func (c Calendar) WorkingDaysBetween(from, to string) (int, error) {
-	a, err := time.Parse(dayFmt, from)
+	a, err := civil.Read(from)
 	if err != nil {
 		return 0, err
 	}
-	b, err := time.Parse(dayFmt, to)
+	b, err := civil.Read(to)
 	if err != nil {
 		return 0, err
 	}
@@ -96,8 +97,8 @@ func (c Calendar) WorkingDaysBetween(from, to string) (int, error) {
 func Official2026() []CalendarDay {
 	var out []CalendarDay
 	span := func(from, to, note string) {
-		a, _ := time.Parse(dayFmt, from)
-		b, _ := time.Parse(dayFmt, to)
+		a, _ := civil.Read(from)
+		b, _ := civil.Read(to)
 		for t := a; !t.After(b); t = t.AddDate(0, 0, 1) {
 			out = append(out, CalendarDay{Day: t.Format(dayFmt), Kind: DayOff, Note: note})
 		}

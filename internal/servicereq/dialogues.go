@@ -103,6 +103,7 @@ func scanDialogue(row interface{ Scan(...any) error }) (Dialogue, error) {
 // ListDialogues returns one page of the dialogues in the caller's scope,
 // newest first.
 func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialogue, int, error) {
+	ctx = store.WithOp(ctx, "servicereq.ListDialogues")
 	bad := apperr.Invalid()
 	if f.From != "" {
 		civil.Check(bad, "from", f.From)
@@ -205,6 +206,7 @@ func (s *Service) getDialogue(ctx context.Context, q store.Querier, id int64) (D
 // GetDialogue returns one dialogue in the caller's scope with the requests
 // raised from it.
 func (s *Service) GetDialogue(ctx context.Context, id int64) (Dialogue, error) {
+	ctx = store.WithOp(ctx, "servicereq.GetDialogue")
 	d, err := s.getDialogue(ctx, s.DB, id)
 	if err != nil {
 		return d, err
@@ -290,6 +292,7 @@ func (s *Service) setDialogueOrgs(ctx context.Context, tx *sql.Tx, id int64, org
 
 // CreateDialogue records a 政企对话 in a region of the caller's scope.
 func (s *Service) CreateDialogue(ctx context.Context, in DialogueInput) (Dialogue, error) {
+	ctx = store.WithOp(ctx, "servicereq.CreateDialogue")
 	if err := s.checkDialogue(&in); err != nil {
 		return Dialogue{}, err
 	}
@@ -324,6 +327,7 @@ func (s *Service) CreateDialogue(ctx context.Context, in DialogueInput) (Dialogu
 
 // UpdateDialogue changes a dialogue; a stale version answers 409.
 func (s *Service) UpdateDialogue(ctx context.Context, id int64, in DialogueInput) (Dialogue, error) {
+	ctx = store.WithOp(ctx, "servicereq.UpdateDialogue")
 	if err := s.checkDialogue(&in); err != nil {
 		return Dialogue{}, err
 	}

@@ -113,6 +113,7 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 // sees its subtree, so the level above sees its children's overdue
 // requests), with the total.
 func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
+	ctx = store.WithOp(ctx, "servicereq.List")
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}

@@ -312,6 +312,7 @@ func (s *Service) get(ctx context.Context, q store.Querier, id int64) (Request, 
 // Get returns one request inside the caller's scope, phone masked, with the
 // title of the dialogue or visit it was raised at.
 func (s *Service) Get(ctx context.Context, id int64) (Request, error) {
+	ctx = store.WithOp(ctx, "servicereq.Get")
 	r, err := s.get(ctx, s.DB, id)
 	if err != nil || r.OriginID == nil {
 		return r, err
@@ -330,6 +331,7 @@ func (s *Service) protector() (*pdata.Protector, error) {
 // Create takes a request in (接单): state received, due on the category's
 // deadline in working days after the day it was received.
 func (s *Service) Create(ctx context.Context, in RequestInput) (Request, error) {
+	ctx = store.WithOp(ctx, "servicereq.Create")
 	return s.create(ctx, in, nil)
 }
 

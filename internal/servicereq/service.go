@@ -158,6 +158,7 @@ type Options struct {
 
 // GetOptions returns the code lists and the categories.
 func (s *Service) GetOptions(ctx context.Context) (Options, error) {
+	ctx = store.WithOp(ctx, "servicereq.GetOptions")
 	cats, err := s.categories(ctx, s.DB)
 	if err != nil {
 		return Options{}, err
@@ -226,6 +227,7 @@ func (s *Service) reopenDays(ctx context.Context, q store.Querier) (int, error) 
 
 // GetSettings returns the settings.
 func (s *Service) GetSettings(ctx context.Context) (Settings, error) {
+	ctx = store.WithOp(ctx, "servicereq.GetSettings")
 	return s.settings(ctx, s.DB)
 }
 
@@ -275,7 +277,7 @@ func (s *Service) SetSettings(ctx context.Context, in SettingsInput) (Settings, 
 	days := map[string]bool{}
 	for i, d := range in.Calendar {
 		f := fmt.Sprintf("calendar[%d]", i)
-		t, err := time.Parse(dayFmt, d.Day)
+		t, err := civil.Read(d.Day)
 		switch {
 		case err != nil:
 			bad.Field(f+".day", "日期格式应为 YYYY-MM-DD")

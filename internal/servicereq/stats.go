@@ -126,8 +126,8 @@ func (s *Service) statsPeriod(f *StatsFilter) error {
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
-	a, _ := time.Parse(dayFmt, f.From)
-	b, _ := time.Parse(dayFmt, f.To)
+	a, _ := civil.Read(f.From)
+	b, _ := civil.Read(f.To)
 	switch {
 	case a.After(b):
 		bad.Field("from", "起始日期不能晚于截止日期")
@@ -294,10 +294,10 @@ func (s *Service) Stats(ctx context.Context, f StatsFilter) (Stats, error) {
 		out.ByUnit[i].Rank = i + 1
 	}
 	out.Monthly = []MonthFigures{}
-	a, _ := time.Parse(dayFmt, f.From)
-	b, _ := time.Parse(dayFmt, f.To)
+	a, _ := civil.Read(f.From)
+	b, _ := civil.Read(f.To)
 	for m := time.Date(a.Year(), a.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(b); m = m.AddDate(0, 1, 0) {
-		key := m.Format("2006-01")
+		key := m.Format(civil.MonthLayout)
 		x := byMonth[key]
 		if x == nil {
 			x = &Figures{}

@@ -60,6 +60,7 @@ type UnitFilter struct {
 // ListUnits lists the handler units the caller may transfer to: those in
 // its scope and those of the levels above it, by name.
 func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]HandlerUnit, int, error) {
+	ctx = store.WithOp(ctx, "servicereq.ListUnits")
 	cond, args, err := visibleRegion(ctx, "u.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -104,6 +105,7 @@ func (s *Service) visibleUnit(ctx context.Context, q store.Querier, id int64) (H
 
 // CreateUnit registers a handler unit in a region of the caller's scope.
 func (s *Service) CreateUnit(ctx context.Context, in HandlerUnitInput) (HandlerUnit, error) {
+	ctx = store.WithOp(ctx, "servicereq.CreateUnit")
 	bad := apperr.Invalid()
 	in.Name = textField(bad, "name", "单位名称", in.Name, true, 60)
 	in.Contact = textField(bad, "contact", "联系人及方式", in.Contact, false, 100)

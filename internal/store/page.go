@@ -65,7 +65,7 @@ func ListPage[T any](ctx context.Context, db *DB, cols, from, cond string, args 
 	total := 0
 	err := db.Report(ctx, func(q Querier) error {
 		if err := db.QueryRow(ctx, q, `SELECT COUNT(*) `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return wrapQuery("SELECT COUNT(*) "+from, err)
+			return wrapQuery(ctx, "SELECT COUNT(*) "+from, err)
 		}
 		if total == 0 {
 			return nil
@@ -83,7 +83,7 @@ func ListPage[T any](ctx context.Context, db *DB, cols, from, cond string, args 
 			}
 			out = append(out, x)
 		}
-		return rows.Err()
+		return wrapQuery(ctx, query, rows.Err())
 	})
 	return out, total, err
 }

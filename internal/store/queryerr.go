@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"strings"
 )
 
@@ -8,22 +9,59 @@ import (
 // ("insert into organizations", "select from members"), so a failed query
 // in a log says which one it was. It wraps the driver's error: errors.Is and
 // errors.As (IsUniqueViolation, context.Canceled) see through it.
+//
+// Name is the domain operation the statement ran under ("member.List"),
+// set with WithOp on the context; empty when there was none.
 type QueryError struct {
-	Op  string
-	Err error
+	Name string
+	Op   string
+	Err  error
 }
 
-func (e *QueryError) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *QueryError) Error() string {
+	if e.Name != "" {
+		return e.Name + ": " + e.Op + ": " + e.Err.Error()
+	}
+	return e.Op + ": " + e.Err.Error()
+}
 
 // Unwrap returns the driver's error.
 func (e *QueryError) Unwrap() error { return e.Err }
 
-// wrapQuery names err by the statement query; nil stays nil.
-func wrapQuery(query string, err error) error {
+type opKey struct{}
+
+// WithOp names the domain operation ctx runs ("member.List",
+// "org.Get"): a statement that fails under it says so first, so a failed
+// query in a log reads "member.List: select from members: …". The innermost
+// name wins.
+func WithOp(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, opKey{}, name)
+}
+
+// OpOf is the operation name WithOp put on ctx, or "".
+func OpOf(ctx context.Context) string {
+	s, _ := ctx.Value(opKey{}).(string)
+	return s
+}
+
+// wrapQuery names err by the operation on ctx and the statement query; nil
+// stays nil, and an error already named is left as it is.
+func wrapQuery(ctx context.Context, query string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &QueryError{Op: Operation(query), Err: err}
+	if _, ok := err.(*QueryError); ok {
+		return err
+	}
+	return &QueryError{Name: OpOf(ctx), Op: Operation(query), Err: err}
+}
+
+// Wrap names err (a failed Scan of a QueryRow, say) by the operation on
+// ctx and the statement query, the way Exec and Query name theirs. nil and
+// an error already named pass unchanged; errors.Is still sees the driver's
+// error (sql.ErrNoRows) through it.
+func Wrap(ctx context.Context, query string, err error) error {
+	return wrapQuery(ctx, query, err)
 }
 
 // Operation names what a SQL statement does: its verb and the first table

@@ -59,3 +59,37 @@ func TestQueryErrorsNameTheStatement(t *testing.T) {
 		t.Errorf("cancelled query: %v, want context.Canceled through the wrapper", err)
 	}
 }
+
+// A statement failing under store.WithOp names the domain operation first,
+// then the statement, on both databases; ListPage's count says so too.
+func TestQueryErrorsNameTheOperation(t *testing.T) {
+	db := storetest.OpenEmpty(t)
+	if _, err := db.Exec(ctx, db, `CREATE TABLE qo (id INTEGER PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	octx := store.WithOp(ctx, "member.List")
+	_, err := db.Query(octx, db, `SELECT nope FROM qo`)
+	var qe *store.QueryError
+	if !errors.As(err, &qe) || qe.Name != "member.List" || !strings.HasPrefix(err.Error(), "member.List: select from qo: ") {
+		t.Fatalf("bad select under member.List: %v", err)
+	}
+	_, err = db.Exec(store.WithOp(octx, "member.Update"), db, `UPDATE qo SET nope = 1`)
+	if err == nil || !strings.HasPrefix(err.Error(), "member.Update: update qo: ") {
+		t.Errorf("the innermost name wins: %v", err)
+	}
+	_, _, err = store.ListPage(store.WithOp(ctx, "org.List"), db, "id", "FROM qo", "nope = ?", []any{1}, "id", store.PageOf(1, 20, 0),
+		func(r store.Scanner) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+	if err == nil || !strings.HasPrefix(err.Error(), "org.List: select from qo: ") {
+		t.Errorf("ListPage count under org.List: %v", err)
+	}
+	// Without a name the statement alone, as before.
+	if _, err := db.Query(ctx, db, `SELECT nope FROM qo`); err == nil || !strings.HasPrefix(err.Error(), "select from qo: ") {
+		t.Errorf("unnamed: %v", err)
+	}
+	if store.OpOf(ctx) != "" || store.OpOf(octx) != "member.List" {
+		t.Errorf("OpOf: %q %q", store.OpOf(ctx), store.OpOf(octx))
+	}
+}

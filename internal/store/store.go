@@ -244,7 +244,7 @@ func Rebind(d Dialect, query string) string {
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
 	countQuery(ctx)
 	res, err := q.ExecContext(ctx, db.Rebind(query), args...)
-	return res, wrapQuery(query, err)
+	return res, wrapQuery(ctx, query, err)
 }
 
 // Query runs a query written with '?' placeholders.
@@ -252,7 +252,7 @@ func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (s
 func (db *DB) Query(ctx context.Context, q Querier, query string, args ...any) (*sql.Rows, error) {
 	countQuery(ctx)
 	rows, err := q.QueryContext(ctx, db.Rebind(query), args...)
-	return rows, wrapQuery(query, err)
+	return rows, wrapQuery(ctx, query, err)
 }
 
 // QueryRow runs a single-row query written with '?' placeholders.

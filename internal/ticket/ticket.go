@@ -109,8 +109,6 @@ type Receipt struct {
 	Message string `json:"message"`
 }
 
-var cst = civil.Zone
-
 // Day is the China-time day of a stored timestamp (RFC 3339).
 func Day(stamp string) string {
 	t, err := time.Parse(time.RFC3339Nano, stamp)
@@ -120,5 +118,5 @@ func Day(stamp string) string {
 		}
 		return stamp
 	}
-	return t.In(cst).Format("2006-01-02")
+	return civil.Today(t)
 }

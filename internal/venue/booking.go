@@ -205,7 +205,7 @@ func (s *Service) Book(ctx context.Context, venueID, roomID int64, in BookingInp
 		if in.Attendance > room.Capacity {
 			return apperr.InvalidField("attendance", fmt.Sprintf("预计人数 %d 人超过「%s」的容纳人数 %d 人", in.Attendance, room.Name, room.Capacity))
 		}
-		t, _ := time.Parse(store.DateFormat, day)
+		t, _ := civil.Read(day)
 		wd := weekday(t)
 		var open *Hours
 		for i := range v.Hours {
@@ -379,11 +379,11 @@ func (s *Service) WeekOf(ctx context.Context, venueID int64, day string) (Week, 
 	if err != nil {
 		return Week{}, err
 	}
-	t, _ := time.Parse(store.DateFormat, d)
+	t, _ := civil.Read(d)
 	mon := t.AddDate(0, 0, 1-weekday(t))
 	w := Week{VenueID: v.ID, VenueName: v.Name, Hours: v.Hours, Rooms: v.Rooms}
 	for i := 0; i < 7; i++ {
-		w.Days = append(w.Days, mon.AddDate(0, 0, i).Format(store.DateFormat))
+		w.Days = append(w.Days, mon.AddDate(0, 0, i).Format(civil.Layout))
 	}
 	w.From, w.To = w.Days[0], w.Days[6]
 	w.Items, err = s.scanBookings(ctx, `SELECT `+bookingCols+bookingFrom+` WHERE b.venue_id = ? AND b.day >= ? AND b.day <= ?

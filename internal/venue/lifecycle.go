@@ -8,6 +8,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/store"
 )
 
 // DeactivateInput deactivates (停用) a venue; the reason is required.
@@ -87,6 +88,7 @@ func (s *Service) Reactivate(ctx context.Context, id int64) (Venue, error) {
 // UpdateRoom renames a room or changes its capacity. A capacity below the
 // expected attendance of a confirmed booking from today on is refused (409).
 func (s *Service) UpdateRoom(ctx context.Context, venueID, roomID int64, in RoomInput) (Venue, error) {
+	ctx = store.WithOp(ctx, "venue.UpdateRoom")
 	bad := apperr.Invalid()
 	checkRoom(bad, "", &in)
 	if err := bad.OrNil(); err != nil {

@@ -121,6 +121,7 @@ func (s *Service) checklist(ctx context.Context, q store.Querier, id int64) (Che
 // CreateChecklist adds a checklist version (a new standard or a new version
 // of one on file).
 func (s *Service) CreateChecklist(ctx context.Context, in ChecklistInput) (Checklist, error) {
+	ctx = store.WithOp(ctx, "venue.CreateChecklist")
 	bad := apperr.Invalid()
 	in.Code = strings.TrimSpace(in.Code)
 	if !codeRe.MatchString(in.Code) {
@@ -167,7 +168,7 @@ func (s *Service) CreateChecklist(ctx context.Context, in ChecklistInput) (Check
 			if err != nil {
 				return err
 			}
-			end := t.AddDate(0, 0, -1).Format(store.DateFormat)
+			end := t.AddDate(0, 0, -1).Format(civil.Layout)
 			if _, err := s.DB.Exec(ctx, tx, `UPDATE venue_checklists SET effective_to = ? WHERE code = ? AND version = ? AND effective_to = ''`, end, in.Code, version); err != nil {
 				return err
 			}

@@ -445,6 +445,7 @@ func hoursJSON(h []Hours) string {
 
 // Create registers a venue with its rooms.
 func (s *Service) Create(ctx context.Context, in Input) (Venue, error) {
+	ctx = store.WithOp(ctx, "venue.Create")
 	phone, err := in.validate(true)
 	if err != nil {
 		return Venue{}, err
@@ -503,6 +504,7 @@ func (s *Service) createTx(ctx context.Context, tx *sql.Tx, in Input, phone stri
 // Update changes a venue's register entry (not its rooms). An empty manager
 // phone keeps the number on file.
 func (s *Service) Update(ctx context.Context, id int64, in Input) (Venue, error) {
+	ctx = store.WithOp(ctx, "venue.Update")
 	phone, err := in.validate(false)
 	if err != nil {
 		return Venue{}, err
@@ -660,6 +662,7 @@ func SortCodes() []string { return []string{SortUnitsDesc, SortUnitsAsc} }
 // List returns a page of the venues in the caller's scope, by region and name
 // (or by the number of units served, see Filter.Sort).
 func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
+	ctx = store.WithOp(ctx, "venue.List")
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}

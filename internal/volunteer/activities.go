@@ -100,6 +100,7 @@ func ActivityStatuses() []Option { return []Option{{"open", "进行中"}, {"canc
 
 // ListActivities lists the activities in the caller's scope, by start time.
 func (s *Service) ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListActivities")
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -177,6 +178,7 @@ func (s *Service) activityAny(ctx context.Context, q store.Querier, id int64) (A
 
 // GetActivity returns one activity in the caller's scope.
 func (s *Service) GetActivity(ctx context.Context, id int64) (Activity, error) {
+	ctx = store.WithOp(ctx, "volunteer.GetActivity")
 	return s.activity(ctx, s.DB, id)
 }
 
@@ -225,6 +227,7 @@ func (s *Service) checkActivity(ctx context.Context, tx *sql.Tx, in *ActivityInp
 
 // CreateActivity publishes an activity (audited).
 func (s *Service) CreateActivity(ctx context.Context, in ActivityInput) (Activity, error) {
+	ctx = store.WithOp(ctx, "volunteer.CreateActivity")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Activity, error) {
 		if err := s.checkActivity(ctx, tx, &in); err != nil {
 			return Activity{}, err
@@ -247,6 +250,7 @@ func (s *Service) CreateActivity(ctx context.Context, in ActivityInput) (Activit
 // UpdateActivity changes an activity (audited); the capacity cannot fall
 // below those already signed up.
 func (s *Service) UpdateActivity(ctx context.Context, id int64, in ActivityInput) (Activity, error) {
+	ctx = store.WithOp(ctx, "volunteer.UpdateActivity")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Activity, error) {
 		before, err := s.activity(ctx, tx, id)
 		if err != nil {
@@ -347,6 +351,7 @@ func scanParticipant(sc interface{ Scan(...any) error }) (Participant, error) {
 
 // ListParticipants lists an activity's participants.
 func (s *Service) ListParticipants(ctx context.Context, activityID int64) ([]Participant, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListParticipants")
 	if _, err := s.activity(ctx, s.DB, activityID); err != nil {
 		return nil, err
 	}

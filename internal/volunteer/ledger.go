@@ -11,6 +11,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -165,6 +166,7 @@ func (s *Service) rate(ctx context.Context, q store.Querier, kind string) (int64
 
 // ListRates returns the latest rate of every kind.
 func (s *Service) ListRates(ctx context.Context) ([]Rate, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListRates")
 	out := []Rate{}
 	for _, k := range Kinds() {
 		r := Rate{Kind: k.Code, KindName: k.Name}
@@ -330,6 +332,7 @@ func AccountSorts() []string { return []string{"balance_desc", "hours_desc", "na
 // ListAccounts lists the personal accounts in the caller's scope with
 // their balances and this year's hours.
 func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListAccounts")
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -401,6 +404,7 @@ func (s *Service) account(ctx context.Context, q store.Querier, id int64) (Accou
 
 // GetAccount returns one account in the caller's scope.
 func (s *Service) GetAccount(ctx context.Context, id int64) (Account, error) {
+	ctx = store.WithOp(ctx, "volunteer.GetAccount")
 	return s.account(ctx, s.DB, id)
 }
 
@@ -520,6 +524,7 @@ func entryScope(ctx context.Context) (string, []any, error) {
 // ListEntries lists journal entries touching accounts in the caller's
 // scope (or one account), newest first, with their postings.
 func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListEntries")
 	cond, args, err := entryScope(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -792,7 +797,7 @@ func (s *Service) ExpireSweep(ctx context.Context) (ExpiryResult, error) {
 			return ExpiryResult{}, s.Audit.Record(ctx, tx, audit.Entry{Action: "timebank_expire", Entity: "timebank", EntityID: "never", Before: set, After: ExpiryResult{},
 				Note: "积分到期清零：设置为不过期，未清零任何积分"})
 		}
-		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
+		cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(civil.Layout)
 		res := ExpiryResult{Cutoff: cutoff}
 		dues, err := s.expiryDues(ctx, tx, cutoff)
 		if err != nil {
@@ -854,7 +859,7 @@ func (s *Service) ExpireDue(ctx context.Context) (res ExpiryResult, ran bool, er
 	if err != nil || set.ExpiryMonths == 0 {
 		return ExpiryResult{}, false, err
 	}
-	cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(store.DateFormat)
+	cutoff := s.now().In(cst).AddDate(0, -set.ExpiryMonths, 0).Format(civil.Layout)
 	dues, err := s.expiryDues(ctx, s.DB, cutoff)
 	if err != nil || len(dues) == 0 {
 		return ExpiryResult{Cutoff: cutoff}, false, err

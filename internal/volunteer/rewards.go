@@ -46,6 +46,7 @@ func scanReward(sc interface{ Scan(...any) error }) (Reward, error) {
 
 // ListRewards lists the catalogue (activeOnly: what can be redeemed now).
 func (s *Service) ListRewards(ctx context.Context, activeOnly bool) ([]Reward, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListRewards")
 	q := `SELECT ` + rewardCols + ` FROM tb_rewards w`
 	if activeOnly {
 		q += ` WHERE w.active AND w.stock > 0`
@@ -90,6 +91,7 @@ func checkReward(in *RewardInput) error {
 
 // CreateReward adds an item to the catalogue (audited).
 func (s *Service) CreateReward(ctx context.Context, in RewardInput) (Reward, error) {
+	ctx = store.WithOp(ctx, "volunteer.CreateReward")
 	if err := checkReward(&in); err != nil {
 		return Reward{}, err
 	}
@@ -110,6 +112,7 @@ func (s *Service) CreateReward(ctx context.Context, in RewardInput) (Reward, err
 // UpdateReward changes an item (audited); the cost of earlier redemptions
 // stays what it was.
 func (s *Service) UpdateReward(ctx context.Context, id int64, in RewardInput) (Reward, error) {
+	ctx = store.WithOp(ctx, "volunteer.UpdateReward")
 	if err := checkReward(&in); err != nil {
 		return Reward{}, err
 	}
@@ -186,6 +189,7 @@ func redScope(ctx context.Context) (string, []any, error) {
 
 // ListRedemptions lists redemptions of accounts in the caller's scope.
 func (s *Service) ListRedemptions(ctx context.Context, f RedemptionFilter) ([]Redemption, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListRedemptions")
 	cond, args, err := redScope(ctx)
 	if err != nil {
 		return nil, 0, err

@@ -177,6 +177,7 @@ type Statement struct {
 // GetStatement returns an account's yearly statement (closing = opening +
 // the deltas of the year's entries).
 func (s *Service) GetStatement(ctx context.Context, accountID int64, year int) (Statement, error) {
+	ctx = store.WithOp(ctx, "volunteer.GetStatement")
 	if year < 2000 || year > 2100 {
 		return Statement{}, apperr.InvalidField("year", "年度应在 2000–2100 之间")
 	}

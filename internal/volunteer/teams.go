@@ -77,6 +77,7 @@ func scanTeam(sc interface{ Scan(...any) error }) (Team, error) {
 
 // ListTeams lists the teams in the caller's scope.
 func (s *Service) ListTeams(ctx context.Context, f TeamFilter) ([]Team, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListTeams")
 	cond, args, err := store.ScopeFilter(ctx, "t.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -228,6 +229,7 @@ func (s *Service) setTeamMembers(ctx context.Context, tx *sql.Tx, id int64, ids 
 
 // CreateTeam creates a team with its members (audited).
 func (s *Service) CreateTeam(ctx context.Context, in TeamInput) (Team, error) {
+	ctx = store.WithOp(ctx, "volunteer.CreateTeam")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Team, error) {
 		if err := s.checkTeam(ctx, tx, &in); err != nil {
 			return Team{}, err
@@ -251,6 +253,7 @@ func (s *Service) CreateTeam(ctx context.Context, in TeamInput) (Team, error) {
 
 // UpdateTeam changes a team and its membership (audited).
 func (s *Service) UpdateTeam(ctx context.Context, id int64, in TeamInput) (Team, error) {
+	ctx = store.WithOp(ctx, "volunteer.UpdateTeam")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Team, error) {
 		before, err := s.team(ctx, tx, id)
 		if err != nil {
@@ -296,6 +299,7 @@ type PersonInput struct {
 
 // ListPeople lists the registered volunteers in the caller's scope.
 func (s *Service) ListPeople(ctx context.Context, q string, page, size int) ([]Person, int, error) {
+	ctx = store.WithOp(ctx, "volunteer.ListPeople")
 	cond, args, err := store.ScopeFilter(ctx, "v.region_code")
 	if err != nil {
 		return nil, 0, err
@@ -332,6 +336,7 @@ func (s *Service) ListPeople(ctx context.Context, q string, page, size int) ([]P
 
 // CreatePerson registers a volunteer; the phone is sealed and masked.
 func (s *Service) CreatePerson(ctx context.Context, in PersonInput) (Person, error) {
+	ctx = store.WithOp(ctx, "volunteer.CreatePerson")
 	bad := apperr.Invalid()
 	in.Name = textField(bad, "name", "姓名", in.Name, true, 30)
 	in.Note = textField(bad, "note", "备注", in.Note, false, 200)

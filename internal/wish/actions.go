@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -85,6 +85,7 @@ func (s *Service) sweep(ctx context.Context, tx *sql.Tx) error {
 // the steps it does; a stale version answers 409; of two claims at once
 // exactly one wins.
 func (s *Service) Act(ctx context.Context, id int64, in ActionInput) (Wish, error) {
+	ctx = store.WithOp(ctx, "wish.Act")
 	var out Wish
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.sweep(ctx, tx); err != nil {
@@ -249,9 +250,9 @@ func (s *Service) lockMember(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 func addDays(day string, n int) string {
-	t, err := time.Parse(store.DateFormat, day)
+	t, err := civil.Read(day)
 	if err != nil {
 		return day
 	}
-	return t.AddDate(0, 0, n).Format(store.DateFormat)
+	return t.AddDate(0, 0, n).Format(civil.Layout)
 }

@@ -72,6 +72,7 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 // List returns one page of the wishes in the caller's scope (the board):
 // each with DisplayName, the wisher's own name left out.
 func (s *Service) List(ctx context.Context, f Filter) ([]Wish, int, error) {
+	ctx = store.WithOp(ctx, "wish.List")
 	out, total, err := s.list(ctx, f, true)
 	if err != nil {
 		return nil, 0, err
@@ -153,6 +154,7 @@ type Counts struct {
 
 // Count counts the wishes of f per state (f's state is ignored).
 func (s *Service) Count(ctx context.Context, f Filter) (Counts, error) {
+	ctx = store.WithOp(ctx, "wish.Count")
 	f.State = ""
 	if err := f.Validate(); err != nil {
 		return Counts{}, err

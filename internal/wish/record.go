@@ -203,6 +203,7 @@ func validate(bad *apperr.Error, in *Input) string {
 
 // Create posts a wish (staff): open at once on the board.
 func (s *Service) Create(ctx context.Context, in Input) (Wish, error) {
+	ctx = store.WithOp(ctx, "wish.Create")
 	bad := apperr.Invalid()
 	phone := validate(bad, &in)
 	if err := bad.OrNil(); err != nil {

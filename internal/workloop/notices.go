@@ -226,6 +226,7 @@ func (s *Service) decorate(ctx context.Context, q store.Querier, n *Notice, full
 
 // GetNotice returns a notice with its items, files and receipt counts.
 func (s *Service) GetNotice(ctx context.Context, id int64) (Notice, error) {
+	ctx = store.WithOp(ctx, "workloop.GetNotice")
 	n, err := s.getNotice(ctx, s.DB, id)
 	if err != nil {
 		return n, err
@@ -265,6 +266,7 @@ func (f NoticeFilter) Validate() error {
 // ListNotices returns one page of the notices the caller sees, newest
 // period first, with the total.
 func (s *Service) ListNotices(ctx context.Context, f NoticeFilter) ([]Notice, int, error) {
+	ctx = store.WithOp(ctx, "workloop.ListNotices")
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
@@ -377,6 +379,7 @@ func (s *Service) validateNotice(ctx context.Context, in *NoticeInput) error {
 
 // CreateNotice writes a draft.
 func (s *Service) CreateNotice(ctx context.Context, in NoticeInput) (Notice, error) {
+	ctx = store.WithOp(ctx, "workloop.CreateNotice")
 	if err := s.validateNotice(ctx, &in); err != nil {
 		return Notice{}, err
 	}
@@ -445,6 +448,7 @@ func (s *Service) noticeForWrite(ctx context.Context, tx store.Querier, id int64
 // UpdateNotice changes a draft (items and files replaced by the input's;
 // files already attached stay). A published notice is immutable: 409.
 func (s *Service) UpdateNotice(ctx context.Context, id int64, in NoticeInput) (Notice, error) {
+	ctx = store.WithOp(ctx, "workloop.UpdateNotice")
 	// What the caller may not see answers 404 before its input is judged.
 	if _, err := s.noticeForWrite(ctx, s.DB, id); err != nil {
 		return Notice{}, err

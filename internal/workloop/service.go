@@ -87,7 +87,7 @@ func dateField(bad *apperr.Error, field, label, v string, required bool) string 
 		}
 		return ""
 	}
-	if _, err := time.Parse(store.DateFormat, v); err != nil {
+	if _, err := civil.Read(v); err != nil {
 		bad.Field(field, label+"格式应为 YYYY-MM-DD")
 	}
 	return v

@@ -138,6 +138,7 @@ func (s *Service) getPlan(ctx context.Context, q store.Querier, id int64) (Plan,
 // GetPlan returns a plan with the visits (and findings) the caller sees:
 // visits to party organizations in its scope.
 func (s *Service) GetPlan(ctx context.Context, id int64) (Plan, error) {
+	ctx = store.WithOp(ctx, "workloop.GetPlan")
 	p, err := s.getPlan(ctx, s.DB, id)
 	if err != nil {
 		return p, err
@@ -213,6 +214,7 @@ type PlanFilter struct {
 
 // ListPlans returns one page of the plans the caller sees, newest first.
 func (s *Service) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, error) {
+	ctx = store.WithOp(ctx, "workloop.ListPlans")
 	if f.Kind != "" && optionName(PlanKinds(), f.Kind) == "" {
 		return nil, 0, apperr.InvalidField("kind", "类型应为 supervision（督导）或 research（调研）")
 	}
@@ -251,6 +253,7 @@ func (s *Service) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, err
 
 // CreatePlan writes a plan for a subtree in the caller's scope.
 func (s *Service) CreatePlan(ctx context.Context, in PlanInput) (Plan, error) {
+	ctx = store.WithOp(ctx, "workloop.CreatePlan")
 	bad := apperr.Invalid()
 	if optionName(PlanKinds(), in.Kind) == "" {
 		bad.Field("kind", "请选择类型：督导（supervision）或调研（research）")

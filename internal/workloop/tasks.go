@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -156,8 +156,8 @@ func scanTask(row interface{ Scan(...any) error }, today string) (Task, error) {
 	t.Steps = append([]string{}, stepsFrom[t.State]...)
 	if t.State != TaskClosed && t.Deadline < today {
 		t.Overdue = true
-		d, _ := time.Parse(store.DateFormat, t.Deadline)
-		n, _ := time.Parse(store.DateFormat, today)
+		d, _ := civil.Read(t.Deadline)
+		n, _ := civil.Read(today)
 		t.DaysOverdue = int(n.Sub(d).Hours() / 24)
 	}
 	return t, err
@@ -195,6 +195,7 @@ func (s *Service) getTask(ctx context.Context, q store.Querier, id int64) (Task,
 
 // GetTask returns a task the caller may see.
 func (s *Service) GetTask(ctx context.Context, id int64) (Task, error) {
+	ctx = store.WithOp(ctx, "workloop.GetTask")
 	return s.getTask(ctx, s.DB, id)
 }
 
@@ -202,6 +203,7 @@ func (s *Service) GetTask(ctx context.Context, id int64) (Task, error) {
 // the caller's scope. From a rectification, the assignee defaults to the
 // rectified party organization.
 func (s *Service) CreateTask(ctx context.Context, in TaskInput) (Task, error) {
+	ctx = store.WithOp(ctx, "workloop.CreateTask")
 	return store.InTxGet(ctx, s.DB, func(tx *sql.Tx) (Task, error) { return s.createTask(ctx, tx, in) })
 }
 
@@ -209,6 +211,7 @@ func (s *Service) CreateTask(ctx context.Context, in TaskInput) (Task, error) {
 // caller's transaction (internal/cobuild, which keeps the task id on the
 // decision); its origin is joint_meeting and decisionID.
 func (s *Service) CreateMeetingTask(ctx context.Context, tx *sql.Tx, in TaskInput, decisionID int64) (Task, error) {
+	ctx = store.WithOp(ctx, "workloop.CreateMeetingTask")
 	in.OriginKind, in.OriginID = OriginJointMeeting, decisionID
 	return s.createTaskFrom(ctx, tx, in, true)
 }
@@ -512,6 +515,7 @@ func (s *Service) taskWhere(ctx context.Context, f TaskFilter, withState bool) (
 // ListTasks returns one page of the tasks the caller sees, the most urgent
 // (open, nearest deadline) first, with the total.
 func (s *Service) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int, error) {
+	ctx = store.WithOp(ctx, "workloop.ListTasks")
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
-	"time"
 
+	"liangxin/internal/civil"
 	"liangxin/internal/store"
 )
 
@@ -22,9 +22,9 @@ func BuildRandom(t testing.TB, db *store.DB, n int, seed uint64) []int64 {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	day := func(from, to string) string {
-		a, _ := time.Parse(store.DateFormat, from)
-		b, _ := time.Parse(store.DateFormat, to)
-		return a.AddDate(0, 0, r.IntN(int(b.Sub(a).Hours()/24)+1)).Format(store.DateFormat)
+		a, _ := civil.Read(from)
+		b, _ := civil.Read(to)
+		return a.AddDate(0, 0, r.IntN(int(b.Sub(a).Hours()/24)+1)).Format(civil.Layout)
 	}
 	pick := func(list ...string) string { return list[r.IntN(len(list))] }
 	kinds := []string{"branch_assembly", "committee_meeting", "group_meeting", "party_lecture", "theme_day", "life_meeting", "member_review",

@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -62,12 +63,7 @@ var fieldColumn = map[string]string{"party_org_id": ColPartyOrg, "kind": ColKind
 	"presenter": ColPresenter, "host": ColHost, "recorder": ColRecorder, "minutes": ColMinutes, "resolutions": ColResolve, "late_note": ColLateNote, "attendees": ColPresent, "status": ColDate}
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
+type ImportResult = sheetimport.Result
 
 // errRejected rolls the import's transaction back when any cell is bad.
 var errRejected = errors.New("import rejected")

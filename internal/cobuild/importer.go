@@ -10,16 +10,13 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Unchanged int `json:"unchanged"`
-}
+type ImportResult = sheetimport.Result
 
 var errRejected = errors.New("import rejected")
 

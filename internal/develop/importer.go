@@ -12,6 +12,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -70,11 +71,7 @@ var fieldColumn = map[string]string{"id_number": ColIDNumber, "name": ColName, "
 	"publicity_from": ColPubFrom, "publicity_to": ColPubTo}
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Unchanged int `json:"unchanged"`
-}
+type ImportResult = sheetimport.Result
 
 var errRejected = errors.New("import rejected")
 

@@ -11,7 +11,6 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/cobuild"
-	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -232,19 +231,12 @@ func (s *Server) exportCobuildYearReport(w http.ResponseWriter, r *http.Request)
 	return sw.Finish(w)
 }
 
-func importRunner(fn func(context.Context, io.ReaderAt, int64, xlsx.Limits, func(string, int)) (cobuild.ImportResult, []xlsx.CellError, error)) importer {
-	return func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := fn(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
-	}
-}
-
 func (s *Server) cobuildUnitTemplate(w http.ResponseWriter, _ *http.Request) error {
 	return sendTemplate(w, "cobuild-units-template", "共建单位导入模板", cobuild.UnitTemplate)
 }
 
 func (s *Server) importCobuildUnits(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "cobuild_units", cobuild.UnitImportColumns(), importRunner(s.Cobuild.ImportUnits))
+	return s.runImport(w, r, "cobuild_units", cobuild.UnitImportColumns(), s.Cobuild.ImportUnits)
 }
 
 func (s *Server) cobuildNeedTemplate(w http.ResponseWriter, _ *http.Request) error {
@@ -252,7 +244,7 @@ func (s *Server) cobuildNeedTemplate(w http.ResponseWriter, _ *http.Request) err
 }
 
 func (s *Server) importCobuildNeeds(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "cobuild_needs", cobuild.NeedImportColumns(), importRunner(s.Cobuild.ImportNeeds))
+	return s.runImport(w, r, "cobuild_needs", cobuild.NeedImportColumns(), s.Cobuild.ImportNeeds)
 }
 
 func (s *Server) cobuildResourceTemplate(w http.ResponseWriter, _ *http.Request) error {
@@ -260,7 +252,7 @@ func (s *Server) cobuildResourceTemplate(w http.ResponseWriter, _ *http.Request)
 }
 
 func (s *Server) importCobuildResources(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "cobuild_resources", cobuild.ResourceImportColumns(), importRunner(s.Cobuild.ImportResources))
+	return s.runImport(w, r, "cobuild_resources", cobuild.ResourceImportColumns(), s.Cobuild.ImportResources)
 }
 
 // ---- alliances ----

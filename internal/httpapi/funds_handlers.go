@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/funds"
-	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -370,8 +368,5 @@ func (s *Server) fundsAllocationTemplate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) importFundsAllocations(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "funds_allocations", funds.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Funds.ImportAllocations(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "funds_allocations", funds.ImportColumns(), s.Funds.ImportAllocations)
 }

@@ -9,18 +9,10 @@ import (
 	"sync"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
-
-// importOutcome is what an importer reports: rows read, what it wrote, and
-// the bad cells (then it wrote nothing).
-type importOutcome struct {
-	Rows   int
-	Result org.BulkResult
-	Errors []xlsx.CellError
-}
 
 // analyzeAfter is how many new records make an import refresh the
 // database's statistics.
@@ -31,8 +23,10 @@ const analyzeAfter = 10000
 // import panic in the middle of its write transaction.
 var importFaults sync.Map // session id → func(phase string, n int)
 
-// importer reads an uploaded workbook and writes it all or nothing.
-type importer func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (importOutcome, error)
+// importer reads an uploaded workbook and writes it all or nothing (an
+// area's Import, built on sheetimport.Run): what it wrote (Rows: the rows
+// read), or the bad cells, and then it wrote nothing.
+type importer func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (sheetimport.Result, []xlsx.CellError, error)
 
 // runImport runs an upload as an import session: the client may choose the
 // session id (?session=) to poll GET /api/v1/imports/{id} for progress. A
@@ -65,7 +59,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		}
 	}()
 	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
-	out, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
+	res, cellErrs, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
 		if f, ok := importFaults.Load(id); ok {
 			f.(func(string, int))(phase, n)
@@ -76,19 +70,19 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		if e, ok := apperr.As(err); ok && e.Kind != apperr.KindInternal {
 			msg = e.Message
 		}
-		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, orgimport.StatusFailed, msg, 0, out.Result, nil)
+		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, orgimport.StatusFailed, msg, 0, res, nil)
 		return err
 	}
-	if len(out.Errors) > 0 {
+	if len(cellErrs) > 0 {
 		var rep bytes.Buffer
-		if err := xlsx.ErrorWorkbook(bytes.NewReader(data), int64(len(data)), columns, limits, out.Errors, &rep); err != nil {
+		if err := xlsx.ErrorWorkbook(bytes.NewReader(data), int64(len(data)), columns, limits, cellErrs, &rep); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何数据。请下载标出错误的表格，修改后重新导入。", len(out.Errors))
-		if err := s.Imports.Finish(ctx, id, orgimport.StatusRejected, msg, out.Rows, out.Result, rep.Bytes()); err != nil {
+		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何数据。请下载标出错误的表格，修改后重新导入。", len(cellErrs))
+		if err := s.Imports.Finish(ctx, id, orgimport.StatusRejected, msg, res.Rows, res, rep.Bytes()); err != nil {
 			return err
 		}
-		shown := out.Errors
+		shown := cellErrs
 		if len(shown) > 50 {
 			shown = shown[:50]
 		}
@@ -97,16 +91,16 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 			details[i] = map[string]any{"row": e.Row, "column": e.Column, "message": e.Message}
 		}
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": map[string]any{
-			"code": "import_invalid", "message": msg, "session": id, "errors": details, "error_count": len(out.Errors),
+			"code": "import_invalid", "message": msg, "session": id, "errors": details, "error_count": len(cellErrs),
 			"report_url": "/api/v1/imports/" + id + "/report",
 		}})
 		return nil
 	}
-	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", out.Rows, out.Result.Created, out.Result.Updated, out.Result.Unchanged)
-	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, out.Rows, out.Result, nil); err != nil {
+	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", res.Rows, res.Created, res.Updated, res.Unchanged)
+	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, res.Rows, res, nil); err != nil {
 		return err
 	}
-	if out.Result.Created >= analyzeAfter {
+	if res.Created >= analyzeAfter {
 		// The planner's statistics still describe the tables before the
 		// import (SQLite; see store.DB.Analyze).
 		if err := s.DB.Analyze(context.WithoutCancel(ctx)); err != nil {

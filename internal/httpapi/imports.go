@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
 
@@ -70,9 +71,11 @@ func newSessionID() string {
 
 // importOrganizations imports a ledger of organizations as a session (see runImport).
 func (s *Server) importOrganizations(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "organizations", orgimport.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
+	return s.runImport(w, r, "organizations", orgimport.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (sheetimport.Result, []xlsx.CellError, error) {
 		out, err := orgimport.Run(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
-		return importOutcome{Rows: out.Rows, Result: out.Result, Errors: out.Errors}, err
+		res := out.Result
+		res.Rows = out.Rows
+		return res, out.Errors, err
 	})
 }
 

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/meeting"
-	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -501,8 +499,5 @@ func (s *Server) meetingTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importMeetings(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "meetings", meeting.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Meet.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "meetings", meeting.ImportColumns(), s.Meet.Import)
 }

@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -11,7 +9,6 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/develop"
-	"liangxin/internal/org"
 	"liangxin/internal/xlsx"
 )
 
@@ -182,10 +179,7 @@ func (s *Server) developTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importDevelop(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "develop", develop.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Develop.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "develop", develop.ImportColumns(), s.Develop.Import)
 }
 
 func (s *Server) devPublicity(w http.ResponseWriter, r *http.Request) error {

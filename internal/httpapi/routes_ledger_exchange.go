@@ -1,15 +1,11 @@
 package httpapi
 
 import (
-	"context"
-	"io"
 	"net/http"
 
 	"liangxin/internal/auth"
 	"liangxin/internal/instructor"
-	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
-	"liangxin/internal/xlsx"
 )
 
 // ledgerExchangeRoutes lists the routes of Excel import and export of party organizations, instructors and reports (issue 3).
@@ -38,10 +34,7 @@ func (s *Server) partyOrgTemplate(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) importPartyOrgs(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "party_orgs", partyorg.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Party.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "party_orgs", partyorg.ImportColumns(), s.Party.Import)
 }
 
 func (s *Server) instructorTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -49,8 +42,5 @@ func (s *Server) instructorTemplate(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) importInstructors(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "instructors", instructor.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Instr.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "instructors", instructor.ImportColumns(), s.Instr.Import)
 }

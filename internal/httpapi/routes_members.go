@@ -1,11 +1,7 @@
 package httpapi
 
 import (
-	"context"
-	"io"
 	"net/http"
-
-	"liangxin/internal/org"
 
 	"liangxin/internal/xlsx"
 
@@ -261,8 +257,5 @@ func (s *Server) memberTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importMembers(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "members", member.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Members.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "members", member.ImportColumns(), s.Members.Import)
 }

@@ -1,16 +1,12 @@
 package httpapi
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
 	"liangxin/internal/servicereq"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) serviceOptions(w http.ResponseWriter, r *http.Request) error {
@@ -323,8 +319,5 @@ func (s *Server) serviceRequestTemplate(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) importServiceRequests(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "service-requests", servicereq.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Services.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "service-requests", servicereq.ImportColumns(), s.Services.Import)
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
-	"liangxin/internal/org"
 	"liangxin/internal/venue"
 	"liangxin/internal/xlsx"
 )
@@ -475,8 +473,5 @@ func (s *Server) venueTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) importVenues(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "venues", venue.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Venues.Import(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created, Unchanged: res.Unchanged}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "venues", venue.ImportColumns(), s.Venues.Import)
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
 	"liangxin/internal/store"
 	"liangxin/internal/volunteer"
 	"liangxin/internal/xlsx"
@@ -895,10 +893,7 @@ func (s *Server) volunteerHoursTemplate(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) importVolunteerHours(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "volunteer_hours", volunteer.ImportColumns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (importOutcome, error) {
-		res, errs, err := s.Volunteer.ImportHours(ctx, ra, size, limits, progress)
-		return importOutcome{Rows: res.Rows, Result: org.BulkResult{Created: res.Created}, Errors: errs}, err
-	})
+	return s.runImport(w, r, "volunteer_hours", volunteer.ImportColumns(), s.Volunteer.ImportHours)
 }
 
 // ---- the member's own share (role member)

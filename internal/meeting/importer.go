@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -32,45 +32,50 @@ const (
 	ColLateNote  = "补报说明"
 )
 
-// ImportHeaders is the template's header row, in order.
-func ImportHeaders() []string {
-	return []string{ColPartyOrg, ColKind, ColDate, ColPlace, ColTopic, ColPresenter, ColHost, ColRecorder, ColPresent, ColExcused, ColAbsent, ColMinutes, ColResolve, ColLateNote}
+// importSheet declares the meeting-records sheet for the import driver.
+var importSheet = sheetimport.Sheet{
+	Name: "会议记录",
+	Columns: []sheetimport.Column{
+		{Header: ColPartyOrg, Synonyms: []string{"党组织", "支部名称", "党支部"}, Required: true, Width: 28, Comment: "必填：您管辖范围内党组织的全称"},
+		{Header: ColKind, Synonyms: []string{"类型", "会议类别", "形式"}, Required: true, Width: 14, List: kindNames()},
+		{Header: ColDate, Synonyms: []string{"日期", "会议日期", "时间"}, Required: true, Width: 14, Comment: "必填，写到日，如 2024-03-15"},
+		{Header: ColPlace, Synonyms: []string{"会议地点"}, Width: 18},
+		{Header: ColTopic, Synonyms: []string{"会议主题", "内容", "议题"}, Width: 30},
+		{Header: ColPresenter, Synonyms: []string{"主讲人", "讲课人"}, Width: 12},
+		{Header: ColHost, Synonyms: []string{"会议主持人", "主持"}, Width: 12},
+		{Header: ColRecorder, Synonyms: []string{"会议记录人", "记录员"}, Width: 12},
+		{Header: ColPresent, Synonyms: []string{"出席", "参会党员", "出席人员"}, Width: 30, Comment: "党员姓名，以顿号或逗号分隔"},
+		{Header: ColExcused, Synonyms: []string{"请假", "请假人员"}, Width: 16},
+		{Header: ColAbsent, Synonyms: []string{"缺席", "缺席人员"}, Width: 16},
+		{Header: ColMinutes, Synonyms: []string{"记录", "会议纪要"}, Width: 40},
+		{Header: ColResolve, Synonyms: []string{"决议", "会议决议"}, Width: 30},
+		{Header: ColLateNote, Synonyms: []string{"备注", "补开补报说明"}, Width: 20},
+	},
+	AuditAction: "meeting.import",
+	AuditEntity: "meeting",
 }
 
-// ImportColumns describes the columns for the reader.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColPartyOrg, Aliases: []string{"党组织", "支部名称", "党支部"}},
-		{Name: ColKind, Aliases: []string{"类型", "会议类别", "形式"}},
-		{Name: ColDate, Aliases: []string{"日期", "会议日期", "时间"}},
-		{Name: ColPlace, Aliases: []string{"会议地点"}, Optional: true},
-		{Name: ColTopic, Aliases: []string{"会议主题", "内容", "议题"}, Optional: true},
-		{Name: ColPresenter, Aliases: []string{"主讲人", "讲课人"}, Optional: true},
-		{Name: ColHost, Aliases: []string{"会议主持人", "主持"}, Optional: true},
-		{Name: ColRecorder, Aliases: []string{"会议记录人", "记录员"}, Optional: true},
-		{Name: ColPresent, Aliases: []string{"出席", "参会党员", "出席人员"}, Optional: true},
-		{Name: ColExcused, Aliases: []string{"请假", "请假人员"}, Optional: true},
-		{Name: ColAbsent, Aliases: []string{"缺席", "缺席人员"}, Optional: true},
-		{Name: ColMinutes, Aliases: []string{"记录", "会议纪要"}, Optional: true},
-		{Name: ColResolve, Aliases: []string{"决议", "会议决议"}, Optional: true},
-		{Name: ColLateNote, Aliases: []string{"备注", "补开补报说明"}, Optional: true},
+// kindNames are the Chinese names of the meeting kinds (the template's list).
+func kindNames() []string {
+	var names []string
+	for _, k := range Kinds() {
+		names = append(names, k.Name)
 	}
+	return names
 }
+
+// ImportHeaders is the header row of the template.
+func ImportHeaders() []string { return importSheet.Headers() }
+
+// ImportColumns describes the columns for the reader.
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
 // fieldColumn maps an Input field to the column that feeds it.
 var fieldColumn = map[string]string{"party_org_id": ColPartyOrg, "kind": ColKind, "date": ColDate, "place": ColPlace, "topic": ColTopic,
 	"presenter": ColPresenter, "host": ColHost, "recorder": ColRecorder, "minutes": ColMinutes, "resolutions": ColResolve, "late_note": ColLateNote, "attendees": ColPresent, "status": ColDate}
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
-
-// errRejected rolls the import's transaction back when any cell is bad.
-var errRejected = errors.New("import rejected")
+type ImportResult = sheetimport.Result
 
 // kindByName resolves a meeting kind from its Chinese name or code.
 func kindByName(s string) (string, bool) {
@@ -105,6 +110,12 @@ func splitNames(s string) []string {
 	return out
 }
 
+// importRow is one row of the sheet: a held meeting and its attendees by name.
+type importRow struct {
+	in    Input
+	names map[string][]string // status → names
+}
+
 // Import reads historical meeting records (held meetings) from a .xlsx file
 // and writes them all or nothing: any bad cell writes nothing and returns the
 // cell errors for the error workbook. Party organizations are named within
@@ -112,239 +123,183 @@ func splitNames(s string) []string {
 // roster. A row matching a recorded meeting (same party organization, kind,
 // day and topic) updates it, so re-importing a file changes nothing.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
-	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
-	if err != nil {
-		return res, nil, err
-	}
-	defer r.Close()
-	type row struct {
-		n     int
-		bad   bool
-		po    string
-		in    Input
-		names map[string][]string // status → names
-	}
-	var rows []row
-	var errs []xlsx.CellError
-	for r.Next() {
-		x := r.Row()
-		rw := row{n: x.Number, po: strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", ""), names: map[string][]string{}}
-		bad := func(col, msg string) {
-			errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg})
-			rw.bad = true
+	pos := map[string][]int64{} // party organizations visible to the caller, by name
+	seen := map[string]int{}    // meeting key → first row
+	rosters := map[int64]map[string][]int64{}
+	prepare := func(ctx context.Context) error {
+		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		if err != nil {
+			return err
 		}
-		if rw.po == "" {
-			bad(ColPartyOrg, "请填写党组织名称")
+		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
+		if err != nil {
+			return err
 		}
+		defer prs.Close()
+		for prs.Next() {
+			var id int64
+			var name string
+			if err := prs.Scan(&id, &name); err != nil {
+				return err
+			}
+			name = strings.ReplaceAll(name, " ", "")
+			pos[name] = append(pos[name], id)
+		}
+		return prs.Err()
+	}
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) importRow {
+		rw := importRow{names: map[string][]string{}}
+		po := strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")
 		kind, ok := kindByName(x.Get(ColKind).Text())
+		if po == "" {
+			c.Bad(ColPartyOrg, "请填写党组织名称")
+		}
 		if !ok {
-			bad(ColKind, "会议类型应为：支部党员大会、支委会、党小组会、党课、主题党日、组织生活会、民主评议党员或谈心谈话")
+			c.Bad(ColKind, "会议类型应为：支部党员大会、支委会、党小组会、党课、主题党日、组织生活会、民主评议党员或谈心谈话")
 		}
 		d, monthOnly, err := xlsx.ParseDate(x.Get(ColDate).Raw, x.Get(ColDate).Numeric)
 		switch {
 		case x.Get(ColDate).Blank():
-			bad(ColDate, "请填写召开日期")
+			c.Bad(ColDate, "请填写召开日期")
 		case err != nil:
-			bad(ColDate, "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）")
+			c.Bad(ColDate, "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）")
 		case monthOnly:
-			bad(ColDate, "请填写到日（例如 2024-03-15）")
+			c.Bad(ColDate, "请填写到日（例如 2024-03-15）")
 		}
 		rw.in = Input{Kind: kind, Status: StatusHeld, Date: d.Format(store.DateFormat), Place: x.Get(ColPlace).Text(), Topic: x.Get(ColTopic).Text(),
 			Presenter: x.Get(ColPresenter).Text(), Host: x.Get(ColHost).Text(), Recorder: x.Get(ColRecorder).Text(), Minutes: x.Get(ColMinutes).Text(), Resolutions: x.Get(ColResolve).Text(), LateNote: x.Get(ColLateNote).Text()}
 		rw.names[Present] = splitNames(x.Get(ColPresent).Text())
 		rw.names[Excused] = splitNames(x.Get(ColExcused).Text())
 		rw.names[Absent] = splitNames(x.Get(ColAbsent).Text())
-		rows = append(rows, rw)
-		if progress != nil && len(rows)%500 == 0 {
-			progress("reading", len(rows))
+		if po == "" {
+			return rw
 		}
-	}
-	if err := r.Err(); err != nil {
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
-	}
-	res.Rows = len(rows)
-	if len(rows) == 0 {
-		return res, nil, apperr.InvalidField("file", "表格中没有数据行")
-	}
-	// Party organizations visible to the caller, by name.
-	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
-	if err != nil {
-		return res, nil, err
-	}
-	pos := map[string][]int64{}
-	prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-	if err != nil {
-		return res, nil, err
-	}
-	for prs.Next() {
-		var id int64
-		var name string
-		if err := prs.Scan(&id, &name); err != nil {
-			prs.Close()
-			return res, nil, err
-		}
-		name = strings.ReplaceAll(name, " ", "")
-		pos[name] = append(pos[name], id)
-	}
-	prs.Close()
-	rosters := map[int64]map[string][]int64{}
-	roster := func(po int64) (map[string][]int64, error) {
-		if m, ok := rosters[po]; ok {
-			return m, nil
-		}
-		m := map[string][]int64{}
-		rs, err := s.DB.Query(ctx, s.DB, `WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id)
-			SELECT id, name FROM members WHERE party_org_id IN (SELECT id FROM sub)`, po)
-		if err != nil {
-			return nil, err
-		}
-		defer rs.Close()
-		for rs.Next() {
-			var id int64
-			var name string
-			if err := rs.Scan(&id, &name); err != nil {
-				return nil, err
-			}
-			m[name] = append(m[name], id)
-		}
-		rosters[po] = m
-		return m, rs.Err()
-	}
-	statusCol := map[string]string{Present: ColPresent, Excused: ColExcused, Absent: ColAbsent}
-	seen := map[string]int{}
-	for i := range rows {
-		rw := &rows[i]
-		bad := func(col, msg string) {
-			errs = append(errs, xlsx.CellError{Row: rw.n, Column: col, Message: msg})
-			rw.bad = true
-		}
-		if rw.po == "" {
-			continue
-		}
-		ids := pos[rw.po]
-		switch len(ids) {
+		switch ids := pos[po]; len(ids) {
 		case 0:
-			bad(ColPartyOrg, "党组织不存在或不在您的管辖范围内")
-			continue
+			c.Bad(ColPartyOrg, "党组织不存在或不在您的管辖范围内")
+			return rw
 		case 1:
 			rw.in.PartyOrgID = ids[0]
 		default:
-			bad(ColPartyOrg, "有多个同名党组织，请在系统中逐条登记")
-			continue
+			c.Bad(ColPartyOrg, "有多个同名党组织，请在系统中逐条登记")
+			return rw
 		}
 		key := fmt.Sprintf("%d|%s|%s|%s", rw.in.PartyOrgID, rw.in.Kind, rw.in.Date, rw.in.Topic)
 		if prev, dup := seen[key]; dup {
-			bad(ColTopic, fmt.Sprintf("与第 %d 行是同一次会议（党组织、类型、日期、主题相同）", prev))
+			c.Bad(ColTopic, fmt.Sprintf("与第 %d 行是同一次会议（党组织、类型、日期、主题相同）", prev))
 		}
-		seen[key] = rw.n
-		m, err := roster(rw.in.PartyOrgID)
-		if err != nil {
-			return res, nil, err
-		}
-		who := map[string]bool{}
-		for _, st := range []string{Present, Excused, Absent} {
-			for _, name := range rw.names[st] {
-				switch ids := m[name]; {
-				case who[name]:
-					bad(statusCol[st], name+" 重复登记")
-				case len(ids) == 0:
-					bad(statusCol[st], name+" 不在本党组织的党员花名册中")
-				case len(ids) > 1:
-					bad(statusCol[st], name+" 在花名册中有重名，请在系统中登记其出席情况")
-				default:
-					rw.in.Attendees = append(rw.in.Attendees, AttendeeInput{MemberID: ids[0], Status: st})
-				}
-				who[name] = true
-			}
-		}
+		seen[key] = c.Row()
+		return rw
 	}
-	if progress != nil {
-		progress("validating", len(rows))
-	}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for i, rw := range rows {
-			if rw.in.PartyOrgID == 0 || rw.bad {
-				continue
+	write := func(ctx context.Context, tx *sql.Tx, rw importRow, c *sheetimport.Cells) (sheetimport.Result, error) {
+		m, ok := rosters[rw.in.PartyOrgID]
+		if !ok {
+			var err error
+			if m, err = s.roster(ctx, tx, rw.in.PartyOrgID); err != nil {
+				return sheetimport.Nothing, err
 			}
-			in := rw.in
-			if _, err := s.validate(ctx, tx, &in); err != nil {
-				e, ok := apperr.As(err)
-				if !ok || e.Kind != apperr.KindInvalid {
-					return err
-				}
-				for f, msg := range e.Fields {
-					col := fieldColumn[f]
-					if col == "" {
-						col = ColPresent
-					}
-					errs = append(errs, xlsx.CellError{Row: rw.n, Column: col, Message: msg})
-				}
-				continue
-			}
-			if len(errs) > 0 {
-				continue
-			}
-			var id int64
-			var place, presenter, host, recorder, minutes, resolutions, lateNote string
-			err := s.DB.QueryRow(ctx, tx, `SELECT id, place, presenter, host, recorder, minutes, resolutions, late_note FROM meetings
-				WHERE party_org_id = ? AND kind = ? AND held_on = ? AND topic = ? AND status = ?`, in.PartyOrgID, in.Kind, in.Date, in.Topic, StatusHeld).
-				Scan(&id, &place, &presenter, &host, &recorder, &minutes, &resolutions, &lateNote)
-			now := store.FormatTime(s.Now())
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, host, recorder, minutes, resolutions, late, late_note, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
-					in.Host, in.Recorder, in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
-					return err
-				}
-				res.Created++
-			case err != nil:
-				return err
-			default:
-				// Files without 主持人/记录人 (older templates) keep what was recorded.
-				if in.Host == "" {
-					in.Host = host
-				}
-				if in.Recorder == "" {
-					in.Recorder = recorder
-				}
-				same, err := s.sameAttendance(ctx, tx, id, in.Attendees)
-				if err != nil {
-					return err
-				}
-				if same && place == in.Place && presenter == in.Presenter && host == in.Host && recorder == in.Recorder && minutes == in.Minutes && resolutions == in.Resolutions && lateNote == in.LateNote {
-					res.Unchanged++
-					continue
-				}
-				if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET place = ?, presenter = ?, host = ?, recorder = ?, minutes = ?, resolutions = ?, late_note = ?, updated_at = ? WHERE id = ?`,
-					in.Place, in.Presenter, in.Host, in.Recorder, in.Minutes, in.Resolutions, in.LateNote, now, id); err != nil {
-					return err
-				}
-				res.Updated++
-			}
-			if err := s.writeAttendees(ctx, tx, id, in.Attendees); err != nil {
-				return err
-			}
-			if progress != nil && (i+1)%200 == 0 {
-				progress("writing", i+1)
-			}
+			rosters[rw.in.PartyOrgID] = m
 		}
-		if len(errs) > 0 {
-			return errRejected
+		in := rw.in
+		resolveAttendees(&in, rw.names, m, c)
+		if !c.OK() {
+			return sheetimport.Nothing, nil
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.import", Entity: "meeting", EntityID: "", After: res})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
+		if _, err := s.validate(ctx, tx, &in); err != nil {
+			if !apperr.IsKind(err, apperr.KindInvalid) {
+				return sheetimport.Nothing, err
+			}
+			return sheetimport.Nothing, c.Refused(err, fieldColumn, ColPresent)
+		}
+		return s.importMeeting(ctx, tx, in)
 	}
+	return sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[importRow]{
+		Sheet: importSheet, Prepare: prepare, Map: mapRow, Write: write,
+	}, ra, size, limits, progress)
+}
+
+// roster lists the members of a party organization and its subtree by name.
+func (s *Service) roster(ctx context.Context, tx *sql.Tx, po int64) (map[string][]int64, error) {
+	m := map[string][]int64{}
+	rs, err := s.DB.Query(ctx, tx, `WITH RECURSIVE sub(id) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT c.id FROM party_orgs c JOIN sub ON c.parent_id = sub.id)
+		SELECT id, name FROM members WHERE party_org_id IN (SELECT id FROM sub)`, po)
 	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
+		return nil, err
 	}
-	if len(errs) > 0 {
-		return ImportResult{Rows: res.Rows}, errs, nil
+	defer rs.Close()
+	for rs.Next() {
+		var id int64
+		var name string
+		if err := rs.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		m[name] = append(m[name], id)
 	}
-	return res, nil, nil
+	return m, rs.Err()
+}
+
+// resolveAttendees turns the row's attendee names into members of roster.
+func resolveAttendees(in *Input, names map[string][]string, roster map[string][]int64, c *sheetimport.Cells) {
+	statusCol := map[string]string{Present: ColPresent, Excused: ColExcused, Absent: ColAbsent}
+	who := map[string]bool{}
+	for _, st := range []string{Present, Excused, Absent} {
+		for _, name := range names[st] {
+			switch ids := roster[name]; {
+			case who[name]:
+				c.Bad(statusCol[st], name+" 重复登记")
+			case len(ids) == 0:
+				c.Bad(statusCol[st], name+" 不在本党组织的党员花名册中")
+			case len(ids) > 1:
+				c.Bad(statusCol[st], name+" 在花名册中有重名，请在系统中登记其出席情况")
+			default:
+				in.Attendees = append(in.Attendees, AttendeeInput{MemberID: ids[0], Status: st})
+			}
+			who[name] = true
+		}
+	}
+}
+
+// importMeeting writes one held meeting: a new one, or the recorded one
+// with the same party organization, kind, day and topic.
+func (s *Service) importMeeting(ctx context.Context, tx *sql.Tx, in Input) (sheetimport.Result, error) {
+	var id int64
+	var place, presenter, host, recorder, minutes, resolutions, lateNote string
+	err := s.DB.QueryRow(ctx, tx, `SELECT id, place, presenter, host, recorder, minutes, resolutions, late_note FROM meetings
+		WHERE party_org_id = ? AND kind = ? AND held_on = ? AND topic = ? AND status = ?`, in.PartyOrgID, in.Kind, in.Date, in.Topic, StatusHeld).
+		Scan(&id, &place, &presenter, &host, &recorder, &minutes, &resolutions, &lateNote)
+	now := store.FormatTime(s.Now())
+	did := sheetimport.Updated
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if err := s.DB.QueryRow(ctx, tx, `INSERT INTO meetings (party_org_id, kind, status, held_on, place, topic, presenter, host, recorder, minutes, resolutions, late, late_note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, in.PartyOrgID, in.Kind, in.Status, in.Date, in.Place, in.Topic, in.Presenter,
+			in.Host, in.Recorder, in.Minutes, in.Resolutions, in.Late, in.LateNote, now, now).Scan(&id); err != nil {
+			return sheetimport.Nothing, err
+		}
+		did = sheetimport.Created
+	case err != nil:
+		return sheetimport.Nothing, err
+	default:
+		// Files without 主持人/记录人 (older templates) keep what was recorded.
+		if in.Host == "" {
+			in.Host = host
+		}
+		if in.Recorder == "" {
+			in.Recorder = recorder
+		}
+		same, err := s.sameAttendance(ctx, tx, id, in.Attendees)
+		if err != nil {
+			return sheetimport.Nothing, err
+		}
+		if same && place == in.Place && presenter == in.Presenter && host == in.Host && recorder == in.Recorder && minutes == in.Minutes && resolutions == in.Resolutions && lateNote == in.LateNote {
+			return sheetimport.Unchanged, nil
+		}
+		if _, err := s.DB.Exec(ctx, tx, `UPDATE meetings SET place = ?, presenter = ?, host = ?, recorder = ?, minutes = ?, resolutions = ?, late_note = ?, updated_at = ? WHERE id = ?`,
+			in.Place, in.Presenter, in.Host, in.Recorder, in.Minutes, in.Resolutions, in.LateNote, now, id); err != nil {
+			return sheetimport.Nothing, err
+		}
+	}
+	return did, s.writeAttendees(ctx, tx, id, in.Attendees)
 }
 
 func (s *Service) sameAttendance(ctx context.Context, tx *sql.Tx, id int64, list []AttendeeInput) (bool, error) {
@@ -373,11 +328,5 @@ func (s *Service) sameAttendance(ctx context.Context, tx *sql.Tx, id int64, list
 	return true, rows.Err()
 }
 
-// ImportTemplate writes the meeting-records template (the header row).
-func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("会议记录", ImportHeaders(), []float64{28, 14, 14, 18, 30, 12, 30, 16, 16, 40, 30, 20})
-	if err != nil {
-		return err
-	}
-	return xw.Finish(w)
-}
+// ImportTemplate writes the meeting-records template.
+func ImportTemplate(w io.Writer) error { return importSheet.Template(w) }

@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -62,12 +63,7 @@ func ImportColumns() []xlsx.Column {
 }
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
+type ImportResult = sheetimport.Result
 
 // errRejected rolls the import's transaction back when any cell is bad.
 var errRejected = errors.New("import rejected")

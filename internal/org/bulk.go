@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 )
 
@@ -22,11 +23,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (Organization, error) 
 }
 
 // BulkResult counts what a bulk write did.
-type BulkResult struct {
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
+type BulkResult = sheetimport.Result
 
 // RowError is the failure of one input of a bulk write.
 type RowError struct {

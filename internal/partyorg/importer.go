@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
 
@@ -59,12 +60,7 @@ func ImportTemplate(w io.Writer) error {
 }
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows      int `json:"rows"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
+type ImportResult = sheetimport.Result
 
 var errRejected = errors.New("import rejected")
 

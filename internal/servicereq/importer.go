@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/audit"
 	"liangxin/internal/pdata"
 	"liangxin/internal/region"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -69,10 +70,7 @@ func ImportTemplate(w io.Writer) error {
 }
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows    int `json:"rows"`
-	Created int `json:"created"`
-}
+type ImportResult = sheetimport.Result
 
 var errRejected = errors.New("import rejected")
 

@@ -10,6 +10,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -44,10 +45,7 @@ func ImportColumns() []xlsx.Column {
 }
 
 // ImportResult counts what an import wrote.
-type ImportResult struct {
-	Rows    int `json:"rows"`
-	Created int `json:"created"`
-}
+type ImportResult = sheetimport.Result
 
 var errRejected = errors.New("import rejected")
 

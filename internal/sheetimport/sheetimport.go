@@ -1,0 +1,221 @@
+// Package sheetimport is the one import driver of the spreadsheet
+// importers. An area declares its sheet (columns with their Chinese headers
+// and synonyms, template comments and lists) and two functions: Map turns a
+// data row into the area's command and marks the bad cells, Write writes one
+// command inside the import's transaction and says what it did. The driver
+// does the rest the same way for every area: opening the upload within the
+// limits, finding the header (title rows, merged headers, synonyms: see
+// xlsx.OpenSheet), the reject-all-on-any-bad-cell loop, progress, the
+// counts, the audit entry of the import and the template. The caller (the
+// HTTP layer) keeps the job record and the error workbook (ErrorWorkbook).
+package sheetimport
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+
+	"liangxin/internal/apperr"
+	"liangxin/internal/audit"
+	"liangxin/internal/store"
+	"liangxin/internal/xlsx"
+)
+
+// Column declares one column of an import sheet.
+type Column struct {
+	// Header is the template's header; Synonyms are other headers that
+	// users' own sheets give the same column.
+	Header   string
+	Synonyms []string
+	// Required columns must be found in the header row, or the file is
+	// refused as a whole. (Whether a cell may be blank is Map's business.)
+	Required bool
+	// Comment is the note on the template's header cell; List, when set,
+	// restricts the template's cells to these values (data validation).
+	Comment string
+	List    []string
+	// Width is the template's column width (0: a default).
+	Width float64
+}
+
+// Sheet declares an import sheet.
+type Sheet struct {
+	// Name is the template's sheet name.
+	Name    string
+	Columns []Column
+	// AuditAction and AuditEntity name the audit entry written with the
+	// import (its After is the Result). Empty AuditAction: no entry.
+	AuditAction string
+	AuditEntity string
+}
+
+// ReaderColumns is the column list for the reader and the error workbook.
+func (s Sheet) ReaderColumns() []xlsx.Column {
+	cols := make([]xlsx.Column, len(s.Columns))
+	for i, c := range s.Columns {
+		cols[i] = xlsx.Column{Name: c.Header, Aliases: c.Synonyms, Optional: !c.Required}
+	}
+	return cols
+}
+
+// Headers is the template's header row.
+func (s Sheet) Headers() []string {
+	h := make([]string, len(s.Columns))
+	for i, c := range s.Columns {
+		h[i] = c.Header
+	}
+	return h
+}
+
+// Result counts what an import did. Rows is the number of data rows read;
+// Created, Updated and Unchanged count the records written (an area may
+// write more than one record per row). Re-importing a file that was
+// imported before gives only Unchanged.
+type Result struct {
+	Rows      int `json:"rows,omitempty"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Add adds the counts of o (not its Rows).
+func (r *Result) Add(o Result) {
+	r.Created += o.Created
+	r.Updated += o.Updated
+	r.Unchanged += o.Unchanged
+}
+
+// The single-record changes Write reports most often.
+var (
+	Created   = Result{Created: 1}
+	Updated   = Result{Updated: 1}
+	Unchanged = Result{Unchanged: 1}
+	Nothing   = Result{}
+)
+
+// Cells collects the errors of one data row.
+type Cells struct {
+	row   int
+	errs  *[]xlsx.CellError
+	start int
+}
+
+// Row is the row's number in the sheet (as the user sees it).
+func (c *Cells) Row() int { return c.row }
+
+// Bad marks a cell of the row as wrong, with the reason the user reads.
+func (c *Cells) Bad(column, message string) {
+	*c.errs = append(*c.errs, xlsx.CellError{Row: c.row, Column: column, Message: message})
+}
+
+// OK tells whether the row has no error so far.
+func (c *Cells) OK() bool { return len(*c.errs) == c.start }
+
+// Refused records a service's refusal of the row (see xlsx.ServiceCells):
+// each invalid field on its column, any other refusal on fallback. It
+// returns nil when err was a refusal, and err itself otherwise (a database
+// failure, which must end the import).
+func (c *Cells) Refused(err error, fieldColumn map[string]string, fallback string) error {
+	cells, ok := xlsx.ServiceCells(c.row, err, fieldColumn, fallback)
+	if !ok {
+		return err
+	}
+	*c.errs = append(*c.errs, cells...)
+	return nil
+}
+
+// Import is what an area declares: its sheet and its mapping.
+type Import[C any] struct {
+	Sheet Sheet
+	// Prepare, if set, runs once the upload is open and its header found,
+	// before the transaction: it loads what Map needs (indexes of units,
+	// regions, existing records).
+	Prepare func(ctx context.Context) error
+	// Map turns a data row into a command; it marks every bad cell on c.
+	// A row with a bad cell is not written.
+	Map func(x xlsx.Row, c *Cells) C
+	// Write writes one command in the import's transaction and returns
+	// what it did. A refusal of the row goes on c (c.Refused), and Write
+	// then returns a nil error; a returned error ends the import.
+	Write func(ctx context.Context, tx *sql.Tx, cmd C, c *Cells) (Result, error)
+}
+
+// Env is where an import writes.
+type Env struct {
+	DB    *store.DB
+	Audit *audit.Logger
+}
+
+// ProgressEvery is how many rows pass between two progress reports.
+const ProgressEvery = 200
+
+// PhaseWriting is the phase reported while rows are read and written.
+const PhaseWriting = "writing"
+
+var errRejected = errors.New("import rejected")
+
+// Run imports an uploaded workbook all or nothing: every row is mapped and
+// (when its cells are good) written inside one transaction; if any cell of
+// any row is bad, the transaction is rolled back and Run returns the cell
+// errors (with Rows set and nothing counted) and a nil error. A problem with
+// the file as a whole is an apperr on the field "file". Otherwise the
+// import's audit entry is written in the same transaction.
+func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (Result, []xlsx.CellError, error) {
+	var res Result
+	r, err := xlsx.OpenImport(ra, size, imp.Sheet.ReaderColumns(), limits)
+	if err != nil {
+		return res, nil, err
+	}
+	defer r.Close()
+	if imp.Prepare != nil {
+		if err := imp.Prepare(ctx); err != nil {
+			return res, nil, err
+		}
+	}
+	var errs []xlsx.CellError
+	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
+		for r.Next() {
+			x := r.Row()
+			res.Rows++
+			c := &Cells{row: x.Number, errs: &errs, start: len(errs)}
+			cmd := imp.Map(x, c)
+			if c.OK() {
+				did, err := imp.Write(ctx, tx, cmd, c)
+				if err != nil {
+					return err
+				}
+				res.Add(did)
+			}
+			if progress != nil && res.Rows%ProgressEvery == 0 {
+				progress(PhaseWriting, res.Rows)
+			}
+		}
+		if err := r.Err(); err != nil {
+			return xlsx.ReadError(err)
+		}
+		if len(errs) > 0 {
+			return errRejected
+		}
+		if res.Rows == 0 {
+			return apperr.InvalidField("file", "表格中没有数据行")
+		}
+		if imp.Sheet.AuditAction == "" || env.Audit == nil {
+			return nil
+		}
+		return env.Audit.Record(ctx, tx, audit.Entry{Action: imp.Sheet.AuditAction, Entity: imp.Sheet.AuditEntity, After: res})
+	})
+	if errors.Is(err, errRejected) {
+		return Result{Rows: res.Rows}, errs, nil
+	}
+	if err != nil {
+		return Result{Rows: res.Rows}, nil, err
+	}
+	return res, nil, nil
+}
+
+// ErrorWorkbook writes the copy of a rejected upload with its bad cells
+// marked (see xlsx.ErrorWorkbook).
+func (s Sheet) ErrorWorkbook(ra io.ReaderAt, size int64, limits xlsx.Limits, errs []xlsx.CellError, out io.Writer) error {
+	return xlsx.ErrorWorkbook(ra, size, s.ReaderColumns(), limits, errs, out)
+}

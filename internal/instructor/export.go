@@ -19,7 +19,9 @@ func derefStr(p *string) string {
 // (one row without a unit for an instructor without any) in the import
 // template's layout, and records the export with the instructors' count.
 func (s *Service) Export(ctx context.Context, t sheetexport.Target, q string) error {
-	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Instructor, int, error) { return s.List(ctx, q, page, size) })
+	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Instructor, int, error) {
+		return s.List(ctx, q, page, size)
+	})
 	sheet := sheetexport.Rows("党建指导员", ImportHeaders(), ExportWidths, src, func(in Instructor, emit sheetexport.Emit) error {
 		kind := "兼职"
 		if in.FullTime {

@@ -45,12 +45,19 @@ type Emit func(values ...any) error
 type Source[T any] func(ctx context.Context, yield func(T) error) error
 
 // Paged turns a list call taking a page number and size (answering the items
-// of that page and the total) into a Source that walks every page.
+// of that page and the total) into a Source that walks every page with
+// PageSize.
 func Paged[T any](list func(ctx context.Context, page, size int) ([]T, int, error)) Source[T] {
+	return PagedBy(PageSize, list)
+}
+
+// PagedBy is Paged with pages of size: use the list's largest page when it
+// is smaller than PageSize (a list that caps the size would skip rows).
+func PagedBy[T any](size int, list func(ctx context.Context, page, size int) ([]T, int, error)) Source[T] {
 	return func(ctx context.Context, yield func(T) error) error {
 		seen := 0
 		for page := 1; ; page++ {
-			items, total, err := list(ctx, page, PageSize)
+			items, total, err := list(ctx, page, size)
 			if err != nil {
 				return err
 			}

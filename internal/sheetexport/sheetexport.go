@@ -209,22 +209,51 @@ func Write(ctx context.Context, t Target, a Audit, sheets ...Sheet) (Result, err
 		res.Rows += rows
 	}
 	defer w.Close()
+	return res, send(ctx, t, a, res, w.Finish)
+}
+
+// Document runs an export whose file is not a list (a cross-tab table, a
+// Word document): one audit entry, then write puts the file on t.W, with
+// the same order and cut rule as Write. count is what the note counts.
+func Document(ctx context.Context, t Target, a Audit, count int, write func(io.Writer) error) error {
+	if a.Logger == nil || a.Note == nil || a.Entity == "" {
+		return ErrNoAudit
+	}
+	return send(ctx, t, a, Result{Items: count}, write)
+}
+
+// send records the entry, calls Ready, writes the file and records a cut.
+func send(ctx context.Context, t Target, a Audit, res Result, write func(io.Writer) error) error {
 	if err := a.Logger.Record(ctx, a.DB, audit.Entry{Action: "export", Entity: a.Entity, EntityID: a.EntityID,
 		After: detail{Filters: a.Filters, Items: res.Items, Rows: res.Rows}, Note: a.Note(res.Items)}); err != nil {
-		return res, err
+		return err
 	}
 	if t.Ready != nil {
 		t.Ready()
 	}
-	if err := w.Finish(t.W); err != nil {
+	if err := write(t.W); err != nil {
 		// The request's context is most likely cancelled: record the cut anyway.
 		cctx := context.WithoutCancel(ctx)
 		if aerr := a.Logger.Record(cctx, a.DB, audit.Entry{Action: "export", Entity: a.Entity, EntityID: a.EntityID, Result: audit.Failure,
 			After: detail{Filters: a.Filters, Items: res.Items, Rows: res.Rows, Cut: true},
 			Note:  a.Note(res.Items) + "，传输中断，文件未完整送达"}); aerr != nil {
-			return res, errors.Join(err, aerr)
+			return errors.Join(err, aerr)
 		}
-		return res, fmt.Errorf("sheetexport: send: %w", err)
+		return fmt.Errorf("sheetexport: send: %w", err)
 	}
-	return res, nil
+	return nil
+}
+
+// Func declares a sheet whose rows fill writes with emit (a report already
+// computed whole, several kinds of rows); fill answers the items written,
+// which the note counts when it is the first sheet.
+func Func(name string, headers []string, widths []float64, fill func(emit Emit) (items int, err error)) Sheet {
+	return Sheet{Name: name, Headers: headers, Widths: widths, fill: func(_ context.Context, emit Emit) (int, int, error) {
+		rows := 0
+		n, err := fill(func(values ...any) error {
+			rows++
+			return emit(values...)
+		})
+		return n, rows, err
+	}}
 }

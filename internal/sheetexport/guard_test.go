@@ -22,9 +22,7 @@ var notYetMoved = map[string]bool{
 	"meetings_handlers.go":           true,
 	"routes_members.go":              true,
 	"transfers_handlers.go":          true,
-	"venue_standards_handlers.go":    true,
 	"volunteer_handlers.go":          true,
-	"work_handlers.go":               true,
 }
 
 // bypass matches an exporter writing its own workbook or its own export

@@ -21,7 +21,9 @@ func (s *Service) ExportReport(ctx context.Context, t sheetexport.Target, year i
 		return err
 	}
 	hours := func(min int) string { return strconv.FormatFloat(float64(min)/60, 'f', 1, 64) }
-	status := func(t Tally) string { return fmt.Sprintf("达标 %d、未达标 %d、未检查 %d", t.Met, t.NotMet, t.Unchecked) }
+	status := func(t Tally) string {
+		return fmt.Sprintf("达标 %d、未达标 %d、未检查 %d", t.Met, t.NotMet, t.Unchecked)
+	}
 	streets := map[string]Tally{}
 	for _, st := range rep.ByStreet {
 		streets[st.Code] = st

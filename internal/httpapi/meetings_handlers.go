@@ -242,13 +242,6 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pctPtr(v *float64) string {
-	if v == nil {
-		return "—"
-	}
-	return strconv.FormatFloat(*v*100, 'f', 1, 64) + "%"
-}
-
 // meetingTarget is the response of a meetings export, its headers set
 // once the export is recorded.
 func meetingTarget(w http.ResponseWriter, file, zhName string) sheetexport.Target {

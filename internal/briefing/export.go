@@ -2,10 +2,12 @@ package briefing
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
 
+	"liangxin/internal/sheetexport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
@@ -91,4 +93,26 @@ func (r Rendered) WriteXLSX(out io.Writer) error {
 		}
 	}
 	return w.Finish(out)
+}
+
+// FileNames are the ASCII and Chinese file names (without extension) of a
+// briefing's outputs.
+func (r Rendered) FileNames() (string, string) {
+	b := r.Briefing
+	name := b.RegionName + b.Month + "通报"
+	if b.SerialName != "" {
+		name += "（" + b.SerialName + "）"
+	} else {
+		name += "（草稿）"
+	}
+	return fmt.Sprintf("briefing-%s-%s-%d", b.RegionCode, b.Month, b.ID), name
+}
+
+// Export records the export of a rendered briefing in format (Word, Excel)
+// through the briefings' own logger and database, then write puts the file
+// on t (a document, so through sheetexport.Document: same order and cut rule).
+func (s *Service) Export(ctx context.Context, t sheetexport.Target, r Rendered, format string, write func(io.Writer) error) error {
+	_, name := r.FileNames()
+	return sheetexport.Document(ctx, t, sheetexport.Audit{Logger: s.Audit, DB: s.DB, Entity: "briefing", EntityID: fmt.Sprint(r.Briefing.ID),
+		Filters: map[string]string{"format": format}, Note: func(int) string { return fmt.Sprintf("导出通报%s（%s）", name, format) }}, 0, write)
 }

@@ -3,12 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/briefing"
+	"liangxin/internal/sheetexport"
 )
 
 func (s *Server) listBriefings(w http.ResponseWriter, r *http.Request) error {
@@ -110,24 +111,6 @@ func (s *Server) briefingDocument(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// briefingName is the file name of a briefing's outputs.
-func briefingName(d briefing.Rendered) (string, string) {
-	b := d.Briefing
-	name := b.RegionName + b.Month + "通报"
-	if b.SerialName != "" {
-		name += "（" + b.SerialName + "）"
-	} else {
-		name += "（草稿）"
-	}
-	return fmt.Sprintf("briefing-%s-%s-%d", b.RegionCode, b.Month, b.ID), name
-}
-
-func (s *Server) auditBriefingExport(r *http.Request, d briefing.Rendered, format string) error {
-	_, name := briefingName(d)
-	return s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "briefing", EntityID: fmt.Sprint(d.Briefing.ID),
-		Note: fmt.Sprintf("导出通报%s（%s）", name, format)})
-}
-
 func (s *Server) briefingDOCX(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.renderedBriefing(r)
 	if err != nil {
@@ -137,14 +120,14 @@ func (s *Server) briefingDOCX(w http.ResponseWriter, r *http.Request) error {
 	if err := d.Document.WriteDOCX(&buf, d.Stamp()); err != nil {
 		return err
 	}
-	if err := s.auditBriefingExport(r, d, "Word"); err != nil {
+	ascii, name := d.FileNames()
+	return s.Briefing.Export(r.Context(), sheetexport.Target{W: w, Ready: func() {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.docx"; filename*=UTF-8''%s.docx`, ascii, urlEscape(name)))
+	}}, d, "Word", func(out io.Writer) error {
+		_, err := out.Write(buf.Bytes())
 		return err
-	}
-	ascii, name := briefingName(d)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.docx"; filename*=UTF-8''%s.docx`, ascii, urlEscape(name)))
-	_, err = w.Write(buf.Bytes())
-	return err
+	})
 }
 
 func (s *Server) briefingXLSX(w http.ResponseWriter, r *http.Request) error {
@@ -152,12 +135,8 @@ func (s *Server) briefingXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.auditBriefingExport(r, d, "Excel"); err != nil {
-		return err
-	}
-	ascii, name := briefingName(d)
-	xlsxHeaders(w, ascii, name+"数据")
-	return d.WriteXLSX(w)
+	ascii, name := d.FileNames()
+	return s.Briefing.Export(r.Context(), xlsxTarget(w, ascii, name+"数据"), d, "Excel", d.WriteXLSX)
 }
 
 func (s *Server) briefingTemplate(w http.ResponseWriter, r *http.Request) error {

@@ -9,9 +9,8 @@ import (
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/cobuild"
-	"liangxin/internal/xlsx"
+	"liangxin/internal/sheetexport"
 )
 
 func (s *Server) cobuildOptions(w http.ResponseWriter, _ *http.Request) error {
@@ -74,22 +73,10 @@ func respondPage[T any](w http.ResponseWriter, f cobuild.ListFilter, items []T, 
 	return nil
 }
 
-// cobuildXLSX writes one sheet and audits the export.
+// cobuildXLSX writes one sheet through the co-building area's export,
+// which records it.
 func (s *Server) cobuildXLSX(w http.ResponseWriter, r *http.Request, ascii, chinese string, headers []string, widths []float64, rows [][]any) error {
-	sw, err := xlsx.NewWriter(chinese, headers, widths)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if err := sw.Row(row...); err != nil {
-			return err
-		}
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "cobuild", Note: fmt.Sprintf("导出%s %d 条", chinese, len(rows))}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, ascii, chinese)
-	return sw.Finish(w)
+	return s.Cobuild.ExportRows(r.Context(), xlsxTarget(w, ascii, chinese), chinese, headers, widths, rows, r.URL.Query())
 }
 
 // jsonCall decodes a body into in, runs fn and writes its result.
@@ -199,36 +186,7 @@ func (s *Server) exportCobuildYearReport(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Cobuild.UnitYearReport(r.Context(), id, year)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年双报到参与情况", year), []string{"参与者", "身份", "报到社区", "活动日期", "活动内容", "时长（小时）"}, []float64{16, 12, 20, 12, 40, 12})
-	if err != nil {
-		return err
-	}
-	for _, x := range rep.Rows {
-		if err := sw.Row(x.Who, x.Kind, x.CommunityName, x.HeldOn, x.Activity, x.Hours); err != nil {
-			return err
-		}
-	}
-	if err := sw.Row("合计", fmt.Sprintf("报到党员 %d 名，参与 %d 名", rep.Members, rep.ActiveMembers), "", "", fmt.Sprintf("%d 次", len(rep.Rows)), rep.Hours); err != nil {
-		return err
-	}
-	if err := sw.Sheet("社区评价", []string{"社区", "年度", "得分", "等次", "评价意见"}, []float64{20, 8, 8, 10, 50}); err != nil {
-		return err
-	}
-	for _, x := range rep.Ratings {
-		if err := sw.Row(x.CommunityName, x.Year, x.Score, x.GradeName, x.Comment); err != nil {
-			return err
-		}
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "cobuild_unit", EntityID: fmt.Sprint(id),
-		Note: fmt.Sprintf("导出「%s」%d 年度双报到报告", rep.Unit.Name, year)}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, "cobuild-year-report", fmt.Sprintf("%s%d年度双报到报告", rep.Unit.Name, year))
-	return sw.Finish(w)
+	return s.Cobuild.ExportUnitYearReport(r.Context(), func(title string) sheetexport.Target { return xlsxTarget(w, "cobuild-year-report", title) }, id, year)
 }
 
 func (s *Server) cobuildUnitTemplate(w http.ResponseWriter, _ *http.Request) error {

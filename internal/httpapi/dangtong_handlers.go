@@ -1,12 +1,11 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
+	"liangxin/internal/sheetexport"
 )
 
 func (s *Server) dangtongTable(w http.ResponseWriter, r *http.Request) error {
@@ -42,16 +41,8 @@ func (s *Server) dangtongCell(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) dangtongExport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	t, err := s.Dangtong.Get(r.Context(), r.PathValue("table"), q.Get("region_code"), q.Get("date"))
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "dangtong",
-		Note: fmt.Sprintf("导出党统表%s（%s，%s）", t.Code, t.RegionName, t.AsOf)}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, "dangtong-"+t.Code+"-"+t.AsOf, "党统表"+t.Code+"-"+t.RegionName+"-"+t.AsOf)
-	return t.WriteXLSX(w)
+	return s.Dangtong.Export(r.Context(), s.Audit, func(ascii, title string) sheetexport.Target { return xlsxTarget(w, ascii, title) },
+		r.PathValue("table"), q.Get("region_code"), q.Get("date"))
 }
 
 func (s *Server) dangtongCheck(w http.ResponseWriter, r *http.Request) error {

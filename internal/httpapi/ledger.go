@@ -16,7 +16,6 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
-	"liangxin/internal/xlsx"
 )
 
 var orgQuery = []string{"q", "category", "sector", "region_code", "area_code", "industry", "above_scale", "min_employees", "max_employees",
@@ -193,17 +192,6 @@ func yesNo(b bool) string {
 	return "否"
 }
 
-// orgCodeName is the Chinese name of a code ("" when empty or unknown); the
-// importer reads it back (org.CodeByName).
-func orgCodeName(cs []org.Code, code string) string {
-	for _, c := range cs {
-		if c.Code == code {
-			return c.Name
-		}
-	}
-	return ""
-}
-
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -216,54 +204,7 @@ func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.Orgs.List(r.Context(), org.Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("两新组织", orgimport.Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12, 16, 10, 14, 14, 18, 14})
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	regionName := func(code string) string {
-		if n, ok := names[code]; ok {
-			return n
-		}
-		n := ""
-		if rg, err := s.Regions.Get(r.Context(), code); err == nil {
-			n = rg.Name
-		}
-		names[code] = n
-		return n
-	}
-	n := 0
-	err = s.Orgs.Each(r.Context(), f, func(o org.Organization) error {
-		n++
-		town, village := o.RegionCode, ""
-		if len(o.RegionCode) == 12 {
-			town, village = o.RegionCode[:9], o.RegionCode
-		}
-		ind := o.Industry
-		if in, ok := org.IndustryByCodeOrName(o.Industry); ok {
-			ind = in.Code + " " + in.Name
-		}
-		villageName := ""
-		if village != "" {
-			villageName = regionName(village)
-		}
-		return sw.Row(o.Name, o.USCC, o.CategoryName, regionName(town), villageName, ind, o.Employees, o.FullMembers,
-			o.ProbationaryMembers, yesNo(o.AboveScale), deref(o.RegisteredOn), deref(o.ClosedOn),
-			orgCodeName(org.Ownerships(), o.Ownership), o.StaffOnPost, o.StaffMembers, yesNo(o.LegalRepMember), yesNo(o.LegalRepSecretary),
-			orgCodeName(org.IntermediaryKinds(), o.IntermediaryKind))
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "organization", Note: fmt.Sprintf("导出两新组织 %d 条", n)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="organizations.xlsx"; filename*=UTF-8''%E4%B8%A4%E6%96%B0%E7%BB%84%E7%BB%87.xlsx`)
-	return sw.Finish(w)
+	return orgimport.Export(r.Context(), xlsxTarget(w, "organizations", "两新组织"), s.Orgs, s.Regions, f)
 }
 
 func (s *Server) listPartyOrgs(w http.ResponseWriter, r *http.Request) error {

@@ -8,12 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/meeting"
-	"liangxin/internal/xlsx"
+	"liangxin/internal/sheetexport"
 )
 
 func optID(q url.Values, name string, bad *apperr.Error) int64 {
@@ -241,50 +239,21 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pctPtr(v *float64) string {
-	if v == nil {
-		return "—"
-	}
-	return strconv.FormatFloat(*v*100, 'f', 1, 64) + "%"
+// meetingTarget is the response of a meetings export, its headers set
+// once the export is recorded.
+func meetingTarget(w http.ResponseWriter, file, zhName string) sheetexport.Target {
+	return sheetexport.Target{W: w, Ready: func() {
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"; filename*=UTF-8''%s.xlsx`, file, url.PathEscape(zhName)))
+	}}
 }
-
-func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Writer, entity, file, zhName string, n int) error {
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: entity, Note: fmt.Sprintf("导出%s %d 条", zhName, n)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"; filename*=UTF-8''%s.xlsx`, file, url.PathEscape(zhName)))
-	return sw.Finish(w)
-}
-
-func orgRows(sw *xlsx.Writer, orgs []meeting.OrgCompliance) error {
-	for _, o := range orgs {
-		if err := sw.Row(o.PartyOrgName, o.StreetName, o.Required, o.Held, pctPtr(o.Rate), pctPtr(o.Attendance), o.Meetings, strings.Join(o.Missing, "；")); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-var orgHeaders = []string{"党组织", "街道（乡镇）", "应开次数", "已开次数", "落实率", "平均出席率", "会议总数", "缺项"}
 
 func (s *Server) exportCompliance(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.reportFilter(r)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Meet.Compliance(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("组织生活落实情况", orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80})
-	if err != nil {
-		return err
-	}
-	if err := orgRows(sw, rep.Orgs); err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "compliance", "compliance", "组织生活落实情况", len(rep.Orgs))
+	return s.Meet.ExportCompliance(r.Context(), meetingTarget(w, "compliance", "组织生活落实情况"), f)
 }
 
 func (s *Server) reminders(w http.ResponseWriter, r *http.Request) error {
@@ -336,18 +305,7 @@ func (s *Server) exportLaggards(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.Meet.Laggards(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("组织生活未落实", orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80})
-	if err != nil {
-		return err
-	}
-	if err := orgRows(sw, items); err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "compliance", "laggards", "组织生活未落实到位", len(items))
+	return s.Meet.ExportLaggards(r.Context(), meetingTarget(w, "laggards", "组织生活未落实到位"), f)
 }
 
 func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
@@ -355,25 +313,7 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("会议记录", []string{"党组织", "会议类型", "状态", "日期", "地点", "主题", "授课人", "主持人", "记录人", "应到", "实到", "请假", "缺席", "出席率", "补开/补报", "决议"},
-		[]float64{32, 14, 8, 12, 20, 30, 10, 10, 10, 6, 6, 6, 6, 8, 10, 40})
-	if err != nil {
-		return err
-	}
-	n := 0
-	err = s.Meet.Each(r.Context(), f, func(m meeting.Meeting) error {
-		n++
-		late := ""
-		if m.Late {
-			late = "是"
-		}
-		return sw.Row(m.PartyOrgName, m.KindName, m.StatusName, m.Date, m.Place, m.Topic, m.Presenter, m.Host, m.Recorder, m.Expected, m.Present, m.Excused, m.Absent,
-			pctPtr(m.Attendance), late, m.Resolutions)
-	})
-	if err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "meeting", "meetings", "会议记录", n)
+	return s.Meet.ExportMeetings(r.Context(), meetingTarget(w, "meetings", "会议记录"), f)
 }
 
 func (s *Server) getCommittee(w http.ResponseWriter, r *http.Request) error {
@@ -449,24 +389,7 @@ func (s *Server) committeeRenewals(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) exportCommitteeRenewals(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.Meet.Renewals(r.Context())
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("换届提醒", []string{"党组织", "类别", "本届开始", "届满日期", "剩余天数", "状态"}, []float64{36, 10, 12, 12, 10, 10})
-	if err != nil {
-		return err
-	}
-	for _, p := range items {
-		st := "即将到期"
-		if p.Overdue {
-			st = "逾期未换届"
-		}
-		if err := sw.Row(p.Name, p.KindName, p.TermStartedOn, p.TermDueOn, p.DaysLeft, st); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "party_org", "renewals", "换届提醒", len(items))
+	return s.Meet.ExportRenewals(r.Context(), meetingTarget(w, "renewals", "换届提醒"))
 }
 
 func (s *Server) vacancies(w http.ResponseWriter, r *http.Request) error {
@@ -478,20 +401,7 @@ func (s *Server) vacancies(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportVacancies(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.Meet.Vacancies(r.Context())
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("书记空缺", []string{"党组织", "空缺起始", "空缺天数", "超过三个月"}, []float64{36, 12, 10, 12})
-	if err != nil {
-		return err
-	}
-	for _, v := range items {
-		if err := sw.Row(v.PartyOrgName, v.VacantSince, v.Days, yesNo(v.Flagged)); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "party_org", "vacancies", "书记空缺", len(items))
+	return s.Meet.ExportVacancies(r.Context(), meetingTarget(w, "vacancies", "书记空缺"))
 }
 
 func (s *Server) meetingTemplate(w http.ResponseWriter, r *http.Request) error {

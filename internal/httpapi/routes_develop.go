@@ -1,15 +1,12 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/auth"
 	"liangxin/internal/develop"
-	"liangxin/internal/xlsx"
 )
 
 // developRoutes lists the routes of 发展党员: the 25-step pipeline (issue 4).
@@ -207,54 +204,14 @@ func (s *Server) devSetPublicity(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// devExportHeaders are the Chinese headers of the 发展党员 export: one row per person.
-var devExportHeaders = []string{"姓名", "身份证号", "性别", "出生日期", "党组织", "阶段", "递交申请书日期", "最近步骤", "最近步骤日期", "预备期满日期"}
-
 // exportDevPeople streams the people of the pipeline in the caller's scope, with
 // the filters of the list; the 身份证号 is masked as the list shows it.
 func (s *Server) exportDevPeople(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	bad := apperr.Invalid()
-	f := develop.Filter{PartyOrgID: optID(q, "party_org_id", bad), Stage: q.Get("stage"), Name: q.Get("name"), Page: 1, PageSize: devExportPageSize}
+	f := develop.Filter{PartyOrgID: optID(q, "party_org_id", bad), Stage: q.Get("stage"), Name: q.Get("name")}
 	if err := bad.OrNil(); err != nil {
 		return err
 	}
-	items, total, err := s.Develop.List(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("发展党员", devExportHeaders, []float64{12, 22, 6, 12, 36, 12, 14, 24, 12, 12})
-	if err != nil {
-		return err
-	}
-	n := 0
-	for {
-		for _, p := range items {
-			n++
-			last := ""
-			if p.LastStep >= 1 && p.LastStep <= len(develop.Steps) {
-				last = fmt.Sprintf("第%d步 %s", p.LastStep, p.LastStepName)
-			} else if p.LastStep > 0 {
-				last = p.LastStepName // 延长预备期
-			}
-			if err := sw.Row(p.Name, p.IDNumber, p.Gender, p.BirthDate, p.PartyOrgName, p.StageName, p.AppliedOn, last, p.LastStepOn, deref(p.ProbationEndsOn)); err != nil {
-				return err
-			}
-		}
-		if n >= total || len(items) == 0 {
-			break
-		}
-		f.Page++
-		if items, _, err = s.Develop.List(r.Context(), f); err != nil {
-			return err
-		}
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "dev_person", Note: fmt.Sprintf("导出发展党员名册 %d 人", n)}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, "develop", "发展党员")
-	return sw.Finish(w)
+	return s.Develop.Export(r.Context(), xlsxTarget(w, "develop", "发展党员"), f)
 }
-
-// devExportPageSize is the page the export walks the list with (the list's largest).
-const devExportPageSize = 200

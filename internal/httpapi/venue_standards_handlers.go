@@ -8,10 +8,8 @@ import (
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/civil"
 	"liangxin/internal/venue"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) listVenueChecklists(w http.ResponseWriter, r *http.Request) error {
@@ -412,10 +410,6 @@ func (s *Server) venueReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// venueReportHeaders are the columns of the venue report export.
-var venueReportHeaders = []string{"街道（乡镇）", "阵地名称", "类型", "所在区域", "所属党组织", "是否在用", "达标状态",
-	"预约次数", "预约时长（小时）", "活动次数", "活动参加人次", "来访人次", "服务单位数", "服务单位"}
-
 // exportVenueReport streams the venue report: one row per venue, a subtotal
 // row after each street, the total last.
 func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error {
@@ -423,49 +417,7 @@ func (s *Server) exportVenueReport(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	rep, rows, err := s.Venues.VenueReport(r.Context(), year, r.URL.Query().Get("region_code"))
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年阵地统计", year), venueReportHeaders, []float64{16, 30, 14, 16, 30, 8, 10, 10, 14, 10, 14, 10, 10, 50})
-	if err != nil {
-		return err
-	}
-	hours := func(min int) string { return strconv.FormatFloat(float64(min)/60, 'f', 1, 64) }
-	status := func(t venue.Tally) string {
-		return fmt.Sprintf("达标 %d、未达标 %d、未检查 %d", t.Met, t.NotMet, t.Unchecked)
-	}
-	subtotal := func(label string, t venue.Tally) error {
-		return sw.Row(label, fmt.Sprintf("%d 个阵地", t.Venues), "", "", "", "", status(t), t.Bookings, hours(t.BookedMinutes), t.Activities, t.Participants, t.Visitors, t.Units, "")
-	}
-	streets := map[string]venue.Tally{}
-	for _, st := range rep.ByStreet {
-		streets[st.Code] = st
-	}
-	for i, v := range rows {
-		inUse := "在用"
-		if !v.Active {
-			inUse = "停用"
-		}
-		street := streets[v.StreetCode].Name
-		if err := sw.Row(street, v.Name, v.KindName, v.RegionName, v.PartyOrgName, inUse, v.StatusName,
-			v.Bookings, hours(v.BookedMinutes), v.Activities, v.Participants, v.Visitors, v.Units, v.UnitNames); err != nil {
-			return err
-		}
-		if i == len(rows)-1 || rows[i+1].StreetCode != v.StreetCode {
-			if err := subtotal(street+" 小计", streets[v.StreetCode]); err != nil {
-				return err
-			}
-		}
-	}
-	if err := subtotal("合计", rep.Total); err != nil {
-		return err
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "venue", Note: fmt.Sprintf("导出 %d 年阵地统计 %d 个阵地", year, len(rows))}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, fmt.Sprintf("venues-%d", year), fmt.Sprintf("%d年阵地统计", year))
-	return sw.Finish(w)
+	return s.Venues.ExportReport(r.Context(), xlsxTarget(w, fmt.Sprintf("venues-%d", year), fmt.Sprintf("%d年阵地统计", year)), year, r.URL.Query().Get("region_code"))
 }
 
 func (s *Server) venueTemplate(w http.ResponseWriter, r *http.Request) error {

@@ -8,9 +8,7 @@ import (
 	"strconv"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/wish"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) wishOptions(w http.ResponseWriter, _ *http.Request) error {
@@ -97,31 +95,7 @@ func (s *Server) exportWishes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.Wishes.All(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("微心愿", []string{"编号", "受理编号", "状态", "类别", "心愿内容", "心愿人", "联系电话", "估计价值（元）", "所在区域", "发布党组织",
-		"认领人", "认领日期", "应完成日期", "完成日期", "完成情况", "确认日期", "撤回原因", "来源", "登记时间"},
-		[]float64{8, 20, 12, 12, 40, 10, 14, 12, 16, 24, 16, 12, 12, 12, 30, 12, 20, 12, 20})
-	if err != nil {
-		return err
-	}
-	for _, x := range items {
-		value := ""
-		if x.ValueCents != nil {
-			value = fmt.Sprintf("%d.%02d", *x.ValueCents/100, *x.ValueCents%100)
-		}
-		if err := sw.Row(x.ID, x.Ticket, x.StateName, x.CategoryName, x.Content, x.DisplayName, x.WisherPhone, value, x.RegionName, x.PosterPartyOrgName,
-			x.ClaimantName, deref(x.ClaimedOn), deref(x.ClaimDueOn), deref(x.FulfilledOn), x.FulfilNote, deref(x.ConfirmedOn), x.CancelReason, x.SourceName, x.CreatedAt); err != nil {
-			return err
-		}
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "wish", Note: fmt.Sprintf("导出微心愿 %d 条", len(items))}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, "wishes", "微心愿")
-	return sw.Finish(w)
+	return s.Wishes.Export(r.Context(), xlsxTarget(w, "wishes", "微心愿"), f)
 }
 
 func (s *Server) createWish(w http.ResponseWriter, r *http.Request) error {

@@ -10,10 +10,9 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/auth"
+	"liangxin/internal/sheetexport"
 	"liangxin/internal/workloop"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) workOptions(w http.ResponseWriter, r *http.Request) error {
@@ -249,45 +248,7 @@ func (s *Server) exportNoticeReceipts(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	n, err := s.Work.GetNotice(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	items, _, err := s.Work.Receipts(r.Context(), id, f)
-	if err != nil {
-		return err
-	}
-	sum, err := s.Work.ReceiptsByStreet(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("阅读和完成情况", []string{"街道（乡镇）", "党组织", "阅读时间", "阅读人", "已完成学习内容", "学习内容总数"}, []float64{16, 36, 20, 12, 14, 12})
-	if err != nil {
-		return err
-	}
-	for _, it := range items {
-		read := "未阅读"
-		if it.ReadAt != nil {
-			read = *it.ReadAt
-		}
-		if err := sw.Row(xlsx.SafeText(it.StreetName), xlsx.SafeText(it.PartyOrgName), read, xlsx.SafeText(it.ReadBy), it.ItemsDone, it.ItemsTotal); err != nil {
-			return err
-		}
-	}
-	if err := sw.Sheet("按街道统计", []string{"街道（乡镇）", "接收党组织", "已阅读", "未阅读", "全部完成", "未全部完成"}, []float64{16, 12, 10, 10, 10, 12}); err != nil {
-		return err
-	}
-	for _, st := range append(sum.Streets, sum.Total) {
-		if err := sw.Row(xlsx.SafeText(st.StreetName), st.Recipients, st.Read, st.Unread, st.AllDone, st.NotDone); err != nil {
-			return err
-		}
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: "notice", EntityID: fmt.Sprint(id),
-		Note: fmt.Sprintf("导出「%s」阅读和完成情况 %d 条", n.Title, len(items))}); err != nil {
-		return err
-	}
-	xlsxHeaders(w, "notice-receipts", n.Title+"-阅读和完成情况")
-	return sw.Finish(w)
+	return s.Work.ExportReceipts(r.Context(), func(title string) sheetexport.Target { return xlsxTarget(w, "notice-receipts", title) }, id, f)
 }
 
 // canSteps reports which side's task steps the caller's role may take.

@@ -25,9 +25,10 @@ func SafeText(s string) string {
 
 // Writer streams rows into a workbook, one sheet after another.
 type Writer struct {
-	f   *excelize.File
-	sw  *excelize.StreamWriter
-	row int
+	closed bool
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	row    int
 }
 
 // NewWriter starts a workbook with a bold header row and column widths.
@@ -110,7 +111,17 @@ func (w *Writer) Finish(out io.Writer) error {
 	if err := w.sw.Flush(); err != nil {
 		return err
 	}
-	defer w.f.Close()
+	defer w.Close()
 	_, err := w.f.WriteTo(out)
 	return err
+}
+
+// Close drops the workbook and its temporary files without writing it; it
+// may be called after Finish, and more than once.
+func (w *Writer) Close() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	_ = w.f.Close()
 }

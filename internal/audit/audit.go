@@ -436,9 +436,6 @@ type Filter struct {
 	PageSize int
 }
 
-// Location is China Standard Time, the zone dates are interpreted in.
-var cst = civil.Zone
-
 func (f Filter) where() (string, []any, error) {
 	var conds []string
 	var args []any

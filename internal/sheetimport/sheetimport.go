@@ -139,6 +139,20 @@ type Import[C any] struct {
 	// what it did. A refusal of the row goes on c (c.Refused), and Write
 	// then returns a nil error; a returned error ends the import.
 	Write func(ctx context.Context, tx *sql.Tx, cmd C, c *Cells) (Result, error)
+	// Batch, set instead of Write, writes the good rows' commands in groups
+	// (for importers that write many rows per statement, or that must see
+	// every row before writing any, e.g. to resolve references between rows
+	// of the file). BatchSize rows go to each call; 0 sends all the good rows
+	// in one call after the last row is read. A refusal of a row goes on
+	// bad (the row's number as Mapped.Row); a returned error ends the import.
+	Batch     func(ctx context.Context, tx *sql.Tx, rows []Mapped[C], bad func(row int, column, message string)) (Result, error)
+	BatchSize int
+}
+
+// Mapped is a good row's command with the row's number in the sheet.
+type Mapped[C any] struct {
+	Row int
+	Cmd C
 }
 
 // Env is where an import writes.
@@ -173,14 +187,42 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 			return res, nil, err
 		}
 	}
+	if (imp.Write == nil) == (imp.Batch == nil) {
+		return res, nil, errors.New("sheetimport: set exactly one of Write and Batch")
+	}
 	var errs []xlsx.CellError
+	bad := func(row int, column, message string) {
+		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
+	}
 	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var pending []Mapped[C]
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			did, err := imp.Batch(ctx, tx, pending, bad)
+			pending = pending[:0]
+			if err != nil {
+				return err
+			}
+			res.Add(did)
+			return nil
+		}
 		for r.Next() {
 			x := r.Row()
 			res.Rows++
 			c := &Cells{row: x.Number, errs: &errs, start: len(errs)}
 			cmd := imp.Map(x, c)
-			if c.OK() {
+			switch {
+			case !c.OK():
+			case imp.Batch != nil:
+				pending = append(pending, Mapped[C]{Row: x.Number, Cmd: cmd})
+				if imp.BatchSize > 0 && len(pending) >= imp.BatchSize {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			default:
 				did, err := imp.Write(ctx, tx, cmd, c)
 				if err != nil {
 					return err
@@ -193,6 +235,11 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		}
 		if err := r.Err(); err != nil {
 			return xlsx.ReadError(err)
+		}
+		if imp.Batch != nil && len(errs) == 0 {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
 		if len(errs) > 0 {
 			return errRejected

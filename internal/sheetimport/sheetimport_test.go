@@ -318,3 +318,75 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("list sheet = %v", list)
 	}
 }
+
+// Batch mode: the good rows reach Batch in groups of BatchSize with their
+// row numbers (0: all at once after the last row), the counts add up, and
+// a refusal from Batch rejects the whole file with nothing written.
+func TestBatchGroupsRowsAndRejectsOnRefusal(t *testing.T) {
+	file := book(t, [][]string{
+		{"编码", "名称", "数量"},
+		{"C01", "桌子", "1"},
+		{"C02", "椅子", "2"},
+		{"C03", "柜子", "3"},
+		{"C04", "凳子", "4"},
+		{"C05", "箱子", "5"},
+	})
+	for _, tc := range []struct {
+		size   int
+		groups [][]int
+	}{
+		{0, [][]int{{2, 3, 4, 5, 6}}},
+		{2, [][]int{{2, 3}, {4, 5}, {6}}},
+	} {
+		e := setup(t)
+		imp := e.imp()
+		imp.Write = nil
+		imp.BatchSize = tc.size
+		var groups [][]int
+		refuse := ""
+		imp.Batch = func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[item], bad func(int, string, string)) (sheetimport.Result, error) {
+			var g []int
+			for _, m := range rows {
+				g = append(g, m.Row)
+				if m.Cmd.code == refuse {
+					bad(m.Row, "编码", "编码已停用")
+					continue
+				}
+				if _, err := e.db.Exec(ctx, tx, `INSERT INTO sheet_items (code, name, qty) VALUES (?, ?, ?)`, m.Cmd.code, m.Cmd.name, m.Cmd.qty); err != nil {
+					return sheetimport.Nothing, err
+				}
+			}
+			groups = append(groups, g)
+			return sheetimport.Result{Created: len(rows)}, nil
+		}
+		res, errs, err := sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil)
+		if err != nil || errs != nil {
+			t.Fatalf("size %d: %v %v", tc.size, err, errs)
+		}
+		if want := (sheetimport.Result{Rows: 5, Created: 5}); res != want {
+			t.Fatalf("size %d: result %+v, want %+v", tc.size, res, want)
+		}
+		if !reflect.DeepEqual(groups, tc.groups) {
+			t.Fatalf("size %d: groups %v, want %v", tc.size, groups, tc.groups)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM sheet_items`); n != 5 {
+			t.Fatalf("size %d: %d items, want 5", tc.size, n)
+		}
+
+		e = setup(t)
+		groups, refuse = nil, "C04"
+		res, errs, err = sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []xlsx.CellError{{Row: 5, Column: "编码", Message: "编码已停用"}}; !reflect.DeepEqual(errs, want) {
+			t.Fatalf("size %d: errors %v, want %v", tc.size, errs, want)
+		}
+		if want := (sheetimport.Result{Rows: 5}); res != want {
+			t.Fatalf("size %d: rejected result %+v, want %+v", tc.size, res, want)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM sheet_items`) + e.count(t, `SELECT COUNT(*) FROM audit_log`); n != 0 {
+			t.Fatalf("size %d: %d rows left by a rejected import, want 0", tc.size, n)
+		}
+	}
+}

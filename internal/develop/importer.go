@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
@@ -37,32 +35,39 @@ const (
 	ColPubTo     = "公示结束日期"
 )
 
-// ImportHeaders is the template's header row.
-func ImportHeaders() []string {
-	return []string{ColIDNumber, ColName, ColPartyOrg, ColStep, ColDate, ColPeople, ColDocuments, ColNote, ColDays, ColHours, ColDue, ColPresent, ColYes, ColMonths, ColPubFrom, ColPubTo}
+// importSheet declares the development-records sheet for the import driver.
+var importSheet = sheetimport.Sheet{
+	Name: "发展党员记录",
+	Columns: []sheetimport.Column{
+		{Header: ColIDNumber, Synonyms: []string{"公民身份号码", "身份证号码"}, Required: true, Width: 22},
+		{Header: ColName, Synonyms: []string{"姓 名"}, Width: 10},
+		{Header: ColPartyOrg, Synonyms: []string{"党组织", "所在党支部", "党支部"}, Width: 28},
+		{Header: ColStep, Synonyms: []string{"步骤序号", "发展步骤", "环节"}, Required: true, Width: 18},
+		{Header: ColDate, Synonyms: []string{"完成日期", "时间"}, Required: true, Width: 14},
+		{Header: ColPeople, Synonyms: []string{"培养联系人", "入党介绍人", "经办人"}, Width: 20},
+		{Header: ColDocuments, Synonyms: []string{"材料名称"}, Width: 20},
+		{Header: ColNote, Synonyms: []string{"备注"}, Width: 30},
+		{Header: ColDays, Width: 10},
+		{Header: ColHours, Width: 10},
+		{Header: ColDue, Synonyms: []string{"应到人数"}, Width: 12},
+		{Header: ColPresent, Width: 10},
+		{Header: ColYes, Width: 10},
+		{Header: ColMonths, Width: 10},
+		{Header: ColPubFrom, Synonyms: []string{"公示开始时间"}},
+		{Header: ColPubTo, Synonyms: []string{"公示结束时间"}},
+	},
+	AuditAction: "dev_import",
+	AuditEntity: "dev_person",
 }
 
+// ImportHeaders is the template's header row.
+func ImportHeaders() []string { return importSheet.Headers() }
+
 // ImportColumns describes the columns for the reader.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColIDNumber, Aliases: []string{"公民身份号码", "身份证号码"}},
-		{Name: ColName, Aliases: []string{"姓 名"}, Optional: true},
-		{Name: ColPartyOrg, Aliases: []string{"党组织", "所在党支部", "党支部"}, Optional: true},
-		{Name: ColStep, Aliases: []string{"步骤序号", "发展步骤", "环节"}},
-		{Name: ColDate, Aliases: []string{"完成日期", "时间"}},
-		{Name: ColPeople, Aliases: []string{"培养联系人", "入党介绍人", "经办人"}, Optional: true},
-		{Name: ColDocuments, Aliases: []string{"材料名称"}, Optional: true},
-		{Name: ColNote, Aliases: []string{"备注"}, Optional: true},
-		{Name: ColDays, Optional: true},
-		{Name: ColHours, Optional: true},
-		{Name: ColDue, Aliases: []string{"应到人数"}, Optional: true},
-		{Name: ColPresent, Optional: true},
-		{Name: ColYes, Optional: true},
-		{Name: ColMonths, Optional: true},
-		{Name: ColPubFrom, Aliases: []string{"公示开始时间"}, Optional: true},
-		{Name: ColPubTo, Aliases: []string{"公示结束时间"}, Optional: true},
-	}
-}
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
+
+// ImportTemplate writes the development-records template.
+func ImportTemplate(w io.Writer) error { return importSheet.Template(w) }
 
 // fieldColumn maps a field of the services' errors to its column.
 var fieldColumn = map[string]string{"id_number": ColIDNumber, "name": ColName, "party_org_id": ColPartyOrg, "birth_date": ColIDNumber,
@@ -72,8 +77,6 @@ var fieldColumn = map[string]string{"id_number": ColIDNumber, "name": ColName, "
 
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
-
-var errRejected = errors.New("import rejected")
 
 // stepByText reads a step as its number (①, 1, 第1步) or its name.
 func stepByText(s string) (int, bool) {
@@ -99,6 +102,73 @@ func stepByText(s string) (int, bool) {
 	return 0, false
 }
 
+// stepRow is one row of the sheet: a recorded step (step ① registers the
+// person). late holds the bad cells of the step's details, reported only
+// when the step is to be recorded (not for a person missing from the roll
+// or a step recorded before).
+type stepRow struct {
+	n          int
+	day        string
+	idn        string
+	name, note string
+	partyOrg   string
+	in         StepInput
+	late       []xlsx.CellError
+	pubOK      bool
+}
+
+// mapStep reads one row: its step and date (a bad one ends the row), then
+// the details of a later step.
+func mapStep(x xlsx.Row, c *sheetimport.Cells) stepRow {
+	var cmd stepRow
+	n, ok := stepByText(x.Get(ColStep).Text())
+	if !ok {
+		c.Bad(ColStep, "步骤应为 1–25 的序号（或①–㉕、步骤名称），或“延长预备期”")
+		return cmd
+	}
+	d, monthOnly, derr := xlsx.ParseDate(x.Get(ColDate).Raw, x.Get(ColDate).Numeric)
+	if derr != nil || monthOnly || x.Get(ColDate).Blank() {
+		c.Bad(ColDate, "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）")
+		return cmd
+	}
+	cmd.n, cmd.day = n, d.Format(store.DateFormat)
+	cmd.idn = strings.ToUpper(strings.ReplaceAll(x.Get(ColIDNumber).Text(), " ", ""))
+	if n == 1 {
+		cmd.name, cmd.note = x.Get(ColName).Text(), x.Get(ColNote).Text()
+		cmd.partyOrg = strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")
+		return cmd
+	}
+	late := func(col, msg string) {
+		cmd.late = append(cmd.late, xlsx.CellError{Row: x.Number, Column: col, Message: msg})
+	}
+	num := func(col string) int {
+		c := x.Get(col)
+		if c.Blank() {
+			return 0
+		}
+		v, err := xlsx.ParseInt(c.Raw)
+		if err != nil {
+			late(col, "应为整数")
+		}
+		return v
+	}
+	cmd.in = StepInput{Step: n, DoneOn: cmd.day, People: x.Get(ColPeople).Text(), Documents: x.Get(ColDocuments).Text(), Note: x.Get(ColNote).Text(),
+		TrainingDays: num(ColDays), TrainingHours: num(ColHours), VotersDue: num(ColDue), Present: num(ColPresent), Yes: num(ColYes), Months: num(ColMonths)}
+	cmd.pubOK = true
+	for _, p := range []struct {
+		col string
+		dst *string
+	}{{ColPubFrom, &cmd.in.PublicityFrom}, {ColPubTo, &cmd.in.PublicityTo}} {
+		v, ok := x.Get(p.col).Day()
+		if !ok {
+			late(p.col, xlsx.DateHint)
+			cmd.pubOK = false
+		}
+		*p.dst = v
+	}
+	return cmd
+}
+
 // Import reads development records (one row per step, in the order they
 // happened) and records them all or nothing, each through the same rules as
 // a step recorded by hand. A row of step ① registers the person (姓名 and
@@ -107,165 +177,91 @@ func stepByText(s string) (int, bool) {
 // nothing new. Introducers (step ⑨) are named in 相关人员 and looked up on
 // the party organization's roster.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
 	prot, err := s.Protector()
 	if err != nil {
-		return res, nil, err
-	}
-	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
-	if err != nil {
-		return res, nil, err
-	}
-	defer r.Close()
-	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
-	if err != nil {
-		return res, nil, err
+		return ImportResult{}, nil, err
 	}
 	pos := map[string][]int64{}
-	prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-	if err != nil {
-		return res, nil, err
-	}
-	for prs.Next() {
-		var id int64
-		var name string
-		if err := prs.Scan(&id, &name); err != nil {
-			prs.Close()
-			return res, nil, err
+	prepare := func(ctx context.Context) error {
+		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		if err != nil {
+			return err
 		}
-		pos[strings.ReplaceAll(name, " ", "")] = append(pos[strings.ReplaceAll(name, " ", "")], id)
-	}
-	prs.Close()
-	var errs []xlsx.CellError
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for r.Next() {
-			x := r.Row()
-			res.Rows++
-			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
-			fromErr := func(err error) error {
-				cells, ok := xlsx.ServiceCells(x.Number, err, fieldColumn, ColStep)
-				if !ok {
-					return err
-				}
-				errs = append(errs, cells...)
-				return nil
-			}
-			n, ok := stepByText(x.Get(ColStep).Text())
-			if !ok {
-				bad(ColStep, "步骤应为 1–25 的序号（或①–㉕、步骤名称），或“延长预备期”")
-				continue
-			}
-			d, monthOnly, derr := xlsx.ParseDate(x.Get(ColDate).Raw, x.Get(ColDate).Numeric)
-			if derr != nil || monthOnly || x.Get(ColDate).Blank() {
-				bad(ColDate, "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）")
-				continue
-			}
-			day := d.Format(store.DateFormat)
-			idn := strings.ToUpper(strings.ReplaceAll(x.Get(ColIDNumber).Text(), " ", ""))
-			var personID int64
-			err := s.DB.QueryRow(ctx, tx, `SELECT id FROM dev_people WHERE id_number_hash = ?`, prot.Hash(idn)).Scan(&personID)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
+		if err != nil {
+			return err
+		}
+		defer prs.Close()
+		for prs.Next() {
+			var id int64
+			var name string
+			if err := prs.Scan(&id, &name); err != nil {
 				return err
 			}
-			if n == 1 {
-				if personID != 0 {
-					res.Unchanged++
-					continue
-				}
-				ids := pos[strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")]
-				if len(ids) != 1 {
-					bad(ColPartyOrg, "党组织不存在、不在您的管辖范围内或有重名")
-					continue
-				}
-				if _, err := s.applyTx(ctx, tx, PersonInput{PartyOrgID: ids[0], Name: x.Get(ColName).Text(), IDNumber: idn, AppliedOn: day, Note: x.Get(ColNote).Text()}); err != nil {
-					if e := fromErr(err); e != nil {
-						return e
-					}
-					continue
-				}
-				res.Created++
-				continue
-			}
-			if personID == 0 {
-				bad(ColIDNumber, "发展名册中没有此人：请先导入（或登记）第1步“递交入党申请书”")
-				continue
-			}
-			var seen int
-			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM dev_steps WHERE person_id = ? AND step = ? AND done_on = ?`, personID, n, day).Scan(&seen); err != nil {
-				return err
-			}
-			if seen > 0 {
-				res.Unchanged++
-				continue
-			}
-			num := func(col string) int {
-				c := x.Get(col)
-				if c.Blank() {
-					return 0
-				}
-				v, err := xlsx.ParseInt(c.Raw)
-				if err != nil {
-					bad(col, "应为整数")
-				}
-				return v
-			}
-			in := StepInput{Step: n, DoneOn: day, People: x.Get(ColPeople).Text(), Documents: x.Get(ColDocuments).Text(), Note: x.Get(ColNote).Text(),
-				TrainingDays: num(ColDays), TrainingHours: num(ColHours), VotersDue: num(ColDue), Present: num(ColPresent), Yes: num(ColYes), Months: num(ColMonths)}
-			pubOK := true
-			for _, p := range []struct {
-				col string
-				dst *string
-			}{{ColPubFrom, &in.PublicityFrom}, {ColPubTo, &in.PublicityTo}} {
-				v, ok := x.Get(p.col).Day()
-				if !ok {
-					bad(p.col, xlsx.DateHint)
-					pubOK = false
-				}
-				*p.dst = v
-			}
-			if !pubOK {
-				continue
-			}
-			if n == 9 {
-				ids, msg, err := s.introducersByName(ctx, tx, personID, in.People)
-				if err != nil {
-					return err
-				}
-				if msg != "" {
-					bad(ColPeople, msg)
-					continue
-				}
-				in.Introducers = ids
-			}
-			if _, err := s.recordStepTx(ctx, tx, personID, in); err != nil {
-				if e := fromErr(err); e != nil {
-					return e
-				}
-				continue
-			}
-			res.Created++
-			if progress != nil && res.Rows%200 == 0 {
-				progress("writing", res.Rows)
-			}
+			pos[strings.ReplaceAll(name, " ", "")] = append(pos[strings.ReplaceAll(name, " ", "")], id)
 		}
-		if err := r.Err(); err != nil {
-			return xlsx.ReadError(err)
-		}
-		if len(errs) > 0 {
-			return errRejected
-		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "dev_import", Entity: "dev_person", After: res})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
+		return prs.Err()
 	}
-	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
+	write := func(ctx context.Context, tx *sql.Tx, cmd stepRow, c *sheetimport.Cells) (sheetimport.Result, error) {
+		var personID int64
+		err := s.DB.QueryRow(ctx, tx, `SELECT id FROM dev_people WHERE id_number_hash = ?`, prot.Hash(cmd.idn)).Scan(&personID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return sheetimport.Nothing, err
+		}
+		if cmd.n == 1 {
+			if personID != 0 {
+				return sheetimport.Unchanged, nil
+			}
+			ids := pos[cmd.partyOrg]
+			if len(ids) != 1 {
+				c.Bad(ColPartyOrg, "党组织不存在、不在您的管辖范围内或有重名")
+				return sheetimport.Nothing, nil
+			}
+			if _, err := s.applyTx(ctx, tx, PersonInput{PartyOrgID: ids[0], Name: cmd.name, IDNumber: cmd.idn, AppliedOn: cmd.day, Note: cmd.note}); err != nil {
+				return sheetimport.Nothing, c.Refused(err, fieldColumn, ColStep)
+			}
+			return sheetimport.Created, nil
+		}
+		if personID == 0 {
+			c.Bad(ColIDNumber, "发展名册中没有此人：请先导入（或登记）第1步“递交入党申请书”")
+			return sheetimport.Nothing, nil
+		}
+		var seen int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM dev_steps WHERE person_id = ? AND step = ? AND done_on = ?`, personID, cmd.n, cmd.day).Scan(&seen); err != nil {
+			return sheetimport.Nothing, err
+		}
+		if seen > 0 {
+			return sheetimport.Unchanged, nil
+		}
+		for _, e := range cmd.late {
+			c.Bad(e.Column, e.Message)
+		}
+		if !cmd.pubOK {
+			return sheetimport.Nothing, nil
+		}
+		in := cmd.in
+		if cmd.n == 9 {
+			ids, msg, err := s.introducersByName(ctx, tx, personID, in.People)
+			if err != nil {
+				return sheetimport.Nothing, err
+			}
+			if msg != "" {
+				c.Bad(ColPeople, msg)
+				return sheetimport.Nothing, nil
+			}
+			in.Introducers = ids
+		}
+		if _, err := s.recordStepTx(ctx, tx, personID, in); err != nil {
+			return sheetimport.Nothing, c.Refused(err, fieldColumn, ColStep)
+		}
+		return sheetimport.Created, nil
 	}
-	return res, nil, nil
+	return sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[stepRow]{
+		Sheet:   importSheet,
+		Prepare: prepare,
+		Map:     mapStep,
+		Write:   write,
+	}, ra, size, limits, progress)
 }
 
 // introducersByName finds the two 入党介绍人 named in a cell on the roster of
@@ -299,13 +295,4 @@ func (s *Service) introducersByName(ctx context.Context, tx *sql.Tx, personID in
 		}
 	}
 	return ids, "", nil
-}
-
-// ImportTemplate writes the development-records template (the header row).
-func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("发展党员记录", ImportHeaders(), []float64{22, 10, 28, 18, 14, 20, 20, 30, 10, 10, 12, 10, 10, 10})
-	if err != nil {
-		return err
-	}
-	return xw.Finish(w)
 }

@@ -3,14 +3,12 @@ package member
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/pdata"
@@ -36,49 +34,44 @@ const (
 	ColPosition    = "职务"
 )
 
-// ImportHeaders is the template's header row, in order.
-func ImportHeaders() []string {
-	return []string{ColName, ColGender, ColEthnicity, ColBirthDate, ColIDNumber, ColPhone, ColEducation, ColCategory,
-		ColPartyOrg, ColUnit, ColJoinedOn, ColConfirmedOn, ColPosition}
+// importSheet declares the roster sheet for the import driver. The
+// synonyms cover the headers of the roster export and of the usual
+// hand-kept rosters.
+var importSheet = sheetimport.Sheet{
+	Name: "党员花名册",
+	Columns: []sheetimport.Column{
+		{Header: ColName, Synonyms: []string{"党员姓名"}, Required: true, Width: 10},
+		{Header: ColGender, Width: 6},
+		{Header: ColEthnicity, Synonyms: []string{"民族（族别）"}, Width: 8},
+		{Header: ColBirthDate, Synonyms: []string{"出生年月", "出生年月日"}, Width: 12},
+		{Header: ColIDNumber, Synonyms: []string{"公民身份号码", "身份证号码", "身份证"}, Required: true, Width: 22},
+		{Header: ColPhone, Synonyms: []string{"手机号码", "联系电话", "手机", "联系方式", "电话"}, Width: 14},
+		{Header: ColEducation, Synonyms: []string{"文化程度", "最高学历"}, Width: 10},
+		{Header: ColCategory, Synonyms: []string{"类别", "人员类别", "党员类型"}, Required: true, Width: 10},
+		{Header: ColPartyOrg, Synonyms: []string{"党组织", "党组织名称", "所在党支部", "党支部", "所在支部"}, Required: true, Width: 30},
+		{Header: ColUnit, Synonyms: []string{"工作单位（统一社会信用代码或名称）", "所在单位", "两新组织", "统一社会信用代码"}, Width: 34},
+		{Header: ColJoinedOn, Synonyms: []string{"入党时间"}, Width: 12},
+		{Header: ColConfirmedOn, Synonyms: []string{"转正时间"}, Width: 12},
+		{Header: ColPosition, Synonyms: []string{"职位", "现任职务"}, Width: 12},
+	},
+	AuditAction: "member_import",
+	AuditEntity: "member",
 }
 
-// ImportColumns describes the columns for the reader. The aliases cover the
-// headers of the roster export and of the usual hand-kept rosters.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColName, Aliases: []string{"党员姓名"}},
-		{Name: ColGender, Optional: true},
-		{Name: ColEthnicity, Aliases: []string{"民族（族别）"}, Optional: true},
-		{Name: ColBirthDate, Aliases: []string{"出生年月", "出生年月日"}, Optional: true},
-		{Name: ColIDNumber, Aliases: []string{"公民身份号码", "身份证号码", "身份证"}},
-		{Name: ColPhone, Aliases: []string{"手机号码", "联系电话", "手机", "联系方式", "电话"}, Optional: true},
-		{Name: ColEducation, Aliases: []string{"文化程度", "最高学历"}, Optional: true},
-		{Name: ColCategory, Aliases: []string{"类别", "人员类别", "党员类型"}},
-		{Name: ColPartyOrg, Aliases: []string{"党组织", "党组织名称", "所在党支部", "党支部", "所在支部"}},
-		{Name: ColUnit, Aliases: []string{"工作单位（统一社会信用代码或名称）", "所在单位", "两新组织", "统一社会信用代码"}, Optional: true},
-		{Name: ColJoinedOn, Aliases: []string{"入党时间"}, Optional: true},
-		{Name: ColConfirmedOn, Aliases: []string{"转正时间"}, Optional: true},
-		{Name: ColPosition, Aliases: []string{"职位", "现任职务"}, Optional: true},
-	}
-}
+// ImportHeaders is the template's header row, in order.
+func ImportHeaders() []string { return importSheet.Headers() }
+
+// ImportColumns describes the columns for the reader.
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
-
-// errRejected rolls the import's transaction back when any cell is bad.
-var errRejected = errors.New("import rejected")
 
 // importBatch is how many rows are looked up and inserted per statement.
 const importBatch = 400
 
 // ImportTemplate writes the roster template: the header row only.
-func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("党员花名册", ImportHeaders(), []float64{10, 6, 8, 12, 22, 14, 10, 10, 30, 34, 12, 12, 12})
-	if err != nil {
-		return err
-	}
-	return xw.Finish(w)
-}
+func ImportTemplate(w io.Writer) error { return importSheet.Template(w) }
 
 // Import reads a roster workbook (党员花名册) and writes it all or nothing,
 // in one transaction: a file with any bad cell writes nothing and returns
@@ -90,83 +83,48 @@ func ImportTemplate(w io.Writer) error {
 // re-importing a file changes nothing. Rows are streamed and written in
 // batches; one audit entry sums the import up.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
 	prot, err := s.Protector()
 	if err != nil {
-		return res, nil, err
+		return ImportResult{}, nil, err
 	}
-	r, err := xlsx.OpenSheet(ra, size, ImportColumns(), limits)
-	if err != nil {
-		var fe *xlsx.FileError
-		if errors.As(err, &fe) {
-			return res, nil, apperr.InvalidField("file", fe.Msg)
-		}
-		return res, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
-	}
-	defer r.Close()
-	im := &importer{s: s, ctx: ctx, prot: prot, res: &res, seen: map[string]int{}, now: store.FormatTime(s.Now()),
+	im := &importer{s: s, ctx: ctx, prot: prot, seen: map[string]int{}, now: store.FormatTime(s.Now()),
 		today: civil.Today(s.Now())}
-	if err := im.loadScope(); err != nil {
-		return res, nil, err
-	}
 	report, stop := asyncProgress(progress)
 	defer stop()
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		im.tx = tx
-		defer im.closeStmts()
-		if s.DB.Dialect == store.SQLite {
-			// The hash index takes inserts in random order: a page cache of
-			// 24 MB (instead of 2 MB) for this connection while importing
-			// keeps it from re-reading index pages. Not transactional, so
-			// restored whatever the outcome.
-			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -24576"); err != nil {
-				return err
-			}
-			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
-		}
-		for r.Next() {
-			res.Rows++
-			if err := im.row(r.Row()); err != nil {
-				return err
-			}
-			if len(im.batch) >= importBatch {
-				if err := im.flush(); err != nil {
+	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[pending]{
+		Sheet:   importSheet,
+		Prepare: func(context.Context) error { return im.loadScope() },
+		Map:     im.row,
+		Batch: func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[pending], bad func(row int, column, message string)) (sheetimport.Result, error) {
+			var did sheetimport.Result
+			im.res = &did
+			err := im.flush(rows, bad)
+			return did, err
+		},
+		BatchSize: importBatch,
+		// Rows are still checked against the roster once a cell is bad.
+		EveryGroup: true,
+		Around: func(ctx context.Context, tx *sql.Tx, rows func() error) error {
+			im.tx = tx
+			if s.DB.Dialect == store.SQLite {
+				// The hash index takes inserts in random order: a page cache of
+				// 24 MB (instead of 2 MB) for this connection while importing
+				// keeps it from re-reading index pages. Not transactional, so
+				// restored whatever the outcome.
+				if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -24576"); err != nil {
 					return err
 				}
+				defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
 			}
-			if res.Rows%1000 == 0 {
-				report("writing", res.Rows)
+			if err := rows(); err != nil {
+				return err
 			}
-		}
-		if err := r.Err(); err != nil {
-			var fe *xlsx.FileError
-			if errors.As(err, &fe) {
-				return apperr.InvalidField("file", fe.Msg)
-			}
-			return apperr.InvalidField("file", "无法读取该文件："+err.Error())
-		}
-		if err := im.flush(); err != nil {
-			return err
-		}
-		if len(im.errs) > 0 {
-			return errRejected
-		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
-		}
-		if err := coverspan.RefreshRoster(ctx, s.DB, tx, im.touched...); err != nil {
-			return err
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "member_import", Entity: "member", After: res})
-	})
-	if errors.Is(err, errRejected) {
-		sort.SliceStable(im.errs, func(i, j int) bool { return im.errs[i].Row < im.errs[j].Row })
-		return ImportResult{Rows: res.Rows}, im.errs, nil
-	}
-	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
-	}
-	return res, nil, nil
+			return coverspan.RefreshRoster(ctx, s.DB, tx, im.touched...)
+		},
+	}, ra, size, limits, report)
+	im.closeStmts()
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
+	return res, errs, err
 }
 
 // asyncProgress hands progress to fn on its own goroutine, latest value
@@ -217,8 +175,9 @@ type importer struct {
 	// touched are the party organizations whose rosters the import changed
 	// (their coverage validity is refreshed at the end, internal/coverspan).
 	touched []int64
-	batch   []pending
-	errs    []xlsx.CellError
+	// bad tells whether any cell of the file was bad so far: nothing more
+	// is written then (the transaction will be rolled back).
+	bad bool
 
 	insertStmt, lookupStmt, updateStmt *sql.Stmt
 }
@@ -289,13 +248,14 @@ var fieldColumn = map[string]string{"name": ColName, "gender": ColGender, "birth
 
 const dateHint = "日期无法识别（可写作 2024-03-15、2024/3/15、2024.3.15 或 2024年3月15日）"
 
-// row reads and validates one data row; a valid one joins the batch.
-func (im *importer) row(x xlsx.Row) error {
+// row reads and validates one data row; a valid one goes to a batch.
+func (im *importer) row(x xlsx.Row, c *sheetimport.Cells) pending {
 	bad := map[string]bool{}
 	fail := func(col, msg string) {
 		if !bad[col] {
 			bad[col] = true
-			im.errs = append(im.errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg})
+			im.bad = true
+			c.Bad(col, msg)
 		}
 	}
 	p := pending{row: x.Number, blank: map[string]bool{}}
@@ -416,17 +376,16 @@ func (im *importer) row(x xlsx.Row) error {
 		}
 	}
 	if len(bad) > 0 {
-		return nil
+		return p
 	}
 	p.in, p.id = in, info.Number
 	p.hash = im.prot.Hash(info.Number)
 	if first, dup := im.seen[p.hash]; dup {
 		fail(ColIDNumber, fmt.Sprintf("与第 %d 行的身份证号重复", first))
-		return nil
+		return p
 	}
 	im.seen[p.hash] = x.Number
-	im.batch = append(im.batch, p)
-	return nil
+	return p
 }
 
 // existing is what the roster holds for a 身份证号 of the file.
@@ -487,12 +446,7 @@ func placeholders(n int, one string) string {
 // flush looks the batch up on the roster, then inserts the new members and
 // updates the changed ones. Once any cell is bad nothing more is written
 // (the transaction will be rolled back), but rows are still checked.
-func (im *importer) flush() error {
-	batch := im.batch
-	im.batch = im.batch[:0]
-	if len(batch) == 0 {
-		return nil
-	}
+func (im *importer) flush(batch []sheetimport.Mapped[pending], bad func(row int, column, message string)) error {
 	ctx := im.ctx
 	st, once, err := im.stmt(&im.lookupStmt, len(batch), func(n int) string {
 		return `SELECT ` + lookupCols + ` FROM members WHERE id_number_hash IN (` + placeholders(n, "?") + `)`
@@ -504,8 +458,8 @@ func (im *importer) flush() error {
 		defer st.Close()
 	}
 	args := make([]any, len(batch))
-	for i, p := range batch {
-		args[i] = p.hash
+	for i, m := range batch {
+		args[i] = m.Cmd.hash
 	}
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
@@ -529,10 +483,11 @@ func (im *importer) flush() error {
 	var fresh []any
 	freshHashes := []any{im.today, im.now}
 	nFresh := 0
-	for _, p := range batch {
+	for _, m := range batch {
+		p := m.Cmd
 		e, ok := found[p.hash]
 		if !ok {
-			if len(im.errs) > 0 {
+			if im.bad {
 				continue
 			}
 			if fresh, err = im.appendInsert(fresh, p); err != nil {
@@ -544,10 +499,11 @@ func (im *importer) flush() error {
 			continue
 		}
 		if !im.inScope[e.partyOrg] {
-			im.errs = append(im.errs, xlsx.CellError{Row: p.row, Column: ColIDNumber, Message: "该身份证号的党员已在其他党组织的花名册中（不在您的管辖范围内），请办理组织关系转接"})
+			bad(p.row, ColIDNumber, "该身份证号的党员已在其他党组织的花名册中（不在您的管辖范围内），请办理组织关系转接")
+			im.bad = true
 			continue
 		}
-		if len(im.errs) > 0 {
+		if im.bad {
 			continue
 		}
 		if err := im.update(p, e); err != nil {

@@ -3,13 +3,13 @@ package partyorg
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
+	"liangxin/internal/org"
+	"liangxin/internal/region"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
@@ -29,40 +29,36 @@ const (
 	ColCovers      = "覆盖单位（统一社会信用代码或单位名称，多个用、分隔）"
 )
 
-// ImportHeaders is the header row of the template and the export.
-func ImportHeaders() []string {
-	return []string{ColName, ColKind, ColFormation, ColParent, ColRegion, ColEstablished, ColTerm, ColTermDue, ColDissolved, ColCovers}
+// importSheet declares the party-organization sheet for the import driver.
+var importSheet = sheetimport.Sheet{
+	Name: "党组织",
+	Columns: []sheetimport.Column{
+		{Header: ColName, Synonyms: []string{"党组织全称", "名称"}, Required: true, Width: 36},
+		{Header: ColKind, Synonyms: []string{"类别", "党组织类别"}, Required: true, Width: 10},
+		{Header: ColFormation, Synonyms: []string{"组建形式"}, Required: true, Width: 12},
+		{Header: ColParent, Synonyms: []string{"隶属党组织", "上级党组织名称"}, Width: 30},
+		{Header: ColRegion, Synonyms: []string{"所属区划", "所属街道", "所属乡镇"}, Width: 16},
+		{Header: ColEstablished, Synonyms: []string{"成立时间"}, Required: true, Width: 12},
+		{Header: ColTerm, Synonyms: []string{"本届任期开始日期", "换届日期"}, Width: 12},
+		{Header: ColTermDue, Width: 12},
+		{Header: ColDissolved, Synonyms: []string{"撤销时间"}, Width: 12},
+		{Header: ColCovers, Synonyms: []string{"覆盖单位", "所覆盖单位", "覆盖的两新组织"}, Width: 60},
+	},
+	AuditAction: "party_org_import",
+	AuditEntity: "party_org",
 }
+
+// ImportHeaders is the header row of the template and the export.
+func ImportHeaders() []string { return importSheet.Headers() }
 
 // ImportColumns describes the columns for the reader.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColName, Aliases: []string{"党组织全称", "名称"}},
-		{Name: ColKind, Aliases: []string{"类别", "党组织类别"}},
-		{Name: ColFormation, Aliases: []string{"组建形式"}},
-		{Name: ColParent, Aliases: []string{"隶属党组织", "上级党组织名称"}, Optional: true},
-		{Name: ColRegion, Aliases: []string{"所属区划", "所属街道", "所属乡镇"}, Optional: true},
-		{Name: ColEstablished, Aliases: []string{"成立时间"}},
-		{Name: ColTerm, Aliases: []string{"本届任期开始日期", "换届日期"}, Optional: true},
-		{Name: ColTermDue, Optional: true},
-		{Name: ColDissolved, Aliases: []string{"撤销时间"}, Optional: true},
-		{Name: ColCovers, Aliases: []string{"覆盖单位", "所覆盖单位", "覆盖的两新组织"}, Optional: true},
-	}
-}
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
-// ImportTemplate writes the template (the header row and one example).
-func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("党组织", ImportHeaders(), []float64{36, 10, 12, 30, 16, 12, 12, 12, 12, 60})
-	if err != nil {
-		return err
-	}
-	return xw.Finish(w)
-}
+// ImportTemplate writes the template.
+func ImportTemplate(w io.Writer) error { return importSheet.Template(w) }
 
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
-
-var errRejected = errors.New("import rejected")
 
 // fieldColumn maps a field of the service's errors to its column.
 var fieldColumn = map[string]string{"name": ColName, "kind": ColKind, "formation": ColFormation, "parent_id": ColParent,
@@ -113,79 +109,72 @@ func codeByName(list []Code, text string) (string, bool) {
 // by its name: then only the 上级党组织, 本届开始日期, added 覆盖单位 and the
 // 撤销日期 may change (a unit left out is not dropped: ending a link is done
 // on the screen, with its day). 上级党组织 may name a row of the same file,
-// above or below. Re-importing a file changes nothing.
+// above or below: every row is read (and the parents checked) before any is
+// written, parents first. Re-importing a file changes nothing.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
-	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
-	if err != nil {
-		return res, nil, err
-	}
-	defer r.Close()
-	units, err := s.Orgs.Index(ctx)
-	if err != nil {
-		return res, nil, err
-	}
-	regions, err := s.Regions.NameIndex(ctx)
-	if err != nil {
-		return res, nil, err
-	}
-	existing := map[string][]PartyOrg{}
-	for page := 1; ; page++ {
-		list, total, err := s.List(ctx, Filter{Page: page, PageSize: 500})
-		if err != nil {
-			return res, nil, err
+	var (
+		units    *org.Index
+		regions  *region.NameIndex
+		existing = map[string][]PartyOrg{}
+		rows     []*importRow
+		byName   = map[string]*importRow{}
+	)
+	prepare := func(ctx context.Context) error {
+		var err error
+		if units, err = s.Orgs.Index(ctx); err != nil {
+			return err
 		}
-		for _, p := range list {
-			existing[squeeze(p.Name)] = append(existing[squeeze(p.Name)], p)
+		if regions, err = s.Regions.NameIndex(ctx); err != nil {
+			return err
 		}
-		if page*500 >= total || len(list) == 0 {
-			break
+		for page := 1; ; page++ {
+			list, total, err := s.List(ctx, Filter{Page: page, PageSize: 500})
+			if err != nil {
+				return err
+			}
+			for _, p := range list {
+				existing[squeeze(p.Name)] = append(existing[squeeze(p.Name)], p)
+			}
+			if page*500 >= total || len(list) == 0 {
+				return nil
+			}
 		}
 	}
-
-	var errs []xlsx.CellError
-	bad := func(row int, col, msg string) {
-		errs = append(errs, xlsx.CellError{Row: row, Column: col, Message: msg})
-	}
-	var rows []*importRow
-	byName := map[string]*importRow{}
-	for r.Next() {
-		x := r.Row()
-		res.Rows++
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) *importRow {
 		row := &importRow{n: x.Number}
 		row.in.Name = x.Get(ColName).Name()
 		key := squeeze(row.in.Name)
 		if key == "" {
-			bad(x.Number, ColName, "请填写党组织全称")
-			continue
+			c.Bad(ColName, "请填写党组织全称")
+			return row
 		}
 		if prev := byName[key]; prev != nil {
-			bad(x.Number, ColName, fmt.Sprintf("与第 %d 行的党组织重名", prev.n))
-			continue
+			c.Bad(ColName, fmt.Sprintf("与第 %d 行的党组织重名", prev.n))
+			return row
 		}
 		byName[key] = row
 		ok := true
 		if row.in.Kind, ok = codeByName(Kinds(), x.Get(ColKind).Text()); !ok {
-			bad(x.Number, ColKind, "组织类别应为党委、党总支、党支部或党小组")
+			c.Bad(ColKind, "组织类别应为党委、党总支、党支部或党小组")
 		}
 		if row.in.Formation, ok = codeByName(Formations(), x.Get(ColFormation).Text()); !ok {
-			bad(x.Number, ColFormation, "组建方式应为单独组建、联合组建、区域组建或行业组建")
+			c.Bad(ColFormation, "组建方式应为单独组建、联合组建、区域组建或行业组建")
 		}
 		if row.in.EstablishedOn, ok = x.Get(ColEstablished).Day(); !ok {
-			bad(x.Number, ColEstablished, xlsx.DateHint)
+			c.Bad(ColEstablished, xlsx.DateHint)
 		} else if row.in.EstablishedOn == "" {
-			bad(x.Number, ColEstablished, "请填写成立日期")
+			c.Bad(ColEstablished, "请填写成立日期")
 		}
 		if row.in.TermStartedOn, ok = x.Get(ColTerm).Day(); !ok {
-			bad(x.Number, ColTerm, xlsx.DateHint)
+			c.Bad(ColTerm, xlsx.DateHint)
 		}
 		if row.dissolved, ok = x.Get(ColDissolved).Day(); !ok {
-			bad(x.Number, ColDissolved, xlsx.DateHint)
+			c.Bad(ColDissolved, xlsx.DateHint)
 		}
 		if t := x.Get(ColRegion).Text(); t != "" {
 			code, msg := regions.Resolve(t)
 			if msg != "" {
-				bad(x.Number, ColRegion, msg)
+				c.Bad(ColRegion, msg)
 			}
 			row.in.RegionCode = code
 		}
@@ -196,7 +185,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			}
 			id, msg := units.Lookup(u)
 			if msg != "" {
-				bad(x.Number, ColCovers, msg)
+				c.Bad(ColCovers, msg)
 				continue
 			}
 			row.coverIDs = append(row.coverIDs, id)
@@ -206,117 +195,105 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		case 1:
 			row.existing = &list[0]
 		default:
-			bad(x.Number, ColName, "已有多个同名党组织，无法对应")
+			c.Bad(ColName, "已有多个同名党组织，无法对应")
 		}
 		rows = append(rows, row)
-		if progress != nil && res.Rows%200 == 0 {
-			progress("reading", res.Rows)
-		}
-	}
-	if err := r.Err(); err != nil {
-		return res, nil, xlsx.ReadError(err)
-	}
-	if res.Rows == 0 {
-		return res, nil, apperr.InvalidField("file", "表格中没有数据行")
+		return row
 	}
 	// Parents: an existing party organization, or a row of this file.
-	for _, row := range rows {
-		if row.parentName == "" {
-			continue
-		}
-		if p := byName[row.parentName]; p != nil {
-			if p == row {
-				bad(row.n, ColParent, "上级党组织不能是自己")
+	check := func(ctx context.Context, bad func(row int, column, message string)) error {
+		for _, row := range rows {
+			if row.parentName == "" {
 				continue
 			}
-			row.parentRow = p
-			continue
+			if p := byName[row.parentName]; p != nil {
+				if p == row {
+					bad(row.n, ColParent, "上级党组织不能是自己")
+					continue
+				}
+				row.parentRow = p
+				continue
+			}
+			switch list := existing[row.parentName]; len(list) {
+			case 1:
+				id := list[0].ID
+				row.in.ParentID = &id
+			case 0:
+				bad(row.n, ColParent, "上级党组织「"+row.parentName+"」不存在或不在您的管辖范围内")
+			default:
+				bad(row.n, ColParent, "有多个名为「"+row.parentName+"」的党组织，无法对应")
+			}
 		}
-		switch list := existing[row.parentName]; len(list) {
-		case 1:
-			id := list[0].ID
-			row.in.ParentID = &id
-		case 0:
-			bad(row.n, ColParent, "上级党组织「"+row.parentName+"」不存在或不在您的管辖范围内")
-		default:
-			bad(row.n, ColParent, "有多个名为「"+row.parentName+"」的党组织，无法对应")
-		}
+		return nil
 	}
-	if len(errs) > 0 {
-		return ImportResult{Rows: res.Rows}, errs, nil
-	}
+	return sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[*importRow]{
+		Sheet:   importSheet,
+		Prepare: prepare,
+		Map:     mapRow,
+		Check:   check,
+		Batch: func(ctx context.Context, tx *sql.Tx, good []sheetimport.Mapped[*importRow], bad func(row int, column, message string)) (sheetimport.Result, error) {
+			return s.importRows(ctx, tx, good, bad)
+		},
+	}, ra, size, limits, progress)
+}
 
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		fromErr := func(row *importRow, err error) error {
+// importRows writes every row of the file (all of them good), parents
+// before children; a cycle inside the file is reported.
+func (s *Service) importRows(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[*importRow], bad func(row int, column, message string)) (ImportResult, error) {
+	var res ImportResult
+	var write func(row *importRow, depth int) error
+	write = func(row *importRow, depth int) error {
+		if row.resolved {
+			return nil
+		}
+		row.resolved = true
+		if depth > 100 {
+			bad(row.n, ColParent, "上级党组织关系成环")
+			return nil
+		}
+		if p := row.parentRow; p != nil {
+			if err := write(p, depth+1); err != nil {
+				return err
+			}
+			switch {
+			case p.existing != nil:
+				id := p.existing.ID
+				row.in.ParentID = &id
+			case p.pending != nil:
+				id := p.pending.ID
+				row.in.ParentID = &id
+			default:
+				bad(row.n, ColParent, "上级党组织「"+p.in.Name+"」所在行有错误")
+				return nil
+			}
+		}
+		var err error
+		if row.existing == nil {
+			err = s.importNew(ctx, tx, row)
+		} else {
+			err = s.importExisting(ctx, tx, row, &res)
+		}
+		if err != nil {
 			cells, ok := xlsx.ServiceCells(row.n, err, fieldColumn, ColName)
 			if !ok {
 				return err
 			}
-			errs = append(errs, cells...)
-			return nil
-		}
-		// Write parents before children; a cycle inside the file is reported.
-		var write func(row *importRow, depth int) error
-		write = func(row *importRow, depth int) error {
-			if row.resolved {
-				return nil
-			}
-			row.resolved = true
-			if depth > 100 {
-				bad(row.n, ColParent, "上级党组织关系成环")
-				return nil
-			}
-			if p := row.parentRow; p != nil {
-				if err := write(p, depth+1); err != nil {
-					return err
-				}
-				switch {
-				case p.existing != nil:
-					id := p.existing.ID
-					row.in.ParentID = &id
-				case p.pending != nil:
-					id := p.pending.ID
-					row.in.ParentID = &id
-				default:
-					bad(row.n, ColParent, "上级党组织「"+p.in.Name+"」所在行有错误")
-					return nil
-				}
-			}
-			done := len(errs)
-			var err error
-			if row.existing == nil {
-				err = s.importNew(ctx, tx, row)
-			} else {
-				err = s.importExisting(ctx, tx, row, &res)
-			}
-			if err != nil {
-				return fromErr(row, err)
-			}
-			if len(errs) == done && row.existing == nil {
-				res.Created++
-			}
-			if progress != nil && (res.Created+res.Updated+res.Unchanged)%100 == 0 {
-				progress("writing", res.Created+res.Updated+res.Unchanged)
+			for _, c := range cells {
+				bad(c.Row, c.Column, c.Message)
 			}
 			return nil
 		}
-		for _, row := range rows {
-			if err := write(row, 0); err != nil {
-				return err
-			}
+		if row.existing == nil {
+			res.Created++
 		}
-		if len(errs) > 0 {
-			return errRejected
+		return nil
+	}
+	for _, m := range rows {
+		if err := write(m.Cmd, 0); err != nil {
+			return res, err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "party_org_import", Entity: "party_org", After: res})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
 	}
-	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
-	}
-	return res, nil, nil
+	return res, nil
 }
 
 // importNew creates the party organization of a row (and dissolves it when

@@ -147,6 +147,23 @@ type Import[C any] struct {
 	// bad (the row's number as Mapped.Row); a returned error ends the import.
 	Batch     func(ctx context.Context, tx *sql.Tx, rows []Mapped[C], bad func(row int, column, message string)) (Result, error)
 	BatchSize int
+	// EveryGroup sends the last group to Batch even when a row was bad, as
+	// the groups before it are sent, so that Batch reports its refusals of
+	// every row (what it writes is rolled back). Without it, the last group
+	// is written only when every row was good.
+	EveryGroup bool
+	// Check, if set, runs once the last row is read, whether or not rows
+	// were bad, before the last group goes to Batch: it checks what needs
+	// every row of the file (references between rows) and marks the bad
+	// cells with bad.
+	Check func(ctx context.Context, bad func(row int, column, message string)) error
+	// Around, if set, wraps the import's work inside its transaction: it
+	// must call rows, which reads, maps and writes every row, and return
+	// rows' error as it is. It may do more before (a session setting, to
+	// undo after) and after: once rows returned nil, every row was good and
+	// is written (e.g. to refresh what the rows changed). The audit entry
+	// follows it.
+	Around func(ctx context.Context, tx *sql.Tx, rows func() error) error
 }
 
 // Mapped is a good row's command with the row's number in the sheet.
@@ -195,57 +212,14 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
 	}
 	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
-		var pending []Mapped[C]
-		flush := func() error {
-			if len(pending) == 0 {
-				return nil
-			}
-			did, err := imp.Batch(ctx, tx, pending, bad)
-			pending = pending[:0]
-			if err != nil {
+		if imp.Around == nil {
+			if err := runRows(ctx, imp, r, tx, &res, &errs, bad, progress); err != nil {
 				return err
 			}
-			res.Add(did)
-			return nil
-		}
-		for r.Next() {
-			x := r.Row()
-			res.Rows++
-			c := &Cells{row: x.Number, errs: &errs, start: len(errs)}
-			cmd := imp.Map(x, c)
-			switch {
-			case !c.OK():
-			case imp.Batch != nil:
-				pending = append(pending, Mapped[C]{Row: x.Number, Cmd: cmd})
-				if imp.BatchSize > 0 && len(pending) >= imp.BatchSize {
-					if err := flush(); err != nil {
-						return err
-					}
-				}
-			default:
-				did, err := imp.Write(ctx, tx, cmd, c)
-				if err != nil {
-					return err
-				}
-				res.Add(did)
-			}
-			if progress != nil && res.Rows%ProgressEvery == 0 {
-				progress(PhaseWriting, res.Rows)
-			}
-		}
-		if err := r.Err(); err != nil {
-			return xlsx.ReadError(err)
-		}
-		if imp.Batch != nil && len(errs) == 0 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		if len(errs) > 0 {
-			return errRejected
-		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
+		} else if err := imp.Around(ctx, tx, func() error {
+			return runRows(ctx, imp, r, tx, &res, &errs, bad, progress)
+		}); err != nil {
+			return err
 		}
 		if imp.Sheet.AuditAction == "" || env.Audit == nil {
 			return nil
@@ -259,6 +233,70 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		return Result{Rows: res.Rows}, nil, err
 	}
 	return res, nil, nil
+}
+
+// runRows reads, maps and writes every row inside the import's
+// transaction; it returns errRejected when any cell was bad.
+func runRows[C any](ctx context.Context, imp Import[C], r *xlsx.Reader, tx *sql.Tx, res *Result, errs *[]xlsx.CellError,
+	bad func(row int, column, message string), progress func(phase string, n int)) error {
+	var pending []Mapped[C]
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		did, err := imp.Batch(ctx, tx, pending, bad)
+		pending = pending[:0]
+		if err != nil {
+			return err
+		}
+		res.Add(did)
+		return nil
+	}
+	for r.Next() {
+		x := r.Row()
+		res.Rows++
+		c := &Cells{row: x.Number, errs: errs, start: len(*errs)}
+		cmd := imp.Map(x, c)
+		switch {
+		case !c.OK():
+		case imp.Batch != nil:
+			pending = append(pending, Mapped[C]{Row: x.Number, Cmd: cmd})
+			if imp.BatchSize > 0 && len(pending) >= imp.BatchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		default:
+			did, err := imp.Write(ctx, tx, cmd, c)
+			if err != nil {
+				return err
+			}
+			res.Add(did)
+		}
+		if progress != nil && res.Rows%ProgressEvery == 0 {
+			progress(PhaseWriting, res.Rows)
+		}
+	}
+	if err := r.Err(); err != nil {
+		return xlsx.ReadError(err)
+	}
+	if imp.Check != nil {
+		if err := imp.Check(ctx, bad); err != nil {
+			return err
+		}
+	}
+	if imp.Batch != nil && (len(*errs) == 0 || imp.EveryGroup) {
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	if len(*errs) > 0 {
+		return errRejected
+	}
+	if res.Rows == 0 {
+		return apperr.InvalidField("file", "表格中没有数据行")
+	}
+	return nil
 }
 
 // ErrorWorkbook writes the copy of a rejected upload with its bad cells

@@ -390,3 +390,131 @@ func TestBatchGroupsRowsAndRejectsOnRefusal(t *testing.T) {
 		}
 	}
 }
+
+// EveryGroup: the last group reaches Batch even after a bad row (Batch's
+// refusal in it is reported beside the bad cell); without it, it does not.
+func TestEveryGroupSendsTheLastGroupAfterABadRow(t *testing.T) {
+	file := book(t, [][]string{
+		{"编码", "名称", "数量"},
+		{"C01", "桌子", "x"},
+		{"C02", "椅子", "2"},
+		{"C03", "柜子", "3"},
+	})
+	for _, every := range []bool{false, true} {
+		e := setup(t)
+		imp := e.imp()
+		imp.Write = nil
+		imp.BatchSize = 10
+		imp.EveryGroup = every
+		var got [][]int
+		imp.Batch = func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[item], bad func(int, string, string)) (sheetimport.Result, error) {
+			var g []int
+			for _, m := range rows {
+				g = append(g, m.Row)
+				if m.Cmd.code == "C03" {
+					bad(m.Row, "编码", "编码已停用")
+				}
+			}
+			got = append(got, g)
+			return sheetimport.Nothing, nil
+		}
+		res, errs, err := sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []xlsx.CellError{{Row: 2, Column: "数量", Message: "数量应为整数"}}
+		var wantGroups [][]int
+		if every {
+			want = append(want, xlsx.CellError{Row: 4, Column: "编码", Message: "编码已停用"})
+			wantGroups = [][]int{{3, 4}}
+		}
+		if !reflect.DeepEqual(errs, want) || !reflect.DeepEqual(got, wantGroups) || res != (sheetimport.Result{Rows: 3}) {
+			t.Fatalf("every %v: errors %v groups %v result %+v; want %v %v", every, errs, got, res, want, wantGroups)
+		}
+	}
+}
+
+// Check runs after the last row, bad rows or not, and its bad cells reject
+// the file before Batch writes anything; Around wraps the rows in the
+// transaction (a table it fills before them is seen by Batch, what it does
+// after them runs only when every row was good, before the audit entry).
+func TestCheckAndAround(t *testing.T) {
+	file := book(t, [][]string{
+		{"编码", "名称", "数量"},
+		{"C01", "桌子", "1"},
+		{"C02", "椅子", "2"},
+	})
+	for _, tc := range []struct {
+		refuse  string // the code Check refuses
+		created int
+		errs    []xlsx.CellError
+		after   int // how many times Around's after-work ran
+	}{
+		{"", 2, nil, 1},
+		{"C02", 0, []xlsx.CellError{{Row: 3, Column: "编码", Message: "编码与其他行冲突"}}, 0},
+	} {
+		e := setup(t)
+		imp := e.imp()
+		imp.Write = nil
+		var mapped []sheetimport.Mapped[item]
+		m := imp.Map
+		imp.Map = func(x xlsx.Row, c *sheetimport.Cells) item {
+			it := m(x, c)
+			mapped = append(mapped, sheetimport.Mapped[item]{Row: c.Row(), Cmd: it})
+			return it
+		}
+		batches := 0
+		imp.Check = func(ctx context.Context, bad func(int, string, string)) error {
+			if batches != 0 || len(mapped) != 2 {
+				t.Fatalf("Check ran after %d batches, %d rows mapped", batches, len(mapped))
+			}
+			for _, r := range mapped {
+				if r.Cmd.code == tc.refuse {
+					bad(r.Row, "编码", "编码与其他行冲突")
+				}
+			}
+			return nil
+		}
+		imp.Batch = func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[item], bad func(int, string, string)) (sheetimport.Result, error) {
+			batches++
+			var qty int
+			if err := e.db.QueryRow(ctx, tx, `SELECT qty FROM sheet_items WHERE code = 'SEED'`).Scan(&qty); err != nil {
+				return sheetimport.Nothing, err
+			}
+			for _, m := range rows {
+				if _, err := e.db.Exec(ctx, tx, `INSERT INTO sheet_items (code, name, qty) VALUES (?, ?, ?)`, m.Cmd.code, m.Cmd.name, m.Cmd.qty+qty); err != nil {
+					return sheetimport.Nothing, err
+				}
+			}
+			return sheetimport.Result{Created: len(rows)}, nil
+		}
+		after := 0
+		imp.Around = func(ctx context.Context, tx *sql.Tx, rows func() error) error {
+			if _, err := e.db.Exec(ctx, tx, `INSERT INTO sheet_items (code, name, qty) VALUES ('SEED', '种子', 100)`); err != nil {
+				return err
+			}
+			if err := rows(); err != nil {
+				return err
+			}
+			after++
+			_, err := e.db.Exec(ctx, tx, `DELETE FROM sheet_items WHERE code = 'SEED'`)
+			return err
+		}
+		res, errs, err := sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(errs, tc.errs) || res != (sheetimport.Result{Rows: 2, Created: tc.created}) || after != tc.after {
+			t.Fatalf("refuse %q: errors %v result %+v after %d", tc.refuse, errs, res, after)
+		}
+		items := e.count(t, `SELECT COUNT(*) FROM sheet_items`)
+		sum := e.count(t, `SELECT COALESCE(SUM(qty), 0) FROM sheet_items`)
+		audits := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'item_import'`)
+		if tc.created > 0 && (items != 2 || sum != 203 || audits != 1) {
+			t.Fatalf("written: %d items, qty sum %d, %d audit entries; want 2, 203, 1", items, sum, audits)
+		}
+		if tc.created == 0 && items+audits != 0 {
+			t.Fatalf("rejected import left %d items, %d audit entries", items, audits)
+		}
+	}
+}

@@ -163,20 +163,28 @@ type series struct{ region, dim, key string }
 // twice the organizations it touched.
 type measures32 [8]int32
 
+// ledgerMeasures is the number of leading measures a ledger event (a
+// registration or a closing) changes; a span changes only the others.
+const ledgerMeasures = 3
+
 // importAcc adds up the count changes of a whole bulk write per series and
-// day with the series and the days numbered (interned): a change is a map
-// entry of 8 + 32 bytes, so a 200,000-row import holds a few hundred
-// thousand of them in tens of MB, and a series' strings once.
+// day with the series and the days numbered (interned), so a series' strings
+// are held once. The changes of the ledger measures and of the span
+// measures are kept apart: a new organization has no spans, so an import's
+// changes are mostly map entries of 8 + 12 bytes, and a 200,000-row import
+// holds a few hundred thousand of them in about ten MB.
 type importAcc struct {
 	seriesIdx map[series]uint32
 	series    []series
 	bucketIdx map[string]uint32 // days, and at write time months and years
 	buckets   []string
-	days      map[uint64]measures32 // series<<32 | bucket
+	ledger    map[uint64][ledgerMeasures]int32   // series<<32 | day
+	spans     map[uint64][8 - ledgerMeasures]int32 // series<<32 | day
 }
 
 func newImportAcc() *importAcc {
-	return &importAcc{seriesIdx: map[series]uint32{}, bucketIdx: map[string]uint32{}, days: map[uint64]measures32{}}
+	return &importAcc{seriesIdx: map[series]uint32{}, bucketIdx: map[string]uint32{},
+		ledger: map[uint64][ledgerMeasures]int32{}, spans: map[uint64][8 - ledgerMeasures]int32{}}
 }
 
 func (a *importAcc) seriesOf(s series) uint32 {
@@ -204,11 +212,29 @@ func (a *importAcc) add(k seriesDay, m *Measures) {
 		return
 	}
 	key := uint64(a.seriesOf(series{k.region, k.dim, k.key}))<<32 | uint64(a.bucketOf(k.day))
-	v := a.days[key]
-	for i, x := range m {
-		v[i] += int32(x)
+	if [ledgerMeasures]int64(m[:ledgerMeasures]) != [ledgerMeasures]int64{} {
+		v := a.ledger[key]
+		for i := range v {
+			v[i] += int32(m[i])
+		}
+		a.ledger[key] = v
 	}
-	a.days[key] = v
+	if [8 - ledgerMeasures]int64(m[ledgerMeasures:]) != [8 - ledgerMeasures]int64{} {
+		v := a.spans[key]
+		for i := range v {
+			v[i] += int32(m[ledgerMeasures+i])
+		}
+		a.spans[key] = v
+	}
+}
+
+// day returns the change of a series on a day.
+func (a *importAcc) day(k uint64) measures32 {
+	var m measures32
+	l, s := a.ledger[k], a.spans[k]
+	copy(m[:], l[:])
+	copy(m[ledgerMeasures:], s[:])
+	return m
 }
 
 // grainOf tells the grain of a bucket by its length (day, month, year).
@@ -227,9 +253,15 @@ func grainOf(b string) string {
 // bucket, key), so the rows of one series stay together.
 func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier) error {
 	// The month and year totals, from the days.
-	coarse := make(map[uint64]measures32, len(a.days)/4+1)
-	keys := make([]uint64, 0, len(a.days)+len(a.days)/4)
-	for k, m := range a.days {
+	coarse := make(map[uint64]measures32, len(a.ledger)/4+1)
+	keys := make([]uint64, 0, len(a.ledger)+len(a.ledger)/4)
+	for k := range a.spans {
+		if _, ok := a.ledger[k]; !ok {
+			a.ledger[k] = [ledgerMeasures]int32{} // so that one loop sees every day
+		}
+	}
+	for k := range a.ledger {
+		m := a.day(k)
 		if m == (measures32{}) {
 			continue
 		}
@@ -254,7 +286,7 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier) er
 	}
 	value := func(k uint64) measures32 {
 		if grainOf(a.buckets[uint32(k)]) == "d" {
-			return a.days[k]
+			return a.day(k)
 		}
 		return coarse[k]
 	}
@@ -340,7 +372,7 @@ const countsUpsert = ` ON CONFLICT (region_code, dim, grain, bucket, key) DO UPD
 
 // arrayRows is how many count rows one PostgreSQL statement carries (as
 // arrays: 13 parameters whatever the number of rows).
-const arrayRows = 20000
+const arrayRows = 5000
 
 // writeArrays is write's PostgreSQL form: the rows as arrays, unnested.
 func (a *importAcc) writeArrays(ctx context.Context, db *store.DB, q store.Querier, keys []uint64, value func(uint64) measures32) error {

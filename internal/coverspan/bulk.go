@@ -178,7 +178,7 @@ type importAcc struct {
 	series    []series
 	bucketIdx map[string]uint32 // days, and at write time months and years
 	buckets   []string
-	ledger    map[uint64][ledgerMeasures]int32   // series<<32 | day
+	ledger    map[uint64][ledgerMeasures]int32     // series<<32 | day
 	spans     map[uint64][8 - ledgerMeasures]int32 // series<<32 | day
 }
 

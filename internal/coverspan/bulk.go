@@ -31,14 +31,13 @@ type Bulk struct {
 	changed []int64
 	cl      func(Org) int
 	clRead  bool
-	// wrong, set by tests only, drops every other change folded in: the
-	// tests must see the counts differ from a rebuild.
-	wrong bool
 }
 
 // NewBulk starts a bulk refresh through q (the caller's transaction).
 func NewBulk(db *store.DB, q store.Querier) *Bulk {
-	return &Bulk{db: db, q: q, acc: countAcc{}, all: newImportAcc(), wrong: bulkWrong}
+	all := newImportAcc()
+	all.wrong = bulkWrong
+	return &Bulk{db: db, q: q, acc: countAcc{}, all: all}
 }
 
 // bulkWrong is set by tests only (SetBulkWrong).
@@ -104,14 +103,8 @@ func (b *Bulk) step(ctx context.Context) error {
 
 // fold moves the changes of a step into the write's total.
 func (b *Bulk) fold() {
-	odd := false
 	for k, m := range b.acc {
-		if b.wrong {
-			if odd = !odd; odd {
-				continue
-			}
-		}
-		b.all.add(k, m)
+		b.all.add(b.all.seriesOf(series{k.region, k.dim, k.key}), b.all.bucketOf(k.day), m)
 	}
 	clear(b.acc)
 }
@@ -151,7 +144,7 @@ func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 		return err
 	}
 	for _, o := range orgs {
-		b.acc.add(o, nil, b.cl(o), 1)
+		b.all.addOrg(o, b.cl(o))
 	}
 	return writeSnapshots(ctx, b.db, b.q, orgs)
 }
@@ -180,6 +173,9 @@ type importAcc struct {
 	buckets   []string
 	ledger    map[uint64][ledgerMeasures]int32     // series<<32 | day
 	spans     map[uint64][8 - ledgerMeasures]int32 // series<<32 | day
+	// wrong, set by tests only (SetBulkWrong), drops every other change:
+	// the tests must see the counts differ from a rebuild.
+	wrong, odd bool
 }
 
 func newImportAcc() *importAcc {
@@ -207,11 +203,36 @@ func (a *importAcc) bucketOf(b string) uint32 {
 	return i
 }
 
-func (a *importAcc) add(k seriesDay, m *Measures) {
+// addOrg counts a new organization (no spans) with its flags.
+func (a *importAcc) addOrg(o Org, flags int) {
+	var ids [16]uint32
+	events(o, nil, flags, 1, func(ss []series, day string, m Measures, s int64) {
+		for i, x := range ss {
+			if i < len(ids) && ids[i] == 0 {
+				ids[i] = a.seriesOf(x) + 1
+			}
+		}
+		d := a.bucketOf(day)
+		for i := range m {
+			m[i] *= s
+		}
+		for i := range ss {
+			a.add(ids[i]-1, d, &m)
+		}
+	})
+}
+
+// add adds the change m of a series on a day.
+func (a *importAcc) add(series, day uint32, m *Measures) {
 	if *m == (Measures{}) {
 		return
 	}
-	key := uint64(a.seriesOf(series{k.region, k.dim, k.key}))<<32 | uint64(a.bucketOf(k.day))
+	if a.wrong {
+		if a.odd = !a.odd; a.odd {
+			return
+		}
+	}
+	key := uint64(series)<<32 | uint64(day)
 	if [ledgerMeasures]int64(m[:ledgerMeasures]) != [ledgerMeasures]int64{} {
 		v := a.ledger[key]
 		for i := range v {

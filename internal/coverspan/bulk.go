@@ -73,6 +73,7 @@ func (b *Bulk) Flush(ctx context.Context) error {
 	}
 	all := b.all
 	b.all = newImportAcc()
+	b.all.wrong = all.wrong
 	return all.write(ctx, b.db, b.q)
 }
 
@@ -98,8 +99,20 @@ func (b *Bulk) step(ctx context.Context) error {
 		b.created = b.created[n:]
 	}
 	b.created = b.created[:0:0]
+	if len(b.all.ledger)+len(b.all.spans) >= bulkFlushAt {
+		all := b.all
+		b.all = newImportAcc()
+		b.all.wrong = all.wrong
+		return all.write(ctx, b.db, b.q)
+	}
 	return nil
 }
+
+// bulkFlushAt bounds the series-days a Bulk holds (about 40 bytes each):
+// beyond it (an import of many hundred thousand rows over many days) the
+// total so far is written and a new one begun, so memory stays bounded at
+// the price of writing some count rows more than once.
+var bulkFlushAt = 1 << 20
 
 // fold moves the changes of a step into the write's total.
 func (b *Bulk) fold() {

@@ -72,6 +72,15 @@ func TestBulkImportKeepsTheCountsInStep(t *testing.T) {
 	}
 }
 
+// The same with the memory bound of a Bulk so low that each import writes
+// its count changes several times.
+func TestBulkImportKeepsTheCountsInStepWrittenInParts(t *testing.T) {
+	defer coverspan.SetBulkFlushAt(coverspan.SetBulkFlushAt(500))
+	if msg := bulkImports(t, false); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
 func TestBulkImportCheckCatchesAWrongAccumulation(t *testing.T) {
 	defer coverspan.SetBulkWrong(coverspan.SetBulkWrong(true))
 	if msg := bulkImports(t, true); msg == "" {

@@ -8,3 +8,11 @@ func SetBulkWrong(on bool) bool {
 	bulkWrong = on
 	return old
 }
+
+// SetBulkFlushAt lowers the series-days a Bulk holds before it writes them,
+// so a test sees several writes; it returns the old value.
+func SetBulkFlushAt(n int) int {
+	old := bulkFlushAt
+	bulkFlushAt = n
+	return old
+}

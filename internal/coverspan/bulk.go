@@ -15,13 +15,14 @@ import (
 // 500 at a time as the write goes (spans and count snapshots), and the count
 // changes of the whole write are added up in memory (importAcc, compact:
 // tens of bytes per series-day) and written once, one row per series ×
-// grain × bucket, when the write ends (Flush). Writing them per chunk
-// rewrote the same county and street rows over and over (issue 12, issue 18).
+// grain × bucket, when the write ends (Flush), or when they exceed
+// bulkFlushAt series-days. Writing them per chunk rewrote the same county
+// and street rows over and over (issue 12, issue 18).
 //
 // The result equals Refresh over the same ids: Created is Refresh without
-// the old side, which a new organization does not have. Nothing reaches
-// coverage_counts before Flush, so a write that rolls back without calling
-// it leaves no count behind.
+// the old side, which a new organization does not have. Everything is
+// written through the caller's transaction, so a write that rolls back
+// leaves no count behind.
 type Bulk struct {
 	db      *store.DB
 	q       store.Querier

@@ -2,6 +2,7 @@ package coverage_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -425,5 +426,71 @@ func TestCountsStaleFallBackToSpans(t *testing.T) {
 	}
 	if r := w.report(t, testenv.Hongqiao, "2024-06-01"); r.SingleCovered != 1 || r.Total != 1 {
 		t.Fatalf("from the rebuilt counts: %+v", r.Counts)
+	}
+}
+
+// TestBulkChangedKeepsTheCountsInStep refreshes, through one coverspan.Bulk
+// (the count changes of the whole write added up in memory and written once
+// at the end), organizations with spans (single and joint covers, valid and
+// not) whose dates, sizes and categories were changed behind its back, in
+// several chunks: the old side (their snapshots and old spans) and the new
+// side must both be counted, so the counts must equal a rebuild.
+func TestBulkChangedKeepsTheCountsInStep(t *testing.T) {
+	w := newWorld(t)
+	r := rand.New(rand.NewPCG(3, 5))
+	places := append(append(villagesOf(t, w, testenv.Hongqiao, 2), villagesOf(t, w, testenv.Yuhe, 1)...), testenv.Hongqiao, testenv.Yuhe)
+	cats := []string{"private_enterprise", "social_group", "private_non_enterprise", "individual_business"}
+	day := func() string {
+		return time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(2500)).Format("2006-01-02")
+	}
+	var orgs []org.Organization
+	for i := range 90 {
+		full := r.IntN(5)
+		if i%3 == 0 {
+			full = 3 + r.IntN(3) // enough for a 单独组建 branch
+		}
+		orgs = append(orgs, w.org(t, orgSpec{region: places[r.IntN(len(places))], category: cats[r.IntN(len(cats))], full: full,
+			employees: full + r.IntN(80), aboveScale: r.IntN(3) == 0, registered: day(), charter: r.IntN(2) == 0, inCharter: r.IntN(2) == 0}))
+	}
+	for i := 0; i+3 <= len(orgs); i += 3 {
+		w.party(t, "single", day(), orgs[i])
+		w.party(t, "joint", day(), orgs[i+1:i+3]...)
+	}
+	db := w.e.App.DB
+	var spans int
+	if err := db.QueryRowContext(w.ctx, `SELECT COUNT(*) FROM coverage_spans`).Scan(&spans); err != nil || spans < 30 {
+		t.Fatalf("%d spans (%v)", spans, err)
+	}
+	// 1,200 changes of the same 90 organizations' rows, refreshed in chunks
+	// of 500 ids (the declared 正式党员 stay: they would change the validity
+	// of the party organizations, which is RefreshPeers' business).
+	err := db.InTx(w.ctx, func(tx *sql.Tx) error {
+		b := coverspan.NewBulk(db, tx)
+		for range 1200 {
+			o := orgs[r.IntN(len(orgs))]
+			var closed any
+			if r.IntN(4) == 0 {
+				closed = "2026-0" + itoa(1+r.IntN(9)) + "-15"
+			}
+			if _, err := db.Exec(w.ctx, tx, `UPDATE organizations SET registered_on = ?, closed_on = ?, employees = ?, category = ?,
+				above_scale = ?, has_charter = ? WHERE id = ?`, day(), closed, 5+r.IntN(80), cats[r.IntN(len(cats))], r.IntN(3) == 0,
+				r.IntN(2) == 0, o.ID); err != nil {
+				return err
+			}
+			if err := b.Changed(w.ctx, o.ID); err != nil {
+				return err
+			}
+		}
+		return b.Flush(w.ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := coverspan.RebuildAndCompare(w.ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Differ != 0 || res.After < 500 {
+		t.Fatalf("counts kept by the bulk refresh against a rebuild: %+v", res)
 	}
 }

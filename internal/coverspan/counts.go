@@ -134,8 +134,19 @@ func (a countAcc) put(k seriesDay, m Measures, sign int64) {
 
 // add counts (sign 1) or uncounts (−1) one organization with its spans.
 func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
-	type series struct{ region, dim, key string }
-	var ss []series
+	events(o, spans, flags, sign, func(ss []series, day string, m Measures, s int64) {
+		for _, x := range ss {
+			a.put(seriesDay{x.region, x.dim, x.key, day}, m, s)
+		}
+	})
+}
+
+// events calls event for each change counting (sign 1) or uncounting (−1)
+// one organization with its spans makes: the series it is counted in, the
+// day and the change (its sign applied as s).
+func events(o Org, spans []Span, flags int, sign int64, event func(ss []series, day string, m Measures, s int64)) {
+	var buf [16]series
+	ss := buf[:0]
 	for _, p := range SeriesCodes(o.RegionCode) {
 		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
 		if flags&CountMain != 0 {
@@ -144,11 +155,6 @@ func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 	}
 	if flags&CountMain != 0 {
 		ss = append(ss, series{o.RegionCode, DimSelf, ""})
-	}
-	event := func(day string, m Measures, s int64) {
-		for _, x := range ss {
-			a.put(seriesDay{x.region, x.dim, x.key, day}, m, s*sign)
-		}
 	}
 	reg := o.RegisteredOn
 	if reg == "" {
@@ -162,9 +168,9 @@ func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 				m[2] = 1
 			}
 		}
-		event(reg, m, 1)
+		event(ss, reg, m, sign)
 		if o.ClosedOn != "" {
-			event(o.ClosedOn, m, -1)
+			event(ss, o.ClosedOn, m, -sign)
 		}
 	}
 	for _, sp := range spans {
@@ -182,9 +188,9 @@ func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 		if sp.Instructed {
 			m[7] = 1
 		}
-		event(sp.From, m, 1)
+		event(ss, sp.From, m, sign)
 		if sp.To != "" {
-			event(sp.To, m, -1)
+			event(ss, sp.To, m, -sign)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -436,5 +437,38 @@ func TestImportsAllOrNothing(t *testing.T) {
 	res, errs, err = v.svc.ImportNeeds(street(testenv.Yuhe), bytes.NewReader(nb), int64(len(nb)), lim, nil)
 	if err != nil || len(errs) != 1 || errs[0].Column != cobuild.ColNeedCommunity {
 		t.Errorf("玉合 import: %+v %+v %v", res, errs, err)
+	}
+}
+
+// TestImportTemplates: each template is the import's own sheet, its
+// example row under the header, read back by the import's reader.
+func TestImportTemplates(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		gen     func(w io.Writer) error
+		columns []xlsx.Column
+		col     string
+		want    string
+	}{
+		{"units", cobuild.UnitTemplate, cobuild.UnitImportColumns(), cobuild.ColUnitName, "县人民医院"},
+		{"needs", cobuild.NeedTemplate, cobuild.NeedImportColumns(), cobuild.ColNeedCommunity, "430426001001"},
+		{"resources", cobuild.ResourceTemplate, cobuild.ResourceImportColumns(), cobuild.ColResTo, "2026-12-31"},
+	} {
+		var buf bytes.Buffer
+		if err := tc.gen(&buf); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		r, err := xlsx.OpenImport(bytes.NewReader(buf.Bytes()), int64(buf.Len()), tc.columns, xlsx.Limits{TempDir: t.TempDir()})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var got []string
+		for r.Next() {
+			got = append(got, r.Row().Get(tc.col).Text())
+		}
+		r.Close()
+		if r.Err() != nil || len(got) != 1 || got[0] != tc.want {
+			t.Errorf("%s: rows %q (%v), want one row with %s %q", tc.name, got, r.Err(), tc.col, tc.want)
+		}
 	}
 }

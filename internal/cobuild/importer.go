@@ -1,6 +1,7 @@
 package cobuild
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -8,8 +9,8 @@ import (
 	"io"
 	"strings"
 
-	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
+	"github.com/xuri/excelize/v2"
+
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
@@ -18,93 +19,89 @@ import (
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
 
-var errRejected = errors.New("import rejected")
+// templateWithExample writes the sheet's template with one example row
+// under the header.
+func templateWithExample(sh sheetimport.Sheet, w io.Writer, example ...string) error {
+	var buf bytes.Buffer
+	if err := sh.Template(&buf); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	row := make([]any, len(example))
+	for i, v := range example {
+		row[i] = v
+	}
+	if err := f.SetSheetRow(sh.Name, "A2", &row); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
 
-// importSpec is one kind of import: its columns, how a row becomes a
-// record (ok false: already there), its audit action and name.
-type importSpec struct {
-	columns  []xlsx.Column
-	fields   map[string]string // input field → column
+// lookups runs the reads a row's mapping needs (outside the import's
+// transaction, which the file's own rows do not change). A refusal goes
+// on the row's cells; the first other failure is kept in err: it ends the
+// import (write returns it, and Import returns it in place of Run's
+// outcome).
+type lookups struct {
+	err      error
+	fields   map[string]string
 	fallback string
-	action   string
-	entity   string
-	what     string
-	prepare  func(ctx context.Context, tx *sql.Tx) error
-	// row writes one row; failed reports whether bad was called for it
-	// (then row writes nothing and returns).
-	row func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(col, msg string), failed func() bool) (created bool, err error)
 }
 
-func (s *Service) runImport(ctx context.Context, spec importSpec, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
-	r, err := xlsx.OpenImport(ra, size, spec.columns, limits)
-	if err != nil {
-		return res, nil, err
+// refused records err on c; it reports whether the row's checks may go on.
+func (l *lookups) refused(c *sheetimport.Cells, err error) bool {
+	if err == nil {
+		return true
 	}
-	defer r.Close()
-	var errs []xlsx.CellError
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		if spec.prepare != nil {
-			if err := spec.prepare(ctx, tx); err != nil {
-				return err
-			}
-		}
-		for r.Next() {
-			x := r.Row()
-			res.Rows++
-			before := len(errs)
-			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
-			// Each row in a savepoint: a refused row leaves nothing behind
-			// while the rest of the file is still checked.
-			if _, err := s.DB.Exec(ctx, tx, `SAVEPOINT cobuild_row`); err != nil {
-				return err
-			}
-			created, err := spec.row(ctx, tx, x, bad, func() bool { return len(errs) > before })
-			if err != nil {
-				cells, ok := xlsx.ServiceCells(x.Number, err, spec.fields, spec.fallback)
-				if !ok {
-					return err
-				}
-				errs = append(errs, cells...)
-			}
-			if len(errs) > before {
-				if _, err := s.DB.Exec(ctx, tx, `ROLLBACK TO SAVEPOINT cobuild_row`); err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := s.DB.Exec(ctx, tx, `RELEASE SAVEPOINT cobuild_row`); err != nil {
-				return err
-			}
-			if created {
-				res.Created++
-			} else {
-				res.Unchanged++
-			}
-			if progress != nil && res.Rows%200 == 0 {
-				progress("writing", res.Rows)
-			}
-		}
-		if err := r.Err(); err != nil {
-			return xlsx.ReadError(err)
-		}
-		if len(errs) > 0 {
-			return errRejected
-		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: spec.action, Entity: spec.entity, After: res,
-			Note: fmt.Sprintf("导入%s %d 行：新增 %d，已存在 %d", spec.what, res.Rows, res.Created, res.Unchanged)})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
+	if e := c.Refused(err, l.fields, l.fallback); e != nil && l.err == nil {
+		l.err = e
 	}
-	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
-	}
-	return res, nil, nil
+	return false
 }
+
+// run ends Import: the kept failure, if any, replaces Run's outcome.
+func (l *lookups) run(res sheetimport.Result, errs []xlsx.CellError, err error) (ImportResult, []xlsx.CellError, error) {
+	if l.err != nil && err == nil {
+		return ImportResult{Rows: res.Rows}, nil, l.err
+	}
+	return res, errs, err
+}
+
+// write writes one row in a savepoint, so that a refused row leaves
+// nothing behind while the rest of the file is still checked; create
+// reports whether it created the row's record (false: already there).
+func (s *Service) write(ctx context.Context, tx *sql.Tx, l *lookups, c *sheetimport.Cells, create func() (bool, error)) (sheetimport.Result, error) {
+	if l.err != nil {
+		return sheetimport.Nothing, l.err
+	}
+	if _, err := s.DB.Exec(ctx, tx, `SAVEPOINT cobuild_row`); err != nil {
+		return sheetimport.Nothing, err
+	}
+	created, err := create()
+	if err != nil {
+		if err := c.Refused(err, l.fields, l.fallback); err != nil {
+			return sheetimport.Nothing, err
+		}
+	}
+	if !c.OK() {
+		_, err := s.DB.Exec(ctx, tx, `ROLLBACK TO SAVEPOINT cobuild_row`)
+		return sheetimport.Nothing, err
+	}
+	if _, err := s.DB.Exec(ctx, tx, `RELEASE SAVEPOINT cobuild_row`); err != nil {
+		return sheetimport.Nothing, err
+	}
+	if created {
+		return sheetimport.Created, nil
+	}
+	return sheetimport.Unchanged, nil
+}
+
+func (s *Service) env() sheetimport.Env { return sheetimport.Env{DB: s.DB, Audit: s.Audit} }
 
 func byName(opts []Option) map[string]string {
 	m := map[string]string{}
@@ -125,29 +122,33 @@ const (
 	ColUnitPhone   = "联系电话"
 )
 
-// UnitImportHeaders are the headers of the unit template.
-func UnitImportHeaders() []string {
-	return []string{ColUnitName, ColUnitKind, ColUnitRegion, ColUnitAddress, ColUnitParty, ColUnitContact, ColUnitPhone}
+var unitSheet = sheetimport.Sheet{
+	Name: "共建单位",
+	Columns: []sheetimport.Column{
+		{Header: ColUnitName, Synonyms: []string{"名称", "共建单位"}, Required: true, Width: 30},
+		{Header: ColUnitKind, Synonyms: []string{"类别", "单位性质"}, Required: true, Width: 12},
+		{Header: ColUnitRegion, Synonyms: []string{"区域代码", "行政区划代码"}, Required: true, Width: 16},
+		{Header: ColUnitAddress, Width: 30},
+		{Header: ColUnitParty, Synonyms: []string{"党组织", "党组织名称"}, Width: 30},
+		{Header: ColUnitContact, Width: 10},
+		{Header: ColUnitPhone, Synonyms: []string{"联系人电话"}, Width: 16},
+	},
+	AuditAction: "cobuild_unit_import",
+	AuditEntity: "cobuild_unit",
 }
 
+var unitFields = map[string]string{"name": ColUnitName, "kind": ColUnitKind, "region_code": ColUnitRegion, "address": ColUnitAddress, "org_id": ColUnitName,
+	"party_org_id": ColUnitParty, "party_org_name": ColUnitParty, "contact_name": ColUnitContact, "contact_phone": ColUnitPhone}
+
+// UnitImportHeaders are the headers of the unit template.
+func UnitImportHeaders() []string { return unitSheet.Headers() }
+
 // UnitImportColumns are the columns the unit import reads.
-func UnitImportColumns() []xlsx.Column {
-	return []xlsx.Column{{Name: ColUnitName, Aliases: []string{"名称", "共建单位"}}, {Name: ColUnitKind, Aliases: []string{"类别", "单位性质"}},
-		{Name: ColUnitRegion, Aliases: []string{"区域代码", "行政区划代码"}}, {Name: ColUnitAddress, Optional: true},
-		{Name: ColUnitParty, Aliases: []string{"党组织", "党组织名称"}, Optional: true}, {Name: ColUnitContact, Optional: true},
-		{Name: ColUnitPhone, Aliases: []string{"联系人电话"}, Optional: true}}
-}
+func UnitImportColumns() []xlsx.Column { return unitSheet.ReaderColumns() }
 
 // UnitTemplate writes the unit import template with an example row.
 func UnitTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("共建单位", UnitImportHeaders(), []float64{30, 12, 16, 30, 30, 10, 16})
-	if err != nil {
-		return err
-	}
-	if err := xw.Row("县人民医院", "事业单位", "430426001", "洪桥街道人民路8号", "中共县人民医院委员会", "刘主任", "13907340001"); err != nil {
-		return err
-	}
-	return xw.Finish(w)
+	return templateWithExample(unitSheet, w, "县人民医院", "事业单位", "430426001", "洪桥街道人民路8号", "中共县人民医院委员会", "刘主任", "13907340001")
 }
 
 // ImportUnits registers units all or nothing. A two-new unit (两新组织) is
@@ -157,71 +158,73 @@ func UnitTemplate(w io.Writer) error {
 func (s *Service) ImportUnits(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (ImportResult, []xlsx.CellError, error) {
 	kinds := byName(UnitKinds())
 	seen := map[string]int{}
-	spec := importSpec{columns: UnitImportColumns(), fallback: ColUnitName, action: "cobuild_unit_import", entity: "cobuild_unit", what: "共建单位",
-		fields: map[string]string{"name": ColUnitName, "kind": ColUnitKind, "region_code": ColUnitRegion, "address": ColUnitAddress, "org_id": ColUnitName,
-			"party_org_id": ColUnitParty, "party_org_name": ColUnitParty, "contact_name": ColUnitContact, "contact_phone": ColUnitPhone}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
+	l := &lookups{fields: unitFields, fallback: ColUnitName}
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) UnitInput {
 		in := UnitInput{Name: x.Get(ColUnitName).Text(), Address: x.Get(ColUnitAddress).Text(), PartyOrgName: x.Get(ColUnitParty).Text(),
 			ContactName: x.Get(ColUnitContact).Text(), ContactPhone: x.Get(ColUnitPhone).Text()}
 		if in.Kind = kinds[x.Get(ColUnitKind).Text()]; in.Kind == "" {
-			bad(ColUnitKind, "单位类别应为 机关、事业单位、国有企业、两新组织、其他 之一")
+			c.Bad(ColUnitKind, "单位类别应为 机关、事业单位、国有企业、两新组织、其他 之一")
 		}
 		code, err := xlsx.ParseCode(x.Get(ColUnitRegion).Raw, x.Get(ColUnitRegion).Numeric)
 		if err != nil || code == "" {
-			bad(ColUnitRegion, "请填写所在区域的行政区划代码（如 430426001）")
+			c.Bad(ColUnitRegion, "请填写所在区域的行政区划代码（如 430426001）")
 		}
 		in.RegionCode = code
 		key := code + "|" + in.Name
 		if first, dup := seen[key]; dup && in.Name != "" {
-			bad(ColUnitName, fmt.Sprintf("与第 %d 行重复（同一区域同名单位）", first))
+			c.Bad(ColUnitName, fmt.Sprintf("与第 %d 行重复（同一区域同名单位）", first))
 		}
-		seen[key] = x.Number
+		seen[key] = c.Row()
+		if l.err != nil {
+			return in
+		}
 		if in.Kind == "liangxin" && in.Name != "" {
-			id, err := s.uniqueID(ctx, tx, "organizations", "region_code", in.Name)
-			if err != nil {
-				return false, err
+			id, err := s.uniqueID(ctx, s.DB, "organizations", "region_code", in.Name)
+			if !l.refused(c, err) {
+				return in
 			}
 			if id == 0 {
-				bad(ColUnitName, "两新组织应与台账中的组织同名（台账中没有或有重名）")
+				c.Bad(ColUnitName, "两新组织应与台账中的组织同名（台账中没有或有重名）")
 			} else {
 				in.OrgID = &id
 			}
 		}
 		if in.PartyOrgName != "" {
-			id, err := s.uniqueID(ctx, tx, "party_orgs", "region_code", in.PartyOrgName)
-			if err != nil {
-				return false, err
+			id, err := s.uniqueID(ctx, s.DB, "party_orgs", "region_code", in.PartyOrgName)
+			if !l.refused(c, err) {
+				return in
 			}
 			if id != 0 {
 				in.PartyOrgID = &id
 			}
 		}
 		if in.RegionCode != "" {
-			if _, err := s.regionLevel(ctx, tx, "region_code", in.RegionCode); err != nil {
+			_, err := s.regionLevel(ctx, s.DB, "region_code", in.RegionCode)
+			l.refused(c, err)
+		}
+		return in
+	}
+	write := func(ctx context.Context, tx *sql.Tx, in UnitInput, c *sheetimport.Cells) (sheetimport.Result, error) {
+		return s.write(ctx, tx, l, c, func() (bool, error) {
+			var n int
+			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_units WHERE region_code = ? AND name = ?`, in.RegionCode, in.Name).Scan(&n); err != nil || n > 0 {
 				return false, err
 			}
-		}
-		var n int
-		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_units WHERE region_code = ? AND name = ?`, in.RegionCode, in.Name).Scan(&n); err != nil {
-			return false, err
-		}
-		if n > 0 || failed() {
-			return false, nil
-		}
-		_, err = s.createUnit(ctx, tx, in)
-		return err == nil, err
+			_, err := s.createUnit(ctx, tx, in)
+			return err == nil, err
+		})
 	}
-	return s.runImport(ctx, spec, ra, size, limits, progress)
+	return l.run(sheetimport.Run(ctx, s.env(), sheetimport.Import[UnitInput]{Sheet: unitSheet, Map: mapRow, Write: write}, ra, size, limits, progress))
 }
 
 // uniqueID finds the one record of table named name in the caller's scope
 // (0 when none or several).
-func (s *Service) uniqueID(ctx context.Context, tx *sql.Tx, table, regionCol, name string) (int64, error) {
+func (s *Service) uniqueID(ctx context.Context, q store.Querier, table, regionCol, name string) (int64, error) {
 	cond, args, err := store.ScopeFilter(ctx, regionCol)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := s.DB.Query(ctx, tx, `SELECT id FROM `+table+` WHERE name = ? AND `+cond, append([]any{name}, args...)...)
+	rows, err := s.DB.Query(ctx, q, `SELECT id FROM `+table+` WHERE name = ? AND `+cond, append([]any{name}, args...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -250,68 +253,69 @@ const (
 	ColNeedDetail    = "需求说明"
 )
 
-// NeedImportHeaders are the headers of the need template.
-func NeedImportHeaders() []string {
-	return []string{ColNeedTitle, ColNeedCategory, ColNeedCommunity, ColNeedRequester, ColNeedUrgency, ColNeedDetail}
+var needSheet = sheetimport.Sheet{
+	Name: "需求清单",
+	Columns: []sheetimport.Column{
+		{Header: ColNeedTitle, Synonyms: []string{"需求"}, Required: true, Width: 30},
+		{Header: ColNeedCategory, Synonyms: []string{"类别"}, Required: true, Width: 12},
+		{Header: ColNeedCommunity, Synonyms: []string{"社区代码", "区域代码"}, Required: true, Width: 16},
+		{Header: ColNeedRequester, Width: 20},
+		{Header: ColNeedUrgency, Width: 10},
+		{Header: ColNeedDetail, Synonyms: []string{"说明"}, Width: 40},
+	},
+	AuditAction: "cobuild_need_import",
+	AuditEntity: "cobuild_need",
 }
 
+// NeedImportHeaders are the headers of the need template.
+func NeedImportHeaders() []string { return needSheet.Headers() }
+
 // NeedImportColumns are the columns the need import reads.
-func NeedImportColumns() []xlsx.Column {
-	return []xlsx.Column{{Name: ColNeedTitle, Aliases: []string{"需求"}}, {Name: ColNeedCategory, Aliases: []string{"类别"}},
-		{Name: ColNeedCommunity, Aliases: []string{"社区代码", "区域代码"}}, {Name: ColNeedRequester, Optional: true},
-		{Name: ColNeedUrgency, Optional: true}, {Name: ColNeedDetail, Aliases: []string{"说明"}, Optional: true}}
-}
+func NeedImportColumns() []xlsx.Column { return needSheet.ReaderColumns() }
 
 // NeedTemplate writes the need import template with an example row.
 func NeedTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("需求清单", NeedImportHeaders(), []float64{30, 12, 16, 20, 10, 40})
-	if err != nil {
-		return err
-	}
-	if err := xw.Row("独居老人每周上门测血压", "医疗健康", "430426001001", "独居老人 12 户", "紧急", "每周一次，需要医护人员"); err != nil {
-		return err
-	}
-	return xw.Finish(w)
+	return templateWithExample(needSheet, w, "独居老人每周上门测血压", "医疗健康", "430426001001", "独居老人 12 户", "紧急", "每周一次，需要医护人员")
 }
 
 // ImportNeeds records needs all or nothing; a need of the same title in
 // the same community is left unchanged.
 func (s *Service) ImportNeeds(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (ImportResult, []xlsx.CellError, error) {
 	cats, urg := byName(Categories()), byName(Urgencies())
-	spec := importSpec{columns: NeedImportColumns(), fallback: ColNeedTitle, action: "cobuild_need_import", entity: "cobuild_need", what: "需求清单",
-		fields: map[string]string{"title": ColNeedTitle, "category": ColNeedCategory, "community_code": ColNeedCommunity, "requester": ColNeedRequester,
-			"urgency": ColNeedUrgency, "detail": ColNeedDetail}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
+	l := &lookups{fallback: ColNeedTitle, fields: map[string]string{"title": ColNeedTitle, "category": ColNeedCategory, "community_code": ColNeedCommunity,
+		"requester": ColNeedRequester, "urgency": ColNeedUrgency, "detail": ColNeedDetail}}
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) NeedInput {
 		in := NeedInput{Title: x.Get(ColNeedTitle).Text(), Requester: x.Get(ColNeedRequester).Text(), Detail: x.Get(ColNeedDetail).Text()}
 		if in.Category = cats[x.Get(ColNeedCategory).Text()]; in.Category == "" {
-			bad(ColNeedCategory, "需求类别应为 "+names(Categories())+" 之一")
+			c.Bad(ColNeedCategory, "需求类别应为 "+names(Categories())+" 之一")
 		}
 		if t := x.Get(ColNeedUrgency).Text(); t != "" {
 			if in.Urgency = urg[t]; in.Urgency == "" {
-				bad(ColNeedUrgency, "紧急程度应为 紧急、一般、不急 之一")
+				c.Bad(ColNeedUrgency, "紧急程度应为 紧急、一般、不急 之一")
 			}
 		}
 		code, err := xlsx.ParseCode(x.Get(ColNeedCommunity).Raw, x.Get(ColNeedCommunity).Numeric)
 		if err != nil || code == "" {
-			bad(ColNeedCommunity, "请填写社区（村）的 12 位区划代码")
+			c.Bad(ColNeedCommunity, "请填写社区（村）的 12 位区划代码")
 		}
 		in.CommunityCode = code
-		if code != "" {
-			if err := s.community(ctx, tx, "community_code", code); err != nil {
+		if code != "" && l.err == nil {
+			l.refused(c, s.community(ctx, s.DB, "community_code", code))
+		}
+		return in
+	}
+	write := func(ctx context.Context, tx *sql.Tx, in NeedInput, c *sheetimport.Cells) (sheetimport.Result, error) {
+		return s.write(ctx, tx, l, c, func() (bool, error) {
+			// Counted in the transaction: the file's own earlier rows count.
+			var n int
+			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_needs WHERE community_code = ? AND title = ?`, in.CommunityCode, in.Title).Scan(&n); err != nil || n > 0 {
 				return false, err
 			}
-		}
-		var n int
-		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_needs WHERE community_code = ? AND title = ?`, in.CommunityCode, in.Title).Scan(&n); err != nil {
-			return false, err
-		}
-		if n > 0 || failed() {
-			return false, nil
-		}
-		_, err = s.createNeed(ctx, tx, in)
-		return err == nil, err
+			_, err := s.createNeed(ctx, tx, in)
+			return err == nil, err
+		})
 	}
-	return s.runImport(ctx, spec, ra, size, limits, progress)
+	return l.run(sheetimport.Run(ctx, s.env(), sheetimport.Import[NeedInput]{Sheet: needSheet, Map: mapRow, Write: write}, ra, size, limits, progress))
 }
 
 func names(opts []Option) string {
@@ -333,29 +337,30 @@ const (
 	ColResTo       = "可提供截止日期"
 )
 
-// ResourceImportHeaders are the headers of the resource template.
-func ResourceImportHeaders() []string {
-	return []string{ColResTitle, ColResCategory, ColResUnit, ColResRegion, ColResQuantity, ColResFrom, ColResTo}
+var resourceSheet = sheetimport.Sheet{
+	Name: "资源清单",
+	Columns: []sheetimport.Column{
+		{Header: ColResTitle, Synonyms: []string{"资源"}, Required: true, Width: 30},
+		{Header: ColResCategory, Synonyms: []string{"类别"}, Required: true, Width: 12},
+		{Header: ColResUnit, Synonyms: []string{"共建单位", "单位名称"}, Required: true, Width: 30},
+		{Header: ColResRegion, Synonyms: []string{"所在区域代码", "区域代码"}, Required: true, Width: 16},
+		{Header: ColResQuantity, Width: 14},
+		{Header: ColResFrom, Synonyms: []string{"开始日期"}, Width: 14},
+		{Header: ColResTo, Synonyms: []string{"截止日期"}, Width: 14},
+	},
+	AuditAction: "cobuild_resource_import",
+	AuditEntity: "cobuild_resource",
 }
 
+// ResourceImportHeaders are the headers of the resource template.
+func ResourceImportHeaders() []string { return resourceSheet.Headers() }
+
 // ResourceImportColumns are the columns the resource import reads.
-func ResourceImportColumns() []xlsx.Column {
-	return []xlsx.Column{{Name: ColResTitle, Aliases: []string{"资源"}}, {Name: ColResCategory, Aliases: []string{"类别"}},
-		{Name: ColResUnit, Aliases: []string{"共建单位", "单位名称"}}, {Name: ColResRegion, Aliases: []string{"所在区域代码", "区域代码"}},
-		{Name: ColResQuantity, Optional: true}, {Name: ColResFrom, Aliases: []string{"开始日期"}, Optional: true},
-		{Name: ColResTo, Aliases: []string{"截止日期"}, Optional: true}}
-}
+func ResourceImportColumns() []xlsx.Column { return resourceSheet.ReaderColumns() }
 
 // ResourceTemplate writes the resource import template with an example row.
 func ResourceTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("资源清单", ResourceImportHeaders(), []float64{30, 12, 30, 16, 14, 14, 14})
-	if err != nil {
-		return err
-	}
-	if err := xw.Row("义诊医生每月 2 名", "医疗健康", "县人民医院", "430426001", "每月 2 人次", "2026-01-01", "2026-12-31"); err != nil {
-		return err
-	}
-	return xw.Finish(w)
+	return templateWithExample(resourceSheet, w, "义诊医生每月 2 名", "医疗健康", "县人民医院", "430426001", "每月 2 人次", "2026-01-01", "2026-12-31")
 }
 
 // ImportResources records resources all or nothing; the unit is found by
@@ -363,46 +368,49 @@ func ResourceTemplate(w io.Writer) error {
 // left unchanged.
 func (s *Service) ImportResources(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (ImportResult, []xlsx.CellError, error) {
 	cats := byName(Categories())
-	spec := importSpec{columns: ResourceImportColumns(), fallback: ColResTitle, action: "cobuild_resource_import", entity: "cobuild_resource", what: "资源清单",
-		fields: map[string]string{"title": ColResTitle, "category": ColResCategory, "unit_id": ColResUnit, "quantity": ColResQuantity,
-			"available_from": ColResFrom, "available_to": ColResTo}}
-	spec.row = func(ctx context.Context, tx *sql.Tx, x xlsx.Row, bad func(string, string), failed func() bool) (bool, error) {
+	l := &lookups{fallback: ColResTitle, fields: map[string]string{"title": ColResTitle, "category": ColResCategory, "unit_id": ColResUnit,
+		"quantity": ColResQuantity, "available_from": ColResFrom, "available_to": ColResTo}}
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) ResourceInput {
 		in := ResourceInput{Title: x.Get(ColResTitle).Text(), Quantity: x.Get(ColResQuantity).Text()}
 		if in.Category = cats[x.Get(ColResCategory).Text()]; in.Category == "" {
-			bad(ColResCategory, "资源类别应为 "+names(Categories())+" 之一")
+			c.Bad(ColResCategory, "资源类别应为 "+names(Categories())+" 之一")
 		}
 		var ok bool
 		if in.AvailableFrom, ok = x.Get(ColResFrom).Day(); !ok {
-			bad(ColResFrom, xlsx.DateHint)
+			c.Bad(ColResFrom, xlsx.DateHint)
 		}
 		if in.AvailableTo, ok = x.Get(ColResTo).Day(); !ok {
-			bad(ColResTo, xlsx.DateHint)
+			c.Bad(ColResTo, xlsx.DateHint)
 		}
 		code, err := xlsx.ParseCode(x.Get(ColResRegion).Raw, x.Get(ColResRegion).Numeric)
 		if err != nil || code == "" {
-			bad(ColResRegion, "请填写提供单位所在区域的行政区划代码")
+			c.Bad(ColResRegion, "请填写提供单位所在区域的行政区划代码")
+		}
+		if l.err != nil {
+			return in
 		}
 		cond, args, err := store.ScopeFilter(ctx, "region_code")
-		if err != nil {
-			return false, err
+		if !l.refused(c, err) {
+			return in
 		}
-		err = s.DB.QueryRow(ctx, tx, `SELECT id FROM cobuild_units WHERE region_code = ? AND name = ? AND `+cond, append([]any{code, x.Get(ColResUnit).Text()}, args...)...).Scan(&in.UnitID)
+		err = s.DB.QueryRow(ctx, s.DB, `SELECT id FROM cobuild_units WHERE region_code = ? AND name = ? AND `+cond, append([]any{code, x.Get(ColResUnit).Text()}, args...)...).Scan(&in.UnitID)
 		if errors.Is(err, sql.ErrNoRows) {
-			bad(ColResUnit, "该区域没有这个共建单位（或不在您的管辖范围内），请先登记或导入共建单位")
-			return false, nil
+			c.Bad(ColResUnit, "该区域没有这个共建单位（或不在您的管辖范围内），请先登记或导入共建单位")
+			return in
 		}
-		if err != nil {
-			return false, err
-		}
-		var n int
-		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_resources WHERE unit_id = ? AND title = ?`, in.UnitID, in.Title).Scan(&n); err != nil {
-			return false, err
-		}
-		if n > 0 || failed() {
-			return false, nil
-		}
-		_, err = s.createResource(ctx, tx, in)
-		return err == nil, err
+		l.refused(c, err)
+		return in
 	}
-	return s.runImport(ctx, spec, ra, size, limits, progress)
+	write := func(ctx context.Context, tx *sql.Tx, in ResourceInput, c *sheetimport.Cells) (sheetimport.Result, error) {
+		return s.write(ctx, tx, l, c, func() (bool, error) {
+			// Counted in the transaction: the file's own earlier rows count.
+			var n int
+			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM cobuild_resources WHERE unit_id = ? AND title = ?`, in.UnitID, in.Title).Scan(&n); err != nil || n > 0 {
+				return false, err
+			}
+			_, err := s.createResource(ctx, tx, in)
+			return err == nil, err
+		})
+	}
+	return l.run(sheetimport.Run(ctx, s.env(), sheetimport.Import[ResourceInput]{Sheet: resourceSheet, Map: mapRow, Write: write}, ra, size, limits, progress))
 }

@@ -358,13 +358,7 @@ func (s *Server) decideFundsApplication(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) fundsAllocationTemplate(w http.ResponseWriter, r *http.Request) error {
-	return sendTemplate(w, "funds-allocations-template", "经费拨付导入模板", func(out io.Writer) error {
-		xw, err := xlsx.NewWriter("经费拨付", funds.ImportHeaders(), []float64{8, 36, 16, 20, 14, 30})
-		if err != nil {
-			return err
-		}
-		return xw.Finish(out)
-	})
+	return sendTemplate(w, "funds-allocations-template", "经费拨付导入模板", funds.ImportTemplate)
 }
 
 func (s *Server) importFundsAllocations(w http.ResponseWriter, r *http.Request) error {

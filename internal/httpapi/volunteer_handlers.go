@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -883,13 +882,7 @@ func (s *Server) timebankLeaderboard(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) volunteerHoursTemplate(w http.ResponseWriter, r *http.Request) error {
-	return sendTemplate(w, "volunteer-hours-template", "历史服务时长导入模板", func(out io.Writer) error {
-		xw, err := xlsx.NewWriter("历史服务时长", volunteer.ImportHeaders(), []float64{10, 22, 30, 14, 16, 30, 12})
-		if err != nil {
-			return err
-		}
-		return xw.Finish(out)
-	})
+	return sendTemplate(w, "volunteer-hours-template", "历史服务时长导入模板", volunteer.ImportTemplate)
 }
 
 func (s *Server) importVolunteerHours(w http.ResponseWriter, r *http.Request) error {

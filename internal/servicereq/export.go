@@ -11,11 +11,6 @@ import (
 // exportPage is the page size used to walk the list while streaming it.
 const exportPage = 500
 
-// ImportHeaders are the Chinese headers of the historical-request template.
-func ImportHeaders() []string {
-	return []string{"受理日期", "来源", "类别", "内容", "诉求人", "电话", "所属区划", "办结日期", "办理结果", "回单日期", "满意度"}
-}
-
 // ExportHeaders are the headers of the request export: the number, the
 // template's columns (the phone masked), then what the desk shows.
 func ExportHeaders() []string {

@@ -1,6 +1,7 @@
 package servicereq
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,8 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/pdata"
 	"liangxin/internal/region"
 	"liangxin/internal/sheetimport"
@@ -39,40 +41,54 @@ const (
 	ColSatisf   = "满意度"
 )
 
-// ImportColumns describes the template's columns for the reader.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColReceived, Aliases: []string{"接单日期", "受理时间"}},
-		{Name: ColSource, Aliases: []string{"诉求来源"}},
-		{Name: ColCategory, Aliases: []string{"诉求类别"}},
-		{Name: ColContent, Aliases: []string{"诉求内容"}},
-		{Name: ColName, Aliases: []string{"诉求人姓名"}},
-		{Name: ColPhone, Aliases: []string{"联系电话"}, Optional: true},
-		{Name: ColRegion, Aliases: []string{"所属区域", "所属街道（乡镇）"}},
-		{Name: ColDone, Aliases: []string{"办结时间"}, Optional: true},
-		{Name: ColResult, Aliases: []string{"办结结果"}, Optional: true},
-		{Name: ColReplied, Aliases: []string{"回复日期"}, Optional: true},
-		{Name: ColSatisf, Aliases: []string{"诉求人满意度"}, Optional: true},
-	}
+// importSheet declares the historical-request sheet for the import driver.
+var importSheet = sheetimport.Sheet{
+	Name: "历史诉求",
+	Columns: []sheetimport.Column{
+		{Header: ColReceived, Synonyms: []string{"接单日期", "受理时间"}, Required: true, Width: 12},
+		{Header: ColSource, Synonyms: []string{"诉求来源"}, Required: true, Width: 10},
+		{Header: ColCategory, Synonyms: []string{"诉求类别"}, Required: true, Width: 10},
+		{Header: ColContent, Synonyms: []string{"诉求内容"}, Required: true, Width: 50},
+		{Header: ColName, Synonyms: []string{"诉求人姓名"}, Required: true, Width: 10},
+		{Header: ColPhone, Synonyms: []string{"联系电话"}, Width: 16},
+		{Header: ColRegion, Synonyms: []string{"所属区域", "所属街道（乡镇）"}, Required: true, Width: 16},
+		{Header: ColDone, Synonyms: []string{"办结时间"}, Width: 12},
+		{Header: ColResult, Synonyms: []string{"办结结果"}, Width: 40},
+		{Header: ColReplied, Synonyms: []string{"回复日期"}, Width: 12},
+		{Header: ColSatisf, Synonyms: []string{"诉求人满意度"}, Width: 10},
+	},
+	AuditAction: "service_request_import",
+	AuditEntity: "service_request",
 }
+
+// ImportHeaders are the Chinese headers of the historical-request template.
+func ImportHeaders() []string { return importSheet.Headers() }
+
+// ImportColumns describes the template's columns for the reader.
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
 // ImportTemplate writes the template: the header row and one example row.
 func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("历史诉求", ImportHeaders(), []float64{12, 10, 10, 50, 10, 16, 16, 12, 40, 12, 10})
+	var buf bytes.Buffer
+	if err := importSheet.Template(&buf); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		return err
 	}
-	if err := xw.Row("2025-03-15", "接待台", "政策咨询", "（示例，导入前请删除此行）企业咨询稳岗补贴申领条件", "张经理", "13800000000", "洪桥街道",
-		"2025-03-18", "已电话讲解申领流程", "2025-03-19", "满意"); err != nil {
+	defer f.Close()
+	example := []any{"2025-03-15", "接待台", "政策咨询", "（示例，导入前请删除此行）企业咨询稳岗补贴申领条件", "张经理", "13800000000", "洪桥街道",
+		"2025-03-18", "已电话讲解申领流程", "2025-03-19", "满意"}
+	if err := f.SetSheetRow(importSheet.Name, "A2", &example); err != nil {
 		return err
 	}
-	return xw.Finish(w)
+	_, err = f.WriteTo(w)
+	return err
 }
 
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
-
-var errRejected = errors.New("import rejected")
 
 // importRow is one checked row of the template.
 type importRow struct {
@@ -90,181 +106,176 @@ type importRow struct {
 // by their Chinese names; the region by name or code, inside the caller's
 // scope; a masked phone (139****5678, as the export writes it) is left out.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
-	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
-	if err != nil {
-		return res, nil, err
-	}
-	defer r.Close()
-	if s.Regions == nil {
-		return res, nil, errors.New("servicereq: no region index wired")
-	}
-	regions, err := s.Regions.NameIndex(ctx)
-	if err != nil {
-		return res, nil, err
-	}
-	cats, err := s.categories(ctx, s.DB)
-	if err != nil {
-		return res, nil, err
-	}
-	byName := map[string]Category{}
-	for _, c := range cats {
-		byName[c.Name] = c
-	}
-	var p *pdata.Protector
-	var errs []xlsx.CellError
-	today := s.today()
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		cal, err := s.calendar(ctx, tx)
+	var (
+		regions *region.NameIndex
+		byName  = map[string]Category{}
+		cal     Calendar
+		p       *pdata.Protector
+		today   = s.today()
+		failed  error // a failure of a lookup in the mapping
+	)
+	prepare := func(ctx context.Context) error {
+		if s.Regions == nil {
+			return errors.New("servicereq: no region index wired")
+		}
+		var err error
+		if regions, err = s.Regions.NameIndex(ctx); err != nil {
+			return err
+		}
+		cats, err := s.categories(ctx, s.DB)
 		if err != nil {
 			return err
 		}
-		for r.Next() {
-			x := r.Row()
-			res.Rows++
-			n := len(errs)
-			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
-			var in importRow
-			day := func(col string, required bool) string {
-				d, ok := x.Get(col).Day()
-				switch {
-				case !ok:
-					bad(col, xlsx.DateHint)
-				case d == "" && required:
-					bad(col, "请填写"+col)
-				case d > today:
-					bad(col, col+"不能晚于今天")
-				}
-				return d
+		for _, c := range cats {
+			byName[c.Name] = c
+		}
+		cal, err = s.calendar(ctx, s.DB)
+		return err
+	}
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) importRow {
+		var in importRow
+		day := func(col string, required bool) string {
+			d, ok := x.Get(col).Day()
+			switch {
+			case !ok:
+				c.Bad(col, xlsx.DateHint)
+			case d == "" && required:
+				c.Bad(col, "请填写"+col)
+			case d > today:
+				c.Bad(col, col+"不能晚于今天")
 			}
-			text := func(col string, required bool, max int) string {
-				v := x.Get(col).Name()
-				if required && v == "" {
-					bad(col, "请填写"+col)
-				}
-				if len([]rune(v)) > max {
-					bad(col, fmt.Sprintf("%s不能超过 %d 个字", col, max))
-				}
-				return v
+			return d
+		}
+		text := func(col string, required bool, max int) string {
+			v := x.Get(col).Name()
+			if required && v == "" {
+				c.Bad(col, "请填写"+col)
 			}
-			in.received = day(ColReceived, true)
-			if v := squeeze(x.Get(ColSource).Text()); v != "" {
-				for _, o := range Sources() {
-					if o.Name == v {
-						in.source = o.Code
-					}
-				}
-				if in.source == "" {
-					bad(ColSource, "来源应为接待台、电话、线上群、政企对话、指导员走访、网格或公开表单")
-				}
-			} else {
-				bad(ColSource, "请填写来源")
+			if len([]rune(v)) > max {
+				c.Bad(col, fmt.Sprintf("%s不能超过 %d 个字", col, max))
 			}
-			if v := squeeze(x.Get(ColCategory).Text()); v == "" {
-				bad(ColCategory, "请填写类别")
-			} else if c, ok := byName[v]; ok {
-				in.category = c
-			} else {
-				bad(ColCategory, "「"+v+"」不是设置中的诉求类别")
-			}
-			in.content = text(ColContent, true, 2000)
-			in.name = text(ColName, true, 50)
-			if v := x.Get(ColPhone).Text(); v != "" && !strings.Contains(v, "*") {
-				ph, ok := pdata.NormalizePhone(v)
-				if !ok {
-					bad(ColPhone, "电话应为11位手机号或带区号的固定电话（如 0734-1234567）")
+			return v
+		}
+		in.received = day(ColReceived, true)
+		if v := squeeze(x.Get(ColSource).Text()); v != "" {
+			for _, o := range Sources() {
+				if o.Name == v {
+					in.source = o.Code
 				}
-				in.phone = ph
 			}
-			if v := x.Get(ColRegion).Text(); v == "" {
-				bad(ColRegion, "请填写所属区划")
-			} else {
-				code, msg := regions.Resolve(v)
-				if msg != "" {
-					bad(ColRegion, msg)
-				} else if err := s.regionInScope(ctx, tx, code); err != nil {
+			if in.source == "" {
+				c.Bad(ColSource, "来源应为接待台、电话、线上群、政企对话、指导员走访、网格或公开表单")
+			}
+		} else {
+			c.Bad(ColSource, "请填写来源")
+		}
+		if v := squeeze(x.Get(ColCategory).Text()); v == "" {
+			c.Bad(ColCategory, "请填写类别")
+		} else if cat, ok := byName[v]; ok {
+			in.category = cat
+		} else {
+			c.Bad(ColCategory, "「"+v+"」不是设置中的诉求类别")
+		}
+		in.content = text(ColContent, true, 2000)
+		in.name = text(ColName, true, 50)
+		if v := x.Get(ColPhone).Text(); v != "" && !strings.Contains(v, "*") {
+			ph, ok := pdata.NormalizePhone(v)
+			if !ok {
+				c.Bad(ColPhone, "电话应为11位手机号或带区号的固定电话（如 0734-1234567）")
+			}
+			in.phone = ph
+		}
+		if v := x.Get(ColRegion).Text(); v == "" {
+			c.Bad(ColRegion, "请填写所属区划")
+		} else {
+			code, msg := regions.Resolve(v)
+			if msg != "" {
+				c.Bad(ColRegion, msg)
+			} else if failed == nil {
+				if err := s.regionInScope(ctx, s.DB, code); err != nil {
 					if !apperr.IsKind(err, apperr.KindNotFound) {
-						return err
+						failed = err
+						return in
 					}
-					bad(ColRegion, "「"+v+"」不在管辖范围内")
-				}
-				in.region = code
-			}
-			in.done = day(ColDone, false)
-			in.result = text(ColResult, false, 2000)
-			in.replied = day(ColReplied, false)
-			if v := squeeze(x.Get(ColSatisf).Text()); v != "" {
-				for _, o := range Satisfactions() {
-					if o.Name == v {
-						in.satisf = o.Code
-					}
-				}
-				if in.satisf == "" {
-					bad(ColSatisf, "满意度应为满意、基本满意或不满意")
+					c.Bad(ColRegion, "「"+v+"」不在管辖范围内")
 				}
 			}
-			if len(errs) == n {
-				switch {
-				case in.done != "" && in.done < in.received:
-					bad(ColDone, "办结日期不能早于受理日期")
-				case in.done != "" && in.result == "":
-					bad(ColResult, "已办结的诉求请填写办理结果")
-				case in.done == "" && (in.result != "" || in.replied != "" || in.satisf != ""):
-					bad(ColDone, "填写了办理结果或回单，请填写办结日期")
-				case in.replied != "" && in.replied < in.done:
-					bad(ColReplied, "回单日期不能早于办结日期")
-				case (in.replied == "") != (in.satisf == ""):
-					if in.replied == "" {
-						bad(ColReplied, "填写了满意度，请填写回单日期")
-					} else {
-						bad(ColSatisf, "回单时请填写诉求人满意度")
-					}
+			in.region = code
+		}
+		in.done = day(ColDone, false)
+		in.result = text(ColResult, false, 2000)
+		in.replied = day(ColReplied, false)
+		if v := squeeze(x.Get(ColSatisf).Text()); v != "" {
+			for _, o := range Satisfactions() {
+				if o.Name == v {
+					in.satisf = o.Code
 				}
 			}
-			if len(errs) > n {
-				continue
-			}
-			var dup int
-			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM service_requests WHERE received_on = ? AND requester_name = ? AND content = ?`,
-				in.received, in.name, in.content).Scan(&dup); err != nil {
-				return err
-			}
-			if dup > 0 {
-				bad(ColContent, "已有受理日期、诉求人和内容相同的诉求（该行可能已导入）")
-				continue
-			}
-			if in.phone != "" && p == nil {
-				if p, err = s.protector(); err != nil {
-					return err
-				}
-			}
-			if err := s.insertHistorical(ctx, tx, cal, p, in); err != nil {
-				return err
-			}
-			res.Created++
-			if progress != nil && res.Rows%200 == 0 {
-				progress("writing", res.Rows)
+			if in.satisf == "" {
+				c.Bad(ColSatisf, "满意度应为满意、基本满意或不满意")
 			}
 		}
-		if err := r.Err(); err != nil {
-			return xlsx.ReadError(err)
+		if c.OK() {
+			checkSteps(in, c)
 		}
-		if len(errs) > 0 {
-			return errRejected
+		return in
+	}
+	write := func(ctx context.Context, tx *sql.Tx, in importRow, c *sheetimport.Cells) (sheetimport.Result, error) {
+		if failed != nil {
+			return sheetimport.Nothing, failed
 		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
+		// Looked for in the transaction: the file's own earlier rows count.
+		var dup int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM service_requests WHERE received_on = ? AND requester_name = ? AND content = ?`,
+			in.received, in.name, in.content).Scan(&dup); err != nil {
+			return sheetimport.Nothing, err
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "service_request_import", Entity: "service_request", After: res,
-			Note: fmt.Sprintf("导入历史诉求 %d 件", res.Created)})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
+		if dup > 0 {
+			c.Bad(ColContent, "已有受理日期、诉求人和内容相同的诉求（该行可能已导入）")
+			return sheetimport.Nothing, nil
+		}
+		if in.phone != "" && p == nil {
+			var err error
+			if p, err = s.protector(); err != nil {
+				return sheetimport.Nothing, err
+			}
+		}
+		if err := s.insertHistorical(ctx, tx, cal, p, in); err != nil {
+			return sheetimport.Nothing, err
+		}
+		return sheetimport.Created, nil
+	}
+	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[importRow]{
+		Sheet: importSheet, Prepare: prepare, Map: mapRow, Write: write,
+	}, ra, size, limits, progress)
+	if failed != nil && err == nil {
+		errs, err = nil, failed
 	}
 	if err != nil {
 		return ImportResult{Rows: res.Rows}, nil, fmt.Errorf("servicereq: import: %w", err)
 	}
-	return res, nil, nil
+	return res, errs, nil
+}
+
+// checkSteps checks that a row's dates and answers tell one history: the
+// first inconsistency is marked.
+func checkSteps(in importRow, c *sheetimport.Cells) {
+	switch {
+	case in.done != "" && in.done < in.received:
+		c.Bad(ColDone, "办结日期不能早于受理日期")
+	case in.done != "" && in.result == "":
+		c.Bad(ColResult, "已办结的诉求请填写办理结果")
+	case in.done == "" && (in.result != "" || in.replied != "" || in.satisf != ""):
+		c.Bad(ColDone, "填写了办理结果或回单，请填写办结日期")
+	case in.replied != "" && in.replied < in.done:
+		c.Bad(ColReplied, "回单日期不能早于办结日期")
+	case (in.replied == "") != (in.satisf == ""):
+		if in.replied == "" {
+			c.Bad(ColReplied, "填写了满意度，请填写回单日期")
+		} else {
+			c.Bad(ColSatisf, "回单时请填写诉求人满意度")
+		}
+	}
 }
 
 func squeeze(s string) string { return strings.ReplaceAll(xlsx.NormalizeText(s), " ", "") }

@@ -132,3 +132,28 @@ func TestImportHistoricalRequests(t *testing.T) {
 		t.Errorf("rejected file wrote: %d requests", total)
 	}
 }
+
+// The template is the import's own sheet with its example row under the
+// header: the reader finds every column and the one example row.
+func TestImportTemplateExample(t *testing.T) {
+	var buf bytes.Buffer
+	if err := servicereq.ImportTemplate(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r, err := xlsx.OpenImport(bytes.NewReader(buf.Bytes()), int64(buf.Len()), servicereq.ImportColumns(), xlsx.Limits{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var rows []xlsx.Row
+	for r.Next() {
+		rows = append(rows, r.Row())
+	}
+	if r.Err() != nil || len(rows) != 1 {
+		t.Fatalf("rows %d, %v", len(rows), r.Err())
+	}
+	if x := rows[0]; x.Get(servicereq.ColReceived).Text() != "2025-03-15" || !strings.Contains(x.Get(servicereq.ColContent).Text(), "示例") ||
+		x.Get(servicereq.ColSatisf).Text() != "满意" {
+		t.Errorf("example row %+v", x.Cells)
+	}
+}

@@ -1,17 +1,18 @@
 package venue
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"liangxin/internal/apperr"
-	"liangxin/internal/audit"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
@@ -35,29 +36,33 @@ const (
 	ColUnits    = "服务单位"
 )
 
-// ImportHeaders are the template's headers, in order.
-func ImportHeaders() []string {
-	return []string{ColName, ColKind, ColPartyOrg, ColRegion, ColAddress, ColArea, ColLng, ColLat, ColHours, ColManager, ColPhone, ColRooms, ColUnits}
+// importSheet declares the venue sheet for the import driver.
+var importSheet = sheetimport.Sheet{
+	Name: "阵地",
+	Columns: []sheetimport.Column{
+		{Header: ColName, Synonyms: []string{"名称", "阵地"}, Required: true, Width: 28},
+		{Header: ColKind, Synonyms: []string{"类型"}, Required: true, Width: 16},
+		{Header: ColPartyOrg, Synonyms: []string{"党组织", "所属党组织名称"}, Required: true, Width: 34},
+		{Header: ColRegion, Synonyms: []string{"区域代码", "行政区划代码", "区划代码"}, Required: true, Width: 16},
+		{Header: ColAddress, Synonyms: []string{"详细地址"}, Required: true, Width: 30},
+		{Header: ColArea, Synonyms: []string{"面积", "面积（㎡）", "面积(平方米)"}, Width: 14},
+		{Header: ColLng, Width: 12},
+		{Header: ColLat, Width: 12},
+		{Header: ColHours, Synonyms: []string{"开放时段"}, Width: 34},
+		{Header: ColManager, Synonyms: []string{"管理员姓名", "负责人"}, Width: 12},
+		{Header: ColPhone, Synonyms: []string{"联系电话", "负责人电话"}, Width: 16},
+		{Header: ColRooms, Synonyms: []string{"房间（名称:人数）", "功能室"}, Width: 30},
+		{Header: ColUnits, Synonyms: []string{"服务单位（名称或统一社会信用代码）", "服务企业", "服务的两新组织"}, Width: 40},
+	},
+	AuditAction: "venue_import",
+	AuditEntity: "venue",
 }
 
+// ImportHeaders are the template's headers, in order.
+func ImportHeaders() []string { return importSheet.Headers() }
+
 // ImportColumns are the columns the import reads.
-func ImportColumns() []xlsx.Column {
-	return []xlsx.Column{
-		{Name: ColName, Aliases: []string{"名称", "阵地"}},
-		{Name: ColKind, Aliases: []string{"类型"}},
-		{Name: ColPartyOrg, Aliases: []string{"党组织", "所属党组织名称"}},
-		{Name: ColRegion, Aliases: []string{"区域代码", "行政区划代码", "区划代码"}},
-		{Name: ColAddress, Aliases: []string{"详细地址"}},
-		{Name: ColArea, Aliases: []string{"面积", "面积（㎡）", "面积(平方米)"}, Optional: true},
-		{Name: ColLng, Optional: true},
-		{Name: ColLat, Optional: true},
-		{Name: ColHours, Aliases: []string{"开放时段"}, Optional: true},
-		{Name: ColManager, Aliases: []string{"管理员姓名", "负责人"}, Optional: true},
-		{Name: ColPhone, Aliases: []string{"联系电话", "负责人电话"}, Optional: true},
-		{Name: ColRooms, Aliases: []string{"房间（名称:人数）", "功能室"}, Optional: true},
-		{Name: ColUnits, Aliases: []string{"服务单位（名称或统一社会信用代码）", "服务企业", "服务的两新组织"}, Optional: true},
-	}
-}
+func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
 var importFieldColumn = map[string]string{"name": ColName, "kind": ColKind, "party_org_id": ColPartyOrg, "region_code": ColRegion,
 	"address": ColAddress, "area": ColArea, "longitude": ColLng, "latitude": ColLat, "manager_name": ColManager, "manager_phone": ColPhone}
@@ -65,16 +70,23 @@ var importFieldColumn = map[string]string{"name": ColName, "kind": ColKind, "par
 // ImportTemplate writes the venue import template: the headers and one
 // example row.
 func ImportTemplate(w io.Writer) error {
-	xw, err := xlsx.NewWriter("阵地", ImportHeaders(), []float64{28, 16, 34, 16, 30, 14, 12, 12, 34, 12, 16, 30, 40})
+	var buf bytes.Buffer
+	if err := importSheet.Template(&buf); err != nil {
+		return err
+	}
+	f, err := excelize.OpenReader(&buf)
 	if err != nil {
 		return err
 	}
-	if err := xw.Row("洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
+	defer f.Close()
+	example := []any{"洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
 		"周一至周五 08:30-17:30；周六 09:00-12:00", "赵站长", "13907341234", "会议室:30；阅览室:12",
-		"某某商贸有限公司、91430426MA4L00000X"); err != nil {
+		"某某商贸有限公司、91430426MA4L00000X"}
+	if err := f.SetSheetRow(importSheet.Name, "A2", &example); err != nil {
 		return err
 	}
-	return xw.Finish(w)
+	_, err = f.WriteTo(w)
+	return err
 }
 
 var (
@@ -171,7 +183,12 @@ func parseRooms(text string) ([]RoomInput, bool) {
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
 
-var errRejected = errors.New("import rejected")
+// importRow is one checked row: the venue and its manager's phone as
+// validate normalized it.
+type importRow struct {
+	in    Input
+	phone string
+}
 
 // Import reads venues from a workbook and registers them all or nothing,
 // each through the same rules as a venue registered by hand. The 服务单位
@@ -181,146 +198,126 @@ var errRejected = errors.New("import rejected")
 // name is already registered in its region is left unchanged, so a file
 // imports twice without duplicates.
 func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
-	var res ImportResult
-	r, err := xlsx.OpenImport(ra, size, ImportColumns(), limits)
-	if err != nil {
-		return res, nil, err
-	}
-	defer r.Close()
-	cond, args, err := store.PartyOrgFilter(ctx, "p.id")
-	if err != nil {
-		return res, nil, err
-	}
 	pos := map[string][]int64{}
-	prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-	if err != nil {
-		return res, nil, err
-	}
-	for prs.Next() {
-		var id int64
-		var name string
-		if err := prs.Scan(&id, &name); err != nil {
-			prs.Close()
-			return res, nil, err
+	var unitsOf *unitResolver
+	prepare := func(ctx context.Context) error {
+		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		if err != nil {
+			return err
 		}
-		k := strings.ReplaceAll(name, " ", "")
-		pos[k] = append(pos[k], id)
-	}
-	prs.Close()
-	unitsOf, err := s.loadUnitResolver(ctx)
-	if err != nil {
-		return res, nil, err
+		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
+		if err != nil {
+			return err
+		}
+		defer prs.Close()
+		for prs.Next() {
+			var id int64
+			var name string
+			if err := prs.Scan(&id, &name); err != nil {
+				return err
+			}
+			k := strings.ReplaceAll(name, " ", "")
+			pos[k] = append(pos[k], id)
+		}
+		if err := prs.Err(); err != nil {
+			return err
+		}
+		unitsOf, err = s.loadUnitResolver(ctx)
+		return err
 	}
 	kindByName := map[string]string{}
 	for _, k := range Kinds() {
 		kindByName[k.Name], kindByName[k.Code] = k.Code, k.Code
 	}
-	var errs []xlsx.CellError
 	seen := map[string]int{}
-	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
-		for r.Next() {
-			x := r.Row()
-			res.Rows++
-			bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: x.Number, Column: col, Message: msg}) }
-			before := len(errs)
-			in := Input{Name: x.Get(ColName).Text(), Address: x.Get(ColAddress).Text(), Area: x.Get(ColArea).Text(),
-				Longitude: x.Get(ColLng).Text(), Latitude: x.Get(ColLat).Text(), ManagerName: x.Get(ColManager).Text(), ManagerPhone: x.Get(ColPhone).Text()}
-			if in.Kind = kindByName[x.Get(ColKind).Text()]; in.Kind == "" {
-				bad(ColKind, "阵地类型应为 党群服务中心、红色驿站、党建工作指导站、流动党员服务站、党员活动室、其他 之一")
+	var failed error // a failure of validate that is not a refusal
+	mapRow := func(x xlsx.Row, c *sheetimport.Cells) importRow {
+		in := Input{Name: x.Get(ColName).Text(), Address: x.Get(ColAddress).Text(), Area: x.Get(ColArea).Text(),
+			Longitude: x.Get(ColLng).Text(), Latitude: x.Get(ColLat).Text(), ManagerName: x.Get(ColManager).Text(), ManagerPhone: x.Get(ColPhone).Text()}
+		if in.Kind = kindByName[x.Get(ColKind).Text()]; in.Kind == "" {
+			c.Bad(ColKind, "阵地类型应为 党群服务中心、红色驿站、党建工作指导站、流动党员服务站、党员活动室、其他 之一")
+		}
+		code, cerr := xlsx.ParseCode(x.Get(ColRegion).Raw, x.Get(ColRegion).Numeric)
+		if cerr != nil || code == "" {
+			c.Bad(ColRegion, "请填写所在区域的行政区划代码（如 430426001）")
+		}
+		in.RegionCode = code
+		if ids := pos[strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")]; len(ids) == 1 {
+			in.PartyOrgID = ids[0]
+		} else {
+			c.Bad(ColPartyOrg, "党组织不存在、不在您的管辖范围内或有重名")
+		}
+		if t := x.Get(ColHours).Text(); t != "" {
+			h, ok := ParseHours(t)
+			if !ok {
+				c.Bad(ColHours, "开放时间无法识别（可写作“每天 08:00-21:00”或“周一至周五 08:30-17:30；周六 09:00-12:00”）")
 			}
-			code, cerr := xlsx.ParseCode(x.Get(ColRegion).Raw, x.Get(ColRegion).Numeric)
-			if cerr != nil || code == "" {
-				bad(ColRegion, "请填写所在区域的行政区划代码（如 430426001）")
+			in.Hours = h
+		}
+		if t := x.Get(ColRooms).Text(); t != "" {
+			rooms, ok := parseRooms(t)
+			if !ok {
+				c.Bad(ColRooms, "房间应写作“名称:人数”，多个用；分隔（如 会议室:30；阅览室:12）")
 			}
-			in.RegionCode = code
-			if ids := pos[strings.ReplaceAll(x.Get(ColPartyOrg).Text(), " ", "")]; len(ids) == 1 {
-				in.PartyOrgID = ids[0]
-			} else {
-				bad(ColPartyOrg, "党组织不存在、不在您的管辖范围内或有重名")
+			in.Rooms = rooms
+		}
+		if t := x.Get(ColUnits).Text(); t != "" {
+			ids, problem := unitsOf.resolve(t)
+			if problem != "" {
+				c.Bad(ColUnits, problem)
 			}
-			if t := x.Get(ColHours).Text(); t != "" {
-				h, ok := ParseHours(t)
-				if !ok {
-					bad(ColHours, "开放时间无法识别（可写作“每天 08:00-21:00”或“周一至周五 08:30-17:30；周六 09:00-12:00”）")
+			in.UnitIDs = ids
+		}
+		key := in.RegionCode + "|" + in.Name
+		if first, dup := seen[key]; dup && in.Name != "" {
+			c.Bad(ColName, fmt.Sprintf("与第 %d 行重复（同一区域同名阵地）", first))
+		}
+		seen[key] = c.Row()
+		if !c.OK() {
+			return importRow{in: in}
+		}
+		phone, verr := in.validate(true)
+		if verr != nil {
+			e, ok := apperr.As(verr)
+			if !ok {
+				if failed == nil {
+					failed = verr
 				}
-				in.Hours = h
+				return importRow{in: in}
 			}
-			if t := x.Get(ColRooms).Text(); t != "" {
-				rooms, ok := parseRooms(t)
-				if !ok {
-					bad(ColRooms, "房间应写作“名称:人数”，多个用；分隔（如 会议室:30；阅览室:12）")
-				}
-				in.Rooms = rooms
-			}
-			if t := x.Get(ColUnits).Text(); t != "" {
-				ids, problem := unitsOf.resolve(t)
-				if problem != "" {
-					bad(ColUnits, problem)
-				}
-				in.UnitIDs = ids
-			}
-			key := in.RegionCode + "|" + in.Name
-			if first, dup := seen[key]; dup && in.Name != "" {
-				bad(ColName, fmt.Sprintf("与第 %d 行重复（同一区域同名阵地）", first))
-			}
-			seen[key] = x.Number
-			if len(errs) > before {
-				continue
-			}
-			phone, verr := in.validate(true)
-			if verr != nil {
-				e, ok := apperr.As(verr)
-				if !ok {
-					return verr
-				}
-				for f, m := range e.Fields {
-					errs = append(errs, xlsx.CellError{Row: x.Number, Column: columnOf(f), Message: m})
-				}
-				continue
-			}
-			var n int
-			if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM venues WHERE region_code = ? AND name = ?`, in.RegionCode, in.Name).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				res.Unchanged++
-				continue
-			}
-			if _, err := s.createTx(ctx, tx, in, phone); err != nil {
-				cells, ok := xlsx.ServiceCells(x.Number, err, importFieldColumn, ColName)
-				if !ok {
-					return err
-				}
-				if e, _ := apperr.As(err); e != nil && e.Kind == apperr.KindNotFound {
-					cells = []xlsx.CellError{{Row: x.Number, Column: ColRegion, Message: "区域不存在或不在您的管辖范围内"}}
-				}
-				errs = append(errs, cells...)
-				continue
-			}
-			res.Created++
-			if progress != nil && res.Rows%200 == 0 {
-				progress("writing", res.Rows)
+			for f, m := range e.Fields {
+				c.Bad(columnOf(f), m)
 			}
 		}
-		if err := r.Err(); err != nil {
-			return xlsx.ReadError(err)
-		}
-		if len(errs) > 0 {
-			return errRejected
-		}
-		if res.Rows == 0 {
-			return apperr.InvalidField("file", "表格中没有数据行")
-		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "venue_import", Entity: "venue", After: res,
-			Note: fmt.Sprintf("导入阵地 %d 行：新增 %d，已存在 %d", res.Rows, res.Created, res.Unchanged)})
-	})
-	if errors.Is(err, errRejected) {
-		return ImportResult{Rows: res.Rows}, errs, nil
+		return importRow{in: in, phone: phone}
 	}
-	if err != nil {
-		return ImportResult{Rows: res.Rows}, nil, err
+	write := func(ctx context.Context, tx *sql.Tx, rw importRow, c *sheetimport.Cells) (sheetimport.Result, error) {
+		if failed != nil {
+			return sheetimport.Nothing, failed
+		}
+		var n int
+		if err := s.DB.QueryRow(ctx, tx, `SELECT COUNT(*) FROM venues WHERE region_code = ? AND name = ?`, rw.in.RegionCode, rw.in.Name).Scan(&n); err != nil {
+			return sheetimport.Nothing, err
+		}
+		if n > 0 {
+			return sheetimport.Unchanged, nil
+		}
+		if _, err := s.createTx(ctx, tx, rw.in, rw.phone); err != nil {
+			if apperr.IsKind(err, apperr.KindNotFound) {
+				c.Bad(ColRegion, "区域不存在或不在您的管辖范围内")
+				return sheetimport.Nothing, nil
+			}
+			return sheetimport.Nothing, c.Refused(err, importFieldColumn, ColName)
+		}
+		return sheetimport.Created, nil
 	}
-	return res, nil, nil
+	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[importRow]{
+		Sheet: importSheet, Prepare: prepare, Map: mapRow, Write: write,
+	}, ra, size, limits, progress)
+	if failed != nil && err == nil {
+		return ImportResult{Rows: res.Rows}, nil, failed
+	}
+	return res, errs, err
 }
 
 // columnOf is the template column of a field of the venue input.

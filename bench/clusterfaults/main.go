@@ -51,7 +51,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"liangxin/bench/load/loadgen"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/org"
 	"liangxin/internal/uscc"
 )
 
@@ -836,7 +836,7 @@ func phaseImport(ctx context.Context, l *loader, rate, rows int, runID string) e
 				return nil
 			}
 			if time.Since(killed) > *flagSettle {
-				stuck = fmt.Errorf("the import job is still 'running' %s after its node was killed (job recovery: orgimport heartbeat/RecoverAbandoned)", *flagSettle)
+				stuck = fmt.Errorf("the import job is still 'running' %s after its node was killed (job recovery: sheetimport.Jobs heartbeat/RecoverAbandoned)", *flagSettle)
 				return nil
 			}
 			time.Sleep(time.Second)
@@ -905,7 +905,7 @@ func importBook(prefix string, rows int, runID string) ([]byte, error) {
 		return nil, err
 	}
 	hdr := []any{}
-	for _, h := range orgimport.Headers() {
+	for _, h := range org.Headers() {
 		hdr = append(hdr, h)
 	}
 	if err := sw.SetRow("A1", hdr); err != nil {

@@ -43,7 +43,7 @@ func (c *cluster) signalNode(i int, sig syscall.Signal) error {
 // phasePause (p): import on a follower node and SIGSTOP it in the middle of
 // its write transaction, past its import lease, so that the leader fails
 // the job; then SIGCONT it. The woken node reaches its commit, re-checks its
-// claim inside the transaction (orgimport.Sessions.Claim), finds the job
+// claim inside the transaction (sheetimport.Jobs.Claim), finds the job
 // failed and rolls back: none of the file's rows appear and the job stays
 // failed (issue 19, a node paused rather than killed).
 func phasePause(ctx context.Context, l *loader, rate, rows int, runID string) error {

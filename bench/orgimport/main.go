@@ -41,7 +41,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/config"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/org"
 	"liangxin/internal/store"
 	"liangxin/internal/uscc"
 	"liangxin/internal/xlsx"
@@ -141,8 +141,8 @@ func generate(path string, n int) error {
 	if err := sw.SetRow("A1", []any{"祁东县两新组织台账（基准测试）"}); err != nil {
 		return err
 	}
-	hdr := make([]any, 0, len(orgimport.Headers()))
-	for _, h := range orgimport.Headers() {
+	hdr := make([]any, 0, len(org.Headers()))
+	for _, h := range org.Headers() {
 		hdr = append(hdr, h)
 	}
 	if err := sw.SetRow("A2", hdr); err != nil {
@@ -210,8 +210,8 @@ func child() error {
 			defer pprof.StopCPUProfile()
 		}
 		sys := actor.System(ctx, "bench")
-		var out orgimport.Outcome
-		out, err = orgimport.Run(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
+		var out org.ImportOutcome
+		out, err = org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
 		if err == nil && len(out.Errors) > 0 {
 			err = fmt.Errorf("%d bad cells, first: %v", len(out.Errors), out.Errors[0])
 		}

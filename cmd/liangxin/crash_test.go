@@ -28,7 +28,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"liangxin/internal/orgimport"
+	"liangxin/internal/org"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/store/storetest"
 	"liangxin/internal/uscc"
@@ -383,7 +384,7 @@ func (s *server) kill() {
 // restartAfterKill starts the server again on the same database. On
 // PostgreSQL several nodes may share the database, so a job is taken for
 // abandoned only when its owner's heartbeat is older than
-// orgimport.StaleAfter (90 s): instead of waiting, the test moves the
+// sheetimport.StaleAfter (90 s): instead of waiting, the test moves the
 // heartbeats of the running jobs that far into the past, as if the restart
 // came that much later.
 func (s *server) restartAfterKill() {
@@ -394,7 +395,7 @@ func (s *server) restartAfterKill() {
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		old := store.FormatTime(time.Now().Add(-orgimport.StaleAfter - time.Minute))
+		old := store.FormatTime(time.Now().Add(-sheetimport.StaleAfter - time.Minute))
 		_, err = db.Exec(ctx, db, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ?`, old, "running")
 		db.Close()
 		if err != nil {
@@ -554,7 +555,7 @@ var crashTowns = []string{"洪桥街道", "玉合街道", "永昌街道", "白�
 var crashCategories = []string{"民营企业", "其他企业", "社会团体", "民办非企业单位", "基金会", "中介服务组织"}
 
 // writeLedger writes n organizations in the import template's layout
-// (orgimport.Headers), each with its own valid credit code.
+// (org.Headers), each with its own valid credit code.
 func writeLedger(path string, n int) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -562,8 +563,8 @@ func writeLedger(path string, n int) error {
 	if err != nil {
 		return err
 	}
-	hdr := make([]any, 0, len(orgimport.Headers()))
-	for _, h := range orgimport.Headers() {
+	hdr := make([]any, 0, len(org.Headers()))
+	for _, h := range org.Headers() {
 		hdr = append(hdr, h)
 	}
 	if err := sw.SetRow("A1", hdr); err != nil {

@@ -44,12 +44,12 @@ import (
 	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
 	"liangxin/internal/purchase"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
 	"liangxin/internal/volunteer"
@@ -96,7 +96,7 @@ type App struct {
 	Home *home.Service
 	// Cobuild is 区域化共建: units, alliances, 双报到, the three lists.
 	Cobuild *cobuild.Service
-	Imports *orgimport.Sessions
+	Imports *sheetimport.Jobs
 	Now     func() time.Time
 	// MemberSelf is 党员账号: activation codes and the members' own pages.
 	MemberSelf *memberself.Service
@@ -274,7 +274,7 @@ func KeyPath(cfg config.Config) string { return datakey.Path(cfg.DataKeyFile, cf
 // New builds the services on an open, migrated database with the checked
 // personal-data protector (OpenKey).
 func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time, prot *pdata.Protector) *App {
-	a := &App{Cfg: cfg, DB: db, Log: log, Now: now, Prot: prot, Node: orgimport.NewInstanceID()}
+	a := &App{Cfg: cfg, DB: db, Log: log, Now: now, Prot: prot, Node: sheetimport.NewInstanceID()}
 	a.Leader = &leader.Elector{DB: db, Name: "background", Node: a.Node, Log: log}
 	a.Audit = &audit.Logger{DB: db, Now: now}
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
@@ -290,7 +290,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Develop = &develop.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector, Admitter: admitter{a.Members}, Grouper: grouper{a.Party}}
 
-	a.Imports = &orgimport.Sessions{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node, Lease: cfg.ImportLease}
+	a.Imports = &sheetimport.Jobs{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node, Lease: cfg.ImportLease}
 
 	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments", Protector: a.Members.Protector}
 

@@ -116,7 +116,7 @@ func (a *App) RunPeriodic(ctx context.Context) []string {
 
 // recoverAtStart fails the import jobs a killed process left running: on
 // SQLite all of another process's (this server holds the data folder), on
-// PostgreSQL those whose owner stopped beating (orgimport.Sessions).
+// PostgreSQL those whose owner stopped beating (sheetimport.Jobs).
 func (a *App) recoverAtStart(ctx context.Context) {
 	n, err := a.Imports.RecoverAtStart(context.WithoutCancel(ctx))
 	if err != nil {
@@ -130,7 +130,7 @@ func (a *App) recoverAtStart(ctx context.Context) {
 
 // RecoverImports marks failed the running import jobs of other nodes whose
 // heartbeat is older than the lease (setting import-lease-seconds, see
-// orgimport.Sessions.RecoverAbandoned), and logs how many. A live node's
+// sheetimport.Jobs.RecoverAbandoned), and logs how many. A live node's
 // job is never failed.
 func (a *App) RecoverImports(ctx context.Context) int64 {
 	n, err := a.Imports.RecoverAbandoned(context.WithoutCancel(ctx))
@@ -151,7 +151,7 @@ func (a *App) RecoverImports(ctx context.Context) int64 {
 // + one beat (35 s by default), plus the election's takeover when that
 // node was the leader (leader.IdleSessionTimeout + standBack beats, about
 // 21 s). A paused node that wakes after that cannot commit the job's rows
-// (orgimport.Sessions.Claim, re-checked in the write transaction).
+// (sheetimport.Jobs.Claim, re-checked in the write transaction).
 func (a *App) watchImports(ctx context.Context) {
 	t := time.NewTicker(a.Imports.HeartbeatEvery())
 	defer t.Stop()

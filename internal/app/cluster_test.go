@@ -19,7 +19,7 @@ import (
 	"liangxin/internal/app"
 	"liangxin/internal/leader"
 	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/store/storetest"
 	"liangxin/internal/testenv"
@@ -108,7 +108,7 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 	u := e.User("importer", "district", testenv.Jurisdiction)
 	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
 	bg := context.Background()
-	status := func() orgimport.Session {
+	status := func() sheetimport.Job {
 		t.Helper()
 		ss, err := a.Imports.Get(ctx, "lease-job-0001")
 		if err != nil {
@@ -131,7 +131,7 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 	}
 	// A stops beating (killed or paused). 29 s after its last beat the job still runs.
 	e.Clock.Advance(29 * time.Second)
-	if n := b.RecoverImports(bg); n != 0 || status().Status != orgimport.StatusRunning {
+	if n := b.RecoverImports(bg); n != 0 || status().Status != sheetimport.StatusRunning {
 		t.Fatalf("29 s after the last beat: failed %d, status %s", n, status().Status)
 	}
 	// The owner itself never fails its own job, whatever its age.
@@ -143,7 +143,7 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 	if n := b.RecoverImports(bg); n != 1 {
 		t.Fatalf("31 s after the last beat: failed %d, want 1", n)
 	}
-	if ss := status(); ss.Status != orgimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
+	if ss := status(); ss.Status != sheetimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
 		t.Fatalf("abandoned job: %+v", ss)
 	}
 	if n := b.RecoverImports(bg); n != 0 {
@@ -157,19 +157,19 @@ func TestImportLeaseAcrossNodes(t *testing.T) {
 	if err := a.Imports.Heartbeat(bg); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Imports.Abandon(bg, "lease-job-0001", orgimport.ReasonInternal); err != nil {
+	if err := a.Imports.Abandon(bg, "lease-job-0001", sheetimport.ReasonInternal); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Imports.Finish(bg, "lease-job-0001", orgimport.StatusSucceeded, "A 的结果", 5, orgResult(5), nil); err != nil {
+	if err := a.Imports.Finish(bg, "lease-job-0001", sheetimport.StatusSucceeded, "A 的结果", 5, orgResult(5), nil); err != nil {
 		t.Fatal(err)
 	}
-	if ss := status(); ss.Status != orgimport.StatusRunning || ss.Created != 0 {
+	if ss := status(); ss.Status != sheetimport.StatusRunning || ss.Created != 0 {
 		t.Fatalf("node A touched node B's retry: %+v", ss)
 	}
-	if err := b.Imports.Finish(bg, "lease-job-0001", orgimport.StatusSucceeded, "导入完成", 3, orgResult(3), nil); err != nil {
+	if err := b.Imports.Finish(bg, "lease-job-0001", sheetimport.StatusSucceeded, "导入完成", 3, orgResult(3), nil); err != nil {
 		t.Fatal(err)
 	}
-	if ss := status(); ss.Status != orgimport.StatusSucceeded || ss.Created != 3 || ss.Message != "导入完成" {
+	if ss := status(); ss.Status != sheetimport.StatusSucceeded || ss.Created != 3 || ss.Message != "导入完成" {
 		t.Fatalf("B's retry: %+v", ss)
 	}
 }

@@ -31,7 +31,7 @@ func TestNoAdHocCivilDates(t *testing.T) {
 	allowed := []struct{ file, line string }{
 		{"store/store.go", `const DateFormat = "2006-01-02"`},
 		{"servicereq/importer.go", "time.ParseInLocation(dayFmt, st.day, cst)"},
-		{"orgimport/orgimport.go", `t.Format("2006-01-02")`},
+		{"org/import.go", `t.Format("2006-01-02")`},
 		{"xlsx/import_helpers.go", `d.Format("2006-01-02")`},
 		{"httpapi/volunteer_handlers.go", "time.Parse(store.DateFormat, v)"},
 		{"coverage/coverage.go", "time.Parse(store.DateFormat, day)"},

@@ -47,7 +47,7 @@ type Config struct {
 	// ReplicaMaxLag: a replica further behind serves no reads.
 	ReplicaMaxLag time.Duration
 	// ImportLease: a running import job whose node has not beaten for this
-	// long is failed by another node (orgimport.Sessions.Lease).
+	// long is failed by another node (sheetimport.Jobs.Lease).
 	ImportLease time.Duration
 }
 

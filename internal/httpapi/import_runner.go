@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"liangxin/internal/apperr"
-	"liangxin/internal/orgimport"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
@@ -36,7 +35,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	id := r.URL.Query().Get("session")
 	if id == "" {
 		id = newSessionID()
-	} else if !orgimport.ValidID(id) {
+	} else if !sheetimport.ValidID(id) {
 		return apperr.InvalidField("session", "导入会话编号应为 8–64 位字母、数字、- 或 _")
 	}
 	data, err := readUpload(r)
@@ -48,13 +47,13 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		return err
 	}
 	// Every write transaction of this run re-checks, just before its
-	// commit, that the job is still this process's (Sessions.Claim).
+	// commit, that the job is still this process's (Jobs.Claim).
 	ctx = s.Imports.Claim(ctx, id)
 	// Whatever ends this request (an internal error, a panic, the client
 	// gone), the session does not stay running: Abandon fails it unless
 	// Finish recorded an outcome.
 	defer func() {
-		if err := s.Imports.Abandon(context.WithoutCancel(ctx), id, orgimport.ReasonInternal); err != nil {
+		if err := s.Imports.Abandon(context.WithoutCancel(ctx), id, sheetimport.ReasonInternal); err != nil {
 			s.Log.Error("import session not closed", "session", id, "err", err)
 		}
 	}()
@@ -66,11 +65,11 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		}
 	})
 	if err != nil {
-		msg := orgimport.ReasonInternal
+		msg := sheetimport.ReasonInternal
 		if e, ok := apperr.As(err); ok && e.Kind != apperr.KindInternal {
 			msg = e.Message
 		}
-		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, orgimport.StatusFailed, msg, 0, res, nil)
+		_ = s.Imports.Finish(context.WithoutCancel(ctx), id, sheetimport.StatusFailed, msg, 0, res, nil)
 		return err
 	}
 	if len(cellErrs) > 0 {
@@ -79,7 +78,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 			return err
 		}
 		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何数据。请下载标出错误的表格，修改后重新导入。", len(cellErrs))
-		if err := s.Imports.Finish(ctx, id, orgimport.StatusRejected, msg, res.Rows, res, rep.Bytes()); err != nil {
+		if err := s.Imports.Finish(ctx, id, sheetimport.StatusRejected, msg, res.Rows, res, rep.Bytes()); err != nil {
 			return err
 		}
 		shown := cellErrs
@@ -97,7 +96,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		return nil
 	}
 	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", res.Rows, res.Created, res.Updated, res.Unchanged)
-	if err := s.Imports.Finish(ctx, id, orgimport.StatusSucceeded, msg, res.Rows, res, nil); err != nil {
+	if err := s.Imports.Finish(ctx, id, sheetimport.StatusSucceeded, msg, res.Rows, res, nil); err != nil {
 		return err
 	}
 	if res.Created >= analyzeAfter {

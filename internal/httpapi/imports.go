@@ -12,7 +12,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/org"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/xlsx"
 )
@@ -22,7 +22,7 @@ const uploadLimit = 20 << 20
 
 func (s *Server) orgTemplate(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
-	if err := orgimport.Template(r.Context(), s.Regions, &buf); err != nil {
+	if err := org.Template(r.Context(), s.Regions, &buf); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -71,8 +71,8 @@ func newSessionID() string {
 
 // importOrganizations imports a ledger of organizations as a session (see runImport).
 func (s *Server) importOrganizations(w http.ResponseWriter, r *http.Request) error {
-	return s.runImport(w, r, "organizations", orgimport.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (sheetimport.Result, []xlsx.CellError, error) {
-		out, err := orgimport.Run(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
+	return s.runImport(w, r, "organizations", org.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (sheetimport.Result, []xlsx.CellError, error) {
+		out, err := org.Import(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
 		res := out.Result
 		res.Rows = out.Rows
 		return res, out.Errors, err

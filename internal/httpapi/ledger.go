@@ -14,8 +14,8 @@ import (
 	"liangxin/internal/coverage"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/xlsx"
 )
 
 var orgQuery = []string{"q", "category", "sector", "region_code", "area_code", "industry", "above_scale", "min_employees", "max_employees",
@@ -185,26 +185,18 @@ func (s *Server) ledgerOptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
+// Cell text of the exports written here (one copy, in internal/xlsx).
+var (
+	yesNo = xlsx.YesNo
+	deref = xlsx.OrEmpty
+)
 
 func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) error {
 	f, err := orgFilter(r, false)
 	if err != nil {
 		return err
 	}
-	return orgimport.Export(r.Context(), xlsxTarget(w, "organizations", "两新组织"), s.Orgs, s.Regions, f)
+	return org.Export(r.Context(), xlsxTarget(w, "organizations", "两新组织"), s.Orgs, s.Regions, f)
 }
 
 func (s *Server) listPartyOrgs(w http.ResponseWriter, r *http.Request) error {

@@ -34,11 +34,11 @@ import (
 	"liangxin/internal/memberself"
 	"liangxin/internal/notify"
 	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/purchase"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
 	"liangxin/internal/volunteer"
@@ -61,7 +61,7 @@ type Server struct {
 	Party         *partyorg.Service
 	Instr         *instructor.Service
 	Cover         *coverage.Service
-	Imports       *orgimport.Sessions
+	Imports       *sheetimport.Jobs
 	Members       *member.Service
 	Dues          *dues.Service
 	Develop       *develop.Service

@@ -10,7 +10,7 @@ import (
 // in its context to re-check, in the same transaction as its writes, that
 // it still owns its claim: a node paused past its lease (SIGSTOP, a long
 // GC, a network stall) while another node took its job over must not
-// commit when it wakes (orgimport.Sessions.Claim).
+// commit when it wakes (sheetimport.Jobs.Claim).
 type preCommitKey struct{}
 
 // PreCommitFunc checks, inside tx, that the transaction may commit.

@@ -1,4 +1,4 @@
-package orgimport
+package sheetimport
 
 import (
 	"context"
@@ -14,15 +14,11 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
 	"liangxin/internal/pdata"
-	"liangxin/internal/region"
 	"liangxin/internal/store"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// Session statuses.
+// Job statuses.
 const (
 	StatusRunning   = "running"
 	StatusSucceeded = "succeeded"
@@ -30,8 +26,8 @@ const (
 	StatusFailed    = "failed"   // the file could not be read, or an internal error
 )
 
-// Session is an import's progress and result.
-type Session struct {
+// Job is an import's progress and result.
+type Job struct {
 	ID        string    `json:"id"`
 	Kind      string    `json:"kind"`
 	Status    string    `json:"status"`
@@ -47,10 +43,11 @@ type Session struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// Sessions stores import sessions. An error workbook holds the rows the
+// Jobs stores the import jobs of every importer (table import_sessions;
+// the HTTP API calls a job an import session). An error workbook holds the rows the
 // uploader sent (身份证号, phone numbers): it is stored sealed with the
 // personal-data key and deleted after the retention period (SweepReports).
-type Sessions struct {
+type Jobs struct {
 	DB  *store.DB
 	Now func() time.Time
 	// Protector seals and opens error workbooks (the members' key).
@@ -83,7 +80,7 @@ const (
 )
 
 // DefaultLease is the lease of a PostgreSQL node's running import jobs
-// when Sessions.Lease is not set (setting import-lease-seconds): a job
+// when Jobs.Lease is not set (setting import-lease-seconds): a job
 // whose heartbeat is older than the lease belongs to a node that is gone
 // (killed, or paused: SIGSTOP, a long GC, a network stall), and any node's
 // RecoverAbandoned fails it. The node beats every Lease/BeatsPerLease, so a
@@ -98,7 +95,7 @@ const (
 )
 
 // LeaseOrDefault is the lease in force: Lease, or DefaultLease when unset.
-func (s *Sessions) LeaseOrDefault() time.Duration {
+func (s *Jobs) LeaseOrDefault() time.Duration {
 	if s.Lease > 0 {
 		return s.Lease
 	}
@@ -107,7 +104,7 @@ func (s *Sessions) LeaseOrDefault() time.Duration {
 
 // HeartbeatEvery is how often this node refreshes the heartbeat of its
 // running jobs (and the leader looks for stale ones): a sixth of the lease.
-func (s *Sessions) HeartbeatEvery() time.Duration { return s.LeaseOrDefault() / BeatsPerLease }
+func (s *Jobs) HeartbeatEvery() time.Duration { return s.LeaseOrDefault() / BeatsPerLease }
 
 // NewInstanceID returns an id naming this process as a job owner, unique in
 // a cluster: the host name, the process id and random bits (a restarted
@@ -139,7 +136,7 @@ func ValidID(id string) bool { return sessionIDRE.MatchString(id) }
 // The id of one of the caller's failed sessions may be used again (the
 // retry after a crash or an internal error); any other id in use answers
 // 409.
-func (s *Sessions) Start(ctx context.Context, id, kind string) error {
+func (s *Jobs) Start(ctx context.Context, id, kind string) error {
 	a, _ := actor.From(ctx)
 	now := store.FormatTime(s.Now())
 	_, err := s.DB.Exec(ctx, s.DB, `INSERT INTO import_sessions (id, user_id, kind, status, owner, heartbeat_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -151,7 +148,7 @@ func (s *Sessions) Start(ctx context.Context, id, kind string) error {
 		unchanged = 0, message = '', report = NULL, owner = ?, heartbeat_at = ?, created_at = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ?`,
 		kind, StatusRunning, s.Instance, now, now, now, id, a.UserID, StatusFailed)
 	if err != nil {
-		return fmt.Errorf("orgimport: restart failed session: %w", err)
+		return fmt.Errorf("sheetimport: restart failed session: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
@@ -175,12 +172,12 @@ const ReasonClaimLost = "导入任务所在服务暂停或失联超过租约时�
 // locks the job's row until the commit, so a takeover running at the same
 // moment either fails the job first (then this run rolls back) or waits and
 // finds a fresh heartbeat (then this run commits and finishes the job).
-func (s *Sessions) Claim(ctx context.Context, id string) context.Context {
+func (s *Jobs) Claim(ctx context.Context, id string) context.Context {
 	return store.WithPreCommit(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := s.DB.Exec(ctx, tx, `UPDATE import_sessions SET heartbeat_at = ? WHERE id = ? AND owner = ? AND status = ?`,
 			store.FormatTime(s.Now()), id, s.Instance, StatusRunning)
 		if err != nil {
-			return fmt.Errorf("orgimport: re-check the claim on job %s: %w", id, err)
+			return fmt.Errorf("sheetimport: re-check the claim on job %s: %w", id, err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return apperr.Conflict(ReasonClaimLost).Field("session", ReasonClaimLost)
@@ -192,14 +189,14 @@ func (s *Sessions) Claim(ctx context.Context, id string) context.Context {
 // Abandon marks the session failed with reason unless it has already
 // finished: an import that returned an internal error or panicked calls it
 // (deferred), so that no session stays running for a request that is over.
-func (s *Sessions) Abandon(ctx context.Context, id, reason string) error {
+func (s *Jobs) Abandon(ctx context.Context, id, reason string) error {
 	s.mu.Lock()
 	delete(s.progress, id)
 	s.mu.Unlock()
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ? AND owner = ?`,
 		StatusFailed, reason, store.FormatTime(s.Now()), id, StatusRunning, s.Instance)
 	if err != nil {
-		return fmt.Errorf("orgimport: abandon session: %w", err)
+		return fmt.Errorf("sheetimport: abandon session: %w", err)
 	}
 	return nil
 }
@@ -208,11 +205,11 @@ func (s *Sessions) Abandon(ctx context.Context, id, reason string) error {
 // On SQLite the update waits behind an import's write transaction (one
 // writer at a time) and may fail with the busy timeout; no other server
 // can hold the data folder then, so a missed beat there harms nobody.
-func (s *Sessions) Heartbeat(ctx context.Context) error {
+func (s *Jobs) Heartbeat(ctx context.Context) error {
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
 		store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
-		return fmt.Errorf("orgimport: heartbeat: %w", err)
+		return fmt.Errorf("sheetimport: heartbeat: %w", err)
 	}
 	return nil
 }
@@ -224,13 +221,13 @@ func (s *Sessions) Heartbeat(ctx context.Context) error {
 // transaction, which the database rolled back when its process died:
 // marking the job failed is all that is left to do. Every node may run it
 // at once: the UPDATE is conditional, so a job is failed once.
-func (s *Sessions) RecoverAbandoned(ctx context.Context) (int64, error) {
+func (s *Jobs) RecoverAbandoned(ctx context.Context) (int64, error) {
 	now := s.Now()
 	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ?
 		WHERE status = ? AND owner <> ? AND heartbeat_at < ?`,
 		StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance, store.FormatTime(now.Add(-s.LeaseOrDefault())))
 	if err != nil {
-		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
+		return 0, fmt.Errorf("sheetimport: recover abandoned jobs: %w", err)
 	}
 	return res.RowsAffected()
 }
@@ -239,20 +236,20 @@ func (s *Sessions) RecoverAbandoned(ctx context.Context) (int64, error) {
 // server holds the data folder's lock, so no other server runs: every
 // running job of another process is abandoned at once. On PostgreSQL other
 // nodes may be running their jobs, and the lease applies (RecoverAbandoned).
-func (s *Sessions) RecoverAtStart(ctx context.Context) (int64, error) {
+func (s *Jobs) RecoverAtStart(ctx context.Context) (int64, error) {
 	if s.DB.Dialect == store.Postgres {
 		return s.RecoverAbandoned(ctx)
 	}
 	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`,
 		StatusFailed, ReasonRestarted, store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
-		return 0, fmt.Errorf("orgimport: recover abandoned jobs: %w", err)
+		return 0, fmt.Errorf("sheetimport: recover abandoned jobs: %w", err)
 	}
 	return res.RowsAffected()
 }
 
 // Progress updates a running session.
-func (s *Sessions) Progress(ctx context.Context, id, phase string, processed int) {
+func (s *Jobs) Progress(ctx context.Context, id, phase string, processed int) {
 	s.mu.Lock()
 	if s.progress == nil {
 		s.progress = map[string]progressNote{}
@@ -266,7 +263,7 @@ func (s *Sessions) Progress(ctx context.Context, id, phase string, processed int
 }
 
 // Finish records the outcome.
-func (s *Sessions) Finish(ctx context.Context, id, status, message string, rows int, res org.BulkResult, report []byte) error {
+func (s *Jobs) Finish(ctx context.Context, id, status, message string, rows int, res Result, report []byte) error {
 	s.mu.Lock()
 	delete(s.progress, id)
 	s.mu.Unlock()
@@ -294,9 +291,9 @@ func (s *Sessions) Finish(ctx context.Context, id, status, message string, rows 
 }
 
 // Get returns one of the caller's sessions (another user's answers 404).
-func (s *Sessions) Get(ctx context.Context, id string) (Session, error) {
+func (s *Jobs) Get(ctx context.Context, id string) (Job, error) {
 	a, _ := actor.From(ctx)
-	var ss Session
+	var ss Job
 	var created, updated string
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT id, kind, status, phase, processed, total_rows, created, updated, unchanged, message,
 		report IS NOT NULL, created_at, updated_at FROM import_sessions WHERE id = ? AND user_id = ?`, id, a.UserID).Scan(
@@ -318,7 +315,7 @@ func (s *Sessions) Get(ctx context.Context, id string) (Session, error) {
 }
 
 // Report returns the error workbook of one of the caller's sessions.
-func (s *Sessions) Report(ctx context.Context, id string) ([]byte, error) {
+func (s *Jobs) Report(ctx context.Context, id string) ([]byte, error) {
 	a, _ := actor.From(ctx)
 	var b []byte
 	err := s.DB.QueryRow(ctx, s.DB, `SELECT report FROM import_sessions WHERE id = ? AND user_id = ? AND report IS NOT NULL`, id, a.UserID).Scan(&b)
@@ -335,21 +332,21 @@ func (s *Sessions) Report(ctx context.Context, id string) ([]byte, error) {
 	return p.OpenBytes(b)
 }
 
-func (s *Sessions) protector() (*pdata.Protector, error) {
+func (s *Jobs) protector() (*pdata.Protector, error) {
 	if s.Protector == nil {
-		return nil, errors.New("orgimport: no personal-data protector wired: error workbooks are never stored in clear")
+		return nil, errors.New("sheetimport: no personal-data protector wired: error workbooks are never stored in clear")
 	}
 	return s.Protector()
 }
 
 // DeleteReport deletes the error workbook of one of the caller's sessions
 // (another user's answers 404).
-func (s *Sessions) DeleteReport(ctx context.Context, id string) error {
+func (s *Jobs) DeleteReport(ctx context.Context, id string) error {
 	a, _ := actor.From(ctx)
 	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL, updated_at = ? WHERE id = ? AND user_id = ? AND report IS NOT NULL`,
 		store.FormatTime(s.Now()), id, a.UserID)
 	if err != nil {
-		return fmt.Errorf("orgimport: delete report: %w", err)
+		return fmt.Errorf("sheetimport: delete report: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.NotFound("错误报告")
@@ -360,95 +357,10 @@ func (s *Sessions) DeleteReport(ctx context.Context, id string) error {
 // SweepReports deletes the error workbooks of sessions finished before
 // cutoff and returns how many went. The sessions themselves (counts and
 // message, no personal data) stay.
-func (s *Sessions) SweepReports(ctx context.Context, cutoff time.Time) (int64, error) {
+func (s *Jobs) SweepReports(ctx context.Context, cutoff time.Time) (int64, error) {
 	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL WHERE report IS NOT NULL AND updated_at < ?`, store.FormatTime(cutoff))
 	if err != nil {
-		return 0, fmt.Errorf("orgimport: sweep reports: %w", err)
+		return 0, fmt.Errorf("sheetimport: sweep reports: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-// Template writes the organization template: the header (code column as
-// text, so long codes keep every digit), an example row and a sheet of notes
-// with the accepted categories and the jurisdiction's streets and towns.
-func Template(ctx context.Context, regions *region.Service, w interface{ Write([]byte) (int, error) }) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "两新组织"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FDE9E7"}},
-		Alignment: &excelize.Alignment{Horizontal: "center"}})
-	if err != nil {
-		return err
-	}
-	text, err := f.NewStyle(&excelize.Style{NumFmt: 49})
-	if err != nil {
-		return err
-	}
-	for i, h := range Headers() {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
-		if err := f.SetCellValue(sheet, cell, h); err != nil {
-			return err
-		}
-	}
-	if err := f.SetCellStyle(sheet, "A1", "L1", head); err != nil {
-		return err
-	}
-	// Every column holds text: codes keep their digits, dates may be typed 2022-03-15.
-	if err := f.SetColStyle(sheet, "A:L", text); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sheet, "A", "A", 36); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sheet, "B", "B", 24); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(sheet, "C", "L", 14); err != nil {
-		return err
-	}
-	example := []any{"示例：祁东县某某商贸有限公司（导入前请删除本行）", "91430426MA4L000000", "民营企业", "洪桥街道", "", "F 批发和零售业", "25", "3", "1", "否", "2018-05-20", ""}
-	for i, v := range example {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 2)
-		if err := f.SetCellValue(sheet, cell, v); err != nil {
-			return err
-		}
-	}
-	if _, err := f.NewSheet("填写说明"); err != nil {
-		return err
-	}
-	notes := [][]string{
-		{"填写说明"},
-		{"单位名称、单位类别、所属街道（乡镇）必填；统一社会信用代码除个体工商户外必填。"},
-		{"统一社会信用代码列已设为文本格式，请勿改为数字格式，否则 18 位代码的后几位会丢失。"},
-		{"单位类别：民营企业、个体工商户、外资及港澳台企业、其他企业、社会团体、民办非企业单位、基金会、中介服务组织。"},
-		{"行业门类：GB/T 4754 门类字母（A–T）或门类名称，如“C”或“制造业”。"},
-		{"是否规模以上：填“是”或“否”。日期：2022-03-15、2022/3/15、2022.3.15 或 2022年3月15日。"},
-		{"同一统一社会信用代码重复导入时更新原记录；整个文件有任何错误时不会导入任何数据，并提供标出错误的表格供下载修改。"},
-		{""},
-		{"本辖区的街道（乡镇）："},
-	}
-	sys := actor.System(ctx, "template")
-	if j, err := regions.Jurisdiction(sys); err == nil && j != "" {
-		if kids, err := regions.Children(sys, j); err == nil {
-			for _, k := range kids {
-				if k.Level == "town" {
-					notes = append(notes, []string{k.Name + "（" + k.Code + "）"})
-				}
-			}
-		}
-	}
-	for i, n := range notes {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetCellValue("填写说明", cell, n[0]); err != nil {
-			return err
-		}
-	}
-	if err := f.SetColWidth("填写说明", "A", "A", 110); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
 }

@@ -1,4 +1,4 @@
-package orgimport_test
+package sheetimport_test
 
 import (
 	"bytes"
@@ -8,8 +8,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/testenv"
 )
 
@@ -27,7 +26,7 @@ func TestReportsSealedAndSwept(t *testing.T) {
 		if err := s.Start(ctx, id, "members"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Finish(ctx, id, orgimport.StatusRejected, "有错误", 2, org.BulkResult{}, report); err != nil {
+		if err := s.Finish(ctx, id, sheetimport.StatusRejected, "有错误", 2, sheetimport.Result{}, report); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +75,7 @@ func TestReportsSealedAndSwept(t *testing.T) {
 		t.Fatalf("expired report: %v", err)
 	}
 	ss, err := s.Get(ctx, "sealed-report-2")
-	if err != nil || ss.HasReport || ss.Status != orgimport.StatusRejected {
+	if err != nil || ss.HasReport || ss.Status != sheetimport.StatusRejected {
 		t.Fatalf("session after the sweep: %+v %v", ss, err)
 	}
 }

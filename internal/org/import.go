@@ -1,9 +1,10 @@
-// Package orgimport reads an organization ledger from a messy .xlsx file (a
+// The organization importer reads an organization ledger from a messy .xlsx file (a
 // title row above the header, columns in any order, Chinese names for regions
 // and categories, full-width digits, dates in many forms) into ledger inputs,
 // and writes it all or nothing. A file with any bad cell changes nothing and
 // yields the list of cell errors for an error workbook.
-package orgimport
+
+package org
 
 import (
 	"context"
@@ -14,7 +15,6 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
 	"liangxin/internal/region"
 	"liangxin/internal/xlsx"
 )
@@ -84,7 +84,7 @@ var fieldColumn = map[string]string{
 // Row is one parsed input with the sheet row it came from.
 type Row struct {
 	Number int
-	Input  org.Input
+	Input  Input
 }
 
 // regionNames resolves street/town and community/village names inside the jurisdiction.
@@ -206,7 +206,7 @@ func ParseEach(ctx context.Context, regions *region.Service, ra io.ReaderAt, siz
 
 // openLedger loads the jurisdiction's place names and opens the sheet: the
 // workbook, the shared strings (within the reader's limits) and the header
-// search. Run calls it before its write transaction begins, so a file that
+// search. Import calls it before its write transaction begins, so a file that
 // is refused here never holds the database's write lock (on SQLite, other
 // imports and every other write would wait for it).
 func openLedger(ctx context.Context, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits) (*regionNames, *xlsx.Reader, error) {
@@ -217,7 +217,7 @@ func openLedger(ctx context.Context, regions *region.Service, ra io.ReaderAt, si
 	r, err := xlsx.OpenSheet(ra, size, Columns(), limits)
 	if err != nil {
 		var fe *xlsx.FileError
-		if ok := asFileError(err, &fe); ok {
+		if ok := errors.As(err, &fe); ok {
 			return nil, nil, apperr.InvalidField("file", fe.Msg)
 		}
 		return nil, nil, apperr.InvalidField("file", "无法读取该文件："+err.Error())
@@ -234,7 +234,7 @@ func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error)
 		row := r.Row()
 		before := len(errs)
 		bad := func(col, msg string) { errs = append(errs, xlsx.CellError{Row: row.Number, Column: col, Message: msg}) }
-		var in org.Input
+		var in Input
 		text := func(col string) string { return row.Get(col).Text() }
 		name := text(ColName)
 		in.Name = &name
@@ -254,7 +254,7 @@ func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error)
 			}
 		}
 		catText := text(ColCategory)
-		if c, ok := org.CategoryByName(catText); ok {
+		if c, ok := CategoryByName(catText); ok {
 			in.Category = &c.Code
 		} else if catText == "" {
 			bad(ColCategory, "请填写单位类别")
@@ -285,10 +285,10 @@ func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error)
 		}
 		if v := text(ColIndustry); v != "" {
 			v = strings.TrimSpace(v)
-			if in2, ok := org.IndustryByCodeOrName(v); ok {
+			if in2, ok := IndustryByCodeOrName(v); ok {
 				in.Industry = &in2.Code
 			} else if len(v) > 0 {
-				if in3, ok := org.IndustryByCodeOrName(strings.ToUpper(v[:1])); ok && (len(v) == 1 || strings.HasSuffix(v, in3.Name)) {
+				if in3, ok := IndustryByCodeOrName(strings.ToUpper(v[:1])); ok && (len(v) == 1 || strings.HasSuffix(v, in3.Name)) {
 					in.Industry = &in3.Code
 				} else {
 					bad(ColIndustry, "行业门类「"+v+"」无法识别，应为 GB/T 4754 门类字母 A–T 或门类名称")
@@ -326,13 +326,13 @@ func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error)
 		}
 		for _, f := range []struct {
 			col   string
-			codes []org.Code
+			codes []Code
 			dst   **string
 			msg   string
-		}{{ColOwnership, org.Ownerships(), &in.Ownership, "控股情况应为私有经济控制、私营独资、港澳台商投资、港澳台商经济控制、港澳台商独资、外商投资、外商经济控制或外商独资"},
-			{ColInterKind, org.IntermediaryKinds(), &in.IntermediaryKind, "中介机构类别应为律师事务所、会计师事务所、税务师事务所或其他中介服务组织"}} {
+		}{{ColOwnership, Ownerships(), &in.Ownership, "控股情况应为私有经济控制、私营独资、港澳台商投资、港澳台商经济控制、港澳台商独资、外商投资、外商经济控制或外商独资"},
+			{ColInterKind, IntermediaryKinds(), &in.IntermediaryKind, "中介机构类别应为律师事务所、会计师事务所、税务师事务所或其他中介服务组织"}} {
 			if v := strings.TrimSpace(text(f.col)); v != "" {
-				if c, ok := org.CodeByName(f.codes, v); ok {
+				if c, ok := CodeByName(f.codes, v); ok {
 					*f.dst = &c.Code
 				} else {
 					bad(f.col, f.msg)
@@ -361,7 +361,7 @@ func parseRows(rn *regionNames, r *xlsx.Reader, emit func(r Row, ok bool) error)
 	}
 	if err := r.Err(); err != nil {
 		var fe *xlsx.FileError
-		if asFileError(err, &fe) {
+		if errors.As(err, &fe) {
 			return nil, apperr.InvalidField("file", fe.Msg)
 		}
 		return nil, apperr.InvalidField("file", "读取文件出错："+err.Error())
@@ -393,23 +393,23 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
-// Outcome is the result of an import.
-type Outcome struct {
+// ImportOutcome is the result of an import.
+type ImportOutcome struct {
 	Rows   int              `json:"rows"`
-	Result org.BulkResult   `json:"result"`
+	Result BulkResult       `json:"result"`
 	Errors []xlsx.CellError `json:"-"`
 }
 
-// Run reads the file and writes it in one transaction, all or nothing: with
+// Import reads the file and writes it in one transaction, all or nothing: with
 // any bad cell (found by the reader or by the ledger's rules) nothing is
-// written and Outcome.Errors lists them. The reading and the writing run side
+// written and ImportOutcome.Errors lists them. The reading and the writing run side
 // by side (the writer validates and writes each row as the reader hands it
 // over), so a large file takes about as long as the slower of the two, and
 // the rows are never all held in memory.
-func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, done int)) (Outcome, error) {
+func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, done int)) (ImportOutcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch := make(chan org.Input, 1024)
+	ch := make(chan Input, 1024)
 	var (
 		numbers  []int // file row number of each input handed to the writer
 		rows     int
@@ -420,7 +420,7 @@ func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.
 	// writer's transaction begins: see openLedger.
 	rn, sheet, err := openLedger(ctx, regions, ra, size, limits)
 	if err != nil {
-		return Outcome{}, err
+		return ImportOutcome{}, err
 	}
 	done := make(chan struct{})
 	go func() {
@@ -441,7 +441,7 @@ func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.
 			}
 		})
 	}()
-	next := func() (org.Input, bool) {
+	next := func() (Input, bool) {
 		in, ok := <-ch
 		return in, ok
 	}
@@ -456,15 +456,15 @@ func Run(ctx context.Context, orgs *org.Service, regions *region.Service, ra io.
 		cancel()
 		<-done
 		if parseErr != nil && !errors.Is(parseErr, context.Canceled) {
-			return Outcome{}, parseErr
+			return ImportOutcome{}, parseErr
 		}
-		return Outcome{}, err
+		return ImportOutcome{}, err
 	}
 	<-done
 	if parseErr != nil {
-		return Outcome{}, parseErr
+		return ImportOutcome{}, parseErr
 	}
-	out := Outcome{Rows: rows, Errors: cellErrs}
+	out := ImportOutcome{Rows: rows, Errors: cellErrs}
 	for _, re := range rowErrs {
 		out.Errors = append(out.Errors, CellErrors(numbers[re.Index], re.Err)...)
 	}

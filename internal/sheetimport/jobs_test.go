@@ -1,4 +1,4 @@
-package orgimport_test
+package sheetimport_test
 
 import (
 	"context"
@@ -8,8 +8,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
-	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
@@ -22,7 +21,7 @@ func TestProgressDuringTheImportTransaction(t *testing.T) {
 	e := testenv.New(t)
 	u := e.User("importer", "district", testenv.Jurisdiction)
 	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
-	s := &orgimport.Sessions{DB: e.App.DB, Now: time.Now}
+	s := &sheetimport.Jobs{DB: e.App.DB, Now: time.Now}
 	if err := s.Start(ctx, "progress-test-1", "organizations"); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +40,7 @@ func TestProgressDuringTheImportTransaction(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if ss.Phase != "write" || ss.Processed != 1500 || ss.Status != orgimport.StatusRunning {
+		if ss.Phase != "write" || ss.Processed != 1500 || ss.Status != sheetimport.StatusRunning {
 			t.Errorf("session during the import: %+v", ss)
 		}
 		return nil
@@ -49,11 +48,11 @@ func TestProgressDuringTheImportTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Finish(ctx, "progress-test-1", orgimport.StatusSucceeded, "ok", 1500, org.BulkResult{Created: 1500}, nil); err != nil {
+	if err := s.Finish(ctx, "progress-test-1", sheetimport.StatusSucceeded, "ok", 1500, sheetimport.Result{Created: 1500}, nil); err != nil {
 		t.Fatal(err)
 	}
 	ss, err := s.Get(ctx, "progress-test-1")
-	if err != nil || ss.Status != orgimport.StatusSucceeded || ss.Processed != 1500 || ss.Created != 1500 {
+	if err != nil || ss.Status != sheetimport.StatusSucceeded || ss.Processed != 1500 || ss.Created != 1500 {
 		t.Fatalf("finished session: %+v %v", ss, err)
 	}
 }
@@ -68,7 +67,7 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 	v := e.User("neighbour", "district", testenv.Jurisdiction)
 	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
 	other := actor.With(context.Background(), actor.Actor{UserID: v.ID, Username: v.Username, Role: "district", Scope: testenv.Jurisdiction})
-	s := &orgimport.Sessions{DB: e.App.DB, Now: time.Now, Instance: "this-process"}
+	s := &sheetimport.Jobs{DB: e.App.DB, Now: time.Now, Instance: "this-process"}
 	const reason = "导入因服务内部错误中止，数据已回滚，请重新导入；如再次出现请联系系统管理员"
 
 	run := func(id string, write func()) (panicked bool) {
@@ -76,7 +75,7 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 		if err := s.Start(ctx, id, "organizations"); err != nil {
 			t.Fatal(err)
 		}
-		defer s.Abandon(context.Background(), id, orgimport.ReasonInternal)
+		defer s.Abandon(context.Background(), id, sheetimport.ReasonInternal)
 		s.Progress(ctx, id, "write", 200)
 		write()
 		return false
@@ -85,7 +84,7 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 		t.Fatal("the writer's panic was swallowed")
 	}
 	ss, err := s.Get(ctx, "panicking-job")
-	if err != nil || ss.Status != orgimport.StatusFailed || ss.Message != reason {
+	if err != nil || ss.Status != sheetimport.StatusFailed || ss.Message != reason {
 		t.Fatalf("after the panic: %+v %v", ss, err)
 	}
 	// Another user may not take the id; its owner may.
@@ -93,12 +92,12 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 		t.Fatalf("another user's failed id: %v", err)
 	}
 	run("panicking-job", func() {
-		if err := s.Finish(ctx, "panicking-job", orgimport.StatusSucceeded, "ok", 3, org.BulkResult{Created: 3}, nil); err != nil {
+		if err := s.Finish(ctx, "panicking-job", sheetimport.StatusSucceeded, "ok", 3, sheetimport.Result{Created: 3}, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
 	ss, err = s.Get(ctx, "panicking-job")
-	if err != nil || ss.Status != orgimport.StatusSucceeded || ss.Created != 3 || ss.Message != "ok" {
+	if err != nil || ss.Status != sheetimport.StatusSucceeded || ss.Created != 3 || ss.Message != "ok" {
 		t.Fatalf("finished session after the deferred Abandon: %+v %v", ss, err)
 	}
 	if err := s.Start(ctx, "panicking-job", "organizations"); !apperr.IsKind(err, apperr.KindConflict) {
@@ -109,7 +108,7 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 	if err := s.Start(ctx, "mine-running", "organizations"); err != nil {
 		t.Fatal(err)
 	}
-	gone := &orgimport.Sessions{DB: e.App.DB, Now: func() time.Time { return time.Now().Add(-time.Hour) }, Instance: "gone-process"}
+	gone := &sheetimport.Jobs{DB: e.App.DB, Now: func() time.Time { return time.Now().Add(-time.Hour) }, Instance: "gone-process"}
 	if err := gone.Start(ctx, "theirs-running", "organizations"); err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +116,7 @@ func TestAbandonedSessionFailsAndItsIDIsFree(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("recovered %d %v, want 1", n, err)
 	}
-	for id, want := range map[string]string{"mine-running": orgimport.StatusRunning, "theirs-running": orgimport.StatusFailed} {
+	for id, want := range map[string]string{"mine-running": sheetimport.StatusRunning, "theirs-running": sheetimport.StatusFailed} {
 		if ss, err := s.Get(ctx, id); err != nil || ss.Status != want {
 			t.Errorf("%s: %+v %v, want %s", id, ss, err, want)
 		}
@@ -134,8 +133,8 @@ func TestHeartbeatKeepsAJobAlive(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
 	at := t0
 	clock := func() time.Time { return at }
-	nodeA := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-a"}
-	nodeB := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-b"}
+	nodeA := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-a"}
+	nodeB := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-b"}
 	if err := nodeA.Start(ctx, "long-import", "organizations"); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func TestHeartbeatKeepsAJobAlive(t *testing.T) {
 	if n, err := nodeB.RecoverAbandoned(context.Background()); err != nil || n != 1 {
 		t.Fatalf("recovered %d %v with a 91 s old heartbeat, want 1", n, err)
 	}
-	if ss, err := nodeA.Get(ctx, "long-import"); err != nil || ss.Status != orgimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
+	if ss, err := nodeA.Get(ctx, "long-import"); err != nil || ss.Status != sheetimport.StatusFailed || ss.Message != "服务重启，导入未完成，数据已回滚，请重新导入" {
 		t.Fatalf("stale job: %+v %v", ss, err)
 	}
 }
@@ -171,8 +170,8 @@ func TestRecoverAtStart(t *testing.T) {
 	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
 	at := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return at }
-	old := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "killed-process"}
-	fresh := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "new-process"}
+	old := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "killed-process"}
+	fresh := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "new-process"}
 	if err := old.Start(ctx, "fresh-job-0001", "organizations"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package orgimport_test
+package org_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/org"
 	"liangxin/internal/testenv"
 	"liangxin/internal/xlsx"
 
@@ -54,12 +54,12 @@ func TestImportOpensTheFileBeforeItsTransaction(t *testing.T) {
 	}
 	g := &gatedReader{ra: bytes.NewReader(buf.Bytes()), started: make(chan struct{}), open: make(chan struct{})}
 	type result struct {
-		out orgimport.Outcome
+		out org.ImportOutcome
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		out, err := orgimport.Run(ctx, e.App.Orgs, e.App.Regions, g, int64(buf.Len()), xlsx.Limits{}, nil)
+		out, err := org.Import(ctx, e.App.Orgs, e.App.Regions, g, int64(buf.Len()), xlsx.Limits{}, nil)
 		done <- result{out, err}
 	}()
 	<-g.started

@@ -1,4 +1,4 @@
-package orgimport_test
+package sheetimport_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/org"
-	"liangxin/internal/orgimport"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/uscc"
@@ -39,7 +39,7 @@ func countLeaseOrgs(t *testing.T, e *testenv.Env) int {
 // A node paused past its lease (SIGSTOP, a long GC, a network stall) while
 // another node fails its import job must not commit the job's rows when it
 // wakes: the claim is re-checked inside the write transaction just before
-// the commit (Sessions.Claim), on both databases. The job stays failed with
+// the commit (Jobs.Claim), on both databases. The job stays failed with
 // the takeover's reason and no row of it is written. A run whose claim
 // still holds commits as before.
 func TestPausedNodeCannotCommitAfterTakeover(t *testing.T) {
@@ -50,8 +50,8 @@ func TestPausedNodeCannotCommitAfterTakeover(t *testing.T) {
 	at := t0
 	clock := func() time.Time { return at }
 	lease := 20 * time.Second
-	nodeA := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-a", Lease: lease}
-	nodeB := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-b", Lease: lease}
+	nodeA := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-a", Lease: lease}
+	nodeB := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-b", Lease: lease}
 
 	// The reference run: the claim holds, the rows commit.
 	if err := nodeA.Start(ctx, "lease-ok-0001", "organizations"); err != nil {
@@ -64,7 +64,7 @@ func TestPausedNodeCannotCommitAfterTakeover(t *testing.T) {
 	if n := countLeaseOrgs(t, e); n != 3 {
 		t.Fatalf("rows after the held claim's import: %d, want 3", n)
 	}
-	if err := nodeA.Finish(ctx, "lease-ok-0001", orgimport.StatusSucceeded, "ok", 3, res, nil); err != nil {
+	if err := nodeA.Finish(ctx, "lease-ok-0001", sheetimport.StatusSucceeded, "ok", 3, res, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -82,13 +82,13 @@ func TestPausedNodeCannotCommitAfterTakeover(t *testing.T) {
 	if !apperr.IsKind(err, apperr.KindConflict) {
 		t.Fatalf("import after the takeover: err %v, want a conflict (claim lost)", err)
 	}
-	if e, _ := apperr.As(err); e.Message != orgimport.ReasonClaimLost {
+	if e, _ := apperr.As(err); e.Message != sheetimport.ReasonClaimLost {
 		t.Fatalf("claim lost message %q", e.Message)
 	}
 	if n := countLeaseOrgs(t, e); n != 3 {
 		t.Fatalf("rows after the refused commit: %d, want 3 (nothing of the taken-over job)", n)
 	}
-	if ss, err := nodeA.Get(ctx, "lease-paused-1"); err != nil || ss.Status != orgimport.StatusFailed || ss.Message != orgimport.ReasonRestarted {
+	if ss, err := nodeA.Get(ctx, "lease-paused-1"); err != nil || ss.Status != sheetimport.StatusFailed || ss.Message != sheetimport.ReasonRestarted {
 		t.Fatalf("taken-over job: %+v %v", ss, err)
 	}
 
@@ -124,7 +124,7 @@ func TestPausedNodeCannotCommitAfterTakeover(t *testing.T) {
 	if n := countLeaseOrgs(t, e); n != 3 {
 		t.Fatalf("rows after the refused commit: %d, want 3", n)
 	}
-	if ss, err := nodeA.Get(ctx, "lease-paused-2"); err != nil || ss.Status != orgimport.StatusFailed {
+	if ss, err := nodeA.Get(ctx, "lease-paused-2"); err != nil || ss.Status != sheetimport.StatusFailed {
 		t.Fatalf("job failed mid-transaction: %+v %v", ss, err)
 	}
 }
@@ -135,14 +135,14 @@ func TestLeaseBounds(t *testing.T) {
 	e := testenv.New(t)
 	u := e.User("importer", "district", testenv.Jurisdiction)
 	ctx := actor.With(context.Background(), actor.Actor{UserID: u.ID, Username: u.Username, Role: "district", Scope: testenv.Jurisdiction})
-	if s := (&orgimport.Sessions{}); s.LeaseOrDefault() != 30*time.Second || s.HeartbeatEvery() != 5*time.Second {
+	if s := (&sheetimport.Jobs{}); s.LeaseOrDefault() != 30*time.Second || s.HeartbeatEvery() != 5*time.Second {
 		t.Fatalf("default lease %s beat %s, want 30s 5s", s.LeaseOrDefault(), s.HeartbeatEvery())
 	}
 	t0 := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
 	at := t0
 	clock := func() time.Time { return at }
-	a := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-a"}
-	b := &orgimport.Sessions{DB: e.App.DB, Now: clock, Instance: "node-b"}
+	a := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-a"}
+	b := &sheetimport.Jobs{DB: e.App.DB, Now: clock, Instance: "node-b"}
 	if err := a.Start(ctx, "lease-bound-1", "organizations"); err != nil {
 		t.Fatal(err)
 	}

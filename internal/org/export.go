@@ -1,31 +1,17 @@
-package orgimport
+package org
 
 import (
 	"context"
 	"fmt"
 
-	"liangxin/internal/org"
 	"liangxin/internal/region"
 	"liangxin/internal/sheetexport"
+	"liangxin/internal/xlsx"
 )
 
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 // codeName is the Chinese name of a code ("" when empty or unknown); the
-// importer reads it back (org.CodeByName).
-func codeName(cs []org.Code, code string) string {
+// importer reads it back (CodeByName).
+func codeName(cs []Code, code string) string {
 	for _, c := range cs {
 		if c.Code == code {
 			return c.Name
@@ -38,9 +24,9 @@ func codeName(cs []org.Code, code string) string {
 // scope) to t in the import template's layout, walking them with the
 // organizations' cursor, and records the export through the organizations'
 // own logger and database.
-func Export(ctx context.Context, t sheetexport.Target, orgs *org.Service, regions *region.Service, f org.Filter) error {
+func Export(ctx context.Context, t sheetexport.Target, orgs *Service, regions *region.Service, f Filter) error {
 	// The list's checks (scope, filter values) before anything is written.
-	if _, _, err := orgs.List(ctx, org.Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
+	if _, _, err := orgs.List(ctx, Filter{Page: 1, PageSize: 1, Q: f.Q, Category: f.Category, Status: f.Status, Coverage: f.Coverage, Sort: f.Sort}); err != nil {
 		return err
 	}
 	names := map[string]string{}
@@ -55,16 +41,16 @@ func Export(ctx context.Context, t sheetexport.Target, orgs *org.Service, region
 		names[code] = n
 		return n
 	}
-	src := sheetexport.Source[org.Organization](func(ctx context.Context, yield func(org.Organization) error) error {
+	src := sheetexport.Source[Organization](func(ctx context.Context, yield func(Organization) error) error {
 		return orgs.Each(ctx, f, yield)
 	})
-	sheet := sheetexport.One("两新组织", Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12, 16, 10, 14, 14, 18, 14}, src, func(o org.Organization) []any {
+	sheet := sheetexport.One("两新组织", Headers(), []float64{36, 22, 16, 16, 18, 10, 10, 10, 10, 12, 12, 12, 16, 10, 14, 14, 18, 14}, src, func(o Organization) []any {
 		town, village := o.RegionCode, ""
 		if len(o.RegionCode) == 12 {
 			town, village = o.RegionCode[:9], o.RegionCode
 		}
 		ind := o.Industry
-		if in, ok := org.IndustryByCodeOrName(o.Industry); ok {
+		if in, ok := IndustryByCodeOrName(o.Industry); ok {
 			ind = in.Code + " " + in.Name
 		}
 		villageName := ""
@@ -72,9 +58,9 @@ func Export(ctx context.Context, t sheetexport.Target, orgs *org.Service, region
 			villageName = regionName(village)
 		}
 		return []any{o.Name, o.USCC, o.CategoryName, regionName(town), villageName, ind, o.Employees, o.FullMembers,
-			o.ProbationaryMembers, yesNo(o.AboveScale), deref(o.RegisteredOn), deref(o.ClosedOn),
-			codeName(org.Ownerships(), o.Ownership), o.StaffOnPost, o.StaffMembers, yesNo(o.LegalRepMember), yesNo(o.LegalRepSecretary),
-			codeName(org.IntermediaryKinds(), o.IntermediaryKind)}
+			o.ProbationaryMembers, xlsx.YesNo(o.AboveScale), xlsx.OrEmpty(o.RegisteredOn), xlsx.OrEmpty(o.ClosedOn),
+			codeName(Ownerships(), o.Ownership), o.StaffOnPost, o.StaffMembers, xlsx.YesNo(o.LegalRepMember), xlsx.YesNo(o.LegalRepSecretary),
+			codeName(IntermediaryKinds(), o.IntermediaryKind)}
 	})
 	filters := f
 	filters.Page, filters.PageSize = 0, 0

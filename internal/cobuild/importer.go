@@ -134,6 +134,9 @@ var unitSheet = sheetimport.Sheet{
 		{Header: ColUnitPhone, Synonyms: []string{"联系人电话"}, Width: 16},
 	},
 	AuditAction: "cobuild_unit_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入共建单位 %d 行：新增 %d，已存在 %d", r.Rows, r.Created, r.Unchanged)
+	},
 	AuditEntity: "cobuild_unit",
 }
 
@@ -264,6 +267,9 @@ var needSheet = sheetimport.Sheet{
 		{Header: ColNeedDetail, Synonyms: []string{"说明"}, Width: 40},
 	},
 	AuditAction: "cobuild_need_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入需求清单 %d 行：新增 %d，已存在 %d", r.Rows, r.Created, r.Unchanged)
+	},
 	AuditEntity: "cobuild_need",
 }
 
@@ -349,6 +355,9 @@ var resourceSheet = sheetimport.Sheet{
 		{Header: ColResTo, Synonyms: []string{"截止日期"}, Width: 14},
 	},
 	AuditAction: "cobuild_resource_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入资源清单 %d 行：新增 %d，已存在 %d", r.Rows, r.Created, r.Unchanged)
+	},
 	AuditEntity: "cobuild_resource",
 }
 

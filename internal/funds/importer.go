@@ -37,6 +37,9 @@ var importSheet = sheetimport.Sheet{
 		{Header: ColMemo, Synonyms: []string{"备注", "说明"}, Width: 30},
 	},
 	AuditAction: "funds_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入拨付 %d 笔", r.Created)
+	},
 	AuditEntity: "funds",
 }
 

@@ -58,6 +58,9 @@ var importSheet = sheetimport.Sheet{
 		{Header: ColSatisf, Synonyms: []string{"诉求人满意度"}, Width: 10},
 	},
 	AuditAction: "service_request_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入历史诉求 %d 件", r.Created)
+	},
 	AuditEntity: "service_request",
 }
 

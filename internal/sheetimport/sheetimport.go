@@ -48,6 +48,9 @@ type Sheet struct {
 	// import (its After is the Result). Empty AuditAction: no entry.
 	AuditAction string
 	AuditEntity string
+	// AuditNote, if set, writes the entry's 说明 from the counts (the audit
+	// screen shows it beside the action).
+	AuditNote func(Result) string
 }
 
 // ReaderColumns is the column list for the reader and the error workbook.
@@ -224,7 +227,11 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		if imp.Sheet.AuditAction == "" || env.Audit == nil {
 			return nil
 		}
-		return env.Audit.Record(ctx, tx, audit.Entry{Action: imp.Sheet.AuditAction, Entity: imp.Sheet.AuditEntity, After: res})
+		e := audit.Entry{Action: imp.Sheet.AuditAction, Entity: imp.Sheet.AuditEntity, After: res}
+		if imp.Sheet.AuditNote != nil {
+			e.Note = imp.Sheet.AuditNote(res)
+		}
+		return env.Audit.Record(ctx, tx, e)
 	})
 	if errors.Is(err, errRejected) {
 		return Result{Rows: res.Rows}, errs, nil

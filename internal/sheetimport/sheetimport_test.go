@@ -518,3 +518,21 @@ func TestCheckAndAround(t *testing.T) {
 		}
 	}
 }
+
+// AuditNote writes the import entry's 说明 from the counts, beside them.
+func TestAuditNoteFromTheCounts(t *testing.T) {
+	e := setup(t)
+	imp := e.imp()
+	imp.Sheet.AuditNote = func(r sheetimport.Result) string { return fmt.Sprintf("导入物品 %d 行：新增 %d", r.Rows, r.Created) }
+	file := book(t, [][]string{{"编码", "名称"}, {"D01", "桌子"}, {"D02", "椅子"}})
+	if _, errs, err := sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil); err != nil || errs != nil {
+		t.Fatalf("import: %v %v", err, errs)
+	}
+	var detail string
+	if err := e.db.QueryRow(context.Background(), e.db, `SELECT detail FROM audit_log WHERE action = 'item_import'`).Scan(&detail); err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"after":{"rows":2,"created":2,"updated":0,"unchanged":0},"note":"导入物品 2 行：新增 2"}`; detail != want {
+		t.Fatalf("audit detail = %s, want %s", detail, want)
+	}
+}

@@ -55,6 +55,9 @@ var importSheet = sheetimport.Sheet{
 		{Header: ColUnits, Synonyms: []string{"服务单位（名称或统一社会信用代码）", "服务企业", "服务的两新组织"}, Width: 40},
 	},
 	AuditAction: "venue_import",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入阵地 %d 行：新增 %d，已存在 %d", r.Rows, r.Created, r.Unchanged)
+	},
 	AuditEntity: "venue",
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -37,6 +38,9 @@ var importSheet = sheetimport.Sheet{
 		{Header: ColKind, Synonyms: []string{"类别"}, Width: 12},
 	},
 	AuditAction: "volunteer_import_hours",
+	AuditNote: func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入历史服务时长 %d 条", r.Created)
+	},
 	AuditEntity: "vol_hours",
 }
 

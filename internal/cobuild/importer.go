@@ -1,15 +1,12 @@
 package cobuild
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
@@ -18,29 +15,6 @@ import (
 
 // ImportResult counts what an import wrote.
 type ImportResult = sheetimport.Result
-
-// templateWithExample writes the sheet's template with one example row
-// under the header.
-func templateWithExample(sh sheetimport.Sheet, w io.Writer, example ...string) error {
-	var buf bytes.Buffer
-	if err := sh.Template(&buf); err != nil {
-		return err
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	row := make([]any, len(example))
-	for i, v := range example {
-		row[i] = v
-	}
-	if err := f.SetSheetRow(sh.Name, "A2", &row); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
-}
 
 // lookups runs the reads a row's mapping needs (outside the import's
 // transaction, which the file's own rows do not change). A refusal goes
@@ -151,7 +125,7 @@ func UnitImportColumns() []xlsx.Column { return unitSheet.ReaderColumns() }
 
 // UnitTemplate writes the unit import template with an example row.
 func UnitTemplate(w io.Writer) error {
-	return templateWithExample(unitSheet, w, "县人民医院", "事业单位", "430426001", "洪桥街道人民路8号", "中共县人民医院委员会", "刘主任", "13907340001")
+	return unitSheet.Template(w, "县人民医院", "事业单位", "430426001", "洪桥街道人民路8号", "中共县人民医院委员会", "刘主任", "13907340001")
 }
 
 // ImportUnits registers units all or nothing. A two-new unit (两新组织) is
@@ -281,7 +255,7 @@ func NeedImportColumns() []xlsx.Column { return needSheet.ReaderColumns() }
 
 // NeedTemplate writes the need import template with an example row.
 func NeedTemplate(w io.Writer) error {
-	return templateWithExample(needSheet, w, "独居老人每周上门测血压", "医疗健康", "430426001001", "独居老人 12 户", "紧急", "每周一次，需要医护人员")
+	return needSheet.Template(w, "独居老人每周上门测血压", "医疗健康", "430426001001", "独居老人 12 户", "紧急", "每周一次，需要医护人员")
 }
 
 // ImportNeeds records needs all or nothing; a need of the same title in
@@ -369,7 +343,7 @@ func ResourceImportColumns() []xlsx.Column { return resourceSheet.ReaderColumns(
 
 // ResourceTemplate writes the resource import template with an example row.
 func ResourceTemplate(w io.Writer) error {
-	return templateWithExample(resourceSheet, w, "义诊医生每月 2 名", "医疗健康", "县人民医院", "430426001", "每月 2 人次", "2026-01-01", "2026-12-31")
+	return resourceSheet.Template(w, "义诊医生每月 2 名", "医疗健康", "县人民医院", "430426001", "每月 2 人次", "2026-01-01", "2026-12-31")
 }
 
 // ImportResources records resources all or nothing; the unit is found by

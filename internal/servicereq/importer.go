@@ -1,7 +1,6 @@
 package servicereq
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,8 +8,6 @@ import (
 	"io"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/pdata"
@@ -72,22 +69,8 @@ func ImportColumns() []xlsx.Column { return importSheet.ReaderColumns() }
 
 // ImportTemplate writes the template: the header row and one example row.
 func ImportTemplate(w io.Writer) error {
-	var buf bytes.Buffer
-	if err := importSheet.Template(&buf); err != nil {
-		return err
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	example := []any{"2025-03-15", "接待台", "政策咨询", "（示例，导入前请删除此行）企业咨询稳岗补贴申领条件", "张经理", "13800000000", "洪桥街道",
-		"2025-03-18", "已电话讲解申领流程", "2025-03-19", "满意"}
-	if err := f.SetSheetRow(importSheet.Name, "A2", &example); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+	return importSheet.Template(w, "2025-03-15", "接待台", "政策咨询", "（示例，导入前请删除此行）企业咨询稳岗补贴申领条件", "张经理", "13800000000", "洪桥街道",
+		"2025-03-18", "已电话讲解申领流程", "2025-03-19", "满意")
 }
 
 // ImportResult counts what an import wrote.

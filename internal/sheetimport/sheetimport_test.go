@@ -523,7 +523,9 @@ func TestCheckAndAround(t *testing.T) {
 func TestAuditNoteFromTheCounts(t *testing.T) {
 	e := setup(t)
 	imp := e.imp()
-	imp.Sheet.AuditNote = func(r sheetimport.Result) string { return fmt.Sprintf("导入物品 %d 行：新增 %d", r.Rows, r.Created) }
+	imp.Sheet.AuditNote = func(r sheetimport.Result) string {
+		return fmt.Sprintf("导入物品 %d 行：新增 %d", r.Rows, r.Created)
+	}
 	file := book(t, [][]string{{"编码", "名称"}, {"D01", "桌子"}, {"D02", "椅子"}})
 	if _, errs, err := sheetimport.Run(context.Background(), sheetimport.Env{DB: e.db, Audit: e.aud}, imp, bytes.NewReader(file), int64(len(file)), xlsx.Limits{}, nil); err != nil || errs != nil {
 		t.Fatalf("import: %v %v", err, errs)

@@ -13,8 +13,9 @@ const listSheet = "下拉选项"
 // Template writes the sheet's template: a bold header row (each header with
 // its comment), every column formatted as text (codes keep their digits,
 // dates may be typed 2022-03-15), and the drop-down lists of the columns
-// that have one, their values on a sheet of their own.
-func (s Sheet) Template(w io.Writer) error {
+// that have one, their values on a sheet of their own. An example, when
+// given, is written as the row under the header.
+func (s Sheet) Template(w io.Writer, example ...string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", s.Name); err != nil {
@@ -80,6 +81,15 @@ func (s Sheet) Template(w io.Writer) error {
 		dv.SetSqrefDropList("'" + listSheet + "'!$" + lc + "$2:$" + lc + "$" + strconv.Itoa(len(c.List)+1))
 		dv.SetError(excelize.DataValidationErrorStyleStop, "输入有误", "请从下拉列表中选择“"+c.Header+"”")
 		if err := f.AddDataValidation(s.Name, dv); err != nil {
+			return err
+		}
+	}
+	for i, v := range example {
+		cell, err := excelize.CoordinatesToCellName(i+1, 2)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellStr(s.Name, cell, v); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,6 @@
 package venue
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/sheetimport"
@@ -73,23 +70,9 @@ var importFieldColumn = map[string]string{"name": ColName, "kind": ColKind, "par
 // ImportTemplate writes the venue import template: the headers and one
 // example row.
 func ImportTemplate(w io.Writer) error {
-	var buf bytes.Buffer
-	if err := importSheet.Template(&buf); err != nil {
-		return err
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	example := []any{"洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
+	return importSheet.Template(w, "洪桥街道红色驿站", "红色驿站", "中共某某公司支部委员会", "430426001", "洪桥街道人民路1号", "85.5", "", "",
 		"周一至周五 08:30-17:30；周六 09:00-12:00", "赵站长", "13907341234", "会议室:30；阅览室:12",
-		"某某商贸有限公司、91430426MA4L00000X"}
-	if err := f.SetSheetRow(importSheet.Name, "A2", &example); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+		"某某商贸有限公司、91430426MA4L00000X")
 }
 
 var (

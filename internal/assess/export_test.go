@@ -216,7 +216,9 @@ func TestExportHonours(t *testing.T) {
 	if x.entity != "assess_honour" || x.note != "导出表彰 3 条" {
 		t.Errorf("entry %+v", x)
 	}
-	x = v.export(func(t sheetexport.Target) error { return v.svc.ExportHonours(v.ctx, t, assess.HonourFilter{Year: 2025}) })
+	x = v.export(func(t sheetexport.Target) error {
+		return v.svc.ExportHonours(v.ctx, t, assess.HonourFilter{Year: 2025})
+	})
 	filters, _ := x.after["filters"].(map[string]any)
 	if len(x.rows["表彰"]) != 2 || x.note != "导出表彰 1 条" || filters["year"] != 2025.0 {
 		t.Errorf("2025 only: %q %+v", x.rows["表彰"], x)

@@ -185,13 +185,6 @@ func (s *Server) ledgerOptions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}
-
 func deref(p *string) string {
 	if p == nil {
 		return ""

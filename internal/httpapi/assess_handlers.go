@@ -1,16 +1,11 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/assess"
-	"liangxin/internal/audit"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) assessOptions(w http.ResponseWriter, r *http.Request) error {
@@ -206,49 +201,12 @@ func (s *Server) saveOrgScores(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// sendAssessXLSX audits an export and writes the workbook.
-func (s *Server) sendAssessXLSX(w http.ResponseWriter, r *http.Request, sw *xlsx.Writer, entity, what, file string, n int) error {
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "export", Entity: entity, Note: fmt.Sprintf("导出%s %d 条", what, n)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"; filename*=UTF-8''%s.xlsx`, file, url.PathEscape(what)))
-	return sw.Finish(w)
-}
-
 func (s *Server) exportRound(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	v, err := s.Assess.RoundResults(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("星级评定结果", []string{"排名", "党组织", "所在区划", "总分", "星级", "一票否决", "群众满意度（%）", "评分状态"}, []float64{8, 36, 16, 10, 10, 24, 14, 10})
-	if err != nil {
-		return err
-	}
-	for _, res := range v.Results {
-		sat := ""
-		if res.Satisfaction != nil {
-			sat = res.Satisfaction.String()
-		}
-		state := "已评完"
-		if !res.Complete {
-			state = fmt.Sprintf("缺 %d 项", res.Missing)
-		}
-		if err := sw.Row(res.Rank, res.PartyOrgName, res.RegionName, res.Total.String(), res.StarName, strings.Join(res.Vetoes, "；"), sat, state); err != nil {
-			return err
-		}
-	}
-	if err := sw.Row(); err != nil {
-		return err
-	}
-	if err := sw.Row("", v.Name+"："+v.Distribution.Summary); err != nil {
-		return err
-	}
-	return s.sendAssessXLSX(w, r, sw, "assess_round", "星级评定结果", "star-results", len(v.Results))
+	return s.Assess.ExportRound(r.Context(), xlsxTarget(w, "star-results", "星级评定结果"), id)
 }
 
 func signalFilter(r *http.Request) assess.SignalFilter {
@@ -266,27 +224,7 @@ func (s *Server) signals(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportSignals(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.Assess.Signals(r.Context(), signalFilter(r))
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("软弱涣散预警", []string{"党组织", "所在区划", "预警信号", "依据", "已认定整改"}, []float64{36, 16, 24, 60, 12})
-	if err != nil {
-		return err
-	}
-	for _, it := range rep.Items {
-		for _, sg := range it.Signals {
-			if err := sw.Row(it.PartyOrgName, it.RegionName, sg.Name, sg.Evidence, yesNo(it.Designated)); err != nil {
-				return err
-			}
-		}
-	}
-	if len(rep.Unavailable) > 0 {
-		if err := sw.Row("未能检查：" + strings.Join(rep.Unavailable, "、") + "（数据来源未接入）"); err != nil {
-			return err
-		}
-	}
-	return s.sendAssessXLSX(w, r, sw, "assess_signal", "软弱涣散预警", "weak-signals", len(rep.Items))
+	return s.Assess.ExportSignals(r.Context(), xlsxTarget(w, "weak-signals", "软弱涣散预警"), signalFilter(r))
 }
 
 func (s *Server) assessSettings(w http.ResponseWriter, r *http.Request) error {
@@ -358,21 +296,7 @@ func (s *Server) updateRectification(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) exportRectifications(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.Assess.ListRectifications(r.Context(), rectFilter(r))
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("整改台账", []string{"党组织", "所在区划", "认定日期", "认定原因", "整改措施", "责任人", "整改期限", "完成日期", "整改成效", "状态"},
-		[]float64{36, 16, 12, 40, 40, 10, 12, 12, 30, 12})
-	if err != nil {
-		return err
-	}
-	for _, c := range items {
-		if err := sw.Row(c.PartyOrgName, c.RegionName, c.DesignatedOn, c.Reasons, c.Measures, c.Responsible, c.Deadline, deref(c.DoneOn), c.Outcome, c.StatusName); err != nil {
-			return err
-		}
-	}
-	return s.sendAssessXLSX(w, r, sw, "assess_rectification", "软弱涣散整改台账", "rectifications", len(items))
+	return s.Assess.ExportRectifications(r.Context(), xlsxTarget(w, "rectifications", "软弱涣散整改台账"), rectFilter(r))
 }
 
 func (s *Server) listPairs(w http.ResponseWriter, r *http.Request) error {
@@ -426,36 +350,8 @@ func (s *Server) addActivity(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func snap(sn assess.PairSnapshot) (string, string) {
-	c := sn.Note
-	if sn.Compliance != nil {
-		c = *sn.Compliance
-	}
-	rating := "无考评结果"
-	if sn.Stars != nil {
-		rating = fmt.Sprintf("%s %s（%s分）", sn.RoundName, sn.StarName, sn.Total)
-	}
-	return c, rating
-}
-
 func (s *Server) exportPairs(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.Assess.ListPairs(r.Context())
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("结对帮带", []string{"示范党组织", "帮带对象", "开始日期", "结束日期", "帮带目标", "活动次数", "帮带前完成率", "帮带后完成率", "帮带前星级", "帮带后星级", "状态"},
-		[]float64{30, 30, 12, 12, 40, 10, 14, 14, 30, 30, 10})
-	if err != nil {
-		return err
-	}
-	for _, p := range items {
-		bc, br := snap(p.Before)
-		ac, ar := snap(p.After)
-		if err := sw.Row(p.ModelName, p.HelpedName, p.From, p.To, p.Goals, len(p.Activities), bc, ac, br, ar, p.StatusName); err != nil {
-			return err
-		}
-	}
-	return s.sendAssessXLSX(w, r, sw, "assess_pair", "结对帮带", "pairs", len(items))
+	return s.Assess.ExportPairs(r.Context(), xlsxTarget(w, "pairs", "结对帮带"))
 }
 
 func honourFilter(r *http.Request, paged bool) (assess.HonourFilter, error) {
@@ -535,18 +431,5 @@ func (s *Server) exportHonours(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Assess.ListHonours(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("表彰", []string{"年度", "表彰类别", "级别", "党员", "党组织", "状态", "推荐日期", "决定日期", "备注"}, []float64{8, 20, 14, 12, 36, 10, 12, 12, 30})
-	if err != nil {
-		return err
-	}
-	for _, h := range items {
-		if err := sw.Row(h.Year, h.KindName, h.LevelName, h.MemberName, h.PartyOrgName, h.StatusName, h.RecommendedOn, deref(h.DecidedOn), h.Note); err != nil {
-			return err
-		}
-	}
-	return s.sendAssessXLSX(w, r, sw, "assess_honour", "表彰", "honours", len(items))
+	return s.Assess.ExportHonours(r.Context(), xlsxTarget(w, "honours", "表彰"), f)
 }

@@ -1,17 +1,15 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/audit/auditexport"
 	"liangxin/internal/auth"
-	"liangxin/internal/civil"
 	"liangxin/internal/region"
-	"liangxin/internal/xlsx"
 )
 
 type sessionResponse struct {
@@ -385,34 +383,7 @@ func (s *Server) auditActions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var resultNames = map[string]string{audit.Success: "成功", audit.Failure: "失败", audit.Denied: "拒绝"}
-
+// exportAudit streams the audit log with the filters of the list.
 func (s *Server) exportAudit(w http.ResponseWriter, r *http.Request) error {
-	f := auditFilter(r)
-	// Validate and count before streaming, so errors still answer as JSON.
-	if _, _, err := s.Audit.List(r.Context(), audit.Filter{Action: f.Action, Username: f.Username, Result: f.Result, From: f.From, To: f.To,
-		Entity: f.Entity, EntityID: f.EntityID, Page: 1, PageSize: 1}); err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("审计日志", []string{"序号", "时间", "用户", "角色", "IP", "操作", "对象", "对象编号", "结果", "详情"},
-		[]float64{8, 20, 14, 16, 16, 16, 12, 16, 8, 60})
-	if err != nil {
-		return err
-	}
-	cst := civil.Zone
-	n := 0
-	err = s.Audit.Each(r.Context(), f, func(row audit.Row) error {
-		n++
-		return sw.Row(n, row.At.In(cst).Format("2006-01-02 15:04:05"), row.Username, auth.RoleName(row.Role), row.IP,
-			row.ActionName, audit.EntityLabel(row.Entity), row.EntityID, resultNames[row.Result], string(row.Detail))
-	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Record(r.Context(), s.DB, audit.Entry{Action: "audit_export", Entity: "audit_log", Note: fmt.Sprintf("导出 %d 条", n)}); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="audit.xlsx"; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.xlsx`)
-	return sw.Finish(w)
+	return auditexport.Export(r.Context(), s.Audit, xlsxTarget(w, "audit", "审计日志"), auditFilter(r))
 }

@@ -186,10 +186,7 @@ func (s *Server) ledgerOptions(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Cell text of the exports written here (one copy, in internal/xlsx).
-var (
-	yesNo = xlsx.YesNo
-	deref = xlsx.OrEmpty
-)
+var deref = xlsx.OrEmpty
 
 func (s *Server) exportOrganizations(w http.ResponseWriter, r *http.Request) error {
 	f, err := orgFilter(r, false)

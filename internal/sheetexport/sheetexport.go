@@ -24,10 +24,14 @@
 package sheetexport
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 
 	"liangxin/internal/audit"
 	"liangxin/internal/store"
@@ -132,11 +136,16 @@ func One[T any](name string, headers []string, widths []float64, src Source[T], 
 type Audit struct {
 	Logger *audit.Logger
 	DB     store.Querier
+	// Action is the entry's action code; empty means "export" (the audit
+	// log's own export keeps its "audit_export").
+	Action string
 	Entity string
 	// EntityID is the record exported, when the export is of one record.
 	EntityID string
 	// Filters are the list filters the export honoured; they go into the
-	// entry's detail beside the count.
+	// entry's detail beside the count. A free-text search filter (a key "q"
+	// or named like "keyword", in any case) is recorded masked: see
+	// MaskSearch.
 	Filters any
 	// Note is the Chinese note of the entry, given the items exported
 	// (the items of the first sheet; rows for exports without items).
@@ -224,8 +233,16 @@ func Document(ctx context.Context, t Target, a Audit, count int, write func(io.W
 
 // send records the entry, calls Ready, writes the file and records a cut.
 func send(ctx context.Context, t Target, a Audit, res Result, write func(io.Writer) error) error {
-	if err := a.Logger.Record(ctx, a.DB, audit.Entry{Action: "export", Entity: a.Entity, EntityID: a.EntityID,
-		After: detail{Filters: a.Filters, Items: res.Items, Rows: res.Rows}, Note: a.Note(res.Items)}); err != nil {
+	filters, err := maskFilters(a.Filters)
+	if err != nil {
+		return err
+	}
+	action := a.Action
+	if action == "" {
+		action = "export"
+	}
+	if err := a.Logger.Record(ctx, a.DB, audit.Entry{Action: action, Entity: a.Entity, EntityID: a.EntityID,
+		After: detail{Filters: filters, Items: res.Items, Rows: res.Rows}, Note: a.Note(res.Items)}); err != nil {
 		return err
 	}
 	if t.Ready != nil {
@@ -234,14 +251,102 @@ func send(ctx context.Context, t Target, a Audit, res Result, write func(io.Writ
 	if err := write(t.W); err != nil {
 		// The request's context is most likely cancelled: record the cut anyway.
 		cctx := context.WithoutCancel(ctx)
-		if aerr := a.Logger.Record(cctx, a.DB, audit.Entry{Action: "export", Entity: a.Entity, EntityID: a.EntityID, Result: audit.Failure,
-			After: detail{Filters: a.Filters, Items: res.Items, Rows: res.Rows, Cut: true},
+		if aerr := a.Logger.Record(cctx, a.DB, audit.Entry{Action: action, Entity: a.Entity, EntityID: a.EntityID, Result: audit.Failure,
+			After: detail{Filters: filters, Items: res.Items, Rows: res.Rows, Cut: true},
 			Note:  a.Note(res.Items) + "，传输中断，文件未完整送达"}); aerr != nil {
 			return errors.Join(err, aerr)
 		}
 		return fmt.Errorf("sheetexport: send: %w", err)
 	}
 	return nil
+}
+
+// digitRun is what MaskSearch masks: an ID number ending in X, or any run
+// of six or more digits (ASCII or full-width) — an ID number, a phone
+// number, a bank card a user typed into a search box.
+var digitRun = regexp.MustCompile(`[0-9０-９]{17}[XxＸｘ]|[0-9０-９]{6,}`)
+
+// MaskSearch masks the numbers of a free-text search term before it is
+// recorded: every run of six or more digits (and an ID number ending in X)
+// keeps its first 3 and last 2 characters around asterisks of the same
+// length ("430426199001011234" → "430*************34"); other text stays.
+func MaskSearch(s string) string {
+	return digitRun.ReplaceAllStringFunc(s, func(m string) string {
+		r := []rune(m)
+		return string(r[:3]) + strings.Repeat("*", len(r)-5) + string(r[len(r)-2:])
+	})
+}
+
+// isSearchKey tells whether a filter key holds free text a user typed:
+// "q" or a name containing "keyword", in any case.
+func isSearchKey(k string) bool {
+	k = strings.ToLower(k)
+	return k == "q" || strings.Contains(k, "keyword")
+}
+
+// maskFilters answers the filters as recorded: f itself when no search
+// filter holds a number to mask (its JSON stays as it was), otherwise its
+// JSON form with the search values masked.
+func maskFilters(f any) (any, error) {
+	if f == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("sheetexport: filters: %w", err)
+	}
+	if !digitRun.Match(b) {
+		return f, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("sheetexport: filters: %w", err)
+	}
+	if !maskValue(v, false) {
+		return f, nil
+	}
+	return v, nil
+}
+
+// maskValue masks in place the strings under search keys of v (a decoded
+// JSON value); search says v itself sits under one. It answers whether
+// anything changed.
+func maskValue(v any, search bool) bool {
+	changed := false
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			under := search || isSearchKey(k)
+			if s, ok := e.(string); ok {
+				if under {
+					if m := MaskSearch(s); m != s {
+						x[k], changed = m, true
+					}
+				}
+				continue
+			}
+			if maskValue(e, under) {
+				changed = true
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				if search {
+					if m := MaskSearch(s); m != s {
+						x[i], changed = m, true
+					}
+				}
+				continue
+			}
+			if maskValue(e, search) {
+				changed = true
+			}
+		}
+	}
+	return changed
 }
 
 // Func declares a sheet whose rows fill writes with emit (a report already

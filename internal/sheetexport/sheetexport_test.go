@@ -241,3 +241,76 @@ func TestNoAuditNoFile(t *testing.T) {
 		t.Fatalf("entries %+v", es)
 	}
 }
+
+// TestMaskSearch: the numbers of a search term keep their first 3 and last
+// 2 characters around asterisks of the same length; short numbers and other
+// text stay.
+func TestMaskSearch(t *testing.T) {
+	for in, want := range map[string]string{
+		"430426199001011234":        "430*************34",
+		"43042619900101123X":        "430*************3X",
+		"张三 13800138000":            "张三 138******00",
+		"第12345号":                   "第12345号",
+		"123456":                    "123*56",
+		"ａ１３８００１３８０００":              "ａ１３８******００",
+		"110105800101123 与 430426x": "110**********23 与 430*26x",
+		"":                          "",
+	} {
+		if got := sheetexport.MaskSearch(in); got != want {
+			t.Errorf("MaskSearch(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// searchFilter is a list filter whose free-text field marshals as "Q".
+type searchFilter struct {
+	Q          string
+	RegionCode string
+}
+
+// TestSearchFiltersRecordedMasked: an ID number or phone typed into a
+// search box is recorded masked, whatever the filter's shape (a map with
+// "q" or "keyword", a struct with Q); other filters (a region code of nine
+// digits) are recorded as given.
+func TestSearchFiltersRecordedMasked(t *testing.T) {
+	db, log, ctx := fixture(t)
+	sheet := sheetexport.One("数", []string{"序号"}, nil, sheetexport.Slice([]int{1}), func(i int) []any { return []any{i} })
+	for _, f := range []any{
+		map[string]string{"q": "430426199001011234", "region_code": "330502001"},
+		map[string]any{"member_keyword": "电话13800138000", "region_code": "330502001"},
+		searchFilter{Q: "430426199001011234", RegionCode: "330502001"},
+	} {
+		if _, err := sheetexport.Write(ctx, sheetexport.Target{W: &bytes.Buffer{}}, sheetexport.Audit{Logger: log, DB: db, Entity: "n", Filters: f,
+			Note: func(n int) string { return fmt.Sprint(n) }}, sheet); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es := entries(t, db)
+	if len(es) != 3 {
+		t.Fatalf("entries %+v", es)
+	}
+	want := []map[string]any{
+		{"q": "430*************34", "region_code": "330502001"},
+		{"member_keyword": "电话138******00", "region_code": "330502001"},
+		{"Q": "430*************34", "RegionCode": "330502001"},
+	}
+	for i, e := range es {
+		after, _ := e.Detail["after"].(map[string]any)
+		if got := fmt.Sprint(after["filters"]); got != fmt.Sprint(want[i]) {
+			t.Errorf("entry %d filters %s, want %s", i, got, fmt.Sprint(want[i]))
+		}
+	}
+}
+
+// TestActionOverride: an export may keep an action code of its own.
+func TestActionOverride(t *testing.T) {
+	db, log, ctx := fixture(t)
+	sheet := sheetexport.One("数", []string{"序号"}, nil, sheetexport.Slice([]int{1}), func(i int) []any { return []any{i} })
+	if _, err := sheetexport.Write(ctx, sheetexport.Target{W: &bytes.Buffer{}}, sheetexport.Audit{Logger: log, DB: db, Action: "audit_export", Entity: "audit_log",
+		Note: func(n int) string { return fmt.Sprintf("导出 %d 条", n) }}, sheet); err != nil {
+		t.Fatal(err)
+	}
+	if es := entries(t, db); len(es) != 1 || es[0].Action != "audit_export" || es[0].Entity != "audit_log" || es[0].Detail["note"] != "导出 1 条" {
+		t.Fatalf("entries %+v", es)
+	}
+}

@@ -209,6 +209,7 @@ func (s *Sessions) Abandon(ctx context.Context, id, reason string) error {
 // writer at a time) and may fail with the busy timeout; no other server
 // can hold the data folder then, so a missed beat there harms nobody.
 func (s *Sessions) Heartbeat(ctx context.Context) error {
+	ctx = store.Quiet(ctx) // a job heartbeat changes no figure
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
 		store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
@@ -260,7 +261,7 @@ func (s *Sessions) Progress(ctx context.Context, id, phase string, processed int
 	s.progress[id] = progressNote{phase, processed}
 	s.mu.Unlock()
 	if s.DB.Dialect == store.Postgres {
-		_, _ = s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
+		_, _ = s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
 			phase, processed, store.FormatTime(s.Now()), id)
 	}
 }

@@ -346,7 +346,7 @@ func (a *App) Close() error { return a.DB.Close() }
 // HTTP returns the HTTP server's handler set.
 func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
-		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
+		DB: a.DB, ReadCache: a.ReadCache, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
 		Members:   a.Members,
 		Dues:      a.Dues,

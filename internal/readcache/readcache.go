@@ -228,11 +228,17 @@ func (c *Cache) do(ctx context.Context, key string, gen store.Generation, comput
 }
 
 func (c *Cache) store(key string, gen store.Generation, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return
+	var size int64
+	if b, ok := v.([]byte); ok {
+		size = int64(len(b))
+	} else {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return
+		}
+		size = int64(len(b))
 	}
-	size := int64(len(b) + len(key) + 64)
+	size += int64(len(key) + 64)
 	if size > c.cfg.MaxBytes {
 		return
 	}

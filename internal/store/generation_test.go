@@ -115,3 +115,46 @@ func TestGenerationSharedAcrossNodes(t *testing.T) {
 		t.Errorf("after its own write: %+v, was %+v (want DB+1, Local+1)", g2, g1)
 	}
 }
+
+// The generation is read where the report would read, and a generation
+// read on the primary keeps the computation there: a replica that becomes
+// usable in between may be behind that generation.
+func TestGenerationReadWhereTheReportReads(t *testing.T) {
+	db, r := replicaDB(t)
+	ctx := context.Background()
+	reads := store.ReadFromReplica(ctx, 0)
+	// Not probed yet: the generation comes from the primary.
+	_, pinned, err := db.ReadGeneration(reads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Refresh(ctx)
+	if got := where(t, reads, db); got != "replica" {
+		t.Fatalf("marked read after the probe: %s", got)
+	}
+	if got := where(t, pinned, db); got != "primary" {
+		t.Errorf("computation after a generation read on the primary ran on the %s", got)
+	}
+	// Usable replica: read there, and the computation may stay there.
+	_, onReplica, err := db.ReadGeneration(reads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := where(t, onReplica, db); got != "replica" {
+		t.Errorf("computation after a generation read on the replica ran on the %s", got)
+	}
+	// The caller's last write not replayed yet: primary, pinned.
+	fake := &fakeProbe{}
+	r.SetProbe(fake)
+	fake.set(store.ReplicaState{InRecovery: true, ReplayLSN: 0x5000}, nil)
+	r.Refresh(ctx)
+	_, mine, err := db.ReadGeneration(store.ReadFromReplica(ctx, 0x5001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.set(store.ReplicaState{InRecovery: true, ReplayLSN: 0x6000}, nil)
+	r.Refresh(ctx)
+	if got := where(t, mine, db); got != "primary" {
+		t.Errorf("read-your-writes: computation ran on the %s", got)
+	}
+}

@@ -47,6 +47,7 @@ import (
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
 	"liangxin/internal/purchase"
+	"liangxin/internal/readcache"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/sheetimport"
@@ -59,21 +60,23 @@ import (
 
 // App is a wired instance.
 type App struct {
-	Cfg     config.Config
-	DB      *store.DB
-	Log     *slog.Logger
-	Audit   *audit.Logger
-	Auth    *auth.Service
-	Regions *region.Service
-	Orgs    *org.Service
-	Party   *partyorg.Service
-	Instr   *instructor.Service
-	Cover   *coverage.Service
-	Members *member.Service
-	Dues    *dues.Service
-	Develop *develop.Service
-	Meet    *meeting.Service
-	Assess  *assess.Service
+	Cfg config.Config
+	DB  *store.DB
+	// ReadCache is the shared read cache of the reports (nil when off).
+	ReadCache *readcache.Cache
+	Log       *slog.Logger
+	Audit     *audit.Logger
+	Auth      *auth.Service
+	Regions   *region.Service
+	Orgs      *org.Service
+	Party     *partyorg.Service
+	Instr     *instructor.Service
+	Cover     *coverage.Service
+	Members   *member.Service
+	Dues      *dues.Service
+	Develop   *develop.Service
+	Meet      *meeting.Service
+	Assess    *assess.Service
 	// Services is 订单式服务 (service requests).
 	Services *servicereq.Service
 	// Venues is 阵地 (venues and room booking).
@@ -280,7 +283,12 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 	a.Regions = &region.Service{DB: db, Audit: a.Audit, Now: now}
 	a.Orgs = &org.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Now: now}
 	a.Party = &partyorg.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
-	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now}
+	// The read cache of the expensive reports (compliance, coverage, the
+	// district's and streets' home pages); off when its TTL is 0.
+	if cfg.ReadCacheTTL > 0 {
+		a.ReadCache = readcache.New(db, readcache.Config{TTL: cfg.ReadCacheTTL})
+	}
+	a.Cover = &coverage.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Now: now, Cache: a.ReadCache}
 
 	a.Members = &member.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Prot: prot}
 
@@ -292,7 +300,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 
 	a.Imports = &sheetimport.Jobs{DB: db, Now: now, Protector: a.Members.Protector, Instance: a.Node, Lease: cfg.ImportLease}
 
-	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments", Protector: a.Members.Protector}
+	a.Meet = &meeting.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, FilesDir: cfg.DataDir + "/attachments", Protector: a.Members.Protector, Cache: a.ReadCache}
 
 	a.Assess = &assess.Service{DB: db, Audit: a.Audit, Regions: a.Regions, Orgs: a.Orgs, Party: a.Party, Now: now, Meetings: a.Meet, Committees: a.Meet, Development: a.Develop, Dues: a.Dues}
 
@@ -316,7 +324,7 @@ func New(cfg config.Config, db *store.DB, log *slog.Logger, now func() time.Time
 		return r.ID, err
 	}
 	a.Funds = &funds.Service{DB: db, Audit: a.Audit, Now: now, Protector: a.Members.Protector}
-	a.Home = &home.Service{DB: db, Cover: a.Cover, Work: a.Work, Meet: a.Meet, Services: a.Services, Venues: a.Venues, Dues: a.Dues, Develop: a.Develop, Instr: a.Instr, Now: now}
+	a.Home = &home.Service{DB: db, Cover: a.Cover, Work: a.Work, Meet: a.Meet, Services: a.Services, Venues: a.Venues, Dues: a.Dues, Develop: a.Develop, Instr: a.Instr, Now: now, Cache: a.ReadCache}
 
 	a.Auth = &auth.Service{DB: db, Audit: a.Audit, Scopes: a.Regions, PartyOrgs: a.Party, Now: now, Policy: auth.Policy{
 		LockoutThreshold: cfg.LockoutThreshold,
@@ -338,7 +346,7 @@ func (a *App) Close() error { return a.DB.Close() }
 // HTTP returns the HTTP server's handler set.
 func (a *App) HTTP(ui fs.FS) *httpapi.Server {
 	return &httpapi.Server{
-		DB: a.DB, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
+		DB: a.DB, ReadCache: a.ReadCache, Auth: a.Auth, Regions: a.Regions, Audit: a.Audit, Log: a.Log,
 		Orgs: a.Orgs, Party: a.Party, Instr: a.Instr, Cover: a.Cover, Imports: a.Imports,
 		Members:   a.Members,
 		Dues:      a.Dues,

@@ -183,6 +183,9 @@ func (a *App) metrics() []prometheus.Collector {
 	if r := a.DB.Replica(); r != nil {
 		m = append(m, r.Collectors()...)
 	}
+	if a.ReadCache != nil {
+		m = append(m, a.ReadCache.Collectors()...)
+	}
 	return m
 }
 

@@ -305,6 +305,11 @@ type Logger struct {
 // the change and its record commit together).
 func (l *Logger) Record(ctx context.Context, q store.Querier, e Entry) error {
 	ctx = store.WithOp(ctx, "audit.Record")
+	if _, inTx := q.(*sql.Tx); !inTx {
+		// An audit record of its own (a denied request, a read) changes no
+		// figure; one written in a change's transaction goes with it.
+		ctx = store.Quiet(ctx)
+	}
 	vals, err := l.values(ctx, e)
 	if err != nil {
 		return err

@@ -203,6 +203,8 @@ func invalidCredentials() error {
 // Login checks a username and password and opens a new session. Every attempt
 // is audited; consecutive failures lock the account.
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (Session, error) {
+	// Sessions, logins and their audit records change no figure (store.Quiet).
+	ctx = store.Quiet(ctx)
 	username = strings.TrimSpace(username)
 	ctx = actor.With(ctx, actor.Actor{Username: username, IP: ip})
 	bad := apperr.Invalid()
@@ -452,6 +454,8 @@ func (s *Service) newSession(ctx context.Context, q store.Querier, u User, ip, u
 // Authenticate resolves a session token. It enforces the idle timeout and the
 // absolute lifetime, and ends sessions of disabled users.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, error) {
+	// Sessions, logins and their audit records change no figure (store.Quiet).
+	ctx = store.Quiet(ctx)
 	if token == "" || len(token) > 200 {
 		return Session{}, apperr.Unauthenticated("")
 	}
@@ -495,6 +499,8 @@ func CheckCSRF(sess Session, submitted string) bool {
 
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, token string) error {
+	// Sessions, logins and their audit records change no figure (store.Quiet).
+	ctx = store.Quiet(ctx)
 	return s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.DB.Exec(ctx, tx, `DELETE FROM sessions WHERE id_hash = ?`, hashSecret(token))
 		if err != nil {
@@ -513,6 +519,8 @@ const TokenPrefix = "lx_"
 
 // AuthenticateToken resolves an API token.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, error) {
+	// Sessions, logins and their audit records change no figure (store.Quiet).
+	ctx = store.Quiet(ctx)
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 200 {
 		return User{}, apperr.Unauthenticated("API 令牌无效")
 	}
@@ -542,6 +550,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (User, er
 // ChangePassword changes the caller's own password after checking the old one,
 // ends every session of the user and opens a fresh one for the caller.
 func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, ip, userAgent string) (Session, error) {
+	// Sessions, logins and their audit records change no figure (store.Quiet).
+	ctx = store.Quiet(ctx)
 	a, ok := actor.From(ctx)
 	if !ok || a.UserID == 0 {
 		return Session{}, apperr.Unauthenticated("")

@@ -49,6 +49,9 @@ type Config struct {
 	// ImportLease: a running import job whose node has not beaten for this
 	// long is failed by another node (sheetimport.Jobs.Lease).
 	ImportLease time.Duration
+	// ReadCacheTTL is the safety limit of a read-cache entry's age
+	// (internal/readcache); 0 turns the cache off.
+	ReadCacheTTL time.Duration
 }
 
 // Option describes one setting.
@@ -106,6 +109,7 @@ func Options() []Option {
 		{Name: "db-replica", Default: "", Help: "只读副本地址（PostgreSQL 流复制备库，postgres://…）；设置后列表、首页、统计和导出等只读查询走副本，用户自己刚写入的内容仍从主库读取；为空时全部走主库；内置 SQLite 不支持", set: str(func(c *Config) *string { return &c.DBReplica })},
 		{Name: "replica-max-lag-seconds", Default: "5", Help: "只读副本允许的最大复制延迟（秒）；超过或副本不可达时只读查询改走主库", set: duration(func(c *Config) *time.Duration { return &c.ReplicaMaxLag }, time.Second, 1)},
 		{Name: "import-lease-seconds", Default: "30", Help: "导入任务租约（秒，不小于 10）：集群中某节点停止心跳超过该时长，其进行中的导入由其他节点判定中止；心跳间隔为租约的六分之一", set: duration(func(c *Config) *time.Duration { return &c.ImportLease }, time.Second, 10)},
+		{Name: "read-cache-ttl-seconds", Default: "300", Help: "统计结果缓存（组织生活落实情况、两个覆盖统计与趋势、区和街道首页）的最长保留时间（秒）；任何节点写入数据后缓存即失效，此项只是兜底上限；0 表示关闭缓存", set: duration(func(c *Config) *time.Duration { return &c.ReadCacheTTL }, time.Second, 0)},
 		{Name: "jurisdiction", Default: "", Help: "本系统服务的行政区划代码（县级，如 430426；也可为地级或省级）", set: str(func(c *Config) *string { return &c.Jurisdiction })},
 		{Name: "log-level", Default: "info", Help: "日志级别：debug、info、warn、error", set: func(c *Config, v string) error {
 			switch v {

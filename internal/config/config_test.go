@@ -22,6 +22,7 @@ var pinned = []struct{ name, env, def string }{
 	{"db-replica", "LIANGXIN_DB_REPLICA", ""},
 	{"replica-max-lag-seconds", "LIANGXIN_REPLICA_MAX_LAG_SECONDS", "5"},
 	{"import-lease-seconds", "LIANGXIN_IMPORT_LEASE_SECONDS", "30"},
+	{"read-cache-ttl-seconds", "LIANGXIN_READ_CACHE_TTL_SECONDS", "300"},
 	{"jurisdiction", "LIANGXIN_JURISDICTION", ""},
 	{"log-level", "LIANGXIN_LOG_LEVEL", "info"},
 	{"lockout-threshold", "LIANGXIN_LOCKOUT_THRESHOLD", "5"},
@@ -118,6 +119,7 @@ func TestDefaults(t *testing.T) {
 		ImportReportRetention: 7 * 24 * time.Hour,
 		ReplicaMaxLag:         5 * time.Second,
 		ImportLease:           30 * time.Second,
+		ReadCacheTTL:          5 * time.Minute,
 	}
 	if c != want {
 		t.Errorf("Default() = %+v\nwant %+v", c, want)

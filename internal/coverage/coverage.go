@@ -19,6 +19,7 @@ import (
 	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
+	"liangxin/internal/readcache"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -82,6 +83,9 @@ type Service struct {
 	// the pre-aggregated counts could answer (the equality tests and the
 	// benchmarks compare the two).
 	SpanPath bool
+	// Cache keeps Coverage and Trend results while the data generation
+	// stays the same (nil: compute every time).
+	Cache *readcache.Cache
 }
 
 // GetRule returns the configured scope rule (all organizations by default).
@@ -424,6 +428,11 @@ func (s *Service) Coverage(ctx context.Context, regionCode, asOf string) (Report
 	if err != nil {
 		return Report{}, err
 	}
+	return readcache.Get(ctx, s.Cache, "coverage", readcache.Key("coverage", "region_code", regionCode, "as_of", day, "span_path", s.SpanPath),
+		func(ctx context.Context) (Report, error) { return s.computeCoverage(ctx, regionCode, day) })
+}
+
+func (s *Service) computeCoverage(ctx context.Context, regionCode, day string) (Report, error) {
 	rg, err := s.target(ctx, regionCode)
 	if err != nil {
 		return Report{}, err
@@ -677,6 +686,11 @@ func (s *Service) Trend(ctx context.Context, regionCode, asOf string, months int
 	if err != nil {
 		return nil, err
 	}
+	return readcache.Get(ctx, s.Cache, "coverage_trend", readcache.Key("coverage_trend", "region_code", regionCode, "as_of", day, "months", months, "span_path", s.SpanPath),
+		func(ctx context.Context) ([]Report, error) { return s.computeTrend(ctx, regionCode, day, months) })
+}
+
+func (s *Service) computeTrend(ctx context.Context, regionCode, day string, months int) ([]Report, error) {
 	rg, err := s.target(ctx, regionCode)
 	if err != nil {
 		return nil, err

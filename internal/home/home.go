@@ -24,6 +24,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/readcache"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/store"
 	"liangxin/internal/venue"
@@ -145,6 +146,10 @@ type Service struct {
 	Develop  *develop.Service
 	Instr    *instructor.Service
 	Now      func() time.Time
+	// Cache keeps the district's and streets' pages (all their figures
+	// follow from the caller's scope and the day) while the data generation
+	// stays the same (nil: compute every time).
+	Cache *readcache.Cache
 }
 
 var cst = civil.Zone
@@ -171,7 +176,14 @@ func (s *Service) Home(ctx context.Context) (Page, error) {
 	var err error
 	switch {
 	case a.Role == auth.RoleDistrict || a.Role == auth.RoleStreet:
-		err = s.region(ctx, a, &p)
+		// Every card of these pages follows from the scope (the street's
+		// own tasks and its party organizations' unread notices included),
+		// so the page is cached per scope and day.
+		p, err = readcache.Get(ctx, s.Cache, "home", readcache.Key("home_region", "today", p.Today), func(ctx context.Context) (Page, error) {
+			q := p
+			err := s.region(ctx, a, &q)
+			return q, err
+		})
 	case a.Role == auth.RolePartyOrg && a.PartyOrgID != 0:
 		err = s.secretary(ctx, a, &p)
 	case a.Role == auth.RoleInstructor:

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/meeting"
+	"liangxin/internal/readcache"
 	"liangxin/internal/sheetexport"
 )
 
@@ -231,12 +233,10 @@ func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := s.Meet.Compliance(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, rep)
-	return nil
+	// The report runs to hundreds of kilobytes on a county: its encoding
+	// is cached too, not only the report (meeting.Service.Cache).
+	key := readcache.Key("compliance_json", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID)
+	return s.cachedJSON(w, r, "compliance_json", key, func(ctx context.Context) (any, error) { return s.Meet.Compliance(ctx, f) })
 }
 
 // meetingTarget is the response of a meetings export, its headers set

@@ -69,6 +69,7 @@ func (l *limiter) allow(ctx context.Context, kind, ip string) (ok, first bool, r
 // count adds one call to bucket at now and returns the calls of its
 // current window (this one included) and the window's start.
 func (l *limiter) count(ctx context.Context, bucket string, now time.Time) (int64, time.Time, error) {
+	ctx = store.Quiet(ctx) // rate-limit counters change no figure
 	cutoff := store.FormatTime(now.Add(-publicWindow))
 	var n int64
 	var ws string
@@ -91,6 +92,7 @@ func (l *limiter) count(ctx context.Context, bucket string, now time.Time) (int6
 
 // sweep deletes the rows whose window ended before now.
 func (l *limiter) sweep(ctx context.Context, now time.Time) error {
+	ctx = store.Quiet(ctx)
 	if _, err := l.db.Exec(ctx, l.db, `DELETE FROM rate_limits WHERE window_start <= ?`, store.FormatTime(now.Add(-publicWindow))); err != nil {
 		return fmt.Errorf("rate limit: sweep: %w", err)
 	}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"liangxin/internal/apperr"
+	"liangxin/internal/readcache"
 )
 
 // writeJSON writes v as JSON with status.
@@ -22,6 +25,32 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(v)
 	}
+}
+
+// cachedJSON answers 200 with the JSON of compute's value, exactly as
+// writeJSON encodes it, keeping the encoded bytes in the read cache
+// (readcache.Get: per caller scope, valid while the data generation holds).
+func (s *Server) cachedJSON(w http.ResponseWriter, r *http.Request, endpoint, key string, compute func(ctx context.Context) (any, error)) error {
+	b, err := readcache.Get(r.Context(), s.ReadCache, endpoint, key, func(ctx context.Context) ([]byte, error) {
+		v, err := compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+	return nil
 }
 
 type errorBody struct {

@@ -36,6 +36,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/purchase"
+	"liangxin/internal/readcache"
 	"liangxin/internal/region"
 	"liangxin/internal/servicereq"
 	"liangxin/internal/sheetimport"
@@ -54,7 +55,9 @@ const CSRFHeader = "X-CSRF-Token"
 
 // Server holds what the handlers need.
 type Server struct {
-	DB            *store.DB
+	DB *store.DB
+	// ReadCache keeps encoded report responses (nil: none).
+	ReadCache     *readcache.Cache
 	Auth          *auth.Service
 	Regions       *region.Service
 	Orgs          *org.Service

@@ -243,6 +243,7 @@ func (e *Elector) lead(ctx context.Context, conn *pgx.Conn, t *time.Ticker, lead
 // nothing written, when the run of that period was already claimed (by this
 // node before a restart, or by a leader that has since died).
 func Claim(ctx context.Context, db *store.DB, job, period, node string, now time.Time) (bool, error) {
+	ctx = store.Quiet(ctx) // bookkeeping of the leader: no figure changes
 	_, err := db.Exec(ctx, db, `INSERT INTO background_runs (job, period, node, started_at) VALUES (?, ?, ?, ?)`,
 		job, period, node, store.FormatTime(now))
 	if store.IsUniqueViolation(err) {
@@ -256,6 +257,7 @@ func Claim(ctx context.Context, db *store.DB, job, period, node string, now time
 
 // Finish records the end of a claimed run.
 func Finish(ctx context.Context, db *store.DB, job, period, outcome string, now time.Time) error {
+	ctx = store.Quiet(ctx) // bookkeeping of the leader: no figure changes
 	_, err := db.Exec(ctx, db, `UPDATE background_runs SET finished_at = ?, outcome = ? WHERE job = ? AND period = ?`,
 		store.FormatTime(now), outcome, job, period)
 	return err
@@ -289,6 +291,7 @@ func Runs(ctx context.Context, db *store.DB, job string) ([]Run, error) {
 
 // Prune deletes the run records of periods that started before before.
 func Prune(ctx context.Context, db *store.DB, before time.Time) error {
+	ctx = store.Quiet(ctx) // bookkeeping of the leader: no figure changes
 	_, err := db.Exec(ctx, db, `DELETE FROM background_runs WHERE started_at < ?`, store.FormatTime(before))
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/backdate"
 	"liangxin/internal/civil"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/readcache"
 	"liangxin/internal/store"
 )
 
@@ -467,6 +468,11 @@ func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error
 	if err := bad.OrNil(); err != nil {
 		return Report{}, err
 	}
+	return readcache.Get(ctx, s.Cache, "compliance", readcache.Key("compliance", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID),
+		func(ctx context.Context) (Report, error) { return s.computeCompliance(ctx, f, from, to) })
+}
+
+func (s *Service) computeCompliance(ctx context.Context, f ReportFilter, from, to time.Time) (Report, error) {
 	orgs, scope, err := s.scopeOrgSet(ctx, f)
 	if err != nil {
 		return Report{}, err

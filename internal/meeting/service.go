@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
+	"liangxin/internal/readcache"
 	"liangxin/internal/region"
 	"liangxin/internal/store"
 )
@@ -31,6 +32,9 @@ type Service struct {
 	FilesDir string
 	// Protector seals attachments kept in the database (the members' key).
 	Protector func() (*pdata.Protector, error)
+	// Cache keeps Compliance results while the data generation stays the
+	// same (nil: compute every time).
+	Cache *readcache.Cache
 	// MaxAttachment bounds one attachment in bytes (10 MiB if zero).
 	MaxAttachment int64
 }

@@ -206,6 +206,7 @@ func (s *Jobs) Abandon(ctx context.Context, id, reason string) error {
 // writer at a time) and may fail with the busy timeout; no other server
 // can hold the data folder then, so a missed beat there harms nobody.
 func (s *Jobs) Heartbeat(ctx context.Context) error {
+	ctx = store.Quiet(ctx) // a job heartbeat changes no figure
 	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
 		store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
@@ -257,7 +258,7 @@ func (s *Jobs) Progress(ctx context.Context, id, phase string, processed int) {
 	s.progress[id] = progressNote{phase, processed}
 	s.mu.Unlock()
 	if s.DB.Dialect == store.Postgres {
-		_, _ = s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
+		_, _ = s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET phase = ?, processed = ?, updated_at = ? WHERE id = ?`,
 			phase, processed, store.FormatTime(s.Now()), id)
 	}
 }

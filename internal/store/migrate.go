@@ -144,7 +144,9 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		if m.Version <= cur {
 			continue
 		}
-		err := db.InTx(ctx, func(tx *sql.Tx) error {
+		// Quiet: the generation table may not exist yet; one bump follows
+		// the last migration.
+		err := db.InTx(Quiet(ctx), func(tx *sql.Tx) error {
 			for _, stmt := range m.Statements {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
@@ -163,6 +165,8 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		applied++
 	}
 	if applied > 0 {
+		// A migration may change what reports compute: cached results go.
+		db.BumpGeneration(ctx)
 		// New tables and indexes get statistics at once (SQLite has none
 		// until ANALYZE runs, and plans some lookups badly without them).
 		if err := db.Analyze(ctx); err != nil {

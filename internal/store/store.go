@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,6 +68,11 @@ type DB struct {
 	pgcfg *pgx.ConnConfig
 	// replica serves read-only reports when set (AttachReplica).
 	replica *Replica
+
+	// localGen counts this process's figure-changing writes and bumpErrors
+	// the failed bumps of the shared data generation (generation.go).
+	localGen   atomic.Uint64
+	bumpErrors atomic.Int64
 }
 
 // Querier is satisfied by *sql.DB, *sql.Tx and *DB.
@@ -240,10 +246,15 @@ func Rebind(d Dialect, query string) string {
 }
 
 // Exec runs a statement written with '?' placeholders.
-// A failure is a *QueryError naming the statement.
+// A failure is a *QueryError naming the statement. A write run outside a
+// transaction (q a pool) bumps the data generation after it (generation.go)
+// unless ctx is Quiet.
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
 	countQuery(ctx)
 	res, err := q.ExecContext(ctx, db.Rebind(query), args...)
+	if err == nil && bumpsAfter(ctx, q, query) {
+		db.bump(ctx, q)
+	}
 	return res, wrapQuery(ctx, query, err)
 }
 
@@ -331,7 +342,8 @@ func (db *DB) Close() error {
 	return err
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a transaction, committing when it returns nil. After the
+// commit it bumps the data generation (generation.go) unless ctx is Quiet.
 func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -352,7 +364,13 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = RunPreCommit(ctx, tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	if !IsQuiet(ctx) {
+		db.bump(ctx, nil)
+	}
+	return nil
 }
 
 // InTxGet runs fn in a transaction (as InTx) and returns what it made.

@@ -302,3 +302,22 @@ func openPostgresCopy(t testing.TB, base string) *store.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// Reopen opens a second store.DB on db's database (its own pools: another
+// app node, or a CLI process next to the server), closed at the end of t.
+func Reopen(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	var other *store.DB
+	var err error
+	if db.Dialect == store.Postgres {
+		other, err = store.OpenPostgres(ctx, db.URL, db.Schema)
+	} else {
+		other, err = store.OpenSQLite(ctx, db.Path)
+	}
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
+}

@@ -109,7 +109,7 @@ func TestExportSummary(t *testing.T) {
 	w := newWorld(t)
 	po := w.partyOrg(testenv.Hongqiao)
 	a, b := w.member(po, "2020-07-01"), w.member(po, "2026-09-10")
-	w.member(po, "2026-10-01") // no base declared
+	w.member(po, "2026-10-01")             // no base declared
 	w.declare(a, 2026, "employed", "3000") // 15.00
 	w.declare(b, 2026, "employed", "4000") // 40.00
 	w.pay(a, "2026-06-01", months("2026-01", "2026-06"))

@@ -7,6 +7,11 @@ import (
 	"liangxin/internal/sheetexport"
 )
 
+// noWidths is the driver's column widths type, empty: a sheet's widths are
+// written append(noWidths, 12, 30, ...) with whole numbers, so that the
+// package names no floating-point type (TestNoFloatingPoint).
+var noWidths = sheetexport.Sheet{}.Widths
+
 // ReportHeaders are the Chinese headers of the yearly 党建经费 export.
 var ReportHeaders = []string{"街道（乡镇）", "党组织", "类别", "组建方式", "计算月数", "工作经费（元）", "启动经费（元）", "收缴党费（元）", "党费返还（元）", "配套（元）",
 	"应拨合计（元）", "已拨（元）", "孵化基金资助（元）", "已支出（元）", "未拨（元）", "结余（元）"}
@@ -33,7 +38,7 @@ func (s *Service) ExportReport(ctx context.Context, t sheetexport.Target, year i
 		return c
 	}
 	y := FormatYuan
-	sheet := sheetexport.Func(ReportTitle(rep.Year), ReportHeaders, []float64{16, 36, 8, 10, 8, 14, 14, 14, 14, 12, 14, 14, 16, 14, 14, 14},
+	sheet := sheetexport.Func(ReportTitle(rep.Year), ReportHeaders, append(noWidths, 16, 36, 8, 10, 8, 14, 14, 14, 14, 12, 14, 14, 16, 14, 14, 14),
 		func(emit sheetexport.Emit) (int, error) {
 			total := func(label, who string, t Totals) error {
 				return emit(label, who, "", "", "", y(t.StandardCents), y(t.StartupCents), y(t.DuesCents), y(t.ReturnedCents), y(t.MatchedCents),

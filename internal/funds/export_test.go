@@ -44,6 +44,11 @@ func TestExportReport(t *testing.T) {
 	if l := f.GetSheetList(); !reflect.DeepEqual(l, []string{"2026年度党建经费"}) {
 		t.Fatalf("sheets: %v", l)
 	}
+	for col, want := range map[string]int{"A": 16, "B": 36, "M": 16, "P": 14} {
+		if w, err := f.GetColWidth("2026年度党建经费", col); err != nil || int(w) != want {
+			t.Errorf("width of %s: %v %v, want %d", col, w, err, want)
+		}
+	}
 	rows, err := f.GetRows("2026年度党建经费")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,11 @@ import (
 	"liangxin/internal/sheetexport"
 )
 
+// noWidths is the driver's column widths type, empty: a sheet's widths are
+// written append(noWidths, 12, 30, ...) with whole numbers, so that the
+// package names no floating-point type (TestNoFloatingPoint).
+var noWidths = sheetexport.Sheet{}.Widths
+
 // filters is the audit detail of an export's filters: the pairs of kv
 // (name, value) whose value is not the zero value.
 func filters(kv ...any) map[string]any {
@@ -46,11 +51,11 @@ func (s *Service) ExportTeams(ctx context.Context, t sheetexport.Target, f TeamF
 		f.Page, f.PageSize = page, size
 		return s.ListTeams(ctx, f)
 	})
-	list := sheetexport.One("党员服务队", []string{"服务队", "所在社区", "所属党组织", "队长", "队员人数", "备注"}, []float64{30, 20, 30, 10, 10, 30}, teams,
+	list := sheetexport.One("党员服务队", []string{"服务队", "所在社区", "所属党组织", "队长", "队员人数", "备注"}, append(noWidths, 30, 20, 30, 10, 10, 30), teams,
 		func(t Team) []any {
 			return []any{t.Name, t.RegionName, t.PartyOrgName, t.LeaderName, t.MemberCount, t.Note}
 		})
-	members := sheetexport.Rows("队员", []string{"服务队", "队员", "所在党组织", "入队日期"}, []float64{30, 12, 30, 12}, teams,
+	members := sheetexport.Rows("队员", []string{"服务队", "队员", "所在党组织", "入队日期"}, append(noWidths, 30, 12, 30, 12), teams,
 		func(t Team, emit sheetexport.Emit) error {
 			full, err := s.GetTeam(ctx, t.ID)
 			if err != nil {
@@ -76,7 +81,7 @@ func (s *Service) ExportActivities(ctx context.Context, t sheetexport.Target, f 
 		return s.ListActivities(ctx, f)
 	})
 	sheet := sheetexport.One("志愿活动", []string{"编号", "活动名称", "类别", "开始时间", "结束时间", "地点", "计划时长（小时）", "招募人数", "已报名", "已签到", "已确认",
-		"服务队", "所在社区", "状态"}, []float64{8, 30, 10, 18, 18, 24, 14, 10, 10, 10, 10, 24, 20, 10}, src, func(a Activity) []any {
+		"服务队", "所在社区", "状态"}, append(noWidths, 8, 30, 10, 18, 18, 24, 14, 10, 10, 10, 10, 24, 20, 10), src, func(a Activity) []any {
 		return []any{a.ID, a.Title, a.KindName, a.StartsAt, a.EndsAt, a.Place, a.PlannedHours, a.Capacity, a.SignedUp, a.SignedIn, a.Confirmed,
 			a.TeamName, a.RegionName, a.StatusName}
 	})
@@ -99,7 +104,7 @@ func (s *Service) ExportParticipants(ctx context.Context, t sheetexport.Target, 
 	}
 	methods := map[string]string{"qr": "扫码", "manual": "手工"}
 	sheet := sheetexport.One("参与人", []string{"活动", "姓名", "所在党组织", "报名时间", "签到时间", "签到方式", "确认时长（小时）", "确认人"},
-		[]float64{30, 12, 30, 22, 22, 10, 14, 12}, sheetexport.Slice(items), func(p Participant) []any {
+		append(noWidths, 30, 12, 30, 22, 22, 10, 14, 12), sheetexport.Slice(items), func(p Participant) []any {
 			return []any{a.Title, p.Name, p.Affiliation, p.SignedUpAt, deref(p.SignedInAt), methods[p.SignInMethod], p.ConfirmedHours, p.ConfirmedBy}
 		})
 	_, err = sheetexport.Write(ctx, t, sheetexport.Audit{Logger: s.Audit, DB: s.DB, Entity: "vol_activity", Filters: filters("activity_id", activityID),
@@ -116,7 +121,7 @@ func (s *Service) ExportAccounts(ctx context.Context, t sheetexport.Target, f Ac
 	})
 	kinds := map[string]string{AccMember: "党员", AccPerson: "登记志愿者"}
 	sheet := sheetexport.One("时间银行账户", []string{"账户", "姓名", "类别", "所在社区", "家庭编号", "可用积分", "冻结积分", "今年服务时长（小时）"},
-		[]float64{8, 12, 12, 20, 12, 10, 10, 16}, src, func(a Account) []any {
+		append(noWidths, 8, 12, 12, 20, 12, 10, 10, 16), src, func(a Account) []any {
 			return []any{a.ID, a.Name, kinds[a.Kind], a.RegionName, a.FamilyCode, a.Balance, a.Reserved, a.YearHours}
 		})
 	_, err := sheetexport.Write(ctx, t, sheetexport.Audit{Logger: s.Audit, DB: s.DB, Entity: "tb_account",
@@ -141,7 +146,7 @@ func (s *Service) ExportStatement(ctx context.Context, target func(title string)
 		return err
 	}
 	title := StatementTitle(st)
-	entries := sheetexport.Func("对账单", []string{"日期", "类别", "摘要", "收入（分）", "支出（分）", "余额（分）", "经办人"}, []float64{12, 12, 50, 12, 12, 12, 12},
+	entries := sheetexport.Func("对账单", []string{"日期", "类别", "摘要", "收入（分）", "支出（分）", "余额（分）", "经办人"}, append(noWidths, 12, 12, 50, 12, 12, 12, 12),
 		func(emit sheetexport.Emit) (int, error) {
 			if err := emit("", "期初余额", title, "", "", st.Opening, ""); err != nil {
 				return 0, err
@@ -161,7 +166,7 @@ func (s *Service) ExportStatement(ctx context.Context, target func(title string)
 			}
 			return len(st.Entries), emit("", "期末余额", fmt.Sprintf("本年收入 %d 分，支出 %d 分", st.Earned, st.Spent), "", "", st.Closing, "")
 		})
-	work := sheetexport.Rows("服务时长", []string{"日期", "活动", "类别", "来源", "时长（小时）", "备注"}, []float64{12, 40, 10, 10, 12, 12}, sheetexport.Slice(st.Work),
+	work := sheetexport.Rows("服务时长", []string{"日期", "活动", "类别", "来源", "时长（小时）", "备注"}, append(noWidths, 12, 40, 10, 10, 12, 12), sheetexport.Slice(st.Work),
 		func(h HoursRow, emit sheetexport.Emit) error {
 			note := ""
 			if h.Reversed {
@@ -184,7 +189,7 @@ func (s *Service) ExportEntries(ctx context.Context, t sheetexport.Target, f Ent
 		return s.ListEntries(ctx, f)
 	})
 	sheet := sheetexport.One("时间银行记录", []string{"编号", "日期", "类别", "积分", "摘要", "分录（账户：积分）", "冲销", "经办人", "记账时间"},
-		[]float64{8, 12, 12, 8, 40, 50, 14, 12, 22}, src, func(e Entry) []any {
+		append(noWidths, 8, 12, 12, 8, 40, 50, 14, 12, 22), src, func(e Entry) []any {
 			lines := ""
 			for i, p := range e.Postings {
 				if i > 0 {

@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/dues"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) duesCalc(w http.ResponseWriter, r *http.Request) error {
@@ -161,7 +159,9 @@ func (s *Server) duesMemberYear(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) duesArrearsList(r *http.Request) ([]dues.Arrear, string, error) {
+// duesArrearsFilter reads the filters of the arrears list and its export;
+// the as-of month defaults to the current one.
+func (s *Server) duesArrearsFilter(r *http.Request) (dues.ArrearsFilter, error) {
 	q := r.URL.Query()
 	bad := apperr.Invalid()
 	f := dues.ArrearsFilter{AsOf: q.Get("as_of"), PartyOrgID: optID(q, "party_org_id", bad)}
@@ -171,18 +171,18 @@ func (s *Server) duesArrearsList(r *http.Request) ([]dues.Arrear, string, error)
 	if b := optBool(q, "flagged", bad); b != nil {
 		f.FlaggedOnly = *b
 	}
-	if err := bad.OrNil(); err != nil {
-		return nil, "", err
-	}
-	items, err := s.Dues.Arrears(r.Context(), f)
-	return items, f.AsOf, err
+	return f, bad.OrNil()
 }
 
 func (s *Server) duesArrears(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := pageParams(r); err != nil {
 		return err
 	}
-	items, _, err := s.duesArrearsList(r)
+	f, err := s.duesArrearsFilter(r)
+	if err != nil {
+		return err
+	}
+	items, err := s.Dues.Arrears(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -195,28 +195,16 @@ func (s *Server) duesArrears(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) duesArrearsExport(w http.ResponseWriter, r *http.Request) error {
-	items, asOf, err := s.duesArrearsList(r)
+	f, err := s.duesArrearsFilter(r)
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("党费欠交名单", []string{"党组织", "姓名", "入党日期", "截至月份", "连续未交月数", "连续6个月未交", "本年未交月份"},
-		[]float64{36, 12, 12, 10, 12, 14, 60})
-	if err != nil {
-		return err
-	}
-	for _, a := range items {
-		flag := ""
-		if a.Flagged {
-			flag = "是"
-		}
-		if err := sw.Row(a.PartyOrgName, a.Name, a.JoinedOn, asOf, a.Consecutive, flag, strings.Join(a.Unpaid, "、")); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "dues_arrears", "dues-arrears", "党费欠交名单", len(items))
+	return s.Dues.ExportArrears(r.Context(), pathTarget(w, "dues-arrears", "党费欠交名单"), f)
 }
 
-func (s *Server) duesSummaryOf(r *http.Request) (dues.Summary, error) {
+// duesSummaryParams reads the party organization (required) and the year
+// of the 党费收缴公示 and its export.
+func (s *Server) duesSummaryParams(r *http.Request) (int64, int, error) {
 	q := r.URL.Query()
 	bad := apperr.Invalid()
 	id := optID(q, "party_org_id", bad)
@@ -224,14 +212,15 @@ func (s *Server) duesSummaryOf(r *http.Request) (dues.Summary, error) {
 		bad.Field("party_org_id", "请选择党组织")
 	}
 	year := s.duesYear(q, bad)
-	if err := bad.OrNil(); err != nil {
-		return dues.Summary{}, err
-	}
-	return s.Dues.Summary(r.Context(), id, year)
+	return id, year, bad.OrNil()
 }
 
 func (s *Server) duesSummary(w http.ResponseWriter, r *http.Request) error {
-	sum, err := s.duesSummaryOf(r)
+	id, year, err := s.duesSummaryParams(r)
+	if err != nil {
+		return err
+	}
+	sum, err := s.Dues.Summary(r.Context(), id, year)
 	if err != nil {
 		return err
 	}
@@ -240,29 +229,11 @@ func (s *Server) duesSummary(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) duesSummaryExport(w http.ResponseWriter, r *http.Request) error {
-	sum, err := s.duesSummaryOf(r)
+	id, year, err := s.duesSummaryParams(r)
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("党费收缴公示", []string{"姓名", "类别", "月交纳额（元）", "应交月数", "已交月数", "免交月数", "应交金额（元）", "已交金额（元）", "未交金额（元）"},
-		[]float64{12, 16, 14, 10, 10, 10, 14, 14, 14})
-	if err != nil {
-		return err
-	}
-	for _, l := range sum.Lines {
-		monthly := l.Monthly
-		if monthly == "" {
-			monthly = "未申报"
-		}
-		if err := sw.Row(l.Name, l.KindName, monthly, l.MonthsDue, l.MonthsPaid, l.MonthsWaived, l.AmountDue, l.AmountPaid, l.Unpaid); err != nil {
-			return err
-		}
-	}
-	if err := sw.Row("合计（"+sum.PartyOrgName+"，"+strconv.Itoa(sum.Year)+"年，截至"+sum.Through+"）", "", "", sum.MonthsDue, sum.MonthsPaid, sum.MonthsWaived,
-		sum.AmountDue, sum.AmountPaid, sum.Unpaid); err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "dues_summary", "dues-summary", "党费收缴公示", len(sum.Lines))
+	return s.Dues.ExportSummary(r.Context(), pathTarget(w, "dues-summary", "党费收缴公示"), id, year)
 }
 
 func (s *Server) duesRefunds(w http.ResponseWriter, r *http.Request) error {

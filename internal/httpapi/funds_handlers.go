@@ -10,7 +10,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/funds"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) fundsOptions(w http.ResponseWriter, r *http.Request) error {
@@ -80,18 +79,20 @@ func (s *Server) recomputeFunds(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) fundsReportOf(r *http.Request) (funds.Report, error) {
+// fundsReportParams reads the year and region of the yearly report and its export.
+func (s *Server) fundsReportParams(r *http.Request) (int, string, error) {
 	q := r.URL.Query()
 	bad := apperr.Invalid()
 	y := s.fundsYear(q, bad)
-	if err := bad.OrNil(); err != nil {
-		return funds.Report{}, err
-	}
-	return s.Funds.GetReport(r.Context(), y, q.Get("region_code"))
+	return y, q.Get("region_code"), bad.OrNil()
 }
 
 func (s *Server) fundsReport(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.fundsReportOf(r)
+	y, region, err := s.fundsReportParams(r)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Funds.GetReport(r.Context(), y, region)
 	if err != nil {
 		return err
 	}
@@ -99,55 +100,13 @@ func (s *Server) fundsReport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// exportFundsReport writes the finance office's sheet: one row per party
-// organization, a subtotal row after each street, the total at the end;
-// amounts are 元 with two decimals, formatted from integer 分.
+// exportFundsReport streams the finance office's sheet of the year.
 func (s *Server) exportFundsReport(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.fundsReportOf(r)
+	y, region, err := s.fundsReportParams(r)
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter(fmt.Sprintf("%d年度党建经费", rep.Year),
-		[]string{"街道（乡镇）", "党组织", "类别", "组建方式", "计算月数", "工作经费（元）", "启动经费（元）", "收缴党费（元）", "党费返还（元）", "配套（元）",
-			"应拨合计（元）", "已拨（元）", "孵化基金资助（元）", "已支出（元）", "未拨（元）", "结余（元）"},
-		[]float64{16, 36, 8, 10, 8, 14, 14, 14, 14, 12, 14, 14, 16, 14, 14, 14})
-	if err != nil {
-		return err
-	}
-	kinds, forms := funds.Kinds(), funds.Formations()
-	name := func(opts []funds.Option, c string) string {
-		for _, o := range opts {
-			if o.Code == c {
-				return o.Name
-			}
-		}
-		return c
-	}
-	y := funds.FormatYuan
-	total := func(label, who string, t funds.Totals) error {
-		return sw.Row(label, who, "", "", "", y(t.StandardCents), y(t.StartupCents), y(t.DuesCents), y(t.ReturnedCents), y(t.MatchedCents),
-			y(t.EntitledCents), y(t.AllocatedCents), y(t.GrantedCents), y(t.SpentCents), y(t.OutstandingCent), y(t.BalanceCents))
-	}
-	for i, row := range rep.Rows {
-		if err := sw.Row(row.StreetName, row.PartyOrgName, name(kinds, row.Kind), name(forms, row.Formation), row.Months, y(row.StandardCents), y(row.StartupCents),
-			y(row.DuesCents), y(row.ReturnedCents), y(row.MatchedCents), y(row.EntitledCents), y(row.AllocatedCents), y(row.GrantedCents), y(row.SpentCents),
-			y(row.OutstandingCent), y(row.BalanceCents)); err != nil {
-			return err
-		}
-		if i == len(rep.Rows)-1 || rep.Rows[i+1].StreetCode != row.StreetCode {
-			for _, st := range rep.Streets {
-				if st.Code == row.StreetCode {
-					if err := total(row.StreetName+" 小计", fmt.Sprintf("%d 个党组织", st.PartyOrgs), st); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	}
-	if err := total("合计", fmt.Sprintf("%d 个党组织", rep.Total.PartyOrgs), rep.Total); err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "funds", fmt.Sprintf("funds-%d", rep.Year), fmt.Sprintf("%d年度党建经费", rep.Year), len(rep.Rows))
+	return s.Funds.ExportReport(r.Context(), pathTarget(w, fmt.Sprintf("funds-%d", y), funds.ReportTitle(y)), y, region)
 }
 
 func (s *Server) listFundsEntries(w http.ResponseWriter, r *http.Request) error {

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"liangxin/internal/xlsx"
-
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
@@ -193,63 +191,13 @@ func (s *Server) memberLedger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// exportMembers writes the roster of the filter, always masked.
+// exportMembers streams the roster of the filter, always masked.
 func (s *Server) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.memberFilter(r)
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("党员花名册", []string{"姓名", "性别", "民族", "出生日期", "身份证号", "手机号", "学历", "入党日期", "转正日期",
-		"人员类别", "所在党组织", "工作单位(统一社会信用代码或名称)", "职务", "状态"},
-		[]float64{10, 6, 8, 12, 20, 14, 10, 12, 12, 10, 30, 34, 12, 10})
-	if err != nil {
-		return err
-	}
-	poNames, orgNames := map[int64]string{}, map[int64]string{}
-	genders := map[string]string{"male": "男", "female": "女"}
-	cats := map[string]string{"full": "正式党员", "probationary": "预备党员"}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	n := 0
-	f.PageSize = 200
-	for f.Page = 1; ; f.Page++ {
-		items, _, err := s.Members.List(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		for _, m := range items {
-			if _, ok := poNames[m.PartyOrgID]; !ok {
-				if p, err := s.Party.Get(r.Context(), m.PartyOrgID); err == nil {
-					poNames[m.PartyOrgID] = p.Name
-				}
-			}
-			unit := ""
-			if m.OrganizationID != nil {
-				if _, ok := orgNames[*m.OrganizationID]; !ok {
-					if o, err := s.Orgs.Get(r.Context(), *m.OrganizationID); err == nil {
-						orgNames[*m.OrganizationID] = o.USCC
-						if o.USCC == "" {
-							orgNames[*m.OrganizationID] = o.Name
-						}
-					}
-				}
-				unit = orgNames[*m.OrganizationID]
-			}
-			n++
-			if err := sw.Row(m.Name, genders[m.Gender], m.Ethnicity, m.BirthDate, m.IDNumber, m.Phone, m.Education, str(m.JoinedOn), str(m.ConfirmedOn),
-				cats[m.Category], poNames[m.PartyOrgID], unit, m.Position, member.Statuses[m.Status]); err != nil {
-				return err
-			}
-		}
-		if len(items) < f.PageSize {
-			break
-		}
-	}
-	return s.sendXLSX(w, r, sw, "member", "members", "党员花名册", n)
+	return s.Members.ExportRoster(r.Context(), pathTarget(w, "members", "党员花名册"), f)
 }
 
 func (s *Server) memberTemplate(w http.ResponseWriter, r *http.Request) error {

@@ -6,7 +6,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/member"
-	"liangxin/internal/xlsx"
 )
 
 func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {
@@ -33,50 +32,14 @@ func transferFilter(r *http.Request) (member.TransferFilter, error) {
 	return f, bad.OrNil()
 }
 
-// exportTransfers writes the transfers of the filter that the caller sees (the
-// sending or receiving side in scope). A transfer carries no identity number or
-// phone; cells are written formula-safe by the xlsx writer.
+// exportTransfers streams the transfers of the filter that the caller sees
+// (the sending or receiving side in scope).
 func (s *Server) exportTransfers(w http.ResponseWriter, r *http.Request) error {
 	f, err := transferFilter(r)
 	if err != nil {
 		return err
 	}
-	sw, err := xlsx.NewWriter("组织关系转接", []string{"党员姓名", "转接类型", "转出党组织", "接收党组织", "介绍信编号", "开具日期", "有效期至", "状态",
-		"接收日期", "回执日期", "办结日期", "备注"}, []float64{10, 14, 30, 30, 16, 12, 12, 10, 12, 12, 12, 30})
-	if err != nil {
-		return err
-	}
-	either := func(a, b string) string {
-		if a != "" {
-			return a
-		}
-		return b
-	}
-	day := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	n := 0
-	f.PageSize = 200
-	for f.Page = 1; ; f.Page++ {
-		items, _, err := s.Members.ListTransfers(r.Context(), f)
-		if err != nil {
-			return err
-		}
-		for _, t := range items {
-			n++
-			if err := sw.Row(t.MemberName, t.KindName, either(t.FromPartyOrgName, t.FromOutside), either(t.ToPartyOrgName, t.ToOutside), t.LetterNo,
-				t.IssuedOn, t.ValidUntil, t.StatusName, day(t.AcceptedOn), day(t.ReturnSlipOn), day(t.ClosedOn), t.Note); err != nil {
-				return err
-			}
-		}
-		if len(items) < f.PageSize {
-			break
-		}
-	}
-	return s.sendXLSX(w, r, sw, "transfer", "transfers", "组织关系转接", n)
+	return s.Members.ExportTransfers(r.Context(), pathTarget(w, "transfers", "组织关系转接"), f)
 }
 
 func (s *Server) startTransfer(w http.ResponseWriter, r *http.Request) error {

@@ -10,9 +10,9 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/sheetexport"
 	"liangxin/internal/store"
 	"liangxin/internal/volunteer"
-	"liangxin/internal/xlsx"
 )
 
 // volInt reads an optional integer query parameter in [min, max].
@@ -164,34 +164,7 @@ func (s *Server) exportVolunteerTeams(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	teams, _, err := s.Volunteer.ListTeams(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("党员服务队", []string{"服务队", "所在社区", "所属党组织", "队长", "队员人数", "备注"}, []float64{30, 20, 30, 10, 10, 30})
-	if err != nil {
-		return err
-	}
-	for _, t := range teams {
-		if err := sw.Row(t.Name, t.RegionName, t.PartyOrgName, t.LeaderName, t.MemberCount, t.Note); err != nil {
-			return err
-		}
-	}
-	if err := sw.Sheet("队员", []string{"服务队", "队员", "所在党组织", "入队日期"}, []float64{30, 12, 30, 12}); err != nil {
-		return err
-	}
-	for _, t := range teams {
-		full, err := s.Volunteer.GetTeam(r.Context(), t.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range full.Members {
-			if err := sw.Row(t.Name, m.Name, m.PartyOrgName, m.JoinedOn); err != nil {
-				return err
-			}
-		}
-	}
-	return s.sendXLSX(w, r, sw, "vol_team", "volunteer-teams", "党员服务队", len(teams))
+	return s.Volunteer.ExportTeams(r.Context(), pathTarget(w, "volunteer-teams", "党员服务队"), f)
 }
 
 func (s *Server) createVolunteerTeam(w http.ResponseWriter, r *http.Request) error {
@@ -305,22 +278,7 @@ func (s *Server) exportVolunteerActivities(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Volunteer.ListActivities(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("志愿活动", []string{"编号", "活动名称", "类别", "开始时间", "结束时间", "地点", "计划时长（小时）", "招募人数", "已报名", "已签到", "已确认",
-		"服务队", "所在社区", "状态"}, []float64{8, 30, 10, 18, 18, 24, 14, 10, 10, 10, 10, 24, 20, 10})
-	if err != nil {
-		return err
-	}
-	for _, a := range items {
-		if err := sw.Row(a.ID, a.Title, a.KindName, a.StartsAt, a.EndsAt, a.Place, a.PlannedHours, a.Capacity, a.SignedUp, a.SignedIn, a.Confirmed,
-			a.TeamName, a.RegionName, a.StatusName); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "vol_activity", "volunteer-activities", "志愿活动", len(items))
+	return s.Volunteer.ExportActivities(r.Context(), pathTarget(w, "volunteer-activities", "志愿活动"), f)
 }
 
 func (s *Server) createVolunteerActivity(w http.ResponseWriter, r *http.Request) error {
@@ -411,26 +369,7 @@ func (s *Server) exportVolunteerParticipants(w http.ResponseWriter, r *http.Requ
 	if err != nil {
 		return err
 	}
-	a, err := s.Volunteer.GetActivity(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	items, err := s.Volunteer.ListParticipants(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("参与人", []string{"活动", "姓名", "所在党组织", "报名时间", "签到时间", "签到方式", "确认时长（小时）", "确认人"},
-		[]float64{30, 12, 30, 22, 22, 10, 14, 12})
-	if err != nil {
-		return err
-	}
-	for _, p := range items {
-		method := map[string]string{"qr": "扫码", "manual": "手工"}[p.SignInMethod]
-		if err := sw.Row(a.Title, p.Name, p.Affiliation, p.SignedUpAt, deref(p.SignedInAt), method, p.ConfirmedHours, p.ConfirmedBy); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "vol_activity", fmt.Sprintf("volunteer-participants-%d", id), "志愿活动参与人", len(items))
+	return s.Volunteer.ExportParticipants(r.Context(), pathTarget(w, fmt.Sprintf("volunteer-participants-%d", id), "志愿活动参与人"), id)
 }
 
 func (s *Server) signUpVolunteer(w http.ResponseWriter, r *http.Request) error {
@@ -538,22 +477,7 @@ func (s *Server) exportTimebankAccounts(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Volunteer.ListAccounts(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("时间银行账户", []string{"账户", "姓名", "类别", "所在社区", "家庭编号", "可用积分", "冻结积分", "今年服务时长（小时）"},
-		[]float64{8, 12, 12, 20, 12, 10, 10, 16})
-	if err != nil {
-		return err
-	}
-	for _, a := range items {
-		kind := map[string]string{volunteer.AccMember: "党员", volunteer.AccPerson: "登记志愿者"}[a.Kind]
-		if err := sw.Row(a.ID, a.Name, kind, a.RegionName, a.FamilyCode, a.Balance, a.Reserved, a.YearHours); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "tb_account", "timebank-accounts", "时间银行账户", len(items))
+	return s.Volunteer.ExportAccounts(r.Context(), pathTarget(w, "timebank-accounts", "时间银行账户"), f)
 }
 
 func (s *Server) timebankMemberAccount(w http.ResponseWriter, r *http.Request) error {
@@ -602,14 +526,20 @@ func (s *Server) setTimebankFamily(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *Server) statementOf(r *http.Request) (volunteer.Statement, error) {
+// statementParams reads the account and year of a statement and its export.
+func (s *Server) statementParams(r *http.Request) (int64, int, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return volunteer.Statement{}, err
+		return 0, 0, err
 	}
 	bad := apperr.Invalid()
 	y := s.volYear(r.URL.Query(), bad)
-	if err := bad.OrNil(); err != nil {
+	return id, y, bad.OrNil()
+}
+
+func (s *Server) statementOf(r *http.Request) (volunteer.Statement, error) {
+	id, y, err := s.statementParams(r)
+	if err != nil {
 		return volunteer.Statement{}, err
 	}
 	return s.Volunteer.GetStatement(r.Context(), id, y)
@@ -627,50 +557,13 @@ func (s *Server) timebankStatement(w http.ResponseWriter, r *http.Request) error
 // exportTimebankStatement writes a person's yearly statement: the entries
 // with their effect and running balance, then the hours.
 func (s *Server) exportTimebankStatement(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.statementOf(r)
+	id, y, err := s.statementParams(r)
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%s %d年度时间银行对账单", st.Account.Name, st.Year)
-	sw, err := xlsx.NewWriter("对账单", []string{"日期", "类别", "摘要", "收入（分）", "支出（分）", "余额（分）", "经办人"}, []float64{12, 12, 50, 12, 12, 12, 12})
-	if err != nil {
-		return err
-	}
-	if err := sw.Row("", "期初余额", title, "", "", st.Opening, ""); err != nil {
-		return err
-	}
-	bal := st.Opening
-	for _, e := range st.Entries {
-		bal += e.Delta
-		var in, out any = "", ""
-		if e.Delta > 0 {
-			in = e.Delta
-		} else {
-			out = -e.Delta
-		}
-		if err := sw.Row(e.OccurredOn, e.KindName, e.Memo, in, out, bal, e.ConfirmedBy); err != nil {
-			return err
-		}
-	}
-	if err := sw.Row("", "期末余额", fmt.Sprintf("本年收入 %d 分，支出 %d 分", st.Earned, st.Spent), "", "", st.Closing, ""); err != nil {
-		return err
-	}
-	if err := sw.Sheet("服务时长", []string{"日期", "活动", "类别", "来源", "时长（小时）", "备注"}, []float64{12, 40, 10, 10, 12, 12}); err != nil {
-		return err
-	}
-	for _, h := range st.Work {
-		note := ""
-		if h.Reversed {
-			note = "已冲销"
-		}
-		if err := sw.Row(h.WorkedOn, h.Title, h.KindName, h.SourceName, h.Hours, note); err != nil {
-			return err
-		}
-	}
-	if err := sw.Row("合计", "", "", "", st.Hours, ""); err != nil {
-		return err
-	}
-	return s.sendXLSX(w, r, sw, "tb_account", fmt.Sprintf("timebank-statement-%d-%d", st.Account.ID, st.Year), title, len(st.Entries))
+	return s.Volunteer.ExportStatement(r.Context(), func(title string) sheetexport.Target {
+		return pathTarget(w, fmt.Sprintf("timebank-statement-%d-%d", id, y), title)
+	}, id, y)
 }
 
 func (s *Server) entryFilter(r *http.Request, paged bool) (volunteer.EntryFilter, error) {
@@ -708,34 +601,7 @@ func (s *Server) exportTimebankEntries(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	items, _, err := s.Volunteer.ListEntries(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	sw, err := xlsx.NewWriter("时间银行记录", []string{"编号", "日期", "类别", "积分", "摘要", "分录（账户：积分）", "冲销", "经办人", "记账时间"},
-		[]float64{8, 12, 12, 8, 40, 50, 14, 12, 22})
-	if err != nil {
-		return err
-	}
-	for _, e := range items {
-		lines := ""
-		for i, p := range e.Postings {
-			if i > 0 {
-				lines += "；"
-			}
-			lines += fmt.Sprintf("%s：%+d", p.AccountName, p.Amount)
-		}
-		rev := ""
-		if e.ReversesID != nil {
-			rev = fmt.Sprintf("冲销第 %d 号", *e.ReversesID)
-		} else if e.ReversedByID != nil {
-			rev = fmt.Sprintf("已被第 %d 号冲销", *e.ReversedByID)
-		}
-		if err := sw.Row(e.ID, e.OccurredOn, e.KindName, e.Amount, e.Memo, lines, rev, e.ConfirmedBy, e.CreatedAt); err != nil {
-			return err
-		}
-	}
-	return s.sendXLSX(w, r, sw, "tb_entry", "timebank-entries", "时间银行记录", len(items))
+	return s.Volunteer.ExportEntries(r.Context(), pathTarget(w, "timebank-entries", "时间银行记录"), f)
 }
 
 func (s *Server) reverseTimebankEntry(w http.ResponseWriter, r *http.Request) error {

@@ -362,3 +362,13 @@ func Func(name string, headers []string, widths []float64, fill func(emit Emit) 
 		return n, rows, err
 	}}
 }
+
+// Widths gives a sheet's column widths in whole characters (for areas that
+// keep floating point out of their code).
+func Widths(chars ...int) []float64 {
+	w := make([]float64, len(chars))
+	for i, c := range chars {
+		w[i] = float64(c)
+	}
+	return w
+}

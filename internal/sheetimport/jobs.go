@@ -139,12 +139,12 @@ func ValidID(id string) bool { return sessionIDRE.MatchString(id) }
 func (s *Jobs) Start(ctx context.Context, id, kind string) error {
 	a, _ := actor.From(ctx)
 	now := store.FormatTime(s.Now())
-	_, err := s.DB.Exec(ctx, s.DB, `INSERT INTO import_sessions (id, user_id, kind, status, owner, heartbeat_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.DB.Exec(store.Quiet(ctx), s.DB, `INSERT INTO import_sessions (id, user_id, kind, status, owner, heartbeat_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, a.UserID, kind, StatusRunning, s.Instance, now, now, now)
 	if !store.IsUniqueViolation(err) {
 		return err
 	}
-	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET kind = ?, status = ?, phase = '', processed = 0, total_rows = 0, created = 0, updated = 0,
+	res, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET kind = ?, status = ?, phase = '', processed = 0, total_rows = 0, created = 0, updated = 0,
 		unchanged = 0, message = '', report = NULL, owner = ?, heartbeat_at = ?, created_at = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ?`,
 		kind, StatusRunning, s.Instance, now, now, now, id, a.UserID, StatusFailed)
 	if err != nil {
@@ -193,7 +193,7 @@ func (s *Jobs) Abandon(ctx context.Context, id, reason string) error {
 	s.mu.Lock()
 	delete(s.progress, id)
 	s.mu.Unlock()
-	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ? AND owner = ?`,
+	_, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE id = ? AND status = ? AND owner = ?`,
 		StatusFailed, reason, store.FormatTime(s.Now()), id, StatusRunning, s.Instance)
 	if err != nil {
 		return fmt.Errorf("sheetimport: abandon session: %w", err)
@@ -207,7 +207,7 @@ func (s *Jobs) Abandon(ctx context.Context, id, reason string) error {
 // can hold the data folder then, so a missed beat there harms nobody.
 func (s *Jobs) Heartbeat(ctx context.Context) error {
 	ctx = store.Quiet(ctx) // a job heartbeat changes no figure
-	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
+	_, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET heartbeat_at = ? WHERE status = ? AND owner = ?`,
 		store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
 		return fmt.Errorf("sheetimport: heartbeat: %w", err)
@@ -224,7 +224,7 @@ func (s *Jobs) Heartbeat(ctx context.Context) error {
 // at once: the UPDATE is conditional, so a job is failed once.
 func (s *Jobs) RecoverAbandoned(ctx context.Context) (int64, error) {
 	now := s.Now()
-	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ?
+	res, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ?
 		WHERE status = ? AND owner <> ? AND heartbeat_at < ?`,
 		StatusFailed, ReasonRestarted, store.FormatTime(now), StatusRunning, s.Instance, store.FormatTime(now.Add(-s.LeaseOrDefault())))
 	if err != nil {
@@ -241,7 +241,7 @@ func (s *Jobs) RecoverAtStart(ctx context.Context) (int64, error) {
 	if s.DB.Dialect == store.Postgres {
 		return s.RecoverAbandoned(ctx)
 	}
-	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`,
+	res, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, updated_at = ? WHERE status = ? AND owner <> ?`,
 		StatusFailed, ReasonRestarted, store.FormatTime(s.Now()), StatusRunning, s.Instance)
 	if err != nil {
 		return 0, fmt.Errorf("sheetimport: recover abandoned jobs: %w", err)
@@ -284,7 +284,7 @@ func (s *Jobs) Finish(ctx context.Context, id, status, message string, rows int,
 	// user started elsewhere after another node failed this run as
 	// abandoned. A run failed as abandoned while it was in fact alive (its
 	// beats lost) gets its true outcome back.
-	_, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
+	_, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
 		unchanged = ?, report = ?, updated_at = ? WHERE id = ? AND owner = ? AND (status = ? OR (status = ? AND message = ?))`,
 		status, message, rows, rows, res.Created, res.Updated, res.Unchanged, rep,
 		store.FormatTime(s.Now()), id, s.Instance, StatusRunning, StatusFailed, ReasonRestarted)
@@ -344,7 +344,7 @@ func (s *Jobs) protector() (*pdata.Protector, error) {
 // (another user's answers 404).
 func (s *Jobs) DeleteReport(ctx context.Context, id string) error {
 	a, _ := actor.From(ctx)
-	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL, updated_at = ? WHERE id = ? AND user_id = ? AND report IS NOT NULL`,
+	res, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET report = NULL, updated_at = ? WHERE id = ? AND user_id = ? AND report IS NOT NULL`,
 		store.FormatTime(s.Now()), id, a.UserID)
 	if err != nil {
 		return fmt.Errorf("sheetimport: delete report: %w", err)
@@ -359,7 +359,7 @@ func (s *Jobs) DeleteReport(ctx context.Context, id string) error {
 // cutoff and returns how many went. The sessions themselves (counts and
 // message, no personal data) stay.
 func (s *Jobs) SweepReports(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := s.DB.Exec(ctx, s.DB, `UPDATE import_sessions SET report = NULL WHERE report IS NOT NULL AND updated_at < ?`, store.FormatTime(cutoff))
+	res, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET report = NULL WHERE report IS NOT NULL AND updated_at < ?`, store.FormatTime(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("sheetimport: sweep reports: %w", err)
 	}

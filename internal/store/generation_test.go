@@ -60,6 +60,14 @@ func TestGenerationBumps(t *testing.T) {
 		}, 0},
 		{"write outside a transaction", func() error { return ins(db, ctx, "g6") }, 1},
 		{"quiet write outside a transaction", func() error { return ins(db, store.Quiet(ctx), "g7") }, 0},
+		{"update outside a transaction that matches nothing", func() error {
+			_, err := db.Exec(ctx, db, `UPDATE settings SET value = '2' WHERE key = 'no such key'`)
+			return err
+		}, 0},
+		{"update outside a transaction that changes a row", func() error {
+			_, err := db.Exec(ctx, db, `UPDATE settings SET value = '2' WHERE key = 'g6'`)
+			return err
+		}, 1},
 		{"read outside a transaction", func() error {
 			_, err := db.Exec(ctx, db, `SELECT 1`)
 			return err

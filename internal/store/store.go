@@ -252,10 +252,19 @@ func Rebind(d Dialect, query string) string {
 func (db *DB) Exec(ctx context.Context, q Querier, query string, args ...any) (sql.Result, error) {
 	countQuery(ctx)
 	res, err := q.ExecContext(ctx, db.Rebind(query), args...)
-	if err == nil && bumpsAfter(ctx, q, query) {
+	if err == nil && bumpsAfter(ctx, q, query) && changedRows(res) {
 		db.bump(ctx, q)
 	}
 	return res, wrapQuery(ctx, query, err)
+}
+
+// changedRows tells whether a write may have changed data: a statement
+// that reports no affected row (an UPDATE or DELETE that matched nothing, an
+// INSERT … ON CONFLICT DO NOTHING that met a conflict) changed nothing, so
+// it need not invalidate the read caches. When the count is unknown, it did.
+func changedRows(res sql.Result) bool {
+	n, err := res.RowsAffected()
+	return err != nil || n != 0
 }
 
 // Query runs a query written with '?' placeholders.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -75,17 +76,24 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) system(w http.ResponseWriter, r *http.Request) error {
-	sys := actor.System(r.Context(), "system-info")
+	// Three small reads that finish even when the page that asked has gone
+	// (a navigation cancels the request): the answer is whole or an error,
+	// never a jurisdiction without its name.
+	sys := actor.System(context.WithoutCancel(r.Context()), "system-info")
 	code, err := s.Regions.Jurisdiction(sys)
 	if err != nil {
 		return err
 	}
 	j := map[string]string{"code": code}
 	if code != "" {
-		if rg, err := s.Regions.Get(sys, code); err == nil {
-			j["name"] = rg.Name
+		rg, err := s.Regions.Get(sys, code)
+		if err != nil {
+			return err
 		}
-		j["full_name"], _ = s.Regions.FullName(sys, code)
+		j["name"] = rg.Name
+		if j["full_name"], err = s.Regions.FullName(sys, code); err != nil {
+			return err
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"name": "两新党建综合管理平台", "version": s.Version, "jurisdiction": j})
 	return nil

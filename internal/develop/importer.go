@@ -183,24 +183,12 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	}
 	pos := map[string][]int64{}
 	prepare := func(ctx context.Context) error {
-		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		idx, err := sheetimport.PartyOrgsByName(ctx, s.DB)
 		if err != nil {
 			return err
 		}
-		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer prs.Close()
-		for prs.Next() {
-			var id int64
-			var name string
-			if err := prs.Scan(&id, &name); err != nil {
-				return err
-			}
-			pos[strings.ReplaceAll(name, " ", "")] = append(pos[strings.ReplaceAll(name, " ", "")], id)
-		}
-		return prs.Err()
+		pos = idx
+		return nil
 	}
 	write := func(ctx context.Context, tx *sql.Tx, cmd stepRow, c *sheetimport.Cells) (sheetimport.Result, error) {
 		var personID int64

@@ -10,7 +10,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/sheetimport"
-	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
@@ -76,25 +75,12 @@ type allocationRow struct {
 func (s *Service) ImportAllocations(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
 	byName := map[string][]int64{}
 	prepare := func(ctx context.Context) error {
-		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		idx, err := sheetimport.PartyOrgsByName(ctx, s.DB)
 		if err != nil {
 			return err
 		}
-		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer prs.Close()
-		for prs.Next() {
-			var id int64
-			var name string
-			if err := prs.Scan(&id, &name); err != nil {
-				return err
-			}
-			name = strings.ReplaceAll(name, " ", "")
-			byName[name] = append(byName[name], id)
-		}
-		return prs.Err()
+		byName = idx
+		return nil
 	}
 	vouchers := map[string]int{}
 	today := s.today()

@@ -127,25 +127,12 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	seen := map[string]int{}    // meeting key → first row
 	rosters := map[int64]map[string][]int64{}
 	prepare := func(ctx context.Context) error {
-		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		idx, err := sheetimport.PartyOrgsByName(ctx, s.DB)
 		if err != nil {
 			return err
 		}
-		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer prs.Close()
-		for prs.Next() {
-			var id int64
-			var name string
-			if err := prs.Scan(&id, &name); err != nil {
-				return err
-			}
-			name = strings.ReplaceAll(name, " ", "")
-			pos[name] = append(pos[name], id)
-		}
-		return prs.Err()
+		pos = idx
+		return nil
 	}
 	mapRow := func(x xlsx.Row, c *sheetimport.Cells) importRow {
 		rw := importRow{names: map[string][]string{}}

@@ -11,7 +11,6 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/sheetimport"
-	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
@@ -187,27 +186,11 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	pos := map[string][]int64{}
 	var unitsOf *unitResolver
 	prepare := func(ctx context.Context) error {
-		cond, args, err := store.PartyOrgFilter(ctx, "p.id")
+		idx, err := sheetimport.PartyOrgsByName(ctx, s.DB)
 		if err != nil {
 			return err
 		}
-		prs, err := s.DB.Query(ctx, s.DB, `SELECT p.id, p.name FROM party_orgs p WHERE `+cond, args...)
-		if err != nil {
-			return err
-		}
-		defer prs.Close()
-		for prs.Next() {
-			var id int64
-			var name string
-			if err := prs.Scan(&id, &name); err != nil {
-				return err
-			}
-			k := strings.ReplaceAll(name, " ", "")
-			pos[k] = append(pos[k], id)
-		}
-		if err := prs.Err(); err != nil {
-			return err
-		}
+		pos = idx
 		unitsOf, err = s.loadUnitResolver(ctx)
 		return err
 	}

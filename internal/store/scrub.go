@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // SettingScrub marks that values once kept in clear were removed and the
@@ -31,10 +32,11 @@ func (db *DB) ScrubPending(ctx context.Context) (bool, error) {
 func (db *DB) Scrub(ctx context.Context, tables ...string) error {
 	switch db.Dialect {
 	case SQLite:
-		for _, stmt := range []string{`VACUUM`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
-			if _, err := db.tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("store: scrub: %s: %w", stmt, err)
-			}
+		if _, err := db.tx.ExecContext(ctx, `VACUUM`); err != nil {
+			return fmt.Errorf("store: scrub: VACUUM: %w", err)
+		}
+		if err := db.checkpointTruncate(ctx); err != nil {
+			return err
 		}
 	case Postgres:
 		for _, t := range tables {
@@ -46,6 +48,37 @@ func (db *DB) Scrub(ctx context.Context, tables ...string) error {
 	_, err := db.ExecContext(ctx, `DELETE FROM settings WHERE key = '`+SettingScrub+`'`)
 	return err
 }
+
+// checkpointTruncate copies the whole WAL into the database file and
+// truncates the log to zero bytes. SQLite does not fail a checkpoint that a
+// reader holding an older snapshot blocks: it reports busy in its result row
+// and leaves the log (and the old page images in it) in place. A reader on
+// the other pool finishes within moments, so the checkpoint is retried until
+// it reports done, for at most scrubWait.
+func (db *DB) checkpointTruncate(ctx context.Context) error {
+	deadline := time.Now().Add(scrubWait)
+	for {
+		var busy, logFrames, done int
+		err := db.tx.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
+		if err != nil {
+			return fmt.Errorf("store: scrub: wal checkpoint: %w", err)
+		}
+		if busy == 0 && logFrames <= 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("store: scrub: wal checkpoint still blocked by a reader after %s (%d of %d frames copied)", scrubWait, done, logFrames)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// scrubWait bounds how long Scrub waits for readers to let the WAL go.
+const scrubWait = 30 * time.Second
 
 func quoteIdent(s string) string {
 	out := []byte{'"'}

@@ -29,6 +29,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"liangxin/internal/org"
+	"liangxin/internal/racetest"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/store/storetest"
@@ -90,7 +91,7 @@ func TestMain(m *testing.M) {
 // that the job reads failed with the Chinese reason, that nothing of the
 // import is visible, and that the same session id imports the file in full.
 func TestCrashDuringImport(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || racetest.Enabled {
 		t.Skip("crash test: builds the binary and imports tens of thousands of rows several times (skipped under -short and -race)")
 	}
 	rows := crashDefaultRows

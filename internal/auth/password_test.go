@@ -13,6 +13,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/auth"
+	"liangxin/internal/racetest"
 )
 
 // policyReason tells which rule rejected a password, from the Chinese message.
@@ -296,7 +297,7 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 
 func TestHashPasswordEncoding(t *testing.T) {
 	t.Parallel()
-	if raceEnabled {
+	if racetest.Enabled {
 		t.Skip("race-detector builds hash with test parameters (argon_cost_race.go); the normal runs check the real ones")
 	}
 	const pw = "Fixture#Pass2026"

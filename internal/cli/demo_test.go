@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/config"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/racetest"
 )
 
 // openApp opens the target's database the way the commands do.
@@ -31,7 +32,7 @@ func openApp(t *testing.T, tg target) *app.App {
 }
 
 func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
-	if raceEnabled {
+	if racetest.Enabled {
 		// The whole demo through the command takes minutes under the race
 		// detector; internal/demo's TestDemo loads it under race already.
 		t.Skip("the demo load runs under the race detector in internal/demo")

@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
+	"liangxin/internal/racetest"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/uscc"
@@ -67,6 +68,7 @@ func countsDump(t *testing.T, db *store.DB) (counts, snaps []string) {
 // the counts kept in step must equal a rebuild from the ledger. The same
 // run with a deliberately wrong accumulation must differ from the rebuild.
 func TestBulkImportKeepsTheCountsInStep(t *testing.T) {
+	racetest.Skip(t, "a many-row accumulation compared with a rebuild, one goroutine")
 	if msg := bulkImports(t, false); msg != "" {
 		t.Fatal(msg)
 	}
@@ -75,6 +77,7 @@ func TestBulkImportKeepsTheCountsInStep(t *testing.T) {
 // The same with the memory bound of a Bulk so low that each import writes
 // its count changes several times.
 func TestBulkImportKeepsTheCountsInStepWrittenInParts(t *testing.T) {
+	racetest.Skip(t, "a many-row accumulation compared with a rebuild, one goroutine")
 	defer coverspan.SetBulkFlushAt(coverspan.SetBulkFlushAt(500))
 	if msg := bulkImports(t, false); msg != "" {
 		t.Fatal(msg)
@@ -82,6 +85,7 @@ func TestBulkImportKeepsTheCountsInStepWrittenInParts(t *testing.T) {
 }
 
 func TestBulkImportCheckCatchesAWrongAccumulation(t *testing.T) {
+	racetest.Skip(t, "a many-row accumulation compared with a rebuild, one goroutine")
 	defer coverspan.SetBulkWrong(coverspan.SetBulkWrong(true))
 	if msg := bulkImports(t, true); msg == "" {
 		t.Fatal("a wrong accumulation of the count changes went unnoticed")

@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/member"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/racetest"
 	"liangxin/internal/store/storetest"
 )
 
@@ -92,7 +93,7 @@ func deref(s *string) string {
 // TestDemo loads the demo once (seed 7 on the clock's day) and runs the
 // tests that read it: the load takes a while, more under the race detector.
 func TestDemo(t *testing.T) {
-	if raceEnabled {
+	if racetest.Enabled {
 		// The load is sequential service calls; under the race detector the
 		// transpiled SQLite runs about twenty times slower and the load took
 		// five minutes of CI. The SQLite and PostgreSQL runs load it in full.
@@ -445,7 +446,7 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 // testDeterministic loads the same seed on the same day into a second
 // database and compares the ledgers.
 func testDeterministic(t *testing.T, a *app.App) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || racetest.Enabled {
 		t.Skip("loads a second time (too slow under the race detector, which the other demo tests cover)")
 	}
 	b := newApp(t)

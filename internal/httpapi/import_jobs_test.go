@@ -17,6 +17,7 @@ import (
 
 	"liangxin/internal/app"
 	"liangxin/internal/httpapi"
+	"liangxin/internal/racetest"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 
@@ -182,6 +183,7 @@ func TestImportJobEndingInAnInternalErrorIsFailed(t *testing.T) {
 // reader refuses it while it streams; the user gets a 422 naming the limit
 // and the row, and the session is failed with the same message.
 func TestImportRefusesAHugeCellWith422(t *testing.T) {
+	racetest.Skip(t, "a parser fed a huge cell; import concurrency is raced by the other job tests")
 	e := testenv.New(t)
 	e.User("dist", "district", testenv.Jurisdiction)
 	c := e.Login("dist", testenv.Password)
@@ -296,6 +298,7 @@ func hugeCellBook(t *testing.T, mb int) *bytes.Buffer {
 // less than a fifth of the cell, where a reader that took the cell in whole
 // would allocate at least 40 MB.
 func TestImportOfAHugeCellAllocatesLittle(t *testing.T) {
+	racetest.Skip(t, "an allocation count, which the detector changes")
 	e := testenv.New(t)
 	e.User("dist", "district", testenv.Jurisdiction)
 	c := e.Login("dist", testenv.Password)

@@ -12,6 +12,7 @@ import (
 	"liangxin/internal/meeting"
 	"liangxin/internal/meeting/meetingtest"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/racetest"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
@@ -78,6 +79,7 @@ func renewalsReference(ctx context.Context, s *partyorg.Service, today string, w
 // county and the streets (more than 4 party organizations) load their facts
 // through the scope's subquery instead.
 func TestBatchedEqualsPerPartyOrganization(t *testing.T) {
+	racetest.Skip(t, "a randomized comparison of two computations, one goroutine")
 	t.Run("chunk=500", func(t *testing.T) { batchedEqualsPerPartyOrganization(t, 1, 2) })
 	defer meeting.SetChunkSize(4)()
 	t.Run("chunk=4", func(t *testing.T) { batchedEqualsPerPartyOrganization(t, 3) })

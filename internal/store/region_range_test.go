@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"liangxin/internal/racetest"
 	"liangxin/internal/store"
 	"liangxin/internal/store/storetest"
 )
@@ -61,6 +62,7 @@ func TestPrefixRangeSQL(t *testing.T) {
 // made to carry: digits near '9', the bytes on either side of the digits
 // ('/' and ':'), and codes that are prefixes of one another.
 func TestPrefixRangeSelectsWhatLikeSelects(t *testing.T) {
+	racetest.Skip(t, "a randomized comparison of two queries, one goroutine")
 	t.Parallel()
 	db := storetest.Open(t)
 	exec(t, db, `CREATE TABLE prefix_codes (code TEXT)`)

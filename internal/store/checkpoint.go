@@ -166,18 +166,7 @@ func (c *checkpointer) step(ctx context.Context) (CheckpointResult, error) {
 	if !truncate {
 		return checkpoint(ctx, conn, "PASSIVE")
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", c.busy.Milliseconds())); err != nil {
-		return r, fmt.Errorf("store: checkpointer busy_timeout: %w", err)
-	}
-	t, err := checkpoint(ctx, conn, "TRUNCATE")
-	if _, e := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", writerBusy.Milliseconds())); e != nil {
-		// The connection must not go back to the writers with a short
-		// timeout: drop it (the pool opens a new one from the DSN).
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		if err == nil {
-			err = fmt.Errorf("store: checkpointer busy_timeout: %w", e)
-		}
-	}
+	t, err := truncateOn(ctx, conn, c.busy)
 	if err != nil {
 		return r, err
 	}
@@ -186,6 +175,27 @@ func (c *checkpointer) step(ctx context.Context) (CheckpointResult, error) {
 		c.lastLog = 0
 	}
 	return t, nil
+}
+
+// truncateOn runs a TRUNCATE checkpoint on conn (a connection of the
+// writers' pool), letting it wait at most busy for readers still on the log
+// (SQLite's busy handler), then gives the connection back its writers'
+// busy_timeout. Busy in the result means a reader outlasted the wait and the
+// log was left as it was.
+func truncateOn(ctx context.Context, conn *sql.Conn, busy time.Duration) (CheckpointResult, error) {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busy.Milliseconds())); err != nil {
+		return CheckpointResult{}, fmt.Errorf("store: checkpoint busy_timeout: %w", err)
+	}
+	t, err := checkpoint(ctx, conn, "TRUNCATE")
+	if _, e := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", writerBusy.Milliseconds())); e != nil {
+		// The connection must not go back to the writers with a short
+		// timeout: drop it (the pool opens a new one from the DSN).
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		if err == nil {
+			err = fmt.Errorf("store: checkpoint busy_timeout: %w", e)
+		}
+	}
+	return t, err
 }
 
 func fileSize(path string) int64 {

@@ -27,3 +27,11 @@ func UseAutocheckpoint(db *DB) error {
 	_, err := db.tx.Exec(`PRAGMA wal_autocheckpoint = 1000`)
 	return err
 }
+
+// SetScrubWait changes, for a test, how long Scrub waits for readers to let
+// the write-ahead log go; it returns a func that restores the default.
+func SetScrubWait(d time.Duration) func() {
+	old := scrubWait
+	scrubWait = d
+	return func() { scrubWait = old }
+}

@@ -50,35 +50,34 @@ func (db *DB) Scrub(ctx context.Context, tables ...string) error {
 }
 
 // checkpointTruncate copies the whole WAL into the database file and
-// truncates the log to zero bytes. SQLite does not fail a checkpoint that a
-// reader holding an older snapshot blocks: it reports busy in its result row
-// and leaves the log (and the old page images in it) in place. A reader on
-// the other pool finishes within moments, so the checkpoint is retried until
-// it reports done, for at most scrubWait.
+// truncates the log to zero bytes. SQLite does not fail a checkpoint that
+// another connection is in the way of (a reader on an older snapshot, the
+// background checkpointer's own PASSIVE step): it reports busy in its result
+// row and leaves the log, with the old page images in it, in place. So the
+// background checkpointer is held back meanwhile, the TRUNCATE waits up to
+// scrubWait for readers, and a log it still could not empty is an error.
 func (db *DB) checkpointTruncate(ctx context.Context) error {
-	deadline := time.Now().Add(scrubWait)
-	for {
-		var busy, logFrames, done int
-		err := db.tx.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done)
-		if err != nil {
-			return fmt.Errorf("store: scrub: wal checkpoint: %w", err)
-		}
-		if busy == 0 && logFrames <= 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("store: scrub: wal checkpoint still blocked by a reader after %s (%d of %d frames copied)", scrubWait, done, logFrames)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+	if db.ckpt != nil {
+		db.ckpt.mu.Lock()
+		defer db.ckpt.mu.Unlock()
 	}
+	conn, err := db.tx.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: scrub: %w", err)
+	}
+	defer conn.Close()
+	r, err := truncateOn(ctx, conn, scrubWait)
+	if err != nil {
+		return fmt.Errorf("store: scrub: %w", err)
+	}
+	if r.Busy || r.Log > 0 {
+		return fmt.Errorf("store: scrub: the write-ahead log is still held by a reader after %s (%d of %d frames copied)", scrubWait, r.Checkpointed, r.Log)
+	}
+	return nil
 }
 
 // scrubWait bounds how long Scrub waits for readers to let the WAL go.
-const scrubWait = 30 * time.Second
+var scrubWait = 30 * time.Second
 
 func quoteIdent(s string) string {
 	out := []byte{'"'}

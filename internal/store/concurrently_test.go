@@ -272,18 +272,7 @@ func TestConcurrentIndexDoesNotBlockWrites(t *testing.T) {
 
 	// A second node starts: it asks for the migration lock while the
 	// build runs (seen as a second session that tried it).
-	u, err := url.Parse(db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("application_name", "liangxin-second-node")
-	u.RawQuery = q.Encode()
-	other, err := store.OpenPostgres(ctx, u.String(), db.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
+	other := openNode(t, db, "liangxin-second-node")
 	if other.Dialect != store.Postgres {
 		t.Fatal("second node is not on PostgreSQL")
 	}
@@ -321,5 +310,98 @@ func TestConcurrentIndexDoesNotBlockWrites(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM fixture_codes`); n != 4 {
 		t.Fatalf("%d rows, want the 4 written before and during the build", n)
+	}
+}
+
+// openNode opens a second handle on db's database, as another node would,
+// its sessions named app in pg_stat_activity.
+func openNode(t *testing.T, db *store.DB, app string) *store.DB {
+	t.Helper()
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", app)
+	u.RawQuery = q.Encode()
+	other, err := store.OpenPostgres(ctx, u.String(), db.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return other
+}
+
+// PostgreSQL: a node killed during its build leaves the statement running
+// in its backend (PostgreSQL notices a lost client only when it writes to
+// it). The next node finds the index invalid while that build runs: it
+// waits for it instead of dropping it, and records the migration once the
+// build ended valid — the same index, not a second build.
+func TestConcurrentIndexWaitsForAnOrphanBuild(t *testing.T) {
+	if !isPostgres() {
+		t.Skip("concurrent index builds are PostgreSQL's (" + storetest.EnvPostgres + ")")
+	}
+	db := storetest.Open(t)
+	table, index := fixtureMigrations(t, db.Dialect)
+	if _, err := db.MigrateWith(ctx, table); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, `INSERT INTO fixture_codes (id, code) VALUES (1, 'a'), (2, 'b')`)
+	held, err := db.DB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback() //nolint:errcheck
+	if _, err := held.ExecContext(ctx, `INSERT INTO fixture_codes (id, code) VALUES (3, 'c')`); err != nil {
+		t.Fatal(err)
+	}
+	// The orphan: the build of a node that is gone, still waiting.
+	orphan := make(chan error, 1)
+	go func() {
+		_, err := db.DB.ExecContext(ctx, index.Statements[0])
+		orphan <- err
+	}()
+	waitFor(t, "the orphan build waited", orphan, func() bool {
+		for _, a := range buildsOf(t, db) {
+			if a.waitOn == "Lock" {
+				return true
+			}
+		}
+		return false
+	})
+	st, oid := indexState(t, db, "fixture_codes_code")
+	if st != "invalid" {
+		t.Fatalf("index during the orphan build: %s", st)
+	}
+	next := openNode(t, db, "liangxin-next-node")
+	tctx, cancel := context.WithTimeout(ctx, 5*time.Minute) // a hang fails, never a speed
+	defer cancel()
+	done := make(chan error, 1)
+	var applied int
+	go func() {
+		var err error
+		applied, err = next.MigrateWith(tctx, table, index)
+		done <- err
+	}()
+	waitFor(t, "the next node looked at the running build", done, func() bool {
+		if count(t, db, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND application_name = 'liangxin-next-node' AND query LIKE 'DROP INDEX%'`) > 0 {
+			t.Fatal("the next node drops the index of a build still running")
+		}
+		return count(t, db, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND application_name = 'liangxin-next-node' AND query LIKE '%pg_stat_progress_create_index%'`) > 0
+	})
+	if err := held.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-orphan; err != nil {
+		t.Fatalf("orphan build: %v", err)
+	}
+	if err := <-done; err != nil || applied != 1 {
+		t.Fatalf("next node: applied %d, %v", applied, err)
+	}
+	st, oid2 := indexState(t, db, "fixture_codes_code")
+	if st != "valid" || oid2 != oid {
+		t.Fatalf("after: %s, oid %d (the orphan's %d): want the orphan's index, valid", st, oid2, oid)
 	}
 }

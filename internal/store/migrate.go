@@ -24,6 +24,11 @@ type Migration struct {
 	// KeepsPrevious: the migration declares that the previous release keeps
 	// working on the schema it makes (see schemacompat.go).
 	KeepsPrevious bool
+	// Concurrently: the migration only builds indexes, which PostgreSQL
+	// builds without blocking writes, outside any transaction; Indexes
+	// names them in the order of Statements (see concurrently.go).
+	Concurrently bool
+	Indexes      []string
 }
 
 // Migrations returns the migrations for a dialect, in order. Each version has a
@@ -63,16 +68,13 @@ func Migrations(d Dialect) ([]Migration, error) {
 			m = &Migration{Version: v, Name: base[us+1:]}
 			byVersion[v] = m
 		}
-		m.KeepsPrevious = m.KeepsPrevious || declaresKeepsPrevious(string(body))
-		stmts := splitStatements(specialise(d, string(body)))
-		if part == "" {
-			m.Statements = append(stmts, m.Statements...)
-		} else {
-			m.Statements = append(m.Statements, stmts...)
-		}
+		m.addPart(d, string(body), part == "")
 	}
 	out := make([]Migration, 0, len(byVersion))
 	for _, m := range byVersion {
+		if err := m.prepare(d); err != nil {
+			return nil, err
+		}
 		out = append(out, *m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
@@ -82,6 +84,30 @@ func Migrations(d Dialect) ([]Migration, error) {
 		}
 	}
 	return out, nil
+}
+
+// addPart adds one file's text to m: the common file's statements come
+// first, a dialect part's after them.
+func (m *Migration) addPart(d Dialect, body string, common bool) {
+	m.KeepsPrevious = m.KeepsPrevious || declaresKeepsPrevious(body)
+	m.Concurrently = m.Concurrently || declaresConcurrently(body)
+	stmts := splitStatements(specialise(d, body))
+	if common {
+		m.Statements = append(stmts, m.Statements...)
+	} else {
+		m.Statements = append(m.Statements, stmts...)
+	}
+}
+
+// prepare finishes m once all its files are read: a concurrently migration
+// keeps the previous release working (it only adds indexes), and its
+// statements are rewritten for the dialect.
+func (m *Migration) prepare(d Dialect) error {
+	if !m.Concurrently {
+		return nil
+	}
+	m.KeepsPrevious = true
+	return m.prepareConcurrently(d)
 }
 
 func specialise(d Dialect, s string) string {
@@ -113,13 +139,22 @@ func LatestVersion(d Dialect) int {
 	return ms[len(ms)-1].Version
 }
 
-// Migrate applies every pending migration, each in its own transaction.
+// Migrate applies every pending migration, each in its own transaction
+// (a concurrently migration on PostgreSQL: its index builds outside any
+// transaction, then its record in one; concurrently.go).
 // It refuses a database whose schema is newer than this binary.
 func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	ms, err := Migrations(db.Dialect)
 	if err != nil {
 		return 0, err
 	}
+	return db.migrate(ctx, ms)
+}
+
+// migrationLock is the advisory lock key that serialises migrations.
+const migrationLock = 727100
+
+func (db *DB) migrate(ctx context.Context, ms []Migration) (applied int, err error) {
 	if db.Dialect == Postgres {
 		// Several app nodes may start at once: serialise migrations.
 		conn, err := db.Conn(ctx)
@@ -127,10 +162,10 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 			return 0, err
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727100)`); err != nil {
+		if err := waitAdvisoryLock(ctx, conn, migrationLock); err != nil {
 			return 0, err
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727100)`) //nolint:errcheck
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock) //nolint:errcheck
 	}
 	cur, err := db.SchemaVersion(ctx)
 	if err != nil {
@@ -144,6 +179,13 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		if m.Version <= cur {
 			continue
 		}
+		if m.Concurrently && db.Dialect == Postgres {
+			if err := db.applyConcurrently(ctx, m); err != nil {
+				return applied, err
+			}
+			applied++
+			continue
+		}
 		// Quiet: the generation table may not exist yet; one bump follows
 		// the last migration.
 		err := db.InTx(Quiet(ctx), func(tx *sql.Tx) error {
@@ -152,12 +194,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 					return fmt.Errorf("migration %04d_%s: %w\n%s", m.Version, m.Name, err, stmt)
 				}
 			}
-			_, err := db.Exec(ctx, tx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.Version, m.Name, FormatTime(time.Now()))
-			if err != nil {
-				return err
-			}
-			return db.recordCompat(ctx, tx, m)
+			return db.recordMigration(ctx, tx, m)
 		})
 		if err != nil {
 			return applied, err
@@ -174,6 +211,16 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 		}
 	}
 	return applied, nil
+}
+
+// recordMigration records m as applied, in tx.
+func (db *DB) recordMigration(ctx context.Context, tx *sql.Tx, m Migration) error {
+	_, err := db.Exec(ctx, tx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.Version, m.Name, FormatTime(time.Now()))
+	if err != nil {
+		return err
+	}
+	return db.recordCompat(ctx, tx, m)
 }
 
 // CheckSchema returns an error unless the schema is exactly current.

@@ -17,6 +17,8 @@ import (
 //     new rows), so code written before it neither sees nor breaks on what
 //     it adds. Every other migration (a rename, a drop, a new NOT NULL
 //     column without a default, a changed meaning) breaks older releases.
+//     A migration declared "-- liangxin:concurrently" (index builds only,
+//     concurrently.go) keeps the previous release working without the line.
 //   - Migrate records each applied migration's declaration in
 //     schema_compat, so that an older binary, which does not know the newer
 //     migrations, can read it from the database.

@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -240,9 +241,18 @@ func (c *Cache) do(ctx context.Context, key string, gen store.Generation, comput
 }
 
 // run computes a flight, stores a successful result and wakes its waiters.
+// A panic in compute is its waiters' error (the goroutine is not a request's,
+// whose panics the HTTP server recovers), with the stack.
 func (c *Cache) run(ctx context.Context, fk, key string, gen store.Generation, f *flight, compute func(ctx context.Context) (any, error)) {
 	defer f.cancel()
-	f.value, f.err = compute(ctx)
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				f.value, f.err = nil, fmt.Errorf("readcache: computing %s: panic: %v\n%s", key, p, debug.Stack())
+			}
+		}()
+		f.value, f.err = compute(ctx)
+	}()
 	if f.err == nil && ctx.Err() == nil {
 		c.store(key, gen, f.value)
 	}

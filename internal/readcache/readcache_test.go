@@ -326,3 +326,15 @@ func TestFlightCancelledWhenNoWaiterRemains(t *testing.T) {
 		t.Fatalf("a later caller got %d, %v; want a fresh computation's 9", n, err)
 	}
 }
+
+// A computation that panics fails its callers' requests, not the process.
+func TestPanicIsTheCallersError(t *testing.T) {
+	f := newFixture(t, nil)
+	_, err := readcache.Get(district, f.cache, "test", "boom", func(ctx context.Context) (int, error) { panic("boom") })
+	if err == nil {
+		t.Fatal("a panicking computation returned no error")
+	}
+	if n, err := readcache.Get(district, f.cache, "test", "boom", func(ctx context.Context) (int, error) { return 3, nil }); err != nil || n != 3 {
+		t.Fatalf("after a panic: %d, %v; want a fresh computation's 3", n, err)
+	}
+}

@@ -257,7 +257,7 @@ func compliancePageQuery(r *http.Request, bad *apperr.Error) meeting.PageQuery {
 		if s := v.Get(field); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				bad.Field(field, map[string]string{"page": "页码应为正整数", "page_size": "每页条数应为 1–500"}[field])
+				bad.Field(field, map[string]string{"page": "页码应为 1–1000000", "page_size": "每页条数应为 1–500"}[field])
 				continue
 			}
 			*dst = n

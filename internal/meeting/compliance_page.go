@@ -118,8 +118,8 @@ func checkRange(f ReportFilter) (from, to time.Time, err error) {
 // sizes run to 500.
 func CheckPageQuery(q PageQuery) error {
 	bad := apperr.Invalid()
-	if q.Page < 1 {
-		bad.Field("page", "页码应为正整数")
+	if q.Page < 1 || q.Page > 1_000_000 {
+		bad.Field("page", "页码应为 1–1000000")
 	}
 	if q.PageSize < 1 || q.PageSize > 500 {
 		bad.Field("page_size", "每页条数应为 1–500")

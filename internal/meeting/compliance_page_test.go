@@ -3,6 +3,7 @@ package meeting_test
 import (
 	"context"
 	"sort"
+	"strings"
 	"testing"
 
 	"liangxin/internal/actor"
@@ -249,12 +250,13 @@ func TestCompliancePageRefusesBadQueries(t *testing.T) {
 	f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
 	for field, q := range map[string]meeting.PageQuery{
 		"page":      {Page: 0, PageSize: 20},
+		"page ":     {Page: 1_000_001, PageSize: 20},
 		"page_size": {Page: 1, PageSize: 501},
 		"sort":      {Page: 1, PageSize: 20, Sort: "secret"},
 		"status":    {Page: 1, PageSize: 20, Status: "bad"},
 	} {
 		_, err := e.App.Meet.CompliancePaged(ctx, f, q)
-		if ae, ok := apperr.As(err); !ok || ae.Fields[field] == "" || len(ae.Fields) != 1 {
+		if ae, ok := apperr.As(err); !ok || ae.Fields[strings.TrimSpace(field)] == "" || len(ae.Fields) != 1 {
 			t.Errorf("%+v: error %v, want one naming %s only", q, err, field)
 		}
 	}

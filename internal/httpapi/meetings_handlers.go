@@ -229,14 +229,48 @@ func (s *Server) reportFilter(r *http.Request) (meeting.ReportFilter, error) {
 }
 
 func (s *Server) compliance(w http.ResponseWriter, r *http.Request) error {
+	bad := apperr.Invalid()
+	q := compliancePageQuery(r, bad)
 	f, err := s.reportFilter(r)
 	if err != nil {
 		return err
 	}
-	// The report runs to hundreds of kilobytes on a county: its encoding
-	// is cached too, not only the report (meeting.Service.Cache).
-	key := readcache.Key("compliance_json", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID)
-	return s.cachedJSON(w, r, "compliance_json", key, func(ctx context.Context) (any, error) { return s.Meet.Compliance(ctx, f) })
+	if err := bad.OrNil(); err != nil {
+		return err
+	}
+	if err := meeting.CheckPageQuery(q); err != nil {
+		return err
+	}
+	// The summary and the compact rows are cached per scope and period
+	// (meeting.Service.Cache); each page's encoding is cached too.
+	key := readcache.Key("compliance_page", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID,
+		"page", q.Page, "page_size", q.PageSize, "sort", q.Sort, "desc", q.Desc, "status", q.Status)
+	return s.cachedJSON(w, r, "compliance_page", key, func(ctx context.Context) (any, error) { return s.Meet.CompliancePaged(ctx, f, q) })
+}
+
+// compliancePageQuery reads page (1), page_size (20, up to 500), sort,
+// order (asc, desc) and status of a compliance page.
+func compliancePageQuery(r *http.Request, bad *apperr.Error) meeting.PageQuery {
+	v := r.URL.Query()
+	q := meeting.PageQuery{Page: 1, PageSize: 20, Sort: v.Get("sort"), Status: v.Get("status")}
+	for field, dst := range map[string]*int{"page": &q.Page, "page_size": &q.PageSize} {
+		if s := v.Get(field); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				bad.Field(field, map[string]string{"page": "页码应为 1–1000000", "page_size": "每页条数应为 1–500"}[field])
+				continue
+			}
+			*dst = n
+		}
+	}
+	switch v.Get("order") {
+	case "", "asc":
+	case "desc":
+		q.Desc = true
+	default:
+		bad.Field("order", "排序方向应为 asc 或 desc")
+	}
+	return q
 }
 
 // meetingTarget is the response of a meetings export, its headers set

@@ -458,6 +458,8 @@ func camel(s string) string {
 
 // operationIDs name the operations the rules of operationID name badly.
 var operationIDs = map[string]string{
+	// A summary with one page of its rows: the report it was before paging.
+	"GET /api/v1/compliance":                                "getCompliance",
 	"GET /api/v1/service-options":                           "getServiceOptions",
 	"GET /api/v1/users/handler-unit-options":                "listHandlerUnitOptions",
 	"GET /api/v1/service-settings":                          "getServiceSettings",

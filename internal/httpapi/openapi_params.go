@@ -303,6 +303,14 @@ var meetingQueryTypes = map[string]queryParamSpec{
 	"status": qEnum(meetingCodes(meeting.Statuses()), "状态：planned 计划，held 已召开"),
 }
 
+// complianceQueryTypes are the page, sort and status of the compliance
+// report, from the sets meeting.Service validates with.
+var complianceQueryTypes = map[string]queryParamSpec{
+	"page_size": {map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 20}, "每页条数（1–500）"},
+	"sort":      qEnum(meeting.ComplianceSorts(), "排序字段：region 地区（默认），name 名称，rate 落实率，required 应开，held 已开，attendance 出席率，meetings 会议数"),
+	"status":    qEnum(meetingCodes(meeting.ComplianceStatuses()), "状态：complete 全部落实，incomplete 未落实到位，none 无应开要求"),
+}
+
 func meetingCodes(list []meeting.Code) []string {
 	out := make([]string, len(list))
 	for i, c := range list {

@@ -459,13 +459,8 @@ type heldMeeting struct {
 // organization has a committee (≥3 committee members in office at the end
 // of the period).
 func (s *Service) Compliance(ctx context.Context, f ReportFilter) (Report, error) {
-	bad := apperr.Invalid()
-	from, ok1 := civil.Check(bad, "from", f.From)
-	to, ok2 := civil.Check(bad, "to", f.To)
-	if ok1 && ok2 && (to.Before(from) || to.Sub(from) > 10*366*24*time.Hour) {
-		bad.Field("to", "结束日期应不早于开始日期，且区间不超过 10 年")
-	}
-	if err := bad.OrNil(); err != nil {
+	from, to, err := checkRange(f)
+	if err != nil {
 		return Report{}, err
 	}
 	return readcache.Get(ctx, s.Cache, "compliance", readcache.Key("compliance", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID),

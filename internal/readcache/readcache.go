@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,10 @@ type flight struct {
 	done  chan struct{}
 	value any
 	err   error
+	// waiters counts the callers still waiting (guarded by Cache.mu);
+	// cancel stops the computation once none remains.
+	waiters int
+	cancel  context.CancelFunc
 }
 
 // New returns a cache reading generations from src.
@@ -199,32 +204,64 @@ func (c *Cache) lookup(key string, gen store.Generation) (any, bool) {
 // do computes key at gen once for every concurrent caller asking for the
 // same key at the same generation (a caller at another generation must not
 // get a result computed before its own write) and stores the result.
+//
+// The computation runs on its own goroutine with a context that outlives
+// the caller who started it, since others may wait on it; when every
+// waiter has gone away (their contexts done) it is cancelled and the
+// flight forgotten, so a later caller starts afresh instead of joining a
+// cancelled computation.
 func (c *Cache) do(ctx context.Context, key string, gen store.Generation, compute func(ctx context.Context) (any, error)) (any, error) {
 	fk := fmt.Sprintf("%s@%d.%d", key, gen.DB, gen.Local)
 	c.mu.Lock()
-	if f, ok := c.flights[fk]; ok {
-		c.mu.Unlock()
-		select {
-		case <-f.done:
-			return f.value, f.err
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+	f, ok := c.flights[fk]
+	if ok {
+		f.waiters++
+	} else {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &flight{done: make(chan struct{}), waiters: 1, cancel: cancel}
+		c.flights[fk] = f
+		go c.run(fctx, fk, key, gen, f, compute)
 	}
-	f := &flight{done: make(chan struct{})}
-	c.flights[fk] = f
 	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.value, f.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 {
+			f.cancel()
+			if c.flights[fk] == f {
+				delete(c.flights, fk)
+			}
+		}
+		c.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
 
-	// The computation outlives a caller that gives up: others may wait on it.
-	f.value, f.err = compute(context.WithoutCancel(ctx))
-	if f.err == nil {
+// run computes a flight, stores a successful result and wakes its waiters.
+// A panic in compute is its waiters' error (the goroutine is not a request's,
+// whose panics the HTTP server recovers), with the stack.
+func (c *Cache) run(ctx context.Context, fk, key string, gen store.Generation, f *flight, compute func(ctx context.Context) (any, error)) {
+	defer f.cancel()
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				f.value, f.err = nil, fmt.Errorf("readcache: computing %s: panic: %v\n%s", key, p, debug.Stack())
+			}
+		}()
+		f.value, f.err = compute(ctx)
+	}()
+	if f.err == nil && ctx.Err() == nil {
 		c.store(key, gen, f.value)
 	}
 	c.mu.Lock()
-	delete(c.flights, fk)
+	if c.flights[fk] == f {
+		delete(c.flights, fk)
+	}
 	c.mu.Unlock()
 	close(f.done)
-	return f.value, f.err
 }
 
 func (c *Cache) store(key string, gen store.Generation, v any) {

@@ -281,3 +281,60 @@ func TestNilCacheComputes(t *testing.T) {
 		t.Errorf("a nil cache computed %d times, want 2", n)
 	}
 }
+
+// A computation keeps running while one of its callers still waits, and
+// stops once the last one has gone away; the next caller computes afresh.
+func TestFlightCancelledWhenNoWaiterRemains(t *testing.T) {
+	f := newFixture(t, nil)
+	started := make(chan context.Context, 2)
+	var computes atomic.Int64
+	compute := func(ctx context.Context) (int, error) {
+		if computes.Add(1) == 1 {
+			started <- ctx
+			<-ctx.Done() // a computation that only ends when cancelled
+			return 0, ctx.Err()
+		}
+		return 9, nil
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	ctx1, cancel1 := context.WithCancel(district)
+	ctx2, cancel2 := context.WithCancel(district)
+	done1, done2 := make(chan result, 1), make(chan result, 1)
+	go func() { n, err := readcache.Get(ctx1, f.cache, "test", "slow", compute); done1 <- result{n, err} }()
+	flightCtx := <-started
+	go func() { n, err := readcache.Get(ctx2, f.cache, "test", "slow", compute); done2 <- result{n, err} }()
+	f.cache.AwaitWaiters("slow", 2)
+
+	cancel1()
+	if r := <-done1; r.err == nil {
+		t.Fatalf("the caller who gave up got %d, want its context's error", r.n)
+	}
+	if err := flightCtx.Err(); err != nil {
+		t.Fatalf("the computation was cancelled (%v) while a second caller still waited", err)
+	}
+	cancel2()
+	if r := <-done2; r.err == nil {
+		t.Fatalf("the second caller got %d after giving up, want its context's error", r.n)
+	}
+	if flightCtx.Err() == nil {
+		t.Fatal("the computation still runs after every caller has gone away")
+	}
+	if n, err := readcache.Get(district, f.cache, "test", "slow", compute); err != nil || n != 9 {
+		t.Fatalf("a later caller got %d, %v; want a fresh computation's 9", n, err)
+	}
+}
+
+// A computation that panics fails its callers' requests, not the process.
+func TestPanicIsTheCallersError(t *testing.T) {
+	f := newFixture(t, nil)
+	_, err := readcache.Get(district, f.cache, "test", "boom", func(ctx context.Context) (int, error) { panic("boom") })
+	if err == nil {
+		t.Fatal("a panicking computation returned no error")
+	}
+	if n, err := readcache.Get(district, f.cache, "test", "boom", func(ctx context.Context) (int, error) { return 3, nil }); err != nil || n != 3 {
+		t.Fatalf("after a panic: %d, %v; want a fresh computation's 3", n, err)
+	}
+}

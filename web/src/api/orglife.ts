@@ -39,10 +39,12 @@ export function asAttendanceStatus(s: string): AttendanceStatus {
 export type MeetingQuery = QueryOf<'listMeetings'>
 export type Candidate = Schemas['Candidate']
 
-export type ComplianceReport = Schemas['ComplianceReport']
+export type ComplianceReport = Schemas['CompliancePage']
 export type OrgCompliance = Schemas['OrgCompliance']
 export type KindCompliance = ItemOf<OrgCompliance['kinds']>
 export type GroupRate = ItemOf<ComplianceReport['by_street']>
+export type ComplianceStatus = NonNullable<ComplianceQuery['status']>
+export type ComplianceSort = NonNullable<ComplianceQuery['sort']>
 export type Reminder = Schemas['Reminder']
 
 export type CommitteeMember = Schemas['CommitteeMember']
@@ -68,11 +70,12 @@ export const meetingApi = {
 }
 
 export const complianceApi = {
+  /** The scope's summary with one page of party organizations (sorted and filtered by the server). */
   report: (q: ComplianceQuery) => http.get<ComplianceReport>(`${base}/compliance`, { ...q }),
   /** Every reminder in scope (all pages): the pages summarise them by kind. */
   reminders: (party_org_id?: number) => allPages<Reminder>(`${base}/compliance/reminders`, party_org_id ? { party_org_id } : {}),
   laggards: (q: ComplianceQuery, page = 1, page_size = 20) => http.get<Schemas['LaggardPage']>(`${base}/compliance/laggards`, { ...q, page, page_size }),
-  exportUrl: (q: ComplianceQuery) =>
+  exportUrl: (q: Pick<ComplianceQuery, 'from' | 'to' | 'region_code' | 'party_org_id'>) =>
     `${base}/compliance/export?` + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])).toString(),
 }
 

@@ -1487,7 +1487,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 组织生活落实情况（应开、已开、落实率、出席率、缺项） */
+        /** 组织生活落实情况（全范围汇总：应开、已开、落实率、出席率、按状态计数；党组织分页、排序、按状态筛选） */
         get: operations["getCompliance"];
         put?: never;
         post?: never;
@@ -8786,7 +8786,7 @@ export interface components {
             /** Format: date */
             to?: string;
         };
-        ComplianceReport: {
+        CompliancePage: {
             attendance: number | null;
             by_kind: {
                 code: string;
@@ -8804,10 +8804,18 @@ export interface components {
                 rate?: number | null;
                 required: number;
             }[];
+            counts: {
+                all: number;
+                complete: number;
+                incomplete: number;
+                none: number;
+            };
             /** Format: date */
             from: string;
             held: number;
+            /** @description 本页党组织的缺项 */
             missing: string[];
+            /** @description 本页的党组织 */
             orgs: {
                 attendance: number | null;
                 held: number;
@@ -8831,10 +8839,14 @@ export interface components {
                 street_code: string;
                 street_name: string;
             }[];
+            page: number;
+            page_size: number;
             rate?: number | null;
             required: number;
             /** Format: date */
             to: string;
+            /** @description 符合状态筛选的党组织数 */
+            total: number;
         };
         ContractEvaluation: {
             contract_id: number;
@@ -22437,10 +22449,20 @@ export interface operations {
             query?: {
                 /** @description 开始日期（含） */
                 from?: string;
+                /** @description 排序方向：asc 升序，desc 降序 */
+                order?: "asc" | "desc";
+                /** @description 页码，从 1 开始 */
+                page?: number;
+                /** @description 每页条数（1–500） */
+                page_size?: number;
                 /** @description 党组织 ID */
                 party_org_id?: number;
                 /** @description 行政区划代码（含下级） */
                 region_code?: string;
+                /** @description 排序字段：region 地区（默认），name 名称，rate 落实率，required 应开，held 已开，attendance 出席率，meetings 会议数 */
+                sort?: "region" | "name" | "rate" | "required" | "held" | "attendance" | "meetings";
+                /** @description 状态：complete 全部落实，incomplete 未落实到位，none 无应开要求 */
+                status?: "complete" | "incomplete" | "none";
                 /** @description 结束日期（含） */
                 to?: string;
             };
@@ -22456,7 +22478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ComplianceReport"];
+                    "application/json": components["schemas"]["CompliancePage"];
                 };
             };
             /** @description 未登录或会话、令牌已失效 */

@@ -1,0 +1,263 @@
+package meeting_test
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/apperr"
+	"liangxin/internal/meeting"
+	"liangxin/internal/meeting/meetingtest"
+	"liangxin/internal/racetest"
+	"liangxin/internal/readcache"
+	"liangxin/internal/testenv"
+)
+
+// allPages walks every page of q's listing and returns the rows in order,
+// with the last page's summary.
+func allPages(t *testing.T, ctx context.Context, m *meeting.Service, f meeting.ReportFilter, q meeting.PageQuery) ([]meeting.OrgCompliance, meeting.CompliancePage) {
+	t.Helper()
+	rows := []meeting.OrgCompliance{}
+	var last meeting.CompliancePage
+	for q.Page = 1; ; q.Page++ {
+		pg, err := m.CompliancePaged(ctx, f, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Orgs) > q.PageSize {
+			t.Fatalf("page %d holds %d rows, more than its size %d", q.Page, len(pg.Orgs), q.PageSize)
+		}
+		var missing []string
+		for _, o := range pg.Orgs {
+			missing = append(missing, o.Missing...)
+		}
+		if len(missing) != len(pg.Missing) {
+			t.Errorf("page %d: %d missing items, its rows have %d", q.Page, len(pg.Missing), len(missing))
+		}
+		rows = append(rows, pg.Orgs...)
+		last = pg
+		if len(pg.Orgs) == 0 || q.Page*q.PageSize >= pg.Total {
+			break
+		}
+	}
+	if len(rows) != last.Total {
+		t.Errorf("%d rows over all pages, total says %d", len(rows), last.Total)
+	}
+	return rows, last
+}
+
+func summaryOf(r meeting.Report) meeting.Report {
+	r.Orgs, r.Missing = nil, nil
+	return r
+}
+
+// The pages of the paged compliance, walked to the end, give the rows of
+// the per-party-organization reference in its order; the summary is the
+// reference's, and equals the sum of the rows; status filters partition
+// the rows as the counts say; every sort orders the same rows by its key.
+func TestCompliancePagesEqualTheReference(t *testing.T) {
+	racetest.Skip(t, "a randomized comparison of two computations, one goroutine")
+	for _, seed := range []uint64{4, 5} {
+		e := testenv.New(t)
+		ids := meetingtest.BuildRandom(t, e.App.DB, 30, seed)
+		m := e.App.Meet
+		bg := context.Background()
+		ctxs := map[string]context.Context{
+			"system": actor.System(bg, "test"),
+			"洪桥":     actor.With(bg, actor.Actor{Username: "street", Role: "admin", Scope: meetingtest.Hongqiao}),
+		}
+		for name, ctx := range ctxs {
+			for _, f := range []meeting.ReportFilter{
+				{From: "2024-01-01", To: "2026-10-31"}, {From: "2025-03-15", To: "2026-02-10"},
+				{From: "2024-02-01", To: "2024-02-29", RegionCode: meetingtest.Yuhe}, {From: "2024-01-01", To: "2026-10-31", PartyOrgID: ids[0]},
+			} {
+				want, err := m.ComplianceReference(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				roundAttendance(&want)
+				got, pg := allPages(t, ctx, m, f, meeting.PageQuery{PageSize: 7})
+				gotRep := pg.Report
+				gotRep.Orgs = got
+				roundAttendance(&gotRep)
+				sameJSON(t, "rows over all pages "+name, gotRep.Orgs, want.Orgs)
+				sameJSON(t, "summary "+name, summaryOf(gotRep), summaryOf(want))
+				if f.PartyOrgID == 0 && name == "system" && len(want.Orgs) < 8 {
+					t.Errorf("seed %d %+v: %d rows, fewer than two pages; the fixture tests little", seed, f, len(want.Orgs))
+				}
+
+				// The summary is the sum of the rows.
+				var req, held, complete, incomplete, none int
+				for _, o := range got {
+					req += o.Required
+					held += o.Held
+					switch {
+					case o.Required == 0:
+						none++
+					case o.Held >= o.Required:
+						complete++
+					default:
+						incomplete++
+					}
+				}
+				if pg.Required != req || pg.Held != held {
+					t.Errorf("%s %+v: summary %d of %d, the rows sum to %d of %d", name, f, pg.Held, pg.Required, held, req)
+				}
+				if c := pg.Counts; c.All != len(got) || c.Complete != complete || c.Incomplete != incomplete || c.None != none {
+					t.Errorf("%s %+v: counts %+v, the rows give %d/%d/%d of %d", name, f, c, complete, incomplete, none, len(got))
+				}
+
+				// Status filters: the rows of each status, in the same order.
+				for _, st := range meeting.ComplianceStatuses() {
+					rows, _ := allPages(t, ctx, m, f, meeting.PageQuery{PageSize: 5, Status: st.Code})
+					var wantIDs, gotIDs []int64
+					for _, o := range got {
+						if statusOf(o) == st.Code {
+							wantIDs = append(wantIDs, o.PartyOrgID)
+						}
+					}
+					for _, o := range rows {
+						gotIDs = append(gotIDs, o.PartyOrgID)
+					}
+					sameJSON(t, "status "+st.Code+" "+name, gotIDs, wantIDs)
+				}
+
+				// Sorts: the same rows, ordered by the key, missing values last.
+				for _, key := range meeting.ComplianceSorts() {
+					for _, desc := range []bool{false, true} {
+						rows, _ := allPages(t, ctx, m, f, meeting.PageQuery{PageSize: 6, Sort: key, Desc: desc})
+						checkSorted(t, name+" "+key, rows, got, key, desc)
+					}
+				}
+			}
+		}
+	}
+}
+
+func statusOf(o meeting.OrgCompliance) string {
+	switch {
+	case o.Required == 0:
+		return meeting.StatusNone
+	case o.Held >= o.Required:
+		return meeting.StatusComplete
+	}
+	return meeting.StatusIncomplete
+}
+
+// checkSorted checks that rows are the rows of all, ordered by key.
+func checkSorted(t *testing.T, what string, rows, all []meeting.OrgCompliance, key string, desc bool) {
+	t.Helper()
+	ids := func(list []meeting.OrgCompliance) []int64 {
+		var out []int64
+		for _, o := range list {
+			out = append(out, o.PartyOrgID)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+		return out
+	}
+	sameJSON(t, "rows sorted by "+what, ids(rows), ids(all))
+	val := func(o meeting.OrgCompliance) (float64, bool) {
+		switch key {
+		case "rate":
+			if o.Rate == nil {
+				return 0, false
+			}
+			return *o.Rate, true
+		case "attendance":
+			if o.Attendance == nil {
+				return 0, false
+			}
+			return *o.Attendance, true
+		case "required":
+			return float64(o.Required), true
+		case "held":
+			return float64(o.Held), true
+		case "meetings":
+			return float64(o.Meetings), true
+		}
+		return 0, true
+	}
+	for i := 1; i < len(rows); i++ {
+		a, b := rows[i-1], rows[i]
+		switch key {
+		case "region":
+			if (a.RegionCode > b.RegionCode) != desc && a.RegionCode != b.RegionCode {
+				t.Errorf("%s: %s (%s) before %s (%s)", what, a.PartyOrgName, a.RegionCode, b.PartyOrgName, b.RegionCode)
+			}
+		case "name":
+			if (a.PartyOrgName > b.PartyOrgName) != desc && a.PartyOrgName != b.PartyOrgName {
+				t.Errorf("%s: %s before %s", what, a.PartyOrgName, b.PartyOrgName)
+			}
+		default:
+			va, oka := val(a)
+			vb, okb := val(b)
+			if !oka && okb {
+				t.Errorf("%s: %s without a value before %s", what, a.PartyOrgName, b.PartyOrgName)
+			}
+			if oka && okb && va != vb && (va > vb) != desc {
+				t.Errorf("%s: %s (%v) before %s (%v)", what, a.PartyOrgName, va, b.PartyOrgName, vb)
+			}
+		}
+	}
+}
+
+// A page request runs a fixed number of queries whatever the number of
+// party organizations: the first computes the cached summary, the next
+// (another page, another sort) only the page's rows.
+func TestCompliancePageQueryCountIsFixed(t *testing.T) {
+	counts := map[int]map[string]int64{}
+	for _, n := range []int{3, 30} {
+		e := testenv.New(t)
+		meetingtest.Build(t, e.App.DB, n)
+		counts[n] = map[string]int64{}
+		for name, ctx := range scopes() {
+			m := *e.App.Meet
+			m.Cache = readcache.New(e.App.DB, readcache.Config{})
+			f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
+			page := func(q meeting.PageQuery) func(ctx context.Context) error {
+				return func(ctx context.Context) error {
+					pg, err := m.CompliancePaged(ctx, f, q)
+					if err == nil && len(pg.Orgs) == 0 {
+						t.Errorf("%s: an empty page", name)
+					}
+					return err
+				}
+			}
+			counts[n][name+" first page"] = queriesOf(t, ctx, page(meeting.PageQuery{Page: 1, PageSize: 2}))
+			counts[n][name+" next page"] = queriesOf(t, ctx, page(meeting.PageQuery{Page: 1, PageSize: 2, Sort: "rate"}))
+		}
+	}
+	for k, small := range counts[3] {
+		if big := counts[30][k]; big != small {
+			t.Errorf("%s: %d queries for 3 party organizations, %d for 30; want the same", k, small, big)
+		} else {
+			t.Logf("%s: %d queries", k, small)
+		}
+	}
+	for name := range scopes() {
+		if first, next := counts[30][name+" first page"], counts[30][name+" next page"]; next >= first {
+			t.Errorf("%s: a page with the summary cached runs %d queries, the first %d; want fewer", name, next, first)
+		}
+	}
+}
+
+// Bad page queries are refused naming the field.
+func TestCompliancePageRefusesBadQueries(t *testing.T) {
+	e := testenv.New(t)
+	ctx := actor.System(context.Background(), "test")
+	f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
+	for field, q := range map[string]meeting.PageQuery{
+		"page":      {Page: 0, PageSize: 20},
+		"page ":     {Page: 1_000_001, PageSize: 20},
+		"page_size": {Page: 1, PageSize: 501},
+		"sort":      {Page: 1, PageSize: 20, Sort: "secret"},
+		"status":    {Page: 1, PageSize: 20, Status: "bad"},
+	} {
+		_, err := e.App.Meet.CompliancePaged(ctx, f, q)
+		if ae, ok := apperr.As(err); !ok || ae.Fields[strings.TrimSpace(field)] == "" || len(ae.Fields) != 1 {
+			t.Errorf("%+v: error %v, want one naming %s only", q, err, field)
+		}
+	}
+}

@@ -167,8 +167,8 @@ func TestGeneratedLedger(t *testing.T) {
 		t.Errorf("organization list: %d, %v", n, err)
 	}
 	ms, n, err := e.App.Members.List(ctx, member.Filter{Page: 1, PageSize: 50})
-	if err != nil || n != 3000 || len(ms) != 50 {
-		t.Fatalf("member list: %d (%d), %v", n, len(ms), err)
+	if err != nil || n != store.Exact(3000) || len(ms) != 50 {
+		t.Fatalf("member list: %+v (%d), %v", n, len(ms), err)
 	}
 	// Sealed fields open with the key and agree with the plain columns.
 	for _, m := range ms[:20] {

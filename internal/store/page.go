@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -83,6 +84,14 @@ func (t Total) Ceiling() int {
 		return math.MaxInt
 	}
 	return t.N
+}
+
+// String is the count as a reader sees it: "10000+" when capped.
+func (t Total) String() string {
+	if t.Capped {
+		return strconv.Itoa(t.N) + "+"
+	}
+	return strconv.Itoa(t.N)
 }
 
 // ListQuery is a list's statement: SELECT Cols From WHERE Cond ORDER BY

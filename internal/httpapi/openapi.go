@@ -99,7 +99,7 @@ func pageOf(item string) map[string]any {
 // (store.DefaultTotalCap): total is then a lower bound.
 func totalCapped() map[string]any {
 	return map[string]any{"type": "boolean",
-		"description": "为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数"}
+		"description": "为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数"}
 }
 
 // schemas are the named bodies the routes refer to.

@@ -165,7 +165,7 @@ type page[T any] struct {
 	Total int `json:"total"`
 	// TotalCapped says the list stopped counting at Total (store.DefaultTotalCap):
 	// there are more rows than Total, and the UI shows "10,000+ 条".
-	TotalCapped bool `json:"total_capped,omitempty"`
+	TotalCapped bool `json:"total_capped"`
 	Page        int  `json:"page"`
 	PageSize    int  `json:"page_size"`
 }

@@ -6850,6 +6850,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
             totals: {
                 admitted: number;
                 applications: number;
@@ -6960,6 +6961,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 固定小列表，不分页 */
         AssessHonourStats: {
@@ -7169,6 +7171,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         AssessRectification: {
             days_overdue: number;
@@ -7224,6 +7227,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         AssessRectificationPatch: {
             /** Format: date */
@@ -7491,6 +7495,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Assignment: {
             /** Format: date */
@@ -7522,6 +7527,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         AuditRow: {
             action: string;
@@ -7806,6 +7813,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 通报模板的占位符，数量固定（约 50 个），不分页 */
         BriefingPlaceholderList: {
@@ -8004,6 +8012,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         CobuildAgreement: {
             community_code: string;
@@ -8058,6 +8068,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildAlliance: {
             created_at: string;
@@ -8113,6 +8124,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 每个有报到记录的社区（村）一行，受区划结构限制，不分页 */
         CobuildCommunityCountList: {
@@ -8270,6 +8282,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildOptions: {
             agreement_states: {
@@ -8468,6 +8481,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildRating: {
             comment: string;
@@ -8559,6 +8573,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildResource: {
             agreement_id: number | null;
@@ -8634,6 +8649,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildUnit: {
             address: string;
@@ -8686,6 +8702,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildYearReport: {
             active_members: number;
@@ -9248,6 +9265,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DevPublicity: {
             days: number;
@@ -9512,6 +9531,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Dual: {
             /** Format: date */
@@ -9538,6 +9558,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DuesArrear: {
             consecutive_unpaid: number;
@@ -9555,6 +9577,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DuesBase: {
             /** @description 基数（元，两位小数） */
@@ -9975,6 +9999,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         FundsDecisionInput: {
             grant?: boolean;
@@ -10038,6 +10063,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         FundsOptions: {
             app_statuses: {
@@ -10388,6 +10414,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         InstructorPatch: {
             full_time?: boolean;
@@ -10402,6 +10430,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         LedgerOptions: {
             categories: {
@@ -10523,6 +10553,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MeetingUpdate: {
             attendees?: {
@@ -10643,6 +10675,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MemberPatch: {
             /** @enum {string} */
@@ -10748,6 +10782,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MobilityPatch: {
             card_no?: string;
@@ -10962,6 +10998,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NoticeReceiptPage: {
             items: {
@@ -10986,6 +11023,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NoticeReceiptSummary: {
             items: number;
@@ -11045,6 +11083,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NotificationUnread: {
             unread: number;
@@ -11127,6 +11166,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         OrganizationPatch: {
             above_scale?: boolean;
@@ -11281,6 +11322,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         PartyOrg: {
             covers: components["schemas"]["Cover"][];
@@ -11352,6 +11394,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         PartyOrgPatch: {
             name?: string;
@@ -11456,6 +11500,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         RegionStats: {
             children?: {
@@ -11489,6 +11535,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         RenewalPage: {
             items: (components["schemas"]["PartyOrg"] & {
@@ -11617,6 +11665,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceHandlerUnit: {
             active: boolean;
@@ -11653,6 +11702,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceOptions: {
             actions: {
@@ -11843,6 +11893,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceSettings: {
             calendar: {
@@ -12048,6 +12099,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         SupervisionVisitInput: {
             findings?: {
@@ -12170,6 +12222,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankAccount: {
             balance: number;
@@ -12205,6 +12258,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankDecideInput: {
             post?: boolean;
@@ -12258,6 +12312,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankExpiry: {
             accounts: number;
@@ -12348,6 +12403,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankReverseInput: {
             reason?: string;
@@ -12573,6 +12629,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         User: {
             /** Format: date-time */
@@ -12616,6 +12674,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         UserPatch: {
             disabled?: boolean;
@@ -12721,6 +12781,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueBelowStandardPage: {
             items: {
@@ -12748,6 +12809,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueBooking: {
             attendance: number;
@@ -12809,6 +12871,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueChecklist: {
             code: string;
@@ -12965,6 +13028,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueOptions: {
             booking_statuses: {
@@ -13036,6 +13100,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenuePhoto: {
             content_type: string;
@@ -13237,6 +13302,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         VisitPhoto: {
             /** @enum {string} */
@@ -13316,6 +13383,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VolunteerConfirmAll: {
             confirmed: number;
@@ -13410,6 +13478,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VolunteerSignInCode: {
             expires_in: number;
@@ -13540,6 +13609,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Wish: {
             allowed_actions: string[];
@@ -13691,6 +13761,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         WishPhoto: {
             content_type: string;

@@ -7527,7 +7527,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         AuditRow: {
@@ -8012,7 +8012,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         CobuildAgreement: {
@@ -9265,7 +9265,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         DevPublicity: {
@@ -9558,7 +9558,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         DuesArrear: {
@@ -9577,7 +9577,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         DuesBase: {
@@ -10414,7 +10414,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         InstructorPatch: {
@@ -10430,7 +10430,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         LedgerOptions: {
@@ -10553,7 +10553,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         MeetingUpdate: {
@@ -10675,7 +10675,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         MemberPatch: {
@@ -10782,7 +10782,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         MobilityPatch: {
@@ -11166,7 +11166,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         OrganizationPatch: {
@@ -11394,7 +11394,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         PartyOrgPatch: {
@@ -11500,7 +11500,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         RegionStats: {
@@ -11535,7 +11535,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         RenewalPage: {
@@ -12629,7 +12629,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         User: {
@@ -12674,7 +12674,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         UserPatch: {
@@ -13302,7 +13302,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
-            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；缺省或 false 时 total 为确切条数 */
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
             total_capped: boolean;
         };
         VisitPhoto: {

@@ -19,7 +19,6 @@ import (
 // delete its line here.
 var handRolledLists = []string{
 	"assess/honours.go:ListHonours",
-	"audit/audit.go:List",
 	"auth/users.go:ListUsers",
 	"briefing/briefing.go:List",
 	"develop/lists.go:List",

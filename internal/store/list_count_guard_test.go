@@ -26,7 +26,6 @@ var handRolledLists = []string{
 	"funds/journal.go:ListEntries",
 	"meeting/meetings.go:List",
 	"member/transfers.go:ListTransfers",
-	"notify/notify.go:List",
 	"purchase/purchase.go:List",
 	"region/region.go:Search",
 	"servicereq/dialogues.go:ListDialogues",

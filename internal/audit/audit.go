@@ -569,16 +569,3 @@ func scanRow(rows store.Scanner) (Row, error) {
 	}
 	return r, nil
 }
-
-func scanRows(rows *sql.Rows) ([]Row, error) {
-	defer rows.Close()
-	out := []Row{}
-	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}

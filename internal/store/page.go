@@ -97,7 +97,8 @@ func (t Total) String() string {
 // ListQuery is a list's statement: SELECT Cols From WHERE Cond ORDER BY
 // Order. From is the whole clause, "FROM x JOIN y …"; CountFrom, when set,
 // is the clause the count runs over instead (From without the joins that
-// never change the number of rows). Order should end with a unique column
+// never change the number of rows; it must take From's arguments, so keep
+// placeholders out of both). Order should end with a unique column
 // so that pages do not overlap. Args are Cond's (and From's) arguments;
 // ColArgs those of placeholders in Cols, which the row query binds before
 // Args and the count never sees. Cap is the most rows counted (0:

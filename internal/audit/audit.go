@@ -508,32 +508,22 @@ func requireReader(ctx context.Context) error {
 }
 
 // List returns one page of rows, newest first, and the total.
-func (l *Logger) List(ctx context.Context, f Filter) ([]Row, int, error) {
+func (l *Logger) List(ctx context.Context, f Filter) ([]Row, store.Total, error) {
 	ctx = store.WithOp(ctx, "audit.List")
 	if err := requireReader(ctx); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where, args, err := f.where()
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	var total int
-	if err := l.DB.QueryRow(ctx, l.DB, "SELECT COUNT(*) FROM audit_log"+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	page, size := f.Page, f.PageSize
-	page, size = store.ClampPage(page, size, 500)
-	rows, err := l.DB.Query(ctx, l.DB, `SELECT id, at, username, role, ip, action, entity, entity_id, result, detail FROM audit_log`+
-		where+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, l.DB, store.ListQuery{Cols: "id, at, username, role, ip, action, entity, entity_id, result, detail",
+		From: "FROM audit_log", Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: "id DESC"}, store.PageOf(f.Page, f.PageSize, 500), scanRow)
 	if err != nil {
-		return nil, 0, err
-	}
-	out, err := scanRows(rows)
-	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if err := l.resolve(ctx, out); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	return out, total, nil
 }
@@ -565,7 +555,7 @@ func (l *Logger) Each(ctx context.Context, f Filter, fn func(Row) error) error {
 	return rows.Err()
 }
 
-func scanRow(rows *sql.Rows) (Row, error) {
+func scanRow(rows store.Scanner) (Row, error) {
 	var r Row
 	var at string
 	var detail sql.NullString
@@ -578,17 +568,4 @@ func scanRow(rows *sql.Rows) (Row, error) {
 		r.Detail = json.RawMessage(detail.String)
 	}
 	return r, nil
-}
-
-func scanRows(rows *sql.Rows) ([]Row, error) {
-	defer rows.Close()
-	out := []Row{}
-	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

@@ -112,8 +112,8 @@ func checkRestored(t *testing.T, tg target, p personal) {
 		t.Fatalf("reveal after restore: %+v %v", m, err)
 	}
 	found, n, err := a.Members.List(districtCtx, member.Filter{IDNumber: plantedID, Page: 1, PageSize: 10})
-	if err != nil || n != 1 || found[0].ID != p.memberID {
-		t.Fatalf("look-up by 身份证号 after restore: %d %v", n, err)
+	if err != nil || n != store.Exact(1) || found[0].ID != p.memberID {
+		t.Fatalf("look-up by 身份证号 after restore: %+v %v", n, err)
 	}
 	_, rc, err := a.Meet.OpenAttachment(districtCtx, p.attachmentID)
 	if err != nil {

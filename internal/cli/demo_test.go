@@ -64,12 +64,12 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 
 	// Organizations, party organizations, instructors.
 	_, orgs, err := a.Orgs.List(sys, org.Filter{PageSize: 1})
-	if err != nil || orgs < 250 {
-		t.Fatalf("%d organizations (%v)", orgs, err)
+	if err != nil || orgs.N < 250 {
+		t.Fatalf("%s organizations (%v)", orgs, err)
 	}
 	parties, total, err := a.Party.List(sys, partyorg.Filter{PageSize: 500})
-	if err != nil || total < 40 {
-		t.Fatalf("%d party organizations (%v)", total, err)
+	if err != nil || total.N < 40 {
+		t.Fatalf("%s party organizations (%v)", total, err)
 	}
 	formations := map[string]int{}
 	for _, p := range parties {
@@ -97,7 +97,7 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 	if depth < 3 { // 县综合党委 → 街道综合党委 → 商圈党委 → 支部
 		t.Errorf("party tree only %d levels deep", depth)
 	}
-	if _, dissolved, _ := a.Party.List(sys, partyorg.Filter{Status: "dissolved", PageSize: 1}); dissolved < 1 {
+	if _, dissolved, _ := a.Party.List(sys, partyorg.Filter{Status: "dissolved", PageSize: 1}); dissolved.N < 1 {
 		t.Error("no dissolved branch")
 	}
 	renewals, err := a.Party.Renewals(sys, partyorg.RenewalNoticeDays)
@@ -114,8 +114,8 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 		t.Errorf("renewals: %d, of which %d overdue", len(renewals), overdue)
 	}
 	instructors, n, err := a.Instr.List(sys, "", 1, 500)
-	if err != nil || n < 10 {
-		t.Fatalf("%d instructors (%v)", n, err)
+	if err != nil || n.N < 10 {
+		t.Fatalf("%s instructors (%v)", n, err)
 	}
 	assignments, visits := 0, 0
 	for _, in := range instructors {
@@ -158,8 +158,8 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 	// A street user sees its own street only.
 	street := actor.With(ctx, actor.Actor{Username: "hongqiao", Role: "street", Scope: "430426001"})
 	mine, seen, err := a.Orgs.List(street, org.Filter{PageSize: 500})
-	if err != nil || seen == 0 || seen >= orgs {
-		t.Fatalf("street sees %d of %d organizations (%v)", seen, orgs, err)
+	if err != nil || seen.N == 0 || seen.Capped || seen.N >= orgs.N {
+		t.Fatalf("street sees %s of %s organizations (%v)", seen, orgs, err)
 	}
 	for _, o := range mine {
 		if !strings.HasPrefix(o.RegionCode, "430426001") {
@@ -192,7 +192,7 @@ func TestDemoLoadsAJurisdictionOnce(t *testing.T) {
 		t.Fatalf("second demo: %d\n%s\n%s", code, out, errOut)
 	}
 	if _, again, _ := a.Orgs.List(sys, org.Filter{PageSize: 1}); again != orgs {
-		t.Fatalf("second demo changed the ledger: %d → %d organizations", orgs, again)
+		t.Fatalf("second demo changed the ledger: %s → %s organizations", orgs, again)
 	}
 }
 

@@ -124,15 +124,15 @@ var allianceSorts = map[string]string{"name": "a.name, a.id", "created_desc": "a
 func AllianceSortCodes() []string { return []string{"name", "created_desc"} }
 
 // ListAlliances returns a page of the alliances in scope.
-func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Alliance, int, error) {
+func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Alliance, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListAlliances")
 	order, err := sortOrder(allianceSorts, "name", f.Sort)
 	if err != nil {
-		return nil, 0, apperr.InvalidField("sort", "排序应为 "+strings.Join(AllianceSortCodes(), "、")+" 之一")
+		return nil, store.Total{}, apperr.InvalidField("sort", "排序应为 "+strings.Join(AllianceSortCodes(), "、")+" 之一")
 	}
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.RegionCode != "" {
 		rc, ra := store.PrefixRange("a.region_code", f.RegionCode)
@@ -145,7 +145,7 @@ func (s *Service) ListAlliances(ctx context.Context, f AllianceFilter) ([]Allian
 	}
 	out, total, err := store.ListPage(ctx, s.DB, allianceCols, allianceFrom, cond, args, order, f.Page.store(), scanAlliance)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list alliances: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list alliances: %w", err)
 	}
 	return out, total, nil
 }

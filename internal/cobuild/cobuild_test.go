@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/workloop"
 	"liangxin/internal/xlsx"
@@ -127,11 +128,14 @@ func TestUnitPhoneSealedMaskedAndRevealAudited(t *testing.T) {
 	wantInvalid(t, err, "name", "同名")
 }
 
-func must2[T any](x []T, n int, err error) ([]T, int) {
+func must2[T any](x []T, n store.Total, err error) ([]T, int) {
 	if err != nil {
 		panic(err)
 	}
-	return x, n
+	if n.Capped {
+		panic("a test list past the count cap")
+	}
+	return x, n.N
 }
 
 // TestCommunityCounts checks the 双报到 figures per community against

@@ -93,7 +93,7 @@ var agreementSorts = map[string]string{"starts_desc": "a.starts_on DESC, a.id DE
 func AgreementSortCodes() []string { return []string{"starts_desc", "ends"} }
 
 // ListAgreements returns a page of agreements in scope.
-func (s *Service) ListAgreements(ctx context.Context, f ListFilter) ([]Agreement, int, error) {
+func (s *Service) ListAgreements(ctx context.Context, f ListFilter) ([]Agreement, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListAgreements")
 	bad := apperr.Invalid()
 	if f.State != "" && optionName(AgreementStates(), f.State) == "" {
@@ -104,16 +104,16 @@ func (s *Service) ListAgreements(ctx context.Context, f ListFilter) ([]Agreement
 		bad.Field("sort", "排序应为 "+strings.Join(AgreementSortCodes(), "、")+" 之一")
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := store.ScopeFilter(ctx, "a.community_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args = filterCommon(cond, args, f, "a.community_code", "a.state", "", "a.unit_id", "", []string{"a.title", "u.name", "a.content"})
 	out, total, err := store.ListPage(ctx, s.DB, agreementCols, agreementFrom, cond, args, order, f.Page.store(), scanAgreement)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list agreements: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list agreements: %w", err)
 	}
 	return out, total, nil
 }
@@ -323,15 +323,15 @@ func contains(xs []string, x string) bool {
 }
 
 // ListNeeds returns a page of needs in scope.
-func (s *Service) ListNeeds(ctx context.Context, f ListFilter) ([]Need, int, error) {
+func (s *Service) ListNeeds(ctx context.Context, f ListFilter) ([]Need, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListNeeds")
 	if err := validListFilter(f, NeedStates(), NeedSortCodes()); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order, _ := sortOrder(needSorts, "created_desc", f.Sort)
 	cond, args, err := store.ScopeFilter(ctx, "n.community_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args = filterCommon(cond, args, f, "n.community_code", "n.state", "n.category", "", "n.agreement_id", []string{"n.title", "n.requester", "n.detail"})
 	if f.Urgency != "" {
@@ -340,7 +340,7 @@ func (s *Service) ListNeeds(ctx context.Context, f ListFilter) ([]Need, int, err
 	}
 	out, total, err := store.ListPage(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page.store(), scanNeed)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list needs: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list needs: %w", err)
 	}
 	return out, total, nil
 }
@@ -497,20 +497,20 @@ var resourceSorts = map[string]string{"created_desc": "r.created_at DESC, r.id D
 func ResourceSortCodes() []string { return []string{"created_desc", "available", "title"} }
 
 // ListResources returns a page of resources in scope.
-func (s *Service) ListResources(ctx context.Context, f ListFilter) ([]Resource, int, error) {
+func (s *Service) ListResources(ctx context.Context, f ListFilter) ([]Resource, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListResources")
 	if err := validListFilter(f, ResourceStates(), ResourceSortCodes()); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order, _ := sortOrder(resourceSorts, "created_desc", f.Sort)
 	cond, args, err := store.ScopeFilter(ctx, "r.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args = filterCommon(cond, args, f, "r.region_code", "r.state", "r.category", "r.unit_id", "r.agreement_id", []string{"r.title", "u.name", "r.quantity"})
 	out, total, err := store.ListPage(ctx, s.DB, resourceCols, resourceFrom, cond, args, order, f.Page.store(), scanResource)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list resources: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list resources: %w", err)
 	}
 	return out, total, nil
 }
@@ -645,14 +645,14 @@ func (s *Service) Suggest(ctx context.Context, needID int64) ([]Resource, error)
 
 // Unmatched returns the open needs in scope for which no available,
 // unexpired resource of the same category exists in the need's county.
-func (s *Service) Unmatched(ctx context.Context, f ListFilter) ([]Need, int, error) {
+func (s *Service) Unmatched(ctx context.Context, f ListFilter) ([]Need, store.Total, error) {
 	if err := validListFilter(f, NeedStates(), NeedSortCodes()); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order, _ := sortOrder(needSorts, "urgency", f.Sort)
 	cond, args, err := store.ScopeFilter(ctx, "n.community_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	f.State = ""
 	cond, args = filterCommon(cond, args, f, "n.community_code", "", "n.category", "", "", []string{"n.title", "n.requester", "n.detail"})
@@ -661,7 +661,7 @@ func (s *Service) Unmatched(ctx context.Context, f ListFilter) ([]Need, int, err
 	args = append(args, s.today())
 	out, total, err := store.ListPage(ctx, s.DB, needCols, needFrom, cond, args, order, f.Page.store(), scanNeed)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: unmatched needs: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: unmatched needs: %w", err)
 	}
 	return out, total, nil
 }

@@ -139,20 +139,20 @@ var projectSorts = map[string]string{"starts_desc": "p.starts_on DESC, p.id DESC
 func ProjectSortCodes() []string { return []string{"starts_desc", "ends", "title"} }
 
 // ListProjects returns a page of projects in scope (without links).
-func (s *Service) ListProjects(ctx context.Context, f ListFilter) ([]Project, int, error) {
+func (s *Service) ListProjects(ctx context.Context, f ListFilter) ([]Project, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListProjects")
 	if err := validListFilter(f, ProjectStatuses(), ProjectSortCodes()); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order, _ := sortOrder(projectSorts, "starts_desc", f.Sort)
 	cond, args, err := store.ScopeFilter(ctx, "p.community_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args = filterCommon(cond, args, f, "p.community_code", "p.status", "", "", "p.agreement_id", []string{"p.title", "p.owner", "p.result"})
 	out, total, err := store.ListPage(ctx, s.DB, projectCols, projectFrom, cond, args, order, f.Page.store(), scanProject)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list projects: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list projects: %w", err)
 	}
 	return out, total, nil
 }

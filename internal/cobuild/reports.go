@@ -128,7 +128,7 @@ func ReportSortCodes() []string { return []string{"reported_desc", "hours_desc",
 
 // ListReports returns a page of the 双报到 records in scope, each with this
 // year's hours and times.
-func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, int, error) {
+func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListReports")
 	bad := apperr.Invalid()
 	if f.Kind != "" && optionName(ReportKinds(), f.Kind) == "" {
@@ -139,11 +139,11 @@ func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, in
 		bad.Field("sort", "排序应为 "+strings.Join(ReportSortCodes(), "、")+" 之一")
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := store.ScopeFilter(ctx, "r.community_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Kind != "" {
 		cond += " AND r.kind = ?"
@@ -163,31 +163,11 @@ func (s *Service) ListReports(ctx context.Context, f ReportFilter) ([]Report, in
 		args = append(args, a...)
 	}
 	y := strconv.Itoa(s.year())
-	// The year arguments come first: they stand in the select list. The
-	// count query has no select-list arguments, so it gets args alone.
-	out := []Report{}
-	total := 0
-	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*) `+reportFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		query, qargs := f.Page.store().Limit(`SELECT `+reportCols+` `+reportFrom+` WHERE `+cond+` ORDER BY `+order, append([]any{y, y}, args...))
-		rows, err := s.DB.Query(ctx, q, query, qargs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReport(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
+	// The year arguments stand in the select list; the count never sees them.
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: reportCols, From: reportFrom, Cond: cond, Args: args,
+		ColArgs: []any{y, y}, Order: order}, f.Page.store(), scanReport)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list reports: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list reports: %w", err)
 	}
 	return out, total, nil
 }

@@ -101,7 +101,7 @@ var unitSorts = map[string]string{"name": "u.name, u.id", "created_desc": "u.cre
 func UnitSortCodes() []string { return []string{"name", "created_desc", "region"} }
 
 // ListUnits returns a page of the units in the caller's scope.
-func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, error) {
+func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, store.Total, error) {
 	ctx = store.WithOp(ctx, "cobuild.ListUnits")
 	bad := apperr.Invalid()
 	if f.Kind != "" && optionName(UnitKinds(), f.Kind) == "" {
@@ -112,11 +112,11 @@ func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, err
 		bad.Field("sort", "排序应为 "+strings.Join(UnitSortCodes(), "、")+" 之一")
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := store.ScopeFilter(ctx, "u.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Kind != "" {
 		cond += " AND u.kind = ?"
@@ -133,7 +133,7 @@ func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]Unit, int, err
 	}
 	out, total, err := store.ListPage(ctx, s.DB, unitCols, unitFrom, cond, args, order, f.Page.store(), scanUnit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("cobuild: list units: %w", err)
+		return nil, store.Total{}, fmt.Errorf("cobuild: list units: %w", err)
 	}
 	return out, total, nil
 }

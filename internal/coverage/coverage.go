@@ -840,22 +840,22 @@ const (
 var WorkListKinds = []string{ListShouldBuild, ListFewMembers, ListNoMembers, ListIneffective}
 
 // WorkList returns one page of a work list for a region on a day.
-func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, page, size int) ([]org.Organization, int, error) {
+func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, page, size int) ([]org.Organization, store.Total, error) {
 	day, err := s.day(asOf)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	rg, err := s.target(ctx, regionCode)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	rule, err := s.GetRule(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where, args, err := s.inScope(ctx, rg.Code, day, rule, rg.Level == "area")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cover := fmt.Sprintf(activeSpan, coverspan.Covered)
 	single := fmt.Sprintf(activeSpan, coverspan.Single)
@@ -876,7 +876,7 @@ func (s *Service) WorkList(ctx context.Context, kind, regionCode, asOf string, p
 			AND s.from_on <= ? AND (s.to_on IS NULL OR s.to_on > ?))`
 		args = append(args, coverspan.Covered, day, day)
 	default:
-		return nil, 0, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）、no_members（无党员）或 ineffective（有形无效）")
+		return nil, store.Total{}, apperr.InvalidField("kind", "清单应为 should_build（应建未建）、few_members（有党员未建）、no_members（无党员）或 ineffective（有形无效）")
 	}
 	return s.Orgs.ListCond(ctx, org.Filter{Page: page, PageSize: size}, where, args)
 }

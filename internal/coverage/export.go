@@ -34,7 +34,8 @@ func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%"
 func (s *Service) ExportWorkList(ctx context.Context, t sheetexport.Target, kind, regionCode, asOf string) error {
 	title := WorkListTitle(kind)
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]org.Organization, int, error) {
-		return s.WorkList(ctx, kind, regionCode, asOf, page, size)
+		items, total, err := s.WorkList(ctx, kind, regionCode, asOf, page, size)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One(title, []string{"单位名称", "统一社会信用代码", "单位类别", "所属区划", "从业人员数", "正式党员数", "预备党员数", "是否规模以上", "未建原因", "拟建时间"},
 		[]float64{36, 22, 16, 14, 10, 10, 10, 12, 24, 12}, src, func(o org.Organization) []any {

@@ -98,8 +98,8 @@ func CheckEmpty(ctx context.Context, a *app.App) error {
 	if err != nil {
 		return err
 	}
-	if orgs+parties+instructors > 0 {
-		return apperr.Conflict(fmt.Sprintf("台账中已有 %d 个两新组织、%d 个党组织、%d 名党建指导员，演示数据只能载入空台账；"+
+	if orgs.N+parties.N+instructors.N > 0 {
+		return apperr.Conflict(fmt.Sprintf("台账中已有 %s 个两新组织、%s 个党组织、%s 名党建指导员，演示数据只能载入空台账；"+
 			"请换用新的数据目录（--data）或数据库（--db）", orgs, parties, instructors))
 	}
 	return nil

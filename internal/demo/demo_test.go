@@ -296,7 +296,7 @@ func testSeedStory(t *testing.T, a *app.App, sum *Summary) {
 			t.Fatal(err)
 		}
 		ps = append(ps, got...)
-		if len(got) == 0 || len(ps) >= total {
+		if len(got) == 0 || len(ps) >= total.Ceiling() {
 			break
 		}
 	}

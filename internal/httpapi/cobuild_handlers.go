@@ -11,6 +11,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/cobuild"
 	"liangxin/internal/sheetexport"
+	"liangxin/internal/store"
 )
 
 func (s *Server) cobuildOptions(w http.ResponseWriter, _ *http.Request) error {
@@ -65,11 +66,11 @@ func (s *Server) cobuildYear(r *http.Request) (int, error) {
 }
 
 // respondPage writes a page of items.
-func respondPage[T any](w http.ResponseWriter, f cobuild.ListFilter, items []T, total int, err error) error {
+func respondPage[T any](w http.ResponseWriter, f cobuild.ListFilter, items []T, total store.Total, err error) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[T]{Items: items, Total: total, Page: f.Page.Page, PageSize: f.Page.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page.Page, f.Page.PageSize))
 	return nil
 }
 

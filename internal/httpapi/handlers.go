@@ -382,7 +382,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[audit.Row]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 

@@ -84,7 +84,7 @@ func (s *Server) listOrganizations(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[org.Organization]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 
@@ -214,7 +214,7 @@ func (s *Server) listPartyOrgs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[partyorg.PartyOrg]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 
@@ -404,7 +404,7 @@ func (s *Server) listInstructors(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[instructor.Instructor]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 
@@ -649,7 +649,7 @@ func (s *Server) workList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[org.Organization]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 

@@ -92,7 +92,14 @@ func categoryCodes() []string {
 }
 
 func pageOf(item string) map[string]any {
-	return obj(map[string]any{"items": arr(ref(item)), "total": tInt, "page": tInt, "page_size": tInt})
+	return obj(map[string]any{"items": arr(ref(item)), "total": tInt, "total_capped": totalCapped(), "page": tInt, "page_size": tInt})
+}
+
+// totalCapped is the flag of a list whose count stopped at the cap
+// (store.DefaultTotalCap): total is then a lower bound.
+func totalCapped() map[string]any {
+	return map[string]any{"type": "boolean",
+		"description": "为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数"}
 }
 
 // schemas are the named bodies the routes refer to.

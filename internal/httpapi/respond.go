@@ -14,6 +14,7 @@ import (
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/readcache"
+	"liangxin/internal/store"
 )
 
 // writeJSON writes v as JSON with status.
@@ -160,10 +161,18 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 type page[T any] struct {
-	Items    []T `json:"items"`
-	Total    int `json:"total"`
-	Page     int `json:"page"`
-	PageSize int `json:"page_size"`
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	// TotalCapped says the list stopped counting at Total (store.DefaultTotalCap):
+	// there are more rows than Total, and the UI shows "10,000+ 条".
+	TotalCapped bool `json:"total_capped"`
+	Page        int  `json:"page"`
+	PageSize    int  `json:"page_size"`
+}
+
+// pageOfTotal is the page of a list whose total the store may have capped.
+func pageOfTotal[T any](items []T, total store.Total, number, size int) page[T] {
+	return page[T]{Items: items, Total: total.N, TotalCapped: total.Capped, Page: number, PageSize: size}
 }
 
 // pagingErrors adds the errors of page and page_size to bad, so that one

@@ -20,7 +20,8 @@ func derefStr(p *string) string {
 // template's layout, and records the export with the instructors' count.
 func (s *Service) Export(ctx context.Context, t sheetexport.Target, q string) error {
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Instructor, int, error) {
-		return s.List(ctx, q, page, size)
+		items, total, err := s.List(ctx, q, page, size)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.Rows("党建指导员", ImportHeaders(), ExportWidths, src, func(in Instructor, emit sheetexport.Emit) error {
 		kind := "兼职"

@@ -176,7 +176,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			for _, in := range list {
 				existing[squeeze(in.Name)] = append(existing[squeeze(in.Name)], in)
 			}
-			if page*500 >= total || len(list) == 0 {
+			if page*500 >= total.Ceiling() || len(list) == 0 {
 				return nil
 			}
 		}

@@ -294,38 +294,21 @@ func (s *Service) recordFilter(ctx context.Context) (string, []any, error) {
 }
 
 // List returns instructors inside the caller's scope, phones masked.
-func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instructor, int, error) {
+func (s *Service) List(ctx context.Context, q string, page, size int) ([]Instructor, store.Total, error) {
 	ctx = store.WithOp(ctx, "instructor.List")
 	cond, args, err := s.recordFilter(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if q = strings.TrimSpace(q); q != "" {
 		where += ` AND (i.name LIKE ? ESCAPE '\' OR i.unit LIKE ? ESCAPE '\')`
 		args = append(args, "%"+store.LikeEscape(q)+"%", "%"+store.LikeEscape(q)+"%")
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM instructors i`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	page, size = store.ClampPage(page, size, 500)
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY i.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: cols, From: strings.TrimSpace(from), CountFrom: "FROM instructors i",
+		Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: "i.id"}, store.PageOf(page, size, 500), scan)
 	if err != nil {
-		return nil, 0, err
-	}
-	out := []Instructor{}
-	for rows.Next() {
-		in, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	return out, total, s.loadAssignments(ctx, s.DB, out)
 }

@@ -60,7 +60,8 @@ func (s *Service) ExportRoster(ctx context.Context, t sheetexport.Target, f Filt
 	cats := map[string]string{"full": "正式党员", "probationary": "预备党员"}
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Member, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.List(ctx, f)
+		items, total, err := s.List(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("党员花名册", RosterHeaders, rosterWidths, src, func(m Member) []any {
 		if _, ok := poNames[m.PartyOrgID]; !ok {

@@ -214,15 +214,15 @@ var sorts = map[string]string{
 }
 
 // List returns one page of the roster in the actor's scope, masked.
-func (s *Service) List(ctx context.Context, f Filter) ([]Member, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Member, store.Total, error) {
 	ctx = store.WithOp(ctx, "member.List")
 	order, ok := sorts[f.Sort]
 	if !ok {
-		return nil, 0, apperr.InvalidField("sort", "不支持的排序字段")
+		return nil, store.Total{}, apperr.InvalidField("sort", "不支持的排序字段")
 	}
 	cond, args, err := s.where(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.PageSize == 0 {
 		f.Page, f.PageSize = 1, store.DefaultPageSize

@@ -271,13 +271,13 @@ func me(ctx context.Context) (int64, error) {
 
 // List returns one page of the current user's notifications, newest first,
 // with the total.
-func (b *Inbox) List(ctx context.Context, f Filter) ([]Notification, int, error) {
+func (b *Inbox) List(ctx context.Context, f Filter) ([]Notification, store.Total, error) {
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	uid, err := me(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Page < 1 {
 		f.Page = 1
@@ -293,34 +293,22 @@ func (b *Inbox) List(ctx context.Context, f Filter) ([]Notification, int, error)
 		cond += " AND kind = ?"
 		args = append(args, f.Kind)
 	}
-	out := []Notification{}
-	var total int
-	err = b.DB.Report(ctx, func(q store.Querier) error {
-		if err := b.DB.QueryRow(ctx, q, `SELECT COUNT(*) FROM notifications WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := b.DB.Query(ctx, q, `SELECT id, kind, title, body, link, entity, entity_id, created_at, read_at FROM notifications
-			WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+	out, total, err := store.List(ctx, b.DB, store.ListQuery{Cols: "id, kind, title, body, link, entity, entity_id, created_at, read_at",
+		From: "FROM notifications", Cond: cond, Args: args, Order: "id DESC"}, store.Page{Number: f.Page, Size: f.PageSize},
+		func(r store.Scanner) (Notification, error) {
 			var n Notification
 			var read sql.NullString
-			if err := rows.Scan(&n.ID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.Entity, &n.EntityID, &n.CreatedAt, &read); err != nil {
-				return err
+			if err := r.Scan(&n.ID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.Entity, &n.EntityID, &n.CreatedAt, &read); err != nil {
+				return n, err
 			}
 			if read.Valid {
 				n.ReadAt, n.Read = &read.String, true
 			}
 			n.KindName = kindName(n.Kind)
-			out = append(out, n)
-		}
-		return rows.Err()
-	})
+			return n, nil
+		})
 	if err != nil {
-		return nil, 0, fmt.Errorf("notify: list: %w", err)
+		return nil, store.Total{}, fmt.Errorf("notify: list: %w", err)
 	}
 	return out, total, nil
 }

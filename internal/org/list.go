@@ -210,29 +210,23 @@ func (s *Service) today() string {
 }
 
 // List returns one page of organizations and the total.
-func (s *Service) List(ctx context.Context, f Filter) ([]Organization, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Organization, store.Total, error) {
 	ctx = store.WithOp(ctx, "org.List")
 	return s.ListCond(ctx, f, "", nil)
 }
 
 // ListCond is List with an extra SQL condition on "o" (for other domain
 // packages, e.g. the coverage work lists; never built from user input).
-func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs []any) ([]Organization, int, error) {
+func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs []any) ([]Organization, store.Total, error) {
 	ctx = store.WithOp(ctx, "org.ListCond")
 	where, args, err := s.where(ctx, f, s.today())
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if cond != "" {
 		where += " AND " + cond
 		args = append(args, condArgs...)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM organizations o`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	page, size := f.Page, f.PageSize
-	page, size = store.ClampPage(page, size, 500)
 	order := "o.id"
 	if col, ok := sortable[f.Sort]; ok {
 		order = col
@@ -241,23 +235,10 @@ func (s *Service) ListCond(ctx context.Context, f Filter, cond string, condArgs 
 	if f.Desc {
 		dir = " DESC"
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY `+order+dir+`, o.id`+dir+` LIMIT ? OFFSET ?`,
-		append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: cols, From: strings.TrimSpace(from), CountFrom: "FROM organizations o",
+		Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: order + dir + ", o.id" + dir}, store.PageOf(f.Page, f.PageSize, 500), scan)
 	if err != nil {
-		return nil, 0, err
-	}
-	out := []Organization{}
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	return out, total, s.loadAreas(ctx, s.DB, out)
 }

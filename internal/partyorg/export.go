@@ -22,7 +22,8 @@ func deref(p *string) string {
 func (s *Service) Export(ctx context.Context, t sheetexport.Target, f Filter) error {
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]PartyOrg, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.List(ctx, f)
+		items, total, err := s.List(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("党组织", ImportHeaders(), []float64{36, 10, 12, 30, 16, 12, 12, 12, 12, 60}, src, func(p PartyOrg) []any {
 		covers := make([]string, 0, len(p.Covers))

@@ -135,7 +135,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			for _, p := range list {
 				existing[squeeze(p.Name)] = append(existing[squeeze(p.Name)], p)
 			}
-			if page*500 >= total || len(list) == 0 {
+			if page*500 >= total.Ceiling() || len(list) == 0 {
 				return nil
 			}
 		}

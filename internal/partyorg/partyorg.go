@@ -822,11 +822,11 @@ type Filter struct {
 }
 
 // List returns one page of party organizations.
-func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, store.Total, error) {
 	ctx = store.WithOp(ctx, "partyorg.List")
 	cond, args, err := store.ScopeFilter(ctx, "p.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	sub, subArgs := store.PartyOrgSubtreeFilter(ctx, "p.id")
 	where := " WHERE " + cond + " AND " + sub
@@ -870,30 +870,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]PartyOrg, int, error) {
 		bad.Field("status", "状态应为 active（存续）或 dissolved（已撤销）")
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM party_orgs p`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	page, size := f.Page, f.PageSize
-	page, size = store.ClampPage(page, size, 500)
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+where+` ORDER BY p.id LIMIT ? OFFSET ?`, append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: cols, From: strings.TrimSpace(from), CountFrom: "FROM party_orgs p",
+		Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: "p.id"}, store.PageOf(f.Page, f.PageSize, 500), scan)
 	if err != nil {
-		return nil, 0, err
-	}
-	out := []PartyOrg{}
-	for rows.Next() {
-		p, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	return out, total, s.loadCovers(ctx, s.DB, out)
 }

@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+)
 
 // Paging limits shared by every list.
 const (
@@ -56,21 +61,94 @@ func (p Page) Limit(query string, args []any) (string, []any) {
 // Scanner is a row being read (*sql.Row or *sql.Rows).
 type Scanner = interface{ Scan(dest ...any) error }
 
-// ListPage counts the rows of "from WHERE cond" and reads one page of
-// "SELECT cols from WHERE cond ORDER BY order" on the read-only report path,
-// scanning each row with scan. from is the whole clause, "FROM x JOIN y …".
-// The order should end with a unique column so that pages do not overlap.
-func ListPage[T any](ctx context.Context, db *DB, cols, from, cond string, args []any, order string, p Page, scan func(Scanner) (T, error)) ([]T, int, error) {
+// DefaultTotalCap is how many rows a list counts at most: past it the total
+// is a lower bound (Total.Capped), so that a page costs what it returns and
+// not what the ledger holds (a province's members list counted 3 million
+// rows for every page of 20).
+const DefaultTotalCap = 10000
+
+// Total is the number of rows a list matches. When Capped, the count stopped
+// at the cap and N (the cap) is a lower bound: there are more than N rows.
+type Total struct {
+	N      int
+	Capped bool
+}
+
+// Exact is a total known to the row.
+func Exact(n int) Total { return Total{N: n} }
+
+// Ceiling is the most rows the list may hold: N when exact, and no limit
+// when capped (walkers such as exports page on until a short page).
+func (t Total) Ceiling() int {
+	if t.Capped {
+		return math.MaxInt
+	}
+	return t.N
+}
+
+// String is the count as a reader sees it: "10000+" when capped.
+func (t Total) String() string {
+	if t.Capped {
+		return strconv.Itoa(t.N) + "+"
+	}
+	return strconv.Itoa(t.N)
+}
+
+// ListQuery is a list's statement: SELECT Cols From WHERE Cond ORDER BY
+// Order. From is the whole clause, "FROM x JOIN y …"; CountFrom, when set,
+// is the clause the count runs over instead (From without the joins that
+// never change the number of rows; it must take From's arguments, so keep
+// placeholders out of both). Order should end with a unique column
+// so that pages do not overlap. Args are Cond's (and From's) arguments;
+// ColArgs those of placeholders in Cols, which the row query binds before
+// Args and the count never sees. Cap is the most rows counted (0:
+// DefaultTotalCap).
+type ListQuery struct {
+	Cols, From, CountFrom, Cond string
+	Args, ColArgs               []any
+	Order                       string
+	Cap                         int
+}
+
+// ListPage counts the rows of "from WHERE cond", at most DefaultTotalCap,
+// and reads one page of "SELECT cols from WHERE cond ORDER BY order" on the
+// read-only report path, scanning each row with scan. from is the whole
+// clause, "FROM x JOIN y …". The order should end with a unique column so
+// that pages do not overlap.
+func ListPage[T any](ctx context.Context, db *DB, cols, from, cond string, args []any, order string, p Page, scan func(Scanner) (T, error)) ([]T, Total, error) {
+	return List(ctx, db, ListQuery{Cols: cols, From: from, Cond: cond, Args: args, Order: order}, p, scan)
+}
+
+// List is ListPage with the statement as a ListQuery. The count reads at
+// most Cap+1 rows ("SELECT COUNT(*) FROM (SELECT 1 … LIMIT cap+1)"): up to
+// the cap the total is exact; past it the total is the cap and Capped.
+// Pages past the cap are still read (by OFFSET).
+func List[T any](ctx context.Context, db *DB, lq ListQuery, p Page, scan func(Scanner) (T, error)) ([]T, Total, error) {
 	out := []T{}
-	total := 0
+	var total Total
+	capN := lq.Cap
+	if capN <= 0 {
+		capN = DefaultTotalCap
+	}
+	countFrom := lq.CountFrom
+	if countFrom == "" {
+		countFrom = lq.From
+	}
+	cond := lq.Cond
+	if strings.TrimSpace(cond) == "" {
+		cond = "1 = 1"
+	}
 	err := db.Report(ctx, func(q Querier) error {
-		if err := db.QueryRow(ctx, q, `SELECT COUNT(*) `+from+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return wrapQuery(ctx, "SELECT COUNT(*) "+from, err)
+		count := `SELECT COUNT(*) FROM (SELECT 1 AS one ` + countFrom + ` WHERE ` + cond + ` LIMIT ?) capped`
+		n := 0
+		if err := db.QueryRow(ctx, q, count, append(append(make([]any, 0, len(lq.Args)+1), lq.Args...), capN+1)...).Scan(&n); err != nil {
+			return wrapQuery(ctx, "SELECT COUNT(*) "+countFrom, err)
 		}
-		if total == 0 {
+		total = Total{N: min(n, capN), Capped: n > capN}
+		if n == 0 {
 			return nil
 		}
-		query, qargs := p.Limit(`SELECT `+cols+` `+from+` WHERE `+cond+` ORDER BY `+order, args)
+		query, qargs := p.Limit(`SELECT `+lq.Cols+` `+lq.From+` WHERE `+cond+` ORDER BY `+lq.Order, append(append([]any{}, lq.ColArgs...), lq.Args...))
 		rows, err := db.Query(ctx, q, query, qargs...)
 		if err != nil {
 			return err

@@ -57,15 +57,89 @@ func TestListPage(t *testing.T) {
 	}
 	// 12 odd ids (1, 3, …, 23); page 3 of 5 holds 21 and 23.
 	got, total, err := store.ListPage(ctx, db, "id", "FROM lp", "grp = ?", []any{"odd"}, "id", store.Page{Number: 3, Size: 5}, scan)
-	if err != nil || total != 12 || fmt.Sprint(got) != "[21 23]" {
-		t.Fatalf("page 3 = %v of %d, %v; want [21 23] of 12", got, total, err)
+	if err != nil || total != store.Exact(12) || fmt.Sprint(got) != "[21 23]" {
+		t.Fatalf("page 3 = %v of %+v, %v; want [21 23] of 12", got, total, err)
 	}
 	got, total, err = store.ListPage(ctx, db, "id", "FROM lp", "grp = ?", []any{"even"}, "id DESC", store.Page{}, scan)
-	if err != nil || total != 11 || len(got) != 11 || got[0] != 22 || got[10] != 2 {
-		t.Fatalf("every even id = %v of %d, %v", got, total, err)
+	if err != nil || total != store.Exact(11) || len(got) != 11 || got[0] != 22 || got[10] != 2 {
+		t.Fatalf("every even id = %v of %+v, %v", got, total, err)
 	}
 	got, total, err = store.ListPage(ctx, db, "id", "FROM lp", "grp = ?", []any{"none"}, "id", store.Page{Number: 1, Size: 5}, scan)
-	if err != nil || total != 0 || got == nil || len(got) != 0 {
-		t.Fatalf("no rows = %#v of %d, %v; want an empty, non-nil list", got, total, err)
+	if err != nil || total != store.Exact(0) || got == nil || len(got) != 0 {
+		t.Fatalf("no rows = %#v of %+v, %v; want an empty, non-nil list", got, total, err)
+	}
+}
+
+// A list counts at most its cap: up to the cap the total is exact and equals
+// the hand count, one row past it the total is the cap and marked capped,
+// and the pages (past the cap too) hold the right rows, on both databases.
+func TestListTotalCap(t *testing.T) {
+	db := storetest.OpenEmpty(t)
+	exec(t, db, `CREATE TABLE lc (id INTEGER PRIMARY KEY, grp TEXT NOT NULL, note TEXT)`)
+	exec(t, db, `CREATE TABLE lc_note (lc_id INTEGER NOT NULL, body TEXT NOT NULL)`)
+	// 30 rows: ids 1…30; grp "a" holds the multiples of 3 (10 rows), "b" the
+	// rest (20 rows); every row has one note.
+	for i := 1; i <= 30; i++ {
+		g := "b"
+		if i%3 == 0 {
+			g = "a"
+		}
+		exec(t, db, `INSERT INTO lc (id, grp) VALUES (?, ?)`, i, g)
+		exec(t, db, `INSERT INTO lc_note (lc_id, body) VALUES (?, ?)`, i, fmt.Sprint("n", i))
+	}
+	scan := func(r store.Scanner) (int, error) {
+		var id int
+		return id, r.Scan(&id)
+	}
+	list := func(cond string, args []any, cap int, p store.Page) ([]int, store.Total) {
+		t.Helper()
+		got, total, err := store.List(ctx, db, store.ListQuery{Cols: "lc.id", From: "FROM lc JOIN lc_note n ON n.lc_id = lc.id",
+			CountFrom: "FROM lc", Cond: cond, Args: args, Order: "lc.id", Cap: cap}, p, scan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, total
+	}
+	cases := []struct {
+		cond string
+		args []any
+		cap  int
+		want store.Total
+	}{
+		{"grp = ?", []any{"a"}, 10, store.Total{N: 10}},              // exactly the cap: exact
+		{"grp = ?", []any{"a"}, 9, store.Total{N: 9, Capped: true}},  // one past the cap
+		{"grp = ?", []any{"a"}, 11, store.Total{N: 10}},              // below the cap
+		{"grp = ?", []any{"b"}, 5, store.Total{N: 5, Capped: true}},  // far past
+		{"id > ?", []any{28}, 5, store.Total{N: 2}},                  // small
+		{"grp = ?", []any{"none"}, 5, store.Total{}},                 // none
+		{"", nil, 29, store.Total{N: 29, Capped: true}},              // no condition
+		{"", nil, 0, store.Total{N: 30}},                             // the default cap
+		{"grp = ? OR id = ?", []any{"a", 1}, 11, store.Total{N: 11}}, // 10 + 1 = the cap
+		{"grp = ? OR id = ?", []any{"a", 1}, 10, store.Total{N: 10, Capped: true}},
+	}
+	for _, c := range cases {
+		if _, got := list(c.cond, c.args, c.cap, store.Page{Number: 1, Size: 3}); got != c.want {
+			t.Errorf("%q %v cap %d: total %+v, want %+v", c.cond, c.args, c.cap, got, c.want)
+		}
+	}
+	// Pages of a capped list, before and past the cap: grp "b" in id order is
+	// 1 2 4 5 7 8 10 11 13 14 16 17 19 20 22 23 25 26 28 29.
+	for _, c := range []struct {
+		page store.Page
+		want string
+	}{
+		{store.Page{Number: 1, Size: 4}, "[1 2 4 5]"},
+		{store.Page{Number: 2, Size: 4}, "[7 8 10 11]"},
+		{store.Page{Number: 4, Size: 4}, "[19 20 22 23]"}, // rows 13–16: past the cap of 5
+		{store.Page{Number: 5, Size: 4}, "[25 26 28 29]"},
+		{store.Page{Number: 6, Size: 4}, "[]"},
+	} {
+		got, total := list("grp = ?", []any{"b"}, 5, c.page)
+		if fmt.Sprint(got) != c.want || total != (store.Total{N: 5, Capped: true}) {
+			t.Errorf("page %+v = %v of %+v, want %s of 5+", c.page, got, total, c.want)
+		}
+	}
+	if (store.Total{N: 5, Capped: true}).Ceiling() < 1<<40 || store.Exact(7).Ceiling() != 7 {
+		t.Error("Ceiling: a capped total must not bound a walk; an exact one is its count")
 	}
 }

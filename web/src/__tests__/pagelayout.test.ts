@@ -55,4 +55,27 @@ describe('page layout', () => {
     expect(changes).toBe(1)
     app.unmount()
   })
+
+  it('shows a capped total as "10,000+ 条" and asks to narrow the filter', async () => {
+    const page = ref(1)
+    const { el, app } = await mount(() =>
+      h(PageLayout, { title: '党员花名册', total: 10000, totalCapped: true, page: page.value, 'onUpdate:page': (v: number) => (page.value = v) }),
+    )
+    expect(el.querySelector('[data-test="total-capped"]')?.textContent).toBe('共 10,000+ 条')
+    expect(el.querySelector('[data-test="capped-hint"]')?.textContent).toContain('请缩小筛选范围')
+    // Not "共 10000 条" as if the count were exact.
+    expect(el.querySelector('.el-pagination__total:not([data-test])')).toBeNull()
+    ;(el.querySelector('.btn-next') as HTMLButtonElement).click()
+    await nextTick()
+    expect(page.value).toBe(2)
+    app.unmount()
+  })
+
+  it('shows an exact total as before, without the hint', async () => {
+    const { el, app } = await mount(() => h(PageLayout, { title: '党员花名册', total: 9999, totalCapped: false }))
+    expect(el.querySelector('.el-pagination__total')?.textContent).toContain('9999')
+    expect(el.querySelector('[data-test="total-capped"]')).toBeNull()
+    expect(el.querySelector('[data-test="capped-hint"]')).toBeNull()
+    app.unmount()
+  })
 })

@@ -6850,6 +6850,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
             totals: {
                 admitted: number;
                 applications: number;
@@ -6960,6 +6961,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 固定小列表，不分页 */
         AssessHonourStats: {
@@ -7169,6 +7171,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         AssessRectification: {
             days_overdue: number;
@@ -7224,6 +7227,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         AssessRectificationPatch: {
             /** Format: date */
@@ -7491,6 +7495,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Assignment: {
             /** Format: date */
@@ -7522,6 +7527,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         AuditRow: {
             action: string;
@@ -7806,6 +7813,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 通报模板的占位符，数量固定（约 50 个），不分页 */
         BriefingPlaceholderList: {
@@ -8004,6 +8012,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         CobuildAgreement: {
             community_code: string;
@@ -8058,6 +8068,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildAlliance: {
             created_at: string;
@@ -8113,6 +8124,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         /** @description 每个有报到记录的社区（村）一行，受区划结构限制，不分页 */
         CobuildCommunityCountList: {
@@ -8270,6 +8282,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildOptions: {
             agreement_states: {
@@ -8468,6 +8481,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildRating: {
             comment: string;
@@ -8559,6 +8573,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildResource: {
             agreement_id: number | null;
@@ -8634,6 +8649,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildUnit: {
             address: string;
@@ -8686,6 +8702,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         CobuildYearReport: {
             active_members: number;
@@ -9260,6 +9277,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DevPublicity: {
             days: number;
@@ -9524,6 +9543,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Dual: {
             /** Format: date */
@@ -9550,6 +9570,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DuesArrear: {
             consecutive_unpaid: number;
@@ -9567,6 +9589,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         DuesBase: {
             /** @description 基数（元，两位小数） */
@@ -9987,6 +10011,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         FundsDecisionInput: {
             grant?: boolean;
@@ -10050,6 +10075,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         FundsOptions: {
             app_statuses: {
@@ -10400,6 +10426,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         InstructorPatch: {
             full_time?: boolean;
@@ -10414,6 +10442,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         LedgerOptions: {
             categories: {
@@ -10535,6 +10565,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MeetingUpdate: {
             attendees?: {
@@ -10655,6 +10687,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MemberPatch: {
             /** @enum {string} */
@@ -10760,6 +10794,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         MobilityPatch: {
             card_no?: string;
@@ -10974,6 +11010,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NoticeReceiptPage: {
             items: {
@@ -10998,6 +11035,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NoticeReceiptSummary: {
             items: number;
@@ -11057,6 +11095,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         NotificationUnread: {
             unread: number;
@@ -11139,6 +11178,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         OrganizationPatch: {
             above_scale?: boolean;
@@ -11293,6 +11334,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         PartyOrg: {
             covers: components["schemas"]["Cover"][];
@@ -11364,6 +11406,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         PartyOrgPatch: {
             name?: string;
@@ -11468,6 +11512,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         RegionStats: {
             children?: {
@@ -11501,6 +11547,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         RenewalPage: {
             items: (components["schemas"]["PartyOrg"] & {
@@ -11629,6 +11677,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceHandlerUnit: {
             active: boolean;
@@ -11665,6 +11714,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceOptions: {
             actions: {
@@ -11855,6 +11905,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         ServiceSettings: {
             calendar: {
@@ -12060,6 +12111,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         SupervisionVisitInput: {
             findings?: {
@@ -12182,6 +12234,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankAccount: {
             balance: number;
@@ -12217,6 +12270,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankDecideInput: {
             post?: boolean;
@@ -12270,6 +12324,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankExpiry: {
             accounts: number;
@@ -12360,6 +12415,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         TimebankReverseInput: {
             reason?: string;
@@ -12585,6 +12641,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         User: {
             /** Format: date-time */
@@ -12628,6 +12686,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         UserPatch: {
             disabled?: boolean;
@@ -12733,6 +12793,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueBelowStandardPage: {
             items: {
@@ -12760,6 +12821,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueBooking: {
             attendance: number;
@@ -12821,6 +12883,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueChecklist: {
             code: string;
@@ -12977,6 +13040,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenueOptions: {
             booking_statuses: {
@@ -13048,6 +13112,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VenuePhoto: {
             content_type: string;
@@ -13249,6 +13314,8 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            /** @description 为 true 时列表只数到上限，total 是下限（实际多于 total 条，界面显示“10000+ 条”）；为 false 时 total 为确切条数 */
+            total_capped: boolean;
         };
         VisitPhoto: {
             /** @enum {string} */
@@ -13328,6 +13395,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VolunteerConfirmAll: {
             confirmed: number;
@@ -13422,6 +13490,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         VolunteerSignInCode: {
             expires_in: number;
@@ -13552,6 +13621,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         Wish: {
             allowed_actions: string[];
@@ -13703,6 +13773,7 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+            total_capped: boolean;
         };
         WishPhoto: {
             content_type: string;

@@ -83,3 +83,10 @@ export function prettyJSON(value: unknown): string {
     return String(value)
   }
 }
+
+// formatTotal is a list's count as a reader sees it: "10,000+" when the server
+// stopped counting at its cap (total_capped), the plain number otherwise.
+export function formatTotal(total: number | null | undefined, capped?: boolean | null): string {
+  const n = total || 0
+  return capped ? `${n.toLocaleString('zh-CN')}+` : String(n)
+}

@@ -347,29 +347,42 @@ func itoa(n int) string {
 
 // importPipeline is how many chunks of mapped rows the reader may run ahead
 // of the writer.
-const importPipeline = 5
+const importPipeline = 4
+
+// importChunk is how many rows the writer takes at once (one lookup of
+// their codes and names, one multi-row INSERT of the new ones); a divisor
+// of importProgressEvery, so that progress falls on its multiples.
+const importChunk = 250
+
+// importProgressEvery is how many rows pass between two progress reports
+// (the job tests and the crash test wait for the first, at 500).
+const importProgressEvery = 500
 
 // Import reads the file and writes it in one transaction, all or nothing
 // (sheetimport.Run in batch mode): with any bad cell (found by the reader or
 // by the ledger's rules) nothing is written and the cell errors, by row,
 // are returned with Rows set. The reading and the writing run side by side
-// (Import.Pipeline: the writer validates and writes each chunk of 200 rows
+// (Import.Pipeline: the writer validates and writes each chunk of 250 rows
 // as the reader hands it over), so a large file takes about as long as the
 // slower of the two, and the rows are never all held in memory. Each row
 // updates the organization with the same 统一社会信用代码 (or, without one,
 // the same name in the same region) or creates one, so re-importing a file
 // changes nothing; the new organizations' coverage counts are written once,
-// at the end. Progress is reported in the phase "write".
+// at the end. Progress is reported every 500 rows in the phase "write".
 func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, done int)) (sheetimport.Result, []xlsx.CellError, error) {
 	m := newLedgerMapper()
 	var w *bulkWriter
 	ctx = withRegionCache(ctx)
+	last := 0
 	report := func(phase string, n int) {
 		if progress == nil {
 			return
 		}
 		if phase == sheetimport.PhaseWriting {
-			phase = "write"
+			if n/importProgressEvery == last/importProgressEvery {
+				return
+			}
+			last, phase = n, "write"
 		}
 		progress(phase, n)
 	}
@@ -390,7 +403,7 @@ func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.R
 				}
 			})
 		},
-		BatchSize: bulkChunk,
+		BatchSize: importChunk,
 		// Every row is checked against the ledger, even once a cell is bad.
 		EveryGroup: true,
 		Pipeline:   importPipeline,

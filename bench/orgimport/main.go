@@ -210,13 +210,13 @@ func child() error {
 			defer pprof.StopCPUProfile()
 		}
 		sys := actor.System(ctx, "bench")
-		var out org.ImportOutcome
-		out, err = org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
-		if err == nil && len(out.Errors) > 0 {
-			err = fmt.Errorf("%d bad cells, first: %v", len(out.Errors), out.Errors[0])
+		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
+		err = ierr
+		if err == nil && len(cellErrs) > 0 {
+			err = fmt.Errorf("%d bad cells, first: %v", len(cellErrs), cellErrs[0])
 		}
-		res.Rows = out.Result.Created + out.Result.Updated + out.Result.Unchanged
-		res.Note = fmt.Sprintf("importer: %d created, %d updated, %d unchanged", out.Result.Created, out.Result.Updated, out.Result.Unchanged)
+		res.Rows = got.Created + got.Updated + got.Unchanged
+		res.Note = fmt.Sprintf("importer: %d created, %d updated, %d unchanged", got.Created, got.Updated, got.Unchanged)
 	default:
 		err = fmt.Errorf("unknown phase %q", *flagPhase)
 	}

@@ -18,7 +18,6 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/leader"
-	"liangxin/internal/org"
 	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/store/storetest"
@@ -320,4 +319,4 @@ func TestReadYourWritesOverHTTP(t *testing.T) {
 	}
 }
 
-func orgResult(n int) org.BulkResult { return org.BulkResult{Created: n} }
+func orgResult(n int) sheetimport.Result { return sheetimport.Result{Created: n} }

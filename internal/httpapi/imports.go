@@ -72,10 +72,7 @@ func newSessionID() string {
 // importOrganizations imports a ledger of organizations as a session (see runImport).
 func (s *Server) importOrganizations(w http.ResponseWriter, r *http.Request) error {
 	return s.runImport(w, r, "organizations", org.Columns(), func(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(string, int)) (sheetimport.Result, []xlsx.CellError, error) {
-		out, err := org.Import(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
-		res := out.Result
-		res.Rows = out.Rows
-		return res, out.Errors, err
+		return org.Import(ctx, s.Orgs, s.Regions, ra, size, limits, progress)
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/testenv"
 )
 
@@ -141,7 +142,7 @@ func (f *fixtures) session(t *testing.T, caller string, in bool) string {
 	if err := f.e.App.HTTP(nil).Imports.Start(ctx, id, "organizations"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.e.App.HTTP(nil).Imports.Finish(ctx, id, "rejected", "x", 1, org.BulkResult{}, []byte("PK")); err != nil {
+	if err := f.e.App.HTTP(nil).Imports.Finish(ctx, id, "rejected", "x", 1, sheetimport.Result{}, []byte("PK")); err != nil {
 		t.Fatal(err)
 	}
 	return id

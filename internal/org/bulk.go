@@ -22,10 +22,7 @@ func (s *Service) Validate(ctx context.Context, in Input) (Organization, error) 
 	return s.apply(ctx, Organization{AreaCodes: []string{}, Tags: []string{}}, in)
 }
 
-// BulkResult counts what a bulk write did.
-type BulkResult = sheetimport.Result
-
-// RowError is the failure of one input of a bulk write.
+// RowError is the failure of one input of a bulk write (UpsertAll).
 type RowError struct {
 	Index int
 	Err   error
@@ -108,7 +105,7 @@ func (s *Service) matchMany(ctx context.Context, tx store.Querier, os []Organiza
 // same name in the same region) or creates a new one; inputs identical to what
 // is stored change nothing. If any input fails, nothing is written and the
 // failures are returned. progress, if set, is called with the number done.
-func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done int)) (BulkResult, []RowError, error) {
+func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done int)) (sheetimport.Result, []RowError, error) {
 	i := 0
 	next := func() (Input, bool) {
 		if i == len(ins) {
@@ -122,28 +119,17 @@ func (s *Service) UpsertAll(ctx context.Context, ins []Input, progress func(done
 
 // UpsertEach is UpsertAll over a stream: next yields the inputs until it
 // answers false. When keep is set it is asked before the commit, and false
-// rolls everything back (a reader that found bad cells of its own).
-func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), keep func() bool, progress func(done int)) (BulkResult, []RowError, error) {
-	var res BulkResult
+// rolls everything back. It writes through the same bulk writer as the
+// spreadsheet import (Import), each input's index standing for its row.
+func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), keep func() bool, progress func(done int)) (sheetimport.Result, []RowError, error) {
 	var rowErrs []RowError
-	total := 0
-	ctx = context.WithValue(ctx, regionCacheKey{}, map[string]regionResult{})
-	err := s.DB.InTx(ctx, func(sqlTx *sql.Tx) error {
-		// The same few statements run for every row: prepare them once.
-		tx := store.NewStmtCache(sqlTx)
-		defer tx.Close()
-		// Rows come in chunks: one lookup of the chunk's codes and names
-		// instead of one per row, and the audit entries of new rows in
-		// multi-row INSERTs. known holds what this write has matched or made.
-		audits := s.Audit.NewBuffer(tx)
-		known := map[string]int64{}
-		// The new organizations' coverage spans and counts, chunk by chunk
-		// in bounded memory (issue 12, issue 18).
-		cover := coverspan.NewBulk(s.DB, tx)
-		rec := func(ctx context.Context, e audit.Entry) error { return audits.Add(ctx, e) }
-		chunk := make([]Input, 0, bulkChunk)
-		var pending []pendingRow
-		pendingKeys := map[string]bool{}
+	bad := func(row int, err error) { rowErrs = append(rowErrs, RowError{row, err}) }
+	var res sheetimport.Result
+	ctx = withRegionCache(ctx)
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		w := s.newBulkWriter(tx)
+		defer w.close()
+		chunk := make([]sheetimport.Mapped[Input], 0, bulkChunk)
 		for i, more := 0, true; more; {
 			chunk = chunk[:0]
 			for len(chunk) < bulkChunk {
@@ -152,139 +138,198 @@ func (s *Service) UpsertEach(ctx context.Context, next func() (Input, bool), kee
 					more = false
 					break
 				}
-				chunk = append(chunk, in)
-			}
-			os := make([]Organization, len(chunk))
-			verr := make([]error, len(chunk))
-			for j, in := range chunk {
-				os[j], verr[j] = s.Validate(ctx, in)
-			}
-			if err := s.matchMany(ctx, tx, os, verr, known); err != nil {
-				return err
-			}
-			// New organizations wait in pending and are written together
-			// (insertMany) at the end of the chunk, or before a row of the
-			// chunk that refers to one of them.
-			flushNew := func() error {
-				if len(pending) == 0 {
-					return nil
-				}
-				ps := pending
-				pending = pending[:0]
-				clear(pendingKeys)
-				ok, err := s.insertMany(ctx, tx, ps)
-				if err != nil {
-					return err
-				}
-				for _, p := range ps {
-					o := p.o
-					if ok {
-						err = s.finishInsert(ctx, tx, &o, rec)
-					} else {
-						// A unique violation in the multi-row INSERT (rolled
-						// back): row by row, to name the row.
-						err = s.insert(ctx, tx, &o, rec)
-						if _, isApp := apperr.As(err); isApp {
-							rowErrs = append(rowErrs, RowError{p.idx, err})
-							continue
-						}
-					}
-					if err != nil {
-						return err
-					}
-					known[matchKey(o)] = o.ID
-					if len(rowErrs) == 0 { // else everything rolls back
-						if err := cover.Created(ctx, o.ID); err != nil {
-							return err
-						}
-					}
-					res.Created++
-				}
-				return nil
-			}
-			for j, in := range chunk {
-				total++
-				o := os[j]
-				if verr[j] != nil {
-					rowErrs = append(rowErrs, RowError{i, verr[j]})
-					i++
-					continue
-				}
-				if pendingKeys[matchKey(o)] {
-					if err := flushNew(); err != nil {
-						return err
-					}
-				}
-				id := known[matchKey(o)]
-				if id == 0 {
-					pending = append(pending, pendingRow{i, o})
-					pendingKeys[matchKey(o)] = true
-				} else {
-					before, err := s.get(ctx, tx, id)
-					if apperr.IsKind(err, apperr.KindNotFound) {
-						rowErrs = append(rowErrs, RowError{i, apperr.Conflict("该单位已登记在您的管辖范围以外，不能在此导入").Field("uscc", "该单位已登记在您的管辖范围以外")})
-						i++
-						continue
-					}
-					if err != nil {
-						return err
-					}
-					after, err := s.apply(ctx, before, in)
-					if err != nil {
-						rowErrs = append(rowErrs, RowError{i, err})
-						i++
-						continue
-					}
-					after.UpdatedAt = before.UpdatedAt
-					if reflect.DeepEqual(before, after) {
-						res.Unchanged++
-					} else {
-						if err := s.update(ctx, tx, before, after); err != nil {
-							if _, ok := apperr.As(err); ok {
-								rowErrs = append(rowErrs, RowError{i, err})
-								i++
-								continue
-							}
-							return err
-						}
-						res.Updated++
-					}
-				}
+				chunk = append(chunk, sheetimport.Mapped[Input]{Row: i, Cmd: in})
 				i++
-				if progress != nil && i%500 == 0 {
-					progress(i)
-				}
 			}
-			if err := flushNew(); err != nil {
+			did, err := w.write(ctx, chunk, bad)
+			if err != nil {
 				return err
 			}
-		}
-		// Rows written late (pending) may have failed after later rows.
-		sort.SliceStable(rowErrs, func(a, b int) bool { return rowErrs[a].Index < rowErrs[b].Index })
-		if len(rowErrs) == 0 {
-			if err := cover.Flush(ctx); err != nil {
-				return err
+			res.Add(did)
+			if progress != nil && len(chunk) > 0 {
+				progress(i)
 			}
 		}
-		if err := audits.Flush(ctx); err != nil {
+		if err := w.finish(ctx, len(rowErrs) == 0); err != nil {
 			return err
 		}
 		if len(rowErrs) > 0 || (keep != nil && !keep()) {
 			return errRollback
 		}
-		return s.Audit.Record(ctx, tx, audit.Entry{Action: "import", Entity: "organization",
-			Note: fmt.Sprintf("导入两新组织：新增 %d，更新 %d，未变 %d", res.Created, res.Updated, res.Unchanged)})
+		return s.Audit.Record(ctx, tx, audit.Entry{Action: "import", Entity: "organization", Note: importNote(res)})
 	})
+	// Rows written late (pending) may have failed after later rows.
+	sort.SliceStable(rowErrs, func(a, b int) bool { return rowErrs[a].Index < rowErrs[b].Index })
 	if errors.Is(err, errRollback) {
-		return BulkResult{}, rowErrs, nil
+		return sheetimport.Result{}, rowErrs, nil
 	}
 	if err != nil {
-		return BulkResult{}, nil, err
-	}
-	if progress != nil {
-		progress(total)
+		return sheetimport.Result{}, nil, err
 	}
 	return res, nil, nil
+}
+
+// importNote is the 说明 of an import's audit entry.
+func importNote(r sheetimport.Result) string {
+	return fmt.Sprintf("导入两新组织：新增 %d，更新 %d，未变 %d", r.Created, r.Updated, r.Unchanged)
+}
+
+// withRegionCache gives a bulk write's context its cache of the regions
+// already looked up.
+func withRegionCache(ctx context.Context) context.Context {
+	return context.WithValue(ctx, regionCacheKey{}, map[string]regionResult{})
+}
+
+// bulkWriter writes organizations chunk by chunk inside one transaction:
+// one lookup of a chunk's codes and names instead of one per row, the new
+// organizations in multi-row INSERTs, their audit entries buffered, their
+// coverage spans and counts gathered (coverspan.Bulk) and written once at
+// the end (issue 12, issue 18).
+type bulkWriter struct {
+	s      *Service
+	tx     *store.StmtCache // the same few statements run for every row: prepared once
+	audits *audit.Buffer
+	cover  *coverspan.Bulk
+	// known holds what this write has matched or made.
+	known map[string]int64
+	// New organizations wait in pending and are written together
+	// (insertMany) at the end of a chunk, or before a row of the chunk
+	// that refers to one of them.
+	pending     []pendingRow
+	pendingKeys map[string]bool
+	// refused tells whether a row was refused: everything will be rolled
+	// back, so the coverage work is skipped.
+	refused bool
+}
+
+func (s *Service) newBulkWriter(tx *sql.Tx) *bulkWriter {
+	c := store.NewStmtCache(tx)
+	return &bulkWriter{s: s, tx: c, audits: s.Audit.NewBuffer(c), cover: coverspan.NewBulk(s.DB, c),
+		known: map[string]int64{}, pendingKeys: map[string]bool{}}
+}
+
+func (w *bulkWriter) close() { w.tx.Close() }
+
+// write writes one chunk of inputs (Row numbers them for bad, which gets
+// each refused input with the ledger's error). A returned error ends the
+// write.
+func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input], bad func(row int, err error)) (sheetimport.Result, error) {
+	var res sheetimport.Result
+	s, tx := w.s, w.tx
+	refuse := func(row int, err error) {
+		w.refused = true
+		bad(row, err)
+	}
+	os := make([]Organization, len(chunk))
+	verr := make([]error, len(chunk))
+	for j, m := range chunk {
+		os[j], verr[j] = s.Validate(ctx, m.Cmd)
+	}
+	if err := s.matchMany(ctx, tx, os, verr, w.known); err != nil {
+		return res, err
+	}
+	for j, m := range chunk {
+		o := os[j]
+		if verr[j] != nil {
+			refuse(m.Row, verr[j])
+			continue
+		}
+		if w.pendingKeys[matchKey(o)] {
+			did, err := w.flushNew(ctx, refuse)
+			if err != nil {
+				return res, err
+			}
+			res.Add(did)
+		}
+		id := w.known[matchKey(o)]
+		if id == 0 {
+			w.pending = append(w.pending, pendingRow{m.Row, o})
+			w.pendingKeys[matchKey(o)] = true
+			continue
+		}
+		before, err := s.get(ctx, tx, id)
+		if apperr.IsKind(err, apperr.KindNotFound) {
+			refuse(m.Row, apperr.Conflict("该单位已登记在您的管辖范围以外，不能在此导入").Field("uscc", "该单位已登记在您的管辖范围以外"))
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		after, err := s.apply(ctx, before, m.Cmd)
+		if err != nil {
+			refuse(m.Row, err)
+			continue
+		}
+		after.UpdatedAt = before.UpdatedAt
+		if reflect.DeepEqual(before, after) {
+			res.Unchanged++
+			continue
+		}
+		if err := s.update(ctx, tx, before, after); err != nil {
+			if _, ok := apperr.As(err); ok {
+				refuse(m.Row, err)
+				continue
+			}
+			return res, err
+		}
+		res.Updated++
+	}
+	did, err := w.flushNew(ctx, refuse)
+	res.Add(did)
+	return res, err
+}
+
+// flushNew writes the pending new organizations.
+func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err error)) (sheetimport.Result, error) {
+	var res sheetimport.Result
+	if len(w.pending) == 0 {
+		return res, nil
+	}
+	s, tx := w.s, w.tx
+	ps := w.pending
+	w.pending = w.pending[:0]
+	clear(w.pendingKeys)
+	ok, err := s.insertMany(ctx, tx, ps)
+	if err != nil {
+		return res, err
+	}
+	rec := func(ctx context.Context, e audit.Entry) error { return w.audits.Add(ctx, e) }
+	for _, p := range ps {
+		o := p.o
+		if ok {
+			err = s.finishInsert(ctx, tx, &o, rec)
+		} else {
+			// A unique violation in the multi-row INSERT (rolled back):
+			// row by row, to name the row.
+			err = s.insert(ctx, tx, &o, rec)
+			if _, isApp := apperr.As(err); isApp {
+				refuse(p.idx, err)
+				continue
+			}
+		}
+		if err != nil {
+			return res, err
+		}
+		w.known[matchKey(o)] = o.ID
+		if !w.refused { // else everything rolls back
+			if err := w.cover.Created(ctx, o.ID); err != nil {
+				return res, err
+			}
+		}
+		res.Created++
+	}
+	return res, nil
+}
+
+// finish writes what waits for the end: the coverage spans and counts
+// (when the write will be kept) and the buffered audit entries.
+func (w *bulkWriter) finish(ctx context.Context, keep bool) error {
+	if keep && !w.refused {
+		if err := w.cover.Flush(ctx); err != nil {
+			return err
+		}
+	}
+	return w.audits.Flush(ctx)
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
@@ -315,7 +360,7 @@ func withoutCodeIndex(d store.Dialect) string {
 }
 
 // pendingRow is a new organization waiting for its chunk's INSERT, with the
-// index of its input.
+// row of its input (UpsertAll: the input's index).
 type pendingRow struct {
 	idx int
 	o   Organization

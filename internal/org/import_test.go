@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/org"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/testenv"
 	"liangxin/internal/xlsx"
 
@@ -54,13 +55,14 @@ func TestImportOpensTheFileBeforeItsTransaction(t *testing.T) {
 	}
 	g := &gatedReader{ra: bytes.NewReader(buf.Bytes()), started: make(chan struct{}), open: make(chan struct{})}
 	type result struct {
-		out org.ImportOutcome
-		err error
+		res  sheetimport.Result
+		errs []xlsx.CellError
+		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
-		out, err := org.Import(ctx, e.App.Orgs, e.App.Regions, g, int64(buf.Len()), xlsx.Limits{}, nil)
-		done <- result{out, err}
+		res, errs, err := org.Import(ctx, e.App.Orgs, e.App.Regions, g, int64(buf.Len()), xlsx.Limits{}, nil)
+		done <- result{res, errs, err}
 	}()
 	<-g.started
 	// Leave a writer that would begin beside the reader the time to begin
@@ -74,7 +76,7 @@ func TestImportOpensTheFileBeforeItsTransaction(t *testing.T) {
 	}
 	close(g.open)
 	r := <-done
-	if r.err != nil || len(r.out.Errors) != 0 || r.out.Result.Created != 1 {
-		t.Fatalf("the import after the gate opened: %+v %v", r.out, r.err)
+	if r.err != nil || len(r.errs) != 0 || r.res.Created != 1 {
+		t.Fatalf("the import after the gate opened: %+v %v %v", r.res, r.errs, r.err)
 	}
 }

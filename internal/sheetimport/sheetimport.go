@@ -167,6 +167,16 @@ type Import[C any] struct {
 	// is written (e.g. to refresh what the rows changed). The audit entry
 	// follows it.
 	Around func(ctx context.Context, tx *sql.Tx, rows func() error) error
+	// Pipeline, when above 0 (with Batch and BatchSize), reads and maps the
+	// rows on a goroutine of their own, up to Pipeline groups ahead, while
+	// Batch writes the groups before them in the import's transaction: a
+	// large file then takes about as long as the slower of reading and
+	// writing. Map runs on the reading goroutine, Batch, Check and progress
+	// on the caller's; the cell errors of Map come first in the result, then
+	// those of Batch and Check (sort them by row if the order matters).
+	// Progress is reported after each group is written, with the rows read
+	// up to the end of that group.
+	Pipeline int
 }
 
 // Mapped is a good row's command with the row's number in the sheet.
@@ -215,13 +225,15 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
 	}
 	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
+		rows := func() error { return runRows(ctx, imp, r, tx, &res, &errs, bad, progress) }
+		if imp.Pipeline > 0 && imp.Batch != nil && imp.BatchSize > 0 {
+			rows = func() error { return runPipelined(ctx, imp, r, tx, &res, &errs, bad, progress) }
+		}
 		if imp.Around == nil {
-			if err := runRows(ctx, imp, r, tx, &res, &errs, bad, progress); err != nil {
+			if err := rows(); err != nil {
 				return err
 			}
-		} else if err := imp.Around(ctx, tx, func() error {
-			return runRows(ctx, imp, r, tx, &res, &errs, bad, progress)
-		}); err != nil {
+		} else if err := imp.Around(ctx, tx, rows); err != nil {
 			return err
 		}
 		if imp.Sheet.AuditAction == "" || env.Audit == nil {
@@ -295,6 +307,112 @@ func runRows[C any](ctx context.Context, imp Import[C], r *xlsx.Reader, tx *sql.
 	if imp.Batch != nil && (len(*errs) == 0 || imp.EveryGroup) {
 		if err := flush(); err != nil {
 			return err
+		}
+	}
+	if len(*errs) > 0 {
+		return errRejected
+	}
+	if res.Rows == 0 {
+		return apperr.InvalidField("file", "表格中没有数据行")
+	}
+	return nil
+}
+
+// group is a run of good rows' commands handed from the reading goroutine
+// to the writer, with the number of rows read up to its last row.
+type group[C any] struct {
+	rows []Mapped[C]
+	read int
+}
+
+// runPipelined is runRows with the reading and mapping on a goroutine of
+// their own (Import.Pipeline).
+func runPipelined[C any](ctx context.Context, imp Import[C], r *xlsx.Reader, tx *sql.Tx, res *Result, errs *[]xlsx.CellError,
+	bad func(row int, column, message string), progress func(phase string, n int)) error {
+	rctx, cancel := context.WithCancel(ctx)
+	ch := make(chan group[C], imp.Pipeline)
+	var (
+		readErrs []xlsx.CellError // the reader's own, merged once it is done
+		readErr  error
+		read     int
+		tail     []Mapped[C] // the last group, which waits for Check
+	)
+	done := make(chan struct{})
+	// halt ends the reader and waits for it, whatever ends the writer (an
+	// error, a panic): the reader must be done before Run closes the file.
+	halt := func() {
+		cancel()
+		for range ch {
+		}
+		<-done
+	}
+	defer halt()
+	go func() {
+		defer close(done)
+		defer close(ch)
+		pending := make([]Mapped[C], 0, imp.BatchSize)
+		for r.Next() {
+			x := r.Row()
+			read++
+			c := &Cells{row: x.Number, errs: &readErrs, start: len(readErrs)}
+			cmd := imp.Map(x, c)
+			if !c.OK() {
+				continue
+			}
+			pending = append(pending, Mapped[C]{Row: x.Number, Cmd: cmd})
+			if len(pending) < imp.BatchSize {
+				continue
+			}
+			select {
+			case ch <- group[C]{rows: pending, read: read}:
+				pending = make([]Mapped[C], 0, imp.BatchSize)
+			case <-rctx.Done():
+				return
+			}
+		}
+		if err := r.Err(); err != nil {
+			readErr = xlsx.ReadError(err)
+			return
+		}
+		tail = pending
+	}()
+	// stop ends the reader; a file error it met comes before the writer's.
+	stop := func(err error) error {
+		halt()
+		if readErr != nil {
+			return readErr
+		}
+		return err
+	}
+	for g := range ch {
+		did, err := imp.Batch(ctx, tx, g.rows, bad)
+		if err != nil {
+			return stop(err)
+		}
+		res.Add(did)
+		if progress != nil {
+			progress(PhaseWriting, g.read)
+		}
+	}
+	<-done
+	res.Rows = read
+	if readErr != nil {
+		return readErr
+	}
+	*errs = append(readErrs, *errs...)
+	if imp.Check != nil {
+		if err := imp.Check(ctx, bad); err != nil {
+			return err
+		}
+	}
+	if len(tail) > 0 && (len(*errs) == 0 || imp.EveryGroup) {
+		did, err := imp.Batch(ctx, tx, tail, bad)
+		if err != nil {
+			return err
+		}
+		res.Add(did)
+		if progress != nil {
+			progress(PhaseWriting, read)
 		}
 	}
 	if len(*errs) > 0 {

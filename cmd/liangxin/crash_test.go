@@ -479,15 +479,34 @@ func (c *client) get(path string, v any) int {
 	return res.StatusCode
 }
 
+// orgCount is the number of organizations in the ledger. The list's total
+// is exact up to its cap (10,000); past it the pages after the cap are
+// walked and their rows counted.
 func (c *client) orgCount() int {
 	c.t.Helper()
 	var page struct {
-		Total *int `json:"total"`
+		Total  *int              `json:"total"`
+		Capped bool              `json:"total_capped"`
+		Items  []json.RawMessage `json:"items"`
 	}
 	if code := c.get("/api/v1/organizations?page_size=1", &page); code != 200 || page.Total == nil {
 		c.t.Fatalf("organization list: %d", code)
 	}
-	return *page.Total
+	if !page.Capped {
+		return *page.Total
+	}
+	const size = 200 // the list's largest page
+	n := *page.Total / size * size
+	for p := n/size + 1; ; p++ {
+		page.Items = nil
+		if code := c.get(fmt.Sprintf("/api/v1/organizations?page_size=%d&page=%d", size, p), &page); code != 200 {
+			c.t.Fatalf("organization list, page %d: %d", p, code)
+		}
+		n += len(page.Items)
+		if len(page.Items) < size {
+			return n
+		}
+	}
 }
 
 func (c *client) job(id string) session {

@@ -489,60 +489,85 @@ func (s *Service) computeCompliance(ctx context.Context, f ReportFilter, from, t
 	if err != nil {
 		return Report{}, err
 	}
-	streets := map[string]*GroupRate{}
-	kinds := map[string]*GroupRate{}
-	var attSum float64
-	var attN int
+	sum := newSummary(&rep, names)
 	for _, r := range results {
 		oc := r.oc
-		attSum += r.attSum
-		attN += r.attN
-		rep.Required += oc.Required
-		rep.Held += oc.Held
 		rep.Missing = append(rep.Missing, oc.Missing...)
-		oc.StreetCode = streetOf(oc.RegionCode)
-		g := streets[oc.StreetCode]
-		if g == nil {
-			g = &GroupRate{Code: oc.StreetCode, Name: names[oc.StreetCode]}
-			streets[oc.StreetCode] = g
-		}
-		oc.StreetName = g.Name
-		g.Required += oc.Required
-		g.Held += oc.Held
-		g.Orgs++
-		for _, k := range oc.Kinds {
-			kg := kinds[k.Kind]
-			if kg == nil {
-				kg = &GroupRate{Code: k.Kind, Name: k.KindName}
-				kinds[k.Kind] = kg
-			}
-			kg.Required += k.Required
-			kg.Held += k.Held
-			if k.Required > 0 {
-				kg.Orgs++
-			}
-		}
+		g := sum.add(r)
+		oc.StreetCode, oc.StreetName = g.Code, g.Name
 		rep.Orgs = append(rep.Orgs, oc)
 	}
+	sum.finish()
+	return rep, nil
+}
+
+// summary adds party organizations' results up into a report's totals:
+// required and held meetings, attendance, and the breakdowns by street and
+// by meeting kind (the full report and the paged one's summary share it).
+type summary struct {
+	rep            *Report
+	names          map[string]string
+	streets, kinds map[string]*GroupRate
+	attSum         float64
+	attN           int
+}
+
+func newSummary(rep *Report, names map[string]string) *summary {
+	return &summary{rep: rep, names: names, streets: map[string]*GroupRate{}, kinds: map[string]*GroupRate{}}
+}
+
+// add counts one party organization's result and returns its street's group.
+func (s *summary) add(r orgResult) *GroupRate {
+	oc := r.oc
+	s.attSum += r.attSum
+	s.attN += r.attN
+	s.rep.Required += oc.Required
+	s.rep.Held += oc.Held
+	code := streetOf(oc.RegionCode)
+	g := s.streets[code]
+	if g == nil {
+		g = &GroupRate{Code: code, Name: s.names[code]}
+		s.streets[code] = g
+	}
+	g.Required += oc.Required
+	g.Held += oc.Held
+	g.Orgs++
+	for _, k := range oc.Kinds {
+		kg := s.kinds[k.Kind]
+		if kg == nil {
+			kg = &GroupRate{Code: k.Kind, Name: k.KindName}
+			s.kinds[k.Kind] = kg
+		}
+		kg.Required += k.Required
+		kg.Held += k.Held
+		if k.Required > 0 {
+			kg.Orgs++
+		}
+	}
+	return g
+}
+
+// finish sets the report's rates, mean attendance and ordered breakdowns.
+func (s *summary) finish() {
+	rep := s.rep
 	rep.Rate = rate(rep.Held, rep.Required)
-	if attN > 0 {
-		v := attSum / float64(attN)
+	if s.attN > 0 {
+		v := s.attSum / float64(s.attN)
 		rep.Attendance = &v
 	}
 	rep.ByStreet = []GroupRate{}
-	for _, g := range streets {
+	for _, g := range s.streets {
 		g.Rate = rate(g.Held, g.Required)
 		rep.ByStreet = append(rep.ByStreet, *g)
 	}
 	sort.Slice(rep.ByStreet, func(i, j int) bool { return rep.ByStreet[i].Code < rep.ByStreet[j].Code })
 	rep.ByKind = []GroupRate{}
 	for _, k := range Kinds() {
-		if g := kinds[k.Code]; g != nil {
+		if g := s.kinds[k.Code]; g != nil {
 			g.Rate = rate(g.Held, g.Required)
 			rep.ByKind = append(rep.ByKind, *g)
 		}
 	}
-	return rep, nil
 }
 
 // orgCompliance computes one party organization's compliance from its facts:

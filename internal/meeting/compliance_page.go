@@ -222,10 +222,7 @@ func (s *Service) complianceIndex(ctx context.Context, f ReportFilter, from, to 
 		return complianceIndex{}, err
 	}
 	rep := Report{From: f.From, To: f.To, Orgs: []OrgCompliance{}, Missing: []string{}}
-	streets := map[string]*GroupRate{}
-	kinds := map[string]*GroupRate{}
-	var attSum float64
-	var attN int
+	sum := newSummary(&rep, names)
 	for _, r := range results {
 		oc := r.oc
 		row := indexRow{P: byID[oc.PartyOrgID], Required: oc.Required, Held: oc.Held, Meetings: oc.Meetings, AttSum: r.attSum, AttN: r.attN}
@@ -239,50 +236,9 @@ func (s *Service) complianceIndex(ctx context.Context, f ReportFilter, from, to 
 		default:
 			idx.Counts.None++
 		}
-		attSum += r.attSum
-		attN += r.attN
-		rep.Required += oc.Required
-		rep.Held += oc.Held
-		code := streetOf(oc.RegionCode)
-		g := streets[code]
-		if g == nil {
-			g = &GroupRate{Code: code, Name: names[code]}
-			streets[code] = g
-		}
-		g.Required += oc.Required
-		g.Held += oc.Held
-		g.Orgs++
-		for _, k := range oc.Kinds {
-			kg := kinds[k.Kind]
-			if kg == nil {
-				kg = &GroupRate{Code: k.Kind, Name: k.KindName}
-				kinds[k.Kind] = kg
-			}
-			kg.Required += k.Required
-			kg.Held += k.Held
-			if k.Required > 0 {
-				kg.Orgs++
-			}
-		}
+		sum.add(r)
 	}
-	rep.Rate = rate(rep.Held, rep.Required)
-	if attN > 0 {
-		v := attSum / float64(attN)
-		rep.Attendance = &v
-	}
-	rep.ByStreet = []GroupRate{}
-	for _, g := range streets {
-		g.Rate = rate(g.Held, g.Required)
-		rep.ByStreet = append(rep.ByStreet, *g)
-	}
-	sort.Slice(rep.ByStreet, func(i, j int) bool { return rep.ByStreet[i].Code < rep.ByStreet[j].Code })
-	rep.ByKind = []GroupRate{}
-	for _, k := range Kinds() {
-		if g := kinds[k.Code]; g != nil {
-			g.Rate = rate(g.Held, g.Required)
-			rep.ByKind = append(rep.ByKind, *g)
-		}
-	}
+	sum.finish()
 	idx.Summary = rep
 	return idx, nil
 }

@@ -189,6 +189,37 @@ test('compliance dashboard: by street and by kind, drill-down to a party organiz
   }
 })
 
+test('compliance dashboard on a 390×844 phone: the page fits, the pager and the drill-down are usable', { timeout: 180_000 }, async () => {
+  const context = await newContext(true)
+  const page = await newPage(context)
+  try {
+    await loginDistrictReady(page)
+    await page.goto(`${state.baseURL}/compliance`)
+    await page.locator('[data-test="compliance-view"]').waitFor()
+    await page.locator('[data-test="compliance-view"] canvas').first().waitFor({ timeout: 15_000 })
+    const rows = page.locator('[data-test="compliance-table"] .el-table__row')
+    await rows.first().waitFor({ timeout: 15_000 })
+    // Nothing wider than the phone: the table scrolls inside its card, the page itself does not.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 1, `the page is ${overflow}px wider than the phone`)
+    const pager = page.locator('[data-test="compliance-view"] .el-pagination').first()
+    await pager.scrollIntoViewIfNeeded()
+    const pbox = await pager.boundingBox()
+    assert.ok(pbox && pbox.x >= 0 && pbox.x + pbox.width <= 391, `the pager fits the phone: ${JSON.stringify(pbox)}`)
+    assert.match(await pager.innerText(), /共\s*[\d,]+\+?\s*条/)
+    await shot(page, 'orglife-compliance-phone.png')
+    await rows.first().scrollIntoViewIfNeeded()
+    await rows.first().click()
+    const drawer = page.locator('.el-drawer:not(.menu-drawer)')
+    await drawer.getByText('缺项').first().waitFor()
+    const dbox = await drawer.boundingBox()
+    assert.ok(dbox && dbox.width <= 391, `the drill-down fits the phone: ${dbox && dbox.width}px`)
+    await shot(page, 'orglife-compliance-phone-drill.png')
+  } finally {
+    await context.close()
+  }
+})
+
 test('committee: record an election that starts a new term', { timeout: 180_000 }, async () => {
   const context = await newContext()
   const page = await newPage(context)

@@ -182,7 +182,7 @@ test('compliance dashboard: by street and by kind, drill-down to a party organiz
     const rows = page.locator('[data-test="compliance-table"] .el-table__row')
     await rows.first().waitFor({ timeout: 15_000 })
     await rows.first().click()
-    await page.locator('.el-drawer').getByText('缺项').waitFor()
+    await page.locator('.el-drawer').getByRole('heading', { name: '缺项' }).waitFor()
     await shot(page, 'orglife-compliance-drill.png')
   } finally {
     await context.close()
@@ -211,7 +211,7 @@ test('compliance dashboard on a 390×844 phone: the page fits, the pager and the
     await rows.first().scrollIntoViewIfNeeded()
     await rows.first().click()
     const drawer = page.locator('.el-drawer:not(.menu-drawer)')
-    await drawer.getByText('缺项').first().waitFor()
+    await drawer.getByRole('heading', { name: '缺项' }).waitFor()
     const dbox = await drawer.boundingBox()
     assert.ok(dbox && dbox.width <= 391, `the drill-down fits the phone: ${dbox && dbox.width}px`)
     await shot(page, 'orglife-compliance-phone-drill.png')

@@ -139,7 +139,7 @@ func run() error {
 	overdueList := func(ctx context.Context) func() (string, error) {
 		return func() (string, error) {
 			items, total, err := svc.List(ctx, servicereq.Filter{Overdue: true, Sort: "due_asc", Page: 1, PageSize: 20})
-			return fmt.Sprintf("total=%d first=%d", total, len(items)), err
+			return fmt.Sprintf("total=%s first=%d", total, len(items)), err
 		}
 	}
 	monthStats := func(ctx context.Context) func() (string, error) {

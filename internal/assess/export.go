@@ -132,7 +132,8 @@ func (s *Service) ExportHonours(ctx context.Context, t sheetexport.Target, f Hon
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Honour, int, error) {
 		pf := f
 		pf.Page, pf.PageSize = page, size
-		return s.ListHonours(ctx, pf)
+		items, total, err := s.ListHonours(ctx, pf)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("表彰", []string{"年度", "表彰类别", "级别", "党员", "党组织", "状态", "推荐日期", "决定日期", "备注"}, []float64{8, 20, 14, 12, 36, 10, 12, 12, 30},
 		src, func(h Honour) []any {

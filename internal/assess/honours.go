@@ -312,40 +312,19 @@ func (s *Service) honourWhere(ctx context.Context, f HonourFilter) (string, []an
 }
 
 // ListHonours lists honours in the caller's scope, newest year first.
-func (s *Service) ListHonours(ctx context.Context, f HonourFilter) ([]Honour, int, error) {
+func (s *Service) ListHonours(ctx context.Context, f HonourFilter) ([]Honour, store.Total, error) {
 	ctx = store.WithOp(ctx, "assess.ListHonours")
 	where, args, err := s.honourWhere(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+honourFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + honourCols + honourFrom + where + ` ORDER BY x.year DESC, x.id DESC`
+	// No page size: every row, as many as 100,000.
+	p := store.Page{Number: 1, Size: 100000}
 	if f.PageSize > 0 {
-		if f.Page < 1 {
-			f.Page = 1
-		}
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, f.PageSize, (f.Page-1)*f.PageSize)
-	} else {
-		q += ` LIMIT 100000`
+		p = store.Page{Number: max(f.Page, 1), Size: f.PageSize}
 	}
-	rows, err := s.DB.Query(ctx, s.DB, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Honour{}
-	for rows.Next() {
-		h, err := scanHonour(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, h)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: honourCols, From: strings.TrimSpace(honourFrom),
+		Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: "x.year DESC, x.id DESC"}, p, scanHonour)
 }
 
 // HonourYear counts the honours of one year by kind.

@@ -89,49 +89,31 @@ func scopeCond(a actor.Actor, col string) (string, []any) {
 }
 
 // ListUsers returns the users inside the caller's scope.
-func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, error) {
+func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, store.Total, error) {
 	ctx = store.WithOp(ctx, "auth.ListUsers")
 	a, err := requirePerm(ctx, PermUserRead)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args := scopeCond(a, "scope")
-	where := " WHERE " + cond
 	if a.System {
-		where = " WHERE 1=1"
+		cond = "1=1"
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where += ` AND (LOWER(username) LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`
+		cond += ` AND (LOWER(username) LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`
 		pat := "%" + store.LikeEscape(strings.ToLower(q)) + "%"
 		args = append(args, pat, "%"+store.LikeEscape(q)+"%")
 	}
 	if f.Role != "" {
-		where += " AND role = ?"
+		cond += " AND role = ?"
 		args = append(args, f.Role)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, "SELECT COUNT(*) FROM users"+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	page, size := normPage(f.Page, f.PageSize)
-	rows, err := s.DB.Query(ctx, s.DB, "SELECT "+userCols+" FROM users"+where+" ORDER BY id LIMIT ? OFFSET ?",
-		append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: userCols, From: "FROM users", Cond: cond, Args: args, Order: "id"},
+		store.Page{Number: page, Size: size}, func(r store.Scanner) (User, error) { return s.scanUser(ctx, r) })
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	defer rows.Close()
-	out := []User{}
-	for rows.Next() {
-		u, err := s.scanUser(ctx, rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	rows.Close()
 	for i := range out {
 		s.fillScopeName(ctx, &out[i])
 	}

@@ -459,14 +459,14 @@ type Filter struct {
 }
 
 // List returns one page of the briefings in the caller's scope, newest month first.
-func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, store.Total, error) {
 	ctx = store.WithOp(ctx, "briefing.List")
 	if _, err := who(ctx); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := store.ScopeFilter(ctx, "b.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	bad := apperr.Invalid()
 	if f.State != "" && f.State != StateDraft && f.State != StateIssued {
@@ -476,7 +476,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
 		bad.Field("year", "年度应为 2000–2100")
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.State != "" {
 		cond += " AND b.state = ?"
@@ -501,25 +501,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Briefing, int, error) {
 	if f.PageSize < 1 || f.PageSize > 200 {
 		f.PageSize = 20
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+from+` WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+cols+from+` WHERE `+cond+` ORDER BY b.month DESC, b.region_code, b.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Briefing{}
-	for rows.Next() {
-		b, _, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, b)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: cols, From: strings.TrimSpace(from), Cond: cond, Args: args,
+		Order: "b.month DESC, b.region_code, b.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize},
+		func(r store.Scanner) (Briefing, error) {
+			b, _, err := scan(r)
+			return b, err
+		})
 }
 
 // Template is a version of the briefing's wording.

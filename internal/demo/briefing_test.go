@@ -7,6 +7,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/briefing"
+	"liangxin/internal/store"
 )
 
 // testBriefings: the demo issues the county's 通报 of the last two closed
@@ -17,8 +18,8 @@ func testBriefings(t *testing.T, a *app.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 2 || items[0].Month <= items[1].Month || *items[1].Serial != 1 || *items[0].Serial != 2 || items[0].RegionCode != "430426" {
-		t.Fatalf("issued briefings: %d %+v", total, items)
+	if total != store.Exact(2) || items[0].Month <= items[1].Month || *items[1].Serial != 1 || *items[0].Serial != 2 || items[0].RegionCode != "430426" {
+		t.Fatalf("issued briefings: %v %+v", total, items)
 	}
 	r, err := a.Briefing.Render(ctx, items[0].ID)
 	if err != nil {

@@ -19,7 +19,8 @@ const exportPageSize = 200
 func (s *Service) Export(ctx context.Context, t sheetexport.Target, f Filter) error {
 	src := sheetexport.PagedBy(exportPageSize, func(ctx context.Context, page, size int) ([]Person, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.List(ctx, f)
+		items, total, err := s.List(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("发展党员", ExportHeaders, []float64{12, 22, 6, 12, 36, 12, 14, 24, 12, 12}, src, func(p Person) []any {
 		last := ""

@@ -1,6 +1,7 @@
 package develop_test
 
 import (
+	"liangxin/internal/store"
 	"testing"
 
 	"liangxin/internal/develop"
@@ -15,11 +16,11 @@ func TestFilterByPartyOrg(t *testing.T) {
 	w := newWorld(t)
 	p := w.apply(t, "1995-05-05", "2026-11-01")
 	items, total, err := w.e.App.Develop.List(w.ctx, develop.Filter{PartyOrgID: w.po})
-	if err != nil || total != 1 || len(items) != 1 || items[0].ID != p.ID {
-		t.Fatalf("list of the branch: %d %+v %v", total, items, err)
+	if err != nil || total != store.Exact(1) || len(items) != 1 || items[0].ID != p.ID {
+		t.Fatalf("list of the branch: %v %+v %v", total, items, err)
 	}
-	if _, total, err := w.e.App.Develop.List(w.ctx, develop.Filter{PartyOrgID: w.po + 1000}); err != nil || total != 0 {
-		t.Fatalf("list of a branch that does not exist: %d %v", total, err)
+	if _, total, err := w.e.App.Develop.List(w.ctx, develop.Filter{PartyOrgID: w.po + 1000}); err != nil || total != store.Exact(0) {
+		t.Fatalf("list of a branch that does not exist: %v %v", total, err)
 	}
 	if _, err := w.e.App.Develop.Schedule(w.ctx, w.po, 30); err != nil {
 		t.Fatalf("schedule of the branch: %v", err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"liangxin/internal/develop"
+	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 
 	"github.com/xuri/excelize/v2"
@@ -53,8 +54,8 @@ func TestImportDevelopmentRecords(t *testing.T) {
 		t.Fatalf("good file: %+v %v", res, errs)
 	}
 	list, total, _ := w.e.App.Develop.List(w.ctx, develop.Filter{})
-	if total != 2 {
-		t.Fatalf("people: %d", total)
+	if total != store.Exact(2) {
+		t.Fatalf("people: %v", total)
 	}
 	for _, p := range list {
 		if p.Name == "赵一" && (p.Stage != develop.StageActivist || p.LastStep != 5) {

@@ -86,11 +86,11 @@ func (s *Service) where(ctx context.Context, f Filter) (string, []any, error) {
 }
 
 // List returns one page of people in the caller's scope, newest applications first.
-func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Person, store.Total, error) {
 	ctx = store.WithOp(ctx, "develop.List")
 	where, args, err := s.where(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Page < 1 {
 		f.Page = 1
@@ -98,31 +98,15 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, int, error) {
 	if f.PageSize < 1 || f.PageSize > 200 {
 		f.PageSize = 20
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+personFrom+` WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+personCols+personFrom+` WHERE `+where+` ORDER BY p.applied_on DESC, p.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: personCols, From: strings.TrimSpace(personFrom), Cond: where, Args: args,
+		Order: "p.applied_on DESC, p.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanPerson)
 	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Person{}
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	for i := range out {
 		st, err := s.steps(ctx, s.DB, out[i].ID)
 		if err != nil {
-			return nil, 0, err
+			return nil, store.Total{}, err
 		}
 		out[i].Steps = st
 		out[i].Next = s.next(out[i])

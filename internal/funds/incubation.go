@@ -213,22 +213,17 @@ type AppFilter struct {
 }
 
 // ListApplications returns a page of the year's applications in scope, newest first.
-func (s *Service) ListApplications(ctx context.Context, f AppFilter) ([]Application, int, error) {
+func (s *Service) ListApplications(ctx context.Context, f AppFilter) ([]Application, store.Total, error) {
 	ctx = store.WithOp(ctx, "funds.ListApplications")
 	cond, args, err := store.PartyOrgFilter(ctx, "a.party_org_id")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	where := ` WHERE a.year = ? AND ` + cond
+	cond = `a.year = ? AND ` + cond
 	args = append([]any{f.Year}, args...)
 	if f.Status != "" {
-		where += ` AND a.status = ?`
+		cond += ` AND a.status = ?`
 		args = append(args, f.Status)
-	}
-	from := ` FROM funds_incubation a JOIN party_orgs p ON p.id = a.party_org_id`
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
 	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
@@ -236,18 +231,6 @@ func (s *Service) ListApplications(ctx context.Context, f AppFilter) ([]Applicat
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+appCols+from+where+` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Application{}
-	for rows.Next() {
-		a, err := scanApp(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: appCols, From: `FROM funds_incubation a JOIN party_orgs p ON p.id = a.party_org_id`,
+		Cond: cond, Args: args, Order: "a.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanApp)
 }

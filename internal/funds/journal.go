@@ -407,31 +407,26 @@ type EntryFilter struct {
 
 // ListEntries returns a page of the year's journal entries in the caller's
 // scope, newest first.
-func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int, error) {
+func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, store.Total, error) {
 	ctx = store.WithOp(ctx, "funds.ListEntries")
 	cond, args, err := store.PartyOrgFilter(ctx, "e.party_org_id")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	where := ` WHERE e.year = ? AND ` + cond
+	cond = `e.year = ? AND ` + cond
 	args = append([]any{f.Year}, args...)
 	if f.PartyOrgID != 0 {
-		where += ` AND e.party_org_id = ?`
+		cond += ` AND e.party_org_id = ?`
 		args = append(args, f.PartyOrgID)
 	}
 	if f.Kind != "" {
-		where += ` AND e.kind = ?`
+		cond += ` AND e.kind = ?`
 		args = append(args, f.Kind)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		where += ` AND (e.voucher_no LIKE ? ESCAPE '\' OR e.memo LIKE ? ESCAPE '\')`
+		cond += ` AND (e.voucher_no LIKE ? ESCAPE '\' OR e.memo LIKE ? ESCAPE '\')`
 		like := "%" + store.LikeEscape(q) + "%"
 		args = append(args, like, like)
-	}
-	from := ` FROM funds_entries e JOIN party_orgs p ON p.id = e.party_org_id`
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+from+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
 	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
@@ -439,33 +434,17 @@ func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int,
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+entryCols+from+where+` ORDER BY e.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: entryCols, From: `FROM funds_entries e JOIN party_orgs p ON p.id = e.party_org_id`,
+		Cond: cond, Args: args, Order: "e.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanEntry)
 	if err != nil {
-		return nil, 0, err
-	}
-	var out []Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	ptrs := make([]*Entry, len(out))
 	for i := range out {
 		ptrs[i] = &out[i]
 	}
 	if err := s.loadReceipts(ctx, s.DB, ptrs); err != nil {
-		return nil, 0, err
-	}
-	if out == nil {
-		out = []Entry{}
+		return nil, store.Total{}, err
 	}
 	return out, total, nil
 }

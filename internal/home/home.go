@@ -284,7 +284,7 @@ func (s *Service) region(ctx context.Context, a actor.Actor, p *Page) error {
 	if err != nil {
 		return err
 	}
-	tc := Card{Kind: KindOverdueTasks, Title: "超期任务", Count: total, Unit: "项", Severity: sev(total, SevDanger), Hint: "超过时限仍未销号",
+	tc := Card{Kind: KindOverdueTasks, Title: "超期任务", Count: total.N, Unit: "项", Severity: sev(total.N, SevDanger), Hint: "超过时限仍未销号" + beyondCap(total, "项"),
 		Link: link("/tasks", "tab", "overdue"), Items: []Item{}, Figures: []Figure{}}
 	for _, t := range tasks {
 		tc.Items = append(tc.Items, Item{Label: t.Title, Detail: fmt.Sprintf("%s · 超期 %d 天", t.AssigneeName, t.DaysOverdue), Severity: SevDanger,
@@ -310,7 +310,7 @@ func (s *Service) region(ctx context.Context, a actor.Actor, p *Page) error {
 	if err != nil {
 		return err
 	}
-	sc := Card{Kind: KindServiceOverdue, Title: "超期服务诉求", Count: rtotal, Unit: "件", Severity: sev(rtotal, SevDanger), Hint: "超过办理时限仍未办结",
+	sc := Card{Kind: KindServiceOverdue, Title: "超期服务诉求", Count: rtotal.N, Unit: "件", Severity: sev(rtotal.N, SevDanger), Hint: "超过办理时限仍未办结" + beyondCap(rtotal, "件"),
 		Link: link("/services", "tab", "overdue"), Items: []Item{}, Figures: []Figure{}}
 	for _, r := range reqs {
 		sc.Items = append(sc.Items, Item{Label: clip(r.Content, 24), Detail: r.CategoryName + " · 应于 " + r.DueOn + " 前办结", Severity: SevDanger,
@@ -322,7 +322,7 @@ func (s *Service) region(ctx context.Context, a actor.Actor, p *Page) error {
 	if err != nil {
 		return err
 	}
-	vc := Card{Kind: KindVenuesBelow, Title: "未达标阵地", Count: vtotal, Unit: "处", Severity: sev(vtotal, SevWarning), Hint: "最近一次检查未达标的在用阵地",
+	vc := Card{Kind: KindVenuesBelow, Title: "未达标阵地", Count: vtotal.N, Unit: "处", Severity: sev(vtotal.N, SevWarning), Hint: "最近一次检查未达标的在用阵地" + beyondCap(vtotal, "处"),
 		Link: link("/venues", "tab", "below"), Items: []Item{}, Figures: []Figure{}}
 	for _, b := range below {
 		vc.Items = append(vc.Items, Item{Label: b.VenueName, Detail: fmt.Sprintf("%s · %s 检查，%d 项未达标", b.RegionName, b.InspectedOn, len(b.FailedItems)), Severity: SevWarning,
@@ -474,7 +474,7 @@ func (s *Service) noticesUnread(ctx context.Context) (Card, error) {
 		if err != nil {
 			return c, err
 		}
-		c.Count, c.Hint, c.Link = total, "本党组织尚未打开的通知", link("/notices", "unread", "1")
+		c.Count, c.Hint, c.Link = total.N, "本党组织尚未打开的通知"+beyondCap(total, "份"), link("/notices", "unread", "1")
 		for _, n := range list {
 			c.Items = append(c.Items, Item{Label: n.Title, Detail: n.KindName + " · " + n.Period, Severity: SevWarning, Link: link("/notices", "unread", "1", "notice", strconv.FormatInt(n.ID, 10))})
 		}
@@ -627,7 +627,7 @@ func (s *Service) secretary(ctx context.Context, a actor.Actor, p *Page) error {
 	p.Cards = append(p.Cards, vc)
 
 	// Tasks assigned to this party organization (and those under it).
-	tasks, total, err := s.Work.ListTasks(ctx, workloop.TaskFilter{Page: 1, PageSize: MaxItems, State: ""})
+	tasks, _, err := s.Work.ListTasks(ctx, workloop.TaskFilter{Page: 1, PageSize: MaxItems, State: ""})
 	if err != nil {
 		return err
 	}
@@ -635,10 +635,12 @@ func (s *Service) secretary(ctx context.Context, a actor.Actor, p *Page) error {
 	if err != nil {
 		return err
 	}
-	open := total
+	// The open tasks counted by state (exact, where the list's total stops
+	// at its cap).
+	open := 0
 	for _, st := range counts.States {
-		if st.State == workloop.TaskClosed {
-			open -= st.Count
+		if st.State != workloop.TaskClosed {
+			open += st.Count
 		}
 	}
 	tc := Card{Kind: KindMyTasks, Title: "交办的任务", Count: open, Unit: "项", Severity: SevOK, Hint: fmt.Sprintf("未销号，其中超期 %d 项", counts.Overdue),
@@ -735,8 +737,8 @@ func (s *Service) handler(ctx context.Context, p *Page) error {
 	if err != nil {
 		return err
 	}
-	c := Card{Kind: KindServiceInbox, Title: "待本单位办理的诉求", Count: total, Unit: "件", Severity: sev(total, SevWarning),
-		Hint: fmt.Sprintf("其中超期 %d 件", counts.Overdue), Link: link("/services"), Items: []Item{}, Figures: []Figure{}}
+	c := Card{Kind: KindServiceInbox, Title: "待本单位办理的诉求", Count: total.N, Unit: "件", Severity: sev(total.N, SevWarning),
+		Hint: fmt.Sprintf("其中超期 %d 件", counts.Overdue) + beyondCap(total, "件"), Link: link("/services"), Items: []Item{}, Figures: []Figure{}}
 	if counts.Overdue > 0 {
 		c.Severity = SevDanger
 	}
@@ -801,4 +803,13 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// beyondCap is the note of a card whose count stopped at the list's cap
+// (store.DefaultTotalCap): the count is then a lower bound.
+func beyondCap(t store.Total, unit string) string {
+	if !t.Capped {
+		return ""
+	}
+	return fmt.Sprintf("（多于 %d %s）", t.N, unit)
 }

@@ -113,7 +113,7 @@ func (s *Server) searchRegions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[region.Region]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 
@@ -224,7 +224,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[auth.User]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 

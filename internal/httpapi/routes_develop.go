@@ -87,7 +87,7 @@ func (s *Server) listDevPeople(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[develop.Person]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 

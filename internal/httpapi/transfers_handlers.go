@@ -20,7 +20,7 @@ func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[member.Transfer]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 

@@ -64,7 +64,7 @@ func (s *Server) listVenuesBelowStandard(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[venue.BelowStandard]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 
@@ -231,7 +231,7 @@ func (s *Server) listVenueInspections(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[venue.Inspection]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 
@@ -313,7 +313,7 @@ func (s *Server) listVenueActivities(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[venue.Activity]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 

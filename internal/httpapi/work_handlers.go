@@ -119,7 +119,7 @@ func (s *Server) listNotices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[workloop.Notice]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 
@@ -220,7 +220,7 @@ func (s *Server) noticeReceipts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[workloop.Receipt]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 
@@ -321,7 +321,7 @@ func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
 	for i := range items {
 		limitTaskSteps(r.Context(), &items[i])
 	}
-	writeJSON(w, http.StatusOK, page[workloop.Task]{Items: items, Total: total, Page: f.Page, PageSize: f.PageSize})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, f.Page, f.PageSize))
 	return nil
 }
 
@@ -411,7 +411,7 @@ func (s *Server) listPlans(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page[workloop.Plan]{Items: items, Total: total, Page: p, PageSize: size})
+	writeJSON(w, http.StatusOK, pageOfTotal(items, total, p, size))
 	return nil
 }
 

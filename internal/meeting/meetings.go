@@ -475,15 +475,11 @@ const attendanceAgg = `, (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meet
 	(SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = m.id AND a.status = 'excused')`
 
 // List returns one page of meetings, newest first, with attendance counts.
-func (s *Service) List(ctx context.Context, f Filter) ([]Meeting, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Meeting, store.Total, error) {
 	ctx = store.WithOp(ctx, "meeting.List")
 	w, args, err := s.where(ctx, f)
 	if err != nil {
-		return nil, 0, err
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM meetings m JOIN party_orgs p ON p.id = m.party_org_id`+w, args...).Scan(&total); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
@@ -491,12 +487,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Meeting, int, error) {
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	out := []Meeting{}
-	err = s.each(ctx, w, args, fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (f.Page-1)*f.PageSize), func(m Meeting) error {
-		out = append(out, m)
-		return nil
-	})
-	return out, total, err
+	return store.List(ctx, s.DB, store.ListQuery{Cols: meetingCols + attendanceAgg, From: meetingFrom, Cond: strings.TrimPrefix(w, " WHERE "),
+		Args: args, Order: meetingOrder}, store.Page{Number: f.Page, Size: f.PageSize}, scanListed)
 }
 
 // Each calls fn for every meeting matching f (for exports).
@@ -505,30 +497,21 @@ func (s *Service) Each(ctx context.Context, f Filter, fn func(Meeting) error) er
 	if err != nil {
 		return err
 	}
-	return s.each(ctx, w, args, "", fn)
+	return s.each(ctx, w, args, fn)
 }
 
-func (s *Service) each(ctx context.Context, w string, args []any, limit string, fn func(Meeting) error) error {
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+meetingCols+attendanceAgg+` FROM meetings m JOIN party_orgs p ON p.id = m.party_org_id`+w+
-		` ORDER BY m.held_on DESC, m.id DESC`+limit, args...)
+func (s *Service) each(ctx context.Context, w string, args []any, fn func(Meeting) error) error {
+	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+meetingCols+attendanceAgg+` `+meetingFrom+w+` ORDER BY `+meetingOrder, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var list []Meeting
 	for rows.Next() {
-		var m Meeting
-		var created, updated string
-		if err := rows.Scan(&m.ID, &m.PartyOrgID, &m.PartyOrgName, &m.Kind, &m.Status, &m.Date, &m.Place, &m.Topic, &m.Presenter,
-			&m.Host, &m.Recorder, &m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated, &m.Expected, &m.Present, &m.Excused); err != nil {
+		m, err := scanListed(rows)
+		if err != nil {
 			return err
 		}
-		m.KindName, m.StatusName = KindName(m.Kind), name(Statuses(), m.Status)
-		m.CreatedAt, _ = store.ParseTime(created)
-		m.UpdatedAt, _ = store.ParseTime(updated)
-		m.Absent = m.Expected - m.Present - m.Excused
-		m.Attendance = Attendance(m.Expected, m.Present, m.Excused)
-		m.Attendees, m.Attachments = []Attendee{}, []Attachment{}
 		list = append(list, m)
 	}
 	if err := rows.Err(); err != nil {
@@ -541,6 +524,29 @@ func (s *Service) each(ctx context.Context, w string, args []any, limit string, 
 		}
 	}
 	return nil
+}
+
+// The meetings a list reads, and their order (newest first).
+const (
+	meetingFrom  = `FROM meetings m JOIN party_orgs p ON p.id = m.party_org_id`
+	meetingOrder = `m.held_on DESC, m.id DESC`
+)
+
+// scanListed reads a row of meetingCols and attendanceAgg.
+func scanListed(r store.Scanner) (Meeting, error) {
+	var m Meeting
+	var created, updated string
+	if err := r.Scan(&m.ID, &m.PartyOrgID, &m.PartyOrgName, &m.Kind, &m.Status, &m.Date, &m.Place, &m.Topic, &m.Presenter,
+		&m.Host, &m.Recorder, &m.Minutes, &m.Resolutions, &m.Late, &m.LateNote, &created, &updated, &m.Expected, &m.Present, &m.Excused); err != nil {
+		return m, err
+	}
+	m.KindName, m.StatusName = KindName(m.Kind), name(Statuses(), m.Status)
+	m.CreatedAt, _ = store.ParseTime(created)
+	m.UpdatedAt, _ = store.ParseTime(updated)
+	m.Absent = m.Expected - m.Present - m.Excused
+	m.Attendance = Attendance(m.Expected, m.Present, m.Excused)
+	m.Attendees, m.Attachments = []Attendee{}, []Attachment{}
+	return m, nil
 }
 
 // Candidate is a roster member who may attend a party organization's meetings.

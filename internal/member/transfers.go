@@ -290,11 +290,11 @@ func (s *Service) GetTransfer(ctx context.Context, id int64) (Transfer, error) {
 }
 
 // ListTransfers lists transfers with either side in scope, newest first.
-func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transfer, int, error) {
+func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transfer, store.Total, error) {
 	ctx = store.WithOp(ctx, "member.ListTransfers")
 	cond, args, err := transferScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	today := trDay(s.todayCST())
@@ -312,11 +312,11 @@ func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transf
 		where += " AND t.status = ?"
 		args = append(args, f.Status)
 	default:
-		return nil, 0, apperr.InvalidField("status", "未知的转接状态")
+		return nil, store.Total{}, apperr.InvalidField("status", "未知的转接状态")
 	}
 	if f.Kind != "" {
 		if codeName(TransferKinds(), f.Kind) == "" {
-			return nil, 0, apperr.InvalidField("kind", "未知的转接类型")
+			return nil, store.Total{}, apperr.InvalidField("kind", "未知的转接类型")
 		}
 		where += " AND t.kind = ?"
 		args = append(args, f.Kind)
@@ -329,31 +329,14 @@ func (s *Service) ListTransfers(ctx context.Context, f TransferFilter) ([]Transf
 		where += " AND t.member_id = ?"
 		args = append(args, f.MemberID)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, "SELECT COUNT(*) FROM transfers t"+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
 	}
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	rows, err := s.DB.Query(ctx, s.DB, "SELECT "+transferCols+transferFrom+where+" ORDER BY t.issued_on DESC, t.id DESC LIMIT ? OFFSET ?",
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Transfer{}
-	for rows.Next() {
-		t, err := s.scanTransfer(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: transferCols, From: strings.TrimSpace(transferFrom), CountFrom: "FROM transfers t",
+		Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: "t.issued_on DESC, t.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, s.scanTransfer)
 }
 
 // PocketMembers (口袋党员) are the transfers whose letter was issued by a

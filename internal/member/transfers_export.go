@@ -26,7 +26,8 @@ func (s *Service) ExportTransfers(ctx context.Context, t sheetexport.Target, f T
 	}
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Transfer, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.ListTransfers(ctx, f)
+		items, total, err := s.ListTransfers(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("组织关系转接", TransferHeaders, transferWidths, src, func(t Transfer) []any {
 		return []any{t.MemberName, t.KindName, either(t.FromPartyOrgName, t.FromOutside), either(t.ToPartyOrgName, t.ToOutside), t.LetterNo,

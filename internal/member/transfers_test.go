@@ -13,6 +13,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/pdata"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
 
@@ -449,8 +450,8 @@ func TestTransferScopeOfPartyOrgUser(t *testing.T) {
 	if _, err := svc.CancelTransfer(pa, tb.ID, member.CloseInput{}); errKind(err) != apperr.KindNotFound {
 		t.Fatalf("cancel sibling's transfer: %v", err)
 	}
-	if list, total, err := svc.ListTransfers(pa, member.TransferFilter{}); err != nil || total != 1 || list[0].ID != ta.ID {
-		t.Fatalf("list: %v %d %v", list, total, err)
+	if list, total, err := svc.ListTransfers(pa, member.TransferFilter{}); err != nil || total != store.Exact(1) || list[0].ID != ta.ID {
+		t.Fatalf("list: %v %v %v", list, total, err)
 	}
 	if _, err := svc.Memberships(pa, mb.ID); errKind(err) != apperr.KindNotFound {
 		t.Fatalf("sibling's history: %v", err)

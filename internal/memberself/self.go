@@ -211,7 +211,9 @@ func myWish(w wish.Wish) MyWish {
 type WishBoard struct {
 	Open  []MyWish `json:"open"`
 	Total int      `json:"total"` // open wishes in reach (the list shows up to 50)
-	Mine  []MyWish `json:"mine"`
+	// TotalCapped: the count stopped at the list's cap and Total is a lower bound.
+	TotalCapped bool     `json:"total_capped"`
+	Mine        []MyWish `json:"mine"`
 }
 
 // MyWishes lists the open wishes in the member's area (the region of its
@@ -225,7 +227,7 @@ func (s *Service) MyWishes(ctx context.Context) (WishBoard, error) {
 	if err != nil {
 		return WishBoard{}, err
 	}
-	out := WishBoard{Open: []MyWish{}, Mine: []MyWish{}, Total: total}
+	out := WishBoard{Open: []MyWish{}, Mine: []MyWish{}, Total: total.N, TotalCapped: total.Capped}
 	for _, w := range open {
 		out.Open = append(out.Open, myWish(w))
 	}

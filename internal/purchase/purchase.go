@@ -416,14 +416,14 @@ func (f Filter) where(ctx context.Context) (string, []any, error) {
 
 // List returns one page of the contracts in the caller's scope, each with
 // its latest evaluation, and the total.
-func (s *Service) List(ctx context.Context, f Filter) ([]Contract, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Contract, store.Total, error) {
 	ctx = store.WithOp(ctx, "purchase.List")
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := f.where(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order := sorts[f.Sort]
 	if order == "" {
@@ -436,38 +436,33 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Contract, int, error) {
 		f.PageSize = 20
 	}
 	out := []Contract{}
-	var total int
+	var total store.Total
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+contractFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
+		type row struct {
+			c  Contract
+			ev sql.NullInt64
 		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+contractCols+`, `+latestEval+contractFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		rows, n, err := store.ListIn(ctx, s.DB, q, store.ListQuery{Cols: contractCols + `, ` + latestEval, From: strings.TrimSpace(contractFrom), Cond: cond, Args: args, Order: order},
+			store.Page{Number: f.Page, Size: f.PageSize}, func(r store.Scanner) (row, error) {
+				var x row
+				c := &x.c
+				err := r.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.RegionCode, &c.RegionName, &c.Department, &c.Content, &c.StartsOn, &c.EndsOn,
+					&c.AmountFen, &c.Status, &c.Note, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt, &x.ev)
+				c.Amount, c.StatusName = FormatFen(c.AmountFen), optionName(Statuses(), c.Status)
+				return x, err
+			})
 		if err != nil {
 			return err
 		}
-		var latest []sql.NullInt64
-		for rows.Next() {
-			var c Contract
-			var ev sql.NullInt64
-			if err := rows.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.RegionCode, &c.RegionName, &c.Department, &c.Content, &c.StartsOn, &c.EndsOn,
-				&c.AmountFen, &c.Status, &c.Note, &c.CreatedBy, &c.CreatedAt, &c.UpdatedAt, &ev); err != nil {
-				rows.Close()
-				return err
-			}
-			c.Amount, c.StatusName = FormatFen(c.AmountFen), optionName(Statuses(), c.Status)
-			out = append(out, c)
-			latest = append(latest, ev)
+		total = n
+		for _, x := range rows {
+			out = append(out, x.c)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for i, ev := range latest {
-			if !ev.Valid {
+		for i, x := range rows {
+			if !x.ev.Valid {
 				continue
 			}
-			e, err := scanEvaluation(s.DB.QueryRow(ctx, q, `SELECT `+evalCols+` FROM contract_evaluations e WHERE e.id = ?`, ev.Int64))
+			e, err := scanEvaluation(s.DB.QueryRow(ctx, q, `SELECT `+evalCols+` FROM contract_evaluations e WHERE e.id = ?`, x.ev.Int64))
 			if err != nil {
 				return err
 			}
@@ -476,7 +471,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Contract, int, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("purchase: list: %w", err)
+		return nil, store.Total{}, fmt.Errorf("purchase: list: %w", err)
 	}
 	return out, total, nil
 }
@@ -513,7 +508,7 @@ func (s *Service) Export(ctx context.Context, f Filter) (*xlsx.Writer, int, erro
 				return nil, 0, err
 			}
 		}
-		if n >= total || len(items) == 0 {
+		if n >= total.Ceiling() || len(items) == 0 {
 			break
 		}
 		f.Page++

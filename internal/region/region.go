@@ -330,15 +330,15 @@ func collect(rows *sql.Rows) ([]Region, error) {
 }
 
 // Search finds regions by name (or code prefix) inside the caller's scope.
-func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Region, int, error) {
+func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Region, store.Total, error) {
 	ctx = store.WithOp(ctx, "region.Search")
 	a, err := readScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	q = strings.TrimSpace(q)
 	if utf8.RuneCountInString(q) > 50 {
-		return nil, 0, apperr.InvalidField("q", "搜索词不能超过 50 个字")
+		return nil, store.Total{}, apperr.InvalidField("q", "搜索词不能超过 50 个字")
 	}
 	rc, args := store.PrefixRange("r.code", a.Scope)
 	where := "WHERE " + rc
@@ -350,19 +350,11 @@ func (s *Service) Search(ctx context.Context, q string, page, size int) ([]Regio
 		where += ` AND (r.name LIKE ? ESCAPE '\' OR r.code LIKE ? ESCAPE '\')`
 		args = append(args, "%"+store.LikeEscape(q)+"%", store.LikeEscape(q)+"%")
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM regions r `+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	page, size = store.ClampPage(page, size, 200)
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+regionCols+` FROM regions r `+where+` ORDER BY r.level, r.code LIMIT ? OFFSET ?`,
-		append(args, size, (page-1)*size)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: regionCols, From: "FROM regions r", Cond: strings.TrimPrefix(where, "WHERE "), Args: args,
+		Order: "r.level, r.code"}, store.Page{Number: page, Size: size}, scanRegion)
 	if err != nil {
-		return nil, 0, err
-	}
-	out, err := collect(rows)
-	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	for i := range out {
 		out[i].Path, _ = s.path(ctx, a, out[i].Code)

@@ -102,7 +102,7 @@ func scanDialogue(row interface{ Scan(...any) error }) (Dialogue, error) {
 
 // ListDialogues returns one page of the dialogues in the caller's scope,
 // newest first.
-func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialogue, int, error) {
+func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialogue, store.Total, error) {
 	ctx = store.WithOp(ctx, "servicereq.ListDialogues")
 	bad := apperr.Invalid()
 	if f.From != "" {
@@ -112,11 +112,11 @@ func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialog
 		civil.Check(bad, "to", f.To)
 	}
 	if err := bad.OrNil(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := store.ScopeFilter(ctx, "d.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	add := func(c string, a ...any) { cond += " AND " + c; args = append(args, a...) }
 	if f.RegionCode != "" {
@@ -134,26 +134,12 @@ func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialog
 		add(`(d.title LIKE ? ESCAPE '\' OR d.problems LIKE ? ESCAPE '\' OR d.departments LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	var out []Dialogue
-	var total int
+	var total store.Total
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+dlgFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+dlgCols+dlgFrom+` WHERE `+cond+` ORDER BY d.held_on DESC, d.id DESC LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		var err error
+		out, total, err = store.ListIn(ctx, s.DB, q, store.ListQuery{Cols: dlgCols, From: strings.TrimSpace(dlgFrom), CountFrom: "FROM service_dialogues d",
+			Cond: cond, Args: args, Order: "d.held_on DESC, d.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanDialogue)
 		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		out = []Dialogue{}
-		for rows.Next() {
-			d, err := scanDialogue(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for i := range out {
@@ -164,7 +150,7 @@ func (s *Service) ListDialogues(ctx context.Context, f DialogueFilter) ([]Dialog
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("servicereq: list dialogues: %w", err)
+		return nil, store.Total{}, fmt.Errorf("servicereq: list dialogues: %w", err)
 	}
 	return out, total, nil
 }

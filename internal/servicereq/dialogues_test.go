@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/org"
 	"liangxin/internal/orgprofile"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
 
@@ -83,8 +84,8 @@ func TestDialogueRaisesRequests(t *testing.T) {
 	}
 	// The enterprise's requests.
 	items, total, err := v.svc.List(hq, servicereq.Filter{OrgID: o1, Page: 1, PageSize: 20})
-	if err != nil || total != 1 || items[0].ID != r1.ID {
-		t.Fatalf("enterprise's requests %v %d", err, total)
+	if err != nil || total != store.Exact(1) || items[0].ID != r1.ID {
+		t.Fatalf("enterprise's requests %v %v", err, total)
 	}
 
 	// The enterprise's profile lists its requests and their outcomes.
@@ -106,11 +107,11 @@ func TestDialogueRaisesRequests(t *testing.T) {
 		t.Errorf("stale update: %v", err)
 	}
 	list, total, err := v.svc.ListDialogues(v.county, servicereq.DialogueFilter{Q: "第四季度", From: "2026-11-01", Page: 1, PageSize: 20})
-	if err != nil || total != 1 || list[0].RequestCount != 2 || len(list[0].Orgs) != 1 {
-		t.Fatalf("list %v %d %+v", err, total, list)
+	if err != nil || total != store.Exact(1) || list[0].RequestCount != 2 || len(list[0].Orgs) != 1 {
+		t.Fatalf("list %v %v %+v", err, total, list)
 	}
-	if _, total, _ := v.svc.ListDialogues(street(testenv.Yuhe), servicereq.DialogueFilter{Page: 1, PageSize: 20}); total != 0 {
-		t.Errorf("玉合 sees %d dialogues", total)
+	if _, total, _ := v.svc.ListDialogues(street(testenv.Yuhe), servicereq.DialogueFilter{Page: 1, PageSize: 20}); total != store.Exact(0) {
+		t.Errorf("玉合 sees %v dialogues", total)
 	}
 }
 
@@ -145,8 +146,8 @@ func TestVisitRaisesRequest(t *testing.T) {
 		t.Fatalf("origin %v %q", err, got.OriginTitle)
 	}
 	items, total, err := v.svc.List(hq, servicereq.Filter{OriginKind: servicereq.OriginVisit, OriginID: visit.ID, Page: 1, PageSize: 20})
-	if err != nil || total != 1 || items[0].ID != r.ID {
-		t.Fatalf("visit's requests %v %d", err, total)
+	if err != nil || total != store.Exact(1) || items[0].ID != r.ID {
+		t.Fatalf("visit's requests %v %v", err, total)
 	}
 	// 玉合 cannot raise from a 洪桥 visit.
 	_, err = v.svc.Create(street(testenv.Yuhe), servicereq.RequestInput{CategoryID: 3, Content: "x", RequesterName: "y",

@@ -58,7 +58,7 @@ func (s *Service) ExportRequests(ctx context.Context, f Filter) (*xlsx.Writer, i
 				return nil, 0, err
 			}
 		}
-		if n >= total || len(items) == 0 {
+		if n >= total.Ceiling() || len(items) == 0 {
 			break
 		}
 		f.Page++

@@ -9,6 +9,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
 
@@ -52,8 +53,8 @@ func TestHandlerSeesItsUnitOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 2 || len(items) != 2 || items[0].ID != r1.ID || items[1].ID != r2.ID || !items[0].Overdue || items[0].DaysOverdue != 1 || items[1].Overdue {
-		t.Fatalf("handler list: total %d %+v", total, items)
+	if total != store.Exact(2) || len(items) != 2 || items[0].ID != r1.ID || items[1].ID != r2.ID || !items[0].Overdue || items[0].DaysOverdue != 1 || items[1].Overdue {
+		t.Fatalf("handler list: total %v %+v", total, items)
 	}
 	// Only the handler's steps, whatever else the state allows.
 	if want := []string{"send_back", "finish"}; !slices.Equal(items[0].AllowedActions, want) {
@@ -101,18 +102,18 @@ func TestHandlerSeesItsUnitOnly(t *testing.T) {
 	_, err = v.svc.Act(h, r1.ID, servicereq.ActionInput{Action: servicereq.ActReply, Version: done.Version, RepliedBy: "经办人", ReplyMethod: "phone", Satisfaction: "satisfied"})
 	wantKind(t, err, apperr.KindInvalid, "action", "不能回单")
 	hist, total, err := v.svc.List(h, servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20})
-	if err != nil || total != 1 || hist[0].ID != r1.ID {
-		t.Fatalf("handler history: %v %d %+v", err, total, hist)
+	if err != nil || total != store.Exact(1) || hist[0].ID != r1.ID {
+		t.Fatalf("handler history: %v %v %+v", err, total, hist)
 	}
 	// The other unit's history is not ours; a street has no "my unit".
-	if _, total, err := v.svc.List(handlerCtx(theirs.ID), servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != 0 {
-		t.Fatalf("other unit's history: %v %d", err, total)
+	if _, total, err := v.svc.List(handlerCtx(theirs.ID), servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != store.Exact(0) {
+		t.Fatalf("other unit's history: %v %v", err, total)
 	}
 	if _, err := v.svc.Get(handlerCtx(theirs.ID), r1.ID); !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Errorf("our finished request seen by another unit: %v", err)
 	}
-	if _, total, err := v.svc.List(hq, servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != 0 {
-		t.Errorf("a street's \"my unit\" history: %v %d", err, total)
+	if _, total, err := v.svc.List(hq, servicereq.Filter{Scope: servicereq.ScopeDoneByMyUnit, Page: 1, PageSize: 20}); err != nil || total != store.Exact(0) {
+		t.Errorf("a street's \"my unit\" history: %v %v", err, total)
 	}
 	// 退回 needs a reason and gives the request back to the street.
 	_, err = v.svc.Act(h, r2.ID, servicereq.ActionInput{Action: servicereq.ActSendBack, Version: r2.Version})
@@ -121,8 +122,8 @@ func TestHandlerSeesItsUnitOnly(t *testing.T) {
 	if back.State != "received" || back.HandlerUnitID != nil {
 		t.Fatalf("sent back %+v", back)
 	}
-	if _, total, err := v.svc.List(h, servicereq.Filter{Page: 1, PageSize: 20}); err != nil || total != 0 {
-		t.Fatalf("handler list after finish and send back: %d %v", total, err)
+	if _, total, err := v.svc.List(h, servicereq.Filter{Page: 1, PageSize: 20}); err != nil || total != store.Exact(0) {
+		t.Fatalf("handler list after finish and send back: %v %v", total, err)
 	}
 	// The street sees both steps, by the handler's account.
 	tl, err := v.svc.Timeline(hq, r2.ID)
@@ -134,7 +135,7 @@ func TestHandlerSeesItsUnitOnly(t *testing.T) {
 		t.Fatalf("street view of r1: %v %+v", err, got)
 	}
 	// An unbound handler account sees nothing.
-	if _, total, err := v.svc.List(handlerCtx(0), servicereq.Filter{Page: 1, PageSize: 20}); err != nil || total != 0 {
-		t.Fatalf("unbound handler list: %d %v", total, err)
+	if _, total, err := v.svc.List(handlerCtx(0), servicereq.Filter{Page: 1, PageSize: 20}); err != nil || total != store.Exact(0) {
+		t.Fatalf("unbound handler list: %v %v", total, err)
 	}
 }

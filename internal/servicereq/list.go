@@ -112,23 +112,26 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 // List returns one page of the requests in the caller's scope (a street
 // sees its subtree, so the level above sees its children's overdue
 // requests), with the total.
-func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Request, store.Total, error) {
 	ctx = store.WithOp(ctx, "servicereq.List")
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := s.where(ctx, f, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order := sorts[f.Sort]
 	if order == "" {
 		order = sorts["received_desc"]
 	}
 	var out []Request
-	var total int
+	var total store.Total
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+countFrom(f)+` WHERE `+cond, args...).Scan(&total); err != nil {
+		// The count stops at the cap (store.CountIn); the page is read
+		// below by a query of its own.
+		var err error
+		if total, err = store.CountIn(ctx, s.DB, q, store.ListQuery{From: strings.TrimSpace(countFrom(f)), Cond: cond, Args: args}); err != nil {
 			return err
 		}
 		if s.DB.Dialect == store.Postgres {
@@ -180,7 +183,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Request, int, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("servicereq: list: %w", err)
+		return nil, store.Total{}, fmt.Errorf("servicereq: list: %w", err)
 	}
 	return out, total, nil
 }

@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/servicereq"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 )
 
@@ -207,12 +208,12 @@ func TestOverdueEscalatesToTheLevelAbove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || items[0].ID != late.ID || items[0].DueOn != "2026-11-09" || items[0].DaysOverdue != 10 {
-		t.Fatalf("street overdue list: %d %+v", total, items)
+	if total != store.Exact(1) || items[0].ID != late.ID || items[0].DueOn != "2026-11-09" || items[0].DaysOverdue != 10 {
+		t.Fatalf("street overdue list: %v %+v", total, items)
 	}
 	_, total, err = v.svc.List(v.county, servicereq.Filter{Overdue: true, Page: 1, PageSize: 20})
-	if err != nil || total != 2 {
-		t.Errorf("county sees %d overdue (%v), want both streets' 2", total, err)
+	if err != nil || total != store.Exact(2) {
+		t.Errorf("county sees %v overdue (%v), want both streets' 2", total, err)
 	}
 	c, err := v.svc.Count(v.county, servicereq.Filter{})
 	if err != nil {

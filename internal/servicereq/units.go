@@ -59,35 +59,22 @@ type UnitFilter struct {
 
 // ListUnits lists the handler units the caller may transfer to: those in
 // its scope and those of the levels above it, by name.
-func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]HandlerUnit, int, error) {
+func (s *Service) ListUnits(ctx context.Context, f UnitFilter) ([]HandlerUnit, store.Total, error) {
 	ctx = store.WithOp(ctx, "servicereq.ListUnits")
 	cond, args, err := visibleRegion(ctx, "u.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Q != "" {
 		cond += ` AND u.name LIKE ? ESCAPE '\'`
 		args = append(args, "%"+store.LikeEscape(f.Q)+"%")
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+unitFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("servicereq: list units: %w", err)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+unitCols+unitFrom+` WHERE `+cond+` ORDER BY u.region_code, u.name, u.id LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: unitCols, From: unitFrom[1:], Cond: cond, Args: args,
+		Order: "u.region_code, u.name, u.id"}, store.Page{Number: f.Page, Size: f.PageSize}, scanUnit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("servicereq: list units: %w", err)
+		return nil, store.Total{}, fmt.Errorf("servicereq: list units: %w", err)
 	}
-	defer rows.Close()
-	out := []HandlerUnit{}
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // visibleUnit returns a unit the caller may transfer to.

@@ -119,17 +119,75 @@ func ListPage[T any](ctx context.Context, db *DB, cols, from, cond string, args 
 	return List(ctx, db, ListQuery{Cols: cols, From: from, Cond: cond, Args: args, Order: order}, p, scan)
 }
 
+// SetTotalCap sets the cap of the lists that name none (ListQuery.Cap 0)
+// on this database; n < 1 restores DefaultTotalCap. A hook for tests, which
+// check a list past its cap without writing 10,000 rows.
+func (db *DB) SetTotalCap(n int) {
+	db.totalCap.Store(int64(max(n, 0)))
+}
+
+// capOn is the most rows lq counts on db.
+func (lq ListQuery) capOn(db *DB) int {
+	if lq.Cap > 0 {
+		return lq.Cap
+	}
+	if n := db.totalCap.Load(); n > 0 {
+		return int(n)
+	}
+	return DefaultTotalCap
+}
+
 // List is ListPage with the statement as a ListQuery. The count reads at
 // most Cap+1 rows ("SELECT COUNT(*) FROM (SELECT 1 … LIMIT cap+1)"): up to
 // the cap the total is exact; past it the total is the cap and Capped.
 // Pages past the cap are still read (by OFFSET).
 func List[T any](ctx context.Context, db *DB, lq ListQuery, p Page, scan func(Scanner) (T, error)) ([]T, Total, error) {
-	out := []T{}
+	var out []T
 	var total Total
-	capN := lq.Cap
-	if capN <= 0 {
-		capN = DefaultTotalCap
+	err := db.Report(ctx, func(q Querier) error {
+		var err error
+		out, total, err = ListIn(ctx, db, q, lq, p, scan)
+		return err
+	})
+	if out == nil {
+		out = []T{}
 	}
+	return out, total, err
+}
+
+// ListIn is List inside a read the caller holds (q, e.g. from db.Report),
+// for lists whose rows need more reads in the same snapshot.
+func ListIn[T any](ctx context.Context, db *DB, q Querier, lq ListQuery, p Page, scan func(Scanner) (T, error)) ([]T, Total, error) {
+	out := []T{}
+	total, err := CountIn(ctx, db, q, lq)
+	if err != nil || total.N == 0 {
+		return out, total, err
+	}
+	cond := lq.Cond
+	if strings.TrimSpace(cond) == "" {
+		cond = "1 = 1"
+	}
+	query, qargs := p.Limit(`SELECT `+lq.Cols+` `+lq.From+` WHERE `+cond+` ORDER BY `+lq.Order, append(append([]any{}, lq.ColArgs...), lq.Args...))
+	rows, err := db.Query(ctx, q, query, qargs...)
+	if err != nil {
+		return out, total, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return out, total, err
+		}
+		out = append(out, x)
+	}
+	return out, total, wrapQuery(ctx, query, rows.Err())
+}
+
+// CountIn counts the rows of lq (CountFrom, or From, WHERE Cond) up to its
+// cap, inside q: the total of a list whose page query is its own (a list
+// that picks the page's ids first, say). Cols and Order are not used.
+func CountIn(ctx context.Context, db *DB, q Querier, lq ListQuery) (Total, error) {
+	capN := lq.capOn(db)
 	countFrom := lq.CountFrom
 	if countFrom == "" {
 		countFrom = lq.From
@@ -138,30 +196,10 @@ func List[T any](ctx context.Context, db *DB, lq ListQuery, p Page, scan func(Sc
 	if strings.TrimSpace(cond) == "" {
 		cond = "1 = 1"
 	}
-	err := db.Report(ctx, func(q Querier) error {
-		count := `SELECT COUNT(*) FROM (SELECT 1 AS one ` + countFrom + ` WHERE ` + cond + ` LIMIT ?) capped`
-		n := 0
-		if err := db.QueryRow(ctx, q, count, append(append(make([]any, 0, len(lq.Args)+1), lq.Args...), capN+1)...).Scan(&n); err != nil {
-			return wrapQuery(ctx, "SELECT COUNT(*) "+countFrom, err)
-		}
-		total = Total{N: min(n, capN), Capped: n > capN}
-		if n == 0 {
-			return nil
-		}
-		query, qargs := p.Limit(`SELECT `+lq.Cols+` `+lq.From+` WHERE `+cond+` ORDER BY `+lq.Order, append(append([]any{}, lq.ColArgs...), lq.Args...))
-		rows, err := db.Query(ctx, q, query, qargs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			x, err := scan(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, x)
-		}
-		return wrapQuery(ctx, query, rows.Err())
-	})
-	return out, total, err
+	count := `SELECT COUNT(*) FROM (SELECT 1 AS one ` + countFrom + ` WHERE ` + cond + ` LIMIT ?) capped`
+	n := 0
+	if err := db.QueryRow(ctx, q, count, append(append(make([]any, 0, len(lq.Args)+1), lq.Args...), capN+1)...).Scan(&n); err != nil {
+		return Total{}, wrapQuery(ctx, "SELECT COUNT(*) "+countFrom, err)
+	}
+	return Total{N: min(n, capN), Capped: n > capN}, nil
 }

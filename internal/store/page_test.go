@@ -143,3 +143,49 @@ func TestListTotalCap(t *testing.T) {
 		t.Error("Ceiling: a capped total must not bound a walk; an exact one is its count")
 	}
 }
+
+// SetTotalCap lowers the cap of the lists that name none (the hook the
+// domain packages' tests use), a ListQuery's own Cap still wins, and
+// CountIn counts as List does.
+func TestSetTotalCap(t *testing.T) {
+	db := storetest.OpenEmpty(t)
+	exec(t, db, `CREATE TABLE sc (id INTEGER PRIMARY KEY)`)
+	for i := 1; i <= 4; i++ {
+		exec(t, db, `INSERT INTO sc (id) VALUES (?)`, i)
+	}
+	scan := func(r store.Scanner) (int, error) {
+		var id int
+		return id, r.Scan(&id)
+	}
+	list := func(capN int) store.Total {
+		t.Helper()
+		got, total, err := store.List(ctx, db, store.ListQuery{Cols: "id", From: "FROM sc", Order: "id", Cap: capN}, store.Page{Number: 2, Size: 3}, scan)
+		if err != nil || fmt.Sprint(got) != "[4]" {
+			t.Fatalf("page 2 = %v, %v; want [4]", got, err)
+		}
+		return total
+	}
+	if got := list(0); got != store.Exact(4) {
+		t.Errorf("default cap: %+v, want 4", got)
+	}
+	db.SetTotalCap(3)
+	if got := list(0); got != (store.Total{N: 3, Capped: true}) {
+		t.Errorf("cap lowered to 3: %+v, want 3+", got)
+	}
+	if got := list(4); got != store.Exact(4) {
+		t.Errorf("the query's own cap of 4: %+v, want 4", got)
+	}
+	var n store.Total
+	err := db.Report(ctx, func(q store.Querier) error {
+		var err error
+		n, err = store.CountIn(ctx, db, q, store.ListQuery{From: "FROM sc", Cond: "id > ?", Args: []any{1}})
+		return err
+	})
+	if err != nil || n != (store.Total{N: 3}) {
+		t.Errorf("CountIn id > 1 under a cap of 3: %+v, %v; want exactly 3", n, err)
+	}
+	db.SetTotalCap(0)
+	if got := list(0); got != store.Exact(4) {
+		t.Errorf("cap restored: %+v, want 4", got)
+	}
+}

@@ -73,6 +73,10 @@ type DB struct {
 	// the failed bumps of the shared data generation (generation.go).
 	localGen   atomic.Uint64
 	bumpErrors atomic.Int64
+
+	// totalCap is the cap of the lists whose ListQuery names none (0:
+	// DefaultTotalCap); tests lower it with SetTotalCap.
+	totalCap atomic.Int64
 }
 
 // Querier is satisfied by *sql.DB, *sql.Tx and *DB.

@@ -130,9 +130,9 @@ func (s *Service) DeleteActivity(ctx context.Context, venueID, activityID int64)
 }
 
 // Activities returns a page of a venue's activities, latest first.
-func (s *Service) Activities(ctx context.Context, venueID int64, f ActivityFilter) ([]Activity, int, error) {
+func (s *Service) Activities(ctx context.Context, venueID int64, f ActivityFilter) ([]Activity, store.Total, error) {
 	if _, err := s.get(ctx, s.DB, venueID); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args := "a.venue_id = ?", []any{venueID}
 	if f.From != "" {
@@ -141,26 +141,13 @@ func (s *Service) Activities(ctx context.Context, venueID int64, f ActivityFilte
 	if f.To != "" {
 		cond, args = cond+" AND a.held_on <= ?", append(args, f.To)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venue_activities a WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	f.Page, f.PageSize = pageOf(f.Page, f.PageSize)
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+actCols+actFrom+` WHERE `+cond+` ORDER BY a.held_on DESC, a.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: actCols, From: actFrom[1:], CountFrom: "FROM venue_activities a", Cond: cond, Args: args,
+		Order: "a.held_on DESC, a.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanActivity)
 	if err != nil {
-		return nil, 0, fmt.Errorf("venue: activities: %w", err)
+		return nil, store.Total{}, fmt.Errorf("venue: activities: %w", err)
 	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 func (s *Service) partyOrgVisible(ctx context.Context, q store.Querier, id int64) error {

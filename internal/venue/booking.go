@@ -312,13 +312,13 @@ type BookingFilter struct {
 }
 
 // Bookings returns a page of a room's bookings by day and start.
-func (s *Service) Bookings(ctx context.Context, venueID, roomID int64, f BookingFilter) ([]Booking, int, error) {
+func (s *Service) Bookings(ctx context.Context, venueID, roomID int64, f BookingFilter) ([]Booking, store.Total, error) {
 	v, err := s.get(ctx, s.DB, venueID)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if _, ok := roomOf(v, roomID); !ok {
-		return nil, 0, apperr.NotFound("房间")
+		return nil, store.Total{}, apperr.NotFound("房间")
 	}
 	cond, args := "b.room_id = ?", []any{roomID}
 	if f.Status != "" {
@@ -333,19 +333,14 @@ func (s *Service) Bookings(ctx context.Context, venueID, roomID int64, f Booking
 		cond += " AND b.day <= ?"
 		args = append(args, f.To)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venue_bookings b WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
 	}
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	out, err := s.scanBookings(ctx, `SELECT `+bookingCols+bookingFrom+` WHERE `+cond+` ORDER BY b.day, b.start_min, b.id LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	return out, total, err
+	return store.List(ctx, s.DB, store.ListQuery{Cols: bookingCols, From: bookingFrom[1:], CountFrom: "FROM venue_bookings b", Cond: cond, Args: args,
+		Order: "b.day, b.start_min, b.id"}, store.Page{Number: f.Page, Size: f.PageSize}, scanBooking)
 }
 
 func (s *Service) scanBookings(ctx context.Context, query string, args ...any) ([]Booking, error) {

@@ -409,32 +409,15 @@ func (s *Service) inspection(ctx context.Context, q store.Querier, venueID, id i
 }
 
 // Inspections returns a page of a venue's inspections, latest first.
-func (s *Service) Inspections(ctx context.Context, venueID int64, page, size int) ([]Inspection, int, error) {
+func (s *Service) Inspections(ctx context.Context, venueID int64, page, size int) ([]Inspection, store.Total, error) {
 	if _, err := s.get(ctx, s.DB, venueID); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	page, size = pageOf(page, size)
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venue_inspections WHERE venue_id = ?`, venueID).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+inspCols+inspFrom+` WHERE i.venue_id = ? ORDER BY i.inspected_on DESC, i.id DESC LIMIT ? OFFSET ?`,
-		venueID, size, (page-1)*size)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: inspCols, From: inspFrom[1:], CountFrom: "FROM venue_inspections i", Cond: "i.venue_id = ?",
+		Args: []any{venueID}, Order: "i.inspected_on DESC, i.id DESC"}, store.Page{Number: page, Size: size}, scanInspection)
 	if err != nil {
-		return nil, 0, fmt.Errorf("venue: inspections: %w", err)
-	}
-	out := []Inspection{}
-	for rows.Next() {
-		i, err := scanInspection(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, fmt.Errorf("venue: inspections: %w", err)
 	}
 	return out, total, s.fillInspections(ctx, s.DB, out)
 }
@@ -460,44 +443,33 @@ type BelowStandard struct {
 
 // BelowStandardList returns a page of the active venues in the caller's
 // scope whose latest inspection failed, the longest-waiting first.
-func (s *Service) BelowStandardList(ctx context.Context, f Filter) ([]BelowStandard, int, error) {
+func (s *Service) BelowStandardList(ctx context.Context, f Filter) ([]BelowStandard, store.Total, error) {
 	f.Standard, f.Active = StandardNotMet, "true"
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := s.listCond(ctx, f)
 	if err != nil {
-		return nil, 0, err
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venues v WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("venue: below standard: %w", err)
+		return nil, store.Total{}, err
 	}
 	f.Page, f.PageSize = pageOf(f.Page, f.PageSize)
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT v.id, v.name, v.kind, v.region_code, COALESCE(g.name, ''), COALESCE(p.name, ''), i.id, i.inspected_on, i.inspector, c.name
-		`+venueFrom+` JOIN venue_inspections i ON i.id = `+latestInspection+` JOIN venue_checklists c ON c.id = i.checklist_id
-		WHERE `+cond+` ORDER BY i.inspected_on, v.id LIMIT ? OFFSET ?`, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{
+		Cols:      `v.id, v.name, v.kind, v.region_code, COALESCE(g.name, ''), COALESCE(p.name, ''), i.id, i.inspected_on, i.inspector, c.name`,
+		From:      venueFrom[1:] + ` JOIN venue_inspections i ON i.id = ` + latestInspection + ` JOIN venue_checklists c ON c.id = i.checklist_id`,
+		CountFrom: "FROM venues v", Cond: cond, Args: args, Order: "i.inspected_on, v.id"}, store.Page{Number: f.Page, Size: f.PageSize},
+		func(r store.Scanner) (BelowStandard, error) {
+			var b BelowStandard
+			err := r.Scan(&b.VenueID, &b.VenueName, &b.Kind, &b.RegionCode, &b.RegionName, &b.PartyOrgName, &b.InspectionID, &b.InspectedOn, &b.Inspector, &b.ChecklistName)
+			b.KindName = optionName(Kinds(), b.Kind)
+			return b, err
+		})
 	if err != nil {
-		return nil, 0, fmt.Errorf("venue: below standard: %w", err)
-	}
-	out := []BelowStandard{}
-	for rows.Next() {
-		var b BelowStandard
-		if err := rows.Scan(&b.VenueID, &b.VenueName, &b.Kind, &b.RegionCode, &b.RegionName, &b.PartyOrgName, &b.InspectionID, &b.InspectedOn, &b.Inspector, &b.ChecklistName); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		b.KindName = optionName(Kinds(), b.Kind)
-		out = append(out, b)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, fmt.Errorf("venue: below standard: %w", err)
 	}
 	for n := range out {
 		list := []Inspection{{ID: out[n].InspectionID, VenueID: out[n].VenueID, Items: []InspectionItem{}}}
 		if err := s.fillInspections(ctx, s.DB, list); err != nil {
-			return nil, 0, err
+			return nil, store.Total{}, err
 		}
 		out[n].FailedItems = []InspectionItem{}
 		for _, it := range list[0].Items {

@@ -9,6 +9,7 @@ import (
 
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/venue"
 )
@@ -94,7 +95,7 @@ func TestStandardStatusFollowsLatestInspection(t *testing.T) {
 	below := func() []venue.BelowStandard {
 		t.Helper()
 		items, total, err := s.BelowStandardList(ctx, venue.Filter{})
-		if err != nil || total != len(items) {
+		if err != nil || total != store.Exact(len(items)) {
 			t.Fatal(err, total)
 		}
 		return items
@@ -138,12 +139,12 @@ func TestStandardStatusFollowsLatestInspection(t *testing.T) {
 		t.Errorf("last inspected on: %v", got.LastInspectedOn)
 	}
 	list, total, err := s.Inspections(ctx, v.ID, 1, 20)
-	if err != nil || total != 3 || list[0].InspectedOn != "2026-06-01" || list[2].InspectedOn != "2026-03-10" {
-		t.Fatalf("history: %d %v", total, err)
+	if err != nil || total != store.Exact(3) || list[0].InspectedOn != "2026-06-01" || list[2].InspectedOn != "2026-03-10" {
+		t.Fatalf("history: %v %v", total, err)
 	}
 	for code, want := range map[string]int{venue.StandardMet: 1, venue.StandardNotMet: 0, venue.StandardUnchecked: 0} {
-		if _, n, err := s.List(ctx, venue.Filter{Standard: code}); err != nil || n != want {
-			t.Errorf("list %s: %d %v", code, n, err)
+		if _, n, err := s.List(ctx, venue.Filter{Standard: code}); err != nil || n != store.Exact(want) {
+			t.Errorf("list %s: %v %v", code, n, err)
 		}
 	}
 }
@@ -319,11 +320,11 @@ func TestDeactivateAndRooms(t *testing.T) {
 	if _, err := s.AddActivity(ctx, v.ID, venue.ActivityInput{HeldOn: "2026-11-01", Title: "x", Participants: 1}); !isConflict(err) {
 		t.Errorf("activity at a deactivated venue: %v", err)
 	}
-	if _, n, _ := s.List(ctx, venue.Filter{Active: "false"}); n != 1 {
-		t.Errorf("inactive: %d", n)
+	if _, n, _ := s.List(ctx, venue.Filter{Active: "false"}); n != store.Exact(1) {
+		t.Errorf("inactive: %v", n)
 	}
-	if _, n, _ := s.List(ctx, venue.Filter{Active: "true"}); n != 0 {
-		t.Errorf("active: %d", n)
+	if _, n, _ := s.List(ctx, venue.Filter{Active: "true"}); n != store.Exact(0) {
+		t.Errorf("active: %v", n)
 	}
 	on, err := s.Reactivate(ctx, v.ID)
 	if err != nil || !on.Active || on.DeactivatedReason != "" {

@@ -7,6 +7,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/org"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/venue"
 )
@@ -103,8 +104,8 @@ func TestVenueUnits(t *testing.T) {
 	_, err = e.App.Venues.Create(hq, venue.Input{Name: "驿站三", Kind: "red_station", PartyOrgID: v.PartyOrgID, RegionCode: testenv.Hongqiao,
 		Address: "人民路3号", UnitIDs: []int64{far}})
 	fieldOf(t, err, "unit_ids[0]")
-	if _, n, _ := e.App.Venues.List(ctx, venue.Filter{Q: "驿站三"}); n != 0 {
-		t.Errorf("refused create wrote %d venues", n)
+	if _, n, _ := e.App.Venues.List(ctx, venue.Filter{Q: "驿站三"}); n != store.Exact(0) {
+		t.Errorf("refused create wrote %v venues", n)
 	}
 
 	// The list counts units and sorts by their number: 红色驿站 2, 党员活动室 1.

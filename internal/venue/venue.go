@@ -661,18 +661,14 @@ func SortCodes() []string { return []string{SortUnitsDesc, SortUnitsAsc} }
 
 // List returns a page of the venues in the caller's scope, by region and name
 // (or by the number of units served, see Filter.Sort).
-func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Venue, store.Total, error) {
 	ctx = store.WithOp(ctx, "venue.List")
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := s.listCond(ctx, f)
 	if err != nil {
-		return nil, 0, err
-	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM venues v WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("venue: count: %w", err)
+		return nil, store.Total{}, err
 	}
 	if f.PageSize <= 0 {
 		f.PageSize = 20
@@ -687,31 +683,18 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Venue, int, error) {
 	case SortUnitsAsc:
 		order = unitCountExpr + ", " + order
 	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+venueCols+venueFrom+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: venueCols, From: venueFrom[1:], CountFrom: "FROM venues v", Cond: cond, Args: args,
+		Order: order}, store.Page{Number: f.Page, Size: f.PageSize}, scanVenue)
 	if err != nil {
-		return nil, 0, fmt.Errorf("venue: list: %w", err)
-	}
-	out := []Venue{}
-	for rows.Next() {
-		v, err := scanVenue(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, fmt.Errorf("venue: list: %w", err)
 	}
 	for i := range out {
 		if out[i].Rooms, err = s.rooms(ctx, s.DB, out[i].ID); err != nil {
-			return nil, 0, err
+			return nil, store.Total{}, err
 		}
 	}
 	if err := s.fillUnits(ctx, s.DB, out); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	return out, total, nil
 }

@@ -99,11 +99,11 @@ func scanActivity(sc interface{ Scan(...any) error }) (Activity, error) {
 func ActivityStatuses() []Option { return []Option{{"open", "进行中"}, {"cancelled", "已取消"}} }
 
 // ListActivities lists the activities in the caller's scope, by start time.
-func (s *Service) ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, int, error) {
+func (s *Service) ListActivities(ctx context.Context, f ActivityFilter) ([]Activity, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListActivities")
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if f.Q != "" {
@@ -131,28 +131,8 @@ func (s *Service) ListActivities(ctx context.Context, f ActivityFilter) ([]Activ
 		where += " AND a.status = ?"
 		args = append(args, f.Status)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+actFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + actCols + actFrom + where + ` ORDER BY a.starts_at DESC, a.id DESC`
-	if f.PageSize > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: actCols, From: actFrom[1:], CountFrom: "FROM vol_activities a", Cond: strings.TrimPrefix(where, " WHERE "), Args: args,
+		Order: "a.starts_at DESC, a.id DESC"}, store.Page{Number: max(f.Page, 1), Size: max(f.PageSize, 0)}, scanActivity)
 }
 
 func (s *Service) activity(ctx context.Context, q store.Querier, id int64) (Activity, error) {

@@ -44,7 +44,8 @@ func deref(p *string) string {
 func (s *Service) ExportTeams(ctx context.Context, t sheetexport.Target, f TeamFilter) error {
 	teams := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Team, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.ListTeams(ctx, f)
+		items, total, err := s.ListTeams(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	list := sheetexport.One("党员服务队", []string{"服务队", "所在社区", "所属党组织", "队长", "队员人数", "备注"}, sheetexport.Widths(30, 20, 30, 10, 10, 30), teams,
 		func(t Team) []any {
@@ -73,7 +74,8 @@ func (s *Service) ExportTeams(ctx context.Context, t sheetexport.Target, f TeamF
 func (s *Service) ExportActivities(ctx context.Context, t sheetexport.Target, f ActivityFilter) error {
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Activity, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.ListActivities(ctx, f)
+		items, total, err := s.ListActivities(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("志愿活动", []string{"编号", "活动名称", "类别", "开始时间", "结束时间", "地点", "计划时长（小时）", "招募人数", "已报名", "已签到", "已确认",
 		"服务队", "所在社区", "状态"}, sheetexport.Widths(8, 30, 10, 18, 18, 24, 14, 10, 10, 10, 10, 24, 20, 10), src, func(a Activity) []any {
@@ -112,7 +114,8 @@ func (s *Service) ExportParticipants(ctx context.Context, t sheetexport.Target, 
 func (s *Service) ExportAccounts(ctx context.Context, t sheetexport.Target, f AccountFilter) error {
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Account, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.ListAccounts(ctx, f)
+		items, total, err := s.ListAccounts(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	kinds := map[string]string{AccMember: "党员", AccPerson: "登记志愿者"}
 	sheet := sheetexport.One("时间银行账户", []string{"账户", "姓名", "类别", "所在社区", "家庭编号", "可用积分", "冻结积分", "今年服务时长（小时）"},
@@ -181,7 +184,8 @@ func (s *Service) ExportStatement(ctx context.Context, target func(title string)
 func (s *Service) ExportEntries(ctx context.Context, t sheetexport.Target, f EntryFilter) error {
 	src := sheetexport.Paged(func(ctx context.Context, page, size int) ([]Entry, int, error) {
 		f.Page, f.PageSize = page, size
-		return s.ListEntries(ctx, f)
+		items, total, err := s.ListEntries(ctx, f)
+		return items, total.Ceiling(), err
 	})
 	sheet := sheetexport.One("时间银行记录", []string{"编号", "日期", "类别", "积分", "摘要", "分录（账户：积分）", "冲销", "经办人", "记账时间"},
 		sheetexport.Widths(8, 12, 12, 8, 40, 50, 14, 12, 22), src, func(e Entry) []any {

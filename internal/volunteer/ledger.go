@@ -331,11 +331,11 @@ func AccountSorts() []string { return []string{"balance_desc", "hours_desc", "na
 
 // ListAccounts lists the personal accounts in the caller's scope with
 // their balances and this year's hours.
-func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account, int, error) {
+func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListAccounts")
 	cond, args, err := store.ScopeFilter(ctx, "a.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := ` WHERE a.kind IN ('member', 'person') AND ` + cond
 	if f.Q != "" {
@@ -350,36 +350,16 @@ func (s *Service) ListAccounts(ctx context.Context, f AccountFilter) ([]Account,
 		where += ` AND a.kind = ?`
 		args = append(args, f.Kind)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM tb_accounts a`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	cols, cargs := s.accountCols(s.ThisYear())
-	order := " ORDER BY 9 DESC, a.id"
+	order := "9 DESC, a.id"
 	switch f.Sort {
 	case "hours_desc":
-		order = " ORDER BY 11 DESC, a.id"
+		order = "11 DESC, a.id"
 	case "name_asc":
-		order = " ORDER BY a.name, a.id"
+		order = "a.name, a.id"
 	}
-	q := `SELECT ` + cols + ` FROM tb_accounts a LEFT JOIN regions g ON g.code = a.region_code` + where + order
-	if f.PageSize > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, q, append(cargs, args...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Account{}
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: cols, ColArgs: cargs, From: `FROM tb_accounts a LEFT JOIN regions g ON g.code = a.region_code`,
+		CountFrom: "FROM tb_accounts a", Cond: strings.TrimPrefix(where, " WHERE "), Args: args, Order: order}, store.Page{Number: max(f.Page, 1), Size: max(f.PageSize, 0)}, scanAccount)
 }
 
 // account reads one personal account; scoped unless the caller is the
@@ -523,11 +503,11 @@ func entryScope(ctx context.Context) (string, []any, error) {
 
 // ListEntries lists journal entries touching accounts in the caller's
 // scope (or one account), newest first, with their postings.
-func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int, error) {
+func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListEntries")
 	cond, args, err := entryScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if f.AccountID != 0 {
@@ -542,16 +522,21 @@ func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, int,
 		where += ` AND e.occurred_on >= ? AND e.occurred_on < ?`
 		args = append(args, fmt.Sprintf("%04d-01-01", f.Year), fmt.Sprintf("%04d-01-01", f.Year+1))
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM tb_entries e`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	var out []Entry
+	var total store.Total
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		var err error
+		out, total, err = store.ListIn(ctx, s.DB, q, store.ListQuery{Cols: entryCols, From: "FROM tb_entries e", Cond: strings.TrimPrefix(where, " WHERE "), Args: args,
+			Order: "e.occurred_on DESC, e.id DESC"}, store.Page{Number: max(f.Page, 1), Size: max(f.PageSize, 0)}, scanEntry)
+		if err != nil {
+			return err
+		}
+		return s.postings(ctx, q, out, f.AccountID)
+	})
+	if err != nil {
+		return nil, store.Total{}, err
 	}
-	q := `SELECT ` + entryCols + ` FROM tb_entries e` + where + ` ORDER BY e.occurred_on DESC, e.id DESC`
-	if f.PageSize > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
-	}
-	out, err := s.entries(ctx, s.DB, q, args, f.AccountID)
-	return out, total, err
+	return out, total, nil
 }
 
 func (s *Service) entries(ctx context.Context, q store.Querier, query string, args []any, account int64) ([]Entry, error) {
@@ -560,22 +545,30 @@ func (s *Service) entries(ctx context.Context, q store.Querier, query string, ar
 		return nil, err
 	}
 	out := []Entry{}
-	idx := map[int64]int{}
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		idx[e.ID] = len(out)
 		out = append(out, e)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return out, s.postings(ctx, q, out, account)
+}
+
+// postings fills the postings of entries out (and, for account, each
+// entry's Delta to it).
+func (s *Service) postings(ctx context.Context, q store.Querier, out []Entry, account int64) error {
+	idx := map[int64]int{}
+	for i, e := range out {
+		idx[e.ID] = i
+	}
 	if len(out) == 0 {
-		return out, nil
+		return nil
 	}
 	ids := make([]string, 0, len(out))
 	for _, e := range out {
@@ -584,14 +577,14 @@ func (s *Service) entries(ctx context.Context, q store.Querier, query string, ar
 	prow, err := s.DB.Query(ctx, q, `SELECT p.entry_id, p.account_id, a.name, a.kind, p.amount FROM tb_postings p JOIN tb_accounts a ON a.id = p.account_id
 		WHERE p.entry_id IN (`+strings.Join(ids, ",")+`) ORDER BY p.id`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer prow.Close()
 	for prow.Next() {
 		var eid int64
 		var p Posting
 		if err := prow.Scan(&eid, &p.AccountID, &p.AccountName, &p.AccountKind, &p.Amount); err != nil {
-			return nil, err
+			return err
 		}
 		e := &out[idx[eid]]
 		e.Postings = append(e.Postings, p)
@@ -599,7 +592,7 @@ func (s *Service) entries(ctx context.Context, q store.Querier, query string, ar
 			e.Delta += p.Amount
 		}
 	}
-	return out, prow.Err()
+	return prow.Err()
 }
 
 func (s *Service) entry(ctx context.Context, q store.Querier, id int64) (Entry, error) {

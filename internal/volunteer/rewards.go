@@ -188,11 +188,11 @@ func redScope(ctx context.Context) (string, []any, error) {
 }
 
 // ListRedemptions lists redemptions of accounts in the caller's scope.
-func (s *Service) ListRedemptions(ctx context.Context, f RedemptionFilter) ([]Redemption, int, error) {
+func (s *Service) ListRedemptions(ctx context.Context, f RedemptionFilter) ([]Redemption, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListRedemptions")
 	cond, args, err := redScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if f.Status != "" {
@@ -203,28 +203,8 @@ func (s *Service) ListRedemptions(ctx context.Context, f RedemptionFilter) ([]Re
 		where += " AND r.account_id = ?"
 		args = append(args, f.AccountID)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+redFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + redCols + redFrom + where + ` ORDER BY r.id DESC`
-	if f.PageSize > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Redemption{}
-	for rows.Next() {
-		r, err := scanRedemption(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: redCols, From: redFrom[1:], Cond: where[len(" WHERE "):], Args: args,
+		Order: "r.id DESC"}, store.Page{Number: max(f.Page, 1), Size: max(f.PageSize, 0)}, scanRedemption)
 }
 
 func (s *Service) redemption(ctx context.Context, q store.Querier, id int64) (Redemption, error) {

@@ -76,11 +76,11 @@ func scanTeam(sc interface{ Scan(...any) error }) (Team, error) {
 }
 
 // ListTeams lists the teams in the caller's scope.
-func (s *Service) ListTeams(ctx context.Context, f TeamFilter) ([]Team, int, error) {
+func (s *Service) ListTeams(ctx context.Context, f TeamFilter) ([]Team, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListTeams")
 	cond, args, err := store.ScopeFilter(ctx, "t.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if f.Q != "" {
@@ -91,28 +91,8 @@ func (s *Service) ListTeams(ctx context.Context, f TeamFilter) ([]Team, int, err
 		rc, ra := store.PrefixRange("t.region_code", f.RegionCode)
 		where, args = where+" AND "+rc, append(args, ra...)
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+teamFrom+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	q := `SELECT ` + teamCols + teamFrom + where + ` ORDER BY t.id DESC`
-	if f.PageSize > 0 {
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, q, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Team{}
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+	return store.List(ctx, s.DB, store.ListQuery{Cols: teamCols, From: teamFrom[1:], CountFrom: "FROM vol_teams t", Cond: strings.TrimPrefix(where, " WHERE "), Args: args,
+		Order: "t.id DESC"}, store.Page{Number: max(f.Page, 1), Size: max(f.PageSize, 0)}, scanTeam)
 }
 
 func (s *Service) team(ctx context.Context, q store.Querier, id int64) (Team, error) {
@@ -298,40 +278,23 @@ type PersonInput struct {
 }
 
 // ListPeople lists the registered volunteers in the caller's scope.
-func (s *Service) ListPeople(ctx context.Context, q string, page, size int) ([]Person, int, error) {
+func (s *Service) ListPeople(ctx context.Context, q string, page, size int) ([]Person, store.Total, error) {
 	ctx = store.WithOp(ctx, "volunteer.ListPeople")
 	cond, args, err := store.ScopeFilter(ctx, "v.region_code")
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	where := " WHERE " + cond
 	if q != "" {
 		where += ` AND v.name LIKE ? ESCAPE '\'`
 		args = append(args, "%"+store.LikeEscape(q)+"%")
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM vol_people v`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	sqlq := `SELECT v.id, v.name, v.phone_mask, v.region_code, COALESCE(g.name, ''), v.note, v.created_at FROM vol_people v LEFT JOIN regions g ON g.code = v.region_code` +
-		where + ` ORDER BY v.id DESC`
-	if size > 0 {
-		sqlq += fmt.Sprintf(" LIMIT %d OFFSET %d", size, (max(page, 1)-1)*size)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, sqlq, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []Person{}
-	for rows.Next() {
+	return store.List(ctx, s.DB, store.ListQuery{Cols: `v.id, v.name, v.phone_mask, v.region_code, COALESCE(g.name, ''), v.note, v.created_at`,
+		From: `FROM vol_people v LEFT JOIN regions g ON g.code = v.region_code`, CountFrom: "FROM vol_people v", Cond: strings.TrimPrefix(where, " WHERE "), Args: args,
+		Order: "v.id DESC"}, store.Page{Number: max(page, 1), Size: max(size, 0)}, func(r store.Scanner) (Person, error) {
 		var p Person
-		if err := rows.Scan(&p.ID, &p.Name, &p.Phone, &p.RegionCode, &p.RegionName, &p.Note, &p.CreatedAt); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+		return p, r.Scan(&p.ID, &p.Name, &p.Phone, &p.RegionCode, &p.RegionName, &p.Note, &p.CreatedAt)
+	})
 }
 
 // CreatePerson registers a volunteer; the phone is sealed and masked.

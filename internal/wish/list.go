@@ -71,11 +71,11 @@ func (s *Service) where(ctx context.Context, f Filter, withState bool) (string, 
 
 // List returns one page of the wishes in the caller's scope (the board):
 // each with DisplayName, the wisher's own name left out.
-func (s *Service) List(ctx context.Context, f Filter) ([]Wish, int, error) {
+func (s *Service) List(ctx context.Context, f Filter) ([]Wish, store.Total, error) {
 	ctx = store.WithOp(ctx, "wish.List")
 	out, total, err := s.list(ctx, f, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	for i := range out {
 		out[i].WisherName = ""
@@ -89,54 +89,52 @@ func (s *Service) All(ctx context.Context, f Filter) ([]Wish, error) {
 	return out, err
 }
 
-func (s *Service) list(ctx context.Context, f Filter, paged bool) ([]Wish, int, error) {
+func (s *Service) list(ctx context.Context, f Filter, paged bool) ([]Wish, store.Total, error) {
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := s.where(ctx, f, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	order := sorts[f.Sort]
 	if order == "" {
 		order = sorts[SortCodes()[0]]
 	}
-	var out []Wish
-	var total int
-	err = s.DB.Report(ctx, func(q store.Querier) error {
-		sql := `SELECT ` + wishCols + wishFrom + ` WHERE ` + cond + ` ORDER BY ` + order
-		qargs := args
-		if paged {
-			if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+wishFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-				return err
-			}
-			sql += ` LIMIT ? OFFSET ?`
-			qargs = append(append([]any{}, args...), f.PageSize, (f.Page-1)*f.PageSize)
+	today := s.today()
+	scan := func(r store.Scanner) (Wish, error) {
+		w, err := scanWish(r)
+		w.decorate(today)
+		return w, err
+	}
+	lq := store.ListQuery{Cols: wishCols, From: wishFrom[1:], Cond: cond, Args: args, Order: order}
+	if paged {
+		out, total, err := store.List(ctx, s.DB, lq, store.Page{Number: f.Page, Size: f.PageSize}, scan)
+		if err != nil {
+			return nil, store.Total{}, fmt.Errorf("wish: list: %w", err)
 		}
-		rows, err := s.DB.Query(ctx, q, sql, qargs...)
+		return out, total, nil
+	}
+	out := []Wish{}
+	err = s.DB.Report(ctx, func(q store.Querier) error {
+		rows, err := s.DB.Query(ctx, q, `SELECT `+lq.Cols+` `+lq.From+` WHERE `+cond+` ORDER BY `+order, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		out = []Wish{}
-		today := s.today()
 		for rows.Next() {
-			w, err := scanWish(rows)
+			w, err := scan(rows)
 			if err != nil {
 				return err
 			}
-			w.decorate(today)
 			out = append(out, w)
 		}
 		return rows.Err()
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("wish: list: %w", err)
+		return nil, store.Total{}, fmt.Errorf("wish: list: %w", err)
 	}
-	if !paged {
-		total = len(out)
-	}
-	return out, total, nil
+	return out, store.Exact(len(out)), nil
 }
 
 // StateCount is the number of wishes in one state.

@@ -265,14 +265,14 @@ func (f NoticeFilter) Validate() error {
 
 // ListNotices returns one page of the notices the caller sees, newest
 // period first, with the total.
-func (s *Service) ListNotices(ctx context.Context, f NoticeFilter) ([]Notice, int, error) {
+func (s *Service) ListNotices(ctx context.Context, f NoticeFilter) ([]Notice, store.Total, error) {
 	ctx = store.WithOp(ctx, "workloop.ListNotices")
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := noticeScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	add := func(c string, a ...any) { cond += " AND " + c; args = append(args, a...) }
 	if f.Kind != "" {
@@ -292,27 +292,12 @@ func (s *Service) ListNotices(ctx context.Context, f NoticeFilter) ([]Notice, in
 		add(`(n.title LIKE ? ESCAPE '\' OR n.body LIKE ? ESCAPE '\')`, like, like)
 	}
 	var out []Notice
-	var total int
+	var total store.Total
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+noticeFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+noticeCols+noticeFrom+` WHERE `+cond+` ORDER BY n.period DESC, n.id DESC LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		var err error
+		out, total, err = store.ListIn(ctx, s.DB, q, store.ListQuery{Cols: noticeCols, From: noticeFrom[1:], Cond: cond, Args: args,
+			Order: "n.period DESC, n.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanNotice)
 		if err != nil {
-			return err
-		}
-		out = []Notice{}
-		for rows.Next() {
-			n, err := scanNotice(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, n)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for i := range out {
@@ -323,7 +308,7 @@ func (s *Service) ListNotices(ctx context.Context, f NoticeFilter) ([]Notice, in
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("workloop: list notices: %w", err)
+		return nil, store.Total{}, fmt.Errorf("workloop: list notices: %w", err)
 	}
 	return out, total, nil
 }

@@ -63,23 +63,23 @@ const doneCount = `(SELECT COUNT(*) FROM notice_item_done d JOIN notice_items i 
 
 // Receipts lists the recipients of a notice in the caller's sight, with
 // the total: who has not read it, who has not done every item, per street.
-func (s *Service) Receipts(ctx context.Context, id int64, f ReceiptFilter) ([]Receipt, int, error) {
+func (s *Service) Receipts(ctx context.Context, id int64, f ReceiptFilter) ([]Receipt, store.Total, error) {
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	n, err := s.getNotice(ctx, s.DB, id)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := recipientScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond = "r.notice_id = ? AND " + cond
 	args = append([]any{id}, args...)
 	var items int
 	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM notice_items WHERE notice_id = ?`, id).Scan(&items); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	switch f.Status {
 	case "unread":
@@ -101,44 +101,32 @@ func (s *Service) Receipts(ctx context.Context, id int64, f ReceiptFilter) ([]Re
 		cond += ` AND p.name LIKE ? ESCAPE '\'`
 		args = append(args, "%"+store.LikeEscape(q)+"%")
 	}
-	var total int
+	var total store.Total
 	out := []Receipt{}
 	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+receiptFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		query := `SELECT r.party_org_id, p.name, r.region_code, COALESCE(st.code, ''), COALESCE(st.name, ''), r.read_at, COALESCE(u.display_name, ''), ` + doneCount +
-			receiptFrom + ` WHERE ` + cond + ` ORDER BY COALESCE(st.code, ''), p.name, p.id`
-		qargs := args
-		if f.PageSize > 0 {
-			query += ` LIMIT ? OFFSET ?`
-			qargs = append(append([]any{}, args...), f.PageSize, (f.Page-1)*f.PageSize)
-		}
-		rows, err := s.DB.Query(ctx, q, query, qargs...)
+		var err error
+		out, total, err = store.ListIn(ctx, s.DB, q, store.ListQuery{
+			Cols: `r.party_org_id, p.name, r.region_code, COALESCE(st.code, ''), COALESCE(st.name, ''), r.read_at, COALESCE(u.display_name, ''), ` + doneCount,
+			From: receiptFrom[1:], Cond: cond, Args: args, Order: "COALESCE(st.code, ''), p.name, p.id"}, store.Page{Number: f.Page, Size: max(f.PageSize, 0)},
+			func(row store.Scanner) (Receipt, error) {
+				var r Receipt
+				var read sql.NullString
+				err := row.Scan(&r.PartyOrgID, &r.PartyOrgName, &r.RegionCode, &r.StreetCode, &r.StreetName, &read, &r.ReadBy, &r.ItemsDone)
+				if read.Valid {
+					r.ReadAt = &read.String
+				}
+				r.ItemsTotal, r.Completions = items, []Completion{}
+				return r, err
+			})
 		if err != nil {
-			return err
-		}
-		at := map[int64]int{}
-		for rows.Next() {
-			var r Receipt
-			var read sql.NullString
-			if err := rows.Scan(&r.PartyOrgID, &r.PartyOrgName, &r.RegionCode, &r.StreetCode, &r.StreetName, &read, &r.ReadBy, &r.ItemsDone); err != nil {
-				rows.Close()
-				return err
-			}
-			if read.Valid {
-				r.ReadAt = &read.String
-			}
-			r.ItemsTotal, r.Completions = items, []Completion{}
-			at[r.PartyOrgID] = len(out)
-			out = append(out, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		if items == 0 || len(out) == 0 {
 			return nil
+		}
+		at := map[int64]int{}
+		for i, r := range out {
+			at[r.PartyOrgID] = i
 		}
 		crows, err := s.DB.Query(ctx, q, `SELECT d.party_org_id, d.item_id, i.seq, d.done_on, d.note, d.file_id FROM notice_item_done d
 			JOIN notice_items i ON i.id = d.item_id WHERE i.notice_id = ? ORDER BY d.party_org_id, i.seq`, id)
@@ -163,7 +151,7 @@ func (s *Service) Receipts(ctx context.Context, id int64, f ReceiptFilter) ([]Re
 		return crows.Err()
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("workloop: receipts of %d: %w", n.ID, err)
+		return nil, store.Total{}, fmt.Errorf("workloop: receipts of %d: %w", n.ID, err)
 	}
 	return out, total, nil
 }

@@ -213,14 +213,14 @@ type PlanFilter struct {
 }
 
 // ListPlans returns one page of the plans the caller sees, newest first.
-func (s *Service) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, error) {
+func (s *Service) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, store.Total, error) {
 	ctx = store.WithOp(ctx, "workloop.ListPlans")
 	if f.Kind != "" && optionName(PlanKinds(), f.Kind) == "" {
-		return nil, 0, apperr.InvalidField("kind", "类型应为 supervision（督导）或 research（调研）")
+		return nil, store.Total{}, apperr.InvalidField("kind", "类型应为 supervision（督导）或 research（调研）")
 	}
 	cond, args, err := planScope(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	if f.Kind != "" {
 		cond += " AND v.kind = ?"
@@ -230,25 +230,12 @@ func (s *Service) ListPlans(ctx context.Context, f PlanFilter) ([]Plan, int, err
 		cond += ` AND v.title LIKE ? ESCAPE '\'`
 		args = append(args, "%"+store.LikeEscape(q)+"%")
 	}
-	var total int
-	if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*)`+planFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("workloop: list plans: %w", err)
-	}
-	rows, err := s.DB.Query(ctx, s.DB, `SELECT `+planCols+planFrom+` WHERE `+cond+` ORDER BY v.period_from DESC, v.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: planCols, From: planFrom[1:], CountFrom: "FROM supervision_plans v", Cond: cond, Args: args,
+		Order: "v.period_from DESC, v.id DESC"}, store.Page{Number: f.Page, Size: f.PageSize}, scanPlan)
 	if err != nil {
-		return nil, 0, fmt.Errorf("workloop: list plans: %w", err)
+		return nil, store.Total{}, fmt.Errorf("workloop: list plans: %w", err)
 	}
-	defer rows.Close()
-	out := []Plan{}
-	for rows.Next() {
-		p, err := scanPlan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, p)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // CreatePlan writes a plan for a subtree in the caller's scope.

@@ -514,39 +514,21 @@ func (s *Service) taskWhere(ctx context.Context, f TaskFilter, withState bool) (
 
 // ListTasks returns one page of the tasks the caller sees, the most urgent
 // (open, nearest deadline) first, with the total.
-func (s *Service) ListTasks(ctx context.Context, f TaskFilter) ([]Task, int, error) {
+func (s *Service) ListTasks(ctx context.Context, f TaskFilter) ([]Task, store.Total, error) {
 	ctx = store.WithOp(ctx, "workloop.ListTasks")
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
 	cond, args, err := s.taskWhere(ctx, f, true)
 	if err != nil {
-		return nil, 0, err
+		return nil, store.Total{}, err
 	}
-	var total int
-	out := []Task{}
 	today := s.today()
-	err = s.DB.Report(ctx, func(q store.Querier) error {
-		if err := s.DB.QueryRow(ctx, q, `SELECT COUNT(*)`+taskFrom+` WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := s.DB.Query(ctx, q, `SELECT `+taskCols+taskFrom+` WHERE `+cond+` ORDER BY CASE WHEN t.state = 'closed' THEN 1 ELSE 0 END, t.deadline, t.id LIMIT ? OFFSET ?`,
-			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanTask(rows, today)
-			if err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
-	})
+	out, total, err := store.List(ctx, s.DB, store.ListQuery{Cols: taskCols, From: taskFrom[1:], Cond: cond, Args: args,
+		Order: "CASE WHEN t.state = 'closed' THEN 1 ELSE 0 END, t.deadline, t.id"}, store.Page{Number: f.Page, Size: f.PageSize},
+		func(r store.Scanner) (Task, error) { return scanTask(r, today) })
 	if err != nil {
-		return nil, 0, fmt.Errorf("workloop: list tasks: %w", err)
+		return nil, store.Total{}, fmt.Errorf("workloop: list tasks: %w", err)
 	}
 	return out, total, nil
 }

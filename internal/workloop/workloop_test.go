@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/assess"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/workloop"
 )
@@ -158,8 +159,8 @@ func TestNoticeReceiptsAndCompletions(t *testing.T) {
 		t.Fatalf("by street %+v", sum)
 	}
 	unread, total, err := v.svc.Receipts(v.county, n.ID, workloop.ReceiptFilter{Status: "unread", Page: 1, PageSize: 20})
-	if err != nil || total != 2 || len(unread) != 2 || unread[0].PartyOrgID != b || unread[1].PartyOrgID != c {
-		t.Fatalf("unread %+v %d %v", unread, total, err)
+	if err != nil || total != store.Exact(2) || len(unread) != 2 || unread[0].PartyOrgID != b || unread[1].PartyOrgID != c {
+		t.Fatalf("unread %+v %v %v", unread, total, err)
 	}
 	notDone, _, _ := v.svc.Receipts(v.county, n.ID, workloop.ReceiptFilter{Status: "not_done", Page: 1, PageSize: 20})
 	if len(notDone) != 2 || notDone[0].PartyOrgID != a || notDone[0].ItemsDone != 1 || len(notDone[0].Completions) != 1 || notDone[0].Completions[0].Note != "集中学习一次" {
@@ -167,8 +168,8 @@ func TestNoticeReceiptsAndCompletions(t *testing.T) {
 	}
 	// The street sees its own recipients only.
 	mine, total, _ := v.svc.Receipts(street(testenv.Hongqiao), n.ID, workloop.ReceiptFilter{Page: 1, PageSize: 20})
-	if total != 2 || len(mine) != 2 {
-		t.Fatalf("street receipts %d", total)
+	if total != store.Exact(2) || len(mine) != 2 {
+		t.Fatalf("street receipts %v", total)
 	}
 	got, _ := v.svc.GetNotice(street(testenv.Yuhe), n.ID)
 	if got.Recipients != 1 || got.ReadCount != 0 || got.Items[0].DoneCount != 0 {
@@ -366,19 +367,19 @@ func TestTaskScopeOverdueAndStreets(t *testing.T) {
 	}
 	// The street sees its subtree only; the party organization its own.
 	items, total, _ := v.svc.ListTasks(street(testenv.Yuhe), workloop.TaskFilter{Page: 1, PageSize: 20})
-	if total != 1 || items[0].Title != "发展党员" {
-		t.Errorf("玉合 sees %d", total)
+	if total != store.Exact(1) || items[0].Title != "发展党员" {
+		t.Errorf("玉合 sees %v", total)
 	}
 	_, total, _ = v.svc.ListTasks(orgAccount(a, testenv.Hongqiao), workloop.TaskFilter{Page: 1, PageSize: 20})
-	if total != 1 {
-		t.Errorf("A sees %d tasks, want its own 1", total)
+	if total != store.Exact(1) {
+		t.Errorf("A sees %v tasks, want its own 1", total)
 	}
 	if _, err := v.svc.GetTask(street(testenv.Yuhe), late.ID); !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Errorf("玉合 reads 洪桥's task: %v", err)
 	}
 	overdue, total, _ := v.svc.ListTasks(v.county, workloop.TaskFilter{Overdue: true, Page: 1, PageSize: 20})
-	if total != 1 || overdue[0].ID != late.ID {
-		t.Errorf("overdue %d", total)
+	if total != store.Exact(1) || overdue[0].ID != late.ID {
+		t.Errorf("overdue %v", total)
 	}
 	_, err = v.svc.CreateTask(street(testenv.Yuhe), workloop.TaskInput{Title: "x", AssigneeKind: "party_org", PartyOrgID: a, Deadline: "2026-12-01"})
 	wantKind(t, err, apperr.KindInvalid, "party_org_id", "管辖范围")
@@ -396,8 +397,8 @@ func TestTaskFromRectification(t *testing.T) {
 		t.Fatalf("task %+v", tk)
 	}
 	linked, total, _ := v.svc.ListTasks(v.county, workloop.TaskFilter{OriginKind: "rectification", OriginID: r.ID, Page: 1, PageSize: 20})
-	if total != 1 || linked[0].ID != tk.ID {
-		t.Errorf("linked %d", total)
+	if total != store.Exact(1) || linked[0].ID != tk.ID {
+		t.Errorf("linked %v", total)
 	}
 	_, err = v.svc.CreateTask(street(testenv.Yuhe), workloop.TaskInput{Title: "x", Deadline: "2027-03-31", OriginKind: "rectification", OriginID: r.ID})
 	wantKind(t, err, apperr.KindInvalid, "origin_id", "管辖范围")

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createApp, h, nextTick, ref } from 'vue'
 import ElementPlus from 'element-plus'
 import PageLayout from '../components/PageLayout.vue'
+import PagePager from '../components/PagePager.vue'
 
 async function mount(render: () => ReturnType<typeof h>) {
   const el = document.createElement('div')
@@ -76,6 +77,30 @@ describe('page layout', () => {
     expect(el.querySelector('.el-pagination__total')?.textContent).toContain('9999')
     expect(el.querySelector('[data-test="total-capped"]')).toBeNull()
     expect(el.querySelector('[data-test="capped-hint"]')).toBeNull()
+    app.unmount()
+  })
+
+  it('pages a fixed-size list (panels, drawers) without a size choice, and says when its total is capped', async () => {
+    const page = ref(1)
+    let changes = 0
+    const { el, app } = await mount(() =>
+      h(PagePager, { fixed: true, pageSize: 20, total: 10000, capped: true, page: page.value, 'onUpdate:page': (v: number) => (page.value = v), onChange: () => changes++ }),
+    )
+    expect(el.querySelector('.el-pagination__sizes')).toBeNull()
+    expect(el.querySelector('.el-pagination__jump')).toBeNull()
+    expect(el.querySelector('[data-test="total-capped"]')?.textContent).toBe('共 10,000+ 条')
+    expect(el.querySelector('[data-test="capped-hint"]')).not.toBeNull()
+    ;(el.querySelector('.btn-next') as HTMLButtonElement).click()
+    await nextTick()
+    expect(page.value).toBe(2)
+    expect(changes).toBe(1)
+    app.unmount()
+  })
+
+  it('offers the page sizes when not fixed', async () => {
+    const { el, app } = await mount(() => h(PagePager, { total: 95, page: 1 }))
+    expect(el.querySelector('.el-pagination__sizes')).not.toBeNull()
+    expect(el.querySelector('[data-test="total-capped"]')).toBeNull()
     app.unmount()
   })
 })

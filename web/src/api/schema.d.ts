@@ -10914,6 +10914,7 @@ export interface components {
                 version: number;
             }[];
             total: number;
+            total_capped: boolean;
         };
         MyWishClaim: {
             version: number;

@@ -200,6 +200,10 @@ type bulkWriter struct {
 	// refused tells whether a row was refused: everything will be rolled
 	// back, so the coverage work is skipped.
 	refused bool
+	// stage is set when the write fills a stage (SQLite; staged.go).
+	stage *orgStage
+	// hooked: stageHook was called with "staging".
+	hooked bool
 }
 
 func (s *Service) newBulkWriter(tx *sql.Tx) *bulkWriter {
@@ -242,6 +246,11 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 			res.Add(did)
 		}
 		id := w.known[matchKey(o)]
+		if w.stage != nil && w.stage.owns(id) {
+			// A row repeating a new organization of the same write: the
+			// stage cannot update what is not yet in the database.
+			return res, errStageFallback
+		}
 		if id == 0 {
 			w.pending = append(w.pending, pendingRow{m.Row, o})
 			w.pendingKeys[matchKey(o)] = true
@@ -265,6 +274,13 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 			res.Unchanged++
 			continue
 		}
+		if w.stage != nil {
+			if err := w.stage.queueUpdate(ctx, s, tx, before, after); err != nil {
+				return res, err
+			}
+			res.Updated++
+			continue
+		}
 		if err := s.update(ctx, tx, before, after); err != nil {
 			if _, ok := apperr.As(err); ok {
 				refuse(m.Row, err)
@@ -276,6 +292,10 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 	}
 	did, err := w.flushNew(ctx, refuse)
 	res.Add(did)
+	if !w.hooked && stageHook != nil {
+		w.hooked = true
+		stageHook("staging")
+	}
 	return res, err
 }
 
@@ -289,7 +309,15 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 	ps := w.pending
 	w.pending = w.pending[:0]
 	clear(w.pendingKeys)
-	ok, err := s.insertMany(ctx, tx, ps)
+	var ok bool
+	var err error
+	into := ""
+	if w.stage != nil {
+		ok, err = w.stage.insertMany(ctx, s, tx, ps)
+		into = store.StageSchema + "."
+	} else {
+		ok, err = s.insertMany(ctx, tx, ps)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -297,7 +325,7 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 	for _, p := range ps {
 		o := p.o
 		if ok {
-			err = s.finishInsert(ctx, tx, &o, rec)
+			err = s.finishInsert(ctx, tx, into, &o, rec)
 		} else {
 			// A unique violation in the multi-row INSERT (rolled back):
 			// row by row, to name the row.
@@ -455,9 +483,9 @@ func (s *Service) insertMany(ctx context.Context, tx store.Querier, ps []pending
 
 // finishInsert writes what follows a new organization's row: its areas and
 // its audit entry (as Service.insert does).
-func (s *Service) finishInsert(ctx context.Context, tx store.Querier, o *Organization, rec func(context.Context, audit.Entry) error) error {
+func (s *Service) finishInsert(ctx context.Context, tx store.Querier, into string, o *Organization, rec func(context.Context, audit.Entry) error) error {
 	for _, c := range o.AreaCodes {
-		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO `+into+`organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
 			return err
 		}
 	}

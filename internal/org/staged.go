@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -156,28 +157,43 @@ func (g *orgStage) queueUpdate(ctx context.Context, s *Service, tx store.Querier
 // coverage counts, the audit entries and the import's own entry.
 func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted bool, entry audit.Entry) error {
 	const st = store.StageSchema
-	if _, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organizations (id, `+orgCols+`) SELECT id, `+orgCols+` FROM `+st+`.organizations ORDER BY id`); err != nil {
-		if store.IsUniqueViolation(err) {
-			return errStageFallback // the same key was created meanwhile
+	var took []any // each step's duration, logged once published
+	step := func(name string, fn func() error) error {
+		t0 := time.Now()
+		err := fn()
+		took = append(took, name, time.Since(t0).Round(time.Millisecond).String())
+		return err
+	}
+	err := step("organizations", func() error {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organizations (id, `+orgCols+`) SELECT id, `+orgCols+` FROM `+st+`.organizations ORDER BY id`); err != nil {
+			if store.IsUniqueViolation(err) {
+				return errStageFallback // the same key was created meanwhile
+			}
+			return err
 		}
+		_, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organization_areas (organization_id, area_code) SELECT organization_id, area_code FROM `+st+`.organization_areas`)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	if _, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organization_areas (organization_id, area_code) SELECT organization_id, area_code FROM `+st+`.organization_areas`); err != nil {
+	if err := step("updates", func() error { return g.publishUpdates(ctx, s, tx) }); err != nil {
 		return err
 	}
-	if err := g.publishUpdates(ctx, s, tx); err != nil {
-		return err
-	}
-	if err := coverspan.PublishStaged(ctx, s.DB, tx, st, counted); err != nil {
+	if err := step("counts", func() error { return coverspan.PublishStaged(ctx, s.DB, tx, st, counted) }); err != nil {
 		if errors.Is(err, coverspan.ErrCountsChanged) {
 			return errStageFallback
 		}
 		return err
 	}
-	if err := s.Audit.PublishStaged(ctx, tx, st); err != nil {
+	if err := step("audit", func() error { return s.Audit.PublishStaged(ctx, tx, st) }); err != nil {
 		return err
 	}
-	return s.Audit.Record(ctx, tx, entry)
+	if err := s.Audit.Record(ctx, tx, entry); err != nil {
+		return err
+	}
+	slog.Info("org import: stage copied", took...)
+	return nil
 }
 
 // publishUpdates applies the staged updates, each only if its organization

@@ -218,6 +218,24 @@ func (w *bulkWriter) close() { w.tx.Close() }
 // each refused input with the ledger's error). A returned error ends the
 // write.
 func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input], bad func(row int, err error)) (sheetimport.Result, error) {
+	if w.stage == nil {
+		return w.writeChunk(ctx, chunk, bad)
+	}
+	// A stage is filled in one short transaction per chunk (store.Stage.Begin).
+	var res sheetimport.Result
+	err := w.stage.inTx(ctx, func() (err error) {
+		res, err = w.writeChunk(ctx, chunk, bad)
+		return err
+	})
+	if err == nil && !w.hooked && stageHook != nil {
+		w.hooked = true
+		stageHook("staging")
+	}
+	return res, err
+}
+
+// writeChunk is write's work.
+func (w *bulkWriter) writeChunk(ctx context.Context, chunk []sheetimport.Mapped[Input], bad func(row int, err error)) (sheetimport.Result, error) {
 	var res sheetimport.Result
 	s, tx := w.s, w.tx
 	refuse := func(row int, err error) {
@@ -292,7 +310,7 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 	}
 	did, err := w.flushNew(ctx, refuse)
 	res.Add(did)
-	if !w.hooked && stageHook != nil {
+	if err == nil && w.stage == nil && !w.hooked && stageHook != nil {
 		w.hooked = true
 		stageHook("staging")
 	}
@@ -352,6 +370,14 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 // finish writes what waits for the end: the coverage spans and counts
 // (when the write will be kept) and the buffered audit entries.
 func (w *bulkWriter) finish(ctx context.Context, keep bool) error {
+	if w.stage != nil {
+		return w.stage.inTx(ctx, func() error { return w.finishChunk(ctx, keep) })
+	}
+	return w.finishChunk(ctx, keep)
+}
+
+// finishChunk is finish's work.
+func (w *bulkWriter) finishChunk(ctx context.Context, keep bool) error {
 	if keep && !w.refused {
 		if err := w.cover.Flush(ctx); err != nil {
 			return err

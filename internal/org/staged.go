@@ -68,12 +68,24 @@ func stageTables(ctx context.Context, st *store.Stage) error {
 	return coverspan.StageTables(ctx, st.Exec, s)
 }
 
-// newStagedBulkWriter is newBulkWriter over a staging transaction.
-func (s *Service) newStagedBulkWriter(tx *sql.Tx, st *store.Stage) *bulkWriter {
-	c := store.NewStmtCache(tx)
+// newStagedBulkWriter is newBulkWriter over the staging connection.
+func (s *Service) newStagedBulkWriter(st *store.Stage) *bulkWriter {
+	c := store.NewConnStmtCache(st.Conn())
 	return &bulkWriter{s: s, tx: c, audits: s.Audit.NewStagedBuffer(c, store.StageSchema),
 		cover: coverspan.NewStagedBulk(s.DB, c, store.StageSchema),
 		known: map[string]int64{}, pendingKeys: map[string]bool{}, stage: &orgStage{st: st}}
+}
+
+// inTx runs fn in a short transaction of the staging connection.
+func (g *orgStage) inTx(ctx context.Context, fn func() error) error {
+	if err := g.st.Begin(ctx); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		g.st.Rollback(ctx)
+		return err
+	}
+	return g.st.Commit(ctx)
 }
 
 // owns tells whether id was reserved by this stage.
@@ -263,8 +275,10 @@ func stagedImport(ctx context.Context, orgs *Service, progress func(phase string
 		return sheetimport.Result{}, nil, err
 	}
 	var w *bulkWriter
-	res, errs, err := run(sheetimport.Env{DB: orgs.DB, InTx: st.InTx}, func(tx *sql.Tx) *bulkWriter {
-		w = orgs.newStagedBulkWriter(tx, st)
+	// The writer writes through the staging connection, in a short
+	// transaction per chunk: the driver's transaction is none (Stage.Run).
+	res, errs, err := run(sheetimport.Env{DB: orgs.DB, InTx: st.Run}, func(*sql.Tx) *bulkWriter {
+		w = orgs.newStagedBulkWriter(st)
 		return w
 	})
 	if err != nil || len(errs) > 0 {

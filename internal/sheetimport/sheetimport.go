@@ -190,9 +190,11 @@ type Env struct {
 	DB    *store.DB
 	Audit *audit.Logger
 	// InTx, if set, runs the import's transaction instead of DB.InTx: a
-	// staged import's (store.Stage.InTx), which writes a scratch file and
-	// is published by the area afterwards. Such an import leaves Audit
-	// nil and records its entry when it publishes (Sheet.Entry).
+	// staged import's (store.Stage.Run), whose writer writes a scratch
+	// file through a connection of its own (the tx handed to Batch and
+	// Around may then be nil) and which the area publishes afterwards.
+	// Such an import leaves Audit nil and records its entry when it
+	// publishes (Sheet.Entry).
 	InTx func(ctx context.Context, fn func(tx *sql.Tx) error) error
 }
 

@@ -58,35 +58,38 @@ func TestStageHoldsNoLockAndHidesItsRows(t *testing.T) {
 	if first != 1 {
 		t.Fatalf("first reserved id %d, want 1 (empty table)", first)
 	}
-	err = st.InTx(ctx, func(tx *sql.Tx) error {
-		var before int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM main.items`).Scan(&before); err != nil {
-			return err
+	// A chunk's transaction on the staging connection: it reads the
+	// database and writes the stage.
+	if err := st.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := st.Conn()
+	var before int
+	if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM main.items`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"甲", "乙", "丙"} {
+		if _, err := c.ExecContext(ctx, `INSERT INTO stage.items (id, name) VALUES (?, ?)`, first+int64(i), name); err != nil {
+			t.Fatal(err)
 		}
-		for i, name := range []string{"甲", "乙", "丙"} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO stage.items (id, name) VALUES (?, ?)`, first+int64(i), name); err != nil {
-				return err
-			}
-		}
-		// Another user's writes go through now (the deadline only ends a
-		// failure; it is not a measurement).
-		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if _, err := db.Exec(wctx, db, `INSERT INTO items (name) VALUES ('单条')`); err != nil {
-			t.Errorf("a single write while staging: %v", err)
-		}
-		if err := db.InTx(wctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(wctx, `INSERT INTO items (name) VALUES ('事务')`)
-			return err
-		}); err != nil {
-			t.Errorf("a write transaction while staging: %v", err)
-		}
-		if n := countItems(t, db); n != 2 {
-			t.Errorf("another connection sees %d items while staging, want 2 (the other user's)", n)
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	// Another user's writes go through now (the deadline only ends a
+	// failure; it is not a measurement).
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := db.Exec(wctx, db, `INSERT INTO items (name) VALUES ('单条')`); err != nil {
+		t.Errorf("a single write while staging: %v", err)
+	}
+	if err := db.InTx(wctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(wctx, `INSERT INTO items (name) VALUES ('事务')`)
+		return err
+	}); err != nil {
+		t.Errorf("a write transaction while staging: %v", err)
+	}
+	if n := countItems(t, db); n != 2 {
+		t.Errorf("another connection sees %d items while staging, want 2 (the other user's)", n)
+	}
+	if err := st.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := countItems(t, db); n != 2 {

@@ -21,8 +21,8 @@ import (
 
 // The waiting benchmark of issue 12 (-others): while the importer writes
 // the file on SQLite, another user logs in (auth.Service.Login: a session
-// row and an audit entry) every 100 ms and changes one organization's
-// employee count (org.Service.Update, its own transaction) every 50 ms,
+// row and an audit entry) every 250 ms and changes one organization's
+// employee count (org.Service.Update, its own transaction) every 100 ms,
 // each request on a goroutine of its own whether or not the previous one
 // answered (open loop); each latency is recorded. "onetx" is the
 // import written in one transaction (org.Service.NoStaging), "staged" the
@@ -143,12 +143,12 @@ func othersChild(ctx context.Context, a *app.App, data []byte, staged bool) erro
 		}
 	}
 	wg.Add(2)
-	go probe(100*time.Millisecond, func() error {
+	go probe(250*time.Millisecond, func() error {
 		_, err := a.Auth.Login(ctx, "waiter", password, "127.0.0.1", "bench")
 		return err
 	}, &res.Login)
 	var n atomic.Int64
-	go probe(50*time.Millisecond, func() error {
+	go probe(100*time.Millisecond, func() error {
 		emp := int(n.Add(1) % 1000)
 		_, err := a.Orgs.Update(other, o.ID, org.Input{Name: &name, Category: &cat, RegionCode: &town, Employees: &emp})
 		return err

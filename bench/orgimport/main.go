@@ -48,12 +48,14 @@ import (
 )
 
 var (
-	flagDB    = flag.String("db", "sqlite", "sqlite or postgres")
-	flagRows  = flag.Int("rows", 200000, "rows of the generated file")
-	flagPG    = flag.String("pg", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL (for -db postgres)")
-	flagPhase = flag.String("phase", "", "internal: bare or import (run by the parent process)")
-	flagFile  = flag.String("file", "", "internal: the generated file")
-	flagCPU   = flag.String("cpuprofile", "", "write a CPU profile of the importer to this file (investigation aid)")
+	flagDB     = flag.String("db", "sqlite", "sqlite or postgres")
+	flagRows   = flag.Int("rows", 200000, "rows of the generated file")
+	flagPG     = flag.String("pg", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL (for -db postgres)")
+	flagPhase  = flag.String("phase", "", "internal: bare or import (run by the parent process)")
+	flagFile   = flag.String("file", "", "internal: the generated file")
+	flagCPU    = flag.String("cpuprofile", "", "write a CPU profile of the importer to this file (investigation aid)")
+	flagOther  = flag.Bool("others", false, "measure another user's logins and single writes during the import (SQLite; others.go)")
+	flagRepeat = flag.Int("repeat", 2, "with -others: pairs of interleaved runs (one transaction, staged)")
 )
 
 const jurisdiction = "430426"
@@ -95,6 +97,9 @@ func parent() error {
 	st, _ := os.Stat(file)
 	fmt.Printf("file: %d rows, %.1f MB, generated in %s\n", *flagRows, float64(st.Size())/1e6, time.Since(start).Round(time.Millisecond))
 	fmt.Printf("machine: %d CPUs, %s, load %s\n", runtime.NumCPU(), runtime.Version(), loadAvg())
+	if *flagOther {
+		return othersParent(file)
+	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
 		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU)
@@ -196,6 +201,8 @@ func child() error {
 	res := result{Phase: *flagPhase}
 	start := time.Now()
 	switch *flagPhase {
+	case "others-onetx", "others-staged":
+		return othersChild(ctx, a, data, *flagPhase == "others-staged")
 	case "bare":
 		res.Rows, err = bare(ctx, db, data)
 	case "import":

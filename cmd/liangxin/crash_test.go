@@ -189,6 +189,14 @@ func crashScenario(t *testing.T, bin string, ledger, head []byte, rows int, dbUR
 			ready: func(s session, n int) bool { return s.Phase == "write" && s.Processed >= n/3 }},
 		{name: "before-commit", session: "crash-commit-03",
 			ready: func(s session, n int) bool { return s.Phase == "write" && s.Processed >= n-500 }},
+		// SQLite stages the import in a scratch file and then publishes it
+		// in one short transaction (org.PhasePublish): the kill lands in
+		// the publish or just after it.
+		{name: "publishing", session: "crash-publish-04",
+			ready: func(s session, _ int) bool { return s.Phase == org.PhasePublish }},
+	}
+	if dbURL != "" { // PostgreSQL writes in one transaction: no publish phase
+		points = points[:len(points)-1]
 	}
 	srv.start()
 	srv.changePassword()
@@ -204,10 +212,16 @@ func crashScenario(t *testing.T, bin string, ledger, head []byte, rows int, dbUR
 		seen := c.waitFor(p, rows, done)
 		srv.kill()
 		t.Logf("%s: SIGKILL after %s with the job at status=%s phase=%q processed=%d", p.name, time.Since(start).Round(time.Millisecond), seen.Status, seen.Phase, seen.Processed)
+		if p.name == "mid-write" && srv.db == "" && len(srv.stages()) == 0 {
+			t.Errorf("%s: no scratch file next to the database at the kill: the import did not stage", p.name)
+		}
 		if code := <-done; code != 0 && code != 200 {
 			t.Fatalf("%s: the upload answered %d before the kill", p.name, code)
 		}
 		srv.restartAfterKill()
+		if left := srv.stages(); len(left) > 0 {
+			t.Errorf("%s: scratch files left after the restart: %v", p.name, left)
+		}
 		c = srv.login()
 		job := c.job(p.session)
 		n := c.orgCount()
@@ -271,7 +285,35 @@ func crashScenario(t *testing.T, bin string, ledger, head []byte, rows int, dbUR
 			t.Fatalf("after re-import under %s: %d organizations, want %d", p.session, n, rows)
 		}
 	}
+	// A kill just after an import committed: it stays complete, and the
+	// restart leaves no scratch file.
+	const after = "crash-after-05"
+	if code := c.upload(head, after); code != 200 {
+		t.Fatalf("import under %s: %d", after, code)
+	}
 	srv.kill()
+	srv.restartAfterKill()
+	if left := srv.stages(); len(left) > 0 {
+		t.Errorf("after-publish: scratch files left after the restart: %v", left)
+	}
+	c = srv.login()
+	if j := c.job(after); j.Status != "succeeded" || j.Unchanged != headRows {
+		t.Errorf("after-publish: the job reads %+v, want succeeded with %d unchanged", j, headRows)
+	}
+	if n := c.orgCount(); n != rows {
+		t.Errorf("after-publish: %d organizations, want %d", n, rows)
+	}
+	srv.kill()
+}
+
+// stages lists the scratch files of staged imports next to the SQLite
+// database (none on PostgreSQL).
+func (s *server) stages() []string {
+	if s.db != "" {
+		return nil
+	}
+	m, _ := filepath.Glob(filepath.Join(s.data, store.SQLiteFile+".stage-*"))
+	return m
 }
 
 // server runs the binary on one data folder / database.

@@ -369,6 +369,8 @@ type Buffer struct {
 	q    store.Querier
 	vals []any
 	n    int
+	// into prefixes audit_log with a stage's schema (NewStagedBuffer).
+	into string
 }
 
 // bufferRows is how many entries one INSERT writes (10 values each).
@@ -376,6 +378,28 @@ const bufferRows = 100
 
 // NewBuffer starts a buffer writing through q.
 func (l *Logger) NewBuffer(q store.Querier) *Buffer { return &Buffer{l: l, q: q} }
+
+// StageTable creates a stage's audit table (schema: the stage's name; see
+// store.Stage): its entries are copied into the trail when the stage is
+// published (PublishStaged).
+func StageTable(ctx context.Context, exec func(ctx context.Context, query string, args ...any) error, schema string) error {
+	return exec(ctx, `CREATE TABLE `+schema+`.audit_log AS SELECT `+auditCols+` FROM main.audit_log WHERE 0`)
+}
+
+// NewStagedBuffer starts a buffer writing into the stage's audit table
+// through q (the staging transaction).
+func (l *Logger) NewStagedBuffer(q store.Querier, schema string) *Buffer {
+	return &Buffer{l: l, q: q, into: schema + "."}
+}
+
+// PublishStaged appends the stage's entries to the trail, in the order
+// they were written, inside the publishing transaction tx.
+func (l *Logger) PublishStaged(ctx context.Context, tx store.Querier, schema string) error {
+	if _, err := l.DB.Exec(ctx, tx, `INSERT INTO main.audit_log (`+auditCols+`) SELECT `+auditCols+` FROM `+schema+`.audit_log ORDER BY rowid`); err != nil {
+		return fmt.Errorf("audit: publish staged entries: %w", err)
+	}
+	return nil
+}
 
 // Add queues an entry, writing the queue when it is full.
 func (b *Buffer) Add(ctx context.Context, e Entry) error {
@@ -397,7 +421,7 @@ func (b *Buffer) Flush(ctx context.Context) error {
 		return nil
 	}
 	rows := strings.TrimSuffix(strings.Repeat(auditRow+", ", b.n), ", ")
-	if _, err := b.l.DB.Exec(ctx, b.q, `INSERT INTO audit_log (`+auditCols+`) VALUES `+rows, b.vals...); err != nil {
+	if _, err := b.l.DB.Exec(ctx, b.q, `INSERT INTO `+b.into+`audit_log (`+auditCols+`) VALUES `+rows, b.vals...); err != nil {
 		return fmt.Errorf("audit: write %d entries: %w", b.n, err)
 	}
 	b.vals, b.n = b.vals[:0], 0

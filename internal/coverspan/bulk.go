@@ -32,6 +32,10 @@ type Bulk struct {
 	changed []int64
 	cl      func(Org) int
 	clRead  bool
+	// into prefixes the tables a staged Bulk reads its new organizations
+	// from and writes its snapshots and counts into ("stage."; see
+	// staged.go); empty otherwise.
+	into string
 }
 
 // NewBulk starts a bulk refresh through q (the caller's transaction).
@@ -75,7 +79,7 @@ func (b *Bulk) Flush(ctx context.Context) error {
 	all := b.all
 	b.all = newImportAcc()
 	b.all.wrong = all.wrong
-	return all.write(ctx, b.db, b.q)
+	return all.write(ctx, b.db, b.q, b.into)
 }
 
 func (b *Bulk) step(ctx context.Context) error {
@@ -104,7 +108,7 @@ func (b *Bulk) step(ctx context.Context) error {
 		all := b.all
 		b.all = newImportAcc()
 		b.all.wrong = all.wrong
-		return all.write(ctx, b.db, b.q)
+		return all.write(ctx, b.db, b.q, b.into)
 	}
 	return nil
 }
@@ -127,7 +131,7 @@ func (b *Bulk) fold() {
 // and their ledger changes.
 func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 	if !b.clRead {
-		cl, err := counter(ctx, b.db, b.q)
+		cl, err := b.counter(ctx)
 		if err != nil {
 			return err
 		}
@@ -137,7 +141,7 @@ func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 		return nil // counts not kept; a new organization has no spans
 	}
 	rows, err := b.db.Query(ctx, b.q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
-		has_charter, charter_has_party FROM organizations WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, idArgs(ids)...)
+		has_charter, charter_has_party FROM `+b.into+`organizations WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, idArgs(ids)...)
 	if err != nil {
 		return err
 	}
@@ -160,7 +164,7 @@ func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 	for _, o := range orgs {
 		b.all.addOrg(o, b.cl(o))
 	}
-	return writeSnapshots(ctx, b.db, b.q, orgs)
+	return writeSnapshotsInto(ctx, b.db, b.q, b.into, orgs)
 }
 
 // series names one count series (a region, a dimension and a key).
@@ -286,7 +290,7 @@ func grainOf(b string) string {
 // write adds the changes to coverage_counts: one row per series, grain and
 // bucket, in the order a rebuild lays them out (region, dimension, grain,
 // bucket, key), so the rows of one series stay together.
-func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier) error {
+func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier, into string) error {
 	// The month and year totals, from the days.
 	coarse := make(map[uint64]measures32, len(a.ledger)/4+1)
 	keys := make([]uint64, 0, len(a.ledger)+len(a.ledger)/4)
@@ -367,7 +371,7 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier) er
 		sx, sy, bx, by := x>>32, y>>32, uint32(x), uint32(y)
 		return cmp.Or(cmp.Compare(sRank[sx], sRank[sy]), cmp.Compare(bRank[bx], bRank[by]), cmp.Compare(kRank[sx], kRank[sy]))
 	})
-	if db.Dialect == store.Postgres {
+	if db.Dialect == store.Postgres && into == "" {
 		return a.writeArrays(ctx, db, q, keys, value)
 	}
 	vals := make([]any, 0, chunk*countCols)
@@ -377,7 +381,7 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier) er
 			return nil
 		}
 		n := len(vals) / countCols
-		_, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
+		_, err := db.Exec(ctx, q, `INSERT INTO `+into+`coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
 			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")+countsUpsert, vals...)
 		vals = vals[:0]
 		return err

@@ -270,6 +270,12 @@ const snapCols = 11
 
 // writeSnapshots records what orgs are counted as.
 func writeSnapshots(ctx context.Context, db *store.DB, q store.Querier, orgs []Org) error {
+	return writeSnapshotsInto(ctx, db, q, "", orgs)
+}
+
+// writeSnapshotsInto is writeSnapshots into the tables of a schema prefix
+// (a stage's).
+func writeSnapshotsInto(ctx context.Context, db *store.DB, q store.Querier, into string, orgs []Org) error {
 	for len(orgs) > 0 {
 		n := min(len(orgs), chunk)
 		vals := make([]any, 0, n*snapCols)
@@ -284,7 +290,7 @@ func writeSnapshots(ctx context.Context, db *store.DB, q store.Querier, orgs []O
 			vals = append(vals, o.ID, o.RegionCode, o.Category, o.Industry, o.AboveScale, o.Employees, o.FullMembers, o.HasCharter, o.CharterParty, reg, closed)
 		}
 		row := "(" + placeholders(snapCols) + ")"
-		if _, err := db.Exec(ctx, q, `INSERT INTO coverage_count_orgs (organization_id, region_code, category, industry, above_scale, employees,
+		if _, err := db.Exec(ctx, q, `INSERT INTO `+into+`coverage_count_orgs (organization_id, region_code, category, industry, above_scale, employees,
 			full_members, has_charter, charter_has_party, registered_on, closed_on) VALUES `+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...); err != nil {
 			return err
 		}

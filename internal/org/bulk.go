@@ -200,6 +200,10 @@ type bulkWriter struct {
 	// refused tells whether a row was refused: everything will be rolled
 	// back, so the coverage work is skipped.
 	refused bool
+	// stage is set when the write fills a stage (SQLite; staged.go).
+	stage *orgStage
+	// hooked: stageHook was called with "staging".
+	hooked bool
 }
 
 func (s *Service) newBulkWriter(tx *sql.Tx) *bulkWriter {
@@ -214,6 +218,24 @@ func (w *bulkWriter) close() { w.tx.Close() }
 // each refused input with the ledger's error). A returned error ends the
 // write.
 func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input], bad func(row int, err error)) (sheetimport.Result, error) {
+	if w.stage == nil {
+		return w.writeChunk(ctx, chunk, bad)
+	}
+	// A stage is filled in one short transaction per chunk (store.Stage.Begin).
+	var res sheetimport.Result
+	err := w.stage.inTx(ctx, func() (err error) {
+		res, err = w.writeChunk(ctx, chunk, bad)
+		return err
+	})
+	if err == nil && !w.hooked && stageHook != nil {
+		w.hooked = true
+		stageHook("staging")
+	}
+	return res, err
+}
+
+// writeChunk is write's work.
+func (w *bulkWriter) writeChunk(ctx context.Context, chunk []sheetimport.Mapped[Input], bad func(row int, err error)) (sheetimport.Result, error) {
 	var res sheetimport.Result
 	s, tx := w.s, w.tx
 	refuse := func(row int, err error) {
@@ -242,6 +264,11 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 			res.Add(did)
 		}
 		id := w.known[matchKey(o)]
+		if w.stage != nil && w.stage.owns(id) {
+			// A row repeating a new organization of the same write: the
+			// stage cannot update what is not yet in the database.
+			return res, errStageFallback
+		}
 		if id == 0 {
 			w.pending = append(w.pending, pendingRow{m.Row, o})
 			w.pendingKeys[matchKey(o)] = true
@@ -265,6 +292,13 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 			res.Unchanged++
 			continue
 		}
+		if w.stage != nil {
+			if err := w.stage.queueUpdate(ctx, s, tx, before, after); err != nil {
+				return res, err
+			}
+			res.Updated++
+			continue
+		}
 		if err := s.update(ctx, tx, before, after); err != nil {
 			if _, ok := apperr.As(err); ok {
 				refuse(m.Row, err)
@@ -276,6 +310,10 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 	}
 	did, err := w.flushNew(ctx, refuse)
 	res.Add(did)
+	if err == nil && w.stage == nil && !w.hooked && stageHook != nil {
+		w.hooked = true
+		stageHook("staging")
+	}
 	return res, err
 }
 
@@ -289,7 +327,15 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 	ps := w.pending
 	w.pending = w.pending[:0]
 	clear(w.pendingKeys)
-	ok, err := s.insertMany(ctx, tx, ps)
+	var ok bool
+	var err error
+	into := ""
+	if w.stage != nil {
+		ok, err = w.stage.insertMany(ctx, s, tx, ps)
+		into = store.StageSchema + "."
+	} else {
+		ok, err = s.insertMany(ctx, tx, ps)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -297,7 +343,7 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 	for _, p := range ps {
 		o := p.o
 		if ok {
-			err = s.finishInsert(ctx, tx, &o, rec)
+			err = s.finishInsert(ctx, tx, into, &o, rec)
 		} else {
 			// A unique violation in the multi-row INSERT (rolled back):
 			// row by row, to name the row.
@@ -324,6 +370,14 @@ func (w *bulkWriter) flushNew(ctx context.Context, refuse func(row int, err erro
 // finish writes what waits for the end: the coverage spans and counts
 // (when the write will be kept) and the buffered audit entries.
 func (w *bulkWriter) finish(ctx context.Context, keep bool) error {
+	if w.stage != nil {
+		return w.stage.inTx(ctx, func() error { return w.finishChunk(ctx, keep) })
+	}
+	return w.finishChunk(ctx, keep)
+}
+
+// finishChunk is finish's work.
+func (w *bulkWriter) finishChunk(ctx context.Context, keep bool) error {
 	if keep && !w.refused {
 		if err := w.cover.Flush(ctx); err != nil {
 			return err
@@ -455,9 +509,9 @@ func (s *Service) insertMany(ctx context.Context, tx store.Querier, ps []pending
 
 // finishInsert writes what follows a new organization's row: its areas and
 // its audit entry (as Service.insert does).
-func (s *Service) finishInsert(ctx context.Context, tx store.Querier, o *Organization, rec func(context.Context, audit.Entry) error) error {
+func (s *Service) finishInsert(ctx context.Context, tx store.Querier, into string, o *Organization, rec func(context.Context, audit.Entry) error) error {
 	for _, c := range o.AreaCodes {
-		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
+		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO `+into+`organization_areas (organization_id, area_code) VALUES (?, ?)`, o.ID, c); err != nil {
 			return err
 		}
 	}

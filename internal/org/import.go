@@ -9,7 +9,9 @@ package org
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -17,6 +19,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/region"
 	"liangxin/internal/sheetimport"
+	"liangxin/internal/store"
 	"liangxin/internal/xlsx"
 )
 
@@ -370,8 +373,6 @@ const importProgressEvery = 500
 // changes nothing; the new organizations' coverage counts are written once,
 // at the end. Progress is reported every 500 rows in the phase "write".
 func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, done int)) (sheetimport.Result, []xlsx.CellError, error) {
-	m := newLedgerMapper()
-	var w *bulkWriter
 	ctx = withRegionCache(ctx)
 	last := 0
 	report := func(phase string, n int) {
@@ -386,36 +387,54 @@ func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.R
 		}
 		progress(phase, n)
 	}
-	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: orgs.DB, Audit: orgs.Audit}, sheetimport.Import[Input]{
-		Sheet: importSheet,
-		// The place names are read once the file is open, before the
-		// write transaction begins: a file refused by its header never
-		// holds the database's write lock.
-		Prepare: func(ctx context.Context) (err error) {
-			m.rn, err = loadRegions(ctx, regions)
-			return err
-		},
-		Map: m.row,
-		Batch: func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[Input], bad func(row int, column, message string)) (sheetimport.Result, error) {
-			return w.write(ctx, rows, func(row int, err error) {
-				for _, e := range CellErrors(row, err) {
-					bad(e.Row, e.Column, e.Message)
-				}
-			})
-		},
-		BatchSize: importChunk,
-		// Every row is checked against the ledger, even once a cell is bad.
-		EveryGroup: true,
-		Pipeline:   importPipeline,
-		Around: func(ctx context.Context, tx *sql.Tx, rows func() error) error {
-			w = orgs.newBulkWriter(tx)
-			defer w.close()
-			if err := rows(); err != nil {
+	// run reads the file and writes it through env with the writer
+	// newWriter makes over the import's transaction.
+	run := func(env sheetimport.Env, newWriter func(tx *sql.Tx) *bulkWriter) (sheetimport.Result, []xlsx.CellError, error) {
+		m := newLedgerMapper()
+		var w *bulkWriter
+		last = 0
+		res, errs, err := sheetimport.Run(ctx, env, sheetimport.Import[Input]{
+			Sheet: importSheet,
+			// The place names are read once the file is open, before the
+			// write transaction begins: a file refused by its header never
+			// holds the database's write lock.
+			Prepare: func(ctx context.Context) (err error) {
+				m.rn, err = loadRegions(ctx, regions)
 				return err
-			}
-			return w.finish(ctx, true)
-		},
-	}, ra, size, limits, report)
-	slices.SortStableFunc(errs, func(a, b xlsx.CellError) int { return a.Row - b.Row })
-	return res, errs, err
+			},
+			Map: m.row,
+			Batch: func(ctx context.Context, tx *sql.Tx, rows []sheetimport.Mapped[Input], bad func(row int, column, message string)) (sheetimport.Result, error) {
+				return w.write(ctx, rows, func(row int, err error) {
+					for _, e := range CellErrors(row, err) {
+						bad(e.Row, e.Column, e.Message)
+					}
+				})
+			},
+			BatchSize: importChunk,
+			// Every row is checked against the ledger, even once a cell is bad.
+			EveryGroup: true,
+			Pipeline:   importPipeline,
+			Around: func(ctx context.Context, tx *sql.Tx, rows func() error) error {
+				w = newWriter(tx)
+				defer w.close()
+				if err := rows(); err != nil {
+					return err
+				}
+				return w.finish(ctx, true)
+			},
+		}, ra, size, limits, report)
+		slices.SortStableFunc(errs, func(a, b xlsx.CellError) int { return a.Row - b.Row })
+		return res, errs, err
+	}
+	if orgs.DB.Dialect == store.SQLite && !orgs.NoStaging {
+		res, errs, err := stagedImport(ctx, orgs, progress, run)
+		if !errors.Is(err, errStageFallback) {
+			return res, errs, err
+		}
+		if stageHook != nil {
+			stageHook("fallback")
+		}
+		slog.Info("org import: the ledger changed under the stage; importing in one transaction")
+	}
+	return run(sheetimport.Env{DB: orgs.DB, Audit: orgs.Audit}, orgs.newBulkWriter)
 }

@@ -91,6 +91,9 @@ type Service struct {
 	Audit   *audit.Logger
 	Regions *region.Service
 	Now     func() time.Time
+	// NoStaging makes the spreadsheet import on SQLite write in one
+	// transaction instead of staging (tests and the benchmark's "before").
+	NoStaging bool
 }
 
 const cols = `o.id, o.name, COALESCE(o.uscc, ''), o.category, o.region_code, COALESCE(r.name, ''), o.industry, o.employees,

@@ -189,6 +189,13 @@ type Mapped[C any] struct {
 type Env struct {
 	DB    *store.DB
 	Audit *audit.Logger
+	// InTx, if set, runs the import's transaction instead of DB.InTx: a
+	// staged import's (store.Stage.Run), whose writer writes a scratch
+	// file through a connection of its own (the tx handed to Batch and
+	// Around may then be nil) and which the area publishes afterwards.
+	// Such an import leaves Audit nil and records its entry when it
+	// publishes (Sheet.Entry).
+	InTx func(ctx context.Context, fn func(tx *sql.Tx) error) error
 }
 
 // ProgressEvery is how many rows pass between two progress reports.
@@ -198,6 +205,15 @@ const ProgressEvery = 200
 const PhaseWriting = "writing"
 
 var errRejected = errors.New("import rejected")
+
+// Entry is the audit entry of an import of the sheet that did res.
+func (s Sheet) Entry(res Result) audit.Entry {
+	e := audit.Entry{Action: s.AuditAction, Entity: s.AuditEntity, After: res}
+	if s.AuditNote != nil {
+		e.Note = s.AuditNote(res)
+	}
+	return e
+}
 
 // Run imports an uploaded workbook all or nothing: every row is mapped and
 // (when its cells are good) written inside one transaction; if any cell of
@@ -224,7 +240,11 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 	bad := func(row int, column, message string) {
 		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
 	}
-	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
+	inTx := env.DB.InTx
+	if env.InTx != nil {
+		inTx = env.InTx
+	}
+	err = inTx(ctx, func(tx *sql.Tx) error {
 		rows := func() error { return runRows(ctx, imp, r, tx, &res, &errs, bad, progress) }
 		if imp.Pipeline > 0 && imp.Batch != nil && imp.BatchSize > 0 {
 			rows = func() error { return runPipelined(ctx, imp, r, tx, &res, &errs, bad, progress) }
@@ -239,11 +259,7 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 		if imp.Sheet.AuditAction == "" || env.Audit == nil {
 			return nil
 		}
-		e := audit.Entry{Action: imp.Sheet.AuditAction, Entity: imp.Sheet.AuditEntity, After: res}
-		if imp.Sheet.AuditNote != nil {
-			e.Note = imp.Sheet.AuditNote(res)
-		}
-		return env.Audit.Record(ctx, tx, e)
+		return env.Audit.Record(ctx, tx, imp.Sheet.Entry(res))
 	})
 	if errors.Is(err, errRejected) {
 		return Result{Rows: res.Rows}, errs, nil

@@ -10,13 +10,24 @@ import (
 // statements for every row, and parsing the SQL each time costs more than
 // running it. Close it before the transaction ends.
 type StmtCache struct {
-	tx    *sql.Tx
+	tx    preparer
 	stmts map[string]*sql.Stmt
+}
+
+// preparer is a transaction or a connection.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // NewStmtCache wraps a transaction.
 func NewStmtCache(tx *sql.Tx) *StmtCache {
 	return &StmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
+}
+
+// NewConnStmtCache wraps a connection (a stage's: Stage.Conn).
+func NewConnStmtCache(c *sql.Conn) *StmtCache {
+	return &StmtCache{tx: c, stmts: map[string]*sql.Stmt{}}
 }
 
 func (c *StmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {

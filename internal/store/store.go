@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -139,6 +140,12 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	ckpt.start()
+	// Scratch files of staged writes a killed process left behind.
+	if n, err := RemoveStaleStages(path); err != nil {
+		slog.Warn("store: remove stale stages", "err", err)
+	} else if n > 0 {
+		slog.Info("store: removed stale stages", "count", n)
+	}
 	return &DB{DB: db, tx: txdb, ckpt: ckpt, Dialect: SQLite, Path: path}, nil
 }
 

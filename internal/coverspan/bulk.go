@@ -113,7 +113,7 @@ func (b *Bulk) step(ctx context.Context) error {
 // beyond it (an import of many hundred thousand rows over many days) the
 // total so far is written and a new one begun, so memory stays bounded at
 // the price of writing some count rows more than once.
-var bulkFlushAt = 1 << 20
+var bulkFlushAt = 1 << 18
 
 // fold moves the changes of a step into the write's total.
 func (b *Bulk) fold() {

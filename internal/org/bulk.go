@@ -190,7 +190,10 @@ type bulkWriter struct {
 	tx     *store.StmtCache // the same few statements run for every row: prepared once
 	audits *audit.Buffer
 	cover  *coverspan.Bulk
-	// known holds what this write has matched or made.
+	// known holds what the chunk being written has matched or made. It is
+	// emptied for each chunk, so that it stays small whatever the number of
+	// rows: an organization written by an earlier chunk is found again by
+	// the chunk's lookup, which runs in the same transaction.
 	known map[string]int64
 	// New organizations wait in pending and are written together
 	// (insertMany) at the end of a chunk, or before a row of the chunk
@@ -220,6 +223,7 @@ func (w *bulkWriter) write(ctx context.Context, chunk []sheetimport.Mapped[Input
 		w.refused = true
 		bad(row, err)
 	}
+	clear(w.known)
 	os := make([]Organization, len(chunk))
 	verr := make([]error, len(chunk))
 	for j, m := range chunk {

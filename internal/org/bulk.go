@@ -393,6 +393,9 @@ func insertArgs(args []any, o Organization, now time.Time) []any {
 // violation: the caller then writes the rows one by one to name the row
 // (on PostgreSQL through a savepoint, which keeps the transaction usable).
 func (s *Service) insertMany(ctx context.Context, tx store.Querier, ps []pendingRow) (ok bool, err error) {
+	if ok, done, err := s.copyMany(ctx, tx, ps); done {
+		return ok, err
+	}
 	now := s.Now()
 	args := make([]any, 0, len(ps)*orgColCount)
 	for _, p := range ps {

@@ -408,7 +408,7 @@ func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.R
 		}
 		progress(phase, n)
 	}
-	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: orgs.DB, Audit: orgs.Audit}, sheetimport.Import[Input]{
+	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: orgs.DB, Audit: orgs.Audit, Conn: true}, sheetimport.Import[Input]{
 		Sheet: importSheet,
 		// The place names are read once the file is open, before the
 		// write transaction begins: a file refused by its header never
@@ -435,6 +435,10 @@ func Import(ctx context.Context, orgs *Service, regions *region.Service, ra io.R
 			if err := rows(); err != nil {
 				return err
 			}
+			// Every row is read: the duplicate check's tables go before
+			// the count changes are written, the import's largest
+			// moment of memory.
+			m.seenCode, m.seenName = seenKeys{}, seenKeys{}
 			return w.finish(ctx, true)
 		},
 	}, ra, size, limits, report)

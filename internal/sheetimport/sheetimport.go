@@ -189,6 +189,10 @@ type Mapped[C any] struct {
 type Env struct {
 	DB    *store.DB
 	Audit *audit.Logger
+	// Conn runs the import's transaction on a connection of its own
+	// (store.InTxConn), so that the writer may COPY on PostgreSQL
+	// (store.CopyFrom with the context Batch and Around are given).
+	Conn bool
 }
 
 // ProgressEvery is how many rows pass between two progress reports.
@@ -224,7 +228,7 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 	bad := func(row int, column, message string) {
 		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
 	}
-	err = env.DB.InTx(ctx, func(tx *sql.Tx) error {
+	body := func(ctx context.Context, tx *sql.Tx) error {
 		rows := func() error { return runRows(ctx, imp, r, tx, &res, &errs, bad, progress) }
 		if imp.Pipeline > 0 && imp.Batch != nil && imp.BatchSize > 0 {
 			rows = func() error { return runPipelined(ctx, imp, r, tx, &res, &errs, bad, progress) }
@@ -244,7 +248,12 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 			e.Note = imp.Sheet.AuditNote(res)
 		}
 		return env.Audit.Record(ctx, tx, e)
-	})
+	}
+	if env.Conn {
+		err = env.DB.InTxConn(ctx, body)
+	} else {
+		err = env.DB.InTx(ctx, func(tx *sql.Tx) error { return body(ctx, tx) })
+	}
 	if errors.Is(err, errRejected) {
 		return Result{Rows: res.Rows}, errs, nil
 	}

@@ -31,6 +31,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -56,6 +57,8 @@ var (
 	flagCPU    = flag.String("cpuprofile", "", "write a CPU profile of the importer to this file (investigation aid)")
 	flagOther  = flag.Bool("others", false, "measure another user's logins and single writes during the import (SQLite; others.go)")
 	flagRepeat = flag.Int("repeat", 2, "with -others: pairs of interleaved runs (one transaction, staged)")
+	flagMem    = flag.String("memprofile", "", "write a heap profile of the importer, taken when its live heap was largest, to this file (investigation aid)")
+	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
 )
 
 const jurisdiction = "430426"
@@ -91,8 +94,13 @@ func parent() error {
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "ledger.xlsx")
 	start := time.Now()
-	if err := generate(file, *flagRows); err != nil {
-		return err
+	if *flagKeep != "" {
+		file = *flagKeep
+	}
+	if _, err := os.Stat(file); *flagKeep == "" || err != nil {
+		if err := generate(file, *flagRows); err != nil {
+			return err
+		}
 	}
 	st, _ := os.Stat(file)
 	fmt.Printf("file: %d rows, %.1f MB, generated in %s\n", *flagRows, float64(st.Size())/1e6, time.Since(start).Round(time.Millisecond))
@@ -102,7 +110,7 @@ func parent() error {
 	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
-		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU)
+		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -215,6 +223,10 @@ func child() error {
 				return err
 			}
 			defer pprof.StopCPUProfile()
+		}
+		if *flagMem != "" {
+			stop := peakHeapProfile(*flagMem)
+			defer stop()
 		}
 		sys := actor.System(ctx, "bench")
 		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
@@ -329,6 +341,64 @@ func open(ctx context.Context) (*store.DB, func(), error) {
 		}, nil
 	}
 	return nil, nil, fmt.Errorf("-db must be sqlite or postgres, not %q", *flagDB)
+}
+
+// peakHeapProfile samples the live heap every 50 ms and keeps a heap
+// profile taken when it was largest; stop writes it to path. It also
+// reports, at the largest resident size seen, how much of it the Go
+// runtime had mapped (the rest is memory outside Go's heap, e.g. the
+// SQLite engine's own allocations).
+func peakHeapProfile(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var best, bestRSS uint64
+		var atRSS [3]uint64
+		var prof bytes.Buffer
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"},
+			{Name: "/memory/classes/heap/released:bytes"}, {Name: "/gc/heap/goal:bytes"}}
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				if err := os.WriteFile(path, prof.Bytes(), 0o644); err != nil {
+					fmt.Fprintln(os.Stderr, "memprofile:", err)
+				}
+				fmt.Fprintf(os.Stderr, "memprofile: largest live heap %.1f MB; at the largest RSS %.1f MB: Go mapped %.1f MB (less released), live heap %.1f MB, heap goal %.1f MB\n",
+					float64(best)/1e6, float64(bestRSS)/1e6, float64(atRSS[0])/1e6, float64(atRSS[1])/1e6, float64(atRSS[2])/1e6)
+				return
+			case <-t.C:
+			}
+			metrics.Read(sample)
+			if rss := vmRSS(); rss > bestRSS {
+				bestRSS = rss
+				atRSS = [3]uint64{sample[1].Value.Uint64() - sample[2].Value.Uint64(), sample[0].Value.Uint64(), sample[3].Value.Uint64()}
+			}
+			if v := sample[0].Value.Uint64(); v > best {
+				best = v
+				prof.Reset()
+				_ = pprof.Lookup("heap").WriteTo(&prof, 0)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// vmRSS is the process's resident size in bytes (Linux).
+func vmRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kb, _ := strconv.ParseUint(strings.Fields(line)[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
 
 // vmHWM is the process's resident-memory high-water mark in MB (Linux).

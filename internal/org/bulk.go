@@ -190,7 +190,10 @@ type bulkWriter struct {
 	tx     *store.StmtCache // the same few statements run for every row: prepared once
 	audits *audit.Buffer
 	cover  *coverspan.Bulk
-	// known holds what this write has matched or made.
+	// known holds what the chunk being written has matched or made. It is
+	// emptied for each chunk, so that it stays small whatever the number of
+	// rows: an organization written by an earlier chunk is found again by
+	// the chunk's lookup, which runs in the same transaction.
 	known map[string]int64
 	// New organizations wait in pending and are written together
 	// (insertMany) at the end of a chunk, or before a row of the chunk
@@ -242,6 +245,7 @@ func (w *bulkWriter) writeChunk(ctx context.Context, chunk []sheetimport.Mapped[
 		w.refused = true
 		bad(row, err)
 	}
+	clear(w.known)
 	os := make([]Organization, len(chunk))
 	verr := make([]error, len(chunk))
 	for j, m := range chunk {
@@ -443,6 +447,9 @@ func insertArgs(args []any, o Organization, now time.Time) []any {
 // violation: the caller then writes the rows one by one to name the row
 // (on PostgreSQL through a savepoint, which keeps the transaction usable).
 func (s *Service) insertMany(ctx context.Context, tx store.Querier, ps []pendingRow) (ok bool, err error) {
+	if ok, done, err := s.copyMany(ctx, tx, ps); done {
+		return ok, err
+	}
 	now := s.Now()
 	args := make([]any, 0, len(ps)*orgColCount)
 	for _, p := range ps {

@@ -196,6 +196,10 @@ type Env struct {
 	// Such an import leaves Audit nil and records its entry when it
 	// publishes (Sheet.Entry).
 	InTx func(ctx context.Context, fn func(tx *sql.Tx) error) error
+	// Conn runs the import's transaction on a connection of its own
+	// (store.InTxConn), so that the writer may COPY on PostgreSQL
+	// (store.CopyFrom with the context Batch and Around are given).
+	Conn bool
 }
 
 // ProgressEvery is how many rows pass between two progress reports.
@@ -240,11 +244,7 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 	bad := func(row int, column, message string) {
 		errs = append(errs, xlsx.CellError{Row: row, Column: column, Message: message})
 	}
-	inTx := env.DB.InTx
-	if env.InTx != nil {
-		inTx = env.InTx
-	}
-	err = inTx(ctx, func(tx *sql.Tx) error {
+	body := func(ctx context.Context, tx *sql.Tx) error {
 		rows := func() error { return runRows(ctx, imp, r, tx, &res, &errs, bad, progress) }
 		if imp.Pipeline > 0 && imp.Batch != nil && imp.BatchSize > 0 {
 			rows = func() error { return runPipelined(ctx, imp, r, tx, &res, &errs, bad, progress) }
@@ -260,7 +260,15 @@ func Run[C any](ctx context.Context, env Env, imp Import[C], ra io.ReaderAt, siz
 			return nil
 		}
 		return env.Audit.Record(ctx, tx, imp.Sheet.Entry(res))
-	})
+	}
+	switch {
+	case env.InTx != nil:
+		err = env.InTx(ctx, func(tx *sql.Tx) error { return body(ctx, tx) })
+	case env.Conn:
+		err = env.DB.InTxConn(ctx, body)
+	default:
+		err = env.DB.InTx(ctx, func(tx *sql.Tx) error { return body(ctx, tx) })
+	}
 	if errors.Is(err, errRejected) {
 		return Result{Rows: res.Rows}, errs, nil
 	}

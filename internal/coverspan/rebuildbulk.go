@@ -15,7 +15,7 @@ import (
 // computed in two passes instead of one.
 //
 // The spans and snapshots are written per step of ids as Rebuild writes
-// them, but the count changes are not staged in the database and added up
+// them (the validity of every party organization read once beforehand), but the count changes are not staged in the database and added up
 // there (the slow part of Rebuild: tens of millions of staged rows grouped
 // and inserted one grain after another). Each organization is kept in
 // memory in a compact form instead (interned strings, a few dozen bytes);
@@ -140,9 +140,14 @@ func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 		return err
 	}
 	p := &packed{in: newInterner()}
-	// Pass 1: spans and snapshots, as Rebuild writes them.
+	valid, err := validityAll(ctx, db, tx)
+	if err != nil {
+		return err
+	}
+	// Pass 1: spans and snapshots, as Rebuild writes them (the validity of
+	// the party organizations read once, above, instead of per step).
 	for from := lo.Int64; lo.Valid && from <= hi.Int64; from += rebuildRange {
-		orgs, links, err := compute(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1})
+		orgs, links, err := computeWith(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1}, valid)
 		if err != nil {
 			return err
 		}

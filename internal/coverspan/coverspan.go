@@ -181,48 +181,75 @@ func validity(ctx context.Context, db *store.DB, q store.Querier, ids []int64) (
 		n := min(len(ids), chunk)
 		part := ids[:n]
 		ids = ids[n:]
-		in := " IN (" + placeholders(len(part)) + ")"
-		args := idArgs(part)
 		full, all, declared := map[int64]int{}, map[int64]int{}, map[int64]int{}
-		for _, qq := range []string{
-			// its own roster
-			`SELECT m.party_org_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM members m
-				WHERE m.status = 'active' AND m.party_org_id` + in + ` GROUP BY m.party_org_id`,
-			// the rosters of the party organizations directly under it
-			`SELECT k.parent_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM party_orgs k
-				JOIN members m ON m.party_org_id = k.id AND m.status = 'active' WHERE k.parent_id` + in + ` GROUP BY k.parent_id`,
-			// the 正式党员 declared by every unit it has covered
-			`SELECT c.party_org_id, COALESCE(SUM(u.full_members), 0), 0 FROM (SELECT DISTINCT party_org_id, organization_id
-				FROM party_org_covers WHERE party_org_id` + in + `) c JOIN organizations u ON u.id = c.organization_id GROUP BY c.party_org_id`,
-		} {
-			rows, err := db.Query(ctx, q, qq, args...)
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				var id int64
-				var a, b int
-				if err := rows.Scan(&id, &a, &b); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				if strings.Contains(qq, "full_members") {
-					declared[id] += a
-				} else {
-					full[id] += a
-					all[id] += b
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
+		if err := rosters(ctx, db, q, " IN ("+placeholders(len(part))+")", idArgs(part), full, all, declared); err != nil {
+			return nil, err
 		}
 		for _, id := range part {
 			out[id] = ValidPartyOrg(full[id], all[id], declared[id])
 		}
 	}
 	return out, nil
+}
+
+// validityAll is validity for every party organization at once (three
+// grouped scans; a bulk rebuild reads each party organization once instead
+// of once per step of organization ids). A party organization missing from
+// the map has no roster and no declared member: not valid.
+func validityAll(ctx context.Context, db *store.DB, q store.Querier) (map[int64]bool, error) {
+	full, all, declared := map[int64]int{}, map[int64]int{}, map[int64]int{}
+	if err := rosters(ctx, db, q, " IS NOT NULL", nil, full, all, declared); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(all)+len(declared))
+	for _, m := range []map[int64]int{full, all, declared} {
+		for id := range m {
+			out[id] = ValidPartyOrg(full[id], all[id], declared[id])
+		}
+	}
+	return out, nil
+}
+
+// rosters adds up, for the party organizations whose id meets sel, the
+// active 正式党员 and members of their own roster and of the party
+// organizations directly under them (full, all), and the 正式党员 declared
+// by every unit they have covered (declared).
+func rosters(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any, full, all, declared map[int64]int) error {
+	for _, qq := range []string{
+		// its own roster
+		`SELECT m.party_org_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM members m
+			WHERE m.status = 'active' AND m.party_org_id` + sel + ` GROUP BY m.party_org_id`,
+		// the rosters of the party organizations directly under it
+		`SELECT k.parent_id, SUM(CASE WHEN m.category = 'full' THEN 1 ELSE 0 END), COUNT(*) FROM party_orgs k
+			JOIN members m ON m.party_org_id = k.id AND m.status = 'active' WHERE k.parent_id` + sel + ` GROUP BY k.parent_id`,
+		// the 正式党员 declared by every unit it has covered
+		`SELECT c.party_org_id, COALESCE(SUM(u.full_members), 0), 0 FROM (SELECT DISTINCT party_org_id, organization_id
+			FROM party_org_covers WHERE party_org_id` + sel + `) c JOIN organizations u ON u.id = c.organization_id GROUP BY c.party_org_id`,
+	} {
+		rows, err := db.Query(ctx, q, qq, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var a, b int
+			if err := rows.Scan(&id, &a, &b); err != nil {
+				rows.Close()
+				return err
+			}
+			if strings.Contains(qq, "full_members") {
+				declared[id] += a
+			} else {
+				full[id] += a
+				all[id] += b
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Refresh recomputes the spans of the given organizations from the ledger,
@@ -301,7 +328,14 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, ac
 // (…)" or " BETWEEN ? AND ?", with args), which have none yet, and returns
 // every one of those organizations with its links.
 func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) ([]Org, map[int64][]Link, error) {
-	orgs, links, err := computeLinks(ctx, db, q, sel, args)
+	return computeWith(ctx, db, q, sel, args, nil)
+}
+
+// computeWith is compute with the validity of every party organization
+// already known (valid; nil: read for the organizations' party
+// organizations).
+func computeWith(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any, valid map[int64]bool) ([]Org, map[int64][]Link, error) {
+	orgs, links, err := computeLinks(ctx, db, q, sel, args, valid)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -314,7 +348,7 @@ func compute(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 	return orgs, links, insert(ctx, db, q, linked, links)
 }
 
-func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any) ([]Org, map[int64][]Link, error) {
+func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string, args []any, valid map[int64]bool) ([]Org, map[int64][]Link, error) {
 	links := map[int64][]Link{}
 	rows, err := db.Query(ctx, q, `SELECT c.organization_id, c.party_org_id, c.from_on, c.to_on, p.established_on, p.dissolved_on, p.formation
 		FROM party_org_covers c JOIN party_orgs p ON p.id = c.party_org_id WHERE c.organization_id`+sel, args...)
@@ -341,9 +375,10 @@ func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	valid, err := validity(ctx, db, q, unique(parties))
-	if err != nil {
-		return nil, nil, err
+	if valid == nil {
+		if valid, err = validity(ctx, db, q, unique(parties)); err != nil {
+			return nil, nil, err
+		}
 	}
 	for id, ps := range coveredBy {
 		for i, p := range ps {

@@ -256,9 +256,12 @@ func Run(ctx context.Context, db *store.DB, prot *pdata.Protector, o Options) (S
 }
 
 // rebuildDerived recomputes every table derived from the ledger after a
-// load that bypassed the services. Add further derived data here.
+// load that bypassed the services. Add further derived data here. The
+// coverage spans and counts go through coverspan.RebuildBulk, which writes
+// what coverspan.Rebuild writes without staging the count changes in the
+// database (issue 18 target 4).
 func rebuildDerived(ctx context.Context, db *store.DB) error {
-	return coverspan.Rebuild(ctx, db)
+	return coverspan.RebuildBulk(ctx, db)
 }
 
 // analyze gathers the planner's statistics of the tables; on PostgreSQL

@@ -210,6 +210,8 @@ describe('imports', () => {
     expect(newImportSessionId()).not.toBe(id)
     expect(importPhaseText('parse', 0)).toBe('正在读取并校验…')
     expect(importPhaseText('parse', 120)).toBe('正在读取并校验，已检查 120 行…')
+    expect(importPhaseText('publish', 200000)).toBe('正在提交入库，共 200000 行，即将完成…')
+    expect(importPhaseText('publish', 0)).toBe('正在提交入库，即将完成…')
     expect(importPhaseText('write', 3)).toBe('正在写入台账，已写入 3 行…')
     expect(importPhaseText('', 0)).toContain('正在处理')
   })

@@ -280,6 +280,8 @@ function randomBytes(n: number): Uint8Array {
 export function importPhaseText(phase: string, processed: number): string {
   if (phase === 'parse') return processed > 0 ? `正在读取并校验，已检查 ${processed} 行…` : '正在读取并校验…'
   if (phase === 'write') return processed > 0 ? `正在写入台账，已写入 ${processed} 行…` : '正在写入台账…'
+  // A staged import (SQLite) copies what it checked into the ledger in one short step at the end.
+  if (phase === 'publish') return processed > 0 ? `正在提交入库，共 ${processed} 行，即将完成…` : '正在提交入库，即将完成…'
   return '上传完成，正在处理，请稍候…'
 }
 

@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/meeting"
 	"liangxin/internal/org"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
@@ -258,7 +259,10 @@ func Run(ctx context.Context, db *store.DB, prot *pdata.Protector, o Options) (S
 // rebuildDerived recomputes every table derived from the ledger after a
 // load that bypassed the services. Add further derived data here.
 func rebuildDerived(ctx context.Context, db *store.DB) error {
-	return coverspan.Rebuild(ctx, db)
+	if err := coverspan.Rebuild(ctx, db); err != nil {
+		return err
+	}
+	return meeting.RebuildSlots(ctx, db, time.Now)
 }
 
 // analyze gathers the planner's statistics of the tables; on PostgreSQL

@@ -1,0 +1,247 @@
+package meeting_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"liangxin/internal/actor"
+	"liangxin/internal/meeting"
+	"liangxin/internal/meeting/meetingtest"
+	"liangxin/internal/partyorg"
+	"liangxin/internal/racetest"
+	"liangxin/internal/testenv"
+)
+
+// checkSlots fails the test when the compliance slots differ from the
+// per-party-organization computation.
+func checkSlots(t *testing.T, m *meeting.Service, when string) {
+	t.Helper()
+	diffs, n, err := m.CheckSlots(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatalf("%s: nothing compared", when)
+	}
+	if len(diffs) > 0 {
+		t.Fatalf("%s: %d differences from orgCompliance, e.g.\n%s", when, len(diffs), strings.Join(diffs[:min(8, len(diffs))], "\n"))
+	}
+}
+
+// The compliance slots equal orgCompliance for every party organization and
+// period of a random fixture once rebuilt, and stay equal after random
+// sequences of writes of every kind through the services (meetings created,
+// updated and deleted, committee posts added and ended, elections,
+// frequency versions, 党小组 founded, dissolved and moved, party
+// organizations founded, dissolved and changed in kind); a rebuild then
+// gives the same table.
+func TestSlotsFollowEveryWriter(t *testing.T) {
+	racetest.Skip(t, "a randomized comparison over many writes, one goroutine")
+	for _, seed := range []uint64{11, 12} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { slotsFollowEveryWriter(t, seed) })
+	}
+}
+
+func slotsFollowEveryWriter(t *testing.T, seed uint64) {
+	e := testenv.New(t)
+	ids := meetingtest.BuildRandom(t, e.App.DB, 20, seed)
+	m, party := e.App.Meet, e.App.Party
+	ctx := actor.System(context.Background(), "test")
+	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	checkSlots(t, m, "after the rebuild")
+	r := rand.New(rand.NewPCG(seed, 7))
+	day := func() string {
+		return fmt.Sprintf("%04d-%02d-%02d", 2024+r.IntN(3), 1+r.IntN(11), 1+r.IntN(28))
+	}
+	kinds := []string{meeting.KindBranchAssembly, meeting.KindCommitteeMeeting, meeting.KindGroupMeeting, meeting.KindThemeDay,
+		meeting.KindPartyLecture, meeting.KindLifeMeeting, meeting.KindPartyCommittee, meeting.KindGeneralCommittee}
+	orgs := func(kind string) []partyorg.PartyOrg {
+		list, _, err := party.List(ctx, partyorg.Filter{Page: 1, PageSize: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []partyorg.PartyOrg
+		for _, p := range list {
+			if (kind == "" || p.Kind == kind) && p.DissolvedOn == nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	pick := func(kind string) (partyorg.PartyOrg, bool) {
+		l := orgs(kind)
+		if len(l) == 0 {
+			return partyorg.PartyOrg{}, false
+		}
+		return l[r.IntN(len(l))], true
+	}
+	var made []int64
+	done := map[string]int{}
+	writes := map[string]func() error{
+		"meeting.create": func() error {
+			p, _ := pick("")
+			mt, err := m.Create(ctx, meeting.Input{PartyOrgID: p.ID, Kind: kinds[r.IntN(len(kinds))], Date: day(), Topic: "随机", Late: r.IntN(3) == 0})
+			if err == nil {
+				made = append(made, mt.ID)
+			}
+			return err
+		},
+		"meeting.update": func() error {
+			if len(made) == 0 {
+				p, _ := pick("")
+				mt, err := m.Create(ctx, meeting.Input{PartyOrgID: p.ID, Kind: meeting.KindThemeDay, Date: day(), Topic: "待改"})
+				if err != nil {
+					return err
+				}
+				made = append(made, mt.ID)
+			}
+			id := made[r.IntN(len(made))]
+			before, err := m.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			_, err = m.Update(ctx, id, meeting.Input{PartyOrgID: before.PartyOrgID, Kind: kinds[r.IntN(len(kinds))], Date: day(), Topic: "改期"})
+			return err
+		},
+		"meeting.delete": func() error {
+			if len(made) == 0 {
+				return fmt.Errorf("none")
+			}
+			i := r.IntN(len(made))
+			id := made[i]
+			made = append(made[:i], made[i+1:]...)
+			return m.Delete(ctx, id)
+		},
+		"committee.add": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			_, err := m.AddCommitteeMember(ctx, p.ID, meeting.CommitteeMemberInput{Role: "deputy_secretary", Name: "新副书记", From: day()})
+			return err
+		},
+		"committee.end": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			c, err := m.Committee(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for _, cm := range c.Current {
+				if cm.To == nil {
+					to := "2026-11-20"
+					_, err := m.UpdateCommitteeMember(ctx, cm.ID, meeting.CommitteeMemberPatch{To: &to})
+					return err
+				}
+			}
+			return fmt.Errorf("none in office")
+		},
+		"committee.election": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			_, err := m.RecordElection(ctx, p.ID, meeting.ElectionInput{HeldOn: "2026-11-2" + fmt.Sprint(r.IntN(3)), Approval: "同意", Members: []meeting.CommitteeMemberInput{
+				{Role: "secretary", Name: "甲"}, {Role: "deputy_secretary", Name: "乙"}}})
+			return err
+		},
+		"frequency": func() error {
+			_, err := m.SetFrequency(ctx, meeting.FrequencyInput{PartyOrgKind: partyorg.KindBranch, Kind: []string{meeting.KindThemeDay, meeting.KindGroupMeeting, meeting.KindCommitteeMeeting}[r.IntN(3)],
+				Period: []string{"month", "quarter", "year"}[r.IntN(3)], Times: 1 + r.IntN(2), EffectiveFrom: day(), Reason: "补录"})
+			return err
+		},
+		"group.create": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			parent := p.ID
+			_, err := party.Create(ctx, partyorg.Input{Name: fmt.Sprintf("新党小组%d", r.IntN(1e6)), Kind: partyorg.KindGroup, ParentID: &parent, EstablishedOn: day()})
+			return err
+		},
+		"group.dissolve": func() error {
+			g, ok := pick(partyorg.KindGroup)
+			if !ok {
+				return fmt.Errorf("none")
+			}
+			_, err := party.Dissolve(ctx, g.ID, "2026-11-20")
+			return err
+		},
+		"group.move": func() error {
+			g, ok1 := pick(partyorg.KindGroup)
+			b, ok2 := pick(partyorg.KindBranch)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("none")
+			}
+			_, err := party.Update(ctx, g.ID, partyorg.Patch{ParentID: &b.ID})
+			return err
+		},
+		"org.create": func() error {
+			_, err := party.Create(ctx, partyorg.Input{Name: fmt.Sprintf("新党支部%d", r.IntN(1e6)), Kind: partyorg.KindBranch, Formation: "regional",
+				RegionCode: meetingtest.Hongqiao, EstablishedOn: day()})
+			return err
+		},
+		"org.dissolve": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			_, err := party.Dissolve(ctx, p.ID, day())
+			return err
+		},
+		"org.kind": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			_, err := party.ChangeForm(ctx, p.ID, partyorg.FormChange{On: "2026-11-01", Kind: partyorg.KindGeneralBranch, Formation: p.Formation})
+			return err
+		},
+	}
+	names := make([]string, 0, len(writes))
+	for k := range writes {
+		names = append(names, k)
+	}
+	sortStrings(names)
+	_ = ids
+	for round := range 6 {
+		for range 12 {
+			w := names[r.IntN(len(names))]
+			if err := writes[w](); err == nil {
+				done[w]++
+			}
+		}
+		checkSlots(t, m, fmt.Sprintf("after round %d of writes", round+1))
+	}
+	// Every kind of write once more, each checked on its own.
+	for _, w := range names {
+		for try := 0; try < 20; try++ {
+			err := writes[w]()
+			if err == nil {
+				done[w]++
+				break
+			}
+			if try == 19 {
+				t.Logf("%s: %v", w, err)
+			}
+		}
+		checkSlots(t, m, "after "+w)
+	}
+	for _, w := range names {
+		if done[w] == 0 {
+			t.Errorf("no %s write succeeded: that writer is not tested", w)
+		}
+	}
+	before, err := m.SlotTable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	after, err := m.SlotTable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(before, "\n") != strings.Join(after, "\n") {
+		t.Errorf("the rebuild differs from the table the writers kept: %d rows before, %d after", len(before), len(after))
+	}
+	t.Logf("writes: %v; %d rows", done, len(after))
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}

@@ -245,3 +245,38 @@ func sortStrings(s []string) {
 		}
 	}
 }
+
+// Served from the compliance slots, a page (summary, counts by status and
+// its rows) runs the same number of queries for 3 and for 60 party
+// organizations, and no more than the first request from the meetings.
+func TestSlotsPageQueryCountIsFixed(t *testing.T) {
+	counts := map[int]map[string]int64{}
+	for _, n := range []int{3, 60} {
+		e := testenv.New(t)
+		meetingtest.Build(t, e.App.DB, n)
+		if err := meeting.RebuildSlots(context.Background(), e.App.DB, e.Clock.Now); err != nil {
+			t.Fatal(err)
+		}
+		counts[n] = map[string]int64{}
+		for name, ctx := range scopes() {
+			m := e.App.Meet
+			f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
+			for _, q := range []meeting.PageQuery{{Page: 1, PageSize: 2}, {Page: 1, PageSize: 2, Sort: "rate", Desc: true}} {
+				counts[n][fmt.Sprintf("%s %+v", name, q)] = queriesOf(t, ctx, func(ctx context.Context) error {
+					pg, err := m.CompliancePaged(ctx, f, q)
+					if err == nil && len(pg.Orgs) == 0 && q.Page == 1 {
+						t.Errorf("%s: an empty page", name)
+					}
+					return err
+				})
+			}
+		}
+	}
+	for k, small := range counts[3] {
+		if big := counts[60][k]; big != small {
+			t.Errorf("%s: %d queries for 3 party organizations, %d for 60; want the same", k, small, big)
+		} else {
+			t.Logf("%s: %d queries", k, small)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -221,6 +222,19 @@ func (s *Service) refreshSlots(ctx context.Context, q store.Querier, ids ...int6
 	if err != nil {
 		return err
 	}
+	if s.DB.Dialect == store.Postgres {
+		// Two writers refreshing one party organization: the second waits
+		// for the first to commit, then reads its meetings (else both
+		// delete the old rows and the second's insert collides).
+		sorted := append([]int64{}, targets...)
+		slices.Sort(sorted)
+		for _, c := range chunks(sorted) {
+			in, args := inList(c)
+			if err := s.eachRowQ(ctx, q, `SELECT id FROM party_orgs WHERE id IN (`+in+`) ORDER BY id FOR UPDATE`, args, func(*sql.Rows) error { return nil }); err != nil {
+				return err
+			}
+		}
+	}
 	fs, err := s.loadFrequencies(ctx, q)
 	if err != nil {
 		return err
@@ -295,10 +309,11 @@ func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) er
 	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM compliance_slots`); err != nil {
 		return err
 	}
-	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, compliancehook.SettingRebuild, slotYearsKey); err != nil {
+	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM settings WHERE key = ?`, compliancehook.SettingRebuild); err != nil {
 		return err
 	}
-	if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?)`, slotYearsKey, fmt.Sprintf("%d-%d", y0, y1)); err != nil {
+	if _, err := s.DB.Exec(ctx, tx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		slotYearsKey, fmt.Sprintf("%d-%d", y0, y1)); err != nil {
 		return err
 	}
 	fs, err := s.loadFrequencies(ctx, tx)
@@ -340,14 +355,25 @@ func RebuildSlots(ctx context.Context, db *store.DB, now func() time.Time) error
 // pending or the table does not cover the next year (the year turned).
 func EnsureSlots(ctx context.Context, db *store.DB, now func() time.Time) error {
 	s := &Service{DB: db, Now: now}
-	_, y1, ok, err := s.slotYears(ctx, db)
-	if err != nil {
-		return err
+	lock := ""
+	if db.Dialect == store.Postgres {
+		lock = " FOR UPDATE" // nodes starting together: one rebuilds, the others then find it done
 	}
-	if ok && y1 >= now().Year()+1 {
-		return nil
-	}
-	return RebuildSlots(ctx, db, now)
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.eachRowQ(ctx, tx, `SELECT key FROM settings WHERE key IN (?, ?) ORDER BY key`+lock, []any{compliancehook.SettingRebuild, slotYearsKey},
+			func(*sql.Rows) error { return nil }); err != nil {
+			return err
+		}
+		_, y1, ok, err := s.slotYears(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if ok && y1 >= now().Year()+1 {
+			return nil
+		}
+		y0, y1 := s.slotYearsNow()
+		return s.rebuildSlotsTx(ctx, tx, y0, y1)
+	})
 }
 
 // refreshSlotsOfKind recomputes the slots of every party organization of a

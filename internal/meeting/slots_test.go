@@ -1,6 +1,7 @@
 package meeting_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,11 +9,13 @@ import (
 	"testing"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/auth"
 	"liangxin/internal/meeting"
 	"liangxin/internal/meeting/meetingtest"
 	"liangxin/internal/partyorg"
 	"liangxin/internal/racetest"
 	"liangxin/internal/testenv"
+	"liangxin/internal/xlsx"
 )
 
 // checkSlots fails the test when the compliance slots differ from the
@@ -116,6 +119,30 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			id := made[i]
 			made = append(made[:i], made[i+1:]...)
 			return m.Delete(ctx, id)
+		},
+		"meeting.import": func() error {
+			p, _ := pick(partyorg.KindBranch)
+			b := ledger(t, []string{"召开日期", "党组织名称", "会议类型", "主题"},
+				[]any{day(), p.Name, "主题党日", "导入一"}, []any{day(), p.Name, "党小组会", "导入二"}, []any{day(), p.Name, "支委会", "导入三"})
+			res, errs, err := m.Import(ctx, bytes.NewReader(b), int64(len(b)), xlsx.Limits{}, nil)
+			if err == nil && (len(errs) > 0 || res.Created == 0) {
+				return fmt.Errorf("import: %v %+v", errs, res)
+			}
+			return err
+		},
+		"member.signin": func() error {
+			// A member's own 签到 at a meeting of today: its attendance.
+			var mid, po int64
+			if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT m.id, m.party_org_id FROM members m JOIN party_orgs p ON p.id = m.party_org_id
+				WHERE m.status = 'active' AND p.kind = 'branch' AND p.dissolved_on IS NULL ORDER BY m.id LIMIT 1 OFFSET ?`, r.IntN(5)).Scan(&mid, &po); err != nil {
+				return err
+			}
+			mt, err := m.Create(ctx, meeting.Input{PartyOrgID: po, Kind: meeting.KindThemeDay, Date: "2026-11-23", Topic: "当天签到"})
+			if err != nil {
+				return err
+			}
+			_, err = e.App.MemberSelf.SignInMeeting(actor.With(context.Background(), actor.Actor{Username: "m", Role: auth.RoleMember, MemberID: mid}), mt.ID)
+			return err
 		},
 		"committee.add": func() error {
 			p, _ := pick(partyorg.KindBranch)

@@ -45,36 +45,55 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		SUM(CASE WHEN s.kind = '' THEN s.total ELSE 0 END) AS m,
 		SUM(CASE WHEN s.kind = '' THEN s.att_sum ELSE 0 END) AS asum,
 		SUM(CASE WHEN s.kind = '' THEN s.att_n ELSE 0 END) AS an
-		FROM compliance_slots s WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p` + w + `) AND s.slot_start >= ? AND s.slot_end <= ?
+		FROM compliance_slots s WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p` + w + `) AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
 		GROUP BY s.party_org_id HAVING SUM(s.required) > 0 OR SUM(CASE WHEN s.kind = '' THEN s.total ELSE 0 END) > 0`
-	aggArgs := append(append([]any{}, wargs...), fromS, toS)
+	aggArgs := append(append([]any{}, wargs...), fromS, toS, toS)
 
 	out := CompliancePage{Report: Report{From: f.From, To: f.To, Orgs: []OrgCompliance{}, Missing: []string{}, ByStreet: []GroupRate{}, ByKind: []GroupRate{}},
 		Page: q.Page, PageSize: q.PageSize}
-	// 1. By street, with the totals and the counts by status.
+	// 1. By street and kind of party organization: the totals, the counts
+	// by status and the kinds of party organizations counted.
+	fs, err := s.loadFrequencies(ctx, s.DB)
+	if err != nil {
+		return CompliancePage{}, err
+	}
+	byKind := map[string]*GroupRate{}
+	byStreet := map[string]*GroupRate{}
 	var attSum float64
 	var attN int
 	var streets []string
-	err = s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
+	err = s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), p.kind, COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
 		SUM(CASE WHEN a.r = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.r > 0 AND a.h >= a.r THEN 1 ELSE 0 END)
-		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9)`, aggArgs, func(r *sql.Rows) error {
-		var g GroupRate
+		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9), p.kind`, aggArgs, func(r *sql.Rows) error {
+		var code, kind string
+		var orgs, req, held, an, none, complete int
 		var as float64
-		var an, none, complete int
-		if err := r.Scan(&g.Code, &g.Orgs, &g.Required, &g.Held, &as, &an, &none, &complete); err != nil {
+		if err := r.Scan(&code, &kind, &orgs, &req, &held, &as, &an, &none, &complete); err != nil {
 			return err
 		}
-		g.Rate = rate(g.Held, g.Required)
-		out.ByStreet = append(out.ByStreet, g)
-		streets = append(streets, g.Code)
-		out.Required += g.Required
-		out.Held += g.Held
+		g := byStreet[code]
+		if g == nil {
+			g = &GroupRate{Code: code}
+			byStreet[code] = g
+			streets = append(streets, code)
+		}
+		g.Orgs += orgs
+		g.Required += req
+		g.Held += held
+		out.Required += req
+		out.Held += held
 		attSum += as
 		attN += an
-		out.Counts.All += g.Orgs
+		out.Counts.All += orgs
 		out.Counts.None += none
 		out.Counts.Complete += complete
-		out.Counts.Incomplete += g.Orgs - none - complete
+		out.Counts.Incomplete += orgs - none - complete
+		// Every kind asked of a kind of party organization counted is listed.
+		for _, k := range fs.kinds(kind) {
+			if byKind[k.Code] == nil {
+				byKind[k.Code] = &GroupRate{Code: k.Code}
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -89,41 +108,24 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 	if err != nil {
 		return CompliancePage{}, err
 	}
-	for i := range out.ByStreet {
-		out.ByStreet[i].Name = names[out.ByStreet[i].Code]
+	for _, g := range byStreet {
+		g.Name = names[g.Code]
+		g.Rate = rate(g.Held, g.Required)
+		out.ByStreet = append(out.ByStreet, *g)
 	}
 	sort.Slice(out.ByStreet, func(i, j int) bool { return out.ByStreet[i].Code < out.ByStreet[j].Code })
-	// 2. By kind: the kinds with rows, and 3. the kinds asked of the kinds
-	// of party organizations counted.
-	fs, err := s.loadFrequencies(ctx, s.DB)
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	byKind := map[string]*GroupRate{}
+	// 2. By kind. A party organization with a row of a kind in [from, to]
+	// is counted (the row has something required or held, so has its
+	// party organization), so the scope is enough.
 	err = s.eachRow(ctx, `SELECT k.kind, SUM(k.r), SUM(k.h), SUM(CASE WHEN k.r > 0 THEN 1 ELSE 0 END) FROM (
 		SELECT s.party_org_id, s.kind, SUM(s.required) AS r, SUM(s.held_capped) AS h FROM compliance_slots s
-		WHERE s.party_org_id IN (SELECT a.id FROM (`+agg+`) a) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_end <= ?
-		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, append(append([]any{}, aggArgs...), fromS, toS), func(r *sql.Rows) error {
+		WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p`+w+`) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
+		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, aggArgs, func(r *sql.Rows) error {
 		var g GroupRate
 		if err := r.Scan(&g.Code, &g.Required, &g.Held, &g.Orgs); err != nil {
 			return err
 		}
 		byKind[g.Code] = &g
-		return nil
-	})
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	err = s.eachRow(ctx, `SELECT DISTINCT p.kind FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id`, aggArgs, func(r *sql.Rows) error {
-		var kind string
-		if err := r.Scan(&kind); err != nil {
-			return err
-		}
-		for _, k := range fs.kinds(kind) {
-			if byKind[k.Code] == nil {
-				byKind[k.Code] = &GroupRate{Code: k.Code}
-			}
-		}
 		return nil
 	})
 	if err != nil {

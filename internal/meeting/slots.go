@@ -332,6 +332,11 @@ func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) er
 			return err
 		}
 	}
+	if s.DB.Dialect == store.Postgres {
+		// The planner's statistics of the new table's contents.
+		_, err := s.DB.Exec(ctx, tx, `ANALYZE compliance_slots`)
+		return err
+	}
 	return nil
 }
 

@@ -307,3 +307,107 @@ func TestSlotsPageQueryCountIsFixed(t *testing.T) {
 		}
 	}
 }
+
+// The scale fixture's figures computed by hand (TestComplianceOfScaleFixtureByHand)
+// come out of the compliance slots too: 38 of 48, 洪桥 31/38, 玉合 7/10,
+// the kinds, 2/3 attendance, and all three party organizations below 100%.
+func TestSlotsServeTheScaleFixtureByHand(t *testing.T) {
+	e := testenv.New(t)
+	meetingtest.Build(t, e.App.DB, 3)
+	ctx := actor.System(context.Background(), "test")
+	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	pg, err := e.App.Meet.CompliancePaged(ctx, meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}, meeting.PageQuery{Page: 1, PageSize: 2, Sort: "rate"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pg.Required != 48 || pg.Held != 38 {
+		t.Errorf("total %d of %d, want 38 of 48", pg.Held, pg.Required)
+	}
+	if pg.Attendance == nil || *pg.Attendance < 2.0/3-1e-9 || *pg.Attendance > 2.0/3+1e-9 {
+		t.Errorf("attendance %v, want 2/3", pg.Attendance)
+	}
+	if pg.Counts != (meeting.StatusCounts{All: 3, Incomplete: 3}) || pg.Total != 3 {
+		t.Errorf("counts %+v total %d, want 3 incomplete", pg.Counts, pg.Total)
+	}
+	streets := map[string][2]int{}
+	for _, g := range pg.ByStreet {
+		streets[g.Code+g.Name] = [2]int{g.Held, g.Required}
+	}
+	if streets["430426001洪桥街道"] != [2]int{31, 38} || streets["430426002玉合街道"] != [2]int{7, 10} {
+		t.Errorf("by street %v, want 洪桥街道 31/38 and 玉合街道 7/10", pg.ByStreet)
+	}
+	kinds := map[string][2]int{}
+	for _, g := range pg.ByKind {
+		kinds[g.Code] = [2]int{g.Held, g.Required}
+	}
+	for k, w := range map[string][2]int{"theme_day": {18, 18}, "committee_meeting": {11, 12}, "group_meeting": {6, 6}, "branch_assembly": {3, 6}, "party_lecture": {0, 6}} {
+		if kinds[k] != w {
+			t.Errorf("kind %s: %v, want %v", k, kinds[k], w)
+		}
+	}
+	// By rate: #1 (7/10 = 0.7) before #0 (18/22 ≈ 0.82); #2 (13/16 ≈ 0.81) between them.
+	if len(pg.Orgs) != 2 || pg.Orgs[0].Held != 7 || pg.Orgs[1].Held != 13 {
+		t.Errorf("page by rate %+v, want #1 then #2", pg.Orgs)
+	}
+}
+
+// BenchmarkCompliancePageAfterWrite is the first paged compliance request
+// after a write (a meeting recorded), county-wide, first half of 2026, over
+// the scale fixture: from the meetings (slots=off, the summary computed
+// again since the write changed the data generation) and from the slots
+// (slots=on, the write having refreshed its party organization's slots).
+// The write itself is timed apart (BenchmarkMeetingWrite).
+func BenchmarkCompliancePageAfterWrite(b *testing.B) {
+	for _, n := range []int{3000} {
+		for _, slots := range []string{"off", "on"} {
+			b.Run(fmt.Sprintf("orgs=%d/slots=%s", n, slots), func(b *testing.B) {
+				defer meeting.SetSlotsOff(slots == "off")()
+				e := testenv.New(b)
+				ids := meetingtest.Build(b, e.App.DB, n)
+				ctx := actor.System(context.Background(), "bench")
+				if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+					b.Fatal(err)
+				}
+				f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
+				i := 0
+				for b.Loop() {
+					b.StopTimer()
+					i++
+					if _, err := e.App.Meet.Create(ctx, meeting.Input{PartyOrgID: ids[i%len(ids)], Kind: meeting.KindThemeDay, Date: "2026-03-1" + fmt.Sprint(i%10), Topic: "基准"}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if _, err := e.App.Meet.CompliancePaged(ctx, f, meeting.PageQuery{Page: 1, PageSize: 20}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkMeetingWrite is a meeting recorded, with (slots=on) and without
+// (slots table not built: the refresh does nothing) the slots kept in step.
+func BenchmarkMeetingWrite(b *testing.B) {
+	for _, slots := range []string{"off", "on"} {
+		b.Run("orgs=3000/slots="+slots, func(b *testing.B) {
+			e := testenv.New(b)
+			ids := meetingtest.Build(b, e.App.DB, 3000)
+			ctx := actor.System(context.Background(), "bench")
+			if slots == "on" {
+				if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := e.App.Meet.Create(ctx, meeting.Input{PartyOrgID: ids[i%len(ids)], Kind: meeting.KindThemeDay, Date: "2026-03-1" + fmt.Sprint(i%10), Topic: "基准"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -16,7 +16,7 @@ CREATE TABLE compliance_slots (
     late INTEGER NOT NULL,
     att_sum DOUBLE PRECISION NOT NULL,
     att_n INTEGER NOT NULL,
-    PRIMARY KEY (party_org_id, kind, slot_start, slot_end)
+    PRIMARY KEY (party_org_id, slot_start, kind, slot_end)
 );
 
 INSERT INTO settings (key, value) VALUES ('compliance_slots_rebuild', '1')

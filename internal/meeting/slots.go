@@ -357,7 +357,8 @@ func RebuildSlots(ctx context.Context, db *store.DB, now func() time.Time) error
 }
 
 // EnsureSlots rebuilds the compliance slots at start-up when a rebuild is
-// pending or the table does not cover the next year (the year turned).
+// pending or the table no longer covers the current year (a rebuild covers
+// the next one too, so that happens every other year at most).
 func EnsureSlots(ctx context.Context, db *store.DB, now func() time.Time) error {
 	s := &Service{DB: db, Now: now}
 	lock := ""
@@ -373,7 +374,7 @@ func EnsureSlots(ctx context.Context, db *store.DB, now func() time.Time) error 
 		if err != nil {
 			return err
 		}
-		if ok && y1 >= now().Year()+1 {
+		if ok && y1 >= now().Year() {
 			return nil
 		}
 		y0, y1 := s.slotYearsNow()

@@ -411,3 +411,21 @@ func BenchmarkMeetingWrite(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRebuildSlots is `liangxin compliance-rebuild` over the scale
+// fixture of 3,000 party organizations; it reports the rows written.
+func BenchmarkRebuildSlots(b *testing.B) {
+	e := testenv.New(b)
+	meetingtest.Build(b, e.App.DB, 3000)
+	ctx := actor.System(context.Background(), "bench")
+	for b.Loop() {
+		if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n int
+	if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT COUNT(*) FROM compliance_slots`).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(n), "rows")
+}

@@ -429,3 +429,52 @@ func BenchmarkRebuildSlots(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "rows")
 }
+
+// The start-up check builds the slots the migration asked for, leaves them
+// alone while they cover the current year, and rebuilds them (over the new
+// years) once they no longer do.
+func TestEnsureSlotsAtStartUp(t *testing.T) {
+	e := testenv.New(t)
+	meetingtest.BuildRandom(t, e.App.DB, 8, 21)
+	ctx := context.Background()
+	years := func() string {
+		var v string
+		if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT value FROM settings WHERE key = 'compliance_slots_years'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if err := meeting.EnsureSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	if y := years(); y != "2023-2027" {
+		t.Errorf("years %s after the first start in 2026, want 2023-2027", y)
+	}
+	checkSlots(t, e.App.Meet, "after the start-up build")
+	// Covering 2026 still: nothing rebuilt (a row added by hand stays).
+	if _, err := e.App.DB.Exec(ctx, e.App.DB, `UPDATE settings SET value = '2022-2026' WHERE key = 'compliance_slots_years'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.DB.Exec(ctx, e.App.DB, `INSERT INTO compliance_slots (party_org_id, kind, slot_start, slot_end, required, held_capped, total, late, att_sum, att_n)
+		VALUES (999999, 'theme_day', '2026-01-01', '2026-01-31', 1, 0, 0, 0, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := meeting.EnsureSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT COUNT(*) FROM compliance_slots WHERE party_org_id = 999999`).Scan(&n); err != nil || n != 1 || years() != "2022-2026" {
+		t.Errorf("rebuilt while the years covered 2026 (%d, %v, %s)", n, err, years())
+	}
+	// No longer covering 2026: rebuilt.
+	if _, err := e.App.DB.Exec(ctx, e.App.DB, `UPDATE settings SET value = '2021-2025' WHERE key = 'compliance_slots_years'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := meeting.EnsureSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT COUNT(*) FROM compliance_slots WHERE party_org_id = 999999`).Scan(&n); err != nil || n != 0 || years() != "2023-2027" {
+		t.Errorf("not rebuilt once 2026 was no longer covered (%d, %v, %s)", n, err, years())
+	}
+	checkSlots(t, e.App.Meet, "after the rebuild at start-up")
+}

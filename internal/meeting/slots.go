@@ -225,12 +225,15 @@ func (s *Service) refreshSlots(ctx context.Context, q store.Querier, ids ...int6
 	if s.DB.Dialect == store.Postgres {
 		// Two writers refreshing one party organization: the second waits
 		// for the first to commit, then reads its meetings (else both
-		// delete the old rows and the second's insert collides).
+		// delete the old rows and the second's insert collides). NO KEY
+		// UPDATE: the writers' own inserts hold KEY SHARE locks on the
+		// party organization (their foreign keys), which FOR UPDATE would
+		// wait for — two meetings recorded at once would deadlock.
 		sorted := append([]int64{}, targets...)
 		slices.Sort(sorted)
 		for _, c := range chunks(sorted) {
 			in, args := inList(c)
-			if err := s.eachRowQ(ctx, q, `SELECT id FROM party_orgs WHERE id IN (`+in+`) ORDER BY id FOR UPDATE`, args, func(*sql.Rows) error { return nil }); err != nil {
+			if err := s.eachRowQ(ctx, q, `SELECT id FROM party_orgs WHERE id IN (`+in+`) ORDER BY id FOR NO KEY UPDATE`, args, func(*sql.Rows) error { return nil }); err != nil {
 				return err
 			}
 		}

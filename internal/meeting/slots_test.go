@@ -478,3 +478,37 @@ func TestEnsureSlotsAtStartUp(t *testing.T) {
 	}
 	checkSlots(t, e.App.Meet, "after the rebuild at start-up")
 }
+
+// Meetings recorded at once for one party organization (and its 党小组)
+// from several goroutines all succeed — no deadlock, no duplicate row — and
+// leave the slots equal to the reference.
+func TestSlotsConcurrentWriters(t *testing.T) {
+	e := testenv.New(t)
+	ids := meetingtest.Build(t, e.App.DB, 3)
+	ctx := actor.System(context.Background(), "test")
+	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	const workers, each = 4, 5
+	errs := make(chan error, workers*each)
+	done := make(chan struct{})
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range each {
+				_, err := e.App.Meet.Create(ctx, meeting.Input{PartyOrgID: ids[0], Kind: meeting.KindThemeDay, Date: fmt.Sprintf("2026-0%d-1%d", 1+w, i), Topic: "并发"})
+				errs <- err
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	checkSlots(t, e.App.Meet, "after concurrent writes")
+}

@@ -166,6 +166,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)
 	}
+	if err := meeting.EnsureSlots(ctx, db, time.Now); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("重建三会一课落实情况数据失败：%w", err)
+	}
 	prot, err := OpenKey(ctx, cfg, db)
 	if err != nil {
 		db.Close()

@@ -65,6 +65,7 @@ const usage = `liangxin —— 两新党建综合管理平台
   timebank-check   核对时间银行账（每笔借贷平衡、全部账户合计为零、个人账户余额不为负、冻结=待兑付），有问题时退出码为 1
   timebank-expire  按设置的有效期清零到期未用的时间银行积分（先进先出；可每日定时运行）
   coverage-rebuild 按台账重算覆盖时段和覆盖统计，并核对逐笔维护的统计是否一致（不一致时退出码为 1）
+  compliance-rebuild 按会议台账重算三会一课落实情况数据（各党组织各周期应开、已开次数）
   demo             向空台账载入演示辖区（默认 430426 祁东县；--seed N），只能运行一次
   gen              向空数据库写入生成的大规模台账（--preset small|county|province|10m，或 --orgs --party-orgs
                    --members --years --seed；--jurisdiction 县、市或省级代码），用于容量和性能测试
@@ -120,6 +121,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		err = timebankExpire(ctx, rest, env)
 	case "coverage-rebuild":
 		err = coverageRebuild(ctx, rest, env)
+	case "compliance-rebuild":
+		err = complianceRebuild(ctx, rest, env)
 	case "config":
 		config.Dump(env.Stdout)
 	case "version", "--version", "-v":

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"liangxin/internal/coverspan"
+	"liangxin/internal/meeting"
 )
 
 // coverageRebuild recomputes the coverage spans and the pre-aggregated
@@ -32,5 +33,26 @@ func coverageRebuild(ctx context.Context, args []string, env Env) error {
 		return fmt.Errorf("重算前逐笔维护的覆盖统计有 %d 行与重算结果不一致，现已更正", res.Differ)
 	}
 	fmt.Fprintln(env.Stdout, "重算前逐笔维护的覆盖统计与重算结果一致")
+	return nil
+}
+
+// complianceRebuild recomputes the compliance slots from the meetings,
+// committee terms, 党小组 and frequencies.
+func complianceRebuild(ctx context.Context, args []string, env Env) error {
+	fs, resolve := flags("compliance-rebuild", env)
+	cfg, err := setup(fs, resolve, args)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	start := time.Now()
+	if err := meeting.RebuildSlots(ctx, a.DB, time.Now); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "三会一课落实情况数据已按台账重算，用时 %.1f 秒\n", time.Since(start).Seconds())
 	return nil
 }

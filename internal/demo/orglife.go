@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"liangxin/internal/compliancehook"
 	"math/rand/v2"
 	"time"
 
@@ -80,6 +81,10 @@ func (l *loader) orgLife(p *plan) error {
 			// The demo loads a year of history at once: only a few records are 补报.
 			if m.Late && r.Float64() > 0.05 {
 				if _, err := l.a.DB.Exec(l.ctx, l.a.DB, `UPDATE meetings SET late = ? WHERE id = ?`, false, m.ID); err != nil {
+					return err
+				}
+				// A write past the services: its compliance slots by hand.
+				if err := compliancehook.Refresh(l.ctx, l.a.DB, l.a.DB, m.PartyOrgID); err != nil {
 					return err
 				}
 			}

@@ -23,6 +23,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/civil"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/meeting"
 	"liangxin/internal/org"
 	"liangxin/internal/pdata"
 	"liangxin/internal/store"
@@ -261,7 +262,10 @@ func Run(ctx context.Context, db *store.DB, prot *pdata.Protector, o Options) (S
 // what coverspan.Rebuild writes without staging the count changes in the
 // database (issue 18 target 4).
 func rebuildDerived(ctx context.Context, db *store.DB) error {
-	return coverspan.RebuildBulk(ctx, db)
+	if err := coverspan.RebuildBulk(ctx, db); err != nil {
+		return err
+	}
+	return meeting.RebuildSlots(ctx, db, time.Now)
 }
 
 // analyze gathers the planner's statistics of the tables; on PostgreSQL

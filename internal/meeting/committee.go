@@ -296,6 +296,9 @@ func (s *Service) AddCommitteeMember(ctx context.Context, partyOrgID int64, in C
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.ID, in.Role, in.MemberID, in.Name, in.From, in.CrossPost, now, now).Scan(&out.ID); err != nil {
 			return err
 		}
+		if err := s.refreshSlots(ctx, tx, p.ID); err != nil {
+			return err
+		}
 		out = CommitteeMember{ID: out.ID, PartyOrgID: p.ID, Role: in.Role, RoleName: name(Roles(), in.Role), MemberID: in.MemberID, Name: in.Name, From: in.From, CrossPost: in.CrossPost}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "committee.add", Entity: "committee_member", EntityID: fmt.Sprint(out.ID), After: out})
 	})
@@ -342,6 +345,9 @@ func (s *Service) UpdateCommitteeMember(ctx context.Context, id int64, p Committ
 		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE committee_members SET to_on = ?, cross_post = ?, updated_at = ? WHERE id = ?`,
 			after.To, after.CrossPost, store.FormatTime(s.Now()), id); err != nil {
+			return err
+		}
+		if err := s.refreshSlots(ctx, tx, before.PartyOrgID); err != nil {
 			return err
 		}
 		out = after
@@ -431,6 +437,9 @@ func (s *Service) RecordElection(ctx context.Context, partyOrgID int64, in Elect
 			}
 		}
 		if _, err := s.DB.Exec(ctx, tx, `UPDATE party_orgs SET term_started_on = ?, updated_at = ? WHERE id = ?`, in.HeldOn, now, p.ID); err != nil {
+			return err
+		}
+		if err := s.refreshSlots(ctx, tx, p.ID); err != nil {
 			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "committee.election", Entity: "party_org", EntityID: fmt.Sprint(p.ID),

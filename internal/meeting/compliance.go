@@ -291,6 +291,11 @@ func (s *Service) SetFrequency(ctx context.Context, in FrequencyInput) (Frequenc
 			in.PartyOrgKind, in.Kind, in.Period, in.Times, in.EffectiveFrom, store.FormatTime(s.Now())).Scan(&f.ID); err != nil {
 			return err
 		}
+		// Every party organization of the kind: the one write that rewrites
+		// many slots (a rare one).
+		if err := s.refreshSlotsOfKind(ctx, tx, in.PartyOrgKind); err != nil {
+			return err
+		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.frequency", Entity: "meeting_frequency", EntityID: fmt.Sprint(f.ID),
 			Before: before, After: f, Note: backdate.Note(in.EffectiveFrom, today, in.Reason)})
 	})
@@ -609,8 +614,11 @@ func orgCompliance(p poInfo, fs frequencies, from, to time.Time, held []heldMeet
 			}
 			continue
 		}
-		// Walk the slots of the period in force, starting at the slot holding from.
-		day := from
+		// Walk the slots of the period in force from the start of from's
+		// year: a slot is a property of the calendar and the frequencies,
+		// not of the report's window (the compliance slots are walked the
+		// same way); the slots before from are not complete and count nothing.
+		day := time.Date(from.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 		for !day.After(to) {
 			fq := fs.at(p.Kind, k.Code, day.Format(civil.Layout))
 			period := fq.Period

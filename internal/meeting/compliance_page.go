@@ -143,6 +143,11 @@ func (s *Service) CompliancePaged(ctx context.Context, f ReportFilter, q PageQue
 	if err := CheckPageQuery(q); err != nil {
 		return CompliancePage{}, err
 	}
+	if ok, err := s.slotsServe(ctx, from, to); err != nil {
+		return CompliancePage{}, err
+	} else if ok {
+		return s.compliancePagedSQL(ctx, f, q, from, to)
+	}
 	idx, err := readcache.Get(ctx, s.Cache, "compliance_index", readcache.Key("compliance_index", "from", f.From, "to", f.To, "region_code", f.RegionCode, "party_org_id", f.PartyOrgID),
 		func(ctx context.Context) (complianceIndex, error) { return s.complianceIndex(ctx, f, from, to) })
 	if err != nil {
@@ -160,6 +165,12 @@ func (s *Service) CompliancePaged(ctx context.Context, f ReportFilter, q PageQue
 	if err != nil {
 		return CompliancePage{}, err
 	}
+	return s.fillPage(ctx, out, rows, fs, from, to)
+}
+
+// fillPage computes the full rows (kinds, missing items, street names) of
+// a page's party organizations, in a fixed number of queries.
+func (s *Service) fillPage(ctx context.Context, out CompliancePage, rows []indexRow, fs frequencies, from, to time.Time) (CompliancePage, error) {
 	orgs := make([]poInfo, len(rows))
 	var streets []string
 	for i, r := range rows {

@@ -50,6 +50,8 @@ type orgSet struct {
 	ids     []int64
 	sub     string
 	subArgs []any
+	// bySub loads through sub whatever the number of ids (a rebuild's id range).
+	bySub bool
 }
 
 // inPart is the inside of one IN (…) and its arguments.
@@ -63,7 +65,7 @@ type inPart struct {
 // is known — the scope's subquery once, so that a county-wide report reads
 // each table once (a join on the scope) instead of once per chunk.
 func (o orgSet) parts() []inPart {
-	if o.sub != "" && len(o.ids) > chunkSize {
+	if o.sub != "" && (o.bySub || len(o.ids) > chunkSize) {
 		return []inPart{{in: o.sub, args: append([]any{}, o.subArgs...)}}
 	}
 	var out []inPart
@@ -99,6 +101,11 @@ type orgFacts struct {
 // [heldFrom, heldTo] (a branch's with the 党小组会 of its 党小组), their
 // 党小组 and the committee terms overlapping [termFrom, termTo].
 func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, termFrom, termTo string) (orgFacts, error) {
+	return s.loadFactsQ(ctx, s.DB, set, heldFrom, heldTo, termFrom, termTo)
+}
+
+// loadFactsQ is loadFacts through q (a writer's transaction).
+func (s *Service) loadFactsQ(ctx context.Context, q store.Querier, set orgSet, heldFrom, heldTo, termFrom, termTo string) (orgFacts, error) {
 	f := orgFacts{held: map[int64][]heldMeeting{}, groups: map[int64][]groupSpan{}, terms: map[int64][]term{}}
 	type idMeeting struct {
 		id int64
@@ -108,13 +115,13 @@ func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, t
 	for _, part := range set.parts() {
 		in, args := part.in, part.args
 		cols := `m.kind, m.held_on, m.late` + attendanceAgg
-		q := `SELECT m.id, m.party_org_id, ` + cols + ` FROM meetings m
+		mq := `SELECT m.id, m.party_org_id, ` + cols + ` FROM meetings m
 			WHERE m.party_org_id IN (` + in + `) AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ?
 			UNION ALL SELECT m.id, g.parent_id, ` + cols + ` FROM meetings m JOIN party_orgs g ON g.id = m.party_org_id
 			WHERE g.parent_id IN (` + in + `) AND g.kind = ? AND m.kind = ? AND m.status = 'held' AND m.held_on >= ? AND m.held_on <= ?`
 		qa := append(append(append([]any{}, args...), heldFrom, heldTo), args...)
 		qa = append(qa, partyorg.KindGroup, KindGroupMeeting, heldFrom, heldTo)
-		err := s.eachRow(ctx, q, qa, func(r *sql.Rows) error {
+		err := s.eachRowQ(ctx, q, mq, qa, func(r *sql.Rows) error {
 			var m idMeeting
 			var po int64
 			var exp, pre, exc int
@@ -128,7 +135,7 @@ func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, t
 		if err != nil {
 			return f, err
 		}
-		err = s.eachRow(ctx, `SELECT parent_id, established_on, COALESCE(dissolved_on, '') FROM party_orgs WHERE parent_id IN (`+in+`) AND kind = ?`,
+		err = s.eachRowQ(ctx, q, `SELECT parent_id, established_on, COALESCE(dissolved_on, '') FROM party_orgs WHERE parent_id IN (`+in+`) AND kind = ?`,
 			append(args, partyorg.KindGroup), func(r *sql.Rows) error {
 				var po int64
 				var g groupSpan
@@ -141,7 +148,7 @@ func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, t
 		if err != nil {
 			return f, err
 		}
-		err = s.eachRow(ctx, `SELECT party_org_id, role, from_on, COALESCE(to_on, '') FROM committee_members
+		err = s.eachRowQ(ctx, q, `SELECT party_org_id, role, from_on, COALESCE(to_on, '') FROM committee_members
 			WHERE party_org_id IN (`+in+`) AND from_on <= ? AND (to_on IS NULL OR to_on > ?)`,
 			append(args, termTo, termFrom), func(r *sql.Rows) error {
 				var po int64
@@ -174,7 +181,12 @@ func (s *Service) loadFacts(ctx context.Context, set orgSet, heldFrom, heldTo, t
 
 // eachRow runs a query and calls fn for every row.
 func (s *Service) eachRow(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := s.DB.Query(ctx, s.DB, query, args...)
+	return s.eachRowQ(ctx, s.DB, query, args, fn)
+}
+
+// eachRowQ is eachRow through q.
+func (s *Service) eachRowQ(ctx context.Context, q store.Querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := s.DB.Query(ctx, q, query, args...)
 	if err != nil {
 		return err
 	}

@@ -178,6 +178,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		seen[key] = c.Row()
 		return rw
 	}
+	touched := map[int64]bool{}
 	write := func(ctx context.Context, tx *sql.Tx, rw importRow, c *sheetimport.Cells) (sheetimport.Result, error) {
 		m, ok := rosters[rw.in.PartyOrgID]
 		if !ok {
@@ -198,10 +199,23 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			}
 			return sheetimport.Nothing, c.Refused(err, fieldColumn, ColPresent)
 		}
+		touched[in.PartyOrgID] = true
 		return s.importMeeting(ctx, tx, in)
 	}
+	// The compliance slots of the party organizations the rows touched,
+	// once, when every row is written.
+	around := func(ctx context.Context, tx *sql.Tx, rows func() error) error {
+		if err := rows(); err != nil {
+			return err
+		}
+		ids := make([]int64, 0, len(touched))
+		for id := range touched {
+			ids = append(ids, id)
+		}
+		return s.refreshSlots(ctx, tx, ids...)
+	}
 	return sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[importRow]{
-		Sheet: importSheet, Prepare: prepare, Map: mapRow, Write: write,
+		Sheet: importSheet, Prepare: prepare, Map: mapRow, Write: write, Around: around,
 	}, ra, size, limits, progress)
 }
 

@@ -331,6 +331,9 @@ func (s *Service) Create(ctx context.Context, in Input) (Meeting, error) {
 		if err := s.writeAttendees(ctx, tx, id, in.Attendees); err != nil {
 			return err
 		}
+		if err := s.refreshSlots(ctx, tx, in.PartyOrgID); err != nil {
+			return err
+		}
 		m, err := s.get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -370,6 +373,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Meeting, erro
 		if err := s.writeAttendees(ctx, tx, id, in.Attendees); err != nil {
 			return err
 		}
+		if err := s.refreshSlots(ctx, tx, before.PartyOrgID, in.PartyOrgID); err != nil {
+			return err
+		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
 		}
@@ -403,6 +409,9 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 			if _, err := s.DB.Exec(ctx, tx, q, id); err != nil {
 				return err
 			}
+		}
+		if err := s.refreshSlots(ctx, tx, before.PartyOrgID); err != nil {
+			return err
 		}
 		return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting.delete", Entity: "meeting", EntityID: fmt.Sprint(id), Before: before})
 	})

@@ -10,6 +10,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/compliancehook"
 	"liangxin/internal/dues"
 	"liangxin/internal/meeting"
 	"liangxin/internal/member"
@@ -309,6 +310,14 @@ func (s *Service) SignInMeeting(ctx context.Context, meetingID int64) (MyMeeting
 			if _, err := s.DB.Exec(ctx, tx, `INSERT INTO meeting_attendance (meeting_id, member_id, status) VALUES (?, ?, ?)
 				ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = excluded.status`, meetingID, id, meeting.Present); err != nil {
 				return fmt.Errorf("memberself: meeting sign-in: %w", err)
+			}
+			// The meeting's attendance counts in its party organization's compliance slots.
+			var po int64
+			if err := s.DB.QueryRow(ctx, tx, `SELECT party_org_id FROM meetings WHERE id = ?`, meetingID).Scan(&po); err != nil {
+				return err
+			}
+			if err := compliancehook.Refresh(ctx, s.DB, tx, po); err != nil {
+				return err
 			}
 			return s.Audit.Record(ctx, tx, audit.Entry{Action: "meeting_self_sign_in", Entity: "meeting", EntityID: fmt.Sprint(meetingID),
 				Before: map[string]any{"member_id": id, "attendance": status}, After: map[string]any{"member_id": id, "attendance": meeting.Present},

@@ -8,6 +8,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
+	"liangxin/internal/compliancehook"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/store"
 )
@@ -82,6 +83,14 @@ func (s *Service) ChangeForm(ctx context.Context, id int64, c FormChange) (Party
 			return PartyOrg{}, err
 		}
 		if err := coverspan.RefreshPartyOrg(ctx, s.DB, tx, id); err != nil {
+			return PartyOrg{}, err
+		}
+		// Its kind decides what is asked of it (a 党小组 turned branch or back: its parent's too).
+		ids := []int64{id}
+		if before.ParentID != nil {
+			ids = append(ids, *before.ParentID)
+		}
+		if err := compliancehook.Refresh(ctx, s.DB, tx, ids...); err != nil {
 			return PartyOrg{}, err
 		}
 		out, err := s.get(ctx, tx, id)

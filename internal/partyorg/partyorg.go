@@ -18,6 +18,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
 	"liangxin/internal/civil"
+	"liangxin/internal/compliancehook"
 	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/region"
@@ -521,6 +522,10 @@ func (s *Service) insertTx(ctx context.Context, tx *sql.Tx, pl plan) (PartyOrg, 
 		if err := coverspan.Refresh(ctx, s.DB, tx, unitIDs...); err != nil {
 			return err
 		}
+		// Its compliance slots (a 党小组: its branch's 党小组会 requirement).
+		if err := compliancehook.Refresh(ctx, s.DB, tx, id); err != nil {
+			return err
+		}
 		var err error
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
@@ -617,6 +622,14 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (
 					}
 				}
 			}
+			// A 党小组 moved: both branches' 党小组会 requirement and meetings.
+			ids := []int64{id}
+			if before.ParentID != nil {
+				ids = append(ids, *before.ParentID)
+			}
+			if err := compliancehook.Refresh(ctx, s.DB, tx, ids...); err != nil {
+				return err
+			}
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err
@@ -683,6 +696,10 @@ func (s *Service) dissolveTx(ctx context.Context, tx *sql.Tx, id int64, d string
 			return err
 		}
 		if err := coverspan.RefreshPartyOrg(ctx, s.DB, tx, id); err != nil {
+			return err
+		}
+		// Its slots (a 党小组: its branch's 党小组会 requirement).
+		if err := compliancehook.Refresh(ctx, s.DB, tx, id); err != nil {
 			return err
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {

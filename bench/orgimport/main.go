@@ -59,6 +59,7 @@ var (
 	flagRepeat = flag.Int("repeat", 2, "with -others: pairs of interleaved runs (one transaction, staged)")
 	flagMem    = flag.String("memprofile", "", "write a heap profile of the importer, taken when its live heap was largest, to this file (investigation aid)")
 	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
+	flagOneTx  = flag.Bool("onetx", false, "SQLite: import in one transaction (org.Service.NoStaging) instead of staged, to compare the two")
 )
 
 const jurisdiction = "430426"
@@ -110,7 +111,7 @@ func parent() error {
 	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
-		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem)
+		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -228,6 +229,7 @@ func child() error {
 			stop := peakHeapProfile(*flagMem)
 			defer stop()
 		}
+		a.Orgs.NoStaging = *flagOneTx
 		sys := actor.System(ctx, "bench")
 		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
 		err = ierr

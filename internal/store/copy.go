@@ -34,22 +34,8 @@ func (db *DB) InTxConn(ctx context.Context, fn func(ctx context.Context, tx *sql
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(context.WithValue(ctx, copyConnKey{}, conn), tx); err != nil {
-		return err
-	}
-	if err = RunPreCommit(ctx, tx); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
+	cctx := context.WithValue(ctx, copyConnKey{}, conn)
+	if err := commitTx(ctx, tx, func(tx *sql.Tx) error { return fn(cctx, tx) }); err != nil {
 		return err
 	}
 	if !IsQuiet(ctx) {

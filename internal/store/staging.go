@@ -209,27 +209,12 @@ func (st *Stage) Publish(ctx context.Context, fn func(tx *sql.Tx) error) (err er
 		conn.Close()
 		return err
 	}
-	err = func() (err error) {
+	err = func() error {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if p := recover(); p != nil {
-				_ = tx.Rollback()
-				panic(p)
-			}
-			if err != nil {
-				_ = tx.Rollback()
-			}
-		}()
-		if err = fn(tx); err != nil {
-			return err
-		}
-		if err = RunPreCommit(ctx, tx); err != nil {
-			return err
-		}
-		return tx.Commit()
+		return commitTx(ctx, tx, fn)
 	}()
 	if _, derr := conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE `+StageSchema); derr != nil {
 		// The pool's connection must not keep the stage: drop it.

@@ -369,6 +369,19 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := commitTx(ctx, tx, fn); err != nil {
+		return err
+	}
+	if !IsQuiet(ctx) {
+		db.bump(ctx, nil)
+	}
+	return nil
+}
+
+// commitTx runs fn in tx, then the pre-commit checks of ctx, then commits;
+// tx is rolled back when any of them fails or fn panics. Every way of
+// running a write transaction (InTx, InTxConn, Stage.Publish) ends here.
+func commitTx(ctx context.Context, tx *sql.Tx, fn func(tx *sql.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -384,13 +397,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	if err = RunPreCommit(ctx, tx); err != nil {
 		return err
 	}
-	if err = tx.Commit(); err != nil {
-		return err
-	}
-	if !IsQuiet(ctx) {
-		db.bump(ctx, nil)
-	}
-	return nil
+	return tx.Commit()
 }
 
 // InTxGet runs fn in a transaction (as InTx) and returns what it made.

@@ -70,6 +70,17 @@ func (b *Bulk) Changed(ctx context.Context, ids ...int64) error {
 	return nil
 }
 
+// Settle counts id now if it is a queued new organization, so that a
+// Refresh of it through the same transaction (an update of an organization
+// the write has just created) finds its snapshot and counts only the change
+// instead of writing the snapshot a second time.
+func (b *Bulk) Settle(ctx context.Context, id int64) error {
+	if !slices.Contains(b.created, id) {
+		return nil
+	}
+	return b.step(ctx)
+}
+
 // Flush refreshes everything queued and writes the count changes of the
 // whole write. Call it once, before the transaction commits.
 func (b *Bulk) Flush(ctx context.Context) error {

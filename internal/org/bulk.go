@@ -303,6 +303,11 @@ func (w *bulkWriter) writeChunk(ctx context.Context, chunk []sheetimport.Mapped[
 			res.Updated++
 			continue
 		}
+		// An organization this write created may still wait in the bulk
+		// count: counted first, or the update's refresh counts it twice.
+		if err := w.cover.Settle(ctx, id); err != nil {
+			return res, err
+		}
 		if err := s.update(ctx, tx, before, after); err != nil {
 			if _, ok := apperr.As(err); ok {
 				refuse(m.Row, err)

@@ -3,7 +3,9 @@
 // week calendar of next week is opened, 09:00–10:00 on Monday is booked by a co-building unit,
 // an overlapping 09:30–10:30 booking is refused with a Chinese message naming the first booking,
 // and the back-to-back 10:00–11:00 booking is accepted. Then in the venue's detail a served unit
-// (服务单位) is added by remote search, listed with its link and counted in the register.
+// (服务单位) is added by remote search, listed with its link and counted in the register. Last,
+// 25 activities (more than the detail's page of 20) are registered via the API and paged through in
+// the detail's 活动与来访 tab, on a desktop and on a 390 px phone.
 // Set-up from harness.mjs.
 //
 // Run: cd e2e && npm ci && LIANGXIN_BIN=../bin/liangxin node --test venues.test.mjs
@@ -24,7 +26,7 @@ before(async () => {
     area: '85.5', hours, manager_name: '赵站长', manager_phone: '13907341234', rooms: [{ name: '党员会议室', capacity: 30 }],
   })
   assert.equal(venue.status, 201, `venue: ${JSON.stringify(venue.data)}`)
-  state.seeded = { venue: venue.data, unit: unit.data }
+  state.seeded = { venue: venue.data, unit: unit.data, branch: branch.data }
 })
 after(stopServer)
 // The refused overlapping booking answers 409 on purpose.
@@ -128,5 +130,57 @@ test('venue: add a served unit in the detail and see it listed and counted', { t
     await shot(page, 'venues-6-unit-count.png')
   } finally {
     await context.close()
+  }
+})
+
+test('venue: the detail pages through more activities than one page, on a desktop and a phone', { timeout: 240_000 }, async () => {
+  const { venue, branch } = state.seeded
+  const api = await districtAPI()
+  // 25 activities on 2025-01-01 … 2025-01-25; the detail lists 20 a page, the newest first.
+  const dayOf = (i) => `2025-01-${String(i).padStart(2, '0')}`
+  for (let i = 1; i <= 25; i++) {
+    const r = await api.post(`/api/v1/venues/${venue.id}/activities`, { held_on: dayOf(i), title: `分页测试活动${String(i).padStart(2, '0')}`, party_org_id: branch.id, participants: 10 + i })
+    assert.equal(r.status, 201, `activity ${i}: ${JSON.stringify(r.data)}`)
+  }
+  for (const mobile of [false, true]) {
+    const context = await newContext(mobile)
+    const page = await newPage(context)
+    try {
+      await loginDistrict(page)
+      await page.goto(`${state.baseURL}/venues`)
+      await page.locator(`[data-test="detail-${venue.id}"]`).click()
+      const drawer = page.locator('[data-test="venue-detail"]')
+      await drawer.getByRole('tab', { name: '活动与来访' }).click()
+      const table = drawer.locator('[data-test="venue-activities"]')
+      const pager = drawer.locator('[data-test="activities-pager"]')
+      await pager.getByText('共 25 条').waitFor()
+      assert.match(await drawer.innerText(), /活动记录（共 25 次/)
+      const rows = table.locator('.el-table__body-wrapper .el-table__row')
+      await rows.first().filter({ hasText: '分页测试活动25' }).waitFor()
+      assert.equal(await rows.count(), 20)
+      assert.match(await rows.nth(19).innerText(), /分页测试活动06/)
+      await shot(page, mobile ? 'venues-9-activities-phone.png' : 'venues-7-activities.png')
+
+      await pager.locator('.btn-next').click()
+      await rows.first().filter({ hasText: '分页测试活动05' }).waitFor()
+      assert.equal(await rows.count(), 5)
+      assert.match(await rows.nth(4).innerText(), /分页测试活动01/)
+      assert.match(await rows.nth(4).innerText(), /2025-01-01/)
+      if (mobile) {
+        // The drawer takes the phone's width and nothing runs past its right edge.
+        const box = await drawer.boundingBox()
+        assert.ok(box && box.width <= 390 + 1, `drawer width ${box?.width}`)
+        const pagerBox = await pager.boundingBox()
+        assert.ok(pagerBox.x >= 0 && pagerBox.x + pagerBox.width <= 390 + 1, `pager at ${JSON.stringify(pagerBox)}`)
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth)
+        assert.ok(wide <= 390, `page ${wide} px wide`)
+      }
+      await shot(page, mobile ? 'venues-10-activities-phone-page2.png' : 'venues-8-activities-page2.png')
+
+      await pager.locator('.btn-prev').click()
+      await rows.first().filter({ hasText: '分页测试活动25' }).waitFor()
+    } finally {
+      await context.close()
+    }
   }
 })

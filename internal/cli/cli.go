@@ -238,23 +238,13 @@ func initCmd(ctx context.Context, args []string, env Env) error {
 	if cfg.Jurisdiction == "" {
 		return errors.New("请用 --jurisdiction 指定辖区的行政区划代码，如 430426")
 	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	code, err := a.EnsureJurisdiction(ctx, cfg.Jurisdiction)
-	if err != nil {
-		return err
-	}
-	full, _ := a.Regions.FullName(actor.System(ctx, "init"), code)
-	fmt.Fprintf(env.Stdout, "辖区：%s %s\n", code, full)
-	created, err := a.Bootstrap(ctx)
-	if err != nil {
-		return err
-	}
-	printBootstrap(env, created)
-	return nil
+	return withApp(ctx, cfg, env, func(a *app.App) error {
+		code, err := a.EnsureJurisdiction(ctx, cfg.Jurisdiction)
+		if err != nil {
+			return err
+		}
+		return announce(ctx, a, env, code)
+	})
 }
 
 func migrate(ctx context.Context, args []string, env Env) error {
@@ -311,25 +301,22 @@ func userCreate(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	sys := actor.System(ctx, "cli")
-	sc := strings.TrimSpace(*scope)
-	if sc == "" {
-		sc, _ = a.Regions.Jurisdiction(sys)
-	}
-	u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, PartyOrgID: *partyOrgID, InstructorID: *instructorID, HandlerUnitID: *handlerUnitID, Password: *password})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "已创建用户 %s（%s，%s %s）\n", u.Username, u.RoleName, u.Scope, u.ScopeName)
-	if pw != "" {
-		fmt.Fprintf(env.Stdout, "初始密码： %s （只显示这一次，首次登录后须修改）\n", pw)
-	}
-	return nil
+	return withApp(ctx, cfg, env, func(a *app.App) error {
+		sys := actor.System(ctx, "cli")
+		sc := strings.TrimSpace(*scope)
+		if sc == "" {
+			sc, _ = a.Regions.Jurisdiction(sys)
+		}
+		u, pw, err := a.Auth.CreateUser(sys, auth.NewUser{Username: *username, DisplayName: *name, Role: *role, Scope: sc, PartyOrgID: *partyOrgID, InstructorID: *instructorID, HandlerUnitID: *handlerUnitID, Password: *password})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "已创建用户 %s（%s，%s %s）\n", u.Username, u.RoleName, u.Scope, u.ScopeName)
+		if pw != "" {
+			fmt.Fprintf(env.Stdout, "初始密码： %s （只显示这一次，首次登录后须修改）\n", pw)
+		}
+		return nil
+	})
 }
 
 func roleCodes() string {
@@ -353,17 +340,14 @@ func withUser(ctx context.Context, name string, args []string, env Env, fn func(
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	sys := actor.System(ctx, "cli")
-	u, err := a.Auth.UserByUsername(sys, *username)
-	if err != nil {
-		return err
-	}
-	return fn(a, sys, u)
+	return withApp(ctx, cfg, env, func(a *app.App) error {
+		sys := actor.System(ctx, "cli")
+		u, err := a.Auth.UserByUsername(sys, *username)
+		if err != nil {
+			return err
+		}
+		return fn(a, sys, u)
+	})
 }
 
 func userResetPassword(ctx context.Context, args []string, env Env) error {
@@ -406,18 +390,15 @@ func tokenCreate(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	_, secret, err := a.Auth.CreateTokenFor(actor.System(ctx, "cli"), user, name)
-	if err != nil {
-		return err
-	}
-	// The token alone on standard output, so scripts can capture it.
-	fmt.Fprintln(env.Stdout, secret)
-	return nil
+	return withApp(ctx, cfg, env, func(a *app.App) error {
+		_, secret, err := a.Auth.CreateTokenFor(actor.System(ctx, "cli"), user, name)
+		if err != nil {
+			return err
+		}
+		// The token alone on standard output, so scripts can capture it.
+		fmt.Fprintln(env.Stdout, secret)
+		return nil
+	})
 }
 
 func tokenRevoke(ctx context.Context, args []string, env Env) error {
@@ -425,17 +406,14 @@ func tokenRevoke(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	n, err := a.Auth.RevokeTokenFor(actor.System(ctx, "cli"), user, name)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "已吊销 %d 个令牌\n", n)
-	return nil
+	return withApp(ctx, cfg, env, func(a *app.App) error {
+		n, err := a.Auth.RevokeTokenFor(actor.System(ctx, "cli"), user, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "已吊销 %d 个令牌\n", n)
+		return nil
+	})
 }
 
 // passphraseEnv holds the key passphrase for backup and restore when no file is given.
@@ -691,24 +669,16 @@ func timebankCheck(ctx context.Context, args []string, env Env) error {
 // timebankExpire runs the expiry sweep (volunteer.Service.ExpireSweep) as
 // the system, audited.
 func timebankExpire(ctx context.Context, args []string, env Env) error {
-	fs, resolve := flags("timebank-expire", env)
-	cfg, err := setup(fs, resolve, args)
-	if err != nil {
-		return err
-	}
-	a, err := open(ctx, cfg, env)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	res, err := a.Volunteer.ExpireSweep(actor.System(ctx, "timebank-expire"))
-	if err != nil {
-		return err
-	}
-	if res.Cutoff == "" {
-		fmt.Fprintln(env.Stdout, "积分设置为不过期，未清零任何积分")
+	return onApp(ctx, "timebank-expire", args, env, nil, func(a *app.App, _ config.Config) error {
+		res, err := a.Volunteer.ExpireSweep(actor.System(ctx, "timebank-expire"))
+		if err != nil {
+			return err
+		}
+		if res.Cutoff == "" {
+			fmt.Fprintln(env.Stdout, "积分设置为不过期，未清零任何积分")
+			return nil
+		}
+		fmt.Fprintf(env.Stdout, "积分到期清零：%s 前获得且未使用的积分，%d 个账户共 %d 分\n", res.Cutoff, res.Accounts, res.Points)
 		return nil
-	}
-	fmt.Fprintf(env.Stdout, "积分到期清零：%s 前获得且未使用的积分，%d 个账户共 %d 分\n", res.Cutoff, res.Accounts, res.Points)
-	return nil
+	})
 }

@@ -206,3 +206,58 @@ func TestDemoRefusesAnotherJurisdiction(t *testing.T) {
 		t.Fatalf("demo over another jurisdiction: %d %s", code, errOut)
 	}
 }
+
+// coverage-rebuild and compliance-rebuild open the configured database,
+// rebuild and report: coverage-rebuild says whether the counts the writers
+// kept equal the rebuild (exit code 1, with the number of rows, when not);
+// both take the configuration options only.
+func TestRebuildCommands(t *testing.T) {
+	tg := newTarget(t)
+	if code, _, errOut := tg.run(t, "init", "--jurisdiction", "430426"); code != 0 {
+		t.Fatal(errOut)
+	}
+	// Two organizations, counted by the writer as they are created.
+	a := openApp(t, tg)
+	sys := actor.System(context.Background(), "test")
+	cat, day := "individual_business", "2021-05-01"
+	for _, in := range []struct{ name, region string }{{"重算甲公司", "430426001"}, {"重算乙公司", "430426002"}} {
+		if _, err := a.Orgs.Create(sys, org.Input{Name: &in.name, Category: &cat, RegionCode: &in.region, RegisteredOn: &day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rebuilt := regexp.MustCompile(`^覆盖统计已按台账重算：(\d+) 行（重算前 (\d+) 行），用时 \d+\.\d 秒\n`)
+	code, out, errOut := tg.run(t, "coverage-rebuild")
+	m := rebuilt.FindStringSubmatch(out)
+	if code != 0 || m == nil || m[1] != m[2] || m[1] == "0" || !strings.HasSuffix(out, "\n重算前逐笔维护的覆盖统计与重算结果一致\n") {
+		t.Fatalf("coverage-rebuild: %d\n%s\n%s", code, out, errOut)
+	}
+
+	// One count row off by one: said, corrected, exit code 1.
+	if _, err := a.DB.ExecContext(context.Background(), `UPDATE coverage_counts SET total = total + 1
+		WHERE region_code = '430426001' AND grain = 'y' AND bucket = '2021' AND dim = 'm' AND key = ''`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = tg.run(t, "coverage-rebuild")
+	if code != 1 || !rebuilt.MatchString(out) || strings.Contains(out, "一致\n") || !strings.Contains(errOut, "有 1 行与重算结果不一致，现已更正") {
+		t.Fatalf("coverage-rebuild after a wrong count: %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut = tg.run(t, "coverage-rebuild"); code != 0 || !strings.Contains(out, "与重算结果一致") {
+		t.Fatalf("coverage-rebuild after the correction: %d\n%s\n%s", code, out, errOut)
+	}
+
+	code, out, errOut = tg.run(t, "compliance-rebuild")
+	if code != 0 || !regexp.MustCompile(`^三会一课落实情况数据已按台账重算，用时 \d+\.\d 秒\n$`).MatchString(out) {
+		t.Fatalf("compliance-rebuild: %d\n%s\n%s", code, out, errOut)
+	}
+
+	// Their own flags: none; demo's --seed is demo's alone (a number).
+	for _, cmd := range []string{"coverage-rebuild", "compliance-rebuild"} {
+		if code, _, errOut := tg.run(t, cmd, "--seed", "3"); code == 0 || !strings.Contains(errOut, "flag provided but not defined: -seed") {
+			t.Errorf("%s --seed: %d %s", cmd, code, errOut)
+		}
+	}
+	if code, _, errOut := tg.run(t, "demo", "--seed", "x"); code == 0 || !strings.Contains(errOut, `invalid value "x" for flag -seed`) {
+		t.Errorf("demo --seed x: %d %s", code, errOut)
+	}
+}

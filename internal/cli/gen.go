@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"liangxin/internal/actor"
 	"liangxin/internal/apperr"
 	"liangxin/internal/gen"
 	"liangxin/internal/store"
@@ -59,28 +58,13 @@ func genCmd(ctx context.Context, args []string, env Env) error {
 			a.Close()
 		}
 	}()
-	sys := actor.System(ctx, "gen")
-	code := cfg.Jurisdiction
-	if code == "" {
-		cur, err := a.Regions.Jurisdiction(sys)
-		if err != nil {
-			return err
-		}
-		if code = cur; code == "" {
-			code = p.Jurisdiction
-		}
-	}
-	j, err := a.EnsureJurisdiction(ctx, code)
+	j, err := ensureJurisdiction(ctx, a, cfg.Jurisdiction, p.Jurisdiction)
 	if err != nil {
 		return err
 	}
-	full, _ := a.Regions.FullName(sys, j)
-	fmt.Fprintf(env.Stdout, "辖区：%s %s\n", j, full)
-	created, err := a.Bootstrap(ctx)
-	if err != nil {
+	if err := announce(ctx, a, env, j); err != nil {
 		return err
 	}
-	printBootstrap(env, created)
 	db, prot := a.DB, a.Prot
 	if db.Dialect == store.SQLite {
 		// A fresh handle whose transaction pool has never connected, so that

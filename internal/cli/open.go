@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 
+	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/config"
 	"liangxin/internal/store"
@@ -26,6 +28,32 @@ func setup(fs *flag.FlagSet, resolve func() (config.Config, error), args []strin
 // standard error; the caller closes it.
 func open(ctx context.Context, cfg config.Config, env Env) (*app.App, error) {
 	return app.Open(ctx, cfg, app.NewLogger(env.Stderr, cfg.LogLevel))
+}
+
+// onApp runs a command of one shape: parse args with the configuration
+// options and the command's own flags (added to fs by own; nil for none),
+// open the configured application, do the command's job on it and close
+// it. job reports on the command's standard output itself.
+func onApp(ctx context.Context, name string, args []string, env Env, own func(fs *flag.FlagSet), job func(a *app.App, cfg config.Config) error) error {
+	fs, resolve := flags(name, env)
+	if own != nil {
+		own(fs)
+	}
+	cfg, err := setup(fs, resolve, args)
+	if err != nil {
+		return err
+	}
+	return withApp(ctx, cfg, env, func(a *app.App) error { return job(a, cfg) })
+}
+
+// withApp opens the configured application, does job on it and closes it.
+func withApp(ctx context.Context, cfg config.Config, env Env, job func(a *app.App) error) error {
+	a, err := open(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return job(a)
 }
 
 // openExclusive is open for the commands that must be the only process on
@@ -61,4 +89,33 @@ func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// ensureJurisdiction sets up the jurisdiction a loading command (demo, gen)
+// fills: want (--jurisdiction), else the one already set, else fallback.
+func ensureJurisdiction(ctx context.Context, a *app.App, want, fallback string) (string, error) {
+	if want == "" {
+		cur, err := a.Regions.Jurisdiction(actor.System(ctx, "cli"))
+		if err != nil {
+			return "", err
+		}
+		if want = cur; want == "" {
+			want = fallback
+		}
+	}
+	return a.EnsureJurisdiction(ctx, want)
+}
+
+// announce prints the jurisdiction j a loading command (demo, gen) fills,
+// creates the administrators (三员) that do not exist yet and prints their
+// one-time passwords.
+func announce(ctx context.Context, a *app.App, env Env, j string) error {
+	full, _ := a.Regions.FullName(actor.System(ctx, "bootstrap"), j)
+	fmt.Fprintf(env.Stdout, "辖区：%s %s\n", j, full)
+	created, err := a.Bootstrap(ctx)
+	if err != nil {
+		return err
+	}
+	printBootstrap(env, created)
+	return nil
 }

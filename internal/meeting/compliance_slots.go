@@ -57,86 +57,13 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 	if err != nil {
 		return CompliancePage{}, err
 	}
-	byKind := map[string]*GroupRate{}
-	byStreet := map[string]*GroupRate{}
-	var attSum float64
-	var attN int
-	var streets []string
-	err = s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), p.kind, COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
-		SUM(CASE WHEN a.r = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.r > 0 AND a.h >= a.r THEN 1 ELSE 0 END)
-		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9), p.kind`, aggArgs, func(r *sql.Rows) error {
-		var code, kind string
-		var orgs, req, held, an, none, complete int
-		var as float64
-		if err := r.Scan(&code, &kind, &orgs, &req, &held, &as, &an, &none, &complete); err != nil {
-			return err
-		}
-		g := byStreet[code]
-		if g == nil {
-			g = &GroupRate{Code: code}
-			byStreet[code] = g
-			streets = append(streets, code)
-		}
-		g.Orgs += orgs
-		g.Required += req
-		g.Held += held
-		out.Required += req
-		out.Held += held
-		attSum += as
-		attN += an
-		out.Counts.All += orgs
-		out.Counts.None += none
-		out.Counts.Complete += complete
-		out.Counts.Incomplete += orgs - none - complete
-		// Every kind asked of a kind of party organization counted is listed.
-		for _, k := range fs.kinds(kind) {
-			if byKind[k.Code] == nil {
-				byKind[k.Code] = &GroupRate{Code: k.Code}
-			}
-		}
-		return nil
-	})
+	if cond, cargs, ok := rollupWhere(ctx, f); ok {
+		err = s.summaryFromRollup(ctx, cond, cargs, fromS, toS, fs, &out)
+	} else {
+		err = s.summaryFromSlots(ctx, agg, aggArgs, w, fs, &out)
+	}
 	if err != nil {
 		return CompliancePage{}, err
-	}
-	out.Rate = rate(out.Held, out.Required)
-	if attN > 0 {
-		v := attSum / float64(attN)
-		out.Attendance = &v
-	}
-	names, err := s.regionNames(ctx, streets)
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	for _, g := range byStreet {
-		g.Name = names[g.Code]
-		g.Rate = rate(g.Held, g.Required)
-		out.ByStreet = append(out.ByStreet, *g)
-	}
-	sort.Slice(out.ByStreet, func(i, j int) bool { return out.ByStreet[i].Code < out.ByStreet[j].Code })
-	// 2. By kind. A party organization with a row of a kind in [from, to]
-	// is counted (the row has something required or held, so has its
-	// party organization), so the scope is enough.
-	err = s.eachRow(ctx, `SELECT k.kind, SUM(k.r), SUM(k.h), SUM(CASE WHEN k.r > 0 THEN 1 ELSE 0 END) FROM (
-		SELECT s.party_org_id, s.kind, SUM(s.required) AS r, SUM(s.held_capped) AS h FROM compliance_slots s
-		WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p`+w+`) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
-		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, aggArgs, func(r *sql.Rows) error {
-		var g GroupRate
-		if err := r.Scan(&g.Code, &g.Required, &g.Held, &g.Orgs); err != nil {
-			return err
-		}
-		byKind[g.Code] = &g
-		return nil
-	})
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	for _, k := range Kinds() {
-		if g := byKind[k.Code]; g != nil {
-			g.Name = k.Name
-			g.Rate = rate(g.Held, g.Required)
-			out.ByKind = append(out.ByKind, *g)
-		}
 	}
 	// 4. The page.
 	cond := ""
@@ -192,4 +119,91 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		return out, err
 	}
 	return s.fillPage(ctx, out, rows, fs, from, to)
+}
+
+// summaryFromSlots fills out's summary from the slots of the scope's party
+// organizations (agg: their sums in the period): a scope below a street.
+func (s *Service) summaryFromSlots(ctx context.Context, agg string, aggArgs []any, w string, fs frequencies, out *CompliancePage) error {
+	byKind := map[string]*GroupRate{}
+	byStreet := map[string]*GroupRate{}
+	var attSum float64
+	var attN int
+	var streets []string
+	err := s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), p.kind, COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
+		SUM(CASE WHEN a.r = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.r > 0 AND a.h >= a.r THEN 1 ELSE 0 END)
+		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9), p.kind`, aggArgs, func(r *sql.Rows) error {
+		var code, kind string
+		var orgs, req, held, an, none, complete int
+		var as float64
+		if err := r.Scan(&code, &kind, &orgs, &req, &held, &as, &an, &none, &complete); err != nil {
+			return err
+		}
+		g := byStreet[code]
+		if g == nil {
+			g = &GroupRate{Code: code}
+			byStreet[code] = g
+			streets = append(streets, code)
+		}
+		g.Orgs += orgs
+		g.Required += req
+		g.Held += held
+		out.Required += req
+		out.Held += held
+		attSum += as
+		attN += an
+		out.Counts.All += orgs
+		out.Counts.None += none
+		out.Counts.Complete += complete
+		out.Counts.Incomplete += orgs - none - complete
+		// Every kind asked of a kind of party organization counted is listed.
+		for _, k := range fs.kinds(kind) {
+			if byKind[k.Code] == nil {
+				byKind[k.Code] = &GroupRate{Code: k.Code}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out.Rate = rate(out.Held, out.Required)
+	if attN > 0 {
+		v := attSum / float64(attN)
+		out.Attendance = &v
+	}
+	names, err := s.regionNames(ctx, streets)
+	if err != nil {
+		return err
+	}
+	for _, g := range byStreet {
+		g.Name = names[g.Code]
+		g.Rate = rate(g.Held, g.Required)
+		out.ByStreet = append(out.ByStreet, *g)
+	}
+	sort.Slice(out.ByStreet, func(i, j int) bool { return out.ByStreet[i].Code < out.ByStreet[j].Code })
+	// 2. By kind. A party organization with a row of a kind in [from, to]
+	// is counted (the row has something required or held, so has its
+	// party organization), so the scope is enough.
+	err = s.eachRow(ctx, `SELECT k.kind, SUM(k.r), SUM(k.h), SUM(CASE WHEN k.r > 0 THEN 1 ELSE 0 END) FROM (
+		SELECT s.party_org_id, s.kind, SUM(s.required) AS r, SUM(s.held_capped) AS h FROM compliance_slots s
+		WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p`+w+`) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
+		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, aggArgs, func(r *sql.Rows) error {
+		var g GroupRate
+		if err := r.Scan(&g.Code, &g.Required, &g.Held, &g.Orgs); err != nil {
+			return err
+		}
+		byKind[g.Code] = &g
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range Kinds() {
+		if g := byKind[k.Code]; g != nil {
+			g.Name = k.Name
+			g.Rate = rate(g.Held, g.Required)
+			out.ByKind = append(out.ByKind, *g)
+		}
+	}
+	return nil
 }

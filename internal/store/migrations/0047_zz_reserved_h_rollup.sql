@@ -1,0 +1,5 @@
+-- liangxin:keeps-previous
+-- Placeholder (h-rollup): version 47 is assigned to another change made at
+-- the same time; the versions must be contiguous, so this branch holds an
+-- empty one. Delete this file when the real 0047 is merged (its name sorts
+-- first, and this file adds no statement, so keeping both is harmless).

@@ -226,3 +226,23 @@ func (s *Service) RollupTable(ctx context.Context) ([]string, error) {
 	})
 	return out, err
 }
+
+// ComplianceRowsFromSlots is the rows ExportCompliance streams from the
+// slots for f (a period the slots serve).
+func (s *Service) ComplianceRowsFromSlots(ctx context.Context, f ReportFilter) ([]OrgCompliance, error) {
+	from, to, err := checkRange(f)
+	if err != nil {
+		return nil, err
+	}
+	out := []OrgCompliance{}
+	err = s.eachComplianceRowSQL(ctx, f, from, to, func(o OrgCompliance) error { out = append(out, o); return nil })
+	return out, err
+}
+
+// SetRowChunk sets how many party organizations a step of the export and
+// the laggards completes until the returned func restores it.
+func SetRowChunk(n int) func() {
+	old := rowChunk
+	rowChunk = n
+	return func() { rowChunk = old }
+}

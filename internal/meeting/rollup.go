@@ -54,13 +54,12 @@ type countKey struct{ street, start, orgKind, what, end, prev string }
 // rollupAcc collects changes of the rollup: one party organization's old
 // slots taken away, its new ones added.
 type rollupAcc struct {
-	sums    map[rollupKey]*rollupSum
-	counts  map[countKey]int64
-	streets map[string]bool
+	sums   map[rollupKey]*rollupSum
+	counts map[countKey]int64
 }
 
 func newRollupAcc() *rollupAcc {
-	return &rollupAcc{sums: map[rollupKey]*rollupSum{}, counts: map[countKey]int64{}, streets: map[string]bool{}}
+	return &rollupAcc{sums: map[rollupKey]*rollupSum{}, counts: map[countKey]int64{}}
 }
 
 type interval struct{ start, end string }
@@ -71,7 +70,6 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 	if len(rows) == 0 {
 		return
 	}
-	a.streets[street] = true
 	props := map[string][]interval{}
 	for _, r := range rows {
 		k := rollupKey{street, r.start, orgKind, r.kind, r.end}
@@ -162,20 +160,33 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) er
 			return err
 		}
 	}
-	if len(sk) == 0 && len(ck) == 0 {
-		return nil
-	}
-	streets := make([]string, 0, len(a.streets))
-	for st := range a.streets {
-		streets = append(streets, st)
-	}
-	sort.Strings(streets)
-	for _, st := range streets {
-		// The rows a change emptied (a slot's last party organization gone).
-		if _, err := db.Exec(ctx, q, `DELETE FROM compliance_rollup WHERE street = ? AND slots = 0`, st); err != nil {
-			return err
+	// The rows a change may have emptied (a slot's last party organization
+	// gone): those it took something away from.
+	var dk []any
+	for _, k := range sk {
+		if a.sums[k].slots < 0 {
+			dk = append(dk, k.street, k.start, k.orgKind, k.kind, k.end)
 		}
-		if _, err := db.Exec(ctx, q, `DELETE FROM compliance_rollup_counts WHERE street = ? AND orgs = 0`, st); err != nil {
+	}
+	if err := deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup WHERE slots = 0 AND (street, slot_start, org_kind, kind, slot_end) IN (VALUES `, 5, dk); err != nil {
+		return err
+	}
+	dk = dk[:0]
+	for _, k := range ck {
+		if a.counts[k] < 0 {
+			dk = append(dk, k.street, k.start, k.orgKind, k.what, k.end, k.prev)
+		}
+	}
+	return deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup_counts WHERE orgs = 0 AND (street, slot_start, org_kind, what, slot_end, prev) IN (VALUES `, 6, dk)
+}
+
+// deleteEmptied runs del (ending in "IN (VALUES ") over keys, n values a
+// key, 400 keys a statement.
+func deleteEmptied(ctx context.Context, db *store.DB, q store.Querier, del string, n int, keys []any) error {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + "), "
+	for lo := 0; lo < len(keys); lo += 400 * n {
+		part := keys[lo:min(lo+400*n, len(keys))]
+		if _, err := db.Exec(ctx, q, del+strings.TrimSuffix(strings.Repeat(row, len(part)/n), ", ")+")", part...); err != nil {
 			return err
 		}
 	}

@@ -4,8 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"liangxin/internal/testenv"
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"liangxin/internal/actor"
 	"liangxin/internal/meeting"
@@ -105,4 +110,54 @@ func checkRollup(t *testing.T, m *meeting.Service, r *rand.Rand, when string, me
 		t.Fatalf("%s: no party organization counted; the comparison tests nothing", when)
 	}
 	return counted
+}
+
+// BenchmarkComplianceRollup is the first paged compliance request after a
+// write (a meeting recorded, timer stopped), county-wide, 2026-01-01…
+// 2026-06-30, page 1 of 20 rows, over the scale fixture of
+// LIANGXIN_BENCH_ORGS party organizations (3,000 unless set), built once:
+// path=slots sums the summary over the slots (h-slots, before), path=rollup
+// reads it from the rollup (after); the page's rows come from the slots in
+// both. Run A, B, A, B on the same database (-test.benchtime sets the
+// requests per run).
+func BenchmarkComplianceRollup(b *testing.B) {
+	n := 3000
+	if v := os.Getenv("LIANGXIN_BENCH_ORGS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e := testenv.New(b)
+	start := time.Now()
+	ids := meetingtest.Build(b, e.App.DB, n)
+	built := time.Since(start)
+	ctx := actor.System(context.Background(), "bench")
+	start = time.Now()
+	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d party organizations built in %v, slots and rollup rebuilt in %v", n, built, time.Since(start))
+	f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
+	i := 0
+	for range 2 {
+		for _, path := range []string{"slots", "rollup"} {
+			b.Run(fmt.Sprintf("orgs=%d/path=%s", n, path), func(b *testing.B) {
+				defer meeting.SetRollupOff(path == "slots")()
+				load, _ := os.ReadFile("/proc/loadavg")
+				b.Logf("load average %s", strings.Fields(string(load) + " ?")[0])
+				for b.Loop() {
+					b.StopTimer()
+					i++
+					if _, err := e.App.Meet.Create(ctx, meeting.Input{PartyOrgID: ids[i%len(ids)], Kind: meeting.KindThemeDay, Date: "2026-03-1" + fmt.Sprint(i%10), Topic: "基准"}); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if _, err := e.App.Meet.CompliancePaged(ctx, f, meeting.PageQuery{Page: 1, PageSize: 20}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

@@ -246,3 +246,11 @@ func SetRowChunk(n int) func() {
 	rowChunk = n
 	return func() { rowChunk = old }
 }
+
+// SetRegionPageOff makes a page by region come from the aggregate over the
+// scope's slots until the returned func restores it.
+func SetRegionPageOff(v bool) func() {
+	old := regionPageOff
+	regionPageOff = v
+	return func() { regionPageOff = old }
+}

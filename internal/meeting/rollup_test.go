@@ -116,10 +116,11 @@ func checkRollup(t *testing.T, m *meeting.Service, r *rand.Rand, when string, me
 // write (a meeting recorded, timer stopped), county-wide, 2026-01-01…
 // 2026-06-30, page 1 of 20 rows, over the scale fixture of
 // LIANGXIN_BENCH_ORGS party organizations (3,000 unless set), built once:
-// path=slots sums the summary over the slots (h-slots, before), path=rollup
-// reads it from the rollup (after); the page's rows come from the slots in
-// both. Run A, B, A, B on the same database (-test.benchtime sets the
-// requests per run).
+// path=slots sums the summary over the slots and finds the page in an
+// aggregate over them (h-slots, before), path=rollup reads the summary from
+// the rollup, path=rollup+regionpage also finds the page (by region, the
+// default) with existence tests in region order (after). Run A, B, C, A,
+// B, C on the same database (-test.benchtime sets the requests per run).
 func BenchmarkComplianceRollup(b *testing.B) {
 	n := 3000
 	if v := os.Getenv("LIANGXIN_BENCH_ORGS"); v != "" {
@@ -141,9 +142,10 @@ func BenchmarkComplianceRollup(b *testing.B) {
 	f := meeting.ReportFilter{From: "2026-01-01", To: "2026-06-30"}
 	i := 0
 	for range 2 {
-		for _, path := range []string{"slots", "rollup"} {
+		for _, path := range []string{"slots", "rollup", "rollup+regionpage"} {
 			b.Run(fmt.Sprintf("orgs=%d/path=%s", n, path), func(b *testing.B) {
 				defer meeting.SetRollupOff(path == "slots")()
+				defer meeting.SetRegionPageOff(path != "rollup+regionpage")()
 				load, _ := os.ReadFile("/proc/loadavg")
 				b.Logf("load average %s", strings.Fields(string(load) + " ?")[0])
 				for b.Loop() {

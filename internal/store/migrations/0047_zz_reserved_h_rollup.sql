@@ -1,5 +1,5 @@
--- liangxin:keeps-previous
 -- Placeholder (h-rollup): version 47 is assigned to another change made at
--- the same time; the versions must be contiguous, so this branch holds an
--- empty one. Delete this file when the real 0047 is merged (its name sorts
--- first, and this file adds no statement, so keeping both is harmless).
+-- the same time; the versions must be contiguous, so this branch holds one
+-- that does nothing. Delete this file when the real 0047 is merged (its name
+-- sorts first; kept beside it, this file only adds the SELECT below).
+SELECT 1;

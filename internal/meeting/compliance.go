@@ -844,6 +844,15 @@ func (s *Service) Reminders(ctx context.Context, partyOrgID int64) ([]Reminder, 
 // Laggards are the party organizations below full compliance over
 // [from, to], lowest rate first.
 func (s *Service) Laggards(ctx context.Context, f ReportFilter) ([]OrgCompliance, error) {
+	from, to, err := checkRange(f)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.slotsServe(ctx, from, to); err != nil {
+		return nil, err
+	} else if ok {
+		return s.laggardsSQL(ctx, f, from, to)
+	}
 	rep, err := s.Compliance(ctx, f)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"database/sql"
+	"liangxin/internal/partyorg"
 	"sort"
 	"time"
 
@@ -57,86 +58,13 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 	if err != nil {
 		return CompliancePage{}, err
 	}
-	byKind := map[string]*GroupRate{}
-	byStreet := map[string]*GroupRate{}
-	var attSum float64
-	var attN int
-	var streets []string
-	err = s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), p.kind, COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
-		SUM(CASE WHEN a.r = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.r > 0 AND a.h >= a.r THEN 1 ELSE 0 END)
-		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9), p.kind`, aggArgs, func(r *sql.Rows) error {
-		var code, kind string
-		var orgs, req, held, an, none, complete int
-		var as float64
-		if err := r.Scan(&code, &kind, &orgs, &req, &held, &as, &an, &none, &complete); err != nil {
-			return err
-		}
-		g := byStreet[code]
-		if g == nil {
-			g = &GroupRate{Code: code}
-			byStreet[code] = g
-			streets = append(streets, code)
-		}
-		g.Orgs += orgs
-		g.Required += req
-		g.Held += held
-		out.Required += req
-		out.Held += held
-		attSum += as
-		attN += an
-		out.Counts.All += orgs
-		out.Counts.None += none
-		out.Counts.Complete += complete
-		out.Counts.Incomplete += orgs - none - complete
-		// Every kind asked of a kind of party organization counted is listed.
-		for _, k := range fs.kinds(kind) {
-			if byKind[k.Code] == nil {
-				byKind[k.Code] = &GroupRate{Code: k.Code}
-			}
-		}
-		return nil
-	})
+	if cond, cargs, ok := rollupWhere(ctx, f); ok {
+		err = s.summaryFromRollup(ctx, cond, cargs, fromS, toS, fs, &out)
+	} else {
+		err = s.summaryFromSlots(ctx, agg, aggArgs, w, fs, &out)
+	}
 	if err != nil {
 		return CompliancePage{}, err
-	}
-	out.Rate = rate(out.Held, out.Required)
-	if attN > 0 {
-		v := attSum / float64(attN)
-		out.Attendance = &v
-	}
-	names, err := s.regionNames(ctx, streets)
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	for _, g := range byStreet {
-		g.Name = names[g.Code]
-		g.Rate = rate(g.Held, g.Required)
-		out.ByStreet = append(out.ByStreet, *g)
-	}
-	sort.Slice(out.ByStreet, func(i, j int) bool { return out.ByStreet[i].Code < out.ByStreet[j].Code })
-	// 2. By kind. A party organization with a row of a kind in [from, to]
-	// is counted (the row has something required or held, so has its
-	// party organization), so the scope is enough.
-	err = s.eachRow(ctx, `SELECT k.kind, SUM(k.r), SUM(k.h), SUM(CASE WHEN k.r > 0 THEN 1 ELSE 0 END) FROM (
-		SELECT s.party_org_id, s.kind, SUM(s.required) AS r, SUM(s.held_capped) AS h FROM compliance_slots s
-		WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p`+w+`) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
-		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, aggArgs, func(r *sql.Rows) error {
-		var g GroupRate
-		if err := r.Scan(&g.Code, &g.Required, &g.Held, &g.Orgs); err != nil {
-			return err
-		}
-		byKind[g.Code] = &g
-		return nil
-	})
-	if err != nil {
-		return CompliancePage{}, err
-	}
-	for _, k := range Kinds() {
-		if g := byKind[k.Code]; g != nil {
-			g.Name = k.Name
-			g.Rate = rate(g.Held, g.Required)
-			out.ByKind = append(out.ByKind, *g)
-		}
 	}
 	// 4. The page.
 	cond := ""
@@ -177,6 +105,16 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		order = "a.m" + dir + ", " + report
 	}
 	var rows []indexRow
+	if (q.Sort == "" || q.Sort == "region") && !regionPageOff {
+		// In the region's order the page is found by walking the scope's
+		// party organizations in that order with an existence test on
+		// their slots, and only its own party organizations are summed.
+		rows, err = s.pageByRegion(ctx, w, wargs, q, dir, fromS, toS)
+		if err != nil || len(rows) == 0 {
+			return out, err
+		}
+		return s.fillPage(ctx, out, rows, fs, from, to)
+	}
 	err = s.eachRow(ctx, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, COALESCE(p.dissolved_on, ''), COALESCE(p.term_started_on, p.established_on),
 		a.r, a.h, a.m, a.asum, a.an FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id`+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(append([]any{}, aggArgs...), q.PageSize, (q.Page-1)*q.PageSize), func(r *sql.Rows) error {
@@ -192,4 +130,153 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		return out, err
 	}
 	return s.fillPage(ctx, out, rows, fs, from, to)
+}
+
+// summaryFromSlots fills out's summary from the slots of the scope's party
+// organizations (agg: their sums in the period): a scope below a street.
+func (s *Service) summaryFromSlots(ctx context.Context, agg string, aggArgs []any, w string, fs frequencies, out *CompliancePage) error {
+	byKind := map[string]*GroupRate{}
+	byStreet := map[string]*GroupRate{}
+	var attSum float64
+	var attN int
+	var streets []string
+	err := s.eachRow(ctx, `SELECT SUBSTR(p.region_code, 1, 9), p.kind, COUNT(*), SUM(a.r), SUM(a.h), SUM(a.asum), SUM(a.an),
+		SUM(CASE WHEN a.r = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN a.r > 0 AND a.h >= a.r THEN 1 ELSE 0 END)
+		FROM (`+agg+`) a JOIN party_orgs p ON p.id = a.id GROUP BY SUBSTR(p.region_code, 1, 9), p.kind`, aggArgs, func(r *sql.Rows) error {
+		var code, kind string
+		var orgs, req, held, an, none, complete int
+		var as float64
+		if err := r.Scan(&code, &kind, &orgs, &req, &held, &as, &an, &none, &complete); err != nil {
+			return err
+		}
+		g := byStreet[code]
+		if g == nil {
+			g = &GroupRate{Code: code}
+			byStreet[code] = g
+			streets = append(streets, code)
+		}
+		g.Orgs += orgs
+		g.Required += req
+		g.Held += held
+		out.Required += req
+		out.Held += held
+		attSum += as
+		attN += an
+		out.Counts.All += orgs
+		out.Counts.None += none
+		out.Counts.Complete += complete
+		out.Counts.Incomplete += orgs - none - complete
+		// Every kind asked of a kind of party organization counted is listed.
+		for _, k := range fs.kinds(kind) {
+			if byKind[k.Code] == nil {
+				byKind[k.Code] = &GroupRate{Code: k.Code}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out.Rate = rate(out.Held, out.Required)
+	if attN > 0 {
+		v := attSum / float64(attN)
+		out.Attendance = &v
+	}
+	names, err := s.regionNames(ctx, streets)
+	if err != nil {
+		return err
+	}
+	for _, g := range byStreet {
+		g.Name = names[g.Code]
+		g.Rate = rate(g.Held, g.Required)
+		out.ByStreet = append(out.ByStreet, *g)
+	}
+	sort.Slice(out.ByStreet, func(i, j int) bool { return out.ByStreet[i].Code < out.ByStreet[j].Code })
+	// 2. By kind. A party organization with a row of a kind in [from, to]
+	// is counted (the row has something required or held, so has its
+	// party organization), so the scope is enough.
+	err = s.eachRow(ctx, `SELECT k.kind, SUM(k.r), SUM(k.h), SUM(CASE WHEN k.r > 0 THEN 1 ELSE 0 END) FROM (
+		SELECT s.party_org_id, s.kind, SUM(s.required) AS r, SUM(s.held_capped) AS h FROM compliance_slots s
+		WHERE s.party_org_id IN (SELECT p.id FROM party_orgs p`+w+`) AND s.kind <> '' AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ?
+		GROUP BY s.party_org_id, s.kind) k GROUP BY k.kind`, aggArgs, func(r *sql.Rows) error {
+		var g GroupRate
+		if err := r.Scan(&g.Code, &g.Required, &g.Held, &g.Orgs); err != nil {
+			return err
+		}
+		byKind[g.Code] = &g
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range Kinds() {
+		if g := byKind[k.Code]; g != nil {
+			g.Name = k.Name
+			g.Rate = rate(g.Held, g.Required)
+			out.ByKind = append(out.ByKind, *g)
+		}
+	}
+	return nil
+}
+
+// regionPageOff is set by tests and the benchmark to page by region through
+// the aggregate over the scope's slots, as the other sorts do.
+var regionPageOff bool
+
+// pageByRegion is the page q (sorted by region, any status) of the scope
+// (w, wargs): the party organizations found in the region's order with an
+// existence test on their slots wholly inside [fromS, toS] — the status's
+// rule written as slots (complete: something required and no slot held
+// below it; incomplete: a slot held below it; none: counted, nothing
+// required) — then their sums.
+func (s *Service) pageByRegion(ctx context.Context, w string, wargs []any, q PageQuery, dir, fromS, toS string) ([]indexRow, error) {
+	var args []any
+	exists := func(c string) string {
+		args = append(args, fromS, toS, toS)
+		return `EXISTS (SELECT 1 FROM compliance_slots s WHERE s.party_org_id = p.id AND s.slot_start >= ? AND s.slot_start <= ? AND s.slot_end <= ? AND ` + c + `)`
+	}
+	const counted = "(s.required > 0 OR (s.kind = '' AND s.total > 0))"
+	var cond string
+	switch q.Status {
+	case StatusComplete:
+		cond = exists("s.required > 0") + " AND NOT " + exists("s.held_capped < s.required")
+	case StatusIncomplete:
+		cond = exists("s.held_capped < s.required")
+	case StatusNone:
+		cond = exists(counted) + " AND NOT " + exists("s.required > 0")
+	default:
+		cond = exists(counted)
+	}
+	var ids []int64
+	err := s.eachRow(ctx, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? AND `+cond+`
+		ORDER BY p.region_code`+dir+`, p.name`+dir+`, p.id`+dir+` LIMIT ? OFFSET ?`,
+		append(append(append(append([]any{}, wargs...), partyorg.KindGroup), args...), q.PageSize, (q.Page-1)*q.PageSize), func(r *sql.Rows) error {
+			var id int64
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+			return nil
+		})
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	in, inArgs := inList(ids)
+	byID := map[int64]indexRow{}
+	err = s.eachRow(ctx, `SELECT `+indexCols+` FROM (`+slotAgg(`s.party_org_id IN (`+in+`)`)+`) a JOIN party_orgs p ON p.id = a.id`,
+		append(inArgs, fromS, toS, toS), func(r *sql.Rows) error {
+			x, err := scanIndexRow(r)
+			byID[x.P.ID] = x
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]indexRow, 0, len(ids))
+	for _, id := range ids {
+		if x, ok := byID[id]; ok {
+			rows = append(rows, x)
+		}
+	}
+	return rows, nil
 }

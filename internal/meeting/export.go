@@ -21,7 +21,11 @@ func pctPtr(v *float64) string {
 var orgHeaders = []string{"党组织", "街道（乡镇）", "应开次数", "已开次数", "落实率", "平均出席率", "会议总数", "缺项"}
 
 func orgSheet(name string, orgs []OrgCompliance) sheetexport.Sheet {
-	return sheetexport.One(name, orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80}, sheetexport.Slice(orgs), func(o OrgCompliance) []any {
+	return orgSheetOf(name, sheetexport.Slice(orgs))
+}
+
+func orgSheetOf(name string, src sheetexport.Source[OrgCompliance]) sheetexport.Sheet {
+	return sheetexport.One(name, orgHeaders, []float64{36, 14, 10, 10, 10, 12, 10, 80}, src, func(o OrgCompliance) []any {
 		return []any{o.PartyOrgName, o.StreetName, o.Required, o.Held, pctPtr(o.Rate), pctPtr(o.Attendance), o.Meetings, strings.Join(o.Missing, "；")}
 	})
 }
@@ -35,6 +39,19 @@ func (s *Service) write(ctx context.Context, t sheetexport.Target, entity, what 
 
 // ExportCompliance writes the organizations' 组织生活 compliance of f to t and records the export.
 func (s *Service) ExportCompliance(ctx context.Context, t sheetexport.Target, f ReportFilter) error {
+	from, to, err := checkRange(f)
+	if err != nil {
+		return err
+	}
+	if ok, err := s.slotsServe(ctx, from, to); err != nil {
+		return err
+	} else if ok {
+		// Streamed from the slots, 500 party organizations at a time.
+		src := sheetexport.Source[OrgCompliance](func(ctx context.Context, yield func(OrgCompliance) error) error {
+			return s.eachComplianceRowSQL(ctx, f, from, to, yield)
+		})
+		return s.write(ctx, t, "compliance", "组织生活落实情况", f, orgSheetOf("组织生活落实情况", src))
+	}
 	rep, err := s.Compliance(ctx, f)
 	if err != nil {
 		return err

@@ -242,21 +242,28 @@ func (s *Service) refreshSlots(ctx context.Context, q store.Querier, ids ...int6
 	if err != nil {
 		return err
 	}
+	// The rollup (rollup.go) loses the old rows as they were counted and
+	// gains the new ones, in the same transaction.
+	acc := newRollupAcc()
 	for _, c := range chunks(targets) {
 		in, args := inList(c)
+		if err := s.takeAwayRollup(ctx, q, acc, c); err != nil {
+			return err
+		}
 		if _, err := s.DB.Exec(ctx, q, `DELETE FROM compliance_slots WHERE party_org_id IN (`+in+`)`, args...); err != nil {
 			return err
 		}
-		if err := s.writeSlots(ctx, q, fs, orgSet{ids: c}, `p.id IN (`+in+`)`, args, y0, y1); err != nil {
+		if err := s.writeSlots(ctx, q, fs, orgSet{ids: c}, `p.id IN (`+in+`)`, args, y0, y1, acc); err != nil {
 			return err
 		}
 	}
-	return nil
+	return acc.flush(ctx, s.DB, q)
 }
 
 // writeSlots computes and inserts the slots of the party organizations of
-// party_orgs p matching where (not 党小组), whose facts set loads.
-func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencies, set orgSet, where string, args []any, y0, y1 int) error {
+// party_orgs p matching where (not 党小组), whose facts set loads, adds
+// them to acc and records how they are counted in it.
+func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencies, set orgSet, where string, args []any, y0, y1 int, acc *rollupAcc) error {
 	var orgs []poInfo
 	err := s.eachRowQ(ctx, q, `SELECT p.id, p.name, p.kind, p.region_code, p.established_on, COALESCE(p.dissolved_on, ''), COALESCE(p.term_started_on, p.established_on)
 		FROM party_orgs p WHERE `+where+` AND p.kind <> ?`, append(append([]any{}, args...), partyorg.KindGroup), func(r *sql.Rows) error {
@@ -291,7 +298,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		return err
 	}
 	for _, p := range orgs {
-		for _, r := range slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID]) {
+		rows := slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
+		acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
+		for _, r := range rows {
 			vals = append(vals, r.org, r.kind, r.start, r.end, r.required, r.held, r.total, r.late, r.attSum, r.attN)
 			if len(vals) == batch*cols {
 				if err := flush(); err != nil {
@@ -300,7 +309,23 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	// How each party organization is counted in the rollup: the old side
+	// of its next refresh.
+	for lo := 0; lo < len(orgs); lo += batch {
+		part := orgs[lo:min(lo+batch, len(orgs))]
+		ov := make([]any, 0, 3*len(part))
+		for _, p := range part {
+			ov = append(ov, p.ID, streetOf(p.RegionCode), p.Kind)
+		}
+		if _, err := s.DB.Exec(ctx, q, `INSERT INTO compliance_rollup_orgs (party_org_id, street, org_kind) VALUES `+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(part)), ", "), ov...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rebuildRange is how many party-organization ids one step of a rebuild reads.
@@ -309,8 +334,10 @@ const slotRebuildRange = 5000
 // rebuildSlotsTx recomputes the whole table through tx over the years
 // [y0, y1] and records them.
 func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) error {
-	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM compliance_slots`); err != nil {
-		return err
+	for _, t := range []string{"compliance_slots", "compliance_rollup", "compliance_rollup_counts", "compliance_rollup_orgs"} {
+		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
+			return err
+		}
 	}
 	if _, err := s.DB.Exec(ctx, tx, `DELETE FROM settings WHERE key = ?`, compliancehook.SettingRebuild); err != nil {
 		return err
@@ -327,17 +354,21 @@ func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) er
 	if err := s.DB.QueryRow(ctx, tx, `SELECT MIN(id), MAX(id) FROM party_orgs`).Scan(&lo, &hi); err != nil || !lo.Valid {
 		return err
 	}
+	acc := newRollupAcc() // the whole rollup, summed in memory (a few rows per street and slot)
 	for a := lo.Int64; a <= hi.Int64; a += slotRebuildRange {
 		b := a + slotRebuildRange - 1
 		// The facts of an id range: its party organizations' subquery.
 		set := orgSet{sub: `SELECT p.id FROM party_orgs p WHERE p.id BETWEEN ? AND ?`, subArgs: []any{a, b}, bySub: true}
-		if err := s.writeSlots(ctx, tx, fs, set, `p.id BETWEEN ? AND ?`, []any{a, b}, y0, y1); err != nil {
+		if err := s.writeSlots(ctx, tx, fs, set, `p.id BETWEEN ? AND ?`, []any{a, b}, y0, y1, acc); err != nil {
 			return err
 		}
 	}
+	if err := acc.flush(ctx, s.DB, tx); err != nil {
+		return err
+	}
 	if s.DB.Dialect == store.Postgres {
-		// The planner's statistics of the new table's contents.
-		_, err := s.DB.Exec(ctx, tx, `ANALYZE compliance_slots`)
+		// The planner's statistics of the new tables' contents.
+		_, err := s.DB.Exec(ctx, tx, `ANALYZE compliance_slots, compliance_rollup, compliance_rollup_counts, compliance_rollup_orgs`)
 		return err
 	}
 	return nil

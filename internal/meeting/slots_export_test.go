@@ -170,3 +170,87 @@ func SetSlotsOff(v bool) func() {
 	slotsOff = v
 	return func() { slotsOff = old }
 }
+
+// SetRollupOff makes the paged report's summary read the compliance slots
+// instead of the rollup until the returned func restores it.
+func SetRollupOff(v bool) func() {
+	old := rollupOff
+	rollupOff = v
+	return func() { rollupOff = old }
+}
+
+// RollupTable is the compliance rollup, one line a row in key order
+// (attendance sums rounded: the writers' additions and subtractions and a
+// rebuild's sum may differ in the last bits), for comparing a kept table
+// with a rebuild.
+func (s *Service) RollupTable(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.eachRow(ctx, `SELECT street, slot_start, org_kind, kind, slot_end, slots, required, held_capped, total, att_sum, att_n FROM compliance_rollup
+		ORDER BY street, slot_start, org_kind, kind, slot_end`, nil, func(r *sql.Rows) error {
+		var st, ss, ok, k, se string
+		var n, rq, h, t, an int64
+		var as float64
+		if err := r.Scan(&st, &ss, &ok, &k, &se, &n, &rq, &h, &t, &as, &an); err != nil {
+			return err
+		}
+		if math.Abs(as) < 5e-10 {
+			as = 0 // -0 and the last bits of additions and subtractions
+		}
+		out = append(out, fmt.Sprintf("sum %s %s %s %s %s %d %d %d %d %.9f %d", st, ss, ok, k, se, n, rq, h, t, as, an))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT street, slot_start, org_kind, what, slot_end, prev, orgs FROM compliance_rollup_counts
+		ORDER BY street, slot_start, org_kind, what, slot_end, prev`, nil, func(r *sql.Rows) error {
+		var st, ss, ok, w, se, pv string
+		var n int64
+		if err := r.Scan(&st, &ss, &ok, &w, &se, &pv, &n); err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("orgs %s %s %s %s %s %q %d", st, ss, ok, w, se, pv, n))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.eachRow(ctx, `SELECT party_org_id, street, org_kind FROM compliance_rollup_orgs ORDER BY party_org_id`, nil, func(r *sql.Rows) error {
+		var id int64
+		var st, ok string
+		if err := r.Scan(&id, &st, &ok); err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprintf("as %d %s %s", id, st, ok))
+		return nil
+	})
+	return out, err
+}
+
+// ComplianceRowsFromSlots is the rows ExportCompliance streams from the
+// slots for f (a period the slots serve).
+func (s *Service) ComplianceRowsFromSlots(ctx context.Context, f ReportFilter) ([]OrgCompliance, error) {
+	from, to, err := checkRange(f)
+	if err != nil {
+		return nil, err
+	}
+	out := []OrgCompliance{}
+	err = s.eachComplianceRowSQL(ctx, f, from, to, func(o OrgCompliance) error { out = append(out, o); return nil })
+	return out, err
+}
+
+// SetRowChunk sets how many party organizations a step of the export and
+// the laggards completes until the returned func restores it.
+func SetRowChunk(n int) func() {
+	old := rowChunk
+	rowChunk = n
+	return func() { rowChunk = old }
+}
+
+// SetRegionPageOff makes a page by region come from the aggregate over the
+// scope's slots until the returned func restores it.
+func SetRegionPageOff(v bool) func() {
+	old := regionPageOff
+	regionPageOff = v
+	return func() { regionPageOff = old }
+}

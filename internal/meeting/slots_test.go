@@ -58,6 +58,8 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 	}
 	checkSlots(t, m, "after the rebuild")
 	r := rand.New(rand.NewPCG(seed, 7))
+	rr := rand.New(rand.NewPCG(seed, 8)) // the rollup check's windows: the writes' sequence stays the slots test's
+	checkRollup(t, m, rr, "after the rebuild", true)
 	day := func() string {
 		return fmt.Sprintf("%04d-%02d-%02d", 2024+r.IntN(3), 1+r.IntN(11), 1+r.IntN(28))
 	}
@@ -228,6 +230,7 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			}
 		}
 		checkSlots(t, m, fmt.Sprintf("after round %d of writes", round+1))
+		checkRollup(t, m, rr, fmt.Sprintf("after round %d of writes", round+1), true)
 	}
 	// Every kind of write once more, each checked on its own.
 	for _, w := range names {
@@ -242,11 +245,16 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			}
 		}
 		checkSlots(t, m, "after "+w)
+		checkRollup(t, m, rr, "after "+w, false)
 	}
 	for _, w := range names {
 		if done[w] == 0 {
 			t.Errorf("no %s write succeeded: that writer is not tested", w)
 		}
+	}
+	rollBefore, err := m.RollupTable(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
 	before, err := m.SlotTable(ctx)
 	if err != nil {
@@ -261,6 +269,19 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 	}
 	if strings.Join(before, "\n") != strings.Join(after, "\n") {
 		t.Errorf("the rebuild differs from the table the writers kept: %d rows before, %d after", len(before), len(after))
+	}
+	rollAfter, err := m.RollupTable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rollAfter) == 0 || strings.Join(rollBefore, "\n") != strings.Join(rollAfter, "\n") {
+		t.Errorf("the rebuilt rollup differs from the one the writers kept: %d rows before, %d after", len(rollBefore), len(rollAfter))
+		for i := range min(len(rollBefore), len(rollAfter)) {
+			if rollBefore[i] != rollAfter[i] {
+				t.Errorf("first difference: kept %s, rebuilt %s", rollBefore[i], rollAfter[i])
+				break
+			}
+		}
 	}
 	t.Logf("writes: %v; %d rows", done, len(after))
 }

@@ -54,6 +54,19 @@ func TestCountsByHand(t *testing.T) {
 	a := w.org(t, orgSpec{region: village, registered: "2024-03-15", closed: "2025-02-10", charter: true, inCharter: true, full: 3})
 	w.org(t, orgSpec{region: testenv.Hongqiao, registered: "2024-12-31"}) // directly under the street
 	w.party(t, "single", "2024-06-01", a)
+	// The village keeps only its main series (for the street's breakdown):
+	// a day, a month and a year row per change — registered 2024-03-15,
+	// covered 2024-06-01, closed 2025-02-10 — 3 day rows, 3 month rows,
+	// 2 year rows (2024, 2025), and nothing of the joint, industry or 直属
+	// series.
+	var villageRows, villageMain int
+	if err := w.e.App.DB.QueryRow(w.ctx, w.e.App.DB, `SELECT COUNT(*), COUNT(CASE WHEN dim = ? THEN 1 END) FROM coverage_counts WHERE region_code = ?`,
+		coverspan.DimMain, village).Scan(&villageRows, &villageMain); err != nil {
+		t.Fatal(err)
+	}
+	if villageRows != 8 || villageMain != 8 {
+		t.Fatalf("village count rows: %d, of them main series %d; want 8 and 8", villageRows, villageMain)
+	}
 	for _, c := range []struct {
 		region, day                        string
 		total, covered, single, charterful int
@@ -75,8 +88,11 @@ func TestCountsByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
-			t.Fatalf("%s is not read from the counts (%v)", c.region, err)
+		// A village is read from its spans (its counts keep only the
+		// series of its street's breakdown); the street and county from the
+		// counts.
+		if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || ok != (c.region != village) {
+			t.Fatalf("%s read from the counts: %v (%v)", c.region, ok, err)
 		}
 		r := w.report(t, c.region, c.day)
 		if r.Total != c.total || r.OrgCovered != c.covered || r.SingleCovered != c.single || r.CharterHasParty != c.charterful {
@@ -178,8 +194,10 @@ func TestCountsEqualSpans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
-				t.Fatalf("%s: %s is not read from the counts (%v)", stage, code, err)
+			// Villages take the span path (their street's breakdown by
+			// village still comes from the counts, compared below).
+			if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || ok != (len(code) <= coverspan.FullLevel) {
+				t.Fatalf("%s: %s read from the counts: %v (%v)", stage, code, ok, err)
 			}
 			for _, d := range days {
 				got, err := w.e.App.Cover.Coverage(w.ctx, code, d)

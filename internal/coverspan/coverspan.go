@@ -477,17 +477,7 @@ func RebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error { return reb
 const rebuildRange = 20000
 
 func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
-	for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
-			return err
-		}
-	}
-	// A rebuild answers every pending request (set again just below when no
-	// Classifier is registered).
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
-		return err
-	}
-	cl, err := counter(ctx, db, tx)
+	cl, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
 	}
@@ -531,11 +521,35 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if db.Dialect == store.Postgres {
-		for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-			if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
-				return err
-			}
+	return analyzeDerived(ctx, db, tx)
+}
+
+// derived are the tables a rebuild recomputes.
+var derived = []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"}
+
+// startRebuild empties the derived tables, answers every pending rebuild
+// request (set again when no Classifier is registered) and returns the
+// classification the counts are kept by (nil: counts not kept).
+func startRebuild(ctx context.Context, db *store.DB, tx *sql.Tx) (func(Org) int, error) {
+	for _, t := range derived {
+		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
+		return nil, err
+	}
+	return counter(ctx, db, tx)
+}
+
+// analyzeDerived gathers PostgreSQL's statistics of the rebuilt tables.
+func analyzeDerived(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	if db.Dialect != store.Postgres {
+		return nil
+	}
+	for _, t := range derived {
+		if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
+	"liangxin/internal/store"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
@@ -510,5 +511,56 @@ func TestBulkChangedKeepsTheCountsInStep(t *testing.T) {
 	}
 	if res.Differ != 0 || res.After < 500 {
 		t.Fatalf("counts kept by the bulk refresh against a rebuild: %+v", res)
+	}
+}
+
+// Migration 0047 drops the village rows of the earlier layout (joint,
+// industry, 直属 series at a code longer than a street's), keeps the
+// village main series and every county and street row, and asks for a
+// recount.
+func TestMigration0047DropsVillageSeries(t *testing.T) {
+	w := newWorld(t)
+	db := w.e.App.DB
+	village := villagesOf(t, w, testenv.Hongqiao, 1)[0]
+	w.org(t, orgSpec{region: village, registered: "2024-03-15", full: 3})
+	before, _ := countsTable(t, w)
+	// What the previous release wrote besides: the village's own series.
+	for _, dim := range []string{coverspan.DimJoint, coverspan.DimIndustry, coverspan.DimSelf} {
+		if _, err := db.Exec(w.ctx, db, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, total) VALUES (?, 'd', '2024-03-15', ?, 'x', 1)`,
+			village, dim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, err := store.Migrations(db.Dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m0047 *store.Migration
+	for i := range ms {
+		if ms[i].Version == 47 {
+			m0047 = &ms[i]
+		}
+	}
+	if m0047 == nil || m0047.KeepsPrevious {
+		t.Fatalf("migration 0047: %+v", m0047)
+	}
+	for _, s := range m0047.Statements {
+		if _, err := db.Exec(w.ctx, db, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := countsTable(t, w)
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("after 0047: %d rows, want the %d of the new layout", len(after), len(before))
+	}
+	var villageMain int
+	if err := db.QueryRow(w.ctx, db, `SELECT COUNT(*) FROM coverage_counts WHERE region_code = ? AND dim = ?`, village, coverspan.DimMain).Scan(&villageMain); err != nil {
+		t.Fatal(err)
+	}
+	if villageMain != 3 { // registered 2024-03-15: its day, month and year
+		t.Fatalf("village main rows %d, want 3", villageMain)
+	}
+	if ready, err := coverspan.CountsReady(w.ctx, db, db); err != nil || ready {
+		t.Fatalf("no recount asked for (%v)", err)
 	}
 }

@@ -3,7 +3,6 @@ package coverspan
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"slices"
 
 	"liangxin/internal/store"
@@ -141,25 +140,8 @@ func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 	if b.cl == nil {
 		return nil // counts not kept; a new organization has no spans
 	}
-	rows, err := b.db.Query(ctx, b.q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
-		has_charter, charter_has_party FROM `+b.into+`organizations WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, idArgs(ids)...)
+	orgs, err := readOrgs(ctx, b.db, b.q, b.into, ` IN (`+placeholders(len(ids))+`)`, idArgs(ids))
 	if err != nil {
-		return err
-	}
-	orgs := make([]Org, 0, len(ids))
-	for rows.Next() {
-		var o Org
-		var reg, closed sql.NullString
-		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed,
-			&o.HasCharter, &o.CharterParty); err != nil {
-			rows.Close()
-			return err
-		}
-		o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
-		orgs = append(orgs, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, o := range orgs {

@@ -405,28 +405,34 @@ func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	var orgs []Org
-	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
-		has_charter, charter_has_party FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
+	orgs, err := readOrgs(ctx, db, q, "", sel, args)
 	if err != nil {
 		return nil, nil, err
 	}
+	return orgs, links, nil
+}
+
+// readOrgs reads the organizations whose id meets sel (in id order) from
+// the organizations table of a schema prefix (into: "" or a stage's).
+func readOrgs(ctx context.Context, db *store.DB, q store.Querier, into, sel string, args []any) ([]Org, error) {
+	rows, err := db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
+		has_charter, charter_has_party FROM `+into+`organizations WHERE id`+sel+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var orgs []Org
 	for rows.Next() {
 		var o Org
 		var reg, closed sql.NullString
 		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed,
 			&o.HasCharter, &o.CharterParty); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
 		orgs = append(orgs, o)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	return orgs, links, nil
+	return orgs, rows.Err()
 }
 
 const spanCols = 12

@@ -14,10 +14,10 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/coverage"
 	"liangxin/internal/coverspan"
-	"liangxin/internal/store"
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/uscc"
 )

@@ -12,9 +12,10 @@ import (
 )
 
 // The coverage counts (table coverage_counts, docs/ledger.md): for every
-// region code above an organization (at the code lengths 2, 4, 6, 9 and 12
-// it has; see RegionLevels) and per breakdown series, the change of each measure on each
-// calendar bucket. A value on day D is a prefix sum over three grains: the
+// region code above an organization (its county, street and village codes,
+// see RegionLevels; a village keeps the main series only, see FullLevel)
+// and per breakdown series, the change of each measure on each calendar
+// bucket. A value on day D is a prefix sum over three grains: the
 // year buckets before D's year, the month buckets of D's year before D's
 // month and the day buckets of D's month up to D, so a report reads at most
 // about 70 rows per series whatever the size of the ledger.

@@ -87,15 +87,11 @@ func countsKeyed(a, b Rule) bool {
 		a.SocialMinEmployees != b.SocialMinEmployees
 }
 
-func counted(code string) bool {
-	for _, l := range coverspan.RegionLevels {
-		if len(code) == l {
-			return true
-		}
-	}
-	// A province or city: the sum of its counties (countUnits).
-	return len(code) == 2 || len(code) == 4
-}
+// counted tells whether the report of a region code may come from the
+// counts: a county or street (a village keeps only the series its street's
+// breakdown reads), or a province or city as the sum of its counties
+// (countUnits).
+func counted(code string) bool { return coverspan.Full(code) }
 
 // fromCounts tells whether the report of rg may come from the counts.
 func (s *Service) fromCounts(ctx context.Context, rg region.Region) (bool, error) {

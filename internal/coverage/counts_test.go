@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/instructor"
 	"liangxin/internal/org"
 	"liangxin/internal/partyorg"
+	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 	"liangxin/internal/uscc"
 )
@@ -54,6 +55,19 @@ func TestCountsByHand(t *testing.T) {
 	a := w.org(t, orgSpec{region: village, registered: "2024-03-15", closed: "2025-02-10", charter: true, inCharter: true, full: 3})
 	w.org(t, orgSpec{region: testenv.Hongqiao, registered: "2024-12-31"}) // directly under the street
 	w.party(t, "single", "2024-06-01", a)
+	// The village keeps only its main series (for the street's breakdown):
+	// a day, a month and a year row per change — registered 2024-03-15,
+	// covered 2024-06-01, closed 2025-02-10 — 3 day rows, 3 month rows,
+	// 2 year rows (2024, 2025), and nothing of the joint, industry or 直属
+	// series.
+	var villageRows, villageMain int
+	if err := w.e.App.DB.QueryRow(w.ctx, w.e.App.DB, `SELECT COUNT(*), COUNT(CASE WHEN dim = ? THEN 1 END) FROM coverage_counts WHERE region_code = ?`,
+		coverspan.DimMain, village).Scan(&villageRows, &villageMain); err != nil {
+		t.Fatal(err)
+	}
+	if villageRows != 8 || villageMain != 8 {
+		t.Fatalf("village count rows: %d, of them main series %d; want 8 and 8", villageRows, villageMain)
+	}
 	for _, c := range []struct {
 		region, day                        string
 		total, covered, single, charterful int
@@ -75,8 +89,11 @@ func TestCountsByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
-			t.Fatalf("%s is not read from the counts (%v)", c.region, err)
+		// A village is read from its spans (its counts keep only the
+		// series of its street's breakdown); the street and county from the
+		// counts.
+		if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || ok != (c.region != village) {
+			t.Fatalf("%s read from the counts: %v (%v)", c.region, ok, err)
 		}
 		r := w.report(t, c.region, c.day)
 		if r.Total != c.total || r.OrgCovered != c.covered || r.SingleCovered != c.single || r.CharterHasParty != c.charterful {
@@ -178,8 +195,10 @@ func TestCountsEqualSpans(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || !ok {
-				t.Fatalf("%s: %s is not read from the counts (%v)", stage, code, err)
+			// Villages take the span path (their street's breakdown by
+			// village still comes from the counts, compared below).
+			if ok, err := w.e.App.Cover.FromCounts(w.ctx, rg); err != nil || ok != (len(code) <= coverspan.FullLevel) {
+				t.Fatalf("%s: %s read from the counts: %v (%v)", stage, code, ok, err)
 			}
 			for _, d := range days {
 				got, err := w.e.App.Cover.Coverage(w.ctx, code, d)
@@ -492,5 +511,63 @@ func TestBulkChangedKeepsTheCountsInStep(t *testing.T) {
 	}
 	if res.Differ != 0 || res.After < 500 {
 		t.Fatalf("counts kept by the bulk refresh against a rebuild: %+v", res)
+	}
+}
+
+// Migration 0047 drops the village rows of the earlier layout (joint,
+// industry, 直属 series at a code longer than a street's), keeps the
+// village main series and every county and street row, and leaves
+// exactly the table a recount gives, so it asks for none.
+func TestMigration0047DropsVillageSeries(t *testing.T) {
+	w := newWorld(t)
+	db := w.e.App.DB
+	village := villagesOf(t, w, testenv.Hongqiao, 1)[0]
+	w.org(t, orgSpec{region: village, registered: "2024-03-15", full: 3})
+	before, _ := countsTable(t, w)
+	// What the previous release wrote besides: the village's own series.
+	for _, dim := range []string{coverspan.DimJoint, coverspan.DimIndustry, coverspan.DimSelf} {
+		if _, err := db.Exec(w.ctx, db, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, total) VALUES (?, 'd', '2024-03-15', ?, 'x', 1)`,
+			village, dim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ms, err := store.Migrations(db.Dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m0047 *store.Migration
+	for i := range ms {
+		if ms[i].Version == 47 {
+			m0047 = &ms[i]
+		}
+	}
+	if m0047 == nil || m0047.KeepsPrevious {
+		t.Fatalf("migration 0047: %+v", m0047)
+	}
+	for _, s := range m0047.Statements {
+		if _, err := db.Exec(w.ctx, db, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := countsTable(t, w)
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("after 0047: %d rows, want the %d of the new layout", len(after), len(before))
+	}
+	var villageMain int
+	if err := db.QueryRow(w.ctx, db, `SELECT COUNT(*) FROM coverage_counts WHERE region_code = ? AND dim = ?`, village, coverspan.DimMain).Scan(&villageMain); err != nil {
+		t.Fatal(err)
+	}
+	if villageMain != 3 { // registered 2024-03-15: its day, month and year
+		t.Fatalf("village main rows %d, want 3", villageMain)
+	}
+	if ready, err := coverspan.CountsReady(w.ctx, db, db); err != nil || !ready {
+		t.Fatalf("0047 asked for a recount (%v)", err)
+	}
+	res, err := coverspan.RebuildAndCompare(w.ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Differ != 0 {
+		t.Fatalf("counts left by 0047 against a rebuild: %+v", res)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"liangxin/internal/actor"
 	"sort"
 	"strings"
 	"time"
@@ -365,6 +366,13 @@ func regionScope(ctx context.Context, a, idCol, code string, rule Rule, isArea b
 	cond, args, err := store.ScopeFilter(ctx, a+".region_code")
 	if err != nil {
 		return nil, nil, err
+	}
+	// A region inside the caller's scope: its own range implies the
+	// scope's, and left beside it the scope's wider range is the one
+	// SQLite seeks the region_code index with (a village then scanned the
+	// whole county's entries).
+	if act, ok := actor.From(ctx); ok && !isArea && !act.System && act.Scope != "" && strings.HasPrefix(code, act.Scope) {
+		cond, args = "1=1", nil
 	}
 	conds := []string{cond}
 	if isArea {

@@ -269,6 +269,12 @@ func TestStreetUserSeesOnlyItsStreet(t *testing.T) {
 	if _, err := w.e.App.Cover.Coverage(street, testenv.Yuhe, ""); !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Fatalf("other street: %v", err)
 	}
+	// The county above it: refused, or cut to the street by the scope.
+	if r, err := w.e.App.Cover.Coverage(street, testenv.Jurisdiction, ""); err == nil && r.Total != 1 {
+		t.Fatalf("county seen by the street user: total %d, want 1", r.Total)
+	} else if err != nil && !apperr.IsKind(err, apperr.KindNotFound) {
+		t.Fatal(err)
+	}
 	items, total, err := w.e.App.Cover.WorkList(street, coverage.ListShouldBuild, "", "", 1, 50)
 	if err != nil || total != store.Exact(1) || len(items) != 1 || items[0].RegionCode != testenv.Hongqiao {
 		t.Fatalf("street work list: %s %v", total, err)

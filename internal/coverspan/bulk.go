@@ -3,9 +3,7 @@ package coverspan
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"slices"
-	"strings"
 
 	"liangxin/internal/store"
 )
@@ -153,25 +151,8 @@ func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 	if b.cl == nil {
 		return nil // counts not kept; a new organization has no spans
 	}
-	rows, err := b.db.Query(ctx, b.q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
-		has_charter, charter_has_party FROM `+b.into+`organizations WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, idArgs(ids)...)
+	orgs, err := readOrgs(ctx, b.db, b.q, b.into, ` IN (`+placeholders(len(ids))+`)`, idArgs(ids))
 	if err != nil {
-		return err
-	}
-	orgs := make([]Org, 0, len(ids))
-	for rows.Next() {
-		var o Org
-		var reg, closed sql.NullString
-		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed,
-			&o.HasCharter, &o.CharterParty); err != nil {
-			rows.Close()
-			return err
-		}
-		o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
-		orgs = append(orgs, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, o := range orgs {
@@ -384,77 +365,13 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier, in
 		sx, sy, bx, by := x>>32, y>>32, uint32(x), uint32(y)
 		return cmp.Or(cmp.Compare(sRank[sx], sRank[sy]), cmp.Compare(bRank[bx], bRank[by]), cmp.Compare(kRank[sx], kRank[sy]))
 	})
-	if db.Dialect == store.Postgres && into == "" {
-		return a.writeArrays(ctx, db, q, keys, value)
-	}
-	vals := make([]any, 0, chunk*countCols)
-	row := "(" + placeholders(countCols) + ")"
-	write := func() error {
-		if len(vals) == 0 {
-			return nil
-		}
-		n := len(vals) / countCols
-		_, err := db.Exec(ctx, q, `INSERT INTO `+into+`coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
-			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")+countsUpsert, vals...)
-		vals = vals[:0]
-		return err
-	}
-	for _, k := range keys {
+	return insertCounts(ctx, db, q, into, len(keys), arrayRows, func(i int) (bucketKey, Measures) {
+		k := keys[i]
 		s, b := a.series[k>>32], a.buckets[uint32(k)]
-		vals = append(vals, s.region, grainOf(b), b, s.dim, s.key)
-		for _, v := range value(k) {
-			vals = append(vals, int64(v))
+		var m Measures
+		for j, v := range value(k) {
+			m[j] = int64(v)
 		}
-		if len(vals) == chunk*countCols {
-			if err := write(); err != nil {
-				return err
-			}
-		}
-	}
-	return write()
-}
-
-// countsUpsert adds a row's changes to the row already there.
-const countsUpsert = ` ON CONFLICT (region_code, dim, grain, bucket, key) DO UPDATE SET
-			total = coverage_counts.total + excluded.total, has_charter = coverage_counts.has_charter + excluded.has_charter,
-			charter_has_party = coverage_counts.charter_has_party + excluded.charter_has_party,
-			org_covered = coverage_counts.org_covered + excluded.org_covered, single_covered = coverage_counts.single_covered + excluded.single_covered,
-			work_covered = coverage_counts.work_covered + excluded.work_covered,
-			effective_covered = coverage_counts.effective_covered + excluded.effective_covered, instructed = coverage_counts.instructed + excluded.instructed`
-
-// arrayRows is how many count rows one PostgreSQL statement carries (as
-// arrays: 13 parameters whatever the number of rows). A statement's
-// arrays and their encoding take about 2 KB a row in the client, so 1,000
-// rows keep that near 2 MB (5,000 took 12 MB of a 200,000-row import's
-// peak) for a few more round trips.
-const arrayRows = 1000
-
-// writeArrays is write's PostgreSQL form: the rows as arrays, unnested.
-func (a *importAcc) writeArrays(ctx context.Context, db *store.DB, q store.Querier, keys []uint64, value func(uint64) measures32) error {
-	for len(keys) > 0 {
-		n := min(len(keys), arrayRows)
-		region, grain, bucket, dim, key := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		var ms [8][]int64
-		for i := range ms {
-			ms[i] = make([]int64, n)
-		}
-		for j, k := range keys[:n] {
-			s, b := a.series[k>>32], a.buckets[uint32(k)]
-			region[j], grain[j], bucket[j], dim[j], key[j] = s.region, grainOf(b), b, s.dim, s.key
-			for i, v := range value(k) {
-				ms[i][j] = int64(v)
-			}
-		}
-		args := []any{region, grain, bucket, dim, key}
-		for _, col := range ms {
-			args = append(args, col)
-		}
-		if _, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`)
-			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-			?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`+countsUpsert, args...); err != nil {
-			return err
-		}
-		keys = keys[n:]
-	}
-	return nil
+		return bucketKey{s.region, grainOf(b), b, s.dim, s.key}, m
+	}, true)
 }

@@ -12,9 +12,10 @@ import (
 )
 
 // The coverage counts (table coverage_counts, docs/ledger.md): for every
-// region code above an organization (at the code lengths 2, 4, 6, 9 and 12
-// it has; see RegionLevels) and per breakdown series, the change of each measure on each
-// calendar bucket. A value on day D is a prefix sum over three grains: the
+// region code above an organization (its county, street and village codes,
+// see RegionLevels; a village keeps the main series only, see FullLevel)
+// and per breakdown series, the change of each measure on each calendar
+// bucket. A value on day D is a prefix sum over three grains: the
 // year buckets before D's year, the month buckets of D's year before D's
 // month and the day buckets of D's month up to D, so a report reads at most
 // about 70 rows per series whatever the size of the ledger.
@@ -89,6 +90,15 @@ func ParseJointKey(k string) (flags int, category string) {
 // city levels need no rows of their own.
 var RegionLevels = []int{6, 9, 12}
 
+// FullLevel is the longest code that keeps every series (DimJoint,
+// DimIndustry, DimMain and DimSelf), so that its own report reads the
+// counts. A longer code (a village) keeps DimMain only, for its parent's
+// breakdown by child region: its joint and industry series were nearly one
+// row per organization and event day (no aggregation), and its own report
+// reads its few organizations' spans through the region_code indexes
+// (docs/decisions.md, "Coverage counts without village series").
+const FullLevel = 9
+
 // SeriesCodes are the region codes the series of an organization registered
 // at code are kept at: its prefixes at the RegionLevels, or, for a code
 // shorter than a county's (a province or city), the code itself.
@@ -104,6 +114,16 @@ func SeriesCodes(code string) []string {
 		out = append(out, code)
 	}
 	return out
+}
+
+// Full tells whether a code's own report may be read from the counts: its
+// series are all kept (a county or street, or a province or city as the sum
+// of its counties).
+func Full(code string) bool {
+	if len(code) == 2 || len(code) == 4 {
+		return true
+	}
+	return len(code) <= FullLevel && slices.Contains(RegionLevels, len(code))
 }
 
 // Measures are the counted figures, in column order.
@@ -147,13 +167,21 @@ func (a countAcc) add(o Org, spans []Span, flags int, sign int64) {
 func events(o Org, spans []Span, flags int, sign int64, event func(ss []series, day string, m Measures, s int64)) {
 	var buf [16]series
 	ss := buf[:0]
+	main := flags&CountMain != 0
 	for _, p := range SeriesCodes(o.RegionCode) {
-		ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
-		if flags&CountMain != 0 {
-			ss = append(ss, series{p, DimIndustry, o.Industry}, series{p, DimMain, ""})
+		if len(p) <= FullLevel {
+			ss = append(ss, series{p, DimJoint, JointKey(flags, o.AboveScale, o.Category)})
+			if main {
+				ss = append(ss, series{p, DimIndustry, o.Industry})
+			}
+		}
+		if main {
+			ss = append(ss, series{p, DimMain, ""})
 		}
 	}
-	if flags&CountMain != 0 {
+	// 直属 is read for a region with children whose own report comes from
+	// the counts: a code no longer than FullLevel.
+	if main && len(o.RegionCode) <= FullLevel {
 		ss = append(ss, series{o.RegionCode, DimSelf, ""})
 	}
 	reg := o.RegisteredOn
@@ -317,12 +345,30 @@ const countCols = 13
 // flush adds the accumulated changes to coverage_counts (every grain) and
 // empties a.
 func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) error {
+	rows := a.bucketRows()
+	return insertCounts(ctx, db, q, "", len(rows), arrayRows, func(i int) (bucketKey, Measures) { return rows[i].k, rows[i].m }, true)
+}
+
+// countRow is one row of coverage_counts.
+type countRow struct {
+	k bucketKey
+	m Measures
+}
+
+// grains are the bucket grains, finest last.
+var grains = []string{"y", "m", "d"}
+
+// bucketRows adds the day changes of a up into their bucket rows at every
+// grain, empties a and returns the non-zero rows in key order (region,
+// dimension, grain, bucket, key): written in that order, the rows of one
+// region and series lie together, so a report reads few pages.
+func (a countAcc) bucketRows() []countRow {
 	byBucket := make(map[bucketKey]*Measures, len(a)*2)
 	for k, m := range a {
 		if *m == (Measures{}) {
 			continue
 		}
-		for _, g := range []string{"y", "m", "d"} {
+		for _, g := range grains {
 			bk := bucketKey{k.region, g, Bucket(g, k.day), k.dim, k.key}
 			p := byBucket[bk]
 			if p == nil {
@@ -335,49 +381,88 @@ func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) erro
 		}
 	}
 	clear(a)
-	vals := make([]any, 0, chunk*countCols)
-	row := "(" + placeholders(countCols) + ")"
-	write := func() error {
-		if len(vals) == 0 {
-			return nil
+	rows := make([]countRow, 0, len(byBucket))
+	for k, m := range byBucket {
+		if *m != (Measures{}) {
+			rows = append(rows, countRow{k, *m})
 		}
-		n := len(vals) / countCols
-		_, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
-			strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")+` ON CONFLICT (region_code, dim, grain, bucket, key) DO UPDATE SET
+	}
+	slices.SortFunc(rows, func(a, b countRow) int {
+		return cmp.Or(cmp.Compare(a.k.region, b.k.region), cmp.Compare(a.k.dim, b.k.dim), cmp.Compare(a.k.grain, b.k.grain),
+			cmp.Compare(a.k.bucket, b.k.bucket), cmp.Compare(a.k.key, b.k.key))
+	})
+	return rows
+}
+
+// insertCounts inserts n count rows (row(i) is the i-th) into the
+// coverage_counts of a schema prefix (into: "" or a stage's "name."); with
+// upsert each is added to the row of its key already there. On PostgreSQL
+// (into "") a statement carries per rows as arrays (13 parameters whatever
+// the number of rows), elsewhere chunk rows as a multi-row VALUES.
+func insertCounts(ctx context.Context, db *store.DB, q store.Querier, into string, n, per int, row func(int) (bucketKey, Measures), upsert bool) error {
+	tail := ""
+	if upsert {
+		tail = countsUpsert
+	}
+	if db.Dialect == store.Postgres && into == "" {
+		for lo := 0; lo < n; lo += per {
+			m := min(n-lo, per)
+			region, grain, bucket, dim, key := make([]string, m), make([]string, m), make([]string, m), make([]string, m), make([]string, m)
+			var ms [8][]int64
+			for i := range ms {
+				ms[i] = make([]int64, m)
+			}
+			for j := range m {
+				k, v := row(lo + j)
+				region[j], grain[j], bucket[j], dim[j], key[j] = k.region, k.grain, k.bucket, k.dim, k.key
+				for i, x := range v {
+					ms[i][j] = x
+				}
+			}
+			args := []any{region, grain, bucket, dim, key}
+			for _, col := range ms {
+				args = append(args, col)
+			}
+			if _, err := db.Exec(ctx, q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`)
+				SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+				?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`+tail, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	row1 := "(" + placeholders(countCols) + ")"
+	for lo := 0; lo < n; lo += chunk {
+		m := min(n-lo, chunk)
+		vals := make([]any, 0, m*countCols)
+		for j := range m {
+			k, v := row(lo + j)
+			vals = append(vals, k.region, k.grain, k.bucket, k.dim, k.key)
+			for _, x := range v {
+				vals = append(vals, x)
+			}
+		}
+		if _, err := db.Exec(ctx, q, `INSERT INTO `+into+`coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
+			strings.TrimSuffix(strings.Repeat(row1+", ", m), ", ")+tail, vals...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countsUpsert adds a row's changes to the row already there.
+const countsUpsert = ` ON CONFLICT (region_code, dim, grain, bucket, key) DO UPDATE SET
 			total = coverage_counts.total + excluded.total, has_charter = coverage_counts.has_charter + excluded.has_charter,
 			charter_has_party = coverage_counts.charter_has_party + excluded.charter_has_party,
 			org_covered = coverage_counts.org_covered + excluded.org_covered, single_covered = coverage_counts.single_covered + excluded.single_covered,
 			work_covered = coverage_counts.work_covered + excluded.work_covered,
-			effective_covered = coverage_counts.effective_covered + excluded.effective_covered, instructed = coverage_counts.instructed + excluded.instructed`, vals...)
-		vals = vals[:0]
-		return err
-	}
-	// In key order: a rebuild then lays the rows of one region and series
-	// out together, so a report reads few pages.
-	keys := make([]bucketKey, 0, len(byBucket))
-	for k, m := range byBucket {
-		if *m != (Measures{}) {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b bucketKey) int {
-		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.dim, b.dim), cmp.Compare(a.grain, b.grain), cmp.Compare(a.bucket, b.bucket),
-			cmp.Compare(a.key, b.key))
-	})
-	for _, k := range keys {
-		m := byBucket[k]
-		vals = append(vals, k.region, k.grain, k.bucket, k.dim, k.key)
-		for _, v := range m {
-			vals = append(vals, v)
-		}
-		if len(vals) == chunk*countCols {
-			if err := write(); err != nil {
-				return err
-			}
-		}
-	}
-	return write()
-}
+			effective_covered = coverage_counts.effective_covered + excluded.effective_covered, instructed = coverage_counts.instructed + excluded.instructed`
+
+// arrayRows is how many count rows one PostgreSQL statement of a writer
+// carries (as arrays). A statement's arrays and their encoding take about
+// 2 KB a row in the client, so 1,000 rows keep that near 2 MB (5,000 took
+// 12 MB of a 200,000-row import's peak) for a few more round trips.
+const arrayRows = 1000
 
 // flushAt bounds the changes a rebuild holds in memory before writing them.
 const flushAt = 1 << 18

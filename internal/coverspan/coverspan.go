@@ -405,28 +405,34 @@ func computeLinks(ctx context.Context, db *store.DB, q store.Querier, sel string
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	var orgs []Org
-	rows, err = db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
-		has_charter, charter_has_party FROM organizations WHERE id`+sel+` ORDER BY id`, args...)
+	orgs, err := readOrgs(ctx, db, q, "", sel, args)
 	if err != nil {
 		return nil, nil, err
 	}
+	return orgs, links, nil
+}
+
+// readOrgs reads the organizations whose id meets sel (in id order) from
+// the organizations table of a schema prefix (into: "" or a stage's).
+func readOrgs(ctx context.Context, db *store.DB, q store.Querier, into, sel string, args []any) ([]Org, error) {
+	rows, err := db.Query(ctx, q, `SELECT id, region_code, category, industry, above_scale, employees, full_members, registered_on, closed_on,
+		has_charter, charter_has_party FROM `+into+`organizations WHERE id`+sel+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var orgs []Org
 	for rows.Next() {
 		var o Org
 		var reg, closed sql.NullString
 		if err := rows.Scan(&o.ID, &o.RegionCode, &o.Category, &o.Industry, &o.AboveScale, &o.Employees, &o.FullMembers, &reg, &closed,
 			&o.HasCharter, &o.CharterParty); err != nil {
-			rows.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		o.RegisteredOn, o.ClosedOn = str(reg), str(closed)
 		orgs = append(orgs, o)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	return orgs, links, nil
+	return orgs, rows.Err()
 }
 
 const spanCols = 12
@@ -477,17 +483,7 @@ func RebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error { return reb
 const rebuildRange = 20000
 
 func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
-	for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
-			return err
-		}
-	}
-	// A rebuild answers every pending request (set again just below when no
-	// Classifier is registered).
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
-		return err
-	}
-	cl, err := counter(ctx, db, tx)
+	cl, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
 	}
@@ -531,11 +527,35 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if db.Dialect == store.Postgres {
-		for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-			if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
-				return err
-			}
+	return analyzeDerived(ctx, db, tx)
+}
+
+// derived are the tables a rebuild recomputes.
+var derived = []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"}
+
+// startRebuild empties the derived tables, answers every pending rebuild
+// request (set again when no Classifier is registered) and returns the
+// classification the counts are kept by (nil: counts not kept).
+func startRebuild(ctx context.Context, db *store.DB, tx *sql.Tx) (func(Org) int, error) {
+	for _, t := range derived {
+		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
+		return nil, err
+	}
+	return counter(ctx, db, tx)
+}
+
+// analyzeDerived gathers PostgreSQL's statistics of the rebuilt tables.
+func analyzeDerived(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+	if db.Dialect != store.Postgres {
+		return nil
+	}
+	for _, t := range derived {
+		if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
 
 	"liangxin/internal/store"
 )
@@ -123,15 +122,7 @@ func (p *packed) unpack(i int, buf []Span) (Org, []Span, int) {
 }
 
 func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
-	for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
-			return err
-		}
-	}
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
-		return err
-	}
-	cl, err := counter(ctx, db, tx)
+	cl, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
 	}
@@ -167,14 +158,7 @@ func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if db.Dialect == store.Postgres {
-		for _, t := range []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"} {
-			if _, err := db.Exec(ctx, tx, `ANALYZE `+t); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return analyzeDerived(ctx, db, tx)
 }
 
 // streetLen is the code length below which a count row is shared by the
@@ -254,8 +238,7 @@ type countWriter struct {
 	ctx  context.Context
 	db   *store.DB
 	q    store.Querier
-	keys []bucketKey
-	vals []Measures
+	rows []countRow
 }
 
 func newCountWriter(ctx context.Context, db *store.DB, q store.Querier) *countWriter {
@@ -272,87 +255,17 @@ func (w *countWriter) write(a countAcc) error {
 	if len(a) == 0 {
 		return nil
 	}
-	byBucket := make(map[bucketKey]*Measures, len(a)*2)
-	for k, m := range a {
-		if *m == (Measures{}) {
-			continue
-		}
-		for _, g := range []string{"y", "m", "d"} {
-			bk := bucketKey{k.region, g, Bucket(g, k.day), k.dim, k.key}
-			p := byBucket[bk]
-			if p == nil {
-				p = &Measures{}
-				byBucket[bk] = p
-			}
-			for i, v := range m {
-				p[i] += v
-			}
-		}
-	}
-	clear(a)
-	keys := make([]bucketKey, 0, len(byBucket))
-	for k, m := range byBucket {
-		if *m != (Measures{}) {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b bucketKey) int {
-		return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.dim, b.dim), cmp.Compare(a.grain, b.grain), cmp.Compare(a.bucket, b.bucket),
-			cmp.Compare(a.key, b.key))
-	})
-	for _, k := range keys {
-		w.keys = append(w.keys, k)
-		w.vals = append(w.vals, *byBucket[k])
-		if len(w.keys) >= batch {
-			if err := w.flush(); err != nil {
-				return err
-			}
-		}
+	w.rows = append(w.rows, a.bucketRows()...)
+	if len(w.rows) >= batch {
+		return w.flush()
 	}
 	return nil
 }
 
 // flush inserts the queued rows.
 func (w *countWriter) flush() error {
-	defer func() { w.keys, w.vals = w.keys[:0], w.vals[:0] }()
-	if len(w.keys) == 0 {
-		return nil
-	}
-	if w.db.Dialect == store.Postgres {
-		var region, grain, bucket, dim, key []string
-		var ms [8][]int64
-		for i, k := range w.keys {
-			region, grain, bucket, dim, key = append(region, k.region), append(grain, k.grain), append(bucket, k.bucket), append(dim, k.dim), append(key, k.key)
-			for j, v := range w.vals[i] {
-				ms[j] = append(ms[j], v)
-			}
-		}
-		args := []any{region, grain, bucket, dim, key}
-		for _, col := range ms {
-			args = append(args, col)
-		}
-		_, err := w.db.Exec(w.ctx, w.q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`)
-			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-			?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])`, args...)
-		return err
-	}
-	row := "(" + placeholders(countCols) + ")"
-	for len(w.keys) > 0 {
-		n := min(len(w.keys), chunk)
-		vals := make([]any, 0, n*countCols)
-		for i, k := range w.keys[:n] {
-			vals = append(vals, k.region, k.grain, k.bucket, k.dim, k.key)
-			for _, v := range w.vals[i] {
-				vals = append(vals, v)
-			}
-		}
-		if _, err := w.db.Exec(w.ctx, w.q, `INSERT INTO coverage_counts (region_code, grain, bucket, dim, key, `+MeasureCols+`) VALUES `+
-			strings.TrimSuffix(strings.Repeat(row+", ", n), ", "), vals...); err != nil {
-			return err
-		}
-		w.keys, w.vals = w.keys[n:], w.vals[n:]
-	}
-	return nil
+	defer func() { w.rows = w.rows[:0] }()
+	return insertCounts(w.ctx, w.db, w.q, "", len(w.rows), batch, func(i int) (bucketKey, Measures) { return w.rows[i].k, w.rows[i].m }, false)
 }
 
 // SetRebuildBulkBroken makes RebuildBulk drop one count change (for tests

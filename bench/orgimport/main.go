@@ -60,6 +60,7 @@ var (
 	flagMem    = flag.String("memprofile", "", "write a heap profile of the importer, taken when its live heap was largest, to this file (investigation aid)")
 	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
 	flagOneTx  = flag.Bool("onetx", false, "SQLite: import in one transaction (org.Service.NoStaging) instead of staged, to compare the two")
+	flagTrace  = flag.Duration("memtrace", 0, "print the importer's resident size, Go's and SQLite's memory and the phase at this interval (investigation aid; SQLite's figure needs -tags memory.counters)")
 )
 
 const jurisdiction = "430426"
@@ -111,7 +112,7 @@ func parent() error {
 	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
-		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx))
+		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx), "-memtrace", flagTrace.String())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -229,9 +230,15 @@ func child() error {
 			stop := peakHeapProfile(*flagMem)
 			defer stop()
 		}
+		var progress func(string, int)
+		if *flagTrace > 0 {
+			setPhase, stop := memTrace(*flagTrace)
+			defer stop()
+			progress = func(phase string, _ int) { setPhase(phase) }
+		}
 		a.Orgs.NoStaging = *flagOneTx
 		sys := actor.System(ctx, "bench")
-		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
+		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, progress)
 		err = ierr
 		if err == nil && len(cellErrs) > 0 {
 			err = fmt.Errorf("%d bad cells, first: %v", len(cellErrs), cellErrs[0])

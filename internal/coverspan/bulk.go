@@ -176,10 +176,6 @@ type series struct{ region, dim, key string }
 // twice the organizations it touched.
 type measures32 [8]int32
 
-// ledgerMeasures is the number of leading measures a ledger event (a
-// registration or a closing) changes; a span changes only the others.
-const ledgerMeasures = 3
-
 // importAcc adds up the count changes of a whole bulk write per series and
 // day with the series and the days numbered (interned), so a series' strings
 // are held once. The changes are kept in a slice sorted by series and day

@@ -60,6 +60,8 @@ var (
 	flagMem    = flag.String("memprofile", "", "write a heap profile of the importer, taken when its live heap was largest, to this file (investigation aid)")
 	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
 	flagOneTx  = flag.Bool("onetx", false, "SQLite: import in one transaction (org.Service.NoStaging) instead of staged, to compare the two")
+	flagInMem  = flag.Bool("inmem", false, "give the importer the upload in memory (as the server did before it spooled uploads to a file)")
+	flagTrace  = flag.Duration("memtrace", 0, "print the importer's resident size, Go's and SQLite's memory and the phase at this interval (investigation aid; SQLite's figure needs -tags memory.counters)")
 )
 
 const jurisdiction = "430426"
@@ -111,7 +113,7 @@ func parent() error {
 	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
-		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx))
+		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx), fmt.Sprintf("-inmem=%t", *flagInMem), "-memtrace", flagTrace.String())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -206,6 +208,10 @@ func child() error {
 	if err != nil {
 		return err
 	}
+	st, err := os.Stat(*flagFile)
+	if err != nil {
+		return err
+	}
 	runtime.GC()
 	res := result{Phase: *flagPhase}
 	start := time.Now()
@@ -229,9 +235,28 @@ func child() error {
 			stop := peakHeapProfile(*flagMem)
 			defer stop()
 		}
+		var progress func(string, int)
+		if *flagTrace > 0 {
+			setPhase, stop := memTrace(*flagTrace)
+			defer stop()
+			progress = func(phase string, _ int) { setPhase(phase) }
+		}
 		a.Orgs.NoStaging = *flagOneTx
 		sys := actor.System(ctx, "bench")
-		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, bytes.NewReader(data), int64(len(data)), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, nil)
+		// The server spools an upload to a temporary file (sheetimport.Spool)
+		// and reads it from there: so does the importer here, unless
+		// -inmem asks for the upload in memory (as before).
+		var ra io.ReaderAt = bytes.NewReader(data)
+		if !*flagInMem {
+			f, err := os.Open(*flagFile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			ra, data = f, nil
+			runtime.GC()
+		}
+		got, cellErrs, ierr := org.Import(sys, a.Orgs, a.Regions, ra, st.Size(), xlsx.Limits{MaxBytes: 1 << 30, MaxRows: 1 << 20}, progress)
 		err = ierr
 		if err == nil && len(cellErrs) > 0 {
 			err = fmt.Errorf("%d bad cells, first: %v", len(cellErrs), cellErrs[0])

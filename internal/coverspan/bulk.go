@@ -113,7 +113,7 @@ func (b *Bulk) step(ctx context.Context) error {
 		b.created = b.created[n:]
 	}
 	b.created = b.created[:0:0]
-	if len(b.all.ledger)+len(b.all.spans) >= bulkFlushAt {
+	if b.all.size() >= bulkFlushAt {
 		all := b.all
 		b.all = newImportAcc()
 		b.all.wrong = all.wrong
@@ -168,31 +168,37 @@ type series struct{ region, dim, key string }
 // twice the organizations it touched.
 type measures32 [8]int32
 
-// ledgerMeasures is the number of leading measures a ledger event (a
-// registration or a closing) changes; a span changes only the others.
-const ledgerMeasures = 3
-
 // importAcc adds up the count changes of a whole bulk write per series and
 // day with the series and the days numbered (interned), so a series' strings
-// are held once. The changes of the ledger measures and of the span
-// measures are kept apart: a new organization has no spans, so an import's
-// changes are mostly map entries of 8 + 12 bytes, and a 200,000-row import
-// holds a few hundred thousand of them in about ten MB.
+// are held once. The changes are kept in a slice sorted by series and day
+// (days, each key once) and a short unsorted tail that is sorted and merged
+// into it when full: 40 bytes a series-day, where two maps (ledger and span
+// measures) took about 60, and the month and year totals and sorted keys
+// built at write time another 10 MB at 200,000 rows (issue 12 item 2).
 type importAcc struct {
 	seriesIdx map[series]uint32
 	series    []series
 	bucketIdx map[string]uint32 // days, and at write time months and years
 	buckets   []string
-	ledger    map[uint64][ledgerMeasures]int32     // series<<32 | day
-	spans     map[uint64][8 - ledgerMeasures]int32 // series<<32 | day
+	days      []dayChange // sorted by key, each key once
+	tail      []dayChange // added since the last merge, unsorted
 	// wrong, set by tests only (SetBulkWrong), drops every other change:
 	// the tests must see the counts differ from a rebuild.
 	wrong, odd bool
 }
 
+// dayChange is the change of one series on one day (key: series<<32 | day).
+type dayChange struct {
+	key uint64
+	m   measures32
+}
+
+// accTail is how many changes wait in the tail before they are merged
+// (a variable for the tests: SetAccTail).
+var accTail = 1 << 14
+
 func newImportAcc() *importAcc {
-	return &importAcc{seriesIdx: map[series]uint32{}, bucketIdx: map[string]uint32{},
-		ledger: map[uint64][ledgerMeasures]int32{}, spans: map[uint64][8 - ledgerMeasures]int32{}}
+	return &importAcc{seriesIdx: map[series]uint32{}, bucketIdx: map[string]uint32{}}
 }
 
 func (a *importAcc) seriesOf(s series) uint32 {
@@ -244,29 +250,68 @@ func (a *importAcc) add(series, day uint32, m *Measures) {
 			return
 		}
 	}
-	key := uint64(series)<<32 | uint64(day)
-	if [ledgerMeasures]int64(m[:ledgerMeasures]) != [ledgerMeasures]int64{} {
-		v := a.ledger[key]
-		for i := range v {
-			v[i] += int32(m[i])
-		}
-		a.ledger[key] = v
+	c := dayChange{key: uint64(series)<<32 | uint64(day)}
+	for i, x := range m {
+		c.m[i] = int32(x)
 	}
-	if [8 - ledgerMeasures]int64(m[ledgerMeasures:]) != [8 - ledgerMeasures]int64{} {
-		v := a.spans[key]
-		for i := range v {
-			v[i] += int32(m[ledgerMeasures+i])
-		}
-		a.spans[key] = v
+	a.tail = append(a.tail, c)
+	if len(a.tail) >= accTail {
+		a.merge()
 	}
 }
 
-// day returns the change of a series on a day.
-func (a *importAcc) day(k uint64) measures32 {
-	var m measures32
-	l, s := a.ledger[k], a.spans[k]
-	copy(m[:], l[:])
-	copy(m[ledgerMeasures:], s[:])
+// size is the number of series-days held (the tail counted in full).
+func (a *importAcc) size() int { return len(a.days) + len(a.tail) }
+
+// merge sorts the tail, adds up its repeated keys and merges it into days
+// in place (from the back, into the room the tail needs).
+func (a *importAcc) merge() {
+	if len(a.tail) == 0 {
+		return
+	}
+	t := a.tail
+	slices.SortFunc(t, func(x, y dayChange) int { return cmp.Compare(x.key, y.key) })
+	w := 0
+	for _, c := range t {
+		if w > 0 && t[w-1].key == c.key {
+			t[w-1].m = t[w-1].m.plus(c.m)
+			continue
+		}
+		t[w] = c
+		w++
+	}
+	t = t[:w]
+	n := len(a.days)
+	a.days = slices.Grow(a.days, len(t))[:n+len(t)]
+	i, j, k := n-1, len(t)-1, n+len(t)-1
+	for j >= 0 {
+		switch {
+		case i >= 0 && a.days[i].key > t[j].key:
+			a.days[k] = a.days[i]
+			i--
+		case i >= 0 && a.days[i].key == t[j].key:
+			a.days[k] = dayChange{key: t[j].key, m: a.days[i].m.plus(t[j].m)}
+			i--
+			j--
+		default:
+			a.days[k] = t[j]
+			j--
+		}
+		k--
+	}
+	// days[:i+1] stayed in place; days[i+1:k+1] is the room repeated keys
+	// did not take.
+	if gap := k - i; gap > 0 {
+		copy(a.days[i+1:], a.days[k+1:])
+		a.days = a.days[:len(a.days)-gap]
+	}
+	a.tail = a.tail[:0]
+}
+
+func (m measures32) plus(o measures32) measures32 {
+	for i := range m {
+		m[i] += o[i]
+	}
 	return m
 }
 
@@ -283,55 +328,31 @@ func grainOf(b string) string {
 
 // write adds the changes to coverage_counts: one row per series, grain and
 // bucket, in the order a rebuild lays them out (region, dimension, grain,
-// bucket, key), so the rows of one series stay together.
+// bucket, key), so the rows of one series stay together. The days are
+// sorted in that order in place; the month and year totals are added up
+// per region and dimension (a small map, emptied for each) as its days pass,
+// and follow them.
 func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier, into string) error {
-	// The month and year totals, from the days.
-	coarse := map[uint64]measures32{} // grown as needed: a size hint of a quarter of the days doubled it
-	keys := make([]uint64, 0, len(a.ledger)+len(a.ledger)/4)
-	for k := range a.spans {
-		if _, ok := a.ledger[k]; !ok {
-			a.ledger[k] = [ledgerMeasures]int32{} // so that one loop sees every day
-		}
-	}
-	for k := range a.ledger {
-		m := a.day(k)
-		if m == (measures32{}) {
-			continue
-		}
-		keys = append(keys, k)
-		s, day := k&^0xffffffff, a.buckets[uint32(k)]
-		for _, g := range []string{"m", "y"} {
-			ck := s | uint64(a.bucketOf(Bucket(g, day)))
-			v := coarse[ck]
-			for i, x := range m {
-				v[i] += x
-			}
-			coarse[ck] = v
-		}
-	}
-	for k, m := range coarse {
-		if m != (measures32{}) {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
+	a.merge()
+	if len(a.days) == 0 {
 		return nil
 	}
-	value := func(k uint64) measures32 {
-		if grainOf(a.buckets[uint32(k)]) == "d" {
-			return a.day(k)
-		}
-		return coarse[k]
+	// The month and year of each day.
+	nd := len(a.buckets)
+	month, year := make([]uint32, nd), make([]uint32, nd)
+	for b := range nd {
+		day := a.buckets[b]
+		month[b], year[b] = a.bucketOf(Bucket("m", day)), a.bucketOf(Bucket("y", day))
 	}
 	// Ranks, so that the sort compares numbers: the region and dimension
 	// of a series, its key, and a bucket's grain and text.
-	sRank := make([]int, len(a.series))
-	kRank := make([]int, len(a.series))
-	order := make([]int, len(a.series))
+	sRank := make([]int32, len(a.series))
+	kRank := make([]int32, len(a.series))
+	order := make([]int32, len(a.series))
 	for i := range order {
-		order[i] = i
+		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int) int {
+	slices.SortFunc(order, func(x, y int32) int {
 		sx, sy := a.series[x], a.series[y]
 		return cmp.Or(cmp.Compare(sx.region, sy.region), cmp.Compare(sx.dim, sy.dim))
 	})
@@ -345,33 +366,100 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier, in
 			sRank[i] = sRank[order[r-1]] + 1
 		}
 	}
-	slices.SortFunc(order, func(x, y int) int { return cmp.Compare(a.series[x].key, a.series[y].key) })
+	slices.SortFunc(order, func(x, y int32) int { return cmp.Compare(a.series[x].key, a.series[y].key) })
 	for r, i := range order {
-		kRank[i] = r
+		kRank[i] = int32(r)
 	}
-	bRank := make([]int, len(a.buckets))
-	border := make([]int, len(a.buckets))
+	bRank := make([]int32, len(a.buckets))
+	border := make([]int32, len(a.buckets))
 	for i := range border {
-		border[i] = i
+		border[i] = int32(i)
 	}
-	slices.SortFunc(border, func(x, y int) int {
+	slices.SortFunc(border, func(x, y int32) int {
 		bx, by := a.buckets[x], a.buckets[y]
 		return cmp.Or(cmp.Compare(grainOf(bx), grainOf(by)), cmp.Compare(bx, by))
 	})
 	for r, i := range border {
-		bRank[i] = r
+		bRank[i] = int32(r)
 	}
-	slices.SortFunc(keys, func(x, y uint64) int {
+	byRank := func(x, y uint64) int {
 		sx, sy, bx, by := x>>32, y>>32, uint32(x), uint32(y)
 		return cmp.Or(cmp.Compare(sRank[sx], sRank[sy]), cmp.Compare(bRank[bx], bRank[by]), cmp.Compare(kRank[sx], kRank[sy]))
-	})
-	return insertCounts(ctx, db, q, into, len(keys), arrayRows, func(i int) (bucketKey, Measures) {
-		k := keys[i]
-		s, b := a.series[k>>32], a.buckets[uint32(k)]
-		var m Measures
-		for j, v := range value(k) {
-			m[j] = int64(v)
+	}
+	slices.SortFunc(a.days, func(x, y dayChange) int { return byRank(x.key, y.key) })
+
+	out := newAccWriter(ctx, db, q, into)
+	emit := func(k uint64, m measures32) error {
+		if m == (measures32{}) {
+			return nil
 		}
-		return bucketKey{s.region, grainOf(b), b, s.dim, s.key}, m
+		s, b := a.series[k>>32], a.buckets[uint32(k)]
+		return out.add(s, grainOf(b), b, m)
+	}
+	coarse := map[uint64]measures32{}
+	var ckeys []uint64
+	for lo := 0; lo < len(a.days); {
+		g := sRank[a.days[lo].key>>32]
+		hi := lo
+		for ; hi < len(a.days) && sRank[a.days[hi].key>>32] == g; hi++ {
+			c := a.days[hi]
+			if err := emit(c.key, c.m); err != nil {
+				return err
+			}
+			s := c.key &^ 0xffffffff
+			for _, cb := range [2]uint32{month[uint32(c.key)], year[uint32(c.key)]} {
+				coarse[s|uint64(cb)] = coarse[s|uint64(cb)].plus(c.m)
+			}
+		}
+		ckeys = ckeys[:0]
+		for k := range coarse {
+			ckeys = append(ckeys, k)
+		}
+		slices.SortFunc(ckeys, byRank)
+		for _, k := range ckeys {
+			if err := emit(k, coarse[k]); err != nil {
+				return err
+			}
+		}
+		clear(coarse)
+		lo = hi
+	}
+	return out.flush()
+}
+
+// accWriter writes an importAcc's count rows as they are emitted, a
+// statement's worth at a time (insertCounts: on SQLite and into a stage
+// multi-row INSERTs, on PostgreSQL arrays unnested), so the rows to write
+// are never all held at once.
+type accWriter struct {
+	ctx  context.Context
+	db   *store.DB
+	q    store.Querier
+	into string
+	rows []countRow
+}
+
+func newAccWriter(ctx context.Context, db *store.DB, q store.Querier, into string) *accWriter {
+	return &accWriter{ctx: ctx, db: db, q: q, into: into, rows: make([]countRow, 0, arrayRows)}
+}
+
+func (w *accWriter) add(s series, grain, bucket string, m measures32) error {
+	r := countRow{k: bucketKey{s.region, grain, bucket, s.dim, s.key}}
+	for i, v := range m {
+		r.m[i] = int64(v)
+	}
+	w.rows = append(w.rows, r)
+	if len(w.rows) == arrayRows {
+		return w.flush()
+	}
+	return nil
+}
+
+// flush writes the rows added since the last flush.
+func (w *accWriter) flush() error {
+	rows := w.rows
+	w.rows = w.rows[:0]
+	return insertCounts(w.ctx, w.db, w.q, w.into, len(rows), arrayRows, func(i int) (bucketKey, Measures) {
+		return rows[i].k, rows[i].m
 	}, true)
 }

@@ -84,6 +84,16 @@ func TestBulkImportKeepsTheCountsInStepWrittenInParts(t *testing.T) {
 	}
 }
 
+// The same with the accumulator merging its unsorted changes every three
+// (a series-day added again after it was merged is summed, not repeated).
+func TestBulkImportKeepsTheCountsInStepMergedOften(t *testing.T) {
+	racetest.Skip(t, "a many-row accumulation compared with a rebuild, one goroutine")
+	defer coverspan.SetAccTail(coverspan.SetAccTail(3))
+	if msg := bulkImports(t, false); msg != "" {
+		t.Fatal(msg)
+	}
+}
+
 func TestBulkImportCheckCatchesAWrongAccumulation(t *testing.T) {
 	racetest.Skip(t, "a many-row accumulation compared with a rebuild, one goroutine")
 	defer coverspan.SetBulkWrong(coverspan.SetBulkWrong(true))

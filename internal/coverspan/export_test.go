@@ -16,3 +16,11 @@ func SetBulkFlushAt(n int) int {
 	bulkFlushAt = n
 	return old
 }
+
+// SetAccTail lowers how many count changes a Bulk keeps unsorted before it
+// merges them, so a test sees many merges; it returns the old value.
+func SetAccTail(n int) int {
+	old := accTail
+	accTail = n
+	return old
+}

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"liangxin/internal/app"
 	"liangxin/internal/httpapi"
 	"liangxin/internal/racetest"
+	"liangxin/internal/sheetimport"
 	"liangxin/internal/store"
 	"liangxin/internal/testenv"
 
@@ -319,5 +322,83 @@ func TestImportOfAHugeCellAllocatesLittle(t *testing.T) {
 	}
 	if st, _ := sessionState(t, c, "big-cell-1"); st != "failed" {
 		t.Fatalf("session: %s", st)
+	}
+}
+
+// spooledUploads lists this process's open files that are spooled uploads
+// (sheetimport.Spool: a temporary file whose name is already removed).
+func spooledUploads(t *testing.T) []string {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	var open []string
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.Contains(filepath.Base(target), sheetimport.UploadPrefix) {
+			open = append(open, target)
+		}
+	}
+	return open
+}
+
+// An upload is spooled to a file of the private temporary folder while it
+// is imported (not held in memory), and the file is gone once the import
+// ends, whether it succeeded, was rejected for a bad cell or failed.
+func TestImportSpoolsTheUploadAndRemovesIt(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/fd")
+	}
+	e := testenv.New(t)
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	tmp := e.App.TempDir()
+	check := func(what string) {
+		t.Helper()
+		if open := spooledUploads(t); len(open) != 0 {
+			t.Errorf("%s: spooled uploads still open: %v", what, open)
+		}
+		es, err := os.ReadDir(tmp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range es {
+			if strings.HasPrefix(f.Name(), sheetimport.UploadPrefix) {
+				t.Errorf("%s: %s left in the temporary folder", what, f.Name())
+			}
+		}
+	}
+	for _, tc := range []struct {
+		id     string
+		file   []byte
+		status int
+		fault  bool
+	}{
+		{"spool-ok-1", ledgerRows(t, 600), 200, false},
+		{"spool-bad-1", badLedger(t), 422, false}, // one row: refused before any progress report
+		{"spool-panic-1", ledgerRows(t, 1200), 500, true},
+	} {
+		var during []string
+		remove := httpapi.SetImportFault(tc.id, func(phase string, n int) {
+			if during == nil {
+				during = spooledUploads(t)
+			}
+			if tc.fault && phase == "write" && n > 0 {
+				panic("importer bug in the middle of the write")
+			}
+		})
+		if r := uploadSession(t, c, tc.id, tc.file); r.Status != tc.status {
+			t.Fatalf("%s: %d %s", tc.id, r.Status, r.Body)
+		}
+		remove()
+		if tc.id == "spool-bad-1" {
+			check(tc.id)
+			continue
+		}
+		if len(during) != 1 || !strings.HasPrefix(during[0], filepath.Join(tmp, sheetimport.UploadPrefix)) || !strings.HasSuffix(during[0], " (deleted)") {
+			t.Errorf("%s: open uploads while importing %v, want one removed file of %s", tc.id, during, tmp)
+		}
+		check(tc.id)
 	}
 }

@@ -38,10 +38,11 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	} else if !sheetimport.ValidID(id) {
 		return apperr.InvalidField("session", "导入会话编号应为 8–64 位字母、数字、- 或 _")
 	}
-	data, err := readUpload(r)
+	upload, err := readUpload(r, s.TempDir)
 	if err != nil {
 		return err
 	}
+	defer upload.Close()
 	ctx := r.Context()
 	if err := s.Imports.Start(ctx, id, kind); err != nil {
 		return err
@@ -58,7 +59,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		}
 	}()
 	limits := xlsx.Limits{MaxBytes: uploadLimit, MaxRows: 300000, TempDir: s.TempDir}
-	res, cellErrs, err := run(ctx, bytes.NewReader(data), int64(len(data)), limits, func(phase string, n int) {
+	res, cellErrs, err := run(ctx, upload, upload.Size(), limits, func(phase string, n int) {
 		s.Imports.Progress(ctx, id, phase, n)
 		if f, ok := importFaults.Load(id); ok {
 			f.(func(string, int))(phase, n)
@@ -74,7 +75,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	}
 	if len(cellErrs) > 0 {
 		var rep bytes.Buffer
-		if err := xlsx.ErrorWorkbook(bytes.NewReader(data), int64(len(data)), columns, limits, cellErrs, &rep); err != nil {
+		if err := xlsx.ErrorWorkbook(upload, upload.Size(), columns, limits, cellErrs, &rep); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("文件中有 %d 处错误，未导入任何数据。请下载标出错误的表格，修改后重新导入。", len(cellErrs))

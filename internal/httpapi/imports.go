@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/audit"
@@ -31,8 +32,9 @@ func (s *Server) orgTemplate(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-// readUpload reads the "file" part of a multipart request into memory.
-func readUpload(r *http.Request) ([]byte, error) {
+// readUpload spools the "file" part of a multipart request to a temporary
+// file in dir (sheetimport.Spool): the caller closes it, which removes it.
+func readUpload(r *http.Request, dir string) (*sheetimport.Upload, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, &apperr.Error{Kind: apperr.KindUnsupportedMedia, Code: "unsupported_media_type", Message: "请以 multipart/form-data 上传文件（字段名 file）"}
@@ -52,14 +54,18 @@ func readUpload(r *http.Request) ([]byte, error) {
 		if part.FormName() != "file" {
 			continue
 		}
-		b, err := io.ReadAll(io.LimitReader(part, uploadLimit+1))
-		if err != nil {
-			return nil, apperr.InvalidField("file", "上传的数据不完整")
-		}
-		if len(b) > uploadLimit {
+		u, err := sheetimport.Spool(part, dir, uploadLimit)
+		if errors.Is(err, sheetimport.ErrUploadTooLarge) {
 			return nil, apperr.InvalidField("file", fmt.Sprintf("文件不能超过 %d MB", uploadLimit>>20))
 		}
-		return b, nil
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				return nil, err // the temporary folder failed, not the upload
+			}
+			return nil, apperr.InvalidField("file", "上传的数据不完整")
+		}
+		return u, nil
 	}
 }
 

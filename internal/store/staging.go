@@ -94,9 +94,16 @@ func (db *DB) NewStage(ctx context.Context) (*Stage, error) {
 		st.Close()
 		return nil, err
 	}
-	// The scratch file needs no durability: a crash discards it. A journal
-	// in memory still lets a rolled-back statement undo its changes.
-	for _, p := range []string{`PRAGMA stage.journal_mode = MEMORY`, `PRAGMA stage.synchronous = OFF`} {
+	// The scratch file needs no durability: a crash discards it. A
+	// rollback journal in a file (never synced) still lets a rolled-back
+	// statement undo its changes. Not in memory (MEMORY, as before): it
+	// holds the original of every stage page a transaction changes, and
+	// the count changes written at 2^18 series-days and at the end rewrite
+	// the whole stage.coverage_counts, so the journal took 60–100 MB
+	// outside Go's heap at 200,000 rows (issue 12 item 2; docs/decisions.md).
+	// TRUNCATE, not DELETE: a stage is filled in hundreds of short
+	// transactions, and truncating the journal costs less than recreating it.
+	for _, p := range []string{`PRAGMA stage.journal_mode = TRUNCATE`, `PRAGMA stage.synchronous = OFF`} {
 		if _, err := conn.ExecContext(ctx, p); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("store: %s: %w", p, err)

@@ -401,6 +401,22 @@ func (l *Logger) PublishStaged(ctx context.Context, tx store.Querier, schema str
 	return nil
 }
 
+// RollForwardStep is the name of the roll-forward step (store.Stage.
+// PublishRollForward) that appends a published stage's entries to the
+// trail after the write's commit, in the order they were written, a chunk
+// per transaction.
+const RollForwardStep = "audit_log"
+
+func init() {
+	store.RegisterRollForward(RollForwardStep, "audit_log", func(ctx context.Context, db *store.DB, tx *sql.Tx, schema, _ string, lo, hi int64, _ bool) (bool, error) {
+		if _, err := db.Exec(ctx, tx, `INSERT INTO main.audit_log (`+auditCols+`) SELECT `+auditCols+` FROM `+schema+`.audit_log
+			WHERE rowid > ? AND rowid <= ? ORDER BY rowid`, lo, hi); err != nil {
+			return false, fmt.Errorf("audit: roll forward staged entries: %w", err)
+		}
+		return true, nil
+	}, nil)
+}
+
 // Add queues an entry, writing the queue when it is full.
 func (b *Buffer) Add(ctx context.Context, e Entry) error {
 	v, err := b.l.values(ctx, e)

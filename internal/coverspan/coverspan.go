@@ -483,8 +483,10 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 		}
 	}
 	// A rebuild answers every pending request (set again just below when no
-	// Classifier is registered).
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
+	// Classifier is registered), and every published import whose count
+	// changes are still being added (it counts the ledger, which holds them).
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?) OR key LIKE ?`, SettingRebuild, SettingCountsRebuild,
+		SettingCountsPending+"%"); err != nil {
 		return err
 	}
 	cl, err := counter(ctx, db, tx)

@@ -128,7 +128,8 @@ func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?) OR key LIKE ?`, SettingRebuild, SettingCountsRebuild,
+		SettingCountsPending+"%"); err != nil {
 		return err
 	}
 	cl, err := counter(ctx, db, tx)

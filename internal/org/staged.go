@@ -180,6 +180,7 @@ func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted 
 		took = append(took, name, time.Since(t0).Round(time.Millisecond).String())
 		return err
 	}
+	t0 := time.Now()
 	err := step("organizations", func() error {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organizations (id, `+orgCols+`) SELECT id, `+orgCols+` FROM `+st+`.organizations ORDER BY id`); err != nil {
 			if store.IsUniqueViolation(err) {
@@ -210,7 +211,7 @@ func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted 
 	if err := s.Audit.Record(ctx, tx, entry); err != nil {
 		return nil, err
 	}
-	slog.Info("org import: stage committed", took...)
+	slog.Info("org import: stage committed", append(took, "commit transaction before its commit", time.Since(t0).Round(time.Millisecond).String())...)
 	return append(steps, audit.RollForwardStep), nil
 }
 

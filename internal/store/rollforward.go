@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // A staged write published with roll-forward (issue 12: others' p99 < 1 s
@@ -174,6 +175,7 @@ func putPublishState(ctx context.Context, db *DB, q Querier, name string, state 
 func (db *DB) rollForward(ctx context.Context, path string, state publishState) error {
 	ctx = withoutPreCommit(context.WithoutCancel(ctx))
 	name := filepath.Base(path)
+	start, txs, longest := time.Now(), 0, time.Duration(0)
 	for state.Step < len(state.Steps) {
 		if rollForwardHook != nil {
 			if err := rollForwardHook(state); err != nil {
@@ -185,6 +187,7 @@ func (db *DB) rollForward(ctx context.Context, path string, state publishState) 
 			return fmt.Errorf("store: roll-forward step %q not registered", state.Steps[state.Step])
 		}
 		next := state
+		t0 := time.Now()
 		err := db.withStage(ctx, path, false, func(tx *sql.Tx) error {
 			var top int64
 			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM `+StageSchema+`.`+step.table).Scan(&top); err != nil {
@@ -212,9 +215,13 @@ func (db *DB) rollForward(ctx context.Context, path string, state publishState) 
 		if err != nil {
 			return err
 		}
+		txs++
+		longest = max(longest, time.Since(t0))
 		state = next
 	}
 	db.bump(ctx, nil)
+	slog.Info("store: published stage rolled forward", "stage", name, "transactions", txs,
+		"longest", longest.Round(time.Millisecond).String(), "total", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 

@@ -44,7 +44,7 @@ const PublishKeyPrefix = "staged_publish:"
 // RollForwardRows is how many stage rows one roll-forward transaction
 // copies (a variable so that tests can make several transactions of a
 // small stage).
-var RollForwardRows int64 = 20000
+var RollForwardRows int64 = 5000
 
 // RollForwardFunc copies the rows of a stage table whose rowid is in
 // (lo, hi] inside tx, the stage attached as schema. stage is the stage

@@ -59,6 +59,7 @@ var (
 	flagRepeat = flag.Int("repeat", 2, "with -others: pairs of interleaved runs (one transaction, staged)")
 	flagMem    = flag.String("memprofile", "", "write a heap profile of the importer, taken when its live heap was largest, to this file (investigation aid)")
 	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
+	flagOnly   = flag.String("only", "", "with -others: run only this path (onetx or staged) in each pair")
 	flagOneTx  = flag.Bool("onetx", false, "SQLite: import in one transaction (org.Service.NoStaging) instead of staged, to compare the two")
 	flagInMem  = flag.Bool("inmem", false, "give the importer the upload in memory (as the server did before it spooled uploads to a file)")
 	flagTrace  = flag.Duration("memtrace", 0, "print the importer's resident size, Go's and SQLite's memory and the phase at this interval (investigation aid; SQLite's figure needs -tags memory.counters)")

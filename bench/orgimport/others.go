@@ -55,6 +55,9 @@ func othersParent(file string) error {
 	fmt.Printf("\n| run | import | load before | import time (publish) | login p50 / p99 / max (n) | single write p50 / p99 / max (n) | errors |\n|---|---|---|---|---|---|---|\n")
 	for i := 0; i < *flagRepeat; i++ {
 		for _, phase := range []string{"onetx", "staged"} {
+			if *flagOnly != "" && *flagOnly != phase {
+				continue
+			}
 			load := loadAvg()
 			cmd := exec.Command(os.Args[0], "-phase", "others-"+phase, "-file", file, "-db", "sqlite")
 			cmd.Stderr = os.Stderr

@@ -162,6 +162,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, fmt.Errorf("数据库迁移失败：%w", err)
 	}
+	// A staged import a killed process had committed: its audit entries
+	// and count changes are added now (store.Stage.PublishRollForward),
+	// before the counts are looked at.
+	if n, err := db.FinishPublishes(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("完成已提交导入的后续写入失败：%w", err)
+	} else if n > 0 {
+		log.Info("committed imports of a stopped process finished", "count", n)
+	}
 	if err := coverspan.EnsureBuilt(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("重建覆盖统计数据失败：%w", err)

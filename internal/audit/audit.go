@@ -381,7 +381,7 @@ func (l *Logger) NewBuffer(q store.Querier) *Buffer { return &Buffer{l: l, q: q}
 
 // StageTable creates a stage's audit table (schema: the stage's name; see
 // store.Stage): its entries are copied into the trail when the stage is
-// published (PublishStaged).
+// published (the roll-forward step RollForwardStep).
 func StageTable(ctx context.Context, exec func(ctx context.Context, query string, args ...any) error, schema string) error {
 	return exec(ctx, `CREATE TABLE `+schema+`.audit_log AS SELECT `+auditCols+` FROM main.audit_log WHERE 0`)
 }
@@ -392,13 +392,20 @@ func (l *Logger) NewStagedBuffer(q store.Querier, schema string) *Buffer {
 	return &Buffer{l: l, q: q, into: schema + "."}
 }
 
-// PublishStaged appends the stage's entries to the trail, in the order
-// they were written, inside the publishing transaction tx.
-func (l *Logger) PublishStaged(ctx context.Context, tx store.Querier, schema string) error {
-	if _, err := l.DB.Exec(ctx, tx, `INSERT INTO main.audit_log (`+auditCols+`) SELECT `+auditCols+` FROM `+schema+`.audit_log ORDER BY rowid`); err != nil {
-		return fmt.Errorf("audit: publish staged entries: %w", err)
-	}
-	return nil
+// RollForwardStep is the name of the roll-forward step (store.Stage.
+// PublishRollForward) that appends a published stage's entries to the
+// trail after the write's commit, in the order they were written, a chunk
+// per transaction.
+const RollForwardStep = "audit_log"
+
+func init() {
+	store.RegisterRollForward(RollForwardStep, "audit_log", func(ctx context.Context, db *store.DB, tx *sql.Tx, schema, _ string, lo, hi int64, _ bool) (bool, error) {
+		if _, err := db.Exec(ctx, tx, `INSERT INTO main.audit_log (`+auditCols+`) SELECT `+auditCols+` FROM `+schema+`.audit_log
+			WHERE rowid > ? AND rowid <= ? ORDER BY rowid`, lo, hi); err != nil {
+			return false, fmt.Errorf("audit: roll forward staged entries: %w", err)
+		}
+		return true, nil
+	}, nil)
 }
 
 // Add queues an entry, writing the queue when it is full.

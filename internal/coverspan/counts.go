@@ -246,10 +246,12 @@ func MarkCountsStale(ctx context.Context, db *store.DB, q store.Querier) error {
 	return err
 }
 
-// CountsReady tells whether the counts may be read (no rebuild pending).
+// CountsReady tells whether the counts may be read (no rebuild pending, no
+// published import's count changes still being added: SettingCountsPending).
 func CountsReady(ctx context.Context, db *store.DB, q store.Querier) (bool, error) {
 	var n int
-	err := db.QueryRow(ctx, q, `SELECT COUNT(*) FROM settings WHERE key IN (?, ?)`, SettingCountsRebuild, SettingRebuild).Scan(&n)
+	err := db.QueryRow(ctx, q, `SELECT COUNT(*) FROM settings WHERE key IN (?, ?) OR key LIKE ?`, SettingCountsRebuild, SettingRebuild,
+		SettingCountsPending+"%").Scan(&n)
 	return n == 0, err
 }
 

@@ -542,7 +542,11 @@ func startRebuild(ctx context.Context, db *store.DB, tx *sql.Tx) (func(Org) int,
 			return nil, err
 		}
 	}
-	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?)`, SettingRebuild, SettingCountsRebuild); err != nil {
+	// A rebuild answers every pending request (set again by counter when no
+	// Classifier is registered), and every published import whose count
+	// changes are still being added (it counts the ledger, which holds them).
+	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?) OR key LIKE ?`, SettingRebuild, SettingCountsRebuild,
+		SettingCountsPending+"%"); err != nil {
 		return nil, err
 	}
 	return counter(ctx, db, tx)

@@ -402,3 +402,41 @@ func TestImportSpoolsTheUploadAndRemovesIt(t *testing.T) {
 		check(tc.id)
 	}
 }
+
+// A staged import (SQLite) records its job's success in its commit
+// transaction: while its audit entries and counts are still being rolled
+// forward (store.Stage.PublishRollForward), the job already reads
+// succeeded in the database, so a kill then leaves a finished job for
+// data that is there (the next start completes the roll-forward).
+func TestStagedImportJobSucceedsWithItsCommit(t *testing.T) {
+	e := testenv.New(t)
+	if e.App.DB.Dialect != store.SQLite {
+		t.Skip("staging is SQLite's")
+	}
+	e.User("dist", "district", testenv.Jurisdiction)
+	c := e.Login("dist", testenv.Password)
+	var during []string
+	store.SetRollForwardHook(func(step string, _ int64) error {
+		var status string
+		if err := e.App.DB.QueryRowContext(context.Background(), `SELECT status FROM import_sessions WHERE id = ?`, "rolled-1").Scan(&status); err != nil {
+			return err
+		}
+		during = append(during, step+":"+status)
+		return nil
+	})
+	defer store.SetRollForwardHook(nil)
+	if r := uploadSession(t, c, "rolled-1", ledgerFile(t, 1, true)); r.Status != 200 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	if len(during) == 0 {
+		t.Fatal("the import did not roll forward")
+	}
+	for _, d := range during {
+		if !strings.HasSuffix(d, ":succeeded") {
+			t.Fatalf("job during the roll-forward: %v, want succeeded from the commit on", during)
+		}
+	}
+	if st, msg := sessionState(t, c, "rolled-1"); st != "succeeded" || !strings.HasPrefix(msg, "导入完成") {
+		t.Fatalf("session after the import: %s %q", st, msg)
+	}
+}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -50,6 +51,11 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 	// Every write transaction of this run re-checks, just before its
 	// commit, that the job is still this process's (Jobs.Claim).
 	ctx = s.Imports.Claim(ctx, id)
+	// A staged import records its success in its commit transaction
+	// (sheetimport.Committed); the Finish below then finds it done.
+	ctx = sheetimport.WithCommitted(ctx, func(ctx context.Context, tx *sql.Tx, res sheetimport.Result) error {
+		return s.Imports.FinishIn(ctx, tx, id, succeededMessage(res), res)
+	})
 	// Whatever ends this request (an internal error, a panic, the client
 	// gone), the session does not stay running: Abandon fails it unless
 	// Finish recorded an outcome.
@@ -96,8 +102,7 @@ func (s *Server) runImport(w http.ResponseWriter, r *http.Request, kind string, 
 		}})
 		return nil
 	}
-	msg := fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", res.Rows, res.Created, res.Updated, res.Unchanged)
-	if err := s.Imports.Finish(ctx, id, sheetimport.StatusSucceeded, msg, res.Rows, res, nil); err != nil {
+	if err := s.Imports.Finish(ctx, id, sheetimport.StatusSucceeded, succeededMessage(res), res.Rows, res, nil); err != nil {
 		return err
 	}
 	if res.Created >= analyzeAfter {
@@ -124,4 +129,9 @@ func sendTemplate(w http.ResponseWriter, asciiName, chineseName string, gen func
 	xlsxHeaders(w, asciiName, chineseName)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// succeededMessage is a succeeded import job's message.
+func succeededMessage(res sheetimport.Result) string {
+	return fmt.Sprintf("导入完成：共 %d 行，新增 %d，更新 %d，未变化 %d", res.Rows, res.Created, res.Updated, res.Unchanged)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -164,10 +165,13 @@ func (g *orgStage) queueUpdate(ctx context.Context, s *Service, tx store.Querier
 	return err
 }
 
-// publish copies the stage into the ledger inside tx (the publishing
-// transaction): the new organizations and their areas, the updates, the
-// coverage counts, the audit entries and the import's own entry.
-func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted bool, entry audit.Entry) error {
+// publish copies the stage into the ledger inside tx (the commit
+// transaction of a publish with roll-forward, store.Stage.
+// PublishRollForward): the new organizations and their areas, the
+// updates, the coverage snapshots and the import's own entry. It returns
+// the roll-forward steps that follow the commit: the count changes (when
+// there are any to add) and the per-row audit entries.
+func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted bool, entry audit.Entry) ([]string, error) {
 	const st = store.StageSchema
 	var took []any // each step's duration, logged once published
 	step := func(name string, fn func() error) error {
@@ -176,6 +180,7 @@ func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted 
 		took = append(took, name, time.Since(t0).Round(time.Millisecond).String())
 		return err
 	}
+	t0 := time.Now()
 	err := step("organizations", func() error {
 		if _, err := s.DB.Exec(ctx, tx, `INSERT INTO main.organizations (id, `+orgCols+`) SELECT id, `+orgCols+` FROM `+st+`.organizations ORDER BY id`); err != nil {
 			if store.IsUniqueViolation(err) {
@@ -187,25 +192,27 @@ func (g *orgStage) publish(ctx context.Context, s *Service, tx *sql.Tx, counted 
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := step("updates", func() error { return g.publishUpdates(ctx, s, tx) }); err != nil {
-		return err
+		return nil, err
 	}
-	if err := step("counts", func() error { return coverspan.PublishStaged(ctx, s.DB, tx, st, counted) }); err != nil {
+	var steps []string
+	if err := step("snapshots", func() error {
+		var err error
+		steps, err = coverspan.PublishStagedSnapshots(ctx, s.DB, tx, st, filepath.Base(g.st.Path), counted)
+		return err
+	}); err != nil {
 		if errors.Is(err, coverspan.ErrCountsChanged) {
-			return errStageFallback
+			return nil, errStageFallback
 		}
-		return err
-	}
-	if err := step("audit", func() error { return s.Audit.PublishStaged(ctx, tx, st) }); err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.Audit.Record(ctx, tx, entry); err != nil {
-		return err
+		return nil, err
 	}
-	slog.Info("org import: stage copied", took...)
-	return nil
+	slog.Info("org import: stage committed", append(took, "commit transaction before its commit", time.Since(t0).Round(time.Millisecond).String())...)
+	return append(steps, audit.RollForwardStep), nil
 }
 
 // publishUpdates applies the staged updates, each only if its organization
@@ -290,7 +297,12 @@ func stagedImport(ctx context.Context, orgs *Service, progress func(phase string
 	if progress != nil {
 		progress(PhasePublish, res.Rows)
 	}
-	err = st.Publish(ctx, func(tx *sql.Tx) error {
+	// The job reads succeeded from the commit on (the last pre-commit
+	// check, after the claim's): a kill during the roll-forward that
+	// follows leaves a finished import, whose audit entries and counts the
+	// next start completes.
+	pctx := store.WithPreCommit(ctx, func(ctx context.Context, tx *sql.Tx) error { return sheetimport.Committed(ctx, tx, res) })
+	err = st.PublishRollForward(pctx, func(tx *sql.Tx) ([]string, error) {
 		return w.stage.publish(ctx, orgs, tx, w.cover.Counted(), importSheet.Entry(res))
 	})
 	if err != nil {

@@ -280,11 +280,16 @@ func (s *Jobs) Finish(ctx context.Context, id, status, message string, rows int,
 		}
 		rep = sealed
 	}
+	return s.finishIn(ctx, s.DB, id, status, message, rows, res, rep)
+}
+
+// finishIn records the outcome through q.
+func (s *Jobs) finishIn(ctx context.Context, q store.Querier, id, status, message string, rows int, res Result, rep any) error {
 	// Only this process's run of the session is finished: not a retry the
 	// user started elsewhere after another node failed this run as
 	// abandoned. A run failed as abandoned while it was in fact alive (its
 	// beats lost) gets its true outcome back.
-	_, err := s.DB.Exec(store.Quiet(ctx), s.DB, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
+	_, err := s.DB.Exec(store.Quiet(ctx), q, `UPDATE import_sessions SET status = ?, phase = 'done', message = ?, total_rows = ?, processed = ?, created = ?, updated = ?,
 		unchanged = ?, report = ?, updated_at = ? WHERE id = ? AND owner = ? AND (status = ? OR (status = ? AND message = ?))`,
 		status, message, rows, rows, res.Created, res.Updated, res.Unchanged, rep,
 		store.FormatTime(s.Now()), id, s.Instance, StatusRunning, StatusFailed, ReasonRestarted)
@@ -364,4 +369,41 @@ func (s *Jobs) SweepReports(ctx context.Context, cutoff time.Time) (int64, error
 		return 0, fmt.Errorf("sheetimport: sweep reports: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// A write that commits before its work is over (a staged import published
+// with roll-forward: its audit entries and counts are added after the
+// commit, store.Stage.PublishRollForward) records its job's success in its
+// commit transaction, so that a kill after the commit leaves a job that
+// reads succeeded (not failed by the next start's recovery) for data that
+// is there. The runner puts the recording into the context (WithCommitted);
+// the writer calls Committed inside its commit transaction.
+type committedKey struct{}
+
+// CommittedFunc records a job's success inside tx.
+type CommittedFunc func(ctx context.Context, tx *sql.Tx, res Result) error
+
+// WithCommitted returns ctx carrying fn (see Committed).
+func WithCommitted(ctx context.Context, fn CommittedFunc) context.Context {
+	return context.WithValue(ctx, committedKey{}, fn)
+}
+
+// Committed records, inside the commit transaction tx, that the job of
+// ctx succeeded with res (nothing when ctx carries no job). Call it after
+// the transaction's pre-commit checks (the claim re-check needs the job
+// still running): as the last pre-commit check.
+func Committed(ctx context.Context, tx *sql.Tx, res Result) error {
+	if fn, ok := ctx.Value(committedKey{}).(CommittedFunc); ok && fn != nil {
+		return fn(ctx, tx, res)
+	}
+	return nil
+}
+
+// FinishIn records the success of job id inside tx (a CommittedFunc's
+// body): as Finish with StatusSucceeded.
+func (s *Jobs) FinishIn(ctx context.Context, tx *sql.Tx, id, message string, res Result) error {
+	s.mu.Lock()
+	delete(s.progress, id)
+	s.mu.Unlock()
+	return s.finishIn(ctx, tx, id, StatusSucceeded, message, res.Rows, res, nil)
 }

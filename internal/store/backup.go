@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 )
 
 // Backup writes a consistent copy of the live database to out. SQLite uses
@@ -19,14 +20,56 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 	}
 	switch db.Dialect {
 	case SQLite:
-		if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
-			return fmt.Errorf("备份失败：%w", err)
-		}
-		return os.Chmod(out, 0o600)
+		return db.backupSQLite(ctx, out)
 	case Postgres:
 		return db.DumpPostgres(ctx, out, "")
 	}
 	return fmt.Errorf("unknown dialect %q", db.Dialect)
+}
+
+// BackupWait is how long a SQLite backup waits for the publishes being
+// rolled forward to finish (a variable for tests).
+var BackupWait = 2 * time.Minute
+
+// backupSQLite copies the database with VACUUM INTO, at a moment when no
+// published import is being rolled forward (rollforward.go): a copy taken
+// then would hold its marker without its stage file, whose rows (audit
+// entries, count changes) a restore could not add. A roll-forward takes
+// seconds; the copy waits for it, and is taken again if one began meanwhile.
+func (db *DB) backupSQLite(ctx context.Context, out string) error {
+	deadline := time.Now().Add(BackupWait)
+	for {
+		pending, err := pendingPublishes(ctx, db.DB)
+		if err != nil {
+			return fmt.Errorf("备份失败：%w", err)
+		}
+		if len(pending) == 0 {
+			if _, err := db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
+				return fmt.Errorf("备份失败：%w", err)
+			}
+			copied, err := OpenSQLiteReadOnly(out)
+			if err == nil {
+				pending, err = pendingPublishes(ctx, copied)
+				copied.Close()
+			}
+			if err != nil {
+				os.Remove(out)
+				return fmt.Errorf("备份失败：%w", err)
+			}
+			if len(pending) == 0 {
+				return os.Chmod(out, 0o600)
+			}
+			os.Remove(out)
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("备份失败：已提交的导入仍在写入审计记录和统计数据（超过 %s 未完成），请稍后重试；若服务已停止，请先启动服务完成这些写入", BackupWait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // DumpPostgres runs pg_dump (custom format) into out; a non-empty snapshot

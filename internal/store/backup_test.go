@@ -360,3 +360,38 @@ func TestOpenSQLitePaths(t *testing.T) {
 		})
 	}
 }
+
+// A SQLite backup is not taken while a published import is being rolled
+// forward (its marker would be in the copy, its stage file not): it waits
+// for the marker to go, and gives up with a message after BackupWait.
+func TestBackupWaitsForARollForward(t *testing.T) {
+	db := storetest.Open(t)
+	if db.Dialect != store.SQLite {
+		t.Skip("the roll-forward is SQLite's")
+	}
+	prev := store.BackupWait
+	store.BackupWait = 300 * time.Millisecond
+	defer func() { store.BackupWait = prev }()
+	key := store.PublishKeyPrefix + "liangxin.db.stage-0123456789abcdef"
+	exec(t, db, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, `{"steps":["audit_log"],"step":0,"after":0}`)
+	out := filepath.Join(t.TempDir(), "backup.db")
+	err := db.Backup(t.Context(), out)
+	if err == nil || !strings.Contains(err.Error(), "已提交的导入仍在写入") {
+		t.Fatalf("backup during a roll-forward: %v, want the wait's message", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("a copy holding the marker was left: %v", err)
+	}
+	// The roll-forward ends while the backup waits: the copy is taken.
+	store.BackupWait = 10 * time.Second
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		_, _ = db.ExecContext(t.Context(), `DELETE FROM settings WHERE key = ?`, key)
+	}()
+	if err := db.Backup(t.Context(), out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Fatal(err)
+	}
+}

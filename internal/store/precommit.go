@@ -37,3 +37,9 @@ func RunPreCommit(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
+
+// withoutPreCommit returns ctx without pre-commit checks (the roll-forward
+// of a write that has committed).
+func withoutPreCommit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, preCommitKey{}, []PreCommitFunc(nil))
+}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -53,6 +51,9 @@ type Stage struct {
 	pool *sql.DB   // the staging connection's pool (one connection)
 	conn *sql.Conn // the staging connection, with the stage attached
 	lock *os.File  // holds the file's flock while the stage lives
+	// keep: the stage was published with roll-forward and its roll-forward
+	// has not finished; Close leaves the file to the next start.
+	keep bool
 }
 
 // NewStage creates a scratch file next to the database and a connection of
@@ -208,32 +209,19 @@ func (st *Stage) ReserveIDs(ctx context.Context, table string, n int64) (first i
 // data generation is bumped after it, as DB.InTx does. The staging
 // connection must have no transaction open.
 func (st *Stage) Publish(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	conn, err := st.db.tx.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	if err := attachStage(ctx, conn, st.Path); err != nil {
-		conn.Close()
-		return err
-	}
-	err = func() error {
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		return commitTx(ctx, tx, fn)
-	}()
-	if _, derr := conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE `+StageSchema); derr != nil {
-		// The pool's connection must not keep the stage: drop it.
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		slog.Warn("store: detach stage", "err", derr)
-	}
-	conn.Close()
+	err = st.db.withStage(ctx, st.Path, true, fn)
 	if err == nil && !IsQuiet(ctx) {
 		st.db.bump(ctx, nil)
 	}
 	return err
 }
+
+// The publishing transaction's page cache (KiB, negative as SQLite wants)
+// and SQLite's default, restored after it.
+const (
+	publishCacheSize = "-131072"
+	defaultCacheSize = "-2000"
+)
 
 // Close ends the staging connection and removes the scratch file.
 func (st *Stage) Close() error {
@@ -243,7 +231,10 @@ func (st *Stage) Close() error {
 	if st.pool != nil {
 		st.pool.Close()
 	}
-	err := removeStageFiles(st.Path)
+	var err error
+	if !st.keep {
+		err = removeStageFiles(st.Path)
+	}
 	if st.lock != nil {
 		st.lock.Close()
 	}
@@ -263,8 +254,14 @@ func removeStageFiles(path string) error {
 
 // RemoveStaleStages removes the scratch files a killed process left next
 // to the SQLite database at path (those no live process holds), and
-// returns how many it removed. OpenSQLite calls it.
-func RemoveStaleStages(path string) (int, error) {
+// returns how many it removed. OpenSQLite calls it (through
+// removeStaleStages, which also keeps the stages of publishes being
+// rolled forward).
+func RemoveStaleStages(path string) (int, error) { return removeStaleStages(path, nil) }
+
+// removeStaleStages is RemoveStaleStages keeping the files named in keep
+// (base names).
+func removeStaleStages(path string, keep map[string]publishState) (int, error) {
 	matches, err := filepath.Glob(escapeGlob(path) + stageInfix + "*")
 	if err != nil {
 		return 0, err
@@ -272,6 +269,9 @@ func RemoveStaleStages(path string) (int, error) {
 	n := 0
 	for _, m := range matches {
 		if strings.HasSuffix(m, "-journal") || strings.HasSuffix(m, "-wal") || strings.HasSuffix(m, "-shm") {
+			continue
+		}
+		if _, ok := keep[filepath.Base(m)]; ok { // committed, to be rolled forward
 			continue
 		}
 		f, err := os.OpenFile(m, os.O_RDWR, 0)

@@ -141,7 +141,11 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	ckpt.start()
 	// Scratch files of staged writes a killed process left behind.
-	if n, err := RemoveStaleStages(path); err != nil {
+	// (Not those of publishes being rolled forward: FinishPublishes
+	// finishes them once the schema is current. A database without the
+	// settings table yet has none.)
+	keep, _ := pendingPublishes(ctx, db)
+	if n, err := removeStaleStages(path, keep); err != nil {
 		slog.Warn("store: remove stale stages", "err", err)
 	} else if n > 0 {
 		slog.Info("store: removed stale stages", "count", n)

@@ -209,19 +209,12 @@ func (st *Stage) ReserveIDs(ctx context.Context, table string, n int64) (first i
 // data generation is bumped after it, as DB.InTx does. The staging
 // connection must have no transaction open.
 func (st *Stage) Publish(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	err = st.db.withStage(ctx, st.Path, true, fn)
+	err = st.db.withStage(ctx, st.Path, fn)
 	if err == nil && !IsQuiet(ctx) {
 		st.db.bump(ctx, nil)
 	}
 	return err
 }
-
-// The publishing transaction's page cache (KiB, negative as SQLite wants)
-// and SQLite's default, restored after it.
-const (
-	publishCacheSize = "-131072"
-	defaultCacheSize = "-2000"
-)
 
 // Close ends the staging connection and removes the scratch file.
 func (st *Stage) Close() error {

@@ -1,8 +1,10 @@
 package meeting
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
 
@@ -124,7 +126,7 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) er
 			sk = append(sk, k)
 		}
 	}
-	sort.Slice(sk, func(i, j int) bool { return lessRollupKey(sk[i], sk[j]) })
+	slices.SortFunc(sk, compareRollupKey)
 	const batch = 400
 	for lo := 0; lo < len(sk); lo += batch {
 		part := sk[lo:min(lo+batch, len(sk))]
@@ -147,7 +149,7 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) er
 			ck = append(ck, k)
 		}
 	}
-	sort.Slice(ck, func(i, j int) bool { return lessCountKey(ck[i], ck[j]) })
+	slices.SortFunc(ck, compareCountKey)
 	for lo := 0; lo < len(ck); lo += batch {
 		part := ck[lo:min(lo+batch, len(ck))]
 		vals := make([]any, 0, len(part)*7)
@@ -193,39 +195,17 @@ func deleteEmptied(ctx context.Context, db *store.DB, q store.Querier, del strin
 	return nil
 }
 
-func lessRollupKey(a, b rollupKey) bool {
-	if a.street != b.street {
-		return a.street < b.street
-	}
-	if a.start != b.start {
-		return a.start < b.start
-	}
-	if a.orgKind != b.orgKind {
-		return a.orgKind < b.orgKind
-	}
-	if a.kind != b.kind {
-		return a.kind < b.kind
-	}
-	return a.end < b.end
+// compareRollupKey and compareCountKey order the keys as the tables'
+// primary keys do, so that concurrent writers lock shared rows in the same
+// order.
+func compareRollupKey(a, b rollupKey) int {
+	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
+		cmp.Compare(a.kind, b.kind), cmp.Compare(a.end, b.end))
 }
 
-func lessCountKey(a, b countKey) bool {
-	if a.street != b.street {
-		return a.street < b.street
-	}
-	if a.start != b.start {
-		return a.start < b.start
-	}
-	if a.orgKind != b.orgKind {
-		return a.orgKind < b.orgKind
-	}
-	if a.what != b.what {
-		return a.what < b.what
-	}
-	if a.end != b.end {
-		return a.end < b.end
-	}
-	return a.prev < b.prev
+func compareCountKey(a, b countKey) int {
+	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
+		cmp.Compare(a.what, b.what), cmp.Compare(a.end, b.end), cmp.Compare(a.prev, b.prev))
 }
 
 // takeAwayRollup takes the current slots of the party organizations ids

@@ -66,7 +66,7 @@ mutate:
 # The crash test (kill -9 during an import, restart) with 100,000 rows, on SQLite and PostgreSQL
 # (the normal suite runs it with 30,000; see docs/testing.md). A few minutes.
 crash:
-	LIANGXIN_CRASH_ROWS=100000 LIANGXIN_TEST_POSTGRES='$(PG_URL)' $(GO) test -count=1 -v -timeout 20m -run TestCrashDuringImport ./cmd/liangxin/
+	LIANGXIN_CRASH_ROWS=100000 LIANGXIN_CRASH_BOTH=1 LIANGXIN_TEST_POSTGRES='$(PG_URL)' $(GO) test -count=1 -v -timeout 20m -run TestCrashDuringImport ./cmd/liangxin/
 
 # The hostile uploads of issue 12 (a 190 MB cell, 7.6 M shared strings, 60 MB of shared text, a row of
 # 5 M cells), four at once, to a server started for the run; prints each answer and the server's peak

@@ -156,7 +156,7 @@ test('软弱涣散 signals with evidence', { timeout: 120_000 }, async () => {
       await dlg.locator('textarea[data-test="measures"], [data-test="measures"] textarea').first().fill('配齐书记，每月召开主题党日')
       await dlg.locator('input[data-test="responsible"], [data-test="responsible"] input').first().fill('李卫东')
       await dlg.locator('[data-test="save-designate"]').click()
-      await page.getByText('已认定并建立整改台账').first().waitFor({ timeout: 15_000 })
+      await page.getByText('已认定并建立整改台账').first().waitFor()
       await page.locator('.el-tabs__item', { hasText: '整改台账' }).click()
       const rect = page.locator('[data-test="rect-table"] .el-table__row', { hasText: name }).first()
       await rect.waitFor({ timeout: 15_000 })

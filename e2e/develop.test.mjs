@@ -63,7 +63,7 @@ test('desktop: the development timeline of one person', { timeout: 180_000 }, as
     // Record ⑧ in the form: the next step is preselected.
     assert.match(await drawer.locator('[data-test="step-select"]').innerText(), /⑧ 报上级党委备案/)
     await page.locator('[data-test="record-step"]').click()
-    await page.getByText('已记录：报上级党委备案').first().waitFor({ timeout: 15_000 })
+    await page.getByText('已记录：报上级党委备案').first().waitFor()
     assert.match(await drawer.locator('[data-test="step-select"]').innerText(), /⑨ 确定入党介绍人/)
     await drawer.locator('.el-drawer__body').evaluate((el) => (el.scrollTop = 0))
     await shot(page, 'develop-timeline.png')

@@ -80,7 +80,7 @@ async function editRecord(page, container, topic, newTopic, host) {
     await input.press('Enter')
   }
   await page.locator('[data-test="save-meeting"]').click()
-  await page.getByText('会议记录已修改').first().waitFor({ timeout: 15_000 })
+  await page.getByText('会议记录已修改').first().waitFor()
   const row = page.locator(container, { hasText: newTopic }).first()
   await row.waitFor()
   await row.locator('[data-test="view-meeting"]').click()
@@ -111,7 +111,9 @@ async function recordThemeDay(page, po, topic, shotName) {
   assert.match(label, new RegExp(`出席 ${members - 1} 人，请假 1 人`))
   await shot(page, shotName)
   await page.locator('[data-test="save-meeting"]').click()
-  await page.getByText('会议已登记').first().waitFor({ timeout: 15_000 })
+  // The message shows once the server has answered: the page's 60 s, not 15 s (a save took longer
+  // than 15 s at load 36 and the test failed with the settle pause of shot() on).
+  await page.getByText('会议已登记').first().waitFor()
   return members
 }
 
@@ -240,7 +242,7 @@ test('committee: record an election that starts a new term', { timeout: 180_000 
     await page.locator('[data-test="election-approval"] input, input[data-test="election-approval"]').first().fill('祁组复〔2026〕5号 同意换届')
     await shot(page, 'orglife-election.png')
     await page.locator('[data-test="save-election"]').click()
-    await page.getByText('换届选举已登记').first().waitFor({ timeout: 15_000 })
+    await page.getByText('换届选举已登记').first().waitFor()
     const text = await page.locator('[data-test="committee"]').innerText()
     assert.match(text, /本届自 \d{4}-\d{2}-\d{2} 起/)
   } finally {

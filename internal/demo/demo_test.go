@@ -17,6 +17,7 @@ import (
 	"liangxin/internal/apperr"
 	"liangxin/internal/assess"
 	"liangxin/internal/config"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/dues"
 	"liangxin/internal/funds"
 	"liangxin/internal/meeting"
@@ -117,6 +118,22 @@ func TestDemo(t *testing.T) {
 	t.Run("HasVenues", func(t *testing.T) { testVenues(t, a, sum) })
 	t.Run("IssuesTwoBriefings", func(t *testing.T) { testBriefings(t, a) })
 	t.Run("ListsPastTheCapSayCapped", func(t *testing.T) { testListsPastTheCap(t, a, sum) })
+	// Last: the rebuild corrects what it finds.
+	t.Run("CoverageCountsEqualARebuild", func(t *testing.T) { testCountsEqualRebuild(t, a) })
+}
+
+// testCountsEqualRebuild: the coverage counts the demo's writers kept in step
+// equal a rebuild from the ledger (what `liangxin coverage-rebuild` checks
+// after `liangxin demo` in internal/cli; here on both databases, on the load
+// this test made).
+func testCountsEqualRebuild(t *testing.T, a *app.App) {
+	res, err := coverspan.RebuildAndCompare(context.Background(), a.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Before == 0 || res.Before != res.After || res.Differ != 0 {
+		t.Fatalf("coverage counts after the demo: %d rows kept, %d rebuilt, %d differ", res.Before, res.After, res.Differ)
+	}
 }
 
 // testDangtongAgrees: on the demo, tables 27 and 30 agree with the coverage
@@ -451,6 +468,10 @@ func testDeterministic(t *testing.T, a *app.App) {
 	if testing.Short() || racetest.Enabled {
 		t.Skip("loads a second time (too slow under the race detector, which the other demo tests cover)")
 	}
+	// A second whole load took minutes of CI's PostgreSQL run; the loader
+	// writes through the same services on both databases, and the SQLite run
+	// compares the two ledgers.
+	storetest.SQLiteOnlyInCI(t, "the second whole demo load (determinism of the seed) runs in the SQLite run")
 	b := newApp(t)
 	if _, err := Load(context.Background(), b, Options{Seed: 7}); err != nil {
 		t.Fatal(err)

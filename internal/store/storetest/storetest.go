@@ -321,3 +321,24 @@ func Reopen(t testing.TB, db *store.DB) *store.DB {
 	t.Cleanup(func() { other.Close() })
 	return other
 }
+
+// EnvLong names the variable that runs, on PostgreSQL too, the long variants
+// CI runs on SQLite only (`make test-long` sets it).
+const EnvLong = "LIANGXIN_TEST_LONG"
+
+// SQLiteOnlyInCI skips t on the PostgreSQL run unless LIANGXIN_TEST_LONG=1:
+// for a long test whose rule the SQLite run of CI checks in full and whose
+// database-dependent part another test checks on PostgreSQL (why says which).
+// `make test-long` runs these on PostgreSQL.
+func SQLiteOnlyInCI(t testing.TB, why string) {
+	t.Helper()
+	if OnPostgres() && !Long() {
+		t.Skip("PostgreSQL run: " + why + " (make test-long runs it here; " + EnvLong + "=1)")
+	}
+}
+
+// OnPostgres reports the PostgreSQL run (LIANGXIN_TEST_POSTGRES set).
+func OnPostgres() bool { return os.Getenv(EnvPostgres) != "" }
+
+// Long reports LIANGXIN_TEST_LONG=1 (make test-long).
+func Long() bool { return os.Getenv(EnvLong) == "1" }

@@ -247,17 +247,9 @@ func (s *Service) pageByRegion(ctx context.Context, w string, wargs []any, q Pag
 	default:
 		cond = exists(counted)
 	}
-	var ids []int64
-	err := s.eachRow(ctx, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? AND `+cond+`
+	ids, err := s.idsQ(ctx, s.DB, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? AND `+cond+`
 		ORDER BY p.region_code`+dir+`, p.name`+dir+`, p.id`+dir+` LIMIT ? OFFSET ?`,
-		append(append(append(append([]any{}, wargs...), partyorg.KindGroup), args...), q.PageSize, (q.Page-1)*q.PageSize), func(r *sql.Rows) error {
-			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
+		append(append(append(append([]any{}, wargs...), partyorg.KindGroup), args...), q.PageSize, (q.Page-1)*q.PageSize))
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}

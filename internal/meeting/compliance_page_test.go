@@ -2,6 +2,7 @@ package meeting_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -384,6 +385,60 @@ func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 		}
 		if villageRows < 6 {
 			t.Errorf("seed %d: %d rows in the village scopes; the fixture tests little", seed, villageRows)
+		}
+	}
+}
+
+// Served from the compliance slots, the pages by name, by region with a
+// status, by a figure, and the pages of a village and of a subtree run the
+// same number of queries for 10 and for 200 party organizations.
+func TestCompliancePageWalkQueryCountIsFixed(t *testing.T) {
+	counts := map[int]map[string]int64{}
+	village := meetingtest.Yuhe + "001"
+	for _, n := range []int{10, 200} {
+		e := testenv.New(t)
+		ids := meetingtest.Build(t, e.App.DB, n)
+		bg := context.Background()
+		if _, err := e.App.DB.Exec(bg, e.App.DB, `INSERT INTO regions (code, parent_code, name, level, created_at, updated_at) VALUES (?, ?, '测试村', 5, '2024-01-01', '2024-01-01')
+			ON CONFLICT (code) DO NOTHING`, village, meetingtest.Yuhe); err != nil {
+			t.Fatal(err)
+		}
+		// Half of 玉合's party organizations move to its village.
+		if _, err := e.App.DB.Exec(bg, e.App.DB, `UPDATE party_orgs SET region_code = ? WHERE region_code = ? AND id % 4 < 2`, village, meetingtest.Yuhe); err != nil {
+			t.Fatal(err)
+		}
+		if err := meeting.RebuildSlots(bg, e.App.DB, e.Clock.Now); err != nil {
+			t.Fatal(err)
+		}
+		counts[n] = map[string]int64{}
+		ctxs := scopes()
+		ctxs["村"] = actor.With(bg, actor.Actor{Username: "village", Role: "admin", Scope: village})
+		for name, ctx := range ctxs {
+			for _, f := range []meeting.ReportFilter{{}, {RegionCode: village}, {PartyOrgID: ids[0]}} {
+				if name == "洪桥" && f.RegionCode != "" || name == "村" && f.PartyOrgID != 0 {
+					continue // outside the actor's scope
+				}
+				f.From, f.To = "2026-01-01", "2026-06-30"
+				for _, q := range []meeting.PageQuery{{Sort: "name"}, {Sort: "name", Desc: true, Status: meeting.StatusIncomplete},
+					{Status: meeting.StatusIncomplete}, {Sort: "rate", Desc: true}, {Sort: "meetings", Status: meeting.StatusIncomplete}} {
+					q.Page, q.PageSize = 1, 2
+					counts[n][fmt.Sprintf("%s %+v %+v", name, f, q)] = queriesOf(t, ctx, func(ctx context.Context) error {
+						pg, err := e.App.Meet.CompliancePaged(ctx, f, q)
+						if err == nil && len(pg.Orgs) == 0 {
+							t.Errorf("%s %+v %+v: an empty page", name, f, q)
+						}
+						return err
+					})
+				}
+			}
+		}
+	}
+	if len(counts[10]) < 20 {
+		t.Fatalf("%d cases; the loop tests little", len(counts[10]))
+	}
+	for k, small := range counts[10] {
+		if big := counts[200][k]; big != small {
+			t.Errorf("%s: %d queries for 10 party organizations, %d for 200; want the same", k, small, big)
 		}
 	}
 }

@@ -101,9 +101,17 @@ func main() {
 	os.Exit(code)
 }
 
+// pageTargets are compliance pages other than the default one (by name, by
+// a figure, by status), chosen by name only ("all" leaves them out).
+var pageTargets = []loadgen.Target{
+	{Name: "compliance-name", Method: "GET", Path: "/api/v1/compliance?sort=name"},
+	{Name: "compliance-rate", Method: "GET", Path: "/api/v1/compliance?sort=rate"},
+	{Name: "compliance-incomplete", Method: "GET", Path: "/api/v1/compliance?status=incomplete"},
+}
+
 func readNames() string {
 	var n []string
-	for _, t := range readTargets {
+	for _, t := range append(append([]loadgen.Target{}, readTargets...), pageTargets...) {
 		n = append(n, t.Name)
 	}
 	return strings.Join(n, ",")
@@ -241,8 +249,8 @@ func buildTargets(ctx context.Context, c *http.Client, base string, sess *sessio
 			want[strings.TrimSpace(n)] = true
 		}
 	}
-	for _, t := range readTargets {
-		if o.reads == "all" || want[t.Name] {
+	for i, t := range append(append([]loadgen.Target{}, readTargets...), pageTargets...) {
+		if o.reads == "all" && i < len(readTargets) || want[t.Name] {
 			reads = append(reads, t)
 			delete(want, t.Name)
 		}

@@ -2,6 +2,7 @@ package meeting_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -273,6 +274,171 @@ func TestCompliancePageRefusesBadQueries(t *testing.T) {
 		_, err := e.App.Meet.CompliancePaged(ctx, f, q)
 		if ae, ok := apperr.As(err); !ok || ae.Fields[strings.TrimSpace(field)] == "" || len(ae.Fields) != 1 {
 			t.Errorf("%+v: error %v, want one naming %s only", q, err, field)
+		}
+	}
+}
+
+// Pages found by walking the party organizations (by region and by name,
+// with every status filter) and pages of scopes below a street (a village,
+// a party organization's subtree) equal the reference computed from the
+// meetings: the same rows in the order worked out here from the reference's
+// rows — by region: region, name, id; by name: the name's bytes, then
+// region and id in either direction — and the same summary. The fixture
+// has villages and party organizations sharing a name, so the ties count.
+func TestCompliancePageWalksEqualTheReference(t *testing.T) {
+	racetest.Skip(t, "a randomized comparison of two computations, one goroutine")
+	for _, seed := range []uint64{6, 7} {
+		e := testenv.New(t)
+		ids := meetingtest.BuildRandom(t, e.App.DB, 40, seed)
+		bg := context.Background()
+		villages := []string{meetingtest.Yuhe + "001", meetingtest.Hongqiao + "002"}
+		for _, v := range villages {
+			if _, err := e.App.DB.Exec(bg, e.App.DB, `INSERT INTO regions (code, parent_code, name, level, created_at, updated_at) VALUES (?, ?, ?, 5, '2024-01-01', '2024-01-01')
+				ON CONFLICT (code) DO NOTHING`, v, v[:9], "测试村"+v[9:]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Every third party organization moves to its street's village
+		// (with its 党小组), every fifth takes a shared name.
+		for i, id := range ids {
+			if i%3 == 0 {
+				if _, err := e.App.DB.Exec(bg, e.App.DB, `UPDATE party_orgs SET region_code = region_code || CASE WHEN region_code = ? THEN '001' ELSE '002' END
+					WHERE (id = ? OR parent_id = ?) AND LENGTH(region_code) = 9`, meetingtest.Yuhe, id, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i%5 == 0 {
+				if _, err := e.App.DB.Exec(bg, e.App.DB, `UPDATE party_orgs SET name = ? WHERE id = ?`, []string{"同名党支部", "甲党支部"}[i%2], id); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := meeting.RebuildSlots(bg, e.App.DB, e.Clock.Now); err != nil {
+			t.Fatal(err)
+		}
+		m := e.App.Meet
+		sys := actor.System(bg, "test")
+		village := actor.With(bg, actor.Actor{Username: "village", Role: "admin", Scope: villages[0]})
+		type scope struct {
+			name string
+			ctx  context.Context
+			f    meeting.ReportFilter
+		}
+		var scopes []scope
+		for _, w := range [][2]string{{"2024-01-01", "2026-10-31"}, {"2025-04-01", "2025-09-30"}} {
+			for _, sc := range []scope{{"county", sys, meeting.ReportFilter{}}, {"村 " + villages[0], sys, meeting.ReportFilter{RegionCode: villages[0]}},
+				{"村 " + villages[1], sys, meeting.ReportFilter{RegionCode: villages[1]}}, {"村's admin", village, meeting.ReportFilter{}},
+				{"subtree", sys, meeting.ReportFilter{PartyOrgID: ids[0]}}, {"玉合", sys, meeting.ReportFilter{RegionCode: meetingtest.Yuhe}}} {
+				sc.f.From, sc.f.To = w[0], w[1]
+				scopes = append(scopes, sc)
+			}
+		}
+		villageRows := 0
+		for _, sc := range scopes {
+			want, err := m.ComplianceReference(sc.ctx, sc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			roundAttendance(&want)
+			if strings.HasPrefix(sc.name, "村") {
+				villageRows += len(want.Orgs)
+			}
+			for _, key := range []string{"region", "name"} {
+				for _, desc := range []bool{false, true} {
+					for _, st := range []string{"", meeting.StatusComplete, meeting.StatusIncomplete, meeting.StatusNone} {
+						var exp []meeting.OrgCompliance
+						for _, o := range want.Orgs {
+							if st == "" || statusOf(o) == st {
+								exp = append(exp, o)
+							}
+						}
+						sort.SliceStable(exp, func(i, j int) bool {
+							a, b := exp[i], exp[j]
+							if key == "name" && a.PartyOrgName != b.PartyOrgName {
+								return (a.PartyOrgName < b.PartyOrgName) != desc
+							}
+							less := a.RegionCode < b.RegionCode || a.RegionCode == b.RegionCode && (a.PartyOrgName < b.PartyOrgName ||
+								a.PartyOrgName == b.PartyOrgName && a.PartyOrgID < b.PartyOrgID)
+							if key == "region" && desc {
+								return !less
+							}
+							return less
+						})
+						got, pg := allPages(t, sc.ctx, m, sc.f, meeting.PageQuery{PageSize: 4, Sort: key, Desc: desc, Status: st})
+						gotRep := pg.Report
+						gotRep.Orgs = got
+						roundAttendance(&gotRep)
+						what := sc.name + " " + sc.f.From + " " + key + " " + st
+						if desc {
+							what += " desc"
+						}
+						if exp == nil {
+							exp = []meeting.OrgCompliance{}
+						}
+						sameJSON(t, "rows "+what, gotRep.Orgs, exp)
+						if st == "" {
+							sameJSON(t, "summary "+what, summaryOf(gotRep), summaryOf(want))
+						}
+					}
+				}
+			}
+		}
+		if villageRows < 6 {
+			t.Errorf("seed %d: %d rows in the village scopes; the fixture tests little", seed, villageRows)
+		}
+	}
+}
+
+// Served from the compliance slots, the pages by name, by region with a
+// status, by a figure, and the pages of a village and of a subtree run the
+// same number of queries for 10 and for 200 party organizations.
+func TestCompliancePageWalkQueryCountIsFixed(t *testing.T) {
+	counts := map[int]map[string]int64{}
+	village := meetingtest.Yuhe + "001"
+	for _, n := range []int{10, 200} {
+		e := testenv.New(t)
+		ids := meetingtest.Build(t, e.App.DB, n)
+		bg := context.Background()
+		if _, err := e.App.DB.Exec(bg, e.App.DB, `INSERT INTO regions (code, parent_code, name, level, created_at, updated_at) VALUES (?, ?, '测试村', 5, '2024-01-01', '2024-01-01')
+			ON CONFLICT (code) DO NOTHING`, village, meetingtest.Yuhe); err != nil {
+			t.Fatal(err)
+		}
+		// Half of 玉合's party organizations move to its village.
+		if _, err := e.App.DB.Exec(bg, e.App.DB, `UPDATE party_orgs SET region_code = ? WHERE region_code = ? AND id % 4 < 2`, village, meetingtest.Yuhe); err != nil {
+			t.Fatal(err)
+		}
+		if err := meeting.RebuildSlots(bg, e.App.DB, e.Clock.Now); err != nil {
+			t.Fatal(err)
+		}
+		counts[n] = map[string]int64{}
+		ctxs := scopes()
+		ctxs["村"] = actor.With(bg, actor.Actor{Username: "village", Role: "admin", Scope: village})
+		for name, ctx := range ctxs {
+			for _, f := range []meeting.ReportFilter{{}, {RegionCode: village}, {PartyOrgID: ids[0]}} {
+				if name == "洪桥" && f.RegionCode != "" || name == "村" && f.PartyOrgID != 0 {
+					continue // outside the actor's scope
+				}
+				f.From, f.To = "2026-01-01", "2026-06-30"
+				for _, q := range []meeting.PageQuery{{Sort: "name"}, {Sort: "name", Desc: true, Status: meeting.StatusIncomplete},
+					{Status: meeting.StatusIncomplete}, {Sort: "rate", Desc: true}, {Sort: "meetings", Status: meeting.StatusIncomplete}} {
+					q.Page, q.PageSize = 1, 2
+					counts[n][fmt.Sprintf("%s %+v %+v", name, f, q)] = queriesOf(t, ctx, func(ctx context.Context) error {
+						pg, err := e.App.Meet.CompliancePaged(ctx, f, q)
+						if err == nil && len(pg.Orgs) == 0 {
+							t.Errorf("%s %+v %+v: an empty page", name, f, q)
+						}
+						return err
+					})
+				}
+			}
+		}
+	}
+	if len(counts[10]) < 20 {
+		t.Fatalf("%d cases; the loop tests little", len(counts[10]))
+	}
+	for k, small := range counts[10] {
+		if big := counts[200][k]; big != small {
+			t.Errorf("%s: %d queries for 10 party organizations, %d for 200; want the same", k, small, big)
 		}
 	}
 }

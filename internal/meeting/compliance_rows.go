@@ -71,16 +71,7 @@ func (s *Service) eachComplianceRowSQL(ctx context.Context, f ReportFilter, from
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	err = s.eachRow(ctx, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? ORDER BY p.region_code, p.name, p.id`, append(append([]any{}, wargs...), partyorg.KindGroup),
-		func(r *sql.Rows) error {
-			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
+	ids, err := s.idsQ(ctx, s.DB, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? ORDER BY p.region_code, p.name, p.id`, append(append([]any{}, wargs...), partyorg.KindGroup))
 	if err != nil {
 		return err
 	}

@@ -105,11 +105,12 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		order = "a.m" + dir + ", " + report
 	}
 	var rows []indexRow
-	if (q.Sort == "" || q.Sort == "region") && !regionPageOff {
-		// In the region's order the page is found by walking the scope's
-		// party organizations in that order with an existence test on
-		// their slots, and only its own party organizations are summed.
-		rows, err = s.pageByRegion(ctx, w, wargs, q, dir, fromS, toS)
+	if walk := walkOrder(q.Sort, dir, collate); walk != "" && !regionPageOff {
+		// In the region's or the name's order the page is found by walking
+		// the scope's party organizations in that order (an index of
+		// party_orgs, migration 0049) with an existence test on their
+		// slots, and only its own party organizations are summed.
+		rows, err = s.pageByWalk(ctx, w, wargs, q, walk, fromS, toS)
 		if err != nil || len(rows) == 0 {
 			return out, err
 		}
@@ -219,17 +220,32 @@ func (s *Service) summaryFromSlots(ctx context.Context, agg string, aggArgs []an
 	return nil
 }
 
-// regionPageOff is set by tests and the benchmark to page by region through
-// the aggregate over the scope's slots, as the other sorts do.
+// regionPageOff is set by tests and the benchmark to page by region and by
+// name through the aggregate over the scope's slots, as the other sorts do.
 var regionPageOff bool
 
-// pageByRegion is the page q (sorted by region, any status) of the scope
-// (w, wargs): the party organizations found in the region's order with an
+// walkOrder is the ORDER BY of party_orgs p by which a page of sort key
+// sort is found by walking (the columns of an index of migration 0049), or
+// "" when the key is a figure of the period (those pages sort the scope's
+// sums). By name, ties keep the report's order (region, id) in either
+// direction, as the aggregate's order has it.
+func walkOrder(sort, dir, collate string) string {
+	switch sort {
+	case "", "region":
+		return "p.region_code" + dir + ", p.name" + dir + ", p.id" + dir
+	case "name":
+		return "p.name" + collate + dir + ", p.region_code, p.id"
+	}
+	return ""
+}
+
+// pageByWalk is the page q (any status) of the scope (w, wargs) in the
+// order walk: the party organizations found in that order with an
 // existence test on their slots wholly inside [fromS, toS] — the status's
 // rule written as slots (complete: something required and no slot held
 // below it; incomplete: a slot held below it; none: counted, nothing
 // required) — then their sums.
-func (s *Service) pageByRegion(ctx context.Context, w string, wargs []any, q PageQuery, dir, fromS, toS string) ([]indexRow, error) {
+func (s *Service) pageByWalk(ctx context.Context, w string, wargs []any, q PageQuery, walk, fromS, toS string) ([]indexRow, error) {
 	var args []any
 	exists := func(c string) string {
 		args = append(args, fromS, toS, toS)
@@ -247,17 +263,9 @@ func (s *Service) pageByRegion(ctx context.Context, w string, wargs []any, q Pag
 	default:
 		cond = exists(counted)
 	}
-	var ids []int64
-	err := s.eachRow(ctx, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? AND `+cond+`
-		ORDER BY p.region_code`+dir+`, p.name`+dir+`, p.id`+dir+` LIMIT ? OFFSET ?`,
-		append(append(append(append([]any{}, wargs...), partyorg.KindGroup), args...), q.PageSize, (q.Page-1)*q.PageSize), func(r *sql.Rows) error {
-			var id int64
-			if err := r.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-			return nil
-		})
+	ids, err := s.idsQ(ctx, s.DB, `SELECT p.id FROM party_orgs p`+w+` AND p.kind <> ? AND `+cond+`
+		ORDER BY `+walk+` LIMIT ? OFFSET ?`,
+		append(append(append(append([]any{}, wargs...), partyorg.KindGroup), args...), q.PageSize, (q.Page-1)*q.PageSize))
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}

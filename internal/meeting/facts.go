@@ -184,6 +184,21 @@ func (s *Service) eachRow(ctx context.Context, query string, args []any, fn func
 	return s.eachRowQ(ctx, s.DB, query, args, fn)
 }
 
+// idsQ returns the ids the query selects (its one column), in its order,
+// through q.
+func (s *Service) idsQ(ctx context.Context, q store.Querier, query string, args []any) ([]int64, error) {
+	var ids []int64
+	err := s.eachRowQ(ctx, q, query, args, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, err
+}
+
 // eachRowQ is eachRow through q.
 func (s *Service) eachRowQ(ctx context.Context, q store.Querier, query string, args []any, fn func(*sql.Rows) error) error {
 	rows, err := s.DB.Query(ctx, q, query, args...)

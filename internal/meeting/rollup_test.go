@@ -15,6 +15,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/meeting"
 	"liangxin/internal/meeting/meetingtest"
+	"liangxin/internal/store"
 )
 
 // rollupWindows is the periods checkRollup compares: every year the
@@ -160,6 +161,101 @@ func BenchmarkComplianceRollup(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// BenchmarkCompliancePages is the first compliance page after a write (a
+// meeting recorded, timer stopped), 2026-01-01…2026-06-30, page 1 of 20,
+// over the scale fixture of LIANGXIN_BENCH_ORGS party organizations (3,000
+// unless set; every 50th moved to a village of its street), built once, for
+// each page kind: before (main before h-comp: without migration 0049's
+// indexes, the page by name from the aggregate over the scope's slots) and
+// after (the indexes built, the pages by region and name walked), run
+// before, after, before, after on the same database.
+func BenchmarkCompliancePages(b *testing.B) {
+	n := 3000
+	if v := os.Getenv("LIANGXIN_BENCH_ORGS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e := testenv.New(b)
+	db := e.App.DB
+	start := time.Now()
+	ids := meetingtest.Build(b, db, n)
+	built := time.Since(start)
+	ctx := actor.System(context.Background(), "bench")
+	village := meetingtest.Yuhe + "001"
+	if _, err := db.Exec(ctx, db, `INSERT INTO regions (code, parent_code, name, level, created_at, updated_at) VALUES (?, ?, '基准村', 5, '2024-01-01', '2024-01-01')
+		ON CONFLICT (code) DO NOTHING`, village, meetingtest.Yuhe); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, db, `UPDATE party_orgs SET region_code = ? WHERE region_code = ? AND id % 50 = 0`, village, meetingtest.Yuhe); err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	if err := meeting.RebuildSlots(ctx, db, e.Clock.Now); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d party organizations built in %v, slots and rollup rebuilt in %v", n, built, time.Since(start))
+	indexes := map[bool][]string{true: {`CREATE INDEX party_orgs_region_name ON party_orgs(region_code, name, id)`,
+		map[store.Dialect]string{store.Postgres: `CREATE INDEX party_orgs_name_c ON party_orgs(name COLLATE "C", region_code, id)`,
+			store.SQLite: `CREATE INDEX party_orgs_name ON party_orgs(name, region_code, id)`}[db.Dialect]},
+		false: {`DROP INDEX IF EXISTS party_orgs_region_name`, `DROP INDEX IF EXISTS party_orgs_name_c`, `DROP INDEX IF EXISTS party_orgs_name`}}
+	pages := []struct {
+		name string
+		f    meeting.ReportFilter
+		q    meeting.PageQuery
+	}{
+		{"region", meeting.ReportFilter{}, meeting.PageQuery{}},
+		{"region-incomplete", meeting.ReportFilter{}, meeting.PageQuery{Status: meeting.StatusIncomplete}},
+		{"name", meeting.ReportFilter{}, meeting.PageQuery{Sort: "name"}},
+		{"name-desc-incomplete", meeting.ReportFilter{}, meeting.PageQuery{Sort: "name", Desc: true, Status: meeting.StatusIncomplete}},
+		{"rate", meeting.ReportFilter{}, meeting.PageQuery{Sort: "rate"}},
+		{"village", meeting.ReportFilter{RegionCode: village}, meeting.PageQuery{}},
+		{"village-name", meeting.ReportFilter{RegionCode: village}, meeting.PageQuery{Sort: "name"}},
+	}
+	i := 0
+	for range 2 {
+		for _, after := range []bool{false, true} {
+			for _, stmt := range indexes[after] {
+				if _, err := db.Exec(ctx, db, stmt); err != nil && after {
+					b.Fatal(err)
+				}
+			}
+			if db.Dialect == store.Postgres {
+				if _, err := db.Exec(ctx, db, `ANALYZE party_orgs`); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for _, pg := range pages {
+				b.Run(fmt.Sprintf("orgs=%d/page=%s/after=%v", n, pg.name, after), func(b *testing.B) {
+					defer meeting.SetRegionPageOff(!after && strings.HasPrefix(pg.q.Sort, "name"))()
+					load, _ := os.ReadFile("/proc/loadavg")
+					b.Logf("load average %s", strings.Fields(string(load) + " ?")[0])
+					f := pg.f
+					f.From, f.To = "2026-01-01", "2026-06-30"
+					q := pg.q
+					q.Page, q.PageSize = 1, 20
+					for b.Loop() {
+						b.StopTimer()
+						i++
+						if _, err := e.App.Meet.Create(ctx, meeting.Input{PartyOrgID: ids[i%len(ids)], Kind: meeting.KindThemeDay, Date: "2026-03-1" + fmt.Sprint(i%10), Topic: "基准"}); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+						out, err := e.App.Meet.CompliancePaged(ctx, f, q)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(out.Orgs) == 0 {
+							b.Fatalf("%s: an empty page", pg.name)
+						}
+					}
+				})
+			}
 		}
 	}
 }

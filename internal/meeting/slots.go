@@ -422,15 +422,7 @@ func (s *Service) refreshSlotsOfKind(ctx context.Context, q store.Querier, kind 
 	if _, _, ok, err := s.slotYears(ctx, q); err != nil || !ok {
 		return err
 	}
-	var ids []int64
-	err := s.eachRowQ(ctx, q, `SELECT id FROM party_orgs WHERE kind = ? ORDER BY id`, []any{kind}, func(r *sql.Rows) error {
-		var id int64
-		if err := r.Scan(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := s.idsQ(ctx, q, `SELECT id FROM party_orgs WHERE kind = ? ORDER BY id`, []any{kind})
 	if err != nil {
 		return err
 	}

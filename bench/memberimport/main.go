@@ -55,6 +55,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -86,6 +87,7 @@ var (
 	flagKeep      = flag.Bool("keep", false, "keep the database, the key and the workbook at the end")
 	flagOnly      = flag.String("only", "bare,read,import,reimport", "phases to run, comma-separated")
 	flagProfile   = flag.String("cpuprofile", "", "write a CPU profile of each phase to this folder as <phase>.pprof (investigation aid)")
+	flagMemProf   = flag.String("memprofile", "", "write a heap profile of each phase, taken when its live heap was largest, to this folder as <phase>.heap (investigation aid)")
 
 	// Set by the parent for a child process.
 	flagPhase  = flag.String("phase", "", "internal: run one phase (bare, import) and print its result as JSON")
@@ -185,6 +187,9 @@ func parent() error {
 		args := []string{"-phase", run, "-db", *flagDB, "-pg", *flagPG, "-file", file, "-target", target, "-key", filepath.Join(dir, "data.key")}
 		if *flagProfile != "" {
 			args = append(args, "-cpuprofile", filepath.Join(*flagProfile, phase+".pprof"))
+		}
+		if *flagMemProf != "" {
+			args = append(args, "-memprofile", filepath.Join(*flagMemProf, phase+".heap"))
 		}
 		cmd := exec.Command(exe, args...)
 		cmd.Stderr = os.Stderr
@@ -447,6 +452,9 @@ func child() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *flagMemProf != "" {
+		defer peakHeapProfile(*flagMemProf)()
+	}
 	var r result
 	runtime.GC()
 	stop := sample(&r)
@@ -627,4 +635,37 @@ func vmHWM() uint64 {
 		}
 	}
 	return 0
+}
+
+// peakHeapProfile writes a heap profile taken when the live heap was largest
+// (sampled every 50 ms) to path when stopped.
+func peakHeapProfile(path string) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var best uint64
+		var prof bytes.Buffer
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				if err := os.WriteFile(path, prof.Bytes(), 0o644); err != nil {
+					fmt.Fprintln(os.Stderr, "memprofile:", err)
+				}
+				fmt.Fprintf(os.Stderr, "memprofile: largest live heap %.1f MB\n", float64(best)/1e6)
+				return
+			case <-t.C:
+			}
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > best {
+				best = v
+				prof.Reset()
+				_ = pprof.Lookup("heap").WriteTo(&prof, 0)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }

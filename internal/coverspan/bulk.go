@@ -122,9 +122,10 @@ func (b *Bulk) step(ctx context.Context) error {
 	return nil
 }
 
-// bulkFlushAt bounds the series-days a Bulk holds (about 40 bytes each,
-// and as much again while they are written: 2^18 of them kept a
-// 200,000-row import under 25 MB of counts where 2^20 took 50 MB):
+// bulkFlushAt bounds the series-days a Bulk holds (16 bytes each for a
+// new organization's, 48 for a change with covering measures, and the
+// ranks of the sort while they are written; at 40 bytes each, 2^18 of them
+// kept a 200,000-row import under 25 MB of counts where 2^20 took 50 MB):
 // beyond it (an import of many hundred thousand rows over many days) the
 // total so far is written and a new one begun, so memory stays bounded at
 // the price of writing some count rows more than once.
@@ -172,9 +173,9 @@ type measures32 [8]int32
 // day with the series and the days numbered (interned), so a series' strings
 // are held once. The changes are kept in a slice sorted by series and day
 // (days, each key once) and a short unsorted tail that is sorted and merged
-// into it when full: 40 bytes a series-day, where two maps (ledger and span
-// measures) took about 60, and the month and year totals and sorted keys
-// built at write time another 10 MB at 200,000 rows (issue 12 item 2).
+// into it when full. A change is 16 bytes (dayChange: the key and its
+// measures packed, see packedMeasures), where the eight measures in 32 bits each
+// took 40 and two maps about 60 (issue 12 item 2).
 type importAcc struct {
 	seriesIdx map[series]uint32
 	series    []series
@@ -182,6 +183,12 @@ type importAcc struct {
 	buckets   []string
 	days      []dayChange // sorted by key, each key once
 	tail      []dayChange // added since the last merge, unsorted
+	// wide holds the measures of the changes that do not pack (packedMeasures):
+	// a change with a covering or instruction measure, or a figure beyond
+	// 21 bits. A slot whose change was merged into another is left behind
+	// until the next compaction (compactWide).
+	wide     []measures32
+	wideLive int // len(wide) after the last compaction
 	// wrong, set by tests only (SetBulkWrong), drops every other change:
 	// the tests must see the counts differ from a rebuild.
 	wrong, odd bool
@@ -190,7 +197,93 @@ type importAcc struct {
 // dayChange is the change of one series on one day (key: series<<32 | day).
 type dayChange struct {
 	key uint64
-	m   measures32
+	p   packedMeasures
+}
+
+// packedMeasures holds the measures of one change in 64 bits. A new organization
+// changes only the first three (total, has_charter, charter_has_party),
+// so those are held in place when they fit in 21 bits each (signed,
+// −1,048,576 to 1,048,575: bits 0–20, 21–41 and 42–62, bit 63 clear) and the other
+// five are zero. Otherwise bit 63 is set and the low 32 bits index
+// importAcc.wide, which holds all eight.
+type packedMeasures uint64
+
+const (
+	packBits = 21
+	packMax  = 1<<(packBits-1) - 1
+	packMin  = -1 << (packBits - 1)
+	packMask = 1<<packBits - 1
+	packWide = packedMeasures(1) << 63
+)
+
+// pack packs m in place, or reports that it does not fit.
+func pack(m *measures32) (packedMeasures, bool) {
+	for _, v := range m[3:] {
+		if v != 0 {
+			return 0, false
+		}
+	}
+	var p packedMeasures
+	for i, v := range m[:3] {
+		if v < packMin || v > packMax {
+			return 0, false
+		}
+		p |= packedMeasures(uint32(v)&packMask) << (i * packBits)
+	}
+	return p, true
+}
+
+// measures unpacks p.
+func (a *importAcc) measures(p packedMeasures) measures32 {
+	if p&packWide != 0 {
+		return a.wide[uint32(p)]
+	}
+	var m measures32
+	for i := range 3 {
+		// Shift the field to the top, then back with the sign.
+		m[i] = int32(int64(uint64(p)<<(64-packBits*(i+1))) >> (64 - packBits))
+	}
+	return m
+}
+
+// packOf packs m, in a new wide slot if it does not fit in place.
+func (a *importAcc) packOf(m *measures32) packedMeasures {
+	if p, ok := pack(m); ok {
+		return p
+	}
+	a.wide = append(a.wide, *m)
+	return packWide | packedMeasures(len(a.wide)-1)
+}
+
+// sum adds y to x: in x's wide slot if it has one, else packedMeasures anew.
+func (a *importAcc) sum(x, y packedMeasures) packedMeasures {
+	if x&packWide != 0 {
+		w := &a.wide[uint32(x)]
+		*w = w.plus(a.measures(y))
+		return x
+	}
+	if y&packWide != 0 {
+		return a.sum(y, x)
+	}
+	m := a.measures(x).plus(a.measures(y))
+	return a.packOf(&m)
+}
+
+// compactWide drops the wide slots no change refers to any more, once they
+// are more than the live ones were at the last compaction (amortised: each
+// compaction at least halves the slice).
+func (a *importAcc) compactWide() {
+	if len(a.wide) < 2*a.wideLive+1024 {
+		return
+	}
+	w := make([]measures32, 0, a.wideLive+a.wideLive/4+16)
+	for i := range a.days {
+		if p := a.days[i].p; p&packWide != 0 {
+			w = append(w, a.wide[uint32(p)])
+			a.days[i].p = packWide | packedMeasures(len(w)-1)
+		}
+	}
+	a.wide, a.wideLive = w, len(w)
 }
 
 // accTail is how many changes wait in the tail before they are merged
@@ -250,11 +343,11 @@ func (a *importAcc) add(series, day uint32, m *Measures) {
 			return
 		}
 	}
-	c := dayChange{key: uint64(series)<<32 | uint64(day)}
+	var m32 measures32
 	for i, x := range m {
-		c.m[i] = int32(x)
+		m32[i] = int32(x)
 	}
-	a.tail = append(a.tail, c)
+	a.tail = append(a.tail, dayChange{key: uint64(series)<<32 | uint64(day), p: a.packOf(&m32)})
 	if len(a.tail) >= accTail {
 		a.merge()
 	}
@@ -274,7 +367,7 @@ func (a *importAcc) merge() {
 	w := 0
 	for _, c := range t {
 		if w > 0 && t[w-1].key == c.key {
-			t[w-1].m = t[w-1].m.plus(c.m)
+			t[w-1].p = a.sum(t[w-1].p, c.p)
 			continue
 		}
 		t[w] = c
@@ -290,7 +383,7 @@ func (a *importAcc) merge() {
 			a.days[k] = a.days[i]
 			i--
 		case i >= 0 && a.days[i].key == t[j].key:
-			a.days[k] = dayChange{key: t[j].key, m: a.days[i].m.plus(t[j].m)}
+			a.days[k] = dayChange{key: t[j].key, p: a.sum(a.days[i].p, t[j].p)}
 			i--
 			j--
 		default:
@@ -306,6 +399,7 @@ func (a *importAcc) merge() {
 		a.days = a.days[:len(a.days)-gap]
 	}
 	a.tail = a.tail[:0]
+	a.compactWide()
 }
 
 func (m measures32) plus(o measures32) measures32 {
@@ -403,12 +497,13 @@ func (a *importAcc) write(ctx context.Context, db *store.DB, q store.Querier, in
 		hi := lo
 		for ; hi < len(a.days) && sRank[a.days[hi].key>>32] == g; hi++ {
 			c := a.days[hi]
-			if err := emit(c.key, c.m); err != nil {
+			m := a.measures(c.p)
+			if err := emit(c.key, m); err != nil {
 				return err
 			}
 			s := c.key &^ 0xffffffff
 			for _, cb := range [2]uint32{month[uint32(c.key)], year[uint32(c.key)]} {
-				coarse[s|uint64(cb)] = coarse[s|uint64(cb)].plus(c.m)
+				coarse[s|uint64(cb)] = coarse[s|uint64(cb)].plus(m)
 			}
 		}
 		ckeys = ckeys[:0]

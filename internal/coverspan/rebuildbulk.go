@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"time"
 
 	"liangxin/internal/store"
 )
@@ -27,7 +28,14 @@ import (
 // The result equals Rebuild's row for row (tested on both databases, see
 // internal/gen).
 func RebuildBulk(ctx context.Context, db *store.DB) error {
-	return db.InTx(ctx, func(tx *sql.Tx) error { return rebuildBulkTx(ctx, db, tx) })
+	return RebuildBulkLog(ctx, db, nil)
+}
+
+// RebuildBulkLog is RebuildBulk reporting the time of each phase through
+// logf (nil: none). On PostgreSQL the spans, snapshots and counts are
+// written with COPY inside the rebuild's transaction (store.InTxConn).
+func RebuildBulkLog(ctx context.Context, db *store.DB, logf func(format string, args ...any)) error {
+	return db.InTxConn(ctx, func(ctx context.Context, tx *sql.Tx) error { return rebuildBulkTx(ctx, db, tx, logf) })
 }
 
 // bulkBroken is set by tests only (SetBulkRebuildBroken): the bulk rebuild
@@ -121,7 +129,24 @@ func (p *packed) unpack(i int, buf []Span) (Org, []Span, int) {
 	return o, buf, int(po.flags)
 }
 
-func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
+// bulkTimes are the phases of a bulk rebuild, for its log.
+type bulkTimes struct {
+	start                               time.Time
+	clear, validity, read, spans, snaps time.Duration
+	count, write, analyze               time.Duration
+}
+
+// lap returns the time since the last lap.
+func (t *bulkTimes) lap() time.Duration {
+	now := time.Now()
+	d := now.Sub(t.start)
+	t.start = now
+	return d
+}
+
+func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx, logf func(format string, args ...any)) error {
+	tm := &bulkTimes{start: time.Now()}
+	useCopy := db.Dialect == store.Postgres && store.CanCopy(ctx)
 	cl, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
@@ -131,34 +156,121 @@ func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 		return err
 	}
 	p := &packed{in: newInterner()}
+	tm.clear = tm.lap()
 	valid, err := validityAll(ctx, db, tx)
 	if err != nil {
 		return err
 	}
+	tm.validity = tm.lap()
 	// Pass 1: spans and snapshots, as Rebuild writes them (the validity of
 	// the party organizations read once, above, instead of per step).
+	var spanRows, snapRows [][]any
 	for from := lo.Int64; lo.Valid && from <= hi.Int64; from += rebuildRange {
-		orgs, links, err := computeWith(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1}, valid)
+		orgs, links, err := computeLinks(ctx, db, tx, " BETWEEN ? AND ?", []any{from, from + rebuildRange - 1}, valid)
 		if err != nil {
 			return err
 		}
+		tm.read += tm.lap()
+		if useCopy {
+			spanRows = spanRows[:0]
+			for _, o := range orgs {
+				if links[o.ID] == nil {
+					continue
+				}
+				for _, sp := range Compute(o, links[o.ID]) {
+					spanRows = append(spanRows, spanValues(o, sp))
+				}
+			}
+			if _, err := store.CopyFrom(ctx, "coverage_spans", spanCopyCols, spanRows); err != nil {
+				return err
+			}
+		} else {
+			var linked []Org
+			for _, o := range orgs {
+				if links[o.ID] != nil {
+					linked = append(linked, o)
+				}
+			}
+			if err := insert(ctx, db, tx, linked, links); err != nil {
+				return err
+			}
+		}
+		tm.spans += tm.lap()
 		if cl == nil {
 			continue
 		}
 		for _, o := range orgs {
 			p.add(o, Compute(o, links[o.ID]), cl(o))
 		}
-		if err := writeSnapshots(ctx, db, tx, orgs); err != nil {
+		tm.count += tm.lap()
+		if useCopy {
+			snapRows = snapRows[:0]
+			for _, o := range orgs {
+				snapRows = append(snapRows, snapValues(o))
+			}
+			if _, err := store.CopyFrom(ctx, "coverage_count_orgs", snapCopyCols, snapRows); err != nil {
+				return err
+			}
+		} else if err := writeSnapshots(ctx, db, tx, orgs); err != nil {
 			return err
 		}
+		tm.snaps += tm.lap()
 	}
 	// Pass 2: the counts, street by street.
+	written := 0
 	if cl != nil {
-		if err := p.counts(ctx, db, tx); err != nil {
+		w := newCountWriter(ctx, db, tx)
+		w.copy = useCopy
+		if err := p.counts(w); err != nil {
 			return err
 		}
+		tm.write += w.took
+		written = w.n
+		tm.count += tm.lap() - w.took
 	}
-	return analyzeDerived(ctx, db, tx)
+	if err := analyzeDerived(ctx, db, tx); err != nil {
+		return err
+	}
+	tm.analyze = tm.lap()
+	if logf != nil {
+		logf("覆盖数据重建各阶段用时：清空 %s，党组织有效性 %s，读取台账 %s，写入覆盖区间 %s，写入计数快照 %s，计算覆盖计数 %s，写入覆盖计数 %s（%d 行），统计信息 %s",
+			r(tm.clear), r(tm.validity), r(tm.read), r(tm.spans), r(tm.snaps), r(tm.count), r(tm.write), written, r(tm.analyze))
+	}
+	return nil
+}
+
+func r(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
+
+// spanCopyCols are coverage_spans' columns in spanValues' order.
+var spanCopyCols = []string{"organization_id", "from_on", "to_on", "state", "region_code", "category", "industry", "above_scale", "employees",
+	"effective", "instructed", "full_members"}
+
+// spanValues is the coverage_spans row of one span (insert's values).
+func spanValues(o Org, sp Span) []any {
+	var to any
+	if sp.To != "" {
+		to = sp.To
+	}
+	return []any{o.ID, sp.From, to, int32(sp.State), o.RegionCode, o.Category, o.Industry, o.AboveScale, int32(o.Employees),
+		sp.Effective, sp.Instructed, int32(o.FullMembers)}
+}
+
+// snapCopyCols are coverage_count_orgs' columns in snapValues' order.
+var snapCopyCols = []string{"organization_id", "region_code", "category", "industry", "above_scale", "employees", "full_members", "has_charter",
+	"charter_has_party", "registered_on", "closed_on"}
+
+// snapValues is the coverage_count_orgs row of an organization
+// (writeSnapshotsInto's values).
+func snapValues(o Org) []any {
+	var reg, closed any
+	if o.RegisteredOn != "" {
+		reg = o.RegisteredOn
+	}
+	if o.ClosedOn != "" {
+		closed = o.ClosedOn
+	}
+	return []any{o.ID, o.RegionCode, o.Category, o.Industry, o.AboveScale, int32(o.Employees), int32(o.FullMembers), o.HasCharter, o.CharterParty,
+		reg, closed}
 }
 
 // streetLen is the code length below which a count row is shared by the
@@ -181,14 +293,13 @@ func streetKey(code string) string {
 }
 
 // counts writes the coverage counts of the packed organizations.
-func (p *packed) counts(ctx context.Context, db *store.DB, q store.Querier) error {
+func (p *packed) counts(w *countWriter) error {
 	order := make([]int32, len(p.orgs))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	s := p.in.str
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s[p.orgs[a].region], s[p.orgs[b].region]) })
-	w := newCountWriter(ctx, db, q)
 	county, street := countAcc{}, countAcc{}
 	curCounty, curStreet := "", ""
 	var buf []Span
@@ -239,6 +350,11 @@ type countWriter struct {
 	db   *store.DB
 	q    store.Querier
 	rows []countRow
+	// copy writes with COPY (PostgreSQL inside store.InTxConn).
+	copy bool
+	n    int           // rows written
+	took time.Duration // time spent writing
+	vals [][]any
 }
 
 func newCountWriter(ctx context.Context, db *store.DB, q store.Querier) *countWriter {
@@ -264,9 +380,27 @@ func (w *countWriter) write(a countAcc) error {
 
 // flush inserts the queued rows.
 func (w *countWriter) flush() error {
-	defer func() { w.rows = w.rows[:0] }()
+	t0 := time.Now()
+	defer func() {
+		w.n += len(w.rows)
+		w.rows = w.rows[:0]
+		w.took += time.Since(t0)
+	}()
+	if w.copy {
+		w.vals = w.vals[:0]
+		for _, c := range w.rows {
+			k, m := c.k, c.m
+			w.vals = append(w.vals, []any{k.region, k.grain, k.bucket, k.dim, k.key, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]})
+		}
+		_, err := store.CopyFrom(w.ctx, "coverage_counts", countCopyCols, w.vals)
+		return err
+	}
 	return insertCounts(w.ctx, w.db, w.q, "", len(w.rows), batch, func(i int) (bucketKey, Measures) { return w.rows[i].k, w.rows[i].m }, false)
 }
+
+// countCopyCols are coverage_counts' columns in countWriter's order.
+var countCopyCols = []string{"region_code", "grain", "bucket", "dim", "key", "total", "has_charter", "charter_has_party", "org_covered",
+	"single_covered", "work_covered", "effective_covered", "instructed"}
 
 // SetRebuildBulkBroken makes RebuildBulk drop one count change (for tests
 // only: a deliberately wrong rebuild the comparison with Rebuild must

@@ -242,7 +242,7 @@ func Run(ctx context.Context, db *store.DB, prot *pdata.Protector, o Options) (S
 	}
 	sum.Analyze = time.Since(ts)
 	ts = time.Now()
-	if err := rebuildDerived(ctx, db); err != nil {
+	if err := rebuildDerived(ctx, db, logf); err != nil {
 		return sum, fmt.Errorf("重建覆盖数据失败：%w", err)
 	}
 	sum.Derived = time.Since(ts)
@@ -261,11 +261,18 @@ func Run(ctx context.Context, db *store.DB, prot *pdata.Protector, o Options) (S
 // coverage spans and counts go through coverspan.RebuildBulk, which writes
 // what coverspan.Rebuild writes without staging the count changes in the
 // database (issue 18 target 4).
-func rebuildDerived(ctx context.Context, db *store.DB) error {
-	if err := coverspan.RebuildBulk(ctx, db); err != nil {
+func rebuildDerived(ctx context.Context, db *store.DB, logf func(format string, args ...any)) error {
+	ts := time.Now()
+	if err := coverspan.RebuildBulkLog(ctx, db, logf); err != nil {
 		return err
 	}
-	return meeting.RebuildSlots(ctx, db, time.Now)
+	logf("重建覆盖区间和覆盖计数用时 %s", time.Since(ts).Round(time.Millisecond))
+	ts = time.Now()
+	if err := meeting.RebuildSlots(ctx, db, time.Now); err != nil {
+		return err
+	}
+	logf("重建组织生活合规时段用时 %s", time.Since(ts).Round(time.Millisecond))
+	return nil
 }
 
 // analyze gathers the planner's statistics of the tables; on PostgreSQL

@@ -30,6 +30,10 @@ type Service struct {
 	// disk: read while a row has no sealed copy yet, and emptied into the
 	// database by AdoptFiles at start-up.
 	FilesDir string
+	// copyRows makes writeSlots write with COPY: set by RebuildSlots on
+	// PostgreSQL, inside store.InTxConn, whose connection the context
+	// carries (the rebuild's own Service).
+	copyRows bool
 	// Protector seals attachments kept in the database (the members' key).
 	Protector func() (*pdata.Protector, error)
 	// Cache keeps Compliance results while the data generation stays the

@@ -297,6 +297,33 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		vals = vals[:0]
 		return err
 	}
+	if s.copyRows {
+		// A rebuild on PostgreSQL (store.InTxConn): COPY.
+		var slots, ro [][]any
+		write := func() error {
+			_, err := store.CopyFrom(ctx, "compliance_slots", slotCopyCols, slots)
+			slots = slots[:0]
+			return err
+		}
+		for _, p := range orgs {
+			rows := slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
+			acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
+			for _, r := range rows {
+				slots = append(slots, []any{r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN)})
+			}
+			ro = append(ro, []any{p.ID, streetOf(p.RegionCode), p.Kind})
+			if len(slots) >= copyBatch {
+				if err := write(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := write(); err != nil {
+			return err
+		}
+		_, err := store.CopyFrom(ctx, "compliance_rollup_orgs", []string{"party_org_id", "street", "org_kind"}, ro)
+		return err
+	}
 	for _, p := range orgs {
 		rows := slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 		acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
@@ -327,6 +354,12 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 	}
 	return nil
 }
+
+// slotCopyCols are compliance_slots' columns in writeSlots' COPY order.
+var slotCopyCols = []string{"party_org_id", "kind", "slot_start", "slot_end", "required", "held_capped", "total", "late", "att_sum", "att_n"}
+
+// copyBatch is how many slot rows a rebuild's COPY carries at most.
+const copyBatch = 20000
 
 // rebuildRange is how many party-organization ids one step of a rebuild reads.
 const slotRebuildRange = 5000
@@ -387,7 +420,10 @@ func (s *Service) slotYearsNow() (int, int) {
 func RebuildSlots(ctx context.Context, db *store.DB, now func() time.Time) error {
 	s := &Service{DB: db, Now: now}
 	y0, y1 := s.slotYearsNow()
-	return db.InTx(ctx, func(tx *sql.Tx) error { return s.rebuildSlotsTx(ctx, tx, y0, y1) })
+	return db.InTxConn(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		s.copyRows = db.Dialect == store.Postgres && store.CanCopy(ctx)
+		return s.rebuildSlotsTx(ctx, tx, y0, y1)
+	})
 }
 
 // EnsureSlots rebuilds the compliance slots at start-up when a rebuild is

@@ -25,6 +25,8 @@ type loader struct {
 	// journal is the SQLite journal mode during the load.
 	journal string
 	inTx    bool
+	// resume restarts the store's checkpointer paused for the load (SQLite).
+	resume func()
 }
 
 // saved is what dropSecondary set aside.
@@ -47,21 +49,24 @@ func openLoader(ctx context.Context, db *store.DB) (*loader, error) {
 		l.conn = c
 		return l, nil
 	}
-	// Idle connections of the application's pool would keep SQLite from
-	// leaving WAL mode.
+	// Idle connections of the application's pool, and the background
+	// checkpointer's, would keep SQLite from leaving WAL mode.
 	db.SetMaxIdleConns(0)
+	l.resume = db.PauseCheckpoints()
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(0)"} {
 		q.Add("_pragma", p)
 	}
 	own, err := sql.Open("sqlite", "file:"+(&url.URL{Path: db.Path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
+		l.resume()
 		return nil, err
 	}
 	own.SetMaxOpenConns(1)
 	c, err := own.Conn(ctx)
 	if err != nil {
 		own.Close()
+		l.resume()
 		return nil, err
 	}
 	l.own, l.conn = own, c
@@ -144,6 +149,7 @@ func (l *loader) close() error {
 			err = e
 		}
 		l.db.SetMaxIdleConns(2)
+		l.resume()
 	}
 	return err
 }

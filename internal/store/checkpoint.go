@@ -224,3 +224,26 @@ func (db *DB) WALSize() int64 {
 	}
 	return fileSize(db.Path + "-wal")
 }
+
+// PauseCheckpoints stops the background checkpointer and closes its
+// connection until resume is called. A bulk load that takes the file out of
+// WAL (internal/gen) needs the only connection to it; the checkpointer's
+// own connection, opened on a tick in the middle of the load, would try to
+// put the file back into WAL (its connection string asks for it) and hold
+// locks the load's journal switches then meet as SQLITE_BUSY.
+func (db *DB) PauseCheckpoints() (resume func()) {
+	c := db.ckpt
+	if c == nil {
+		return func() {}
+	}
+	if c.stop != nil {
+		c.stop()
+		<-c.done
+		c.stop = nil
+	}
+	c.db.SetMaxIdleConns(0)
+	return func() {
+		c.db.SetMaxIdleConns(1)
+		c.start()
+	}
+}

@@ -227,10 +227,10 @@ func (db *DB) WALSize() int64 {
 
 // PauseCheckpoints stops the background checkpointer and closes its
 // connection until resume is called. A bulk load that takes the file out of
-// WAL (internal/gen) needs the only connection to it; the checkpointer's
-// own connection, opened on a tick in the middle of the load, would try to
-// put the file back into WAL (its connection string asks for it) and hold
-// locks the load's journal switches then meet as SQLITE_BUSY.
+// WAL and back (internal/gen) wants the only connection to it; the
+// checkpointer's connection (whose connection string asks for WAL) ticking
+// through the load is the likely cause of an SQLITE_BUSY seen once in a
+// race run of the load under heavy machine load.
 func (db *DB) PauseCheckpoints() (resume func()) {
 	c := db.ckpt
 	if c == nil {

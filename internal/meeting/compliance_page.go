@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -266,9 +267,7 @@ func selectRows(all []indexRow, q PageQuery) []indexRow {
 	}
 	if q.Sort == "" || q.Sort == "region" {
 		if q.Desc {
-			for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-				rows[i], rows[j] = rows[j], rows[i]
-			}
+			slices.Reverse(rows)
 		}
 		return rows
 	}
@@ -295,12 +294,13 @@ func selectRows(all []indexRow, q PageQuery) []indexRow {
 		return 0, true
 	}
 	if q.Sort == "name" {
-		sort.SliceStable(rows, func(i, j int) bool {
-			if q.Desc {
-				return rows[i].P.Name > rows[j].P.Name
-			}
-			return rows[i].P.Name < rows[j].P.Name
-		})
+		// By name, ties in the report's order (region, id); descending is
+		// that order reversed whole, as the walk of the name index
+		// backwards has it.
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].P.Name < rows[j].P.Name })
+		if q.Desc {
+			slices.Reverse(rows)
+		}
 		return rows
 	}
 	sort.SliceStable(rows, func(i, j int) bool {

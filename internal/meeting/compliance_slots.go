@@ -92,7 +92,7 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 	case "", "region":
 		order = "p.region_code" + dir + ", p.name" + dir + ", p.id" + dir
 	case "name":
-		order = "p.name" + collate + dir + ", " + report
+		order = "p.name" + collate + dir + ", p.region_code" + dir + ", p.id" + dir
 	case "rate":
 		order = "CASE WHEN a.r > 0 THEN 0 ELSE 1 END, CASE WHEN a.r > 0 THEN CAST(a.h AS DOUBLE PRECISION) / a.r END" + dir + ", " + report
 	case "attendance":
@@ -224,17 +224,26 @@ func (s *Service) summaryFromSlots(ctx context.Context, agg string, aggArgs []an
 // name through the aggregate over the scope's slots, as the other sorts do.
 var regionPageOff bool
 
+// nameDescScan is set by the benchmark to walk the page by name descending
+// in the order it had before h-sort (ties ascending), which no index
+// serves: the "before" of its measurement.
+var nameDescScan bool
+
 // walkOrder is the ORDER BY of party_orgs p by which a page of sort key
 // sort is found by walking (the columns of an index of migration 0049), or
 // "" when the key is a figure of the period (those pages sort the scope's
-// sums). By name, ties keep the report's order (region, id) in either
-// direction, as the aggregate's order has it.
+// sums). Descending is the ascending order reversed whole, ties included
+// (by name: name, region, id descending), so that both walk one index,
+// the descending order backwards.
 func walkOrder(sort, dir, collate string) string {
+	if nameDescScan && sort == "name" && dir != "" {
+		return "p.name" + collate + dir + ", p.region_code, p.id"
+	}
 	switch sort {
 	case "", "region":
 		return "p.region_code" + dir + ", p.name" + dir + ", p.id" + dir
 	case "name":
-		return "p.name" + collate + dir + ", p.region_code, p.id"
+		return "p.name" + collate + dir + ", p.region_code" + dir + ", p.id" + dir
 	}
 	return ""
 }

@@ -254,3 +254,12 @@ func SetRegionPageOff(v bool) func() {
 	regionPageOff = v
 	return func() { regionPageOff = old }
 }
+
+// SetNameDescScan makes the page by name descending keep its ties in
+// ascending order, as before h-sort (no index serves that walk): the
+// benchmark's "before".
+func SetNameDescScan(v bool) func() {
+	old := nameDescScan
+	nameDescScan = v
+	return func() { nameDescScan = old }
+}

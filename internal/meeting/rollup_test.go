@@ -172,7 +172,8 @@ func BenchmarkComplianceRollup(b *testing.B) {
 // each page kind: before (main before h-sort: the page by name descending
 // with its ties ascending, which no index serves) and after (ties reversed,
 // the name index walked backwards), run before, after, before, after on the
-// same database. The figure sorts take the same path in both.
+// same database. The other pages take the same path in both and run once a
+// round.
 func BenchmarkCompliancePages(b *testing.B) {
 	n := 3000
 	if v := os.Getenv("LIANGXIN_BENCH_ORGS"); v != "" {
@@ -226,6 +227,9 @@ func BenchmarkCompliancePages(b *testing.B) {
 	for range 2 {
 		for _, after := range []bool{false, true} {
 			for _, pg := range pages {
+				if !after && !(pg.q.Sort == "name" && pg.q.Desc) {
+					continue // the same path before and after: measured once a round
+				}
 				b.Run(fmt.Sprintf("orgs=%d/page=%s/after=%v", n, pg.name, after), func(b *testing.B) {
 					defer meeting.SetNameDescScan(!after)()
 					load, _ := os.ReadFile("/proc/loadavg")

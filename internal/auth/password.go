@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"testing"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -13,13 +14,48 @@ import (
 	"liangxin/internal/apperr"
 )
 
-// Argon2id parameters (OWASP minimum: m=19 MiB, t=2, p=1); argonMemory and
-// argonTime are in argon_cost.go (argon_cost_race.go for race-detector builds).
+// Argon2id parameters (OWASP minimum: m=19 MiB, t=2, p=1); memory and passes
+// are in argonCost.
 const (
 	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
+
+// argonCost is the memory (KiB) and passes of new hashes, with the dummy hash
+// that the login path verifies when there is no real one to check (same
+// parameters as a real hash, so that the time of an answer tells nothing).
+type argonCost struct {
+	memory, time uint32
+	dummyHash    string
+}
+
+// shippedCost is the cost of every binary that is not a test binary:
+// OWASP's minimum, m=19 MiB, t=2.
+func shippedCost() argonCost {
+	return argonCost{memory: 19 * 1024, time: 2,
+		dummyHash: "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2H7VZ0h3ufmcPx4x0uGQGz6yXyUvU3o1mqzA5PVyT0Q"}
+}
+
+// testCost is the cost in test binaries (go test, never shipped: testing.Testing
+// reports a binary that the go tool built for a test run). The suite creates
+// and logs in thousands of fixture users; at the shipped cost each costs a
+// 19 MiB hash, about a tenth of a CPU second (seconds under the race
+// detector), which made password hashing a large part of CI's test CPU. The
+// tests check the shipped parameters themselves (TestHashPasswordEncoding), and
+// the crash test reads them from the hashes the real binary stored.
+func testCost() argonCost {
+	return argonCost{memory: 64, time: 1,
+		dummyHash: "$argon2id$v=19$m=64,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
+}
+
+// currentCost is shippedCost, except in a test binary.
+func currentCost() argonCost {
+	if testing.Testing() {
+		return testCost()
+	}
+	return shippedCost()
+}
 
 // Password length limits.
 const (
@@ -29,12 +65,16 @@ const (
 
 // HashPassword returns an encoded argon2id hash.
 func HashPassword(pw string) (string, error) {
+	return hashPassword(pw, currentCost())
+}
+
+func hashPassword(pw string, c argonCost) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(pw), salt, c.time, c.memory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.memory, c.time, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

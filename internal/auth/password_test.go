@@ -295,13 +295,17 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 	}
 }
 
+// TestHashPasswordEncoding checks the shipped cost: the hash every binary but
+// a test binary writes (HashPasswordShipped is HashPassword's own code with the
+// shipped parameters; cmd/liangxin's crash test reads them from the hashes the
+// real binary stored).
 func TestHashPasswordEncoding(t *testing.T) {
 	t.Parallel()
 	if racetest.Enabled {
-		t.Skip("race-detector builds hash with test parameters (argon_cost_race.go); the normal runs check the real ones")
+		t.Skip("two 19 MiB hashes take seconds under the race detector; the normal runs check the shipped parameters")
 	}
 	const pw = "Fixture#Pass2026"
-	h, err := auth.HashPassword(pw)
+	h, err := auth.HashPasswordShipped(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,6 +333,28 @@ func TestHashPasswordEncoding(t *testing.T) {
 	// The key really is argon2id with those parameters.
 	if want := argon2.IDKey([]byte(pw), salt, 2, 19456, 1, uint32(len(key))); !bytes.Equal(key, want) {
 		t.Error("stored key is not argon2id(m=19456,t=2,p=1) of the password")
+	}
+	if !auth.VerifyPassword(h, pw) || auth.VerifyPassword(h, pw+"x") {
+		t.Error("VerifyPassword does not tell the right password from a wrong one on a shipped hash")
+	}
+	// The login path's dummy hash costs what a real one does.
+	if d := strings.Split(auth.ShippedDummyHash(), "$"); len(d) != 6 || d[1] != "argon2id" || d[3] != parts[3] {
+		t.Errorf("shipped dummy hash %q: want the parameters of a real hash, %s", auth.ShippedDummyHash(), parts[3])
+	}
+}
+
+// TestHashPasswordTestCost: in a test binary new hashes and the dummy hash
+// use the test cost (m=64 KiB, t=1), both the same.
+func TestHashPasswordTestCost(t *testing.T) {
+	t.Parallel()
+	h, err := auth.HashPassword("Fixture#Pass2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{h, auth.CurrentDummyHash()} {
+		if p := strings.Split(s, "$"); len(p) != 6 || p[3] != "m=64,t=1,p=1" {
+			t.Errorf("hash %q in a test binary: want m=64,t=1,p=1", s)
+		}
 	}
 }
 

@@ -228,7 +228,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	// exist or which accounts are locked.
 	u, err := s.userByUsername(ctx, s.DB, username)
 	if apperr.IsKind(err, apperr.KindNotFound) {
-		s.verify(dummyHash, password)
+		s.verify(currentCost().dummyHash, password)
 		return Session{}, s.unknownUserFailure(ctx, username)
 	}
 	if err != nil {
@@ -236,12 +236,12 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 	}
 	actx := actor.With(ctx, u.Actor(ip))
 	if u.LockedUntil != nil {
-		s.verify(dummyHash, password)
+		s.verify(currentCost().dummyHash, password)
 		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已锁定"})
 		return Session{}, errors.Join(lockedError(*u.LockedUntil), err)
 	}
 	if u.Disabled {
-		s.verify(dummyHash, password)
+		s.verify(currentCost().dummyHash, password)
 		err := s.Audit.Record(actx, s.DB, audit.Entry{Action: "login_failed", Entity: "user", EntityID: fmt.Sprint(u.ID), Result: audit.Denied, Note: "账户已停用"})
 		return Session{}, errors.Join(&apperr.Error{Kind: apperr.KindUnauthenticated, Code: "account_disabled", Message: "账户已停用，请联系管理员"}, err)
 	}

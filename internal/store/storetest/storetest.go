@@ -275,6 +275,16 @@ func openPostgresCopy(t testing.TB, base string) *store.DB {
 		admin.Close()
 		t.Fatalf("create database: %v", err)
 	}
+	// A test's commits need not wait for the WAL to reach the disk: the
+	// database is dropped at the end of the test and no test crashes the
+	// server (the crash test kills the application, whose commits PostgreSQL
+	// has made visible either way). Every test commit is still a commit, seen
+	// by every other connection; only the flush is deferred, which the
+	// suite's thousands of small transactions otherwise waited for one by one.
+	if _, err := admin.ExecContext(ctx, `ALTER DATABASE `+name+` SET synchronous_commit = off`); err != nil {
+		admin.Close()
+		t.Fatalf("create database: %v", err)
+	}
 	t.Cleanup(func() {
 		_, _ = admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
 		admin.Close()

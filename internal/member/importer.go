@@ -112,7 +112,7 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				// 24 MB (instead of 2 MB) for this connection while importing
 				// keeps it from re-reading index pages. Not transactional, so
 				// restored whatever the outcome.
-				if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -24576"); err != nil {
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
 					return err
 				}
 				defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
@@ -127,6 +127,9 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
 	return res, errs, err
 }
+
+// importCacheKiB is the SQLite page cache of the import's connection.
+const importCacheKiB = 24576
 
 // asyncProgress hands progress to fn on its own goroutine, latest value
 // first, so the import never waits for it: on SQLite the session update

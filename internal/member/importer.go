@@ -109,10 +109,10 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 			im.tx = tx
 			if s.DB.Dialect == store.SQLite {
 				// The hash index takes inserts in random order: a page cache of
-				// 24 MB (instead of 2 MB) for this connection while importing
-				// keeps it from re-reading index pages. Not transactional, so
-				// restored whatever the outcome.
-				if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -24576"); err != nil {
+				// 12 MB (instead of 2 MB) for this connection while importing
+				// keeps it from re-reading most index pages. Not
+				// transactional, so restored whatever the outcome.
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
 					return err
 				}
 				defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
@@ -127,6 +127,14 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
 	return res, errs, err
 }
+
+// importCacheKiB is the SQLite page cache of the import's connection. Each
+// cached page costs 8 KiB of resident memory, not 4: SQLite allocates a page
+// with its header (4 KiB and a little) and modernc.org/memory serves it from
+// a power-of-two slot. 24 MB took 49 MB and the 200,000-row roster's peak to
+// 100–102 MB; 12 MB takes 22 MB, the peak 79 MB, at about 4% more CPU
+// (docs/benchmarks.md, h-roster).
+const importCacheKiB = 12288
 
 // asyncProgress hands progress to fn on its own goroutine, latest value
 // first, so the import never waits for it: on SQLite the session update

@@ -3,6 +3,7 @@ package member_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -327,5 +328,48 @@ func TestImportedRosterNotInPlainTextOnDisk(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("no database file found")
+	}
+}
+
+// The import enlarges the SQLite page cache of its connection (the one
+// writer connection, kept by the pool) while it runs; afterwards, whether
+// the file was taken or rejected, the connection is back to SQLite's
+// default of 2,000 KiB (PRAGMA cache_size = -2000, SQLite's documentation),
+// so the writer does not hold the import's cache for the rest of its life.
+func TestImportRosterRestoresThePageCache(t *testing.T) {
+	e, ctx, po := setup(t)
+	if e.App.DB.Dialect != store.SQLite {
+		t.Skip("SQLite's page cache")
+	}
+	p, _ := e.App.Party.Get(ctx, po)
+	cacheSize := func() int {
+		t.Helper()
+		var n int
+		if err := e.App.DB.InTx(ctx, func(tx *sql.Tx) error {
+			return tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := cacheSize(); n != -2000 {
+		t.Fatalf("before: cache_size %d, want -2000", n)
+	}
+	row := func(n int, category string) []any {
+		return []any{fmt.Sprintf("党员%d", n), "男", "汉族", "1990-01-01", id(fmt.Sprintf("43042619900101%03d", 2*n+1)), "13812345678", "大专", category, p.Name, "", "2015-07-01", "2016-07-01", ""}
+	}
+	res, errs := importFile(t, e.App.Members, ctx, roster(t, "", header, row(1, "正式"), row(2, "预备")))
+	if len(errs) != 0 || res.Created != 2 {
+		t.Fatalf("good file: %+v %v", res, errs)
+	}
+	if n := cacheSize(); n != -2000 {
+		t.Errorf("after a good file: cache_size %d, want -2000", n)
+	}
+	_, errs = importFile(t, e.App.Members, ctx, roster(t, "", header, row(3, "正式"), row(4, "候补")))
+	if len(errs) != 1 {
+		t.Fatalf("bad file: %v", errs)
+	}
+	if n := cacheSize(); n != -2000 {
+		t.Errorf("after a rejected file: cache_size %d, want -2000", n)
 	}
 }

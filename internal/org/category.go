@@ -40,19 +40,22 @@ func CategoryByCode(code string) (Category, bool) {
 	return Category{}, false
 }
 
+// categoryAliases are the other names of the categories a ledger uses
+// (read-only; built once, not per row: issue 12 item 2).
+var categoryAliases = map[string]string{
+	"民营企业": "private_enterprise", "私营企业": "private_enterprise", "民营": "private_enterprise",
+	"个体工商户": "individual_business", "个体户": "individual_business", "个体": "individual_business",
+	"外资及港澳台企业": "foreign_enterprise", "外资企业": "foreign_enterprise", "港澳台企业": "foreign_enterprise", "外商投资企业": "foreign_enterprise",
+	"其他企业": "other_enterprise",
+	"社会团体": "social_group", "社团": "social_group",
+	"民办非企业单位（社会服务机构）": "private_non_enterprise", "民办非企业单位": "private_non_enterprise", "社会服务机构": "private_non_enterprise", "民非": "private_non_enterprise",
+	"基金会":    "foundation",
+	"中介服务组织": "intermediary", "中介组织": "intermediary", "中介机构": "intermediary",
+}
+
 // CategoryByName resolves a Chinese name as clerks write it (民营企业, 民办非企业单位, 社会服务机构…).
 func CategoryByName(name string) (Category, bool) {
-	aliases := map[string]string{
-		"民营企业": "private_enterprise", "私营企业": "private_enterprise", "民营": "private_enterprise",
-		"个体工商户": "individual_business", "个体户": "individual_business", "个体": "individual_business",
-		"外资及港澳台企业": "foreign_enterprise", "外资企业": "foreign_enterprise", "港澳台企业": "foreign_enterprise", "外商投资企业": "foreign_enterprise",
-		"其他企业": "other_enterprise",
-		"社会团体": "social_group", "社团": "social_group",
-		"民办非企业单位（社会服务机构）": "private_non_enterprise", "民办非企业单位": "private_non_enterprise", "社会服务机构": "private_non_enterprise", "民非": "private_non_enterprise",
-		"基金会":    "foundation",
-		"中介服务组织": "intermediary", "中介组织": "intermediary", "中介机构": "intermediary",
-	}
-	if code, ok := aliases[name]; ok {
+	if code, ok := categoryAliases[name]; ok {
 		return CategoryByCode(code)
 	}
 	return CategoryByCode(name)

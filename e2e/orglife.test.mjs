@@ -93,7 +93,8 @@ async function editRecord(page, container, topic, newTopic, host) {
 
 /** Records a 主题党日 for the party organization po (its own members on the list); ticks one member 请假. */
 async function recordThemeDay(page, po, topic, shotName) {
-  await page.goto(`${state.baseURL}/meetings?party_org_id=${po.id}`)
+  const target = `${state.baseURL}/meetings?party_org_id=${po.id}`
+  if (page.url() !== target) await page.goto(target)
   await page.locator('[data-test="meetings-view"]').waitFor()
   const newBtn = page.locator('[data-test="new-meeting"]')
   await waitFor('a party organization to be selected', async () => !(await newBtn.isDisabled()), 15_000)
@@ -122,7 +123,7 @@ test('desktop: record a 主题党日 with attendance', { timeout: 180_000 }, asy
   const page = await newPage(context)
   try {
     const po = await branchWithMembers()
-    await loginDistrictReady(page)
+    await loginDistrictReady(page, `/meetings?party_org_id=${po.id}`)
     const members = await recordThemeDay(page, po, '重温入党誓词（桌面端）', 'orglife-record-desktop.png')
     const row = page.locator('[data-test="meeting-table"] .el-table__row', { hasText: '重温入党誓词（桌面端）' })
     await row.waitFor()
@@ -146,7 +147,7 @@ test('mobile 390×844: record a 主题党日 with attendance', { timeout: 180_00
   const page = await newPage(context)
   try {
     const po = await branchWithMembers()
-    await loginDistrictReady(page)
+    await loginDistrictReady(page, `/meetings?party_org_id=${po.id}`)
     await recordThemeDay(page, po, '志愿服务进社区（手机端）', 'orglife-record-mobile.png')
     const card = page.locator('[data-test="meeting-card"]', { hasText: '志愿服务进社区（手机端）' })
     await card.waitFor()
@@ -174,8 +175,7 @@ test('compliance dashboard: by street and by kind, drill-down to a party organiz
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/compliance`)
+    await loginDistrictReady(page, '/compliance')
     await page.locator('[data-test="compliance-view"]').waitFor()
     await page.locator('[data-test="compliance-view"] canvas').first().waitFor({ timeout: 15_000 })
     const rate = (await page.locator('[data-test="kpi-rate"]').innerText()).trim()
@@ -195,8 +195,7 @@ test('compliance dashboard on a 390×844 phone: the page fits, the pager and the
   const context = await newContext(true)
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/compliance`)
+    await loginDistrictReady(page, '/compliance')
     await page.locator('[data-test="compliance-view"]').waitFor()
     await page.locator('[data-test="compliance-view"] canvas').first().waitFor({ timeout: 15_000 })
     const rows = page.locator('[data-test="compliance-table"] .el-table__row')
@@ -226,9 +225,8 @@ test('committee: record an election that starts a new term', { timeout: 180_000 
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
     // Its own page, reached from the menu.
-    await page.goto(`${state.baseURL}/meetings`)
+    await loginDistrictReady(page, '/meetings')
     await page.locator('[data-test="meetings-view"]').waitFor()
     await page.locator('.el-menu-item', { hasText: '委员会与换届' }).first().click()
     await page.locator('[data-test="committee-view"]').waitFor()

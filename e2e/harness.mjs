@@ -31,6 +31,8 @@ export const state = {
   adminPassword: '',
   /** @type {import('playwright-core').Browser | null} */
   browser: null,
+  /** @type {Promise<import('playwright-core').Browser> | null} */
+  browserLaunch: null,
   demo: false,
   /** What `liangxin demo` printed (the demo accounts' initial passwords). */
   demoOutput: '',
@@ -410,8 +412,35 @@ async function seed() {
   return { data: path.join(dir, 'data'), ...JSON.parse(await readFile(ready, 'utf8')) }
 }
 
+function launchBrowser() {
+  const t0 = performance.now()
+  return chromium
+    .launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    .then((browser) => {
+      logTiming({ phase: 'browser-launch', ms: Math.round(performance.now() - t0) })
+      return browser
+    })
+}
+
 export async function startServer(name) {
   assert.ok(existsSync(binary), `server binary not found at ${binary}; build it with: go build -o bin/liangxin ./cmd/liangxin`)
+  // One browser for all the tests of the file, started while the data folder is copied and the
+  // server comes up (each test opens a context of its own in it).
+  const launching = launchBrowser()
+  launching.catch(() => {}) // awaited below; stopServer closes it if the set-up fails before
+  state.browserLaunch = launching
   await mkdir(shotsDir, { recursive: true })
   state.dataDir = await mkdtemp(path.join(os.tmpdir(), `liangxin-e2e-${name}-`))
 
@@ -438,36 +467,24 @@ export async function startServer(name) {
   server.stderr.on('data', (d) => (state.output += d.toString()))
   await timed('server-start', () => waitFor('/healthz', async () => (await fetch(`${state.baseURL}/healthz`)).status === 200, 60_000))
   if (!state.adminPassword) state.adminPassword = await waitFor('the first-start admin password', () => extractAdminPassword(state.output), 30_000)
+  state.browser = await timed('browser-wait', () => launching)
+}
 
-  const launched = performance.now()
-  state.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  logTiming({ phase: 'browser-launch', ms: Math.round(performance.now() - launched) })
+async function stopProcess(server) {
+  if (!server || server.exitCode !== null) return
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
+  if (timedOut) {
+    server.kill('SIGKILL')
+    await exited
+  }
 }
 
 export async function stopServer() {
-  await state.browser?.close().catch(() => {})
-  const server = state.server
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
-    if (timedOut) {
-      server.kill('SIGKILL')
-      await exited
-    }
-  }
+  // The browser closes while the server shuts down.
+  const browser = state.browser ?? (await state.browserLaunch?.catch(() => null))
+  await timed('stop', () => Promise.all([browser?.close().catch(() => {}), stopProcess(state.server)]))
   logSlowRequests()
   const violations = await contractViolations()
   if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })

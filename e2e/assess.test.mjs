@@ -75,10 +75,9 @@ test('round page: score an organization in the drawer, close the round, see the 
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
+    await loginDistrict(page, '/assess/rounds')
     // The menu group is there for a user with assess.manage.
     await page.locator('[data-menu-group="考评与星级"]').first().waitFor()
-    await page.goto(`${state.baseURL}/assess/rounds`)
     await page.locator('[data-test="rounds-table"] .el-table__row', { hasText: round.name }).click()
     await page.waitForURL(new RegExp(`/assess/rounds/${round.id}$`))
     await page.locator('[data-test="results-table"]').waitFor()
@@ -136,8 +135,7 @@ test('软弱涣散 signals with evidence', { timeout: 120_000 }, async () => {
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/assess/signals`)
+    await loginDistrict(page, '/assess/signals')
     const table = page.locator('[data-test="signals-table"]')
     await table.waitFor()
     await page.waitForLoadState('networkidle').catch(() => {})
@@ -181,9 +179,8 @@ test('the meetings page sums up this month\'s and quarter\'s reminders with a li
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
     // The reminders are one collapsed summary line (issue 16: no wall of banners), opened on demand.
-    await page.goto(`${state.baseURL}/meetings?party_org_id=${branch.data.id}`)
+    await loginDistrict(page, `/meetings?party_org_id=${branch.data.id}`)
     const box = page.locator('[data-test="reminders"]')
     await box.locator('[data-test="reminder-summary"]').waitFor({ timeout: 15_000 })
     await box.locator('.el-collapse-item__header').click()

@@ -17,8 +17,7 @@ test('月度通报: generate, preview, issue, download .docx, print', { timeout:
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/briefings`)
+    await loginDistrictReady(page, '/briefings')
     const list = page.locator('[data-testid="briefing-list"]')
     await list.waitFor()
     if (state.demo) {

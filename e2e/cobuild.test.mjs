@@ -49,8 +49,7 @@ test('alliance, need, suggested resource, export, counts', { timeout: 300_000 },
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/cobuild/units`)
+    await loginDistrictReady(page, '/cobuild/units')
     const alliances = page.locator('[data-test="alliances-table"]')
     if (state.demo) await alliances.getByText('万达商圈党建联盟').waitFor()
     await shot(page, 'cobuild-1-alliances.png')
@@ -119,8 +118,7 @@ test('rate a reported unit, download its year report, sign an agreement', { time
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/cobuild/reports`)
+    await loginDistrictReady(page, '/cobuild/reports')
     await page.locator('[data-test="counts-table"]').waitFor()
     await page.locator('.el-tabs__item', { hasText: '报到名册' }).click()
     const row = page.locator('[data-test="reports-table"] .el-table__row').filter({ hasText: 'E2E县妇幼保健院' })

@@ -31,8 +31,7 @@ test('contract: register, evaluate, grade on the organization page', { timeout: 
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/contracts`)
+    await loginDistrict(page, '/contracts')
     await page.locator('[data-test="contracts-table"]').waitFor()
 
     // The contract dialog.

@@ -15,8 +15,7 @@ test('党统表27 for 祁东县: official layout, drill-down of a cell, export',
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/dangtong?table=27&region_code=430426`)
+    await loginDistrictReady(page, '/dangtong?table=27&region_code=430426')
     const title = page.locator('[data-testid="dangtong-title"]')
     await title.waitFor()
     assert.match(await title.innerText(), /党统表27/)

@@ -47,8 +47,7 @@ test('funds: allocate, spend, and a spending over the balance refused', { timeou
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/funds`)
+    await loginDistrict(page, '/funds')
     const row = page.locator('[data-test="funds-table"] .el-table__row').filter({ hasText: '经费测试商行' })
     await row.waitFor()
     assert.match(await row.innerText(), /5,000\.00/)

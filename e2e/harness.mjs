@@ -3,7 +3,7 @@
 // client and page helpers. New tests import it instead of repeating the set-up.
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -31,10 +31,14 @@ export const state = {
   adminPassword: '',
   /** @type {import('playwright-core').Browser | null} */
   browser: null,
+  /** @type {Promise<import('playwright-core').Browser> | null} */
+  browserLaunch: null,
   demo: false,
   /** What `liangxin demo` printed (the demo accounts' initial passwords). */
   demoOutput: '',
   districtReady: false,
+  /** The district user's session cookie (name=value) that loginDistrict gives each page's context. */
+  districtCookie: '',
   seeded: null,
   pageErrors: [],
   /** File the server appends API contract violations to (LIANGXIN_CONTRACT_CHECK_FILE). */
@@ -51,6 +55,43 @@ export function freePort() {
       srv.close(() => resolve(port))
     })
   })
+}
+
+// --- timing diagnostics (E2E_TIMING_LOG) ------------------------------------------
+// With E2E_TIMING_LOG=<file>, each test file appends JSON lines to it: the phases of its set-up
+// (seed, copy, server start, browser launch), the time shot() spent waiting for the network to
+// go idle, and every API request the server answered in E2E_SLOW_MS (default 1000) or more. Off
+// unless set; it changes nothing the tests do.
+const timingLog = process.env.E2E_TIMING_LOG ? path.resolve(process.env.E2E_TIMING_LOG) : ''
+const slowMs = Number(process.env.E2E_SLOW_MS ?? 1000)
+const testFile = path.basename(process.argv[1] || '')
+
+export function logTiming(rec) {
+  if (timingLog) appendFileSync(timingLog, JSON.stringify({ file: testFile, ...rec }) + '\n')
+}
+
+async function timed(phase, fn) {
+  const t0 = performance.now()
+  try {
+    return await fn()
+  } finally {
+    logTiming({ phase, ms: Math.round(performance.now() - t0) })
+  }
+}
+
+/** Logs the server's request lines that took slowMs or more (the server logs each request's duration). */
+function logSlowRequests() {
+  if (!timingLog) return
+  for (const line of state.output.split('\n')) {
+    if (!line.startsWith('{')) continue
+    let r
+    try {
+      r = JSON.parse(line)
+    } catch {
+      continue
+    }
+    if (r.msg === 'http request' && r.duration_ms >= slowMs) logTiming({ phase: 'slow-request', route: r.route, path: r.path, status: r.status, ms: Math.round(r.duration_ms) })
+  }
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -121,6 +162,8 @@ export function apiClient(base) {
     return { status: res.status, data }
   }
   return {
+    /** The session cookie (name=value) the server set, empty before a login. */
+    cookie: () => cookie,
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b ?? {}),
     put: (p, b) => call('PUT', p, b ?? {}),
@@ -150,10 +193,10 @@ export async function districtAPI() {
   return api
 }
 
-/** Signs the district user in on a page, through districtAPI's password change when it is still due. */
-export async function loginDistrictReady(page) {
+/** Opens landing signed in as the district user, through districtAPI's password change when it is still due. */
+export async function loginDistrictReady(page, landing = '/') {
   if (!state.districtReady) await districtAPI()
-  await loginDistrict(page)
+  await loginDistrict(page, landing)
 }
 
 /**
@@ -190,12 +233,33 @@ export function yearsAgo(years, plusDays = 0) {
 
 // --- browser helpers -------------------------------------------------------------
 
+// CSS transitions and animations end at once in the tests' pages. Element Plus fades and slides
+// every dialog, drawer, dropdown, message box and collapse for ~0.3 s; Playwright waits for an
+// element to stop moving before it clicks it and for a closing one to leave, so each of them cost
+// a test 0.3 s or more of animation frames on a loaded machine. With no duration, Vue's <Transition>
+// runs its enter/leave hooks on the next frame; what the tests wait for and assert is unchanged,
+// and a picture shows the final state instead of a half-faded one. (Chart animations are drawn by
+// ECharts in script and are not affected.) E2E_ANIMATIONS=1 leaves them on.
+const noMotionCSS = '*, *::before, *::after { transition-duration: 0s !important; transition-delay: 0s !important; animation-duration: 0s !important; animation-delay: 0s !important; }'
+
+function addNoMotionStyle(css) {
+  const add = () => {
+    const style = document.createElement('style')
+    style.textContent = css
+    ;(document.head || document.documentElement).appendChild(style)
+  }
+  if (document.documentElement) add()
+  else document.addEventListener('DOMContentLoaded', add, { once: true })
+}
+
 export async function newContext(mobile = false) {
-  return state.browser.newContext(
+  const context = await state.browser.newContext(
     mobile
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
       : { viewport: { width: 1366, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' },
   )
+  if (!process.env.E2E_ANIMATIONS) await context.addInitScript(addNoMotionStyle, noMotionCSS)
+  return context
 }
 
 export async function newPage(context) {
@@ -213,11 +277,13 @@ export async function newPage(context) {
 // How long shot() lets transitions and chart animations settle before capturing. The pictures in
 // docs/screenshots need it; CI throws its screenshots away and sets E2E_SHOT_SETTLE_MS=0 (the
 // network-idle wait and the capture itself still run), which saves ~1.2 s on each of 120-odd shots.
-const shotSettleMs = Number(process.env.E2E_SHOT_SETTLE_MS ?? 1200)
+export const shotSettleMs = Number(process.env.E2E_SHOT_SETTLE_MS ?? 1200)
 
 export async function shot(page, name) {
   // Let requests, transitions and chart animations settle before capturing.
+  const t0 = performance.now()
   await page.waitForLoadState('networkidle').catch(() => {})
+  logTiming({ phase: 'shot-idle', shot: name, ms: Math.round(performance.now() - t0) })
   await page.mouse.move(1, 1)
   if (shotSettleMs > 0) await page.waitForTimeout(shotSettleMs)
   await page.screenshot({ path: path.join(shotsDir, name), fullPage: false })
@@ -253,9 +319,27 @@ export async function loginAndChange(page, username, initial, next, landing = un
   }
 }
 
-export async function loginDistrict(page) {
-  await login(page, DISTRICT.username, DISTRICT.password)
-  await page.waitForURL(`${state.baseURL}/`)
+/**
+ * Opens landing (default the home page) signed in as the district user. The sign-in form is
+ * login.test.mjs's and ledger.test.mjs's subject; here the page gets the session of one API login
+ * made once per test file (a cookie in the page's context, as a saved storage state would give)
+ * and opens landing directly: no login page and no home page rendered on the way to the page under
+ * test. Every test still has a context of its own.
+ */
+export async function loginDistrict(page, landing = '/') {
+  const t0 = performance.now()
+  if (!state.districtCookie) {
+    const cookie = (await districtAPI()).cookie()
+    assert.ok(cookie.includes('='), 'the district login set a session cookie')
+    state.districtCookie = cookie
+  }
+  const eq = state.districtCookie.indexOf('=')
+  await page.context().addCookies([
+    { name: state.districtCookie.slice(0, eq), value: state.districtCookie.slice(eq + 1), url: state.baseURL, httpOnly: true, sameSite: 'Strict' },
+  ])
+  await page.goto(state.baseURL + landing)
+  if (landing === '/') await page.waitForURL(`${state.baseURL}/`)
+  logTiming({ phase: 'login-district', ms: Math.round(performance.now() - t0) })
 }
 
 /** Waits until a chart's canvas is drawn. */
@@ -328,15 +412,42 @@ async function seed() {
   return { data: path.join(dir, 'data'), ...JSON.parse(await readFile(ready, 'utf8')) }
 }
 
+function launchBrowser() {
+  const t0 = performance.now()
+  return chromium
+    .launch({
+      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    .then((browser) => {
+      logTiming({ phase: 'browser-launch', ms: Math.round(performance.now() - t0) })
+      return browser
+    })
+}
+
 export async function startServer(name) {
   assert.ok(existsSync(binary), `server binary not found at ${binary}; build it with: go build -o bin/liangxin ./cmd/liangxin`)
+  // One browser for all the tests of the file, started while the data folder is copied and the
+  // server comes up (each test opens a context of its own in it).
+  const launching = launchBrowser()
+  launching.catch(() => {}) // awaited below; stopServer closes it if the set-up fails before
+  state.browserLaunch = launching
   await mkdir(shotsDir, { recursive: true })
   state.dataDir = await mkdtemp(path.join(os.tmpdir(), `liangxin-e2e-${name}-`))
 
   // The CLI works on a data folder while no server runs: jurisdiction, district user, demo data.
   // They are made once (seed) and copied here, so this file starts from what the commands made.
-  const seeded = await seed()
-  await cp(seeded.data, state.dataDir, { recursive: true })
+  const seeded = await timed('seed', seed)
+  await timed('copy', () => cp(seeded.data, state.dataDir, { recursive: true }))
   state.adminPassword = extractAdminPassword(seeded.initOutput)
   state.initOutput = seeded.initOutput
   state.demoOutput = seeded.demoOutput
@@ -354,38 +465,31 @@ export async function startServer(name) {
   state.server = server
   server.stdout.on('data', (d) => (state.output += d.toString()))
   server.stderr.on('data', (d) => (state.output += d.toString()))
-  await waitFor('/healthz', async () => (await fetch(`${state.baseURL}/healthz`)).status === 200, 60_000)
+  await timed('server-start', () => waitFor('/healthz', async () => (await fetch(`${state.baseURL}/healthz`)).status === 200, 60_000))
   if (!state.adminPassword) state.adminPassword = await waitFor('the first-start admin password', () => extractAdminPassword(state.output), 30_000)
+  state.browser = await timed('browser-wait', () => launching)
+}
 
-  state.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+async function stopProcess(server) {
+  if (!server || server.exitCode !== null) return
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
+  if (timedOut) {
+    server.kill('SIGKILL')
+    await exited
+  }
 }
 
 export async function stopServer() {
-  await state.browser?.close().catch(() => {})
-  const server = state.server
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)])
-    if (timedOut) {
-      server.kill('SIGKILL')
-      await exited
-    }
-  }
+  // The browser closes while the server shuts down.
+  const browser = state.browser ?? (await state.browserLaunch?.catch(() => null))
+  await timed('stop', () => Promise.all([browser?.close().catch(() => {}), stopProcess(state.server)]))
+  logSlowRequests()
   const violations = await contractViolations()
   if (state.dataDir) await rm(state.dataDir, { recursive: true, force: true })
+  // Since the test process started: the whole file, set-up and tests.
+  logTiming({ phase: 'file', ms: Math.round(performance.now()) })
   if (violations.length) {
     throw new Error(`API contract: ${violations.length} request(s) or response(s) do not match the OpenAPI document:\n${violations.join('\n')}`)
   }

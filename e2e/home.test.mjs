@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { cli, districtAPI, failOnScriptErrors, LOGIN_PROBE, loginAndChange, loginDistrictReady, newContext, newPage, shot, startServer, state, stopServer } from './harness.mjs'
+import { cli, districtAPI, failOnScriptErrors, LOGIN_PROBE, loginAndChange, loginDistrictReady, newContext, newPage, shot, shotSettleMs, startServer, state, stopServer } from './harness.mjs'
 
 const SECRETARY = { username: 'shuji1', initial: 'Sj#Pass2026init', password: 'Sj#Qidong-2026e2e' }
 const shotsDir = process.env.E2E_SCREENSHOTS ? path.resolve(process.env.E2E_SCREENSHOTS) : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots')
@@ -20,7 +20,10 @@ async function fullShot(page, name) {
   await shot(page, name)
   const size = page.viewportSize()
   await page.setViewportSize({ width: size.width, height: 2000 })
-  await page.waitForTimeout(800)
+  // Two frames: the page has laid out at the taller size; then shot()'s cosmetic settle pause for
+  // the charts (none in CI, E2E_SHOT_SETTLE_MS=0).
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
+  if (shotSettleMs > 0) await page.waitForTimeout(shotSettleMs)
   await page.screenshot({ path: path.join(shotsDir, name.replace(/\.png$/, '-full.png')) })
   await page.setViewportSize(size)
 }

@@ -86,7 +86,7 @@ function ledger(n) {
 }
 
 async function openDialog(page) {
-  await page.goto(`${state.baseURL}/organizations`)
+  if (new URL(page.url()).pathname !== '/organizations') await page.goto(`${state.baseURL}/organizations`)
   await page.locator('[data-testid="org-import"]').click()
   const dialog = page.locator('[data-testid="import-dialog"]')
   await dialog.getByRole('button', { name: '下载模板' }).waitFor()
@@ -99,7 +99,7 @@ test('a 190 MB cell in a small upload is refused naming the limit', { timeout: 1
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
+    await loginDistrictReady(page, '/organizations')
     const dialog = await openDialog(page)
     await dialog.locator('input[type="file"]').setInputFiles({ name: '台账.xlsx', mimeType: xlsxType, buffer: huge })
     await dialog.locator('[data-testid="import-start"]').click()
@@ -151,7 +151,7 @@ test('an import killed mid-write shows why it failed after the restart, and noth
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
+    await loginDistrictReady(page, '/organizations')
     const api = await districtAPI()
     const before = await orgCount(api)
     const dialog = await openDialog(page)

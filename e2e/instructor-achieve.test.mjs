@@ -30,8 +30,7 @@ test('desktop: the district ranks instructors, exports the ranking and marks a p
   const context = await newContext(false)
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/instructors`)
+    await loginDistrictReady(page, '/instructors')
     await page.locator('[data-testid="achieve-tab"]').click()
     const table = page.locator('[data-testid="achieve-table"]')
     await table.locator('.el-table__body tr').first().waitFor()

@@ -134,10 +134,9 @@ test('district: who is behind on the work lists, and the visit frequencies', { t
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
     const api = await districtAPI()
     const overdue = (await api.get('/api/v1/instructors/due-visits?page_size=1')).data
-    await page.goto(`${state.baseURL}/worklists?kind=instructor_overdue`)
+    await loginDistrictReady(page, '/worklists?kind=instructor_overdue')
     await page.locator('[data-testid="worklist-overdue-table"]').waitFor()
     await page.waitForLoadState('networkidle')
     assert.ok(overdue.total > 0, 'the demo has overdue visits')

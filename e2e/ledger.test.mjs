@@ -241,8 +241,7 @@ test('两新组织: list, validation from the server, create, history, delete re
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/organizations`)
+    await loginDistrict(page, '/organizations')
     const table = page.locator('[data-testid="org-table"]')
     await table.locator('.el-table__body-wrapper tbody tr').first().waitFor()
 
@@ -371,8 +370,7 @@ test('党组织: tree, create with warnings; 党建指导员 and 工作清单', 
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/party-orgs`)
+    await loginDistrict(page, '/party-orgs')
     const tree = page.locator('[data-testid="party-tree"]')
     await tree.locator('.el-tree-node').first().waitFor()
 
@@ -468,8 +466,7 @@ test('mobile 390×844: 数据驾驶舱', { timeout: 120_000 }, async () => {
   const context = await newContext(true)
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/dashboard`)
+    await loginDistrict(page, '/dashboard')
     await page.locator('[data-testid="kpi-total"] [data-testid="kpi-value"]').waitFor()
     await chartDrawn(page, 'region-chart')
     assert.equal(await page.locator('.layout-aside').count(), 0)
@@ -518,8 +515,7 @@ for (const mobile of [false, true]) {
     const context = await newContext(mobile)
     const page = await newPage(context)
     try {
-      await loginDistrict(page)
-      await page.goto(`${state.baseURL}/organizations`)
+      await loginDistrict(page, '/organizations')
       const q = page.locator('[data-testid="org-q"]')
       await q.fill(unit.name)
       await q.press('Enter')

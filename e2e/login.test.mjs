@@ -109,11 +109,14 @@ async function newPage(context) {
   return page
 }
 
+// The cosmetic pause before each picture, as in harness.mjs: CI sets E2E_SHOT_SETTLE_MS=0.
+const shotSettleMs = Number(process.env.E2E_SHOT_SETTLE_MS ?? 700)
+
 async function shot(page, name) {
   // Let transitions, the loading bar and chart animations settle before capturing.
   await page.waitForLoadState('networkidle').catch(() => {})
   await page.mouse.move(1, 1)
-  await page.waitForTimeout(700)
+  if (shotSettleMs > 0) await page.waitForTimeout(shotSettleMs)
   await page.screenshot({ path: path.join(shotsDir, name), fullPage: false })
 }
 
@@ -246,7 +249,6 @@ test('admin first login: forced password change, home, regions, users', { timeou
     // Home: the system administrator's main links (issue 16: the home page is the day's work per role).
     await page.locator('[data-testid="home"] [data-kind="links"]').getByText('用户管理').waitFor()
     await page.locator('[data-testid="jurisdiction"]').getByText('祁东县', { exact: true }).waitFor()
-    await page.waitForTimeout(1200)
     const header = page.locator('.layout-header')
     await header.getByText('两新党建综合管理平台').waitFor()
     await header.getByText('祁东县').waitFor()
@@ -416,7 +418,6 @@ test('mobile 390×844: login and home', { timeout: 120_000 }, async () => {
     assert.equal(await page.locator('.layout-aside').count(), 0)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     assert.ok(overflow <= 1, `page overflows horizontally by ${overflow}px`)
-    await page.waitForTimeout(1200)
     await shot(page, 'home-mobile.png')
 
     // The menu opens as a drawer.

@@ -68,8 +68,7 @@ test('desktop: the secretary issues an activation code for a roster member', { t
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/members`)
+    await loginDistrictReady(page, '/members')
     await page.locator('[data-testid="members-view"]').waitFor()
     const nameInput = page.locator('input[data-testid="member-name"], [data-testid="member-name"] input').first()
     await nameInput.fill(MEMBER.name)

@@ -46,8 +46,7 @@ test('desk: 转单 → 办结 → 回单（不满意） → 重新办理', { tim
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/services`)
+    await loginDistrict(page, '/services')
     const row = page.locator('[data-test="requests-table"] .el-table__row').filter({ hasText: '招工难' })
     await row.waitFor()
     assert.match(await row.innerText(), /已接单/)
@@ -185,8 +184,7 @@ test('visit: 提出诉求 from a demo instructor visit, listed under the visit',
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/instructors?instructor=${found.instructor.id}`)
+    await loginDistrict(page, `/instructors?instructor=${found.instructor.id}`)
     const raise = page.locator('[data-testid="visit-raise"]').first()
     await raise.waitFor()
     await raise.click()

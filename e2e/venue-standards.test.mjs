@@ -36,8 +36,7 @@ test('venue standards: a failed 六有 inspection makes the venue 未达标 and 
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/venues`)
+    await loginDistrict(page, '/venues')
     const row = page.locator('[data-test="venues-table"] .el-table__row').filter({ hasText: '达标测试党员活动室' })
     await row.waitFor()
     assert.match(await row.locator(`[data-test="status-${venue.id}"]`).innerText(), /未检查/)
@@ -95,8 +94,7 @@ test('venue standards: the 达标标准 tab lists the standards and adds a stand
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/venues`)
+    await loginDistrict(page, '/venues')
     await page.getByRole('tab', { name: '达标标准' }).click()
     const panel = page.locator('[data-test="checklists-panel"]')
     await panel.locator('.el-card').filter({ hasText: '六有' }).first().waitFor()

@@ -54,8 +54,7 @@ test('venue: book a slot, an overlapping one refused, a back-to-back one accepte
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/venues`)
+    await loginDistrict(page, '/venues')
     const row = page.locator('[data-test="venues-table"] .el-table__row').filter({ hasText: '洪桥街道红色驿站' })
     await row.waitFor()
     assert.match(await row.innerText(), /红色驿站/)
@@ -100,8 +99,7 @@ test('venue: add a served unit in the detail and see it listed and counted', { t
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/venues`)
+    await loginDistrict(page, '/venues')
     await page.locator(`[data-test="units-${venue.id}"]`).filter({ hasText: '0' }).waitFor()
     await page.locator(`[data-test="detail-${venue.id}"]`).click()
     const drawer = page.locator('[data-test="venue-detail"]')
@@ -146,8 +144,7 @@ test('venue: the detail pages through more activities than one page, on a deskto
     const context = await newContext(mobile)
     const page = await newPage(context)
     try {
-      await loginDistrict(page)
-      await page.goto(`${state.baseURL}/venues`)
+      await loginDistrict(page, '/venues')
       await page.locator(`[data-test="detail-${venue.id}"]`).click()
       const drawer = page.locator('[data-test="venue-detail"]')
       await drawer.getByRole('tab', { name: '活动与来访' }).click()

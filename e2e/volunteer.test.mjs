@@ -45,8 +45,7 @@ test('activity: QR code, hand sign-in, hours confirmed, balance', { timeout: 240
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/volunteer/activities`)
+    await loginDistrictReady(page, '/volunteer/activities')
     await page.locator('[data-test="vol-activities-table"]').getByText('敬老院陪护（E2E）').click()
     await page.locator('[data-test="vol-activity-info"]').waitFor()
     assert.match(await page.locator('[data-test="vol-activity-info"]').innerText(), /祁东县敬老院/)

@@ -105,8 +105,7 @@ test('clerk: publish, claim for a member, fulfil with a photo, confirm', { timeo
   const context = await newContext()
   const page = await newPage(context)
   try {
-    await loginDistrictReady(page)
-    await page.goto(`${state.baseURL}/wishes`)
+    await loginDistrictReady(page, '/wishes')
     await page.locator('[data-test="wish-tabs"]').getByText(/待审核 1/).click()
     const row = page.locator('[data-test="wishes-table"] .el-table__row').filter({ hasText: '数学辅导书' })
     await row.waitFor()

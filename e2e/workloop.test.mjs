@@ -42,8 +42,7 @@ test('notice: the district publishes, the party organization reads (receipt) and
   const district = await newContext()
   const page = await newPage(district)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/notices`)
+    await loginDistrict(page, '/notices')
     const row = page.locator('[data-test="notices-table"] .el-table__row').filter({ hasText: 'E2E' })
     await row.waitFor()
     assert.match(await row.innerText(), /草稿/)
@@ -145,8 +144,7 @@ test('task: 挂牌 → 申请销号 (party organization) → 销号 (district)',
   const dCtx = await newContext()
   const page = await newPage(dCtx)
   try {
-    await loginDistrict(page)
-    await page.goto(`${state.baseURL}/tasks`)
+    await loginDistrict(page, '/tasks')
     await page.locator('[data-test="tasks-by-street"]').waitFor()
     assert.match(await page.locator('[data-test="tasks-by-street"]').innerText(), /超期 \d+/)
     assert.match(await page.locator('[data-test="task-tabs"]').innerText(), /待销号 [1-9]/)

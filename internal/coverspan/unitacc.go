@@ -33,7 +33,7 @@ type unitChange struct {
 // day's month and year and an order key per bucket: the grain, then the
 // text (countAcc.bucketRows' order).
 type bucketTable struct {
-	idx   map[string]uint32
+	idx   map[grainText]uint32
 	str   []string
 	grain []uint8     // 0 "d", 1 "m", 2 "y" (the grains' text order)
 	ord   [][2]uint64 // the text's first 16 bytes, big-endian
@@ -41,15 +41,22 @@ type bucketTable struct {
 	year  []uint32
 }
 
-func newBucketTable() *bucketTable { return &bucketTable{idx: map[string]uint32{}} }
+// grainText names a bucket: a day and its month are distinct buckets even
+// if their texts were equal.
+type grainText struct {
+	g uint8
+	s string
+}
+
+func newBucketTable() *bucketTable { return &bucketTable{idx: map[grainText]uint32{}} }
 
 // of numbers a bucket of a grain.
 func (t *bucketTable) of(g uint8, s string) uint32 {
-	if i, ok := t.idx[s]; ok {
+	if i, ok := t.idx[grainText{g, s}]; ok {
 		return i
 	}
 	i := uint32(len(t.str))
-	t.idx[s] = i
+	t.idx[grainText{g, s}] = i
 	t.str = append(t.str, s)
 	t.grain = append(t.grain, g)
 	var b [16]byte
@@ -62,7 +69,7 @@ func (t *bucketTable) of(g uint8, s string) uint32 {
 
 // day numbers a day bucket with its month and year.
 func (t *bucketTable) day(s string) uint32 {
-	if i, ok := t.idx[s]; ok && t.grain[i] == 0 {
+	if i, ok := t.idx[grainText{0, s}]; ok {
 		return i
 	}
 	i := t.of(0, s)

@@ -147,3 +147,49 @@ func TestImportAccSumsWideChanges(t *testing.T) {
 		}
 	}
 }
+
+// RebuildBulk's per-street accumulator gives the rows countAcc.bucketRows
+// gives (the maps of the writers' rebuild, the reference): the same non-zero
+// rows at every grain, in the same key order, for random changes over
+// series of several regions, dimensions and keys, days of several months and
+// years (among them the undated beginning, and days that cancel out), one
+// organization's list of series at a time as events passes them.
+func TestUnitAccEqualsCountAcc(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	bt := newBucketTable()
+	u := newUnitAcc(bt)
+	for round := range 3 {
+		ref := countAcc{}
+		regions := []string{"430426001", "430426002", "430426001001", "430426001002"}
+		dims := []string{DimJoint, DimIndustry, DimMain, DimSelf}
+		days := []string{Beginning, "2019-12-31", "2020-01-01", "2020-01-15", "2020-02-01", "2021-06-30", "2026-12-07"}
+		for range 400 {
+			var ss []series
+			for range 1 + r.IntN(6) {
+				ss = append(ss, series{regions[r.IntN(len(regions))], dims[r.IntN(len(dims))], []string{"", "1|a", "9|b", "C"}[r.IntN(4)]})
+			}
+			u.org()
+			for range 1 + r.IntN(4) {
+				day := days[r.IntN(len(days))]
+				var m Measures
+				m[r.IntN(len(m))] = int64(r.IntN(3))
+				sign := int64(1 - 2*r.IntN(2))
+				d := bt.day(day)
+				for j, x := range ss {
+					ref.put(seriesDay{x.region, x.dim, x.key, day}, m, sign)
+					u.put(j, x, d, &m, sign)
+				}
+			}
+		}
+		want := ref.bucketRows()
+		got := u.rows(nil)
+		if len(got) != len(want) || len(want) == 0 {
+			t.Fatalf("round %d: %d rows, want %d", round, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("round %d: row %d is %+v, want %+v", round, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -300,7 +300,8 @@ func (p *packed) counts(w *countWriter) error {
 	}
 	s := p.in.str
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s[p.orgs[a].region], s[p.orgs[b].region]) })
-	county, street := countAcc{}, countAcc{}
+	bt := newBucketTable()
+	county, street := newUnitAcc(bt), newUnitAcc(bt)
 	curCounty, curStreet := "", ""
 	var buf []Span
 	dropped := false
@@ -320,16 +321,19 @@ func (p *packed) counts(w *countWriter) error {
 		}
 		o, spans, flags := p.unpack(int(i), buf[:0])
 		buf = spans
+		street.org()
+		county.org()
 		events(o, spans, flags, 1, func(ss []series, day string, m Measures, sign int64) {
-			for _, x := range ss {
+			d := bt.day(day)
+			for j, x := range ss {
 				if bulkBroken && !dropped && m[0] != 0 {
 					dropped = true
 					continue
 				}
 				if len(x.region) >= streetLen {
-					street.put(seriesDay{x.region, x.dim, x.key, day}, m, sign)
+					street.put(j, x, d, &m, sign)
 				} else {
-					county.put(seriesDay{x.region, x.dim, x.key, day}, m, sign)
+					county.put(j, x, d, &m, sign)
 				}
 			}
 		})
@@ -354,8 +358,29 @@ type countWriter struct {
 	copy bool
 	n    int           // rows written
 	took time.Duration // time spent writing
-	vals [][]any
 }
+
+// countSource gives count rows to COPY one at a time, through one reused
+// slice of values.
+type countSource struct {
+	rows []countRow
+	i    int
+	vals [13]any
+}
+
+func (s *countSource) Next() bool { s.i++; return s.i < len(s.rows) }
+
+func (s *countSource) Values() ([]any, error) {
+	c := &s.rows[s.i]
+	k := &c.k
+	s.vals[0], s.vals[1], s.vals[2], s.vals[3], s.vals[4] = k.region, k.grain, k.bucket, k.dim, k.key
+	for j, v := range c.m {
+		s.vals[5+j] = v
+	}
+	return s.vals[:], nil
+}
+
+func (s *countSource) Err() error { return nil }
 
 func newCountWriter(ctx context.Context, db *store.DB, q store.Querier) *countWriter {
 	return &countWriter{ctx: ctx, db: db, q: q}
@@ -367,11 +392,11 @@ const batch = 20000
 
 // write adds the changes of a up into their bucket rows at every grain,
 // queues the non-zero rows in key order and empties a.
-func (w *countWriter) write(a countAcc) error {
-	if len(a) == 0 {
+func (w *countWriter) write(a *unitAcc) error {
+	if a.empty() {
 		return nil
 	}
-	w.rows = append(w.rows, a.bucketRows()...)
+	w.rows = a.rows(w.rows)
 	if len(w.rows) >= batch {
 		return w.flush()
 	}
@@ -387,12 +412,7 @@ func (w *countWriter) flush() error {
 		w.took += time.Since(t0)
 	}()
 	if w.copy {
-		w.vals = w.vals[:0]
-		for _, c := range w.rows {
-			k, m := c.k, c.m
-			w.vals = append(w.vals, []any{k.region, k.grain, k.bucket, k.dim, k.key, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]})
-		}
-		_, err := store.CopyFrom(w.ctx, "coverage_counts", countCopyCols, w.vals)
+		_, err := store.CopyFromSource(w.ctx, "coverage_counts", countCopyCols, &countSource{rows: w.rows, i: -1})
 		return err
 	}
 	return insertCounts(w.ctx, w.db, w.q, "", len(w.rows), batch, func(i int) (bucketKey, Measures) { return w.rows[i].k, w.rows[i].m }, false)

@@ -89,17 +89,19 @@ func (m *memberSet) draw(r *mrand.Rand, c *memberChunk, n int, active []int32, m
 
 // seal replaces the plain 身份证号 and phone of a chunk by their sealed
 // value, keyed hash and mask, as the member service stores them.
-func (m *memberSet) seal(c *memberChunk) {
+// s is the worker's own sealer (pdata.Sealer: the Protector's output,
+// with its hash state and random bytes reused).
+func (m *memberSet) seal(c *memberChunk, s *pdata.Sealer) {
 	defer close(c.done)
 	for _, row := range c.rows {
 		id, phone := row[4].(string), row[7].(string)
-		enc, err := m.prot.Encrypt(id)
+		enc, err := s.Encrypt(id)
 		if err != nil {
 			c.err = err
 			return
 		}
-		row[4], row[5], row[6] = enc, m.prot.Hash(id), pdata.MaskID(id)
-		ph, err := m.prot.Encrypt(phone)
+		row[4], row[5], row[6] = enc, s.Hash(id), pdata.MaskID(id)
+		ph, err := s.Encrypt(phone)
 		if err != nil {
 			c.err = err
 			return
@@ -108,7 +110,7 @@ func (m *memberSet) seal(c *memberChunk) {
 		if phone != "" {
 			mask = pdata.MaskPhone(phone)
 		}
-		row[7], row[8], row[9] = ph, m.prot.Hash(phone), mask
+		row[7], row[8], row[9] = ph, s.Hash(phone), mask
 	}
 }
 
@@ -148,8 +150,9 @@ func (m *memberSet) table() table {
 		}
 		for w := 0; w < m.workers; w++ {
 			go func() {
+				s := m.prot.Sealer()
 				for c := range work {
-					m.seal(c)
+					m.seal(c, s)
 				}
 			}()
 		}

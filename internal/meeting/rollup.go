@@ -118,8 +118,10 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 
 // flush writes the collected changes through q, in key order (two writers
 // on PostgreSQL lock the rows they share in the same order), and drops the
-// rows left empty.
-func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) error {
+// rows left empty. With copyRows (a rebuild on PostgreSQL, whose rollup
+// tables it emptied in its own transaction: store.InTxConn) the rows go by
+// COPY instead, the same rows in the same order.
+func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, copyRows bool) error {
 	var sk []rollupKey
 	for k, v := range a.sums {
 		if *v != (rollupSum{}) {
@@ -127,6 +129,9 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) er
 		}
 	}
 	slices.SortFunc(sk, compareRollupKey)
+	if copyRows {
+		return a.copyAll(ctx, sk)
+	}
 	const batch = 400
 	for lo := 0; lo < len(sk); lo += batch {
 		part := sk[lo:min(lo+batch, len(sk))]
@@ -180,6 +185,51 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier) er
 		}
 	}
 	return deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup_counts WHERE orgs = 0 AND (street, slot_start, org_kind, what, slot_end, prev) IN (VALUES `, 6, dk)
+}
+
+// copyAll writes the sums of the keys sk (sorted, none empty) and every
+// non-zero count with COPY, into rollup tables a rebuild emptied: nothing
+// to add to, nothing taken away, so each key is one new row.
+func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
+	rows := make([][]any, 0, min(len(sk), copyBatch))
+	write := func(table string, cols []string) error {
+		if len(rows) == 0 {
+			return nil
+		}
+		_, err := store.CopyFrom(ctx, table, cols, rows)
+		rows = rows[:0]
+		return err
+	}
+	sumCols := []string{"street", "slot_start", "org_kind", "kind", "slot_end", "slots", "required", "held_capped", "total", "att_sum", "att_n"}
+	for _, k := range sk {
+		v := a.sums[k]
+		rows = append(rows, []any{k.street, k.start, k.orgKind, k.kind, k.end, v.slots, v.required, v.held, v.total, v.attSum, v.attN})
+		if len(rows) == copyBatch {
+			if err := write("compliance_rollup", sumCols); err != nil {
+				return err
+			}
+		}
+	}
+	if err := write("compliance_rollup", sumCols); err != nil {
+		return err
+	}
+	var ck []countKey
+	for k, v := range a.counts {
+		if v != 0 {
+			ck = append(ck, k)
+		}
+	}
+	slices.SortFunc(ck, compareCountKey)
+	countCols := []string{"street", "slot_start", "org_kind", "what", "slot_end", "prev", "orgs"}
+	for _, k := range ck {
+		rows = append(rows, []any{k.street, k.start, k.orgKind, k.what, k.end, k.prev, a.counts[k]})
+		if len(rows) == copyBatch {
+			if err := write("compliance_rollup_counts", countCols); err != nil {
+				return err
+			}
+		}
+	}
+	return write("compliance_rollup_counts", countCols)
 }
 
 // deleteEmptied runs del (ending in "IN (VALUES ") over keys, n values a

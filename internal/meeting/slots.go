@@ -257,7 +257,7 @@ func (s *Service) refreshSlots(ctx context.Context, q store.Querier, ids ...int6
 			return err
 		}
 	}
-	return acc.flush(ctx, s.DB, q)
+	return acc.flush(ctx, s.DB, q, false)
 }
 
 // writeSlots computes and inserts the slots of the party organizations of
@@ -396,7 +396,7 @@ func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) er
 			return err
 		}
 	}
-	if err := acc.flush(ctx, s.DB, tx); err != nil {
+	if err := acc.flush(ctx, s.DB, tx, s.copyRows); err != nil {
 		return err
 	}
 	if s.DB.Dialect == store.Postgres {

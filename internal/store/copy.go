@@ -55,6 +55,12 @@ func CanCopy(ctx context.Context) bool {
 // in cols' order, as database/sql would take them (nil for NULL). It
 // fails when ctx carries no such connection (see CanCopy).
 func CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) (int64, error) {
+	return CopyFromSource(ctx, table, cols, pgx.CopyFromRows(rows))
+}
+
+// CopyFromSource is CopyFrom taking its rows from src, one at a time (so
+// that a writer of many rows need not hold them all as values at once).
+func CopyFromSource(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) (int64, error) {
 	conn, ok := ctx.Value(copyConnKey{}).(*sql.Conn)
 	if !ok {
 		return 0, errors.New("store: COPY outside InTxConn")
@@ -66,7 +72,7 @@ func CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) (i
 			return errors.New("store: COPY needs a pgx connection")
 		}
 		var err error
-		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		n, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
 		return err
 	})
 	return n, err

@@ -308,7 +308,7 @@ func (w *bulkWriter) writeChunk(ctx context.Context, chunk []sheetimport.Mapped[
 		if err := w.cover.Settle(ctx, id); err != nil {
 			return res, err
 		}
-		if err := s.update(ctx, tx, before, after); err != nil {
+		if err := s.updateRec(ctx, tx, before, after, w.audits.Add); err != nil {
 			if _, ok := apperr.As(err); ok {
 				refuse(m.Row, err)
 				continue

@@ -89,6 +89,32 @@ func TestUpsertAllCreatesThenUpdatesTheSameOrganization(t *testing.T) {
 		t.Fatalf("one call: %+v, want 260 created and 3 updated", res)
 	}
 	got := read(e)
+	// Each repeated organization's audit trail reads as it happened: its
+	// creation, then its update (the update's entry was once written
+	// straight away and the creation's later, from the write's buffer).
+	for _, i := range []int{1, 5, 2} {
+		name := fmt.Sprintf("重复单位%03d", i)
+		var id int64
+		if err := e.App.DB.QueryRow(ctx, e.App.DB, `SELECT id FROM organizations WHERE name = ?`, name).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := e.App.DB.Query(ctx, e.App.DB, `SELECT action FROM audit_log WHERE entity = 'organization' AND entity_id = ? ORDER BY id`, fmt.Sprint(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var trail []string
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				t.Fatal(err)
+			}
+			trail = append(trail, a)
+		}
+		rows.Close()
+		if want := []string{"organization_create", "organization_update"}; !reflect.DeepEqual(trail, want) {
+			t.Errorf("%s: audit trail %v, want %v", name, trail, want)
+		}
+	}
 	if err := coverspan.Rebuild(ctx, e.App.DB); err != nil {
 		t.Fatal(err)
 	}

@@ -472,6 +472,13 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (Organization,
 }
 
 func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organization) error {
+	return s.updateRec(ctx, tx, before, o, func(ctx context.Context, e audit.Entry) error { return s.Audit.Record(ctx, tx, e) })
+}
+
+// updateRec is update with its audit entry given to rec: a bulk write
+// passes its buffer, so that an organization's update is recorded after its
+// creation earlier in the same write (whose entry waits in that buffer).
+func (s *Service) updateRec(ctx context.Context, tx store.Querier, before, o Organization, rec func(context.Context, audit.Entry) error) error {
 	now := s.Now()
 	_, err := s.DB.Exec(ctx, tx, `UPDATE organizations SET name = ?, uscc = ?, category = ?, region_code = ?, industry = ?, employees = ?,
 		above_scale = ?, full_members = ?, probationary_members = ?, owner_is_member = ?, has_charter = ?, charter_has_party = ?, tags = ?,
@@ -498,7 +505,7 @@ func (s *Service) update(ctx context.Context, tx store.Querier, before, o Organi
 			return err
 		}
 	}
-	return s.Audit.Record(ctx, tx, audit.Entry{Action: "organization_update", Entity: "organization", EntityID: fmt.Sprint(o.ID), Before: before, After: o})
+	return rec(ctx, audit.Entry{Action: "organization_update", Entity: "organization", EntityID: fmt.Sprint(o.ID), Before: before, After: o})
 }
 
 // spanFieldsChanged tells whether an update changes what the organization's

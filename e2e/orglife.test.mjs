@@ -162,7 +162,7 @@ async function recordThemeDay(page, po, topic, shotName) {
   await waitFor('the whole list back', async () => (await rows.count()) === drawn, 15_000)
   if (members > ATTENDEE_PAGE) {
     // The list of a 综合党委: its own members, then the branches' with their branch named.
-    await page.locator('[data-test="attendee-total"]').scrollIntoViewIfNeeded()
+    await page.locator('[data-test="attendee-pager"]').scrollIntoViewIfNeeded()
     await shot(page, shotName.replace('record', 'attendees'))
   }
   await page.locator('[data-test="save-meeting"]').click()

@@ -412,7 +412,8 @@ async function seed() {
   return { data: path.join(dir, 'data'), ...JSON.parse(await readFile(ready, 'utf8')) }
 }
 
-function launchBrowser() {
+/** Launches Debian's chromium with the flags every test file uses (startServer calls it; a file with a set-up of its own does too). */
+export function launchBrowser() {
   const t0 = performance.now()
   return chromium
     .launch({

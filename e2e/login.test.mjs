@@ -2,7 +2,8 @@
 //
 // It builds nothing: the server binary comes from LIANGXIN_BIN (default ../bin/liangxin,
 // built with `go build -o bin/liangxin ./cmd/liangxin` after `npm run build` in web/).
-// The browser is Debian's chromium (CHROMIUM, default /usr/bin/chromium); none is downloaded.
+// The browser is Debian's chromium (CHROMIUM, default /usr/bin/chromium), launched by harness.mjs's
+// launchBrowser with the flags of every other file; none is downloaded.
 //
 // Run: cd e2e && npm ci && node --test
 import { after, before, test } from 'node:test'
@@ -14,7 +15,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launchBrowser } from './harness.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = path.resolve(here, '..')
@@ -155,19 +156,7 @@ before(async () => {
     60_000,
   )
 
-  state.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  state.browser = await launchBrowser()
 })
 
 after(async () => {

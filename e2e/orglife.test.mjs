@@ -104,7 +104,15 @@ async function editRecord(page, container, topic, newTopic, host) {
   assert.match(text, /记录人\s*记录员甲/)
 }
 
-/** Records a 主题党日 for the party organization po (its own members on the list); ticks one member 请假. */
+/** The attendance list shows one page of this many rows (MeetingsView's attendeePageSize). */
+const ATTENDEE_PAGE = 20
+/** The 主持人/记录人 dropdowns offer at most this many roster names (MeetingsView's nameLimit). */
+const NAME_LIMIT = 30
+
+/**
+ * Records a 主题党日 for the party organization po (its own members on the list); finds one of the
+ * two members the test added by name and ticks them 请假. Returns the number of members on the list.
+ */
 async function recordThemeDay(page, po, topic, shotName) {
   const target = `${state.baseURL}/meetings?party_org_id=${po.id}`
   if (page.url() !== target) await page.goto(target)
@@ -116,14 +124,47 @@ async function recordThemeDay(page, po, topic, shotName) {
   await form.getByText('会议类型').first().waitFor()
   await page.locator('[data-test="kind-theme_day"]').click()
   await page.locator('input[data-test="topic"], [data-test="topic"] input').first().fill(topic)
-  const excused = page.locator('[data-test^="excused-"]')
-  await excused.first().waitFor({ timeout: 15_000 })
-  const members = await excused.count()
+  const rows = page.locator('[data-test="attendee"]')
+  await rows.first().waitFor({ timeout: 15_000 })
+  const total = page.locator('[data-test="attendee-total"]')
+  const members = Number((await total.innerText()).match(/应到 (\d+) 人/)?.[1])
   assert.ok(members >= 2, `the attendance list holds the two members added, got ${members}`)
-  await excused.first().click()
+  // One page at most is drawn, however long the list: a 综合党委's thousand members are not.
+  const drawn = await rows.count()
+  assert.equal(drawn, Math.min(members, ATTENDEE_PAGE), `rows drawn for a list of ${members}`)
+  assert.equal(await page.locator('[data-test="attendee-pager"]').count(), members > ATTENDEE_PAGE ? 1 : 0, 'a pager when the list is longer than a page')
+  // The organization's own members come first (the two added are its own).
+  assert.equal(await rows.first().getAttribute('data-own'), 'true', 'the first row is a member of the organization itself')
+  // The 主持人 and 记录人 dropdowns hold a few names each, not the whole list.
+  for (const field of ['host', 'recorder']) {
+    const options = await page.locator(`[data-test="${field}"]`).evaluate((el) => {
+      const id = el.querySelector('input')?.getAttribute('aria-controls')
+      return id ? document.querySelectorAll(`#${CSS.escape(id)} .el-select-dropdown__item`).length : -1
+    })
+    assert.ok(options > 0 && options <= NAME_LIMIT, `${field}: ${options} options in the page for a list of ${members}`)
+  }
+  // Find the added members by name and tick the first 请假.
+  await page.locator('input[data-test="attendee-search"], [data-test="attendee-search"] input').first().fill('组织生活测试')
+  await waitFor('the search to filter the list', async () => /找到 \d+ 人/.test(await total.innerText()), 15_000)
+  const found = Number((await total.innerText()).match(/找到 (\d+) 人/)[1])
+  assert.ok(found >= 2 && found <= Math.min(members, ATTENDEE_PAGE), `found ${found}`)
+  assert.equal(await rows.count(), found)
+  for (const name of await rows.locator('.attendee-name').allInnerTexts()) assert.match(name, /组织生活测试/)
+  await rows.first().locator('[data-test^="excused-"]').click()
   const label = await form.getByText(/出席情况（出席 \d+ 人，请假 \d+ 人/).innerText()
   assert.match(label, new RegExp(`出席 ${members - 1} 人，请假 1 人`))
   await shot(page, shotName)
+  // 请假 lists just the member ticked; clearing the filters brings the whole list back.
+  await page.locator('input[data-test="attendee-search"], [data-test="attendee-search"] input').first().fill('')
+  await page.locator('[data-test="attendee-filter"]').getByText('请假').click()
+  await waitFor('the 请假 filter', async () => (await rows.count()) === 1, 15_000)
+  await page.locator('[data-test="attendee-filter"]').getByText('全部').click()
+  await waitFor('the whole list back', async () => (await rows.count()) === drawn, 15_000)
+  if (members > ATTENDEE_PAGE) {
+    // The list of a 综合党委: its own members, then the branches' with their branch named.
+    await page.locator('[data-test="attendee-pager"]').scrollIntoViewIfNeeded()
+    await shot(page, shotName.replace('record', 'attendees'))
+  }
   await page.locator('[data-test="save-meeting"]').click()
   // The message shows once the server has answered: the page's 60 s, not 15 s (a save took longer
   // than 15 s at load 36 and the test failed with the settle pause of shot() on).
@@ -159,8 +200,7 @@ test('mobile 390×844: record a 主题党日 with attendance', { timeout: 180_00
   const context = await newContext(true)
   const page = await newPage(context)
   try {
-    // A branch of its own: the desktop test already draws the county's 1,013-name list, which
-    // took this phone test 90 s at load 45 (two drawers of 1,013 rows of three buttons each).
+    // A branch of its own (a list of two): the desktop test has the county's 1,013-name list.
     const po = await branchWithMembers(true)
     await loginDistrictReady(page, `/meetings?party_org_id=${po.id}`)
     await recordThemeDay(page, po, '志愿服务进社区（手机端）', 'orglife-record-mobile.png')

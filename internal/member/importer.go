@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"liangxin/internal/apperr"
 	"liangxin/internal/civil"
@@ -83,7 +85,7 @@ func ImportTemplate(w io.Writer) error { return importSheet.Template(w) }
 // updates that member (blank optional cells keep what is recorded), so
 // re-importing a file changes nothing. Rows are streamed and written in
 // batches; one audit entry sums the import up.
-func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (ImportResult, []xlsx.CellError, error) {
+func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits xlsx.Limits, progress func(phase string, n int)) (res ImportResult, errs []xlsx.CellError, err error) {
 	prot, err := s.Protector()
 	if err != nil {
 		return ImportResult{}, nil, err
@@ -92,7 +94,15 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 		today: civil.Today(s.Now())}
 	report, stop := asyncProgress(progress)
 	defer stop()
-	res, errs, err := sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[pending]{
+	// cacheRaised is true from the moment the import's connection has the
+	// larger page cache until it is back to the default.
+	cacheRaised := false
+	defer func() {
+		if cacheRaised {
+			err = errors.Join(err, s.restorePageCache())
+		}
+	}()
+	res, errs, err = sheetimport.Run(ctx, sheetimport.Env{DB: s.DB, Audit: s.Audit}, sheetimport.Import[pending]{
 		Sheet:   importSheet,
 		Prepare: func(context.Context) error { return im.loadScope() },
 		Map:     im.row,
@@ -112,10 +122,22 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 				// 12 MB (instead of 2 MB) for this connection while importing
 				// keeps it from re-reading most index pages. Not
 				// transactional, so restored whatever the outcome.
+				// Set before the statement: a failure may come after SQLite
+				// has taken the new size.
+				cacheRaised = true
 				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
 					return err
 				}
-				defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
+				// Restored in this transaction when it is still open (the
+				// file was taken or rejected); when the import ends with
+				// its context (the transaction is then rolled back by
+				// database/sql and this statement fails), Import restores
+				// it on the writers' connection afterwards.
+				defer func() {
+					if _, err := tx.ExecContext(context.WithoutCancel(ctx), restorePageCache); err == nil {
+						cacheRaised = false
+					}
+				}()
 			}
 			if err := rows(); err != nil {
 				return err
@@ -127,6 +149,32 @@ func (s *Service) Import(ctx context.Context, ra io.ReaderAt, size int64, limits
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Row < errs[j].Row })
 	return res, errs, err
 }
+
+// restorePageCache gives a connection back SQLite's default page cache
+// (2,000 KiB).
+const restorePageCache = "PRAGMA cache_size = -2000"
+
+// restorePageCache restores the page cache on the writers' connection (on
+// SQLite the transaction pool's one connection, the one the import ran on)
+// after an import whose transaction ended before it could. It runs on a
+// context of its own: the import's may be the reason it ended. Quiet: it
+// changes no data, so the read caches stay valid; no pre-commit checks (a
+// job's claim is about the import's writes, not this).
+func (s *Service) restorePageCache() error {
+	ctx, cancel := context.WithTimeout(store.Quiet(context.Background()), restoreTimeout)
+	defer cancel()
+	if err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, restorePageCache)
+		return err
+	}); err != nil {
+		return fmt.Errorf("member: restore the page cache after the import: %w", err)
+	}
+	return nil
+}
+
+// restoreTimeout bounds the wait for the writers' connection (another
+// writer may hold it) when the page cache is restored after an import.
+const restoreTimeout = time.Minute
 
 // importCacheKiB is the SQLite page cache of the import's connection. Each
 // cached page costs 8 KiB of resident memory, not 4: SQLite allocates a page

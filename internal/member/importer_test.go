@@ -1,9 +1,11 @@
 package member_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -372,4 +374,96 @@ func TestImportRosterRestoresThePageCache(t *testing.T) {
 	if n := cacheSize(); n != -2000 {
 		t.Errorf("after a rejected file: cache_size %d, want -2000", n)
 	}
+
+	// Cancelled in the middle of its rows (the client went away): the
+	// transaction ends with the context, and the cache is restored anyway.
+	// The file is large enough that its sheet is still being read (and its
+	// groups written) when the reader cancels halfway through the sheet.
+	var rows [][]any
+	for n := 0; n < 3*400; n++ {
+		birth := time.Date(1991, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n/400)
+		rows = append(rows, []any{fmt.Sprintf("取消%d", n), "男", "汉族", birth.Format("2006-01-02"),
+			id(fmt.Sprintf("430426%s%03d", birth.Format("20060102"), 2*(n%400)+1)), "13812345678", "大专", "正式", p.Name, "", "2015-07-01", "2016-07-01", ""})
+	}
+	b := roster(t, "", header, rows...)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ra := cancelHalfway(t, b, "xl/worksheets/sheet1.xml", cancel)
+	// What fails first varies (a statement of the rolled-back transaction,
+	// or the context itself): any error, with the context cancelled.
+	if _, _, err := e.App.Members.Import(cctx, ra, int64(len(b)), xlsx.Limits{}, nil); err == nil || !errors.Is(cctx.Err(), context.Canceled) {
+		t.Fatalf("cancelled import: %v (context: %v), want an error", err, cctx.Err())
+	}
+	if !ra.cancelled {
+		t.Fatal("the import never read the second half of its sheet")
+	}
+	if n := cacheSize(); n != -2000 {
+		t.Errorf("after a cancelled import: cache_size %d, want -2000", n)
+	}
+	if n := countRows(t, e, `SELECT COUNT(*) FROM members WHERE name LIKE '取消%'`); n != 0 {
+		t.Errorf("a cancelled import wrote %d members", n)
+	}
+}
+
+// halfwayReader is a workbook that counts the reads crossing the middle of
+// one of its entries (the sheet's rows) and, from the read numbered at on,
+// cancels its import's context. The sheet is read whole when the file is
+// opened (its size is checked) and again, streamed, while the rows are
+// mapped and written inside the import's transaction.
+type halfwayReader struct {
+	b         []byte
+	mid       int64
+	crossings int
+	at        int
+	cancel    func()
+	cancelled bool
+}
+
+func (r *halfwayReader) ReadAt(p []byte, off int64) (int, error) {
+	if off <= r.mid && r.mid < off+int64(len(p)) {
+		r.crossings++
+		if r.cancel != nil && r.crossings == r.at {
+			r.cancelled = true
+			r.cancel()
+		}
+	}
+	return bytes.NewReader(r.b).ReadAt(p, off)
+}
+
+// cancelHalfway returns a reader of b that cancels at the first read of the
+// middle of entry's data once the workbook is open: when the import is
+// reading its rows, inside its transaction. A dry run (open, read every
+// row) counts the reads made by opening.
+func cancelHalfway(t *testing.T, b []byte, entry string, cancel func()) *halfwayReader {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mid int64 = -1
+	for _, f := range z.File {
+		if f.Name == entry {
+			start, err := f.DataOffset()
+			if err != nil {
+				t.Fatal(err)
+			}
+			mid = start + int64(f.CompressedSize64)/2
+		}
+	}
+	if mid < 0 {
+		t.Fatalf("no %s in the workbook", entry)
+	}
+	probe := &halfwayReader{b: b, mid: mid}
+	r, err := xlsx.OpenImport(probe, int64(len(b)), member.ImportColumns(), xlsx.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := probe.crossings
+	for r.Next() {
+	}
+	r.Close()
+	if probe.crossings == opened {
+		t.Fatalf("the rows of %s are not read after the workbook is opened", entry)
+	}
+	return &halfwayReader{b: b, mid: mid, at: opened + 1, cancel: cancel}
 }

@@ -44,27 +44,107 @@ import (
 // rollupOff is set by tests to compare the rollup with the slots.
 var rollupOff bool
 
-type rollupKey struct{ street, start, orgKind, kind, end string }
-
 type rollupSum struct {
 	slots, required, held, total, attN int64
 	attSum                             float64
 }
 
-type countKey struct{ street, start, orgKind, what, end, prev string }
+// The accumulator's keys hold numbers of strings (strTable) instead of the
+// strings: street, slot start, kind of party organization, meeting kind
+// (or property) and slot end (and prev), so that adding a party
+// organization hashes a few words instead of five or six strings
+// (docs/decisions.md, "h-slots: the rollup accumulator with numbered keys").
+type sumKey struct{ street, start, orgKind, kind, end uint32 }
+
+type countKey struct{ street, start, orgKind, what, end, prev uint32 }
+
+// strTable numbers strings; order gives each number's rank in the strings'
+// order, so that keys of ranks sort as the keys of strings would.
+type strTable struct {
+	idx map[string]uint32
+	str []string
+}
+
+func (t *strTable) id(s string) uint32 {
+	if i, ok := t.idx[s]; ok {
+		return i
+	}
+	i := uint32(len(t.str))
+	t.idx[s] = i
+	t.str = append(t.str, s)
+	return i
+}
+
+// order returns the rank of each number and the strings by rank.
+func (t *strTable) order() (rank []uint32, byRank []string) {
+	byRank = slices.Clone(t.str)
+	slices.Sort(byRank)
+	rank = make([]uint32, len(t.str))
+	for i, s := range t.str {
+		j, _ := slices.BinarySearch(byRank, s)
+		rank[i] = uint32(j)
+	}
+	return rank, byRank
+}
 
 // rollupAcc collects changes of the rollup: one party organization's old
 // slots taken away, its new ones added.
 type rollupAcc struct {
-	sums   map[rollupKey]*rollupSum
-	counts map[countKey]int64
+	strs    strTable
+	sumIdx  map[sumKey]int32 // position in sums
+	sumKeys []sumKey
+	sums    []rollupSum
+	counts  map[countKey]int64
+	// The properties' numbers: "all", "req", "short", and "kind:<k>" by k.
+	whatAll, whatReq, whatShort, none uint32
+	whatKind                          map[string]uint32
+	// props are add's intervals by property, reused (the first nProps).
+	props  []propIntervals
+	nProps int
+}
+
+type propIntervals struct {
+	what uint32
+	ivs  []interval
+}
+
+// interval is a slot's start and end, with their numbers.
+type interval struct {
+	start, end string
+	s, e       uint32
 }
 
 func newRollupAcc() *rollupAcc {
-	return &rollupAcc{sums: map[rollupKey]*rollupSum{}, counts: map[countKey]int64{}}
+	a := &rollupAcc{strs: strTable{idx: map[string]uint32{}}, sumIdx: map[sumKey]int32{}, counts: map[countKey]int64{}, whatKind: map[string]uint32{}}
+	a.whatAll, a.whatReq, a.whatShort, a.none = a.strs.id("all"), a.strs.id("req"), a.strs.id("short"), a.strs.id("")
+	return a
 }
 
-type interval struct{ start, end string }
+// prop files iv under the property what.
+func (a *rollupAcc) prop(what uint32, iv interval) {
+	for i := range a.props[:a.nProps] {
+		if a.props[i].what == what {
+			a.props[i].ivs = append(a.props[i].ivs, iv)
+			return
+		}
+	}
+	if a.nProps == len(a.props) {
+		a.props = append(a.props, propIntervals{})
+	}
+	p := &a.props[a.nProps]
+	a.nProps++
+	p.what, p.ivs = what, append(p.ivs[:0], iv)
+}
+
+// kindWhat is the number of the property "kind:<kind>".
+func (a *rollupAcc) kindWhat(kind string) uint32 {
+	if w, ok := a.whatKind[kind]; ok {
+		return w
+	}
+	w := a.strs.id("kind:" + kind)
+	a.whatKind[kind] = w
+	return w
+}
 
 // add adds (sign 1) or takes away (sign -1) the rows of one party
 // organization counted under street and orgKind.
@@ -72,73 +152,116 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 	if len(rows) == 0 {
 		return
 	}
-	props := map[string][]interval{}
-	for _, r := range rows {
-		k := rollupKey{street, r.start, orgKind, r.kind, r.end}
-		x := a.sums[k]
-		if x == nil {
-			x = &rollupSum{}
-			a.sums[k] = x
+	st, ok := a.strs.id(street), a.strs.id(orgKind)
+	a.nProps = 0
+	for i := range rows {
+		r := &rows[i]
+		iv := interval{r.start, r.end, a.strs.id(r.start), a.strs.id(r.end)}
+		k := sumKey{st, iv.s, ok, a.strs.id(r.kind), iv.e}
+		j, found := a.sumIdx[k]
+		if !found {
+			j = int32(len(a.sums))
+			a.sumIdx[k] = j
+			a.sumKeys = append(a.sumKeys, k)
+			a.sums = append(a.sums, rollupSum{})
 		}
+		x := &a.sums[j]
 		x.slots += sign
 		x.required += sign * int64(r.required)
 		x.held += sign * int64(r.held)
 		x.total += sign * int64(r.total)
 		x.attN += sign * int64(r.attN)
 		x.attSum += float64(sign) * r.attSum
-		iv := interval{r.start, r.end}
 		if r.required > 0 || (r.kind == "" && r.total > 0) {
-			props["all"] = append(props["all"], iv)
+			a.prop(a.whatAll, iv)
 		}
 		if r.required > 0 {
-			props["req"] = append(props["req"], iv)
-			props["kind:"+r.kind] = append(props["kind:"+r.kind], iv)
+			a.prop(a.whatReq, iv)
+			a.prop(a.kindWhat(r.kind), iv)
 		}
 		if r.held < r.required {
-			props["short"] = append(props["short"], iv)
+			a.prop(a.whatShort, iv)
 		}
 	}
-	for what, ivs := range props {
-		sort.Slice(ivs, func(i, j int) bool {
-			if ivs[i].end != ivs[j].end {
-				return ivs[i].end < ivs[j].end
-			}
-			return ivs[i].start < ivs[j].start
+	for _, p := range a.props[:a.nProps] {
+		ivs := p.ivs
+		slices.SortFunc(ivs, func(x, y interval) int {
+			return cmp.Or(strings.Compare(x.end, y.end), strings.Compare(x.start, y.start))
 		})
-		prev := ""
+		prev, prevID := "", a.none
 		for i, v := range ivs {
-			if i > 0 && v == ivs[i-1] {
+			if i > 0 && v.s == ivs[i-1].s && v.e == ivs[i-1].e {
 				continue
 			}
-			a.counts[countKey{street, v.start, orgKind, what, v.end, prev}] += sign
-			prev = max(prev, v.start)
+			a.counts[countKey{st, v.s, ok, p.what, v.e, prevID}] += sign
+			if v.start > prev {
+				prev, prevID = v.start, v.s
+			}
 		}
 	}
 }
 
-// flush writes the collected changes through q, in key order (two writers
-// on PostgreSQL lock the rows they share in the same order), and drops the
-// rows left empty. With copyRows (a rebuild on PostgreSQL, whose rollup
+// sumRow and countRow are a non-zero sum and count with their keys in
+// ranks (strTable.order).
+type sumRow struct {
+	k sumKey
+	v rollupSum
+}
+
+type countRow struct {
+	k countKey
+	n int64
+}
+
+// sortedSums and sortedCounts list the non-zero sums and counts in the
+// tables' primary key order (two writers on PostgreSQL lock the rows they
+// share in the same order), keys in ranks.
+func (a *rollupAcc) sortedSums(rank []uint32) []sumRow {
+	var out []sumRow
+	for i, v := range a.sums {
+		if v != (rollupSum{}) {
+			k := a.sumKeys[i]
+			out = append(out, sumRow{sumKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.kind], rank[k.end]}, v})
+		}
+	}
+	slices.SortFunc(out, func(x, y sumRow) int {
+		return cmp.Or(cmp.Compare(x.k.street, y.k.street), cmp.Compare(x.k.start, y.k.start), cmp.Compare(x.k.orgKind, y.k.orgKind),
+			cmp.Compare(x.k.kind, y.k.kind), cmp.Compare(x.k.end, y.k.end))
+	})
+	return out
+}
+
+func (a *rollupAcc) sortedCounts(rank []uint32) []countRow {
+	var out []countRow
+	for k, n := range a.counts {
+		if n != 0 {
+			out = append(out, countRow{countKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.what], rank[k.end], rank[k.prev]}, n})
+		}
+	}
+	slices.SortFunc(out, func(x, y countRow) int {
+		return cmp.Or(cmp.Compare(x.k.street, y.k.street), cmp.Compare(x.k.start, y.k.start), cmp.Compare(x.k.orgKind, y.k.orgKind),
+			cmp.Compare(x.k.what, y.k.what), cmp.Compare(x.k.end, y.k.end), cmp.Compare(x.k.prev, y.k.prev))
+	})
+	return out
+}
+
+// flush writes the collected changes through q, in key order, and drops
+// the rows left empty. With copyRows (a rebuild on PostgreSQL, whose rollup
 // tables it emptied in its own transaction: store.InTxConn) the rows go by
 // COPY instead, the same rows in the same order.
 func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, copyRows bool) error {
-	var sk []rollupKey
-	for k, v := range a.sums {
-		if *v != (rollupSum{}) {
-			sk = append(sk, k)
-		}
-	}
-	slices.SortFunc(sk, compareRollupKey)
+	rank, str := a.strs.order()
+	sk, ck := a.sortedSums(rank), a.sortedCounts(rank)
 	if copyRows {
-		return a.copyAll(ctx, sk)
+		return copyAll(ctx, sk, ck, str)
 	}
 	const batch = 400
 	for lo := 0; lo < len(sk); lo += batch {
 		part := sk[lo:min(lo+batch, len(sk))]
 		vals := make([]any, 0, len(part)*11)
-		for _, k := range part {
-			v := a.sums[k]
-			vals = append(vals, k.street, k.start, k.orgKind, k.kind, k.end, v.slots, v.required, v.held, v.total, v.attSum, v.attN)
+		for _, r := range part {
+			k, v := r.k, r.v
+			vals = append(vals, str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end], v.slots, v.required, v.held, v.total, v.attSum, v.attN)
 		}
 		if _, err := db.Exec(ctx, q, `INSERT INTO compliance_rollup (street, slot_start, org_kind, kind, slot_end, slots, required, held_capped, total, att_sum, att_n) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")+`
@@ -148,18 +271,12 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, co
 			return err
 		}
 	}
-	var ck []countKey
-	for k, v := range a.counts {
-		if v != 0 {
-			ck = append(ck, k)
-		}
-	}
-	slices.SortFunc(ck, compareCountKey)
 	for lo := 0; lo < len(ck); lo += batch {
 		part := ck[lo:min(lo+batch, len(ck))]
 		vals := make([]any, 0, len(part)*7)
-		for _, k := range part {
-			vals = append(vals, k.street, k.start, k.orgKind, k.what, k.end, k.prev, a.counts[k])
+		for _, r := range part {
+			k := r.k
+			vals = append(vals, str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev], r.n)
 		}
 		if _, err := db.Exec(ctx, q, `INSERT INTO compliance_rollup_counts (street, slot_start, org_kind, what, slot_end, prev, orgs) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")+`
@@ -170,28 +287,28 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, co
 	// The rows a change may have emptied (a slot's last party organization
 	// gone): those it took something away from.
 	var dk []any
-	for _, k := range sk {
-		if a.sums[k].slots < 0 {
-			dk = append(dk, k.street, k.start, k.orgKind, k.kind, k.end)
+	for _, r := range sk {
+		if k := r.k; r.v.slots < 0 {
+			dk = append(dk, str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end])
 		}
 	}
 	if err := deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup WHERE slots = 0 AND (street, slot_start, org_kind, kind, slot_end) IN (VALUES `, 5, dk); err != nil {
 		return err
 	}
 	dk = dk[:0]
-	for _, k := range ck {
-		if a.counts[k] < 0 {
-			dk = append(dk, k.street, k.start, k.orgKind, k.what, k.end, k.prev)
+	for _, r := range ck {
+		if k := r.k; r.n < 0 {
+			dk = append(dk, str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev])
 		}
 	}
 	return deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup_counts WHERE orgs = 0 AND (street, slot_start, org_kind, what, slot_end, prev) IN (VALUES `, 6, dk)
 }
 
-// copyAll writes the sums of the keys sk (sorted, none empty) and every
-// non-zero count with COPY, into rollup tables a rebuild emptied: nothing
+// copyAll writes the sums sk and the counts ck (sorted, none zero, keys in
+// ranks of str) with COPY, into rollup tables a rebuild emptied: nothing
 // to add to, nothing taken away, so each key is one new row.
-func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
-	rows := make([][]any, 0, min(len(sk), copyBatch))
+func copyAll(ctx context.Context, sk []sumRow, ck []countRow, str []string) error {
+	rows := make([][]any, 0, min(max(len(sk), len(ck)), copyBatch))
 	write := func(table string, cols []string) error {
 		if len(rows) == 0 {
 			return nil
@@ -201,9 +318,9 @@ func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
 		return err
 	}
 	sumCols := []string{"street", "slot_start", "org_kind", "kind", "slot_end", "slots", "required", "held_capped", "total", "att_sum", "att_n"}
-	for _, k := range sk {
-		v := a.sums[k]
-		rows = append(rows, []any{k.street, k.start, k.orgKind, k.kind, k.end, v.slots, v.required, v.held, v.total, v.attSum, v.attN})
+	for _, r := range sk {
+		k, v := r.k, r.v
+		rows = append(rows, []any{str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end], v.slots, v.required, v.held, v.total, v.attSum, v.attN})
 		if len(rows) == copyBatch {
 			if err := write("compliance_rollup", sumCols); err != nil {
 				return err
@@ -213,16 +330,10 @@ func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
 	if err := write("compliance_rollup", sumCols); err != nil {
 		return err
 	}
-	var ck []countKey
-	for k, v := range a.counts {
-		if v != 0 {
-			ck = append(ck, k)
-		}
-	}
-	slices.SortFunc(ck, compareCountKey)
 	countCols := []string{"street", "slot_start", "org_kind", "what", "slot_end", "prev", "orgs"}
-	for _, k := range ck {
-		rows = append(rows, []any{k.street, k.start, k.orgKind, k.what, k.end, k.prev, a.counts[k]})
+	for _, r := range ck {
+		k := r.k
+		rows = append(rows, []any{str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev], r.n})
 		if len(rows) == copyBatch {
 			if err := write("compliance_rollup_counts", countCols); err != nil {
 				return err
@@ -243,19 +354,6 @@ func deleteEmptied(ctx context.Context, db *store.DB, q store.Querier, del strin
 		}
 	}
 	return nil
-}
-
-// compareRollupKey and compareCountKey order the keys as the tables'
-// primary keys do, so that concurrent writers lock shared rows in the same
-// order.
-func compareRollupKey(a, b rollupKey) int {
-	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
-		cmp.Compare(a.kind, b.kind), cmp.Compare(a.end, b.end))
-}
-
-func compareCountKey(a, b countKey) int {
-	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
-		cmp.Compare(a.what, b.what), cmp.Compare(a.end, b.end), cmp.Compare(a.prev, b.prev))
 }
 
 // takeAwayRollup takes the current slots of the party organizations ids

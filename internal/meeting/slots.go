@@ -362,9 +362,11 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 	if s.copyRows {
 		// A rebuild on PostgreSQL (store.InTxConn): COPY.
 		var slots, ro [][]any
+		// The rows' values share one backing array per batch.
+		flat := make([]any, 0, len(slotCopyCols)*copyBatch)
 		write := func() error {
 			_, err := store.CopyFrom(ctx, "compliance_slots", slotCopyCols, slots)
-			slots = slots[:0]
+			slots, flat = slots[:0], flat[:0]
 			return err
 		}
 		var rows []slotRow
@@ -372,7 +374,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 			rows = appendSlots(rows[:0], p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 			acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
 			for _, r := range rows {
-				slots = append(slots, []any{r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN)})
+				n := len(flat)
+				flat = append(flat, r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN))
+				slots = append(slots, flat[n:len(flat):len(flat)])
 			}
 			ro = append(ro, []any{p.ID, streetOf(p.RegionCode), p.Kind})
 			if len(slots) >= copyBatch {

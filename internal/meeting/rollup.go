@@ -88,19 +88,45 @@ func (t *strTable) order() (rank []uint32, byRank []string) {
 }
 
 // rollupAcc collects changes of the rollup: one party organization's old
-// slots taken away, its new ones added.
+// slots taken away, its new ones added. The sums and counts are kept per
+// street and kind of party organization, keyed by their other numbers
+// packed in a word (16 bits each: the slots' days and the properties are a
+// few hundred strings), so that one party organization's changes land in
+// one small map; keys with a number beyond 16 bits go to wide.
 type rollupAcc struct {
-	strs    strTable
-	sumIdx  map[sumKey]int32 // position in sums
-	sumKeys []sumKey
-	sums    []rollupSum
-	counts  map[countKey]int64
+	strs   strTable
+	groups map[groupKey]*rollupGroup
+	// A key is packed or wide by its own numbers: never both.
+	wideSums map[sumKey]*rollupSum
+	wide     map[countKey]int64
 	// The properties' numbers: "all", "req", "short", and "kind:<k>" by k.
 	whatAll, whatReq, whatShort, none uint32
 	whatKind                          map[string]uint32
 	// props are add's intervals by property, reused (the first nProps).
 	props  []propIntervals
 	nProps int
+}
+
+// groupKey is a street and a kind of party organization.
+type groupKey struct{ street, orgKind uint32 }
+
+// rollupGroup holds one street's and kind's sums (by start, kind, end
+// packed) and counts (by start, what, end, prev packed).
+type rollupGroup struct {
+	sums   map[uint64]*rollupSum
+	counts map[uint64]int64
+}
+
+// pack packs four numbers of 16 bits; ok is false when one is wider.
+func pack(a, b, c, d uint32) (uint64, bool) {
+	if (a|b|c|d)>>16 != 0 {
+		return 0, false
+	}
+	return uint64(a)<<48 | uint64(b)<<32 | uint64(c)<<16 | uint64(d), true
+}
+
+func unpack(k uint64) (a, b, c, d uint32) {
+	return uint32(k >> 48), uint32(k>>32) & 0xffff, uint32(k>>16) & 0xffff, uint32(k) & 0xffff
 }
 
 type propIntervals struct {
@@ -115,7 +141,7 @@ type interval struct {
 }
 
 func newRollupAcc() *rollupAcc {
-	a := &rollupAcc{strs: strTable{idx: map[string]uint32{}}, sumIdx: map[sumKey]int32{}, counts: map[countKey]int64{}, whatKind: map[string]uint32{}}
+	a := &rollupAcc{strs: strTable{idx: map[string]uint32{}}, groups: map[groupKey]*rollupGroup{}, wideSums: map[sumKey]*rollupSum{}, wide: map[countKey]int64{}, whatKind: map[string]uint32{}}
 	a.whatAll, a.whatReq, a.whatShort, a.none = a.strs.id("all"), a.strs.id("req"), a.strs.id("short"), a.strs.id("")
 	return a
 }
@@ -153,19 +179,30 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 		return
 	}
 	st, ok := a.strs.id(street), a.strs.id(orgKind)
+	g := a.groups[groupKey{st, ok}]
+	if g == nil {
+		g = &rollupGroup{sums: map[uint64]*rollupSum{}, counts: map[uint64]int64{}}
+		a.groups[groupKey{st, ok}] = g
+	}
 	a.nProps = 0
 	for i := range rows {
 		r := &rows[i]
 		iv := interval{r.start, r.end, a.strs.id(r.start), a.strs.id(r.end)}
-		k := sumKey{st, iv.s, ok, a.strs.id(r.kind), iv.e}
-		j, found := a.sumIdx[k]
-		if !found {
-			j = int32(len(a.sums))
-			a.sumIdx[k] = j
-			a.sumKeys = append(a.sumKeys, k)
-			a.sums = append(a.sums, rollupSum{})
+		kind := a.strs.id(r.kind)
+		var x *rollupSum
+		if (iv.s|iv.e)>>16 == 0 {
+			k := uint64(iv.s)<<48 | uint64(kind)<<16 | uint64(iv.e) // the kind's number: 32 bits
+			if x = g.sums[k]; x == nil {
+				x = &rollupSum{}
+				g.sums[k] = x
+			}
+		} else {
+			k := sumKey{st, iv.s, ok, kind, iv.e}
+			if x = a.wideSums[k]; x == nil {
+				x = &rollupSum{}
+				a.wideSums[k] = x
+			}
 		}
-		x := &a.sums[j]
 		x.slots += sign
 		x.required += sign * int64(r.required)
 		x.held += sign * int64(r.held)
@@ -193,7 +230,11 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 			if i > 0 && v.s == ivs[i-1].s && v.e == ivs[i-1].e {
 				continue
 			}
-			a.counts[countKey{st, v.s, ok, p.what, v.e, prevID}] += sign
+			if pk, fits := pack(v.s, p.what, v.e, prevID); fits {
+				g.counts[pk] += sign
+			} else {
+				a.wide[countKey{st, v.s, ok, p.what, v.e, prevID}] += sign
+			}
 			if v.start > prev {
 				prev, prevID = v.start, v.s
 			}
@@ -218,10 +259,17 @@ type countRow struct {
 // share in the same order), keys in ranks.
 func (a *rollupAcc) sortedSums(rank []uint32) []sumRow {
 	var out []sumRow
-	for i, v := range a.sums {
-		if v != (rollupSum{}) {
-			k := a.sumKeys[i]
-			out = append(out, sumRow{sumKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.kind], rank[k.end]}, v})
+	for gk, g := range a.groups {
+		for pk, v := range g.sums {
+			if *v != (rollupSum{}) {
+				start, kind, end := uint32(pk>>48), uint32(pk>>16)&0xffffffff, uint32(pk)&0xffff
+				out = append(out, sumRow{sumKey{rank[gk.street], rank[start], rank[gk.orgKind], rank[kind], rank[end]}, *v})
+			}
+		}
+	}
+	for k, v := range a.wideSums {
+		if *v != (rollupSum{}) {
+			out = append(out, sumRow{sumKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.kind], rank[k.end]}, *v})
 		}
 	}
 	slices.SortFunc(out, func(x, y sumRow) int {
@@ -233,10 +281,19 @@ func (a *rollupAcc) sortedSums(rank []uint32) []sumRow {
 
 func (a *rollupAcc) sortedCounts(rank []uint32) []countRow {
 	var out []countRow
-	for k, n := range a.counts {
+	row := func(k countKey, n int64) {
 		if n != 0 {
 			out = append(out, countRow{countKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.what], rank[k.end], rank[k.prev]}, n})
 		}
+	}
+	for gk, g := range a.groups {
+		for pk, n := range g.counts {
+			start, what, end, prev := unpack(pk)
+			row(countKey{gk.street, start, gk.orgKind, what, end, prev}, n)
+		}
+	}
+	for k, n := range a.wide {
+		row(k, n)
 	}
 	slices.SortFunc(out, func(x, y countRow) int {
 		return cmp.Or(cmp.Compare(x.k.street, y.k.street), cmp.Compare(x.k.start, y.k.start), cmp.Compare(x.k.orgKind, y.k.orgKind),

@@ -63,6 +63,7 @@ type countKey struct{ street, start, orgKind, what, end, prev uint32 }
 type strTable struct {
 	idx map[string]uint32
 	str []string
+	day []uint32 // a "YYYY-MM-DD" string's digits as YYYYMMDD, else 0
 }
 
 func (t *strTable) id(s string) uint32 {
@@ -72,7 +73,28 @@ func (t *strTable) id(s string) uint32 {
 	i := uint32(len(t.str))
 	t.idx[s] = i
 	t.str = append(t.str, s)
+	t.day = append(t.day, dayNumber(s))
 	return i
+}
+
+// dayNumber is YYYYMMDD for a string of that form with dashes, else 0.
+// Numbers of such strings order as the strings do (fixed-width digits).
+func dayNumber(s string) uint32 {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0
+	}
+	var n uint32
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return max(n, 1) // "0000-00-00" is a day too
 }
 
 // order returns the rank of each number and the strings by rank.
@@ -134,10 +156,12 @@ type propIntervals struct {
 	ivs  []interval
 }
 
-// interval is a slot's start and end, with their numbers.
+// interval is a slot's start and end, with their numbers; order is
+// (end, start) as day numbers, 0 when either is not a day.
 type interval struct {
 	start, end string
 	s, e       uint32
+	order      uint64
 }
 
 func newRollupAcc() *rollupAcc {
@@ -187,7 +211,10 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 	a.nProps = 0
 	for i := range rows {
 		r := &rows[i]
-		iv := interval{r.start, r.end, a.strs.id(r.start), a.strs.id(r.end)}
+		iv := interval{start: r.start, end: r.end, s: a.strs.id(r.start), e: a.strs.id(r.end)}
+		if ds, de := a.strs.day[iv.s], a.strs.day[iv.e]; ds != 0 && de != 0 {
+			iv.order = uint64(de)<<32 | uint64(ds)
+		}
 		kind := a.strs.id(r.kind)
 		var x *rollupSum
 		if (iv.s|iv.e)>>16 == 0 {
@@ -222,9 +249,17 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 	}
 	for _, p := range a.props[:a.nProps] {
 		ivs := p.ivs
-		slices.SortFunc(ivs, func(x, y interval) int {
-			return cmp.Or(strings.Compare(x.end, y.end), strings.Compare(x.start, y.start))
-		})
+		byText := false
+		for i := range ivs {
+			byText = byText || ivs[i].order == 0
+		}
+		if byText {
+			slices.SortFunc(ivs, func(x, y interval) int {
+				return cmp.Or(strings.Compare(x.end, y.end), strings.Compare(x.start, y.start))
+			})
+		} else {
+			slices.SortFunc(ivs, func(x, y interval) int { return cmp.Compare(x.order, y.order) })
+		}
 		prev, prevID := "", a.none
 		for i, v := range ivs {
 			if i > 0 && v.s == ivs[i-1].s && v.e == ivs[i-1].e {

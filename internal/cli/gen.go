@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ func genCmd(ctx context.Context, args []string, env Env) error {
 	members := fs.Int("members", 0, "党员数量（覆盖预设）")
 	years := fs.Int("years", 0, "历史年数（覆盖预设）")
 	seed := fs.Uint64("seed", 1, "随机种子：同一种子、规模和日期生成相同的台账")
+	cpuProfile := fs.String("cpuprofile", "", "将生成过程的 CPU 性能剖析写入此文件（排查性能用，可用 go tool pprof 查看）")
 	cfg, err := setup(fs, resolve, args)
 	if err != nil {
 		return err
@@ -76,6 +79,17 @@ func genCmd(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		defer db.Close()
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	sum, err := gen.Run(ctx, db, prot, o)

@@ -83,7 +83,7 @@ func openLoader(ctx context.Context, db *store.DB) (*loader, error) {
 	} else {
 		l.journal = mode + "（" + err.Error() + "）"
 	}
-	for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"} {
+	for _, p := range []string{"PRAGMA synchronous = OFF", fmt.Sprintf("PRAGMA cache_size = -%d", loadCacheKiB), "PRAGMA temp_store = MEMORY"} {
 		if _, err := c.ExecContext(ctx, p); err != nil {
 			l.close()
 			return nil, fmt.Errorf("%s: %w", p, err)
@@ -91,6 +91,13 @@ func openLoader(ctx context.Context, db *store.DB) (*loader, error) {
 	}
 	return l, nil
 }
+
+// loadCacheKiB is the SQLite page cache of the load's connection. modernc's
+// allocator spends about 8 KiB per cached 4 KiB page, so the peak RSS of a
+// 1M load grows by about twice the cache: 128 MB cost 475 MB peak, 32 MB
+// 286 MB with the same load time, 8 MB 240 MB but three times slower
+// (docs/benchmarks.md, h-slots).
+const loadCacheKiB = 32768
 
 func (l *loader) begin() error {
 	if _, err := l.conn.ExecContext(l.ctx, "BEGIN"); err != nil {

@@ -44,27 +44,157 @@ import (
 // rollupOff is set by tests to compare the rollup with the slots.
 var rollupOff bool
 
-type rollupKey struct{ street, start, orgKind, kind, end string }
-
 type rollupSum struct {
 	slots, required, held, total, attN int64
 	attSum                             float64
 }
 
-type countKey struct{ street, start, orgKind, what, end, prev string }
+// The accumulator's keys hold numbers of strings (strTable) instead of the
+// strings: street, slot start, kind of party organization, meeting kind
+// (or property) and slot end (and prev), so that adding a party
+// organization hashes a few words instead of five or six strings
+// (docs/decisions.md, "h-slots: the rollup accumulator with numbered keys").
+type sumKey struct{ street, start, orgKind, kind, end uint32 }
+
+type countKey struct{ street, start, orgKind, what, end, prev uint32 }
+
+// strTable numbers strings; order gives each number's rank in the strings'
+// order, so that keys of ranks sort as the keys of strings would.
+type strTable struct {
+	idx map[string]uint32
+	str []string
+	day []uint32 // a "YYYY-MM-DD" string's digits as YYYYMMDD, else 0
+}
+
+func (t *strTable) id(s string) uint32 {
+	if i, ok := t.idx[s]; ok {
+		return i
+	}
+	i := uint32(len(t.str))
+	t.idx[s] = i
+	t.str = append(t.str, s)
+	t.day = append(t.day, dayNumber(s))
+	return i
+}
+
+// dayNumber is YYYYMMDD for a string of that form with dashes, else 0.
+// Numbers of such strings order as the strings do (fixed-width digits).
+func dayNumber(s string) uint32 {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0
+	}
+	var n uint32
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return max(n, 1) // "0000-00-00" is a day too
+}
+
+// order returns the rank of each number and the strings by rank.
+func (t *strTable) order() (rank []uint32, byRank []string) {
+	byRank = slices.Clone(t.str)
+	slices.Sort(byRank)
+	rank = make([]uint32, len(t.str))
+	for i, s := range t.str {
+		j, _ := slices.BinarySearch(byRank, s)
+		rank[i] = uint32(j)
+	}
+	return rank, byRank
+}
 
 // rollupAcc collects changes of the rollup: one party organization's old
-// slots taken away, its new ones added.
+// slots taken away, its new ones added. The sums and counts are kept per
+// street and kind of party organization, keyed by their other numbers
+// packed in a word (16 bits each: the slots' days and the properties are a
+// few hundred strings), so that one party organization's changes land in
+// one small map; keys with a number beyond 16 bits go to wide.
 type rollupAcc struct {
-	sums   map[rollupKey]*rollupSum
-	counts map[countKey]int64
+	strs   strTable
+	groups map[groupKey]*rollupGroup
+	// A key is packed or wide by its own numbers: never both.
+	wideSums map[sumKey]*rollupSum
+	wide     map[countKey]int64
+	// The properties' numbers: "all", "req", "short", and "kind:<k>" by k.
+	whatAll, whatReq, whatShort, none uint32
+	whatKind                          map[string]uint32
+	// props are add's intervals by property, reused (the first nProps).
+	props  []propIntervals
+	nProps int
+}
+
+// groupKey is a street and a kind of party organization.
+type groupKey struct{ street, orgKind uint32 }
+
+// rollupGroup holds one street's and kind's sums (by start, kind, end
+// packed) and counts (by start, what, end, prev packed).
+type rollupGroup struct {
+	sums   map[uint64]*rollupSum
+	counts map[uint64]int64
+}
+
+// pack packs four numbers of 16 bits; ok is false when one is wider.
+func pack(a, b, c, d uint32) (uint64, bool) {
+	if (a|b|c|d)>>16 != 0 {
+		return 0, false
+	}
+	return uint64(a)<<48 | uint64(b)<<32 | uint64(c)<<16 | uint64(d), true
+}
+
+func unpack(k uint64) (a, b, c, d uint32) {
+	return uint32(k >> 48), uint32(k>>32) & 0xffff, uint32(k>>16) & 0xffff, uint32(k) & 0xffff
+}
+
+type propIntervals struct {
+	what uint32
+	ivs  []interval
+}
+
+// interval is a slot's start and end, with their numbers; order is
+// (end, start) as day numbers, 0 when either is not a day.
+type interval struct {
+	start, end string
+	s, e       uint32
+	order      uint64
 }
 
 func newRollupAcc() *rollupAcc {
-	return &rollupAcc{sums: map[rollupKey]*rollupSum{}, counts: map[countKey]int64{}}
+	a := &rollupAcc{strs: strTable{idx: map[string]uint32{}}, groups: map[groupKey]*rollupGroup{}, wideSums: map[sumKey]*rollupSum{}, wide: map[countKey]int64{}, whatKind: map[string]uint32{}}
+	a.whatAll, a.whatReq, a.whatShort, a.none = a.strs.id("all"), a.strs.id("req"), a.strs.id("short"), a.strs.id("")
+	return a
 }
 
-type interval struct{ start, end string }
+// prop files iv under the property what.
+func (a *rollupAcc) prop(what uint32, iv interval) {
+	for i := range a.props[:a.nProps] {
+		if a.props[i].what == what {
+			a.props[i].ivs = append(a.props[i].ivs, iv)
+			return
+		}
+	}
+	if a.nProps == len(a.props) {
+		a.props = append(a.props, propIntervals{})
+	}
+	p := &a.props[a.nProps]
+	a.nProps++
+	p.what, p.ivs = what, append(p.ivs[:0], iv)
+}
+
+// kindWhat is the number of the property "kind:<kind>".
+func (a *rollupAcc) kindWhat(kind string) uint32 {
+	if w, ok := a.whatKind[kind]; ok {
+		return w
+	}
+	w := a.strs.id("kind:" + kind)
+	a.whatKind[kind] = w
+	return w
+}
 
 // add adds (sign 1) or takes away (sign -1) the rows of one party
 // organization counted under street and orgKind.
@@ -72,13 +202,33 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 	if len(rows) == 0 {
 		return
 	}
-	props := map[string][]interval{}
-	for _, r := range rows {
-		k := rollupKey{street, r.start, orgKind, r.kind, r.end}
-		x := a.sums[k]
-		if x == nil {
-			x = &rollupSum{}
-			a.sums[k] = x
+	st, ok := a.strs.id(street), a.strs.id(orgKind)
+	g := a.groups[groupKey{st, ok}]
+	if g == nil {
+		g = &rollupGroup{sums: map[uint64]*rollupSum{}, counts: map[uint64]int64{}}
+		a.groups[groupKey{st, ok}] = g
+	}
+	a.nProps = 0
+	for i := range rows {
+		r := &rows[i]
+		iv := interval{start: r.start, end: r.end, s: a.strs.id(r.start), e: a.strs.id(r.end)}
+		if ds, de := a.strs.day[iv.s], a.strs.day[iv.e]; ds != 0 && de != 0 {
+			iv.order = uint64(de)<<32 | uint64(ds)
+		}
+		kind := a.strs.id(r.kind)
+		var x *rollupSum
+		if (iv.s|iv.e)>>16 == 0 {
+			k := uint64(iv.s)<<48 | uint64(kind)<<16 | uint64(iv.e) // the kind's number: 32 bits
+			if x = g.sums[k]; x == nil {
+				x = &rollupSum{}
+				g.sums[k] = x
+			}
+		} else {
+			k := sumKey{st, iv.s, ok, kind, iv.e}
+			if x = a.wideSums[k]; x == nil {
+				x = &rollupSum{}
+				a.wideSums[k] = x
+			}
 		}
 		x.slots += sign
 		x.required += sign * int64(r.required)
@@ -86,59 +236,124 @@ func (a *rollupAcc) add(street, orgKind string, rows []slotRow, sign int64) {
 		x.total += sign * int64(r.total)
 		x.attN += sign * int64(r.attN)
 		x.attSum += float64(sign) * r.attSum
-		iv := interval{r.start, r.end}
 		if r.required > 0 || (r.kind == "" && r.total > 0) {
-			props["all"] = append(props["all"], iv)
+			a.prop(a.whatAll, iv)
 		}
 		if r.required > 0 {
-			props["req"] = append(props["req"], iv)
-			props["kind:"+r.kind] = append(props["kind:"+r.kind], iv)
+			a.prop(a.whatReq, iv)
+			a.prop(a.kindWhat(r.kind), iv)
 		}
 		if r.held < r.required {
-			props["short"] = append(props["short"], iv)
+			a.prop(a.whatShort, iv)
 		}
 	}
-	for what, ivs := range props {
-		sort.Slice(ivs, func(i, j int) bool {
-			if ivs[i].end != ivs[j].end {
-				return ivs[i].end < ivs[j].end
-			}
-			return ivs[i].start < ivs[j].start
-		})
-		prev := ""
+	for _, p := range a.props[:a.nProps] {
+		ivs := p.ivs
+		byText := false
+		for i := range ivs {
+			byText = byText || ivs[i].order == 0
+		}
+		if byText {
+			slices.SortFunc(ivs, func(x, y interval) int {
+				return cmp.Or(strings.Compare(x.end, y.end), strings.Compare(x.start, y.start))
+			})
+		} else {
+			slices.SortFunc(ivs, func(x, y interval) int { return cmp.Compare(x.order, y.order) })
+		}
+		prev, prevID := "", a.none
 		for i, v := range ivs {
-			if i > 0 && v == ivs[i-1] {
+			if i > 0 && v.s == ivs[i-1].s && v.e == ivs[i-1].e {
 				continue
 			}
-			a.counts[countKey{street, v.start, orgKind, what, v.end, prev}] += sign
-			prev = max(prev, v.start)
+			if pk, fits := pack(v.s, p.what, v.e, prevID); fits {
+				g.counts[pk] += sign
+			} else {
+				a.wide[countKey{st, v.s, ok, p.what, v.e, prevID}] += sign
+			}
+			if v.start > prev {
+				prev, prevID = v.start, v.s
+			}
 		}
 	}
 }
 
-// flush writes the collected changes through q, in key order (two writers
-// on PostgreSQL lock the rows they share in the same order), and drops the
-// rows left empty. With copyRows (a rebuild on PostgreSQL, whose rollup
+// sumRow and countRow are a non-zero sum and count with their keys in
+// ranks (strTable.order).
+type sumRow struct {
+	k sumKey
+	v rollupSum
+}
+
+type countRow struct {
+	k countKey
+	n int64
+}
+
+// sortedSums and sortedCounts list the non-zero sums and counts in the
+// tables' primary key order (two writers on PostgreSQL lock the rows they
+// share in the same order), keys in ranks.
+func (a *rollupAcc) sortedSums(rank []uint32) []sumRow {
+	var out []sumRow
+	for gk, g := range a.groups {
+		for pk, v := range g.sums {
+			if *v != (rollupSum{}) {
+				start, kind, end := uint32(pk>>48), uint32(pk>>16)&0xffffffff, uint32(pk)&0xffff
+				out = append(out, sumRow{sumKey{rank[gk.street], rank[start], rank[gk.orgKind], rank[kind], rank[end]}, *v})
+			}
+		}
+	}
+	for k, v := range a.wideSums {
+		if *v != (rollupSum{}) {
+			out = append(out, sumRow{sumKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.kind], rank[k.end]}, *v})
+		}
+	}
+	slices.SortFunc(out, func(x, y sumRow) int {
+		return cmp.Or(cmp.Compare(x.k.street, y.k.street), cmp.Compare(x.k.start, y.k.start), cmp.Compare(x.k.orgKind, y.k.orgKind),
+			cmp.Compare(x.k.kind, y.k.kind), cmp.Compare(x.k.end, y.k.end))
+	})
+	return out
+}
+
+func (a *rollupAcc) sortedCounts(rank []uint32) []countRow {
+	var out []countRow
+	row := func(k countKey, n int64) {
+		if n != 0 {
+			out = append(out, countRow{countKey{rank[k.street], rank[k.start], rank[k.orgKind], rank[k.what], rank[k.end], rank[k.prev]}, n})
+		}
+	}
+	for gk, g := range a.groups {
+		for pk, n := range g.counts {
+			start, what, end, prev := unpack(pk)
+			row(countKey{gk.street, start, gk.orgKind, what, end, prev}, n)
+		}
+	}
+	for k, n := range a.wide {
+		row(k, n)
+	}
+	slices.SortFunc(out, func(x, y countRow) int {
+		return cmp.Or(cmp.Compare(x.k.street, y.k.street), cmp.Compare(x.k.start, y.k.start), cmp.Compare(x.k.orgKind, y.k.orgKind),
+			cmp.Compare(x.k.what, y.k.what), cmp.Compare(x.k.end, y.k.end), cmp.Compare(x.k.prev, y.k.prev))
+	})
+	return out
+}
+
+// flush writes the collected changes through q, in key order, and drops
+// the rows left empty. With copyRows (a rebuild on PostgreSQL, whose rollup
 // tables it emptied in its own transaction: store.InTxConn) the rows go by
 // COPY instead, the same rows in the same order.
 func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, copyRows bool) error {
-	var sk []rollupKey
-	for k, v := range a.sums {
-		if *v != (rollupSum{}) {
-			sk = append(sk, k)
-		}
-	}
-	slices.SortFunc(sk, compareRollupKey)
+	rank, str := a.strs.order()
+	sk, ck := a.sortedSums(rank), a.sortedCounts(rank)
 	if copyRows {
-		return a.copyAll(ctx, sk)
+		return copyAll(ctx, sk, ck, str)
 	}
 	const batch = 400
 	for lo := 0; lo < len(sk); lo += batch {
 		part := sk[lo:min(lo+batch, len(sk))]
 		vals := make([]any, 0, len(part)*11)
-		for _, k := range part {
-			v := a.sums[k]
-			vals = append(vals, k.street, k.start, k.orgKind, k.kind, k.end, v.slots, v.required, v.held, v.total, v.attSum, v.attN)
+		for _, r := range part {
+			k, v := r.k, r.v
+			vals = append(vals, str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end], v.slots, v.required, v.held, v.total, v.attSum, v.attN)
 		}
 		if _, err := db.Exec(ctx, q, `INSERT INTO compliance_rollup (street, slot_start, org_kind, kind, slot_end, slots, required, held_capped, total, att_sum, att_n) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")+`
@@ -148,18 +363,12 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, co
 			return err
 		}
 	}
-	var ck []countKey
-	for k, v := range a.counts {
-		if v != 0 {
-			ck = append(ck, k)
-		}
-	}
-	slices.SortFunc(ck, compareCountKey)
 	for lo := 0; lo < len(ck); lo += batch {
 		part := ck[lo:min(lo+batch, len(ck))]
 		vals := make([]any, 0, len(part)*7)
-		for _, k := range part {
-			vals = append(vals, k.street, k.start, k.orgKind, k.what, k.end, k.prev, a.counts[k])
+		for _, r := range part {
+			k := r.k
+			vals = append(vals, str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev], r.n)
 		}
 		if _, err := db.Exec(ctx, q, `INSERT INTO compliance_rollup_counts (street, slot_start, org_kind, what, slot_end, prev, orgs) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")+`
@@ -170,28 +379,28 @@ func (a *rollupAcc) flush(ctx context.Context, db *store.DB, q store.Querier, co
 	// The rows a change may have emptied (a slot's last party organization
 	// gone): those it took something away from.
 	var dk []any
-	for _, k := range sk {
-		if a.sums[k].slots < 0 {
-			dk = append(dk, k.street, k.start, k.orgKind, k.kind, k.end)
+	for _, r := range sk {
+		if k := r.k; r.v.slots < 0 {
+			dk = append(dk, str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end])
 		}
 	}
 	if err := deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup WHERE slots = 0 AND (street, slot_start, org_kind, kind, slot_end) IN (VALUES `, 5, dk); err != nil {
 		return err
 	}
 	dk = dk[:0]
-	for _, k := range ck {
-		if a.counts[k] < 0 {
-			dk = append(dk, k.street, k.start, k.orgKind, k.what, k.end, k.prev)
+	for _, r := range ck {
+		if k := r.k; r.n < 0 {
+			dk = append(dk, str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev])
 		}
 	}
 	return deleteEmptied(ctx, db, q, `DELETE FROM compliance_rollup_counts WHERE orgs = 0 AND (street, slot_start, org_kind, what, slot_end, prev) IN (VALUES `, 6, dk)
 }
 
-// copyAll writes the sums of the keys sk (sorted, none empty) and every
-// non-zero count with COPY, into rollup tables a rebuild emptied: nothing
+// copyAll writes the sums sk and the counts ck (sorted, none zero, keys in
+// ranks of str) with COPY, into rollup tables a rebuild emptied: nothing
 // to add to, nothing taken away, so each key is one new row.
-func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
-	rows := make([][]any, 0, min(len(sk), copyBatch))
+func copyAll(ctx context.Context, sk []sumRow, ck []countRow, str []string) error {
+	rows := make([][]any, 0, min(max(len(sk), len(ck)), copyBatch))
 	write := func(table string, cols []string) error {
 		if len(rows) == 0 {
 			return nil
@@ -201,9 +410,9 @@ func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
 		return err
 	}
 	sumCols := []string{"street", "slot_start", "org_kind", "kind", "slot_end", "slots", "required", "held_capped", "total", "att_sum", "att_n"}
-	for _, k := range sk {
-		v := a.sums[k]
-		rows = append(rows, []any{k.street, k.start, k.orgKind, k.kind, k.end, v.slots, v.required, v.held, v.total, v.attSum, v.attN})
+	for _, r := range sk {
+		k, v := r.k, r.v
+		rows = append(rows, []any{str[k.street], str[k.start], str[k.orgKind], str[k.kind], str[k.end], v.slots, v.required, v.held, v.total, v.attSum, v.attN})
 		if len(rows) == copyBatch {
 			if err := write("compliance_rollup", sumCols); err != nil {
 				return err
@@ -213,16 +422,10 @@ func (a *rollupAcc) copyAll(ctx context.Context, sk []rollupKey) error {
 	if err := write("compliance_rollup", sumCols); err != nil {
 		return err
 	}
-	var ck []countKey
-	for k, v := range a.counts {
-		if v != 0 {
-			ck = append(ck, k)
-		}
-	}
-	slices.SortFunc(ck, compareCountKey)
 	countCols := []string{"street", "slot_start", "org_kind", "what", "slot_end", "prev", "orgs"}
-	for _, k := range ck {
-		rows = append(rows, []any{k.street, k.start, k.orgKind, k.what, k.end, k.prev, a.counts[k]})
+	for _, r := range ck {
+		k := r.k
+		rows = append(rows, []any{str[k.street], str[k.start], str[k.orgKind], str[k.what], str[k.end], str[k.prev], r.n})
 		if len(rows) == copyBatch {
 			if err := write("compliance_rollup_counts", countCols); err != nil {
 				return err
@@ -243,19 +446,6 @@ func deleteEmptied(ctx context.Context, db *store.DB, q store.Querier, del strin
 		}
 	}
 	return nil
-}
-
-// compareRollupKey and compareCountKey order the keys as the tables'
-// primary keys do, so that concurrent writers lock shared rows in the same
-// order.
-func compareRollupKey(a, b rollupKey) int {
-	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
-		cmp.Compare(a.kind, b.kind), cmp.Compare(a.end, b.end))
-}
-
-func compareCountKey(a, b countKey) int {
-	return cmp.Or(cmp.Compare(a.street, b.street), cmp.Compare(a.start, b.start), cmp.Compare(a.orgKind, b.orgKind),
-		cmp.Compare(a.what, b.what), cmp.Compare(a.end, b.end), cmp.Compare(a.prev, b.prev))
 }
 
 // takeAwayRollup takes the current slots of the party organizations ids

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"liangxin/internal/civil"
@@ -57,22 +58,39 @@ func init() {
 // its 党小组 and its committee terms. It is written apart from
 // orgCompliance on purpose: the tests compare the two.
 func slotsOf(p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []groupSpan, terms []term) []slotRow {
-	var out []slotRow
-	first := time.Date(y0, 1, 1, 0, 0, 0, 0, time.UTC)
-	last := time.Date(y1, 12, 31, 0, 0, 0, 0, time.UTC)
-	firstS, lastS := first.Format(civil.Layout), last.Format(civil.Layout)
-	asked := map[string]bool{}
+	return appendSlots(nil, p, fs, y0, y1, held, groups, terms)
+}
+
+// appendSlots appends slotsOf's rows to out (a rebuild reuses one buffer).
+// Every slot starts on the first of a month and ends on the last of one,
+// so the slots walk months numbered from January y0, with their days'
+// text from a calendar shared by every call.
+func appendSlots(out []slotRow, p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []groupSpan, terms []term) []slotRow {
+	if y1 < y0 {
+		return out
+	}
+	cal := monthsOf(y0, y1)
+	n := len(cal.first)
+	firstS, lastS := cal.first[0], cal.last[n-1]
+	var askedBuf [16]string
+	asked := askedBuf[:0]
 	for _, k := range fs.kinds(p.Kind) {
-		asked[k.Code] = true
-		for day := first; !day.After(last); {
-			fq := fs.at(p.Kind, k.Code, day.Format(civil.Layout))
-			period := fq.Period
-			if period == PeriodNone {
-				period = PeriodMonth
+		asked = append(asked, k.Code)
+		list := fs[[2]string{p.Kind, k.Code}]
+		for m := 0; m < n; {
+			period, times := frequencyOn(list, cal.first[m])
+			lo, hi := m, m // PeriodNone counts by month
+			switch period {
+			case PeriodNone, PeriodMonth:
+			case PeriodQuarter:
+				lo = m - m%3
+				hi = lo + 2
+			default:
+				lo = m - m%12
+				hi = lo + 11
 			}
-			start, end, _ := slotOf(day, period)
-			day = end.AddDate(0, 0, 1)
-			r := slotRow{org: p.ID, kind: k.Code, start: start.Format(civil.Layout), end: end.Format(civil.Layout)}
+			m = hi + 1
+			r := slotRow{org: p.ID, kind: k.Code, start: cal.first[lo], end: cal.last[hi]}
 			for _, h := range held {
 				if h.kind == k.Code && h.day >= r.start && h.day <= r.end {
 					r.total++
@@ -85,7 +103,7 @@ func slotsOf(p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []
 					}
 				}
 			}
-			need := fq.Period != PeriodNone && fq.Times > 0 && p.Established <= r.start && (p.Dissolved == "" || p.Dissolved > r.end)
+			need := period != PeriodNone && times > 0 && p.Established <= r.start && (p.Dissolved == "" || p.Dissolved > r.end)
 			switch {
 			case !need:
 			case k.Code == KindCommitteeMeeting:
@@ -99,8 +117,8 @@ func slotsOf(p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []
 				}
 			}
 			if need {
-				r.required = fq.Times
-				r.held = min(r.total, fq.Times)
+				r.required = times
+				r.held = min(r.total, times)
 			}
 			if r.required > 0 || r.total > 0 {
 				out = append(out, r)
@@ -108,25 +126,34 @@ func slotsOf(p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []
 		}
 	}
 	// Kinds not asked of p, and every meeting: by month, where held.
-	months := map[string]*slotRow{}
-	var order []string
+	type monthKey struct {
+		kind  string
+		month int
+	}
+	var months map[monthKey]int // position in out
 	for _, h := range held {
 		if h.day < firstS || h.day > lastS {
 			continue
 		}
-		d, _ := civil.Read(h.day)
-		start, end, _ := slotOf(d, PeriodMonth)
-		for _, kind := range []string{"", h.kind} {
-			if kind != "" && asked[kind] {
+		d, err := civil.Read(h.day)
+		m := (d.Year()-y0)*12 + int(d.Month()) - 1
+		if err != nil || m < 0 || m >= n {
+			continue // not a day (the ledger's days are checked)
+		}
+		for _, kind := range [2]string{"", h.kind} {
+			if kind != "" && slices.Contains(asked, kind) {
 				continue
 			}
-			key := kind + "|" + start.Format(civil.Layout)
-			r := months[key]
-			if r == nil {
-				r = &slotRow{org: p.ID, kind: kind, start: start.Format(civil.Layout), end: end.Format(civil.Layout)}
-				months[key] = r
-				order = append(order, key)
+			if months == nil {
+				months = map[monthKey]int{}
 			}
+			i, ok := months[monthKey{kind, m}]
+			if !ok {
+				i = len(out)
+				months[monthKey{kind, m}] = i
+				out = append(out, slotRow{org: p.ID, kind: kind, start: cal.first[m], end: cal.last[m]})
+			}
+			r := &out[i]
 			r.total++
 			if h.late {
 				r.late++
@@ -137,10 +164,45 @@ func slotsOf(p poInfo, fs frequencies, y0, y1 int, held []heldMeeting, groups []
 			}
 		}
 	}
-	for _, key := range order {
-		out = append(out, *months[key])
-	}
 	return out
+}
+
+// frequencyOn is the period and times of the frequency versions list (of
+// one kind of party organization and meeting kind) in force on day:
+// frequencies.at's choice.
+func frequencyOn(list []Frequency, day string) (string, int) {
+	if len(list) == 0 {
+		return PeriodNone, 0
+	}
+	cur := list[0]
+	for _, f := range list {
+		if f.EffectiveFrom <= day {
+			cur = f
+		}
+	}
+	return cur.Period, cur.Times
+}
+
+// monthCalendar is the first and last days of the months of the years
+// [y0, y1], January y0 first.
+type monthCalendar struct{ first, last []string }
+
+var calendars sync.Map // [2]int{y0, y1} → *monthCalendar
+
+func monthsOf(y0, y1 int) *monthCalendar {
+	if c, ok := calendars.Load([2]int{y0, y1}); ok {
+		return c.(*monthCalendar)
+	}
+	c := &monthCalendar{}
+	for y := y0; y <= y1; y++ {
+		for m := time.January; m <= time.December; m++ {
+			start := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+			c.first = append(c.first, start.Format(civil.Layout))
+			c.last = append(c.last, start.AddDate(0, 1, -1).Format(civil.Layout))
+		}
+	}
+	calendars.Store([2]int{y0, y1}, c)
+	return c
 }
 
 // slotYears reads the years the table covers; ok is false while the table
@@ -300,16 +362,21 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 	if s.copyRows {
 		// A rebuild on PostgreSQL (store.InTxConn): COPY.
 		var slots, ro [][]any
+		// The rows' values share one backing array per batch.
+		flat := make([]any, 0, len(slotCopyCols)*copyBatch)
 		write := func() error {
 			_, err := store.CopyFrom(ctx, "compliance_slots", slotCopyCols, slots)
-			slots = slots[:0]
+			slots, flat = slots[:0], flat[:0]
 			return err
 		}
+		var rows []slotRow
 		for _, p := range orgs {
-			rows := slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
+			rows = appendSlots(rows[:0], p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 			acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
 			for _, r := range rows {
-				slots = append(slots, []any{r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN)})
+				n := len(flat)
+				flat = append(flat, r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN))
+				slots = append(slots, flat[n:len(flat):len(flat)])
 			}
 			ro = append(ro, []any{p.ID, streetOf(p.RegionCode), p.Kind})
 			if len(slots) >= copyBatch {
@@ -324,8 +391,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		_, err := store.CopyFrom(ctx, "compliance_rollup_orgs", []string{"party_org_id", "street", "org_kind"}, ro)
 		return err
 	}
+	var rows []slotRow
 	for _, p := range orgs {
-		rows := slotsOf(p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
+		rows = appendSlots(rows[:0], p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 		acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
 		for _, r := range rows {
 			vals = append(vals, r.org, r.kind, r.start, r.end, r.required, r.held, r.total, r.late, r.attSum, r.attN)

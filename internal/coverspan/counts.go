@@ -224,20 +224,36 @@ func events(o Org, spans []Span, flags int, sign int64, event func(ss []series, 
 }
 
 // counter returns the classification in force, or nil when the counts are
-// not kept (no Classifier, or already waiting for a rebuild).
-func counter(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, error) {
-	var v string
-	err := db.QueryRow(ctx, q, `SELECT value FROM settings WHERE key = ?`, SettingCountsRebuild).Scan(&v)
-	if err == nil {
-		return nil, nil
+// not kept (no Classifier, or already waiting for a rebuild), and whether
+// the counts keep the upper series (SettingCountsUpper): one read of the
+// settings for both.
+func counter(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, bool, error) {
+	rows, err := db.Query(ctx, q, `SELECT key FROM settings WHERE key IN (?, ?)`, SettingCountsRebuild, SettingCountsUpper)
+	if err != nil {
+		return nil, false, err
 	}
-	if err != sql.ErrNoRows {
-		return nil, err
+	stale, upper := false, false
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		stale = stale || k == SettingCountsRebuild
+		upper = upper || k == SettingCountsUpper
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if stale {
+		return nil, upper, nil
 	}
 	if classifier == nil {
-		return nil, MarkCountsStale(ctx, db, q)
+		return nil, upper, MarkCountsStale(ctx, db, q)
 	}
-	return classifier(ctx, db, q)
+	cl, err := classifier(ctx, db, q)
+	return cl, upper, err
 }
 
 // MarkCountsStale makes reads use the spans until the counts are rebuilt.
@@ -344,9 +360,12 @@ type bucketKey struct{ region, grain, bucket, dim, key string }
 
 const countCols = 13
 
-// flush adds the accumulated changes to coverage_counts (every grain) and
-// empties a.
-func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) error {
+// flush adds the accumulated changes to coverage_counts (every grain), with
+// the upper series when upper is set, and empties a.
+func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier, upper bool) error {
+	if upper {
+		a.deriveUpper()
+	}
 	rows := a.bucketRows()
 	return insertCounts(ctx, db, q, "", len(rows), arrayRows, func(i int) (bucketKey, Measures) { return rows[i].k, rows[i].m }, true)
 }
@@ -546,8 +565,11 @@ func createStage(ctx context.Context, db *store.DB, q store.Querier) error {
 
 // stage appends the accumulated changes to the stage table and empties a.
 // On PostgreSQL one statement carries them all as arrays.
-func (a countAcc) stage(ctx context.Context, db *store.DB, q store.Querier) error {
+func (a countAcc) stage(ctx context.Context, db *store.DB, q store.Querier, upper bool) error {
 	defer clear(a)
+	if upper {
+		a.deriveUpper()
+	}
 	if db.Dialect == store.Postgres {
 		var region, day, dim, key []string
 		var ms [8][]int64

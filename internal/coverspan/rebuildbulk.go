@@ -382,6 +382,8 @@ type countWriter struct {
 	// up, when the upper series are kept, takes the rows of the county
 	// accs at a city's code length or shorter, and the upper rows derived.
 	up *upperRows
+	// sink, set by tests only, takes the rows instead of the database.
+	sink func([]countRow)
 }
 
 // countSource gives count rows to COPY one at a time, through one reused
@@ -456,6 +458,10 @@ func (w *countWriter) flush() error {
 		w.rows = w.rows[:0]
 		w.took += time.Since(t0)
 	}()
+	if w.sink != nil {
+		w.sink(w.rows)
+		return nil
+	}
 	if w.copy {
 		_, err := store.CopyFromSource(w.ctx, "coverage_counts", countCopyCols, &countSource{rows: w.rows, i: -1})
 		return err

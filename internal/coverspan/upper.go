@@ -206,12 +206,28 @@ func CountsUpper(ctx context.Context, db *store.DB, q store.Querier) (bool, erro
 
 // upperMismatch tells whether SettingCountsUpper disagrees with the
 // jurisdiction (a database rebuilt by an older binary, or before its
-// jurisdiction was set): EnsureBuilt then rebuilds.
+// jurisdiction was set): EnsureBuilt then rebuilds. The row set while the
+// table holds joint rows but none at the jurisdiction's own code is a
+// mismatch too: an older binary rebuilt the counts without the upper
+// series and left the row (every organization of a city or province
+// deployment has a joint series at the jurisdiction's code). Both reads
+// are index probes that stop at their first row.
 func upperMismatch(ctx context.Context, db *store.DB, q store.Querier) (bool, error) {
 	j, err := jurisdiction(ctx, db, q)
 	if err != nil {
 		return false, err
 	}
 	up, err := CountsUpper(ctx, db, q)
-	return err == nil && up != WantUpper(j), err
+	if err != nil || up != WantUpper(j) {
+		return err == nil, err
+	}
+	if !up {
+		return false, nil
+	}
+	var any, own int
+	if err := db.QueryRow(ctx, q, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM coverage_counts WHERE dim = ? LIMIT 1) a),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM coverage_counts WHERE region_code = ? AND dim = ? LIMIT 1) b)`, DimJoint, j, DimJoint).Scan(&any, &own); err != nil {
+		return false, err
+	}
+	return any > 0 && own == 0, nil
 }

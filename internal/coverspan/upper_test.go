@@ -95,6 +95,23 @@ func TestEnsureBuiltRebuildsOnAnUpperMismatchOnly(t *testing.T) {
 			t.Fatalf("%s: upper series %v, %d rows at a province's or city's code; want %v", step.what, up, rows, step.upper)
 		}
 	}
+	// An older binary rebuilt the city deployment's counts without the
+	// upper series and left the row: a mismatch too.
+	setJurisdiction("4304")
+	start()
+	if _, err := db.Exec(ctx, db, `DELETE FROM coverage_counts WHERE LENGTH(region_code) <= 4`); err != nil {
+		t.Fatal(err)
+	}
+	sentinel()
+	start()
+	if !rebuilt() {
+		t.Fatal("counts without upper series under the row: no rebuild")
+	}
+	if up, rows := state("4304"); !up || rows == 0 {
+		t.Fatalf("after the rebuild: upper %v, %d rows", up, rows)
+	}
+	setJurisdiction("430426")
+	start()
 	// A test database (migrated, no jurisdiction yet) keeps none and does
 	// not rebuild for them.
 	if _, err := db.Exec(ctx, db, `DELETE FROM settings WHERE key = 'jurisdiction'`); err != nil {

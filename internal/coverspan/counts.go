@@ -86,8 +86,9 @@ func ParseJointKey(k string) (flags int, category string) {
 // RegionLevels are the code lengths counts are kept for: county, street
 // and village. A province or city is read as the sum of its counties (plus
 // the series of organizations registered at a code shorter than a county's,
-// which are kept at their exact code: see SeriesCodes), so the province and
-// city levels need no rows of their own.
+// which are kept at their exact code: see SeriesCodes), except in a city or
+// province deployment, whose counts also keep the province's and city's own
+// series (UpperLevels, added up from the county series: upper.go).
 var RegionLevels = []int{6, 9, 12}
 
 // FullLevel is the longest code that keeps every series (DimJoint,

@@ -42,6 +42,7 @@ import (
 	"liangxin/internal/actor"
 	"liangxin/internal/app"
 	"liangxin/internal/config"
+	"liangxin/internal/coverspan"
 	"liangxin/internal/org"
 	"liangxin/internal/store"
 	"liangxin/internal/uscc"
@@ -61,6 +62,7 @@ var (
 	flagKeep   = flag.String("ledger", "", "use this generated file if it exists (with the same -rows), else generate it there and keep it")
 	flagOnly   = flag.String("only", "", "with -others: run only this path (onetx or staged) in each pair")
 	flagOneTx  = flag.Bool("onetx", false, "SQLite: import in one transaction (org.Service.NoStaging) instead of staged, to compare the two")
+	flagUpper  = flag.Bool("city", false, "import into a city deployment (jurisdiction 4304: the counts keep the province's and city's series, coverspan.SettingCountsUpper)")
 	flagInMem  = flag.Bool("inmem", false, "give the importer the upload in memory (as the server did before it spooled uploads to a file)")
 	flagTrace  = flag.Duration("memtrace", 0, "print the importer's resident size, Go's and SQLite's memory and the phase at this interval (investigation aid; SQLite's figure needs -tags memory.counters)")
 )
@@ -114,7 +116,7 @@ func parent() error {
 	}
 	var res []result
 	for _, phase := range []string{"bare", "import"} {
-		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx), fmt.Sprintf("-inmem=%t", *flagInMem), "-memtrace", flagTrace.String())
+		cmd := exec.Command(os.Args[0], "-phase", phase, "-file", file, "-db", *flagDB, "-pg", *flagPG, "-cpuprofile", *flagCPU, "-memprofile", *flagMem, fmt.Sprintf("-onetx=%t", *flagOneTx), fmt.Sprintf("-inmem=%t", *flagInMem), fmt.Sprintf("-city=%t", *flagUpper), "-memtrace", flagTrace.String())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
@@ -204,6 +206,16 @@ func child() error {
 	a := app.New(config.Default(), db, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, nil) // no personal data here: no key
 	if _, err := a.EnsureJurisdiction(ctx, jurisdiction); err != nil {
 		return err
+	}
+	if *flagUpper {
+		// The county's city as the jurisdiction; the rebuild of the empty
+		// counts records that they keep the upper series.
+		if _, err := db.ExecContext(ctx, `UPDATE settings SET value = '4304' WHERE key = 'jurisdiction'`); err != nil {
+			return err
+		}
+		if err := coverspan.Rebuild(ctx, db); err != nil {
+			return err
+		}
 	}
 	data, err := os.ReadFile(*flagFile)
 	if err != nil {

@@ -89,8 +89,8 @@ func countsKeyed(a, b Rule) bool {
 
 // counted tells whether the report of a region code may come from the
 // counts: a county or street (a village keeps only the series its street's
-// breakdown reads), or a province or city as the sum of its counties
-// (countUnits).
+// breakdown reads), or a province or city, from its own series in a city or
+// province deployment, else as the sum of its counties (countUnits).
 func counted(code string) bool { return coverspan.Full(code) }
 
 // fromCounts tells whether the report of rg may come from the counts.
@@ -106,35 +106,41 @@ func (s *Service) fromCounts(ctx context.Context, rg region.Region) (bool, error
 }
 
 // countUnits are the region codes whose series add up to the subtree of
-// code: the code itself at a counted level; for a province or city, every
-// region code under it (itself included) no longer than a county's — the
-// counties hold the organizations registered at or below them, the shorter
-// codes those registered at exactly that code (coverspan.SeriesCodes).
-func (s *Service) countUnits(ctx context.Context, q store.Querier, code string) ([]string, error) {
+// code: the code itself at a counted level, or a province or city when the
+// counts keep its own series (coverspan.SettingCountsUpper: upper is then
+// true); else, for a province or city, every region code under it (itself
+// included) no longer than a county's — the counties hold the
+// organizations registered at or below them, the shorter codes those
+// registered at exactly that code (coverspan.SeriesCodes).
+func (s *Service) countUnits(ctx context.Context, q store.Querier, code string) (units []string, upper bool, err error) {
 	if len(code) > 4 {
-		return []string{code}, nil
+		return []string{code}, false, nil
+	}
+	upper, err = coverspan.CountsUpper(ctx, s.DB, q)
+	if err != nil || upper {
+		return []string{code}, upper, err
 	}
 	cond, args := store.PrefixRange("code", code)
 	rows, err := s.DB.Query(ctx, q, `SELECT code FROM regions WHERE `+cond+` AND LENGTH(code) <= 6 ORDER BY code`, args...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(out) == 0 || out[0] != code {
 		out = append([]string{code}, out...)
 	}
-	return out, nil
+	return out, false, nil
 }
 
 type seriesKey struct{ region, dim, key string }
@@ -233,7 +239,7 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 	var own, child map[seriesKey]Counts
 	self := Counts{}
 	err := s.DB.Report(ctx, func(q store.Querier) error {
-		units, err := s.countUnits(ctx, q, rg.Code)
+		units, upper, err := s.countUnits(ctx, q, rg.Code)
 		if err != nil {
 			return err
 		}
@@ -247,10 +253,11 @@ func (s *Service) coverageFromCounts(ctx context.Context, rg region.Region, day 
 			return err
 		}
 		self = sc[seriesKey{"", coverspan.DimSelf, ""}]
-		// Each child's series: its own code at a counted level, else (a
-		// province's cities) the units under it, added up below.
+		// Each child's series: its own code at a counted level or kept as
+		// an upper series, else (a province's cities) the units under it,
+		// added up below.
 		var codes []string
-		if len(rg.Code) > 2 {
+		if len(rg.Code) > 2 || upper {
 			for _, k := range kids {
 				codes = append(codes, k.Code)
 			}
@@ -375,7 +382,7 @@ func (s *Service) trendFromCounts(ctx context.Context, rg region.Region, days []
 	}
 	var rows []row
 	err := s.DB.Report(ctx, func(q store.Querier) error {
-		units, err := s.countUnits(ctx, q, rg.Code)
+		units, _, err := s.countUnits(ctx, q, rg.Code)
 		if err != nil {
 			return err
 		}

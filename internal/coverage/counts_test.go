@@ -170,8 +170,36 @@ func countsTable(t *testing.T, w *world) (map[countRow][8]int64, []string) {
 // checks that Coverage and Trend read from the counts equal the span
 // computation (Service.SpanPath) on many random days for every region level,
 // and that a rebuild gives the table kept in step.
-func TestCountsEqualSpans(t *testing.T) {
+func TestCountsEqualSpans(t *testing.T) { countsEqualSpans(t, false) }
+
+// TestCountsEqualSpansCityDeployment is TestCountsEqualSpans in a city
+// deployment (the jurisdiction 4304, the counts rebuilt with the upper
+// series): the city's and the province's reports read their own series
+// and equal the span path, as the sum of their counties does in the
+// county deployment (TestCountsEqualSpans).
+func TestCountsEqualSpansCityDeployment(t *testing.T) { countsEqualSpans(t, true) }
+
+// cityDeployment makes w's deployment the city 4304 (its jurisdiction)
+// and rebuilds the counts, which then keep the upper series.
+func cityDeployment(t *testing.T, w *world) {
+	t.Helper()
+	db := w.e.App.DB
+	if _, err := db.Exec(w.ctx, db, `UPDATE settings SET value = '4304' WHERE key = 'jurisdiction'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := coverspan.Rebuild(w.ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if up, err := coverspan.CountsUpper(w.ctx, db, db); err != nil || !up {
+		t.Fatalf("the rebuild of a city deployment did not set %s: %v, %v", coverspan.SettingCountsUpper, up, err)
+	}
+}
+
+func countsEqualSpans(t *testing.T, city bool) {
 	w := newWorld(t)
+	if city {
+		cityDeployment(t, w)
+	}
 	sys := actor.System(context.Background(), "test")
 	r := rand.New(rand.NewPCG(7, 11))
 	start := time.Date(2022, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -234,6 +262,13 @@ func TestCountsEqualSpans(t *testing.T) {
 			}
 			if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
 				t.Fatalf("%s, %s: %v %v\ncounts %+v\nspans  %+v", stage, code, errA, errB, a, b)
+			}
+			for _, d := range append(days[2:4:4], days[len(days)-3:]...) {
+				a, errA := w.e.App.Cover.Coverage(sys, code, d)
+				b, errB := spans.Coverage(sys, code, d)
+				if errA != nil || errB != nil || !reflect.DeepEqual(a, b) {
+					t.Fatalf("%s, %s on %s: %v %v\ncounts %+v\nspans  %+v", stage, code, d, errA, errB, a, b)
+				}
 			}
 			rg, err := w.e.App.Regions.Get(sys, code)
 			if err != nil {
@@ -413,6 +448,16 @@ func TestCountsEqualSpans(t *testing.T) {
 	}
 	if len(kept) < 100 {
 		t.Fatalf("only %d count rows", len(kept))
+	}
+	// The upper series are kept in a city deployment, and only there.
+	upper := 0
+	for k := range kept {
+		if len(k.region) <= 4 {
+			upper++
+		}
+	}
+	if city != (upper > 0) {
+		t.Fatalf("city deployment %v: %d count rows at a province's or city's code", city, upper)
 	}
 }
 

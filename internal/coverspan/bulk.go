@@ -30,6 +30,9 @@ type Bulk struct {
 	changed []int64
 	cl      func(Org) int
 	clRead  bool
+	// upper: the counts keep the upper series (read with cl); the write's
+	// total gets them once, when it is written (importAcc.deriveUpper).
+	upper bool
 	// into prefixes the tables a staged Bulk reads its new organizations
 	// from and writes its snapshots and counts into ("stage."; see
 	// staged.go); empty otherwise.
@@ -85,9 +88,18 @@ func (b *Bulk) Flush(ctx context.Context) error {
 	if err := b.step(ctx); err != nil {
 		return err
 	}
+	return b.writeAll(ctx)
+}
+
+// writeAll writes the write's total so far (with the upper series when
+// they are kept) and begins a new one.
+func (b *Bulk) writeAll(ctx context.Context) error {
 	all := b.all
 	b.all = newImportAcc()
 	b.all.wrong = all.wrong
+	if b.upper {
+		all.deriveUpper()
+	}
 	return all.write(ctx, b.db, b.q, b.into)
 }
 
@@ -97,9 +109,11 @@ func (b *Bulk) step(ctx context.Context) error {
 		b.changed = b.changed[:0]
 		for len(ids) > 0 {
 			n := min(len(ids), chunk)
-			if err := refresh(ctx, b.db, b.q, ids[:n], b.acc); err != nil {
+			up, err := refresh(ctx, b.db, b.q, ids[:n], b.acc)
+			if err != nil {
 				return err
 			}
+			b.upper = up
 			b.fold()
 			ids = ids[n:]
 		}
@@ -114,10 +128,7 @@ func (b *Bulk) step(ctx context.Context) error {
 	}
 	b.created = b.created[:0:0]
 	if b.all.size() >= bulkFlushAt {
-		all := b.all
-		b.all = newImportAcc()
-		b.all.wrong = all.wrong
-		return all.write(ctx, b.db, b.q, b.into)
+		return b.writeAll(ctx)
 	}
 	return nil
 }
@@ -143,11 +154,11 @@ func (b *Bulk) fold() {
 // and their ledger changes.
 func (b *Bulk) refreshCreated(ctx context.Context, ids []int64) error {
 	if !b.clRead {
-		cl, err := b.counter(ctx)
+		cl, upper, err := b.counter(ctx)
 		if err != nil {
 			return err
 		}
-		b.cl, b.clRead = cl, true
+		b.cl, b.clRead, b.upper = cl, true, upper
 	}
 	if b.cl == nil {
 		return nil // counts not kept; a new organization has no spans

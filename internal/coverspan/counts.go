@@ -86,8 +86,9 @@ func ParseJointKey(k string) (flags int, category string) {
 // RegionLevels are the code lengths counts are kept for: county, street
 // and village. A province or city is read as the sum of its counties (plus
 // the series of organizations registered at a code shorter than a county's,
-// which are kept at their exact code: see SeriesCodes), so the province and
-// city levels need no rows of their own.
+// which are kept at their exact code: see SeriesCodes), except in a city or
+// province deployment, whose counts also keep the province's and city's own
+// series (UpperLevels, added up from the county series: upper.go).
 var RegionLevels = []int{6, 9, 12}
 
 // FullLevel is the longest code that keeps every series (DimJoint,
@@ -224,20 +225,36 @@ func events(o Org, spans []Span, flags int, sign int64, event func(ss []series, 
 }
 
 // counter returns the classification in force, or nil when the counts are
-// not kept (no Classifier, or already waiting for a rebuild).
-func counter(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, error) {
-	var v string
-	err := db.QueryRow(ctx, q, `SELECT value FROM settings WHERE key = ?`, SettingCountsRebuild).Scan(&v)
-	if err == nil {
-		return nil, nil
+// not kept (no Classifier, or already waiting for a rebuild), and whether
+// the counts keep the upper series (SettingCountsUpper): one read of the
+// settings for both.
+func counter(ctx context.Context, db *store.DB, q store.Querier) (func(Org) int, bool, error) {
+	rows, err := db.Query(ctx, q, `SELECT key FROM settings WHERE key IN (?, ?)`, SettingCountsRebuild, SettingCountsUpper)
+	if err != nil {
+		return nil, false, err
 	}
-	if err != sql.ErrNoRows {
-		return nil, err
+	stale, upper := false, false
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		stale = stale || k == SettingCountsRebuild
+		upper = upper || k == SettingCountsUpper
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if stale {
+		return nil, upper, nil
 	}
 	if classifier == nil {
-		return nil, MarkCountsStale(ctx, db, q)
+		return nil, upper, MarkCountsStale(ctx, db, q)
 	}
-	return classifier(ctx, db, q)
+	cl, err := classifier(ctx, db, q)
+	return cl, upper, err
 }
 
 // MarkCountsStale makes reads use the spans until the counts are rebuilt.
@@ -344,9 +361,12 @@ type bucketKey struct{ region, grain, bucket, dim, key string }
 
 const countCols = 13
 
-// flush adds the accumulated changes to coverage_counts (every grain) and
-// empties a.
-func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier) error {
+// flush adds the accumulated changes to coverage_counts (every grain), with
+// the upper series when upper is set, and empties a.
+func (a countAcc) flush(ctx context.Context, db *store.DB, q store.Querier, upper bool) error {
+	if upper {
+		a.deriveUpper()
+	}
 	rows := a.bucketRows()
 	return insertCounts(ctx, db, q, "", len(rows), arrayRows, func(i int) (bucketKey, Measures) { return rows[i].k, rows[i].m }, true)
 }
@@ -546,8 +566,11 @@ func createStage(ctx context.Context, db *store.DB, q store.Querier) error {
 
 // stage appends the accumulated changes to the stage table and empties a.
 // On PostgreSQL one statement carries them all as arrays.
-func (a countAcc) stage(ctx context.Context, db *store.DB, q store.Querier) error {
+func (a countAcc) stage(ctx context.Context, db *store.DB, q store.Querier, upper bool) error {
 	defer clear(a)
+	if upper {
+		a.deriveUpper()
+	}
 	if db.Dialect == store.Postgres {
 		var region, day, dim, key []string
 		var ms [8][]int64

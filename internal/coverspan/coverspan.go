@@ -257,19 +257,22 @@ func rosters(ctx context.Context, db *store.DB, q store.Querier, sel string, arg
 func Refresh(ctx context.Context, db *store.DB, q store.Querier, ids ...int64) error {
 	ids = unique(ids)
 	acc := countAcc{} // the count changes of every chunk, written together
+	upper := false
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
-		if err := refresh(ctx, db, q, ids[:n], acc); err != nil {
+		up, err := refresh(ctx, db, q, ids[:n], acc)
+		if err != nil {
 			return err
 		}
+		upper = up
 		ids = ids[n:]
 		if len(acc) >= flushAt {
-			if err := acc.flush(ctx, db, q); err != nil {
+			if err := acc.flush(ctx, db, q, upper); err != nil {
 				return err
 			}
 		}
 	}
-	return acc.flush(ctx, db, q)
+	return acc.flush(ctx, db, q, upper)
 }
 
 func unique(ids []int64) []int64 {
@@ -287,7 +290,10 @@ func unique(ids []int64) []int64 {
 	return out
 }
 
-func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, acc countAcc) error {
+// refresh recomputes the spans of ids and adds their count changes to acc;
+// upper tells whether the counts keep the upper series (the accumulated
+// changes then get them at the flush: countAcc.deriveUpper).
+func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, acc countAcc) (upper bool, err error) {
 	in := " IN (" + placeholders(len(ids)) + ")"
 	args := idArgs(ids)
 	if db.Dialect == store.Postgres {
@@ -295,33 +301,33 @@ func refresh(ctx context.Context, db *store.DB, q store.Querier, ids []int64, ac
 		// its spans and insert new ones; locking the organization's row makes
 		// the second wait and then read what the first committed.
 		if _, err := db.Exec(ctx, q, `SELECT id FROM organizations WHERE id`+in+` ORDER BY id FOR UPDATE`, args...); err != nil {
-			return err
+			return false, err
 		}
 	}
-	cl, err := counter(ctx, db, q)
+	cl, upper, err := counter(ctx, db, q)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if cl != nil {
 		// The old side: what these organizations were counted as.
 		if err := acc.old(ctx, db, q, cl, in, args); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_spans WHERE organization_id`+in, args...); err != nil {
-		return err
+		return false, err
 	}
 	orgs, links, err := compute(ctx, db, q, in, args)
 	if err != nil || cl == nil {
-		return err
+		return upper, err
 	}
 	if _, err := db.Exec(ctx, q, `DELETE FROM coverage_count_orgs WHERE organization_id`+in, args...); err != nil {
-		return err
+		return false, err
 	}
 	for _, o := range orgs {
 		acc.add(o, Compute(o, links[o.ID]), cl(o), 1)
 	}
-	return writeSnapshots(ctx, db, q, orgs)
+	return upper, writeSnapshots(ctx, db, q, orgs)
 }
 
 // compute writes the spans of the organizations whose id meets sel (" IN
@@ -483,7 +489,7 @@ func RebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error { return reb
 const rebuildRange = 20000
 
 func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
-	cl, err := startRebuild(ctx, db, tx)
+	cl, upper, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
 	}
@@ -514,13 +520,13 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 			return err
 		}
 		if len(acc) >= flushAt {
-			if err := acc.stage(ctx, db, tx); err != nil {
+			if err := acc.stage(ctx, db, tx, upper); err != nil {
 				return err
 			}
 		}
 	}
 	if cl != nil {
-		if err := acc.stage(ctx, db, tx); err != nil {
+		if err := acc.stage(ctx, db, tx, upper); err != nil {
 			return err
 		}
 		if err := finishStage(ctx, db, tx); err != nil {
@@ -534,20 +540,25 @@ func rebuildTx(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 var derived = []string{"coverage_spans", "coverage_counts", "coverage_count_orgs"}
 
 // startRebuild empties the derived tables, answers every pending rebuild
-// request (set again when no Classifier is registered) and returns the
-// classification the counts are kept by (nil: counts not kept).
-func startRebuild(ctx context.Context, db *store.DB, tx *sql.Tx) (func(Org) int, error) {
+// request (set again when no Classifier is registered), sets or clears
+// SettingCountsUpper from the jurisdiction and returns the classification
+// the counts are kept by (nil: counts not kept) and whether they keep the
+// upper series.
+func startRebuild(ctx context.Context, db *store.DB, tx *sql.Tx) (func(Org) int, bool, error) {
 	for _, t := range derived {
 		if _, err := db.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+	}
+	if err := setUpper(ctx, db, tx); err != nil {
+		return nil, false, err
 	}
 	// A rebuild answers every pending request (set again by counter when no
 	// Classifier is registered), and every published import whose count
 	// changes are still being added (it counts the ledger, which holds them).
 	if _, err := db.Exec(ctx, tx, `DELETE FROM settings WHERE key IN (?, ?) OR key LIKE ?`, SettingRebuild, SettingCountsRebuild,
 		SettingCountsPending+"%"); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	return counter(ctx, db, tx)
 }
@@ -565,18 +576,32 @@ func analyzeDerived(ctx context.Context, db *store.DB, tx *sql.Tx) error {
 	return nil
 }
 
-// EnsureBuilt rebuilds the spans when a migration asked for it. On
-// PostgreSQL the request row is locked, so of several nodes starting at once
-// one rebuilds and the others, once it commits, find nothing to do.
+// EnsureBuilt rebuilds the spans when a migration asked for it, and the
+// counts when SettingCountsUpper disagrees with the jurisdiction (a city or
+// province deployment without the upper series, a county one with them:
+// a database rebuilt by an older binary, or before its jurisdiction was
+// set), the RebuildBulk way. On PostgreSQL the jurisdiction row and the
+// request row are locked, so of several nodes starting at once one
+// rebuilds and the others, once it commits, find nothing to do.
 func EnsureBuilt(ctx context.Context, db *store.DB) error {
 	lock := ""
 	if db.Dialect == store.Postgres {
 		lock = " FOR UPDATE"
 	}
-	return db.InTx(ctx, func(tx *sql.Tx) error {
+	return db.InTxConn(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var v string
+		if err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key = ?`+lock, settingJurisdiction).Scan(&v); err != nil && err != sql.ErrNoRows {
+			return err
+		}
 		err := db.QueryRow(ctx, tx, `SELECT value FROM settings WHERE key IN (?, ?) ORDER BY key LIMIT 1`+lock, SettingRebuild, SettingCountsRebuild).Scan(&v)
 		if err == sql.ErrNoRows {
+			mismatch, err := upperMismatch(ctx, db, tx)
+			if err != nil || !mismatch {
+				return err
+			}
+			if err := rebuildBulkTx(ctx, db, tx, nil); err != nil {
+				return fmt.Errorf("coverage counts: %w", err)
+			}
 			return nil
 		}
 		if err != nil {

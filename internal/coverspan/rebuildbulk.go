@@ -147,7 +147,7 @@ func (t *bulkTimes) lap() time.Duration {
 func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx, logf func(format string, args ...any)) error {
 	tm := &bulkTimes{start: time.Now()}
 	useCopy := db.Dialect == store.Postgres && store.CanCopy(ctx)
-	cl, err := startRebuild(ctx, db, tx)
+	cl, upper, err := startRebuild(ctx, db, tx)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func rebuildBulkTx(ctx context.Context, db *store.DB, tx *sql.Tx, logf func(form
 	if cl != nil {
 		w := newCountWriter(ctx, db, tx)
 		w.copy = useCopy
-		if err := p.counts(w); err != nil {
+		if err := p.counts(w, upper); err != nil {
 			return err
 		}
 		tm.write += w.took
@@ -292,8 +292,17 @@ func streetKey(code string) string {
 	return ""
 }
 
-// counts writes the coverage counts of the packed organizations.
-func (p *packed) counts(w *countWriter) error {
+func cityKey(code string) string {
+	if len(code) > 4 {
+		return code[:4]
+	}
+	return code
+}
+
+// counts writes the coverage counts of the packed organizations, with the
+// upper series when upper is set (added up from the county rows: see
+// upperRows).
+func (p *packed) counts(w *countWriter, upper bool) error {
 	order := make([]int32, len(p.orgs))
 	for i := range order {
 		order[i] = int32(i)
@@ -302,7 +311,10 @@ func (p *packed) counts(w *countWriter) error {
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s[p.orgs[a].region], s[p.orgs[b].region]) })
 	bt := newBucketTable()
 	county, street := newUnitAcc(bt), newUnitAcc(bt)
-	curCounty, curStreet := "", ""
+	curCounty, curStreet, curCity := "", "", ""
+	if upper {
+		w.up = newUpperRows()
+	}
 	var buf []Span
 	dropped := false
 	for _, i := range order {
@@ -318,6 +330,12 @@ func (p *packed) counts(w *countWriter) error {
 				return err
 			}
 			curCounty = k
+		}
+		if k := cityKey(code); k != curCity {
+			if err := w.writeUpper(false); err != nil {
+				return err
+			}
+			curCity = k
 		}
 		o, spans, flags := p.unpack(int(i), buf[:0])
 		buf = spans
@@ -344,6 +362,9 @@ func (p *packed) counts(w *countWriter) error {
 	if err := w.write(county); err != nil {
 		return err
 	}
+	if err := w.writeUpper(true); err != nil {
+		return err
+	}
 	return w.flush()
 }
 
@@ -358,6 +379,11 @@ type countWriter struct {
 	copy bool
 	n    int           // rows written
 	took time.Duration // time spent writing
+	// up, when the upper series are kept, takes the rows of the county
+	// accs at a city's code length or shorter, and the upper rows derived.
+	up *upperRows
+	// sink, set by tests only, takes the rows instead of the database.
+	sink func([]countRow)
 }
 
 // countSource gives count rows to COPY one at a time, through one reused
@@ -396,7 +422,28 @@ func (w *countWriter) write(a *unitAcc) error {
 	if a.empty() {
 		return nil
 	}
+	n := len(w.rows)
 	w.rows = a.rows(w.rows)
+	if w.up != nil {
+		kept := w.up.take(w.rows[n:])
+		w.rows = w.rows[:n+len(kept)]
+	}
+	if len(w.rows) >= batch {
+		return w.flush()
+	}
+	return nil
+}
+
+// writeUpper queues the finished city rows (and, last, the province
+// rows) of the upper series.
+func (w *countWriter) writeUpper(last bool) error {
+	if w.up == nil {
+		return nil
+	}
+	w.rows = drain(w.up.city, w.rows)
+	if last {
+		w.rows = drain(w.up.prov, w.rows)
+	}
 	if len(w.rows) >= batch {
 		return w.flush()
 	}
@@ -411,6 +458,10 @@ func (w *countWriter) flush() error {
 		w.rows = w.rows[:0]
 		w.took += time.Since(t0)
 	}()
+	if w.sink != nil {
+		w.sink(w.rows)
+		return nil
+	}
 	if w.copy {
 		_, err := store.CopyFromSource(w.ctx, "coverage_counts", countCopyCols, &countSource{rows: w.rows, i: -1})
 		return err

@@ -47,15 +47,20 @@ func NewStagedBulk(db *store.DB, q store.Querier, schema string) *Bulk {
 // counter is the classification in force (see counter). A staged Bulk
 // must not write the database: when the counts would be marked stale, it
 // counts nothing and leaves the mark to PublishStagedSnapshots.
-func (b *Bulk) counter(ctx context.Context) (func(Org) int, error) {
+func (b *Bulk) counter(ctx context.Context) (func(Org) int, bool, error) {
 	if b.into == "" {
 		return counter(ctx, b.db, b.q)
 	}
 	kept, err := countsKept(ctx, b.db, b.q)
 	if err != nil || !kept {
-		return nil, err
+		return nil, false, err
 	}
-	return classifier(ctx, b.db, b.q)
+	upper, err := CountsUpper(ctx, b.db, b.q)
+	if err != nil {
+		return nil, false, err
+	}
+	cl, err := classifier(ctx, b.db, b.q)
+	return cl, upper, err
 }
 
 // Counted tells whether a staged Bulk counted its new organizations (the
@@ -107,7 +112,7 @@ func PublishStagedSnapshots(ctx context.Context, db *store.DB, tx store.Querier,
 		return nil, err
 	}
 	if !kept {
-		_, err := counter(ctx, db, tx)
+		_, _, err := counter(ctx, db, tx)
 		return nil, err
 	}
 	if !counted {

@@ -40,9 +40,19 @@ func count(t *testing.T, db *store.DB, q string, args ...any) int {
 	return n
 }
 
-func generate(t *testing.T, o gen.Options) *testenv.Env {
+func generate(t *testing.T, o gen.Options) *testenv.Env { return generateIn(t, o, "") }
+
+// generateIn is generate with the deployment's jurisdiction set to j first
+// ("": the test county; "4304": its city, whose counts keep the upper
+// series).
+func generateIn(t *testing.T, o gen.Options, j string) *testenv.Env {
 	t.Helper()
 	e := testenv.New(t)
+	if j != "" {
+		if _, err := e.App.DB.ExecContext(context.Background(), e.App.DB.Rebind(`UPDATE settings SET value = ? WHERE key = 'jurisdiction'`), j); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sum, err := gen.Run(context.Background(), e.App.DB, e.App.Prot, o)
 	if err != nil {
 		t.Fatalf("gen.Run: %v", err)

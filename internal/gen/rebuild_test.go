@@ -94,11 +94,29 @@ func sameDerived(t *testing.T, got, want map[string][]string) bool {
 // county, a city, the province and a village of another county (the count
 // rows shared by the streets of a county, and codes shorter than a
 // county's).
-func TestBulkRebuildEqualsRebuild(t *testing.T) {
+func TestBulkRebuildEqualsRebuild(t *testing.T) { bulkRebuildEqualsRebuild(t, "") }
+
+// The same in a city deployment (jurisdiction 4304): the generator's
+// rebuild sets coverspan.SettingCountsUpper and writes the province's and
+// city's series, row for row as Rebuild does, with organizations
+// registered at the province's and city's own codes too.
+func TestBulkRebuildEqualsRebuildCityDeployment(t *testing.T) { bulkRebuildEqualsRebuild(t, "4304") }
+
+func bulkRebuildEqualsRebuild(t *testing.T, j string) {
 	racetest.Skip(t, "whole generations and rebuilds compared, one goroutine")
 	ctx := context.Background()
-	e := generate(t, small(5))
+	e := generateIn(t, small(5), j)
 	db := e.App.DB
+	city := j != ""
+	if up, err := coverspan.CountsUpper(ctx, db, db); err != nil || up != city {
+		t.Fatalf("jurisdiction %q: the generator's rebuild left the upper series %v (%v)", j, up, err)
+	}
+	upperRows := func() int {
+		return count(t, db, `SELECT COUNT(*) FROM coverage_counts WHERE LENGTH(region_code) <= 4 AND dim = 'k'`)
+	}
+	if n := upperRows(); (n > 0) != city {
+		t.Fatalf("jurisdiction %q: %d joint rows at a province's or city's code", j, n)
+	}
 	bulk := derived(t, db)
 	if err := coverspan.Rebuild(ctx, db); err != nil {
 		t.Fatal(err)
@@ -159,6 +177,9 @@ func TestBulkRebuildEqualsRebuild(t *testing.T) {
 			t.Errorf("no count rows at %s", c)
 		}
 	}
+	// Without upper series the province's and city's rows are those of the
+	// organizations registered at their own codes: far fewer.
+	t.Logf("jurisdiction %q: %d joint rows at a province's or city's code", j, upperRows())
 
 	// A rebuild that drops one change differs.
 	old := coverspan.SetRebuildBulkBroken(true)

@@ -30,13 +30,13 @@ var windowsOff bool
 
 // windowRow is one row of compliance_org_windows.
 type windowRow struct {
-	org                    int64
-	to, region, name       string
-	required, held, mtgs   int
-	attSum                 float64
-	attN                   int
-	rate, attendance       float64 // -1: no value
-	status                 int     // windowStatus*
+	org                  int64
+	to, region, name     string
+	required, held, mtgs int
+	attSum               float64
+	attN                 int
+	rate, attendance     float64 // -1: no value
+	status               int     // windowStatus*
 }
 
 // Statuses as stored (compliance_org_windows.status).

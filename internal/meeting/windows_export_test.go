@@ -80,3 +80,20 @@ func (s *Service) CheckWindows(ctx context.Context) (diffs []string, n int, err 
 	}
 	return diffs, n, nil
 }
+
+// SetWindowsOff makes the figure pages sort the aggregate over the slots
+// instead of walking the stored window sums until the returned func
+// restores it.
+func SetWindowsOff(v bool) func() {
+	old := windowsOff
+	windowsOff = v
+	return func() { windowsOff = old }
+}
+
+// SetWindowsWriteOff makes the writers leave the window sums alone (the
+// benchmark's write "before") until the returned func restores it.
+func SetWindowsWriteOff(v bool) func() {
+	old := windowsWriteOff
+	windowsWriteOff = v
+	return func() { windowsWriteOff = old }
+}

@@ -229,8 +229,8 @@ func windowScope(ctx context.Context, f ReportFilter) (string, []any, bool) {
 // figure's order (descending: the ascending order reversed whole, ties
 // included), then those without one (rate, attendance) in the report's
 // order, reversed too when descending. total is the number of rows of the
-// status (the summary's counts); none, when the figure is the rate, how
-// many of them have no rate (nothing required). ok is false when the
+// status (the summary's counts); noRate, how many party organizations of
+// the scope have no rate (nothing required). ok is false when the
 // stored sums cannot serve the page (the caller keeps the aggregate).
 func (s *Service) pageByWindows(ctx context.Context, f ReportFilter, q PageQuery, toS string, total, noRate int) (rows []indexRow, ok bool, err error) {
 	col, missing := windowFigure(q.Sort)
@@ -254,23 +254,28 @@ func (s *Service) pageByWindows(ctx context.Context, f ReportFilter, q PageQuery
 		dir = " DESC"
 	}
 	report := "c.region_code" + dir + ", c.name" + dir + ", c.party_org_id" + dir
-	// withValue: how many rows of the status have a value.
+	off := (q.Page - 1) * q.PageSize
+	// withValue: how many rows of the status have a value, or (attendance)
+	// at least off when that many have one: a count that stops after off
+	// rows, as OFFSET reads them anyway.
 	withValue := total
 	if missing {
-		switch col {
-		case "rate":
+		switch {
+		case col == "rate":
 			if q.Status == "" || q.Status == StatusNone {
-				withValue -= noRate
+				withValue -= noRate // no rate: nothing required, status none
 			}
-		default:
-			var n int
-			if err := s.DB.QueryRow(ctx, s.DB, `SELECT COUNT(*) FROM compliance_org_windows c`+cond+` AND c.`+col+` = -1`, args...).Scan(&n); err != nil {
+		case off > 0:
+			n, err := store.CountIn(ctx, s.DB, s.DB, store.ListQuery{From: `FROM compliance_org_windows c`, Cond: strings.TrimPrefix(cond, " WHERE ") + ` AND c.` + col + ` >= 0`,
+				Args: args, Cap: off})
+			if err != nil {
 				return nil, false, err
 			}
-			withValue -= n
+			if !n.Capped {
+				withValue = n.N // else more than off: the walk below starts among them
+			}
 		}
 	}
-	off := (q.Page - 1) * q.PageSize
 	var ids []int64
 	if off < withValue {
 		ids, err = s.idsQ(ctx, s.DB, `SELECT c.party_org_id FROM compliance_org_windows c`+cond+` AND c.`+col+` >= 0

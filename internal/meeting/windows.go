@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"liangxin/internal/actor"
+	"liangxin/internal/partyorg"
 	"liangxin/internal/store"
 )
 
@@ -126,13 +127,19 @@ func monthEnd(y, m int) string {
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Format(store.DateFormat)
 }
 
-// windowWriter inserts the window rows of the party organizations whose
-// slots writeSlots writes, in batches (or by COPY in a PostgreSQL rebuild).
+// windowWriter writes the window rows of the party organizations whose
+// slots writeSlots writes, in batches: by COPY in a PostgreSQL rebuild
+// (the table emptied); otherwise against the rows stored for them — the
+// unchanged left alone, the changed updated in their changed columns only,
+// the new inserted, the gone deleted —, since a write changes few of a
+// party organization's windows (a meeting: its month's and the later ones
+// of its year), and each row is in six B-trees.
 type windowWriter struct {
 	s      *Service
 	q      store.Querier
 	y0, y1 int
 	rows   []windowRow
+	orgs   []int64 // the party organizations of rows, with or without windows
 }
 
 func (s *Service) newWindowWriter(q store.Querier, y0, y1 int) *windowWriter {
@@ -145,18 +152,28 @@ func (w *windowWriter) add(ctx context.Context, p poInfo, rows []slotRow) error 
 		return nil
 	}
 	w.rows = append(w.rows, windowsOf(p, rows, w.y0, w.y1)...)
-	if w.s.copyRows && len(w.rows) >= copyBatch || !w.s.copyRows && len(w.rows) >= 400 {
+	w.orgs = append(w.orgs, p.ID)
+	if w.s.copyRows && len(w.rows) >= copyBatch || !w.s.copyRows && (len(w.rows) >= windowBatch || len(w.orgs) >= windowBatch) {
 		return w.flush(ctx)
 	}
 	return nil
 }
 
+// windowBatch is how many rows one INSERT carries, and how many party
+// organizations' stored rows one read compares.
+const windowBatch = 400
+
+// windowVals is r's values in windowCols' order.
+func windowVals(r windowRow) []any {
+	return []any{r.org, r.to, r.region, r.name, r.required, r.held, r.mtgs, r.attSum, r.attN, r.rate, r.attendance, r.status}
+}
+
 // flush writes the queued rows.
 func (w *windowWriter) flush(ctx context.Context) error {
-	if len(w.rows) == 0 {
+	if len(w.orgs) == 0 {
 		return nil
 	}
-	defer func() { w.rows = w.rows[:0] }()
+	defer func() { w.rows, w.orgs = w.rows[:0], w.orgs[:0] }()
 	if w.s.copyRows {
 		vals := make([][]any, len(w.rows))
 		for i, r := range w.rows {
@@ -165,23 +182,76 @@ func (w *windowWriter) flush(ctx context.Context) error {
 		_, err := store.CopyFrom(ctx, "compliance_org_windows", windowCols, vals)
 		return err
 	}
-	vals := make([]any, 0, len(w.rows)*len(windowCols))
+	type key struct {
+		org int64
+		to  string
+	}
+	old := map[key]windowRow{}
+	in, args := inList(w.orgs)
+	err := w.s.eachRowQ(ctx, w.q, `SELECT `+strings.Join(windowCols, ", ")+` FROM compliance_org_windows WHERE party_org_id IN (`+in+`)`, args, func(r *sql.Rows) error {
+		var o windowRow
+		if err := r.Scan(&o.org, &o.to, &o.region, &o.name, &o.required, &o.held, &o.mtgs, &o.attSum, &o.attN, &o.rate, &o.attendance, &o.status); err != nil {
+			return err
+		}
+		old[key{o.org, o.to}] = o
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var ins []windowRow
 	for _, r := range w.rows {
-		vals = append(vals, r.org, r.to, r.region, r.name, r.required, r.held, r.mtgs, r.attSum, r.attN, r.rate, r.attendance, r.status)
+		k := key{r.org, r.to}
+		o, found := old[k]
+		delete(old, k)
+		switch {
+		case !found:
+			ins = append(ins, r)
+		case o != r:
+			var set []string
+			var vals []any
+			nv, ov := windowVals(r), windowVals(o)
+			for i := 2; i < len(windowCols); i++ {
+				if nv[i] != ov[i] {
+					set, vals = append(set, windowCols[i]+" = ?"), append(vals, nv[i])
+				}
+			}
+			if _, err := w.s.DB.Exec(ctx, w.q, `UPDATE compliance_org_windows SET `+strings.Join(set, ", ")+` WHERE party_org_id = ? AND win_to = ?`,
+				append(vals, r.org, r.to)...); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range old {
+		if _, err := w.s.DB.Exec(ctx, w.q, `DELETE FROM compliance_org_windows WHERE party_org_id = ? AND win_to = ?`, k.org, k.to); err != nil {
+			return err
+		}
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(windowCols)), ", ") + ")"
-	_, err := w.s.DB.Exec(ctx, w.q, `INSERT INTO compliance_org_windows (`+strings.Join(windowCols, ", ")+`) VALUES `+
-		strings.TrimSuffix(strings.Repeat(row+", ", len(w.rows)), ", "), vals...)
-	return err
+	for lo := 0; lo < len(ins); lo += windowBatch {
+		part := ins[lo:min(lo+windowBatch, len(ins))]
+		vals := make([]any, 0, len(part)*len(windowCols))
+		for _, r := range part {
+			vals = append(vals, windowVals(r)...)
+		}
+		if _, err := w.s.DB.Exec(ctx, w.q, `INSERT INTO compliance_org_windows (`+strings.Join(windowCols, ", ")+`) VALUES `+
+			strings.TrimSuffix(strings.Repeat(row+", ", len(part)), ", "), vals...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteWindows deletes the window rows of the party organizations of the
-// id list in (refreshSlots, before it rewrites their slots).
+// id list in that writeSlots will not write (refreshSlots: ids no longer
+// found, a branch turned 党小组); the others' rows are compared and
+// rewritten by the window writer.
 func (s *Service) deleteWindows(ctx context.Context, q store.Querier, in string, args []any) error {
 	if windowsWriteOff {
 		return nil
 	}
-	_, err := s.DB.Exec(ctx, q, `DELETE FROM compliance_org_windows WHERE party_org_id IN (`+in+`)`, args...)
+	_, err := s.DB.Exec(ctx, q, `DELETE FROM compliance_org_windows WHERE party_org_id IN (`+in+`)
+		AND party_org_id NOT IN (SELECT id FROM party_orgs WHERE id IN (`+in+`) AND kind <> ?)`, append(append(append([]any{}, args...), args...), partyorg.KindGroup)...)
 	return err
 }
 

@@ -41,7 +41,7 @@ type windowRow struct {
 	attSum               float64
 	attN                 int
 	rate, attendance     float64 // -1: no value
-	status               int     // windowStatus*
+	status               int     // windowNone, windowComplete or windowIncomplete
 }
 
 // Statuses as stored (compliance_org_windows.status).

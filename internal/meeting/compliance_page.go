@@ -257,7 +257,7 @@ func (s *Service) complianceIndex(ctx context.Context, f ReportFilter, from, to 
 
 // selectRows filters the index's rows by status and sorts them by q's key
 // (rows without a rate or an attendance last in either order; ties in the
-// report's order). The index's slice is shared and left as it is.
+// report's order, reversed when descending). The index's slice is shared and left as it is.
 func selectRows(all []indexRow, q PageQuery) []indexRow {
 	rows := make([]indexRow, 0, len(all))
 	for _, r := range all {
@@ -302,6 +302,12 @@ func selectRows(all []indexRow, q PageQuery) []indexRow {
 			slices.Reverse(rows)
 		}
 		return rows
+	}
+	// Descending: the report's order reversed first, so that the ties
+	// (and the rows without a value, last either way) are reversed too, as
+	// the walk of a figure's index backwards has them (h-ytd).
+	if q.Desc {
+		slices.Reverse(rows)
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, okA := key(rows[i])

@@ -85,7 +85,7 @@ func TestCompliancePagesEqualTheReference(t *testing.T) {
 			for _, f := range []meeting.ReportFilter{
 				{From: "2024-01-01", To: "2026-10-31"}, {From: "2025-03-15", To: "2026-02-10"},
 				{From: "2024-02-01", To: "2024-02-29", RegionCode: meetingtest.Yuhe}, {From: "2024-01-01", To: "2026-10-31", PartyOrgID: ids[0]},
-				{From: "2025-04-01", To: "2026-09-30"},
+				{From: "2025-04-01", To: "2026-09-30"}, {From: "2025-01-01", To: "2025-08-31"},
 			} {
 				want, err := m.ComplianceReference(ctx, f)
 				if err != nil {
@@ -285,8 +285,8 @@ func TestCompliancePageRefusesBadQueries(t *testing.T) {
 // rows — by region: region, name, id; by name: the name's bytes, then
 // region and id; descending: that order reversed whole, ties included; by
 // a figure (rate, required, held, meetings): the value, no rate last either
-// way, ties in the report's order in either direction — and the same
-// summary. The fixture
+// way, ties in the report's order, reversed when descending (h-ytd) — and
+// the same summary; by attendance, sorted within the last bits. The fixture
 // has villages and party organizations sharing a name, so the ties count.
 func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 	racetest.Skip(t, "a randomized comparison of two computations, one goroutine")
@@ -329,7 +329,9 @@ func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 		}
 		var scopes []scope
 		// The third window is not whole months: computed from the meetings.
-		for _, w := range [][2]string{{"2024-01-01", "2026-10-31"}, {"2025-04-01", "2025-09-30"}, {"2025-04-15", "2025-09-20"}} {
+		// The fourth and fifth are year-to-date: walks of the stored sums.
+		for _, w := range [][2]string{{"2024-01-01", "2026-10-31"}, {"2025-04-01", "2025-09-30"}, {"2025-04-15", "2025-09-20"},
+			{"2025-01-01", "2025-09-30"}, {"2026-01-01", "2026-12-31"}} {
 			for _, sc := range []scope{{"county", sys, meeting.ReportFilter{}}, {"村 " + villages[0], sys, meeting.ReportFilter{RegionCode: villages[0]}},
 				{"村 " + villages[1], sys, meeting.ReportFilter{RegionCode: villages[1]}}, {"村's admin", village, meeting.ReportFilter{}},
 				{"subtree", sys, meeting.ReportFilter{PartyOrgID: ids[0]}}, {"玉合", sys, meeting.ReportFilter{RegionCode: meetingtest.Yuhe}}} {
@@ -364,7 +366,7 @@ func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 								return (a.PartyOrgName < b.PartyOrgName) != desc
 							}
 							// A figure: no rate last in either order, then the value;
-							// ties in the report's order, ascending either way.
+							// ties in the report's order, reversed when descending.
 							if va, vb, ok := figures(key, a, b); ok {
 								if (va == nil) != (vb == nil) {
 									return vb == nil
@@ -375,8 +377,8 @@ func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 							}
 							less := a.RegionCode < b.RegionCode || a.RegionCode == b.RegionCode && (a.PartyOrgName < b.PartyOrgName ||
 								a.PartyOrgName == b.PartyOrgName && a.PartyOrgID < b.PartyOrgID)
-							if desc && (key == "region" || key == "name") {
-								return !less // descending by region or name reverses the ties too
+							if desc {
+								return !less // descending reverses the ties too (by a figure since h-ytd)
 							}
 							return less
 						})
@@ -396,6 +398,18 @@ func TestCompliancePageWalksEqualTheReference(t *testing.T) {
 							sameJSON(t, "summary "+what, summaryOf(gotRep), summaryOf(want))
 						}
 					}
+				}
+			}
+			for _, desc := range []bool{false, true} {
+				for _, st := range []string{"", meeting.StatusComplete, meeting.StatusIncomplete, meeting.StatusNone} {
+					var exp []meeting.OrgCompliance
+					for _, o := range want.Orgs {
+						if st == "" || statusOf(o) == st {
+							exp = append(exp, o)
+						}
+					}
+					got, _ := allPages(t, sc.ctx, m, sc.f, meeting.PageQuery{PageSize: 4, Sort: "attendance", Desc: desc, Status: st})
+					checkSorted(t, sc.name+" "+sc.f.From+" "+sc.f.To+" attendance "+st, got, exp, "attendance", desc)
 				}
 			}
 		}

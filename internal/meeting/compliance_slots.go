@@ -86,7 +86,9 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 	if s.DB.Dialect == store.Postgres {
 		collate = ` COLLATE "C"` // Go's byte order, as the sort in memory had it
 	}
-	report := "p.region_code, p.name, p.id"
+	// Descending is the ascending order reversed whole, ties included;
+	// rows without a rate or an attendance stay last either way (h-ytd).
+	report := "p.region_code" + dir + ", p.name" + dir + ", p.id" + dir
 	var order string
 	switch q.Sort {
 	case "", "region":
@@ -105,6 +107,20 @@ func (s *Service) compliancePagedSQL(ctx context.Context, f ReportFilter, q Page
 		order = "a.m" + dir + ", " + report
 	}
 	var rows []indexRow
+	if windowOf(from, to) {
+		// A year-to-date window: the page from the stored sums (windows.go).
+		var ok bool
+		rows, ok, err = s.pageByWindows(ctx, f, q, toS, out.Total, out.Counts.None)
+		if err != nil {
+			return CompliancePage{}, err
+		}
+		if ok {
+			if len(rows) == 0 {
+				return out, nil
+			}
+			return s.fillPage(ctx, out, rows, fs, from, to)
+		}
+	}
 	if walk := walkOrder(q.Sort, dir, collate); walk != "" && !regionPageOff {
 		// In the region's or the name's order the page is found by walking
 		// the scope's party organizations in that order (an index of
@@ -278,9 +294,15 @@ func (s *Service) pageByWalk(ctx context.Context, w string, wargs []any, q PageQ
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
+	return s.rowsOfIDs(ctx, ids, fromS, toS)
+}
+
+// rowsOfIDs is the compact rows of the party organizations ids, in that
+// order, summed over the slots wholly inside [fromS, toS].
+func (s *Service) rowsOfIDs(ctx context.Context, ids []int64, fromS, toS string) ([]indexRow, error) {
 	in, inArgs := inList(ids)
 	byID := map[int64]indexRow{}
-	err = s.eachRow(ctx, `SELECT `+indexCols+` FROM (`+slotAgg(`s.party_org_id IN (`+in+`)`)+`) a JOIN party_orgs p ON p.id = a.id`,
+	err := s.eachRow(ctx, `SELECT `+indexCols+` FROM (`+slotAgg(`s.party_org_id IN (`+in+`)`)+`) a JOIN party_orgs p ON p.id = a.id`,
 		append(inArgs, fromS, toS, toS), func(r *sql.Rows) error {
 			x, err := scanIndexRow(r)
 			byID[x.P.ID] = x

@@ -315,6 +315,9 @@ func (s *Service) refreshSlots(ctx context.Context, q store.Querier, ids ...int6
 		if _, err := s.DB.Exec(ctx, q, `DELETE FROM compliance_slots WHERE party_org_id IN (`+in+`)`, args...); err != nil {
 			return err
 		}
+		if err := s.deleteWindows(ctx, q, in, args); err != nil {
+			return err
+		}
 		if err := s.writeSlots(ctx, q, fs, orgSet{ids: c}, `p.id IN (`+in+`)`, args, y0, y1, acc); err != nil {
 			return err
 		}
@@ -345,6 +348,7 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 	if err != nil {
 		return err
 	}
+	win := s.newWindowWriter(q, y0, y1) // the stored window sums (windows.go)
 	const cols = 10
 	const batch = 400
 	vals := make([]any, 0, batch*cols)
@@ -373,6 +377,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		for _, p := range orgs {
 			rows = appendSlots(rows[:0], p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 			acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
+			if err := win.add(ctx, p, rows); err != nil {
+				return err
+			}
 			for _, r := range rows {
 				n := len(flat)
 				flat = append(flat, r.org, r.kind, r.start, r.end, int32(r.required), int32(r.held), int32(r.total), int32(r.late), r.attSum, int32(r.attN))
@@ -388,6 +395,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		if err := write(); err != nil {
 			return err
 		}
+		if err := win.flush(ctx); err != nil {
+			return err
+		}
 		_, err := store.CopyFrom(ctx, "compliance_rollup_orgs", []string{"party_org_id", "street", "org_kind"}, ro)
 		return err
 	}
@@ -395,6 +405,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 	for _, p := range orgs {
 		rows = appendSlots(rows[:0], p, fs, y0, y1, facts.held[p.ID], facts.groups[p.ID], facts.terms[p.ID])
 		acc.add(streetOf(p.RegionCode), p.Kind, rows, 1)
+		if err := win.add(ctx, p, rows); err != nil {
+			return err
+		}
 		for _, r := range rows {
 			vals = append(vals, r.org, r.kind, r.start, r.end, r.required, r.held, r.total, r.late, r.attSum, r.attN)
 			if len(vals) == batch*cols {
@@ -405,6 +418,9 @@ func (s *Service) writeSlots(ctx context.Context, q store.Querier, fs frequencie
 		}
 	}
 	if err := flush(); err != nil {
+		return err
+	}
+	if err := win.flush(ctx); err != nil {
 		return err
 	}
 	// How each party organization is counted in the rollup: the old side
@@ -435,7 +451,7 @@ const slotRebuildRange = 5000
 // rebuildSlotsTx recomputes the whole table through tx over the years
 // [y0, y1] and records them.
 func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) error {
-	for _, t := range []string{"compliance_slots", "compliance_rollup", "compliance_rollup_counts", "compliance_rollup_orgs"} {
+	for _, t := range []string{"compliance_slots", "compliance_rollup", "compliance_rollup_counts", "compliance_rollup_orgs", "compliance_org_windows"} {
 		if _, err := s.DB.Exec(ctx, tx, `DELETE FROM `+t); err != nil {
 			return err
 		}
@@ -469,7 +485,7 @@ func (s *Service) rebuildSlotsTx(ctx context.Context, tx *sql.Tx, y0, y1 int) er
 	}
 	if s.DB.Dialect == store.Postgres {
 		// The planner's statistics of the new tables' contents.
-		_, err := s.DB.Exec(ctx, tx, `ANALYZE compliance_slots, compliance_rollup, compliance_rollup_counts, compliance_rollup_orgs`)
+		_, err := s.DB.Exec(ctx, tx, `ANALYZE compliance_slots, compliance_rollup, compliance_rollup_counts, compliance_rollup_orgs, compliance_org_windows`)
 		return err
 	}
 	return nil

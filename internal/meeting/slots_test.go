@@ -57,6 +57,7 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 		t.Fatal(err)
 	}
 	checkSlots(t, m, "after the rebuild")
+	checkWindows(t, m, "after the rebuild")
 	r := rand.New(rand.NewPCG(seed, 7))
 	rr := rand.New(rand.NewPCG(seed, 8)) // the rollup check's windows: the writes' sequence stays the slots test's
 	checkRollup(t, m, rr, "after the rebuild", true)
@@ -210,6 +211,12 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			_, err := party.Dissolve(ctx, p.ID, day())
 			return err
 		},
+		"org.rename": func() error {
+			p, _ := pick("")
+			name := fmt.Sprintf("改名党支部%d", r.IntN(1e6))
+			_, err := party.Update(ctx, p.ID, partyorg.Patch{Name: &name})
+			return err
+		},
 		"org.kind": func() error {
 			p, _ := pick(partyorg.KindBranch)
 			_, err := party.ChangeForm(ctx, p.ID, partyorg.FormChange{On: "2026-11-01", Kind: partyorg.KindGeneralBranch, Formation: p.Formation})
@@ -230,6 +237,7 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			}
 		}
 		checkSlots(t, m, fmt.Sprintf("after round %d of writes", round+1))
+		checkWindows(t, m, fmt.Sprintf("after round %d of writes", round+1))
 		checkRollup(t, m, rr, fmt.Sprintf("after round %d of writes", round+1), true)
 	}
 	// Every kind of write once more, each checked on its own.
@@ -245,6 +253,7 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 			}
 		}
 		checkSlots(t, m, "after "+w)
+		checkWindows(t, m, "after "+w)
 		checkRollup(t, m, rr, "after "+w, false)
 	}
 	for _, w := range names {
@@ -260,9 +269,14 @@ func slotsFollowEveryWriter(t *testing.T, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	winBefore, err := m.WindowsTable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := meeting.RebuildSlots(ctx, e.App.DB, e.Clock.Now); err != nil {
 		t.Fatal(err)
 	}
+	sameWindows(t, m, winBefore)
 	after, err := m.SlotTable(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -630,6 +630,12 @@ func (s *Service) updateTx(ctx context.Context, tx *sql.Tx, id int64, p Patch) (
 			if err := compliancehook.Refresh(ctx, s.DB, tx, ids...); err != nil {
 				return err
 			}
+		} else if before.Name != after.Name {
+			// A rename: the compliance pages sorted by a figure keep the
+			// name in their stored sums (internal/meeting/windows.go).
+			if err := compliancehook.Refresh(ctx, s.DB, tx, id); err != nil {
+				return err
+			}
 		}
 		if out, err = s.get(ctx, tx, id); err != nil {
 			return err

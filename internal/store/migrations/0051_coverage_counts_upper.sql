@@ -1,0 +1,14 @@
+-- Province and city series of the coverage counts (issue 18, h-prov): in a
+-- deployment whose jurisdiction is a city or a province, the counts also
+-- keep the series of the province and city codes, and the settings row
+-- coverage_counts_upper says so. The rebuild that writes them runs at the
+-- first start of this release (coverspan.EnsureBuilt notices the row is
+-- missing), not here.
+-- Not keeps-previous, on purpose, although it changes no table: a node of
+-- the previous release writing to such a database would keep the county
+-- series in step but not the province's and city's, and their reports would
+-- drift unnoticed. Declared as breaking, the previous release's nodes go
+-- unready (503) once this release has migrated, so a cluster upgrades in
+-- one window (docs/operations.md). The row cannot exist before this
+-- release; the statement only gives the migration something harmless to do.
+DELETE FROM settings WHERE key = 'coverage_counts_upper';

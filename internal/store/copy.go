@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -76,4 +78,58 @@ func CopyFromSource(ctx context.Context, table string, cols []string, src pgx.Co
 		return err
 	})
 	return n, err
+}
+
+// WithoutSecondaryIndexes runs fill with the non-unique, non-primary indexes
+// of tables dropped, and builds them again from their saved definitions
+// afterwards, all in q's transaction (PostgreSQL only; on SQLite fill just
+// runs). For a rebuild that empties tables and writes them anew: inserting
+// millions of rows into indexes whose order is not the rows' order touches
+// their pages at random, and after every checkpoint each touched page is
+// logged whole again (full-page writes), so the WAL grows to many times the
+// tables' size; an index built once after the load is written once, in
+// order. The tables are locked for the transaction (ACCESS EXCLUSIVE), as
+// DROP INDEX does.
+func WithoutSecondaryIndexes(ctx context.Context, db *DB, q Querier, tables []string, fill func() error) error {
+	if db.Dialect != Postgres {
+		return fill()
+	}
+	in := make([]any, len(tables))
+	for i, t := range tables {
+		in[i] = t
+	}
+	rows, err := db.Query(ctx, q, `SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+		JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+		WHERE n.nspname = current_schema() AND t.relname IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(tables)), ", ")+`)
+		AND NOT x.indisunique AND NOT x.indisprimary ORDER BY 1`, in...)
+	if err != nil {
+		return fmt.Errorf("store: secondary indexes of %v: %w", tables, err)
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := db.Exec(ctx, q, `DROP INDEX `+pgx.Identifier{n}.Sanitize()); err != nil {
+			return fmt.Errorf("store: drop index %s: %w", n, err)
+		}
+	}
+	if err := fill(); err != nil {
+		return err
+	}
+	for i, def := range defs {
+		if _, err := db.Exec(ctx, q, def); err != nil {
+			return fmt.Errorf("store: build index %s again: %w", names[i], err)
+		}
+	}
+	return nil
 }

@@ -48,10 +48,9 @@ type ReplicaState struct {
 	ReplayLSN LSN
 	// LagBytes is how far the replay is behind the primary's current position.
 	LagBytes int64
-	// LagSeconds is the age of the last replayed transaction while the
-	// replica is behind, and 0 once it has replayed everything the primary
-	// wrote (an idle primary writes nothing, and the age of the last
-	// transaction then says nothing about lag).
+	// LagSeconds is how old the newest state of the primary is that the
+	// replica has wholly replayed (lsnClock), while it is behind; 0 once it
+	// has replayed everything the primary wrote.
 	LagSeconds float64
 }
 
@@ -116,7 +115,7 @@ func (db *DB) AttachReplica(ctx context.Context, url string, maxLag time.Duratio
 		}
 	}
 	r := newReplica(pool, db.DB, maxLag, log)
-	r.probe = pgProbe{primary: db.DB, replica: pool}
+	r.probe = pgProbe{primary: db.DB, replica: pool, clock: &lsnClock{}}
 	r.usable.Set(0)
 	db.replica = r
 	return r, nil
@@ -303,10 +302,90 @@ func (db *DB) WriteLSN(ctx context.Context) (LSN, error) {
 
 // PostgresProbe is the production probe of r against db's primary (tests
 // put it back after injecting lag).
-func PostgresProbe(db *DB, r *Replica) LagProbe { return pgProbe{primary: db.DB, replica: r.pool} }
+func PostgresProbe(db *DB, r *Replica) LagProbe {
+	return pgProbe{primary: db.DB, replica: r.pool, clock: &lsnClock{}}
+}
 
 // pgProbe measures a PostgreSQL streaming replica.
-type pgProbe struct{ primary, replica *sql.DB }
+type pgProbe struct {
+	primary, replica *sql.DB
+	clock            *lsnClock
+}
+
+// lsnClock remembers, probe after probe, when the primary's WAL was at
+// which position, so that a replica's lag in time is read from the position
+// it has replayed: everything the primary had written at a sampled moment
+// whose position the replica has reached is on the replica, so its data is
+// at most as old as the latest such moment. The age of the last replayed
+// transaction (pg_last_xact_replay_timestamp) does not tell this: WAL without
+// a commit (autovacuum, checkpoints, standby snapshots) keeps a replica a few
+// bytes behind while the last commit grows old, and an up-to-date replica
+// of a primary without writers looked lagging (reads went to the primary).
+type lsnClock struct {
+	mu      sync.Mutex
+	samples []lsnSample // increasing in time and position
+}
+
+type lsnSample struct {
+	at  time.Time
+	lsn LSN
+}
+
+// lagSeconds is a behind replica's lag: the least of two bounds on how old
+// its data is, each an upper bound — the age of the last transaction it
+// replayed (it holds the primary as of that commit), and the lsnClock's (it
+// holds the primary as of the latest sampled position it reached). When it
+// has replayed no transaction and reached no sampled position (the first
+// probes), the time since the oldest sample, a lower bound.
+func lagSeconds(c *lsnClock, now time.Time, replayed LSN, age sql.NullFloat64) float64 {
+	bound := -1.0
+	if age.Valid {
+		bound = max(age.Float64, 0)
+	}
+	if c != nil {
+		d, ok := c.lag(now, replayed)
+		if ok && (bound < 0 || d.Seconds() < bound) || !ok && bound < 0 {
+			bound = d.Seconds()
+		}
+	}
+	return max(bound, 0)
+}
+
+// lsnClockKeep is how many samples are kept: ten minutes at the nodes'
+// probe interval of two seconds; a replica further behind than the oldest
+// is judged by the oldest (its lag is at least that old).
+const lsnClockKeep = 300
+
+// mark records that the primary was at lsn at the moment at.
+func (c *lsnClock) mark(at time.Time, lsn LSN) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(c.samples); n > 0 && c.samples[n-1].lsn > lsn {
+		c.samples = c.samples[:0] // the primary went back (a new primary after a failover): start again
+	}
+	if len(c.samples) == lsnClockKeep {
+		copy(c.samples, c.samples[1:])
+		c.samples = c.samples[:lsnClockKeep-1]
+	}
+	c.samples = append(c.samples, lsnSample{at, lsn})
+}
+
+// lag is how old, at now, the newest sampled state of the primary is that a
+// replica replayed up to replayed holds; ok is false when it holds none of
+// the samples (it is behind all of them).
+func (c *lsnClock) lag(now time.Time, replayed LSN) (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.samples) - 1; i >= 0; i-- {
+		if c.samples[i].lsn <= replayed {
+			return max(now.Sub(c.samples[i].at), 0), true
+		}
+	}
+	if len(c.samples) > 0 {
+		return max(now.Sub(c.samples[0].at), 0), false
+	}
+	return 0, false
+}
 
 func (p pgProbe) Probe(ctx context.Context) (ReplicaState, error) {
 	var st ReplicaState
@@ -319,6 +398,10 @@ func (p pgProbe) Probe(ctx context.Context) (ReplicaState, error) {
 	primary, err := ParseLSN(cur)
 	if err != nil {
 		return st, err
+	}
+	now := time.Now()
+	if p.clock != nil {
+		p.clock.mark(now, primary)
 	}
 	var replay string
 	var age sql.NullFloat64
@@ -336,8 +419,6 @@ func (p pgProbe) Probe(ctx context.Context) (ReplicaState, error) {
 		return st, nil
 	}
 	st.LagBytes = int64(primary - st.ReplayLSN)
-	if age.Valid && age.Float64 > 0 {
-		st.LagSeconds = age.Float64
-	}
+	st.LagSeconds = lagSeconds(p.clock, now, st.ReplayLSN, age)
 	return st, nil
 }
